@@ -1,0 +1,542 @@
+//! Demo data: realistic, deterministic, and shaped so that some targets are on track and
+//! some are not. People in it are fictitious.
+
+use anyhow::{Context, Result};
+use chitieu_domain::Decimal;
+use chitieu_domain::research::{ResearchResult, applied_share};
+use chitieu_domain::value::check_value;
+use chitieu_domain::{Head, Period, Task, TaskUpdate, UnitCode, ValueInput, ValueState};
+use chitieu_store::{NewUser, NewValue, Role, Store};
+use chrono::{Datelike, Days, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const MARK: &str = "demo_loaded";
+const ACTOR: &str = "demo";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid demo date")
+}
+
+fn code(s: &str) -> UnitCode {
+    UnitCode::parse(s).expect("valid demo unit code")
+}
+
+/// Fractional year at the end of a period: 2025Q2 → 2025.5.
+fn t_end(p: &Period) -> f64 {
+    let e = p.end();
+    e.year() as f64 + e.month() as f64 / 12.0
+}
+
+fn dec1(x: f64) -> Decimal {
+    Decimal::new((x * 10.0).round() as i64, 1)
+}
+
+/// Loads the demo once. A second run leaves the data (and the accounts) as they are.
+pub async fn load(store: &Store) -> Result<()> {
+    if store.meta(MARK).await?.is_some() {
+        println!(
+            "Dữ liệu mẫu đã có; giữ nguyên. Mật khẩu tài khoản mẫu đã được in ở lần nạp đầu tiên."
+        );
+        return Ok(());
+    }
+    let today = chrono::Local::now().date_naive();
+    let (catalog, ids) = store.catalog().await?;
+    let plan = store
+        .plan_file()
+        .await?
+        .context("chưa có kế hoạch: chạy `chitieu init`")?;
+    let mut rng = StdRng::seed_from_u64(57);
+
+    // Heads, with a change at the province and at the Department of Science and Technology.
+    let heads = [
+        (
+            "19",
+            "Nguyễn Văn Minh",
+            "Chủ tịch UBND tỉnh",
+            d(2021, 6, 1),
+            Some(d(2025, 6, 30)),
+        ),
+        (
+            "19",
+            "Trần Thị Hồng Hạnh",
+            "Chủ tịch UBND tỉnh",
+            d(2025, 7, 1),
+            None,
+        ),
+        (
+            "TN.SKHCN",
+            "Lê Quang Huy",
+            "Giám đốc Sở",
+            d(2025, 3, 1),
+            Some(d(2026, 3, 31)),
+        ),
+        (
+            "TN.SKHCN",
+            "Phạm Thu Trang",
+            "Giám đốc Sở",
+            d(2026, 4, 1),
+            None,
+        ),
+        (
+            "TN.VPUB",
+            "Đỗ Mạnh Cường",
+            "Chánh Văn phòng",
+            d(2025, 3, 1),
+            None,
+        ),
+        (
+            "TN.SNV",
+            "Hoàng Thị Lan",
+            "Giám đốc Sở",
+            d(2025, 3, 1),
+            None,
+        ),
+        ("TN.STC", "Vũ Đức Thắng", "Giám đốc Sở", d(2025, 3, 1), None),
+        ("TN.SCT", "Ngô Thị Bích", "Giám đốc Sở", d(2025, 3, 1), None),
+        (
+            "TN.BCD",
+            "Trần Thị Hồng Hạnh",
+            "Trưởng Ban Chỉ đạo",
+            d(2025, 7, 1),
+            None,
+        ),
+        (
+            "5443",
+            "Đặng Văn Tùng",
+            "Chủ tịch UBND phường",
+            d(2025, 7, 1),
+            None,
+        ),
+    ];
+    for (u, person, title, start, end) in heads {
+        store
+            .add_head(
+                &Head {
+                    unit: code(u),
+                    person: person.into(),
+                    title: title.into(),
+                    term_start: start,
+                    term_end: end,
+                },
+                ACTOR,
+            )
+            .await?;
+    }
+
+    // Research results, from which ST-UDKQ is derived.
+    let mut research = Vec::new();
+    for year in 2022..=today.year() {
+        for i in 0..14u32 {
+            let accepted = d(year, 1 + (i * 5) % 12, 1 + (i * 7) % 27);
+            if accepted > today {
+                continue;
+            }
+            // Share applied in time rises from about 35% to 60%.
+            let p_on_time = 0.35 + 0.06 * (year - 2022) as f64;
+            let r: f64 = rng.random();
+            let applied = if r < p_on_time {
+                Some(accepted + Days::new(rng.random_range(30..360)))
+            } else if r < p_on_time + 0.2 {
+                Some(accepted + Days::new(rng.random_range(380..600)))
+            } else {
+                None
+            }
+            .filter(|a| *a <= today);
+            research.push(ResearchResult {
+                code: format!("KQNC-{year}-{:02}", i + 1),
+                title: format!("Kết quả nhiệm vụ KH&CN cấp tỉnh số {}/{year}", i + 1),
+                unit: code("TN.SKHCN"),
+                accepted_on: accepted,
+                applied_on: applied,
+            });
+        }
+    }
+    store.add_research_results(&research, &ids, ACTOR).await?;
+
+    // Values.
+    let province = plan.plan.owner.clone();
+    let communes: Vec<_> = store
+        .list_units(Some(&province), today)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind.is_commune_level())
+        .collect();
+    let mut values = Vec::new();
+    let start = d(2023, 1, 1);
+    for ind in &plan.indicators {
+        let periods: Vec<Period> = Period::range(ind.frequency, start, today)
+            .into_iter()
+            .filter(|p| p.end() < today)
+            .collect();
+        let mut push =
+            |unit: &UnitCode, p: Period, input: ValueInput, comment: &str| -> Result<()> {
+                let u = catalog.unit(unit).context("demo unit")?;
+                let (value, numerator, denominator) = check_value(ind, u, &p, &input)
+                    .map_err(|e| anyhow::anyhow!("demo {} {unit} {p}: {e}", ind.code))?;
+                values.push(NewValue {
+                    indicator_id: ids.indicators[&ind.code],
+                    unit_id: ids.units[unit],
+                    period: p,
+                    value,
+                    numerator,
+                    denominator,
+                    comment: comment.to_string(),
+                });
+                Ok(())
+            };
+        let ratio = |pct: f64, den: f64| ValueInput {
+            value: None,
+            numerator: Some(Decimal::from(
+                (pct.clamp(0.0, 100.0) / 100.0 * den).round() as i64
+            )),
+            denominator: Some(Decimal::from(den.round() as i64)),
+        };
+        let number = |x: f64| ValueInput {
+            value: Some(dec1(x)),
+            ..Default::default()
+        };
+        let two_tier = chitieu_domain::unit::two_tier_start();
+        for p in periods {
+            let t = t_end(&p) - 2023.0;
+            let noise: f64 = rng.random_range(-1.0..1.0);
+            match ind.code.as_str() {
+                // Met in 2025 narrowly, on track for 2030.
+                "HT-5G" => push(
+                    &province,
+                    p,
+                    number((8.0 + 18.5 * t + noise).min(100.0)),
+                    "",
+                )?,
+                // Well short of 2025.
+                "HT-CD1G" => push(&province, p, number(20.0 + 8.0 * t + noise), "")?,
+                // Below 2%, GRDP about 180,000 billion VND.
+                "DT-GRDP" => {
+                    let grdp = 160_000.0 + 9_000.0 * t;
+                    push(&province, p, ratio(0.8 + 0.35 * t, grdp), "Số liệu sơ bộ")?
+                }
+                "NL-CBX" if p.start() < two_tier => push(
+                    &province,
+                    p,
+                    ratio(30.0 + 16.0 * t + noise, 2_850.0),
+                    "Tỉnh tổng hợp (trước sắp xếp)",
+                )?,
+                "NL-CBX" => {
+                    for (k, c) in communes.iter().enumerate() {
+                        let offset = ((k * 37) % 23) as f64 - 13.0;
+                        let officials = 38.0 + ((k * 13) % 30) as f64;
+                        push(
+                            &c.code,
+                            p,
+                            ratio(30.0 + 16.0 * t + offset + noise, officials),
+                            "",
+                        )?;
+                    }
+                }
+                "ST-DNKHCN" => push(&province, p, number((5.0 + 2.1 * t).floor()), "")?,
+                // Flows: per quarter.
+                "ST-NVKH" => push(
+                    &province,
+                    p,
+                    number((6.0 + 1.0 * t + 2.0 * noise).round().max(0.0)),
+                    "",
+                )?,
+                "ST-SPDM" => push(
+                    &province,
+                    p,
+                    number((6.0 + 2.2 * t + 2.0 * noise).round().max(0.0)),
+                    "",
+                )?,
+                "ST-UDKQ" => {
+                    let (num, den) = applied_share(&research, p.start(), p.end(), today);
+                    if den > 0 {
+                        push(
+                            &province,
+                            p,
+                            ValueInput {
+                                value: None,
+                                numerator: Some(Decimal::from(num)),
+                                denominator: Some(Decimal::from(den)),
+                            },
+                            "Tính từ sổ theo dõi kết quả nghiên cứu",
+                        )?
+                    }
+                }
+                // Short of 70% in 2025.
+                "CQ-PDG" => push(&province, p, ratio(20.0 + 12.0 * t + noise, 1_850.0), "")?,
+                // Reaches 100% by the end of 2025.
+                "CQ-TTR" => push(&province, p, ratio((60.0 + 14.0 * t).min(100.0), 420.0), "")?,
+                "XH-DVS" if p.start() < two_tier => push(
+                    &province,
+                    p,
+                    ratio(40.0 + 8.5 * t + noise, 1_250_000.0),
+                    "Tỉnh tổng hợp (trước sắp xếp)",
+                )?,
+                "XH-DVS" => {
+                    for (k, c) in communes.iter().enumerate() {
+                        let offset = ((k * 29) % 21) as f64 - 10.0;
+                        let adults = 9_000.0 + ((k * 977) % 30_000) as f64;
+                        push(
+                            &c.code,
+                            p,
+                            ratio(40.0 + 8.5 * t + offset + noise, adults),
+                            "",
+                        )?;
+                    }
+                }
+                "KT-SME" => push(
+                    &province,
+                    p,
+                    ratio(25.0 + 6.0 * t, 6_400.0),
+                    "Điều tra doanh nghiệp",
+                )?,
+                // Far from 40% by 2030.
+                "KT-KTS" => {
+                    let grdp = 160_000.0 + 9_000.0 * t;
+                    push(&province, p, ratio(8.0 + 1.5 * t, grdp), "Ước tính")?
+                }
+                _ => {}
+            }
+        }
+    }
+    let n = store
+        .upsert_values(&values, ValueState::Accepted, ACTOR, "dữ liệu mẫu", |_| {})
+        .await?;
+
+    // Tasks: dated from today, so that every status shows whatever day the demo is loaded.
+    let ago = |days: u64| today - Days::new(days);
+    let ahead = |days: u64| today + Days::new(days);
+    let year = today.year();
+    let tasks: [(
+        &str,
+        &str,
+        &str,
+        &[&str],
+        NaiveDate,
+        NaiveDate,
+        Option<NaiveDate>,
+        &str,
+        &[&str],
+    ); 10] = [
+        (
+            "NV-01",
+            "Phủ sóng 5G tại các khu công nghiệp Yên Bình, Sông Công, Điềm Thụy",
+            "TN.SKHCN",
+            &["TN.VNPT", "TN.VIETTEL", "TN.BQLKCN"],
+            ago(300),
+            ago(60),
+            Some(ago(75)),
+            "Báo cáo nghiệm thu phủ sóng",
+            &["HT-5G"],
+        ),
+        (
+            "NV-02",
+            "Đào tạo kỹ năng số cơ bản cho cán bộ, công chức cấp xã sau sắp xếp",
+            "TN.SNV",
+            &["TN.SKHCN"],
+            ago(330),
+            ago(120),
+            Some(ago(95)),
+            "Danh sách học viên đạt chuẩn",
+            &["NL-CBX"],
+        ),
+        (
+            "NV-03",
+            "Rà soát, tái cấu trúc quy trình thủ tục hành chính không phụ thuộc địa giới",
+            "TN.VPUB",
+            &["TN.STP"],
+            ago(200),
+            ahead(45),
+            None,
+            "Quyết định công bố danh mục thủ tục",
+            &["CQ-PDG"],
+        ),
+        (
+            "NV-04",
+            "Xây dựng Trung tâm dữ liệu tỉnh và nền tảng tích hợp, chia sẻ dữ liệu",
+            "TN.SKHCN",
+            &["TN.STC", "TN.CA"],
+            ago(400),
+            ago(20),
+            None,
+            "Trung tâm dữ liệu vận hành",
+            &[],
+        ),
+        (
+            "NV-05",
+            "Hỗ trợ hình thành doanh nghiệp khoa học và công nghệ",
+            "TN.SKHCN",
+            &["TN.DHTN"],
+            ago(250),
+            ahead(120),
+            None,
+            "Giấy chứng nhận doanh nghiệp KH&CN",
+            &["ST-DNKHCN"],
+        ),
+        (
+            "NV-06",
+            "Chương trình chuyển đổi số cho doanh nghiệp nhỏ và vừa",
+            "TN.SCT",
+            &["TN.SKHCN"],
+            ago(280),
+            ago(30),
+            Some(ago(30)),
+            "Báo cáo kết quả hỗ trợ",
+            &["KT-SME"],
+        ),
+        (
+            "NV-07",
+            "Cung cấp dịch vụ công trực tuyến toàn trình lĩnh vực đào tạo, nghiên cứu, sản xuất, kinh doanh",
+            "TN.VPUB",
+            &["TN.SGDDT", "TN.SCT"],
+            d(year - 1, 1, 15),
+            d(year - 1, 12, 31),
+            Some(d(year - 1, 12, 20)),
+            "Thủ tục được cung cấp toàn trình",
+            &["CQ-TTR"],
+        ),
+        (
+            "NV-08",
+            "Bố trí kinh phí chi cho KH,CN, ĐMST và CĐS trong dự toán ngân sách",
+            "TN.STC",
+            &["TN.SKHCN"],
+            ago(150),
+            ago(10),
+            None,
+            "Dự toán được HĐND tỉnh thông qua",
+            &["DT-GRDP"],
+        ),
+        (
+            "NV-09",
+            "Phổ cập dịch vụ số thiết yếu về y tế, giáo dục cho người dân",
+            "TN.SKHCN",
+            &["TN.SYT", "TN.SGDDT", "TN.BHXH"],
+            ago(100),
+            ahead(200),
+            None,
+            "Tỷ lệ người dân sử dụng dịch vụ số",
+            &["XH-DVS"],
+        ),
+        (
+            "NV-10",
+            "Ứng dụng chữ ký số và hồ sơ điện tử tại phường",
+            "5443",
+            &[],
+            ago(90),
+            ago(5),
+            Some(ago(2)),
+            "Hồ sơ điện tử hoàn chỉnh",
+            &[],
+        ),
+    ];
+    for (code_, title, lead, coord, start_, deadline, done, product, inds) in tasks {
+        let mut updates = vec![TaskUpdate {
+            on: start_ + Days::new(30),
+            progress: 20,
+            note: "Đã xây dựng kế hoạch chi tiết".into(),
+            author: "demo".into(),
+        }];
+        if let Some(c) = done {
+            updates.push(TaskUpdate {
+                on: c,
+                progress: 100,
+                note: "Hoàn thành".into(),
+                author: "demo".into(),
+            });
+        } else if start_ + Days::new(60) <= today {
+            updates.push(TaskUpdate {
+                on: start_ + Days::new(60),
+                progress: 55,
+                note: "Đang triển khai".into(),
+                author: "demo".into(),
+            });
+        }
+        store
+            .upsert_task(
+                &Task {
+                    code: code_.into(),
+                    title: title.into(),
+                    plan: plan.plan.code.clone(),
+                    year: deadline.year(),
+                    lead_unit: code(lead),
+                    coordinating_units: coord.iter().map(|c| code(c)).collect(),
+                    start: start_,
+                    deadline,
+                    expected_product: product.into(),
+                    indicators: inds.iter().map(|s| s.to_string()).collect(),
+                    completed_on: done,
+                    updates,
+                },
+                &ids,
+                ACTOR,
+            )
+            .await?;
+    }
+
+    // Accounts. Passwords are random and shown once, here, never logged.
+    let accounts = [
+        ("admin", "Quản trị hệ thống", Role::Admin, "19"),
+        (
+            "thuongtruc",
+            "Văn phòng thường trực Ban Chỉ đạo",
+            Role::Secretariat,
+            "19",
+        ),
+        ("lanhdao", "Lãnh đạo UBND tỉnh", Role::Viewer, "19"),
+        ("giamdoc.skhcn", "Giám đốc Sở KH&CN", Role::Head, "TN.SKHCN"),
+        (
+            "baocao.skhcn",
+            "Cán bộ báo cáo Sở KH&CN",
+            Role::Reporter,
+            "TN.SKHCN",
+        ),
+        (
+            "chutich.5443",
+            "Chủ tịch UBND phường Phan Đình Phùng",
+            Role::Head,
+            "5443",
+        ),
+        (
+            "baocao.5443",
+            "Cán bộ báo cáo phường Phan Đình Phùng",
+            Role::Reporter,
+            "5443",
+        ),
+    ];
+    let mut printed = Vec::new();
+    for (login, name, role, unit) in accounts {
+        let password: String = (0..16)
+            .map(|_| {
+                const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+                CHARS[rand::rng().random_range(0..CHARS.len())] as char
+            })
+            .collect();
+        store
+            .add_user(
+                &NewUser {
+                    login,
+                    display_name: name,
+                    role,
+                    unit: &code(unit),
+                    password: &password,
+                },
+                ACTOR,
+            )
+            .await?;
+        printed.push((login, role, unit, password));
+    }
+    store.set_meta(MARK, &today.to_string()).await?;
+
+    println!(
+        "Đã nạp dữ liệu mẫu: {n} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
+        research.len()
+    );
+    println!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
+    for (login, role, unit, password) in printed {
+        println!(
+            "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
+            role.as_str()
+        );
+    }
+    Ok(())
+}

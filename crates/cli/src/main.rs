@@ -1,0 +1,412 @@
+//! `chitieu`: the command line of the platform.
+
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use chitieu_domain::default_plan::default_plan;
+use chitieu_domain::text::format_int_vi;
+use chitieu_domain::{UnitCode, ValueState};
+use chitieu_exchange::{admin_map, values_csv};
+use chitieu_store::{NewValue, Role, Store, ValueFilter};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashSet;
+use std::io::{BufReader, Read};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "chitieu",
+    version,
+    about = "Theo dõi, đánh giá thực hiện Nghị quyết 57-NQ/TW (KH,CN, ĐMST và CĐS).\nMonitoring and accountability for Resolution 57-NQ/TW."
+)]
+struct Cli {
+    /// Database: sqlite://PATH (default, created if missing) or postgres://USER@HOST/DB
+    #[arg(
+        long,
+        global = true,
+        env = "CHITIEU_DB",
+        default_value = "sqlite://chitieu.db"
+    )]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or update the database, then load Thái Nguyên's plan and units. Safe to repeat.
+    Init,
+    /// `init`, then demo data: heads, tasks, values since 2023 and demo accounts.
+    Demo,
+    /// Run the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo data first (only once; later runs keep what is there).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import or export indicator values (CSV).
+    #[command(subcommand)]
+    Values(ValuesCmd),
+    /// Import or list administrative units.
+    #[command(subcommand)]
+    Units(UnitsCmd),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Subcommand)]
+enum ValuesCmd {
+    /// Import a CSV with the header indicator,unit,period,value,numerator,denominator,comment.
+    /// All or nothing: one bad line and nothing is written.
+    Import {
+        file: std::path::PathBuf,
+        /// Workflow state given to the imported values.
+        #[arg(long, default_value = "submitted", value_parser = ["draft", "submitted", "approved", "accepted"])]
+        state: String,
+    },
+    /// Write values as CSV (same format as import) to standard output or a file.
+    Export {
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCmd {
+    /// Import the national map (JSON in the format of vn-admin-units-2025.json). Adds new
+    /// units, updates changed ones; a second run changes nothing.
+    Import { file: std::path::PathBuf },
+    /// List the children of a unit, or the top level.
+    List {
+        #[arg(long)]
+        parent: Option<String>,
+        /// Date on which the units must exist (YYYY-MM-DD); default today.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user. The password is read from standard input (first line).
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long, value_parser = ["admin", "secretariat", "head", "reporter", "viewer"])]
+        role: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+const ACTOR: &str = "cli";
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    if let Err(e) = rt.block_on(run(cli)) {
+        eprintln!("Lỗi: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(url: &str) -> Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(url)))
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Init => {
+            let store = open(&cli.db).await?;
+            init(&store).await?;
+        }
+        Command::Demo => {
+            let store = open(&cli.db).await?;
+            init(&store).await?;
+            demo::load(&store).await?;
+        }
+        Command::Serve { bind, demo } => {
+            let store = open(&cli.db).await?;
+            init(&store).await?;
+            if demo {
+                demo::load(&store).await?;
+            }
+            chitieu_web::serve(store, &bind, |addr| {
+                println!("chitieu đang chạy tại http://{addr}/ (Ctrl-C để dừng)");
+            })
+            .await
+            .with_context(|| format!("không mở được địa chỉ {bind}"))?;
+        }
+        Command::Values(ValuesCmd::Import { file, state }) => {
+            let store = open(&cli.db).await?;
+            import_values(&store, &file, state.parse().map_err(anyhow::Error::msg)?).await?;
+        }
+        Command::Values(ValuesCmd::Export {
+            indicator,
+            unit,
+            output,
+        }) => {
+            let store = open(&cli.db).await?;
+            let (catalog, ids) = store.catalog().await?;
+            let filter = ValueFilter {
+                indicator: indicator
+                    .map(|c| {
+                        catalog
+                            .indicator(&c)
+                            .map(|i| i.code.clone())
+                            .with_context(|| format!("không có chỉ tiêu \"{c}\""))
+                    })
+                    .transpose()?,
+                unit: unit
+                    .map(|u| UnitCode::parse(&u).map_err(anyhow::Error::msg))
+                    .transpose()?,
+            };
+            let rows = store.values(&filter, &ids).await?;
+            let export = rows.iter().map(|r| values_csv::ExportRow {
+                indicator: &r.indicator,
+                unit: &r.unit,
+                period: r.period,
+                value: &r.value,
+                numerator: r.numerator.as_ref(),
+                denominator: r.denominator.as_ref(),
+                comment: &r.comment,
+            });
+            match output {
+                Some(path) => {
+                    let f = std::fs::File::create(&path)
+                        .with_context(|| format!("không tạo được tệp {}", path.display()))?;
+                    values_csv::write(std::io::BufWriter::new(f), export)?;
+                    eprintln!(
+                        "Đã xuất {} giá trị ra {}",
+                        format_int_vi(rows.len() as u64),
+                        path.display()
+                    );
+                }
+                None => values_csv::write(std::io::stdout().lock(), export)?,
+            }
+        }
+        Command::Units(UnitsCmd::Import { file }) => {
+            let store = open(&cli.db).await?;
+            let label = file.display().to_string();
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("không đọc được tệp {label}"))?;
+            let units = admin_map::parse(&text, &label)?;
+            let s = store
+                .upsert_units(&units, ACTOR, &format!("nhập danh mục {label}"))
+                .await?;
+            let counts = store.unit_counts().await?;
+            println!(
+                "Đã nhập {label}: thêm {}, cập nhật {}, không đổi {}.",
+                format_int_vi(s.added),
+                format_int_vi(s.updated),
+                format_int_vi(s.unchanged)
+            );
+            println!(
+                "Trong cơ sở dữ liệu: {} tỉnh/thành phố, {} xã/phường/đặc khu.",
+                counts.kind(chitieu_domain::UnitKind::Province),
+                format_int_vi(
+                    counts.kind(chitieu_domain::UnitKind::Commune)
+                        + counts.kind(chitieu_domain::UnitKind::Ward)
+                )
+            );
+        }
+        Command::Units(UnitsCmd::List { parent, on, json }) => {
+            let store = open(&cli.db).await?;
+            let parent = parent
+                .map(|p| UnitCode::parse(&p).map_err(anyhow::Error::msg))
+                .transpose()?;
+            let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let units = store.list_units(parent.as_ref(), on).await?;
+            if json {
+                let out: Vec<serde_json::Value> = units
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({
+                            "code": u.code.as_str(),
+                            "name": u.name,
+                            "kind": u.kind.as_str(),
+                            "division_type": u.division_type,
+                            "parent": u.parent.as_ref().map(|p| p.as_str()),
+                            "valid_from": u.valid_from,
+                            "valid_to": u.valid_to,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                for u in &units {
+                    println!("{:<12} {:<16} {}", u.code, u.kind.label_vi(), u.name);
+                }
+                eprintln!("{} đơn vị", format_int_vi(units.len() as u64));
+            }
+        }
+        Command::User(UserCmd::Add {
+            login,
+            role,
+            unit,
+            name,
+        }) => {
+            let store = open(&cli.db).await?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_to_string(&mut password)?;
+            let password = password.lines().next().unwrap_or("").to_string();
+            if password.is_empty() {
+                bail!(
+                    "cần mật khẩu ở đầu vào chuẩn (stdin), ví dụ: echo 'mật-khẩu-dài' | chitieu user add ..."
+                );
+            }
+            let unit = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            store
+                .add_user(
+                    &chitieu_store::NewUser {
+                        login: &login,
+                        display_name: name.as_deref().unwrap_or(&login),
+                        role,
+                        unit: &unit,
+                        password: &password,
+                    },
+                    ACTOR,
+                )
+                .await?;
+            println!(
+                "Đã thêm người dùng {login} ({}, đơn vị {unit}).",
+                role.label_vi()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Creates what is missing: Thái Nguyên and its communes from the embedded national map, the
+/// plan's own units, then the plan. Never overwrites what is already there.
+pub async fn init(store: &Store) -> Result<()> {
+    let plan = default_plan();
+    let map = admin_map::parse(
+        admin_map::NATIONAL_MAP_2025,
+        "vn-admin-units-2025.json (nhúng)",
+    )?;
+    let existing: HashSet<UnitCode> = store
+        .all_units()
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    let mut wanted = admin_map::province(&map, &plan.plan.owner);
+    wanted.extend(plan.units.iter().cloned());
+    let missing: Vec<_> = wanted
+        .into_iter()
+        .filter(|u| !existing.contains(&u.code))
+        .collect();
+    let added = store.upsert_units(&missing, ACTOR, "khởi tạo").await?.added;
+    let loaded = store.load_plan_if_absent(&plan, ACTOR).await?;
+    if added > 0 || loaded {
+        println!(
+            "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
+            added,
+            plan.plan.code,
+            plan.indicators.len(),
+            plan.targets.len(),
+            if loaded {
+                ""
+            } else {
+                " đã có từ trước"
+            }
+        );
+    } else {
+        println!("Cơ sở dữ liệu đã được khởi tạo; không có gì thay đổi.");
+    }
+    Ok(())
+}
+
+async fn import_values(store: &Store, path: &std::path::Path, state: ValueState) -> Result<()> {
+    let label = path.display().to_string();
+    let f = std::fs::File::open(path).with_context(|| format!("không mở được tệp {label}"))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let started = Instant::now();
+    let (catalog, ids) = store.catalog().await?;
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {percent}% {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Kiểm tra");
+    let parsed = values_csv::parse(
+        BufReader::with_capacity(1 << 20, f),
+        &label,
+        &catalog,
+        |b| bar.set_position(b),
+    );
+    bar.finish_and_clear();
+    let parsed = parsed?;
+    let rows: Vec<NewValue> = parsed
+        .iter()
+        .map(|p| NewValue {
+            indicator_id: ids.indicators[&p.indicator],
+            unit_id: ids.units[&p.unit],
+            period: p.period,
+            value: p.value,
+            numerator: p.numerator,
+            denominator: p.denominator,
+            comment: p.comment.clone(),
+        })
+        .collect();
+    drop(parsed);
+    let bar = ProgressBar::new(rows.len() as u64).with_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Ghi");
+    let n = store
+        .upsert_values(&rows, state, ACTOR, &format!("nhập {label}"), |d| {
+            bar.set_position(d)
+        })
+        .await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
+    println!(
+        "Đã nhập {} giá trị từ {label} trong {secs:.1} s ({} giá trị/giây).",
+        format_int_vi(n),
+        format_int_vi(rate as u64)
+    );
+    Ok(())
+}

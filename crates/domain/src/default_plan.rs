@@ -1,0 +1,217 @@
+//! A plan file (TOML): the plan, its groups, indicators, targets and the province's own
+//! units. Thái Nguyên's plan ships embedded; another province loads its own file.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+use crate::comparator::Comparator;
+use crate::indicator::{Group, Indicator, Measure, Plan, Target, UnitAggregation};
+use crate::unit::{Unit, UnitCode, UnitKind};
+
+const THAI_NGUYEN: &str = include_str!("../plan/thai-nguyen-nq57.toml");
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanFile {
+    pub plan: Plan,
+    pub groups: Vec<Group>,
+    pub units: Vec<Unit>,
+    pub indicators: Vec<Indicator>,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    indicator: String,
+    #[serde(default)]
+    unit: Option<UnitCode>,
+    year: i32,
+    comparator: Comparator,
+    value: Decimal,
+    wording: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    plan: Plan,
+    groups: Vec<Group>,
+    #[serde(default)]
+    units: Vec<Unit>,
+    indicators: Vec<Indicator>,
+    #[serde(default)]
+    targets: Vec<RawTarget>,
+}
+
+impl PlanFile {
+    /// Parses and checks a plan file; the error names the item and the reason.
+    pub fn parse(text: &str) -> Result<PlanFile, String> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let owner = raw.plan.owner.clone();
+        let file = PlanFile {
+            plan: raw.plan,
+            groups: raw.groups,
+            units: raw.units,
+            indicators: raw.indicators,
+            targets: raw
+                .targets
+                .into_iter()
+                .map(|t| Target {
+                    indicator: t.indicator,
+                    unit: t.unit.unwrap_or_else(|| owner.clone()),
+                    year: t.year,
+                    comparator: t.comparator,
+                    value: t.value,
+                    wording: t.wording,
+                })
+                .collect(),
+        };
+        file.check()?;
+        Ok(file)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let mut groups = HashSet::new();
+        for g in &self.groups {
+            if !groups.insert(g.code.as_str()) {
+                return Err(format!("nhóm {}: mã trùng", g.code));
+            }
+        }
+        let mut units: HashSet<&UnitCode> = HashSet::new();
+        units.insert(&self.plan.owner);
+        for u in &self.units {
+            if !units.insert(&u.code) {
+                return Err(format!("đơn vị {}: mã trùng", u.code));
+            }
+            if u.name.trim().is_empty() {
+                return Err(format!("đơn vị {}: thiếu tên", u.code));
+            }
+        }
+        let mut codes = HashSet::new();
+        for i in &self.indicators {
+            let at = |m: &str| format!("chỉ tiêu {}: {m}", i.code);
+            if !codes.insert(i.code.as_str()) {
+                return Err(at("mã trùng"));
+            }
+            if !groups.contains(i.group.as_str()) {
+                return Err(at(&format!("không có nhóm \"{}\"", i.group)));
+            }
+            for u in std::iter::once(&i.lead_unit).chain(&i.coordinating_units) {
+                if !units.contains(u) {
+                    return Err(at(&format!("không có đơn vị \"{u}\" trong kế hoạch")));
+                }
+            }
+            match i.measure {
+                Measure::Ratio if i.factor.is_none() => {
+                    return Err(at("chỉ tiêu tỷ lệ cần hệ số (factor)"));
+                }
+                Measure::Number if i.unit_aggregation == UnitAggregation::RatioOfSums => {
+                    return Err(at(
+                        "chỉ tiêu không phải tỷ lệ không thể cộng dồn theo tỷ lệ",
+                    ));
+                }
+                _ => {}
+            }
+            if i.reported_by.is_empty() {
+                return Err(at("cần ít nhất một loại đơn vị báo cáo"));
+            }
+        }
+        let mut seen = HashSet::new();
+        for t in &self.targets {
+            let at = |m: &str| format!("mục tiêu {} năm {}: {m}", t.indicator, t.year);
+            if !codes.contains(t.indicator.as_str()) {
+                return Err(at("không có chỉ tiêu này"));
+            }
+            if !seen.insert((t.indicator.as_str(), t.unit.clone(), t.year)) {
+                return Err(at("trùng mục tiêu"));
+            }
+            if t.wording.trim().is_empty() {
+                return Err(at("thiếu nguyên văn mục tiêu"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+
+    /// The owner as a unit record (its details come from the national map).
+    pub fn province_unit(&self) -> Unit {
+        Unit {
+            code: self.plan.owner.clone(),
+            name: "Tỉnh".into(),
+            kind: UnitKind::Province,
+            division_type: None,
+            parent: None,
+            valid_from: crate::unit::earliest(),
+            valid_to: None,
+            population: None,
+            officials: None,
+            successors: vec![],
+        }
+    }
+}
+
+/// Thái Nguyên's plan for Resolution 57, as shipped.
+pub fn default_plan() -> PlanFile {
+    PlanFile::parse(THAI_NGUYEN).expect("the embedded plan is checked by tests")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::parse_decimal;
+
+    #[test]
+    fn default_plan_has_every_indicator_and_target() {
+        let p = default_plan();
+        let codes: Vec<&str> = p.indicators.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "HT-5G",
+                "HT-CD1G",
+                "DT-GRDP",
+                "NL-CBX",
+                "ST-DNKHCN",
+                "ST-NVKH",
+                "ST-SPDM",
+                "ST-UDKQ",
+                "CQ-PDG",
+                "CQ-TTR",
+                "XH-DVS",
+                "KT-SME",
+                "KT-KTS"
+            ]
+        );
+        assert_eq!(p.targets.len(), 15);
+        let t = |code: &str, year: i32| {
+            p.targets
+                .iter()
+                .find(|t| t.indicator == code && t.year == year)
+                .map(|t| (t.comparator.symbol(), t.value.to_string()))
+                .unwrap()
+        };
+        assert_eq!(t("HT-5G", 2025), (">", "60".into()));
+        assert_eq!(t("HT-5G", 2030), ("=", "100".into()));
+        assert_eq!(t("DT-GRDP", 2025), (">=", "2".into()));
+        assert_eq!(t("DT-GRDP", 2030), (">=", "3".into()));
+        assert_eq!(t("ST-NVKH", 2025), (">", "25".into()));
+        assert_eq!(t("ST-UDKQ", 2030), (">=", "60".into()));
+        assert_eq!(t("KT-KTS", 2030), ("=", "40".into()));
+        assert!(p.targets.iter().all(|t| t.unit.as_str() == "19"));
+        let cbx = p.indicator("NL-CBX").unwrap();
+        assert_eq!(cbx.unit_aggregation, UnitAggregation::RatioOfSums);
+        assert_eq!(cbx.natural_limit, parse_decimal("100"));
+        assert!(p.indicator("ST-UDKQ").unwrap().derived_from.is_some());
+    }
+
+    #[test]
+    fn broken_plan_names_the_item() {
+        let bad = THAI_NGUYEN.replace("indicator = \"KT-KTS\"", "indicator = \"KT-XYZ\"");
+        let e = PlanFile::parse(&bad).unwrap_err();
+        assert!(e.contains("KT-XYZ"), "{e}");
+    }
+}

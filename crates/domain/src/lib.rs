@@ -1,0 +1,27 @@
+//! The domain of chitieu: plan, indicators, targets, periods, the dated tree of units,
+//! heads, values and tasks. Pure types and rules; no I/O, so every rule is unit-testable.
+
+pub mod catalog;
+pub mod comparator;
+pub mod default_plan;
+pub mod head;
+pub mod indicator;
+pub mod period;
+pub mod research;
+pub mod task;
+pub mod text;
+pub mod unit;
+pub mod value;
+
+pub use catalog::Catalog;
+pub use comparator::Comparator;
+pub use head::Head;
+pub use indicator::{
+    Direction, Group, Indicator, Measure, Plan, Target, TimeAggregation, UnitAggregation,
+};
+pub use period::{Period, PeriodError, PeriodKind};
+pub use task::{Task, TaskStatus, TaskUpdate};
+pub use unit::{Unit, UnitCode, UnitKind};
+pub use value::{DataValue, ValueError, ValueInput, ValueState};
+
+pub use rust_decimal::Decimal;

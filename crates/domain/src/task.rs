@@ -1,0 +1,169 @@
+//! Tasks in a unit's annual work programme, and their status by the Government Office rule.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::unit::UnitCode;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub code: String,
+    pub title: String,
+    pub plan: String,
+    /// The work-programme year the task is written into.
+    pub year: i32,
+    pub lead_unit: UnitCode,
+    #[serde(default)]
+    pub coordinating_units: Vec<UnitCode>,
+    pub start: NaiveDate,
+    pub deadline: NaiveDate,
+    pub expected_product: String,
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    #[serde(default)]
+    pub completed_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub updates: Vec<TaskUpdate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskUpdate {
+    pub on: NaiveDate,
+    /// 0..=100.
+    pub progress: u8,
+    pub note: String,
+    pub author: String,
+}
+
+/// Status of a task as of a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    CompletedOnTime,
+    CompletedLate,
+    InProgress,
+    Overdue,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 4] = [
+        TaskStatus::CompletedOnTime,
+        TaskStatus::CompletedLate,
+        TaskStatus::InProgress,
+        TaskStatus::Overdue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::CompletedOnTime => "completed_on_time",
+            TaskStatus::CompletedLate => "completed_late",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Overdue => "overdue",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            TaskStatus::CompletedOnTime => "Hoàn thành đúng hạn",
+            TaskStatus::CompletedLate => "Hoàn thành quá hạn",
+            TaskStatus::InProgress => "Đang thực hiện trong hạn",
+            TaskStatus::Overdue => "Quá hạn chưa hoàn thành",
+        }
+    }
+}
+
+/// The rule: a task completed on or before its deadline is on time (the deadline day itself
+/// counts); completed after it, late. Not completed as of `as_of`: in progress through the
+/// deadline day, overdue from the day after. A completion dated after `as_of` is not yet known.
+pub fn status_on(
+    deadline: NaiveDate,
+    completed_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> TaskStatus {
+    match completed_on {
+        Some(done) if done <= as_of => {
+            if done <= deadline {
+                TaskStatus::CompletedOnTime
+            } else {
+                TaskStatus::CompletedLate
+            }
+        }
+        _ if as_of <= deadline => TaskStatus::InProgress,
+        _ => TaskStatus::Overdue,
+    }
+}
+
+impl Task {
+    pub fn status_on(&self, as_of: NaiveDate) -> TaskStatus {
+        status_on(self.deadline, self.completed_on, as_of)
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        if self.code.trim().is_empty() {
+            return Err("thiếu mã nhiệm vụ".into());
+        }
+        if self.title.trim().is_empty() {
+            return Err("thiếu tên nhiệm vụ".into());
+        }
+        if self.deadline < self.start {
+            return Err(format!(
+                "hạn hoàn thành {} trước ngày bắt đầu {}",
+                self.deadline, self.start
+            ));
+        }
+        if let Some(u) = self.updates.iter().find(|u| u.progress > 100) {
+            return Err(format!("tiến độ {}% vượt quá 100%", u.progress));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn status_at_the_boundaries() {
+        let deadline = d("2025-06-30");
+        // Completed on the deadline day: on time. The day after: late.
+        assert_eq!(
+            status_on(deadline, Some(d("2025-06-30")), d("2025-12-31")),
+            TaskStatus::CompletedOnTime
+        );
+        assert_eq!(
+            status_on(deadline, Some(d("2025-07-01")), d("2025-12-31")),
+            TaskStatus::CompletedLate
+        );
+        assert_eq!(
+            status_on(deadline, Some(d("2025-01-01")), d("2025-12-31")),
+            TaskStatus::CompletedOnTime
+        );
+        // Not completed: in progress through the deadline day, overdue from the next day.
+        assert_eq!(
+            status_on(deadline, None, d("2025-06-30")),
+            TaskStatus::InProgress
+        );
+        assert_eq!(
+            status_on(deadline, None, d("2025-07-01")),
+            TaskStatus::Overdue
+        );
+        // A completion after the as-of date is not yet known.
+        assert_eq!(
+            status_on(deadline, Some(d("2025-07-05")), d("2025-07-02")),
+            TaskStatus::Overdue
+        );
+        assert_eq!(
+            status_on(deadline, Some(d("2025-06-20")), d("2025-06-10")),
+            TaskStatus::InProgress
+        );
+        // Completed exactly on the as-of date counts.
+        assert_eq!(
+            status_on(deadline, Some(d("2025-07-02")), d("2025-07-02")),
+            TaskStatus::CompletedLate
+        );
+    }
+}

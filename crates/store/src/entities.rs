@@ -1,0 +1,220 @@
+//! Tables as sea-orm entities. One definition serves SQLite and PostgreSQL.
+//! Decimals are stored as canonical text so that both backends keep them exact.
+
+macro_rules! entity {
+    ($modname:ident, $table:literal, { $($body:tt)* }) => {
+        pub mod $modname {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                $($body)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(unit, "units", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub division_type: Option<String>,
+    pub parent_id: Option<i32>,
+    pub valid_from: Date,
+    pub valid_to: Option<Date>,
+    pub population: Option<i64>,
+    pub officials: Option<i64>,
+});
+
+entity!(unit_successor, "unit_successors", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub predecessor_id: i32,
+    pub successor_id: i32,
+    pub on_date: Date,
+});
+
+entity!(head, "heads", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub person: String,
+    pub title: String,
+    pub term_start: Date,
+    pub term_end: Option<Date>,
+});
+
+entity!(plan, "plans", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub owner_unit_id: i32,
+    pub baseline_year: i32,
+    pub start_year: i32,
+    pub end_year: i32,
+    pub source: String,
+});
+
+entity!(indicator_group, "indicator_groups", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub plan_id: i32,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub sort: i32,
+});
+
+entity!(indicator, "indicators", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub plan_id: i32,
+    pub group_id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub definition: String,
+    pub unit_of_measure: String,
+    pub measure: String,
+    pub factor: Option<String>,
+    pub numerator_label: Option<String>,
+    pub denominator_label: Option<String>,
+    pub time_aggregation: String,
+    pub unit_aggregation: String,
+    pub direction: String,
+    pub natural_limit: Option<String>,
+    pub frequency: String,
+    /// Comma-separated unit kinds.
+    pub reported_by: String,
+    pub lead_unit_id: i32,
+    pub data_source: String,
+    pub derived_from: Option<String>,
+    pub sort: i32,
+});
+
+entity!(indicator_coordinator, "indicator_coordinators", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub indicator_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+});
+
+entity!(target, "targets", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub year: i32,
+    pub comparator: String,
+    pub value: String,
+    pub wording: String,
+});
+
+entity!(data_value, "data_values", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub period: String,
+    pub value: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub comment: String,
+    pub state: String,
+    pub entered_by: String,
+    pub entered_at: DateTimeUtc,
+    pub version: i64,
+});
+
+entity!(task, "tasks", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    pub plan_id: i32,
+    pub year: i32,
+    pub lead_unit_id: i32,
+    pub start_date: Date,
+    pub deadline: Date,
+    pub expected_product: String,
+    pub completed_on: Option<Date>,
+});
+
+entity!(task_coordinator, "task_coordinators", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub task_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub unit_id: i32,
+});
+
+entity!(task_indicator, "task_indicators", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub task_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub indicator_id: i32,
+});
+
+entity!(task_update, "task_updates", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub task_id: i32,
+    pub on_date: Date,
+    pub progress: i32,
+    pub note: String,
+    pub author: String,
+});
+
+entity!(research_result, "research_results", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    pub unit_id: i32,
+    pub accepted_on: Date,
+    pub applied_on: Option<Date>,
+});
+
+entity!(user, "users", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit_id: i32,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(audit, "audit_log", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub at: DateTimeUtc,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+});
+
+entity!(meta, "meta", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key: String,
+    pub value: String,
+});

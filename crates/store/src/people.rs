@@ -1,0 +1,257 @@
+//! Heads of units and user accounts.
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use chitieu_domain::head::check_term;
+use chitieu_domain::{Head, UnitCode};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+use crate::entities::{head, user};
+use crate::units::unit_ids;
+use crate::{Result, Store, StoreError, audit};
+
+/// Roles, from most to least powerful. Each user is scoped to a unit and its descendants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Secretariat,
+    Head,
+    Reporter,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Secretariat,
+        Role::Head,
+        Role::Reporter,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Secretariat => "secretariat",
+            Role::Head => "head",
+            Role::Reporter => "reporter",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "Quản trị hệ thống",
+            Role::Secretariat => "Cơ quan thường trực Ban Chỉ đạo",
+            Role::Head => "Thủ trưởng đơn vị",
+            Role::Reporter => "Cán bộ báo cáo",
+            Role::Viewer => "Người xem",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                format!("vai trò \"{s}\" không hợp lệ (admin, secretariat, head, reporter, viewer)")
+            })
+    }
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub unit: &'a UnitCode,
+    pub password: &'a str,
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| StoreError::Invalid(format!("không tạo được muối: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("không băm được mật khẩu: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+impl Store {
+    /// Adds a term of office; terms of one unit must not overlap.
+    pub async fn add_head(&self, h: &Head, actor: &str) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let ids = unit_ids(&txn).await?;
+        let uid = *ids
+            .get(&h.unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", h.unit)))?;
+        let existing: Vec<Head> = head::Entity::find()
+            .filter(head::Column::UnitId.eq(uid))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| Head {
+                unit: h.unit.clone(),
+                person: m.person,
+                title: m.title,
+                term_start: m.term_start,
+                term_end: m.term_end,
+            })
+            .collect();
+        check_term(&existing, h)
+            .map_err(|e| StoreError::Invalid(format!("đơn vị {}: {e}", h.unit)))?;
+        head::ActiveModel {
+            unit_id: Set(uid),
+            person: Set(h.person.clone()),
+            title: Set(h.title.clone()),
+            term_start: Set(h.term_start),
+            term_end: Set(h.term_end),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "heads.add",
+            "heads",
+            &format!("{}: {} từ {}", h.unit, h.person, h.term_start),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Every term of office, by unit and start date.
+    pub async fn heads(&self) -> Result<Vec<Head>> {
+        let ids = unit_ids(&self.db).await?;
+        let code: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        Ok(head::Entity::find()
+            .order_by_asc(head::Column::UnitId)
+            .order_by_asc(head::Column::TermStart)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(Head {
+                    unit: code.get(&m.unit_id)?.clone(),
+                    person: m.person,
+                    title: m.title,
+                    term_start: m.term_start,
+                    term_end: m.term_end,
+                })
+            })
+            .collect())
+    }
+
+    /// Adds a user account; the password is stored as an argon2 hash only.
+    pub async fn add_user(&self, u: &NewUser<'_>, actor: &str) -> Result<()> {
+        let login = u.login.trim();
+        if login.is_empty() || login.len() > 64 || login.chars().any(char::is_whitespace) {
+            return Err(StoreError::Invalid(format!(
+                "tên đăng nhập \"{login}\" không hợp lệ (1–64 ký tự, không có khoảng trắng)"
+            )));
+        }
+        if u.password.chars().count() < 10 {
+            return Err(StoreError::Invalid(
+                "mật khẩu phải có ít nhất 10 ký tự".into(),
+            ));
+        }
+        let txn = self.db.begin().await?;
+        if user::Entity::find()
+            .filter(user::Column::Login.eq(login))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Invalid(format!(
+                "tên đăng nhập \"{login}\" đã có"
+            )));
+        }
+        let ids = unit_ids(&txn).await?;
+        let uid = *ids
+            .get(u.unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", u.unit)))?;
+        user::ActiveModel {
+            login: Set(login.to_string()),
+            display_name: Set(u.display_name.to_string()),
+            role: Set(u.role.as_str().to_string()),
+            unit_id: Set(uid),
+            password_hash: Set(hash_password(u.password)?),
+            active: Set(true),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        // Never the password, nor its hash.
+        audit(
+            &txn,
+            actor,
+            "users.add",
+            "users",
+            &format!("{login} ({}, {})", u.role.as_str(), u.unit),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The user's role and unit when the password is right.
+    pub async fn check_login(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> Result<Option<(Role, UnitCode)>> {
+        let Some(m) = user::Entity::find()
+            .filter(user::Column::Login.eq(login.trim()))
+            .filter(user::Column::Active.eq(true))
+            .one(&self.db)
+            .await?
+        else {
+            // Spend the same effort as a real check, so timing does not reveal logins.
+            let _ = verify_password(
+                password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$yHnXUjQJ6vGPQyVXQqM3hNHRTyr3A3d+bhs1u5/3s2Y",
+            );
+            return Ok(None);
+        };
+        if !verify_password(password, &m.password_hash) {
+            return Ok(None);
+        }
+        let ids = unit_ids(&self.db).await?;
+        let unit = ids
+            .into_iter()
+            .find(|(_, i)| *i == m.unit_id)
+            .map(|(c, _)| c)
+            .ok_or_else(|| StoreError::NotFound("đơn vị của người dùng".into()))?;
+        Ok(Some((m.role.parse().map_err(StoreError::Invalid)?, unit)))
+    }
+
+    pub async fn user_logins(&self) -> Result<Vec<String>> {
+        Ok(user::Entity::find()
+            .order_by_asc(user::Column::Login)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| u.login)
+            .collect())
+    }
+}

@@ -1,0 +1,294 @@
+//! The plan: groups, indicators, coordinating units and targets.
+
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::text::format_decimal;
+use chitieu_domain::{Catalog, Group, Indicator, Plan, Target, UnitCode, UnitKind};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use crate::entities::{indicator, indicator_coordinator, indicator_group, plan, target};
+use crate::units::unit_ids;
+use crate::{Result, Store, StoreError, audit};
+
+/// Database ids behind the codes of a [`Catalog`].
+#[derive(Debug, Clone, Default)]
+pub struct Ids {
+    pub indicators: HashMap<String, i32>,
+    pub units: HashMap<UnitCode, i32>,
+}
+
+fn bad(e: String) -> StoreError {
+    StoreError::Invalid(e)
+}
+
+fn dec(s: &str) -> Result<rust_decimal::Decimal> {
+    rust_decimal::Decimal::from_str(s).map_err(|e| bad(format!("số \"{s}\" hỏng: {e}")))
+}
+
+impl Store {
+    /// Loads a plan the first time; a plan whose code is already stored is left untouched
+    /// so that edits made since are never overwritten. Returns whether it was loaded.
+    pub async fn load_plan_if_absent(&self, file: &PlanFile, actor: &str) -> Result<bool> {
+        let txn = self.db.begin().await?;
+        if plan::Entity::find()
+            .filter(plan::Column::Code.eq(&file.plan.code))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        let ids = unit_ids(&txn).await?;
+        let uid = |c: &UnitCode| -> Result<i32> {
+            ids.get(c)
+                .copied()
+                .ok_or_else(|| bad(format!("kế hoạch nhắc đến đơn vị \"{c}\" chưa có")))
+        };
+        let p = plan::ActiveModel {
+            code: Set(file.plan.code.clone()),
+            name: Set(file.plan.name.clone()),
+            owner_unit_id: Set(uid(&file.plan.owner)?),
+            baseline_year: Set(file.plan.baseline_year),
+            start_year: Set(file.plan.start_year),
+            end_year: Set(file.plan.end_year),
+            source: Set(file.plan.source.clone()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let mut groups = HashMap::new();
+        for (i, g) in file.groups.iter().enumerate() {
+            let m = indicator_group::ActiveModel {
+                plan_id: Set(p.id),
+                code: Set(g.code.clone()),
+                name: Set(g.name.clone()),
+                name_en: Set(g.name_en.clone()),
+                sort: Set(i as i32),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            groups.insert(g.code.clone(), m.id);
+        }
+        let mut inds = HashMap::new();
+        for (i, ind) in file.indicators.iter().enumerate() {
+            let m = indicator::ActiveModel {
+                plan_id: Set(p.id),
+                group_id: Set(groups[&ind.group]),
+                code: Set(ind.code.clone()),
+                name: Set(ind.name.clone()),
+                name_en: Set(ind.name_en.clone()),
+                definition: Set(ind.definition.clone()),
+                unit_of_measure: Set(ind.unit_of_measure.clone()),
+                measure: Set(ind.measure.as_str().into()),
+                factor: Set(ind.factor.as_ref().map(format_decimal)),
+                numerator_label: Set(ind.numerator_label.clone()),
+                denominator_label: Set(ind.denominator_label.clone()),
+                time_aggregation: Set(ind.time_aggregation.as_str().into()),
+                unit_aggregation: Set(ind.unit_aggregation.as_str().into()),
+                direction: Set(ind.direction.as_str().into()),
+                natural_limit: Set(ind.natural_limit.as_ref().map(format_decimal)),
+                frequency: Set(ind.frequency.as_str().into()),
+                reported_by: Set(ind
+                    .reported_by
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")),
+                lead_unit_id: Set(uid(&ind.lead_unit)?),
+                data_source: Set(ind.data_source.clone()),
+                derived_from: Set(ind.derived_from.clone()),
+                sort: Set(i as i32),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            for c in &ind.coordinating_units {
+                indicator_coordinator::ActiveModel {
+                    indicator_id: Set(m.id),
+                    unit_id: Set(uid(c)?),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            inds.insert(ind.code.clone(), m.id);
+        }
+        for t in &file.targets {
+            target::ActiveModel {
+                indicator_id: Set(inds[&t.indicator]),
+                unit_id: Set(uid(&t.unit)?),
+                year: Set(t.year),
+                comparator: Set(t.comparator.symbol().into()),
+                value: Set(format_decimal(&t.value)),
+                wording: Set(t.wording.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let detail = format!(
+            "kế hoạch {}: {} nhóm, {} chỉ tiêu, {} mục tiêu",
+            file.plan.code,
+            file.groups.len(),
+            file.indicators.len(),
+            file.targets.len()
+        );
+        audit(&txn, actor, "plan.load", "plans", &detail).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// The first plan stored, read back into domain types.
+    pub async fn plan_file(&self) -> Result<Option<PlanFile>> {
+        let Some(p) = plan::Entity::find()
+            .order_by_asc(plan::Column::Id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let ids = unit_ids(&self.db).await?;
+        let code_of: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ucode = |id: i32| -> Result<UnitCode> {
+            code_of
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {id}")))
+        };
+        let groups = indicator_group::Entity::find()
+            .filter(indicator_group::Column::PlanId.eq(p.id))
+            .order_by_asc(indicator_group::Column::Sort)
+            .all(&self.db)
+            .await?;
+        let group_code: HashMap<i32, String> =
+            groups.iter().map(|g| (g.id, g.code.clone())).collect();
+        let inds = indicator::Entity::find()
+            .filter(indicator::Column::PlanId.eq(p.id))
+            .order_by_asc(indicator::Column::Sort)
+            .all(&self.db)
+            .await?;
+        let mut coord: HashMap<i32, Vec<UnitCode>> = HashMap::new();
+        for c in indicator_coordinator::Entity::find().all(&self.db).await? {
+            coord
+                .entry(c.indicator_id)
+                .or_default()
+                .push(ucode(c.unit_id)?);
+        }
+        let mut indicators = Vec::new();
+        let mut ind_code = HashMap::new();
+        for m in &inds {
+            ind_code.insert(m.id, m.code.clone());
+            indicators.push(Indicator {
+                code: m.code.clone(),
+                group: group_code.get(&m.group_id).cloned().unwrap_or_default(),
+                name: m.name.clone(),
+                name_en: m.name_en.clone(),
+                definition: m.definition.clone(),
+                unit_of_measure: m.unit_of_measure.clone(),
+                measure: m.measure.parse().map_err(bad)?,
+                factor: m.factor.as_deref().map(dec).transpose()?,
+                numerator_label: m.numerator_label.clone(),
+                denominator_label: m.denominator_label.clone(),
+                time_aggregation: m.time_aggregation.parse().map_err(bad)?,
+                unit_aggregation: m.unit_aggregation.parse().map_err(bad)?,
+                direction: m.direction.parse().map_err(bad)?,
+                natural_limit: m.natural_limit.as_deref().map(dec).transpose()?,
+                frequency: m.frequency.parse().map_err(bad)?,
+                reported_by: m
+                    .reported_by
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(UnitKind::from_str)
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(bad)?,
+                lead_unit: ucode(m.lead_unit_id)?,
+                coordinating_units: coord.remove(&m.id).unwrap_or_default(),
+                data_source: m.data_source.clone(),
+                derived_from: m.derived_from.clone(),
+            });
+        }
+        let mut targets = Vec::new();
+        for t in target::Entity::find()
+            .order_by_asc(target::Column::IndicatorId)
+            .order_by_asc(target::Column::Year)
+            .all(&self.db)
+            .await?
+        {
+            let Some(code) = ind_code.get(&t.indicator_id) else {
+                continue;
+            };
+            targets.push(Target {
+                indicator: code.clone(),
+                unit: ucode(t.unit_id)?,
+                year: t.year,
+                comparator: t.comparator.parse().map_err(bad)?,
+                value: dec(&t.value)?,
+                wording: t.wording.clone(),
+            });
+        }
+        // Targets in the order of the plan's indicators.
+        let order: HashMap<&str, usize> = indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.code.as_str(), i))
+            .collect();
+        targets.sort_by_key(|t| (order.get(t.indicator.as_str()).copied(), t.year));
+        Ok(Some(PlanFile {
+            plan: Plan {
+                code: p.code,
+                name: p.name,
+                owner: ucode(p.owner_unit_id)?,
+                baseline_year: p.baseline_year,
+                start_year: p.start_year,
+                end_year: p.end_year,
+                source: p.source,
+            },
+            groups: groups
+                .into_iter()
+                .map(|g| Group {
+                    code: g.code,
+                    name: g.name,
+                    name_en: g.name_en,
+                })
+                .collect(),
+            units: Vec::new(),
+            indicators,
+            targets,
+        }))
+    }
+
+    /// Indicators and units by code, with their ids, for checking and storing writes.
+    pub async fn catalog(&self) -> Result<(Catalog, Ids)> {
+        let plan = self.plan_file().await?;
+        let units = self.all_units().await?;
+        let mut ids = Ids {
+            units: unit_ids(&self.db).await?,
+            ..Default::default()
+        };
+        let rows: Vec<(i32, String)> = indicator::Entity::find()
+            .select_only()
+            .column(indicator::Column::Id)
+            .column(indicator::Column::Code)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        ids.indicators = rows.into_iter().map(|(i, c)| (c, i)).collect();
+        let catalog = Catalog {
+            indicators: plan
+                .map(|p| {
+                    p.indicators
+                        .into_iter()
+                        .map(|i| (i.code.clone(), i))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        };
+        Ok((catalog, ids))
+    }
+}
+
+use sea_orm::QuerySelect;

@@ -1,0 +1,237 @@
+//! Tasks of the units' work programmes, and research results.
+
+use chitieu_domain::research::ResearchResult;
+use chitieu_domain::{Task, TaskUpdate, UnitCode};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+use crate::entities::{plan, research_result, task, task_coordinator, task_indicator, task_update};
+use crate::plan::Ids;
+use crate::units::unit_ids;
+use crate::{Result, Store, StoreError, audit};
+
+impl Store {
+    /// Adds a task, or replaces the stored task with the same code (with its links and updates).
+    pub async fn upsert_task(&self, t: &Task, ids: &Ids, actor: &str) -> Result<()> {
+        t.check()
+            .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
+        let txn = self.db.begin().await?;
+        let plan = plan::Entity::find()
+            .filter(plan::Column::Code.eq(&t.plan))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("kế hoạch \"{}\"", t.plan)))?;
+        let uid = |c: &UnitCode| {
+            ids.units.get(c).copied().ok_or_else(|| {
+                StoreError::NotFound(format!("đơn vị \"{c}\" (nhiệm vụ {})", t.code))
+            })
+        };
+        let existing = task::Entity::find()
+            .filter(task::Column::Code.eq(&t.code))
+            .one(&txn)
+            .await?;
+        let mut am = match &existing {
+            Some(m) => m.clone().into(),
+            None => <task::ActiveModel as Default>::default(),
+        };
+        am.code = Set(t.code.clone());
+        am.title = Set(t.title.clone());
+        am.plan_id = Set(plan.id);
+        am.year = Set(t.year);
+        am.lead_unit_id = Set(uid(&t.lead_unit)?);
+        am.start_date = Set(t.start);
+        am.deadline = Set(t.deadline);
+        am.expected_product = Set(t.expected_product.clone());
+        am.completed_on = Set(t.completed_on);
+        let m = if existing.is_some() {
+            am.update(&txn).await?
+        } else {
+            am.insert(&txn).await?
+        };
+        task_coordinator::Entity::delete_many()
+            .filter(task_coordinator::Column::TaskId.eq(m.id))
+            .exec(&txn)
+            .await?;
+        task_indicator::Entity::delete_many()
+            .filter(task_indicator::Column::TaskId.eq(m.id))
+            .exec(&txn)
+            .await?;
+        task_update::Entity::delete_many()
+            .filter(task_update::Column::TaskId.eq(m.id))
+            .exec(&txn)
+            .await?;
+        for c in &t.coordinating_units {
+            task_coordinator::ActiveModel {
+                task_id: Set(m.id),
+                unit_id: Set(uid(c)?),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for code in &t.indicators {
+            let iid = *ids.indicators.get(code).ok_or_else(|| {
+                StoreError::NotFound(format!("chỉ tiêu \"{code}\" (nhiệm vụ {})", t.code))
+            })?;
+            task_indicator::ActiveModel {
+                task_id: Set(m.id),
+                indicator_id: Set(iid),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for u in &t.updates {
+            task_update::ActiveModel {
+                task_id: Set(m.id),
+                on_date: Set(u.on),
+                progress: Set(u.progress as i32),
+                note: Set(u.note.clone()),
+                author: Set(u.author.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "tasks.upsert",
+            "tasks",
+            &format!("{}: {}", t.code, t.title),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn tasks(&self) -> Result<Vec<Task>> {
+        let ids = unit_ids(&self.db).await?;
+        let ucode: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let plans: HashMap<i32, String> = plan::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.code))
+            .collect();
+        let inds: HashMap<i32, String> = crate::entities::indicator::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.code))
+            .collect();
+        let mut coords: HashMap<i32, Vec<UnitCode>> = HashMap::new();
+        for c in task_coordinator::Entity::find().all(&self.db).await? {
+            if let Some(u) = ucode.get(&c.unit_id) {
+                coords.entry(c.task_id).or_default().push(u.clone());
+            }
+        }
+        let mut links: HashMap<i32, Vec<String>> = HashMap::new();
+        for l in task_indicator::Entity::find().all(&self.db).await? {
+            if let Some(i) = inds.get(&l.indicator_id) {
+                links.entry(l.task_id).or_default().push(i.clone());
+            }
+        }
+        let mut updates: HashMap<i32, Vec<TaskUpdate>> = HashMap::new();
+        for u in task_update::Entity::find()
+            .order_by_asc(task_update::Column::OnDate)
+            .all(&self.db)
+            .await?
+        {
+            updates.entry(u.task_id).or_default().push(TaskUpdate {
+                on: u.on_date,
+                progress: u.progress.clamp(0, 100) as u8,
+                note: u.note,
+                author: u.author,
+            });
+        }
+        let mut out = Vec::new();
+        for m in task::Entity::find()
+            .order_by_asc(task::Column::Code)
+            .all(&self.db)
+            .await?
+        {
+            out.push(Task {
+                plan: plans.get(&m.plan_id).cloned().unwrap_or_default(),
+                lead_unit: ucode
+                    .get(&m.lead_unit_id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {}", m.lead_unit_id)))?,
+                coordinating_units: coords.remove(&m.id).unwrap_or_default(),
+                indicators: links.remove(&m.id).unwrap_or_default(),
+                updates: updates.remove(&m.id).unwrap_or_default(),
+                code: m.code,
+                title: m.title,
+                year: m.year,
+                start: m.start_date,
+                deadline: m.deadline,
+                expected_product: m.expected_product,
+                completed_on: m.completed_on,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn add_research_results(
+        &self,
+        rs: &[ResearchResult],
+        ids: &Ids,
+        actor: &str,
+    ) -> Result<()> {
+        let txn = self.db.begin().await?;
+        for r in rs {
+            if research_result::Entity::find()
+                .filter(research_result::Column::Code.eq(&r.code))
+                .one(&txn)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            let unit_id = *ids
+                .units
+                .get(&r.unit)
+                .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", r.unit)))?;
+            research_result::ActiveModel {
+                code: Set(r.code.clone()),
+                title: Set(r.title.clone()),
+                unit_id: Set(unit_id),
+                accepted_on: Set(r.accepted_on),
+                applied_on: Set(r.applied_on),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "research.add",
+            "research_results",
+            &format!("{} kết quả", rs.len()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn research_results(&self) -> Result<Vec<ResearchResult>> {
+        let ids = unit_ids(&self.db).await?;
+        let ucode: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        Ok(research_result::Entity::find()
+            .order_by_asc(research_result::Column::AcceptedOn)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(ResearchResult {
+                    unit: ucode.get(&m.unit_id)?.clone(),
+                    code: m.code,
+                    title: m.title,
+                    accepted_on: m.accepted_on,
+                    applied_on: m.applied_on,
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,202 @@
+//! Data values: batched insert-or-update (a changed value gets version + 1) and export.
+
+use chitieu_domain::text::format_decimal;
+use chitieu_domain::{Period, UnitCode, ValueState};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use crate::entities::data_value::{self, Column as C};
+use crate::plan::Ids;
+use crate::{Result, Store, StoreError, audit};
+
+/// A checked value ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewValue {
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub period: Period,
+    pub value: Decimal,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub comment: String,
+}
+
+/// A stored value, with codes instead of ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueRow {
+    pub indicator: String,
+    pub unit: UnitCode,
+    pub period: Period,
+    pub value: Decimal,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub comment: String,
+    pub state: String,
+    pub entered_by: String,
+    pub entered_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ValueFilter {
+    pub indicator: Option<String>,
+    pub unit: Option<UnitCode>,
+}
+
+/// Rows per INSERT: 10 parameters a row stays under SQLite's and PostgreSQL's limits.
+const BATCH: usize = 1000;
+
+impl Store {
+    /// Stores values in one transaction: all or nothing. A value already stored for the
+    /// same indicator, unit and period is replaced and its version incremented.
+    pub async fn upsert_values(
+        &self,
+        values: &[NewValue],
+        state: ValueState,
+        actor: &str,
+        what: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64> {
+        let txn = self.db.begin().await?;
+        let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
+        let mut digest = Sha256::new();
+        let mut done = 0u64;
+        for chunk in values.chunks(BATCH) {
+            let mut q = Query::insert();
+            q.into_table(data_value::Entity).columns([
+                C::IndicatorId,
+                C::UnitId,
+                C::Period,
+                C::Value,
+                C::Numerator,
+                C::Denominator,
+                C::Comment,
+                C::State,
+                C::EnteredBy,
+                C::EnteredAt,
+                C::Version,
+            ]);
+            for v in chunk {
+                let value = format_decimal(&v.value);
+                let period = v.period.to_string();
+                digest.update(format!(
+                    "{}|{}|{}|{}\n",
+                    v.indicator_id, v.unit_id, period, value
+                ));
+                q.values_panic([
+                    v.indicator_id.into(),
+                    v.unit_id.into(),
+                    period.into(),
+                    value.into(),
+                    v.numerator.as_ref().map(format_decimal).into(),
+                    v.denominator.as_ref().map(format_decimal).into(),
+                    v.comment.clone().into(),
+                    state.as_str().into(),
+                    actor.into(),
+                    now.into(),
+                    1i64.into(),
+                ]);
+            }
+            q.on_conflict(
+                OnConflict::columns([C::IndicatorId, C::UnitId, C::Period])
+                    .update_columns([
+                        C::Value,
+                        C::Numerator,
+                        C::Denominator,
+                        C::Comment,
+                        C::State,
+                        C::EnteredBy,
+                        C::EnteredAt,
+                    ])
+                    .value(
+                        C::Version,
+                        Expr::col((data_value::Entity, C::Version)).add(1),
+                    )
+                    .to_owned(),
+            );
+            txn.execute(&q).await?;
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        let hash: String = digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let detail = format!(
+            "{what}: {} giá trị, trạng thái {}, sha256 {hash}",
+            values.len(),
+            state.as_str()
+        );
+        audit(&txn, actor, "values.upsert", "data_values", &detail).await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// Stored values, ordered by indicator, unit and period.
+    pub async fn values(&self, filter: &ValueFilter, ids: &Ids) -> Result<Vec<ValueRow>> {
+        let ind_code: HashMap<i32, &String> = ids.indicators.iter().map(|(c, i)| (*i, c)).collect();
+        let unit_code: HashMap<i32, &UnitCode> = ids.units.iter().map(|(c, i)| (*i, c)).collect();
+        let mut q = data_value::Entity::find();
+        if let Some(code) = &filter.indicator {
+            let id = ids
+                .indicators
+                .get(code)
+                .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))?;
+            q = q.filter(C::IndicatorId.eq(*id));
+        }
+        if let Some(code) = &filter.unit {
+            let id = ids
+                .units
+                .get(code)
+                .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))?;
+            q = q.filter(C::UnitId.eq(*id));
+        }
+        let rows = q
+            .order_by_asc(C::IndicatorId)
+            .order_by_asc(C::UnitId)
+            .order_by_asc(C::Period)
+            .all(&self.db)
+            .await?;
+        let dec = |s: &str| {
+            Decimal::from_str(s).map_err(|e| StoreError::Invalid(format!("số \"{s}\" hỏng: {e}")))
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(ValueRow {
+                indicator: ind_code
+                    .get(&r.indicator_id)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                unit: unit_code
+                    .get(&r.unit_id)
+                    .map(|c| (*c).clone())
+                    .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {}", r.unit_id)))?,
+                period: r
+                    .period
+                    .parse()
+                    .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?,
+                value: dec(&r.value)?,
+                numerator: r.numerator.as_deref().map(dec).transpose()?,
+                denominator: r.denominator.as_deref().map(dec).transpose()?,
+                comment: r.comment,
+                state: r.state,
+                entered_by: r.entered_by,
+                entered_at: r.entered_at,
+                version: r.version,
+            });
+        }
+        // Periods sort by time, not as text ("2025Q1" before "2025M02").
+        out.sort_by(|a, b| {
+            (&a.indicator, &a.unit, a.period).cmp(&(&b.indicator, &b.unit, b.period))
+        });
+        Ok(out)
+    }
+}

@@ -1,0 +1,145 @@
+//! The HTTP server. For now: health and the read-only indicators API that other systems
+//! rely on; the pages come with the web application issue.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chitieu_store::Store;
+use serde::Serialize;
+use std::net::SocketAddr;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/indicators", get(indicators))
+        .with_state(AppState { store })
+}
+
+/// Binds `addr` and serves until Ctrl-C. Calls `ready` with the bound address (port 0 in
+/// tests picks a free port).
+pub async fn serve(
+    store: Store,
+    addr: &str,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+/// One error shape for the API: a stable code and a message in Vietnamese and English.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    message_en: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self)).into_response()
+    }
+}
+
+impl From<chitieu_store::StoreError> for ApiError {
+    fn from(e: chitieu_store::StoreError) -> Self {
+        // The detail goes to the log, never to the client.
+        tracing::error!(error = %e, "store error");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "Lỗi hệ thống, vui lòng thử lại sau".into(),
+            message_en: "Internal error, please try again later".into(),
+        }
+    }
+}
+
+async fn healthz(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    s.store.meta("health-check").await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    year: i32,
+    unit: String,
+    comparator: &'static str,
+    value: serde_json::Number,
+    wording: String,
+}
+
+#[derive(Serialize)]
+struct IndicatorJson {
+    code: String,
+    name: String,
+    name_en: String,
+    unit_of_measure: String,
+    group: String,
+    group_code: String,
+    measure: &'static str,
+    frequency: &'static str,
+    direction: &'static str,
+    natural_limit: Option<serde_json::Number>,
+    lead_unit: String,
+    targets: Vec<TargetJson>,
+}
+
+/// Exact decimals as JSON numbers, written from their text so no float rounding creeps in
+/// for the values plans use.
+fn number(d: &rust_decimal::Decimal) -> serde_json::Number {
+    let s = chitieu_domain::text::format_decimal(d);
+    s.parse::<serde_json::Number>()
+        .unwrap_or_else(|_| serde_json::Number::from(0))
+}
+
+async fn indicators(State(s): State<AppState>) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
+    let Some(plan) = s.store.plan_file().await? else {
+        return Ok(Json(Vec::new()));
+    };
+    let out = plan
+        .indicators
+        .iter()
+        .map(|i| {
+            let group = plan.groups.iter().find(|g| g.code == i.group);
+            IndicatorJson {
+                code: i.code.clone(),
+                name: i.name.clone(),
+                name_en: i.name_en.clone(),
+                unit_of_measure: i.unit_of_measure.clone(),
+                group: group.map(|g| g.name.clone()).unwrap_or_default(),
+                group_code: i.group.clone(),
+                measure: i.measure.as_str(),
+                frequency: i.frequency.as_str(),
+                direction: i.direction.as_str(),
+                natural_limit: i.natural_limit.as_ref().map(number),
+                lead_unit: i.lead_unit.to_string(),
+                targets: plan
+                    .targets
+                    .iter()
+                    .filter(|t| t.indicator == i.code)
+                    .map(|t| TargetJson {
+                        year: t.year,
+                        unit: t.unit.to_string(),
+                        comparator: t.comparator.symbol(),
+                        value: number(&t.value),
+                        wording: t.wording.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Json(out))
+}
