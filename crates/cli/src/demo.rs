@@ -11,6 +11,19 @@ use chrono::{Datelike, Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// Code, title, lead, coordinators, start, deadline, completed on, product, indicators.
+type DemoTask<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+    &'a str,
+    &'a [&'a str],
+);
+
 const MARK: &str = "demo_loaded";
 const ACTOR: &str = "demo";
 
@@ -307,17 +320,7 @@ pub async fn load(store: &Store) -> Result<()> {
     let ago = |days: u64| today - Days::new(days);
     let ahead = |days: u64| today + Days::new(days);
     let year = today.year();
-    let tasks: [(
-        &str,
-        &str,
-        &str,
-        &[&str],
-        NaiveDate,
-        NaiveDate,
-        Option<NaiveDate>,
-        &str,
-        &[&str],
-    ); 10] = [
+    let tasks: [DemoTask; 10] = [
         (
             "NV-01",
             "Phủ sóng 5G tại các khu công nghiệp Yên Bình, Sông Công, Điềm Thụy",

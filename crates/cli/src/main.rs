@@ -126,9 +126,26 @@ fn main() {
     let cli = Cli::parse();
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     if let Err(e) = rt.block_on(run(cli)) {
+        if is_broken_pipe(&e) {
+            // The reader went away (`chitieu values export | head`): not an error.
+            return;
+        }
         eprintln!("Lỗi: {e:#}");
         std::process::exit(1);
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let io = c.downcast_ref::<std::io::Error>().or_else(|| {
+            c.downcast_ref::<csv::Error>()
+                .and_then(|ce| match ce.kind() {
+                    csv::ErrorKind::Io(io) => Some(io),
+                    _ => None,
+                })
+        });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn open(url: &str) -> Result<Store> {
@@ -395,18 +412,21 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
             .progress_chars("=> "),
     );
     bar.set_message("Ghi");
-    let n = store
+    let changed = store
         .upsert_values(&rows, state, ACTOR, &format!("nhập {label}"), |d| {
             bar.set_position(d)
         })
         .await?;
     bar.finish_and_clear();
+    let n = rows.len() as u64;
     let secs = started.elapsed().as_secs_f64();
     let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
     println!(
-        "Đã nhập {} giá trị từ {label} trong {secs:.1} s ({} giá trị/giây).",
+        "Đã nhập {} dòng từ {label} trong {} giây ({} dòng/giây); {} giá trị mới hoặc thay đổi.",
         format_int_vi(n),
-        format_int_vi(rate as u64)
+        format!("{secs:.1}").replace('.', ","),
+        format_int_vi(rate as u64),
+        format_int_vi(changed)
     );
     Ok(())
 }

@@ -126,7 +126,7 @@ pub fn parse<R: Read>(
         if errors.len() >= MAX_ERRORS {
             break;
         }
-        if line % 4096 == 0 {
+        if line.is_multiple_of(4096) {
             progress(rec.position().map_or(0, |p| p.byte()));
         }
     }

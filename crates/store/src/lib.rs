@@ -7,6 +7,8 @@ mod migration;
 mod people;
 mod plan;
 mod tasks;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod units;
 mod values;
 
@@ -54,12 +56,6 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and runs pending migrations.
     /// `sqlite://PATH` runs SQLite in WAL mode; `postgres://…` runs on PostgreSQL.
     pub async fn open(url: &str) -> Result<Store> {
-        Store::open_with_schema(url, None).await
-    }
-
-    /// As [`Store::open`], with PostgreSQL tables in `schema` (created if missing). Tests use
-    /// this to give every test a fresh schema.
-    pub async fn open_with_schema(url: &str, schema: Option<&str>) -> Result<Store> {
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -74,15 +70,9 @@ impl Store {
                     .busy_timeout(Duration::from_secs(30))
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // A schema other than `public` is chosen in the URL:
+            // `postgres://…/db?options=-csearch_path%3Dmyschema`.
             opts.max_connections(8);
-            if let Some(s) = schema {
-                let admin = Database::connect(url).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{s}\""))
-                    .await?;
-                admin.close().await?;
-                opts.set_schema_search_path(s.to_string());
-            }
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         }

@@ -50,12 +50,20 @@ pub struct ValueFilter {
     pub unit: Option<UnitCode>,
 }
 
+/// Null-safe "differs" on the fields a person can change; both backends know IS DISTINCT FROM.
+const CHANGED: &str = "data_values.value IS DISTINCT FROM excluded.value \
+    OR data_values.numerator IS DISTINCT FROM excluded.numerator \
+    OR data_values.denominator IS DISTINCT FROM excluded.denominator \
+    OR data_values.comment IS DISTINCT FROM excluded.comment \
+    OR data_values.state IS DISTINCT FROM excluded.state";
+
 /// Rows per INSERT: 10 parameters a row stays under SQLite's and PostgreSQL's limits.
 const BATCH: usize = 1000;
 
 impl Store {
     /// Stores values in one transaction: all or nothing. A value already stored for the
-    /// same indicator, unit and period is replaced and its version incremented.
+    /// same indicator, unit and period is replaced and its version incremented, unless the
+    /// figures are the same. Returns how many values were added or changed.
     pub async fn upsert_values(
         &self,
         values: &[NewValue],
@@ -68,6 +76,7 @@ impl Store {
         let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
         let mut digest = Sha256::new();
         let mut done = 0u64;
+        let mut changed = 0u64;
         for chunk in values.chunks(BATCH) {
             let mut q = Query::insert();
             q.into_table(data_value::Entity).columns([
@@ -119,9 +128,11 @@ impl Store {
                         C::Version,
                         Expr::col((data_value::Entity, C::Version)).add(1),
                     )
+                    // Re-sending the same figures is not a change: the version stays.
+                    .action_and_where(Expr::cust(CHANGED))
                     .to_owned(),
             );
-            txn.execute(&q).await?;
+            changed += txn.execute(&q).await?.rows_affected();
             done += chunk.len() as u64;
             progress(done);
         }
@@ -137,7 +148,7 @@ impl Store {
         );
         audit(&txn, actor, "values.upsert", "data_values", &detail).await?;
         txn.commit().await?;
-        Ok(done)
+        Ok(changed)
     }
 
     /// Stored values, ordered by indicator, unit and period.

@@ -1,0 +1,278 @@
+use crate::{chitieu_stdin, fails, national_map, ok};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+db_tests!(
+    init_then_serve_lists_every_indicator_and_target,
+    init_is_idempotent,
+    national_map_import_is_complete_and_idempotent,
+    broken_national_map_changes_nothing,
+    demo_loads_once_with_accounts_heads_and_tasks,
+    user_add_reads_password_from_stdin,
+);
+
+/// Starts `chitieu serve` on a free port; returns the child and its base URL.
+fn serve(db: &TestDb) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
+        .env_remove("CHITIEU_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        if let Some(i) = line.find("http://") {
+            let url = line[i..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/');
+            break url.to_string();
+        }
+    };
+    (child, base)
+}
+
+fn get_json(url: &str) -> Value {
+    let body = ureq::get(url)
+        .call()
+        .expect("GET")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
+    ok(db, &["init"]);
+    let (mut child, base) = serve(db);
+    let health = get_json(&format!("{base}/healthz"));
+    let list = get_json(&format!("{base}/api/v1/indicators"));
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(health["status"], "ok");
+    let inds = list.as_array().expect("array");
+    assert_eq!(inds.len(), 13);
+    let codes: Vec<&str> = inds.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    for c in [
+        "HT-5G",
+        "HT-CD1G",
+        "DT-GRDP",
+        "NL-CBX",
+        "ST-DNKHCN",
+        "ST-NVKH",
+        "ST-SPDM",
+        "ST-UDKQ",
+        "CQ-PDG",
+        "CQ-TTR",
+        "XH-DVS",
+        "KT-SME",
+        "KT-KTS",
+    ] {
+        assert!(codes.contains(&c), "{c} missing");
+    }
+    let mut targets = 0;
+    for i in inds {
+        for key in ["name", "unit_of_measure", "group"] {
+            assert!(
+                !i[key].as_str().unwrap_or("").is_empty(),
+                "{} has no {key}",
+                i["code"]
+            );
+        }
+        for t in i["targets"].as_array().unwrap() {
+            targets += 1;
+            assert!(t["year"].is_i64());
+            assert!([">", ">=", "=", "<=", "<"].contains(&t["comparator"].as_str().unwrap()));
+            assert!(t["value"].is_number());
+            assert_eq!(t["unit"], "19");
+            assert!(!t["wording"].as_str().unwrap().is_empty());
+        }
+    }
+    assert_eq!(targets, 15);
+    let g5 = inds.iter().find(|i| i["code"] == "HT-5G").unwrap();
+    assert_eq!(g5["targets"][0]["year"], 2025);
+    assert_eq!(g5["targets"][0]["comparator"], ">");
+    assert_eq!(g5["targets"][0]["value"], 60);
+    assert!(
+        g5["targets"][0]["wording"]
+            .as_str()
+            .unwrap()
+            .contains("trên 60%")
+    );
+    assert_eq!(g5["targets"][1]["year"], 2030);
+    assert_eq!(g5["targets"][1]["value"], 100);
+    let grdp = inds.iter().find(|i| i["code"] == "DT-GRDP").unwrap();
+    assert_eq!(grdp["targets"][0]["comparator"], ">=");
+    assert_eq!(grdp["targets"][0]["value"], 2);
+}
+
+async fn init_is_idempotent(db: &TestDb) {
+    let first = ok(db, &["init"]);
+    assert!(first.contains("13 chỉ tiêu"), "{first}");
+    let units1 = ok(db, &["units", "list", "--parent", "19", "--json"]);
+    let second = ok(db, &["init"]);
+    assert!(second.contains("không có gì thay đổi"), "{second}");
+    let units2 = ok(db, &["units", "list", "--parent", "19", "--json"]);
+    assert_eq!(units1, units2);
+    let store = db.store().await;
+    let plan = store.plan_file().await.unwrap().unwrap();
+    assert_eq!(plan.indicators.len(), 13);
+    assert_eq!(plan.targets.len(), 15);
+    store.verify_audit_chain().await.unwrap();
+}
+
+async fn national_map_import_is_complete_and_idempotent(db: &TestDb) {
+    ok(db, &["init"]);
+    let map = national_map();
+    let map = map.to_str().unwrap();
+    let out = ok(db, &["units", "import", map]);
+    assert!(
+        out.contains("34 tỉnh/thành phố, 3.321 xã/phường/đặc khu"),
+        "{out}"
+    );
+    let store = db.store().await;
+    let counts = store.unit_counts().await.unwrap();
+    let list: Value =
+        serde_json::from_str(&ok(db, &["units", "list", "--parent", "19", "--json"])).unwrap();
+    let list = list.as_array().unwrap();
+    let communes = list
+        .iter()
+        .filter(|u| u["kind"] == "commune" || u["kind"] == "ward")
+        .count();
+    assert_eq!(communes, 92);
+    assert!(
+        list.iter()
+            .any(|u| u["code"] == "5443" && u["name"] == "Phường Phan Đình Phùng")
+    );
+    assert!(
+        list.iter()
+            .any(|u| u["code"] == "TN.SKHCN" && u["kind"] == "department")
+    );
+    let top: Value = serde_json::from_str(&ok(db, &["units", "list", "--json"])).unwrap();
+    assert_eq!(top.as_array().unwrap().len(), 34);
+
+    let again = ok(db, &["units", "import", map]);
+    assert!(again.contains("thêm 0, cập nhật 0"), "{again}");
+    assert_eq!(store.unit_counts().await.unwrap(), counts);
+    assert_eq!(counts.kind(chitieu_domain::UnitKind::Province), 34);
+    assert_eq!(
+        counts.kind(chitieu_domain::UnitKind::Commune)
+            + counts.kind(chitieu_domain::UnitKind::Ward),
+        3321
+    );
+}
+
+async fn broken_national_map_changes_nothing(db: &TestDb) {
+    ok(db, &["init"]);
+    let store = db.store().await;
+    let before = store.unit_counts().await.unwrap();
+    let text = std::fs::read_to_string(national_map()).unwrap();
+    // Break one record far into the file: a ward with an empty name.
+    let broken = text.replacen("\"name\": \"Phường Phan Đình Phùng\"", "\"name\": \"\"", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, broken).unwrap();
+    let err = fails(db, &["units", "import", path.to_str().unwrap()]);
+    assert!(err.contains("broken.json"), "{err}");
+    assert!(err.contains("mã 5443"), "{err}");
+    assert!(err.contains("\"name\""), "{err}");
+    assert_eq!(store.unit_counts().await.unwrap(), before);
+    // A record missing a field: the JSON line is named.
+    let missing = text.replacen("\"code\": 5443,", "", 1);
+    std::fs::write(&path, missing).unwrap();
+    let err = fails(db, &["units", "import", path.to_str().unwrap()]);
+    assert!(err.contains("dòng") && err.contains("code"), "{err}");
+    assert_eq!(store.unit_counts().await.unwrap(), before);
+}
+
+async fn demo_loads_once_with_accounts_heads_and_tasks(db: &TestDb) {
+    let out = ok(db, &["demo"]);
+    assert!(out.contains("admin") && out.contains("mật khẩu:"), "{out}");
+    let store = db.store().await;
+    let heads = store.heads().await.unwrap();
+    let today = chrono::Local::now().date_naive();
+    let province = chitieu_domain::UnitCode::province(19);
+    let chairs: Vec<_> = heads.iter().filter(|h| h.unit == province).collect();
+    assert!(chairs.len() >= 2, "a change of head at the province");
+    assert!(chitieu_domain::head::head_on(&heads, &province, today).is_some());
+    let statuses: std::collections::HashSet<_> = store
+        .tasks()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.status_on(today))
+        .collect();
+    assert_eq!(statuses.len(), 4, "every task status appears: {statuses:?}");
+    // Values for every indicator.
+    let (_, ids) = store.catalog().await.unwrap();
+    let values = store.values(&Default::default(), &ids).await.unwrap();
+    for code in ids.indicators.keys() {
+        assert!(
+            values.iter().any(|v| &v.indicator == code),
+            "no demo values for {code}"
+        );
+    }
+    assert!(values.iter().any(|v| v.period.year_number() == 2023));
+    assert!(
+        values.iter().any(|v| v.unit.as_str() == "5443"),
+        "communes report too"
+    );
+    // Run again: nothing changes, no new passwords.
+    let again = ok(db, &["demo"]);
+    assert!(!again.contains("mật khẩu:"), "{again}");
+    assert_eq!(
+        store.values(&Default::default(), &ids).await.unwrap().len(),
+        values.len()
+    );
+    assert_eq!(store.user_logins().await.unwrap().len(), 7);
+    store.verify_audit_chain().await.unwrap();
+}
+
+async fn user_add_reads_password_from_stdin(db: &TestDb) {
+    ok(db, &["init"]);
+    let out = chitieu_stdin(
+        db,
+        &[
+            "user", "add", "--login", "baocao.x", "--role", "reporter", "--unit", "05443",
+        ],
+        "mot-mat-khau-dai\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = db.store().await;
+    let who = store
+        .check_login("baocao.x", "mot-mat-khau-dai")
+        .await
+        .unwrap();
+    assert_eq!(
+        who.map(|(r, u)| (r.as_str(), u.to_string())),
+        Some(("reporter", "5443".into()))
+    );
+    assert!(
+        store
+            .check_login("baocao.x", "sai-mat-khau-roi")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let short = chitieu_stdin(
+        db,
+        &[
+            "user", "add", "--login", "y", "--role", "viewer", "--unit", "19",
+        ],
+        "ngan\n",
+    );
+    assert!(!short.status.success());
+}

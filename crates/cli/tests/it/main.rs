@@ -1,0 +1,62 @@
+//! End-to-end tests of the `chitieu` binary, each on a fresh SQLite database and, when
+//! `CHITIEU_TEST_PG` is set, on a fresh PostgreSQL schema.
+
+mod cli;
+mod values;
+
+use chitieu_store::testing::TestDb;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+pub fn national_map() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/vn-admin-units-2025.json")
+}
+
+/// Runs `chitieu ARGS --db URL` and returns its output.
+pub fn chitieu(db: &TestDb, args: &[&str]) -> Output {
+    chitieu_stdin(db, args, "")
+}
+
+pub fn chitieu_stdin(db: &TestDb, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(args)
+        .args(["--db", &db.url])
+        .env_remove("CHITIEU_DB")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run chitieu");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("chitieu output")
+}
+
+/// Runs a command that must succeed; returns its standard output.
+pub fn ok(db: &TestDb, args: &[&str]) -> String {
+    let out = chitieu(db, args);
+    assert!(
+        out.status.success(),
+        "chitieu {args:?} failed on {}:\n{}",
+        db.backend,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// Runs a command that must fail; returns its error output.
+pub fn fails(db: &TestDb, args: &[&str]) -> String {
+    let out = chitieu(db, args);
+    assert!(
+        !out.status.success(),
+        "chitieu {args:?} should have failed on {}",
+        db.backend
+    );
+    String::from_utf8(out.stderr).expect("utf-8 output")
+}
