@@ -119,6 +119,14 @@ async fn init_is_idempotent(db: &TestDb) {
     let first = ok(db, &["init"]);
     assert!(first.contains("13 chỉ tiêu"), "{first}");
     let units1 = ok(db, &["units", "list", "--parent", "19", "--json"]);
+    // --db is accepted before the subcommand as well as after it.
+    let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--db", &db.url, "init"])
+        .env_remove("CHITIEU_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("không có gì thay đổi"));
     let second = ok(db, &["init"]);
     assert!(second.contains("không có gì thay đổi"), "{second}");
     let units2 = ok(db, &["units", "list", "--parent", "19", "--json"]);

@@ -1,0 +1,243 @@
+//! Store tests, each on a fresh SQLite file and (with CHITIEU_TEST_PG) a fresh PostgreSQL schema.
+
+use chitieu_domain::default_plan::default_plan;
+use chitieu_domain::{
+    Decimal, Head, Period, Task, TaskStatus, Unit, UnitCode, UnitKind, ValueState,
+};
+use chitieu_store::testing::TestDb;
+use chitieu_store::{NewValue, Store, db_tests};
+use chrono::NaiveDate;
+use sea_orm::ConnectionTrait;
+
+db_tests!(
+    audit_chain_detects_tampering,
+    a_failed_batch_writes_nothing,
+    head_terms_do_not_overlap,
+    tasks_round_trip_with_status,
+    a_merged_unit_keeps_its_history_and_names_its_successor,
+);
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The default plan with its province, one ward and the plan's own units.
+async fn seeded(db: &TestDb) -> Store {
+    let store = db.store().await;
+    let plan = default_plan();
+    let mut units = vec![plan.province_unit()];
+    units.push(Unit {
+        code: UnitCode::commune(5443),
+        name: "Phường Phan Đình Phùng".into(),
+        kind: UnitKind::Ward,
+        division_type: Some("phường".into()),
+        parent: Some(UnitCode::province(19)),
+        valid_from: d("2025-07-01"),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    });
+    units.extend(plan.units.iter().cloned());
+    store.upsert_units(&units, "test", "seed").await.unwrap();
+    assert!(store.load_plan_if_absent(&plan, "test").await.unwrap());
+    assert!(
+        !store.load_plan_if_absent(&plan, "test").await.unwrap(),
+        "loaded once only"
+    );
+    store
+}
+
+fn value(ids: &chitieu_store::Ids, ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
+    NewValue {
+        indicator_id: ids.indicators[ind],
+        unit_id: ids.units[unit],
+        period: period.parse::<Period>().unwrap(),
+        value: Decimal::from(v),
+        numerator: None,
+        denominator: None,
+        comment: String::new(),
+    }
+}
+
+async fn audit_chain_detects_tampering(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, ids) = store.catalog().await.unwrap();
+    let p = UnitCode::province(19);
+    store
+        .upsert_values(
+            &[value(&ids, "HT-5G", &p, "2025Q1", 50)],
+            ValueState::Draft,
+            "test",
+            "t",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let n = store.verify_audit_chain().await.unwrap();
+    assert!(n >= 3, "units, plan and values each left an entry");
+    store
+        .connection()
+        .execute_unprepared("UPDATE audit_log SET actor = 'someone-else' WHERE id = 2")
+        .await
+        .unwrap();
+    let err = store.verify_audit_chain().await.unwrap_err();
+    assert!(err.to_string().contains("mục 2"), "{err}");
+}
+
+async fn a_failed_batch_writes_nothing(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, ids) = store.catalog().await.unwrap();
+    let p = UnitCode::province(19);
+    let audit_before = chitieu_store::count_rows(store.connection(), "audit_log")
+        .await
+        .unwrap();
+    // 2,500 good rows across three INSERT batches, then one that breaks a foreign key.
+    let mut rows: Vec<NewValue> = (0..2500)
+        .map(|i| {
+            let ind = ["HT-5G", "HT-CD1G", "ST-DNKHCN", "ST-NVKH"][i % 4];
+            let k = i / 4;
+            let period = format!("{}Q{}", 2026 + k / 4, k % 4 + 1);
+            value(&ids, ind, &p, &period, 50)
+        })
+        .collect();
+    let mut bad = value(&ids, "HT-5G", &p, "2025Q1", 50);
+    bad.unit_id = 999_999;
+    rows.push(bad);
+    assert!(
+        store
+            .upsert_values(&rows, ValueState::Draft, "test", "t", |_| {})
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        chitieu_store::count_rows(store.connection(), "data_values")
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        chitieu_store::count_rows(store.connection(), "audit_log")
+            .await
+            .unwrap(),
+        audit_before
+    );
+    rows.pop();
+    let n = store
+        .upsert_values(&rows, ValueState::Draft, "test", "t", |_| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 2500);
+}
+
+async fn head_terms_do_not_overlap(db: &TestDb) {
+    let store = seeded(db).await;
+    let u = UnitCode::parse("TN.SKHCN").unwrap();
+    let h = |person: &str, from: &str, to: Option<&str>| Head {
+        unit: u.clone(),
+        person: person.into(),
+        title: "Giám đốc Sở".into(),
+        term_start: d(from),
+        term_end: to.map(d),
+    };
+    store
+        .add_head(&h("A", "2025-03-01", Some("2026-03-31")), "test")
+        .await
+        .unwrap();
+    store
+        .add_head(&h("B", "2026-04-01", None), "test")
+        .await
+        .unwrap();
+    let err = store
+        .add_head(&h("C", "2026-01-01", None), "test")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("trùng"), "{err}");
+    let heads = store.heads().await.unwrap();
+    assert_eq!(heads.len(), 2);
+    let on = |s: &str| chitieu_domain::head::head_on(&heads, &u, d(s)).map(|h| h.person.clone());
+    assert_eq!(on("2026-03-31").as_deref(), Some("A"));
+    assert_eq!(on("2026-04-01").as_deref(), Some("B"));
+}
+
+async fn tasks_round_trip_with_status(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, ids) = store.catalog().await.unwrap();
+    let task = Task {
+        code: "NV-X".into(),
+        title: "<script>alert(1)</script> Số hóa hồ sơ".into(),
+        plan: "TN-NQ57".into(),
+        year: 2025,
+        lead_unit: UnitCode::parse("TN.SKHCN").unwrap(),
+        coordinating_units: vec![UnitCode::commune(5443)],
+        start: d("2025-01-01"),
+        deadline: d("2025-06-30"),
+        expected_product: "Hồ sơ điện tử".into(),
+        indicators: vec!["CQ-TTR".into()],
+        completed_on: Some(d("2025-06-30")),
+        updates: vec![],
+    };
+    store.upsert_task(&task, &ids, "test").await.unwrap();
+    let back = store.tasks().await.unwrap();
+    assert_eq!(back, vec![task.clone()]);
+    assert_eq!(
+        back[0].status_on(d("2025-12-31")),
+        TaskStatus::CompletedOnTime
+    );
+    let mut late = task.clone();
+    late.completed_on = Some(d("2025-07-01"));
+    store.upsert_task(&late, &ids, "test").await.unwrap();
+    let back = store.tasks().await.unwrap();
+    assert_eq!(back.len(), 1, "same code replaces the task");
+    assert_eq!(
+        back[0].status_on(d("2025-12-31")),
+        TaskStatus::CompletedLate
+    );
+    let mut bad = task.clone();
+    bad.deadline = d("2024-12-31");
+    assert!(store.upsert_task(&bad, &ids, "test").await.is_err());
+}
+
+async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {
+    let store = seeded(db).await;
+    let ward = |code: u32, name: &str| Unit {
+        code: UnitCode::commune(code),
+        name: name.into(),
+        kind: UnitKind::Ward,
+        division_type: Some("phường".into()),
+        parent: Some(UnitCode::province(19)),
+        valid_from: d("2025-07-01"),
+        valid_to: None,
+        population: Some(25_000),
+        officials: Some(40),
+        successors: vec![],
+    };
+    let mut old = ward(5500, "Phường Cũ");
+    old.valid_to = Some(d("2026-06-30"));
+    old.successors = vec![UnitCode::commune(5443)];
+    // The successor already exists; a second run must not duplicate the link.
+    for _ in 0..2 {
+        store
+            .upsert_units(std::slice::from_ref(&old), "test", "merge")
+            .await
+            .unwrap();
+    }
+    let back = store.unit(&UnitCode::commune(5500)).await.unwrap().unwrap();
+    assert_eq!(back, old);
+    let before = store
+        .list_units(Some(&UnitCode::province(19)), d("2026-06-30"))
+        .await
+        .unwrap();
+    let after = store
+        .list_units(Some(&UnitCode::province(19)), d("2026-07-01"))
+        .await
+        .unwrap();
+    assert!(before.iter().any(|u| u.code.as_str() == "5500"));
+    assert!(!after.iter().any(|u| u.code.as_str() == "5500"));
+    assert_eq!(
+        chitieu_store::count_rows(store.connection(), "unit_successors")
+            .await
+            .unwrap(),
+        1
+    );
+}
