@@ -1,6 +1,7 @@
 //! The domain of chitieu: plan, indicators, targets, periods, the dated tree of units,
 //! heads, values and tasks. Pure types and rules; no I/O, so every rule is unit-testable.
 
+pub mod assessment;
 pub mod catalog;
 pub mod comparator;
 pub mod default_plan;

@@ -1,0 +1,639 @@
+//! Progress assessment of one indicator for one unit against one target, by the published
+//! methods (see ASSESSMENT.md in the design folder): `target`, `unsd2022`, `opensdg` and
+//! `projection`. Inputs are yearly values already aggregated over time. Growth rates are
+//! floating point by nature; whether a target is met is decided exactly by the comparator.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use serde::Serialize;
+
+use crate::comparator::Comparator;
+use crate::indicator::Direction;
+
+/// Yearly values, one per year.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    points: Vec<(i32, Decimal)>,
+}
+
+impl Series {
+    pub fn new(mut points: Vec<(i32, Decimal)>) -> Series {
+        points.sort_by_key(|p| p.0);
+        points.dedup_by_key(|p| p.0);
+        Series { points }
+    }
+
+    pub fn points(&self) -> &[(i32, Decimal)] {
+        &self.points
+    }
+
+    pub fn latest(&self) -> Option<(i32, Decimal)> {
+        self.points.last().copied()
+    }
+
+    /// The plan's baseline year when it has data; else the earliest year with data after it;
+    /// else the earliest year with data.
+    pub fn base(&self, baseline_year: i32) -> Option<(i32, Decimal)> {
+        self.points
+            .iter()
+            .find(|(y, _)| *y >= baseline_year)
+            .or(self.points.first())
+            .copied()
+    }
+}
+
+/// Compound annual growth rate between two observations.
+pub fn cagr(x1: f64, x0: f64, t1: i32, t0: i32) -> Option<f64> {
+    if t1 == t0 || x0 == 0.0 {
+        return None;
+    }
+    let ratio = x1 / x0;
+    if ratio < 0.0 {
+        return None;
+    }
+    let g = ratio.powf(1.0 / f64::from(t1 - t0)) - 1.0;
+    g.is_finite().then_some(g)
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// The target an assessment is made against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Goal {
+    pub year: i32,
+    pub comparator: Comparator,
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsdStatus {
+    Achieved,
+    OnTrack,
+    FairProgress,
+    LimitedProgress,
+    Deterioration,
+    InsufficientData,
+}
+
+impl UnsdStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnsdStatus::Achieved => "achieved",
+            UnsdStatus::OnTrack => "on_track",
+            UnsdStatus::FairProgress => "fair_progress",
+            UnsdStatus::LimitedProgress => "limited_progress",
+            UnsdStatus::Deterioration => "deterioration",
+            UnsdStatus::InsufficientData => "insufficient_data",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            UnsdStatus::Achieved => "Đã đạt",
+            UnsdStatus::OnTrack => "Đúng lộ trình",
+            UnsdStatus::FairProgress => "Có tiến triển, cần tăng tốc",
+            UnsdStatus::LimitedProgress => "Tiến triển hạn chế hoặc không tiến triển",
+            UnsdStatus::Deterioration => "Đi xuống",
+            UnsdStatus::InsufficientData => "Chưa đủ dữ liệu",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenSdgStatus {
+    TargetAchieved,
+    SubstantialProgress,
+    ModerateProgress,
+    LimitedProgress,
+    Deterioration,
+    NotAvailable,
+}
+
+impl OpenSdgStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpenSdgStatus::TargetAchieved => "target_achieved",
+            OpenSdgStatus::SubstantialProgress => "substantial_progress",
+            OpenSdgStatus::ModerateProgress => "moderate_progress",
+            OpenSdgStatus::LimitedProgress => "limited_progress",
+            OpenSdgStatus::Deterioration => "deterioration",
+            OpenSdgStatus::NotAvailable => "not_available",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            OpenSdgStatus::TargetAchieved => "Đã đạt mục tiêu",
+            OpenSdgStatus::SubstantialProgress => "Tiến bộ rõ rệt",
+            OpenSdgStatus::ModerateProgress => "Tiến bộ vừa phải",
+            OpenSdgStatus::LimitedProgress => "Tiến bộ hạn chế",
+            OpenSdgStatus::Deterioration => "Đi xuống",
+            OpenSdgStatus::NotAvailable => "Không đánh giá được",
+        }
+    }
+}
+
+/// The years an assessment used, shown next to every status.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Years {
+    pub base: i32,
+    pub latest: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetCheck {
+    pub latest_year: i32,
+    pub latest_value: Decimal,
+    pub met: bool,
+    /// v_t / V × 100 for an increase-desired indicator, V / v_t × 100 for a decrease.
+    pub percent_of_target: Option<f64>,
+    /// V − v_t.
+    pub gap: Decimal,
+}
+
+/// `target`: the latest value against the target, exactly.
+pub fn check_target(series: &Series, goal: &Goal, direction: Direction) -> Option<TargetCheck> {
+    let (t, v) = series.latest()?;
+    let pct = match direction {
+        Direction::Decrease if !v.is_zero() => Some(f(goal.value) / f(v) * 100.0),
+        Direction::Decrease => None,
+        _ if !goal.value.is_zero() => Some(f(v) / f(goal.value) * 100.0),
+        _ => None,
+    };
+    Some(TargetCheck {
+        latest_year: t,
+        latest_value: v,
+        met: goal.comparator.meets(direction, v, goal.value),
+        percent_of_target: pct,
+        gap: goal.value - v,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unsd {
+    pub status: UnsdStatus,
+    /// CAGR actual / CAGR required.
+    pub ratio: Option<f64>,
+    pub years: Option<Years>,
+    /// Why there is no status, when there is none.
+    pub reason: Option<String>,
+}
+
+fn insufficient(reason: &str, years: Option<Years>) -> Unsd {
+    Unsd {
+        status: UnsdStatus::InsufficientData,
+        ratio: None,
+        years,
+        reason: Some(reason.to_string()),
+    }
+}
+
+/// `unsd2022`: UN SDG Progress Chart, technical note 2022.
+pub fn unsd2022(series: &Series, goal: &Goal, direction: Direction, baseline_year: i32) -> Unsd {
+    let Some((t, vt)) = series.latest() else {
+        return insufficient("chưa có số liệu", None);
+    };
+    let (b, vb) = series
+        .base(baseline_year)
+        .expect("a series with a latest year has a base");
+    let years = Some(Years { base: b, latest: t });
+    if goal.comparator.meets(direction, vt, goal.value) {
+        return Unsd {
+            status: UnsdStatus::Achieved,
+            ratio: None,
+            years,
+            reason: None,
+        };
+    }
+    if b >= t {
+        return insufficient("cần số liệu của ít nhất hai năm", years);
+    }
+    if goal.year <= b {
+        return insufficient("năm mục tiêu không sau năm gốc", years);
+    }
+    if vb.is_zero() {
+        return insufficient("giá trị năm gốc bằng 0, không tính được tốc độ tăng", years);
+    }
+    let (Some(actual), Some(required)) = (
+        cagr(f(vt), f(vb), t, b),
+        cagr(f(goal.value), f(vb), goal.year, b),
+    ) else {
+        return insufficient("giá trị trái dấu, không tính được tốc độ tăng", years);
+    };
+    if required == 0.0 {
+        return insufficient(
+            "mục tiêu bằng giá trị năm gốc, không có tốc độ cần đạt",
+            years,
+        );
+    }
+    let cr = actual / required;
+    let status = if cr >= 0.95 {
+        UnsdStatus::OnTrack
+    } else if cr >= 0.5 {
+        UnsdStatus::FairProgress
+    } else if cr >= -0.1 {
+        UnsdStatus::LimitedProgress
+    } else {
+        UnsdStatus::Deterioration
+    };
+    Unsd {
+        status,
+        ratio: Some(cr),
+        years,
+        reason: None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenSdg {
+    pub status: OpenSdgStatus,
+    /// In [−5, 5].
+    pub score: Option<f64>,
+    pub progress: Option<f64>,
+    pub years: Option<Years>,
+    pub reason: Option<String>,
+}
+
+fn not_available(reason: &str, years: Option<Years>) -> OpenSdg {
+    OpenSdg {
+        status: OpenSdgStatus::NotAvailable,
+        score: None,
+        progress: None,
+        years,
+        reason: Some(reason.to_string()),
+    }
+}
+
+/// `opensdg`: the sdg-build progress measure, with a target (method 2) or without one
+/// (method 1, with the natural-limit correction).
+pub fn opensdg(
+    series: &Series,
+    goal: Option<&Goal>,
+    direction: Direction,
+    natural_limit: Option<Decimal>,
+    baseline_year: i32,
+) -> OpenSdg {
+    let Some((t, vt)) = series.latest() else {
+        return not_available("chưa có số liệu", None);
+    };
+    let (b, vb) = series.base(baseline_year).expect("non-empty series");
+    let years = Some(Years { base: b, latest: t });
+    if series.points().len() < 2 {
+        return not_available("cần số liệu của ít nhất hai năm", years);
+    }
+    if b >= t {
+        return not_available("năm gốc không trước năm mới nhất", years);
+    }
+    let d = if direction == Direction::Decrease {
+        -1.0
+    } else {
+        1.0
+    };
+    let (vb, vt) = (f(vb), f(vt));
+    if vb * vt < 0.0 {
+        return not_available("giá trị năm gốc và năm mới nhất trái dấu", years);
+    }
+    let s = if vb < 0.0 { -1.0 } else { 1.0 };
+    let vb = if vb == 0.0 { 0.001 } else { vb };
+    let Some(actual) = cagr(vt, vb, t, b) else {
+        return not_available("không tính được tốc độ tăng", years);
+    };
+    let with = |status, score: f64, p: f64| OpenSdg {
+        status,
+        score: Some(score),
+        progress: Some(p),
+        years,
+        reason: None,
+    };
+    let classify = |p: f64, high: f64, med: f64, low: f64| {
+        if p >= high {
+            OpenSdgStatus::SubstantialProgress
+        } else if p >= med {
+            OpenSdgStatus::ModerateProgress
+        } else if p >= low {
+            OpenSdgStatus::LimitedProgress
+        } else {
+            OpenSdgStatus::Deterioration
+        }
+    };
+    match goal {
+        Some(g) => {
+            let target = f(g.value);
+            let achieved = if d > 0.0 { vt >= target } else { vt <= target };
+            if achieved {
+                return OpenSdg {
+                    status: OpenSdgStatus::TargetAchieved,
+                    score: Some(5.0),
+                    progress: None,
+                    years,
+                    reason: None,
+                };
+            }
+            if g.year <= b {
+                return not_available("năm mục tiêu không sau năm gốc", years);
+            }
+            let target = if target == 0.0 { 0.001 } else { target };
+            let Some(required) = cagr(target, vb, g.year, b) else {
+                return not_available("không tính được tốc độ cần đạt", years);
+            };
+            if required == 0.0 {
+                return not_available("mục tiêu bằng giá trị năm gốc", years);
+            }
+            let p = s * d * actual / required.abs();
+            let score = if p >= 0.6 {
+                (7.1429 * p - 4.2857).min(5.0)
+            } else {
+                (4.1667 * p - 2.5).max(-5.0)
+            };
+            with(classify(p, 0.95, 0.6, 0.0), score, p)
+        }
+        None => {
+            let p = s * d * actual;
+            let c = match natural_limit {
+                None => 1.0,
+                Some(l) => {
+                    let (bb, l) = (vb.abs(), f(l).abs());
+                    let a = 4.44;
+                    if l == 0.0 || bb >= 2.0 * l {
+                        1.0
+                    } else if bb <= l {
+                        1.0 - (bb / l).powf(a)
+                    } else {
+                        1.0 - ((2.0 * l - bb) / l).powf(a)
+                    }
+                }
+            };
+            let (high, med, low) = (0.015 * c, 0.005 * c, 0.0);
+            let score = if p < low {
+                (125.0 * p - 2.5).max(-5.0)
+            } else if c == 0.0 {
+                5.0
+            } else if p >= high {
+                (500.0 * p / c - 5.0).min(5.0)
+            } else if p >= med {
+                250.0 * p / c - 1.25
+            } else {
+                500.0 * p / c - 2.5
+            };
+            with(classify(p, high, med, low), score, p)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    /// Least-squares line through the yearly values, at the target year.
+    pub linear_value: Option<f64>,
+    /// The base-to-latest growth rate carried on to the target year.
+    pub cagr_value: Option<f64>,
+    /// First year the target is met on the linear trend, if by the target year.
+    pub linear_year_met: Option<i32>,
+    pub cagr_year_met: Option<i32>,
+    pub years: Option<Years>,
+    pub reason: Option<String>,
+}
+
+fn meets_f(goal: &Goal, direction: Direction, x: f64) -> bool {
+    Decimal::from_f64(x).is_some_and(|v| goal.comparator.meets(direction, v, goal.value))
+}
+
+/// `projection`: where the observed trend leads by the target year, linearly and by CAGR.
+pub fn projection(
+    series: &Series,
+    goal: &Goal,
+    direction: Direction,
+    baseline_year: i32,
+) -> Projection {
+    let pts: Vec<(f64, f64)> = series
+        .points()
+        .iter()
+        .map(|(y, v)| (f64::from(*y), f(*v)))
+        .collect();
+    let years = series.latest().map(|(t, _)| Years {
+        base: series.base(baseline_year).map_or(t, |b| b.0),
+        latest: t,
+    });
+    let mut out = Projection {
+        linear_value: None,
+        cagr_value: None,
+        linear_year_met: None,
+        cagr_year_met: None,
+        years,
+        reason: None,
+    };
+    if pts.len() < 2 {
+        out.reason = Some("cần số liệu của ít nhất hai năm".into());
+        return out;
+    }
+    let n = pts.len() as f64;
+    let mx = pts.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = pts.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let slope = sxy / sxx;
+    let line = |y: i32| my + slope * (f64::from(y) - mx);
+    let (t, vt) = series.latest().expect("two points");
+    let (b, vb) = series.base(baseline_year).expect("two points");
+    out.linear_value = Some(line(goal.year));
+    out.linear_year_met = (t + 1..=goal.year).find(|y| meets_f(goal, direction, line(*y)));
+    match (b < t).then(|| cagr(f(vt), f(vb), t, b)).flatten() {
+        Some(g) => {
+            let at = |y: i32| f(vt) * (1.0 + g).powi(y - t);
+            out.cagr_value = Some(at(goal.year));
+            out.cagr_year_met = (t + 1..=goal.year).find(|y| meets_f(goal, direction, at(*y)));
+        }
+        None => {
+            out.reason = Some(
+                "không tính được tốc độ tăng bình quân (giá trị gốc bằng 0 hoặc trái dấu)".into(),
+            )
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(points: &[(i32, f64)]) -> Series {
+        Series::new(
+            points
+                .iter()
+                .map(|(y, v)| (*y, Decimal::from_f64(*v).unwrap()))
+                .collect(),
+        )
+    }
+
+    fn goal(year: i32, c: Comparator, v: f64) -> Goal {
+        Goal {
+            year,
+            comparator: c,
+            value: Decimal::from_f64(v).unwrap(),
+        }
+    }
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    }
+
+    #[test]
+    fn worked_example_increase() {
+        let s = series(&[(2020, 40.0), (2024, 55.0)]);
+        let g = goal(2030, Comparator::Ge, 90.0);
+        close(cagr(55.0, 40.0, 2024, 2020).unwrap(), 0.082868);
+        close(cagr(90.0, 40.0, 2030, 2020).unwrap(), 0.084472);
+        let u = unsd2022(&s, &g, Direction::Increase, 2020);
+        assert_eq!(u.status, UnsdStatus::OnTrack);
+        close(u.ratio.unwrap(), 0.98102);
+        assert_eq!(
+            u.years,
+            Some(Years {
+                base: 2020,
+                latest: 2024
+            })
+        );
+        let o = opensdg(&s, Some(&g), Direction::Increase, None, 2020);
+        assert_eq!(o.status, OpenSdgStatus::SubstantialProgress);
+        close(o.progress.unwrap(), 0.98102);
+        close(o.score.unwrap(), 2.7216);
+    }
+
+    #[test]
+    fn worked_example_decrease() {
+        let s = series(&[(2020, 20.0), (2024, 15.0)]);
+        let g = goal(2030, Comparator::Le, 5.0);
+        let u = unsd2022(&s, &g, Direction::Decrease, 2020);
+        assert_eq!(u.status, UnsdStatus::FairProgress);
+        close(u.ratio.unwrap(), 0.53608);
+        let o = opensdg(&s, Some(&g), Direction::Decrease, None, 2020);
+        assert_eq!(o.status, OpenSdgStatus::LimitedProgress);
+        close(o.score.unwrap(), -0.2663);
+    }
+
+    #[test]
+    fn worked_example_without_target() {
+        let s = series(&[(2020, 100.0), (2024, 120.0)]);
+        let o = opensdg(&s, None, Direction::Increase, None, 2020);
+        close(o.progress.unwrap(), 0.046635);
+        assert_eq!(o.status, OpenSdgStatus::SubstantialProgress);
+        close(o.score.unwrap(), 5.0);
+    }
+
+    #[test]
+    fn natural_limit_raises_the_bar_near_the_limit() {
+        // 90 → 93 over four years: 0.82% a year. Without a limit that is moderate; near a
+        // limit of 100 the thresholds shrink and the same pace counts as substantial.
+        let s = series(&[(2020, 90.0), (2024, 93.0)]);
+        let plain = opensdg(&s, None, Direction::Increase, None, 2020);
+        let limited = opensdg(
+            &s,
+            None,
+            Direction::Increase,
+            Decimal::from_f64(100.0),
+            2020,
+        );
+        assert_eq!(plain.status, OpenSdgStatus::ModerateProgress);
+        assert_eq!(limited.status, OpenSdgStatus::SubstantialProgress);
+        assert!(limited.score.unwrap() > plain.score.unwrap());
+    }
+
+    #[test]
+    fn achieved_targets_and_boundaries() {
+        let s = series(&[(2024, 50.0), (2025, 60.0)]);
+        let gt = goal(2025, Comparator::Gt, 60.0);
+        let ge = goal(2025, Comparator::Ge, 60.0);
+        assert!(!check_target(&s, &gt, Direction::Increase).unwrap().met);
+        assert!(check_target(&s, &ge, Direction::Increase).unwrap().met);
+        assert_eq!(
+            unsd2022(&s, &ge, Direction::Increase, 2024).status,
+            UnsdStatus::Achieved
+        );
+        assert_ne!(
+            unsd2022(&s, &gt, Direction::Increase, 2024).status,
+            UnsdStatus::Achieved
+        );
+        let c = check_target(&s, &goal(2030, Comparator::Ge, 80.0), Direction::Increase).unwrap();
+        close(c.percent_of_target.unwrap(), 75.0);
+        assert_eq!(c.gap, Decimal::from(20));
+    }
+
+    #[test]
+    fn insufficient_data_has_a_reason() {
+        let g = goal(2030, Comparator::Ge, 90.0);
+        let one = series(&[(2024, 50.0)]);
+        let u = unsd2022(&one, &g, Direction::Increase, 2024);
+        assert_eq!(u.status, UnsdStatus::InsufficientData);
+        assert!(u.reason.unwrap().contains("hai năm"));
+        let o = opensdg(&one, Some(&g), Direction::Increase, None, 2024);
+        assert_eq!(o.status, OpenSdgStatus::NotAvailable);
+        let zero = series(&[(2024, 0.0), (2025, 5.0)]);
+        let u = unsd2022(&zero, &g, Direction::Increase, 2024);
+        assert_eq!(u.status, UnsdStatus::InsufficientData);
+        assert!(u.reason.unwrap().contains("bằng 0"));
+        // Open SDG replaces a zero base by 0.001 and carries on.
+        assert_ne!(
+            opensdg(&zero, Some(&g), Direction::Increase, None, 2024).status,
+            OpenSdgStatus::NotAvailable
+        );
+        let signs = series(&[(2024, -5.0), (2025, 5.0)]);
+        assert_eq!(
+            opensdg(&signs, Some(&g), Direction::Increase, None, 2024).status,
+            OpenSdgStatus::NotAvailable
+        );
+        assert_eq!(
+            unsd2022(&signs, &g, Direction::Increase, 2024).status,
+            UnsdStatus::InsufficientData
+        );
+        let empty = Series::default();
+        assert_eq!(
+            unsd2022(&empty, &g, Direction::Increase, 2024).status,
+            UnsdStatus::InsufficientData
+        );
+        assert!(
+            projection(&one, &g, Direction::Increase, 2024)
+                .reason
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn deterioration_and_base_year_choice() {
+        let s = series(&[(2022, 30.0), (2024, 60.0), (2025, 50.0)]);
+        let g = goal(2030, Comparator::Ge, 90.0);
+        // Baseline 2024 has data: base 2024, not 2022.
+        let u = unsd2022(&s, &g, Direction::Increase, 2024);
+        assert_eq!(
+            u.years,
+            Some(Years {
+                base: 2024,
+                latest: 2025
+            })
+        );
+        assert_eq!(u.status, UnsdStatus::Deterioration);
+        // Baseline 2023 has none: the earliest year after it.
+        assert_eq!(s.base(2023).unwrap().0, 2024);
+        // Baseline after every year: the earliest year.
+        assert_eq!(s.base(2026).unwrap().0, 2022);
+    }
+
+    #[test]
+    fn projection_finds_the_first_year_met() {
+        let s = series(&[(2023, 40.0), (2024, 50.0), (2025, 60.0)]);
+        let g = goal(2030, Comparator::Gt, 90.0);
+        let p = projection(&s, &g, Direction::Increase, 2023);
+        close(p.linear_value.unwrap(), 110.0);
+        assert_eq!(p.linear_year_met, Some(2029));
+        assert!(p.cagr_year_met.unwrap() <= 2028);
+        let slow = projection(
+            &series(&[(2023, 40.0), (2025, 41.0)]),
+            &g,
+            Direction::Increase,
+            2023,
+        );
+        assert_eq!(slow.linear_year_met, None, "not before the target year");
+    }
+}
