@@ -34,7 +34,7 @@ impl PeriodKind {
         }
     }
 
-    fn months(self) -> u32 {
+    pub fn months(self) -> u32 {
         match self {
             PeriodKind::Month => 1,
             PeriodKind::Quarter => 3,
@@ -121,6 +121,23 @@ impl Period {
 
     pub fn semester(year: i32, s: u32) -> Result<Period, PeriodError> {
         Period::new(year, PeriodKind::Semester, s)
+    }
+
+    /// Months from January 1900 to the period's first month: a compact, ordered key that,
+    /// with the kind, identifies the period.
+    pub fn month_key(&self) -> u16 {
+        ((self.year - MIN_YEAR) * 12 + self.first_month() as i32 - 1) as u16
+    }
+
+    /// The period of `kind` that starts in the month `key` (see [`Period::month_key`]).
+    pub fn from_month_key(key: u16, kind: PeriodKind) -> Period {
+        let year = MIN_YEAR + i32::from(key) / 12;
+        let month = u32::from(key) % 12 + 1;
+        Period {
+            year,
+            kind,
+            index: (month - 1) / kind.months() + 1,
+        }
     }
 
     pub fn kind(&self) -> PeriodKind {
@@ -381,6 +398,15 @@ mod tests {
         assert_eq!(p("2025M12").next(), p("2026M01"));
         assert!(p("2025M01") < p("2025Q1"));
         assert!(p("2025Q1") < p("2025M02"));
+    }
+
+    #[test]
+    fn month_keys_round_trip() {
+        for id in ["1900M01", "2025Q3", "2025S2", "2030", "2200M12"] {
+            let per = p(id);
+            assert_eq!(Period::from_month_key(per.month_key(), per.kind()), per);
+        }
+        assert!(p("2025M07").month_key() > p("2025M06").month_key());
     }
 
     #[test]

@@ -136,6 +136,8 @@ entity!(data_value, "data_values", {
     pub entered_by: String,
     pub entered_at: DateTimeUtc,
     pub version: i64,
+    /// The change sequence number of the write that last changed this value.
+    pub seq: i64,
 });
 
 entity!(task, "tasks", {
@@ -217,4 +219,10 @@ entity!(meta, "meta", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub value: String,
+});
+
+entity!(counter, "counters", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub name: String,
+    pub value: i64,
 });

@@ -26,7 +26,7 @@ pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::Ids;
 pub use units::{ImportSummary, UnitCounts};
-pub use values::{NewValue, ValueFilter, ValueRow};
+pub use values::{NewValue, RawValue, ValueFilter, ValueRow};
 
 use entities::{audit, meta};
 

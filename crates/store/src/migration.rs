@@ -7,7 +7,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial)]
+        vec![Box::new(M0001Initial), Box::new(M0002ChangeSequence)]
     }
 }
 
@@ -345,6 +345,46 @@ impl MigrationTrait for M0001Initial {
                 .take(),
         )
         .await?;
+        Ok(())
+    }
+}
+
+/// A change sequence on values, so that every process's engine can pull exactly what
+/// changed since it last looked, without a rebuild.
+struct M0002ChangeSequence;
+
+impl MigrationName for M0002ChangeSequence {
+    fn name(&self) -> &str {
+        "m0002_change_sequence"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002ChangeSequence {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("data_values")
+                .add_column(big_integer("seq").default(0))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("data_values", "idx_data_values_seq", &["seq"], false))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("counters")
+                .col(string("name").primary_key())
+                .col(big_integer("value"))
+                .take(),
+        )
+        .await?;
+        let insert = Query::insert()
+            .into_table("counters")
+            .columns(["name", "value"])
+            .values_panic(["values".into(), 0i64.into()])
+            .take();
+        m.exec_stmt(insert).await?;
         Ok(())
     }
 }

@@ -16,6 +16,38 @@ use crate::entities::data_value::{self, Column as C};
 use crate::plan::Ids;
 use crate::{Result, Store, StoreError, audit};
 
+/// Takes the next change sequence number. The counter row stays locked until the
+/// transaction ends, so writers commit in sequence order and a reader that has seen
+/// sequence N has seen every change up to N.
+async fn next_seq<C: ConnectionTrait>(c: &C) -> Result<i64> {
+    use crate::entities::counter;
+    let update = Query::update()
+        .table(counter::Entity)
+        .value(
+            counter::Column::Value,
+            Expr::col(counter::Column::Value).add(1),
+        )
+        .and_where(Expr::col(counter::Column::Name).eq("values"))
+        .to_owned();
+    c.execute(&update).await?;
+    let row = counter::Entity::find_by_id("values".to_string())
+        .one(c)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("bộ đếm thay đổi".into()))?;
+    Ok(row.value)
+}
+
+/// A stored value as the engine loads it: ids, the period id and decimal text.
+pub type RawValue = (
+    i32,
+    i32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
 /// A checked value ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewValue {
@@ -73,6 +105,7 @@ impl Store {
         mut progress: impl FnMut(u64),
     ) -> Result<u64> {
         let txn = self.db.begin().await?;
+        let seq = next_seq(&txn).await?;
         let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
         let mut digest = Sha256::new();
         let mut done = 0u64;
@@ -91,6 +124,7 @@ impl Store {
                 C::EnteredBy,
                 C::EnteredAt,
                 C::Version,
+                C::Seq,
             ]);
             for v in chunk {
                 let value = format_decimal(&v.value);
@@ -111,6 +145,7 @@ impl Store {
                     actor.into(),
                     now.into(),
                     1i64.into(),
+                    seq.into(),
                 ]);
             }
             q.on_conflict(
@@ -123,6 +158,7 @@ impl Store {
                         C::State,
                         C::EnteredBy,
                         C::EnteredAt,
+                        C::Seq,
                     ])
                     .value(
                         C::Version,
@@ -209,5 +245,37 @@ impl Store {
             (&a.indicator, &a.unit, a.period).cmp(&(&b.indicator, &b.unit, b.period))
         });
         Ok(out)
+    }
+}
+
+impl Store {
+    /// The latest change sequence number.
+    pub async fn value_seq(&self) -> Result<i64> {
+        let row = crate::entities::counter::Entity::find_by_id("values".to_string())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("bộ đếm thay đổi".into()))?;
+        Ok(row.value)
+    }
+
+    /// Values changed after sequence `after` (all of them for 0), in sequence order.
+    pub async fn values_since(&self, after: i64) -> Result<Vec<RawValue>> {
+        use sea_orm::QuerySelect;
+        Ok(data_value::Entity::find()
+            .select_only()
+            .columns([
+                C::IndicatorId,
+                C::UnitId,
+                C::Period,
+                C::Value,
+                C::Numerator,
+                C::Denominator,
+                C::Seq,
+            ])
+            .filter(C::Seq.gt(after))
+            .order_by_asc(C::Seq)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
     }
 }
