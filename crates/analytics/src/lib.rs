@@ -17,6 +17,8 @@
 //! ratios: numerator and denominator), so 18 or 34 bytes, plus 80 bytes per
 //! indicator × unit series, and the rolled-up series of units that have children.
 
+pub mod assess;
+
 use chitieu_domain::{
     Decimal, Indicator, Period, PeriodKind, TimeAggregation, Unit, UnitAggregation, UnitCode,
 };
@@ -268,6 +270,17 @@ impl Engine {
         }
         self.roll_all();
         Ok(n)
+    }
+
+    /// Stores a value without rolling up; call [`Engine::roll_up`] after the last one.
+    /// For loading many values from a store page by page.
+    pub fn set_unrolled(&mut self, w: &Write) -> Result<(), QueryError> {
+        self.put(w).map(|_| ())
+    }
+
+    /// Recomputes every rolled-up figure; after [`Engine::set_unrolled`].
+    pub fn roll_up(&mut self) {
+        self.roll_all();
     }
 
     /// Stores one value and updates every figure that depends on it.

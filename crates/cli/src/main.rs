@@ -58,6 +58,32 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Assess progress towards every target of a unit.
+    Assess {
+        /// Unit code; default the province that owns the plan.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Date of the assessment (YYYY-MM-DD); default today.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "unsd2022", value_parser = ["target", "unsd2022", "opensdg", "projection"])]
+        method: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Targets that will be missed at the current pace, most at risk first, for a unit and
+    /// every unit under it.
+    Warnings {
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+        /// Show at most this many.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +142,13 @@ enum UserCmd {
 const ACTOR: &str = "cli";
 
 fn main() {
+    // Die quietly when the reader of our output goes away (`chitieu assess | head`), as
+    // command-line tools do, instead of panicking on the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -294,6 +327,56 @@ async fn run(cli: Cli) -> Result<()> {
                 eprintln!("{} đơn vị", format_int_vi(units.len() as u64));
             }
         }
+        Command::Assess {
+            unit,
+            as_of,
+            method,
+            json,
+        } => {
+            let store = open(&cli.db).await?;
+            let live = chitieu_web::live::Live::load(store).await?;
+            let snap = live.read().await?;
+            let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print_rows(&rows);
+            }
+        }
+        Command::Warnings {
+            unit,
+            as_of,
+            json,
+            limit,
+        } => {
+            let store = open(&cli.db).await?;
+            let live = chitieu_web::live::Live::load(store).await?;
+            let snap = live.read().await?;
+            let mut list = snap.early_warning(unit.as_deref(), as_of)?;
+            list.truncate(limit);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                println!("Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.");
+            } else {
+                println!(
+                    "{:<10} {:<9} {:>5} {:>14} {:>12} {:>10}",
+                    "Chỉ tiêu", "Đơn vị", "Năm", "Mục tiêu", "Dự báo", "Thiếu"
+                );
+                for w in &list {
+                    let r = &w.row;
+                    println!(
+                        "{:<10} {:<9} {:>5} {:>14} {:>12} {:>9}%",
+                        r.indicator,
+                        r.unit,
+                        r.target_year,
+                        format!("{} {}", r.comparator, vi(r.target_value)),
+                        r.projected_value.map(vi).unwrap_or_default(),
+                        vi(w.relative_shortfall * 100.0)
+                    );
+                }
+            }
+        }
         Command::User(UserCmd::Add {
             login,
             role,
@@ -330,6 +413,55 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn vi(x: f64) -> String {
+    chitieu_domain::text::format_f64_vi(x, 2)
+}
+
+fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
+    use chitieu_analytics::assess::status_label_vi;
+    println!(
+        "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
+        "Chỉ tiêu",
+        "Đơn vị",
+        "Mới nhất",
+        "Kỳ",
+        "Mục tiêu",
+        "Đạt",
+        "Tình trạng",
+        "Điểm",
+        "Dự báo",
+        "Năm đạt",
+        "Năm gốc"
+    );
+    for r in rows {
+        println!(
+            "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
+            r.indicator,
+            r.unit,
+            r.latest_value.map(vi).unwrap_or_else(|| "—".into()),
+            r.latest_period.clone().unwrap_or_default(),
+            format!(
+                "{} {} ({})",
+                r.comparator,
+                vi(r.target_value),
+                r.target_year
+            ),
+            match r.met {
+                Some(true) => "có",
+                Some(false) => "chưa",
+                None => "—",
+            },
+            status_label_vi(r.status),
+            r.score.map(vi).unwrap_or_default(),
+            r.projected_value.map(vi).unwrap_or_default(),
+            r.projected_year_met
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "—".into()),
+            r.base_year.map(|y| y.to_string()).unwrap_or_default(),
+        );
+    }
 }
 
 /// Creates what is missing: Thái Nguyên and its communes from the embedded national map, the

@@ -77,3 +77,34 @@ mod vi_tests {
         assert_eq!(super::format_int_vi(1234), "1.234");
     }
 }
+
+/// A number as Vietnamese readers write it: 1.234,56 (at most `dp` decimals, no trailing zeros).
+pub fn format_f64_vi(x: f64, dp: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.*}", dp, x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut out = String::new();
+    if x < 0.0 && s.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('-');
+    }
+    out.push_str(&format_int_vi(int.parse().unwrap_or(0)));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+#[cfg(test)]
+mod vi_float_tests {
+    #[test]
+    fn writes_decimal_commas() {
+        assert_eq!(super::format_f64_vi(1234.5, 2), "1.234,5");
+        assert_eq!(super::format_f64_vi(60.0, 2), "60");
+        assert_eq!(super::format_f64_vi(-0.25, 1), "-0,3");
+        assert_eq!(super::format_f64_vi(0.004, 2), "0");
+    }
+}

@@ -383,6 +383,7 @@ impl MigrationTrait for M0002ChangeSequence {
             .into_table("counters")
             .columns(["name", "value"])
             .values_panic(["values".into(), 0i64.into()])
+            .values_panic(["structure".into(), 0i64.into()])
             .take();
         m.exec_stmt(insert).await?;
         Ok(())

@@ -137,6 +137,7 @@ impl Store {
             file.targets.len()
         );
         audit(&txn, actor, "plan.load", "plans", &detail).await?;
+        crate::values::bump_counter(&txn, "structure").await?;
         txn.commit().await?;
         Ok(true)
     }

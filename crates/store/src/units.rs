@@ -220,6 +220,7 @@ impl Store {
                 summary.added, summary.updated, summary.unchanged
             );
             audit(&txn, actor, "units.upsert", "units", &detail).await?;
+            crate::values::bump_counter(&txn, "structure").await?;
         }
         txn.commit().await?;
         Ok(summary)

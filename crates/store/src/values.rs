@@ -20,6 +20,11 @@ use crate::{Result, Store, StoreError, audit};
 /// transaction ends, so writers commit in sequence order and a reader that has seen
 /// sequence N has seen every change up to N.
 async fn next_seq<C: ConnectionTrait>(c: &C) -> Result<i64> {
+    bump_counter(c, "values").await
+}
+
+/// Increments a named counter inside the caller's transaction and returns the new value.
+pub(crate) async fn bump_counter<C: ConnectionTrait>(c: &C, name: &str) -> Result<i64> {
     use crate::entities::counter;
     let update = Query::update()
         .table(counter::Entity)
@@ -27,18 +32,35 @@ async fn next_seq<C: ConnectionTrait>(c: &C) -> Result<i64> {
             counter::Column::Value,
             Expr::col(counter::Column::Value).add(1),
         )
-        .and_where(Expr::col(counter::Column::Name).eq("values"))
+        .and_where(Expr::col(counter::Column::Name).eq(name))
         .to_owned();
     c.execute(&update).await?;
-    let row = counter::Entity::find_by_id("values".to_string())
+    read_counter(c, name).await
+}
+
+pub(crate) async fn read_counter<C: ConnectionTrait>(c: &C, name: &str) -> Result<i64> {
+    use crate::entities::counter;
+    let row = counter::Entity::find_by_id(name.to_string())
         .one(c)
         .await?
-        .ok_or_else(|| StoreError::NotFound("bộ đếm thay đổi".into()))?;
+        .ok_or_else(|| StoreError::NotFound(format!("bộ đếm \"{name}\"")))?;
     Ok(row.value)
 }
 
 /// A stored value as the engine loads it: ids, the period id and decimal text.
 pub type RawValue = (
+    i32,
+    i32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// A value with its row id, as paged out of the table.
+type PageRow = (
+    i64,
     i32,
     i32,
     String,
@@ -249,13 +271,41 @@ impl Store {
 }
 
 impl Store {
-    /// The latest change sequence number.
+    /// The latest change sequence number of values.
     pub async fn value_seq(&self) -> Result<i64> {
-        let row = crate::entities::counter::Entity::find_by_id("values".to_string())
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("bộ đếm thay đổi".into()))?;
-        Ok(row.value)
+        read_counter(&self.db, "values").await
+    }
+
+    /// Changes whenever units or the plan change; engines reload on a new number.
+    pub async fn structure_seq(&self) -> Result<i64> {
+        read_counter(&self.db, "structure").await
+    }
+
+    /// One page of all values by id, for loading an engine without holding every row twice.
+    pub async fn values_page(&self, after_id: i64, limit: u64) -> Result<Vec<(i64, RawValue)>> {
+        use sea_orm::QuerySelect;
+        let rows: Vec<PageRow> = data_value::Entity::find()
+            .select_only()
+            .columns([C::Id])
+            .columns([
+                C::IndicatorId,
+                C::UnitId,
+                C::Period,
+                C::Value,
+                C::Numerator,
+                C::Denominator,
+                C::Seq,
+            ])
+            .filter(C::Id.gt(after_id))
+            .order_by_asc(C::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, i, u, p, v, n, d, s)| (id, (i, u, p, v, n, d, s)))
+            .collect())
     }
 
     /// Values changed after sequence `after` (all of them for 0), in sequence order.

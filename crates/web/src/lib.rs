@@ -1,25 +1,36 @@
 //! The HTTP server. For now: health and the read-only indicators API that other systems
 //! rely on; the pages come with the web application issue.
 
-use axum::extract::State;
+pub mod live;
+
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chitieu_store::Store;
+use live::{BadInput, Live};
+use serde::Deserialize;
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub live: Arc<Live>,
 }
 
-pub fn router(store: Store) -> Router {
-    Router::new()
+/// The application's routes over a store; loads the engine first.
+pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
+    let live = Arc::new(Live::load(store.clone()).await?);
+    Ok(Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/indicators", get(indicators))
-        .with_state(AppState { store })
+        .route("/api/v1/assessment", get(assessment))
+        .route("/api/v1/early-warning", get(early_warning))
+        .route("/api/v1/figures", get(figure))
+        .with_state(AppState { store, live }))
 }
 
 /// Binds `addr` and serves until Ctrl-C. Calls `ready` with the bound address (port 0 in
@@ -29,9 +40,10 @@ pub async fn serve(
     addr: &str,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    let app = app(store).await.map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(store))
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -65,6 +77,101 @@ impl From<chitieu_store::StoreError> for ApiError {
             message_en: "Internal error, please try again later".into(),
         }
     }
+}
+
+impl From<BadInput> for ApiError {
+    fn from(e: BadInput) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_request",
+            message: e.0,
+            message_en: "The request has a wrong parameter; see the Vietnamese message".into(),
+        }
+    }
+}
+
+fn parse_date(s: Option<&str>) -> Result<Option<chrono::NaiveDate>, BadInput> {
+    s.filter(|s| !s.is_empty())
+        .map(|s| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| BadInput(format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)")))
+        })
+        .transpose()
+}
+
+#[derive(Deserialize)]
+struct AssessQuery {
+    unit: Option<String>,
+    as_of: Option<String>,
+    method: Option<String>,
+}
+
+async fn assessment(
+    State(s): State<AppState>,
+    Query(q): Query<AssessQuery>,
+) -> Result<Json<Vec<chitieu_analytics::assess::Row>>, ApiError> {
+    let as_of = parse_date(q.as_of.as_deref())?;
+    let snap = s.live.read().await?;
+    Ok(Json(snap.assess(
+        q.unit.as_deref(),
+        as_of,
+        q.method.as_deref(),
+    )?))
+}
+
+async fn early_warning(
+    State(s): State<AppState>,
+    Query(q): Query<AssessQuery>,
+) -> Result<Json<Vec<chitieu_analytics::assess::Warning>>, ApiError> {
+    let as_of = parse_date(q.as_of.as_deref())?;
+    let snap = s.live.read().await?;
+    Ok(Json(snap.early_warning(q.unit.as_deref(), as_of)?))
+}
+
+#[derive(Deserialize)]
+struct FigureQuery {
+    indicator: String,
+    unit: Option<String>,
+    period: String,
+}
+
+#[derive(Serialize)]
+struct FigureJson {
+    indicator: String,
+    unit: String,
+    period: String,
+    figure: Option<chitieu_analytics::Figure>,
+    /// The stored values the figure was computed from.
+    explanation: Vec<chitieu_analytics::Contribution>,
+}
+
+/// One figure and the stored values behind it.
+async fn figure(
+    State(s): State<AppState>,
+    Query(q): Query<FigureQuery>,
+) -> Result<Json<FigureJson>, ApiError> {
+    let period: chitieu_domain::Period = q
+        .period
+        .parse()
+        .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))?;
+    let snap = s.live.read().await?;
+    let unit = snap.unit_or_owner(q.unit.as_deref())?.code.clone();
+    let bad = |e: chitieu_analytics::QueryError| BadInput(e.to_string());
+    let figure = snap
+        .engine
+        .figure(&q.indicator, &unit, period)
+        .map_err(bad)?;
+    let explanation = snap
+        .engine
+        .explain(&q.indicator, &unit, period)
+        .map_err(bad)?;
+    Ok(Json(FigureJson {
+        indicator: q.indicator,
+        unit: unit.to_string(),
+        period: period.to_string(),
+        figure,
+        explanation,
+    }))
 }
 
 async fn healthz(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {

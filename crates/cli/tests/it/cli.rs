@@ -15,7 +15,7 @@ db_tests!(
 );
 
 /// Starts `chitieu serve` on a free port; returns the child and its base URL.
-fn serve(db: &TestDb) -> (std::process::Child, String) {
+pub fn serve(db: &TestDb) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
         .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
         .env_remove("CHITIEU_DB")
@@ -41,7 +41,7 @@ fn serve(db: &TestDb) -> (std::process::Child, String) {
     (child, base)
 }
 
-fn get_json(url: &str) -> Value {
+pub fn get_json(url: &str) -> Value {
     let body = ureq::get(url)
         .call()
         .expect("GET")

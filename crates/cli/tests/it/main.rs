@@ -1,6 +1,7 @@
 //! End-to-end tests of the `chitieu` binary, each on a fresh SQLite database and, when
 //! `CHITIEU_TEST_PG` is set, on a fresh PostgreSQL schema.
 
+mod analytics;
 mod cli;
 mod values;
 

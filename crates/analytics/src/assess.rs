@@ -1,0 +1,313 @@
+//! Progress rows for indicator × unit × target, and the early-warning list, from the engine.
+
+use chitieu_domain::assessment::{
+    Goal, OpenSdgStatus, Series, UnsdStatus, check_target, opensdg, projection, unsd2022,
+};
+use chitieu_domain::{Decimal, Indicator, Target, TimeAggregation, Unit, UnitCode};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::str::FromStr;
+
+use crate::{Engine, QueryError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Target,
+    Unsd2022,
+    Opensdg,
+    Projection,
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "target" => Ok(Method::Target),
+            "unsd2022" => Ok(Method::Unsd2022),
+            "opensdg" => Ok(Method::Opensdg),
+            "projection" => Ok(Method::Projection),
+            _ => Err(format!(
+                "phương pháp \"{s}\" không hợp lệ (target, unsd2022, opensdg, projection)"
+            )),
+        }
+    }
+}
+
+/// One row: an indicator, a unit and one of its targets, assessed by one method.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub indicator: String,
+    pub unit: String,
+    pub latest_value: Option<f64>,
+    pub latest_period: Option<String>,
+    pub target_year: i32,
+    pub comparator: &'static str,
+    pub target_value: f64,
+    pub met: Option<bool>,
+    pub status: &'static str,
+    pub score: Option<f64>,
+    pub projected_value: Option<f64>,
+    pub projected_year_met: Option<i32>,
+    /// The nearest target year not before the as-of year.
+    pub current: bool,
+    /// The target is the plan owner's, applied to this unit.
+    pub inherited: bool,
+    pub base_year: Option<i32>,
+    pub latest_year: Option<i32>,
+    /// Why there is no status, when there is none.
+    pub reason: Option<String>,
+    pub method: Method,
+}
+
+/// For JSON and growth maths; comparisons stay on exact decimals.
+fn f(d: Decimal) -> f64 {
+    d.to_string().parse().unwrap_or(f64::NAN)
+}
+
+/// Targets that apply to `unit`: its own, or else, for ratio indicators the unit reports,
+/// the plan owner's (a commune is held to the province's percentage).
+pub fn targets_for<'a>(
+    indicators: &'a [Indicator],
+    targets: &'a [Target],
+    owner: &UnitCode,
+    unit: &Unit,
+) -> Vec<(&'a Indicator, &'a Target, bool)> {
+    let mut out = Vec::new();
+    for ind in indicators {
+        let own: Vec<&Target> = targets
+            .iter()
+            .filter(|t| t.indicator == ind.code && t.unit == unit.code)
+            .collect();
+        if !own.is_empty() {
+            out.extend(own.into_iter().map(|t| (ind, t, false)));
+        } else if &unit.code != owner && ind.is_ratio() && ind.reported_by_kind(unit.kind) {
+            out.extend(
+                targets
+                    .iter()
+                    .filter(|t| t.indicator == ind.code && &t.unit == owner)
+                    .map(|t| (ind, t, true)),
+            );
+        }
+    }
+    out
+}
+
+/// A target as it applies to one unit.
+struct Applies<'a> {
+    ind: &'a Indicator,
+    target: &'a Target,
+    inherited: bool,
+    current: bool,
+}
+
+pub struct Context<'a> {
+    pub engine: &'a Engine,
+    pub indicators: &'a [Indicator],
+    pub targets: &'a [Target],
+    pub owner: &'a UnitCode,
+    pub baseline_year: i32,
+}
+
+impl Context<'_> {
+    /// Every target of `unit`, assessed as of `as_of`.
+    pub fn assess(
+        &self,
+        unit: &Unit,
+        as_of: NaiveDate,
+        method: Method,
+    ) -> Result<Vec<Row>, QueryError> {
+        let applicable = targets_for(self.indicators, self.targets, self.owner, unit);
+        let mut rows = Vec::new();
+        for (ind, t, inherited) in &applicable {
+            let current_year = applicable
+                .iter()
+                .filter(|(i, x, _)| i.code == ind.code && x.year >= as_of.year())
+                .map(|(_, x, _)| x.year)
+                .min();
+            let applies = Applies {
+                ind,
+                target: t,
+                inherited: *inherited,
+                current: Some(t.year) == current_year,
+            };
+            rows.push(self.row(&applies, unit, as_of, method)?);
+        }
+        Ok(rows)
+    }
+
+    fn row(
+        &self,
+        a: &Applies,
+        unit: &Unit,
+        as_of: NaiveDate,
+        method: Method,
+    ) -> Result<Row, QueryError> {
+        let (ind, t, current, inherited) = (a.ind, a.target, a.current, a.inherited);
+        let mut yearly = self.engine.yearly(&ind.code, &unit.code, as_of)?;
+        // A past target is judged on the data up to its year.
+        yearly.retain(|(y, _)| *y <= t.year);
+        let series = Series::new(yearly.iter().map(|(y, fig)| (*y, fig.value)).collect());
+        let latest = yearly.last();
+        let goal = Goal {
+            year: t.year,
+            comparator: t.comparator,
+            value: t.value,
+        };
+        let check = check_target(&series, &goal, ind.direction);
+        let proj = projection(&series, &goal, ind.direction, self.baseline_year);
+        let mut row = Row {
+            indicator: ind.code.clone(),
+            unit: unit.code.to_string(),
+            latest_value: latest.map(|(_, fig)| f(fig.value)),
+            latest_period: latest.map(|(y, fig)| {
+                if ind.time_aggregation == TimeAggregation::Last {
+                    fig.last_period.to_string()
+                } else {
+                    y.to_string()
+                }
+            }),
+            target_year: t.year,
+            comparator: t.comparator.symbol(),
+            target_value: f(t.value),
+            met: check.as_ref().map(|c| c.met),
+            status: "",
+            score: None,
+            // A trend cannot carry a coverage past 100%.
+            projected_value: proj.linear_value.map(|v| match ind.natural_limit {
+                Some(l) if ind.direction != chitieu_domain::Direction::Decrease => v.min(f(l)),
+                _ => v,
+            }),
+            projected_year_met: proj.linear_year_met,
+            current,
+            inherited,
+            base_year: None,
+            latest_year: latest.map(|(y, _)| *y),
+            reason: None,
+            method,
+        };
+        match method {
+            Method::Target => {
+                row.status = match &check {
+                    None => "no_data",
+                    Some(c) if c.met => "met",
+                    Some(_) => "not_met",
+                };
+                row.base_year = latest.map(|(y, _)| *y);
+            }
+            Method::Unsd2022 => {
+                let u = unsd2022(&series, &goal, ind.direction, self.baseline_year);
+                row.status = u.status.as_str();
+                row.base_year = u.years.map(|y| y.base);
+                row.reason = u.reason;
+            }
+            Method::Opensdg => {
+                let o = opensdg(
+                    &series,
+                    Some(&goal),
+                    ind.direction,
+                    ind.natural_limit,
+                    self.baseline_year,
+                );
+                row.status = o.status.as_str();
+                row.score = o.score;
+                row.base_year = o.years.map(|y| y.base);
+                row.reason = o.reason;
+            }
+            Method::Projection => {
+                row.status = match (&check, proj.linear_value) {
+                    (Some(c), _) if c.met => "met",
+                    (_, None) => "insufficient_data",
+                    _ if proj.linear_year_met.is_some() => "will_meet",
+                    _ => "will_miss",
+                };
+                row.base_year = proj.years.map(|y| y.base);
+                row.reason = proj.reason;
+            }
+        }
+        Ok(row)
+    }
+
+    /// Triples that will miss their target at the current pace, most at risk first: targets
+    /// not yet due, not met, whose linear projection falls short by the target year.
+    pub fn early_warning(
+        &self,
+        units: &[&Unit],
+        as_of: NaiveDate,
+    ) -> Result<Vec<Warning>, QueryError> {
+        let mut out = Vec::new();
+        for unit in units {
+            for row in self.assess(unit, as_of, Method::Projection)? {
+                if row.target_year < as_of.year() || row.status != "will_miss" {
+                    continue;
+                }
+                let Some(projected) = row.projected_value else {
+                    continue;
+                };
+                let ind = self.indicators.iter().find(|i| i.code == row.indicator);
+                let sign = match ind.map(|i| i.direction) {
+                    Some(chitieu_domain::Direction::Decrease) => -1.0,
+                    _ => 1.0,
+                };
+                let shortfall = sign * (row.target_value - projected);
+                let relative = if row.target_value != 0.0 {
+                    shortfall / row.target_value.abs()
+                } else {
+                    shortfall
+                };
+                out.push(Warning {
+                    shortfall,
+                    relative_shortfall: relative,
+                    row,
+                });
+            }
+        }
+        out.sort_by(|a, b| b.relative_shortfall.total_cmp(&a.relative_shortfall));
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    #[serde(flatten)]
+    pub row: Row,
+    /// Target minus projected value, in the indicator's unit (positive: short of it).
+    pub shortfall: f64,
+    pub relative_shortfall: f64,
+}
+
+/// Vietnamese labels for every status code a row can carry.
+pub fn status_label_vi(code: &str) -> &'static str {
+    for s in [
+        UnsdStatus::Achieved,
+        UnsdStatus::OnTrack,
+        UnsdStatus::FairProgress,
+        UnsdStatus::LimitedProgress,
+        UnsdStatus::Deterioration,
+        UnsdStatus::InsufficientData,
+    ] {
+        if s.as_str() == code {
+            return s.label_vi();
+        }
+    }
+    for s in [
+        OpenSdgStatus::TargetAchieved,
+        OpenSdgStatus::SubstantialProgress,
+        OpenSdgStatus::ModerateProgress,
+        OpenSdgStatus::LimitedProgress,
+        OpenSdgStatus::Deterioration,
+        OpenSdgStatus::NotAvailable,
+    ] {
+        if s.as_str() == code {
+            return s.label_vi();
+        }
+    }
+    match code {
+        "met" => "Đạt",
+        "not_met" => "Chưa đạt",
+        "no_data" => "Chưa có số liệu",
+        "will_meet" => "Sẽ đạt nếu giữ tốc độ",
+        "will_miss" => "Sẽ không đạt nếu giữ tốc độ",
+        _ => "",
+    }
+}

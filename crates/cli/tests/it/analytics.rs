@@ -1,0 +1,177 @@
+use crate::cli::{get_json, serve};
+use crate::{fails, ok};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use serde_json::Value;
+
+db_tests!(
+    assess_rows_carry_every_field_for_every_target,
+    an_import_shows_in_the_very_next_read,
+    early_warning_is_ranked_by_shortfall,
+);
+
+const FIELDS: [&str; 12] = [
+    "indicator",
+    "unit",
+    "latest_value",
+    "latest_period",
+    "target_year",
+    "comparator",
+    "target_value",
+    "met",
+    "status",
+    "score",
+    "projected_value",
+    "projected_year_met",
+];
+
+async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
+    ok(db, &["demo"]);
+    let rows: Value =
+        serde_json::from_str(&ok(db, &["assess", "--json", "--as-of", "2026-11-01"])).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 15, "one row per target of the province");
+    let unsd = [
+        "achieved",
+        "on_track",
+        "fair_progress",
+        "limited_progress",
+        "deterioration",
+        "insufficient_data",
+    ];
+    for r in rows {
+        for f in FIELDS {
+            assert!(r.get(f).is_some(), "{f} missing in {r}");
+        }
+        assert_eq!(r["unit"], "19");
+        assert!(unsd.contains(&r["status"].as_str().unwrap()), "{r}");
+    }
+    // Two rows for an indicator with targets in 2025 and 2030; the current one is 2030.
+    let g5: Vec<&Value> = rows.iter().filter(|r| r["indicator"] == "HT-5G").collect();
+    assert_eq!(g5.len(), 2);
+    assert_eq!(
+        g5.iter().find(|r| r["current"] == true).unwrap()["target_year"],
+        2030
+    );
+    let opensdg: Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "assess",
+            "--json",
+            "--method",
+            "opensdg",
+            "--as-of",
+            "2026-11-01",
+        ],
+    ))
+    .unwrap();
+    let codes = [
+        "target_achieved",
+        "substantial_progress",
+        "moderate_progress",
+        "limited_progress",
+        "deterioration",
+        "not_available",
+    ];
+    for r in opensdg.as_array().unwrap() {
+        assert!(codes.contains(&r["status"].as_str().unwrap()), "{r}");
+        if r["status"] != "not_available" {
+            let s = r["score"].as_f64().unwrap();
+            assert!((-5.0..=5.0).contains(&s), "{r}");
+        }
+    }
+    // A commune is held to the province's percentage targets.
+    let commune: Value = serde_json::from_str(&ok(
+        db,
+        &["assess", "--json", "--unit", "05443", "--method", "target"],
+    ))
+    .unwrap();
+    assert!(
+        commune
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["indicator"] == "NL-CBX" && r["unit"] == "5443")
+    );
+    let err = fails(db, &["assess", "--unit", "99999"]);
+    assert!(err.contains("99999"), "{err}");
+    // The API answers with the same rows.
+    let (mut child, base) = serve(db);
+    let api = get_json(&format!(
+        "{base}/api/v1/assessment?as_of=2026-11-01&method=opensdg"
+    ));
+    let bad = ureq::get(&format!("{base}/api/v1/assessment?method=guess")).call();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(api, opensdg);
+    match bad {
+        Err(ureq::Error::StatusCode(400)) => {}
+        other => panic!("a bad method must be a 400, got {other:?}"),
+    }
+}
+
+async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
+    ok(db, &["init"]);
+    let (mut child, base) = serve(db);
+    let url = format!("{base}/api/v1/figures?indicator=NL-CBX&unit=19&period=2026Q1");
+    let before = get_json(&url);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("v.csv");
+    std::fs::write(
+        &csv,
+        "indicator,unit,period,value,numerator,denominator,comment\nNL-CBX,5443,2026Q1,,1,2,\nNL-CBX,5710,2026Q1,,99,100,\n",
+    )
+    .unwrap();
+    ok(db, &["values", "import", csv.to_str().unwrap()]);
+    let after = get_json(&url);
+    child.kill().ok();
+    child.wait().ok();
+    assert!(before["figure"].is_null(), "{before}");
+    // 100/102, not the mean of 50% and 99%.
+    assert_eq!(after["figure"]["numerator"], "100");
+    assert_eq!(after["figure"]["denominator"], "102");
+    assert!(
+        after["figure"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("98.039"),
+        "{after}"
+    );
+    assert_eq!(after["explanation"].as_array().unwrap().len(), 2);
+}
+
+async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
+    ok(db, &["demo"]);
+    let list: Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "warnings",
+            "--json",
+            "--as-of",
+            "2026-11-01",
+            "--limit",
+            "500",
+        ],
+    ))
+    .unwrap();
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty());
+    let shortfalls: Vec<f64> = list
+        .iter()
+        .map(|w| w["relative_shortfall"].as_f64().unwrap())
+        .collect();
+    assert!(
+        shortfalls.windows(2).all(|w| w[0] >= w[1]),
+        "most at risk first"
+    );
+    for w in list {
+        assert_eq!(w["status"], "will_miss");
+        assert!(w["target_year"].as_i64().unwrap() >= 2026);
+        assert!(w["shortfall"].as_f64().unwrap() > 0.0);
+    }
+    assert!(
+        list.iter()
+            .any(|w| w["indicator"] == "KT-KTS" && w["unit"] == "19"),
+        "the digital economy share lags"
+    );
+}

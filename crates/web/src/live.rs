@@ -1,0 +1,238 @@
+//! The engine kept in step with the database. Before a read, [`Live::sync`] pulls the values
+//! changed since it last looked (one small query when nothing changed), so a write from this
+//! process, another app instance or a `chitieu values import` shows in the very next read.
+
+use chitieu_analytics::{Engine, Write};
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::{Decimal, Period, Unit, UnitCode};
+use chitieu_store::{RawValue, Store, StoreError};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{RwLock, RwLockReadGuard};
+use tokio::sync::Mutex;
+
+/// What reads see: the engine and the plan and units it was built from.
+pub struct Snapshot {
+    pub engine: Engine,
+    pub plan: Option<PlanFile>,
+    pub units: Vec<Unit>,
+    value_seq: i64,
+    structure_seq: i64,
+    indicator_code: HashMap<i32, String>,
+    unit_code: HashMap<i32, UnitCode>,
+}
+
+impl Snapshot {
+    pub fn unit(&self, code: &UnitCode) -> Option<&Unit> {
+        self.units.iter().find(|u| &u.code == code)
+    }
+}
+
+pub struct Live {
+    store: Store,
+    snap: RwLock<Snapshot>,
+    /// One sync at a time; readers keep reading the previous snapshot meanwhile.
+    syncing: Mutex<()>,
+}
+
+const PAGE: u64 = 200_000;
+
+fn bad(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+fn to_write(snap: &Snapshot, r: &RawValue) -> Result<Option<Write>, StoreError> {
+    let (ind, unit, period, value, num, den, _) = r;
+    let (Some(indicator), Some(unit)) = (snap.indicator_code.get(ind), snap.unit_code.get(unit))
+    else {
+        return Ok(None);
+    };
+    let dec = |s: &str| Decimal::from_str(s).map_err(bad);
+    Ok(Some(Write {
+        indicator: indicator.clone(),
+        unit: unit.clone(),
+        period: Period::from_str(period).map_err(bad)?,
+        value: dec(value)?,
+        numerator: num.as_deref().map(dec).transpose()?,
+        denominator: den.as_deref().map(dec).transpose()?,
+    }))
+}
+
+async fn build(store: &Store) -> Result<Snapshot, StoreError> {
+    // Read the sequence numbers first: anything written meanwhile is pulled by the next sync.
+    let structure_seq = store.structure_seq().await?;
+    let value_seq = store.value_seq().await?;
+    let plan = store.plan_file().await?;
+    let units = store.all_units().await?;
+    let (_, ids) = store.catalog().await?;
+    let indicators = plan
+        .as_ref()
+        .map(|p| p.indicators.clone())
+        .unwrap_or_default();
+    let mut snap = Snapshot {
+        engine: Engine::new(&indicators, &units),
+        plan,
+        units,
+        value_seq,
+        structure_seq,
+        indicator_code: ids.indicators.into_iter().map(|(c, i)| (i, c)).collect(),
+        unit_code: ids.units.into_iter().map(|(c, i)| (i, c)).collect(),
+    };
+    let mut after = 0;
+    let mut writes = Vec::new();
+    loop {
+        let page = store.values_page(after, PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, r) in &page {
+            if let Some(w) = to_write(&snap, r)? {
+                writes.push(w);
+            }
+        }
+        // Hand each page to the engine so that raw rows are never all in memory at once.
+        for w in writes.drain(..) {
+            snap.engine.set_unrolled(&w).map_err(bad)?;
+        }
+    }
+    snap.engine.roll_up();
+    Ok(snap)
+}
+
+impl Live {
+    /// Loads the engine from the store.
+    pub async fn load(store: Store) -> Result<Live, StoreError> {
+        let snap = build(&store).await?;
+        Ok(Live {
+            store,
+            snap: RwLock::new(snap),
+            syncing: Mutex::new(()),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Brings the engine up to date with the database.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let _one = self.syncing.lock().await;
+        let (value_seq, structure_seq) = {
+            let s = self.snap.read().unwrap_or_else(|e| e.into_inner());
+            (s.value_seq, s.structure_seq)
+        };
+        if self.store.structure_seq().await? != structure_seq {
+            let fresh = build(&self.store).await?;
+            *self.snap.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+            return Ok(());
+        }
+        let now = self.store.value_seq().await?;
+        if now == value_seq {
+            return Ok(());
+        }
+        let rows = self.store.values_since(value_seq).await?;
+        let mut snap = self.snap.write().unwrap_or_else(|e| e.into_inner());
+        for r in rows.iter().filter(|r| r.6 <= now) {
+            if let Some(w) = to_write(&snap, r)? {
+                snap.engine.set(&w).map_err(bad)?;
+            }
+        }
+        snap.value_seq = now;
+        Ok(())
+    }
+
+    /// The current snapshot, after a sync.
+    pub async fn read(&self) -> Result<RwLockReadGuard<'_, Snapshot>, StoreError> {
+        self.sync().await?;
+        Ok(self.snap.read().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Input a person or a client got wrong; the message says what and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+impl Snapshot {
+    fn context(&self) -> Result<chitieu_analytics::assess::Context<'_>, BadInput> {
+        let plan = self
+            .plan
+            .as_ref()
+            .ok_or_else(|| BadInput("chưa có kế hoạch: chạy `chitieu init`".into()))?;
+        Ok(chitieu_analytics::assess::Context {
+            engine: &self.engine,
+            indicators: &plan.indicators,
+            targets: &plan.targets,
+            owner: &plan.plan.owner,
+            baseline_year: plan.plan.baseline_year,
+        })
+    }
+
+    /// The unit named by `code`, or the plan's owner (the province) when none is given.
+    pub fn unit_or_owner(&self, code: Option<&str>) -> Result<&Unit, BadInput> {
+        let code = match code.filter(|c| !c.trim().is_empty()) {
+            Some(c) => UnitCode::parse(c).map_err(BadInput)?,
+            None => self
+                .plan
+                .as_ref()
+                .map(|p| p.plan.owner.clone())
+                .ok_or_else(|| BadInput("chưa có kế hoạch: chạy `chitieu init`".into()))?,
+        };
+        self.unit(&code)
+            .ok_or_else(|| BadInput(format!("không có đơn vị \"{code}\"")))
+    }
+
+    /// Assessment rows for a unit (default: the province), as of a date (default: today),
+    /// by a method (default: `unsd2022`).
+    pub fn assess(
+        &self,
+        unit: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
+        method: Option<&str>,
+    ) -> Result<Vec<chitieu_analytics::assess::Row>, BadInput> {
+        let unit = self.unit_or_owner(unit)?;
+        let method = method
+            .filter(|m| !m.is_empty())
+            .unwrap_or("unsd2022")
+            .parse()
+            .map_err(BadInput)?;
+        let as_of = as_of.unwrap_or_else(today);
+        self.context()?
+            .assess(unit, as_of, method)
+            .map_err(|e| BadInput(e.to_string()))
+    }
+
+    /// The early-warning list for a unit and everything under it.
+    pub fn early_warning(
+        &self,
+        unit: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<chitieu_analytics::assess::Warning>, BadInput> {
+        let unit = self.unit_or_owner(unit)?;
+        let as_of = as_of.unwrap_or_else(today);
+        let mut scope = vec![unit];
+        let mut i = 0;
+        while i < scope.len() {
+            let code = scope[i].code.clone();
+            scope.extend(
+                self.units
+                    .iter()
+                    .filter(|u| u.parent.as_ref() == Some(&code) && u.is_valid_on(as_of)),
+            );
+            i += 1;
+        }
+        self.context()?
+            .early_warning(&scope, as_of)
+            .map_err(|e| BadInput(e.to_string()))
+    }
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
