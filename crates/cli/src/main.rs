@@ -1,5 +1,6 @@
 //! `chitieu`: the command line of the platform.
 
+mod bench;
 mod demo;
 
 use anyhow::{Context, Result, bail};
@@ -70,6 +71,20 @@ enum Command {
         method: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Measure the engine against plain SQL on a generated national data set.
+    Bench {
+        /// How many values to generate.
+        #[arg(long, default_value_t = 10_000_000)]
+        values: u64,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 57)]
+        seed: u64,
+        /// PostgreSQL server for the SQL baseline (a temporary schema is used and dropped);
+        /// default CHITIEU_BENCH_PG, else CHITIEU_TEST_PG; none skips it.
+        #[arg(long)]
+        pg: Option<String>,
     },
     /// Targets that will be missed at the current pace, most at risk first, for a unit and
     /// every unit under it.
@@ -342,6 +357,24 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 print_rows(&rows);
             }
+        }
+        Command::Bench {
+            values,
+            json,
+            seed,
+            pg,
+        } => {
+            let pg = pg
+                .or_else(|| std::env::var("CHITIEU_BENCH_PG").ok())
+                .or_else(|| std::env::var("CHITIEU_TEST_PG").ok())
+                .filter(|s| !s.is_empty());
+            bench::run(bench::Options {
+                values,
+                json,
+                seed,
+                pg,
+            })
+            .await?;
         }
         Command::Warnings {
             unit,

@@ -1,0 +1,577 @@
+//! `chitieu bench`: a national-scale data set, deterministic from a seed, measured through
+//! the engine and, side by side, as plain SQL on SQLite and PostgreSQL.
+
+use anyhow::{Context, Result};
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::unit::earliest;
+use chitieu_domain::{
+    Decimal, Direction, Group, Indicator, Measure, Period, PeriodKind, Plan, TimeAggregation, Unit,
+    UnitAggregation, UnitCode, UnitKind, ValueState,
+};
+use chitieu_exchange::admin_map;
+use chitieu_store::{NewValue, Store};
+use chitieu_web::live::Live;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ConnectionTrait, Statement};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub values: u64,
+    pub json: bool,
+    pub seed: u64,
+    pub pg: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub runs: usize,
+}
+
+fn latency(mut samples: Vec<Duration>) -> Latency {
+    samples.sort();
+    let at =
+        |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
+    Latency {
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+        runs: samples.len(),
+    }
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut()) -> Latency {
+    let mut s = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        f();
+        s.push(t.elapsed());
+    }
+    latency(s)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub values: u64,
+    pub units: usize,
+    pub indicators: usize,
+    pub overview_engine: Latency,
+    pub overview_sqlite: Latency,
+    pub overview_postgres: Option<Latency>,
+    pub drilldown_engine: Latency,
+    pub drilldown_sqlite: Latency,
+    pub drilldown_postgres: Option<Latency>,
+    pub write_read_engine: Latency,
+    pub write_read_store: Latency,
+    pub import_sqlite_values_per_s: f64,
+    pub import_postgres_values_per_s: Option<f64>,
+    pub cold_load_s: f64,
+    pub resident_bytes_per_value: f64,
+}
+
+const INDICATORS: usize = 60;
+const DEPARTMENTS: usize = 20;
+
+fn plan() -> PlanFile {
+    let root = UnitCode::parse("VN").expect("code");
+    let indicators = (0..INDICATORS)
+        .map(|k| {
+            // A third each: flows, stocks, ratios.
+            let (measure, time, units) = match k % 3 {
+                0 => (Measure::Number, TimeAggregation::Sum, UnitAggregation::Sum),
+                1 => (Measure::Number, TimeAggregation::Last, UnitAggregation::Sum),
+                _ => (
+                    Measure::Ratio,
+                    TimeAggregation::Last,
+                    UnitAggregation::RatioOfSums,
+                ),
+            };
+            Indicator {
+                code: format!("B-{k:02}"),
+                group: "B".into(),
+                name: format!("Chỉ tiêu thử {k}"),
+                name_en: format!("Bench indicator {k}"),
+                definition: String::new(),
+                unit_of_measure: if measure == Measure::Ratio {
+                    "%".into()
+                } else {
+                    "số".into()
+                },
+                measure,
+                factor: (measure == Measure::Ratio).then_some(Decimal::ONE_HUNDRED),
+                numerator_label: None,
+                denominator_label: None,
+                time_aggregation: time,
+                unit_aggregation: units,
+                direction: Direction::Increase,
+                natural_limit: None,
+                frequency: PeriodKind::Month,
+                reported_by: vec![UnitKind::Commune, UnitKind::Ward, UnitKind::Department],
+                lead_unit: root.clone(),
+                coordinating_units: vec![],
+                data_source: String::new(),
+                derived_from: None,
+            }
+        })
+        .collect();
+    PlanFile {
+        plan: Plan {
+            code: "BENCH".into(),
+            name: "Bộ dữ liệu đo hiệu năng".into(),
+            owner: root,
+            baseline_year: 2021,
+            start_year: 2021,
+            end_year: 2030,
+            source: String::new(),
+        },
+        groups: vec![Group {
+            code: "B".into(),
+            name: "Thử".into(),
+            name_en: "Bench".into(),
+        }],
+        units: vec![],
+        indicators,
+        targets: vec![],
+    }
+}
+
+fn units() -> Result<Vec<Unit>> {
+    let root = UnitCode::parse("VN").expect("code");
+    let mut out = vec![Unit {
+        code: root.clone(),
+        name: "Việt Nam".into(),
+        kind: UnitKind::Other,
+        division_type: None,
+        parent: None,
+        valid_from: earliest(),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    }];
+    let map = admin_map::parse(admin_map::NATIONAL_MAP_2025, "vn-admin-units-2025.json")?;
+    for mut u in map {
+        if u.kind == UnitKind::Province {
+            u.parent = Some(root.clone());
+            for k in 0..DEPARTMENTS {
+                out.push(Unit {
+                    code: UnitCode::parse(&format!("B{}.D{k:02}", u.code)).expect("code"),
+                    name: format!("Sở {k} tỉnh {}", u.name),
+                    kind: UnitKind::Department,
+                    division_type: None,
+                    parent: Some(u.code.clone()),
+                    valid_from: earliest(),
+                    valid_to: None,
+                    population: None,
+                    officials: None,
+                    successors: vec![],
+                });
+            }
+        }
+        u.valid_from = earliest();
+        out.push(u);
+    }
+    Ok(out)
+}
+
+/// Values in a fixed order: each (indicator, commune) series fills months from 2021M01.
+struct Generator {
+    rng: StdRng,
+    series: Vec<(i32, i32, bool)>,
+    months: u32,
+    total: u64,
+    next: u64,
+}
+
+impl Generator {
+    fn next_chunk(&mut self, n: usize) -> Vec<NewValue> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n && self.next < self.total {
+            let i = self.next;
+            let (ind, unit, ratio) = self.series[(i / u64::from(self.months)) as usize];
+            let m = (i % u64::from(self.months)) as u32;
+            let period = Period::month(2021 + (m / 12) as i32, m % 12 + 1).expect("month in range");
+            let (value, numerator, denominator) = if ratio {
+                let den: i64 = self.rng.random_range(20..200);
+                let num = self.rng.random_range(0..=den);
+                (
+                    Decimal::from(num * 100) / Decimal::from(den),
+                    Some(Decimal::from(num)),
+                    Some(Decimal::from(den)),
+                )
+            } else {
+                (
+                    Decimal::new(self.rng.random_range(0..100_000), 1),
+                    None,
+                    None,
+                )
+            };
+            out.push(NewValue {
+                indicator_id: ind,
+                unit_id: unit,
+                period,
+                value,
+                numerator,
+                denominator,
+                comment: String::new(),
+            });
+            self.next += 1;
+        }
+        out
+    }
+}
+
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u64>().ok())
+        })
+        .map_or(0, |pages| pages * 4096)
+}
+
+async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {
+    let plan = plan();
+    let units = units()?;
+    store.upsert_units(&units, "bench", "bench").await?;
+    store.load_plan_if_absent(&plan, "bench").await?;
+    let (catalog, ids) = store.catalog().await?;
+    let mut series = Vec::new();
+    for ind in &plan.indicators {
+        for u in units.iter().filter(|u| u.kind.is_commune_level()) {
+            series.push((
+                ids.indicators[&ind.code],
+                ids.units[&u.code],
+                ind.is_ratio(),
+            ));
+        }
+    }
+    let _ = catalog;
+    let months = (opts.values.div_ceil(series.len() as u64)).clamp(1, 120) as u32;
+    let total = opts.values.min(series.len() as u64 * u64::from(months));
+    let mut generator = Generator {
+        rng: StdRng::seed_from_u64(opts.seed),
+        series,
+        months,
+        total,
+        next: 0,
+    };
+    let started = Instant::now();
+    loop {
+        let chunk = generator.next_chunk(200_000);
+        if chunk.is_empty() {
+            break;
+        }
+        store
+            .upsert_values(&chunk, ValueState::Accepted, "bench", "bench", |_| {})
+            .await?;
+        if !quiet {
+            eprint!("\r  {} / {} giá trị", generator.next, total);
+        }
+    }
+    if !quiet {
+        eprintln!();
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn sql_latency(store: &Store, sql: &str, runs: usize) -> Result<Latency> {
+    let db = store.connection();
+    let stmt = Statement::from_string(db.get_database_backend(), sql.to_string());
+    let mut s = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let rows = db.query_all_raw(stmt.clone()).await?;
+        std::hint::black_box(rows.len());
+        s.push(t.elapsed());
+    }
+    Ok(latency(s))
+}
+
+async fn sql_pair(
+    store: &Store,
+    year: i32,
+    province_id: i32,
+    indicator_id: i32,
+    runs: usize,
+) -> Result<(Latency, Latency)> {
+    let overview = format!(
+        "SELECT v.indicator_id, u.parent_id, SUM(CAST(v.value AS REAL)), \
+         SUM(CAST(v.numerator AS REAL)), SUM(CAST(v.denominator AS REAL)) \
+         FROM data_values v JOIN units u ON u.id = v.unit_id \
+         WHERE v.period >= '{year}M01' AND v.period <= '{year}M12' \
+         GROUP BY v.indicator_id, u.parent_id"
+    );
+    let drill = format!(
+        "SELECT v.unit_id, v.period, v.value, v.numerator, v.denominator \
+         FROM data_values v JOIN units u ON u.id = v.unit_id \
+         WHERE v.indicator_id = {indicator_id} AND u.parent_id = {province_id} \
+         AND v.period >= '{year}M01' AND v.period <= '{year}M12'"
+    );
+    let a = sql_latency(store, &overview, runs).await?;
+    let b = sql_latency(store, &drill, runs * 4).await?;
+    Ok((a, b))
+}
+
+pub async fn run(opts: Options) -> Result<()> {
+    let quiet = opts.json;
+    let say = |s: &str| {
+        if !quiet {
+            eprintln!("{s}");
+        }
+    };
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    say(&format!(
+        "Tạo {} giá trị (seed {}) vào SQLite…",
+        opts.values, opts.seed
+    ));
+    let store = Store::open(&url).await?;
+    let import_sqlite = fill(&store, &opts, quiet).await?;
+    store
+        .connection()
+        .execute_unprepared("CREATE INDEX IF NOT EXISTS bench_period ON data_values(period)")
+        .await?;
+
+    say("Nạp bộ máy tính toán từ SQLite…");
+    let rss_before = rss_bytes();
+    let started = Instant::now();
+    let live = Live::load(store.clone()).await?;
+    let cold_load_s = started.elapsed().as_secs_f64();
+    let snap = live.read().await?;
+    let n = snap.engine.len() as u64;
+    let rss_per_value = (rss_bytes().saturating_sub(rss_before)) as f64 / n.max(1) as f64;
+
+    let plan = plan();
+    let provinces: Vec<UnitCode> = snap
+        .units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Province)
+        .map(|u| u.code.clone())
+        .collect();
+    let year = Period::year(2021);
+    let overview_engine = time_runs(30, || {
+        for ind in &plan.indicators {
+            for p in &provinces {
+                std::hint::black_box(snap.engine.figure(&ind.code, p, year).ok());
+            }
+        }
+    });
+    let province = UnitCode::province(19);
+    let communes: Vec<UnitCode> = snap
+        .engine
+        .children(&province)
+        .into_iter()
+        .filter(|c| !c.as_str().starts_with('B'))
+        .collect();
+    let months: Vec<Period> = (1..=12)
+        .map(|m| Period::month(2021, m).expect("month"))
+        .collect();
+    let drill_ind = &plan.indicators[2].code;
+    let drilldown_engine = time_runs(200, || {
+        for c in &communes {
+            for m in &months {
+                std::hint::black_box(snap.engine.figure(drill_ind, c, *m).ok());
+            }
+        }
+    });
+    drop(snap);
+
+    // (c) through the engine alone, then through the whole write path.
+    let mut engine = live.read().await?.engine.clone();
+    let target = communes.first().cloned().context("a commune")?;
+    let mut k = 0i64;
+    let write_read_engine = time_runs(1000, || {
+        k += 1;
+        let w = chitieu_analytics::Write {
+            indicator: plan.indicators[0].code.clone(),
+            unit: target.clone(),
+            period: Period::month(2021, 1).expect("month"),
+            value: Decimal::from(k),
+            numerator: None,
+            denominator: None,
+        };
+        engine.set(&w).ok();
+        std::hint::black_box(engine.figure(&w.indicator, &province, year).ok());
+    });
+    drop(engine);
+    let (_, ids) = store.catalog().await?;
+    let mut samples = Vec::new();
+    for k in 0..50 {
+        let t = Instant::now();
+        let v = NewValue {
+            indicator_id: ids.indicators[&plan.indicators[0].code],
+            unit_id: ids.units[&target],
+            period: Period::month(2021, 2).expect("month"),
+            value: Decimal::from(k),
+            numerator: None,
+            denominator: None,
+            comment: String::new(),
+        };
+        store
+            .upsert_values(&[v], ValueState::Draft, "bench", "bench", |_| {})
+            .await?;
+        let snap = live.read().await?;
+        std::hint::black_box(
+            snap.engine
+                .figure(&plan.indicators[0].code, &province, year)
+                .ok(),
+        );
+        samples.push(t.elapsed());
+    }
+    let write_read_store = latency(samples);
+
+    say("Đo SQL thuần trên SQLite…");
+    let province_id = ids.units[&province];
+    let indicator_id = ids.indicators[drill_ind];
+    let (overview_sqlite, drilldown_sqlite) =
+        sql_pair(&store, 2021, province_id, indicator_id, 5).await?;
+
+    let mut overview_postgres = None;
+    let mut drilldown_postgres = None;
+    let mut import_postgres = None;
+    if let Some(pg) = &opts.pg {
+        say("Tạo cùng bộ dữ liệu trên PostgreSQL…");
+        match bench_pg(pg, &opts, quiet).await {
+            Ok((imp, a, b)) => {
+                import_postgres = Some(imp);
+                overview_postgres = Some(a);
+                drilldown_postgres = Some(b);
+            }
+            Err(e) => say(&format!("Bỏ qua PostgreSQL: {e:#}")),
+        }
+    }
+
+    let report = Report {
+        values: n,
+        units: live.read().await?.units.len(),
+        indicators: plan.indicators.len(),
+        overview_engine,
+        overview_sqlite,
+        overview_postgres,
+        drilldown_engine,
+        drilldown_sqlite,
+        drilldown_postgres,
+        write_read_engine,
+        write_read_store,
+        import_sqlite_values_per_s: import_sqlite,
+        import_postgres_values_per_s: import_postgres,
+        cold_load_s,
+        resident_bytes_per_value: rss_per_value,
+    };
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report);
+    }
+    Ok(())
+}
+
+async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latency, Latency)> {
+    let schema = format!("chitieu_bench_{}", std::process::id());
+    let admin = sea_orm::Database::connect(url).await?;
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+        .await?;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let result = async {
+        let store = Store::open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).await?;
+        let import = fill(&store, opts, quiet).await?;
+        store
+            .connection()
+            .execute_unprepared("CREATE INDEX bench_period ON data_values(period)")
+            .await?;
+        store.connection().execute_unprepared("ANALYZE").await?;
+        let (_, ids) = store.catalog().await?;
+        let plan = plan();
+        let (a, b) = sql_pair(
+            &store,
+            2021,
+            ids.units[&UnitCode::province(19)],
+            ids.indicators[&plan.indicators[2].code],
+            5,
+        )
+        .await?;
+        anyhow::Ok((import, a, b))
+    }
+    .await;
+    admin
+        .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .await?;
+    result
+}
+
+fn ms(l: &Latency) -> String {
+    format!("{:.3}", l.p50_ms)
+}
+
+fn print_report(r: &Report) {
+    let ratio = |e: &Latency, s: &Latency| format!("{:.0}×", s.p50_ms / e.p50_ms.max(1e-6));
+    println!(
+        "chitieu bench: {} giá trị, {} đơn vị, {} chỉ tiêu",
+        r.values, r.units, r.indicators
+    );
+    println!();
+    println!(
+        "{:<44} {:>12} {:>12} {:>12} {:>12} {:>10}  mục tiêu",
+        "phép đo (p50, ms)", "bộ máy", "p95", "SQLite", "PostgreSQL", "SQL/máy"
+    );
+    let pg = |l: &Option<Latency>| l.as_ref().map(ms).unwrap_or_else(|| "—".into());
+    let pg_ratio = |e: &Latency, l: &Option<Latency>| {
+        l.as_ref()
+            .map(|l| ratio(e, l))
+            .unwrap_or_else(|| ratio(e, &r.overview_sqlite))
+    };
+    println!(
+        "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 10 ms, ≥ 50× PostgreSQL",
+        "(a) toàn quốc: 60 chỉ tiêu × 34 tỉnh × 1 năm",
+        ms(&r.overview_engine),
+        r.overview_engine.p95_ms,
+        ms(&r.overview_sqlite),
+        pg(&r.overview_postgres),
+        pg_ratio(&r.overview_engine, &r.overview_postgres)
+    );
+    println!(
+        "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 2 ms",
+        "(b) 1 chỉ tiêu × các xã 1 tỉnh × 12 tháng",
+        ms(&r.drilldown_engine),
+        r.drilldown_engine.p95_ms,
+        ms(&r.drilldown_sqlite),
+        pg(&r.drilldown_postgres),
+        ratio(
+            &r.drilldown_engine,
+            r.drilldown_postgres.as_ref().unwrap_or(&r.drilldown_sqlite)
+        )
+    );
+    println!(
+        "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 1 ms",
+        "(c) ghi 1 giá trị rồi đọc lại (bộ máy)",
+        ms(&r.write_read_engine),
+        r.write_read_engine.p95_ms,
+        "",
+        "",
+        ""
+    );
+    println!(
+        "{:<44} {:>12} {:>12.3}",
+        "    … qua cả SQLite + đồng bộ",
+        ms(&r.write_read_store),
+        r.write_read_store.p95_ms
+    );
+    println!(
+        "{:<44} {:>12.0} giá trị/s (SQLite){}  ≥ 300.000/s",
+        "(d) nhập hàng loạt",
+        r.import_sqlite_values_per_s,
+        r.import_postgres_values_per_s
+            .map(|p| format!(", {p:.0}/s (PostgreSQL)"))
+            .unwrap_or_default()
+    );
+    println!(
+        "{:<44} {:>12.2} s, {:.1} byte/giá trị thường trú  ≤ 10 s cho 10 triệu, ≤ 48 byte",
+        "(e) nạp nguội", r.cold_load_s, r.resident_bytes_per_value
+    );
+}
