@@ -342,47 +342,56 @@ pub async fn run(opts: Options) -> Result<()> {
     let started = Instant::now();
     let live = Live::load(store.clone()).await?;
     let cold_load_s = started.elapsed().as_secs_f64();
-    let snap = live.read().await?;
-    let n = snap.engine.len() as u64;
-    let rss_per_value = (rss_bytes().saturating_sub(rss_before)) as f64 / n.max(1) as f64;
-
+    live.sync().await?;
     let plan = plan();
-    let provinces: Vec<UnitCode> = snap
-        .units
-        .iter()
-        .filter(|u| u.kind == UnitKind::Province)
-        .map(|u| u.code.clone())
-        .collect();
     let year = Period::year(2021);
-    let overview_engine = time_runs(30, || {
-        for ind in &plan.indicators {
-            for p in &provinces {
-                std::hint::black_box(snap.engine.figure(&ind.code, p, year).ok());
-            }
-        }
-    });
     let province = UnitCode::province(19);
-    let communes: Vec<UnitCode> = snap
-        .engine
-        .children(&province)
-        .into_iter()
-        .filter(|c| !c.as_str().starts_with('B'))
-        .collect();
-    let months: Vec<Period> = (1..=12)
-        .map(|m| Period::month(2021, m).expect("month"))
-        .collect();
     let drill_ind = &plan.indicators[2].code;
-    let drilldown_engine = time_runs(200, || {
-        for c in &communes {
-            for m in &months {
-                std::hint::black_box(snap.engine.figure(drill_ind, c, *m).ok());
+    let (n, rss_per_value, communes, overview_engine, drilldown_engine) = {
+        let snap = live.snapshot();
+        let n = snap.engine.len() as u64;
+        let rss_per_value = (rss_bytes().saturating_sub(rss_before)) as f64 / n.max(1) as f64;
+
+        let provinces: Vec<UnitCode> = snap
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Province)
+            .map(|u| u.code.clone())
+            .collect();
+        let overview_engine = time_runs(30, || {
+            for ind in &plan.indicators {
+                for p in &provinces {
+                    std::hint::black_box(snap.engine.figure(&ind.code, p, year).ok());
+                }
             }
-        }
-    });
-    drop(snap);
+        });
+        let communes: Vec<UnitCode> = snap
+            .engine
+            .children(&province)
+            .into_iter()
+            .filter(|c| !c.as_str().starts_with('B'))
+            .collect();
+        let months: Vec<Period> = (1..=12)
+            .map(|m| Period::month(2021, m).expect("month"))
+            .collect();
+        let drilldown_engine = time_runs(200, || {
+            for c in &communes {
+                for m in &months {
+                    std::hint::black_box(snap.engine.figure(drill_ind, c, *m).ok());
+                }
+            }
+        });
+        (
+            n,
+            rss_per_value,
+            communes,
+            overview_engine,
+            drilldown_engine,
+        )
+    };
 
     // (c) through the engine alone, then through the whole write path.
-    let mut engine = live.read().await?.engine.clone();
+    let mut engine = live.snapshot().engine.clone();
     let target = communes.first().cloned().context("a commune")?;
     let mut k = 0i64;
     let write_read_engine = time_runs(1000, || {

@@ -140,6 +140,11 @@ impl Live {
         Ok(())
     }
 
+    /// The snapshot as last synced, without asking the database.
+    pub fn snapshot(&self) -> RwLockReadGuard<'_, Snapshot> {
+        self.snap.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The current snapshot, after a sync.
     pub async fn read(&self) -> Result<RwLockReadGuard<'_, Snapshot>, StoreError> {
         self.sync().await?;
