@@ -272,6 +272,67 @@ impl Engine {
         Ok(n)
     }
 
+    pub fn indicator_index(&self, code: &str) -> Option<usize> {
+        self.ind_ix.get(code).copied()
+    }
+
+    pub fn unit_index(&self, code: &UnitCode) -> Option<u32> {
+        self.unit_ix.get(code).copied()
+    }
+
+    /// Makes room for `n` more values of one series, so that loading allocates each series
+    /// once, at its final size.
+    pub fn reserve(&mut self, ind: usize, unit: u32, n: usize) {
+        let ratio = self.inds[ind].ratio;
+        let s = self.data[ind].own.entry(unit).or_default();
+        s.keys.reserve_exact(n);
+        s.a.reserve_exact(n);
+        if ratio {
+            s.b.reserve_exact(n);
+        }
+    }
+
+    /// Stores a value by engine indices, without rolling up: the loading fast path, with no
+    /// lookups by code. Call [`Engine::roll_up`] after the last one.
+    pub fn put_indexed(
+        &mut self,
+        ind: usize,
+        unit: u32,
+        period: Period,
+        value: Decimal,
+        numerator: Option<Decimal>,
+        denominator: Option<Decimal>,
+    ) {
+        let ratio = self.inds[ind].ratio;
+        let cell = if ratio {
+            Cell {
+                a: numerator.unwrap_or(value),
+                b: denominator.unwrap_or(Decimal::ONE),
+            }
+        } else {
+            Cell {
+                a: value,
+                b: Decimal::ONE,
+            }
+        };
+        let key = period.month_key();
+        let s = self.data[ind].own.entry(unit).or_default();
+        // Loading mostly appends in period order.
+        if s.keys.last().is_some_and(|&k| k < key) {
+            s.keys.push(key);
+            s.a.push(cell.a);
+            if ratio {
+                s.b.push(cell.b);
+            }
+            self.stored += 1;
+            return;
+        }
+        if s.get(key).is_none() {
+            self.stored += 1;
+        }
+        s.set(key, cell, ratio);
+    }
+
     /// Stores a value without rolling up; call [`Engine::roll_up`] after the last one.
     /// For loading many values from a store page by page.
     pub fn set_unrolled(&mut self, w: &Write) -> Result<(), QueryError> {
@@ -307,6 +368,26 @@ impl Engine {
         }
         self.refresh(i, u, key);
         Ok(())
+    }
+
+    /// Bytes the engine holds on the heap for its series (an account of capacities, not
+    /// counting the allocator's own overhead), for the memory-per-value figure.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let series = |s: &Series| {
+            s.keys.capacity() * size_of::<u16>()
+                + (s.a.capacity() + s.b.capacity()) * size_of::<Decimal>()
+        };
+        // A hashbrown entry: key, value and one control byte, at 7/8 load at most.
+        let entry = size_of::<u32>() + size_of::<Series>() + 1;
+        self.data
+            .iter()
+            .map(|d| {
+                let maps = (d.own.capacity() + d.rolled.capacity()) * entry;
+                maps + d.own.values().map(series).sum::<usize>()
+                    + d.rolled.values().map(series).sum::<usize>()
+            })
+            .sum()
     }
 
     /// How many values are stored.

@@ -58,18 +58,6 @@ pub type RawValue = (
     i64,
 );
 
-/// A value with its row id, as paged out of the table.
-type PageRow = (
-    i64,
-    i32,
-    i32,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-);
-
 /// A checked value ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewValue {
@@ -151,10 +139,10 @@ impl Store {
             for v in chunk {
                 let value = format_decimal(&v.value);
                 let period = v.period.to_string();
-                digest.update(format!(
-                    "{}|{}|{}|{}\n",
-                    v.indicator_id, v.unit_id, period, value
-                ));
+                digest.update(v.indicator_id.to_le_bytes());
+                digest.update(v.unit_id.to_le_bytes());
+                digest.update(period.as_bytes());
+                digest.update(value.as_bytes());
                 q.values_panic([
                     v.indicator_id.into(),
                     v.unit_id.into(),
@@ -281,31 +269,31 @@ impl Store {
         read_counter(&self.db, "structure").await
     }
 
-    /// One page of all values by id, for loading an engine without holding every row twice.
-    pub async fn values_page(&self, after_id: i64, limit: u64) -> Result<Vec<(i64, RawValue)>> {
-        use sea_orm::QuerySelect;
-        let rows: Vec<PageRow> = data_value::Entity::find()
-            .select_only()
-            .columns([C::Id])
-            .columns([
-                C::IndicatorId,
-                C::UnitId,
-                C::Period,
-                C::Value,
-                C::Numerator,
-                C::Denominator,
-                C::Seq,
-            ])
-            .filter(C::Id.gt(after_id))
-            .order_by_asc(C::Id)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, i, u, p, v, n, d, s)| (id, (i, u, p, v, n, d, s)))
-            .collect())
+    /// Every stored value of one indicator, one row per unit: the unit id and its values
+    /// packed as `period value numerator denominator` items separated by `;`. A bulk path
+    /// for loading the engine: the database packs ~50 values a row, which makes loading
+    /// several times faster than a row per value (measured with `chitieu bench`).
+    pub async fn packed_values(&self, indicator_id: i32) -> Result<Vec<(i32, String)>> {
+        // Same query on both backends except the name of the string aggregate.
+        let agg = match self.backend() {
+            sea_orm::DbBackend::Postgres => "string_agg",
+            _ => "group_concat",
+        };
+        let sql = format!(
+            "SELECT unit_id, {agg}(period || ' ' || value || ' ' || COALESCE(numerator, '') || ' ' \
+             || COALESCE(denominator, ''), ';') FROM data_values WHERE indicator_id = $1 GROUP BY unit_id"
+        );
+        let stmt =
+            sea_orm::Statement::from_sql_and_values(self.backend(), sql, [indicator_id.into()]);
+        let rows = self.db.query_all_raw(stmt).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get_by_index::<i32>(0)?,
+                    r.try_get_by_index::<String>(1)?,
+                ))
+            })
+            .collect()
     }
 
     /// Values changed after sequence `after` (all of them for 0), in sequence order.

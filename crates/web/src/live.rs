@@ -35,8 +35,6 @@ pub struct Live {
     syncing: Mutex<()>,
 }
 
-const PAGE: u64 = 200_000;
-
 fn bad(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
@@ -78,20 +76,57 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         indicator_code: ids.indicators.into_iter().map(|(c, i)| (i, c)).collect(),
         unit_code: ids.units.into_iter().map(|(c, i)| (i, c)).collect(),
     };
-    let mut after = 0;
-    let mut writes = Vec::new();
-    loop {
-        let page = store.values_page(after, PAGE).await?;
-        let Some((last, _)) = page.last() else { break };
-        after = *last;
-        for (_, r) in &page {
-            if let Some(w) = to_write(&snap, r)? {
-                writes.push(w);
-            }
+    // Store ids to engine indices, once, so loading does no lookups by code.
+    let ind_ix: HashMap<i32, usize> = snap
+        .indicator_code
+        .iter()
+        .filter_map(|(id, code)| Some((*id, snap.engine.indicator_index(code)?)))
+        .collect();
+    let unit_ix: HashMap<i32, u32> = snap
+        .unit_code
+        .iter()
+        .filter_map(|(id, code)| Some((*id, snap.engine.unit_index(code)?)))
+        .collect();
+    let dec = |s: &str| Decimal::from_str(s).map_err(bad);
+    let opt = |s: &str| {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            dec(s).map(Some)
         }
-        // Hand each page to the engine so that raw rows are never all in memory at once.
-        for w in writes.drain(..) {
-            snap.engine.set_unrolled(&w).map_err(bad)?;
+    };
+    // While one indicator's rows are parsed here, the next one's are read by the database
+    // on its own thread.
+    let mut order: Vec<(i32, usize)> = ind_ix.iter().map(|(id, i)| (*id, *i)).collect();
+    order.sort();
+    let fetch = |id: i32| {
+        let store = store.clone();
+        tokio::spawn(async move { store.packed_values(id).await })
+    };
+    let mut next = order.first().map(|(id, _)| fetch(*id));
+    for (k, &(_, i)) in order.iter().enumerate() {
+        let rows = next
+            .take()
+            .expect("a fetch per indicator")
+            .await
+            .map_err(bad)??;
+        next = order.get(k + 1).map(|(id, _)| fetch(*id));
+        for (unit_id, packed) in rows {
+            let Some(&u) = unit_ix.get(&unit_id) else {
+                continue;
+            };
+            snap.engine.reserve(i, u, packed.split(';').count());
+            for item in packed.split(';') {
+                let mut f = item.split(' ');
+                let (Some(period), Some(value), Some(num), Some(den)) =
+                    (f.next(), f.next(), f.next(), f.next())
+                else {
+                    return Err(bad(format!("giá trị nén hỏng: \"{item}\"")));
+                };
+                let period = Period::from_str(period).map_err(bad)?;
+                snap.engine
+                    .put_indexed(i, u, period, dec(value)?, opt(num)?, opt(den)?);
+            }
         }
     }
     snap.engine.roll_up();

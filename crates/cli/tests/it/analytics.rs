@@ -175,3 +175,55 @@ async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
         "the digital economy share lags"
     );
 }
+
+/// `chitieu bench --json` prints every figure. CI runs the million values; a
+/// developer's run uses a small set so that the suite stays quick. Figures are printed,
+/// never asserted against a time.
+#[test]
+fn bench_prints_every_figure() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let values = if ci { "1000000" } else { "50000" };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["bench", "--values", values, "--json"])
+        .output()
+        .expect("run bench");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        r["values"].as_u64().unwrap(),
+        values.parse::<u64>().unwrap()
+    );
+    for k in [
+        "overview_engine",
+        "overview_sqlite",
+        "drilldown_engine",
+        "drilldown_sqlite",
+        "write_read_engine",
+        "write_read_store",
+    ] {
+        assert!(r[k]["p50_ms"].as_f64().unwrap() >= 0.0, "{k}");
+        assert!(
+            r[k]["p95_ms"].as_f64().unwrap() >= r[k]["p50_ms"].as_f64().unwrap(),
+            "{k}"
+        );
+    }
+    for k in [
+        "import_sqlite_values_per_s",
+        "cold_load_s",
+        "resident_bytes_per_value",
+        "engine_bytes_per_value",
+    ] {
+        assert!(r[k].as_f64().unwrap() > 0.0, "{k}");
+    }
+    if std::env::var("CHITIEU_TEST_PG").is_ok_and(|v| !v.is_empty()) {
+        assert!(
+            r["overview_postgres"]["p50_ms"].as_f64().is_some(),
+            "PostgreSQL baseline runs when configured"
+        );
+    }
+}
