@@ -49,6 +49,13 @@ pub struct Row {
     pub score: Option<f64>,
     pub projected_value: Option<f64>,
     pub projected_year_met: Option<i32>,
+    /// The same projections by the compound annual growth rate instead of a straight line.
+    pub projected_value_cagr: Option<f64>,
+    pub projected_year_met_cagr: Option<i32>,
+    /// Latest value as a percentage of the target (`target` method's figures, on every row).
+    pub percent_of_target: Option<f64>,
+    /// Target minus latest value.
+    pub gap: Option<f64>,
     /// The nearest target year not before the as-of year.
     pub current: bool,
     /// The target is the plan owner's, applied to this unit.
@@ -156,6 +163,11 @@ impl Context<'_> {
         };
         let check = check_target(&series, &goal, ind.direction);
         let proj = projection(&series, &goal, ind.direction, self.baseline_year);
+        // A trend cannot carry a coverage past 100%.
+        let cap = |v: f64| match ind.natural_limit {
+            Some(l) if ind.direction != chitieu_domain::Direction::Decrease => v.min(f(l)),
+            _ => v,
+        };
         let mut row = Row {
             indicator: ind.code.clone(),
             unit: unit.code.to_string(),
@@ -173,12 +185,12 @@ impl Context<'_> {
             met: check.as_ref().map(|c| c.met),
             status: "",
             score: None,
-            // A trend cannot carry a coverage past 100%.
-            projected_value: proj.linear_value.map(|v| match ind.natural_limit {
-                Some(l) if ind.direction != chitieu_domain::Direction::Decrease => v.min(f(l)),
-                _ => v,
-            }),
+            projected_value: proj.linear_value.map(cap),
             projected_year_met: proj.linear_year_met,
+            projected_value_cagr: proj.cagr_value.map(cap),
+            projected_year_met_cagr: proj.cagr_year_met,
+            percent_of_target: check.as_ref().and_then(|c| c.percent_of_target),
+            gap: check.as_ref().map(|c| f(c.gap)),
             current,
             inherited,
             base_year: None,

@@ -225,15 +225,17 @@ impl Generator {
     }
 }
 
+/// Resident anonymous memory (the heap), leaving out the database file that SQLite maps.
 fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
+    std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse::<u64>().ok())
+            s.lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
         })
-        .map_or(0, |pages| pages * 4096)
+        .map_or(0, |kb| kb * 1024)
 }
 
 async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {

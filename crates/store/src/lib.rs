@@ -71,6 +71,10 @@ impl Store {
                     // Map the file rather than copy pages through read(2): loading the
                     // engine reads every value once.
                     .pragma("mmap_size", "1073741824")
+                    // A large import is one transaction (all or nothing); with a small page
+                    // cache SQLite spills the same dirty pages to the WAL again and again.
+                    // The cache grows only as a transaction needs it.
+                    .pragma("cache_size", "-262144")
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // A schema other than `public` is chosen in the URL:

@@ -120,7 +120,11 @@ impl Store {
         let mut digest = Sha256::new();
         let mut done = 0u64;
         let mut changed = 0u64;
-        for chunk in values.chunks(BATCH) {
+        // In key order, index inserts append instead of landing at random pages: several
+        // times faster on a large import whose file is ordered some other way.
+        let mut ordered: Vec<&NewValue> = values.iter().collect();
+        ordered.sort_unstable_by_key(|v| (v.indicator_id, v.unit_id, v.period));
+        for chunk in ordered.chunks(BATCH) {
             let mut q = Query::insert();
             q.into_table(data_value::Entity).columns([
                 C::IndicatorId,

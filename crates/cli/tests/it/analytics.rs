@@ -215,11 +215,12 @@ fn bench_prints_every_figure() {
     for k in [
         "import_sqlite_values_per_s",
         "cold_load_s",
-        "resident_bytes_per_value",
         "engine_bytes_per_value",
     ] {
         assert!(r[k].as_f64().unwrap() > 0.0, "{k}");
     }
+    // The process's heap growth can be nil on a small set that fits in memory it already had.
+    assert!(r["resident_bytes_per_value"].as_f64().unwrap() >= 0.0);
     if std::env::var("CHITIEU_TEST_PG").is_ok_and(|v| !v.is_empty()) {
         assert!(
             r["overview_postgres"]["p50_ms"].as_f64().is_some(),
