@@ -775,6 +775,16 @@ impl Engine {
             })
     }
 
+    /// Whether the unit itself reported a value for the period (not counting rollups).
+    pub fn has_own(&self, indicator: &str, unit: &UnitCode, period: Period) -> bool {
+        self.ids(indicator, unit).is_ok_and(|(i, u)| {
+            self.data[i]
+                .own
+                .get(&u)
+                .is_some_and(|s| s.get(period.month_key()).is_some())
+        })
+    }
+
     pub fn indicator_codes(&self) -> impl Iterator<Item = &str> {
         self.inds.iter().map(|m| m.code.as_str())
     }

@@ -8,6 +8,7 @@ pub mod default_plan;
 pub mod head;
 pub mod indicator;
 pub mod period;
+pub mod permission;
 pub mod research;
 pub mod task;
 pub mod text;

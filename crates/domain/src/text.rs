@@ -28,6 +28,12 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str(t).ok()
 }
 
+/// Text from outside is normalised to NFC so that "ế" typed two ways compares equal.
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.trim().nfc().collect()
+}
+
 /// Canonical text for storage and export: no trailing zeros, no exponent.
 pub fn format_decimal(d: &Decimal) -> String {
     d.normalize().to_string()

@@ -56,8 +56,4 @@ impl fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
-/// Text from outside is normalised to NFC so that "ế" typed two ways compares equal.
-pub fn nfc(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.trim().nfc().collect()
-}
+pub use chitieu_domain::text::nfc;

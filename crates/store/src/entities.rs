@@ -226,3 +226,12 @@ entity!(counter, "counters", {
     pub name: String,
     pub value: i64,
 });
+
+entity!(session, "sessions", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub token_hash: String,
+    pub user_id: i32,
+    pub csrf: String,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+});

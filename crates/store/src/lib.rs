@@ -6,6 +6,7 @@ pub mod entities;
 mod migration;
 mod people;
 mod plan;
+mod sessions;
 mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -25,6 +26,7 @@ use std::time::Duration;
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::Ids;
+pub use sessions::{SESSION_HOURS, SessionUser};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::{NewValue, RawValue, ValueFilter, ValueRow};
 

@@ -7,7 +7,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002ChangeSequence)]
+        vec![
+            Box::new(M0001Initial),
+            Box::new(M0002ChangeSequence),
+            Box::new(M0003Sessions),
+        ]
     }
 }
 
@@ -386,6 +390,36 @@ impl MigrationTrait for M0002ChangeSequence {
             .values_panic(["structure".into(), 0i64.into()])
             .take();
         m.exec_stmt(insert).await?;
+        Ok(())
+    }
+}
+
+/// Sign-in sessions, kept in the database so that every app instance sees them.
+struct M0003Sessions;
+
+impl MigrationName for M0003Sessions {
+    fn name(&self) -> &str {
+        "m0003_sessions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003Sessions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("sessions")
+                .col(string("token_hash").primary_key())
+                .col(integer("user_id"))
+                .col(string("csrf"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone("expires_at"))
+                .foreign_key(&mut fk("sessions", "user_id", "users"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("sessions", "idx_sessions_user", &["user_id"], false))
+            .await?;
         Ok(())
     }
 }

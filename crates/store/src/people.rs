@@ -14,58 +14,7 @@ use crate::entities::{head, user};
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
-/// Roles, from most to least powerful. Each user is scoped to a unit and its descendants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Secretariat,
-    Head,
-    Reporter,
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Secretariat,
-        Role::Head,
-        Role::Reporter,
-        Role::Viewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Secretariat => "secretariat",
-            Role::Head => "head",
-            Role::Reporter => "reporter",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Role::Admin => "Quản trị hệ thống",
-            Role::Secretariat => "Cơ quan thường trực Ban Chỉ đạo",
-            Role::Head => "Thủ trưởng đơn vị",
-            Role::Reporter => "Cán bộ báo cáo",
-            Role::Viewer => "Người xem",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                format!("vai trò \"{s}\" không hợp lệ (admin, secretariat, head, reporter, viewer)")
-            })
-    }
-}
+pub use chitieu_domain::permission::Role;
 
 pub struct NewUser<'a> {
     pub login: &'a str,
@@ -243,6 +192,27 @@ impl Store {
             .map(|(c, _)| c)
             .ok_or_else(|| StoreError::NotFound("đơn vị của người dùng".into()))?;
         Ok(Some((m.role.parse().map_err(StoreError::Invalid)?, unit)))
+    }
+
+    /// Every account: login, role and unit.
+    pub async fn users(&self) -> Result<Vec<(String, Role, UnitCode)>> {
+        let ids = unit_ids(&self.db).await?;
+        let code: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let mut out = Vec::new();
+        for u in user::Entity::find()
+            .order_by_asc(user::Column::Login)
+            .all(&self.db)
+            .await?
+        {
+            if let Some(c) = code.get(&u.unit_id) {
+                out.push((
+                    u.login,
+                    u.role.parse().map_err(StoreError::Invalid)?,
+                    c.clone(),
+                ));
+            }
+        }
+        Ok(out)
     }
 
     pub async fn user_logins(&self) -> Result<Vec<String>> {

@@ -1,12 +1,16 @@
 //! The HTTP server. For now: health and the read-only indicators API that other systems
 //! rely on; the pages come with the web application issue.
 
+pub mod assets;
+pub mod auth;
+pub mod i18n;
 pub mod live;
+pub mod pages;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chitieu_store::Store;
 use live::{BadInput, Live};
@@ -19,18 +23,60 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Store,
     pub live: Arc<Live>,
+    pub throttle: Arc<auth::Throttle>,
 }
 
 /// The application's routes over a store; loads the engine first.
 pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
     let live = Arc::new(Live::load(store.clone()).await?);
+    let state = AppState {
+        store,
+        live,
+        throttle: Arc::new(auth::Throttle::default()),
+    };
     Ok(Router::new()
+        .route("/", get(pages::overview))
+        .route("/indicators/{code}", get(pages::indicator))
+        .route("/units/{code}", get(pages::unit))
+        .route("/my", get(pages::my_work))
+        .route("/entry", get(pages::entry_form).post(pages::entry_save))
+        .route("/tasks", get(pages::tasks))
+        .route("/tasks/{code}", get(pages::task))
+        .route("/admin", get(pages::admin))
+        .route("/public", get(pages::public))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{lang}", get(pages::set_lang))
+        .route("/assets/{*path}", get(assets::asset))
         .route("/healthz", get(healthz))
         .route("/api/v1/indicators", get(indicators))
         .route("/api/v1/assessment", get(assessment))
         .route("/api/v1/early-warning", get(early_warning))
         .route("/api/v1/figures", get(figure))
-        .with_state(AppState { store, live }))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state))
+}
+
+/// No inline script, no framing, no sniffing, on every response.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::HeaderValue;
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    res
 }
 
 /// Binds `addr` and serves until Ctrl-C. Calls `ready` with the bound address (port 0 in

@@ -1,0 +1,109 @@
+//! Sign-in sessions. The cookie carries a random token; only its SHA-256 is stored, so a
+//! copy of the database does not let anyone sign in.
+
+use chitieu_domain::UnitCode;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use crate::entities::{session, user};
+use crate::people::Role;
+use crate::units::unit_ids;
+use crate::{Result, Store, StoreError, audit};
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUser {
+    pub user_id: i32,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: UnitCode,
+    /// The token that state-changing forms must carry.
+    pub csrf: String,
+}
+
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How long a session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+
+impl Store {
+    /// Checks the password and opens a session; returns the cookie token.
+    pub async fn sign_in(&self, login: &str, password: &str) -> Result<Option<String>> {
+        if self.check_login(login, password).await?.is_none() {
+            return Ok(None);
+        }
+        let u = user::Entity::find()
+            .filter(user::Column::Login.eq(login.trim()))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("người dùng".into()))?;
+        let token = random_token();
+        let now = Utc::now();
+        session::ActiveModel {
+            token_hash: Set(hash(&token)),
+            user_id: Set(u.id),
+            csrf: Set(random_token()),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        }
+        .insert(&self.db)
+        .await?;
+        audit(&self.db, &u.login, "session.open", "sessions", "đăng nhập").await?;
+        Ok(Some(token))
+    }
+
+    /// The signed-in user of a cookie token, if the session is alive.
+    pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        let Some(s) = session::Entity::find_by_id(hash(token))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if s.expires_at < Utc::now() {
+            session::Entity::delete_by_id(s.token_hash)
+                .exec(&self.db)
+                .await?;
+            return Ok(None);
+        }
+        let Some(u) = user::Entity::find_by_id(s.user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        if !u.active {
+            return Ok(None);
+        }
+        let ids = unit_ids(&self.db).await?;
+        let unit = ids
+            .into_iter()
+            .find(|(_, i)| *i == u.unit_id)
+            .map(|(c, _)| c)
+            .ok_or_else(|| StoreError::NotFound("đơn vị của người dùng".into()))?;
+        Ok(Some(SessionUser {
+            user_id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+            role: u.role.parse().map_err(StoreError::Invalid)?,
+            unit,
+            csrf: s.csrf,
+        }))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        session::Entity::delete_by_id(hash(token))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+// Charts and small enhancements, read from data attributes: no inline script anywhere.
+(function () {
+  "use strict";
+  function json(el, name) {
+    var v = el.getAttribute(name);
+    if (!v) return null;
+    try { return JSON.parse(v); } catch (e) { return null; }
+  }
+  function chart(el) {
+    if (!window.echarts || el.dataset.done) return;
+    el.dataset.done = "1";
+    var kind = el.getAttribute("data-chart");
+    var c = window.echarts.init(el, null, { renderer: "svg" });
+    if (kind === "spark") {
+      var vals = json(el, "data-values") || [];
+      c.setOption({ animation: false, grid: { left: 2, right: 2, top: 4, bottom: 4 },
+        xAxis: { type: "category", show: false, data: vals.map(function (_, i) { return i; }) },
+        yAxis: { type: "value", show: false, scale: true },
+        series: [{ type: "line", data: vals, symbol: "none", lineStyle: { width: 2, color: "#1f5f99" }, areaStyle: { opacity: 0.08 } }] });
+    } else if (kind === "series") {
+      var years = json(el, "data-years") || [];
+      var values = json(el, "data-values") || [];
+      var targets = json(el, "data-targets") || [];
+      var proj = json(el, "data-projection") || [];
+      var allYears = years.slice();
+      proj.concat(targets).forEach(function (p) { if (allYears.indexOf(p[0]) < 0) allYears.push(p[0]); });
+      allYears.sort();
+      var byYear = function (pairs) { return allYears.map(function (y) { var f = pairs.filter(function (p) { return p[0] === y; }); return f.length ? f[0][1] : null; }); };
+      var actual = byYear(years.map(function (y, i) { return [y, values[i]]; }));
+      c.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 48, right: 16, top: 36, bottom: 28 },
+        xAxis: { type: "category", data: allYears.map(String) }, yAxis: { type: "value", scale: true },
+        series: [
+          { name: el.getAttribute("aria-label") || "", type: "line", data: actual, connectNulls: true },
+          { name: "↗", type: "line", data: byYear(proj), connectNulls: true, lineStyle: { type: "dashed" } }
+        ].concat(targets.map(function (t) {
+          return { name: t[2], type: "scatter", symbol: "diamond", symbolSize: 12, data: byYear([[t[0], t[1]]]) };
+        })) });
+    } else if (kind === "bars") {
+      var labels = json(el, "data-labels") || [];
+      var bars = json(el, "data-values") || [];
+      c.setOption({ animation: false, tooltip: {}, grid: { left: 48, right: 16, top: 16, bottom: 80 },
+        xAxis: { type: "category", data: labels, axisLabel: { rotate: 60, fontSize: 10 } },
+        yAxis: { type: "value" }, series: [{ type: "bar", data: bars }] });
+    }
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+  function sortable(table) {
+    table.querySelectorAll("th[data-sort]").forEach(function (th, col) {
+      th.addEventListener("click", function () {
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var num = th.getAttribute("data-sort") === "num";
+        var dir = th.dataset.dir === "asc" ? -1 : 1;
+        th.dataset.dir = dir === 1 ? "asc" : "desc";
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col];
+          if (num) return dir * ((parseFloat(x.dataset.v) || 0) - (parseFloat(y.dataset.v) || 0));
+          return dir * x.textContent.localeCompare(y.textContent, document.documentElement.lang);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+  function init(root) {
+    root.querySelectorAll("[data-chart]").forEach(chart);
+    root.querySelectorAll("table.sortable").forEach(sortable);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+})();

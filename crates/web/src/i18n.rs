@@ -1,0 +1,226 @@
+//! Vietnamese by default, English on request: words, numbers (1.234,5 vs 1,234.5) and dates
+//! (dd/mm/yyyy vs yyyy-mm-dd).
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(s: Option<&str>) -> Lang {
+        match s {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, Vietnamese, English)
+const WORDS: &[(&str, &str, &str)] = &[
+    (
+        "app",
+        "Theo dõi thực hiện Nghị quyết 57",
+        "Resolution 57 monitoring",
+    ),
+    ("overview", "Tổng quan", "Overview"),
+    ("indicators", "Chỉ tiêu", "Indicators"),
+    ("indicator", "Chỉ tiêu", "Indicator"),
+    ("units", "Đơn vị", "Units"),
+    ("unit", "Đơn vị", "Unit"),
+    ("my_work", "Việc của tôi", "My work"),
+    ("entry", "Nhập số liệu", "Data entry"),
+    ("tasks", "Nhiệm vụ", "Tasks"),
+    ("admin", "Quản trị", "Administration"),
+    ("public", "Công khai", "Public"),
+    ("sign_in", "Đăng nhập", "Sign in"),
+    ("sign_out", "Đăng xuất", "Sign out"),
+    ("login", "Tên đăng nhập", "Login"),
+    ("password", "Mật khẩu", "Password"),
+    ("latest", "Mới nhất", "Latest"),
+    ("period", "Kỳ", "Period"),
+    ("targets", "Mục tiêu", "Targets"),
+    ("target", "Mục tiêu", "Target"),
+    ("status", "Tình trạng", "Status"),
+    ("trend", "Xu hướng", "Trend"),
+    ("achieved", "Đã đạt", "Achieved"),
+    ("on_track", "Đúng lộ trình", "On track"),
+    ("at_risk", "Có nguy cơ", "At risk"),
+    ("off_track", "Chệch hướng", "Off track"),
+    ("no_data", "Chưa có số liệu", "No data"),
+    ("overdue_tasks", "Nhiệm vụ quá hạn", "Overdue tasks"),
+    (
+        "completeness",
+        "Mức đầy đủ báo cáo",
+        "Reporting completeness",
+    ),
+    ("group", "Nhóm", "Group"),
+    ("value", "Giá trị", "Value"),
+    ("numerator", "Tử số", "Numerator"),
+    ("denominator", "Mẫu số", "Denominator"),
+    ("comment", "Ghi chú", "Comment"),
+    ("save_draft", "Lưu nháp", "Save draft"),
+    ("submit", "Gửi báo cáo", "Submit"),
+    ("saved", "Đã lưu số liệu.", "Values saved."),
+    (
+        "fix_errors",
+        "Chưa lưu: vui lòng sửa các ô báo lỗi.",
+        "Not saved: please fix the fields marked in red.",
+    ),
+    ("head", "Người đứng đầu", "Head"),
+    ("past_heads", "Người đứng đầu trước đây", "Past heads"),
+    ("deadline", "Hạn", "Deadline"),
+    ("lead_unit", "Đơn vị chủ trì", "Lead unit"),
+    ("coordinating", "Đơn vị phối hợp", "Coordinating units"),
+    ("definition", "Định nghĩa", "Definition"),
+    ("formula", "Công thức", "Formula"),
+    ("source", "Nguồn số liệu", "Data source"),
+    ("by_unit", "Theo đơn vị", "By unit"),
+    ("projection", "Dự báo", "Projection"),
+    ("progress", "Tiến độ", "Progress"),
+    ("expected_product", "Sản phẩm", "Expected product"),
+    ("all", "Tất cả", "All"),
+    ("filter", "Lọc", "Filter"),
+    ("year", "Năm", "Year"),
+    ("due_now", "Cần báo cáo kỳ này", "Due this period"),
+    ("users", "Người dùng", "Users"),
+    ("role", "Vai trò", "Role"),
+    (
+        "forbidden",
+        "Bạn không có quyền xem trang này.",
+        "You may not see this page.",
+    ),
+    ("not_found", "Không tìm thấy trang.", "Page not found."),
+    (
+        "server_error",
+        "Đã có lỗi hệ thống. Vui lòng thử lại sau.",
+        "Something went wrong. Please try again later.",
+    ),
+    (
+        "bad_login",
+        "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "Wrong login or password.",
+    ),
+    (
+        "throttled",
+        "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "Too many failed sign-ins. Try again in 15 minutes.",
+    ),
+    (
+        "public_title",
+        "Mục tiêu và tiến độ thực hiện",
+        "Targets and progress",
+    ),
+    ("home", "Trang chủ", "Home"),
+    ("met", "Đạt", "Met"),
+    ("not_met", "Chưa đạt", "Not met"),
+    ("open", "Mở", "Open"),
+    ("none", "Không có", "None"),
+];
+
+/// Translations for one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn t(&self, key: &str) -> &'static str {
+        WORDS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
+            .unwrap_or("?")
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    pub fn num(&self, x: f64, dp: usize) -> String {
+        let vi = chitieu_domain::text::format_f64_vi(x, dp);
+        match self.lang {
+            Lang::Vi => vi,
+            // Swap the two separators of the Vietnamese form.
+            Lang::En => vi
+                .chars()
+                .map(|c| match c {
+                    '.' => ',',
+                    ',' => '.',
+                    c => c,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn date(&self, d: &NaiveDate) -> String {
+        match self.lang {
+            Lang::Vi => d.format("%d/%m/%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// A status code as words; never a colour alone.
+    pub fn status(&self, code: &str) -> &'static str {
+        if self.lang == Lang::Vi {
+            return chitieu_analytics::assess::status_label_vi(code);
+        }
+        match code {
+            "achieved" | "target_achieved" | "met" => "Achieved",
+            "on_track" => "On track",
+            "fair_progress" => "Fair progress, acceleration needed",
+            "limited_progress" => "Limited or no progress",
+            "deterioration" => "Deterioration",
+            "insufficient_data" | "not_available" => "Insufficient data",
+            "not_met" => "Not met",
+            "no_data" => "No data",
+            "will_meet" => "Will be met at this pace",
+            "will_miss" => "Will be missed at this pace",
+            "substantial_progress" => "Substantial progress",
+            "moderate_progress" => "Moderate progress",
+            "completed_on_time" => "Completed on time",
+            "completed_late" => "Completed late",
+            "in_progress" => "In progress within deadline",
+            "overdue" => "Overdue",
+            _ => "",
+        }
+    }
+
+    pub fn task_status(&self, s: chitieu_domain::TaskStatus) -> &'static str {
+        if self.lang == Lang::Vi {
+            s.label_vi()
+        } else {
+            self.status(s.as_str())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates_follow_the_language() {
+        let vi = Tr { lang: Lang::Vi };
+        let en = Tr { lang: Lang::En };
+        assert_eq!(vi.num(1234.5, 1), "1.234,5");
+        assert_eq!(en.num(1234.5, 1), "1,234.5");
+        let d = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        assert_eq!(vi.date(&d), "01/07/2025");
+        assert_eq!(en.date(&d), "2025-07-01");
+        assert_eq!(vi.t("overview"), "Tổng quan");
+        assert_eq!(en.t("overview"), "Overview");
+        for (k, _, _) in WORDS {
+            assert_ne!(vi.t(k), "?");
+        }
+    }
+}
