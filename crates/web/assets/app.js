@@ -22,19 +22,18 @@
       var values = json(el, "data-values") || [];
       var targets = json(el, "data-targets") || [];
       var proj = json(el, "data-projection") || [];
-      var allYears = years.slice();
-      proj.concat(targets).forEach(function (p) { if (allYears.indexOf(p[0]) < 0) allYears.push(p[0]); });
-      allYears.sort();
-      var byYear = function (pairs) { return allYears.map(function (y) { var f = pairs.filter(function (p) { return p[0] === y; }); return f.length ? f[0][1] : null; }); };
-      var actual = byYear(years.map(function (y, i) { return [y, values[i]]; }));
+      var last = years.length ? years[years.length - 1] : 0;
+      var maxYear = Math.max.apply(null, [last].concat(targets.map(function (t) { return t[0]; })));
       c.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
         grid: { left: 48, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: "category", data: allYears.map(String) }, yAxis: { type: "value", scale: true },
+        xAxis: { type: "value", min: years.length ? years[0] : "dataMin", max: maxYear, minInterval: 1,
+          axisLabel: { formatter: function (v) { return String(v); } } },
+        yAxis: { type: "value", scale: true },
         series: [
-          { name: el.getAttribute("aria-label") || "", type: "line", data: actual, connectNulls: true },
-          { name: "↗", type: "line", data: byYear(proj), connectNulls: true, lineStyle: { type: "dashed" } }
+          { name: el.getAttribute("aria-label") || "", type: "line", data: years.map(function (y, i) { return [y, values[i]]; }) },
+          { name: el.getAttribute("data-projection-label") || "", type: "line", data: proj, lineStyle: { type: "dashed" } }
         ].concat(targets.map(function (t) {
-          return { name: t[2], type: "scatter", symbol: "diamond", symbolSize: 12, data: byYear([[t[0], t[1]]]) };
+          return { name: t[2], type: "scatter", symbol: "diamond", symbolSize: 12, data: [[t[0], t[1]]] };
         })) });
     } else if (kind === "bars") {
       var labels = json(el, "data-labels") || [];

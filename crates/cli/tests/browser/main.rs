@@ -1,0 +1,362 @@
+//! Browser tests in real headless Chromium, driven through chromedriver with fantoccini.
+//! Skipped (and saying so) where no chromedriver is installed, except under `CI=true`.
+
+use chitieu_domain::{Task, UnitCode};
+use chitieu_store::testing::TestDb;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const FLAGS: [&str; 6] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+];
+
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromedriver");
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true but chromedriver is not installed: .ci/run must install chromium and chromium-driver"
+        );
+    }
+    eprintln!(
+        "skipped: browser tests need chromium and chromium-driver (apt-get install chromium chromium-driver)"
+    );
+    None
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `chitieu demo` and returns the printed passwords by login.
+fn demo(db: &TestDb) -> std::collections::HashMap<String, String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--db", &db.url, "demo"])
+        .output()
+        .expect("demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (left, pw) = l.split_once("mật khẩu: ")?;
+            Some((
+                left.split_whitespace().next()?.to_string(),
+                pw.trim().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn serve(db: &TestDb) -> (Kill, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let l = lines.next().expect("address").expect("line");
+        if let Some(i) = l.find("http://") {
+            break l[i..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+    };
+    (Kill(child), base)
+}
+
+async fn browser(driver: &PathBuf) -> (Kill, Client) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver");
+    let guard = Kill(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({"binary": "/usr/bin/chromium", "args": FLAGS.iter().chain(["--window-size=1366,768"].iter()).collect::<Vec<_>>()}),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        if let Ok(c) = ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            return (guard, c);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screenshots().join(name), png).unwrap();
+}
+
+async fn sign_in(c: &Client, base: &str, login: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Id("sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await
+        .expect("signed in");
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The last complete quarter, as the demo fills it.
+fn last_quarter() -> String {
+    use chitieu_domain::{Period, PeriodKind};
+    let today = chrono::Local::now().date_naive();
+    let q = Period::containing(today, PeriodKind::Quarter);
+    Period::containing(q.start().pred_opt().unwrap(), PeriodKind::Quarter).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_use_the_application_in_a_browser() {
+    let Some(driver) = chromedriver() else { return };
+    let db = TestDb::sqlite();
+    let passwords = demo(&db);
+    // A task whose title is markup must show as text everywhere.
+    {
+        let store = db.store().await;
+        let (_, ids) = store.catalog().await.unwrap();
+        let today = chrono::Local::now().date_naive();
+        let t = Task {
+            code: "NV-XSS".into(),
+            title: "<script>alert(1)</script> Nhiệm vụ thử".into(),
+            plan: "TN-NQ57".into(),
+            year: 2026,
+            lead_unit: UnitCode::parse("TN.SKHCN").unwrap(),
+            coordinating_units: vec![UnitCode::commune(5443)],
+            start: today - chrono::Days::new(30),
+            deadline: today - chrono::Days::new(1),
+            expected_product: "<b>sản phẩm</b>".into(),
+            indicators: vec![],
+            completed_on: None,
+            updates: vec![],
+        };
+        store.upsert_task(&t, &ids, "test").await.unwrap();
+    }
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser(&driver).await;
+    let quarter = last_quarter();
+
+    // A reporter of the Department of Science and Technology enters the province's 5G
+    // coverage for the last quarter and saves it.
+    sign_in(&c, &base, "baocao.skhcn", &passwords["baocao.skhcn"]).await;
+    c.goto(&format!("{base}/entry?unit=19&period={quarter}"))
+        .await
+        .unwrap();
+    shot(&c, "entry-form.png").await;
+    let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("88,8").await.unwrap();
+    c.find(Locator::Id("submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .expect("saved");
+    // A wrong figure is refused inline and nothing is saved.
+    let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("120").await.unwrap();
+    c.find(Locator::Id("save-draft"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let msg = c
+        .wait()
+        .for_element(Locator::Css(".error-msg"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(msg.contains("giới hạn"), "{msg}");
+    // A POST without the CSRF token is refused, even with a valid session.
+    let status = c
+        .execute(
+            "return fetch('/entry', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'unit=19&period=2026Q1&v.HT-5G=1'}).then(r => r.status)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status.as_u64(), Some(403));
+    // The markup title is text on the task list and the task page.
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    assert!(
+        text(&c)
+            .await
+            .contains("<script>alert(1)</script> Nhiệm vụ thử")
+    );
+    c.goto(&format!("{base}/tasks/NV-XSS")).await.unwrap();
+    assert!(text(&c).await.contains("<b>sản phẩm</b>"));
+    c.goto(&format!("{base}/units/TN.SKHCN")).await.unwrap();
+    assert!(text(&c).await.contains("<script>alert(1)</script>"));
+    sign_out(&c).await;
+
+    // A viewer sees the new value on the overview and on the indicator page.
+    sign_in(&c, &base, "lanhdao", &passwords["lanhdao"]).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let card = c
+        .find(Locator::Css("[data-indicator='HT-5G']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(card, "88,8");
+    assert!(
+        text(&c).await.contains("<script>alert(1)</script>"),
+        "overdue tasks list shows the title as text"
+    );
+    shot(&c, "overview.png").await;
+    c.goto(&format!("{base}/indicators/HT-5G")).await.unwrap();
+    assert!(text(&c).await.contains("88,8"));
+    shot(&c, "indicator.png").await;
+    // The language switch.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang='en']"))
+        .await
+        .unwrap();
+    assert!(text(&c).await.contains("Achieved") || text(&c).await.contains("On track"));
+    assert_eq!(
+        c.find(Locator::Css("[data-indicator='HT-5G']"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "88.8"
+    );
+    c.find(Locator::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang='vi']"))
+        .await
+        .unwrap();
+    // Phone width.
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "overview-phone.png").await;
+    c.set_window_size(1366, 768).await.unwrap();
+    sign_out(&c).await;
+
+    // A reporter of one ward who opens another ward's entry form gets the 403 page.
+    sign_in(&c, &base, "baocao.5443", &passwords["baocao.5443"]).await;
+    c.goto(&format!("{base}/entry?unit=5500&period={quarter}"))
+        .await
+        .unwrap();
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "403");
+    assert!(text(&c).await.contains("không có quyền"));
+    c.goto(&format!("{base}/entry?unit=5443&period={quarter}"))
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Id("n-NL-CBX")).await.is_ok(),
+        "its own ward's form has numerator and denominator"
+    );
+    c.close().await.unwrap();
+}
