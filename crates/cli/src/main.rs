@@ -59,6 +59,9 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Manage API tokens for other systems.
+    #[command(subcommand)]
+    Token(TokenCmd),
     /// Assess progress towards every target of a unit.
     Assess {
         /// Unit code; default the province that owns the plan.
@@ -136,6 +139,19 @@ enum UnitsCmd {
         on: Option<chrono::NaiveDate>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a bearer token for a machine client, scoped like a user; printed once.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "secretariat", "head", "reporter", "viewer"])]
+        role: String,
+        #[arg(long)]
+        unit: String,
     },
 }
 
@@ -414,6 +430,17 @@ async fn run(cli: Cli) -> Result<()> {
                     );
                 }
             }
+        }
+        Command::Token(TokenCmd::Add { name, role, unit }) => {
+            let store = open(&cli.db).await?;
+            let unit = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let token = store.create_token(&name, role, &unit, ACTOR).await?;
+            eprintln!(
+                "Token \"{name}\" ({}, đơn vị {unit}); chỉ hiện một lần:",
+                role.label_vi()
+            );
+            println!("{token}");
         }
         Command::User(UserCmd::Add {
             login,

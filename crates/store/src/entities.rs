@@ -235,3 +235,15 @@ entity!(session, "sessions", {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
 });
+
+entity!(api_token, "api_tokens", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub token_hash: String,
+    #[sea_orm(unique)]
+    pub name: String,
+    pub role: String,
+    pub unit_id: i32,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+    pub revoked: bool,
+});

@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Initial),
             Box::new(M0002ChangeSequence),
             Box::new(M0003Sessions),
+            Box::new(M0004ApiTokens),
         ]
     }
 }
@@ -420,6 +421,36 @@ impl MigrationTrait for M0003Sessions {
         .await?;
         m.create_index(index("sessions", "idx_sessions_user", &["user_id"], false))
             .await?;
+        Ok(())
+    }
+}
+
+/// Bearer tokens for machine clients, scoped like users.
+struct M0004ApiTokens;
+
+impl MigrationName for M0004ApiTokens {
+    fn name(&self) -> &str {
+        "m0004_api_tokens"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004ApiTokens {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("api_tokens")
+                .col(string("token_hash").primary_key())
+                .col(string_uniq("name"))
+                .col(string("role"))
+                .col(integer("unit_id"))
+                .col(string("created_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(boolean("revoked"))
+                .foreign_key(&mut fk("api_tokens", "unit_id", "units"))
+                .take(),
+        )
+        .await?;
         Ok(())
     }
 }

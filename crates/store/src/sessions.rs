@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::entities::{session, user};
+use crate::entities::{api_token, session, user};
 use crate::people::Role;
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
@@ -105,5 +105,81 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Creates a bearer token for a machine client; returns it once, stores only its hash.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        unit: &UnitCode,
+        actor: &str,
+    ) -> Result<String> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 64 {
+            return Err(StoreError::Invalid("tên token phải có 1–64 ký tự".into()));
+        }
+        if api_token::Entity::find()
+            .filter(api_token::Column::Name.eq(name))
+            .one(&self.db)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Invalid(format!("token \"{name}\" đã có")));
+        }
+        let ids = unit_ids(&self.db).await?;
+        let unit_id = *ids
+            .get(unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{unit}\"")))?;
+        let token = format!("ct_{}", random_token());
+        api_token::ActiveModel {
+            token_hash: Set(hash(&token)),
+            name: Set(name.to_string()),
+            role: Set(role.as_str().to_string()),
+            unit_id: Set(unit_id),
+            created_by: Set(actor.to_string()),
+            created_at: Set(Utc::now()),
+            revoked: Set(false),
+        }
+        .insert(&self.db)
+        .await?;
+        audit(
+            &self.db,
+            actor,
+            "tokens.add",
+            "api_tokens",
+            &format!("{name} ({}, {unit})", role.as_str()),
+        )
+        .await?;
+        Ok(token)
+    }
+
+    /// The client behind a bearer token, scoped like a user; `csrf` is empty (no cookies).
+    pub async fn token_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        let Some(t) = api_token::Entity::find_by_id(hash(token))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if t.revoked {
+            return Ok(None);
+        }
+        let ids = unit_ids(&self.db).await?;
+        let unit = ids
+            .into_iter()
+            .find(|(_, i)| *i == t.unit_id)
+            .map(|(c, _)| c)
+            .ok_or_else(|| StoreError::NotFound("đơn vị của token".into()))?;
+        Ok(Some(SessionUser {
+            user_id: 0,
+            login: format!("token:{}", t.name),
+            display_name: t.name,
+            role: t.role.parse().map_err(StoreError::Invalid)?,
+            unit,
+            csrf: String::new(),
+        }))
     }
 }

@@ -112,9 +112,26 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
 
 async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
     ok(db, &["init"]);
+    let token = ok(
+        db,
+        &[
+            "token", "add", "--name", "thong-ke", "--role", "viewer", "--unit", "19",
+        ],
+    );
+    let token = token.trim().to_string();
     let (mut child, base) = serve(db);
     let url = format!("{base}/api/v1/figures?indicator=NL-CBX&unit=19&period=2026Q1");
-    let before = get_json(&url);
+    let get = |url: &str| -> Value {
+        let body = ureq::get(url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .expect("GET")
+            .body_mut()
+            .read_to_string()
+            .expect("body");
+        serde_json::from_str(&body).expect("JSON")
+    };
+    let before = get(&url);
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("v.csv");
     std::fs::write(
@@ -123,7 +140,7 @@ async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
     )
     .unwrap();
     ok(db, &["values", "import", csv.to_str().unwrap()]);
-    let after = get_json(&url);
+    let after = get(&url);
     child.kill().ok();
     child.wait().ok();
     assert!(before["figure"].is_null(), "{before}");
