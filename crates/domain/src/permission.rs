@@ -112,8 +112,8 @@ pub fn in_scope(units: &[Unit], scope: &UnitCode, unit: &UnitCode) -> bool {
 }
 
 /// Whether a user may enter values of `indicator` for `unit`: within the user's scope, or,
-/// for a unit that leads or coordinates the indicator, at the plan owner's level (a
-/// department enters the province's figure it is responsible for).
+/// for the unit that leads the indicator, at the plan owner's level (a department enters
+/// the province's figure it is responsible for; coordinating units feed the lead unit).
 pub fn may_enter(
     units: &[Unit],
     role: Role,
@@ -128,8 +128,7 @@ pub fn may_enter(
     if in_scope(units, user_unit, unit) {
         return true;
     }
-    unit == owner
-        && (&indicator.lead_unit == user_unit || indicator.coordinating_units.contains(user_unit))
+    unit == owner && &indicator.lead_unit == user_unit
 }
 
 #[cfg(test)]
