@@ -71,6 +71,8 @@ pub struct Report {
     pub resident_bytes_per_value: f64,
     /// The engine's own account of its heap, per value.
     pub engine_bytes_per_value: f64,
+    /// Server time to render the overview page with the demo data, signed in.
+    pub overview_page: Latency,
 }
 
 const INDICATORS: usize = 60;
@@ -461,6 +463,9 @@ pub async fn run(opts: Options) -> Result<()> {
         }
     }
 
+    say("Đo trang tổng quan với dữ liệu mẫu…");
+    let overview_page = overview_page().await?;
+
     let report = Report {
         values: n,
         units: live.read().await?.units.len(),
@@ -478,6 +483,7 @@ pub async fn run(opts: Options) -> Result<()> {
         cold_load_s,
         resident_bytes_per_value: rss_per_value,
         engine_bytes_per_value: engine_per_value,
+        overview_page,
     };
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -485,6 +491,58 @@ pub async fn run(opts: Options) -> Result<()> {
         print_report(&report);
     }
     Ok(())
+}
+
+/// Renders `/` for a signed-in viewer over the demo data, in process (no network).
+async fn overview_page() -> Result<Latency> {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("demo.db").display()
+    ))
+    .await?;
+    crate::init_quiet(&store).await?;
+    crate::demo::load_quiet(&store).await?;
+    let password: String = (0..24)
+        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
+        .collect();
+    store
+        .add_user(
+            &chitieu_store::NewUser {
+                login: "bench.viewer",
+                display_name: "Bench",
+                role: chitieu_store::Role::Viewer,
+                unit: &UnitCode::province(19),
+                password: &password,
+            },
+            "bench",
+        )
+        .await?;
+    let token = store
+        .sign_in("bench.viewer", &password)
+        .await?
+        .context("sign in")?;
+    let app = chitieu_web::app(store).await?;
+    let mut samples = Vec::new();
+    for k in 0..60 {
+        let req = axum::http::Request::get("/")
+            .header(
+                "cookie",
+                format!("{}={token}", chitieu_web::auth::SESSION_COOKIE),
+            )
+            .body(axum::body::Body::empty())?;
+        let t = Instant::now();
+        let res = app.clone().oneshot(req).await?;
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX).await?;
+        let took = t.elapsed();
+        anyhow::ensure!(body.len() > 10_000, "the overview rendered");
+        // The first few warm the caches, as a running server would have.
+        if k >= 10 {
+            samples.push(took);
+        }
+    }
+    Ok(latency(samples))
 }
 
 async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latency, Latency)> {
@@ -585,6 +643,12 @@ fn print_report(r: &Report) {
         r.import_postgres_values_per_s
             .map(|p| format!(", {p:.0}/s (PostgreSQL)"))
             .unwrap_or_default()
+    );
+    println!(
+        "{:<44} {:>12} {:>12.3}                                                   < 100 ms",
+        "(f) trang tổng quan, dữ liệu mẫu (máy chủ)",
+        ms(&r.overview_page),
+        r.overview_page.p95_ms
     );
     println!(
         "{:<44} {:>12.2} s, {:.1} byte/giá trị trong bộ máy, {:.1} byte/giá trị thường trú cả tiến trình  ≤ 10 s cho 10 triệu, ≤ 48 byte",

@@ -45,13 +45,40 @@ fn dec1(x: f64) -> Decimal {
     Decimal::new((x * 10.0).round() as i64, 1)
 }
 
-/// Loads the demo once. A second run leaves the data (and the accounts) as they are.
+/// What a first demo load did; the passwords are for the terminal only.
+pub struct Loaded {
+    pub values: u64,
+    pub research: usize,
+    pub accounts: Vec<(&'static str, Role, &'static str, String)>,
+}
+
+/// Loads the demo and tells the terminal, once. A second run leaves everything as it is.
 pub async fn load(store: &Store) -> Result<()> {
-    if store.meta(MARK).await?.is_some() {
-        println!(
+    match load_quiet(store).await? {
+        None => println!(
             "Dữ liệu mẫu đã có; giữ nguyên. Mật khẩu tài khoản mẫu đã được in ở lần nạp đầu tiên."
-        );
-        return Ok(());
+        ),
+        Some(l) => {
+            println!(
+                "Đã nạp dữ liệu mẫu: {} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
+                l.values, l.research
+            );
+            println!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
+            for (login, role, unit, password) in l.accounts {
+                println!(
+                    "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
+                    role.as_str()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads the demo once, printing nothing; `None` when it was already there.
+pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
+    if store.meta(MARK).await?.is_some() {
+        return Ok(None);
     }
     let today = chrono::Local::now().date_naive();
     let (catalog, ids) = store.catalog().await?;
@@ -529,17 +556,9 @@ pub async fn load(store: &Store) -> Result<()> {
         printed.push((login, role, unit, password));
     }
     store.set_meta(MARK, &today.to_string()).await?;
-
-    println!(
-        "Đã nạp dữ liệu mẫu: {n} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
-        research.len()
-    );
-    println!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
-    for (login, role, unit, password) in printed {
-        println!(
-            "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
-            role.as_str()
-        );
-    }
-    Ok(())
+    Ok(Some(Loaded {
+        values: n,
+        research: research.len(),
+        accounts: printed,
+    }))
 }

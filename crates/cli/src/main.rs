@@ -529,9 +529,33 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
     }
 }
 
-/// Creates what is missing: Thái Nguyên and its communes from the embedded national map, the
-/// plan's own units, then the plan. Never overwrites what is already there.
+/// `init`, telling the terminal what it did.
 pub async fn init(store: &Store) -> Result<()> {
+    let plan = default_plan();
+    let (added, loaded) = init_quiet(store).await?;
+    if added > 0 || loaded {
+        println!(
+            "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
+            added,
+            plan.plan.code,
+            plan.indicators.len(),
+            plan.targets.len(),
+            if loaded {
+                ""
+            } else {
+                " đã có từ trước"
+            }
+        );
+    } else {
+        println!("Cơ sở dữ liệu đã được khởi tạo; không có gì thay đổi.");
+    }
+    Ok(())
+}
+
+/// Creates what is missing: Thái Nguyên and its communes from the embedded national map, the
+/// plan's own units, then the plan. Never overwrites what is already there. Returns the
+/// number of units added and whether the plan was loaded.
+pub async fn init_quiet(store: &Store) -> Result<(u64, bool)> {
     let plan = default_plan();
     let map = admin_map::parse(
         admin_map::NATIONAL_MAP_2025,
@@ -551,23 +575,7 @@ pub async fn init(store: &Store) -> Result<()> {
         .collect();
     let added = store.upsert_units(&missing, ACTOR, "khởi tạo").await?.added;
     let loaded = store.load_plan_if_absent(&plan, ACTOR).await?;
-    if added > 0 || loaded {
-        println!(
-            "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
-            added,
-            plan.plan.code,
-            plan.indicators.len(),
-            plan.targets.len(),
-            if loaded {
-                ""
-            } else {
-                " đã có từ trước"
-            }
-        );
-    } else {
-        println!("Cơ sở dữ liệu đã được khởi tạo; không có gì thay đổi.");
-    }
-    Ok(())
+    Ok((added, loaded))
 }
 
 async fn import_values(store: &Store, path: &std::path::Path, state: ValueState) -> Result<()> {

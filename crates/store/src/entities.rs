@@ -247,3 +247,19 @@ entity!(api_token, "api_tokens", {
     pub created_at: DateTimeUtc,
     pub revoked: bool,
 });
+
+entity!(evidence, "evidence", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `value` or `task`.
+    pub entity: String,
+    /// `INDICATOR/UNIT/PERIOD` for a value, the task code for a task.
+    pub entity_key: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub content: Vec<u8>,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTimeUtc,
+});

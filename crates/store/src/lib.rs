@@ -3,6 +3,7 @@
 //! entry in the hash-chained audit log.
 
 pub mod entities;
+mod evidence;
 mod migration;
 mod people;
 mod plan;
@@ -23,6 +24,7 @@ use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
+pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::Ids;

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002ChangeSequence),
             Box::new(M0003Sessions),
             Box::new(M0004ApiTokens),
+            Box::new(M0005Evidence),
         ]
     }
 }
@@ -450,6 +451,46 @@ impl MigrationTrait for M0004ApiTokens {
                 .foreign_key(&mut fk("api_tokens", "unit_id", "units"))
                 .take(),
         )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Evidence files, kept in the database: no file paths to trick, and every app instance
+/// sees the same files.
+struct M0005Evidence;
+
+impl MigrationName for M0005Evidence {
+    fn name(&self) -> &str {
+        "m0005_evidence"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005Evidence {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("evidence")
+                .col(pk_auto("id"))
+                .col(string("entity"))
+                .col(string("entity_key"))
+                .col(string("file_name"))
+                .col(string("content_type"))
+                .col(big_integer("size"))
+                .col(string("sha256"))
+                .col(blob("content"))
+                .col(string("uploaded_by"))
+                .col(timestamp_with_time_zone("uploaded_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "evidence",
+            "idx_evidence_entity",
+            &["entity", "entity_key"],
+            false,
+        ))
         .await?;
         Ok(())
     }

@@ -125,6 +125,19 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("not_met", "Chưa đạt", "Not met"),
     ("open", "Mở", "Open"),
     ("none", "Không có", "None"),
+    ("evidence", "Minh chứng", "Evidence"),
+    ("report_progress", "Cập nhật tiến độ", "Report progress"),
+    (
+        "completed_today",
+        "Đã hoàn thành hôm nay",
+        "Completed today",
+    ),
+    ("save", "Lưu", "Save"),
+    (
+        "evidence_limits",
+        "Tệp PDF, PNG, JPG, DOCX hoặc XLSX, tối đa 10 MB.",
+        "PDF, PNG, JPG, DOCX or XLSX files, up to 10 MB.",
+    ),
 ];
 
 /// Translations for one request.

@@ -16,6 +16,9 @@ use live::Live;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// Request bodies with files: a few evidence files at most.
+const UPLOAD_LIMIT: usize = 3 * chitieu_store::MAX_EVIDENCE_BYTES;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -36,9 +39,19 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/indicators/{code}", get(pages::indicator))
         .route("/units/{code}", get(pages::unit))
         .route("/my", get(pages::my_work))
-        .route("/entry", get(pages::entry_form).post(pages::entry_save))
+        .route(
+            "/entry",
+            get(pages::entry_form)
+                .post(pages::entry_save)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/tasks", get(pages::tasks))
         .route("/tasks/{code}", get(pages::task))
+        .route(
+            "/tasks/{code}/progress",
+            post(pages::task_progress).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/evidence/{id}", get(pages::evidence))
         .route("/admin", get(pages::admin))
         .route("/public", get(pages::public))
         .route("/login", get(pages::login_form).post(pages::login))

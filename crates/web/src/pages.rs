@@ -26,6 +26,8 @@ use crate::live::{Snapshot, today};
 #[derive(Debug)]
 pub enum PageError {
     SignIn,
+    /// Input that cannot be used; the message says why.
+    Invalid(Tr, String),
     Forbidden(Tr),
     NotFound(Tr),
     Internal(Tr),
@@ -48,10 +50,30 @@ struct ErrorPage {
     message: &'static str,
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct InvalidPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    code: u16,
+    message: String,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, t, key) = match self {
             PageError::SignIn => return Redirect::to("/login").into_response(),
+            PageError::Invalid(t, msg) => {
+                let page = InvalidPage {
+                    t,
+                    user: None,
+                    admin: false,
+                    code: 422,
+                    message: msg,
+                };
+                return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+            }
             PageError::Forbidden(t) => (StatusCode::FORBIDDEN, t, "forbidden"),
             PageError::NotFound(t) => (StatusCode::NOT_FOUND, t, "not_found"),
             PageError::Internal(t) => (StatusCode::INTERNAL_SERVER_ERROR, t, "server_error"),
@@ -662,6 +684,9 @@ struct TaskPage {
     product: String,
     indicators: String,
     updates: Vec<(String, u8, String, String)>,
+    can_update: bool,
+    csrf: String,
+    evidence: Vec<chitieu_store::EvidenceInfo>,
 }
 
 pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
@@ -676,9 +701,18 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         .into_iter()
         .find(|t| t.code == code)
         .ok_or(PageError::NotFound(tr))?;
+    let evidence = s
+        .store
+        .evidence_list("task", &t.code)
+        .await
+        .map_err(|e| PageError::internal(tr, e))?;
     let snap = snapshot(&s, tr).await?;
     let st = t.status_on(today());
+    let me = v.user()?;
     let page = TaskPage {
+        can_update: may_update_task(&snap, me, &t),
+        csrf: me.csrf.clone(),
+        evidence,
         t: tr,
         admin: is_admin(&v.user),
         user: v.user.clone(),
@@ -813,6 +847,7 @@ pub struct Field {
     denominator: String,
     comment: String,
     state: Option<&'static str>,
+    evidence: Vec<chitieu_store::EvidenceInfo>,
     error: Option<String>,
 }
 
@@ -937,12 +972,28 @@ pub async fn entry_form(
         )
         .await
         .map_err(|e| PageError::internal(tr, e))?;
-    let snap = snapshot(&s, tr).await?;
-    let inds = entry_indicators(&snap, &u, &unit, &period, tr)?;
+    let inds: Vec<Indicator> = {
+        let snap = snapshot(&s, tr).await?;
+        entry_indicators(&snap, &u, &unit, &period, tr)?
+            .into_iter()
+            .cloned()
+            .collect()
+    };
     let dec = |d: &Option<rust_decimal::Decimal>| {
         d.map(|d| chitieu_domain::text::format_decimal(&d))
             .unwrap_or_default()
     };
+    let mut evidence = HashMap::new();
+    for i in &inds {
+        let key = format!("{}/{unit}/{period}", i.code);
+        let list = s
+            .store
+            .evidence_list("value", &key)
+            .await
+            .map_err(|e| PageError::internal(tr, e))?;
+        evidence.insert(i.code.clone(), list);
+    }
+    let snap = snapshot(&s, tr).await?;
     let fields = inds
         .iter()
         .map(|i| {
@@ -976,6 +1027,7 @@ pub async fn entry_form(
                 state: cur
                     .and_then(|r| r.state.parse::<ValueState>().ok())
                     .map(|s| s.label_vi()),
+                evidence: evidence.remove(&i.code).unwrap_or_default(),
                 error: None,
             }
         })
@@ -1000,9 +1052,13 @@ pub async fn entry_form(
 pub async fn entry_save(
     State(s): State<AppState>,
     v: Viewer,
-    Form(form): Form<HashMap<String, String>>,
+    mp: axum::extract::Multipart,
 ) -> PageResult {
     let tr = v.tr;
+    let MultiForm {
+        fields: form,
+        files,
+    } = read_multipart(mp, tr).await?;
     let u = v.check_csrf(&form)?.clone();
     if !role_allows(u.role, Action::Enter) {
         return Err(PageError::Forbidden(tr));
@@ -1039,6 +1095,15 @@ pub async fn entry_save(
             };
             let (vs, ns, ds, cs) = (get("v"), get("n"), get("d"), get("c"));
             let mut error = None;
+            for (field, name, bytes) in &files {
+                if field == &format!("e.{}", i.code)
+                    && let Err(e) =
+                        chitieu_store::check_file(&chitieu_store::safe_file_name(name), bytes)
+                {
+                    has_errors = true;
+                    error = Some(format!("{}: {e}", chitieu_store::safe_file_name(name)));
+                }
+            }
             if !(vs.is_empty() && ns.is_empty() && ds.is_empty()) {
                 let num = |s: &str, field: &str| -> Result<Option<rust_decimal::Decimal>, String> {
                     if s.is_empty() {
@@ -1068,7 +1133,8 @@ pub async fn entry_save(
                     })
                 })();
                 match parsed {
-                    Ok(nv) => values.push(nv),
+                    Ok(nv) if error.is_none() => values.push(nv),
+                    Ok(_) => {}
                     Err(e) => {
                         has_errors = true;
                         error = Some(e);
@@ -1097,6 +1163,7 @@ pub async fn entry_save(
                 denominator: ds,
                 comment: cs,
                 state: None,
+                evidence: Vec::new(),
                 error,
             });
         }
@@ -1137,6 +1204,161 @@ pub async fn entry_save(
             .map_err(|e| PageError::internal(tr, e))?;
     }
     Ok(Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1")).into_response())
+}
+
+// ---------------------------------------------------------------- evidence, task progress
+
+/// A multipart form: its text fields and its files (field, file name, bytes).
+pub struct MultiForm {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+pub async fn read_multipart(
+    mut mp: axum::extract::Multipart,
+    tr: Tr,
+) -> Result<MultiForm, PageError> {
+    let mut out = MultiForm {
+        fields: HashMap::new(),
+        files: Vec::new(),
+    };
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| PageError::Forbidden(tr))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file) => {
+                let bytes = field.bytes().await.map_err(|_| PageError::Forbidden(tr))?;
+                if !file.is_empty() && !bytes.is_empty() {
+                    out.files.push((name, file, bytes.to_vec()));
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(|_| PageError::Forbidden(tr))?;
+                out.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Downloads an evidence file: tasks' to anyone signed in, values' within the unit's scope.
+pub async fn evidence(State(s): State<AppState>, v: Viewer, Path(id): Path<i32>) -> PageResult {
+    let tr = v.tr;
+    let u = v.user()?.clone();
+    let (entity, key, name, content_type, bytes) = s
+        .store
+        .evidence_file(id)
+        .await
+        .map_err(|e| PageError::internal(tr, e))?
+        .ok_or(PageError::NotFound(tr))?;
+    if entity == "value" {
+        let snap = snapshot(&s, tr).await?;
+        let unit = key
+            .split('/')
+            .nth(1)
+            .and_then(|c| UnitCode::parse(c).ok())
+            .ok_or(PageError::NotFound(tr))?;
+        let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());
+        if !in_scope(&snap.units, &u.unit, &unit) && Some(&unit) != owner.as_ref() {
+            return Err(PageError::Forbidden(tr));
+        }
+    }
+    // Always a download, never rendered in our origin.
+    let disposition = format!(
+        "attachment; filename=\"evidence-{id}\"; filename*=UTF-8''{}",
+        percent(&name)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Whether the user may report progress on a task: an entering role, and the lead or a
+/// coordinating unit within the user's scope.
+fn may_update_task(snap: &Snapshot, u: &SessionUser, t: &chitieu_domain::Task) -> bool {
+    role_allows(u.role, Action::Enter)
+        && std::iter::once(&t.lead_unit)
+            .chain(&t.coordinating_units)
+            .any(|c| in_scope(&snap.units, &u.unit, c))
+}
+
+pub async fn task_progress(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let tr = v.tr;
+    let form = read_multipart(mp, tr).await?;
+    let u = v.check_csrf(&form.fields)?.clone();
+    let t = s
+        .store
+        .tasks()
+        .await
+        .map_err(|e| PageError::internal(tr, e))?
+        .into_iter()
+        .find(|t| t.code == code)
+        .ok_or(PageError::NotFound(tr))?;
+    {
+        let snap = snapshot(&s, tr).await?;
+        if !may_update_task(&snap, &u, &t) {
+            return Err(PageError::Forbidden(tr));
+        }
+    }
+    let progress: u8 = form
+        .fields
+        .get("progress")
+        .and_then(|p| p.trim().parse().ok())
+        .filter(|p| *p <= 100)
+        .unwrap_or(0);
+    let note = chitieu_domain::text::nfc(form.fields.get("note").map_or("", |s| s));
+    let day = today();
+    let done = form
+        .fields
+        .get("completed")
+        .is_some_and(|c| c == "on")
+        .then_some(day);
+    // Files first: a refused file leaves the task untouched.
+    for (_, name, bytes) in &form.files {
+        let name = chitieu_store::safe_file_name(name);
+        chitieu_store::check_file(&name, bytes)
+            .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
+    }
+    s.store
+        .add_task_update(
+            &t.code,
+            day,
+            if done.is_some() { 100 } else { progress },
+            &note,
+            done,
+            &u.login,
+        )
+        .await
+        .map_err(|e| PageError::internal(tr, e))?;
+    for (_, name, bytes) in form.files {
+        s.store
+            .add_evidence("task", &t.code, &name, bytes, &u.login)
+            .await
+            .map_err(|e| PageError::internal(tr, e))?;
+    }
+    Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
 }
 
 // ---------------------------------------------------------------- admin, public

@@ -261,12 +261,77 @@ async fn people_use_the_application_in_a_browser() {
     // A POST without the CSRF token is refused, even with a valid session.
     let status = c
         .execute(
-            "return fetch('/entry', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'unit=19&period=2026Q1&v.HT-5G=1'}).then(r => r.status)",
+            "const f = new FormData(); f.append('unit', '19'); f.append('period', '2026Q1'); f.append('v.HT-5G', '1'); \
+             return fetch('/entry', {method: 'POST', body: f}).then(r => r.status)",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(status.as_u64(), Some(403));
+    // Progress on a task, with a PDF as evidence; a program disguised as a PDF is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("bien-ban-nghiem-thu.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n% chitieu test\n").unwrap();
+    c.goto(&format!("{base}/tasks/NV-05")).await.unwrap();
+    c.find(Locator::Css("#progress-form input[name=progress]"))
+        .await
+        .unwrap()
+        .send_keys("70")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#progress-form input[name=note]"))
+        .await
+        .unwrap()
+        .send_keys("Đã thẩm định hồ sơ")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#progress-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#progress-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::LinkText("bien-ban-nghiem-thu.pdf"))
+        .await
+        .expect("evidence listed");
+    assert!(text(&c).await.contains("70% — Đã thẩm định hồ sơ"));
+    let fake = dir.path().join("virus.pdf");
+    std::fs::write(&fake, b"MZ\x90\x00 not a pdf").unwrap();
+    c.find(Locator::Css("#progress-form input[name=progress]"))
+        .await
+        .unwrap()
+        .send_keys("80")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#progress-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(fake.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#progress-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "422");
+    assert!(text(&c).await.contains("virus.pdf"));
     // The markup title is text on the task list and the task page.
     c.goto(&format!("{base}/tasks")).await.unwrap();
     assert!(

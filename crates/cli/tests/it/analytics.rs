@@ -222,6 +222,7 @@ fn bench_prints_every_figure() {
         "drilldown_sqlite",
         "write_read_engine",
         "write_read_store",
+        "overview_page",
     ] {
         assert!(r[k]["p50_ms"].as_f64().unwrap() >= 0.0, "{k}");
         assert!(

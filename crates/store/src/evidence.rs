@@ -1,0 +1,256 @@
+//! Evidence behind values and task progress: files with checked size and type, kept in the
+//! database.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use crate::entities::{evidence, task, task_update};
+use crate::{Result, Store, StoreError, audit};
+
+/// The largest file accepted.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// Accepted kinds: the extension and the first bytes must agree.
+const KINDS: &[(&str, &str, &[u8])] = &[
+    ("pdf", "application/pdf", b"%PDF-"),
+    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
+    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
+    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"PK\x03\x04",
+    ),
+];
+
+/// A stored file, without its content.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EvidenceInfo {
+    pub id: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+}
+
+/// Checks a file and returns its content type; the message says what is wrong.
+pub fn check_file(file_name: &str, bytes: &[u8]) -> std::result::Result<&'static str, String> {
+    if bytes.is_empty() {
+        return Err("tệp trống".into());
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(format!(
+            "tệp lớn hơn {} MB",
+            MAX_EVIDENCE_BYTES / 1024 / 1024
+        ));
+    }
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let kind = KINDS
+        .iter()
+        .find(|(e, _, _)| *e == ext)
+        .ok_or_else(|| "chỉ nhận tệp PDF, PNG, JPG, DOCX, XLSX".to_string())?;
+    if !bytes.starts_with(kind.2) {
+        return Err(format!("nội dung tệp không phải {}", ext.to_uppercase()));
+    }
+    Ok(kind.1)
+}
+
+/// Keeps only the last path component and plain characters of a name given by a browser.
+pub fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "tep".into()
+    } else {
+        cleaned
+    }
+}
+
+impl Store {
+    /// Stores a checked file for a value or a task.
+    pub async fn add_evidence(
+        &self,
+        entity: &str,
+        key: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        actor: &str,
+    ) -> Result<i32> {
+        let name = safe_file_name(file_name);
+        let content_type =
+            check_file(&name, &bytes).map_err(|e| StoreError::Invalid(format!("{name}: {e}")))?;
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let txn = self.db.begin().await?;
+        let m = evidence::ActiveModel {
+            entity: Set(entity.to_string()),
+            entity_key: Set(key.to_string()),
+            file_name: Set(name.clone()),
+            content_type: Set(content_type.to_string()),
+            size: Set(bytes.len() as i64),
+            sha256: Set(sha.clone()),
+            content: Set(bytes),
+            uploaded_by: Set(actor.to_string()),
+            uploaded_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "evidence.add",
+            entity,
+            &format!("{key}: {name} sha256 {sha}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(m.id)
+    }
+
+    pub async fn evidence_list(&self, entity: &str, key: &str) -> Result<Vec<EvidenceInfo>> {
+        let rows: Vec<(i32, String, String, i64, String)> = evidence::Entity::find()
+            .select_only()
+            .columns([
+                evidence::Column::Id,
+                evidence::Column::FileName,
+                evidence::Column::ContentType,
+            ])
+            .columns([evidence::Column::Size, evidence::Column::UploadedBy])
+            .filter(evidence::Column::Entity.eq(entity))
+            .filter(evidence::Column::EntityKey.eq(key))
+            .order_by_asc(evidence::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, file_name, content_type, size, uploaded_by)| EvidenceInfo {
+                    id,
+                    file_name,
+                    content_type,
+                    size,
+                    uploaded_by,
+                },
+            )
+            .collect())
+    }
+
+    /// A file with what it belongs to: (entity, key, name, content type, bytes).
+    pub async fn evidence_file(
+        &self,
+        id: i32,
+    ) -> Result<Option<(String, String, String, String, Vec<u8>)>> {
+        Ok(evidence::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .map(|m| {
+                (
+                    m.entity,
+                    m.entity_key,
+                    m.file_name,
+                    m.content_type,
+                    m.content,
+                )
+            }))
+    }
+
+    /// Records progress on a task (and its completion date when given).
+    pub async fn add_task_update(
+        &self,
+        code: &str,
+        on: chrono::NaiveDate,
+        progress: u8,
+        note: &str,
+        completed_on: Option<chrono::NaiveDate>,
+        actor: &str,
+    ) -> Result<()> {
+        if progress > 100 {
+            return Err(StoreError::Invalid(format!(
+                "tiến độ {progress}% vượt quá 100%"
+            )));
+        }
+        let txn = self.db.begin().await?;
+        let t = task::Entity::find()
+            .filter(task::Column::Code.eq(code))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
+        task_update::ActiveModel {
+            task_id: Set(t.id),
+            on_date: Set(on),
+            progress: Set(i32::from(progress)),
+            note: Set(note.to_string()),
+            author: Set(actor.to_string()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        if let Some(done) = completed_on {
+            let mut am: task::ActiveModel = t.into();
+            am.completed_on = Set(Some(done));
+            am.update(&txn).await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "tasks.progress",
+            "tasks",
+            &format!("{code}: {progress}% {note}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_checked_by_extension_and_content() {
+        assert_eq!(
+            check_file("bao-cao.pdf", b"%PDF-1.7 ...").unwrap(),
+            "application/pdf"
+        );
+        assert!(
+            check_file("bao-cao.pdf", b"MZ\x90\x00").is_err(),
+            "an executable renamed .pdf"
+        );
+        assert!(check_file("script.html", b"<html>").is_err());
+        assert!(check_file("empty.pdf", b"").is_err());
+        assert!(check_file("big.pdf", &vec![b'%'; MAX_EVIDENCE_BYTES + 1]).is_err());
+    }
+
+    #[test]
+    fn names_lose_their_paths() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            safe_file_name("C:\\Users\\a\\Báo cáo quý.pdf"),
+            "Báo cáo quý.pdf"
+        );
+        assert_eq!(safe_file_name("..."), "tep");
+        assert_eq!(safe_file_name("a<b>.pdf"), "ab.pdf");
+    }
+}
