@@ -322,9 +322,10 @@ async fn people_use_the_application_in_a_browser() {
         .click()
         .await
         .unwrap();
+    // Wait for the error page itself: the task page has an h1 too.
     let h1 = c
         .wait()
-        .for_element(Locator::Css("h1"))
+        .for_element(Locator::Css("section.error h1"))
         .await
         .unwrap()
         .text()
