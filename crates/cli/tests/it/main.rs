@@ -5,6 +5,7 @@ mod analytics;
 mod authz;
 mod cli;
 mod values;
+mod web;
 
 use chitieu_store::testing::TestDb;
 use std::io::Write;

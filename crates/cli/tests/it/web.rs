@@ -1,0 +1,188 @@
+//! The web layer seen over plain HTTP: sign-in, throttling, cookies, security headers,
+//! error pages.
+
+use crate::cli::serve;
+use crate::ok;
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+
+db_tests!(sign_in_is_throttled_and_cookies_are_safe);
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// The login form's token and its cookie.
+fn login_form(base: &str) -> (String, String) {
+    let mut res = agent().get(&format!("{base}/login")).call().unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("chitieu_login_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let body = res.body_mut().read_to_string().unwrap();
+    let token = body
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    (token, cookie)
+}
+
+fn sign_in(base: &str, login: &str, password: &str) -> ureq::http::Response<ureq::Body> {
+    let (token, cookie) = login_form(base);
+    agent()
+        .post(&format!("{base}/login"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", token.as_str()),
+            ("login", login),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .unwrap()
+}
+
+async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
+    ok(db, &["init"]);
+    let out = crate::chitieu_stdin(
+        db,
+        &[
+            "user", "add", "--login", "lanh.dao", "--role", "viewer", "--unit", "19",
+        ],
+        "mat-khau-du-dai-123\n",
+    );
+    assert!(out.status.success());
+    let (mut child, base) = serve(db);
+
+    // Signed out: pages send you to sign in; the public page does not.
+    let res = agent().get(&format!("{base}/")).call().unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers().get("location").unwrap(), "/login");
+    let mut public = agent().get(&format!("{base}/public")).call().unwrap();
+    assert_eq!(public.status().as_u16(), 200);
+    let csp = public
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        public.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    let html = public.body_mut().read_to_string().unwrap();
+    assert!(!html.contains("<script>"), "no inline script");
+    // A 404 in Vietnamese, without detail.
+    let mut missing = agent()
+        .get(&format!("{base}/khong-co-trang-nay"))
+        .call()
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert!(
+        missing
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("Không tìm thấy trang")
+    );
+
+    // A sign-in without the form's token is refused.
+    let res = agent()
+        .post(&format!("{base}/login"))
+        .send_form([("login", "lanh.dao"), ("password", "mat-khau-du-dai-123")])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+
+    // The right password: a session cookie that scripts cannot read.
+    let res = sign_in(&base, "lanh.dao", "mat-khau-du-dai-123");
+    assert_eq!(res.status().as_u16(), 303);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("chitieu_sid="))
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP here; behind TLS the cookie is Secure"
+    );
+    let sid = cookie.split(';').next().unwrap().to_string();
+    let mut home = agent()
+        .get(&format!("{base}/"))
+        .header("cookie", &sid)
+        .call()
+        .unwrap();
+    assert_eq!(home.status().as_u16(), 200);
+    assert!(
+        home.body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("Tổng quan")
+    );
+    // Behind a TLS proxy the cookie is Secure.
+    let (token, login_cookie) = login_form(&base);
+    let tls = agent()
+        .post(&format!("{base}/login"))
+        .header("cookie", &login_cookie)
+        .header("x-forwarded-proto", "https")
+        .send_form([
+            ("_csrf", token.as_str()),
+            ("login", "lanh.dao"),
+            ("password", "mat-khau-du-dai-123"),
+        ])
+        .unwrap();
+    assert!(
+        tls.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().contains("Secure"))
+    );
+
+    // Five wrong passwords, then even the right one is refused for a while.
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in(&base, "lanh.dao", "sai-mat-khau-roi")
+                .status()
+                .as_u16(),
+            401
+        );
+    }
+    let mut blocked = sign_in(&base, "lanh.dao", "mat-khau-du-dai-123");
+    assert_eq!(blocked.status().as_u16(), 429);
+    assert!(
+        blocked
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("15 phút")
+    );
+    child.kill().ok();
+    child.wait().ok();
+}
