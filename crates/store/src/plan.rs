@@ -142,6 +142,56 @@ impl Store {
         Ok(true)
     }
 
+    /// Sets a target (new or changed) for an indicator, a unit and a year.
+    pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
+        if t.wording.trim().is_empty() {
+            return Err(bad(format!(
+                "mục tiêu {} năm {}: thiếu nguyên văn",
+                t.indicator, t.year
+            )));
+        }
+        let txn = self.db.begin().await?;
+        let ind = indicator::Entity::find()
+            .filter(indicator::Column::Code.eq(&t.indicator))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{}\"", t.indicator)))?;
+        let ids = unit_ids(&txn).await?;
+        let unit_id = *ids
+            .get(&t.unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", t.unit)))?;
+        let existing = target::Entity::find()
+            .filter(target::Column::IndicatorId.eq(ind.id))
+            .filter(target::Column::UnitId.eq(unit_id))
+            .filter(target::Column::Year.eq(t.year))
+            .one(&txn)
+            .await?;
+        let mut am = match existing {
+            Some(m) => m.into(),
+            None => <target::ActiveModel as Default>::default(),
+        };
+        am.indicator_id = Set(ind.id);
+        am.unit_id = Set(unit_id);
+        am.year = Set(t.year);
+        am.comparator = Set(t.comparator.symbol().into());
+        am.value = Set(format_decimal(&t.value));
+        am.wording = Set(t.wording.trim().to_string());
+        am.save(&txn).await?;
+        let detail = format!(
+            "{} {} năm {}: {} {} — {}",
+            t.indicator,
+            t.unit,
+            t.year,
+            t.comparator.symbol(),
+            format_decimal(&t.value),
+            t.wording
+        );
+        audit(&txn, actor, "targets.set", "targets", &detail).await?;
+        crate::values::bump_counter(&txn, "structure").await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The first plan stored, read back into domain types.
     pub async fn plan_file(&self) -> Result<Option<PlanFile>> {
         let Some(p) = plan::Entity::find()

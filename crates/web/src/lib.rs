@@ -53,6 +53,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         )
         .route("/evidence/{id}", get(pages::evidence))
         .route("/admin", get(pages::admin))
+        .route("/admin/{what}", post(pages::admin_save))
         .route("/public", get(pages::public))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))

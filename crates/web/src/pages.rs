@@ -1369,12 +1369,26 @@ struct AdminPage {
     t: Tr,
     user: Option<SessionUser>,
     admin: bool,
+    csrf: String,
+    saved: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    indicator_codes: Vec<String>,
     users: Vec<(String, String, String)>,
     indicators: Vec<(String, String, String, String)>,
     heads: Vec<(String, String, String)>,
 }
 
-pub async fn admin(State(s): State<AppState>, v: Viewer) -> PageResult {
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn admin(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
     let tr = v.tr;
     let snap_units = snapshot(&s, tr).await?.units.clone();
     v.require(Action::Administer, &snap_units, None)?;
@@ -1393,6 +1407,32 @@ pub async fn admin(State(s): State<AppState>, v: Viewer) -> PageResult {
     let page = AdminPage {
         t: tr,
         admin: true,
+        csrf: v.user()?.csrf.clone(),
+        saved: q.saved.is_some(),
+        roles: chitieu_domain::permission::Role::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.as_str(),
+                    if tr.is_en() {
+                        r.label_en()
+                    } else {
+                        r.label_vi()
+                    },
+                )
+            })
+            .collect(),
+        kinds: [
+            chitieu_domain::UnitKind::Department,
+            chitieu_domain::UnitKind::Commune,
+            chitieu_domain::UnitKind::Ward,
+            chitieu_domain::UnitKind::Enterprise,
+            chitieu_domain::UnitKind::Other,
+        ]
+        .iter()
+        .map(|k| (k.as_str(), k.label_vi()))
+        .collect(),
+        indicator_codes: plan.indicators.iter().map(|i| i.code.clone()).collect(),
         user: v.user.clone(),
         users: users
             .iter()
@@ -1497,6 +1537,137 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
             .collect(),
     };
     Ok(page.into_response())
+}
+
+/// An administration form: CSRF, the Administer right, then the change; a refused change
+/// shows why and changes nothing.
+pub async fn admin_save(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(what): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    let tr = v.tr;
+    let me = v.check_csrf(&f)?.clone();
+    if !role_allows(me.role, Action::Administer) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
+    let invalid = |m: String| PageError::Invalid(tr, m);
+    let unit = |k: &str| UnitCode::parse(get(k)).map_err(invalid);
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, PageError> {
+        let s = get(k);
+        if s.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| invalid(format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)")))
+    };
+    let store_err = |e: chitieu_store::StoreError| match e {
+        chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
+            PageError::Invalid(tr, m)
+        }
+        other => PageError::internal(tr, other),
+    };
+    match what.as_str() {
+        "users" => {
+            let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
+            if role == chitieu_domain::permission::Role::Admin
+                && me.role != chitieu_domain::permission::Role::Admin
+            {
+                return Err(PageError::Forbidden(tr));
+            }
+            let unit = unit("unit")?;
+            s.store
+                .add_user(
+                    &chitieu_store::NewUser {
+                        login: get("login"),
+                        display_name: if get("name").is_empty() {
+                            get("login")
+                        } else {
+                            get("name")
+                        },
+                        role,
+                        unit: &unit,
+                        password: f.get("password").map_or("", |p| p),
+                    },
+                    &me.login,
+                )
+                .await
+                .map_err(store_err)?;
+        }
+        "heads" => {
+            let h = chitieu_domain::Head {
+                unit: unit("unit")?,
+                person: chitieu_domain::text::nfc(get("person")),
+                title: chitieu_domain::text::nfc(get("title")),
+                term_start: date("start")?
+                    .ok_or_else(|| invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
+                term_end: date("end")?,
+            };
+            if h.person.is_empty() {
+                return Err(invalid("cần họ tên người đứng đầu".into()));
+            }
+            s.store.add_head(&h, &me.login).await.map_err(store_err)?;
+        }
+        "targets" => {
+            let owner = snapshot(&s, tr)
+                .await?
+                .plan
+                .as_ref()
+                .map(|p| p.plan.owner.clone())
+                .ok_or(PageError::NotFound(tr))?;
+            let t = chitieu_domain::Target {
+                indicator: get("indicator").to_string(),
+                unit: if get("unit").is_empty() {
+                    owner
+                } else {
+                    unit("unit")?
+                },
+                year: get("year")
+                    .parse()
+                    .map_err(|_| invalid(format!("năm \"{}\" không hợp lệ", get("year"))))?,
+                comparator: get("comparator").parse().map_err(invalid)?,
+                value: parse_decimal(get("value")).ok_or_else(|| {
+                    invalid(format!("giá trị \"{}\" không phải là số", get("value")))
+                })?,
+                wording: chitieu_domain::text::nfc(get("wording")),
+            };
+            s.store.set_target(&t, &me.login).await.map_err(store_err)?;
+        }
+        "units" => {
+            let u = chitieu_domain::Unit {
+                code: unit("code")?,
+                name: chitieu_domain::text::nfc(get("name")),
+                kind: get("kind").parse().map_err(invalid)?,
+                division_type: None,
+                parent: Some(unit("parent")?),
+                valid_from: date("valid_from")?.unwrap_or_else(today),
+                valid_to: date("valid_to")?,
+                population: None,
+                officials: None,
+                successors: if get("successor").is_empty() {
+                    vec![]
+                } else {
+                    vec![unit("successor")?]
+                },
+            };
+            if u.name.is_empty() {
+                return Err(invalid("cần tên đơn vị".into()));
+            }
+            s.store
+                .upsert_units(&[u], &me.login, "quản trị")
+                .await
+                .map_err(store_err)?;
+        }
+        _ => return Err(PageError::NotFound(tr)),
+    }
+    s.live
+        .sync()
+        .await
+        .map_err(|e| PageError::internal(tr, e))?;
+    Ok(Redirect::to("/admin?saved=1").into_response())
 }
 
 // ---------------------------------------------------------------- sign-in, language

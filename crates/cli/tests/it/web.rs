@@ -6,7 +6,10 @@ use crate::ok;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
-db_tests!(sign_in_is_throttled_and_cookies_are_safe);
+db_tests!(
+    sign_in_is_throttled_and_cookies_are_safe,
+    administrators_change_targets_and_others_cannot,
+);
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -182,6 +185,165 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
             .read_to_string()
             .unwrap()
             .contains("15 phút")
+    );
+    child.kill().ok();
+    child.wait().ok();
+}
+
+fn session(base: &str, login: &str, password: &str) -> String {
+    let res = sign_in(base, login, password);
+    assert_eq!(res.status().as_u16(), 303, "sign-in of {login}");
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("chitieu_sid="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn page_csrf(base: &str, path: &str, sid: &str) -> String {
+    let mut res = agent()
+        .get(&format!("{base}{path}"))
+        .header("cookie", sid)
+        .call()
+        .unwrap();
+    let body = res.body_mut().read_to_string().unwrap();
+    body.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
+    ok(db, &["init"]);
+    for (login, role) in [("quan.tri", "admin"), ("nguoi.xem", "viewer")] {
+        let out = crate::chitieu_stdin(
+            db,
+            &[
+                "user", "add", "--login", login, "--role", role, "--unit", "19",
+            ],
+            "mat-khau-du-dai-123\n",
+        );
+        assert!(out.status.success());
+    }
+    let (mut child, base) = serve(db);
+    let admin = session(&base, "quan.tri", "mat-khau-du-dai-123");
+    let csrf = page_csrf(&base, "/admin", &admin);
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("indicator", "HT-CD1G"),
+        ("unit", ""),
+        ("year", "2030"),
+        ("comparator", ">="),
+        ("value", "95"),
+        (
+            "wording",
+            "Đến năm 2030, ít nhất 95% người dùng truy cập được băng rộng 1 Gbps",
+        ),
+    ];
+    let res = agent()
+        .post(&format!("{base}/admin/targets"))
+        .header("cookie", &admin)
+        .send_form(form)
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let mut list = agent()
+        .get(&format!("{base}/api/v1/indicators"))
+        .call()
+        .unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&list.body_mut().read_to_string().unwrap()).unwrap();
+    let cd1g = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "HT-CD1G")
+        .unwrap();
+    assert!(
+        cd1g["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["year"] == 2030 && t["comparator"] == ">=" && t["value"] == 95)
+    );
+    // A bad value is refused with the reason, and nothing changes.
+    let mut bad = form;
+    bad[5] = ("value", "chín lăm");
+    let mut res = agent()
+        .post(&format!("{base}/admin/targets"))
+        .header("cookie", &admin)
+        .send_form(bad)
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("không phải là số")
+    );
+    // Adding a head whose term overlaps is refused.
+    let heads = [
+        ("_csrf", csrf.as_str()),
+        ("unit", "TN.SKHCN"),
+        ("person", "Nguyễn Văn A"),
+        ("title", "Giám đốc Sở"),
+        ("start", "2025-03-01"),
+        ("end", ""),
+    ];
+    assert_eq!(
+        agent()
+            .post(&format!("{base}/admin/heads"))
+            .header("cookie", &admin)
+            .send_form(heads)
+            .unwrap()
+            .status()
+            .as_u16(),
+        303
+    );
+    let mut overlap = heads;
+    overlap[2] = ("person", "Trần Văn B");
+    overlap[4] = ("start", "2026-01-01");
+    assert_eq!(
+        agent()
+            .post(&format!("{base}/admin/heads"))
+            .header("cookie", &admin)
+            .send_form(overlap)
+            .unwrap()
+            .status()
+            .as_u16(),
+        422
+    );
+    // A viewer gets 403 on the page and on the form, even with its own valid token.
+    let viewer = session(&base, "nguoi.xem", "mat-khau-du-dai-123");
+    assert_eq!(
+        agent()
+            .get(&format!("{base}/admin"))
+            .header("cookie", &viewer)
+            .call()
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
+    );
+    let mut vform = form;
+    let home_csrf = page_csrf(&base, "/", &viewer);
+    vform[0] = ("_csrf", home_csrf.as_str());
+    assert_eq!(
+        agent()
+            .post(&format!("{base}/admin/targets"))
+            .header("cookie", &viewer)
+            .send_form(vform)
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
     );
     child.kill().ok();
     child.wait().ok();
