@@ -37,6 +37,14 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/api/v1/values", post(put_values)),
         (Method::GET, "/api/v1/tasks", get(tasks)),
         (Method::GET, "/api/v1/tasks/{code}", get(task)),
+        (
+            Method::POST,
+            "/api/v1/tasks/{code}/progress",
+            post(task_progress),
+        ),
+        (Method::POST, "/api/v1/targets", post(set_target)),
+        (Method::POST, "/api/v1/heads", post(add_head)),
+        (Method::POST, "/api/v1/users", post(add_user)),
         (Method::GET, "/api/v1/me", get(me)),
         (Method::GET, "/api/v1/users", get(users)),
         (Method::POST, "/api/v1/tokens", post(create_token)),
@@ -765,6 +773,137 @@ async fn task(
         status: t.status_on(today()).as_str(),
         task: t,
     }))
+}
+
+#[derive(Deserialize)]
+struct ProgressIn {
+    progress: u8,
+    #[serde(default)]
+    note: String,
+    /// The completion date, when the task is done.
+    completed_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(Serialize)]
+struct Done {
+    ok: bool,
+}
+
+fn store_input(e: chitieu_store::StoreError) -> ApiError {
+    match e {
+        chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
+            BadInput(m).into()
+        }
+        other => other.into(),
+    }
+}
+
+/// Progress on a task, by its lead or a coordinating unit.
+async fn task_progress(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(code): Path<String>,
+    Json(b): Json<ProgressIn>,
+) -> ApiResult<Done> {
+    let me = c.user()?.clone();
+    let t = s
+        .store
+        .tasks()
+        .await?
+        .into_iter()
+        .find(|t| t.code == code)
+        .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
+    {
+        let snap = snap(&s).await?;
+        let mine = std::iter::once(&t.lead_unit)
+            .chain(&t.coordinating_units)
+            .any(|u| in_scope(&snap.units, &me.unit, u));
+        if !role_allows(me.role, Action::Enter) || !mine {
+            return Err(ApiError::forbidden());
+        }
+    }
+    if b.progress > 100 {
+        return Err(BadInput(format!("tiến độ {}% vượt quá 100%", b.progress)).into());
+    }
+    let note = chitieu_domain::text::nfc(&b.note);
+    s.store
+        .add_task_update(
+            &t.code,
+            today(),
+            b.progress,
+            &note,
+            b.completed_on,
+            &me.login,
+        )
+        .await
+        .map_err(store_input)?;
+    Ok(Json(Done { ok: true }))
+}
+
+fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
+    let me = c.user()?;
+    if !role_allows(me.role, Action::Administer) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(me.clone())
+}
+
+/// A target, new or changed (admin and secretariat).
+async fn set_target(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(t): Json<chitieu_domain::Target>,
+) -> ApiResult<Done> {
+    let me = administer(&c)?;
+    s.store
+        .set_target(&t, &me.login)
+        .await
+        .map_err(store_input)?;
+    s.live.sync().await?;
+    Ok(Json(Done { ok: true }))
+}
+
+/// A head's term of office (admin and secretariat); terms of one unit must not overlap.
+async fn add_head(
+    State(s): State<AppState>,
+    c: Caller,
+    Json(h): Json<chitieu_domain::Head>,
+) -> ApiResult<Done> {
+    let me = administer(&c)?;
+    s.store.add_head(&h, &me.login).await.map_err(store_input)?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Deserialize)]
+struct UserIn {
+    login: String,
+    name: Option<String>,
+    role: Role,
+    unit: String,
+    password: String,
+}
+
+/// An account (admin and secretariat; only an admin creates admins).
+async fn add_user(State(s): State<AppState>, c: Caller, Json(u): Json<UserIn>) -> ApiResult<Done> {
+    let me = administer(&c)?;
+    if u.role == Role::Admin && me.role != Role::Admin {
+        return Err(ApiError::forbidden());
+    }
+    let unit = UnitCode::parse(&u.unit).map_err(BadInput)?;
+    s.store
+        .add_user(
+            &chitieu_store::NewUser {
+                login: &u.login,
+                display_name: u.name.as_deref().unwrap_or(&u.login),
+                role: u.role,
+                unit: &unit,
+                password: &u.password,
+            },
+            &me.login,
+        )
+        .await
+        .map_err(store_input)?;
+    Ok(Json(Done { ok: true }))
 }
 
 #[derive(Serialize)]

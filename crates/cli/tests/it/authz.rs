@@ -122,6 +122,38 @@ const MATRIX: &[Case] = &[
         [true, true, true, true, true, true, false],
     ),
     (
+        "POST",
+        "/api/v1/tasks/{code}/progress",
+        "/api/v1/tasks/NV-10/progress",
+        Some(r#"{"progress":60,"note":"API"}"#),
+        [true, true, true, true, false, false, false],
+    ),
+    (
+        "POST",
+        "/api/v1/targets",
+        "/api/v1/targets",
+        Some(
+            r#"{"indicator":"KT-SME","unit":"19","year":2027,"comparator":">","value":50,"wording":"Thử"}"#,
+        ),
+        [true, true, false, false, false, false, false],
+    ),
+    (
+        "POST",
+        "/api/v1/heads",
+        "/api/v1/heads",
+        Some(
+            r#"{"unit":"TN.STP","person":"NAME","title":"Giám đốc Sở","term_start":"2030-01-0DAY","term_end":"2030-01-0DAY"}"#,
+        ),
+        [true, true, false, false, false, false, false],
+    ),
+    (
+        "POST",
+        "/api/v1/users",
+        "/api/v1/users",
+        Some(r#"{"login":"NAME","role":"viewer","unit":"5443","password":"mot-mat-khau-dai"}"#),
+        [true, true, false, false, false, false, false],
+    ),
+    (
         "GET",
         "/api/v1/users",
         "/api/v1/users",
@@ -206,7 +238,11 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
     for (k, (method, route, path, body, allowed)) in MATRIX.iter().enumerate() {
         for (w, who) in WHO.iter().enumerate() {
             let token = tokens.get(w).map(String::as_str);
-            let body = body.map(|b| b.replace("NAME", &format!("new{k}{w}")));
+            // Each allowed write must be new: a fresh name, and a term that does not overlap.
+            let body = body.map(|b| {
+                b.replace("NAME", &format!("new{k}{w}"))
+                    .replace("0DAY", &format!("{}", w + 1))
+            });
             let status = call(method, &format!("{base}{path}"), token, body.as_deref());
             let ok = (200..300).contains(&status);
             let denied = status == 401 || status == 403;
