@@ -302,6 +302,10 @@ async fn people_use_the_application_in_a_browser() {
         .await
         .expect("evidence listed");
     assert!(text(&c).await.contains("70% — Đã thẩm định hồ sơ"));
+    shot(&c, "task.png").await;
+    c.goto(&format!("{base}/units/19")).await.unwrap();
+    shot(&c, "unit.png").await;
+    c.goto(&format!("{base}/tasks/NV-05")).await.unwrap();
     let fake = dir.path().join("virus.pdf");
     std::fs::write(&fake, b"MZ\x90\x00 not a pdf").unwrap();
     c.find(Locator::Css("#progress-form input[name=progress]"))
