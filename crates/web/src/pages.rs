@@ -851,6 +851,37 @@ pub struct Field {
     error: Option<String>,
 }
 
+impl Field {
+    /// An empty field for an indicator, labelled in the viewer's language.
+    fn blank(i: &Indicator, tr: Tr) -> Field {
+        Field {
+            code: i.code.clone(),
+            name: if tr.is_en() {
+                i.name_en.clone()
+            } else {
+                i.name.clone()
+            },
+            unit_of_measure: i.unit_of_measure.clone(),
+            ratio: i.is_ratio(),
+            num_label: i
+                .numerator_label
+                .clone()
+                .unwrap_or_else(|| tr.t("numerator").into()),
+            den_label: i
+                .denominator_label
+                .clone()
+                .unwrap_or_else(|| tr.t("denominator").into()),
+            value: String::new(),
+            numerator: String::new(),
+            denominator: String::new(),
+            comment: String::new(),
+            state: None,
+            evidence: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "entry.html")]
 struct EntryPage {
@@ -866,6 +897,32 @@ struct EntryPage {
     saved: bool,
     has_errors: bool,
     fields: Vec<Field>,
+}
+
+impl EntryPage {
+    fn new(
+        snap: &Snapshot,
+        v: &Viewer,
+        u: &SessionUser,
+        unit: &UnitCode,
+        period: &Period,
+        fields: Vec<Field>,
+    ) -> EntryPage {
+        EntryPage {
+            t: v.tr,
+            user: v.user.clone(),
+            admin: is_admin(&v.user),
+            csrf: u.csrf.clone(),
+            unit_name: unit_name(snap, unit),
+            unit_options: entry_unit_options(snap, u),
+            unit_code: unit.to_string(),
+            period: period.to_string(),
+            period_label: period.label_vi(),
+            saved: false,
+            has_errors: false,
+            fields,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -1001,22 +1058,6 @@ pub async fn entry_form(
                 .iter()
                 .find(|r| r.indicator == i.code && r.period == period);
             Field {
-                code: i.code.clone(),
-                name: if tr.is_en() {
-                    i.name_en.clone()
-                } else {
-                    i.name.clone()
-                },
-                unit_of_measure: i.unit_of_measure.clone(),
-                ratio: i.is_ratio(),
-                num_label: i
-                    .numerator_label
-                    .clone()
-                    .unwrap_or_else(|| tr.t("numerator").into()),
-                den_label: i
-                    .denominator_label
-                    .clone()
-                    .unwrap_or_else(|| tr.t("denominator").into()),
                 value: cur
                     .filter(|_| !i.is_ratio())
                     .map(|r| dec(&Some(r.value)))
@@ -1028,25 +1069,16 @@ pub async fn entry_form(
                     .and_then(|r| r.state.parse::<ValueState>().ok())
                     .map(|s| s.label_vi()),
                 evidence: evidence.remove(&i.code).unwrap_or_default(),
-                error: None,
+                ..Field::blank(i, tr)
             }
         })
         .collect();
-    let page = EntryPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        csrf: u.csrf.clone(),
-        unit_name: unit_name(&snap, &unit),
-        unit_options: entry_unit_options(&snap, &u),
-        unit_code: unit.to_string(),
-        period: period.to_string(),
-        period_label: period.label_vi(),
+    let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
+    Ok(EntryPage {
         saved: q.saved.is_some(),
-        has_errors: false,
-        fields,
-        user: v.user.clone(),
-    };
-    Ok(page.into_response())
+        ..page
+    }
+    .into_response())
 }
 
 pub async fn entry_save(
@@ -1142,29 +1174,12 @@ pub async fn entry_save(
                 }
             }
             fields.push(Field {
-                code: i.code.clone(),
-                name: if tr.is_en() {
-                    i.name_en.clone()
-                } else {
-                    i.name.clone()
-                },
-                unit_of_measure: i.unit_of_measure.clone(),
-                ratio: i.is_ratio(),
-                num_label: i
-                    .numerator_label
-                    .clone()
-                    .unwrap_or_else(|| tr.t("numerator").into()),
-                den_label: i
-                    .denominator_label
-                    .clone()
-                    .unwrap_or_else(|| tr.t("denominator").into()),
                 value: vs,
                 numerator: ns,
                 denominator: ds,
                 comment: cs,
-                state: None,
-                evidence: Vec::new(),
                 error,
+                ..Field::blank(i, tr)
             });
         }
         (values, fields, has_errors)
@@ -1172,18 +1187,8 @@ pub async fn entry_save(
     if has_errors {
         let snap = snapshot(&s, tr).await?;
         let page = EntryPage {
-            t: tr,
-            admin: is_admin(&v.user),
-            csrf: u.csrf.clone(),
-            unit_name: unit_name(&snap, &unit),
-            unit_options: entry_unit_options(&snap, &u),
-            unit_code: unit.to_string(),
-            period: period.to_string(),
-            period_label: period.label_vi(),
-            saved: false,
             has_errors: true,
-            fields,
-            user: v.user.clone(),
+            ..EntryPage::new(&snap, &v, &u, &unit, &period, fields)
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
