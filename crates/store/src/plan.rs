@@ -192,6 +192,51 @@ impl Store {
         Ok(())
     }
 
+    /// Changes an indicator's descriptive fields and lead unit; its measure and aggregation
+    /// rules stay, since stored values depend on them.
+    pub async fn update_indicator(
+        &self,
+        code: &str,
+        name: &str,
+        name_en: &str,
+        definition: &str,
+        data_source: &str,
+        lead_unit: &UnitCode,
+        actor: &str,
+    ) -> Result<()> {
+        if name.trim().is_empty() {
+            return Err(bad(format!("chỉ tiêu {code}: thiếu tên")));
+        }
+        let txn = self.db.begin().await?;
+        let m = indicator::Entity::find()
+            .filter(indicator::Column::Code.eq(code))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))?;
+        let ids = unit_ids(&txn).await?;
+        let lead = *ids
+            .get(lead_unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{lead_unit}\"")))?;
+        let mut am: indicator::ActiveModel = m.into();
+        am.name = Set(name.trim().to_string());
+        am.name_en = Set(name_en.trim().to_string());
+        am.definition = Set(definition.trim().to_string());
+        am.data_source = Set(data_source.trim().to_string());
+        am.lead_unit_id = Set(lead);
+        am.update(&txn).await?;
+        audit(
+            &txn,
+            actor,
+            "indicators.update",
+            "indicators",
+            &format!("{code}: {name}"),
+        )
+        .await?;
+        crate::values::bump_counter(&txn, "structure").await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The first plan stored, read back into domain types.
     pub async fn plan_file(&self) -> Result<Option<PlanFile>> {
         let Some(p) = plan::Entity::find()

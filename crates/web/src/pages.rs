@@ -1641,6 +1641,20 @@ pub async fn admin_save(
             };
             s.store.set_target(&t, &me.login).await.map_err(store_err)?;
         }
+        "indicators" => {
+            s.store
+                .update_indicator(
+                    get("code"),
+                    &chitieu_domain::text::nfc(get("name")),
+                    &chitieu_domain::text::nfc(get("name_en")),
+                    &chitieu_domain::text::nfc(get("definition")),
+                    &chitieu_domain::text::nfc(get("data_source")),
+                    &unit("lead_unit")?,
+                    &me.login,
+                )
+                .await
+                .map_err(store_err)?;
+        }
         "units" => {
             let u = chitieu_domain::Unit {
                 code: unit("code")?,

@@ -348,6 +348,8 @@ async fn people_use_the_application_in_a_browser() {
     assert!(text(&c).await.contains("<b>sản phẩm</b>"));
     c.goto(&format!("{base}/units/TN.SKHCN")).await.unwrap();
     assert!(text(&c).await.contains("<script>alert(1)</script>"));
+    c.goto(&format!("{base}/my")).await.unwrap();
+    assert!(text(&c).await.contains("<script>alert(1)</script>"));
     sign_out(&c).await;
 
     // A viewer sees the new value on the overview and on the indicator page.

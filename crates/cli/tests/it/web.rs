@@ -320,6 +320,43 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
             .as_u16(),
         422
     );
+    // Indicator metadata.
+    let meta = [
+        ("_csrf", csrf.as_str()),
+        ("code", "KT-KTS"),
+        ("name", "Tỷ trọng kinh tế số trong GRDP của tỉnh"),
+        ("name_en", "Digital economy share of provincial GRDP"),
+        (
+            "definition",
+            "Giá trị tăng thêm của kinh tế số chia cho GRDP",
+        ),
+        ("data_source", "Thống kê tỉnh"),
+        ("lead_unit", "TN.STC"),
+    ];
+    assert_eq!(
+        agent()
+            .post(&format!("{base}/admin/indicators"))
+            .header("cookie", &admin)
+            .send_form(meta)
+            .unwrap()
+            .status()
+            .as_u16(),
+        303
+    );
+    let mut list = agent()
+        .get(&format!("{base}/api/v1/indicators"))
+        .call()
+        .unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&list.body_mut().read_to_string().unwrap()).unwrap();
+    let kts = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "KT-KTS")
+        .unwrap();
+    assert_eq!(kts["name"], "Tỷ trọng kinh tế số trong GRDP của tỉnh");
+    assert_eq!(kts["lead_unit"], "TN.STC");
     // A viewer gets 403 on the page and on the form, even with its own valid token.
     let viewer = session(&base, "nguoi.xem", "mat-khau-du-dai-123");
     assert_eq!(
