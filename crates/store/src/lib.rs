@@ -27,7 +27,7 @@ use std::time::Duration;
 pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
-pub use plan::Ids;
+pub use plan::{Ids, IndicatorEdit};
 pub use sessions::{SESSION_HOURS, SessionUser};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::{NewValue, RawValue, ValueFilter, ValueRow};

@@ -13,6 +13,16 @@ use crate::entities::{indicator, indicator_coordinator, indicator_group, plan, t
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
+/// The editable, descriptive part of an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorEdit {
+    pub name: String,
+    pub name_en: String,
+    pub definition: String,
+    pub data_source: String,
+    pub lead_unit: UnitCode,
+}
+
 /// Database ids behind the codes of a [`Catalog`].
 #[derive(Debug, Clone, Default)]
 pub struct Ids {
@@ -194,16 +204,14 @@ impl Store {
 
     /// Changes an indicator's descriptive fields and lead unit; its measure and aggregation
     /// rules stay, since stored values depend on them.
-    pub async fn update_indicator(
-        &self,
-        code: &str,
-        name: &str,
-        name_en: &str,
-        definition: &str,
-        data_source: &str,
-        lead_unit: &UnitCode,
-        actor: &str,
-    ) -> Result<()> {
+    pub async fn update_indicator(&self, code: &str, e: &IndicatorEdit, actor: &str) -> Result<()> {
+        let (name, name_en, definition, data_source, lead_unit) = (
+            &e.name,
+            &e.name_en,
+            &e.definition,
+            &e.data_source,
+            &e.lead_unit,
+        );
         if name.trim().is_empty() {
             return Err(bad(format!("chỉ tiêu {code}: thiếu tên")));
         }

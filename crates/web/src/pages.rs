@@ -1645,11 +1645,13 @@ pub async fn admin_save(
             s.store
                 .update_indicator(
                     get("code"),
-                    &chitieu_domain::text::nfc(get("name")),
-                    &chitieu_domain::text::nfc(get("name_en")),
-                    &chitieu_domain::text::nfc(get("definition")),
-                    &chitieu_domain::text::nfc(get("data_source")),
-                    &unit("lead_unit")?,
+                    &chitieu_store::IndicatorEdit {
+                        name: chitieu_domain::text::nfc(get("name")),
+                        name_en: chitieu_domain::text::nfc(get("name_en")),
+                        definition: chitieu_domain::text::nfc(get("definition")),
+                        data_source: chitieu_domain::text::nfc(get("data_source")),
+                        lead_unit: unit("lead_unit")?,
+                    },
                     &me.login,
                 )
                 .await
