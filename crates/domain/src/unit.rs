@@ -123,6 +123,17 @@ impl UnitKind {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            UnitKind::Province => "Province",
+            UnitKind::Department => "Department",
+            UnitKind::Commune => "Commune",
+            UnitKind::Ward => "Ward",
+            UnitKind::Enterprise => "Enterprise",
+            UnitKind::Other => "Other body",
+        }
+    }
+
     /// Commune level of the two-tier local government (xã, phường, đặc khu).
     pub fn is_commune_level(self) -> bool {
         matches!(self, UnitKind::Commune | UnitKind::Ward)

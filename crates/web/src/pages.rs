@@ -560,7 +560,11 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         user: v.user.clone(),
         code: code.to_string(),
         name: unit.name.clone(),
-        kind: unit.kind.label_vi(),
+        kind: if tr.is_en() {
+            unit.kind.label_en()
+        } else {
+            unit.kind.label_vi()
+        },
         head: current.map(|h| (h.person.clone(), h.title.clone(), term(h))),
         past_heads: mine
             .iter()
