@@ -30,7 +30,11 @@
           axisLabel: { formatter: function (v) { return String(v); } } },
         yAxis: { type: "value", scale: true },
         series: [
-          { name: el.getAttribute("aria-label") || "", type: "line", data: years.map(function (y, i) { return [y, values[i]]; }) },
+          { name: el.getAttribute("aria-label") || "", type: "line", data: years.map(function (y, i) { return [y, values[i]]; }),
+            // A dashed line at each target's level, labelled with the target itself.
+            markLine: { symbol: "none", silent: true, lineStyle: { type: "dotted", color: "#8b1a1a" },
+              label: { position: "insideEndTop", formatter: function (p) { return p.name; } },
+              data: targets.map(function (t) { return { yAxis: t[1], name: t[2] }; }) } },
           { name: el.getAttribute("data-projection-label") || "", type: "line", data: proj, lineStyle: { type: "dashed" } }
         ].concat(targets.map(function (t) {
           return { name: t[2], type: "scatter", symbol: "diamond", symbolSize: 12, data: [[t[0], t[1]]] };
