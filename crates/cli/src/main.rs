@@ -38,7 +38,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Create or update the database, then load Thái Nguyên's plan and units. Safe to repeat.
-    Init,
+    Init {
+        /// Load this plan file (TOML, the format of crates/domain/plan/thai-nguyen-nq57.toml)
+        /// instead of Thái Nguyên's: another province's plan, with its own units.
+        #[arg(long)]
+        plan: Option<std::path::PathBuf>,
+    },
     /// `init`, then demo data: heads, tasks, values since 2023 and demo accounts.
     Demo,
     /// Run the web server.
@@ -239,9 +244,19 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Init => {
+        Command::Init { plan } => {
             let store = open(&cli.db).await?;
-            init(&store).await?;
+            match plan {
+                None => init(&store).await?,
+                Some(path) => {
+                    let label = path.display().to_string();
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("không đọc được tệp {label}"))?;
+                    let file = chitieu_domain::default_plan::PlanFile::parse(&text)
+                        .map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+                    init_with(&store, &file).await?;
+                }
+            }
         }
         Command::Demo => {
             let store = open(&cli.db).await?;
@@ -531,8 +546,12 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
 
 /// `init`, telling the terminal what it did.
 pub async fn init(store: &Store) -> Result<()> {
-    let plan = default_plan();
-    let (added, loaded) = init_quiet(store).await?;
+    init_with(store, &default_plan()).await
+}
+
+/// `init` with a given plan.
+pub async fn init_with(store: &Store, plan: &chitieu_domain::default_plan::PlanFile) -> Result<()> {
+    let (added, loaded) = init_plan(store, plan).await?;
     if added > 0 || loaded {
         println!(
             "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
@@ -556,7 +575,13 @@ pub async fn init(store: &Store) -> Result<()> {
 /// plan's own units, then the plan. Never overwrites what is already there. Returns the
 /// number of units added and whether the plan was loaded.
 pub async fn init_quiet(store: &Store) -> Result<(u64, bool)> {
-    let plan = default_plan();
+    init_plan(store, &default_plan()).await
+}
+
+async fn init_plan(
+    store: &Store,
+    plan: &chitieu_domain::default_plan::PlanFile,
+) -> Result<(u64, bool)> {
     let map = admin_map::parse(
         admin_map::NATIONAL_MAP_2025,
         "vn-admin-units-2025.json (nhúng)",
@@ -574,7 +599,7 @@ pub async fn init_quiet(store: &Store) -> Result<(u64, bool)> {
         .filter(|u| !existing.contains(&u.code))
         .collect();
     let added = store.upsert_units(&missing, ACTOR, "khởi tạo").await?.added;
-    let loaded = store.load_plan_if_absent(&plan, ACTOR).await?;
+    let loaded = store.load_plan_if_absent(plan, ACTOR).await?;
     Ok((added, loaded))
 }
 

@@ -12,6 +12,7 @@ db_tests!(
     broken_national_map_changes_nothing,
     demo_loads_once_with_accounts_heads_and_tasks,
     user_add_reads_password_from_stdin,
+    another_province_loads_its_own_plan,
 );
 
 /// Starts `chitieu serve` on a free port; returns the child and its base URL.
@@ -283,4 +284,81 @@ async fn user_add_reads_password_from_stdin(db: &TestDb) {
         "ngan\n",
     );
     assert!(!short.status.success());
+}
+
+const HA_NOI_PLAN: &str = r#"
+[plan]
+code = "HN-NQ57"
+name = "Kế hoạch thực hiện Nghị quyết 57 của Thành phố Hà Nội"
+owner = "1"
+baseline_year = 2024
+start_year = 2025
+end_year = 2030
+
+[[groups]]
+code = "HT"
+name = "Hạ tầng số"
+name_en = "Digital infrastructure"
+
+[[units]]
+code = "HN.SKHCN"
+name = "Sở Khoa học và Công nghệ Hà Nội"
+kind = "department"
+parent = "1"
+valid_from = "2025-03-01"
+
+[[indicators]]
+code = "HT-5G"
+group = "HT"
+name = "Tỷ lệ phủ sóng 5G"
+name_en = "5G coverage"
+unit_of_measure = "%"
+measure = "number"
+time_aggregation = "last"
+unit_aggregation = "none"
+direction = "increase"
+natural_limit = "100"
+frequency = "quarter"
+reported_by = ["province"]
+lead_unit = "HN.SKHCN"
+
+[[targets]]
+indicator = "HT-5G"
+year = 2025
+comparator = ">="
+value = "90"
+wording = "Tối thiểu 90% phủ sóng 5G"
+"#;
+
+async fn another_province_loads_its_own_plan(db: &TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha-noi.toml");
+    std::fs::write(&path, HA_NOI_PLAN).unwrap();
+    let out = ok(db, &["init", "--plan", path.to_str().unwrap()]);
+    assert!(out.contains("HN-NQ57"), "{out}");
+    let list: Value =
+        serde_json::from_str(&ok(db, &["units", "list", "--parent", "1", "--json"])).unwrap();
+    let list = list.as_array().unwrap();
+    assert!(list.iter().any(|u| u["code"] == "HN.SKHCN"));
+    assert!(
+        list.iter().any(|u| u["code"] == "00004"),
+        "Phường Ba Đình keeps its five digits"
+    );
+    let store = db.store().await;
+    let plan = store.plan_file().await.unwrap().unwrap();
+    assert_eq!(plan.plan.code, "HN-NQ57");
+    assert_eq!(plan.indicators.len(), 1);
+    // A broken plan names the file and the reason, and changes nothing.
+    let bad = path.with_file_name("bad.toml");
+    std::fs::write(
+        &bad,
+        HA_NOI_PLAN.replace("lead_unit = \"HN.SKHCN\"", "lead_unit = \"HN.KHONGCO\""),
+    )
+    .unwrap();
+    let db2 = TestDb::sqlite();
+    let err = crate::fails(&db2, &["init", "--plan", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("bad.toml") && err.contains("HN.KHONGCO"),
+        "{err}"
+    );
 }
