@@ -91,6 +91,17 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Response, PageError>;
 
+/// An internal failure becomes the 500 page; the detail goes to the log only.
+trait Or500<T> {
+    fn or_500(self, tr: Tr) -> Result<T, PageError>;
+}
+
+impl<T, E: std::fmt::Display> Or500<T> for Result<T, E> {
+    fn or_500(self, tr: Tr) -> Result<T, PageError> {
+        self.map_err(|e| PageError::internal(tr, e))
+    }
+}
+
 fn is_admin(u: &Option<SessionUser>) -> bool {
     u.as_ref()
         .is_some_and(|u| role_allows(u.role, Action::Administer))
@@ -100,7 +111,7 @@ async fn snapshot<'a>(
     s: &'a AppState,
     tr: Tr,
 ) -> Result<std::sync::RwLockReadGuard<'a, Snapshot>, PageError> {
-    s.live.read().await.map_err(|e| PageError::internal(tr, e))
+    s.live.read().await.or_500(tr)
 }
 
 fn status_class(code: &str) -> &'static str {
@@ -203,20 +214,14 @@ fn completeness(snap: &Snapshot, owner: &UnitCode, indicators: &[Indicator]) -> 
 pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let tasks = s
-        .store
-        .tasks()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let tasks = s.store.tasks().await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let Some(plan) = snap.plan.as_ref() else {
         return Err(PageError::NotFound(tr));
     };
     let owner = plan.plan.owner.clone();
     let day = today();
-    let rows = snap
-        .assess(None, Some(day), Some("unsd2022"))
-        .map_err(|e| PageError::internal(tr, e))?;
+    let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
     let mut counts = (0, 0, 0, 0, 0);
     let mut groups = Vec::new();
     for g in &plan.groups {
@@ -346,7 +351,7 @@ pub async fn indicator(
         .unwrap_or_default();
     let rows: Vec<Row> = snap
         .assess(None, Some(day), Some("unsd2022"))
-        .map_err(|e| PageError::internal(tr, e))?
+        .or_500(tr)?
         .into_iter()
         .filter(|r| r.indicator == ind.code)
         .collect();
@@ -524,16 +529,8 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let tr = v.tr;
     v.user()?;
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
-    let heads = s
-        .store
-        .heads()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
-    let tasks = s
-        .store
-        .tasks()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let heads = s.store.heads().await.or_500(tr)?;
+    let tasks = s.store.tasks().await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?.clone();
     let day = today();
@@ -622,11 +619,7 @@ pub async fn tasks(
 ) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s
-        .store
-        .tasks()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let all = s.store.tasks().await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let day = today();
     let f_unit = f.unit.unwrap_or_default();
@@ -696,20 +689,12 @@ struct TaskPage {
 pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s
-        .store
-        .tasks()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let all = s.store.tasks().await.or_500(tr)?;
     let t = all
         .into_iter()
         .find(|t| t.code == code)
         .ok_or(PageError::NotFound(tr))?;
-    let evidence = s
-        .store
-        .evidence_list("task", &t.code)
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let evidence = s.store.evidence_list("task", &t.code).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let st = t.status_on(today());
     let me = v.user()?;
@@ -798,11 +783,7 @@ fn due_items(snap: &Snapshot, u: &SessionUser) -> Vec<(Indicator, UnitCode, Peri
 pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
-    let all = s
-        .store
-        .tasks()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let all = s.store.tasks().await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let due = due_items(&snap, &u)
         .into_iter()
@@ -1017,11 +998,7 @@ pub async fn entry_form(
         Some(p) => p.parse::<Period>().map_err(|_| PageError::NotFound(tr))?,
         None => default_period(),
     };
-    let (_, ids) = s
-        .store
-        .catalog()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let (_, ids) = s.store.catalog().await.or_500(tr)?;
     let stored = s
         .store
         .values(
@@ -1032,7 +1009,7 @@ pub async fn entry_form(
             &ids,
         )
         .await
-        .map_err(|e| PageError::internal(tr, e))?;
+        .or_500(tr)?;
     let inds: Vec<Indicator> = {
         let snap = snapshot(&s, tr).await?;
         entry_indicators(&snap, &u, &unit, &period, tr)?
@@ -1047,11 +1024,7 @@ pub async fn entry_form(
     let mut evidence = HashMap::new();
     for i in &inds {
         let key = format!("{}/{unit}/{period}", i.code);
-        let list = s
-            .store
-            .evidence_list("value", &key)
-            .await
-            .map_err(|e| PageError::internal(tr, e))?;
+        let list = s.store.evidence_list("value", &key).await.or_500(tr)?;
         evidence.insert(i.code.clone(), list);
     }
     let snap = snapshot(&s, tr).await?;
@@ -1111,11 +1084,7 @@ pub async fn entry_save(
     } else {
         ValueState::Draft
     };
-    let (_, ids) = s
-        .store
-        .catalog()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let (_, ids) = s.store.catalog().await.or_500(tr)?;
     let (values, fields, has_errors) = {
         let snap = snapshot(&s, tr).await?;
         let inds = entry_indicators(&snap, &u, &unit, &period, tr)?;
@@ -1206,11 +1175,8 @@ pub async fn entry_save(
                 |_| {},
             )
             .await
-            .map_err(|e| PageError::internal(tr, e))?;
-        s.live
-            .sync()
-            .await
-            .map_err(|e| PageError::internal(tr, e))?;
+            .or_500(tr)?;
+        s.live.sync().await.or_500(tr)?;
     }
     Ok(Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1")).into_response())
 }
@@ -1261,7 +1227,7 @@ pub async fn evidence(State(s): State<AppState>, v: Viewer, Path(id): Path<i32>)
         .store
         .evidence_file(id)
         .await
-        .map_err(|e| PageError::internal(tr, e))?
+        .or_500(tr)?
         .ok_or(PageError::NotFound(tr))?;
     if entity == "value" {
         let snap = snapshot(&s, tr).await?;
@@ -1321,7 +1287,7 @@ pub async fn task_progress(
         .store
         .tasks()
         .await
-        .map_err(|e| PageError::internal(tr, e))?
+        .or_500(tr)?
         .into_iter()
         .find(|t| t.code == code)
         .ok_or(PageError::NotFound(tr))?;
@@ -1360,12 +1326,12 @@ pub async fn task_progress(
             &u.login,
         )
         .await
-        .map_err(|e| PageError::internal(tr, e))?;
+        .or_500(tr)?;
     for (_, name, bytes) in form.files {
         s.store
             .add_evidence("task", &t.code, &name, bytes, &u.login)
             .await
-            .map_err(|e| PageError::internal(tr, e))?;
+            .or_500(tr)?;
     }
     Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
 }
@@ -1401,16 +1367,8 @@ pub async fn admin(
     let tr = v.tr;
     let snap_units = snapshot(&s, tr).await?.units.clone();
     v.require(Action::Administer, &snap_units, None)?;
-    let users = s
-        .store
-        .users()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
-    let heads = s
-        .store
-        .heads()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    let users = s.store.users().await.or_500(tr)?;
+    let heads = s.store.heads().await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let page = AdminPage {
@@ -1518,9 +1476,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows = snap
-        .assess(None, Some(day), Some("unsd2022"))
-        .map_err(|e| PageError::internal(tr, e))?;
+    let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
     let page = PublicPage {
         t: tr,
         admin: is_admin(&v.user),
@@ -1688,10 +1644,7 @@ pub async fn admin_save(
         }
         _ => return Err(PageError::NotFound(tr)),
     }
-    s.live
-        .sync()
-        .await
-        .map_err(|e| PageError::internal(tr, e))?;
+    s.live.sync().await.or_500(tr)?;
     Ok(Redirect::to("/admin?saved=1").into_response())
 }
 
@@ -1787,12 +1740,7 @@ pub async fn login(
     if s.throttle.blocked(&login) {
         return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
     }
-    match s
-        .store
-        .sign_in(&login, &password)
-        .await
-        .map_err(|e| PageError::internal(tr, e))?
-    {
+    match s.store.sign_in(&login, &password).await.or_500(tr)? {
         Some(token) => {
             s.throttle.succeeded(&login);
             let jar = jar.remove(LOGIN_CSRF_COOKIE).add(v.cookie(

@@ -190,6 +190,22 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
     child.wait().ok();
 }
 
+/// One indicator as `/api/v1/indicators` lists it.
+fn listed_indicator(base: &str, code: &str) -> serde_json::Value {
+    let mut list = agent()
+        .get(&format!("{base}/api/v1/indicators"))
+        .call()
+        .unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&list.body_mut().read_to_string().unwrap()).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap()
+        .clone()
+}
+
 fn session(base: &str, login: &str, password: &str) -> String {
     let res = sign_in(base, login, password);
     assert_eq!(res.status().as_u16(), 303, "sign-in of {login}");
@@ -254,18 +270,7 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
         .send_form(form)
         .unwrap();
     assert_eq!(res.status().as_u16(), 303);
-    let mut list = agent()
-        .get(&format!("{base}/api/v1/indicators"))
-        .call()
-        .unwrap();
-    let list: serde_json::Value =
-        serde_json::from_str(&list.body_mut().read_to_string().unwrap()).unwrap();
-    let cd1g = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "HT-CD1G")
-        .unwrap();
+    let cd1g = listed_indicator(&base, "HT-CD1G");
     assert!(
         cd1g["targets"]
             .as_array()
@@ -343,18 +348,7 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
             .as_u16(),
         303
     );
-    let mut list = agent()
-        .get(&format!("{base}/api/v1/indicators"))
-        .call()
-        .unwrap();
-    let list: serde_json::Value =
-        serde_json::from_str(&list.body_mut().read_to_string().unwrap()).unwrap();
-    let kts = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "KT-KTS")
-        .unwrap();
+    let kts = listed_indicator(&base, "KT-KTS");
     assert_eq!(kts["name"], "Tỷ trọng kinh tế số trong GRDP của tỉnh");
     assert_eq!(kts["lead_unit"], "TN.STC");
     // A viewer gets 403 on the page and on the form, even with its own valid token.
