@@ -413,26 +413,8 @@ impl Engine {
 
     fn put(&mut self, w: &Write) -> Result<(usize, u32, u16), QueryError> {
         let (i, u) = self.ids(&w.indicator, &w.unit)?;
-        let m = &self.inds[i];
-        let cell = if m.ratio {
-            Cell {
-                a: w.numerator.unwrap_or(w.value),
-                b: w.denominator.unwrap_or(Decimal::ONE),
-            }
-        } else {
-            Cell {
-                a: w.value,
-                b: Decimal::ONE,
-            }
-        };
-        let key = w.period.month_key();
-        let ratio = m.ratio;
-        let s = self.data[i].own.entry(u).or_default();
-        if s.get(key).is_none() {
-            self.stored += 1;
-        }
-        s.set(key, cell, ratio);
-        Ok((i, u, key))
+        self.put_indexed(i, u, w.period, w.value, w.numerator, w.denominator);
+        Ok((i, u, w.period.month_key()))
     }
 
     /// Whether unit `u`'s values at `key` belong to its successor.
