@@ -221,6 +221,13 @@ impl Period {
         }
     }
 
+    /// The last period of `kind` that ended before `day`: what is due when `day` falls in
+    /// the next one.
+    pub fn last_complete(kind: PeriodKind, day: NaiveDate) -> Period {
+        let current = Period::containing(day, kind);
+        Period::containing(current.start().pred_opt().unwrap_or(current.start()), kind)
+    }
+
     /// Every period of `kind` from the one containing `from` to the one containing `to`.
     pub fn range(kind: PeriodKind, from: NaiveDate, to: NaiveDate) -> Vec<Period> {
         let mut out = Vec::new();
@@ -398,6 +405,19 @@ mod tests {
         assert_eq!(p("2025M12").next(), p("2026M01"));
         assert!(p("2025M01") < p("2025Q1"));
         assert!(p("2025Q1") < p("2025M02"));
+    }
+
+    #[test]
+    fn last_complete_period() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(Period::last_complete(PeriodKind::Quarter, d), p("2026Q3"));
+        assert_eq!(Period::last_complete(PeriodKind::Month, d), p("2026M10"));
+        assert_eq!(Period::last_complete(PeriodKind::Year, d), p("2025"));
+        let jan1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(
+            Period::last_complete(PeriodKind::Semester, jan1),
+            p("2025S2")
+        );
     }
 
     #[test]

@@ -217,7 +217,8 @@ async fn snap(s: &AppState) -> Result<std::sync::RwLockReadGuard<'_, Snapshot>, 
     Ok(s.live.read().await?)
 }
 
-fn parse_date(s: Option<&str>) -> Result<Option<chrono::NaiveDate>, BadInput> {
+/// A `YYYY-MM-DD` date; empty is none.
+pub(crate) fn parse_date(s: Option<&str>) -> Result<Option<chrono::NaiveDate>, BadInput> {
     s.filter(|s| !s.is_empty())
         .map(|s| {
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")

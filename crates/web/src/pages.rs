@@ -185,22 +185,29 @@ struct OverviewPage {
     overdue: Vec<(String, String, String, String)>,
 }
 
+/// Whether `unit` is expected to report `ind` itself for `period`. The plan owner reports
+/// only figures that are not rolled up from its units: before the two-tier map the province
+/// sent aggregates, since then a province-level ratio is the sum of its communes.
+fn expected_reporter(
+    ind: &Indicator,
+    unit: &chitieu_domain::Unit,
+    owner: &UnitCode,
+    period: &Period,
+) -> bool {
+    ind.reported_by_kind(unit.kind)
+        && unit.overlaps(period.start(), period.end())
+        && (unit.code != *owner || ind.unit_aggregation == chitieu_domain::UnitAggregation::None)
+}
+
 /// Share of expected values received for each indicator's last complete period.
 fn completeness(snap: &Snapshot, owner: &UnitCode, indicators: &[Indicator]) -> Option<f64> {
     let day = today();
     let (mut expected, mut got) = (0u32, 0u32);
     for ind in indicators {
-        let period = Period::containing(day, ind.frequency);
-        let last = Period::containing(period.start().pred_opt()?, ind.frequency);
+        let last = Period::last_complete(ind.frequency, day);
         for u in &snap.units {
             let under = u.code == *owner || u.parent.as_ref() == Some(owner);
-            if under && ind.reported_by_kind(u.kind) && u.overlaps(last.start(), last.end()) {
-                // Province-level figures before the two-tier map came from the province;
-                // since then a province-level ratio is the sum of its communes.
-                if u.code == *owner && ind.unit_aggregation != chitieu_domain::UnitAggregation::None
-                {
-                    continue;
-                }
+            if under && expected_reporter(ind, u, owner, &last) {
                 expected += 1;
                 if snap.engine.has_own(&ind.code, &u.code, last) {
                     got += 1;
@@ -750,18 +757,9 @@ fn due_items(snap: &Snapshot, u: &SessionUser) -> Vec<(Indicator, UnitCode, Peri
         if ind.derived_from.is_some() {
             continue;
         }
-        let current = Period::containing(day, ind.frequency);
-        let Some(prev) = current.start().pred_opt() else {
-            continue;
-        };
-        let period = Period::containing(prev, ind.frequency);
+        let period = Period::last_complete(ind.frequency, day);
         for unit in &snap.units {
-            let reports =
-                ind.reported_by_kind(unit.kind) && unit.overlaps(period.start(), period.end());
-            let pre_merger_only = unit.code == plan.plan.owner
-                && ind.unit_aggregation != chitieu_domain::UnitAggregation::None;
-            if reports
-                && !pre_merger_only
+            if expected_reporter(ind, unit, &plan.plan.owner, &period)
                 && (unit.code == u.unit
                     || (unit.code == plan.plan.owner && ind.lead_unit == u.unit))
                 && may_enter(
@@ -956,11 +954,7 @@ fn entry_indicators<'a>(
 }
 
 fn default_period() -> Period {
-    let q = Period::containing(today(), PeriodKind::Quarter);
-    Period::containing(
-        q.start().pred_opt().unwrap_or(q.start()),
-        PeriodKind::Quarter,
-    )
+    Period::last_complete(PeriodKind::Quarter, today())
 }
 
 fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, String)> {
@@ -1520,15 +1514,7 @@ pub async fn admin_save(
     let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
     let invalid = |m: String| PageError::Invalid(tr, m);
     let unit = |k: &str| UnitCode::parse(get(k)).map_err(invalid);
-    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, PageError> {
-        let s = get(k);
-        if s.is_empty() {
-            return Ok(None);
-        }
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| invalid(format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)")))
-    };
+    let date = |k: &str| crate::api::parse_date(Some(get(k))).map_err(|e| invalid(e.0));
     let store_err = |e: chitieu_store::StoreError| match e {
         chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
             PageError::Invalid(tr, m)
