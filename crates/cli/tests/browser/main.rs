@@ -138,24 +138,9 @@ async fn shot(c: &Client, name: &str) {
 
 async fn sign_in(c: &Client, base: &str, login: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Id("sign-in"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(c, "#login", login).await;
+    fill(c, "#password", password).await;
+    click(c, "#sign-in").await;
     c.wait()
         .for_element(Locator::Css("form[action='/logout']"))
         .await
@@ -163,13 +148,26 @@ async fn sign_in(c: &Client, base: &str, login: &str, password: &str) {
 }
 
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("form[action='/logout'] button"))
+    click(c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Id("login")).await.unwrap();
+}
+
+async fn fill(c: &Client, css: &str, keys: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    c.wait().for_element(Locator::Id("login")).await.unwrap();
 }
 
 async fn text(c: &Client) -> String {
@@ -184,9 +182,7 @@ async fn text(c: &Client) -> String {
 /// The last complete quarter, as the demo fills it.
 fn last_quarter() -> String {
     use chitieu_domain::{Period, PeriodKind};
-    let today = chrono::Local::now().date_naive();
-    let q = Period::containing(today, PeriodKind::Quarter);
-    Period::containing(q.start().pred_opt().unwrap(), PeriodKind::Quarter).to_string()
+    Period::last_complete(PeriodKind::Quarter, chrono::Local::now().date_naive()).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,12 +225,7 @@ async fn people_use_the_application_in_a_browser() {
     let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys("88,8").await.unwrap();
-    c.find(Locator::Id("submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#submit").await;
     c.wait()
         .for_element(Locator::Css(".flash.good"))
         .await
@@ -243,12 +234,7 @@ async fn people_use_the_application_in_a_browser() {
     let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys("120").await.unwrap();
-    c.find(Locator::Id("save-draft"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#save-draft").await;
     let msg = c
         .wait()
         .for_element(Locator::Css(".error-msg"))
@@ -273,30 +259,10 @@ async fn people_use_the_application_in_a_browser() {
     let pdf = dir.path().join("bien-ban-nghiem-thu.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% chitieu test\n").unwrap();
     c.goto(&format!("{base}/tasks/NV-05")).await.unwrap();
-    c.find(Locator::Css("#progress-form input[name=progress]"))
-        .await
-        .unwrap()
-        .send_keys("70")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#progress-form input[name=note]"))
-        .await
-        .unwrap()
-        .send_keys("Đã thẩm định hồ sơ")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#progress-form input[type=file]"))
-        .await
-        .unwrap()
-        .send_keys(pdf.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Css("#progress-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(&c, "#progress-form input[name=progress]", "70").await;
+    fill(&c, "#progress-form input[name=note]", "Đã thẩm định hồ sơ").await;
+    fill(&c, "#progress-form input[type=file]", pdf.to_str().unwrap()).await;
+    click(&c, "#progress-form button").await;
     c.wait()
         .for_element(Locator::LinkText("bien-ban-nghiem-thu.pdf"))
         .await
@@ -308,24 +274,14 @@ async fn people_use_the_application_in_a_browser() {
     c.goto(&format!("{base}/tasks/NV-05")).await.unwrap();
     let fake = dir.path().join("virus.pdf");
     std::fs::write(&fake, b"MZ\x90\x00 not a pdf").unwrap();
-    c.find(Locator::Css("#progress-form input[name=progress]"))
-        .await
-        .unwrap()
-        .send_keys("80")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#progress-form input[type=file]"))
-        .await
-        .unwrap()
-        .send_keys(fake.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Css("#progress-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(&c, "#progress-form input[name=progress]", "80").await;
+    fill(
+        &c,
+        "#progress-form input[type=file]",
+        fake.to_str().unwrap(),
+    )
+    .await;
+    click(&c, "#progress-form button").await;
     // Wait for the error page itself: the task page has an h1 too.
     let h1 = c
         .wait()
@@ -373,12 +329,7 @@ async fn people_use_the_application_in_a_browser() {
     shot(&c, "indicator.png").await;
     // The language switch.
     c.goto(&format!("{base}/")).await.unwrap();
-    c.find(Locator::Id("lang-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#lang-switch").await;
     c.wait()
         .for_element(Locator::Css("html[lang='en']"))
         .await
@@ -393,12 +344,7 @@ async fn people_use_the_application_in_a_browser() {
             .unwrap(),
         "88.8"
     );
-    c.find(Locator::Id("lang-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#lang-switch").await;
     c.wait()
         .for_element(Locator::Css("html[lang='vi']"))
         .await
