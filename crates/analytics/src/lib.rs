@@ -34,17 +34,25 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn add(self, o: Cell) -> Cell {
-        Cell {
-            a: self.a + o.a,
-            b: self.b + o.b,
-        }
+    /// Checked: entry points bound every figure (`chitieu_domain::value::MAX_MAGNITUDE`), so
+    /// sums stay far from overflow; should a database hold something else, the figure it
+    /// feeds is unavailable rather than the process gone.
+    fn add(self, o: Cell) -> Option<Cell> {
+        Some(Cell {
+            a: self.a.checked_add(o.a)?,
+            b: self.b.checked_add(o.b)?,
+        })
+    }
+
+    /// The value a cell stands for: the ratio × factor, or the value itself.
+    fn ratio(self, factor: Decimal) -> Option<Decimal> {
+        self.a.checked_div(self.b)?.checked_mul(factor)
     }
 }
 
 fn add_opt(x: Option<Cell>, y: Option<Cell>) -> Option<Cell> {
     match (x, y) {
-        (Some(x), Some(y)) => Some(x.add(y)),
+        (Some(x), Some(y)) => x.add(y),
         (x, None) => x,
         (None, y) => y,
     }
@@ -467,24 +475,34 @@ impl Engine {
         let m = &self.inds[i];
         match m.units {
             UnitAggregation::None => None,
-            UnitAggregation::Sum | UnitAggregation::RatioOfSums => cells.reduce(Cell::add),
+            UnitAggregation::Sum | UnitAggregation::RatioOfSums => {
+                let mut acc: Option<Cell> = None;
+                for c in cells {
+                    acc = Some(match acc {
+                        None => c,
+                        Some(a) => a.add(c)?,
+                    });
+                }
+                acc
+            }
             UnitAggregation::Average => {
                 let (mut sum, mut n) = (Decimal::ZERO, 0u32);
                 for c in cells {
-                    if m.ratio {
+                    let x = if m.ratio {
                         if c.b.is_zero() {
                             continue;
                         }
-                        sum += c.a / c.b;
+                        c.ratio(Decimal::ONE)?
                     } else {
-                        sum += c.a;
-                    }
+                        c.a
+                    };
+                    sum = sum.checked_add(x)?;
                     n += 1;
                 }
-                (n > 0).then(|| Cell {
-                    a: sum / Decimal::from(n),
-                    b: Decimal::ONE,
-                })
+                (n > 0)
+                    .then(|| sum.checked_div(Decimal::from(n)))
+                    .flatten()
+                    .map(|a| Cell { a, b: Decimal::ONE })
             }
         }
     }
@@ -637,10 +655,13 @@ impl Engine {
             let Some(c) = self.v(i, u, key) else { continue };
             periods += 1;
             last = key;
-            acc = Some(match (m.time, acc) {
-                (TimeAggregation::Last, _) | (_, None) => c,
+            acc = match (m.time, acc) {
+                (TimeAggregation::Last, _) | (_, None) => Some(c),
                 (_, Some(a)) => a.add(c),
-            });
+            };
+            if acc.is_none() {
+                return Ok(None);
+            }
             avg_n += 1;
         }
         let Some(c) = acc else { return Ok(None) };
@@ -648,12 +669,13 @@ impl Engine {
             if c.b.is_zero() {
                 return Ok(None);
             }
-            c.a / c.b * m.factor
+            c.ratio(m.factor)
         } else if m.time == TimeAggregation::Average {
-            c.a / Decimal::from(avg_n)
+            c.a.checked_div(Decimal::from(avg_n))
         } else {
-            c.a
+            Some(c.a)
         };
+        let Some(value) = value else { return Ok(None) };
         Ok(Some(Figure {
             value,
             numerator: m.ratio.then_some(c.a),
@@ -706,7 +728,7 @@ impl Engine {
                 unit: self.units[u as usize].code.clone(),
                 period: Period::from_month_key(key, m.freq),
                 value: if m.ratio && !c.b.is_zero() {
-                    c.a / c.b * m.factor
+                    c.ratio(m.factor).unwrap_or(Decimal::ZERO)
                 } else {
                     c.a
                 },

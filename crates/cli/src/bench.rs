@@ -220,6 +220,7 @@ impl Generator {
                 numerator,
                 denominator,
                 comment: String::new(),
+                expected_version: None,
             });
             self.next += 1;
         }
@@ -423,11 +424,14 @@ pub async fn run(opts: Options) -> Result<()> {
         let v = NewValue {
             indicator_id: ids.indicators[&plan.indicators[0].code],
             unit_id: ids.units[&target],
-            period: Period::month(2021, 2).expect("month"),
+            // Before the data set's first month: the generated values are accepted, and
+            // accepted values are locked.
+            period: Period::month(2020, 12).expect("month"),
             value: Decimal::from(k),
             numerator: None,
             denominator: None,
             comment: String::new(),
+            expected_version: None,
         };
         store
             .upsert_values(&[v], ValueState::Draft, "bench", "bench", |_| {})

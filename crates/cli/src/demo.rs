@@ -222,6 +222,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     numerator,
                     denominator,
                     comment: comment.to_string(),
+                    expected_version: None,
                 });
                 Ok(())
             };
@@ -339,8 +340,18 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             }
         }
     }
-    let n = store
-        .upsert_values(&values, ValueState::Accepted, ACTOR, "dữ liệu mẫu", |_| {})
+    // Past periods were accepted by the standing office (and are locked); each indicator's
+    // latest period is still open: submitted, so that reporters can correct it.
+    let latest = |v: &NewValue| {
+        let freq = v.period.kind();
+        v.period == Period::last_complete(freq, today)
+    };
+    let (open, closed): (Vec<NewValue>, Vec<NewValue>) = values.into_iter().partition(latest);
+    let mut n = store
+        .upsert_values(&closed, ValueState::Accepted, ACTOR, "dữ liệu mẫu", |_| {})
+        .await?;
+    n += store
+        .upsert_values(&open, ValueState::Submitted, ACTOR, "dữ liệu mẫu", |_| {})
         .await?;
 
     // Tasks: dated from today, so that every status shows whatever day the demo is loaded.

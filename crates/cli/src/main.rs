@@ -149,6 +149,10 @@ enum UnitsCmd {
 
 #[derive(Subcommand)]
 enum TokenCmd {
+    /// List tokens (never the tokens themselves): name, role, unit, creator, revoked.
+    List,
+    /// Revoke a token by name: it stops working at once, on every app instance.
+    Revoke { name: String },
     /// Create a bearer token for a machine client, scoped like a user; printed once.
     Add {
         #[arg(long)]
@@ -308,6 +312,7 @@ async fn run(cli: Cli) -> Result<()> {
                 numerator: r.numerator.as_ref(),
                 denominator: r.denominator.as_ref(),
                 comment: &r.comment,
+                version: r.version,
             });
             match output {
                 Some(path) => {
@@ -445,6 +450,25 @@ async fn run(cli: Cli) -> Result<()> {
                     );
                 }
             }
+        }
+        Command::Token(TokenCmd::List) => {
+            let store = open(&cli.db).await?;
+            for t in store.tokens().await? {
+                println!(
+                    "{:<24} {:<12} {:<10} {:<12} {}{}",
+                    t.name,
+                    t.role.as_str(),
+                    t.unit,
+                    t.created_by,
+                    t.created_at.format("%d/%m/%Y"),
+                    if t.revoked { "  đã thu hồi" } else { "" }
+                );
+            }
+        }
+        Command::Token(TokenCmd::Revoke { name }) => {
+            let store = open(&cli.db).await?;
+            store.revoke_token(&name, ACTOR).await?;
+            println!("Đã thu hồi token \"{}\".", name.trim());
         }
         Command::Token(TokenCmd::Add { name, role, unit }) => {
             let store = open(&cli.db).await?;
@@ -623,18 +647,29 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
     );
     bar.finish_and_clear();
     let parsed = parsed?;
-    let rows: Vec<NewValue> = parsed
-        .iter()
-        .map(|p| NewValue {
-            indicator_id: ids.indicators[&p.indicator],
-            unit_id: ids.units[&p.unit],
-            period: p.period,
-            value: p.value,
-            numerator: p.numerator,
-            denominator: p.denominator,
-            comment: p.comment.clone(),
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(parsed.len());
+    for p in &parsed {
+        let v = &p.value;
+        let (Some(&indicator_id), Some(&unit_id)) =
+            (ids.indicators.get(&v.indicator), ids.units.get(&v.unit))
+        else {
+            bail!(
+                "{label}, dòng {}: chỉ tiêu hoặc đơn vị không có trong cơ sở dữ liệu",
+                p.line
+            );
+        };
+        rows.push(NewValue {
+            indicator_id,
+            unit_id,
+            period: v.period,
+            value: v.value,
+            numerator: v.numerator,
+            denominator: v.denominator,
+            comment: v.comment.clone(),
+            expected_version: p.version,
+        });
+    }
+    let lines: Vec<u64> = parsed.iter().map(|p| p.line).collect();
     drop(parsed);
     let bar = ProgressBar::new(rows.len() as u64).with_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
@@ -646,8 +681,24 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
         .upsert_values(&rows, state, ACTOR, &format!("nhập {label}"), |d| {
             bar.set_position(d)
         })
-        .await?;
+        .await;
     bar.finish_and_clear();
+    let changed = match changed {
+        Err(chitieu_store::StoreError::Conflict(conflicts)) => {
+            let errors = conflicts
+                .iter()
+                .take(values_csv::MAX_ERRORS)
+                .map(|c| chitieu_exchange::InputError {
+                    file: label.clone(),
+                    location: format!("dòng {}", c.index.map_or(0, |i| lines[i])),
+                    field: None,
+                    reason: c.reason_vi(),
+                })
+                .collect();
+            return Err(chitieu_exchange::InputErrors(errors).into());
+        }
+        other => other?,
+    };
     let n = rows.len() as u64;
     let secs = started.elapsed().as_secs_f64();
     let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };

@@ -292,13 +292,15 @@ impl FromStr for Period {
         if rest.is_empty() {
             return Period::new(year, PeriodKind::Year, 1).map_err(|e| err(&e.reason));
         }
-        let (tag, num) = rest.split_at(1);
-        let kind = match tag.to_ascii_uppercase().as_str() {
-            "S" => PeriodKind::Semester,
-            "Q" => PeriodKind::Quarter,
-            "M" => PeriodKind::Month,
+        // By character, not by byte: the fourth byte may start a multi-byte letter.
+        let mut chars = rest.chars();
+        let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
+            Some('S') => PeriodKind::Semester,
+            Some('Q') => PeriodKind::Quarter,
+            Some('M') => PeriodKind::Month,
             _ => return Err(err(FORMS)),
         };
+        let num = chars.as_str();
         let digits_ok = !num.is_empty()
             && num.bytes().all(|b| b.is_ascii_digit())
             && match kind {
@@ -356,8 +358,21 @@ mod tests {
 
     #[test]
     fn refuses_bad_ids_and_names_them() {
+        // A multi-byte letter right after the year once split inside a character and
+        // panicked (found by the fuzz target of the API's body).
         for bad in [
-            "2025M13", "2025Q5", "abcd", "2025M7", "2025S3", "2025Q0", "2025X1", "", "25",
+            "2025M13",
+            "2025Q5",
+            "abcd",
+            "2025M7",
+            "2025S3",
+            "2025Q0",
+            "2025X1",
+            "",
+            "25",
+            "2025\u{feff}Q1",
+            "2025ệ",
+            "2025Qệ",
         ] {
             let e = bad.parse::<Period>().unwrap_err();
             assert_eq!(e.id, bad.trim());

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::indicator::Indicator;
+use crate::task::Task;
 use crate::unit::{Unit, UnitCode};
 
 /// Roles, from most to least powerful.
@@ -53,6 +54,19 @@ impl Role {
             Role::Head => "Head of unit",
             Role::Reporter => "Reporter",
             Role::Viewer => "Viewer",
+        }
+    }
+}
+
+impl Role {
+    /// How far a role reaches: a user may give others a role up to their own, never above.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Admin => 4,
+            Role::Secretariat => 3,
+            Role::Head => 2,
+            Role::Reporter => 1,
+            Role::Viewer => 0,
         }
     }
 }
@@ -131,6 +145,63 @@ pub fn may_enter(
     unit == owner && &indicator.lead_unit == user_unit
 }
 
+/// Whether an administrator (admin or secretariat) may change `unit`'s records (its heads,
+/// its accounts, its targets, the unit itself): only within their own unit's subtree. The
+/// province's administrators reach the whole province; a commune's reach that commune.
+pub fn may_administer(units: &[Unit], role: Role, scope: &UnitCode, unit: &UnitCode) -> bool {
+    role_allows(role, Action::Administer) && in_scope(units, scope, unit)
+}
+
+/// Whether a user may create an account with `new_role` at `new_unit`: never a role above
+/// their own, never a unit outside their scope.
+pub fn may_grant(
+    units: &[Unit],
+    role: Role,
+    scope: &UnitCode,
+    new_role: Role,
+    new_unit: &UnitCode,
+) -> bool {
+    may_administer(units, role, scope, new_unit) && new_role.rank() <= role.rank()
+}
+
+/// Whether a user may create or revoke a bearer token with `new_role` at `new_unit`: only
+/// administrators, within the same limits as accounts.
+pub fn may_issue_token(
+    units: &[Unit],
+    role: Role,
+    scope: &UnitCode,
+    new_role: Role,
+    new_unit: &UnitCode,
+) -> bool {
+    role == Role::Admin && may_grant(units, role, scope, new_role, new_unit)
+}
+
+/// Whether a user may change the plan itself (indicators' descriptions, lead units): the
+/// plan belongs to its owner (the province), so only the owner's administrators.
+pub fn may_edit_plan(units: &[Unit], role: Role, scope: &UnitCode, owner: &UnitCode) -> bool {
+    may_administer(units, role, scope, owner)
+}
+
+/// Whether a user may report progress on a task: an entering role, in the lead or a
+/// coordinating unit's scope.
+pub fn may_report_progress(units: &[Unit], role: Role, scope: &UnitCode, task: &Task) -> bool {
+    role_allows(role, Action::Enter)
+        && std::iter::once(&task.lead_unit)
+            .chain(&task.coordinating_units)
+            .any(|u| in_scope(units, scope, u))
+}
+
+/// Whether a user may declare a task completed, or change its completion date: the head of
+/// the lead unit (who answers for it) or the standing office (secretariat, and the system's
+/// administrators) over the lead unit. A reporter reports progress, not completion.
+pub fn may_complete_task(units: &[Unit], role: Role, scope: &UnitCode, task: &Task) -> bool {
+    match role {
+        Role::Head => scope == &task.lead_unit,
+        Role::Admin | Role::Secretariat => in_scope(units, scope, &task.lead_unit),
+        Role::Reporter | Role::Viewer => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +245,71 @@ mod tests {
         assert!(!may_enter(&units, Role::Reporter, &skhcn, &p, cbx, &p));
         assert!(role_allows(Role::Secretariat, Action::Administer));
         assert!(!role_allows(Role::Head, Action::Administer));
+    }
+
+    /// The review's finding: an admin or secretariat of a commune acted on the province.
+    #[test]
+    fn administrators_act_within_their_unit() {
+        let plan = default_plan();
+        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
+        units.extend(plan.units.iter().cloned());
+        let p = UnitCode::province(19);
+        let a = UnitCode::commune(5443);
+        let b = UnitCode::commune(5500);
+        for role in [Role::Admin, Role::Secretariat] {
+            assert!(may_administer(&units, role, &p, &a));
+            assert!(may_administer(&units, role, &a, &a));
+            assert!(!may_administer(&units, role, &a, &b));
+            assert!(!may_administer(&units, role, &a, &p));
+            assert!(!may_edit_plan(&units, role, &a, &p));
+            assert!(may_edit_plan(&units, role, &p, &p));
+        }
+        assert!(!may_administer(&units, Role::Head, &a, &a));
+        // Never a role above one's own, never a unit outside one's scope.
+        assert!(may_grant(&units, Role::Admin, &a, Role::Admin, &a));
+        assert!(!may_grant(&units, Role::Admin, &a, Role::Admin, &p));
+        assert!(!may_grant(&units, Role::Secretariat, &p, Role::Admin, &p));
+        assert!(may_grant(&units, Role::Secretariat, &p, Role::Reporter, &a));
+        assert!(!may_issue_token(
+            &units,
+            Role::Secretariat,
+            &p,
+            Role::Viewer,
+            &a
+        ));
+        assert!(may_issue_token(&units, Role::Admin, &p, Role::Viewer, &a));
+        assert!(!may_issue_token(&units, Role::Admin, &a, Role::Admin, &p));
+    }
+
+    #[test]
+    fn completion_is_declared_by_the_head_or_the_standing_office() {
+        let plan = default_plan();
+        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
+        units.extend(plan.units.iter().cloned());
+        let a = UnitCode::commune(5443);
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let task = Task {
+            code: "NV".into(),
+            title: "T".into(),
+            plan: "P".into(),
+            year: 2026,
+            lead_unit: a.clone(),
+            coordinating_units: vec![UnitCode::commune(5500)],
+            start: d,
+            deadline: d,
+            expected_product: String::new(),
+            indicators: vec![],
+            completed_on: None,
+            updates: vec![],
+        };
+        let p = UnitCode::province(19);
+        let b = UnitCode::commune(5500);
+        assert!(may_complete_task(&units, Role::Head, &a, &task));
+        assert!(!may_complete_task(&units, Role::Head, &b, &task));
+        assert!(!may_complete_task(&units, Role::Reporter, &a, &task));
+        assert!(may_complete_task(&units, Role::Secretariat, &p, &task));
+        assert!(!may_complete_task(&units, Role::Secretariat, &b, &task));
+        assert!(may_report_progress(&units, Role::Reporter, &b, &task));
+        assert!(!may_report_progress(&units, Role::Viewer, &a, &task));
     }
 }

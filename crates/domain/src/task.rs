@@ -98,6 +98,27 @@ impl Task {
         status_on(self.deadline, self.completed_on, as_of)
     }
 
+    /// A completion date must lie between the task's start and today: a completion cannot
+    /// be declared in advance, nor dated before the work began (which would turn a late
+    /// task into one done on time).
+    pub fn check_completion(&self, done: NaiveDate, today: NaiveDate) -> Result<(), String> {
+        if done < self.start {
+            return Err(format!(
+                "ngày hoàn thành {} trước ngày bắt đầu nhiệm vụ {}",
+                done.format("%d/%m/%Y"),
+                self.start.format("%d/%m/%Y")
+            ));
+        }
+        if done > today {
+            return Err(format!(
+                "ngày hoàn thành {} ở tương lai (hôm nay là {})",
+                done.format("%d/%m/%Y"),
+                today.format("%d/%m/%Y")
+            ));
+        }
+        Ok(())
+    }
+
     pub fn check(&self) -> Result<(), String> {
         if self.code.trim().is_empty() {
             return Err("thiếu mã nhiệm vụ".into());
@@ -160,6 +181,27 @@ mod tests {
             status_on(deadline, Some(d("2025-06-20")), d("2025-06-10")),
             TaskStatus::InProgress
         );
+        let task = Task {
+            code: "NV".into(),
+            title: "T".into(),
+            plan: "P".into(),
+            year: 2025,
+            lead_unit: crate::UnitCode::commune(5443),
+            coordinating_units: vec![],
+            start: d("2025-03-01"),
+            deadline,
+            expected_product: String::new(),
+            indicators: vec![],
+            completed_on: None,
+            updates: vec![],
+        };
+        let today = d("2025-07-10");
+        assert!(task.check_completion(d("2025-03-01"), today).is_ok());
+        assert!(task.check_completion(today, today).is_ok());
+        assert!(task.check_completion(d("2025-01-01"), today).is_err());
+        assert!(task.check_completion(d("1900-01-01"), today).is_err());
+        assert!(task.check_completion(d("2025-07-11"), today).is_err());
+        assert!(task.check_completion(d("9999-12-31"), today).is_err());
         // Completed exactly on the as-of date counts.
         assert_eq!(
             status_on(deadline, Some(d("2025-07-02")), d("2025-07-02")),

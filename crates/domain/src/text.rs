@@ -34,6 +34,68 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// Longest name of a unit, a person, an account's display name or a title.
+pub const NAME_MAX: usize = 300;
+/// Longest comment, note, definition or target wording.
+pub const COMMENT_MAX: usize = 4000;
+/// Longest login or token name.
+pub const LOGIN_MAX: usize = 64;
+
+/// What a text field may hold besides printable characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// One line: no control characters at all.
+    Line,
+    /// Several lines (comments, notes): tab and line breaks allowed.
+    Multiline,
+}
+
+/// A text field that cannot be stored, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct TextError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+/// Checks and normalises text from outside before it is stored: NFC, trimmed, at most `max`
+/// characters, and no control characters (NUL breaks PostgreSQL and hides text in SQLite)
+/// nor bidirectional overrides (which make a name read differently from what it is), except
+/// tab and line breaks in multi-line fields. Checked here, before any database sees it, so
+/// both backends refuse the same input with the same message.
+pub fn clean_text(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    kind: TextKind,
+) -> Result<String, TextError> {
+    let err = |reason: String| TextError { field, reason };
+    // Refuse absurd input before normalising it (NFC allocates in proportion).
+    if s.len() > max.saturating_mul(4).saturating_add(64) {
+        return Err(err(format!("dài quá {max} ký tự")));
+    }
+    let t = nfc(&s.replace("\r\n", "\n"));
+    if let Some((pos, c)) = t.chars().enumerate().find(|(_, c)| {
+        let allowed = kind == TextKind::Multiline && matches!(c, '\t' | '\n');
+        (c.is_control() && !allowed) || is_bidi_control(*c)
+    }) {
+        return Err(err(format!(
+            "có ký tự điều khiển U+{:04X} ở vị trí {} (không được phép)",
+            c as u32,
+            pos + 1
+        )));
+    }
+    let n = t.chars().count();
+    if n > max {
+        return Err(err(format!("dài {n} ký tự, tối đa {max}")));
+    }
+    Ok(t)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
 /// Canonical text for storage and export: no trailing zeros, no exponent.
 pub fn format_decimal(d: &Decimal) -> String {
     d.normalize().to_string()
@@ -52,6 +114,24 @@ mod tests {
         assert!(parse_decimal("1e3").is_none());
         assert!(parse_decimal("").is_none());
         assert!(parse_decimal("1.234,5").is_none());
+    }
+
+    #[test]
+    fn text_is_checked_before_storage() {
+        assert_eq!(
+            clean_text("comment", " Tốt\r\ndòng 2\t", 10, TextKind::Multiline).unwrap(),
+            "Tốt\ndòng 2"
+        );
+        let nul = clean_text("comment", "a\0b", 100, TextKind::Multiline).unwrap_err();
+        assert_eq!(nul.field, "comment");
+        assert!(nul.reason.contains("U+0000"), "{nul}");
+        assert!(clean_text("name", "a\nb", 100, TextKind::Line).is_err());
+        assert!(clean_text("name", "abc\u{202E}fdp.exe", 100, TextKind::Line).is_err());
+        // Length counts characters, not bytes: 300 Vietnamese letters are fine.
+        assert!(clean_text("name", &"ệ".repeat(300), NAME_MAX, TextKind::Line).is_ok());
+        let long = clean_text("name", &"a".repeat(301), NAME_MAX, TextKind::Line).unwrap_err();
+        assert!(long.reason.contains("tối đa 300"), "{long}");
+        assert!(clean_text("name", &"a".repeat(5_000_000), NAME_MAX, TextKind::Line).is_err());
     }
 
     #[test]

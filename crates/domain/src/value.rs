@@ -99,6 +99,176 @@ fn err(field: &'static str, reason: impl Into<String>) -> ValueError {
 /// The value a valid input stands for: (value, numerator, denominator).
 pub type Checked = (Decimal, Option<Decimal>, Option<Decimal>);
 
+/// The largest magnitude of a figure anyone may enter: 10^15. The plan's figures are
+/// percentages, counts and amounts; a province's GRDP in đồng is about 10^14. With this
+/// bound a sum over every unit and month of a decade stays far below what a `Decimal`
+/// holds (about 7.9 × 10^28), so no stored data can overflow a rollup.
+pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(0xA4C6_8000, 0x38D7E, 0, false, 0);
+/// The most decimal places a figure may have.
+pub const MAX_DECIMALS: u32 = 6;
+
+/// Checks one entered figure against [`MAX_MAGNITUDE`] and [`MAX_DECIMALS`].
+pub fn check_bounds(field: &'static str, d: Decimal) -> Result<Decimal, ValueError> {
+    let n = d.normalize();
+    if n.abs() > MAX_MAGNITUDE {
+        return Err(err(
+            field,
+            format!(
+                "số {} quá lớn: giá trị tuyệt đối tối đa là 10^15 (1.000.000.000.000.000)",
+                format_decimal(&n)
+            ),
+        ));
+    }
+    if n.scale() > MAX_DECIMALS {
+        return Err(err(
+            field,
+            format!(
+                "số {} có {} chữ số thập phân, tối đa {MAX_DECIMALS}",
+                format_decimal(&n),
+                n.scale()
+            ),
+        ));
+    }
+    Ok(n)
+}
+
+/// Whether figures read back from storage are ones the engine can use: within the bounds
+/// (a database edited by hand, or written by an older version, may hold anything) and, for
+/// a ratio, a positive denominator. The reason when not.
+pub fn check_stored(
+    value: Decimal,
+    numerator: Option<Decimal>,
+    denominator: Option<Decimal>,
+) -> Result<(), String> {
+    for (field, d) in [
+        ("value", Some(value)),
+        ("numerator", numerator),
+        ("denominator", denominator),
+    ] {
+        if let Some(d) = d
+            && d.abs() > MAX_MAGNITUDE
+        {
+            return Err(format!(
+                "{field} {} vượt giới hạn 10^15",
+                format_decimal(&d)
+            ));
+        }
+    }
+    if let Some(den) = denominator
+        && den <= Decimal::ZERO
+    {
+        return Err(format!("mẫu số {} không dương", format_decimal(&den)));
+    }
+    Ok(())
+}
+
+/// Where the codes in a value are looked up: the plan's indicators and the known units.
+pub trait Lookup {
+    fn indicator(&self, code: &str) -> Option<&Indicator>;
+    fn unit(&self, code: &UnitCode) -> Option<&Unit>;
+}
+
+impl Lookup for crate::Catalog {
+    fn indicator(&self, code: &str) -> Option<&Indicator> {
+        crate::Catalog::indicator(self, code)
+    }
+    fn unit(&self, code: &UnitCode) -> Option<&Unit> {
+        crate::Catalog::unit(self, code)
+    }
+}
+
+/// A value as it arrives from a CSV line, a form or a JSON body: all text, so that no
+/// figure passes through binary floating point on its way in. Empty means absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValueText<'a> {
+    pub indicator: &'a str,
+    pub unit: &'a str,
+    pub period: &'a str,
+    pub value: &'a str,
+    pub numerator: &'a str,
+    pub denominator: &'a str,
+    pub comment: &'a str,
+}
+
+/// A value that passed every check, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedValue {
+    pub indicator: String,
+    pub unit: UnitCode,
+    pub period: Period,
+    pub value: Decimal,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub comment: String,
+}
+
+/// Parses a figure as typed; empty is absent.
+pub fn parse_figure(field: &'static str, s: &str) -> Result<Option<Decimal>, ValueError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() > 64 {
+        return Err(err(field, "không phải là số (quá dài)"));
+    }
+    crate::text::parse_decimal(s)
+        .map(Some)
+        .ok_or_else(|| {
+            err(
+                field,
+                format!(
+                    "\"{s}\" không phải là số (dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn hay số mũ)"
+                ),
+            )
+        })
+}
+
+/// The one way in for a value, whatever carried it (CSV, form, API): codes looked up,
+/// period parsed, figures parsed exactly and bounded, the unit's right to report the
+/// indicator, the comment cleaned. Who may write it is the caller's question.
+pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedValue, ValueError> {
+    let ind = lookup.indicator(t.indicator).ok_or_else(|| {
+        err(
+            "indicator",
+            format!(
+                "không có chỉ tiêu \"{}\" trong kế hoạch",
+                t.indicator.trim()
+            ),
+        )
+    })?;
+    let code = UnitCode::parse(t.unit).map_err(|e| err("unit", e))?;
+    let unit = lookup
+        .unit(&code)
+        .ok_or_else(|| err("unit", format!("không có đơn vị mã \"{}\"", t.unit.trim())))?;
+    let period: Period = t
+        .period
+        .trim()
+        .parse()
+        .map_err(|e: crate::PeriodError| err("period", e.to_string()))?;
+    let input = ValueInput {
+        value: parse_figure("value", t.value)?,
+        numerator: parse_figure("numerator", t.numerator)?,
+        denominator: parse_figure("denominator", t.denominator)?,
+    };
+    let (value, numerator, denominator) = check_value(ind, unit, &period, &input)?;
+    let comment = crate::text::clean_text(
+        "comment",
+        t.comment,
+        crate::text::COMMENT_MAX,
+        crate::text::TextKind::Multiline,
+    )
+    .map_err(|e| err("comment", e.reason))?;
+    Ok(CheckedValue {
+        indicator: ind.code.clone(),
+        unit: code,
+        period,
+        value,
+        numerator,
+        denominator,
+        comment,
+    })
+}
+
 /// Checks that `unit` may report `ind` for `period`, and that the figures make sense.
 pub fn check_value(
     ind: &Indicator,
@@ -155,6 +325,8 @@ pub fn check_value(
                 format!("chỉ tiêu {} là tỷ lệ: cần mẫu số", ind.code),
             )
         })?;
+        let num = check_bounds("numerator", num)?;
+        let den = check_bounds("denominator", den)?;
         if num.is_sign_negative() && !num.is_zero() {
             return Err(err("numerator", "tử số không được âm"));
         }
@@ -171,8 +343,20 @@ pub fn check_value(
                 ),
             ));
         }
-        let computed = num / den * ind.ratio_factor();
+        // Within the bounds these cannot overflow; checked all the same, so that no input
+        // can make this panic.
+        let computed = num
+            .checked_div(den)
+            .and_then(|q| q.checked_mul(ind.ratio_factor()))
+            .filter(|c| c.abs() <= MAX_MAGNITUDE)
+            .ok_or_else(|| {
+                err(
+                    "denominator",
+                    "tỷ lệ tính từ tử số và mẫu số quá lớn: kiểm tra lại mẫu số",
+                )
+            })?;
         if let Some(v) = input.value {
+            let v = check_bounds("value", v)?;
             // A value sent with its parts must agree with them, to within rounding to 2 places.
             if (v - computed).abs() > Decimal::new(5, 3) {
                 return Err(err(
@@ -202,7 +386,7 @@ pub fn check_value(
             ));
         }
         let v = input.value.ok_or_else(|| err("value", "thiếu giá trị"))?;
-        (v, None, None)
+        (check_bounds("value", v)?, None, None)
     };
     if value.is_sign_negative() && !value.is_zero() {
         return Err(err(
@@ -234,6 +418,105 @@ mod tests {
 
     fn dec(s: &str) -> Option<Decimal> {
         parse_decimal(s)
+    }
+
+    fn ward_5443() -> Unit {
+        Unit {
+            code: UnitCode::commune(5443),
+            name: "Phường Phan Đình Phùng".into(),
+            kind: crate::unit::UnitKind::Ward,
+            division_type: None,
+            parent: Some(UnitCode::province(19)),
+            valid_from: crate::unit::two_tier_start(),
+            valid_to: None,
+            population: None,
+            officials: None,
+            successors: vec![],
+        }
+    }
+
+    fn catalog() -> crate::Catalog {
+        let plan = default_plan();
+        let mut units: Vec<Unit> = plan.units.clone();
+        units.push(plan.province_unit());
+        units.push(ward_5443());
+        crate::Catalog {
+            indicators: plan
+                .indicators
+                .iter()
+                .map(|i| (i.code.clone(), i.clone()))
+                .collect(),
+            units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        }
+    }
+
+    /// The review's values that overflowed the province's ratio of sums, and the one that
+    /// made the check itself panic, are refused with a reason naming the field.
+    #[test]
+    fn huge_figures_are_refused_not_overflowed() {
+        let c = catalog();
+        let text = |num: &'static str, den: &'static str, value: &'static str| ValueText {
+            indicator: "NL-CBX",
+            unit: "5443",
+            period: "2026Q3",
+            value,
+            numerator: num,
+            denominator: den,
+            comment: "",
+        };
+        let e = parse_value(&c, &text("0", "79228162514264337593543950335", "")).unwrap_err();
+        assert_eq!(e.field, "denominator");
+        assert!(e.reason.contains("10^15"), "{e}");
+        let e = parse_value(&c, &text("1", "1", "-79228162514264337593543950335")).unwrap_err();
+        assert_eq!(e.field, "value");
+        let e = parse_value(&c, &text("1", "3", "0.1234567")).unwrap_err();
+        assert!(e.reason.contains("tối đa 6"), "{e}");
+        // At the bounds: accepted.
+        let ok = parse_value(&c, &text("999999999999999", "1000000000000000", "")).unwrap();
+        assert_eq!(ok.denominator, dec("1000000000000000"));
+        let ok = parse_value(&c, &text("0.000001", "0.000001", "")).unwrap();
+        assert_eq!(ok.value, dec("100").unwrap());
+        // A comment with NUL is refused here, before any database sees it.
+        let e = parse_value(
+            &c,
+            &ValueText {
+                comment: "a\0b",
+                ..text("1", "2", "")
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "comment");
+    }
+
+    proptest::proptest! {
+        /// Any decimal at all, in any field: an error or a bounded value, never a panic.
+        #[test]
+        fn no_figure_makes_the_check_panic(
+            parts in proptest::collection::vec((proptest::prelude::any::<u32>(), proptest::prelude::any::<u32>(), proptest::prelude::any::<u32>(), proptest::prelude::any::<bool>(), 0u32..=28), 3),
+            which in 0usize..13,
+            use_value in proptest::prelude::any::<bool>(),
+        ) {
+            let plan = default_plan();
+            let ind = &plan.indicators[which % plan.indicators.len()];
+            let d: Vec<Decimal> = parts
+                .iter()
+                .map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(*lo, *mid, *hi, *neg, *scale))
+                .collect();
+            let province = plan.province_unit();
+            let unit = if ind.reported_by_kind(province.kind) { province } else { ward_5443() };
+            let period = Period::last_complete(ind.frequency, chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+            let input = ValueInput {
+                value: use_value.then_some(d[0]),
+                numerator: ind.is_ratio().then_some(d[1]),
+                denominator: ind.is_ratio().then_some(d[2]),
+            };
+            if let Ok((v, n, den)) = check_value(ind, &unit, &period, &input) {
+                for x in [Some(v), n, den].into_iter().flatten() {
+                    proptest::prop_assert!(x.abs() <= MAX_MAGNITUDE);
+                }
+                proptest::prop_assert!(check_stored(v, n, den).is_ok());
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ use chitieu_domain::{Unit, UnitCode, UnitKind};
 use serde::Deserialize;
 use std::collections::HashSet;
 
+use chitieu_domain::text::{NAME_MAX, TextKind, clean_text};
+
 use crate::{InputError, nfc};
 
 /// The 2025 national map, shipped with the binary.
@@ -36,6 +38,12 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Unit>, InputError> {
         field: field.map(str::to_string),
         reason,
     };
+    // Editors on Windows save UTF-8 with a byte-order mark; the CSV importer accepts it too.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let name = |loc: &str, s: &str| {
+        clean_text("name", s, NAME_MAX, TextKind::Line)
+            .map_err(|e| err(loc.to_string(), Some("name"), e.reason))
+    };
     let provinces: Vec<Province> = serde_json::from_str(text).map_err(|e| {
         err(
             format!("dòng {}, cột {}", e.line(), e.column()),
@@ -48,7 +56,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Unit>, InputError> {
     let mut seen_w = HashSet::new();
     for (pi, p) in provinces.iter().enumerate() {
         let ploc = format!("tỉnh thứ {} (mã {}, \"{}\")", pi + 1, p.code, p.name);
-        let pname = nfc(&p.name);
+        let pname = name(&ploc, &p.name)?;
         if pname.is_empty() {
             return Err(err(ploc, Some("name"), "tên trống".into()));
         }
@@ -81,7 +89,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Unit>, InputError> {
         });
         for (wi, w) in p.wards.iter().enumerate() {
             let wloc = format!("{ploc}, xã thứ {} (mã {}, \"{}\")", wi + 1, w.code, w.name);
-            let wname = nfc(&w.name);
+            let wname = name(&wloc, &w.name)?;
             if wname.is_empty() {
                 return Err(err(wloc, Some("name"), "tên trống".into()));
             }

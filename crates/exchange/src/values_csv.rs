@@ -1,13 +1,17 @@
-//! Values CSV: `indicator,unit,period,value,numerator,denominator,comment`.
+//! Values CSV: `indicator,unit,period,value,numerator,denominator,comment[,version]`.
+//!
+//! The optional `version` column carries the version each value was exported at: a value
+//! changed by someone else since then is refused instead of silently overwritten. Empty
+//! means "write regardless"; `0` means "there must be no value yet".
 
-use chitieu_domain::text::{format_decimal, parse_decimal};
-use chitieu_domain::value::check_value;
-use chitieu_domain::{Catalog, Period, UnitCode, ValueInput};
+use chitieu_domain::text::format_decimal;
+use chitieu_domain::value::{CheckedValue, Lookup, ValueText, parse_value};
+use chitieu_domain::{Period, UnitCode};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
-use crate::{InputError, InputErrors, nfc};
+use crate::{InputError, InputErrors};
 
 pub const HEADER: [&str; 7] = [
     "indicator",
@@ -19,6 +23,9 @@ pub const HEADER: [&str; 7] = [
     "comment",
 ];
 
+/// The optional eighth column.
+pub const VERSION: &str = "version";
+
 /// Stop collecting after this many errors: the first ones are what a person fixes first.
 pub const MAX_ERRORS: usize = 50;
 
@@ -26,28 +33,82 @@ pub const MAX_ERRORS: usize = 50;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedValue {
     pub line: u64,
-    pub indicator: String,
-    pub unit: UnitCode,
-    pub period: Period,
-    pub value: Decimal,
-    pub numerator: Option<Decimal>,
-    pub denominator: Option<Decimal>,
-    pub comment: String,
+    pub value: CheckedValue,
+    /// The version the line was based on, from the `version` column.
+    pub version: Option<i64>,
 }
 
-/// Reads and checks every line against the catalog. Either every line is good, or the
-/// errors come back and nothing should be written. `progress` gets the bytes read so far.
+/// Follows the quoting of the bytes the CSV reader consumes, the way the reader does (a
+/// quote opens a quoted field only at the start of a field), so that a quote left open at
+/// the end of the file is an error: the reader itself would take the rest of the file as
+/// one field and say nothing.
+struct QuoteCheck<R> {
+    inner: R,
+    at_field_start: bool,
+    in_quotes: bool,
+    quote_seen: bool,
+    line: u64,
+    opened_at: u64,
+}
+
+impl<R: Read> Read for QuoteCheck<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+            }
+            if self.in_quotes {
+                if self.quote_seen {
+                    // `""` is an escaped quote; anything else closed the field.
+                    self.quote_seen = false;
+                    if b != b'"' {
+                        self.in_quotes = false;
+                        self.at_field_start = matches!(b, b',' | b'\n' | b'\r');
+                    }
+                } else if b == b'"' {
+                    self.quote_seen = true;
+                }
+            } else if b == b'"' && self.at_field_start {
+                self.in_quotes = true;
+                self.opened_at = self.line;
+                self.at_field_start = false;
+            } else {
+                self.at_field_start = matches!(b, b',' | b'\n' | b'\r');
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<R> QuoteCheck<R> {
+    /// The line of a quote still open at the end of input.
+    fn unterminated(&self) -> Option<u64> {
+        (self.in_quotes && !self.quote_seen).then_some(self.opened_at)
+    }
+}
+
+/// Reads and checks every line against the plan and the units. Either every line is good,
+/// or the errors come back and nothing should be written. `progress` gets the bytes read
+/// so far.
 pub fn parse<R: Read>(
     reader: R,
     file: &str,
-    catalog: &Catalog,
+    lookup: &impl Lookup,
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<ParsedValue>, InputErrors> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(QuoteCheck {
+            inner: reader,
+            at_field_start: true,
+            in_quotes: false,
+            quote_seen: false,
+            line: 1,
+            opened_at: 0,
+        });
     let mut errors = Vec::new();
     let at = |line: u64, field: Option<&str>, reason: String| InputError {
         file: file.to_string(),
@@ -59,6 +120,7 @@ pub fn parse<R: Read>(
     let mut seen: HashMap<(String, UnitCode, Period), u64> = HashMap::new();
     let mut rec = csv::StringRecord::new();
     let mut first = true;
+    let mut columns = HEADER.len();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
@@ -80,12 +142,15 @@ pub fn parse<R: Read>(
                 .iter()
                 .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
                 .collect();
-            if got != HEADER {
+            let with_version: Vec<&str> = HEADER.iter().copied().chain([VERSION]).collect();
+            if got == with_version {
+                columns = with_version.len();
+            } else if got != HEADER {
                 errors.push(at(
                     line,
                     None,
                     format!(
-                        "dòng tiêu đề phải là \"{}\", tệp có \"{}\"",
+                        "dòng tiêu đề phải là \"{}\" (có thể thêm cột \"{VERSION}\"), tệp có \"{}\"",
                         HEADER.join(","),
                         got.join(",")
                     ),
@@ -97,15 +162,15 @@ pub fn parse<R: Read>(
         if rec.iter().all(|f| f.is_empty()) {
             continue;
         }
-        if rec.len() != HEADER.len() {
+        if rec.len() != columns {
             errors.push(at(
                 line,
                 None,
-                format!("cần {} cột, dòng có {}", HEADER.len(), rec.len()),
+                format!("cần {columns} cột, dòng có {}", rec.len()),
             ));
         } else {
-            match parse_line(&rec, catalog) {
-                Ok(v) => {
+            match parse_line(&rec, lookup) {
+                Ok((v, version)) => {
                     let key = (v.indicator.clone(), v.unit.clone(), v.period);
                     if let Some(prev) = seen.insert(key, line) {
                         errors.push(at(
@@ -117,7 +182,11 @@ pub fn parse<R: Read>(
                             ),
                         ));
                     } else {
-                        out.push(ParsedValue { line, ..v });
+                        out.push(ParsedValue {
+                            line,
+                            value: v,
+                            version,
+                        });
                     }
                 }
                 Err((field, reason)) => errors.push(at(line, Some(field), reason)),
@@ -129,6 +198,15 @@ pub fn parse<R: Read>(
         if line.is_multiple_of(4096) {
             progress(rec.position().map_or(0, |p| p.byte()));
         }
+    }
+    if errors.is_empty()
+        && let Some(line) = rdr.get_ref().unterminated()
+    {
+        errors.push(at(
+            line,
+            None,
+            "dấu ngoặc kép mở ở dòng này không được đóng đến hết tệp".into(),
+        ));
     }
     if first && errors.is_empty() {
         errors.push(at(1, None, "tệp trống: cần dòng tiêu đề".into()));
@@ -142,48 +220,31 @@ pub fn parse<R: Read>(
 
 fn parse_line(
     rec: &csv::StringRecord,
-    catalog: &Catalog,
-) -> Result<ParsedValue, (&'static str, String)> {
-    let ind_code = &rec[0];
-    let ind = catalog.indicator(ind_code).ok_or_else(|| {
-        (
-            "indicator",
-            format!("không có chỉ tiêu \"{ind_code}\" trong kế hoạch"),
-        )
-    })?;
-    let unit_code = UnitCode::parse(&rec[1]).map_err(|e| ("unit", e))?;
-    let unit = catalog
-        .unit(&unit_code)
-        .ok_or_else(|| ("unit", format!("không có đơn vị mã \"{}\"", &rec[1])))?;
-    let period: Period = rec[2]
-        .parse()
-        .map_err(|e: chitieu_domain::PeriodError| ("period", e.to_string()))?;
-    let num = |i: usize, field: &'static str| -> Result<Option<Decimal>, (&'static str, String)> {
-        let s = &rec[i];
-        if s.is_empty() {
-            return Ok(None);
-        }
-        parse_decimal(s)
-            .map(Some)
-            .ok_or_else(|| (field, format!("\"{s}\" không phải là số (dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn)")))
+    lookup: &impl Lookup,
+) -> Result<(CheckedValue, Option<i64>), (&'static str, String)> {
+    let v = parse_value(
+        lookup,
+        &ValueText {
+            indicator: &rec[0],
+            unit: &rec[1],
+            period: &rec[2],
+            value: &rec[3],
+            numerator: &rec[4],
+            denominator: &rec[5],
+            comment: &rec[6],
+        },
+    )
+    .map_err(|e| (e.field, e.reason))?;
+    let version = match rec.get(7).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            (
+                VERSION,
+                format!("phiên bản \"{s}\" phải là số nguyên không âm (hoặc để trống)"),
+            )
+        })?),
     };
-    let input = ValueInput {
-        value: num(3, "value")?,
-        numerator: num(4, "numerator")?,
-        denominator: num(5, "denominator")?,
-    };
-    let (value, numerator, denominator) =
-        check_value(ind, unit, &period, &input).map_err(|e| (e.field, e.reason))?;
-    Ok(ParsedValue {
-        line: 0,
-        indicator: ind.code.clone(),
-        unit: unit_code,
-        period,
-        value,
-        numerator,
-        denominator,
-        comment: nfc(&rec[6]),
-    })
+    Ok((v, version))
 }
 
 /// Row for export.
@@ -195,12 +256,13 @@ pub struct ExportRow<'a> {
     pub numerator: Option<&'a Decimal>,
     pub denominator: Option<&'a Decimal>,
     pub comment: &'a str,
+    pub version: i64,
 }
 
 /// Writes values in the same format `parse` reads, so an export imports back unchanged.
 pub fn write<'a, W: Write>(w: W, rows: impl IntoIterator<Item = ExportRow<'a>>) -> csv::Result<()> {
     let mut wtr = csv::Writer::from_writer(w);
-    wtr.write_record(HEADER)?;
+    wtr.write_record(HEADER.iter().chain(&[VERSION]))?;
     for r in rows {
         let opt = |d: Option<&Decimal>| d.map(format_decimal).unwrap_or_default();
         // A ratio's value is derived from its parts, so only the parts are written.
@@ -217,6 +279,7 @@ pub fn write<'a, W: Write>(w: W, rows: impl IntoIterator<Item = ExportRow<'a>>) 
             &opt(r.numerator),
             &opt(r.denominator),
             r.comment,
+            &r.version.to_string(),
         ])?;
     }
     wtr.flush()?;

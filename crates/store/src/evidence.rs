@@ -83,6 +83,47 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
+/// Checks and stores a file inside the caller's transaction, with its audit entry.
+pub(crate) async fn insert_evidence<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    entity: &str,
+    key: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    actor: &str,
+) -> Result<i32> {
+    let name = safe_file_name(file_name);
+    let content_type =
+        check_file(&name, &bytes).map_err(|e| StoreError::Invalid(format!("{name}: {e}")))?;
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let m = evidence::ActiveModel {
+        entity: Set(entity.to_string()),
+        entity_key: Set(key.to_string()),
+        file_name: Set(name.clone()),
+        content_type: Set(content_type.to_string()),
+        size: Set(bytes.len() as i64),
+        sha256: Set(sha.clone()),
+        content: Set(bytes),
+        uploaded_by: Set(actor.to_string()),
+        uploaded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    audit(
+        c,
+        actor,
+        "evidence.add",
+        entity,
+        &format!("{key}: {name} sha256 {sha}"),
+    )
+    .await?;
+    Ok(m.id)
+}
+
 impl Store {
     /// Stores a checked file for a value or a task.
     pub async fn add_evidence(
@@ -93,38 +134,10 @@ impl Store {
         bytes: Vec<u8>,
         actor: &str,
     ) -> Result<i32> {
-        let name = safe_file_name(file_name);
-        let content_type =
-            check_file(&name, &bytes).map_err(|e| StoreError::Invalid(format!("{name}: {e}")))?;
-        let sha: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         let txn = self.db.begin().await?;
-        let m = evidence::ActiveModel {
-            entity: Set(entity.to_string()),
-            entity_key: Set(key.to_string()),
-            file_name: Set(name.clone()),
-            content_type: Set(content_type.to_string()),
-            size: Set(bytes.len() as i64),
-            sha256: Set(sha.clone()),
-            content: Set(bytes),
-            uploaded_by: Set(actor.to_string()),
-            uploaded_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        audit(
-            &txn,
-            actor,
-            "evidence.add",
-            entity,
-            &format!("{key}: {name} sha256 {sha}"),
-        )
-        .await?;
+        let id = insert_evidence(&txn, entity, key, file_name, bytes, actor).await?;
         txn.commit().await?;
-        Ok(m.id)
+        Ok(id)
     }
 
     pub async fn evidence_list(&self, entity: &str, key: &str) -> Result<Vec<EvidenceInfo>> {
@@ -190,33 +203,53 @@ impl Store {
                 "tiến độ {progress}% vượt quá 100%"
             )));
         }
+        let note = crate::clean(
+            "ghi chú",
+            note,
+            chitieu_domain::text::COMMENT_MAX,
+            chitieu_domain::text::TextKind::Multiline,
+        )?;
         let txn = self.db.begin().await?;
         let t = task::Entity::find()
             .filter(task::Column::Code.eq(code))
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
+        let before = t.completed_on;
         task_update::ActiveModel {
             task_id: Set(t.id),
             on_date: Set(on),
             progress: Set(i32::from(progress)),
-            note: Set(note.to_string()),
+            note: Set(note.clone()),
             author: Set(actor.to_string()),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         if let Some(done) = completed_on {
+            if t.start_date > done {
+                return Err(StoreError::Invalid(format!(
+                    "nhiệm vụ {code}: ngày hoàn thành {done} trước ngày bắt đầu {}",
+                    t.start_date
+                )));
+            }
             let mut am: task::ActiveModel = t.into();
             am.completed_on = Set(Some(done));
             am.update(&txn).await?;
         }
+        // A completion date decides on time or late: its every change is in the audit log.
+        let completion = match (before, completed_on) {
+            (_, None) => String::new(),
+            (None, Some(d)) => format!("; hoàn thành ngày {d}"),
+            (Some(b), Some(d)) if b == d => String::new(),
+            (Some(b), Some(d)) => format!("; ngày hoàn thành đổi từ {b} thành {d}"),
+        };
         audit(
             &txn,
             actor,
             "tasks.progress",
             "tasks",
-            &format!("{code}: {progress}% {note}"),
+            &format!("{code}: {progress}% {note}{completion}"),
         )
         .await?;
         txn.commit().await?;

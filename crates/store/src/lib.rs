@@ -28,9 +28,12 @@ pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name}
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
-pub use sessions::{SESSION_HOURS, SessionUser};
+pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
-pub use values::{NewValue, RawValue, ValueFilter, ValueRow};
+pub use values::{
+    ConflictKind, NewEvidence, NewValue, RawValue, StoredValue, ValueConflict, ValueFilter,
+    ValueRow, ValueWrite,
+};
 
 use entities::{audit, meta};
 
@@ -40,6 +43,10 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("{0}")]
     Invalid(String),
+    /// Values changed by someone else since the writer read them, or locked; nothing was
+    /// written.
+    #[error("{} giá trị đã bị người khác thay đổi hoặc đã khóa; không có gì được ghi", .0.len())]
+    Conflict(Vec<ValueConflict>),
     #[error("không tìm thấy {0}")]
     NotFound(String),
     #[error(
@@ -206,6 +213,18 @@ pub(crate) async fn audit<C: ConnectionTrait>(
     };
     audit::Entity::insert(am).exec_without_returning(c).await?;
     Ok(())
+}
+
+/// Checks and normalises a text field before it reaches the database (see
+/// [`chitieu_domain::text::clean_text`]); the message names the field.
+pub(crate) fn clean(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    kind: chitieu_domain::text::TextKind,
+) -> Result<String> {
+    chitieu_domain::text::clean_text(field, s, max, kind)
+        .map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 /// Number of rows in a table; for summaries and tests.

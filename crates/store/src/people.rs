@@ -3,6 +3,7 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chitieu_domain::head::check_term;
+use chitieu_domain::text::{LOGIN_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Head, UnitCode};
 use chrono::Utc;
 use sea_orm::{
@@ -46,6 +47,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 impl Store {
     /// Adds a term of office; terms of one unit must not overlap.
     pub async fn add_head(&self, h: &Head, actor: &str) -> Result<()> {
+        let h = &Head {
+            person: crate::clean("họ tên", &h.person, NAME_MAX, TextKind::Line)?,
+            title: crate::clean("chức vụ", &h.title, NAME_MAX, TextKind::Line)?,
+            ..h.clone()
+        };
+        if h.person.is_empty() {
+            return Err(StoreError::Invalid("cần họ tên người đứng đầu".into()));
+        }
         let txn = self.db.begin().await?;
         let ids = unit_ids(&txn).await?;
         let uid = *ids
@@ -112,15 +121,17 @@ impl Store {
 
     /// Adds a user account; the password is stored as an argon2 hash only.
     pub async fn add_user(&self, u: &NewUser<'_>, actor: &str) -> Result<()> {
-        let login = u.login.trim();
-        if login.is_empty() || login.len() > 64 || login.chars().any(char::is_whitespace) {
+        let login = &crate::clean("tên đăng nhập", u.login, LOGIN_MAX, TextKind::Line)?;
+        let display_name = crate::clean("họ tên", u.display_name, NAME_MAX, TextKind::Line)?;
+        let login = login.as_str();
+        if login.is_empty() || login.chars().any(char::is_whitespace) {
             return Err(StoreError::Invalid(format!(
                 "tên đăng nhập \"{login}\" không hợp lệ (1–64 ký tự, không có khoảng trắng)"
             )));
         }
-        if u.password.chars().count() < 10 {
+        if u.password.chars().count() < 10 || u.password.len() > 1024 {
             return Err(StoreError::Invalid(
-                "mật khẩu phải có ít nhất 10 ký tự".into(),
+                "mật khẩu phải có từ 10 ký tự (và không quá 1.024 byte)".into(),
             ));
         }
         let txn = self.db.begin().await?;
@@ -140,7 +151,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", u.unit)))?;
         user::ActiveModel {
             login: Set(login.to_string()),
-            display_name: Set(u.display_name.to_string()),
+            display_name: Set(display_name),
             role: Set(u.role.as_str().to_string()),
             unit_id: Set(uid),
             password_hash: Set(hash_password(u.password)?),
@@ -185,12 +196,7 @@ impl Store {
         if !verify_password(password, &m.password_hash) {
             return Ok(None);
         }
-        let ids = unit_ids(&self.db).await?;
-        let unit = ids
-            .into_iter()
-            .find(|(_, i)| *i == m.unit_id)
-            .map(|(c, _)| c)
-            .ok_or_else(|| StoreError::NotFound("đơn vị của người dùng".into()))?;
+        let unit = crate::units::unit_code(&self.db, m.unit_id).await?;
         Ok(Some((m.role.parse().map_err(StoreError::Invalid)?, unit)))
     }
 

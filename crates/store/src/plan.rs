@@ -2,6 +2,7 @@
 
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::text::format_decimal;
+use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Catalog, Group, Indicator, Plan, Target, UnitCode, UnitKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -154,7 +155,25 @@ impl Store {
 
     /// Sets a target (new or changed) for an indicator, a unit and a year.
     pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
-        if t.wording.trim().is_empty() {
+        let wording = crate::clean(
+            "nguyên văn mục tiêu",
+            &t.wording,
+            COMMENT_MAX,
+            TextKind::Multiline,
+        )?;
+        let t = &Target {
+            wording,
+            value: chitieu_domain::value::check_bounds("value", t.value)
+                .map_err(|e| bad(format!("mục tiêu {} năm {}: {e}", t.indicator, t.year)))?,
+            ..t.clone()
+        };
+        if !(2000..=2100).contains(&t.year) {
+            return Err(bad(format!(
+                "mục tiêu {}: năm {} nằm ngoài 2000–2100",
+                t.indicator, t.year
+            )));
+        }
+        if t.wording.is_empty() {
             return Err(bad(format!(
                 "mục tiêu {} năm {}: thiếu nguyên văn",
                 t.indicator, t.year
@@ -212,7 +231,16 @@ impl Store {
             &e.data_source,
             &e.lead_unit,
         );
-        if name.trim().is_empty() {
+        let name = &crate::clean("tên chỉ tiêu", name, NAME_MAX, TextKind::Line)?;
+        let name_en = &crate::clean("tên tiếng Anh", name_en, NAME_MAX, TextKind::Line)?;
+        let definition = &crate::clean("định nghĩa", definition, COMMENT_MAX, TextKind::Multiline)?;
+        let data_source = &crate::clean(
+            "nguồn số liệu",
+            data_source,
+            COMMENT_MAX,
+            TextKind::Multiline,
+        )?;
+        if name.is_empty() {
             return Err(bad(format!("chỉ tiêu {code}: thiếu tên")));
         }
         let txn = self.db.begin().await?;
@@ -364,14 +392,8 @@ impl Store {
         }))
     }
 
-    /// Indicators and units by code, with their ids, for checking and storing writes.
-    pub async fn catalog(&self) -> Result<(Catalog, Ids)> {
-        let plan = self.plan_file().await?;
-        let units = self.all_units().await?;
-        let mut ids = Ids {
-            units: unit_ids(&self.db).await?,
-            ..Default::default()
-        };
+    /// Store ids of every indicator and unit, by code.
+    pub async fn ids(&self) -> Result<Ids> {
         let rows: Vec<(i32, String)> = indicator::Entity::find()
             .select_only()
             .column(indicator::Column::Id)
@@ -379,7 +401,17 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        ids.indicators = rows.into_iter().map(|(i, c)| (c, i)).collect();
+        Ok(Ids {
+            units: unit_ids(&self.db).await?,
+            indicators: rows.into_iter().map(|(i, c)| (c, i)).collect(),
+        })
+    }
+
+    /// Indicators and units by code, with their ids, for checking and storing writes.
+    pub async fn catalog(&self) -> Result<(Catalog, Ids)> {
+        let plan = self.plan_file().await?;
+        let units = self.all_units().await?;
+        let ids = self.ids().await?;
         let catalog = Catalog {
             indicators: plan
                 .map(|p| {

@@ -3,12 +3,14 @@
 
 use chitieu_domain::UnitCode;
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use sha2::{Digest, Sha256};
 
 use crate::entities::{api_token, session, user};
 use crate::people::Role;
-use crate::units::unit_ids;
+use crate::units::{unit_code, unit_ids};
 use crate::{Result, Store, StoreError, audit};
 
 /// Who is signed in.
@@ -84,12 +86,7 @@ impl Store {
         if !u.active {
             return Ok(None);
         }
-        let ids = unit_ids(&self.db).await?;
-        let unit = ids
-            .into_iter()
-            .find(|(_, i)| *i == u.unit_id)
-            .map(|(c, _)| c)
-            .ok_or_else(|| StoreError::NotFound("đơn vị của người dùng".into()))?;
+        let unit = unit_code(&self.db, u.unit_id).await?;
         Ok(Some(SessionUser {
             user_id: u.id,
             login: u.login,
@@ -117,8 +114,14 @@ impl Store {
         unit: &UnitCode,
         actor: &str,
     ) -> Result<String> {
-        let name = name.trim();
-        if name.is_empty() || name.len() > 64 {
+        let name = &crate::clean(
+            "tên token",
+            name,
+            chitieu_domain::text::LOGIN_MAX,
+            chitieu_domain::text::TextKind::Line,
+        )?;
+        let name = name.as_str();
+        if name.is_empty() {
             return Err(StoreError::Invalid("tên token phải có 1–64 ký tự".into()));
         }
         if api_token::Entity::find()
@@ -167,12 +170,7 @@ impl Store {
         if t.revoked {
             return Ok(None);
         }
-        let ids = unit_ids(&self.db).await?;
-        let unit = ids
-            .into_iter()
-            .find(|(_, i)| *i == t.unit_id)
-            .map(|(c, _)| c)
-            .ok_or_else(|| StoreError::NotFound("đơn vị của token".into()))?;
+        let unit = unit_code(&self.db, t.unit_id).await?;
         Ok(Some(SessionUser {
             user_id: 0,
             login: format!("token:{}", t.name),
@@ -182,4 +180,62 @@ impl Store {
             csrf: String::new(),
         }))
     }
+
+    /// Every token, without its secret: name, role, unit, who made it, when, and whether it
+    /// was revoked.
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        let ids = unit_ids(&self.db).await?;
+        let code: std::collections::HashMap<i32, UnitCode> =
+            ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let mut out = Vec::new();
+        for t in api_token::Entity::find()
+            .order_by_asc(api_token::Column::Name)
+            .all(&self.db)
+            .await?
+        {
+            let Some(unit) = code.get(&t.unit_id) else {
+                continue;
+            };
+            out.push(TokenInfo {
+                name: t.name,
+                role: t.role.parse().map_err(StoreError::Invalid)?,
+                unit: unit.clone(),
+                created_by: t.created_by,
+                created_at: t.created_at,
+                revoked: t.revoked,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Revokes a token by name: it stops working at once, everywhere (each request reads
+    /// it from the database). Revoking a revoked token changes nothing.
+    pub async fn revoke_token(&self, name: &str, actor: &str) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let t = api_token::Entity::find()
+            .filter(api_token::Column::Name.eq(name.trim()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("token \"{}\"", name.trim())))?;
+        if !t.revoked {
+            let name = t.name.clone();
+            let mut am: api_token::ActiveModel = t.into();
+            am.revoked = Set(true);
+            am.update(&txn).await?;
+            audit(&txn, actor, "tokens.revoke", "api_tokens", &name).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// A bearer token as administrators see it: never the token itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: Role,
+    pub unit: UnitCode,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub revoked: bool,
 }

@@ -76,6 +76,19 @@ pub(crate) async fn unit_ids<C: ConnectionTrait>(c: &C) -> Result<HashMap<UnitCo
         .collect()
 }
 
+/// The code of one unit, by id: one indexed read, for the per-request paths (sessions,
+/// tokens) that must not grow with the number of units.
+pub(crate) async fn unit_code<C: ConnectionTrait>(c: &C, id: i32) -> Result<UnitCode> {
+    let code: String = unit::Entity::find_by_id(id)
+        .select_only()
+        .column(unit::Column::Code)
+        .into_tuple()
+        .one(c)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {id}")))?;
+    UnitCode::parse(&code).map_err(StoreError::Invalid)
+}
+
 use sea_orm::QuerySelect;
 
 impl Store {
@@ -117,8 +130,18 @@ impl Store {
                         }
                     },
                 };
+                let name = crate::clean(
+                    "tên đơn vị",
+                    &u.name,
+                    chitieu_domain::text::NAME_MAX,
+                    chitieu_domain::text::TextKind::Line,
+                )
+                .map_err(|e| StoreError::Invalid(format!("đơn vị {}: {e}", u.code)))?;
+                if name.is_empty() {
+                    return Err(StoreError::Invalid(format!("đơn vị {}: thiếu tên", u.code)));
+                }
                 let fields = (
-                    u.name.clone(),
+                    name,
                     u.kind.as_str().to_string(),
                     u.division_type.clone(),
                     parent_id,

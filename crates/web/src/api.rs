@@ -3,20 +3,22 @@
 //! `{code, message, message_en}`. The route table here is the one the router is built from,
 //! the one the OpenAPI test reads, and the one the authorisation matrix test walks.
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
-use chitieu_domain::permission::{Action, Role, in_scope, may_enter, role_allows};
-use chitieu_domain::value::check_value;
-use chitieu_domain::{Period, UnitCode, ValueInput, ValueState};
-use chitieu_store::{NewValue, SessionUser, ValueFilter};
-use serde::{Deserialize, Serialize};
+use chitieu_domain::permission::{Action, Role, role_allows};
+use chitieu_domain::value::ValueText;
+use chitieu_domain::{Period, UnitCode, ValueState};
+use chitieu_store::{SessionUser, ValueFilter};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::AppState;
+use crate::actions::{self, ActionError, ValueItem};
 use crate::auth::{SESSION_COOKIE, constant_time_eq};
 use crate::live::{BadInput, Snapshot, today};
 
@@ -48,6 +50,12 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/me", get(me)),
         (Method::GET, "/api/v1/users", get(users)),
         (Method::POST, "/api/v1/tokens", post(create_token)),
+        (Method::GET, "/api/v1/tokens", get(list_tokens)),
+        (
+            Method::DELETE,
+            "/api/v1/tokens/{name}",
+            axum::routing::delete(revoke_token),
+        ),
     ]
 }
 
@@ -63,10 +71,26 @@ pub fn router() -> Router<AppState> {
     for (path, mr) in by_path {
         r = r.route(path, mr);
     }
-    r
+    r.method_not_allowed_fallback(method_not_allowed)
 }
 
-/// One error shape for the API: a stable code and a message in Vietnamese and English.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Đường dẫn này không nhận phương thức đó",
+        "This path does not accept that method",
+    )
+}
+
+/// Any path under `/api/` that is not a route.
+pub fn not_found_json() -> Response {
+    ApiError::not_found("đường dẫn API").into_response()
+}
+
+/// One error shape for the API: a stable code and a message in Vietnamese and English;
+/// `errors` (invalid values) or `conflicts` (values changed by others, or locked) when the
+/// error is about items of a batch.
 #[derive(Debug, Serialize)]
 pub struct ApiError {
     #[serde(skip)]
@@ -74,6 +98,10 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     message_en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<actions::ItemError>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflicts: Option<Vec<actions::Conflict>>,
 }
 
 impl ApiError {
@@ -88,7 +116,18 @@ impl ApiError {
             code,
             message: vi.into(),
             message_en: en.into(),
+            errors: None,
+            conflicts: None,
         }
+    }
+
+    fn invalid(vi: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            vi,
+            "The request cannot be used; see the Vietnamese message",
+        )
     }
 
     fn unauthorized() -> ApiError {
@@ -135,6 +174,193 @@ impl From<chitieu_store::StoreError> for ApiError {
             "Lỗi hệ thống, vui lòng thử lại sau",
             "Internal error, please try again later",
         )
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::Forbidden => ApiError::forbidden(),
+            ActionError::Invalid(m) => ApiError::invalid(m),
+            ActionError::NotFound(m) => ApiError::not_found(&m),
+            ActionError::InvalidItems(errors) => ApiError {
+                errors: Some(errors),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_values",
+                    "Có giá trị không hợp lệ; không có giá trị nào được ghi",
+                    "Some values are invalid; nothing was written",
+                )
+            },
+            ActionError::Conflict(conflicts) => ApiError {
+                conflicts: Some(conflicts),
+                ..ApiError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "Có giá trị đã bị người khác thay đổi hoặc đã khóa; không có giá trị nào được ghi",
+                    "Some values were changed by someone else, or are locked; nothing was written",
+                )
+            },
+            ActionError::Internal(e) => e.into(),
+        }
+    }
+}
+
+/// A JSON body, read and parsed only when the handler asks, after it has checked who is
+/// calling: an anonymous or under-privileged request learns nothing from parse errors.
+/// Every failure is an [`ApiError`]: 415 without `application/json`, 413 over the size
+/// limit, 422 when the JSON does not fit.
+pub struct ApiJson<T>(Result<T, ApiError>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || v.starts_with("application/json;")
+            });
+        if !json {
+            return Ok(ApiJson(Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Nội dung phải là JSON (Content-Type: application/json)",
+                "The body must be JSON (Content-Type: application/json)",
+            ))));
+        }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Ok(ApiJson(Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "Nội dung quá lớn: chia thành nhiều lô nhỏ hơn",
+                    "The body is too large: send smaller batches",
+                ))));
+            }
+            Err(_) => {
+                return Ok(ApiJson(Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "Không đọc được nội dung yêu cầu",
+                    "Could not read the request body",
+                ))));
+            }
+        };
+        Ok(ApiJson(parse_json(&bytes)))
+    }
+}
+
+/// Parses a JSON body into `T`; the error names the line, column and what did not fit.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            format!("Nội dung JSON không dùng được: {e}"),
+            format!("The JSON body does not fit: {e}"),
+        )
+    })
+}
+
+impl<T> ApiJson<T> {
+    /// The parsed body; call after authorising the caller.
+    pub fn parse(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+/// Query parameters, parsed when the handler asks (after authorisation); a failure is a
+/// JSON 400 in the documented shape.
+pub struct ApiQuery<T>(Result<T, ApiError>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        Ok(ApiQuery(serde_urlencoded_query::<T>(q).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("Tham số không hợp lệ: {e}"),
+                format!("A query parameter is wrong: {e}"),
+            )
+        })))
+    }
+}
+
+fn serde_urlencoded_query<T: DeserializeOwned>(q: &str) -> Result<T, String> {
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{q}")
+            .parse::<axum::http::Uri>()
+            .map_err(|e| e.to_string())?,
+    )
+    .map(|axum::extract::Query(t)| t)
+    .map_err(|e| e.body_text())
+}
+
+impl<T> ApiQuery<T> {
+    pub fn parse(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+/// One path parameter, as text; a failure (bad percent-encoding) is a JSON 400.
+pub struct ApiPath(Result<String, ApiError>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiPath(
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map(|axum::extract::Path(p)| p)
+                .map_err(|_| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        "Đường dẫn không hợp lệ",
+                        "The path is not valid",
+                    )
+                }),
+        ))
+    }
+}
+
+impl ApiPath {
+    pub fn parse(self) -> Result<String, ApiError> {
+        self.0
+    }
+}
+
+/// A figure sent as a JSON number or a string, kept as the text that was sent: a JSON
+/// number never passes through binary floating point (`1234567.123456` stays exact).
+#[derive(Debug, Clone, Default)]
+pub struct FigureText(pub String);
+
+impl<'de> Deserialize<'de> for FigureText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(d)?;
+        let t = raw.get().trim();
+        if t.starts_with('"') {
+            let s: String = serde_json::from_str(t).map_err(D::Error::custom)?;
+            Ok(FigureText(s))
+        } else if t == "null" {
+            Ok(FigureText(String::new()))
+        } else if t.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            Ok(FigureText(t.to_string()))
+        } else {
+            Err(D::Error::custom(
+                "cần một số (JSON number hoặc chuỗi như \"12.5\")",
+            ))
+        }
     }
 }
 
@@ -201,16 +427,6 @@ impl Caller {
     fn user(&self) -> Result<&SessionUser, ApiError> {
         self.user.as_ref().ok_or_else(ApiError::unauthorized)
     }
-
-    /// Reading a unit's own records needs the unit in the caller's scope.
-    fn read_unit(&self, snap: &Snapshot, unit: &UnitCode) -> Result<&SessionUser, ApiError> {
-        let u = self.user()?;
-        if in_scope(&snap.units, &u.unit, unit) {
-            Ok(u)
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
 }
 
 async fn snap(s: &AppState) -> Result<std::sync::RwLockReadGuard<'_, Snapshot>, ApiError> {
@@ -245,12 +461,17 @@ pub async fn docs() -> Response {
         .into_response()
 }
 
+/// Decimals leave the API as strings of their exact digits ("60", "0.3"), as they enter.
+fn exact(d: &rust_decimal::Decimal) -> String {
+    chitieu_domain::text::format_decimal(d)
+}
+
 #[derive(Serialize)]
 struct TargetJson {
     year: i32,
     unit: String,
     comparator: &'static str,
-    value: serde_json::Number,
+    value: String,
     wording: String,
 }
 
@@ -265,16 +486,9 @@ struct IndicatorJson {
     measure: &'static str,
     frequency: &'static str,
     direction: &'static str,
-    natural_limit: Option<serde_json::Number>,
+    natural_limit: Option<String>,
     lead_unit: String,
     targets: Vec<TargetJson>,
-}
-
-/// Exact decimals as JSON numbers, written from their text.
-fn number(d: &rust_decimal::Decimal) -> serde_json::Number {
-    chitieu_domain::text::format_decimal(d)
-        .parse::<serde_json::Number>()
-        .unwrap_or_else(|_| serde_json::Number::from(0))
 }
 
 fn indicator_json(
@@ -292,7 +506,7 @@ fn indicator_json(
         measure: i.measure.as_str(),
         frequency: i.frequency.as_str(),
         direction: i.direction.as_str(),
-        natural_limit: i.natural_limit.as_ref().map(number),
+        natural_limit: i.natural_limit.as_ref().map(exact),
         lead_unit: i.lead_unit.to_string(),
         targets: plan
             .targets
@@ -302,7 +516,7 @@ fn indicator_json(
                 year: t.year,
                 unit: t.unit.to_string(),
                 comparator: t.comparator.symbol(),
-                value: number(&t.value),
+                value: exact(&t.value),
                 wording: t.wording.clone(),
             })
             .collect(),
@@ -336,9 +550,10 @@ struct IndicatorDetail {
 async fn indicator(
     State(s): State<AppState>,
     c: Caller,
-    Path(code): Path<String>,
+    code: ApiPath,
 ) -> ApiResult<IndicatorDetail> {
     c.user()?;
+    let code = code.parse()?;
     let snap = snap(&s).await?;
     let plan = snap
         .plan
@@ -370,8 +585,9 @@ struct AssessQuery {
 async fn assessment(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<AssessQuery>,
+    q: ApiQuery<AssessQuery>,
 ) -> ApiResult<Vec<chitieu_analytics::assess::Row>> {
+    let q = q.parse()?;
     let as_of = parse_date(q.as_of.as_deref())?;
     let snap = snap(&s).await?;
     let unit = snap.unit_or_owner(q.unit.as_deref())?.code.clone();
@@ -388,9 +604,10 @@ async fn assessment(
 async fn early_warning(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<AssessQuery>,
+    q: ApiQuery<AssessQuery>,
 ) -> ApiResult<Vec<chitieu_analytics::assess::Warning>> {
     c.user()?;
+    let q = q.parse()?;
     let as_of = parse_date(q.as_of.as_deref())?;
     let snap = snap(&s).await?;
     Ok(Json(snap.early_warning(q.unit.as_deref(), as_of)?))
@@ -417,9 +634,10 @@ struct FigureJson {
 async fn figure(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<FigureQuery>,
+    q: ApiQuery<FigureQuery>,
 ) -> ApiResult<FigureJson> {
     c.user()?;
+    let q = q.parse()?;
     let period: Period = q
         .period
         .parse()
@@ -473,9 +691,10 @@ fn unit_json(u: &chitieu_domain::Unit) -> UnitJson {
 async fn units(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<UnitsQuery>,
+    q: ApiQuery<UnitsQuery>,
 ) -> ApiResult<Vec<UnitJson>> {
     c.user()?;
+    let q = q.parse()?;
     let parent = q
         .parent
         .as_deref()
@@ -501,13 +720,9 @@ struct UnitDetail {
     heads: Vec<chitieu_domain::Head>,
 }
 
-async fn unit(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(code): Path<String>,
-) -> ApiResult<UnitDetail> {
+async fn unit(State(s): State<AppState>, c: Caller, code: ApiPath) -> ApiResult<UnitDetail> {
     c.user()?;
-    let code = UnitCode::parse(&code).map_err(BadInput)?;
+    let code = UnitCode::parse(&code.parse()?).map_err(BadInput)?;
     let heads = s.store.heads().await?;
     let snap = snap(&s).await?;
     let u = snap
@@ -526,13 +741,15 @@ struct ValuesQuery {
     period: Option<String>,
 }
 
-/// A unit's stored values (with comments and workflow state): the unit must be in scope.
+/// A unit's stored values (with comments, workflow state and version): the unit must be in
+/// scope. Figures are strings of exact decimals.
 async fn values(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<ValuesQuery>,
+    q: ApiQuery<ValuesQuery>,
 ) -> ApiResult<Vec<chitieu_store::ValueRow>> {
     let me = c.user()?;
+    let q = q.parse()?;
     let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
         Some(u) => UnitCode::parse(u).map_err(BadInput)?,
         None => me.unit.clone(),
@@ -542,7 +759,9 @@ async fn values(
         if snap.unit(&unit).is_none() {
             return Err(ApiError::not_found(&format!("đơn vị {unit}")));
         }
-        c.read_unit(&snap, &unit)?;
+        if !chitieu_domain::permission::in_scope(&snap.units, &me.unit, &unit) {
+            return Err(ApiError::forbidden());
+        }
     }
     let period = q
         .period
@@ -551,7 +770,7 @@ async fn values(
         .map(str::parse::<Period>)
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
-    let (_, ids) = s.store.catalog().await?;
+    let ids = s.store.ids().await?;
     let rows = s
         .store
         .values(
@@ -569,32 +788,73 @@ async fn values(
     ))
 }
 
+/// A value as a client sends it. Figures as JSON numbers or strings, read exactly.
 #[derive(Deserialize)]
-struct ValueIn {
+pub struct ValueIn {
     indicator: String,
     unit: String,
     period: String,
-    value: Option<rust_decimal::Decimal>,
-    numerator: Option<rust_decimal::Decimal>,
-    denominator: Option<rust_decimal::Decimal>,
+    #[serde(default)]
+    value: FigureText,
+    #[serde(default)]
+    numerator: FigureText,
+    #[serde(default)]
+    denominator: FigureText,
     #[serde(default)]
     comment: String,
+    /// The version the change is based on (`version` of `GET /api/v1/values`; 0 for a new
+    /// value). A value changed since is refused with 409. Without it the value is written
+    /// regardless, as a system that is the source of a figure does.
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize)]
-struct ValuesIn {
+pub struct ValuesIn {
     /// `draft` (default) or `submitted`.
     #[serde(default)]
     state: Option<String>,
     values: Vec<ValueIn>,
 }
 
-#[derive(Serialize)]
-struct ItemError {
-    index: usize,
-    field: String,
-    reason: String,
+/// Values of a body as the one write path takes them, and the state they enter.
+pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), ApiError> {
+    let state = match body.state.as_deref() {
+        None | Some("draft") => ValueState::Draft,
+        Some("submitted") => ValueState::Submitted,
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "trạng thái \"{other}\" không hợp lệ (draft, submitted)"
+            )));
+        }
+    };
+    if body.values.len() > MAX_BATCH {
+        return Err(ApiError::invalid(format!(
+            "lô có {} giá trị, tối đa {MAX_BATCH}: chia thành nhiều lô",
+            body.values.len()
+        )));
+    }
+    let items = body
+        .values
+        .iter()
+        .map(|v| ValueItem {
+            text: ValueText {
+                indicator: &v.indicator,
+                unit: &v.unit,
+                period: &v.period,
+                value: &v.value.0,
+                numerator: &v.numerator.0,
+                denominator: &v.denominator.0,
+                comment: &v.comment,
+            },
+            version: v.version,
+        })
+        .collect();
+    Ok((items, state))
 }
+
+/// Values in one `POST /api/v1/values`.
+pub const MAX_BATCH: usize = 10_000;
 
 #[derive(Serialize)]
 struct PutResult {
@@ -607,110 +867,17 @@ struct PutResult {
 async fn put_values(
     State(s): State<AppState>,
     c: Caller,
-    Json(body): Json<ValuesIn>,
+    body: ApiJson<ValuesIn>,
 ) -> Result<Response, ApiError> {
     let me = c.user()?.clone();
     if !role_allows(me.role, Action::Enter) {
         return Err(ApiError::forbidden());
     }
-    let state = match body.state.as_deref() {
-        None | Some("draft") => ValueState::Draft,
-        Some("submitted") => ValueState::Submitted,
-        Some(other) => {
-            return Err(BadInput(format!(
-                "trạng thái \"{other}\" không hợp lệ (draft, submitted)"
-            ))
-            .into());
-        }
-    };
-    let (_, ids) = s.store.catalog().await?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut forbidden = false;
-    {
-        let snap = snap(&s).await?;
-        let plan = snap
-            .plan
-            .as_ref()
-            .ok_or_else(|| ApiError::not_found("kế hoạch"))?;
-        for (index, v) in body.values.iter().enumerate() {
-            let mut err = |field: &str, reason: String| {
-                errors.push(ItemError {
-                    index,
-                    field: field.into(),
-                    reason,
-                })
-            };
-            let Some(ind) = plan.indicator(&v.indicator) else {
-                err(
-                    "indicator",
-                    format!("không có chỉ tiêu \"{}\"", v.indicator),
-                );
-                continue;
-            };
-            let Some(unit) = UnitCode::parse(&v.unit)
-                .ok()
-                .and_then(|u| snap.unit(&u).cloned())
-            else {
-                err("unit", format!("không có đơn vị \"{}\"", v.unit));
-                continue;
-            };
-            let period: Period = match v.period.parse() {
-                Ok(p) => p,
-                Err(e) => {
-                    err("period", format!("{e}"));
-                    continue;
-                }
-            };
-            if !may_enter(
-                &snap.units,
-                me.role,
-                &me.unit,
-                &plan.plan.owner,
-                ind,
-                &unit.code,
-            ) {
-                forbidden = true;
-                continue;
-            }
-            let input = ValueInput {
-                value: v.value,
-                numerator: v.numerator,
-                denominator: v.denominator,
-            };
-            match check_value(ind, &unit, &period, &input) {
-                Ok((value, numerator, denominator)) => rows.push(NewValue {
-                    indicator_id: ids.indicators[&ind.code],
-                    unit_id: ids.units[&unit.code],
-                    period,
-                    value,
-                    numerator,
-                    denominator,
-                    comment: chitieu_domain::text::nfc(&v.comment),
-                }),
-                Err(e) => err(e.field, e.reason),
-            }
-        }
-    }
-    if forbidden {
-        return Err(ApiError::forbidden());
-    }
-    if !errors.is_empty() {
-        let body = serde_json::json!({
-            "code": "invalid_values",
-            "message": "Có giá trị không hợp lệ; không có giá trị nào được ghi",
-            "message_en": "Some values are invalid; nothing was written",
-            "errors": errors,
-        });
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
-    }
-    let changed = s
-        .store
-        .upsert_values(&rows, state, &me.login, "API", |_| {})
-        .await?;
-    s.live.sync().await?;
+    let body = body.parse()?;
+    let (items, state) = value_items(&body)?;
+    let changed = actions::write_values(&s, &me, &items, Vec::new(), state, "API").await?;
     Ok(Json(PutResult {
-        received: rows.len(),
+        received: items.len(),
         changed,
     })
     .into_response())
@@ -733,9 +900,10 @@ struct TaskJson {
 async fn tasks(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<TaskQuery>,
+    q: ApiQuery<TaskQuery>,
 ) -> ApiResult<Vec<TaskJson>> {
     c.user()?;
+    let q = q.parse()?;
     let day = today();
     let all = s.store.tasks().await?;
     Ok(Json(
@@ -757,12 +925,9 @@ async fn tasks(
     ))
 }
 
-async fn task(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(code): Path<String>,
-) -> ApiResult<TaskJson> {
+async fn task(State(s): State<AppState>, c: Caller, code: ApiPath) -> ApiResult<TaskJson> {
     c.user()?;
+    let code = code.parse()?;
     let t = s
         .store
         .tasks()
@@ -781,7 +946,8 @@ struct ProgressIn {
     progress: u8,
     #[serde(default)]
     note: String,
-    /// The completion date, when the task is done.
+    /// The completion date, when the task is done: only the lead unit's head or the
+    /// standing office may set it, between the task's start and today.
     completed_on: Option<chrono::NaiveDate>,
 }
 
@@ -790,23 +956,18 @@ struct Done {
     ok: bool,
 }
 
-fn store_input(e: chitieu_store::StoreError) -> ApiError {
-    match e {
-        chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
-            BadInput(m).into()
-        }
-        other => other.into(),
-    }
-}
-
 /// Progress on a task, by its lead or a coordinating unit.
 async fn task_progress(
     State(s): State<AppState>,
     c: Caller,
-    Path(code): Path<String>,
-    Json(b): Json<ProgressIn>,
+    code: ApiPath,
+    body: ApiJson<ProgressIn>,
 ) -> ApiResult<Done> {
     let me = c.user()?.clone();
+    if !role_allows(me.role, Action::Enter) {
+        return Err(ApiError::forbidden());
+    }
+    let code = code.parse()?;
     let t = s
         .store
         .tasks()
@@ -814,33 +975,15 @@ async fn task_progress(
         .into_iter()
         .find(|t| t.code == code)
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
-    {
-        let snap = snap(&s).await?;
-        let mine = std::iter::once(&t.lead_unit)
-            .chain(&t.coordinating_units)
-            .any(|u| in_scope(&snap.units, &me.unit, u));
-        if !role_allows(me.role, Action::Enter) || !mine {
-            return Err(ApiError::forbidden());
-        }
+    if !actions::can_report(&s.live.snapshot(), &me, &t) {
+        return Err(ApiError::forbidden());
     }
-    if b.progress > 100 {
-        return Err(BadInput(format!("tiến độ {}% vượt quá 100%", b.progress)).into());
-    }
-    let note = chitieu_domain::text::nfc(&b.note);
-    s.store
-        .add_task_update(
-            &t.code,
-            today(),
-            b.progress,
-            &note,
-            b.completed_on,
-            &me.login,
-        )
-        .await
-        .map_err(store_input)?;
+    let b = body.parse()?;
+    actions::task_progress(&s, &me, &t, b.progress, &b.note, b.completed_on).await?;
     Ok(Json(Done { ok: true }))
 }
 
+/// The caller, when their role administers; before anything of the request is parsed.
 fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
     let me = c.user()?;
     if !role_allows(me.role, Action::Administer) {
@@ -849,29 +992,50 @@ fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
     Ok(me.clone())
 }
 
-/// A target, new or changed (admin and secretariat).
+/// A target as a client sends it; the value read exactly.
+#[derive(Deserialize)]
+struct TargetIn {
+    indicator: String,
+    unit: String,
+    year: i32,
+    comparator: String,
+    value: FigureText,
+    wording: String,
+}
+
+/// A target, new or changed (admin and secretariat, at a unit within their scope).
 async fn set_target(
     State(s): State<AppState>,
     c: Caller,
-    Json(t): Json<chitieu_domain::Target>,
+    body: ApiJson<TargetIn>,
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
-    s.store
-        .set_target(&t, &me.login)
-        .await
-        .map_err(store_input)?;
-    s.live.sync().await?;
+    let t = body.parse()?;
+    let value = chitieu_domain::value::parse_figure("value", &t.value.0)
+        .map_err(|e| ApiError::invalid(e.to_string()))?
+        .ok_or_else(|| ApiError::invalid("value: thiếu giá trị mục tiêu"))?;
+    let target = chitieu_domain::Target {
+        indicator: t.indicator,
+        unit: UnitCode::parse(&t.unit).map_err(ApiError::invalid)?,
+        year: t.year,
+        comparator: t.comparator.parse().map_err(ApiError::invalid)?,
+        value,
+        wording: t.wording,
+    };
+    actions::set_target(&s, &me, &target).await?;
     Ok(Json(Done { ok: true }))
 }
 
-/// A head's term of office (admin and secretariat); terms of one unit must not overlap.
+/// A head's term of office (admin and secretariat, within their scope); terms of one unit
+/// must not overlap.
 async fn add_head(
     State(s): State<AppState>,
     c: Caller,
-    Json(h): Json<chitieu_domain::Head>,
+    body: ApiJson<chitieu_domain::Head>,
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
-    s.store.add_head(&h, &me.login).await.map_err(store_input)?;
+    let h = body.parse()?;
+    actions::add_head(&s, &me, &h).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -884,26 +1048,24 @@ struct UserIn {
     password: String,
 }
 
-/// An account (admin and secretariat; only an admin creates admins).
-async fn add_user(State(s): State<AppState>, c: Caller, Json(u): Json<UserIn>) -> ApiResult<Done> {
+/// An account (admin and secretariat): never a role above the creator's, never a unit
+/// outside the creator's scope.
+async fn add_user(State(s): State<AppState>, c: Caller, body: ApiJson<UserIn>) -> ApiResult<Done> {
     let me = administer(&c)?;
-    if u.role == Role::Admin && me.role != Role::Admin {
-        return Err(ApiError::forbidden());
-    }
-    let unit = UnitCode::parse(&u.unit).map_err(BadInput)?;
-    s.store
-        .add_user(
-            &chitieu_store::NewUser {
-                login: &u.login,
-                display_name: u.name.as_deref().unwrap_or(&u.login),
-                role: u.role,
-                unit: &unit,
-                password: &u.password,
-            },
-            &me.login,
-        )
-        .await
-        .map_err(store_input)?;
+    let u = body.parse()?;
+    let unit = UnitCode::parse(&u.unit).map_err(ApiError::invalid)?;
+    actions::add_user(
+        &s,
+        &me,
+        &chitieu_store::NewUser {
+            login: &u.login,
+            display_name: u.name.as_deref().unwrap_or(&u.login),
+            role: u.role,
+            unit: &unit,
+            password: &u.password,
+        },
+    )
+    .await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -932,14 +1094,11 @@ struct UserJson {
     unit: String,
 }
 
+/// Accounts within the administrator's scope.
 async fn users(State(s): State<AppState>, c: Caller) -> ApiResult<Vec<UserJson>> {
-    let u = c.user()?;
-    if !role_allows(u.role, Action::Administer) {
-        return Err(ApiError::forbidden());
-    }
+    let me = administer(&c)?;
     Ok(Json(
-        s.store
-            .users()
+        actions::users(&s, &me)
             .await?
             .into_iter()
             .map(|(login, role, unit)| UserJson {
@@ -965,32 +1124,47 @@ struct TokenOut {
     token: String,
 }
 
-/// An administrator creates a token for a machine client, scoped like a user.
+/// An administrator creates a token for a machine client, scoped like a user and never
+/// wider than the administrator.
 async fn create_token(
     State(s): State<AppState>,
     c: Caller,
-    _h: HeaderMap,
-    Json(body): Json<TokenIn>,
+    body: ApiJson<TokenIn>,
 ) -> ApiResult<TokenOut> {
-    let u = c.user()?;
-    if u.role != Role::Admin {
+    let me = c.user()?.clone();
+    if me.role != Role::Admin {
         return Err(ApiError::forbidden());
     }
-    let unit = UnitCode::parse(&body.unit).map_err(BadInput)?;
-    let token = s
-        .store
-        .create_token(&body.name, body.role, &unit, &u.login)
-        .await
-        .map_err(|e| match e {
-            chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
-                ApiError::from(BadInput(m))
-            }
-            other => ApiError::from(other),
-        })?;
+    let body = body.parse()?;
+    let unit = UnitCode::parse(&body.unit).map_err(ApiError::invalid)?;
+    let token = actions::create_token(&s, &me, &body.name, body.role, &unit).await?;
     Ok(Json(TokenOut {
-        name: body.name,
+        name: body.name.trim().to_string(),
         token,
     }))
+}
+
+/// Tokens within the administrator's reach, without their secrets.
+async fn list_tokens(
+    State(s): State<AppState>,
+    c: Caller,
+) -> ApiResult<Vec<chitieu_store::TokenInfo>> {
+    let me = c.user()?.clone();
+    if me.role != Role::Admin {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(actions::tokens(&s, &me).await?))
+}
+
+/// Revokes a token by name: it stops working at once.
+async fn revoke_token(State(s): State<AppState>, c: Caller, name: ApiPath) -> ApiResult<Done> {
+    let me = c.user()?.clone();
+    if me.role != Role::Admin {
+        return Err(ApiError::forbidden());
+    }
+    let name = name.parse()?;
+    actions::revoke_token(&s, &me, &name).await?;
+    Ok(Json(Done { ok: true }))
 }
 
 #[cfg(test)]

@@ -120,38 +120,137 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Refuses sign-in for a login after repeated failures.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// The client's address: the peer, or, when the peer is a proxy on this machine, the
+/// address that proxy appended to `X-Forwarded-For`.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|a| a.trim().parse().ok())
+        };
+        Ok(ClientAddr(match peer {
+            Some(p) if p.is_loopback() => forwarded().or(Some(p)),
+            other => other,
+        }))
+    }
 }
 
-const MAX_FAILURES: u32 = 5;
+/// Refuses sign-in after repeated failures: per login, and per client address (against
+/// one machine trying many logins). An attempt is counted *before* its password is checked,
+/// under the same lock as the check of the limit, so that parallel attempts cannot pass
+/// the limit while slow hashes run; a successful sign-in takes its attempt back.
+#[derive(Default)]
+pub struct Throttle {
+    counts: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+/// Failed sign-ins allowed per login in [`WINDOW`].
+pub const MAX_FAILURES: u32 = 5;
+/// Failed sign-ins allowed per client address in [`WINDOW`]: an office behind one address
+/// holds many people.
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Beyond this many keys, expired ones are dropped: random logins cannot fill memory.
+const MAX_KEYS: usize = 10_000;
+
+/// An attempt that was counted; give it back with [`Throttle::succeeded`].
+pub struct Attempt {
+    login: String,
+    addr: Option<String>,
+}
 
 impl Throttle {
-    pub fn blocked(&self, login: &str) -> bool {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&login.to_lowercase())
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
-    }
-
-    pub fn failed(&self, login: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let e = map
-            .entry(login.to_lowercase())
-            .or_insert((0, Instant::now()));
-        if e.1.elapsed() >= WINDOW {
-            *e = (0, Instant::now());
+    /// Counts an attempt for `login` from `addr`, or refuses it (`None`) when either has
+    /// reached its limit.
+    pub fn begin(&self, login: &str, addr: Option<std::net::IpAddr>) -> Option<Attempt> {
+        let login = format!("login:{}", login.to_lowercase());
+        let addr = addr.map(|a| format!("addr:{a}"));
+        let mut map = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > MAX_KEYS {
+            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
         }
-        e.0 += 1;
-        e.1 = Instant::now();
+        let current = |map: &HashMap<String, (u32, Instant)>, k: &str| {
+            map.get(k)
+                .filter(|(_, since)| since.elapsed() < WINDOW)
+                .map_or(0, |(n, _)| *n)
+        };
+        if current(&map, &login) >= MAX_FAILURES
+            || addr
+                .as_deref()
+                .is_some_and(|a| current(&map, a) >= MAX_FAILURES_PER_ADDRESS)
+        {
+            return None;
+        }
+        for k in std::iter::once(&login).chain(addr.as_ref()) {
+            let e = map.entry(k.clone()).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= WINDOW {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+            e.1 = Instant::now();
+        }
+        Some(Attempt { login, addr })
     }
 
-    pub fn succeeded(&self, login: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&login.to_lowercase());
+    /// The password was right: the login starts afresh, the address gets its attempt back.
+    pub fn succeeded(&self, a: Attempt) {
+        let mut map = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&a.login);
+        if let Some(k) = a.addr
+            && let Some(e) = map.get_mut(&k)
+        {
+            e.0 = e.0.saturating_sub(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The review's finding: 100 parallel wrong passwords, 59 checked. Counting before the
+    /// check lets exactly the limit through.
+    #[test]
+    fn parallel_attempts_cannot_pass_the_limit() {
+        let t = std::sync::Arc::new(Throttle::default());
+        let addr: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let passed: u32 = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..100)
+                .map(|_| {
+                    let t = t.clone();
+                    sc.spawn(move || u32::from(t.begin("lanhdao", Some(addr)).is_some()))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(passed, MAX_FAILURES);
+        // Another login from the same address still may, up to the address's own limit.
+        let mut others = 0;
+        for k in 0..100 {
+            if t.begin(&format!("u{k}"), Some(addr)).is_some() {
+                others += 1;
+            }
+        }
+        assert_eq!(others, MAX_FAILURES_PER_ADDRESS - MAX_FAILURES);
+        // A success clears the login and gives the address its attempt back.
+        let t = Throttle::default();
+        for _ in 0..4 {
+            t.begin("a", Some(addr)).unwrap();
+        }
+        let ok = t.begin("a", Some(addr)).unwrap();
+        t.succeeded(ok);
+        assert!(t.begin("a", Some(addr)).is_some());
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP server: server-rendered pages for people, a JSON API for other systems, both
 //! over the same store and engine.
 
+pub mod actions;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -98,9 +99,13 @@ pub async fn serve(
     let app = app(store).await.map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    // The peer's address feeds the sign-in throttle.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -20,11 +20,58 @@ pub struct Snapshot {
     structure_seq: i64,
     indicator_code: HashMap<i32, String>,
     unit_code: HashMap<i32, UnitCode>,
+    /// Position of each unit in `units`, so that a lookup by code does not scan the list.
+    unit_pos: HashMap<UnitCode, usize>,
+    indicator_ids: HashMap<String, i32>,
+    unit_ids: HashMap<UnitCode, i32>,
 }
 
 impl Snapshot {
     pub fn unit(&self, code: &UnitCode) -> Option<&Unit> {
-        self.units.iter().find(|u| &u.code == code)
+        self.unit_pos.get(code).map(|&k| &self.units[k])
+    }
+
+    /// Store ids of an indicator and a unit, for a write.
+    pub fn ids_of(&self, indicator: &str, unit: &UnitCode) -> Option<(i32, i32)> {
+        Some((
+            *self.indicator_ids.get(indicator)?,
+            *self.unit_ids.get(unit)?,
+        ))
+    }
+
+    /// Codes of an indicator and a unit by store ids, for messages about stored values.
+    pub fn codes_of(&self, indicator_id: i32, unit_id: i32) -> (String, String) {
+        (
+            self.indicator_code
+                .get(&indicator_id)
+                .cloned()
+                .unwrap_or_default(),
+            self.unit_code
+                .get(&unit_id)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn engine_indicator_code(&self, i: usize) -> String {
+        self.engine
+            .indicator_codes()
+            .nth(i)
+            .unwrap_or("?")
+            .to_string()
+    }
+}
+
+impl chitieu_domain::value::Lookup for Snapshot {
+    fn indicator(&self, code: &str) -> Option<&chitieu_domain::Indicator> {
+        let plan = self.plan.as_ref()?;
+        let c = code.trim();
+        plan.indicator(c)
+            .or_else(|| plan.indicator(&c.to_ascii_uppercase()))
+    }
+
+    fn unit(&self, code: &UnitCode) -> Option<&Unit> {
+        Snapshot::unit(self, code)
     }
 }
 
@@ -39,21 +86,55 @@ fn bad(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
-fn to_write(snap: &Snapshot, r: &RawValue) -> Result<Option<Write>, StoreError> {
+/// Figures read back from storage, or why the engine cannot use them. Entry points bound
+/// every figure; a database edited by hand or by an older version may hold anything, and
+/// one such value must not keep the province's figures (or the server) from coming up.
+fn stored_figures(
+    period: &str,
+    value: &str,
+    num: Option<&str>,
+    den: Option<&str>,
+) -> Result<(Period, Decimal, Option<Decimal>, Option<Decimal>), String> {
+    let dec = |s: &str| Decimal::from_str(s).map_err(|e| format!("số \"{s}\" hỏng: {e}"));
+    let period = Period::from_str(period).map_err(|e| e.to_string())?;
+    let value = dec(value)?;
+    let num = num.filter(|s| !s.is_empty()).map(dec).transpose()?;
+    let den = den.filter(|s| !s.is_empty()).map(dec).transpose()?;
+    chitieu_domain::value::check_stored(value, num, den)?;
+    Ok((period, value, num, den))
+}
+
+/// Says which stored value the engine leaves out, and why: in the log, for the operator.
+fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
+    tracing::warn!(
+        indicator,
+        unit,
+        period,
+        reason,
+        "giá trị bị bỏ qua khi nạp: không dùng được để tính (skipped a stored value)"
+    );
+}
+
+fn to_write(snap: &Snapshot, r: &RawValue) -> Option<Write> {
     let (ind, unit, period, value, num, den, _) = r;
     let (Some(indicator), Some(unit)) = (snap.indicator_code.get(ind), snap.unit_code.get(unit))
     else {
-        return Ok(None);
+        return None;
     };
-    let dec = |s: &str| Decimal::from_str(s).map_err(bad);
-    Ok(Some(Write {
-        indicator: indicator.clone(),
-        unit: unit.clone(),
-        period: Period::from_str(period).map_err(bad)?,
-        value: dec(value)?,
-        numerator: num.as_deref().map(dec).transpose()?,
-        denominator: den.as_deref().map(dec).transpose()?,
-    }))
+    match stored_figures(period, value, num.as_deref(), den.as_deref()) {
+        Ok((period, value, numerator, denominator)) => Some(Write {
+            indicator: indicator.clone(),
+            unit: unit.clone(),
+            period,
+            value,
+            numerator,
+            denominator,
+        }),
+        Err(reason) => {
+            skipped(indicator, unit.as_str(), period, &reason);
+            None
+        }
+    }
 }
 
 async fn build(store: &Store) -> Result<Snapshot, StoreError> {
@@ -62,7 +143,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     let value_seq = store.value_seq().await?;
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
-    let (_, ids) = store.catalog().await?;
+    let ids = store.ids().await?;
     let indicators = plan
         .as_ref()
         .map(|p| p.indicators.clone())
@@ -73,9 +154,22 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         units,
         value_seq,
         structure_seq,
-        indicator_code: ids.indicators.into_iter().map(|(c, i)| (i, c)).collect(),
-        unit_code: ids.units.into_iter().map(|(c, i)| (i, c)).collect(),
+        indicator_code: ids
+            .indicators
+            .iter()
+            .map(|(c, i)| (*i, c.clone()))
+            .collect(),
+        unit_code: ids.units.iter().map(|(c, i)| (*i, c.clone())).collect(),
+        unit_pos: HashMap::new(),
+        indicator_ids: ids.indicators,
+        unit_ids: ids.units,
     };
+    snap.unit_pos = snap
+        .units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.code.clone(), k))
+        .collect();
     // Store ids to engine indices, once, so loading does no lookups by code.
     let ind_ix: HashMap<i32, usize> = snap
         .indicator_code
@@ -87,14 +181,6 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         .iter()
         .filter_map(|(id, code)| Some((*id, snap.engine.unit_index(code)?)))
         .collect();
-    let dec = |s: &str| Decimal::from_str(s).map_err(bad);
-    let opt = |s: &str| {
-        if s.is_empty() {
-            Ok(None)
-        } else {
-            dec(s).map(Some)
-        }
-    };
     // While one indicator's rows are parsed here, the next one's are read by the database
     // on its own thread.
     let mut order: Vec<(i32, usize)> = ind_ix.iter().map(|(id, i)| (*id, *i)).collect();
@@ -111,21 +197,27 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
             .await
             .map_err(bad)??;
         next = order.get(k + 1).map(|(id, _)| fetch(*id));
+        let code = snap.engine_indicator_code(i);
         for (unit_id, packed) in rows {
             let Some(&u) = unit_ix.get(&unit_id) else {
                 continue;
             };
+            let unit = snap.unit_code.get(&unit_id).map_or("?", |c| c.as_str());
             snap.engine.reserve(i, u, packed.split(';').count());
             for item in packed.split(';') {
                 let mut f = item.split(' ');
                 let (Some(period), Some(value), Some(num), Some(den)) =
                     (f.next(), f.next(), f.next(), f.next())
                 else {
-                    return Err(bad(format!("giá trị nén hỏng: \"{item}\"")));
+                    skipped(&code, unit, item, "giá trị nén hỏng");
+                    continue;
                 };
-                let period = Period::from_str(period).map_err(bad)?;
-                snap.engine
-                    .put_indexed(i, u, period, dec(value)?, opt(num)?, opt(den)?);
+                match stored_figures(period, value, Some(num), Some(den)) {
+                    Ok((period, value, num, den)) => {
+                        snap.engine.put_indexed(i, u, period, value, num, den)
+                    }
+                    Err(reason) => skipped(&code, unit, period, &reason),
+                }
             }
         }
     }
@@ -167,7 +259,7 @@ impl Live {
         let rows = self.store.values_since(value_seq).await?;
         let mut snap = self.snap.write().unwrap_or_else(|e| e.into_inner());
         for r in rows.iter().filter(|r| r.6 <= now) {
-            if let Some(w) = to_write(&snap, r)? {
+            if let Some(w) = to_write(&snap, r) {
                 snap.engine.set(&w).map_err(bad)?;
             }
         }

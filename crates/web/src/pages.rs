@@ -9,15 +9,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use chitieu_analytics::assess::Row;
 use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
-use chitieu_domain::text::parse_decimal;
-use chitieu_domain::value::check_value;
-use chitieu_domain::{Indicator, Period, PeriodKind, TaskStatus, UnitCode, ValueInput, ValueState};
-use chitieu_store::{NewValue, SessionUser, ValueFilter};
+use chitieu_domain::{Indicator, Period, PeriodKind, TaskStatus, UnitCode, ValueState};
+use chitieu_store::{SessionUser, ValueFilter};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::AppState;
+use crate::actions::{self, ActionError, EvidenceItem, ValueItem};
 use crate::auth::{LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
 use crate::i18n::Tr;
 use crate::live::{Snapshot, today};
@@ -30,6 +29,8 @@ pub enum PageError {
     Invalid(Tr, String),
     Forbidden(Tr),
     NotFound(Tr),
+    /// An upload over the size limit.
+    TooLarge(Tr),
     Internal(Tr),
 }
 
@@ -37,6 +38,30 @@ impl PageError {
     pub fn internal(tr: Tr, e: impl std::fmt::Display) -> PageError {
         tracing::error!(error = %e, "page error");
         PageError::Internal(tr)
+    }
+
+    /// A refused action as a page: 403, 404, or 422 with the reason.
+    fn action(tr: Tr, e: ActionError) -> PageError {
+        match e {
+            ActionError::Forbidden => PageError::Forbidden(tr),
+            ActionError::Invalid(m) | ActionError::NotFound(m) => PageError::Invalid(tr, m),
+            ActionError::InvalidItems(items) => PageError::Invalid(
+                tr,
+                items
+                    .iter()
+                    .map(|i| i.reason.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ActionError::Conflict(cs) => PageError::Invalid(
+                tr,
+                cs.iter()
+                    .map(|c| format!("{} {} {}: {}", c.indicator, c.unit, c.period, c.reason))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ActionError::Internal(e) => PageError::internal(tr, e),
+        }
     }
 }
 
@@ -76,6 +101,7 @@ impl IntoResponse for PageError {
             }
             PageError::Forbidden(t) => (StatusCode::FORBIDDEN, t, "forbidden"),
             PageError::NotFound(t) => (StatusCode::NOT_FOUND, t, "not_found"),
+            PageError::TooLarge(t) => (StatusCode::PAYLOAD_TOO_LARGE, t, "too_large"),
             PageError::Internal(t) => (StatusCode::INTERNAL_SERVER_ERROR, t, "server_error"),
         };
         let page = ErrorPage {
@@ -90,6 +116,36 @@ impl IntoResponse for PageError {
 }
 
 type PageResult = Result<Response, PageError>;
+
+/// A URL-encoded form, read only when the handler asks, after it has checked who is asking:
+/// someone who may not post learns nothing from how the body was refused. A body that
+/// cannot be read becomes the 422 page, one over the size limit the 413 page.
+pub struct LazyForm(Result<HashMap<String, String>, StatusCode>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for LazyForm {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(LazyForm(
+            Form::<HashMap<String, String>>::from_request(req, state)
+                .await
+                .map(|Form(f)| f)
+                .map_err(|e| e.status()),
+        ))
+    }
+}
+
+impl LazyForm {
+    fn read(self, tr: Tr) -> Result<HashMap<String, String>, PageError> {
+        self.0.map_err(|status| {
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                PageError::TooLarge(tr)
+            } else {
+                PageError::Invalid(tr, tr.t("bad_form").to_string())
+            }
+        })
+    }
+}
 
 /// An internal failure becomes the 500 page; the detail goes to the log only.
 trait Or500<T> {
@@ -689,6 +745,11 @@ struct TaskPage {
     indicators: String,
     updates: Vec<(String, u8, String, String)>,
     can_update: bool,
+    /// The lead unit's head or the standing office: may declare the task completed.
+    can_complete: bool,
+    /// Bounds of the completion date, `YYYY-MM-DD`.
+    start: String,
+    today: String,
     csrf: String,
     evidence: Vec<chitieu_store::EvidenceInfo>,
 }
@@ -706,7 +767,10 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let st = t.status_on(today());
     let me = v.user()?;
     let page = TaskPage {
-        can_update: may_update_task(&snap, me, &t),
+        can_update: actions::can_report(&snap, me, &t),
+        can_complete: actions::can_complete(&snap, me, &t),
+        start: t.start.to_string(),
+        today: today().to_string(),
         csrf: me.csrf.clone(),
         evidence,
         t: tr,
@@ -832,6 +896,16 @@ pub struct Field {
     state: Option<&'static str>,
     evidence: Vec<chitieu_store::EvidenceInfo>,
     error: Option<String>,
+    /// The stored version the form was opened at (0: none yet); sent back with a save so
+    /// that a change made meanwhile by someone else is not silently overwritten.
+    version: i64,
+    /// The figures as they were when the form was opened, to tell which fields the person
+    /// changed.
+    orig: [String; 4],
+    /// Accepted by the standing office: shown, not editable.
+    locked: bool,
+    /// Someone else's change met this field's save: what happened, and their figures.
+    conflict: Option<(String, String)>,
 }
 
 impl Field {
@@ -861,6 +935,48 @@ impl Field {
             state: None,
             evidence: Vec::new(),
             error: None,
+            version: 0,
+            orig: Default::default(),
+            locked: false,
+            conflict: None,
+        }
+    }
+
+    /// The field as stored: figures, state, version, lock and evidence.
+    fn stored(
+        i: &Indicator,
+        tr: Tr,
+        row: Option<&chitieu_store::ValueRow>,
+        evidence: Vec<chitieu_store::EvidenceInfo>,
+    ) -> Field {
+        let dec = |d: &Option<rust_decimal::Decimal>| {
+            d.map(|d| chitieu_domain::text::format_decimal(&d))
+                .unwrap_or_default()
+        };
+        let state = row.and_then(|r| r.state.parse::<ValueState>().ok());
+        let value = row
+            .filter(|_| !i.is_ratio())
+            .map(|r| dec(&Some(r.value)))
+            .unwrap_or_default();
+        let numerator = row.map(|r| dec(&r.numerator)).unwrap_or_default();
+        let denominator = row.map(|r| dec(&r.denominator)).unwrap_or_default();
+        let comment = row.map(|r| r.comment.clone()).unwrap_or_default();
+        Field {
+            orig: [
+                value.clone(),
+                numerator.clone(),
+                denominator.clone(),
+                comment.clone(),
+            ],
+            value,
+            numerator,
+            denominator,
+            comment,
+            state: state.map(|s| s.label_vi()),
+            locked: state == Some(ValueState::Accepted),
+            version: row.map_or(0, |r| r.version),
+            evidence,
+            ..Field::blank(i, tr)
         }
     }
 }
@@ -879,6 +995,9 @@ struct EntryPage {
     period_label: String,
     saved: bool,
     has_errors: bool,
+    has_conflicts: bool,
+    /// Some field can still be changed (not all accepted and locked).
+    editable: bool,
     fields: Vec<Field>,
 }
 
@@ -903,6 +1022,8 @@ impl EntryPage {
             period_label: period.label_vi(),
             saved: false,
             has_errors: false,
+            has_conflicts: false,
+            editable: fields.iter().any(|f| !f.locked),
             fields,
         }
     }
@@ -974,6 +1095,48 @@ fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, Strin
         .collect()
 }
 
+/// The entry form's fields for `unit` and `period` as stored now.
+async fn stored_fields(
+    s: &AppState,
+    tr: Tr,
+    u: &SessionUser,
+    unit: &UnitCode,
+    period: &Period,
+) -> Result<Vec<Field>, PageError> {
+    let inds: Vec<Indicator> = {
+        let snap = snapshot(s, tr).await?;
+        entry_indicators(&snap, u, unit, period, tr)?
+            .into_iter()
+            .cloned()
+            .collect()
+    };
+    let ids = s.store.ids().await.or_500(tr)?;
+    let stored = s
+        .store
+        .values(
+            &ValueFilter {
+                indicator: None,
+                unit: Some(unit.clone()),
+            },
+            &ids,
+        )
+        .await
+        .or_500(tr)?;
+    let mut fields = Vec::with_capacity(inds.len());
+    for i in &inds {
+        let evidence = s
+            .store
+            .evidence_list("value", &actions::value_key(&i.code, unit, period))
+            .await
+            .or_500(tr)?;
+        let row = stored
+            .iter()
+            .find(|r| r.indicator == i.code && r.period == *period);
+        fields.push(Field::stored(i, tr, row, evidence));
+    }
+    Ok(fields)
+}
+
 pub async fn entry_form(
     State(s): State<AppState>,
     v: Viewer,
@@ -992,58 +1155,8 @@ pub async fn entry_form(
         Some(p) => p.parse::<Period>().map_err(|_| PageError::NotFound(tr))?,
         None => default_period(),
     };
-    let (_, ids) = s.store.catalog().await.or_500(tr)?;
-    let stored = s
-        .store
-        .values(
-            &ValueFilter {
-                indicator: None,
-                unit: Some(unit.clone()),
-            },
-            &ids,
-        )
-        .await
-        .or_500(tr)?;
-    let inds: Vec<Indicator> = {
-        let snap = snapshot(&s, tr).await?;
-        entry_indicators(&snap, &u, &unit, &period, tr)?
-            .into_iter()
-            .cloned()
-            .collect()
-    };
-    let dec = |d: &Option<rust_decimal::Decimal>| {
-        d.map(|d| chitieu_domain::text::format_decimal(&d))
-            .unwrap_or_default()
-    };
-    let mut evidence = HashMap::new();
-    for i in &inds {
-        let key = format!("{}/{unit}/{period}", i.code);
-        let list = s.store.evidence_list("value", &key).await.or_500(tr)?;
-        evidence.insert(i.code.clone(), list);
-    }
+    let fields = stored_fields(&s, tr, &u, &unit, &period).await?;
     let snap = snapshot(&s, tr).await?;
-    let fields = inds
-        .iter()
-        .map(|i| {
-            let cur = stored
-                .iter()
-                .find(|r| r.indicator == i.code && r.period == period);
-            Field {
-                value: cur
-                    .filter(|_| !i.is_ratio())
-                    .map(|r| dec(&Some(r.value)))
-                    .unwrap_or_default(),
-                numerator: cur.map(|r| dec(&r.numerator)).unwrap_or_default(),
-                denominator: cur.map(|r| dec(&r.denominator)).unwrap_or_default(),
-                comment: cur.map(|r| r.comment.clone()).unwrap_or_default(),
-                state: cur
-                    .and_then(|r| r.state.parse::<ValueState>().ok())
-                    .map(|s| s.label_vi()),
-                evidence: evidence.remove(&i.code).unwrap_or_default(),
-                ..Field::blank(i, tr)
-            }
-        })
-        .collect();
     let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
     Ok(EntryPage {
         saved: q.saved.is_some(),
@@ -1052,20 +1165,27 @@ pub async fn entry_form(
     .into_response())
 }
 
+/// Saves the entry form. Writes only what the person changed (or, on "submit", every
+/// filled field), each with the version the form was opened at, and the evidence files,
+/// all in one transaction through the one write path. A field someone else changed
+/// meanwhile comes back with both figures and a choice; nothing is written until every
+/// such choice is made.
 pub async fn entry_save(
     State(s): State<AppState>,
     v: Viewer,
     mp: axum::extract::Multipart,
 ) -> PageResult {
     let tr = v.tr;
+    // Who is asking comes first; the body (with its files) is read only for them.
+    let signed_in = v.user()?;
+    if !role_allows(signed_in.role, Action::Enter) {
+        return Err(PageError::Forbidden(tr));
+    }
     let MultiForm {
         fields: form,
         files,
     } = read_multipart(mp, tr).await?;
     let u = v.check_csrf(&form)?.clone();
-    if !role_allows(u.role, Action::Enter) {
-        return Err(PageError::Forbidden(tr));
-    }
     let unit =
         UnitCode::parse(form.get("unit").map_or("", |s| s)).map_err(|_| PageError::NotFound(tr))?;
     let period: Period = form
@@ -1073,106 +1193,161 @@ pub async fn entry_save(
         .map_or("", |s| s)
         .parse()
         .map_err(|_| PageError::NotFound(tr))?;
-    let state = if form.get("action").map(String::as_str) == Some("submit") {
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let state = if submit {
         ValueState::Submitted
     } else {
         ValueState::Draft
     };
-    let (_, ids) = s.store.catalog().await.or_500(tr)?;
-    let (values, fields, has_errors) = {
-        let snap = snapshot(&s, tr).await?;
-        let inds = entry_indicators(&snap, &u, &unit, &period, tr)?;
-        let unit_rec = snap.unit(&unit).ok_or(PageError::NotFound(tr))?.clone();
-        let mut values = Vec::new();
-        let mut fields = Vec::new();
-        let mut has_errors = false;
-        for i in inds {
-            let get = |p: &str| {
-                form.get(&format!("{p}.{}", i.code))
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or_default()
-            };
-            let (vs, ns, ds, cs) = (get("v"), get("n"), get("d"), get("c"));
-            let mut error = None;
-            for (field, name, bytes) in &files {
-                if field == &format!("e.{}", i.code)
-                    && let Err(e) =
-                        chitieu_store::check_file(&chitieu_store::safe_file_name(name), bytes)
-                {
-                    has_errors = true;
-                    error = Some(format!("{}: {e}", chitieu_store::safe_file_name(name)));
-                }
-            }
-            if !(vs.is_empty() && ns.is_empty() && ds.is_empty()) {
-                let num = |s: &str, field: &str| -> Result<Option<rust_decimal::Decimal>, String> {
-                    if s.is_empty() {
-                        Ok(None)
-                    } else {
-                        parse_decimal(s)
-                            .map(Some)
-                            .ok_or_else(|| format!("{field}: \"{s}\" không phải là số"))
-                    }
-                };
-                let parsed = (|| -> Result<NewValue, String> {
-                    let input = ValueInput {
-                        value: num(&vs, tr.t("value"))?,
-                        numerator: num(&ns, tr.t("numerator"))?,
-                        denominator: num(&ds, tr.t("denominator"))?,
-                    };
-                    let (value, numerator, denominator) =
-                        check_value(i, &unit_rec, &period, &input).map_err(|e| e.reason)?;
-                    Ok(NewValue {
-                        indicator_id: *ids.indicators.get(&i.code).ok_or("chỉ tiêu")?,
-                        unit_id: *ids.units.get(&unit).ok_or("đơn vị")?,
-                        period,
-                        value,
-                        numerator,
-                        denominator,
-                        comment: chitieu_domain::text::nfc(&cs),
-                    })
-                })();
-                match parsed {
-                    Ok(nv) if error.is_none() => values.push(nv),
-                    Ok(_) => {}
-                    Err(e) => {
-                        has_errors = true;
-                        error = Some(e);
-                    }
-                }
-            }
-            fields.push(Field {
-                value: vs,
-                numerator: ns,
-                denominator: ds,
-                comment: cs,
-                error,
-                ..Field::blank(i, tr)
-            });
-        }
-        (values, fields, has_errors)
+    // The form as the person left it, over the fields as stored now.
+    let mut fields = stored_fields(&s, tr, &u, &unit, &period).await?;
+    let get = |p: &str, code: &str| {
+        form.get(&format!("{p}.{code}"))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
     };
-    if has_errors {
-        let snap = snapshot(&s, tr).await?;
-        let page = EntryPage {
-            has_errors: true,
-            ..EntryPage::new(&snap, &v, &u, &unit, &period, fields)
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let mut has_errors = false;
+    let mut evidence = Vec::new();
+    for f in fields.iter_mut().filter(|f| !f.locked) {
+        f.value = get("v", &f.code);
+        f.numerator = get("n", &f.code);
+        f.denominator = get("d", &f.code);
+        f.comment = get("c", &f.code);
+        f.version = get("ver", &f.code).parse().unwrap_or(0);
+        f.orig = ["ov", "on", "od", "oc"].map(|k| get(k, &f.code));
+        for (field, name, bytes) in &files {
+            if field != &format!("e.{}", f.code) {
+                continue;
+            }
+            let name = chitieu_store::safe_file_name(name);
+            match chitieu_store::check_file(&name, bytes) {
+                Ok(_) => evidence.push(EvidenceItem {
+                    indicator: f.code.clone(),
+                    unit: unit.clone(),
+                    period,
+                    file_name: name,
+                    bytes: bytes.clone(),
+                }),
+                Err(e) => {
+                    has_errors = true;
+                    f.error = Some(format!("{name}: {e}"));
+                }
+            }
+        }
     }
-    if !values.is_empty() {
-        s.store
-            .upsert_values(
-                &values,
+    // Which fields to write, with their versions.
+    let mut chosen: Vec<usize> = Vec::new();
+    for (k, f) in fields.iter().enumerate() {
+        if f.locked || f.error.is_some() {
+            continue;
+        }
+        let filled = !(f.value.is_empty() && f.numerator.is_empty() && f.denominator.is_empty());
+        let changed = [&f.value, &f.numerator, &f.denominator, &f.comment]
+            != [&f.orig[0], &f.orig[1], &f.orig[2], &f.orig[3]];
+        match get("keep", &f.code).as_str() {
+            "theirs" => continue,
+            "mine" => chosen.push(k),
+            _ if filled && (changed || submit) => chosen.push(k),
+            _ => {}
+        }
+    }
+    let unit_text = unit.to_string();
+    let period_text = period.to_string();
+    let items: Vec<ValueItem> = chosen
+        .iter()
+        .map(|&k| {
+            let f = &fields[k];
+            ValueItem {
+                text: chitieu_domain::value::ValueText {
+                    indicator: &f.code,
+                    unit: &unit_text,
+                    period: &period_text,
+                    value: if f.ratio { "" } else { &f.value },
+                    numerator: if f.ratio { &f.numerator } else { "" },
+                    denominator: if f.ratio { &f.denominator } else { "" },
+                    comment: &f.comment,
+                },
+                version: Some(f.version),
+            }
+        })
+        .collect();
+    let outcome = if has_errors {
+        None
+    } else if items.is_empty() && evidence.is_empty() {
+        Some(Ok(0))
+    } else {
+        Some(
+            actions::write_values(
+                &s,
+                &u,
+                &items,
+                evidence,
                 state,
-                &u.login,
                 &format!("nhập trên web {unit} {period}"),
-                |_| {},
             )
-            .await
-            .or_500(tr)?;
-        s.live.sync().await.or_500(tr)?;
+            .await,
+        )
+    };
+    drop(items);
+    let mut has_conflicts = false;
+    match outcome {
+        Some(Ok(_)) => {
+            return Ok(
+                Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1"))
+                    .into_response(),
+            );
+        }
+        None => {}
+        Some(Err(ActionError::InvalidItems(errors))) => {
+            has_errors = true;
+            for e in errors {
+                let label = match e.field {
+                    "numerator" | "denominator" | "value" | "comment" => tr.t(e.field),
+                    other => other,
+                };
+                fields[chosen[e.index]].error = Some(format!("{label}: {}", e.reason));
+            }
+        }
+        Some(Err(ActionError::Conflict(conflicts))) => {
+            has_conflicts = true;
+            for c in conflicts {
+                if let Some(f) = fields.iter_mut().find(|f| f.code == c.indicator) {
+                    // The save goes on from what is stored now, if the person keeps theirs.
+                    f.version = c.current.version;
+                    f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
+                    if c.kind == chitieu_store::ConflictKind::Locked {
+                        // Nothing to choose: show what was accepted.
+                        let dec = |d: &Option<rust_decimal::Decimal>| {
+                            d.map(|d| chitieu_domain::text::format_decimal(&d))
+                                .unwrap_or_default()
+                        };
+                        f.locked = true;
+                        f.value = if f.ratio {
+                            String::new()
+                        } else {
+                            dec(&Some(c.current.value))
+                        };
+                        f.numerator = dec(&c.current.numerator);
+                        f.denominator = dec(&c.current.denominator);
+                        f.comment = c.current.comment.clone();
+                    }
+                }
+            }
+        }
+        Some(Err(e)) => return Err(PageError::action(tr, e)),
     }
-    Ok(Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1")).into_response())
+    let snap = snapshot(&s, tr).await?;
+    let page = EntryPage {
+        has_errors,
+        has_conflicts,
+        ..EntryPage::new(&snap, &v, &u, &unit, &period, fields)
+    };
+    let status = if has_conflicts {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
 }
 
 // ---------------------------------------------------------------- evidence, task progress
@@ -1183,29 +1358,34 @@ pub struct MultiForm {
     pub files: Vec<(String, String, Vec<u8>)>,
 }
 
+/// Reads a multipart form. A body over the upload limit is a 413; one that cannot be read
+/// is a 422 saying so.
 pub async fn read_multipart(
     mut mp: axum::extract::Multipart,
     tr: Tr,
 ) -> Result<MultiForm, PageError> {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            PageError::TooLarge(tr)
+        } else {
+            PageError::Invalid(tr, tr.t("bad_form").to_string())
+        }
+    };
     let mut out = MultiForm {
         fields: HashMap::new(),
         files: Vec::new(),
     };
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| PageError::Forbidden(tr))?
-    {
+    while let Some(field) = mp.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or("").to_string();
         match field.file_name().map(str::to_string) {
             Some(file) => {
-                let bytes = field.bytes().await.map_err(|_| PageError::Forbidden(tr))?;
+                let bytes = field.bytes().await.map_err(refused)?;
                 if !file.is_empty() && !bytes.is_empty() {
                     out.files.push((name, file, bytes.to_vec()));
                 }
             }
             None => {
-                let text = field.text().await.map_err(|_| PageError::Forbidden(tr))?;
+                let text = field.text().await.map_err(refused)?;
                 out.fields.insert(name, text);
             }
         }
@@ -1259,15 +1439,6 @@ fn percent(s: &str) -> String {
         .collect()
 }
 
-/// Whether the user may report progress on a task: an entering role, and the lead or a
-/// coordinating unit within the user's scope.
-fn may_update_task(snap: &Snapshot, u: &SessionUser, t: &chitieu_domain::Task) -> bool {
-    role_allows(u.role, Action::Enter)
-        && std::iter::once(&t.lead_unit)
-            .chain(&t.coordinating_units)
-            .any(|c| in_scope(&snap.units, &u.unit, c))
-}
-
 pub async fn task_progress(
     State(s): State<AppState>,
     v: Viewer,
@@ -1275,8 +1446,7 @@ pub async fn task_progress(
     mp: axum::extract::Multipart,
 ) -> PageResult {
     let tr = v.tr;
-    let form = read_multipart(mp, tr).await?;
-    let u = v.check_csrf(&form.fields)?.clone();
+    let signed_in = v.user()?.clone();
     let t = s
         .store
         .tasks()
@@ -1285,47 +1455,51 @@ pub async fn task_progress(
         .into_iter()
         .find(|t| t.code == code)
         .ok_or(PageError::NotFound(tr))?;
-    {
-        let snap = snapshot(&s, tr).await?;
-        if !may_update_task(&snap, &u, &t) {
-            return Err(PageError::Forbidden(tr));
-        }
+    // Who is asking comes first; the body (with its files) is read only for them.
+    if !actions::can_report(&s.live.snapshot(), &signed_in, &t) {
+        return Err(PageError::Forbidden(tr));
     }
-    let progress: u8 = form
-        .fields
-        .get("progress")
-        .and_then(|p| p.trim().parse().ok())
-        .filter(|p| *p <= 100)
-        .unwrap_or(0);
-    let note = chitieu_domain::text::nfc(form.fields.get("note").map_or("", |s| s));
-    let day = today();
-    let done = form
-        .fields
-        .get("completed")
-        .is_some_and(|c| c == "on")
-        .then_some(day);
+    let form = read_multipart(mp, tr).await?;
+    let u = v.check_csrf(&form.fields)?.clone();
+    let field = |k: &str| form.fields.get(k).map_or("", |s| s.trim());
+    let completed = field("completed") == "on";
+    let progress: u8 = if completed {
+        100
+    } else {
+        field("progress")
+            .parse()
+            .ok()
+            .filter(|p| *p <= 100)
+            .ok_or_else(|| {
+                PageError::Invalid(
+                    tr,
+                    format!("tiến độ \"{}\" phải là số từ 0 đến 100", field("progress")),
+                )
+            })?
+    };
+    let completed_on = if completed {
+        Some(
+            crate::api::parse_date(Some(field("completed_on")))
+                .map_err(|e| PageError::Invalid(tr, e.0))?
+                .unwrap_or_else(today),
+        )
+    } else {
+        None
+    };
     // Files first: a refused file leaves the task untouched.
     for (_, name, bytes) in &form.files {
         let name = chitieu_store::safe_file_name(name);
         chitieu_store::check_file(&name, bytes)
             .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
     }
-    s.store
-        .add_task_update(
-            &t.code,
-            day,
-            if done.is_some() { 100 } else { progress },
-            &note,
-            done,
-            &u.login,
-        )
+    actions::task_progress(&s, &u, &t, progress, field("note"), completed_on)
         .await
-        .or_500(tr)?;
+        .map_err(|e| PageError::action(tr, e))?;
     for (_, name, bytes) in form.files {
         s.store
             .add_evidence("task", &t.code, &name, bytes, &u.login)
             .await
-            .or_500(tr)?;
+            .map_err(|e| PageError::action(tr, e.into()))?;
     }
     Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
 }
@@ -1346,6 +1520,12 @@ struct AdminPage {
     users: Vec<(String, String, String)>,
     indicators: Vec<(String, String, String, String)>,
     heads: Vec<(String, String, String)>,
+    /// Administrators (not the secretariat) manage tokens.
+    can_tokens: bool,
+    /// name, role, unit, created by and on, revoked
+    tokens: Vec<(String, String, String, String, bool)>,
+    /// A token just created: shown this once.
+    new_token: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -1358,30 +1538,50 @@ pub async fn admin(
     v: Viewer,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
+    admin_page(&s, &v, q.saved.is_some(), None).await
+}
+
+/// The administration page for the signed-in administrator: accounts, heads and tokens
+/// within their scope.
+async fn admin_page(
+    s: &AppState,
+    v: &Viewer,
+    saved: bool,
+    new_token: Option<(String, String)>,
+) -> PageResult {
     let tr = v.tr;
-    let snap_units = snapshot(&s, tr).await?.units.clone();
-    v.require(Action::Administer, &snap_units, None)?;
-    let users = s.store.users().await.or_500(tr)?;
+    let snap_units = snapshot(s, tr).await?.units.clone();
+    let me = v.require(Action::Administer, &snap_units, None)?.clone();
+    let users = actions::users(s, &me)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
     let heads = s.store.heads().await.or_500(tr)?;
-    let snap = snapshot(&s, tr).await?;
+    let can_tokens = me.role == chitieu_domain::permission::Role::Admin;
+    let tokens = if can_tokens {
+        actions::tokens(s, &me)
+            .await
+            .map_err(|e| PageError::action(tr, e))?
+    } else {
+        Vec::new()
+    };
+    let snap = snapshot(s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let role_label = |r: chitieu_domain::permission::Role| {
+        if tr.is_en() {
+            r.label_en()
+        } else {
+            r.label_vi()
+        }
+    };
     let page = AdminPage {
         t: tr,
         admin: true,
-        csrf: v.user()?.csrf.clone(),
-        saved: q.saved.is_some(),
+        csrf: me.csrf.clone(),
+        saved,
         roles: chitieu_domain::permission::Role::ALL
             .iter()
-            .map(|r| {
-                (
-                    r.as_str(),
-                    if tr.is_en() {
-                        r.label_en()
-                    } else {
-                        r.label_vi()
-                    },
-                )
-            })
+            .filter(|r| r.rank() <= me.role.rank())
+            .map(|r| (r.as_str(), role_label(*r)))
             .collect(),
         kinds: [
             chitieu_domain::UnitKind::Department,
@@ -1400,12 +1600,7 @@ pub async fn admin(
             .map(|(login, role, unit)| {
                 (
                     login.clone(),
-                    if tr.is_en() {
-                        role.label_en()
-                    } else {
-                        role.label_vi()
-                    }
-                    .to_string(),
+                    role_label(*role).to_string(),
                     unit_name(&snap, unit),
                 )
             })
@@ -1438,6 +1633,7 @@ pub async fn admin(
             .collect(),
         heads: heads
             .iter()
+            .filter(|h| in_scope(&snap.units, &me.unit, &h.unit))
             .map(|h| {
                 (
                     unit_name(&snap, &h.unit),
@@ -1450,6 +1646,20 @@ pub async fn admin(
                 )
             })
             .collect(),
+        can_tokens,
+        tokens: tokens
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    role_label(t.role).to_string(),
+                    unit_name(&snap, &t.unit),
+                    format!("{}, {}", t.created_by, tr.date(&t.created_at.date_naive())),
+                    t.revoked,
+                )
+            })
+            .collect(),
+        new_token,
     };
     Ok(page.into_response())
 }
@@ -1498,69 +1708,58 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     Ok(page.into_response())
 }
 
-/// An administration form: CSRF, the Administer right, then the change; a refused change
-/// shows why and changes nothing.
+/// An administration form: CSRF, the Administer right, then the change through the same
+/// action the API uses (which checks the unit against the administrator's scope); a
+/// refused change shows why and changes nothing.
 pub async fn admin_save(
     State(s): State<AppState>,
     v: Viewer,
     Path(what): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    form: LazyForm,
 ) -> PageResult {
     let tr = v.tr;
-    let me = v.check_csrf(&f)?.clone();
-    if !role_allows(me.role, Action::Administer) {
+    if !role_allows(v.user()?.role, Action::Administer) {
         return Err(PageError::Forbidden(tr));
     }
+    let f = form.read(tr)?;
+    let me = v.check_csrf(&f)?.clone();
     let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
     let invalid = |m: String| PageError::Invalid(tr, m);
     let unit = |k: &str| UnitCode::parse(get(k)).map_err(invalid);
     let date = |k: &str| crate::api::parse_date(Some(get(k))).map_err(|e| invalid(e.0));
-    let store_err = |e: chitieu_store::StoreError| match e {
-        chitieu_store::StoreError::Invalid(m) | chitieu_store::StoreError::NotFound(m) => {
-            PageError::Invalid(tr, m)
-        }
-        other => PageError::internal(tr, other),
-    };
+    let refused = |e: ActionError| PageError::action(tr, e);
     match what.as_str() {
         "users" => {
             let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
-            if role == chitieu_domain::permission::Role::Admin
-                && me.role != chitieu_domain::permission::Role::Admin
-            {
-                return Err(PageError::Forbidden(tr));
-            }
             let unit = unit("unit")?;
-            s.store
-                .add_user(
-                    &chitieu_store::NewUser {
-                        login: get("login"),
-                        display_name: if get("name").is_empty() {
-                            get("login")
-                        } else {
-                            get("name")
-                        },
-                        role,
-                        unit: &unit,
-                        password: f.get("password").map_or("", |p| p),
+            actions::add_user(
+                &s,
+                &me,
+                &chitieu_store::NewUser {
+                    login: get("login"),
+                    display_name: if get("name").is_empty() {
+                        get("login")
+                    } else {
+                        get("name")
                     },
-                    &me.login,
-                )
-                .await
-                .map_err(store_err)?;
+                    role,
+                    unit: &unit,
+                    password: f.get("password").map_or("", |p| p),
+                },
+            )
+            .await
+            .map_err(refused)?;
         }
         "heads" => {
             let h = chitieu_domain::Head {
                 unit: unit("unit")?,
-                person: chitieu_domain::text::nfc(get("person")),
-                title: chitieu_domain::text::nfc(get("title")),
+                person: get("person").to_string(),
+                title: get("title").to_string(),
                 term_start: date("start")?
                     .ok_or_else(|| invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
                 term_end: date("end")?,
             };
-            if h.person.is_empty() {
-                return Err(invalid("cần họ tên người đứng đầu".into()));
-            }
-            s.store.add_head(&h, &me.login).await.map_err(store_err)?;
+            actions::add_head(&s, &me, &h).await.map_err(refused)?;
         }
         "targets" => {
             let owner = snapshot(&s, tr)
@@ -1580,33 +1779,33 @@ pub async fn admin_save(
                     .parse()
                     .map_err(|_| invalid(format!("năm \"{}\" không hợp lệ", get("year"))))?,
                 comparator: get("comparator").parse().map_err(invalid)?,
-                value: parse_decimal(get("value")).ok_or_else(|| {
-                    invalid(format!("giá trị \"{}\" không phải là số", get("value")))
-                })?,
-                wording: chitieu_domain::text::nfc(get("wording")),
+                value: chitieu_domain::value::parse_figure("value", get("value"))
+                    .map_err(|e| invalid(e.reason))?
+                    .ok_or_else(|| invalid("cần giá trị mục tiêu".into()))?,
+                wording: get("wording").to_string(),
             };
-            s.store.set_target(&t, &me.login).await.map_err(store_err)?;
+            actions::set_target(&s, &me, &t).await.map_err(refused)?;
         }
         "indicators" => {
-            s.store
-                .update_indicator(
-                    get("code"),
-                    &chitieu_store::IndicatorEdit {
-                        name: chitieu_domain::text::nfc(get("name")),
-                        name_en: chitieu_domain::text::nfc(get("name_en")),
-                        definition: chitieu_domain::text::nfc(get("definition")),
-                        data_source: chitieu_domain::text::nfc(get("data_source")),
-                        lead_unit: unit("lead_unit")?,
-                    },
-                    &me.login,
-                )
-                .await
-                .map_err(store_err)?;
+            actions::update_indicator(
+                &s,
+                &me,
+                get("code"),
+                &chitieu_store::IndicatorEdit {
+                    name: get("name").to_string(),
+                    name_en: get("name_en").to_string(),
+                    definition: get("definition").to_string(),
+                    data_source: get("data_source").to_string(),
+                    lead_unit: unit("lead_unit")?,
+                },
+            )
+            .await
+            .map_err(refused)?;
         }
         "units" => {
             let u = chitieu_domain::Unit {
                 code: unit("code")?,
-                name: chitieu_domain::text::nfc(get("name")),
+                name: get("name").to_string(),
                 kind: get("kind").parse().map_err(invalid)?,
                 division_type: None,
                 parent: Some(unit("parent")?),
@@ -1620,17 +1819,23 @@ pub async fn admin_save(
                     vec![unit("successor")?]
                 },
             };
-            if u.name.is_empty() {
-                return Err(invalid("cần tên đơn vị".into()));
-            }
-            s.store
-                .upsert_units(&[u], &me.login, "quản trị")
+            actions::upsert_unit(&s, &me, &u).await.map_err(refused)?;
+        }
+        "tokens" => {
+            let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
+            let token = actions::create_token(&s, &me, get("name"), role, &unit("unit")?)
                 .await
-                .map_err(store_err)?;
+                .map_err(refused)?;
+            // Shown once, on this page; never again, nowhere else.
+            return admin_page(&s, &v, true, Some((get("name").to_string(), token))).await;
+        }
+        "revoke-token" => {
+            actions::revoke_token(&s, &me, get("name"))
+                .await
+                .map_err(refused)?;
         }
         _ => return Err(PageError::NotFound(tr)),
     }
-    s.live.sync().await.or_500(tr)?;
     Ok(Redirect::to("/admin?saved=1").into_response())
 }
 
@@ -1660,10 +1865,21 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths: never redirect to another site after signing in.
-fn safe_next(next: Option<&str>) -> String {
+/// Only paths on this site: one leading `/`, no `//` or `/\` (another host to a browser),
+/// no backslash, whitespace or control character (browsers drop a tab and read
+/// `/\t/evil.example` as `//evil.example`; a newline would break the header).
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() <= 2048
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -1690,10 +1906,12 @@ pub async fn login_form(v: Viewer, jar: CookieJar, Query(q): Query<NextQuery>) -
 pub async fn login(
     State(s): State<AppState>,
     v: Viewer,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
     jar: CookieJar,
-    Form(form): Form<HashMap<String, String>>,
+    form: LazyForm,
 ) -> PageResult {
     let tr = v.tr;
+    let form = form.read(tr)?;
     let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
     let expected = v.login_csrf.as_deref().unwrap_or("");
     if expected.is_empty() || !crate::auth::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
@@ -1723,12 +1941,19 @@ pub async fn login(
         };
         Ok((status, jar, page).into_response())
     };
-    if s.throttle.blocked(&login) {
+    let who = || {
+        let l: String = login.chars().take(64).collect();
+        let a = addr.map_or_else(|| "?".to_string(), |a| a.to_string());
+        (l, a)
+    };
+    let Some(attempt) = s.throttle.begin(&login, addr) else {
+        let (l, a) = who();
+        tracing::warn!(login = ?l, addr = %a, "đăng nhập bị chặn tạm thời (sign-in throttled)");
         return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
-    }
+    };
     match s.store.sign_in(&login, &password).await.or_500(tr)? {
         Some(token) => {
-            s.throttle.succeeded(&login);
+            s.throttle.succeeded(attempt);
             let jar = jar.remove(LOGIN_CSRF_COOKIE).add(v.cookie(
                 SESSION_COOKIE,
                 token,
@@ -1739,7 +1964,9 @@ pub async fn login(
             Ok((jar, Redirect::to(&next)).into_response())
         }
         None => {
-            s.throttle.failed(&login);
+            // Login and address for the operator; never the password.
+            let (l, a) = who();
+            tracing::warn!(login = ?l, addr = %a, "đăng nhập sai (failed sign-in)");
             fail("bad_login", StatusCode::UNAUTHORIZED)
         }
     }
@@ -1749,8 +1976,10 @@ pub async fn logout(
     State(s): State<AppState>,
     v: Viewer,
     jar: CookieJar,
-    Form(form): Form<HashMap<String, String>>,
+    form: LazyForm,
 ) -> PageResult {
+    v.user()?;
+    let form = form.read(v.tr)?;
     v.check_csrf(&form)?;
     if let Some(t) = &v.token {
         s.store
@@ -1782,6 +2011,10 @@ pub async fn set_lang(
     (jar, Redirect::to(&safe_next(back.as_deref()))).into_response()
 }
 
-pub async fn not_found(v: Viewer) -> PageError {
-    PageError::NotFound(v.tr)
+/// Any path that is not a route: the 404 page, or for the API its JSON error.
+pub async fn not_found(v: Viewer, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::not_found_json();
+    }
+    PageError::NotFound(v.tr).into_response()
 }

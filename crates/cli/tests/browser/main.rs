@@ -376,5 +376,86 @@ async fn people_use_the_application_in_a_browser() {
         c.find(Locator::Id("n-NL-CBX")).await.is_ok(),
         "its own ward's form has numerator and denominator"
     );
+    // While the form is open, a colleague saves the same value. The save shows both
+    // figures and asks which to keep; nothing is overwritten silently.
+    let field = c.find(Locator::Id("n-NL-CBX")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("36").await.unwrap();
+    {
+        use chitieu_domain::Decimal;
+        let store = db.store().await;
+        let (_, ids) = store.catalog().await.unwrap();
+        store
+            .upsert_values(
+                &[chitieu_store::NewValue {
+                    indicator_id: ids.indicators["NL-CBX"],
+                    unit_id: ids.units[&UnitCode::commune(5443)],
+                    period: quarter.parse().unwrap(),
+                    value: Decimal::from(34) / Decimal::from(39) * Decimal::ONE_HUNDRED,
+                    numerator: Some(Decimal::from(34)),
+                    denominator: Some(Decimal::from(39)),
+                    comment: String::new(),
+                    expected_version: None,
+                }],
+                chitieu_domain::ValueState::Submitted,
+                "dong.nghiep",
+                "test",
+                |_| {},
+            )
+            .await
+            .unwrap();
+    }
+    click(&c, "#save-draft").await;
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("#f-NL-CBX .conflict"))
+        .await
+        .expect("the conflict is shown on the field")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notice.contains("dong.nghiep đã sửa giá trị thành 34/39"),
+        "{notice}"
+    );
+    assert!(
+        text(&c)
+            .await
+            .contains("Chưa lưu: có số liệu vừa được người khác thay đổi")
+    );
+    shot(&c, "entry-conflict.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "entry-conflict-phone.png").await;
+    c.set_window_size(1366, 768).await.unwrap();
+    click(&c, "#keep-mine-NL-CBX").await;
+    click(&c, "#save-draft").await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .expect("saved after choosing");
+    let kept = c
+        .find(Locator::Id("n-NL-CBX"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("36"));
+    // An accepted quarter shows locked, its figures read-only.
+    c.goto(&format!("{base}/entry?unit=5443&period=2025Q4"))
+        .await
+        .unwrap();
+    assert!(text(&c).await.contains("Đã tiếp nhận: số liệu đã khóa."));
+    assert_eq!(
+        c.find(Locator::Id("n-NL-CBX"))
+            .await
+            .unwrap()
+            .attr("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    shot(&c, "entry-locked.png").await;
     c.close().await.unwrap();
 }

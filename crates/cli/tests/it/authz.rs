@@ -8,13 +8,15 @@ use chitieu_store::testing::TestDb;
 
 db_tests!(every_api_route_checks_role_and_scope);
 
-const WHO: [&str; 7] = [
+const WHO: [&str; 9] = [
     "admin",
     "secretariat",
     "head",
     "reporter",
     "viewer",
     "other_unit",
+    "admin_5443",
+    "secretariat_5443",
     "anonymous",
 ];
 
@@ -24,10 +26,17 @@ type Case = (
     &'static str,
     &'static str,
     Option<&'static str>,
-    [bool; 7],
+    [bool; 9],
 );
 
-const VALUE: &str = r#"{"state":"draft","values":[{"indicator":"NL-CBX","unit":"5443","period":"2026Q1","numerator":1,"denominator":2}]}"#;
+const VALUE: &str = r#"{"state":"draft","values":[{"indicator":"NL-CBX","unit":"5443","period":"QUARTER","numerator":1,"denominator":2}]}"#;
+
+const ALL: [bool; 9] = [true; 9];
+const SIGNED_IN: [bool; 9] = [true, true, true, true, true, true, true, true, false];
+/// The province's administrators only.
+const PROVINCE_ADMINS: [bool; 9] = [true, true, false, false, false, false, false, false, false];
+/// Administrators whose scope holds ward 5443: the province's and the ward's own.
+const WARD_ADMINS: [bool; 9] = [true, true, false, false, false, false, true, true, false];
 
 const MATRIX: &[Case] = &[
     (
@@ -35,99 +44,77 @@ const MATRIX: &[Case] = &[
         "/api/v1/openapi.json",
         "/api/v1/openapi.json",
         None,
-        [true, true, true, true, true, true, true],
+        ALL,
     ),
-    (
-        "GET",
-        "/api/v1/indicators",
-        "/api/v1/indicators",
-        None,
-        [true, true, true, true, true, true, true],
-    ),
+    ("GET", "/api/v1/indicators", "/api/v1/indicators", None, ALL),
     (
         "GET",
         "/api/v1/indicators/{code}",
         "/api/v1/indicators/HT-5G",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
-    (
-        "GET",
-        "/api/v1/assessment",
-        "/api/v1/assessment",
-        None,
-        [true, true, true, true, true, true, true],
-    ),
+    ("GET", "/api/v1/assessment", "/api/v1/assessment", None, ALL),
     (
         "GET",
         "/api/v1/early-warning",
         "/api/v1/early-warning",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
     (
         "GET",
         "/api/v1/figures",
         "/api/v1/figures?indicator=NL-CBX&unit=5443&period=2025",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
     (
         "GET",
         "/api/v1/units",
         "/api/v1/units?parent=19",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
     (
         "GET",
         "/api/v1/units/{code}",
         "/api/v1/units/5443",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
     (
         "GET",
         "/api/v1/values",
         "/api/v1/values?unit=5443",
         None,
-        [true, true, true, true, true, false, false],
+        [true, true, true, true, true, false, true, true, false],
     ),
     (
         "POST",
         "/api/v1/values",
         "/api/v1/values",
         Some(VALUE),
-        [true, true, true, true, false, false, false],
+        [true, true, true, true, false, false, true, true, false],
     ),
-    (
-        "GET",
-        "/api/v1/tasks",
-        "/api/v1/tasks",
-        None,
-        [true, true, true, true, true, true, false],
-    ),
+    ("GET", "/api/v1/tasks", "/api/v1/tasks", None, SIGNED_IN),
     (
         "GET",
         "/api/v1/tasks/{code}",
         "/api/v1/tasks/NV-01",
         None,
-        [true, true, true, true, true, true, false],
+        SIGNED_IN,
     ),
-    (
-        "GET",
-        "/api/v1/me",
-        "/api/v1/me",
-        None,
-        [true, true, true, true, true, true, false],
-    ),
+    ("GET", "/api/v1/me", "/api/v1/me", None, SIGNED_IN),
     (
         "POST",
         "/api/v1/tasks/{code}/progress",
         "/api/v1/tasks/NV-10/progress",
         Some(r#"{"progress":60,"note":"API"}"#),
-        [true, true, true, true, false, false, false],
+        [true, true, true, true, false, false, true, true, false],
     ),
+    // Targets: the province's only by the province's administrators; a ward's also by the
+    // ward's.
     (
         "POST",
         "/api/v1/targets",
@@ -135,8 +122,18 @@ const MATRIX: &[Case] = &[
         Some(
             r#"{"indicator":"KT-SME","unit":"19","year":2027,"comparator":">","value":50,"wording":"Thử"}"#,
         ),
-        [true, true, false, false, false, false, false],
+        PROVINCE_ADMINS,
     ),
+    (
+        "POST",
+        "/api/v1/targets",
+        "/api/v1/targets",
+        Some(
+            r#"{"indicator":"NL-CBX","unit":"5443","year":2027,"comparator":">=","value":"85","wording":"Thử"}"#,
+        ),
+        WARD_ADMINS,
+    ),
+    // Heads: a department of the province, and an office inside the ward.
     (
         "POST",
         "/api/v1/heads",
@@ -144,28 +141,75 @@ const MATRIX: &[Case] = &[
         Some(
             r#"{"unit":"TN.STP","person":"NAME","title":"Giám đốc Sở","term_start":"2030-01-0DAY","term_end":"2030-01-0DAY"}"#,
         ),
-        [true, true, false, false, false, false, false],
+        PROVINCE_ADMINS,
     ),
+    (
+        "POST",
+        "/api/v1/heads",
+        "/api/v1/heads",
+        Some(
+            r#"{"unit":"P5443.VP","person":"NAME","title":"Chánh Văn phòng","term_start":"2031-01-0DAY","term_end":"2031-01-0DAY"}"#,
+        ),
+        WARD_ADMINS,
+    ),
+    // Accounts: never outside the creator's scope, never a role above the creator's.
     (
         "POST",
         "/api/v1/users",
         "/api/v1/users",
         Some(r#"{"login":"NAME","role":"viewer","unit":"5443","password":"mot-mat-khau-dai"}"#),
-        [true, true, false, false, false, false, false],
+        WARD_ADMINS,
     ),
     (
-        "GET",
+        "POST",
         "/api/v1/users",
         "/api/v1/users",
-        None,
-        [true, true, false, false, false, false, false],
+        Some(r#"{"login":"NAME","role":"admin","unit":"19","password":"mot-mat-khau-dai"}"#),
+        [true, false, false, false, false, false, false, false, false],
     ),
+    (
+        "POST",
+        "/api/v1/users",
+        "/api/v1/users",
+        Some(r#"{"login":"NAME","role":"admin","unit":"5443","password":"mot-mat-khau-dai"}"#),
+        [true, false, false, false, false, false, true, false, false],
+    ),
+    ("GET", "/api/v1/users", "/api/v1/users", None, WARD_ADMINS),
+    // Tokens: administrators only, within their scope and role.
     (
         "POST",
         "/api/v1/tokens",
         "/api/v1/tokens",
         Some(r#"{"name":"NAME","role":"viewer","unit":"5443"}"#),
-        [true, false, false, false, false, false, false],
+        [true, false, false, false, false, false, true, false, false],
+    ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        "/api/v1/tokens",
+        Some(r#"{"name":"NAME","role":"admin","unit":"19"}"#),
+        [true, false, false, false, false, false, false, false, false],
+    ),
+    (
+        "GET",
+        "/api/v1/tokens",
+        "/api/v1/tokens",
+        None,
+        [true, false, false, false, false, false, true, false, false],
+    ),
+    (
+        "DELETE",
+        "/api/v1/tokens/{name}",
+        "/api/v1/tokens/victim5443",
+        None,
+        [true, false, false, false, false, false, true, false, false],
+    ),
+    (
+        "DELETE",
+        "/api/v1/tokens/{name}",
+        "/api/v1/tokens/victim19",
+        None,
+        [true, false, false, false, false, false, false, false, false],
     ),
 ];
 
@@ -177,6 +221,13 @@ fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> u16
     let res = match (method, body) {
         ("GET", _) => {
             let mut r = agent.get(url);
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            r.call()
+        }
+        ("DELETE", _) => {
+            let mut r = agent.delete(url);
             if let Some(t) = token {
                 r = r.header("Authorization", &format!("Bearer {t}"));
             }
@@ -202,7 +253,41 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
         ("reporter", "5443"),
         ("viewer", "5443"),
         ("reporter", "5500"),
+        ("admin", "5443"),
+        ("secretariat", "5443"),
     ];
+    // An office inside the ward, for heads within the ward administrators' scope, and two
+    // tokens to revoke.
+    {
+        let store = db.store().await;
+        store
+            .upsert_units(
+                &[chitieu_domain::Unit {
+                    code: chitieu_domain::UnitCode::parse("P5443.VP").unwrap(),
+                    name: "Văn phòng phường".into(),
+                    kind: chitieu_domain::UnitKind::Other,
+                    division_type: None,
+                    parent: Some(chitieu_domain::UnitCode::commune(5443)),
+                    valid_from: chitieu_domain::unit::two_tier_start(),
+                    valid_to: None,
+                    population: None,
+                    officials: None,
+                    successors: vec![],
+                }],
+                "test",
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    for (name, unit) in [("victim5443", "5443"), ("victim19", "19")] {
+        ok(
+            db,
+            &[
+                "token", "add", "--name", name, "--role", "viewer", "--unit", unit,
+            ],
+        );
+    }
     let tokens: Vec<String> = roles
         .iter()
         .enumerate()
@@ -233,8 +318,28 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
             "no row in the authorisation matrix for {m} {p}"
         );
     }
+    // The latest quarter is still open in the demo; earlier ones are accepted and locked.
+    let quarter = chitieu_domain::Period::last_complete(
+        chitieu_domain::PeriodKind::Quarter,
+        chrono::Local::now().date_naive(),
+    )
+    .to_string();
     let (mut child, base) = serve(db);
     let mut failures = Vec::new();
+    // Every admin route has a row inside and a row outside the scoped administrators' unit.
+    for (m, p, _) in chitieu_web::api::routes() {
+        let rows: Vec<&Case> = MATRIX
+            .iter()
+            .filter(|(mm, pp, ..)| *mm == m.as_str() && *pp == p)
+            .collect();
+        let admin_route = rows.iter().any(|r| !r.4[2] && r.4[0]);
+        if admin_route && m != axum::http::Method::GET {
+            assert!(
+                rows.iter().any(|r| r.4[6]) && rows.iter().any(|r| !r.4[6]),
+                "{m} {p}: rows inside and outside the scoped administrator's unit"
+            );
+        }
+    }
     for (k, (method, route, path, body, allowed)) in MATRIX.iter().enumerate() {
         for (w, who) in WHO.iter().enumerate() {
             let token = tokens.get(w).map(String::as_str);
@@ -242,6 +347,7 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
             let body = body.map(|b| {
                 b.replace("NAME", &format!("new{k}{w}"))
                     .replace("0DAY", &format!("{}", w + 1))
+                    .replace("QUARTER", &quarter)
             });
             let status = call(method, &format!("{base}{path}"), token, body.as_deref());
             let ok = (200..300).contains(&status);

@@ -42,6 +42,35 @@ pub fn serve(db: &TestDb) -> (std::process::Child, String) {
     (child, base)
 }
 
+/// As [`serve`], with the server's log (warnings and above) written to a file.
+pub fn serve_logged(db: &TestDb, log: &std::path::Path) -> (std::process::Child, String) {
+    let file = std::fs::File::create(log).expect("log file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
+        .env_remove("CHITIEU_DB")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(file)
+        .spawn()
+        .expect("start server");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        if let Some(i) = line.find("http://") {
+            break line[i..]
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+    };
+    (child, base)
+}
+
 pub fn get_json(url: &str) -> Value {
     let body = ureq::get(url)
         .call()
@@ -93,7 +122,12 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
             targets += 1;
             assert!(t["year"].is_i64());
             assert!([">", ">=", "=", "<=", "<"].contains(&t["comparator"].as_str().unwrap()));
-            assert!(t["value"].is_number());
+            // Exact decimals leave the API as strings of their digits.
+            let v = t["value"].as_str().unwrap();
+            assert!(
+                !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+                "{v}"
+            );
             assert_eq!(t["unit"], "19");
             assert!(!t["wording"].as_str().unwrap().is_empty());
         }
@@ -102,7 +136,7 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
     let g5 = inds.iter().find(|i| i["code"] == "HT-5G").unwrap();
     assert_eq!(g5["targets"][0]["year"], 2025);
     assert_eq!(g5["targets"][0]["comparator"], ">");
-    assert_eq!(g5["targets"][0]["value"], 60);
+    assert_eq!(g5["targets"][0]["value"], "60");
     assert!(
         g5["targets"][0]["wording"]
             .as_str()
@@ -110,10 +144,10 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
             .contains("trên 60%")
     );
     assert_eq!(g5["targets"][1]["year"], 2030);
-    assert_eq!(g5["targets"][1]["value"], 100);
+    assert_eq!(g5["targets"][1]["value"], "100");
     let grdp = inds.iter().find(|i| i["code"] == "DT-GRDP").unwrap();
     assert_eq!(grdp["targets"][0]["comparator"], ">=");
-    assert_eq!(grdp["targets"][0]["value"], 2);
+    assert_eq!(grdp["targets"][0]["value"], "2");
 }
 
 async fn init_is_idempotent(db: &TestDb) {

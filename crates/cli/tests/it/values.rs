@@ -10,7 +10,24 @@ db_tests!(
 );
 
 const HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment\n";
+/// Exports carry each value's version, so that an edited export cannot silently overwrite a
+/// value changed since.
+const EXPORT_HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment,version\n";
 
+/// The last complete quarter, the one the demo leaves open (submitted, not yet accepted).
+fn open_quarter() -> String {
+    use chitieu_domain::{Period, PeriodKind};
+    Period::last_complete(PeriodKind::Quarter, chrono::Local::now().date_naive()).to_string()
+}
+
+/// An export without its version column.
+fn without_versions(export: &str) -> String {
+    export
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(rest, _)| rest))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 fn write_csv(dir: &tempfile::TempDir, name: &str, body: &str) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, format!("{HEADER}{body}")).unwrap();
@@ -36,8 +53,27 @@ async fn one_bad_line_rejects_the_whole_file(db: &TestDb) {
         ),
         ("HT-5G,5443,2025Q2,50,,,\n", "unit", "không báo cáo"),
         ("HT-5G,19,2025Q1,56,,,\n", "period", "trùng với dòng 2"),
+        // The review's overflow values: refused, never a panic.
+        (
+            "NL-CBX,5443,2025Q4,,0,79228162514264337593543950335,\n",
+            "denominator",
+            "10^15",
+        ),
+        (
+            "NL-CBX,5443,2025Q4,-79228162514264337593543950335,1,1,\n",
+            "value",
+            "10^15",
+        ),
+        ("HT-5G,19,2025Q2,50.1234567,,,\n", "value", "tối đa 6"),
+        // A NUL in a comment: the same clear error on both backends, before the database.
+        ("HT-5G,19,2025Q2,50,,,a\u{0}b\n", "comment", "U+0000"),
+        (
+            &format!("HT-5G,19,2025Q2,50,,,{}\n", "x".repeat(4001)),
+            "comment",
+            "tối đa 4000",
+        ),
     ];
-    for (bad, field, word) in cases {
+    for (bad, field, word) in cases.iter().map(|(b, f, w)| (*b, *f, *w)) {
         let lines: Vec<&str> = good.lines().collect();
         let body = format!("{}\n{bad}{}\n{}\n", lines[0], lines[1], lines[2]);
         let file = write_csv(&dir, "bad.csv", &body);
@@ -46,8 +82,21 @@ async fn one_bad_line_rejects_the_whole_file(db: &TestDb) {
         assert!(err.contains(&format!("cột \"{field}\"")), "{bad}: {err}");
         assert!(err.contains(word), "{bad}: {err}");
         let export = ok(db, &["values", "export"]);
-        assert_eq!(export, HEADER, "nothing was written for {bad}");
+        assert_eq!(export, EXPORT_HEADER, "nothing was written for {bad}");
     }
+    // A quote left open at the end of the file is an error, not the rest of the file read
+    // as one comment.
+    let file = write_csv(
+        &dir,
+        "quote.csv",
+        "HT-5G,19,2025Q1,55.5,,,\nHT-5G,19,2025Q2,56,,,\"không đóng\nST-DNKHCN,19,2025Q2,9,,,\n",
+    );
+    let err = fails(db, &["values", "import", &file]);
+    assert!(
+        err.contains("quote.csv, dòng 3") && err.contains("ngoặc kép"),
+        "{err}"
+    );
+    assert_eq!(ok(db, &["values", "export"]), EXPORT_HEADER);
     let file = write_csv(&dir, "good.csv", good);
     let out = ok(db, &["values", "import", &file]);
     assert!(out.contains("3 dòng") && out.contains("dòng/giây"), "{out}");
@@ -71,10 +120,46 @@ async fn one_bad_line_rejects_the_whole_file(db: &TestDb) {
 async fn import_export_round_trip_and_versions(db: &TestDb) {
     ok(db, &["demo"]);
     let dir = tempfile::tempdir().unwrap();
+    let store = db.store().await;
+    let (_, ids) = store.catalog().await.unwrap();
+    let find = |rows: &[chitieu_store::ValueRow], period: &str| {
+        rows.iter()
+            .find(|r| r.indicator == "HT-5G" && r.period.to_string() == period)
+            .map(|r| (r.version, r.value.to_string()))
+            .unwrap()
+    };
+    // A value still open (the latest quarter, submitted) changes when the file carries the
+    // version it was exported at, and its version goes up.
+    let q = open_quarter();
+    let v0 = find(&store.values(&Default::default(), &ids).await.unwrap(), &q).0;
+    let one = dir.path().join("one.csv").to_str().unwrap().to_string();
+    std::fs::write(
+        &one,
+        format!("{EXPORT_HEADER}HT-5G,19,{q},42.25,,,sửa số liệu,{v0}\n"),
+    )
+    .unwrap();
+    let out = ok(db, &["values", "import", "--state", "submitted", &one]);
+    assert!(out.contains("1 giá trị mới hoặc thay đổi"), "{out}");
+    let after = find(&store.values(&Default::default(), &ids).await.unwrap(), &q);
+    assert_eq!(after, (v0 + 1, "42.25".into()));
+    // The same file with another figure is now stale (its version is behind): refused,
+    // naming the line, who changed the value and to what.
+    std::fs::write(&one, format!("{EXPORT_HEADER}HT-5G,19,{q},43,,,,{v0}\n")).unwrap();
+    let err = fails(db, &["values", "import", "--state", "submitted", &one]);
+    assert!(
+        err.contains("one.csv, dòng 2") && err.contains("cli đã sửa") && err.contains("42,25"),
+        "{err}"
+    );
+    assert_eq!(
+        find(&store.values(&Default::default(), &ids).await.unwrap(), &q),
+        after
+    );
+
+    // Importing an export changes nothing but the state (and so the version of the values
+    // whose state changed).
     let exported = dir.path().join("all.csv");
     ok(db, &["values", "export", "-o", exported.to_str().unwrap()]);
     let text = std::fs::read_to_string(&exported).unwrap();
-    // Importing an export changes nothing but the state.
     ok(
         db,
         &[
@@ -86,22 +171,36 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
         ],
     );
     let again = ok(db, &["values", "export"]);
-    assert_eq!(again, text);
-    let store = db.store().await;
-    let (_, ids) = store.catalog().await.unwrap();
-    let version = |rows: &[chitieu_store::ValueRow]| {
-        rows.iter()
-            .find(|r| r.indicator == "HT-5G" && r.period.to_string() == "2024Q4")
-            .map(|r| (r.version, r.value.to_string()))
-            .unwrap()
-    };
-    let before = version(&store.values(&Default::default(), &ids).await.unwrap());
+    assert_eq!(without_versions(&again), without_versions(&text));
+    let before = find(
+        &store.values(&Default::default(), &ids).await.unwrap(),
+        "2024Q4",
+    );
     assert_eq!(before.0, 1, "re-sending the same figures keeps the version");
-    let one = write_csv(&dir, "one.csv", "HT-5G,19,2024Q4,42.25,,,sửa số liệu\n");
-    let out = ok(db, &["values", "import", &one]);
-    assert!(out.contains("1 giá trị mới hoặc thay đổi"), "{out}");
-    let after = version(&store.values(&Default::default(), &ids).await.unwrap());
-    assert_eq!(after, (2, "42.25".into()));
+    // An accepted value is locked: a changed figure is refused, naming the line; nothing of
+    // the file is written, not even its good lines.
+    let locked = write_csv(
+        &dir,
+        "locked.csv",
+        "HT-CD1G,19,2024Q4,50.5,,,\nHT-5G,19,2024Q4,42.25,,,sửa số liệu\n",
+    );
+    let err = fails(db, &["values", "import", &locked]);
+    assert!(
+        err.contains("locked.csv, dòng 2")
+            && err.contains("locked.csv, dòng 3")
+            && err.contains("khóa"),
+        "{err}"
+    );
+    assert_eq!(
+        find(
+            &store.values(&Default::default(), &ids).await.unwrap(),
+            "2024Q4"
+        ),
+        before
+    );
+    // Re-sending a locked value's own figures is no change, and not refused.
+    let same = write_csv(&dir, "same.csv", "HT-5G,19,2024Q4,44.4,,,\n");
+    ok(db, &["values", "import", &same]);
     store.verify_audit_chain().await.unwrap();
 }
 

@@ -11,7 +11,7 @@ db_tests!(
     administrators_change_targets_and_others_cannot,
 );
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -20,7 +20,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// The login form's token and its cookie.
-fn login_form(base: &str) -> (String, String) {
+pub(crate) fn login_form(base: &str) -> (String, String) {
     let mut res = agent().get(&format!("{base}/login")).call().unwrap();
     let cookie = res
         .headers()
@@ -45,7 +45,7 @@ fn login_form(base: &str) -> (String, String) {
     (token, cookie)
 }
 
-fn sign_in(base: &str, login: &str, password: &str) -> ureq::http::Response<ureq::Body> {
+pub(crate) fn sign_in(base: &str, login: &str, password: &str) -> ureq::http::Response<ureq::Body> {
     let (token, cookie) = login_form(base);
     agent()
         .post(&format!("{base}/login"))
@@ -206,7 +206,7 @@ fn listed_indicator(base: &str, code: &str) -> serde_json::Value {
         .clone()
 }
 
-fn session(base: &str, login: &str, password: &str) -> String {
+pub(crate) fn session(base: &str, login: &str, password: &str) -> String {
     let res = sign_in(base, login, password);
     assert_eq!(res.status().as_u16(), 303, "sign-in of {login}");
     res.headers()
@@ -221,7 +221,7 @@ fn session(base: &str, login: &str, password: &str) -> String {
         .to_string()
 }
 
-fn page_csrf(base: &str, path: &str, sid: &str) -> String {
+pub(crate) fn page_csrf(base: &str, path: &str, sid: &str) -> String {
     let mut res = agent()
         .get(&format!("{base}{path}"))
         .header("cookie", sid)
@@ -276,7 +276,7 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|t| t["year"] == 2030 && t["comparator"] == ">=" && t["value"] == 95)
+            .any(|t| t["year"] == 2030 && t["comparator"] == ">=" && t["value"] == "95")
     );
     // A bad value is refused with the reason, and nothing changes.
     let mut bad = form;

@@ -57,6 +57,7 @@ fn value(ids: &chitieu_store::Ids, ind: &str, unit: &UnitCode, period: &str, v: 
         numerator: None,
         denominator: None,
         comment: String::new(),
+        expected_version: None,
     }
 }
 

@@ -1,0 +1,224 @@
+//! Fuzz targets for every importer: the values CSV, the units JSON, and the JSON body of
+//! `POST /api/v1/values` (parsed and checked as the API does). Each target mutates valid
+//! inputs (and grows from nothing) for `CHITIEU_FUZZ_SECS` seconds: 2 by default, so the
+//! test suite runs them briefly; `scripts/fuzz` runs them for a minute each. None may panic;
+//! an input that makes one panic is saved under `target/fuzz-failures/` and named.
+//!
+//! A mutation loop on stable Rust rather than `cargo fuzz` (which needs a nightly
+//! toolchain): random bit flips, byte and chunk edits, splices between inputs and tokens
+//! that importers treat specially (quotes, separators, BOMs, huge and odd numbers, NUL).
+
+use chitieu_domain::Catalog;
+use chitieu_domain::default_plan::default_plan;
+use chitieu_exchange::{admin_map, values_csv};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+const DICT: &[&[u8]] = &[
+    b"\"",
+    b"\"\"",
+    b",",
+    b"\n",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\0",
+    b"-",
+    b".",
+    b"e",
+    b"1e999",
+    b"-0",
+    b"79228162514264337593543950335",
+    b"-79228162514264337593543950335",
+    b"0.0000000000000000000000000001",
+    b"999999999999999999999999999999999999999",
+    b"1000000000000000",
+    b"NaN",
+    b"null",
+    b"true",
+    b"[]",
+    b"{}",
+    b"\\u0000",
+    b"\\ud800",
+    b"2025Q3",
+    b"2025M13",
+    b"9999Q4",
+    b"-2025",
+    b"NL-CBX",
+    b"HT-5G",
+    b"5443",
+    b"05443",
+    b"19",
+    b"\xff\xfe",
+    b"\xe1\xbb\x87",
+    b"\xe2\x80\xae",
+];
+
+fn seconds() -> u64 {
+    std::env::var("CHITIEU_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2)
+}
+
+fn mutate(rng: &mut StdRng, input: &mut Vec<u8>, corpus: &[Vec<u8>]) {
+    for _ in 0..rng.random_range(1..=4) {
+        let len = input.len();
+        match rng.random_range(0..8) {
+            0 if len > 0 => {
+                let i = rng.random_range(0..len);
+                input[i] ^= 1 << rng.random_range(0..8);
+            }
+            1 if len > 0 => {
+                let i = rng.random_range(0..len);
+                input[i] = rng.random();
+            }
+            2 => {
+                let i = rng.random_range(0..=len);
+                input.insert(i, rng.random());
+            }
+            3 if len > 0 => {
+                let a = rng.random_range(0..len);
+                let b = (a + rng.random_range(1..=16)).min(len);
+                input.drain(a..b);
+            }
+            4 => {
+                let tok = DICT[rng.random_range(0..DICT.len())];
+                let i = rng.random_range(0..=len);
+                input.splice(i..i, tok.iter().copied());
+            }
+            5 if len > 0 => {
+                // Duplicate a chunk: long lines, repeated records.
+                let a = rng.random_range(0..len);
+                let b = (a + rng.random_range(1..=64)).min(len);
+                let chunk: Vec<u8> = input[a..b].to_vec();
+                let i = rng.random_range(0..=input.len());
+                input.splice(i..i, chunk);
+            }
+            6 if !corpus.is_empty() => {
+                // Splice with another input.
+                let other = &corpus[rng.random_range(0..corpus.len())];
+                if !other.is_empty() {
+                    let a = rng.random_range(0..other.len());
+                    let b = (a + rng.random_range(1..=128)).min(other.len());
+                    let i = rng.random_range(0..=len);
+                    input.splice(i..i, other[a..b].iter().copied());
+                }
+            }
+            _ => input.truncate(rng.random_range(0..=len)),
+        }
+    }
+    input.truncate(1 << 16);
+}
+
+/// Runs `target` on mutations of `seeds` until the time is up; panics naming the saved
+/// input when the target panics.
+fn fuzz(name: &str, seeds: Vec<Vec<u8>>, target: impl Fn(&[u8])) {
+    let seed: u64 = std::env::var("CHITIEU_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut corpus = seeds;
+    corpus.push(Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(seconds());
+    let mut runs = 0u64;
+    // The hook would print every caught panic; the failure below says what matters.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    while Instant::now() < deadline {
+        let mut input = corpus[rng.random_range(0..corpus.len())].clone();
+        mutate(&mut rng, &mut input, &corpus);
+        if catch_unwind(AssertUnwindSafe(|| target(&input))).is_err() {
+            std::panic::set_hook(hook);
+            let dir =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fuzz-failures");
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("{name}-{seed}-{runs}.bin"));
+            std::fs::write(&path, &input).unwrap();
+            // Reproduce it, with the panic message this time.
+            target(&input);
+            panic!("{name}: panic on {} (seed {seed})", path.display());
+        }
+        runs += 1;
+        // Keep some mutants: later rounds mutate them further.
+        if corpus.len() < 256 && rng.random_range(0..16) == 0 {
+            corpus.push(input);
+        }
+    }
+    std::panic::set_hook(hook);
+    eprintln!(
+        "{name}: {runs} inputs in {} s, no panic (seed {seed})",
+        seconds()
+    );
+    assert!(runs > 0);
+}
+
+/// Thái Nguyên's plan and units, as an import checks against.
+fn catalog() -> Catalog {
+    let plan = default_plan();
+    let map = admin_map::parse(admin_map::NATIONAL_MAP_2025, "map").unwrap();
+    let mut units = admin_map::province(&map, &plan.plan.owner);
+    units.extend(plan.units.iter().cloned());
+    Catalog {
+        indicators: plan
+            .indicators
+            .iter()
+            .map(|i| (i.code.clone(), i.clone()))
+            .collect(),
+        units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+    }
+}
+
+#[test]
+fn values_csv_importer_never_panics() {
+    let c = catalog();
+    let seeds = vec![
+        b"indicator,unit,period,value,numerator,denominator,comment\n\
+HT-5G,19,2025Q1,55.5,,,\n\
+NL-CBX,05443,2025Q3,,40,50,\"ghi ch\xc3\xba, c\xc3\xb3 \"\"ngo\xe1\xba\xb7c\"\"\"\n\
+ST-DNKHCN,19,2025Q2,9,,,\n"
+            .to_vec(),
+        b"\xef\xbb\xbfindicator,unit,period,value,numerator,denominator,comment,version\n\
+XH-DVS,5443,2025S2,,8590,15149,,3\n\
+DT-GRDP,19,2025,,3460,187000,S\xe1\xbb\x91 li\xe1\xbb\x87u,\n"
+            .to_vec(),
+    ];
+    fuzz("values-csv", seeds, |input| {
+        let _ = values_csv::parse(input, "fuzz.csv", &c, |_| {});
+    });
+}
+
+#[test]
+fn units_json_importer_never_panics() {
+    let seeds = vec![
+        br#"[{"name":"T\u1ec9nh Th\u00e1i Nguy\u00ean","code":19,"division_type":"t\u1ec9nh","codename":"thai_nguyen","phone_code":208,"wards":[{"name":"Ph\u01b0\u1eddng Phan \u0110\u00ecnh Ph\u00f9ng","code":5443,"division_type":"ph\u01b0\u1eddng","codename":"phan_dinh_phung","province_code":19}]}]"#
+            .to_vec(),
+        admin_map::NATIONAL_MAP_2025.as_bytes()[..4096].to_vec(),
+    ];
+    fuzz("units-json", seeds, |input| {
+        let text = String::from_utf8_lossy(input);
+        let _ = admin_map::parse(&text, "fuzz.json");
+    });
+}
+
+#[test]
+fn api_values_body_never_panics() {
+    let c = catalog();
+    let seeds = vec![
+        br#"{"state":"draft","values":[{"indicator":"NL-CBX","unit":"5443","period":"2026Q1","numerator":1,"denominator":2,"version":3}]}"#.to_vec(),
+        br#"{"state":"submitted","values":[{"indicator":"HT-5G","unit":"19","period":"2025Q4","value":"62,5","comment":"d\u00f2ng 1\n\td\u00f2ng 2"},{"indicator":"ST-NVKH","unit":"19","period":"2025Q4","value":1234567.123456}]}"#.to_vec(),
+    ];
+    fuzz("api-values", seeds, |input| {
+        let Ok(body) = chitieu_web::api::parse_json::<chitieu_web::api::ValuesIn>(input) else {
+            return;
+        };
+        let Ok((items, _)) = chitieu_web::api::value_items(&body) else {
+            return;
+        };
+        for it in &items {
+            let _ = chitieu_domain::value::parse_value(&c, &it.text);
+        }
+    });
+}

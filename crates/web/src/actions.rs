@@ -1,0 +1,430 @@
+//! The writes that the pages and the API both offer, each in one place: who may (always
+//! through `chitieu_domain::permission`), what is checked, then the store, then the engine.
+//! Handlers parse their own input shape and render the outcome; they decide nothing here.
+
+use chitieu_domain::permission::{
+    self, Action, Role, in_scope, may_administer, may_complete_task, may_edit_plan, may_enter,
+    may_grant, may_issue_token, may_report_progress, role_allows,
+};
+use chitieu_domain::value::{ValueText, parse_value};
+use chitieu_domain::{Head, Target, Unit, UnitCode, ValueState};
+use chitieu_store::{
+    ConflictKind, NewEvidence, NewValue, SessionUser, StoreError, StoredValue, TokenInfo,
+    ValueConflict, ValueWrite,
+};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::live::{Snapshot, today};
+
+/// Why a write did not happen.
+#[derive(Debug)]
+pub enum ActionError {
+    /// The user may not do this here.
+    Forbidden,
+    /// The input cannot be used; the message says why.
+    Invalid(String),
+    /// Some values of a batch cannot be used; nothing was written.
+    InvalidItems(Vec<ItemError>),
+    NotFound(String),
+    /// Values changed by someone else, or locked; nothing was written.
+    Conflict(Vec<Conflict>),
+    Internal(StoreError),
+}
+
+impl From<StoreError> for ActionError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(m) => ActionError::Invalid(m),
+            StoreError::NotFound(m) => ActionError::NotFound(m),
+            other => ActionError::Internal(other),
+        }
+    }
+}
+
+type Result<T, E = ActionError> = std::result::Result<T, E>;
+
+/// A value that could not be used, by its position in the batch and its field.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemError {
+    pub index: usize,
+    pub field: &'static str,
+    pub reason: String,
+}
+
+/// A refused value as the writer should see it: by codes, with what is stored now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    /// Position in the batch; `None` for an evidence file.
+    pub index: Option<usize>,
+    pub indicator: String,
+    pub unit: String,
+    pub period: String,
+    #[serde(flatten)]
+    pub kind: ConflictKind,
+    pub current: StoredValue,
+    pub reason: String,
+}
+
+fn conflict_view(snap: &Snapshot, c: &ValueConflict) -> Conflict {
+    let (indicator, unit) = snap.codes_of(c.indicator_id, c.unit_id);
+    Conflict {
+        index: c.index,
+        indicator,
+        unit,
+        period: c.period.to_string(),
+        kind: c.kind,
+        current: c.current.clone(),
+        reason: c.reason_vi(),
+    }
+}
+
+/// One value of a write, as text, with the version it was based on.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueItem<'a> {
+    pub text: ValueText<'a>,
+    pub version: Option<i64>,
+}
+
+/// An evidence file for the value of `indicator` at `unit` and `period`.
+pub struct EvidenceItem {
+    pub indicator: String,
+    pub unit: UnitCode,
+    pub period: chitieu_domain::Period,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Writes values (and their evidence) for `me`, all or nothing: the role may enter; every
+/// value's unit is one `me` may enter for; every value passes the domain's checks; no value
+/// was changed by someone else since the version sent, nor is locked. `what` names the
+/// channel in the audit log.
+pub async fn write_values(
+    s: &AppState,
+    me: &SessionUser,
+    items: &[ValueItem<'_>],
+    evidence: Vec<EvidenceItem>,
+    state: ValueState,
+    what: &str,
+) -> Result<u64> {
+    if !role_allows(me.role, Action::Enter) {
+        return Err(ActionError::Forbidden);
+    }
+    let (rows, files) = {
+        let snap = s.live.snapshot();
+        let plan = snap
+            .plan
+            .as_ref()
+            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+        let owner = &plan.plan.owner;
+        let allowed = |ind: &chitieu_domain::Indicator, unit: &UnitCode| {
+            may_enter(&snap.units, me.role, &me.unit, owner, ind, unit)
+        };
+        // Who may write comes before whether the figures are right: a value for a unit out
+        // of reach is refused as such, whatever it holds.
+        for it in items {
+            let ind = chitieu_domain::value::Lookup::indicator(&*snap, it.text.indicator);
+            let unit = UnitCode::parse(it.text.unit).ok();
+            if let (Some(ind), Some(unit)) = (ind, unit)
+                && snap.unit(&unit).is_some()
+                && !allowed(ind, &unit)
+            {
+                return Err(ActionError::Forbidden);
+            }
+        }
+        let mut errors = Vec::new();
+        let mut rows = Vec::with_capacity(items.len());
+        for (index, it) in items.iter().enumerate() {
+            match parse_value(&*snap, &it.text) {
+                Ok(v) => {
+                    let Some((indicator_id, unit_id)) = snap.ids_of(&v.indicator, &v.unit) else {
+                        errors.push(ItemError {
+                            index,
+                            field: "indicator",
+                            reason: format!("{} chưa có trong cơ sở dữ liệu", v.indicator),
+                        });
+                        continue;
+                    };
+                    rows.push(NewValue {
+                        indicator_id,
+                        unit_id,
+                        period: v.period,
+                        value: v.value,
+                        numerator: v.numerator,
+                        denominator: v.denominator,
+                        comment: v.comment,
+                        expected_version: it.version,
+                    });
+                }
+                Err(e) => errors.push(ItemError {
+                    index,
+                    field: e.field,
+                    reason: e.reason,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ActionError::InvalidItems(errors));
+        }
+        let mut files = Vec::with_capacity(evidence.len());
+        for e in evidence {
+            let ind = plan
+                .indicator(&e.indicator)
+                .ok_or_else(|| ActionError::NotFound(format!("chỉ tiêu {}", e.indicator)))?;
+            if !allowed(ind, &e.unit) {
+                return Err(ActionError::Forbidden);
+            }
+            let (indicator_id, unit_id) = snap
+                .ids_of(&e.indicator, &e.unit)
+                .ok_or_else(|| ActionError::NotFound(format!("đơn vị {}", e.unit)))?;
+            files.push(NewEvidence {
+                indicator_id,
+                unit_id,
+                period: e.period,
+                key: value_key(&e.indicator, &e.unit, &e.period),
+                file_name: e.file_name,
+                bytes: e.bytes,
+            });
+        }
+        (rows, files)
+    };
+    let result = s
+        .store
+        .write_values(
+            &ValueWrite {
+                values: &rows,
+                evidence: files,
+                state,
+                actor: &me.login,
+                what,
+            },
+            |_| {},
+        )
+        .await;
+    match result {
+        Ok(changed) => {
+            s.live.sync().await?;
+            Ok(changed)
+        }
+        Err(StoreError::Conflict(cs)) => {
+            let snap = s.live.snapshot();
+            Err(ActionError::Conflict(
+                cs.iter().map(|c| conflict_view(&snap, c)).collect(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a value's evidence files are listed under.
+pub fn value_key(indicator: &str, unit: &UnitCode, period: &chitieu_domain::Period) -> String {
+    format!("{indicator}/{unit}/{period}")
+}
+
+fn units(s: &AppState) -> Vec<Unit> {
+    s.live.snapshot().units.clone()
+}
+
+/// A target, new or changed, at a unit within the administrator's scope.
+pub async fn set_target(s: &AppState, me: &SessionUser, t: &Target) -> Result<()> {
+    {
+        let snap = s.live.snapshot();
+        let plan = snap
+            .plan
+            .as_ref()
+            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+        if plan.indicator(&t.indicator).is_none() {
+            return Err(ActionError::Invalid(format!(
+                "không có chỉ tiêu \"{}\"",
+                t.indicator
+            )));
+        }
+        if snap.unit(&t.unit).is_none() {
+            return Err(ActionError::Invalid(format!(
+                "không có đơn vị \"{}\"",
+                t.unit
+            )));
+        }
+        if !may_administer(&snap.units, me.role, &me.unit, &t.unit) {
+            return Err(ActionError::Forbidden);
+        }
+    }
+    s.store.set_target(t, &me.login).await?;
+    s.live.sync().await?;
+    Ok(())
+}
+
+/// A head's term of office at a unit within the administrator's scope.
+pub async fn add_head(s: &AppState, me: &SessionUser, h: &Head) -> Result<()> {
+    if !may_administer(&units(s), me.role, &me.unit, &h.unit) {
+        return Err(ActionError::Forbidden);
+    }
+    s.store.add_head(h, &me.login).await?;
+    Ok(())
+}
+
+/// An account, never with a role above the creator's nor outside the creator's scope.
+pub async fn add_user(
+    s: &AppState,
+    me: &SessionUser,
+    u: &chitieu_store::NewUser<'_>,
+) -> Result<()> {
+    if !may_grant(&units(s), me.role, &me.unit, u.role, u.unit) {
+        return Err(ActionError::Forbidden);
+    }
+    s.store.add_user(u, &me.login).await?;
+    Ok(())
+}
+
+/// A bearer token for a machine client, within the same limits as an account, by an
+/// administrator. Returns the token, shown once.
+pub async fn create_token(
+    s: &AppState,
+    me: &SessionUser,
+    name: &str,
+    role: Role,
+    unit: &UnitCode,
+) -> Result<String> {
+    if !may_issue_token(&units(s), me.role, &me.unit, role, unit) {
+        return Err(ActionError::Forbidden);
+    }
+    Ok(s.store.create_token(name, role, unit, &me.login).await?)
+}
+
+/// The tokens an administrator may see and revoke: those within their reach.
+pub async fn tokens(s: &AppState, me: &SessionUser) -> Result<Vec<TokenInfo>> {
+    if !role_allows(me.role, Action::Administer) {
+        return Err(ActionError::Forbidden);
+    }
+    let units = units(s);
+    Ok(s.store
+        .tokens()
+        .await?
+        .into_iter()
+        .filter(|t| may_issue_token(&units, me.role, &me.unit, t.role, &t.unit))
+        .collect())
+}
+
+/// Revokes a token within the administrator's reach.
+pub async fn revoke_token(s: &AppState, me: &SessionUser, name: &str) -> Result<()> {
+    let t = s
+        .store
+        .tokens()
+        .await?
+        .into_iter()
+        .find(|t| t.name == name.trim())
+        .ok_or_else(|| ActionError::NotFound(format!("token \"{}\"", name.trim())))?;
+    if !may_issue_token(&units(s), me.role, &me.unit, t.role, &t.unit) {
+        return Err(ActionError::Forbidden);
+    }
+    s.store.revoke_token(&t.name, &me.login).await?;
+    Ok(())
+}
+
+/// The accounts an administrator may see: those within their scope.
+pub async fn users(s: &AppState, me: &SessionUser) -> Result<Vec<(String, Role, UnitCode)>> {
+    if !role_allows(me.role, Action::Administer) {
+        return Err(ActionError::Forbidden);
+    }
+    let units = units(s);
+    Ok(s.store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|(_, _, unit)| in_scope(&units, &me.unit, unit))
+        .collect())
+}
+
+/// An indicator's descriptive fields and lead unit: the plan's owner's administrators only.
+pub async fn update_indicator(
+    s: &AppState,
+    me: &SessionUser,
+    code: &str,
+    edit: &chitieu_store::IndicatorEdit,
+) -> Result<()> {
+    {
+        let snap = s.live.snapshot();
+        let owner = snap
+            .plan
+            .as_ref()
+            .map(|p| p.plan.owner.clone())
+            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+        if !may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
+            return Err(ActionError::Forbidden);
+        }
+    }
+    s.store.update_indicator(code, edit, &me.login).await?;
+    s.live.sync().await?;
+    Ok(())
+}
+
+/// A unit, new or changed: its parent, the unit itself when it exists, and its successors
+/// all within the administrator's scope.
+pub async fn upsert_unit(s: &AppState, me: &SessionUser, u: &Unit) -> Result<()> {
+    {
+        let snap = s.live.snapshot();
+        let reach = |c: &UnitCode| may_administer(&snap.units, me.role, &me.unit, c);
+        let parent = u
+            .parent
+            .as_ref()
+            .ok_or_else(|| ActionError::Invalid("cần đơn vị cấp trên".into()))?;
+        if snap.unit(parent).is_none() {
+            return Err(ActionError::Invalid(format!(
+                "không có đơn vị cấp trên \"{parent}\""
+            )));
+        }
+        let existing_out_of_reach = snap.unit(&u.code).is_some() && !reach(&u.code);
+        if !reach(parent) || existing_out_of_reach || !u.successors.iter().all(reach) {
+            return Err(ActionError::Forbidden);
+        }
+    }
+    s.store
+        .upsert_units(std::slice::from_ref(u), &me.login, "quản trị")
+        .await?;
+    s.live.sync().await?;
+    Ok(())
+}
+
+/// Progress on a task; a completion date only from those who answer for completion, and
+/// only a date between the task's start and today.
+pub async fn task_progress(
+    s: &AppState,
+    me: &SessionUser,
+    task: &chitieu_domain::Task,
+    progress: u8,
+    note: &str,
+    completed_on: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    {
+        let snap = s.live.snapshot();
+        if !may_report_progress(&snap.units, me.role, &me.unit, task) {
+            return Err(ActionError::Forbidden);
+        }
+        if completed_on.is_some() && !may_complete_task(&snap.units, me.role, &me.unit, task) {
+            return Err(ActionError::Forbidden);
+        }
+    }
+    if progress > 100 {
+        return Err(ActionError::Invalid(format!(
+            "tiến độ {progress}% vượt quá 100%"
+        )));
+    }
+    if let Some(done) = completed_on {
+        task.check_completion(done, today())
+            .map_err(ActionError::Invalid)?;
+    }
+    s.store
+        .add_task_update(&task.code, today(), progress, note, completed_on, &me.login)
+        .await?;
+    Ok(())
+}
+
+/// Whether `me` may declare `task` completed (for showing the control).
+pub fn can_complete(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task) -> bool {
+    may_complete_task(&snap.units, me.role, &me.unit, task)
+}
+
+/// Whether `me` may report progress on `task` (for showing the form).
+pub fn can_report(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task) -> bool {
+    permission::may_report_progress(&snap.units, me.role, &me.unit, task)
+}
