@@ -647,30 +647,24 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
     );
     bar.finish_and_clear();
     let parsed = parsed?;
+    let lines: Vec<u64> = parsed.iter().map(|p| p.line).collect();
     let mut rows = Vec::with_capacity(parsed.len());
-    for p in &parsed {
-        let v = &p.value;
-        let (Some(&indicator_id), Some(&unit_id)) =
-            (ids.indicators.get(&v.indicator), ids.units.get(&v.unit))
-        else {
+    for p in parsed {
+        let (Some(&indicator_id), Some(&unit_id)) = (
+            ids.indicators.get(&p.value.indicator),
+            ids.units.get(&p.value.unit),
+        ) else {
             bail!(
                 "{label}, dòng {}: chỉ tiêu hoặc đơn vị không có trong cơ sở dữ liệu",
                 p.line
             );
         };
-        rows.push(NewValue {
-            indicator_id,
-            unit_id,
-            period: v.period,
-            value: v.value,
-            numerator: v.numerator,
-            denominator: v.denominator,
-            comment: v.comment.clone(),
-            expected_version: p.version,
-        });
+        rows.push(NewValue::from_checked(
+            p.value,
+            (indicator_id, unit_id),
+            p.version,
+        ));
     }
-    let lines: Vec<u64> = parsed.iter().map(|p| p.line).collect();
-    drop(parsed);
     let bar = ProgressBar::new(rows.len() as u64).with_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
             .expect("valid template")

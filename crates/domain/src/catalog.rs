@@ -12,6 +12,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    pub fn new(indicators: &[Indicator], units: impl IntoIterator<Item = Unit>) -> Catalog {
+        Catalog {
+            indicators: indicators
+                .iter()
+                .map(|i| (i.code.clone(), i.clone()))
+                .collect(),
+            units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        }
+    }
+
     /// Indicator codes are matched without regard to case: `ht-5g` is `HT-5G`.
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
         let c = code.trim();

@@ -223,11 +223,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn scope_and_roles() {
+    /// The province, its departments and two wards.
+    fn units() -> Vec<Unit> {
         let plan = default_plan();
         let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
         units.extend(plan.units.iter().cloned());
+        units
+    }
+
+    #[test]
+    fn scope_and_roles() {
+        let plan = default_plan();
+        let units = units();
         let p = UnitCode::province(19);
         let a = UnitCode::commune(5443);
         let b = UnitCode::commune(5500);
@@ -250,9 +257,7 @@ mod tests {
     /// The review's finding: an admin or secretariat of a commune acted on the province.
     #[test]
     fn administrators_act_within_their_unit() {
-        let plan = default_plan();
-        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
-        units.extend(plan.units.iter().cloned());
+        let units = units();
         let p = UnitCode::province(19);
         let a = UnitCode::commune(5443);
         let b = UnitCode::commune(5500);
@@ -283,9 +288,7 @@ mod tests {
 
     #[test]
     fn completion_is_declared_by_the_head_or_the_standing_office() {
-        let plan = default_plan();
-        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
-        units.extend(plan.units.iter().cloned());
+        let units = units();
         let a = UnitCode::commune(5443);
         let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let task = Task {

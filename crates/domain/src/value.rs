@@ -440,14 +440,7 @@ mod tests {
         let mut units: Vec<Unit> = plan.units.clone();
         units.push(plan.province_unit());
         units.push(ward_5443());
-        crate::Catalog {
-            indicators: plan
-                .indicators
-                .iter()
-                .map(|i| (i.code.clone(), i.clone()))
-                .collect(),
-            units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
-        }
+        crate::Catalog::new(&plan.indicators, units)
     }
 
     /// The review's values that overflowed the province's ratio of sums, and the one that

@@ -412,17 +412,7 @@ impl Store {
         let plan = self.plan_file().await?;
         let units = self.all_units().await?;
         let ids = self.ids().await?;
-        let catalog = Catalog {
-            indicators: plan
-                .map(|p| {
-                    p.indicators
-                        .into_iter()
-                        .map(|i| (i.code.clone(), i))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
-        };
+        let catalog = Catalog::new(plan.as_ref().map_or(&[][..], |p| &p.indicators[..]), units);
         Ok((catalog, ids))
     }
 }

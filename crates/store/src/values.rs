@@ -75,6 +75,26 @@ pub struct NewValue {
     pub expected_version: Option<i64>,
 }
 
+impl NewValue {
+    /// A checked value at the store's ids, based on `expected_version`.
+    pub fn from_checked(
+        v: chitieu_domain::value::CheckedValue,
+        (indicator_id, unit_id): (i32, i32),
+        expected_version: Option<i64>,
+    ) -> NewValue {
+        NewValue {
+            indicator_id,
+            unit_id,
+            period: v.period,
+            value: v.value,
+            numerator: v.numerator,
+            denominator: v.denominator,
+            comment: v.comment,
+            expected_version,
+        }
+    }
+}
+
 /// An evidence file stored with values, in the same transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvidence {

@@ -145,16 +145,11 @@ pub async fn write_values(
                         });
                         continue;
                     };
-                    rows.push(NewValue {
-                        indicator_id,
-                        unit_id,
-                        period: v.period,
-                        value: v.value,
-                        numerator: v.numerator,
-                        denominator: v.denominator,
-                        comment: v.comment,
-                        expected_version: it.version,
-                    });
+                    rows.push(NewValue::from_checked(
+                        v,
+                        (indicator_id, unit_id),
+                        it.version,
+                    ));
                 }
                 Err(e) => errors.push(ItemError {
                     index,

@@ -161,14 +161,7 @@ fn catalog() -> Catalog {
     let map = admin_map::parse(admin_map::NATIONAL_MAP_2025, "map").unwrap();
     let mut units = admin_map::province(&map, &plan.plan.owner);
     units.extend(plan.units.iter().cloned());
-    Catalog {
-        indicators: plan
-            .indicators
-            .iter()
-            .map(|i| (i.code.clone(), i.clone()))
-            .collect(),
-        units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
-    }
+    Catalog::new(&plan.indicators, units)
 }
 
 #[test]

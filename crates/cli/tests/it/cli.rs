@@ -17,40 +17,22 @@ db_tests!(
 
 /// Starts `chitieu serve` on a free port; returns the child and its base URL.
 pub fn serve(db: &TestDb) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
-        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
-        .env_remove("CHITIEU_DB")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("server printed its address")
-            .expect("line");
-        if let Some(i) = line.find("http://") {
-            let url = line[i..]
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/');
-            break url.to_string();
-        }
-    };
-    (child, base)
+    launch(db, Stdio::null())
 }
 
 /// As [`serve`], with the server's log (warnings and above) written to a file.
 pub fn serve_logged(db: &TestDb, log: &std::path::Path) -> (std::process::Child, String) {
-    let file = std::fs::File::create(log).expect("log file");
+    launch(db, std::fs::File::create(log).expect("log file").into())
+}
+
+/// Starts `chitieu serve` on a free port; returns it and its base URL.
+fn launch(db: &TestDb, stderr: Stdio) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
         .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
         .env_remove("CHITIEU_DB")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(file)
+        .stderr(stderr)
         .spawn()
         .expect("start server");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
