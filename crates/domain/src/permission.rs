@@ -92,6 +92,8 @@ pub enum Action {
     Enter,
     /// Manage users, units, heads, indicators and targets.
     Administer,
+    /// Issue and revoke bearer tokens for other systems.
+    IssueTokens,
 }
 
 pub fn role_allows(role: Role, action: Action) -> bool {
@@ -102,6 +104,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             Role::Admin | Role::Secretariat | Role::Head | Role::Reporter
         ),
         Action::Administer => matches!(role, Role::Admin | Role::Secretariat),
+        Action::IssueTokens => role == Role::Admin,
     }
 }
 
@@ -173,7 +176,18 @@ pub fn may_issue_token(
     new_role: Role,
     new_unit: &UnitCode,
 ) -> bool {
-    role == Role::Admin && may_grant(units, role, scope, new_role, new_unit)
+    role_allows(role, Action::IssueTokens) && may_grant(units, role, scope, new_role, new_unit)
+}
+
+/// Whether a user may download the evidence behind a value of `unit`: within their scope,
+/// or the plan owner's own figures (which every official reads).
+pub fn may_read_value_evidence(
+    units: &[Unit],
+    scope: &UnitCode,
+    owner: Option<&UnitCode>,
+    unit: &UnitCode,
+) -> bool {
+    in_scope(units, scope, unit) || Some(unit) == owner
 }
 
 /// Whether a user may change the plan itself (indicators' descriptions, lead units): the

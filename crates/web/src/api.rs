@@ -1132,7 +1132,7 @@ async fn create_token(
     body: ApiJson<TokenIn>,
 ) -> ApiResult<TokenOut> {
     let me = c.user()?.clone();
-    if me.role != Role::Admin {
+    if !role_allows(me.role, Action::IssueTokens) {
         return Err(ApiError::forbidden());
     }
     let body = body.parse()?;
@@ -1150,7 +1150,7 @@ async fn list_tokens(
     c: Caller,
 ) -> ApiResult<Vec<chitieu_store::TokenInfo>> {
     let me = c.user()?.clone();
-    if me.role != Role::Admin {
+    if !role_allows(me.role, Action::IssueTokens) {
         return Err(ApiError::forbidden());
     }
     Ok(Json(actions::tokens(&s, &me).await?))
@@ -1159,7 +1159,7 @@ async fn list_tokens(
 /// Revokes a token by name: it stops working at once.
 async fn revoke_token(State(s): State<AppState>, c: Caller, name: ApiPath) -> ApiResult<Done> {
     let me = c.user()?.clone();
-    if me.role != Role::Admin {
+    if !role_allows(me.role, Action::IssueTokens) {
         return Err(ApiError::forbidden());
     }
     let name = name.parse()?;

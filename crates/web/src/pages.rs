@@ -1410,8 +1410,9 @@ pub async fn evidence(State(s): State<AppState>, v: Viewer, Path(id): Path<i32>)
             .nth(1)
             .and_then(|c| UnitCode::parse(c).ok())
             .ok_or(PageError::NotFound(tr))?;
-        let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());
-        if !in_scope(&snap.units, &u.unit, &unit) && Some(&unit) != owner.as_ref() {
+        let owner = snap.plan.as_ref().map(|p| &p.plan.owner);
+        if !chitieu_domain::permission::may_read_value_evidence(&snap.units, &u.unit, owner, &unit)
+        {
             return Err(PageError::Forbidden(tr));
         }
     }
@@ -1556,7 +1557,7 @@ async fn admin_page(
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let heads = s.store.heads().await.or_500(tr)?;
-    let can_tokens = me.role == chitieu_domain::permission::Role::Admin;
+    let can_tokens = role_allows(me.role, Action::IssueTokens);
     let tokens = if can_tokens {
         actions::tokens(s, &me)
             .await

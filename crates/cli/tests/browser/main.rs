@@ -457,5 +457,29 @@ async fn people_use_the_application_in_a_browser() {
         Some("true")
     );
     shot(&c, "entry-locked.png").await;
+    // A ward's reporter reports progress but cannot declare a task completed.
+    c.goto(&format!("{base}/tasks/NV-10")).await.unwrap();
+    assert!(c.find(Locator::Id("progress-form")).await.is_ok());
+    assert!(c.find(Locator::Id("completed")).await.is_err());
+    sign_out(&c).await;
+
+    // The head of the lead unit declares NV-05 completed, dated today.
+    sign_in(&c, &base, "giamdoc.skhcn", &passwords["giamdoc.skhcn"]).await;
+    c.goto(&format!("{base}/tasks/NV-05")).await.unwrap();
+    shot(&c, "task-head.png").await;
+    fill(&c, "#progress-form input[name=progress]", "100").await;
+    click(&c, "#completed").await;
+    click(&c, "#progress-form button").await;
+    c.wait()
+        .for_element(Locator::Css(".badge.s-completed_on_time"))
+        .await
+        .expect("completed on time");
+    sign_out(&c).await;
+
+    // The administrator's page: accounts, heads, targets, units and tokens.
+    sign_in(&c, &base, "admin", &passwords["admin"]).await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    assert!(c.find(Locator::Id("add-token")).await.is_ok());
+    shot(&c, "admin.png").await;
     c.close().await.unwrap();
 }
