@@ -112,9 +112,41 @@ fn mutate(rng: &mut StdRng, input: &mut Vec<u8>, corpus: &[Vec<u8>]) {
     input.truncate(1 << 16);
 }
 
-/// Runs `target` on mutations of `seeds` until the time is up; panics naming the saved
-/// input when the target panics.
-fn fuzz(name: &str, seeds: Vec<Vec<u8>>, target: impl Fn(&[u8])) {
+/// A field value for a well-formed input: a dictionary token, a random number (often at or
+/// past the bounds), or random printable text.
+fn field(rng: &mut StdRng) -> String {
+    match rng.random_range(0..4) {
+        0 => String::from_utf8_lossy(DICT[rng.random_range(0..DICT.len())]).into_owned(),
+        1 => {
+            let digits = rng.random_range(1..=32);
+            let mut n: String = (0..digits)
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect();
+            if rng.random() {
+                let at = rng.random_range(0..=n.len());
+                n.insert(at, if rng.random() { '.' } else { ',' });
+            }
+            if rng.random_range(0..4) == 0 {
+                n.insert(0, '-');
+            }
+            n
+        }
+        2 => rng.random_range(0..=10i64.pow(15)).to_string(),
+        _ => (0..rng.random_range(0..12))
+            .map(|_| char::from(rng.random_range(0x20..0x7fu8)))
+            .collect(),
+    }
+}
+
+/// Runs `target` on mutations of `seeds`, and on inputs from `generate` (well-formed, so
+/// that the checks behind the parser are reached), until the time is up; panics naming
+/// the saved input when the target panics.
+fn fuzz(
+    name: &str,
+    seeds: Vec<Vec<u8>>,
+    generate: impl Fn(&mut StdRng) -> Vec<u8>,
+    target: impl Fn(&[u8]),
+) {
     let seed: u64 = std::env::var("CHITIEU_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -128,8 +160,14 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, target: impl Fn(&[u8])) {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     while Instant::now() < deadline {
-        let mut input = corpus[rng.random_range(0..corpus.len())].clone();
-        mutate(&mut rng, &mut input, &corpus);
+        let mut input = if rng.random_range(0..4) == 0 {
+            generate(&mut rng)
+        } else {
+            corpus[rng.random_range(0..corpus.len())].clone()
+        };
+        if rng.random_range(0..3) != 0 {
+            mutate(&mut rng, &mut input, &corpus);
+        }
         if catch_unwind(AssertUnwindSafe(|| target(&input))).is_err() {
             std::panic::set_hook(hook);
             let dir =
@@ -178,7 +216,18 @@ XH-DVS,5443,2025S2,,8590,15149,,3\n\
 DT-GRDP,19,2025,,3460,187000,S\xe1\xbb\x91 li\xe1\xbb\x87u,\n"
             .to_vec(),
     ];
-    fuzz("values-csv", seeds, |input| {
+    let generate = |rng: &mut StdRng| {
+        let mut out =
+            b"indicator,unit,period,value,numerator,denominator,comment,version\n".to_vec();
+        for _ in 0..rng.random_range(1..6) {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let row: Vec<String> = (0..8).map(|_| field(rng)).collect();
+            w.write_record(&row).unwrap();
+            out.extend(w.into_inner().unwrap());
+        }
+        out
+    };
+    fuzz("values-csv", seeds, generate, |input| {
         let _ = values_csv::parse(input, "fuzz.csv", &c, |_| {});
     });
 }
@@ -190,7 +239,25 @@ fn units_json_importer_never_panics() {
             .to_vec(),
         admin_map::NATIONAL_MAP_2025.as_bytes()[..4096].to_vec(),
     ];
-    fuzz("units-json", seeds, |input| {
+    let generate = |rng: &mut StdRng| {
+        let wards: Vec<serde_json::Value> = (0..rng.random_range(0..4))
+            .map(|_| {
+                serde_json::json!({
+                    "name": field(rng),
+                    "code": rng.random_range(0..200_000u32),
+                    "division_type": (["phường", "xã", "đặc khu", "huyện"][rng.random_range(0..4)]),
+                })
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!([{
+            "name": field(rng),
+            "code": rng.random_range(0..120u32),
+            "division_type": (["tỉnh", "thành phố trung ương", "quận"][rng.random_range(0..3)]),
+            "wards": wards,
+        }]))
+        .unwrap()
+    };
+    fuzz("units-json", seeds, generate, |input| {
         let text = String::from_utf8_lossy(input);
         let _ = admin_map::parse(&text, "fuzz.json");
     });
@@ -203,7 +270,38 @@ fn api_values_body_never_panics() {
         br#"{"state":"draft","values":[{"indicator":"NL-CBX","unit":"5443","period":"2026Q1","numerator":1,"denominator":2,"version":3}]}"#.to_vec(),
         br#"{"state":"submitted","values":[{"indicator":"HT-5G","unit":"19","period":"2025Q4","value":"62,5","comment":"d\u00f2ng 1\n\td\u00f2ng 2"},{"indicator":"ST-NVKH","unit":"19","period":"2025Q4","value":1234567.123456}]}"#.to_vec(),
     ];
-    fuzz("api-values", seeds, |input| {
+    let generate = |rng: &mut StdRng| {
+        let figure = |rng: &mut StdRng| -> serde_json::Value {
+            let f = field(rng);
+            match rng.random_range(0..3) {
+                0 => serde_json::Value::String(f),
+                1 => f
+                    .parse::<serde_json::Number>()
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                _ => serde_json::Value::Null,
+            }
+        };
+        let codes = ["NL-CBX", "HT-5G", "ST-NVKH", "XH-DVS", "DT-GRDP", "KT-SME"];
+        let units = ["5443", "05443", "19", "TN.SKHCN", "5500", "1"];
+        let periods = ["2025Q3", "2025", "2025S2", "2026Q1", "2025M07"];
+        let values: Vec<serde_json::Value> = (0..rng.random_range(1..5))
+            .map(|_| {
+                serde_json::json!({
+                    "indicator": if rng.random() { codes[rng.random_range(0..codes.len())].to_string() } else { field(rng) },
+                    "unit": if rng.random() { units[rng.random_range(0..units.len())].to_string() } else { field(rng) },
+                    "period": if rng.random() { periods[rng.random_range(0..periods.len())].to_string() } else { field(rng) },
+                    "value": figure(rng),
+                    "numerator": figure(rng),
+                    "denominator": figure(rng),
+                    "comment": field(rng),
+                    "version": rng.random_range(-2..5i64),
+                })
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({"state": (["draft", "submitted", "x"][rng.random_range(0..3)]), "values": values}))
+            .unwrap()
+    };
+    fuzz("api-values", seeds, generate, |input| {
         let Ok(body) = chitieu_web::api::parse_json::<chitieu_web::api::ValuesIn>(input) else {
             return;
         };
