@@ -16,6 +16,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.js"),
     ),
     (
+        "apidocs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/apidocs.js"),
+    ),
+    (
         "vendor/htmx-2.0.11.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/vendor/htmx-2.0.11.min.js"),
@@ -68,5 +73,34 @@ pub async fn asset(Path(path): Path<String>) -> Response {
         )
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `/assets/…` a template or the API viewer refers to is served: `/api/docs` was
+    /// blank because its script was not in the list.
+    #[test]
+    fn every_referenced_asset_is_served() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("templates"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        sources.push(dir.join("assets/apidocs.html"));
+        let mut checked = 0;
+        for path in sources {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("\"/assets/").skip(1) {
+                let name = part.split('"').next().unwrap();
+                assert!(
+                    super::FILES.iter().any(|(p, _, _)| *p == name),
+                    "{} refers to /assets/{name}, which is not served",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 3);
     }
 }

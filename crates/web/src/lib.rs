@@ -10,12 +10,20 @@ pub mod live;
 pub mod pages;
 
 use axum::Router;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use chitieu_store::Store;
 use live::Live;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 /// Request bodies with files: a few evidence files at most.
 const UPLOAD_LIMIT: usize = 3 * chitieu_store::MAX_EVIDENCE_BYTES;
@@ -35,7 +43,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         live,
         throttle: Arc::new(auth::Throttle::default()),
     };
-    Ok(Router::new()
+    let router = Router::new()
         .route("/", get(pages::overview))
         .route("/indicators/{code}", get(pages::indicator))
         .route("/units/{code}", get(pages::unit))
@@ -63,34 +71,105 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/healthz", get(api::healthz))
         .route("/api/docs", get(api::docs))
         .merge(api::router())
-        .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn(security_headers))
-        .with_state(state))
+        .fallback(pages::not_found);
+    Ok(http_layers(router).with_state(state))
 }
 
-/// No inline script, no framing, no sniffing, on every response.
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use axum::http::HeaderValue;
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
+/// Numbers requests in the order they arrive (with the process's start time, so that ids
+/// from several instances or restarts do not collide in the logs).
+#[derive(Clone)]
+struct RequestIds {
+    start: u64,
+    next: Arc<AtomicU64>,
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{:x}-{n}", self.start))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// How long one request may take before it is answered 408; an import of a million rows
+/// goes through the command line, not through one request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The security headers: no inline script, no framing, no sniffing.
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    (
         "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ),
-    );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    res
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+];
+
+/// What every response goes through: a request id (the client's `X-Request-Id`, or one made
+/// here; returned on the response), a span per request in the log, a timeout, and the
+/// security headers.
+fn http_layers(router: Router<AppState>) -> Router<AppState> {
+    let ids = RequestIds {
+        start: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        next: Arc::new(AtomicU64::new(1)),
+    };
+    let mut router = router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                // The path only: a query string may carry what does not belong in a log.
+                tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(ids));
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
 }
 
-/// Binds `addr` and serves until Ctrl-C. Calls `ready` with the bound address (port 0 in
-/// tests picks a free port).
+/// Ctrl-C, or SIGTERM (what service managers send to stop a service).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("đang dừng: chờ các yêu cầu đang xử lý xong (shutting down)");
+}
+
+/// Binds `addr` and serves until Ctrl-C or SIGTERM, letting requests in flight finish.
+/// Calls `ready` with the bound address (port 0 in tests picks a free port).
 pub async fn serve(
     store: Store,
     addr: &str,
@@ -104,8 +183,6 @@ pub async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown_signal())
     .await
 }

@@ -9,7 +9,47 @@ use chitieu_store::testing::TestDb;
 db_tests!(
     sign_in_is_throttled_and_cookies_are_safe,
     administrators_change_targets_and_others_cannot,
+    requests_carry_ids_and_sigterm_stops_the_server_cleanly,
 );
+
+/// Service managers stop a service with SIGTERM: the server finishes and exits 0. Every
+/// response carries a request id (the client's own when it sent one), as the log does.
+async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
+    ok(db, &["init"]);
+    let (mut child, base) = serve(db);
+    let res = agent().get(&format!("{base}/healthz")).call().unwrap();
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .expect("a request id")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(!id.is_empty());
+    let res = agent()
+        .get(&format!("{base}/healthz"))
+        .header("x-request-id", "tu-he-thong-khac-42")
+        .call()
+        .unwrap();
+    assert_eq!(
+        res.headers().get("x-request-id").unwrap(),
+        "tu-he-thong-khac-42"
+    );
+    assert_eq!(res.headers().get("x-frame-options").unwrap(), "DENY");
+    // The API viewer's script is served (the viewer was blank without it).
+    let js = agent()
+        .get(&format!("{base}/assets/apidocs.js"))
+        .call()
+        .unwrap();
+    assert_eq!(js.status().as_u16(), 200);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exit after SIGTERM: {exit:?}");
+}
 
 pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
