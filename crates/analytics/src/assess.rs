@@ -1,8 +1,6 @@
 //! Progress rows for indicator × unit × target, and the early-warning list, from the engine.
 
-use chitieu_domain::assessment::{
-    Goal, OpenSdgStatus, Series, UnsdStatus, check_target, opensdg, projection, unsd2022,
-};
+use chitieu_domain::assessment::{Goal, Series, check_target, opensdg, projection, unsd2022};
 use chitieu_domain::{Decimal, Indicator, Target, TimeAggregation, Unit, UnitCode};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -286,40 +284,4 @@ pub struct Warning {
     /// Target minus projected value, in the indicator's unit (positive: short of it).
     pub shortfall: f64,
     pub relative_shortfall: f64,
-}
-
-/// Vietnamese labels for every status code a row can carry.
-pub fn status_label_vi(code: &str) -> &'static str {
-    for s in [
-        UnsdStatus::Achieved,
-        UnsdStatus::OnTrack,
-        UnsdStatus::FairProgress,
-        UnsdStatus::LimitedProgress,
-        UnsdStatus::Deterioration,
-        UnsdStatus::InsufficientData,
-    ] {
-        if s.as_str() == code {
-            return s.label_vi();
-        }
-    }
-    for s in [
-        OpenSdgStatus::TargetAchieved,
-        OpenSdgStatus::SubstantialProgress,
-        OpenSdgStatus::ModerateProgress,
-        OpenSdgStatus::LimitedProgress,
-        OpenSdgStatus::Deterioration,
-        OpenSdgStatus::NotAvailable,
-    ] {
-        if s.as_str() == code {
-            return s.label_vi();
-        }
-    }
-    match code {
-        "met" => "Đạt",
-        "not_met" => "Chưa đạt",
-        "no_data" => "Chưa có số liệu",
-        "will_meet" => "Sẽ đạt nếu giữ tốc độ",
-        "will_miss" => "Sẽ không đạt nếu giữ tốc độ",
-        _ => "",
-    }
 }

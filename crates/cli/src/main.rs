@@ -524,7 +524,6 @@ fn vi(x: f64) -> String {
 }
 
 fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
-    use chitieu_analytics::assess::status_label_vi;
     println!(
         "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
         "Chỉ tiêu",
@@ -557,7 +556,7 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
                 Some(false) => "chưa",
                 None => "—",
             },
-            status_label_vi(r.status),
+            chitieu_domain::Status::from_code(r.status).map_or("", |s| s.label_vi()),
             r.score.map(vi).unwrap_or_default(),
             r.projected_value.map(vi).unwrap_or_default(),
             r.projected_year_met

@@ -89,17 +89,6 @@ impl UnsdStatus {
             UnsdStatus::InsufficientData => "insufficient_data",
         }
     }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            UnsdStatus::Achieved => "Đã đạt",
-            UnsdStatus::OnTrack => "Đúng lộ trình",
-            UnsdStatus::FairProgress => "Có tiến triển, cần tăng tốc",
-            UnsdStatus::LimitedProgress => "Tiến triển hạn chế hoặc không tiến triển",
-            UnsdStatus::Deterioration => "Đi xuống",
-            UnsdStatus::InsufficientData => "Chưa đủ dữ liệu",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -122,17 +111,6 @@ impl OpenSdgStatus {
             OpenSdgStatus::LimitedProgress => "limited_progress",
             OpenSdgStatus::Deterioration => "deterioration",
             OpenSdgStatus::NotAvailable => "not_available",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            OpenSdgStatus::TargetAchieved => "Đã đạt mục tiêu",
-            OpenSdgStatus::SubstantialProgress => "Tiến bộ rõ rệt",
-            OpenSdgStatus::ModerateProgress => "Tiến bộ vừa phải",
-            OpenSdgStatus::LimitedProgress => "Tiến bộ hạn chế",
-            OpenSdgStatus::Deterioration => "Đi xuống",
-            OpenSdgStatus::NotAvailable => "Không đánh giá được",
         }
     }
 }

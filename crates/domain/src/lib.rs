@@ -9,7 +9,9 @@ pub mod head;
 pub mod indicator;
 pub mod period;
 pub mod permission;
+pub mod reporting;
 pub mod research;
+pub mod status;
 pub mod task;
 pub mod text;
 pub mod unit;
@@ -22,6 +24,7 @@ pub use indicator::{
     Direction, Group, Indicator, Measure, Plan, Target, TimeAggregation, UnitAggregation,
 };
 pub use period::{Period, PeriodError, PeriodKind};
+pub use status::{Standing, Status};
 pub use task::{Task, TaskStatus, TaskUpdate};
 pub use unit::{Unit, UnitCode, UnitKind};
 pub use value::{DataValue, ValueError, ValueInput, ValueState};

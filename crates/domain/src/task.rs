@@ -72,6 +72,56 @@ impl TaskStatus {
     }
 }
 
+impl std::str::FromStr for TaskStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        TaskStatus::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "tình trạng \"{s}\" không hợp lệ (completed_on_time, completed_late, in_progress, overdue)"
+                )
+            })
+    }
+}
+
+/// Which tasks a list shows: by a unit that leads or coordinates them, by work-programme
+/// year, by status on a date. Empty parts match everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub unit: Option<UnitCode>,
+    pub year: Option<i32>,
+    pub status: Option<TaskStatus>,
+}
+
+impl TaskFilter {
+    /// A filter from the text of a form or a query; empty text is no condition.
+    pub fn parse(unit: &str, year: &str, status: &str) -> Result<TaskFilter, String> {
+        let (unit, year, status) = (unit.trim(), year.trim(), status.trim());
+        Ok(TaskFilter {
+            unit: (!unit.is_empty())
+                .then(|| UnitCode::parse(unit))
+                .transpose()?,
+            year: (!year.is_empty())
+                .then(|| {
+                    year.parse()
+                        .map_err(|_| format!("năm \"{year}\" không hợp lệ"))
+                })
+                .transpose()?,
+            status: (!status.is_empty()).then(|| status.parse()).transpose()?,
+        })
+    }
+
+    pub fn matches(&self, t: &Task, as_of: NaiveDate) -> bool {
+        self.unit
+            .as_ref()
+            .is_none_or(|u| t.lead_unit == *u || t.coordinating_units.contains(u))
+            && self.year.is_none_or(|y| t.year == y)
+            && self.status.is_none_or(|s| t.status_on(as_of) == s)
+    }
+}
+
 /// The rule: a task completed on or before its deadline is on time (the deadline day itself
 /// counts); completed after it, late. Not completed as of `as_of`: in progress through the
 /// deadline day, overdue from the day after. A completion dated after `as_of` is not yet known.
@@ -196,6 +246,15 @@ mod tests {
             updates: vec![],
         };
         let today = d("2025-07-10");
+        // One filter for the task list and the API: by a leading or coordinating unit, by
+        // year, by status.
+        let f = TaskFilter::parse("05443", "2025", "overdue").unwrap();
+        assert!(f.matches(&task, today));
+        assert!(!f.matches(&task, d("2025-06-30")), "in progress on its deadline");
+        assert!(!TaskFilter::parse("5500", "", "").unwrap().matches(&task, today));
+        assert!(TaskFilter::parse("", "", "").unwrap().matches(&task, today));
+        assert!(TaskFilter::parse("", "năm", "").is_err());
+        assert!(TaskFilter::parse("", "", "xong").is_err());
         assert!(task.check_completion(d("2025-03-01"), today).is_ok());
         assert!(task.check_completion(today, today).is_ok());
         assert!(task.check_completion(d("2025-01-01"), today).is_err());

@@ -906,17 +906,26 @@ async fn tasks(
     let q = q.parse()?;
     let day = today();
     let all = s.store.tasks().await?;
+    let filter = chitieu_domain::task::TaskFilter {
+        unit: q
+            .unit
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .map(UnitCode::parse)
+            .transpose()
+            .map_err(BadInput)?,
+        year: q.year,
+        status: q
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .transpose()
+            .map_err(BadInput)?,
+    };
     Ok(Json(
         all.into_iter()
-            .filter(|t| {
-                q.unit.as_deref().is_none_or(|u| {
-                    t.lead_unit.as_str() == u
-                        || t.coordinating_units.iter().any(|c| c.as_str() == u)
-                }) && q.year.is_none_or(|y| t.year == y)
-                    && q.status
-                        .as_deref()
-                        .is_none_or(|st| t.status_on(day).as_str() == st)
-            })
+            .filter(|t| filter.matches(t, day))
             .map(|t| TaskJson {
                 status: t.status_on(day).as_str(),
                 task: t,

@@ -232,28 +232,13 @@ impl Tr {
 
     /// A status code as words; never a colour alone.
     pub fn status(&self, code: &str) -> &'static str {
-        if self.lang == Lang::Vi {
-            return chitieu_analytics::assess::status_label_vi(code);
-        }
-        match code {
-            "achieved" | "target_achieved" | "met" => "Achieved",
-            "on_track" => "On track",
-            "fair_progress" => "Fair progress, acceleration needed",
-            "limited_progress" => "Limited or no progress",
-            "deterioration" => "Deterioration",
-            "insufficient_data" | "not_available" => "Insufficient data",
-            "not_met" => "Not met",
-            "no_data" => "No data",
-            "will_meet" => "Will be met at this pace",
-            "will_miss" => "Will be missed at this pace",
-            "substantial_progress" => "Substantial progress",
-            "moderate_progress" => "Moderate progress",
-            "completed_on_time" => "Completed on time",
-            "completed_late" => "Completed late",
-            "in_progress" => "In progress within deadline",
-            "overdue" => "Overdue",
-            _ => "",
-        }
+        chitieu_domain::Status::from_code(code).map_or("", |s| {
+            if self.lang == Lang::Vi {
+                s.label_vi()
+            } else {
+                s.label_en()
+            }
+        })
     }
 
     pub fn task_status(&self, s: chitieu_domain::TaskStatus) -> &'static str {

@@ -171,13 +171,7 @@ async fn snapshot<'a>(
 }
 
 fn status_class(code: &str) -> &'static str {
-    match code {
-        "achieved" | "target_achieved" | "met" => "achieved",
-        "on_track" | "substantial_progress" | "will_meet" => "on_track",
-        "fair_progress" | "moderate_progress" => "at_risk",
-        "limited_progress" | "deterioration" | "will_miss" | "not_met" => "off_track",
-        _ => "none",
-    }
+    chitieu_domain::status::standing_of(code).as_str()
 }
 
 fn fmt_value(t: &Tr, v: Option<f64>) -> String {
@@ -239,39 +233,6 @@ struct OverviewPage {
     completeness: String,
     groups: Vec<GroupView>,
     overdue: Vec<(String, String, String, String)>,
-}
-
-/// Whether `unit` is expected to report `ind` itself for `period`. The plan owner reports
-/// only figures that are not rolled up from its units: before the two-tier map the province
-/// sent aggregates, since then a province-level ratio is the sum of its communes.
-fn expected_reporter(
-    ind: &Indicator,
-    unit: &chitieu_domain::Unit,
-    owner: &UnitCode,
-    period: &Period,
-) -> bool {
-    ind.reported_by_kind(unit.kind)
-        && unit.overlaps(period.start(), period.end())
-        && (unit.code != *owner || ind.unit_aggregation == chitieu_domain::UnitAggregation::None)
-}
-
-/// Share of expected values received for each indicator's last complete period.
-fn completeness(snap: &Snapshot, owner: &UnitCode, indicators: &[Indicator]) -> Option<f64> {
-    let day = today();
-    let (mut expected, mut got) = (0u32, 0u32);
-    for ind in indicators {
-        let last = Period::last_complete(ind.frequency, day);
-        for u in &snap.units {
-            let under = u.code == *owner || u.parent.as_ref() == Some(owner);
-            if under && expected_reporter(ind, u, owner, &last) {
-                expected += 1;
-                if snap.engine.has_own(&ind.code, &u.code, last) {
-                    got += 1;
-                }
-            }
-        }
-    }
-    (expected > 0).then(|| f64::from(got) / f64::from(expected) * 100.0)
 }
 
 pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
@@ -350,9 +311,15 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
             )
         })
         .collect();
-    let completeness = completeness(&snap, &owner, &plan.indicators)
-        .map(|p| format!("{}%", tr.num(p, 0)))
-        .unwrap_or_else(|| "—".into());
+    let completeness = chitieu_domain::reporting::completeness(
+        &plan.indicators,
+        &snap.units,
+        &owner,
+        day,
+        |ind, unit, p| snap.engine.has_own(&ind.code, unit, p),
+    )
+    .map(|p| format!("{}%", tr.num(p, 0)))
+    .unwrap_or_else(|| "—".into());
     let page = OverviewPage {
         t: tr,
         admin: is_admin(&v.user),
@@ -688,16 +655,10 @@ pub async fn tasks(
     let f_unit = f.unit.unwrap_or_default();
     let f_year = f.year.unwrap_or_default();
     let f_status = f.status.unwrap_or_default();
-    let list: Vec<chitieu_domain::Task> = all
-        .into_iter()
-        .filter(|t| {
-            (f_unit.is_empty()
-                || t.lead_unit.as_str() == f_unit
-                || t.coordinating_units.iter().any(|c| c.as_str() == f_unit))
-                && (f_year.is_empty() || t.year.to_string() == f_year)
-                && (f_status.is_empty() || t.status_on(day).as_str() == f_status)
-        })
-        .collect();
+    let filter = chitieu_domain::task::TaskFilter::parse(&f_unit, &f_year, &f_status)
+        .map_err(|e| PageError::Invalid(tr, e))?;
+    let list: Vec<chitieu_domain::Task> =
+        all.into_iter().filter(|t| filter.matches(t, day)).collect();
     let mut leads: Vec<UnitCode> = Vec::new();
     for u in snap
         .units
@@ -815,31 +776,17 @@ fn due_items(snap: &Snapshot, u: &SessionUser) -> Vec<(Indicator, UnitCode, Peri
     let Some(plan) = snap.plan.as_ref() else {
         return Vec::new();
     };
-    let day = today();
-    let mut out = Vec::new();
-    for ind in &plan.indicators {
-        if ind.derived_from.is_some() {
-            continue;
-        }
-        let period = Period::last_complete(ind.frequency, day);
-        for unit in &snap.units {
-            if expected_reporter(ind, unit, &plan.plan.owner, &period)
-                && (unit.code == u.unit
-                    || (unit.code == plan.plan.owner && ind.lead_unit == u.unit))
-                && may_enter(
-                    &snap.units,
-                    u.role,
-                    &u.unit,
-                    &plan.plan.owner,
-                    ind,
-                    &unit.code,
-                )
-            {
-                out.push((ind.clone(), unit.code.clone(), period));
-            }
-        }
-    }
-    out
+    chitieu_domain::reporting::due_for(
+        &plan.indicators,
+        &snap.units,
+        &plan.plan.owner,
+        u.role,
+        &u.unit,
+        today(),
+    )
+    .into_iter()
+    .map(|d| (d.indicator.clone(), d.unit, d.period))
+    .collect()
 }
 
 pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
