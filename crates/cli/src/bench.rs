@@ -2,6 +2,7 @@
 //! the engine and, side by side, as plain SQL on SQLite and PostgreSQL.
 
 use anyhow::{Context, Result};
+use chitieu_app::live::Live;
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::unit::earliest;
 use chitieu_domain::{
@@ -10,7 +11,6 @@ use chitieu_domain::{
 };
 use chitieu_exchange::admin_map;
 use chitieu_store::{NewValue, Store};
-use chitieu_web::live::Live;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, Statement};

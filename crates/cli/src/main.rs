@@ -390,7 +390,7 @@ async fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let store = open(&cli.db).await?;
-            let live = chitieu_web::live::Live::load(store).await?;
+            let live = chitieu_app::live::Live::load(store).await?;
             let snap = live.read().await?;
             let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
             if json {
@@ -424,7 +424,7 @@ async fn run(cli: Cli) -> Result<()> {
             limit,
         } => {
             let store = open(&cli.db).await?;
-            let live = chitieu_web::live::Live::load(store).await?;
+            let live = chitieu_app::live::Live::load(store).await?;
             let snap = live.read().await?;
             let mut list = snap.early_warning(unit.as_deref(), as_of)?;
             list.truncate(limit);

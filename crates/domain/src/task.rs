@@ -250,8 +250,15 @@ mod tests {
         // year, by status.
         let f = TaskFilter::parse("05443", "2025", "overdue").unwrap();
         assert!(f.matches(&task, today));
-        assert!(!f.matches(&task, d("2025-06-30")), "in progress on its deadline");
-        assert!(!TaskFilter::parse("5500", "", "").unwrap().matches(&task, today));
+        assert!(
+            !f.matches(&task, d("2025-06-30")),
+            "in progress on its deadline"
+        );
+        assert!(
+            !TaskFilter::parse("5500", "", "")
+                .unwrap()
+                .matches(&task, today)
+        );
         assert!(TaskFilter::parse("", "", "").unwrap().matches(&task, today));
         assert!(TaskFilter::parse("", "năm", "").is_err());
         assert!(TaskFilter::parse("", "", "xong").is_err());

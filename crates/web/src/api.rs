@@ -18,9 +18,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::AppState;
-use crate::actions::{self, ActionError, ValueItem};
 use crate::auth::{SESSION_COOKIE, constant_time_eq};
-use crate::live::{BadInput, Snapshot, today};
+use chitieu_app::actions::{self, ActionError, ValueItem};
+use chitieu_app::live::{BadInput, Snapshot, today};
 
 const OPENAPI: &str = include_str!("../openapi.json");
 
@@ -875,7 +875,7 @@ async fn put_values(
     }
     let body = body.parse()?;
     let (items, state) = value_items(&body)?;
-    let changed = actions::write_values(&s, &me, &items, Vec::new(), state, "API").await?;
+    let changed = actions::write_values(&s.app, &me, &items, Vec::new(), state, "API").await?;
     Ok(Json(PutResult {
         received: items.len(),
         changed,
@@ -988,7 +988,7 @@ async fn task_progress(
         return Err(ApiError::forbidden());
     }
     let b = body.parse()?;
-    actions::task_progress(&s, &me, &t, b.progress, &b.note, b.completed_on).await?;
+    actions::task_progress(&s.app, &me, &t, b.progress, &b.note, b.completed_on).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -1031,7 +1031,7 @@ async fn set_target(
         value,
         wording: t.wording,
     };
-    actions::set_target(&s, &me, &target).await?;
+    actions::set_target(&s.app, &me, &target).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -1044,7 +1044,7 @@ async fn add_head(
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
     let h = body.parse()?;
-    actions::add_head(&s, &me, &h).await?;
+    actions::add_head(&s.app, &me, &h).await?;
     Ok(Json(Done { ok: true }))
 }
 
@@ -1107,7 +1107,7 @@ struct UserJson {
 async fn users(State(s): State<AppState>, c: Caller) -> ApiResult<Vec<UserJson>> {
     let me = administer(&c)?;
     Ok(Json(
-        actions::users(&s, &me)
+        actions::users(&s.app, &me)
             .await?
             .into_iter()
             .map(|(login, role, unit)| UserJson {
@@ -1146,7 +1146,7 @@ async fn create_token(
     }
     let body = body.parse()?;
     let unit = UnitCode::parse(&body.unit).map_err(ApiError::invalid)?;
-    let token = actions::create_token(&s, &me, &body.name, body.role, &unit).await?;
+    let token = actions::create_token(&s.app, &me, &body.name, body.role, &unit).await?;
     Ok(Json(TokenOut {
         name: body.name.trim().to_string(),
         token,
@@ -1162,7 +1162,7 @@ async fn list_tokens(
     if !role_allows(me.role, Action::IssueTokens) {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(actions::tokens(&s, &me).await?))
+    Ok(Json(actions::tokens(&s.app, &me).await?))
 }
 
 /// Revokes a token by name: it stops working at once.
@@ -1172,7 +1172,7 @@ async fn revoke_token(State(s): State<AppState>, c: Caller, name: ApiPath) -> Ap
         return Err(ApiError::forbidden());
     }
     let name = name.parse()?;
-    actions::revoke_token(&s, &me, &name).await?;
+    actions::revoke_token(&s.app, &me, &name).await?;
     Ok(Json(Done { ok: true }))
 }
 

@@ -1,19 +1,16 @@
 //! The HTTP server: server-rendered pages for people, a JSON API for other systems, both
 //! over the same store and engine.
 
-pub mod actions;
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod i18n;
-pub mod live;
 pub mod pages;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use chitieu_store::Store;
-use live::Live;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,17 +27,22 @@ const UPLOAD_LIMIT: usize = 3 * chitieu_store::MAX_EVIDENCE_BYTES;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub live: Arc<Live>,
+    pub app: chitieu_app::App,
     pub throttle: Arc<auth::Throttle>,
+}
+
+/// The parts of the service, so that handlers say `s.store` and `s.live`.
+impl std::ops::Deref for AppState {
+    type Target = chitieu_app::App;
+    fn deref(&self) -> &chitieu_app::App {
+        &self.app
+    }
 }
 
 /// The application's routes over a store; loads the engine first.
 pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
-    let live = Arc::new(Live::load(store.clone()).await?);
     let state = AppState {
-        store,
-        live,
+        app: chitieu_app::App::load(store).await?,
         throttle: Arc::new(auth::Throttle::default()),
     };
     let router = Router::new()

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::AppState;
-use crate::actions::{self, ActionError, EvidenceItem, ValueItem};
 use crate::auth::{LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
 use crate::i18n::Tr;
-use crate::live::{Snapshot, today};
+use chitieu_app::actions::{self, ActionError, EvidenceItem, ValueItem};
+use chitieu_app::live::{Snapshot, today};
 
 /// A page that could not be shown; rendered in the viewer's language, never with detail.
 #[derive(Debug)]
@@ -1440,7 +1440,7 @@ pub async fn task_progress(
         chitieu_store::check_file(&name, bytes)
             .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
     }
-    actions::task_progress(&s, &u, &t, progress, field("note"), completed_on)
+    actions::task_progress(&s.app, &u, &t, progress, field("note"), completed_on)
         .await
         .map_err(|e| PageError::action(tr, e))?;
     for (_, name, bytes) in form.files {
@@ -1500,13 +1500,13 @@ async fn admin_page(
     let tr = v.tr;
     let snap_units = snapshot(s, tr).await?.units.clone();
     let me = v.require(Action::Administer, &snap_units, None)?.clone();
-    let users = actions::users(s, &me)
+    let users = actions::users(&s.app, &me)
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let heads = s.store.heads().await.or_500(tr)?;
     let can_tokens = role_allows(me.role, Action::IssueTokens);
     let tokens = if can_tokens {
-        actions::tokens(s, &me)
+        actions::tokens(&s.app, &me)
             .await
             .map_err(|e| PageError::action(tr, e))?
     } else {
@@ -1707,7 +1707,7 @@ pub async fn admin_save(
                     .ok_or_else(|| invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
                 term_end: date("end")?,
             };
-            actions::add_head(&s, &me, &h).await.map_err(refused)?;
+            actions::add_head(&s.app, &me, &h).await.map_err(refused)?;
         }
         "targets" => {
             let owner = snapshot(&s, tr)
@@ -1732,7 +1732,9 @@ pub async fn admin_save(
                     .ok_or_else(|| invalid("cần giá trị mục tiêu".into()))?,
                 wording: get("wording").to_string(),
             };
-            actions::set_target(&s, &me, &t).await.map_err(refused)?;
+            actions::set_target(&s.app, &me, &t)
+                .await
+                .map_err(refused)?;
         }
         "indicators" => {
             actions::update_indicator(
@@ -1767,18 +1769,20 @@ pub async fn admin_save(
                     vec![unit("successor")?]
                 },
             };
-            actions::upsert_unit(&s, &me, &u).await.map_err(refused)?;
+            actions::upsert_unit(&s.app, &me, &u)
+                .await
+                .map_err(refused)?;
         }
         "tokens" => {
             let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
-            let token = actions::create_token(&s, &me, get("name"), role, &unit("unit")?)
+            let token = actions::create_token(&s.app, &me, get("name"), role, &unit("unit")?)
                 .await
                 .map_err(refused)?;
             // Shown once, on this page; never again, nowhere else.
             return admin_page(&s, &v, true, Some((get("name").to_string(), token))).await;
         }
         "revoke-token" => {
-            actions::revoke_token(&s, &me, get("name"))
+            actions::revoke_token(&s.app, &me, get("name"))
                 .await
                 .map_err(refused)?;
         }

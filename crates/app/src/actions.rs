@@ -1,4 +1,4 @@
-//! The writes that the pages and the API both offer, each in one place: who may (always
+//! The writes that the pages, the API (and the command line) offer, each in one place: who may (always
 //! through `chitieu_domain::permission`), what is checked, then the store, then the engine.
 //! Handlers parse their own input shape and render the outcome; they decide nothing here.
 
@@ -14,7 +14,7 @@ use chitieu_store::{
 };
 use serde::Serialize;
 
-use crate::AppState;
+use crate::App;
 use crate::live::{Snapshot, today};
 
 /// Why a write did not happen.
@@ -100,7 +100,7 @@ pub struct EvidenceItem {
 /// was changed by someone else since the version sent, nor is locked. `what` names the
 /// channel in the audit log.
 pub async fn write_values(
-    s: &AppState,
+    s: &App,
     me: &SessionUser,
     items: &[ValueItem<'_>],
     evidence: Vec<EvidenceItem>,
@@ -216,12 +216,12 @@ pub fn value_key(indicator: &str, unit: &UnitCode, period: &chitieu_domain::Peri
     format!("{indicator}/{unit}/{period}")
 }
 
-fn units(s: &AppState) -> Vec<Unit> {
+fn units(s: &App) -> Vec<Unit> {
     s.live.snapshot().units.clone()
 }
 
 /// A target, new or changed, at a unit within the administrator's scope.
-pub async fn set_target(s: &AppState, me: &SessionUser, t: &Target) -> Result<()> {
+pub async fn set_target(s: &App, me: &SessionUser, t: &Target) -> Result<()> {
     {
         let snap = s.live.snapshot();
         let plan = snap
@@ -250,7 +250,7 @@ pub async fn set_target(s: &AppState, me: &SessionUser, t: &Target) -> Result<()
 }
 
 /// A head's term of office at a unit within the administrator's scope.
-pub async fn add_head(s: &AppState, me: &SessionUser, h: &Head) -> Result<()> {
+pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
     if !may_administer(&units(s), me.role, &me.unit, &h.unit) {
         return Err(ActionError::Forbidden);
     }
@@ -259,11 +259,7 @@ pub async fn add_head(s: &AppState, me: &SessionUser, h: &Head) -> Result<()> {
 }
 
 /// An account, never with a role above the creator's nor outside the creator's scope.
-pub async fn add_user(
-    s: &AppState,
-    me: &SessionUser,
-    u: &chitieu_store::NewUser<'_>,
-) -> Result<()> {
+pub async fn add_user(s: &App, me: &SessionUser, u: &chitieu_store::NewUser<'_>) -> Result<()> {
     if !may_grant(&units(s), me.role, &me.unit, u.role, u.unit) {
         return Err(ActionError::Forbidden);
     }
@@ -274,7 +270,7 @@ pub async fn add_user(
 /// A bearer token for a machine client, within the same limits as an account, by an
 /// administrator. Returns the token, shown once.
 pub async fn create_token(
-    s: &AppState,
+    s: &App,
     me: &SessionUser,
     name: &str,
     role: Role,
@@ -287,7 +283,7 @@ pub async fn create_token(
 }
 
 /// The tokens an administrator may see and revoke: those within their reach.
-pub async fn tokens(s: &AppState, me: &SessionUser) -> Result<Vec<TokenInfo>> {
+pub async fn tokens(s: &App, me: &SessionUser) -> Result<Vec<TokenInfo>> {
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }
@@ -301,7 +297,7 @@ pub async fn tokens(s: &AppState, me: &SessionUser) -> Result<Vec<TokenInfo>> {
 }
 
 /// Revokes a token within the administrator's reach.
-pub async fn revoke_token(s: &AppState, me: &SessionUser, name: &str) -> Result<()> {
+pub async fn revoke_token(s: &App, me: &SessionUser, name: &str) -> Result<()> {
     let t = s
         .store
         .tokens()
@@ -317,7 +313,7 @@ pub async fn revoke_token(s: &AppState, me: &SessionUser, name: &str) -> Result<
 }
 
 /// The accounts an administrator may see: those within their scope.
-pub async fn users(s: &AppState, me: &SessionUser) -> Result<Vec<(String, Role, UnitCode)>> {
+pub async fn users(s: &App, me: &SessionUser) -> Result<Vec<(String, Role, UnitCode)>> {
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }
@@ -332,7 +328,7 @@ pub async fn users(s: &AppState, me: &SessionUser) -> Result<Vec<(String, Role, 
 
 /// An indicator's descriptive fields and lead unit: the plan's owner's administrators only.
 pub async fn update_indicator(
-    s: &AppState,
+    s: &App,
     me: &SessionUser,
     code: &str,
     edit: &chitieu_store::IndicatorEdit,
@@ -355,7 +351,7 @@ pub async fn update_indicator(
 
 /// A unit, new or changed: its parent, the unit itself when it exists, and its successors
 /// all within the administrator's scope.
-pub async fn upsert_unit(s: &AppState, me: &SessionUser, u: &Unit) -> Result<()> {
+pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {
     {
         let snap = s.live.snapshot();
         let reach = |c: &UnitCode| may_administer(&snap.units, me.role, &me.unit, c);
@@ -383,7 +379,7 @@ pub async fn upsert_unit(s: &AppState, me: &SessionUser, u: &Unit) -> Result<()>
 /// Progress on a task; a completion date only from those who answer for completion, and
 /// only a date between the task's start and today.
 pub async fn task_progress(
-    s: &AppState,
+    s: &App,
     me: &SessionUser,
     task: &chitieu_domain::Task,
     progress: u8,

@@ -1,0 +1,23 @@
+//! The live service both front ends use: the engine's snapshot kept in step with the store
+//! (`live`), and every write, each in one place with its checks and rights (`actions`).
+
+pub mod actions;
+pub mod live;
+
+use chitieu_store::Store;
+use std::sync::Arc;
+
+/// The store and the live engine over it. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub live: Arc<live::Live>,
+}
+
+impl App {
+    /// Opens the service over a store: loads the engine.
+    pub async fn load(store: Store) -> Result<App, chitieu_store::StoreError> {
+        let live = Arc::new(live::Live::load(store.clone()).await?);
+        Ok(App { store, live })
+    }
+}
