@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::AppState;
+use crate::error::PageError;
 use crate::i18n::{Lang, Tr};
-use crate::pages::PageError;
 
 pub const SESSION_COOKIE: &str = "chitieu_sid";
 pub const LANG_COOKIE: &str = "chitieu_lang";

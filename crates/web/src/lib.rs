@@ -4,8 +4,9 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod error;
 pub mod i18n;
-pub mod pages;
+pub mod views;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
@@ -46,34 +47,34 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         throttle: Arc::new(auth::Throttle::default()),
     };
     let router = Router::new()
-        .route("/", get(pages::overview))
-        .route("/indicators/{code}", get(pages::indicator))
-        .route("/units/{code}", get(pages::unit))
-        .route("/my", get(pages::my_work))
+        .route("/", get(views::overview))
+        .route("/indicators/{code}", get(views::indicator))
+        .route("/units/{code}", get(views::unit))
+        .route("/my", get(views::my_work))
         .route(
             "/entry",
-            get(pages::entry_form)
-                .post(pages::entry_save)
+            get(views::entry_form)
+                .post(views::entry_save)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/tasks", get(pages::tasks))
-        .route("/tasks/{code}", get(pages::task))
+        .route("/tasks", get(views::tasks))
+        .route("/tasks/{code}", get(views::task))
         .route(
             "/tasks/{code}/progress",
-            post(pages::task_progress).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(views::task_progress).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/evidence/{id}", get(pages::evidence))
-        .route("/admin", get(pages::admin))
-        .route("/admin/{what}", post(pages::admin_save))
-        .route("/public", get(pages::public))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/lang/{lang}", get(pages::set_lang))
+        .route("/evidence/{id}", get(views::evidence))
+        .route("/admin", get(views::admin))
+        .route("/admin/{what}", post(views::admin_save))
+        .route("/public", get(views::public))
+        .route("/login", get(views::login_form).post(views::login))
+        .route("/logout", post(views::logout))
+        .route("/lang/{lang}", get(views::set_lang))
         .route("/assets/{*path}", get(assets::asset))
         .route("/healthz", get(api::healthz))
         .route("/api/docs", get(api::docs))
         .merge(api::router())
-        .fallback(pages::not_found);
+        .fallback(views::not_found);
     Ok(http_layers(router).with_state(state))
 }
 

@@ -1,0 +1,471 @@
+//! Data entry: a form per unit and period, written through the one write path.
+
+use super::*;
+
+pub struct Field {
+    code: String,
+    name: String,
+    unit_of_measure: String,
+    ratio: bool,
+    num_label: String,
+    den_label: String,
+    value: String,
+    numerator: String,
+    denominator: String,
+    comment: String,
+    state: Option<&'static str>,
+    evidence: Vec<chitieu_store::EvidenceInfo>,
+    error: Option<String>,
+    /// The stored version the form was opened at (0: none yet); sent back with a save so
+    /// that a change made meanwhile by someone else is not silently overwritten.
+    version: i64,
+    /// The figures as they were when the form was opened, to tell which fields the person
+    /// changed.
+    orig: [String; 4],
+    /// Accepted by the standing office: shown, not editable.
+    locked: bool,
+    /// Someone else's change met this field's save: what happened, and their figures.
+    conflict: Option<(String, String)>,
+}
+
+impl Field {
+    /// An empty field for an indicator, labelled in the viewer's language.
+    fn blank(i: &Indicator, tr: Tr) -> Field {
+        Field {
+            code: i.code.clone(),
+            name: if tr.is_en() {
+                i.name_en.clone()
+            } else {
+                i.name.clone()
+            },
+            unit_of_measure: i.unit_of_measure.clone(),
+            ratio: i.is_ratio(),
+            num_label: i
+                .numerator_label
+                .clone()
+                .unwrap_or_else(|| tr.t("numerator").into()),
+            den_label: i
+                .denominator_label
+                .clone()
+                .unwrap_or_else(|| tr.t("denominator").into()),
+            value: String::new(),
+            numerator: String::new(),
+            denominator: String::new(),
+            comment: String::new(),
+            state: None,
+            evidence: Vec::new(),
+            error: None,
+            version: 0,
+            orig: Default::default(),
+            locked: false,
+            conflict: None,
+        }
+    }
+
+    /// The field as stored: figures, state, version, lock and evidence.
+    fn stored(
+        i: &Indicator,
+        tr: Tr,
+        row: Option<&chitieu_store::ValueRow>,
+        evidence: Vec<chitieu_store::EvidenceInfo>,
+    ) -> Field {
+        let dec = |d: &Option<rust_decimal::Decimal>| {
+            d.map(|d| chitieu_domain::text::format_decimal(&d))
+                .unwrap_or_default()
+        };
+        let state = row.and_then(|r| r.state.parse::<ValueState>().ok());
+        let value = row
+            .filter(|_| !i.is_ratio())
+            .map(|r| dec(&Some(r.value)))
+            .unwrap_or_default();
+        let numerator = row.map(|r| dec(&r.numerator)).unwrap_or_default();
+        let denominator = row.map(|r| dec(&r.denominator)).unwrap_or_default();
+        let comment = row.map(|r| r.comment.clone()).unwrap_or_default();
+        Field {
+            orig: [
+                value.clone(),
+                numerator.clone(),
+                denominator.clone(),
+                comment.clone(),
+            ],
+            value,
+            numerator,
+            denominator,
+            comment,
+            state: state.map(|s| s.label_vi()),
+            locked: state == Some(ValueState::Accepted),
+            version: row.map_or(0, |r| r.version),
+            evidence,
+            ..Field::blank(i, tr)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    csrf: String,
+    unit_code: String,
+    unit_name: String,
+    unit_options: Vec<(String, String)>,
+    period: String,
+    period_label: String,
+    saved: bool,
+    has_errors: bool,
+    has_conflicts: bool,
+    /// Some field can still be changed (not all accepted and locked).
+    editable: bool,
+    fields: Vec<Field>,
+}
+
+impl EntryPage {
+    fn new(
+        snap: &Snapshot,
+        v: &Viewer,
+        u: &SessionUser,
+        unit: &UnitCode,
+        period: &Period,
+        fields: Vec<Field>,
+    ) -> EntryPage {
+        EntryPage {
+            t: v.tr,
+            user: v.user.clone(),
+            admin: is_admin(&v.user),
+            csrf: u.csrf.clone(),
+            unit_name: unit_name(snap, unit),
+            unit_options: entry_unit_options(snap, u),
+            unit_code: unit.to_string(),
+            period: period.to_string(),
+            period_label: period.label_vi(),
+            saved: false,
+            has_errors: false,
+            has_conflicts: false,
+            editable: fields.iter().any(|f| !f.locked),
+            fields,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EntryQuery {
+    unit: Option<String>,
+    period: Option<String>,
+    saved: Option<String>,
+}
+
+/// The indicators `user` may enter for `unit` in `period`; 403 when there are none because
+/// the unit lies outside the user's scope.
+fn entry_indicators<'a>(
+    snap: &'a Snapshot,
+    user: &SessionUser,
+    unit: &UnitCode,
+    period: &Period,
+    tr: Tr,
+) -> Result<Vec<&'a Indicator>, PageError> {
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let unit_rec = snap.unit(unit).ok_or(PageError::NotFound(tr))?;
+    let allowed: Vec<&Indicator> = plan
+        .indicators
+        .iter()
+        .filter(|i| {
+            may_enter(
+                &snap.units,
+                user.role,
+                &user.unit,
+                &plan.plan.owner,
+                i,
+                unit,
+            )
+        })
+        .collect();
+    if allowed.is_empty() {
+        return Err(PageError::Forbidden(tr));
+    }
+    Ok(allowed
+        .into_iter()
+        .filter(|i| {
+            i.frequency == period.kind()
+                && i.reported_by_kind(unit_rec.kind)
+                && i.derived_from.is_none()
+        })
+        .collect())
+}
+
+fn default_period() -> Period {
+    Period::last_complete(PeriodKind::Quarter, today())
+}
+
+fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, String)> {
+    let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());
+    snap.units
+        .iter()
+        .filter(|u| {
+            in_scope(&snap.units, &user.unit, &u.code)
+                || (Some(&u.code) == owner.as_ref()
+                    && snap
+                        .plan
+                        .as_ref()
+                        .is_some_and(|p| p.indicators.iter().any(|i| i.lead_unit == user.unit)))
+        })
+        .take(500)
+        .map(|u| (u.code.to_string(), u.name.clone()))
+        .collect()
+}
+
+/// The entry form's fields for `unit` and `period` as stored now.
+async fn stored_fields(
+    s: &AppState,
+    tr: Tr,
+    u: &SessionUser,
+    unit: &UnitCode,
+    period: &Period,
+) -> Result<Vec<Field>, PageError> {
+    let inds: Vec<Indicator> = {
+        let snap = snapshot(s, tr).await?;
+        entry_indicators(&snap, u, unit, period, tr)?
+            .into_iter()
+            .cloned()
+            .collect()
+    };
+    let ids = s.store.ids().await.or_500(tr)?;
+    let stored = s
+        .store
+        .values(
+            &ValueFilter {
+                indicator: None,
+                unit: Some(unit.clone()),
+            },
+            &ids,
+        )
+        .await
+        .or_500(tr)?;
+    let mut fields = Vec::with_capacity(inds.len());
+    for i in &inds {
+        let evidence = s
+            .store
+            .evidence_list("value", &actions::value_key(&i.code, unit, period))
+            .await
+            .or_500(tr)?;
+        let row = stored
+            .iter()
+            .find(|r| r.indicator == i.code && r.period == *period);
+        fields.push(Field::stored(i, tr, row, evidence));
+    }
+    Ok(fields)
+}
+
+pub async fn entry_form(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<EntryQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    let u = v.user()?.clone();
+    if !role_allows(u.role, Action::Enter) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
+        Some(c) => UnitCode::parse(c).map_err(|_| PageError::NotFound(tr))?,
+        None => u.unit.clone(),
+    };
+    let period = match q.period.as_deref().filter(|s| !s.is_empty()) {
+        Some(p) => p.parse::<Period>().map_err(|_| PageError::NotFound(tr))?,
+        None => default_period(),
+    };
+    let fields = stored_fields(&s, tr, &u, &unit, &period).await?;
+    let snap = snapshot(&s, tr).await?;
+    let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
+    Ok(EntryPage {
+        saved: q.saved.is_some(),
+        ..page
+    }
+    .into_response())
+}
+
+/// Saves the entry form. Writes only what the person changed (or, on "submit", every
+/// filled field), each with the version the form was opened at, and the evidence files,
+/// all in one transaction through the one write path. A field someone else changed
+/// meanwhile comes back with both figures and a choice; nothing is written until every
+/// such choice is made.
+pub async fn entry_save(
+    State(s): State<AppState>,
+    v: Viewer,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let tr = v.tr;
+    // Who is asking comes first; the body (with its files) is read only for them.
+    let signed_in = v.user()?;
+    if !role_allows(signed_in.role, Action::Enter) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let MultiForm {
+        fields: form,
+        files,
+    } = read_multipart(mp, tr).await?;
+    let u = v.check_csrf(&form)?.clone();
+    let unit =
+        UnitCode::parse(form.get("unit").map_or("", |s| s)).map_err(|_| PageError::NotFound(tr))?;
+    let period: Period = form
+        .get("period")
+        .map_or("", |s| s)
+        .parse()
+        .map_err(|_| PageError::NotFound(tr))?;
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let state = if submit {
+        ValueState::Submitted
+    } else {
+        ValueState::Draft
+    };
+    // The form as the person left it, over the fields as stored now.
+    let mut fields = stored_fields(&s, tr, &u, &unit, &period).await?;
+    let get = |p: &str, code: &str| {
+        form.get(&format!("{p}.{code}"))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut has_errors = false;
+    let mut evidence = Vec::new();
+    for f in fields.iter_mut().filter(|f| !f.locked) {
+        f.value = get("v", &f.code);
+        f.numerator = get("n", &f.code);
+        f.denominator = get("d", &f.code);
+        f.comment = get("c", &f.code);
+        f.version = get("ver", &f.code).parse().unwrap_or(0);
+        f.orig = ["ov", "on", "od", "oc"].map(|k| get(k, &f.code));
+        for (field, name, bytes) in &files {
+            if field != &format!("e.{}", f.code) {
+                continue;
+            }
+            let name = chitieu_store::safe_file_name(name);
+            match chitieu_store::check_file(&name, bytes) {
+                Ok(_) => evidence.push(EvidenceItem {
+                    indicator: f.code.clone(),
+                    unit: unit.clone(),
+                    period,
+                    file_name: name,
+                    bytes: bytes.clone(),
+                }),
+                Err(e) => {
+                    has_errors = true;
+                    f.error = Some(format!("{name}: {e}"));
+                }
+            }
+        }
+    }
+    // Which fields to write, with their versions.
+    let mut chosen: Vec<usize> = Vec::new();
+    for (k, f) in fields.iter().enumerate() {
+        if f.locked || f.error.is_some() {
+            continue;
+        }
+        let filled = !(f.value.is_empty() && f.numerator.is_empty() && f.denominator.is_empty());
+        let changed = [&f.value, &f.numerator, &f.denominator, &f.comment]
+            != [&f.orig[0], &f.orig[1], &f.orig[2], &f.orig[3]];
+        match get("keep", &f.code).as_str() {
+            "theirs" => continue,
+            "mine" => chosen.push(k),
+            _ if filled && (changed || submit) => chosen.push(k),
+            _ => {}
+        }
+    }
+    let unit_text = unit.to_string();
+    let period_text = period.to_string();
+    let items: Vec<ValueItem> = chosen
+        .iter()
+        .map(|&k| {
+            let f = &fields[k];
+            ValueItem {
+                text: chitieu_domain::value::ValueText {
+                    indicator: &f.code,
+                    unit: &unit_text,
+                    period: &period_text,
+                    value: if f.ratio { "" } else { &f.value },
+                    numerator: if f.ratio { &f.numerator } else { "" },
+                    denominator: if f.ratio { &f.denominator } else { "" },
+                    comment: &f.comment,
+                },
+                version: Some(f.version),
+            }
+        })
+        .collect();
+    let outcome = if has_errors {
+        None
+    } else if items.is_empty() && evidence.is_empty() {
+        Some(Ok(0))
+    } else {
+        Some(
+            actions::write_values(
+                &s,
+                &u,
+                &items,
+                evidence,
+                state,
+                &format!("nhập trên web {unit} {period}"),
+            )
+            .await,
+        )
+    };
+    drop(items);
+    let mut has_conflicts = false;
+    match outcome {
+        Some(Ok(_)) => {
+            return Ok(
+                Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1"))
+                    .into_response(),
+            );
+        }
+        None => {}
+        Some(Err(ActionError::InvalidItems(errors))) => {
+            has_errors = true;
+            for e in errors {
+                let label = match e.field {
+                    "numerator" | "denominator" | "value" | "comment" => tr.t(e.field),
+                    other => other,
+                };
+                fields[chosen[e.index]].error = Some(format!("{label}: {}", e.reason));
+            }
+        }
+        Some(Err(ActionError::Conflict(conflicts))) => {
+            has_conflicts = true;
+            for c in conflicts {
+                if let Some(f) = fields.iter_mut().find(|f| f.code == c.indicator) {
+                    // The save goes on from what is stored now, if the person keeps theirs.
+                    f.version = c.current.version;
+                    f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
+                    if c.kind == chitieu_store::ConflictKind::Locked {
+                        // Nothing to choose: show what was accepted.
+                        let dec = |d: &Option<rust_decimal::Decimal>| {
+                            d.map(|d| chitieu_domain::text::format_decimal(&d))
+                                .unwrap_or_default()
+                        };
+                        f.locked = true;
+                        f.value = if f.ratio {
+                            String::new()
+                        } else {
+                            dec(&Some(c.current.value))
+                        };
+                        f.numerator = dec(&c.current.numerator);
+                        f.denominator = dec(&c.current.denominator);
+                        f.comment = c.current.comment.clone();
+                    }
+                }
+            }
+        }
+        Some(Err(e)) => return Err(PageError::action(tr, e)),
+    }
+    let snap = snapshot(&s, tr).await?;
+    let page = EntryPage {
+        has_errors,
+        has_conflicts,
+        ..EntryPage::new(&snap, &v, &u, &unit, &period, fields)
+    };
+    let status = if has_conflicts {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
+}

@@ -1,0 +1,71 @@
+//! My work: what is due from the user's unit, and its tasks.
+
+use super::tasks::{TaskRow, task_rows};
+use super::*;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my.html")]
+struct MyPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    unit_name: String,
+    due: Vec<(String, String, String, String, String, &'static str)>,
+    tasks: Vec<TaskRow>,
+}
+
+/// What a user's unit must report for the last complete period of each indicator.
+fn due_items(snap: &Snapshot, u: &SessionUser) -> Vec<(Indicator, UnitCode, Period)> {
+    let Some(plan) = snap.plan.as_ref() else {
+        return Vec::new();
+    };
+    chitieu_domain::reporting::due_for(
+        &plan.indicators,
+        &snap.units,
+        &plan.plan.owner,
+        u.role,
+        &u.unit,
+        today(),
+    )
+    .into_iter()
+    .map(|d| (d.indicator.clone(), d.unit, d.period))
+    .collect()
+}
+
+pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
+    let tr = v.tr;
+    let u = v.user()?.clone();
+    let all = s.store.tasks().await.or_500(tr)?;
+    let snap = snapshot(&s, tr).await?;
+    let due = due_items(&snap, &u)
+        .into_iter()
+        .map(|(ind, unit, p)| {
+            let done = snap.engine.has_own(&ind.code, &unit, p);
+            (
+                format!(
+                    "{} · {}",
+                    ind.code,
+                    if tr.is_en() { &ind.name_en } else { &ind.name }
+                ),
+                unit_name(&snap, &unit),
+                unit.to_string(),
+                p.to_string(),
+                p.to_string(),
+                if done { tr.t("met") } else { tr.t("no_data") },
+            )
+        })
+        .collect();
+    let mine: Vec<chitieu_domain::Task> = all
+        .into_iter()
+        .filter(|t| t.lead_unit == u.unit || t.coordinating_units.contains(&u.unit))
+        .collect();
+    let page = MyPage {
+        t: tr,
+        admin: is_admin(&v.user),
+        unit_name: unit_name(&snap, &u.unit),
+        user: v.user.clone(),
+        due,
+        tasks: task_rows(&snap, tr, &mine),
+    };
+    Ok(page.into_response())
+}

@@ -1,0 +1,47 @@
+//! The public page: the plan's targets and progress, for anyone.
+
+use super::*;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public.html")]
+struct PublicPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    plan_name: String,
+    as_of: String,
+    rows: Vec<(String, String, String, &'static str, &'static str)>,
+}
+
+pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
+    let tr = v.tr;
+    let snap = snapshot(&s, tr).await?;
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let day = today();
+    let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
+    let page = PublicPage {
+        t: tr,
+        admin: is_admin(&v.user),
+        user: v.user.clone(),
+        plan_name: plan.plan.name.clone(),
+        as_of: tr.date(&day),
+        rows: rows
+            .iter()
+            .filter_map(|r| {
+                let ind = plan.indicator(&r.indicator)?;
+                Some((
+                    if tr.is_en() {
+                        ind.name_en.clone()
+                    } else {
+                        ind.name.clone()
+                    },
+                    format!("{} {}", fmt_value(&tr, r.latest_value), ind.unit_of_measure),
+                    target_text(&tr, r, &ind.unit_of_measure),
+                    status_class(r.status),
+                    tr.status(r.status),
+                ))
+            })
+            .collect(),
+    };
+    Ok(page.into_response())
+}

@@ -1,0 +1,234 @@
+//! Tasks of the work programmes: the filtered list, one task with its progress and evidence, and progress reports.
+
+use super::*;
+
+pub(super) struct TaskRow {
+    pub(super) code: String,
+    pub(super) title: String,
+    pub(super) lead: String,
+    pub(super) deadline: String,
+    pub(super) status_code: &'static str,
+    pub(super) status: &'static str,
+}
+
+pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task]) -> Vec<TaskRow> {
+    let day = today();
+    tasks
+        .iter()
+        .map(|t| {
+            let st = t.status_on(day);
+            TaskRow {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                lead: unit_name(snap, &t.lead_unit),
+                deadline: tr.date(&t.deadline),
+                status_code: st.as_str(),
+                status: tr.task_status(st),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    unit_options: Vec<(String, String)>,
+    status_options: Vec<(String, &'static str)>,
+    f_unit: String,
+    f_year: String,
+    f_status: String,
+    tasks: Vec<TaskRow>,
+}
+
+#[derive(Deserialize)]
+pub struct TaskFilter {
+    unit: Option<String>,
+    year: Option<String>,
+    status: Option<String>,
+}
+
+pub async fn tasks(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(f): Query<TaskFilter>,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let all = s.store.tasks().await.or_500(tr)?;
+    let snap = snapshot(&s, tr).await?;
+    let day = today();
+    let f_unit = f.unit.unwrap_or_default();
+    let f_year = f.year.unwrap_or_default();
+    let f_status = f.status.unwrap_or_default();
+    let filter = chitieu_domain::task::TaskFilter::parse(&f_unit, &f_year, &f_status)
+        .map_err(|e| PageError::Invalid(tr, e))?;
+    let list: Vec<chitieu_domain::Task> =
+        all.into_iter().filter(|t| filter.matches(t, day)).collect();
+    let mut leads: Vec<UnitCode> = Vec::new();
+    for u in snap
+        .units
+        .iter()
+        .filter(|u| !u.kind.is_commune_level() || u.code.as_str() == f_unit)
+    {
+        leads.push(u.code.clone());
+    }
+    let page = TasksPage {
+        t: tr,
+        admin: is_admin(&v.user),
+        user: v.user.clone(),
+        unit_options: snap
+            .units
+            .iter()
+            .filter(|u| leads.contains(&u.code) && u.parent.is_some())
+            .map(|u| (u.code.to_string(), u.name.clone()))
+            .collect(),
+        status_options: TaskStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), tr.task_status(*s)))
+            .collect(),
+        f_unit,
+        f_year,
+        f_status,
+        tasks: task_rows(&snap, tr, &list),
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "task.html")]
+struct TaskPage {
+    t: Tr,
+    user: Option<SessionUser>,
+    admin: bool,
+    code: String,
+    title: String,
+    status_code: &'static str,
+    status: &'static str,
+    lead: String,
+    coordinating: String,
+    deadline: String,
+    product: String,
+    indicators: String,
+    updates: Vec<(String, u8, String, String)>,
+    can_update: bool,
+    /// The lead unit's head or the standing office: may declare the task completed.
+    can_complete: bool,
+    /// Bounds of the completion date, `YYYY-MM-DD`.
+    start: String,
+    today: String,
+    csrf: String,
+    evidence: Vec<chitieu_store::EvidenceInfo>,
+}
+
+pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let all = s.store.tasks().await.or_500(tr)?;
+    let t = all
+        .into_iter()
+        .find(|t| t.code == code)
+        .ok_or(PageError::NotFound(tr))?;
+    let evidence = s.store.evidence_list("task", &t.code).await.or_500(tr)?;
+    let snap = snapshot(&s, tr).await?;
+    let st = t.status_on(today());
+    let me = v.user()?;
+    let page = TaskPage {
+        can_update: actions::can_report(&snap, me, &t),
+        can_complete: actions::can_complete(&snap, me, &t),
+        start: t.start.to_string(),
+        today: today().to_string(),
+        csrf: me.csrf.clone(),
+        evidence,
+        t: tr,
+        admin: is_admin(&v.user),
+        user: v.user.clone(),
+        code: t.code.clone(),
+        title: t.title.clone(),
+        status_code: st.as_str(),
+        status: tr.task_status(st),
+        lead: unit_name(&snap, &t.lead_unit),
+        coordinating: t
+            .coordinating_units
+            .iter()
+            .map(|c| unit_name(&snap, c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        deadline: tr.date(&t.deadline),
+        product: t.expected_product.clone(),
+        indicators: t.indicators.join(", "),
+        updates: t
+            .updates
+            .iter()
+            .map(|u| (tr.date(&u.on), u.progress, u.note.clone(), u.author.clone()))
+            .collect(),
+    };
+    Ok(page.into_response())
+}
+
+pub async fn task_progress(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let tr = v.tr;
+    let signed_in = v.user()?.clone();
+    let t = s
+        .store
+        .tasks()
+        .await
+        .or_500(tr)?
+        .into_iter()
+        .find(|t| t.code == code)
+        .ok_or(PageError::NotFound(tr))?;
+    // Who is asking comes first; the body (with its files) is read only for them.
+    if !actions::can_report(&s.live.snapshot(), &signed_in, &t) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let form = read_multipart(mp, tr).await?;
+    let u = v.check_csrf(&form.fields)?.clone();
+    let field = |k: &str| form.fields.get(k).map_or("", |s| s.trim());
+    let completed = field("completed") == "on";
+    let progress: u8 = if completed {
+        100
+    } else {
+        field("progress")
+            .parse()
+            .ok()
+            .filter(|p| *p <= 100)
+            .ok_or_else(|| {
+                PageError::Invalid(
+                    tr,
+                    format!("tiến độ \"{}\" phải là số từ 0 đến 100", field("progress")),
+                )
+            })?
+    };
+    let completed_on = if completed {
+        Some(
+            crate::api::parse_date(Some(field("completed_on")))
+                .map_err(|e| PageError::Invalid(tr, e.0))?
+                .unwrap_or_else(today),
+        )
+    } else {
+        None
+    };
+    // Files first: a refused file leaves the task untouched.
+    for (_, name, bytes) in &form.files {
+        let name = chitieu_store::safe_file_name(name);
+        chitieu_store::check_file(&name, bytes)
+            .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
+    }
+    actions::task_progress(&s.app, &u, &t, progress, field("note"), completed_on)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    for (_, name, bytes) in form.files {
+        s.store
+            .add_evidence("task", &t.code, &name, bytes, &u.login)
+            .await
+            .map_err(|e| PageError::action(tr, e.into()))?;
+    }
+    Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
+}
