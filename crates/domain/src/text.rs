@@ -28,6 +28,17 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str(t).ok()
 }
 
+/// A date as forms and the API send it, `YYYY-MM-DD`; empty is none.
+pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)"))
+}
+
 /// Text from outside is normalised to NFC so that "ế" typed two ways compares equal.
 pub fn nfc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;

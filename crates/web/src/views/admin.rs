@@ -178,7 +178,7 @@ pub async fn admin_save(
     let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
     let invalid = |m: String| PageError::Invalid(tr, m);
     let unit = |k: &str| UnitCode::parse(get(k)).map_err(invalid);
-    let date = |k: &str| crate::api::parse_date(Some(get(k))).map_err(|e| invalid(e.0));
+    let date = |k: &str| chitieu_domain::text::parse_date(get(k)).map_err(invalid);
     let refused = |e: ActionError| PageError::action(tr, e);
     match what.as_str() {
         "users" => {

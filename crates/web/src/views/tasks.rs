@@ -208,8 +208,8 @@ pub async fn task_progress(
     };
     let completed_on = if completed {
         Some(
-            crate::api::parse_date(Some(field("completed_on")))
-                .map_err(|e| PageError::Invalid(tr, e.0))?
+            chitieu_domain::text::parse_date(field("completed_on"))
+                .map_err(|e| PageError::Invalid(tr, e))?
                 .unwrap_or_else(today),
         )
     } else {

@@ -1,0 +1,79 @@
+//! Units and their heads.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct UnitsQuery {
+    parent: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct UnitJson {
+    code: String,
+    name: String,
+    kind: &'static str,
+    parent: Option<String>,
+    valid_from: chrono::NaiveDate,
+    valid_to: Option<chrono::NaiveDate>,
+}
+
+pub(super) fn unit_json(u: &chitieu_domain::Unit) -> UnitJson {
+    UnitJson {
+        code: u.code.to_string(),
+        name: u.name.clone(),
+        kind: u.kind.as_str(),
+        parent: u.parent.as_ref().map(|p| p.to_string()),
+        valid_from: u.valid_from,
+        valid_to: u.valid_to,
+    }
+}
+
+pub(super) async fn units(
+    State(s): State<AppState>,
+    c: Caller,
+    q: ApiQuery<UnitsQuery>,
+) -> ApiResult<Vec<UnitJson>> {
+    c.user()?;
+    let q = q.parse()?;
+    let parent = q
+        .parent
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(UnitCode::parse)
+        .transpose()
+        .map_err(BadInput)?;
+    let snap = snap(&s).await?;
+    let day = today();
+    Ok(Json(
+        snap.units
+            .iter()
+            .filter(|u| u.parent == parent && u.is_valid_on(day))
+            .map(unit_json)
+            .collect(),
+    ))
+}
+
+#[derive(Serialize)]
+pub(super) struct UnitDetail {
+    #[serde(flatten)]
+    unit: UnitJson,
+    heads: Vec<chitieu_domain::Head>,
+}
+
+pub(super) async fn unit(
+    State(s): State<AppState>,
+    c: Caller,
+    code: ApiPath,
+) -> ApiResult<UnitDetail> {
+    c.user()?;
+    let code = UnitCode::parse(&code.parse()?).map_err(BadInput)?;
+    let heads = s.store.heads().await?;
+    let snap = snap(&s).await?;
+    let u = snap
+        .unit(&code)
+        .ok_or_else(|| ApiError::not_found(&format!("đơn vị {code}")))?;
+    Ok(Json(UnitDetail {
+        unit: unit_json(u),
+        heads: heads.into_iter().filter(|h| h.unit == code).collect(),
+    }))
+}

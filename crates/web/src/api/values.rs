@@ -1,0 +1,152 @@
+//! Stored values, and writes through the one write path.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct ValuesQuery {
+    unit: Option<String>,
+    indicator: Option<String>,
+    period: Option<String>,
+}
+
+/// A unit's stored values (with comments, workflow state and version): the unit must be in
+/// scope. Figures are strings of exact decimals.
+pub(super) async fn values(
+    State(s): State<AppState>,
+    c: Caller,
+    q: ApiQuery<ValuesQuery>,
+) -> ApiResult<Vec<chitieu_store::ValueRow>> {
+    let me = c.user()?;
+    let q = q.parse()?;
+    let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
+        Some(u) => UnitCode::parse(u).map_err(BadInput)?,
+        None => me.unit.clone(),
+    };
+    {
+        let snap = snap(&s).await?;
+        if snap.unit(&unit).is_none() {
+            return Err(ApiError::not_found(&format!("đơn vị {unit}")));
+        }
+        if !chitieu_domain::permission::in_scope(&snap.units, &me.unit, &unit) {
+            return Err(ApiError::forbidden());
+        }
+    }
+    let period = q
+        .period
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(str::parse::<Period>)
+        .transpose()
+        .map_err(|e| BadInput(e.to_string()))?;
+    let ids = s.store.ids().await?;
+    let rows = s
+        .store
+        .values(
+            &ValueFilter {
+                indicator: q.indicator.filter(|i| !i.is_empty()),
+                unit: Some(unit),
+            },
+            &ids,
+        )
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .filter(|r| period.is_none_or(|p| r.period == p))
+            .collect(),
+    ))
+}
+
+/// A value as a client sends it. Figures as JSON numbers or strings, read exactly.
+#[derive(Deserialize)]
+pub struct ValueIn {
+    indicator: String,
+    unit: String,
+    period: String,
+    #[serde(default)]
+    value: FigureText,
+    #[serde(default)]
+    numerator: FigureText,
+    #[serde(default)]
+    denominator: FigureText,
+    #[serde(default)]
+    comment: String,
+    /// The version the change is based on (`version` of `GET /api/v1/values`; 0 for a new
+    /// value). A value changed since is refused with 409. Without it the value is written
+    /// regardless, as a system that is the source of a figure does.
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct ValuesIn {
+    /// `draft` (default) or `submitted`.
+    #[serde(default)]
+    state: Option<String>,
+    values: Vec<ValueIn>,
+}
+
+/// Values of a body as the one write path takes them, and the state they enter.
+pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), ApiError> {
+    let state = match body.state.as_deref() {
+        None | Some("draft") => ValueState::Draft,
+        Some("submitted") => ValueState::Submitted,
+        Some(other) => {
+            return Err(ApiError::invalid(format!(
+                "trạng thái \"{other}\" không hợp lệ (draft, submitted)"
+            )));
+        }
+    };
+    if body.values.len() > MAX_BATCH {
+        return Err(ApiError::invalid(format!(
+            "lô có {} giá trị, tối đa {MAX_BATCH}: chia thành nhiều lô",
+            body.values.len()
+        )));
+    }
+    let items = body
+        .values
+        .iter()
+        .map(|v| ValueItem {
+            text: ValueText {
+                indicator: &v.indicator,
+                unit: &v.unit,
+                period: &v.period,
+                value: &v.value.0,
+                numerator: &v.numerator.0,
+                denominator: &v.denominator.0,
+                comment: &v.comment,
+            },
+            version: v.version,
+        })
+        .collect();
+    Ok((items, state))
+}
+
+/// Values in one `POST /api/v1/values`.
+pub const MAX_BATCH: usize = 10_000;
+
+#[derive(Serialize)]
+pub(super) struct PutResult {
+    received: usize,
+    changed: u64,
+}
+
+/// Writes values, all or nothing. Sending the same figures again changes nothing, so a
+/// client may retry a push safely.
+pub(super) async fn put_values(
+    State(s): State<AppState>,
+    c: Caller,
+    body: ApiJson<ValuesIn>,
+) -> Result<Response, ApiError> {
+    let me = c.user()?.clone();
+    if !role_allows(me.role, Action::Enter) {
+        return Err(ApiError::forbidden());
+    }
+    let body = body.parse()?;
+    let (items, state) = value_items(&body)?;
+    let changed = actions::write_values(&s.app, &me, &items, Vec::new(), state, "API").await?;
+    Ok(Json(PutResult {
+        received: items.len(),
+        changed,
+    })
+    .into_response())
+}
