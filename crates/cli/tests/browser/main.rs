@@ -481,5 +481,15 @@ async fn people_use_the_application_in_a_browser() {
     c.goto(&format!("{base}/admin")).await.unwrap();
     assert!(c.find(Locator::Id("add-token")).await.is_ok());
     shot(&c, "admin.png").await;
+    // The API's viewer renders the document, offline.
+    c.goto(&format!("{base}/api/docs")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#ops section.card"))
+        .await
+        .expect("the viewer lists the routes");
+    let cards = c.find_all(Locator::Css("#ops section.card")).await.unwrap();
+    assert!(cards.len() >= 20, "{} routes shown", cards.len());
+    assert!(text(&c).await.contains("POST /api/v1/values"));
+    shot(&c, "api-docs.png").await;
     c.close().await.unwrap();
 }

@@ -1179,9 +1179,20 @@ async fn errors_come_after_authorisation_and_in_the_documented_shape(db: &TestDb
     let (mut child, base) = serve(db);
     let json_error = |status: u16, ct: &str, v: &Value, code: u16, what: &str| {
         assert_eq!(status, code, "{what}: {v}");
-        assert!(ct.starts_with("application/json"), "{what}: {ct}");
+        assert!(ct.starts_with("application/problem+json"), "{what}: {ct}");
         assert!(
             v["code"].is_string() && v["message"].is_string() && v["message_en"].is_string(),
+            "{what}: {v}"
+        );
+        // RFC 9457 problem details.
+        assert_eq!(v["status"], code, "{what}: {v}");
+        assert!(
+            v["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:chitieu:problem:")
+                && v["title"].is_string()
+                && v["detail"] == v["message"],
             "{what}: {v}"
         );
     };

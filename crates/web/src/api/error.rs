@@ -2,9 +2,10 @@
 
 use super::*;
 
-/// One error shape for the API: a stable code and a message in Vietnamese and English;
-/// `errors` (invalid values) or `conflicts` (values changed by others, or locked) when the
-/// error is about items of a batch.
+/// One error shape for the API: RFC 9457 problem details (`application/problem+json`:
+/// `type`, `title`, `status`, `detail`), with a stable `code` and the message in Vietnamese
+/// and English; `errors` (invalid values) or `conflicts` (values changed by others, or
+/// locked) when the error is about items of a batch.
 #[derive(Debug, Serialize)]
 pub struct ApiError {
     #[serde(skip)]
@@ -72,9 +73,34 @@ impl ApiError {
     }
 }
 
+/// The problem-details form of an [`ApiError`].
+#[derive(Serialize)]
+struct Problem<'a> {
+    /// Names the kind of problem: the same `code` always has the same `type`.
+    r#type: String,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    #[serde(flatten)]
+    error: &'a ApiError,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self)).into_response()
+        let body = serde_json::to_vec(&Problem {
+            r#type: format!("urn:chitieu:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.message,
+            error: &self,
+        })
+        .unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
     }
 }
 
