@@ -66,22 +66,48 @@ impl TestDb {
         })
     }
 
+    /// The PostgreSQL schema of this test, if it runs on PostgreSQL.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_ref().map(|(_, s)| s.as_str())
+    }
+
     pub async fn store(&self) -> crate::Store {
         crate::Store::open(&self.url)
             .await
             .expect("open test database")
     }
 
-    /// Drops the PostgreSQL schema; the SQLite file goes with its temporary directory.
+    /// Drops the PostgreSQL schema now; dropping the `TestDb` does the same.
     pub async fn cleanup(self) {
-        if let Some((base, schema)) = &self.schema
-            && let Ok(admin) = Database::connect(base).await
-        {
-            let _ = admin
-                .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-                .await;
-            let _ = admin.close().await;
-        }
+        drop(self);
+    }
+}
+
+/// The PostgreSQL schema goes when the test ends, also when it panics (the test's future is
+/// dropped while unwinding); the SQLite file goes with its temporary directory.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((base, schema)) = self.schema.take() else {
+            return;
+        };
+        // Inside a test's runtime no runtime can be entered: drop it from a thread of its own.
+        let dropping = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(admin) = Database::connect(&base).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = dropping.join();
     }
 }
 

@@ -242,3 +242,31 @@ async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {
         1
     );
 }
+
+/// A test that panics still drops its PostgreSQL schema (the review found the schemas of
+/// failed tests left behind).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_test_drops_its_schema() {
+    use sea_orm::{ConnectionTrait, Database};
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let schema = db.schema().unwrap().to_string();
+    db.store().await;
+    let outcome = tokio::spawn(async move {
+        let _db = db;
+        panic!("a failing test");
+    })
+    .await;
+    assert!(outcome.is_err(), "the test panicked");
+    let base = std::env::var("CHITIEU_TEST_PG").unwrap();
+    let admin = Database::connect(&base).await.unwrap();
+    let left = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_namespace WHERE nspname = '{schema}'"),
+        ))
+        .await
+        .unwrap();
+    assert!(left.is_none(), "schema {schema} left behind");
+}

@@ -1,0 +1,125 @@
+//! Who is asking: the session cookie, the language, CSRF tokens; and sign-in throttling
+//! (`throttle`).
+
+mod throttle;
+
+pub use throttle::{Attempt, ClientAddr, MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Throttle};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chitieu_domain::permission::{Action, in_scope, role_allows};
+use chitieu_domain::{Unit, UnitCode};
+use chitieu_store::SessionUser;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::i18n::{Lang, Tr};
+
+pub const SESSION_COOKIE: &str = "chitieu_sid";
+pub const LANG_COOKIE: &str = "chitieu_lang";
+pub const LOGIN_CSRF_COOKIE: &str = "chitieu_login_csrf";
+
+/// The person behind a request, signed in or not, and their language.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<SessionUser>,
+    pub tr: Tr,
+    pub token: Option<String>,
+    pub login_csrf: Option<String>,
+    /// Cookies get `Secure` when the request came over TLS (directly or via a proxy).
+    pub secure: bool,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let lang = Lang::from_code(jar.get(LANG_COOKIE).map(|c| c.value()));
+        let tr = Tr { lang };
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+        let user = match &token {
+            Some(t) => state
+                .store
+                .session_user(t)
+                .await
+                .map_err(|e| PageError::internal(tr, e))?,
+            None => None,
+        };
+        let secure = parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+            || parts.uri.scheme_str() == Some("https");
+        Ok(Viewer {
+            user,
+            tr,
+            token,
+            login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()),
+            secure,
+        })
+    }
+}
+
+impl Viewer {
+    /// The signed-in user, or the sign-in page.
+    pub fn user(&self) -> Result<&SessionUser, PageError> {
+        self.user.as_ref().ok_or(PageError::SignIn)
+    }
+
+    /// The signed-in user allowed to do `action` on `unit` (within their scope).
+    pub fn require(
+        &self,
+        action: Action,
+        units: &[Unit],
+        unit: Option<&UnitCode>,
+    ) -> Result<&SessionUser, PageError> {
+        let u = self.user()?;
+        if !role_allows(u.role, action) {
+            return Err(PageError::Forbidden(self.tr));
+        }
+        if let Some(unit) = unit
+            && !in_scope(units, &u.unit, unit)
+        {
+            return Err(PageError::Forbidden(self.tr));
+        }
+        Ok(u)
+    }
+
+    /// A state-changing form must carry the session's token.
+    pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<&SessionUser, PageError> {
+        let u = self.user()?;
+        match form.get("_csrf") {
+            Some(t) if constant_time_eq(t.as_bytes(), u.csrf.as_bytes()) => Ok(u),
+            _ => Err(PageError::Forbidden(self.tr)),
+        }
+    }
+
+    pub fn cookie(
+        &self,
+        name: &'static str,
+        value: String,
+        max_age: Option<Duration>,
+    ) -> Cookie<'static> {
+        let mut c = Cookie::build((name, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .path("/");
+        if let Some(age) = max_age {
+            c = c.max_age(time::Duration::seconds(age.as_secs() as i64));
+        }
+        c.build()
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
