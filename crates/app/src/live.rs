@@ -5,7 +5,7 @@
 use chitieu_analytics::{Engine, Write};
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::{Decimal, Period, Unit, UnitCode};
-use chitieu_store::{RawValue, Store, StoreError};
+use chitieu_store::{ChangedValue, Store, StoreError};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{RwLock, RwLockReadGuard};
@@ -115,13 +115,20 @@ fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
     );
 }
 
-fn to_write(snap: &Snapshot, r: &RawValue) -> Option<Write> {
-    let (ind, unit, period, value, num, den, _) = r;
-    let (Some(indicator), Some(unit)) = (snap.indicator_code.get(ind), snap.unit_code.get(unit))
-    else {
+fn to_write(snap: &Snapshot, r: &ChangedValue) -> Option<Write> {
+    let (Some(indicator), Some(unit)) = (
+        snap.indicator_code.get(&r.indicator_id),
+        snap.unit_code.get(&r.unit_id),
+    ) else {
         return None;
     };
-    match stored_figures(period, value, num.as_deref(), den.as_deref()) {
+    let period = &r.period;
+    match stored_figures(
+        period,
+        &r.value,
+        r.numerator.as_deref(),
+        r.denominator.as_deref(),
+    ) {
         Ok((period, value, numerator, denominator)) => Some(Write {
             indicator: indicator.clone(),
             unit: unit.clone(),
@@ -258,7 +265,7 @@ impl Live {
         }
         let rows = self.store.values_since(value_seq).await?;
         let mut snap = self.snap.write().unwrap_or_else(|e| e.into_inner());
-        for r in rows.iter().filter(|r| r.6 <= now) {
+        for r in rows.iter().filter(|r| r.seq <= now) {
             if let Some(w) = to_write(&snap, r) {
                 snap.engine.set(&w).map_err(bad)?;
             }

@@ -13,7 +13,7 @@ use chitieu_exchange::admin_map;
 use chitieu_store::{NewValue, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -287,13 +287,10 @@ async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {
 }
 
 async fn sql_latency(store: &Store, sql: &str, runs: usize) -> Result<Latency> {
-    let db = store.connection();
-    let stmt = Statement::from_string(db.get_database_backend(), sql.to_string());
     let mut s = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let rows = db.query_all_raw(stmt.clone()).await?;
-        std::hint::black_box(rows.len());
+        std::hint::black_box(store.run_sql_baseline(sql).await?);
         s.push(t.elapsed());
     }
     Ok(latency(s))
@@ -339,10 +336,7 @@ pub async fn run(opts: Options) -> Result<()> {
     ));
     let store = Store::open(&url).await?;
     let import_sqlite = fill(&store, &opts, quiet).await?;
-    store
-        .connection()
-        .execute_unprepared("CREATE INDEX IF NOT EXISTS bench_period ON data_values(period)")
-        .await?;
+    store.prepare_sql_baseline().await?;
 
     say("Nạp bộ máy tính toán từ SQLite…");
     let rss_before = rss_bytes();
@@ -559,11 +553,7 @@ async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latenc
     let result = async {
         let store = Store::open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).await?;
         let import = fill(&store, opts, quiet).await?;
-        store
-            .connection()
-            .execute_unprepared("CREATE INDEX bench_period ON data_values(period)")
-            .await?;
-        store.connection().execute_unprepared("ANALYZE").await?;
+        store.prepare_sql_baseline().await?;
         let (_, ids) = store.catalog().await?;
         let plan = plan();
         let (a, b) = sql_pair(

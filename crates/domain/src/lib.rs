@@ -27,6 +27,6 @@ pub use period::{Period, PeriodError, PeriodKind};
 pub use status::{Standing, Status};
 pub use task::{Task, TaskStatus, TaskUpdate};
 pub use unit::{Unit, UnitCode, UnitKind};
-pub use value::{DataValue, ValueError, ValueInput, ValueState};
+pub use value::{ValueError, ValueInput, ValueState};
 
 pub use rust_decimal::Decimal;

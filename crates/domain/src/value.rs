@@ -1,6 +1,5 @@
 //! Data values: indicator × unit × period, with the checks every write goes through.
 
-use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -54,23 +53,6 @@ impl std::str::FromStr for ValueState {
             _ => Err(format!("trạng thái \"{s}\" không hợp lệ")),
         }
     }
-}
-
-/// A stored value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DataValue {
-    pub indicator: String,
-    pub unit: UnitCode,
-    pub period: Period,
-    pub value: Decimal,
-    pub numerator: Option<Decimal>,
-    pub denominator: Option<Decimal>,
-    pub comment: String,
-    pub state: ValueState,
-    pub entered_by: String,
-    pub entered_at: DateTime<Utc>,
-    /// Optimistic concurrency: each change increments it.
-    pub version: i64,
 }
 
 /// A value as submitted, before checks.

@@ -31,7 +31,7 @@ pub use plan::{Ids, IndicatorEdit};
 pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::{
-    ConflictKind, NewEvidence, NewValue, RawValue, StoredValue, ValueConflict, ValueFilter,
+    ChangedValue, ConflictKind, NewEvidence, NewValue, StoredValue, ValueConflict, ValueFilter,
     ValueRow, ValueWrite,
 };
 
@@ -103,8 +103,32 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// The connection itself, for tests that must reach past the store's checks (to plant a
+    /// value a hand-edited database might hold, say). Not for the application.
+    #[cfg(feature = "testing")]
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Rows in a table; for summaries and tests.
+    pub async fn count_rows(&self, table: &'static str) -> Result<u64> {
+        count_rows(&self.db, table).await
+    }
+
+    /// For the benchmark's plain-SQL baseline: an index on the period (what a plain SQL
+    /// design would add) and fresh planner statistics.
+    pub async fn prepare_sql_baseline(&self) -> Result<()> {
+        self.db
+            .execute_unprepared("CREATE INDEX IF NOT EXISTS bench_period ON data_values(period)")
+            .await?;
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
+    /// For the benchmark's plain-SQL baseline: runs a query, returns how many rows came back.
+    pub async fn run_sql_baseline(&self, sql: &str) -> Result<usize> {
+        let stmt = sea_orm::Statement::from_string(self.backend(), sql.to_string());
+        Ok(self.db.query_all_raw(stmt).await?.len())
     }
 
     pub async fn close(self) -> Result<()> {
@@ -227,8 +251,8 @@ pub(crate) fn clean(
         .map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-/// Number of rows in a table; for summaries and tests.
-pub async fn count_rows<C: ConnectionTrait>(c: &C, table: &'static str) -> Result<u64> {
+/// Number of rows in a table.
+pub(crate) async fn count_rows<C: ConnectionTrait>(c: &C, table: &'static str) -> Result<u64> {
     let stmt = Query::select()
         .expr(Expr::cust("COUNT(*)"))
         .from(table)

@@ -47,16 +47,18 @@ pub(crate) async fn read_counter<C: ConnectionTrait>(c: &C, name: &str) -> Resul
     Ok(row.value)
 }
 
-/// A stored value as the engine loads it: ids, the period id and decimal text.
-pub type RawValue = (
-    i32,
-    i32,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-);
+/// A stored value as the engine pulls it after a change: store ids, the period id and the
+/// figures as stored text (the engine checks them), and the change sequence it came with.
+#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
+pub struct ChangedValue {
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub period: String,
+    pub value: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub seq: i64,
+}
 
 /// A checked value ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -646,7 +648,7 @@ impl Store {
     }
 
     /// Values changed after sequence `after` (all of them for 0), in sequence order.
-    pub async fn values_since(&self, after: i64) -> Result<Vec<RawValue>> {
+    pub async fn values_since(&self, after: i64) -> Result<Vec<ChangedValue>> {
         use sea_orm::QuerySelect;
         Ok(data_value::Entity::find()
             .select_only()
@@ -661,7 +663,7 @@ impl Store {
             ])
             .filter(C::Seq.gt(after))
             .order_by_asc(C::Seq)
-            .into_tuple()
+            .into_model::<ChangedValue>()
             .all(&self.db)
             .await?)
     }

@@ -247,10 +247,5 @@ async fn a_million_rows_import_and_print_the_rate() {
     );
     assert!(out.contains("1.000.000 dòng"), "{out}");
     assert!(out.contains("dòng/giây"), "{out}");
-    assert_eq!(
-        chitieu_store::count_rows(store.connection(), "data_values")
-            .await
-            .unwrap(),
-        1_000_000
-    );
+    assert_eq!(store.count_rows("data_values").await.unwrap(), 1_000_000);
 }

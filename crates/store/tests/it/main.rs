@@ -90,9 +90,7 @@ async fn a_failed_batch_writes_nothing(db: &TestDb) {
     let store = seeded(db).await;
     let (_, ids) = store.catalog().await.unwrap();
     let p = UnitCode::province(19);
-    let audit_before = chitieu_store::count_rows(store.connection(), "audit_log")
-        .await
-        .unwrap();
+    let audit_before = store.count_rows("audit_log").await.unwrap();
     // 2,500 good rows across three INSERT batches, then one that breaks a foreign key.
     let mut rows: Vec<NewValue> = (0..2500)
         .map(|i| {
@@ -111,18 +109,8 @@ async fn a_failed_batch_writes_nothing(db: &TestDb) {
             .await
             .is_err()
     );
-    assert_eq!(
-        chitieu_store::count_rows(store.connection(), "data_values")
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        chitieu_store::count_rows(store.connection(), "audit_log")
-            .await
-            .unwrap(),
-        audit_before
-    );
+    assert_eq!(store.count_rows("data_values").await.unwrap(), 0);
+    assert_eq!(store.count_rows("audit_log").await.unwrap(), audit_before);
     rows.pop();
     let n = store
         .upsert_values(&rows, ValueState::Draft, "test", "t", |_| {})
@@ -235,12 +223,7 @@ async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {
         .unwrap();
     assert!(before.iter().any(|u| u.code.as_str() == "5500"));
     assert!(!after.iter().any(|u| u.code.as_str() == "5500"));
-    assert_eq!(
-        chitieu_store::count_rows(store.connection(), "unit_successors")
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(store.count_rows("unit_successors").await.unwrap(), 1);
 }
 
 /// A test that panics still drops its PostgreSQL schema (the review found the schemas of
