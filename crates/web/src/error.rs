@@ -6,9 +6,9 @@ use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chitieu_app::actions::ActionError;
-use chitieu_store::SessionUser;
 
 use crate::i18n::Tr;
+use crate::views::Chrome;
 
 /// A page that could not be shown; rendered in the viewer's language, never with detail.
 #[derive(Debug)]
@@ -57,9 +57,7 @@ impl PageError {
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     code: u16,
     message: &'static str,
 }
@@ -67,9 +65,7 @@ struct ErrorPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 struct InvalidPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     code: u16,
     message: String,
 }
@@ -80,9 +76,7 @@ impl IntoResponse for PageError {
             PageError::SignIn => return Redirect::to("/login").into_response(),
             PageError::Invalid(t, msg) => {
                 let page = InvalidPage {
-                    t,
-                    user: None,
-                    admin: false,
+                    c: Chrome::anonymous(t),
                     code: 422,
                     message: msg,
                 };
@@ -94,9 +88,7 @@ impl IntoResponse for PageError {
             PageError::Internal(t) => (StatusCode::INTERNAL_SERVER_ERROR, t, "server_error"),
         };
         let page = ErrorPage {
-            t,
-            user: None,
-            admin: false,
+            c: Chrome::anonymous(t),
             code: status.as_u16(),
             message: t.t(key),
         };

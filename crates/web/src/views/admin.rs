@@ -5,9 +5,7 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
 struct AdminPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     csrf: String,
     saved: bool,
     roles: Vec<(&'static str, &'static str)>,
@@ -70,8 +68,7 @@ async fn admin_page(
         }
     };
     let page = AdminPage {
-        t: tr,
-        admin: true,
+        c: Chrome::of(&v),
         csrf: me.csrf.clone(),
         saved,
         roles: chitieu_domain::permission::Role::ALL
@@ -90,7 +87,6 @@ async fn admin_page(
         .map(|k| (k.as_str(), k.label_vi()))
         .collect(),
         indicator_codes: plan.indicators.iter().map(|i| i.code.clone()).collect(),
-        user: v.user.clone(),
         users: users
             .iter()
             .map(|(login, role, unit)| {

@@ -104,9 +104,7 @@ impl Field {
 #[derive(Template, WebTemplate)]
 #[template(path = "entry.html")]
 struct EntryPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     csrf: String,
     unit_code: String,
     unit_name: String,
@@ -131,9 +129,7 @@ impl EntryPage {
         fields: Vec<Field>,
     ) -> EntryPage {
         EntryPage {
-            t: v.tr,
-            user: v.user.clone(),
-            admin: is_admin(&v.user),
+            c: Chrome::of(&v),
             csrf: u.csrf.clone(),
             unit_name: unit_name(snap, unit),
             unit_options: entry_unit_options(snap, u),

@@ -5,9 +5,7 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "indicator.html")]
 struct IndicatorPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     code: String,
     name: String,
     group: String,
@@ -109,9 +107,7 @@ pub async fn indicator(
         }
     }
     let page = IndicatorPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         code: ind.code.clone(),
         name: if tr.is_en() {
             ind.name_en.clone()

@@ -8,9 +8,7 @@ use std::time::Duration;
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 struct LoginPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     csrf: String,
     next: String,
     login: String,
@@ -56,9 +54,7 @@ pub async fn login_form(v: Viewer, jar: CookieJar, Query(q): Query<NextQuery>) -
         Some(Duration::from_secs(3600)),
     ));
     let page = LoginPage {
-        t: v.tr,
-        user: None,
-        admin: false,
+        c: Chrome::anonymous(v.tr),
         csrf,
         next: safe_next(q.next.as_deref()),
         login: String::new(),
@@ -95,9 +91,7 @@ pub async fn login(
             Some(Duration::from_secs(3600)),
         ));
         let page = LoginPage {
-            t: tr,
-            user: None,
-            admin: false,
+            c: Chrome::anonymous(tr),
             csrf,
             next: next.clone(),
             login: login.clone(),

@@ -73,6 +73,33 @@ impl LazyForm {
     }
 }
 
+/// What every page shows around its content: the language, who is signed in, and whether
+/// they see the administration link.
+pub struct Chrome {
+    pub t: Tr,
+    pub user: Option<SessionUser>,
+    pub admin: bool,
+}
+
+impl Chrome {
+    pub fn of(v: &Viewer) -> Chrome {
+        Chrome {
+            t: v.tr,
+            user: v.user.clone(),
+            admin: is_admin(&v.user),
+        }
+    }
+
+    /// For pages shown without a session (sign-in, errors).
+    pub fn anonymous(t: Tr) -> Chrome {
+        Chrome {
+            t,
+            user: None,
+            admin: false,
+        }
+    }
+}
+
 fn is_admin(u: &Option<SessionUser>) -> bool {
     u.as_ref()
         .is_some_and(|u| role_allows(u.role, Action::Administer))

@@ -6,9 +6,7 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "my.html")]
 struct MyPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     unit_name: String,
     due: Vec<(String, String, String, String, String, &'static str)>,
     tasks: Vec<TaskRow>,
@@ -60,10 +58,8 @@ pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
         .filter(|t| t.lead_unit == u.unit || t.coordinating_units.contains(&u.unit))
         .collect();
     let page = MyPage {
-        t: tr,
-        admin: is_admin(&v.user),
+        c: Chrome::of(&v),
         unit_name: unit_name(&snap, &u.unit),
-        user: v.user.clone(),
         due,
         tasks: task_rows(&snap, tr, &mine),
     };

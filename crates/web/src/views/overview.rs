@@ -22,9 +22,7 @@ struct GroupView {
 #[derive(Template, WebTemplate)]
 #[template(path = "overview.html")]
 struct OverviewPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     plan_name: String,
     unit_name: String,
     as_of: String,
@@ -120,9 +118,7 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     .map(|p| format!("{}%", tr.num(p, 0)))
     .unwrap_or_else(|| "—".into());
     let page = OverviewPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         plan_name: plan.plan.name.clone(),
         unit_name: unit_name(&snap, &owner),
         as_of: tr.date(&day),

@@ -5,9 +5,7 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "public.html")]
 struct PublicPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     plan_name: String,
     as_of: String,
     rows: Vec<(String, String, String, &'static str, &'static str)>,
@@ -20,9 +18,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     let day = today();
     let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
     let page = PublicPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         plan_name: plan.plan.name.clone(),
         as_of: tr.date(&day),
         rows: rows

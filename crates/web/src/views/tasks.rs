@@ -32,9 +32,7 @@ pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task])
 #[derive(Template, WebTemplate)]
 #[template(path = "tasks.html")]
 struct TasksPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     unit_options: Vec<(String, String)>,
     status_options: Vec<(String, &'static str)>,
     f_unit: String,
@@ -76,9 +74,7 @@ pub async fn tasks(
         leads.push(u.code.clone());
     }
     let page = TasksPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         unit_options: snap
             .units
             .iter()
@@ -100,9 +96,7 @@ pub async fn tasks(
 #[derive(Template, WebTemplate)]
 #[template(path = "task.html")]
 struct TaskPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     code: String,
     title: String,
     status_code: &'static str,
@@ -142,9 +136,7 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         today: today().to_string(),
         csrf: me.csrf.clone(),
         evidence,
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         code: t.code.clone(),
         title: t.title.clone(),
         status_code: st.as_str(),

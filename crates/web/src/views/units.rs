@@ -6,9 +6,7 @@ use super::*;
 #[derive(Template, WebTemplate)]
 #[template(path = "unit.html")]
 struct UnitPage {
-    t: Tr,
-    user: Option<SessionUser>,
-    admin: bool,
+    c: Chrome,
     code: String,
     name: String,
     kind: &'static str,
@@ -45,9 +43,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         .filter(|t| t.lead_unit == code || t.coordinating_units.contains(&code))
         .collect();
     let page = UnitPage {
-        t: tr,
-        admin: is_admin(&v.user),
-        user: v.user.clone(),
+        c: Chrome::of(&v),
         code: code.to_string(),
         name: unit.name.clone(),
         kind: if tr.is_en() {
