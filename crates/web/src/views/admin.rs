@@ -68,7 +68,7 @@ async fn admin_page(
         }
     };
     let page = AdminPage {
-        c: Chrome::of(&v),
+        c: Chrome::of(v),
         csrf: me.csrf.clone(),
         saved,
         roles: chitieu_domain::permission::Role::ALL

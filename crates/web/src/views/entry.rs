@@ -129,7 +129,7 @@ impl EntryPage {
         fields: Vec<Field>,
     ) -> EntryPage {
         EntryPage {
-            c: Chrome::of(&v),
+            c: Chrome::of(v),
             csrf: u.csrf.clone(),
             unit_name: unit_name(snap, unit),
             unit_options: entry_unit_options(snap, u),
