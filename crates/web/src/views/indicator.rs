@@ -1,6 +1,31 @@
-//! One indicator: its chart with targets and projection, yearly figures, figures by unit, definition and responsibility.
+//! One indicator: its chart with targets and projection, yearly figures, figures by unit,
+//! definition and responsibility.
 
 use super::*;
+use rust_decimal::prelude::ToPrimitive;
+
+/// A target's line on the chart: year, level, label.
+type TargetMark = (i32, f64, String);
+
+/// A target with the indicator's latest figure and where it stands.
+struct TargetRow {
+    target: String,
+    latest: String,
+    class: &'static str,
+    status: &'static str,
+    projection: String,
+}
+
+/// A unit's figure for the latest year.
+struct UnitRow {
+    code: String,
+    name: String,
+    /// As people read it (1.234,5).
+    shown: String,
+    /// For sorting.
+    value: f64,
+    period: String,
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "indicator.html")]
@@ -9,13 +34,14 @@ struct IndicatorPage {
     code: String,
     name: String,
     group: String,
+    /// The chart's data as JSON, built with serde: years, values, target marks, projection.
     chart_years: String,
     chart_values: String,
     chart_targets: String,
     chart_projection: String,
     yearly: Vec<(i32, String)>,
-    rows: Vec<(String, String, &'static str, &'static str, String)>,
-    by_unit: Vec<(String, String, String, String, String)>,
+    rows: Vec<TargetRow>,
+    by_unit: Vec<UnitRow>,
     by_unit_note: &'static str,
     bar_labels: String,
     bar_values: String,
@@ -24,6 +50,14 @@ struct IndicatorPage {
     source: String,
     lead: String,
     coordinating: String,
+}
+
+fn f(d: rust_decimal::Decimal) -> f64 {
+    d.round_dp(4).to_f64().unwrap_or(f64::NAN)
+}
+
+fn json<T: serde::Serialize>(x: &T) -> String {
+    serde_json::to_string(x).unwrap_or_else(|_| "[]".into())
 }
 
 pub async fn indicator(
@@ -36,138 +70,143 @@ pub async fn indicator(
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let ind = plan.indicator(&code).ok_or(PageError::NotFound(tr))?;
-    let owner = &plan.plan.owner;
     let day = today();
-    let yearly = snap
-        .engine
-        .yearly(&ind.code, owner, day)
-        .unwrap_or_default();
     let rows: Vec<Row> = snap
         .assess(None, Some(day), Some("unsd2022"))
         .or_500(tr)?
         .into_iter()
         .filter(|r| r.indicator == ind.code)
         .collect();
-    let json = |xs: Vec<String>| format!("[{}]", xs.join(","));
-    let chart_targets = json(
-        plan.targets
+    Ok(IndicatorPage::build(&snap, &v, plan, ind, &rows, day).into_response())
+}
+
+impl IndicatorPage {
+    fn build(
+        snap: &Snapshot,
+        v: &Viewer,
+        plan: &chitieu_domain::default_plan::PlanFile,
+        ind: &Indicator,
+        rows: &[Row],
+        day: chrono::NaiveDate,
+    ) -> IndicatorPage {
+        let tr = v.tr;
+        let owner = &plan.plan.owner;
+        let yearly = snap
+            .engine
+            .yearly(&ind.code, owner, day)
+            .unwrap_or_default();
+        let marks: Vec<TargetMark> = plan
+            .targets
             .iter()
             .filter(|t| t.indicator == ind.code && &t.unit == owner)
             .map(|t| {
-                format!(
-                    "[{},{},\"{} {} ({})\"]",
-                    t.year,
-                    t.value,
-                    t.comparator.sign(),
-                    t.value,
-                    t.year
-                )
+                let label = format!("{} {} ({})", t.comparator.sign(), t.value, t.year);
+                (t.year, f(t.value), label)
             })
-            .collect(),
-    );
-    let projection = rows.iter().find(|r| r.current).and_then(|r| {
-        Some(format!(
-            "[[{},{}],[{},{}]]",
-            r.latest_year?, r.latest_value?, r.target_year, r.projected_value?
-        ))
-    });
-    let group = plan
-        .groups
-        .iter()
-        .find(|g| g.code == ind.group)
-        .map(|g| g.name.clone())
-        .unwrap_or_default();
-    // By unit: the province's children that report the indicator, for the latest year.
-    let latest_year = yearly.last().map(|(y, _)| *y);
-    let mut by_unit = Vec::new();
-    let mut bars = (Vec::new(), Vec::new());
-    if ind.unit_aggregation != chitieu_domain::UnitAggregation::None
-        && let Some(y) = latest_year
-    {
-        for u in snap
-            .units
+            .collect();
+        let projection: Vec<(i32, f64)> = rows
             .iter()
-            .filter(|u| u.parent.as_ref() == Some(owner) && ind.reported_by_kind(u.kind))
-        {
-            if let Ok(Some(f)) =
-                snap.engine
-                    .figure_as_of(&ind.code, &u.code, Period::year(y), Some(day))
-            {
-                let x: f64 = f.value.round_dp(4).to_string().parse().unwrap_or(0.0);
-                bars.0.push(format!("\"{}\"", u.name.replace('"', "'")));
-                bars.1.push(format!("{x}"));
-                by_unit.push((
-                    u.code.to_string(),
-                    u.name.clone(),
-                    tr.num(x, 2),
-                    format!("{x}"),
-                    f.last_period.to_string(),
-                ));
-            }
-        }
-    }
-    let page = IndicatorPage {
-        c: Chrome::of(&v),
-        code: ind.code.clone(),
-        name: if tr.is_en() {
-            ind.name_en.clone()
-        } else {
-            ind.name.clone()
-        },
-        group,
-        chart_years: json(yearly.iter().map(|(y, _)| y.to_string()).collect()),
-        chart_values: json(
-            yearly
+            .find(|r| r.current)
+            .and_then(|r| {
+                Some(vec![
+                    (r.latest_year?, r.latest_value?),
+                    (r.target_year, r.projected_value?),
+                ])
+            })
+            .unwrap_or_default();
+        let by_unit = units_of_latest_year(snap, ind, owner, &yearly, day, tr);
+        IndicatorPage {
+            c: Chrome::of(v),
+            code: ind.code.clone(),
+            name: if tr.is_en() {
+                ind.name_en.clone()
+            } else {
+                ind.name.clone()
+            },
+            group: plan
+                .groups
                 .iter()
-                .map(|(_, f)| f.value.round_dp(4).to_string())
+                .find(|g| g.code == ind.group)
+                .map(|g| g.name.clone())
+                .unwrap_or_default(),
+            chart_years: json(&yearly.iter().map(|(y, _)| *y).collect::<Vec<_>>()),
+            chart_values: json(&yearly.iter().map(|(_, x)| f(x.value)).collect::<Vec<_>>()),
+            chart_targets: json(&marks),
+            chart_projection: json(&projection),
+            yearly: yearly
+                .iter()
+                .map(|(y, x)| (*y, tr.num(f(x.value), 2)))
                 .collect(),
-        ),
-        chart_targets,
-        chart_projection: projection.unwrap_or_else(|| "[]".into()),
-        yearly: yearly
-            .iter()
-            .map(|(y, f)| {
-                (
-                    *y,
-                    tr.num(f.value.round_dp(4).to_string().parse().unwrap_or(0.0), 2),
-                )
-            })
-            .collect(),
-        rows: rows
-            .iter()
-            .map(|r| {
-                (
-                    target_text(&tr, r, &ind.unit_of_measure),
-                    fmt_value(&tr, r.latest_value),
-                    status_class(r.status),
-                    tr.status(r.status),
-                    r.projected_value
+            rows: rows
+                .iter()
+                .map(|r| TargetRow {
+                    target: target_text(&tr, r, &ind.unit_of_measure),
+                    latest: fmt_value(&tr, r.latest_value),
+                    class: status_class(r.status),
+                    status: tr.status(r.status),
+                    projection: r
+                        .projected_value
                         .map(|p| format!("{} ({})", tr.num(p, 2), r.target_year))
                         .unwrap_or_else(|| "—".into()),
-                )
-            })
-            .collect(),
-        by_unit,
-        by_unit_note: if tr.is_en() {
-            "Reported at province level only."
-        } else {
-            "Chỉ tiêu chỉ báo cáo ở cấp tỉnh."
-        },
-        bar_labels: json(bars.0),
-        bar_values: json(bars.1),
-        definition: ind.definition.clone(),
-        formula: match (&ind.numerator_label, &ind.denominator_label) {
-            (Some(n), Some(d)) => format!("{n} / {d} × {}", ind.ratio_factor()),
-            _ => ind.unit_of_measure.clone(),
-        },
-        source: ind.data_source.clone(),
-        lead: unit_name(&snap, &ind.lead_unit),
-        coordinating: ind
-            .coordinating_units
-            .iter()
-            .map(|c| unit_name(&snap, c))
-            .collect::<Vec<_>>()
-            .join(", "),
+                })
+                .collect(),
+            bar_labels: json(&by_unit.iter().map(|u| &u.name).collect::<Vec<_>>()),
+            bar_values: json(&by_unit.iter().map(|u| u.value).collect::<Vec<_>>()),
+            by_unit,
+            by_unit_note: if tr.is_en() {
+                "Reported at province level only."
+            } else {
+                "Chỉ tiêu chỉ báo cáo ở cấp tỉnh."
+            },
+            definition: ind.definition.clone(),
+            formula: match (&ind.numerator_label, &ind.denominator_label) {
+                (Some(n), Some(d)) => format!("{n} / {d} × {}", ind.ratio_factor()),
+                _ => ind.unit_of_measure.clone(),
+            },
+            source: ind.data_source.clone(),
+            lead: unit_name(snap, &ind.lead_unit),
+            coordinating: ind
+                .coordinating_units
+                .iter()
+                .map(|c| unit_name(snap, c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The province's units that report the indicator, with their figures for the latest year
+/// that has data.
+fn units_of_latest_year(
+    snap: &Snapshot,
+    ind: &Indicator,
+    owner: &UnitCode,
+    yearly: &[(i32, chitieu_analytics::Figure)],
+    day: chrono::NaiveDate,
+    tr: Tr,
+) -> Vec<UnitRow> {
+    let Some(&(y, _)) = yearly.last() else {
+        return Vec::new();
     };
-    Ok(page.into_response())
+    if ind.unit_aggregation == chitieu_domain::UnitAggregation::None {
+        return Vec::new();
+    }
+    snap.units
+        .iter()
+        .filter(|u| u.parent.as_ref() == Some(owner) && ind.reported_by_kind(u.kind))
+        .filter_map(|u| {
+            let x = snap
+                .engine
+                .figure_as_of(&ind.code, &u.code, Period::year(y), Some(day))
+                .ok()??;
+            let value = f(x.value);
+            Some(UnitRow {
+                code: u.code.to_string(),
+                name: u.name.clone(),
+                shown: tr.num(value, 2),
+                value,
+                period: x.last_period.to_string(),
+            })
+        })
+        .collect()
 }

@@ -61,9 +61,12 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
                 .engine
                 .yearly(&ind.code, &owner, day)
                 .unwrap_or_default();
-            let spark: Vec<String> = yearly
+            let spark: Vec<f64> = yearly
                 .iter()
-                .map(|(_, f)| f.value.round_dp(4).to_string())
+                .map(|(_, f)| {
+                    rust_decimal::prelude::ToPrimitive::to_f64(&f.value.round_dp(4))
+                        .unwrap_or(f64::NAN)
+                })
                 .collect();
             cards.push(Card {
                 code: ind.code.clone(),
@@ -84,7 +87,7 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
                     .collect(),
                 status_class: status_class(status),
                 status_label: tr.status(status),
-                spark: format!("[{}]", spark.join(",")),
+                spark: serde_json::to_string(&spark).unwrap_or_else(|_| "[]".into()),
             });
         }
         groups.push(GroupView {
