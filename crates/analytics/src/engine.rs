@@ -1,0 +1,411 @@
+//! The engine's state: indicators, the dated tree of units, each series, and the rolled-up
+//! series kept current on every write.
+
+use chitieu_domain::{
+    Decimal, Indicator, Period, PeriodKind, TimeAggregation, Unit, UnitAggregation, UnitCode,
+};
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
+
+use crate::query::QueryError;
+use crate::series::{Cell, IndData, Series};
+
+#[derive(Debug, Clone)]
+pub(crate) struct IndMeta {
+    pub(crate) code: String,
+    pub(crate) time: TimeAggregation,
+    pub(crate) units: UnitAggregation,
+    pub(crate) ratio: bool,
+    pub(crate) factor: Decimal,
+    pub(crate) freq: PeriodKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct UnitMeta {
+    pub(crate) code: UnitCode,
+    pub(crate) parent: Option<u32>,
+    pub(crate) children: Vec<u32>,
+    pub(crate) successor: Option<u32>,
+    /// Month key of the last month the unit existed, when it has ceased.
+    pub(crate) end_key: Option<u16>,
+    /// Units whose first successor this is.
+    pub(crate) absorbed: Vec<u32>,
+}
+
+/// The engine. Cheap to query from many threads behind a read lock.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    pub(crate) inds: Vec<IndMeta>,
+    pub(crate) ind_ix: HashMap<String, usize>,
+    pub(crate) units: Vec<UnitMeta>,
+    pub(crate) unit_ix: HashMap<UnitCode, u32>,
+    pub(crate) data: Vec<IndData>,
+    pub(crate) stored: usize,
+}
+
+/// A value to store: indicator code, unit, period and the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Write {
+    pub indicator: String,
+    pub unit: UnitCode,
+    pub period: Period,
+    pub value: Decimal,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+}
+
+pub(crate) fn month_key(d: NaiveDate) -> u16 {
+    Period::containing(d, PeriodKind::Month).month_key()
+}
+
+impl Engine {
+    /// An engine over these indicators and units, with no values yet.
+    pub fn new(indicators: &[Indicator], units: &[Unit]) -> Engine {
+        let inds: Vec<IndMeta> = indicators
+            .iter()
+            .map(|i| IndMeta {
+                code: i.code.clone(),
+                time: i.time_aggregation,
+                units: i.unit_aggregation,
+                ratio: i.is_ratio(),
+                factor: i.ratio_factor(),
+                freq: i.frequency,
+            })
+            .collect();
+        let ind_ix = inds
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.code.clone(), i))
+            .collect();
+        let unit_ix: HashMap<UnitCode, u32> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.clone(), i as u32))
+            .collect();
+        let mut metas: Vec<UnitMeta> = units
+            .iter()
+            .map(|u| UnitMeta {
+                code: u.code.clone(),
+                parent: u.parent.as_ref().and_then(|p| unit_ix.get(p).copied()),
+                children: Vec::new(),
+                successor: u.successors.first().and_then(|s| unit_ix.get(s).copied()),
+                end_key: u.valid_to.map(month_key),
+                absorbed: Vec::new(),
+            })
+            .collect();
+        for i in 0..metas.len() {
+            if let Some(p) = metas[i].parent {
+                metas[p as usize].children.push(i as u32);
+            }
+            if let (Some(s), Some(_)) = (metas[i].successor, metas[i].end_key) {
+                metas[s as usize].absorbed.push(i as u32);
+            }
+        }
+        Engine {
+            data: vec![IndData::default(); inds.len()],
+            inds,
+            ind_ix,
+            units: metas,
+            unit_ix,
+            stored: 0,
+        }
+    }
+
+    /// Loads many values at once, then rolls every tree up once.
+    pub fn load(&mut self, values: impl IntoIterator<Item = Write>) -> Result<usize, QueryError> {
+        let mut n = 0;
+        for w in values {
+            self.put(&w)?;
+            n += 1;
+        }
+        self.roll_all();
+        Ok(n)
+    }
+
+    pub fn indicator_index(&self, code: &str) -> Option<usize> {
+        self.ind_ix.get(code).copied()
+    }
+
+    pub fn unit_index(&self, code: &UnitCode) -> Option<u32> {
+        self.unit_ix.get(code).copied()
+    }
+
+    /// Makes room for `n` more values of one series, so that loading allocates each series
+    /// once, at its final size.
+    pub fn reserve(&mut self, ind: usize, unit: u32, n: usize) {
+        let ratio = self.inds[ind].ratio;
+        let s = self.data[ind].own.entry(unit).or_default();
+        s.keys.reserve_exact(n);
+        s.a.reserve_exact(n);
+        if ratio {
+            s.b.reserve_exact(n);
+        }
+    }
+
+    /// Stores a value by engine indices, without rolling up: the loading fast path, with no
+    /// lookups by code. Call [`Engine::roll_up`] after the last one.
+    pub fn put_indexed(
+        &mut self,
+        ind: usize,
+        unit: u32,
+        period: Period,
+        value: Decimal,
+        numerator: Option<Decimal>,
+        denominator: Option<Decimal>,
+    ) {
+        let ratio = self.inds[ind].ratio;
+        let cell = if ratio {
+            Cell {
+                a: numerator.unwrap_or(value),
+                b: denominator.unwrap_or(Decimal::ONE),
+            }
+        } else {
+            Cell {
+                a: value,
+                b: Decimal::ONE,
+            }
+        };
+        let key = period.month_key();
+        let s = self.data[ind].own.entry(unit).or_default();
+        // Loading mostly appends in period order.
+        if s.keys.last().is_some_and(|&k| k < key) {
+            s.keys.push(key);
+            s.a.push(cell.a);
+            if ratio {
+                s.b.push(cell.b);
+            }
+            self.stored += 1;
+            return;
+        }
+        if s.get(key).is_none() {
+            self.stored += 1;
+        }
+        s.set(key, cell, ratio);
+    }
+
+    /// Stores a value without rolling up; call [`Engine::roll_up`] after the last one.
+    /// For loading many values from a store page by page.
+    pub fn set_unrolled(&mut self, w: &Write) -> Result<(), QueryError> {
+        self.put(w).map(|_| ())
+    }
+
+    /// Recomputes every rolled-up figure; after [`Engine::set_unrolled`].
+    pub fn roll_up(&mut self) {
+        self.roll_all();
+    }
+
+    /// Stores one value and updates every figure that depends on it.
+    pub fn set(&mut self, w: &Write) -> Result<(), QueryError> {
+        let (i, u, key) = self.put(w)?;
+        self.refresh(i, u, key);
+        Ok(())
+    }
+
+    /// Removes one stored value, if there is one.
+    pub fn remove(
+        &mut self,
+        indicator: &str,
+        unit: &UnitCode,
+        period: Period,
+    ) -> Result<(), QueryError> {
+        let (i, u) = self.ids(indicator, unit)?;
+        let key = period.month_key();
+        if let Some(s) = self.data[i].own.get_mut(&u)
+            && s.get(key).is_some()
+        {
+            s.remove(key);
+            self.stored -= 1;
+        }
+        self.refresh(i, u, key);
+        Ok(())
+    }
+
+    /// Bytes the engine holds on the heap for its series (an account of capacities, not
+    /// counting the allocator's own overhead), for the memory-per-value figure.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let series = |s: &Series| {
+            s.keys.capacity() * size_of::<u16>()
+                + (s.a.capacity() + s.b.capacity()) * size_of::<Decimal>()
+        };
+        // A hashbrown entry: key, value and one control byte, at 7/8 load at most.
+        let entry = size_of::<u32>() + size_of::<Series>() + 1;
+        self.data
+            .iter()
+            .map(|d| {
+                let maps = (d.own.capacity() + d.rolled.capacity()) * entry;
+                maps + d.own.values().map(series).sum::<usize>()
+                    + d.rolled.values().map(series).sum::<usize>()
+            })
+            .sum()
+    }
+
+    /// How many values are stored.
+    pub fn len(&self) -> usize {
+        self.stored
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stored == 0
+    }
+
+    pub(crate) fn ids(&self, indicator: &str, unit: &UnitCode) -> Result<(usize, u32), QueryError> {
+        let i = *self
+            .ind_ix
+            .get(indicator)
+            .ok_or_else(|| QueryError::UnknownIndicator(indicator.to_string()))?;
+        let u = *self
+            .unit_ix
+            .get(unit)
+            .ok_or_else(|| QueryError::UnknownUnit(unit.to_string()))?;
+        Ok((i, u))
+    }
+
+    pub(crate) fn put(&mut self, w: &Write) -> Result<(usize, u32, u16), QueryError> {
+        let (i, u) = self.ids(&w.indicator, &w.unit)?;
+        self.put_indexed(i, u, w.period, w.value, w.numerator, w.denominator);
+        Ok((i, u, w.period.month_key()))
+    }
+
+    /// A unit's value at one elementary period.
+    pub(crate) fn v(&self, i: usize, u: u32, key: u16) -> Option<Cell> {
+        let d = &self.data[i];
+        if self.units[u as usize].children.is_empty() {
+            self.own_eff(d, u, key)
+        } else {
+            d.rolled.get(&u).and_then(|s| s.get(key))
+        }
+    }
+
+    pub(crate) fn combine(&self, i: usize, cells: impl Iterator<Item = Cell>) -> Option<Cell> {
+        let m = &self.inds[i];
+        match m.units {
+            UnitAggregation::None => None,
+            UnitAggregation::Sum | UnitAggregation::RatioOfSums => {
+                let mut acc: Option<Cell> = None;
+                for c in cells {
+                    acc = Some(match acc {
+                        None => c,
+                        Some(a) => a.add(c)?,
+                    });
+                }
+                acc
+            }
+            UnitAggregation::Average => {
+                let (mut sum, mut n) = (Decimal::ZERO, 0u32);
+                for c in cells {
+                    let x = if m.ratio {
+                        if c.b.is_zero() {
+                            continue;
+                        }
+                        c.ratio(Decimal::ONE)?
+                    } else {
+                        c.a
+                    };
+                    sum = sum.checked_add(x)?;
+                    n += 1;
+                }
+                (n > 0)
+                    .then(|| sum.checked_div(Decimal::from(n)))
+                    .flatten()
+                    .map(|a| Cell { a, b: Decimal::ONE })
+            }
+        }
+    }
+
+    /// The value of a unit with children at one period, from its own report or its children.
+    pub(crate) fn compute_rolled(&self, i: usize, u: u32, key: u16) -> Option<Cell> {
+        let d = &self.data[i];
+        if let Some(c) = self.own_eff(d, u, key) {
+            return Some(c);
+        }
+        let children = &self.units[u as usize].children;
+        self.combine(i, children.iter().filter_map(|&c| self.v(i, c, key)))
+    }
+
+    pub(crate) fn refresh(&mut self, i: usize, u: u32, key: u16) {
+        let eff = self.effective(u, key);
+        for start in [eff, u] {
+            let mut x = Some(start);
+            while let Some(cur) = x {
+                if !self.units[cur as usize].children.is_empty() {
+                    let ratio = self.inds[i].ratio;
+                    match self.compute_rolled(i, cur, key) {
+                        Some(c) => self.data[i]
+                            .rolled
+                            .entry(cur)
+                            .or_default()
+                            .set(key, c, ratio),
+                        None => {
+                            if let Some(s) = self.data[i].rolled.get_mut(&cur) {
+                                s.remove(key);
+                            }
+                        }
+                    }
+                }
+                x = self.units[cur as usize].parent;
+            }
+        }
+    }
+
+    /// Keys at which `u` may have a value.
+    pub(crate) fn keys_of(&self, i: usize, u: u32, out: &mut BTreeSet<u16>) {
+        let d = &self.data[i];
+        if let Some(s) = d.own.get(&u) {
+            out.extend(s.keys.iter().copied());
+        }
+        for &p in &self.units[u as usize].absorbed {
+            self.keys_of(i, p, out);
+        }
+        if let Some(s) = d.rolled.get(&u) {
+            out.extend(s.keys.iter().copied());
+        }
+    }
+
+    pub(crate) fn depth(&self, mut u: u32) -> usize {
+        let mut n = 0;
+        while let Some(p) = self.units[u as usize].parent {
+            u = p;
+            n += 1;
+            if n > 64 {
+                break;
+            }
+        }
+        n
+    }
+
+    /// Computes every rolled-up series from scratch, deepest units first.
+    pub(crate) fn roll_all(&mut self) {
+        let mut parents: Vec<u32> = (0..self.units.len() as u32)
+            .filter(|&u| !self.units[u as usize].children.is_empty())
+            .collect();
+        parents.sort_by_key(|&u| std::cmp::Reverse(self.depth(u)));
+        for i in 0..self.inds.len() {
+            self.data[i].rolled.clear();
+            let ratio = self.inds[i].ratio;
+            for &u in &parents {
+                let mut keys = BTreeSet::new();
+                self.keys_of(i, u, &mut keys);
+                for &c in &self.units[u as usize].children {
+                    self.keys_of(i, c, &mut keys);
+                }
+                let mut s = Series::default();
+                for key in keys {
+                    if let Some(c) = self.compute_rolled(i, u, key) {
+                        s.keys.push(key);
+                        s.a.push(c.a);
+                        if ratio {
+                            s.b.push(c.b);
+                        }
+                    }
+                }
+                if !s.keys.is_empty() {
+                    self.data[i].rolled.insert(u, s);
+                }
+            }
+            for s in self.data[i].own.values_mut() {
+                s.shrink();
+            }
+        }
+    }
+}

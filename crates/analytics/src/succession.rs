@@ -1,0 +1,43 @@
+//! The merge rule: values reported under a unit after it ceased (merged or split) count
+//! toward its first successor; values from before stay where they were.
+
+use crate::engine::Engine;
+use crate::series::{Cell, IndData, add_opt};
+
+impl Engine {
+    /// Whether unit `u`'s values at `key` belong to its successor.
+    pub(crate) fn moved(&self, u: u32, key: u16) -> bool {
+        let m = &self.units[u as usize];
+        m.successor.is_some() && m.end_key.is_some_and(|e| key > e)
+    }
+
+    /// The unit that a value of `u` at `key` counts toward.
+    pub(crate) fn effective(&self, mut u: u32, key: u16) -> u32 {
+        let mut guard = 0;
+        while self.moved(u, key) && guard < 64 {
+            u = self.units[u as usize]
+                .successor
+                .expect("moved implies a successor");
+            guard += 1;
+        }
+        u
+    }
+
+    /// Own values of `u` at `key` and of predecessors whose values moved into it.
+    pub(crate) fn contributions(&self, d: &IndData, u: u32, key: u16) -> Option<Cell> {
+        let mut acc = d.own.get(&u).and_then(|s| s.get(key));
+        for &p in &self.units[u as usize].absorbed {
+            if self.moved(p, key) {
+                acc = add_opt(acc, self.contributions(d, p, key));
+            }
+        }
+        acc
+    }
+
+    pub(crate) fn own_eff(&self, d: &IndData, u: u32, key: u16) -> Option<Cell> {
+        if self.moved(u, key) {
+            return None;
+        }
+        self.contributions(d, u, key)
+    }
+}
