@@ -1,0 +1,109 @@
+//! `chitieu assess` and `chitieu warnings`: progress towards the targets, on the terminal.
+
+use anyhow::Result;
+
+use crate::open;
+
+pub async fn assess(
+    db: &str,
+    unit: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+    method: String,
+    json: bool,
+) -> Result<()> {
+    let store = open(db).await?;
+    let live = chitieu_app::live::Live::load(store).await?;
+    let snap = live.read().await?;
+    let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        print_rows(&rows);
+    }
+    Ok(())
+}
+
+pub async fn warnings(
+    db: &str,
+    unit: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+    json: bool,
+    limit: usize,
+) -> Result<()> {
+    let store = open(db).await?;
+    let live = chitieu_app::live::Live::load(store).await?;
+    let snap = live.read().await?;
+    let mut list = snap.early_warning(unit.as_deref(), as_of)?;
+    list.truncate(limit);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+    } else if list.is_empty() {
+        println!("Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.");
+    } else {
+        println!(
+            "{:<10} {:<9} {:>5} {:>14} {:>12} {:>10}",
+            "Chỉ tiêu", "Đơn vị", "Năm", "Mục tiêu", "Dự báo", "Thiếu"
+        );
+        for w in &list {
+            let r = &w.row;
+            println!(
+                "{:<10} {:<9} {:>5} {:>14} {:>12} {:>9}%",
+                r.indicator,
+                r.unit,
+                r.target_year,
+                format!("{} {}", r.comparator, vi(r.target_value)),
+                r.projected_value.map(vi).unwrap_or_default(),
+                vi(w.relative_shortfall * 100.0)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn vi(x: f64) -> String {
+    chitieu_domain::text::format_f64_vi(x, 2)
+}
+
+fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
+    println!(
+        "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
+        "Chỉ tiêu",
+        "Đơn vị",
+        "Mới nhất",
+        "Kỳ",
+        "Mục tiêu",
+        "Đạt",
+        "Tình trạng",
+        "Điểm",
+        "Dự báo",
+        "Năm đạt",
+        "Năm gốc"
+    );
+    for r in rows {
+        println!(
+            "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
+            r.indicator,
+            r.unit,
+            r.latest_value.map(vi).unwrap_or_else(|| "—".into()),
+            r.latest_period.clone().unwrap_or_default(),
+            format!(
+                "{} {} ({})",
+                r.comparator,
+                vi(r.target_value),
+                r.target_year
+            ),
+            match r.met {
+                Some(true) => "có",
+                Some(false) => "chưa",
+                None => "—",
+            },
+            chitieu_domain::Status::from_code(r.status).map_or("", |s| s.label_vi()),
+            r.score.map(vi).unwrap_or_default(),
+            r.projected_value.map(vi).unwrap_or_default(),
+            r.projected_year_met
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "—".into()),
+            r.base_year.map(|y| y.to_string()).unwrap_or_default(),
+        );
+    }
+}
