@@ -1,0 +1,330 @@
+//! The one write path for values: version check, lock on accepted values, evidence in the
+//! same transaction, audit.
+
+use super::*;
+
+/// Null-safe "differs" on the fields a person can change; both backends know IS DISTINCT FROM.
+const CHANGED: &str = "data_values.value IS DISTINCT FROM excluded.value \
+    OR data_values.numerator IS DISTINCT FROM excluded.numerator \
+    OR data_values.denominator IS DISTINCT FROM excluded.denominator \
+    OR data_values.comment IS DISTINCT FROM excluded.comment \
+    OR data_values.state IS DISTINCT FROM excluded.state";
+
+/// Rows per INSERT: 10 parameters a row stays under SQLite's and PostgreSQL's limits.
+const BATCH: usize = 1000;
+
+/// Keys per lookup of stored values: 3 parameters each.
+const LOOKUP: usize = 300;
+
+fn dec_text(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|e| StoreError::Invalid(format!("số \"{s}\" hỏng: {e}")))
+}
+
+/// A stored row as a writer is told about it. Figures that cannot be read (a database edited
+/// by hand) show as 0, so that a writer can still correct them rather than be stopped.
+fn stored(m: &data_value::Model) -> StoredValue {
+    let dec = |s: &str| dec_text(s).unwrap_or(Decimal::ZERO);
+    StoredValue {
+        value: dec(&m.value),
+        numerator: m.numerator.as_deref().map(dec),
+        denominator: m.denominator.as_deref().map(dec),
+        comment: m.comment.clone(),
+        state: m.state.parse().unwrap_or(ValueState::Draft),
+        entered_by: m.entered_by.clone(),
+        entered_at: m.entered_at,
+        version: m.version,
+    }
+}
+
+/// Whether a write would leave the figures and the comment as they are.
+fn same_figures(s: &StoredValue, v: &NewValue) -> bool {
+    s.value == v.value
+        && s.numerator == v.numerator
+        && s.denominator == v.denominator
+        && s.comment == v.comment
+}
+
+type Key = (i32, i32, Period);
+
+/// The stored values among `keys`, read inside the writer's transaction.
+async fn stored_among<T: ConnectionTrait>(
+    c: &T,
+    keys: &[Key],
+) -> Result<HashMap<Key, data_value::Model>> {
+    use sea_orm::sea_query::ExprTrait as _;
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(LOOKUP) {
+        let rows = data_value::Entity::find()
+            .filter(
+                Expr::tuple([
+                    Expr::col(C::IndicatorId),
+                    Expr::col(C::UnitId),
+                    Expr::col(C::Period),
+                ])
+                .in_tuples(chunk.iter().map(|(i, u, p)| (*i, *u, p.to_string()))),
+            )
+            .all(c)
+            .await?;
+        for m in rows {
+            let period = m
+                .period
+                .parse()
+                .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?;
+            out.insert((m.indicator_id, m.unit_id, period), m);
+        }
+    }
+    Ok(out)
+}
+
+/// Indicators among `ids` that have at least one stored value. A bulk load into an empty
+/// indicator has nothing to compare against, and skips the lookups.
+async fn indicators_with_values<T: ConnectionTrait>(
+    c: &T,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashSet<i32>> {
+    use sea_orm::QuerySelect;
+    let mut out = std::collections::HashSet::new();
+    for id in ids {
+        let any = data_value::Entity::find()
+            .select_only()
+            .column(C::Id)
+            .filter(C::IndicatorId.eq(id))
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(c)
+            .await?;
+        if any.is_some() {
+            out.insert(id);
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Stores values in one transaction: all or nothing. A value already stored for the
+    /// same indicator, unit and period is replaced and its version incremented, unless the
+    /// figures are the same. Returns how many values were added or changed.
+    pub async fn upsert_values(
+        &self,
+        values: &[NewValue],
+        state: ValueState,
+        actor: &str,
+        what: &str,
+        progress: impl FnMut(u64),
+    ) -> Result<u64> {
+        self.write_values(
+            &ValueWrite {
+                values,
+                evidence: Vec::new(),
+                state,
+                actor,
+                what,
+            },
+            progress,
+        )
+        .await
+    }
+
+    /// The one write path for values, whatever carried them (form, API, import): in one
+    /// transaction, all or nothing,
+    /// - takes the change counter's lock, so writers run one at a time and a version read
+    ///   below cannot change before this commits;
+    /// - refuses the whole write with [`StoreError::Conflict`] when a value was changed by
+    ///   someone else since the version the writer saw, or is accepted (locked), listing
+    ///   every such value as it is now; re-sending a locked value's own figures is not a
+    ///   change and passes (a retried push stays safe);
+    /// - stores the values (version + 1 where the figures change), their evidence files and
+    ///   one audit entry with a SHA-256 of the rows.
+    ///
+    /// Returns how many values were added or changed.
+    pub async fn write_values(
+        &self,
+        w: &ValueWrite<'_>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64> {
+        let txn = self.db.begin().await?;
+        let seq = next_seq(&txn).await?;
+        let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
+
+        // What is stored now, for the values and files that may meet a stored value.
+        let mut indicator_ids: Vec<i32> = w
+            .values
+            .iter()
+            .map(|v| v.indicator_id)
+            .chain(w.evidence.iter().map(|e| e.indicator_id))
+            .collect();
+        indicator_ids.sort_unstable();
+        indicator_ids.dedup();
+        let present = indicators_with_values(&txn, indicator_ids).await?;
+        let keys: Vec<Key> = w
+            .values
+            .iter()
+            .map(|v| (v.indicator_id, v.unit_id, v.period))
+            .chain(
+                w.evidence
+                    .iter()
+                    .map(|e| (e.indicator_id, e.unit_id, e.period)),
+            )
+            .filter(|k| present.contains(&k.0))
+            .collect();
+        let current = stored_among(&txn, &keys).await?;
+
+        let mut conflicts = Vec::new();
+        let mut unchanged_locked = std::collections::HashSet::new();
+        for (index, v) in w.values.iter().enumerate() {
+            let key = (v.indicator_id, v.unit_id, v.period);
+            let now_stored = current.get(&key).map(stored);
+            let conflict = |kind, current| ValueConflict {
+                index: Some(index),
+                indicator_id: v.indicator_id,
+                unit_id: v.unit_id,
+                period: v.period,
+                kind,
+                current,
+            };
+            match now_stored {
+                Some(s) if s.state == ValueState::Accepted => {
+                    if same_figures(&s, v) {
+                        unchanged_locked.insert(index);
+                    } else {
+                        conflicts.push(conflict(ConflictKind::Locked, s));
+                    }
+                }
+                Some(s) => {
+                    if let Some(expected) = v.expected_version
+                        && expected != s.version
+                        && !(same_figures(&s, v) && s.state == w.state)
+                    {
+                        conflicts.push(conflict(ConflictKind::Stale { expected }, s));
+                    }
+                }
+                None => {}
+            }
+        }
+        for e in &w.evidence {
+            if let Some(m) = current.get(&(e.indicator_id, e.unit_id, e.period)) {
+                let s = stored(m);
+                if s.state == ValueState::Accepted {
+                    conflicts.push(ValueConflict {
+                        index: None,
+                        indicator_id: e.indicator_id,
+                        unit_id: e.unit_id,
+                        period: e.period,
+                        kind: ConflictKind::Locked,
+                        current: s,
+                    });
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            txn.rollback().await?;
+            return Err(StoreError::Conflict(conflicts));
+        }
+
+        let mut digest = Sha256::new();
+        let mut done = 0u64;
+        let mut changed = 0u64;
+        // In key order, index inserts append instead of landing at random pages: several
+        // times faster on a large import whose file is ordered some other way.
+        let mut ordered: Vec<&NewValue> = w
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !unchanged_locked.contains(i))
+            .map(|(_, v)| v)
+            .collect();
+        ordered.sort_unstable_by_key(|v| (v.indicator_id, v.unit_id, v.period));
+        for chunk in ordered.chunks(BATCH) {
+            let mut q = Query::insert();
+            q.into_table(data_value::Entity).columns([
+                C::IndicatorId,
+                C::UnitId,
+                C::Period,
+                C::Value,
+                C::Numerator,
+                C::Denominator,
+                C::Comment,
+                C::State,
+                C::EnteredBy,
+                C::EnteredAt,
+                C::Version,
+                C::Seq,
+            ]);
+            for v in chunk {
+                let value = format_decimal(&v.value);
+                let period = v.period.to_string();
+                digest.update(v.indicator_id.to_le_bytes());
+                digest.update(v.unit_id.to_le_bytes());
+                digest.update(period.as_bytes());
+                digest.update(value.as_bytes());
+                q.values_panic([
+                    v.indicator_id.into(),
+                    v.unit_id.into(),
+                    period.into(),
+                    value.into(),
+                    v.numerator.as_ref().map(format_decimal).into(),
+                    v.denominator.as_ref().map(format_decimal).into(),
+                    v.comment.clone().into(),
+                    w.state.as_str().into(),
+                    w.actor.into(),
+                    now.into(),
+                    1i64.into(),
+                    seq.into(),
+                ]);
+            }
+            q.on_conflict(
+                OnConflict::columns([C::IndicatorId, C::UnitId, C::Period])
+                    .update_columns([
+                        C::Value,
+                        C::Numerator,
+                        C::Denominator,
+                        C::Comment,
+                        C::State,
+                        C::EnteredBy,
+                        C::EnteredAt,
+                        C::Seq,
+                    ])
+                    .value(
+                        C::Version,
+                        Expr::col((data_value::Entity, C::Version)).add(1),
+                    )
+                    // Re-sending the same figures is not a change: the version stays.
+                    .action_and_where(Expr::cust(CHANGED))
+                    .to_owned(),
+            );
+            changed += txn.execute(&q).await?.rows_affected();
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        for e in &w.evidence {
+            crate::evidence::insert_evidence(
+                &txn,
+                "value",
+                &e.key,
+                &e.file_name,
+                e.bytes.clone(),
+                w.actor,
+            )
+            .await?;
+        }
+        let hash: String = digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let detail = format!(
+            "{}: {} giá trị, trạng thái {}, sha256 {hash}{}",
+            w.what,
+            ordered.len(),
+            w.state.as_str(),
+            if w.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(", {} tệp minh chứng", w.evidence.len())
+            }
+        );
+        audit(&txn, w.actor, "values.upsert", "data_values", &detail).await?;
+        txn.commit().await?;
+        Ok(changed)
+    }
+}
