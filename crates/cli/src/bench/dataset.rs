@@ -1,0 +1,215 @@
+//! The benchmark's national data set: 34 provinces, their communes and departments, 60
+//! indicators mixing flows, stocks and ratios, and values generated from a seed.
+
+use super::*;
+
+pub(super) const INDICATORS: usize = 60;
+pub(super) const DEPARTMENTS: usize = 20;
+
+pub(super) fn plan() -> PlanFile {
+    let root = UnitCode::parse("VN").expect("code");
+    let indicators = (0..INDICATORS)
+        .map(|k| {
+            // A third each: flows, stocks, ratios.
+            let (measure, time, units) = match k % 3 {
+                0 => (Measure::Number, TimeAggregation::Sum, UnitAggregation::Sum),
+                1 => (Measure::Number, TimeAggregation::Last, UnitAggregation::Sum),
+                _ => (
+                    Measure::Ratio,
+                    TimeAggregation::Last,
+                    UnitAggregation::RatioOfSums,
+                ),
+            };
+            Indicator {
+                code: format!("B-{k:02}"),
+                group: "B".into(),
+                name: format!("Chỉ tiêu thử {k}"),
+                name_en: format!("Bench indicator {k}"),
+                definition: String::new(),
+                unit_of_measure: if measure == Measure::Ratio {
+                    "%".into()
+                } else {
+                    "số".into()
+                },
+                measure,
+                factor: (measure == Measure::Ratio).then_some(Decimal::ONE_HUNDRED),
+                numerator_label: None,
+                denominator_label: None,
+                time_aggregation: time,
+                unit_aggregation: units,
+                direction: Direction::Increase,
+                natural_limit: None,
+                frequency: PeriodKind::Month,
+                reported_by: vec![UnitKind::Commune, UnitKind::Ward, UnitKind::Department],
+                lead_unit: root.clone(),
+                coordinating_units: vec![],
+                data_source: String::new(),
+                derived_from: None,
+            }
+        })
+        .collect();
+    PlanFile {
+        plan: Plan {
+            code: "BENCH".into(),
+            name: "Bộ dữ liệu đo hiệu năng".into(),
+            owner: root,
+            baseline_year: 2021,
+            start_year: 2021,
+            end_year: 2030,
+            source: String::new(),
+        },
+        groups: vec![Group {
+            code: "B".into(),
+            name: "Thử".into(),
+            name_en: "Bench".into(),
+        }],
+        units: vec![],
+        indicators,
+        targets: vec![],
+    }
+}
+
+pub(super) fn units() -> Result<Vec<Unit>> {
+    let root = UnitCode::parse("VN").expect("code");
+    let mut out = vec![Unit {
+        code: root.clone(),
+        name: "Việt Nam".into(),
+        kind: UnitKind::Other,
+        division_type: None,
+        parent: None,
+        valid_from: earliest(),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    }];
+    let map = admin_map::parse(admin_map::NATIONAL_MAP_2025, "vn-admin-units-2025.json")?;
+    for mut u in map {
+        if u.kind == UnitKind::Province {
+            u.parent = Some(root.clone());
+            for k in 0..DEPARTMENTS {
+                out.push(Unit {
+                    code: UnitCode::parse(&format!("B{}.D{k:02}", u.code)).expect("code"),
+                    name: format!("Sở {k} tỉnh {}", u.name),
+                    kind: UnitKind::Department,
+                    division_type: None,
+                    parent: Some(u.code.clone()),
+                    valid_from: earliest(),
+                    valid_to: None,
+                    population: None,
+                    officials: None,
+                    successors: vec![],
+                });
+            }
+        }
+        u.valid_from = earliest();
+        out.push(u);
+    }
+    Ok(out)
+}
+
+/// Values in a fixed order: each (indicator, commune) series fills months from 2021M01.
+struct Generator {
+    rng: StdRng,
+    series: Vec<(i32, i32, bool)>,
+    months: u32,
+    total: u64,
+    next: u64,
+}
+
+impl Generator {
+    fn next_chunk(&mut self, n: usize) -> Vec<NewValue> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n && self.next < self.total {
+            let i = self.next;
+            let (ind, unit, ratio) = self.series[(i / u64::from(self.months)) as usize];
+            let m = (i % u64::from(self.months)) as u32;
+            let period = Period::month(2021 + (m / 12) as i32, m % 12 + 1).expect("month in range");
+            let (value, numerator, denominator) = if ratio {
+                let den: i64 = self.rng.random_range(20..200);
+                let num = self.rng.random_range(0..=den);
+                (
+                    Decimal::from(num * 100) / Decimal::from(den),
+                    Some(Decimal::from(num)),
+                    Some(Decimal::from(den)),
+                )
+            } else {
+                (
+                    Decimal::new(self.rng.random_range(0..100_000), 1),
+                    None,
+                    None,
+                )
+            };
+            out.push(NewValue {
+                indicator_id: ind,
+                unit_id: unit,
+                period,
+                value,
+                numerator,
+                denominator,
+                comment: String::new(),
+                expected_version: None,
+            });
+            self.next += 1;
+        }
+        out
+    }
+}
+
+/// Resident anonymous memory (the heap), leaving out the database file that SQLite maps.
+pub(super) fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+pub(super) async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {
+    let plan = plan();
+    let units = units()?;
+    store.upsert_units(&units, "bench", "bench").await?;
+    store.load_plan_if_absent(&plan, "bench").await?;
+    let (catalog, ids) = store.catalog().await?;
+    let mut series = Vec::new();
+    for ind in &plan.indicators {
+        for u in units.iter().filter(|u| u.kind.is_commune_level()) {
+            series.push((
+                ids.indicators[&ind.code],
+                ids.units[&u.code],
+                ind.is_ratio(),
+            ));
+        }
+    }
+    let _ = catalog;
+    let months = (opts.values.div_ceil(series.len() as u64)).clamp(1, 120) as u32;
+    let total = opts.values.min(series.len() as u64 * u64::from(months));
+    let mut generator = Generator {
+        rng: StdRng::seed_from_u64(opts.seed),
+        series,
+        months,
+        total,
+        next: 0,
+    };
+    let started = Instant::now();
+    loop {
+        let chunk = generator.next_chunk(200_000);
+        if chunk.is_empty() {
+            break;
+        }
+        store
+            .upsert_values(&chunk, ValueState::Accepted, "bench", "bench", |_| {})
+            .await?;
+        if !quiet {
+            eprint!("\r  {} / {} giá trị", generator.next, total);
+        }
+    }
+    if !quiet {
+        eprintln!();
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
