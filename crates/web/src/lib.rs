@@ -6,6 +6,8 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod views;
 
 use axum::Router;
@@ -178,6 +180,16 @@ pub async fn serve(
     addr: &str,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    serve_until(store, addr, ready, shutdown_signal()).await
+}
+
+/// As [`serve`], until `shutdown` completes.
+pub async fn serve_until(
+    store: Store,
+    addr: &str,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = app(store).await.map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
@@ -186,6 +198,6 @@ pub async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
 }

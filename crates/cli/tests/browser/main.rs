@@ -4,7 +4,6 @@
 use chitieu_domain::{Task, UnitCode};
 use chitieu_store::testing::TestDb;
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -74,26 +73,11 @@ fn demo(db: &TestDb) -> std::collections::HashMap<String, String> {
         .collect()
 }
 
-fn serve(db: &TestDb) -> (Kill, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
-        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let l = lines.next().expect("address").expect("line");
-        if let Some(i) = l.find("http://") {
-            break l[i..]
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-    };
-    (Kill(child), base)
+/// The server, in this process.
+fn serve(db: &TestDb) -> (chitieu_web::testing::TestServer, String) {
+    let server = chitieu_web::testing::TestServer::start(&db.url);
+    let base = server.base.clone();
+    (server, base)
 }
 
 async fn browser(driver: &PathBuf) -> (Kill, Client) {

@@ -96,13 +96,12 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     let err = fails(db, &["assess", "--unit", "99999"]);
     assert!(err.contains("99999"), "{err}");
     // The API answers with the same rows.
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let api = get_json(&format!(
         "{base}/api/v1/assessment?as_of=2026-11-01&method=opensdg"
     ));
     let bad = ureq::get(&format!("{base}/api/v1/assessment?method=guess")).call();
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert_eq!(api, opensdg);
     match bad {
         Err(ureq::Error::StatusCode(400)) => {}
@@ -119,7 +118,7 @@ async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
         ],
     );
     let token = token.trim().to_string();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let url = format!("{base}/api/v1/figures?indicator=NL-CBX&unit=19&period=2026Q1");
     let get = |url: &str| -> Value {
         let body = ureq::get(url)
@@ -141,8 +140,7 @@ async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
     .unwrap();
     ok(db, &["values", "import", csv.to_str().unwrap()]);
     let after = get(&url);
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert!(before["figure"].is_null(), "{before}");
     // 100/102, not the mean of 50% and 99%.
     assert_eq!(after["figure"]["numerator"], "100");

@@ -1,8 +1,8 @@
 use crate::{chitieu_stdin, fails, national_map, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
+use chitieu_web::testing::TestServer;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 db_tests!(
@@ -15,42 +15,45 @@ db_tests!(
     another_province_loads_its_own_plan,
 );
 
-/// Starts `chitieu serve` on a free port; returns the child and its base URL.
-pub fn serve(db: &TestDb) -> (std::process::Child, String) {
-    launch(db, Stdio::null())
+/// Starts a server over the test's database, in this process; returns it (dropping it
+/// stops it) and its base URL.
+pub fn serve(db: &TestDb) -> (TestServer, String) {
+    let server = TestServer::start(&db.url);
+    let base = server.base.clone();
+    (server, base)
 }
 
-/// As [`serve`], with the server's log (warnings and above) written to a file.
-pub fn serve_logged(db: &TestDb, log: &std::path::Path) -> (std::process::Child, String) {
-    launch(db, std::fs::File::create(log).expect("log file").into())
-}
-
-/// Starts `chitieu serve` on a free port; returns it and its base URL.
-fn launch(db: &TestDb, stderr: Stdio) -> (std::process::Child, String) {
+/// `chitieu serve` as its own process, on a free port, for what only a process shows
+/// (signals, exit codes). Returns when it answers.
+pub fn serve_process(db: &TestDb) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
     let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
-        .args(["--db", &db.url, "serve", "--bind", "127.0.0.1:0"])
+        .args([
+            "--db",
+            &db.url,
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env_remove("CHITIEU_DB")
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(stderr)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .expect("start server");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("server printed its address")
-            .expect("line");
-        if let Some(i) = line.find("http://") {
-            break line[i..]
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if ureq::get(&format!("{base}/healthz")).call().is_ok() {
+            return (child, base);
         }
-    };
-    (child, base)
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("chitieu serve did not answer on {base}");
 }
 
 pub fn get_json(url: &str) -> Value {
@@ -65,11 +68,10 @@ pub fn get_json(url: &str) -> Value {
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
     ok(db, &["init"]);
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let health = get_json(&format!("{base}/healthz"));
     let list = get_json(&format!("{base}/api/v1/indicators"));
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert_eq!(health["status"], "ok");
     let inds = list.as_array().expect("array");
     assert_eq!(inds.len(), 13);

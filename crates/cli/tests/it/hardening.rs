@@ -1,7 +1,7 @@
 //! Regression tests for the review's hardening findings (issue [H]), one or more per
 //! finding, over HTTP and the command line against a real server, on SQLite and PostgreSQL.
 
-use crate::cli::{serve, serve_logged};
+use crate::cli::serve;
 use crate::web::{agent, page_csrf, session, sign_in};
 use crate::{chitieu_stdin, fails, ok};
 use chitieu_store::db_tests;
@@ -283,10 +283,8 @@ async fn overflowing_figures_are_refused_and_stored_ones_cannot_stop_the_server(
     let reporter = token(db, "phuong", "reporter", "5443");
     let admin = token(db, "tinh", "admin", "19");
     let q = open_quarter();
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("server.log");
     {
-        let (mut child, base) = serve(db);
+        let (server, base) = serve(db);
         // At the API: refused, naming the field, nothing written.
         let (status, body) = post_json(
             &format!("{base}/api/v1/values"),
@@ -313,8 +311,7 @@ async fn overflowing_figures_are_refused_and_stored_ones_cannot_stop_the_server(
             );
             assert_eq!(status, 422, "{big}: {body}");
         }
-        child.kill().ok();
-        child.wait().ok();
+        drop(server);
     }
     // A database that already holds such values (written past every check) starts, serves
     // every page, and names the values it left out.
@@ -346,7 +343,7 @@ async fn overflowing_figures_are_refused_and_stored_ones_cannot_stop_the_server(
     )
     .await;
     insert_raw(db, "HT-5G", "19", "2020Q3", ["không phải số", "", ""], 0).await;
-    let (mut child, base) = serve_logged(db, &log);
+    let (server, base) = serve(db);
     add_user(db, "xem.tinh", "viewer", "19");
     let cookie = session(&base, "xem.tinh", PASSWORD);
     for path in [
@@ -397,9 +394,8 @@ async fn overflowing_figures_are_refused_and_stored_ones_cannot_stop_the_server(
             "{path} after sync"
         );
     }
-    child.kill().ok();
-    child.wait().ok();
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = server.log();
+    drop(server);
     for needle in [
         "NL-CBX", "5443", "2024Q1", "ST-NVKH", "2020Q1", "2020Q3", "HT-5G", "bỏ qua",
     ] {
@@ -415,7 +411,7 @@ async fn administration_forms_stay_within_the_administrators_unit(db: &TestDb) {
     ok(db, &["demo"]);
     add_user(db, "qt.phuong", "admin", "5443");
     add_user(db, "tt.phuong", "secretariat", "5443");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     for login in ["qt.phuong", "tt.phuong"] {
         let cookie = session(&base, login, PASSWORD);
         let csrf = page_csrf(&base, "/admin", &cookie);
@@ -555,8 +551,7 @@ async fn administration_forms_stay_within_the_administrators_unit(db: &TestDb) {
             .iter()
             .any(|t| t["year"] == 2030 && t["value"] == "100")
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 3: the last writer silently won.
@@ -565,7 +560,7 @@ async fn two_writers_at_one_version_one_wins_the_other_is_told(db: &TestDb) {
     let a = token(db, "he-thong-a", "reporter", "5443");
     let b = token(db, "he-thong-b", "head", "5443");
     let q = open_quarter();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let url = format!("{base}/api/v1/values");
     for round in 0..5 {
         let current = stored(&base, &a, "NL-CBX", "5443", &q).unwrap();
@@ -611,8 +606,7 @@ async fn two_writers_at_one_version_one_wins_the_other_is_told(db: &TestDb) {
         let now = stored(&base, &a, "NL-CBX", "5443", &q).unwrap();
         assert_eq!(now["version"], version + 1, "exactly one change");
     }
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 3, on the page: the form shows both figures and lets the user choose.
@@ -621,7 +615,7 @@ async fn the_entry_form_shows_both_figures_and_lets_the_user_choose(db: &TestDb)
     add_user(db, "bc.phuong", "reporter", "5443");
     let other = token(db, "dong-nghiep", "reporter", "5443");
     let q = open_quarter();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let cookie = session(&base, "bc.phuong", PASSWORD);
     let form_path = format!("/entry?unit=5443&period={q}");
     let (_, html) = get_status(&base, &form_path, Some(&cookie));
@@ -714,8 +708,7 @@ async fn the_entry_form_shows_both_figures_and_lets_the_user_choose(db: &TestDb)
         stored(&base, &other, "NL-CBX", "5443", &q).unwrap()["numerator"],
         "33"
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 3: a save over an accepted value reset it to draft.
@@ -723,7 +716,7 @@ async fn accepted_values_are_locked(db: &TestDb) {
     ok(db, &["demo"]);
     add_user(db, "bc.phuong", "reporter", "5443");
     let t = token(db, "phuong", "reporter", "5443");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     // 2025Q4 is accepted in the demo.
     let before = stored(&base, &t, "NL-CBX", "5443", "2025Q4").unwrap();
     assert_eq!(before["state"], "accepted");
@@ -774,17 +767,14 @@ async fn accepted_values_are_locked(db: &TestDb) {
         stored(&base, &t, "NL-CBX", "5443", "2025Q4").unwrap(),
         after
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 4: 100 parallel wrong passwords, 59 checked.
 async fn sign_in_throttle_holds_under_parallel_attempts(db: &TestDb) {
     ok(db, &["init"]);
     add_user(db, "lanh.dao", "viewer", "19");
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("server.log");
-    let (mut child, base) = serve_logged(db, &log);
+    let (server, base) = serve(db);
     // Each attempt needs its own sign-in form (token and cookie); fetch them first.
     let forms: Vec<(String, String)> = (0..100).map(|_| crate::web::login_form(&base)).collect();
     let barrier = std::sync::Barrier::new(forms.len());
@@ -815,10 +805,9 @@ async fn sign_in_throttle_holds_under_parallel_attempts(db: &TestDb) {
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!((checked, refused), (5, 95), "{statuses:?}");
     assert_eq!(sign_in(&base, "lanh.dao", PASSWORD).status().as_u16(), 429);
-    child.kill().ok();
-    child.wait().ok();
     // Each failure is in the log with the login and address; never the password.
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = server.log();
+    drop(server);
     assert_eq!(text.matches("failed sign-in").count(), 5, "{text}");
     assert!(
         text.contains("lanh.dao") && text.contains("127.0.0.1"),
@@ -836,7 +825,7 @@ async fn task_completion_dates_and_who_may_set_them(db: &TestDb) {
     add_user(db, "bc.phuong", "reporter", "5443");
     let reporter = token(db, "bc", "reporter", "5443");
     let head = token(db, "ct", "head", "5443");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     // NV-10 is led by the ward; it started 90 days ago.
     let url = format!("{base}/api/v1/tasks/NV-10/progress");
     let today = chrono::Local::now().date_naive();
@@ -907,8 +896,7 @@ async fn task_completion_dates_and_who_may_set_them(db: &TestDb) {
         &[],
     );
     assert_eq!(status, 403);
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 6: evidence attached on the entry form was silently discarded.
@@ -916,7 +904,7 @@ async fn entry_evidence_is_stored_and_listed(db: &TestDb) {
     ok(db, &["demo"]);
     add_user(db, "bc.phuong", "reporter", "5443");
     let q = open_quarter();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let cookie = session(&base, "bc.phuong", PASSWORD);
     let path = format!("/entry?unit=5443&period={q}");
     let csrf = page_csrf(&base, &path, &cookie);
@@ -980,8 +968,7 @@ async fn entry_evidence_is_stored_and_listed(db: &TestDb) {
         &[("e.NL-CBX", "a.pdf", &big)],
     );
     assert_eq!((status, location.as_str()), (303, "/login"));
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Findings 7 and 11: NUL gave a 500 on PostgreSQL and was stored by SQLite; no limits on
@@ -991,7 +978,7 @@ async fn control_characters_and_sizes_are_refused_alike(db: &TestDb) {
     let t = token(db, "phuong", "reporter", "5443");
     let admin = token(db, "tinh", "admin", "19");
     let q = open_quarter();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let long = "x".repeat(4001);
     for (comment, word) in [
         ("a\\u0000b", "U+0000"),
@@ -1043,8 +1030,7 @@ async fn control_characters_and_sizes_are_refused_alike(db: &TestDb) {
         r#"{"login":"x\u0000y","role":"viewer","unit":"5443","password":"mot-mat-khau-dai"}"#,
     );
     assert_eq!(status, 422, "{body}");
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     // A units file with a BOM is read like one without; a name with NUL is refused with its
     // place in the file.
     let dir = tempfile::tempdir().unwrap();
@@ -1068,7 +1054,7 @@ async fn api_figures_are_exact(db: &TestDb) {
     ok(db, &["demo"]);
     let admin = token(db, "tinh", "admin", "19");
     let q = open_quarter();
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let put = |value: &str| {
         post_json(
             &format!("{base}/api/v1/values"),
@@ -1114,15 +1100,14 @@ async fn api_figures_are_exact(db: &TestDb) {
     assert_eq!(status, 200, "{body}");
     let list = crate::cli::get_json(&format!("{base}/api/v1/indicators"));
     assert!(list.to_string().contains(r#""value":"55.125""#));
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 9: an open redirect, and a 500 on a newline.
 async fn sign_in_redirects_stay_on_this_site(db: &TestDb) {
     ok(db, &["init"]);
     add_user(db, "lanh.dao", "viewer", "19");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     for next in [
         "/\t/127.0.0.1/index.html",
         "//evil.example/",
@@ -1167,8 +1152,7 @@ async fn sign_in_redirects_stay_on_this_site(db: &TestDb) {
     assert!(html.contains("name=\"next\" value=\"/\""), "{html}");
     let (status, _) = get_status(&base, "/login?next=%2Fa%0D%0Ab", None);
     assert_eq!(status, 200);
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 10: parse errors before 401/403, in text/plain; wrong status for uploads.
@@ -1176,7 +1160,7 @@ async fn errors_come_after_authorisation_and_in_the_documented_shape(db: &TestDb
     ok(db, &["demo"]);
     let viewer = token(db, "xem", "viewer", "5443");
     let admin = token(db, "tinh", "admin", "19");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let json_error = |status: u16, ct: &str, v: &Value, code: u16, what: &str| {
         assert_eq!(status, code, "{what}: {v}");
         assert!(ct.starts_with("application/problem+json"), "{what}: {ct}");
@@ -1267,8 +1251,7 @@ async fn errors_come_after_authorisation_and_in_the_documented_shape(db: &TestDb
         Some(("application/json", &big)),
     );
     json_error(s, &ct, &v, 413, "oversize body");
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// Finding 12: no way to revoke a token.
@@ -1277,7 +1260,7 @@ async fn tokens_can_be_revoked(db: &TestDb) {
     add_user(db, "quan.tri", "admin", "19");
     let t1 = token(db, "cong-dich-vu-cong", "reporter", "19");
     let t2 = token(db, "cuc-thong-ke", "viewer", "19");
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let me = |t: &str| api("GET", &format!("{base}/api/v1/me"), Some(t), None).0;
     assert_eq!((me(&t1), me(&t2)), (200, 200));
     // From the command line: it stops working at once.
@@ -1334,6 +1317,5 @@ async fn tokens_can_be_revoked(db: &TestDb) {
     let (s, _, list) = api("GET", &format!("{base}/api/v1/tokens"), Some(&admin), None);
     assert_eq!(s, 200);
     assert!(!list.to_string().contains("ct_"), "never the token itself");
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }

@@ -16,7 +16,7 @@ db_tests!(
 /// response carries a request id (the client's own when it sent one), as the log does.
 async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
     ok(db, &["init"]);
-    let (mut child, base) = serve(db);
+    let (mut child, base) = crate::cli::serve_process(db);
     let res = agent().get(&format!("{base}/healthz")).call().unwrap();
     let id = res
         .headers()
@@ -109,7 +109,7 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
         "mat-khau-du-dai-123\n",
     );
     assert!(out.status.success());
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
 
     // Signed out: pages send you to sign in; the public page does not.
     let res = agent().get(&format!("{base}/")).call().unwrap();
@@ -226,8 +226,7 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
             .unwrap()
             .contains("15 phút")
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
 
 /// One indicator as `/api/v1/indicators` lists it.
@@ -289,7 +288,7 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
         );
         assert!(out.status.success());
     }
-    let (mut child, base) = serve(db);
+    let (server, base) = serve(db);
     let admin = session(&base, "quan.tri", "mat-khau-du-dai-123");
     let csrf = page_csrf(&base, "/admin", &admin);
     let form = [
@@ -416,6 +415,5 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
             .as_u16(),
         403
     );
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
 }
