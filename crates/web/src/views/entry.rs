@@ -293,170 +293,39 @@ pub async fn entry_save(
 ) -> PageResult {
     let tr = v.tr;
     // Who is asking comes first; the body (with its files) is read only for them.
-    let signed_in = v.user()?;
-    if !role_allows(signed_in.role, Action::Enter) {
+    if !role_allows(v.user()?.role, Action::Enter) {
         return Err(PageError::Forbidden(tr));
     }
-    let MultiForm {
-        fields: form,
-        files,
-    } = read_multipart(mp, tr).await?;
-    let u = v.check_csrf(&form)?.clone();
-    let unit =
-        UnitCode::parse(form.get("unit").map_or("", |s| s)).map_err(|_| PageError::NotFound(tr))?;
-    let period: Period = form
-        .get("period")
-        .map_or("", |s| s)
-        .parse()
-        .map_err(|_| PageError::NotFound(tr))?;
-    let submit = form.get("action").map(String::as_str) == Some("submit");
-    let state = if submit {
-        ValueState::Submitted
-    } else {
-        ValueState::Draft
-    };
-    // The form as the person left it, over the fields as stored now.
-    let mut fields = stored_fields(&s, tr, &u, &unit, &period).await?;
-    let get = |p: &str, code: &str| {
-        form.get(&format!("{p}.{code}"))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut has_errors = false;
-    let mut evidence = Vec::new();
-    for f in fields.iter_mut().filter(|f| !f.locked) {
-        f.value = get("v", &f.code);
-        f.numerator = get("n", &f.code);
-        f.denominator = get("d", &f.code);
-        f.comment = get("c", &f.code);
-        f.version = get("ver", &f.code).parse().unwrap_or(0);
-        f.orig = ["ov", "on", "od", "oc"].map(|k| get(k, &f.code));
-        for (field, name, bytes) in &files {
-            if field != &format!("e.{}", f.code) {
-                continue;
-            }
-            let name = chitieu_store::safe_file_name(name);
-            match chitieu_store::check_file(&name, bytes) {
-                Ok(_) => evidence.push(EvidenceItem {
-                    indicator: f.code.clone(),
-                    unit: unit.clone(),
-                    period,
-                    file_name: name,
-                    bytes: bytes.clone(),
-                }),
-                Err(e) => {
-                    has_errors = true;
-                    f.error = Some(format!("{name}: {e}"));
-                }
-            }
-        }
-    }
-    // Which fields to write, with their versions.
-    let mut chosen: Vec<usize> = Vec::new();
-    for (k, f) in fields.iter().enumerate() {
-        if f.locked || f.error.is_some() {
-            continue;
-        }
-        let filled = !(f.value.is_empty() && f.numerator.is_empty() && f.denominator.is_empty());
-        let changed = [&f.value, &f.numerator, &f.denominator, &f.comment]
-            != [&f.orig[0], &f.orig[1], &f.orig[2], &f.orig[3]];
-        match get("keep", &f.code).as_str() {
-            "theirs" => continue,
-            "mine" => chosen.push(k),
-            _ if filled && (changed || submit) => chosen.push(k),
-            _ => {}
-        }
-    }
-    let unit_text = unit.to_string();
-    let period_text = period.to_string();
-    let items: Vec<ValueItem> = chosen
-        .iter()
-        .map(|&k| {
-            let f = &fields[k];
-            ValueItem {
-                text: chitieu_domain::value::ValueText {
-                    indicator: &f.code,
-                    unit: &unit_text,
-                    period: &period_text,
-                    value: if f.ratio { "" } else { &f.value },
-                    numerator: if f.ratio { &f.numerator } else { "" },
-                    denominator: if f.ratio { &f.denominator } else { "" },
-                    comment: &f.comment,
-                },
-                version: Some(f.version),
-            }
-        })
-        .collect();
+    let form = read_multipart(mp, tr).await?;
+    let u = v.check_csrf(&form.fields)?.clone();
+    let posted = Posted::read(&form, tr)?;
+    let mut fields = stored_fields(&s, tr, &u, &posted.unit, &posted.period).await?;
+    let (evidence, mut has_errors) = posted.overlay(&mut fields, &form.files);
+    let chosen = posted.chosen(&fields);
     let outcome = if has_errors {
-        None
-    } else if items.is_empty() && evidence.is_empty() {
-        Some(Ok(0))
+        Ok(0)
     } else {
-        Some(
-            actions::write_values(
-                &s,
-                &u,
-                &items,
-                evidence,
-                state,
-                &format!("nhập trên web {unit} {period}"),
-            )
-            .await,
-        )
+        posted.write(&s, &u, &fields, &chosen, evidence).await
     };
-    drop(items);
-    let mut has_conflicts = false;
-    match outcome {
-        Some(Ok(_)) => {
-            return Ok(
-                Redirect::to(&format!("/entry?unit={unit}&period={period}&saved=1"))
-                    .into_response(),
-            );
-        }
-        None => {}
-        Some(Err(ActionError::InvalidItems(errors))) => {
+    let has_conflicts = match outcome {
+        Ok(_) if !has_errors => return Ok(Redirect::to(&posted.saved_url()).into_response()),
+        Ok(_) => false,
+        Err(ActionError::InvalidItems(errors)) => {
             has_errors = true;
-            for e in errors {
-                let label = match e.field {
-                    "numerator" | "denominator" | "value" | "comment" => tr.t(e.field),
-                    other => other,
-                };
-                fields[chosen[e.index]].error = Some(format!("{label}: {}", e.reason));
-            }
+            show_errors(&mut fields, &chosen, errors, tr);
+            false
         }
-        Some(Err(ActionError::Conflict(conflicts))) => {
-            has_conflicts = true;
-            for c in conflicts {
-                if let Some(f) = fields.iter_mut().find(|f| f.code == c.indicator) {
-                    // The save goes on from what is stored now, if the person keeps theirs.
-                    f.version = c.current.version;
-                    f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
-                    if c.kind == chitieu_store::ConflictKind::Locked {
-                        // Nothing to choose: show what was accepted.
-                        let dec = |d: &Option<rust_decimal::Decimal>| {
-                            d.map(|d| chitieu_domain::text::format_decimal(&d))
-                                .unwrap_or_default()
-                        };
-                        f.locked = true;
-                        f.value = if f.ratio {
-                            String::new()
-                        } else {
-                            dec(&Some(c.current.value))
-                        };
-                        f.numerator = dec(&c.current.numerator);
-                        f.denominator = dec(&c.current.denominator);
-                        f.comment = c.current.comment.clone();
-                    }
-                }
-            }
+        Err(ActionError::Conflict(conflicts)) => {
+            show_conflicts(&mut fields, conflicts);
+            true
         }
-        Some(Err(e)) => return Err(PageError::action(tr, e)),
-    }
+        Err(e) => return Err(PageError::action(tr, e)),
+    };
     let snap = snapshot(&s, tr).await?;
     let page = EntryPage {
         has_errors,
         has_conflicts,
-        ..EntryPage::new(&snap, &v, &u, &unit, &period, fields)
+        ..EntryPage::new(&snap, &v, &u, &posted.unit, &posted.period, fields)
     };
     let status = if has_conflicts {
         StatusCode::CONFLICT
@@ -464,4 +333,186 @@ pub async fn entry_save(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, page).into_response())
+}
+
+/// The entry form as posted.
+struct Posted<'a> {
+    form: &'a HashMap<String, String>,
+    unit: UnitCode,
+    period: Period,
+    submit: bool,
+}
+
+impl<'a> Posted<'a> {
+    fn read(form: &'a MultiForm, tr: Tr) -> Result<Posted<'a>, PageError> {
+        let f = &form.fields;
+        Ok(Posted {
+            form: f,
+            unit: UnitCode::parse(f.get("unit").map_or("", |s| s))
+                .map_err(|_| PageError::NotFound(tr))?,
+            period: f
+                .get("period")
+                .map_or("", |s| s)
+                .parse()
+                .map_err(|_| PageError::NotFound(tr))?,
+            submit: f.get("action").map(String::as_str) == Some("submit"),
+        })
+    }
+
+    /// A posted input of a field: `v.HT-5G`, `ver.HT-5G`, ...
+    fn get(&self, part: &str, code: &str) -> String {
+        self.form
+            .get(&format!("{part}.{code}"))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Puts what the person typed over the fields as stored (locked ones stay as stored) and
+    /// checks the files; returns the good files and whether any was refused.
+    fn overlay(
+        &self,
+        fields: &mut [Field],
+        files: &[(String, String, Vec<u8>)],
+    ) -> (Vec<EvidenceItem>, bool) {
+        let mut evidence = Vec::new();
+        let mut refused = false;
+        for f in fields.iter_mut().filter(|f| !f.locked) {
+            f.value = self.get("v", &f.code);
+            f.numerator = self.get("n", &f.code);
+            f.denominator = self.get("d", &f.code);
+            f.comment = self.get("c", &f.code);
+            f.version = self.get("ver", &f.code).parse().unwrap_or(0);
+            f.orig = ["ov", "on", "od", "oc"].map(|k| self.get(k, &f.code));
+            for (_, name, bytes) in files
+                .iter()
+                .filter(|(k, _, _)| *k == format!("e.{}", f.code))
+            {
+                let name = chitieu_store::safe_file_name(name);
+                match chitieu_store::check_file(&name, bytes) {
+                    Ok(_) => evidence.push(EvidenceItem {
+                        indicator: f.code.clone(),
+                        unit: self.unit.clone(),
+                        period: self.period,
+                        file_name: name,
+                        bytes: bytes.clone(),
+                    }),
+                    Err(e) => {
+                        refused = true;
+                        f.error = Some(format!("{name}: {e}"));
+                    }
+                }
+            }
+        }
+        (evidence, refused)
+    }
+
+    /// The fields to write: those the person changed, every filled one on "submit", and
+    /// those where they chose to keep their figures over someone else's.
+    fn chosen(&self, fields: &[Field]) -> Vec<usize> {
+        let mut chosen = Vec::new();
+        for (k, f) in fields.iter().enumerate() {
+            if f.locked || f.error.is_some() {
+                continue;
+            }
+            let filled =
+                !(f.value.is_empty() && f.numerator.is_empty() && f.denominator.is_empty());
+            let changed = [&f.value, &f.numerator, &f.denominator, &f.comment]
+                != [&f.orig[0], &f.orig[1], &f.orig[2], &f.orig[3]];
+            match self.get("keep", &f.code).as_str() {
+                "theirs" => continue,
+                "mine" => chosen.push(k),
+                _ if filled && (changed || self.submit) => chosen.push(k),
+                _ => {}
+            }
+        }
+        chosen
+    }
+
+    /// Writes the chosen fields and the files through the one write path.
+    async fn write(
+        &self,
+        s: &AppState,
+        u: &SessionUser,
+        fields: &[Field],
+        chosen: &[usize],
+        evidence: Vec<EvidenceItem>,
+    ) -> Result<u64, ActionError> {
+        if chosen.is_empty() && evidence.is_empty() {
+            return Ok(0);
+        }
+        let unit = self.unit.to_string();
+        let period = self.period.to_string();
+        let items: Vec<ValueItem> = chosen
+            .iter()
+            .map(|&k| {
+                let f = &fields[k];
+                ValueItem {
+                    text: chitieu_domain::value::ValueText {
+                        indicator: &f.code,
+                        unit: &unit,
+                        period: &period,
+                        value: if f.ratio { "" } else { &f.value },
+                        numerator: if f.ratio { &f.numerator } else { "" },
+                        denominator: if f.ratio { &f.denominator } else { "" },
+                        comment: &f.comment,
+                    },
+                    version: Some(f.version),
+                }
+            })
+            .collect();
+        let state = if self.submit {
+            ValueState::Submitted
+        } else {
+            ValueState::Draft
+        };
+        let what = format!("nhập trên web {unit} {period}");
+        actions::write_values(&s.app, u, &items, evidence, state, &what).await
+    }
+
+    fn saved_url(&self) -> String {
+        format!("/entry?unit={}&period={}&saved=1", self.unit, self.period)
+    }
+}
+
+/// Each refused value's reason, on its field, with the field's label.
+fn show_errors(
+    fields: &mut [Field],
+    chosen: &[usize],
+    errors: Vec<chitieu_app::actions::ItemError>,
+    tr: Tr,
+) {
+    for e in errors {
+        let label = match e.field {
+            "numerator" | "denominator" | "value" | "comment" => tr.t(e.field),
+            other => other,
+        };
+        fields[chosen[e.index]].error = Some(format!("{label}: {}", e.reason));
+    }
+}
+
+/// Each value someone else changed: both figures and the version to go on from; a locked
+/// one shows what was accepted, with nothing to choose.
+fn show_conflicts(fields: &mut [Field], conflicts: Vec<chitieu_app::actions::Conflict>) {
+    for c in conflicts {
+        let Some(f) = fields.iter_mut().find(|f| f.code == c.indicator) else {
+            continue;
+        };
+        f.version = c.current.version;
+        f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
+        if c.kind == chitieu_store::ConflictKind::Locked {
+            let dec = |d: &Option<rust_decimal::Decimal>| {
+                d.map(|d| chitieu_domain::text::format_decimal(&d))
+                    .unwrap_or_default()
+            };
+            f.locked = true;
+            f.value = if f.ratio {
+                String::new()
+            } else {
+                dec(&Some(c.current.value))
+            };
+            f.numerator = dec(&c.current.numerator);
+            f.denominator = dec(&c.current.denominator);
+            f.comment = c.current.comment.clone();
+        }
+    }
 }
