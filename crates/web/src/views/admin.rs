@@ -169,46 +169,21 @@ pub async fn admin_save(
     if !role_allows(v.user()?.role, Action::Administer) {
         return Err(PageError::Forbidden(tr));
     }
-    let f = form.read(tr)?;
-    let me = v.check_csrf(&f)?.clone();
-    let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
-    let invalid = |m: String| PageError::Invalid(tr, m);
-    let unit = |k: &str| UnitCode::parse(get(k)).map_err(invalid);
-    let date = |k: &str| chitieu_domain::text::parse_date(get(k)).map_err(invalid);
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let f = AdminForm { f: &fields, tr };
     let refused = |e: ActionError| PageError::action(tr, e);
     match what.as_str() {
         "users" => {
-            let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
-            let unit = unit("unit")?;
-            actions::add_user(
-                &s,
-                &me,
-                &chitieu_store::NewUser {
-                    login: get("login"),
-                    display_name: if get("name").is_empty() {
-                        get("login")
-                    } else {
-                        get("name")
-                    },
-                    role,
-                    unit: &unit,
-                    password: f.get("password").map_or("", |p| p),
-                },
-            )
+            let unit = f.unit("unit")?;
+            let user = f.user(&unit)?;
+            actions::add_user(&s.app, &me, &user)
+                .await
+                .map_err(refused)?;
+        }
+        "heads" => actions::add_head(&s.app, &me, &f.head()?)
             .await
-            .map_err(refused)?;
-        }
-        "heads" => {
-            let h = chitieu_domain::Head {
-                unit: unit("unit")?,
-                person: get("person").to_string(),
-                title: get("title").to_string(),
-                term_start: date("start")?
-                    .ok_or_else(|| invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
-                term_end: date("end")?,
-            };
-            actions::add_head(&s.app, &me, &h).await.map_err(refused)?;
-        }
+            .map_err(refused)?,
         "targets" => {
             let owner = snapshot(&s, tr)
                 .await?
@@ -216,77 +191,137 @@ pub async fn admin_save(
                 .as_ref()
                 .map(|p| p.plan.owner.clone())
                 .ok_or(PageError::NotFound(tr))?;
-            let t = chitieu_domain::Target {
-                indicator: get("indicator").to_string(),
-                unit: if get("unit").is_empty() {
-                    owner
-                } else {
-                    unit("unit")?
-                },
-                year: get("year")
-                    .parse()
-                    .map_err(|_| invalid(format!("năm \"{}\" không hợp lệ", get("year"))))?,
-                comparator: get("comparator").parse().map_err(invalid)?,
-                value: chitieu_domain::value::parse_figure("value", get("value"))
-                    .map_err(|e| invalid(e.reason))?
-                    .ok_or_else(|| invalid("cần giá trị mục tiêu".into()))?,
-                wording: get("wording").to_string(),
-            };
-            actions::set_target(&s.app, &me, &t)
+            actions::set_target(&s.app, &me, &f.target(owner)?)
                 .await
                 .map_err(refused)?;
         }
-        "indicators" => {
-            actions::update_indicator(
-                &s,
-                &me,
-                get("code"),
-                &chitieu_store::IndicatorEdit {
-                    name: get("name").to_string(),
-                    name_en: get("name_en").to_string(),
-                    definition: get("definition").to_string(),
-                    data_source: get("data_source").to_string(),
-                    lead_unit: unit("lead_unit")?,
-                },
-            )
+        "indicators" => actions::update_indicator(&s.app, &me, f.get("code"), &f.indicator()?)
             .await
-            .map_err(refused)?;
-        }
-        "units" => {
-            let u = chitieu_domain::Unit {
-                code: unit("code")?,
-                name: get("name").to_string(),
-                kind: get("kind").parse().map_err(invalid)?,
-                division_type: None,
-                parent: Some(unit("parent")?),
-                valid_from: date("valid_from")?.unwrap_or_else(today),
-                valid_to: date("valid_to")?,
-                population: None,
-                officials: None,
-                successors: if get("successor").is_empty() {
-                    vec![]
-                } else {
-                    vec![unit("successor")?]
-                },
-            };
-            actions::upsert_unit(&s.app, &me, &u)
-                .await
-                .map_err(refused)?;
-        }
+            .map_err(refused)?,
+        "units" => actions::upsert_unit(&s.app, &me, &f.unit_record()?)
+            .await
+            .map_err(refused)?,
         "tokens" => {
-            let role: chitieu_domain::permission::Role = get("role").parse().map_err(invalid)?;
-            let token = actions::create_token(&s.app, &me, get("name"), role, &unit("unit")?)
+            let role = f.role()?;
+            let token = actions::create_token(&s.app, &me, f.get("name"), role, &f.unit("unit")?)
                 .await
                 .map_err(refused)?;
             // Shown once, on this page; never again, nowhere else.
-            return admin_page(&s, &v, true, Some((get("name").to_string(), token))).await;
+            return admin_page(&s, &v, true, Some((f.get("name").to_string(), token))).await;
         }
-        "revoke-token" => {
-            actions::revoke_token(&s.app, &me, get("name"))
-                .await
-                .map_err(refused)?;
-        }
+        "revoke-token" => actions::revoke_token(&s.app, &me, f.get("name"))
+            .await
+            .map_err(refused)?,
         _ => return Err(PageError::NotFound(tr)),
     }
     Ok(Redirect::to("/admin?saved=1").into_response())
+}
+
+/// An administration form's fields, read into the records the actions take; a field that
+/// cannot be read is the 422 page saying which and why.
+struct AdminForm<'a> {
+    f: &'a HashMap<String, String>,
+    tr: Tr,
+}
+
+impl AdminForm<'_> {
+    fn get(&self, k: &str) -> &str {
+        self.f.get(k).map(|s| s.trim()).unwrap_or("")
+    }
+
+    fn invalid(&self, m: String) -> PageError {
+        PageError::Invalid(self.tr, m)
+    }
+
+    fn unit(&self, k: &str) -> Result<UnitCode, PageError> {
+        UnitCode::parse(self.get(k)).map_err(|m| self.invalid(m))
+    }
+
+    fn date(&self, k: &str) -> Result<Option<chrono::NaiveDate>, PageError> {
+        chitieu_domain::text::parse_date(self.get(k)).map_err(|m| self.invalid(m))
+    }
+
+    fn role(&self) -> Result<chitieu_domain::permission::Role, PageError> {
+        self.get("role").parse().map_err(|m| self.invalid(m))
+    }
+
+    fn user<'b>(&'b self, unit: &'b UnitCode) -> Result<chitieu_store::NewUser<'b>, PageError> {
+        Ok(chitieu_store::NewUser {
+            login: self.get("login"),
+            display_name: if self.get("name").is_empty() {
+                self.get("login")
+            } else {
+                self.get("name")
+            },
+            role: self.role()?,
+            unit,
+            // Never trimmed: spaces may belong to a password.
+            password: self.f.get("password").map_or("", |p| p),
+        })
+    }
+
+    fn head(&self) -> Result<chitieu_domain::Head, PageError> {
+        Ok(chitieu_domain::Head {
+            unit: self.unit("unit")?,
+            person: self.get("person").to_string(),
+            title: self.get("title").to_string(),
+            term_start: self
+                .date("start")?
+                .ok_or_else(|| self.invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
+            term_end: self.date("end")?,
+        })
+    }
+
+    /// A target; without a unit, the plan owner's.
+    fn target(&self, owner: UnitCode) -> Result<chitieu_domain::Target, PageError> {
+        let year = self.get("year");
+        Ok(chitieu_domain::Target {
+            indicator: self.get("indicator").to_string(),
+            unit: if self.get("unit").is_empty() {
+                owner
+            } else {
+                self.unit("unit")?
+            },
+            year: year
+                .parse()
+                .map_err(|_| self.invalid(format!("năm \"{year}\" không hợp lệ")))?,
+            comparator: self
+                .get("comparator")
+                .parse()
+                .map_err(|m| self.invalid(m))?,
+            value: chitieu_domain::value::parse_figure("value", self.get("value"))
+                .map_err(|e| self.invalid(e.reason))?
+                .ok_or_else(|| self.invalid("cần giá trị mục tiêu".into()))?,
+            wording: self.get("wording").to_string(),
+        })
+    }
+
+    fn indicator(&self) -> Result<chitieu_store::IndicatorEdit, PageError> {
+        Ok(chitieu_store::IndicatorEdit {
+            name: self.get("name").to_string(),
+            name_en: self.get("name_en").to_string(),
+            definition: self.get("definition").to_string(),
+            data_source: self.get("data_source").to_string(),
+            lead_unit: self.unit("lead_unit")?,
+        })
+    }
+
+    fn unit_record(&self) -> Result<chitieu_domain::Unit, PageError> {
+        Ok(chitieu_domain::Unit {
+            code: self.unit("code")?,
+            name: self.get("name").to_string(),
+            kind: self.get("kind").parse().map_err(|m| self.invalid(m))?,
+            division_type: None,
+            parent: Some(self.unit("parent")?),
+            valid_from: self.date("valid_from")?.unwrap_or_else(today),
+            valid_to: self.date("valid_to")?,
+            population: None,
+            officials: None,
+            successors: if self.get("successor").is_empty() {
+                vec![]
+            } else {
+                vec![self.unit("successor")?]
+            },
+        })
+    }
 }
