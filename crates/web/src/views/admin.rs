@@ -2,6 +2,23 @@
 
 use super::*;
 
+/// An indicator with its targets and lead unit.
+struct IndicatorRow {
+    code: String,
+    name: String,
+    targets: String,
+    lead: String,
+}
+
+/// A bearer token, never the secret.
+struct TokenRow {
+    name: String,
+    role: &'static str,
+    unit: String,
+    created: String,
+    revoked: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
 struct AdminPage {
@@ -12,12 +29,12 @@ struct AdminPage {
     kinds: Vec<(&'static str, &'static str)>,
     indicator_codes: Vec<String>,
     users: Vec<(String, String, String)>,
-    indicators: Vec<(String, String, String, String)>,
+    indicators: Vec<IndicatorRow>,
     heads: Vec<(String, String, String)>,
     /// Administrators (not the secretariat) manage tokens.
     can_tokens: bool,
     /// name, role, unit, created by and on, revoked
-    tokens: Vec<(String, String, String, String, bool)>,
+    tokens: Vec<TokenRow>,
     /// A token just created: shown this once.
     new_token: Option<(String, String)>,
 }
@@ -115,12 +132,12 @@ async fn admin_page(
                         )
                     })
                     .collect();
-                (
-                    i.code.clone(),
-                    i.name.clone(),
-                    targets.join("; "),
-                    unit_name(&snap, &i.lead_unit),
-                )
+                IndicatorRow {
+                    code: i.code.clone(),
+                    name: i.name.clone(),
+                    targets: targets.join("; "),
+                    lead: unit_name(&snap, &i.lead_unit),
+                }
             })
             .collect(),
         heads: heads
@@ -141,14 +158,12 @@ async fn admin_page(
         can_tokens,
         tokens: tokens
             .iter()
-            .map(|t| {
-                (
-                    t.name.clone(),
-                    role_label(t.role).to_string(),
-                    unit_name(&snap, &t.unit),
-                    format!("{}, {}", t.created_by, tr.date(&t.created_at.date_naive())),
-                    t.revoked,
-                )
+            .map(|t| TokenRow {
+                name: t.name.clone(),
+                role: role_label(t.role),
+                unit: unit_name(&snap, &t.unit),
+                created: format!("{}, {}", t.created_by, tr.date(&t.created_at.date_naive())),
+                revoked: t.revoked,
             })
             .collect(),
         new_token,

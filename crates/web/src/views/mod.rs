@@ -138,6 +138,49 @@ fn current_row<'a>(rows: &'a [Row], code: &str) -> Option<&'a Row> {
     mine.iter().find(|r| r.current).or(mine.last()).copied()
 }
 
+/// A target with the latest figure and where it stands, as the unit and public pages list
+/// them.
+struct StandingRow {
+    code: String,
+    name: String,
+    latest: String,
+    target: String,
+    class: &'static str,
+    status: &'static str,
+}
+
+/// One [`StandingRow`] per assessment row; `with_unit` writes the unit of measure after the
+/// latest figure.
+fn standing_rows(
+    plan: &chitieu_domain::default_plan::PlanFile,
+    rows: &[Row],
+    tr: Tr,
+    with_unit: bool,
+) -> Vec<StandingRow> {
+    rows.iter()
+        .filter_map(|r| {
+            let ind = plan.indicator(&r.indicator)?;
+            let latest = fmt_value(&tr, r.latest_value);
+            Some(StandingRow {
+                code: r.indicator.clone(),
+                name: if tr.is_en() {
+                    ind.name_en.clone()
+                } else {
+                    ind.name.clone()
+                },
+                latest: if with_unit {
+                    format!("{latest} {}", ind.unit_of_measure)
+                } else {
+                    latest
+                },
+                target: target_text(&tr, r, &ind.unit_of_measure),
+                class: status_class(r.status),
+                status: tr.status(r.status),
+            })
+        })
+        .collect()
+}
+
 fn unit_name(snap: &Snapshot, code: &UnitCode) -> String {
     snap.unit(code)
         .map_or_else(|| code.to_string(), |u| u.name.clone())

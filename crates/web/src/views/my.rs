@@ -3,12 +3,21 @@
 use super::tasks::{TaskRow, task_rows};
 use super::*;
 
+/// A report due from the user's unit.
+struct DueRow {
+    indicator: String,
+    unit_name: String,
+    unit: String,
+    period: String,
+    state: &'static str,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "my.html")]
 struct MyPage {
     c: Chrome,
     unit_name: String,
-    due: Vec<(String, String, String, String, String, &'static str)>,
+    due: Vec<DueRow>,
     tasks: Vec<TaskRow>,
 }
 
@@ -39,18 +48,17 @@ pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
         .into_iter()
         .map(|(ind, unit, p)| {
             let done = snap.engine.has_own(&ind.code, &unit, p);
-            (
-                format!(
+            DueRow {
+                indicator: format!(
                     "{} · {}",
                     ind.code,
                     if tr.is_en() { &ind.name_en } else { &ind.name }
                 ),
-                unit_name(&snap, &unit),
-                unit.to_string(),
-                p.to_string(),
-                p.to_string(),
-                if done { tr.t("met") } else { tr.t("no_data") },
-            )
+                unit_name: unit_name(&snap, &unit),
+                unit: unit.to_string(),
+                period: p.to_string(),
+                state: if done { tr.t("met") } else { tr.t("no_data") },
+            }
         })
         .collect();
     let mine: Vec<chitieu_domain::Task> = all

@@ -8,7 +8,7 @@ struct PublicPage {
     c: Chrome,
     plan_name: String,
     as_of: String,
-    rows: Vec<(String, String, String, &'static str, &'static str)>,
+    rows: Vec<StandingRow>,
 }
 
 pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
@@ -21,23 +21,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
         c: Chrome::of(&v),
         plan_name: plan.plan.name.clone(),
         as_of: tr.date(&day),
-        rows: rows
-            .iter()
-            .filter_map(|r| {
-                let ind = plan.indicator(&r.indicator)?;
-                Some((
-                    if tr.is_en() {
-                        ind.name_en.clone()
-                    } else {
-                        ind.name.clone()
-                    },
-                    format!("{} {}", fmt_value(&tr, r.latest_value), ind.unit_of_measure),
-                    target_text(&tr, r, &ind.unit_of_measure),
-                    status_class(r.status),
-                    tr.status(r.status),
-                ))
-            })
-            .collect(),
+        rows: standing_rows(plan, &rows, tr, true),
     };
     Ok(page.into_response())
 }

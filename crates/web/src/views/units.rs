@@ -12,7 +12,7 @@ struct UnitPage {
     kind: &'static str,
     head: Option<(String, String, String)>,
     past_heads: Vec<(String, String, String)>,
-    rows: Vec<(String, String, String, String, &'static str, &'static str)>,
+    rows: Vec<StandingRow>,
     tasks: Vec<TaskRow>,
 }
 
@@ -57,24 +57,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             .filter(|h| Some(**h) != current)
             .map(|h| (h.person.clone(), h.title.clone(), term(h)))
             .collect(),
-        rows: rows
-            .iter()
-            .filter_map(|r| {
-                let ind = plan.indicator(&r.indicator)?;
-                Some((
-                    r.indicator.clone(),
-                    if tr.is_en() {
-                        ind.name_en.clone()
-                    } else {
-                        ind.name.clone()
-                    },
-                    fmt_value(&tr, r.latest_value),
-                    target_text(&tr, r, &ind.unit_of_measure),
-                    status_class(r.status),
-                    tr.status(r.status),
-                ))
-            })
-            .collect(),
+        rows: standing_rows(plan, &rows, tr, false),
         tasks: task_rows(&snap, tr, &unit_tasks),
     };
     Ok(page.into_response())
