@@ -11,7 +11,7 @@
         var op = doc.paths[path][method];
         var card = el("section", null, "card");
         card.appendChild(el("h2", method.toUpperCase() + " " + path));
-        card.appendChild(el("p", op.summary + (op.security && op.security.length === 0 ? " · công khai" : "")));
+        card.appendChild(el("p", op.summary + (op.security && op.security.some(function (s) { return Object.keys(s).length === 0; }) ? " · công khai" : "")));
         card.appendChild(el("p", op.description, "muted"));
         (op.parameters || []).forEach(function (p) {
           card.appendChild(el("p", "• " + p.name + " (" + p.in + (p.required ? ", bắt buộc" : "") + "): " + (p.description || "")));

@@ -4,6 +4,7 @@
 mod analytics;
 mod authz;
 mod cli;
+mod contract;
 mod hardening;
 mod values;
 mod web;

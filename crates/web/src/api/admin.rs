@@ -12,7 +12,7 @@ pub(super) fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
 }
 
 /// A target as a client sends it; the value read exactly.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub(super) struct TargetIn {
     indicator: String,
     unit: String,
@@ -23,6 +23,11 @@ pub(super) struct TargetIn {
 }
 
 /// A target, new or changed (admin and secretariat, at a unit within their scope).
+#[utoipa::path(post, path = "/api/v1/targets", tag = "administration",
+    summary = "Đặt mục tiêu",
+    description = "Admin and secretariat, at a unit within their own scope: a target for indicator × unit × year, with its comparator and source wording.",
+    request_body = TargetIn,
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn set_target(
     State(s): State<AppState>,
     c: Caller,
@@ -45,23 +50,48 @@ pub(super) async fn set_target(
     Ok(Json(Done { ok: true }))
 }
 
+/// A head's term of office as a client sends it.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct HeadIn {
+    unit: String,
+    person: String,
+    title: String,
+    term_start: chrono::NaiveDate,
+    /// Last day in office; none while in office.
+    #[serde(default)]
+    term_end: Option<chrono::NaiveDate>,
+}
+
 /// A head's term of office (admin and secretariat, within their scope); terms of one unit
 /// must not overlap.
+#[utoipa::path(post, path = "/api/v1/heads", tag = "administration",
+    summary = "Người đứng đầu",
+    description = "Admin and secretariat, at a unit within their own scope: a head's term of office; terms of one unit must not overlap.",
+    request_body = HeadIn,
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn add_head(
     State(s): State<AppState>,
     c: Caller,
-    body: ApiJson<chitieu_domain::Head>,
+    body: ApiJson<HeadIn>,
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
     let h = body.parse()?;
+    let h = chitieu_domain::Head {
+        unit: UnitCode::parse(&h.unit).map_err(ApiError::invalid)?,
+        person: h.person,
+        title: h.title,
+        term_start: h.term_start,
+        term_end: h.term_end,
+    };
     actions::add_head(&s.app, &me, &h).await?;
     Ok(Json(Done { ok: true }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub(super) struct UserIn {
     login: String,
     name: Option<String>,
+    #[schema(value_type = String, example = "reporter")]
     role: Role,
     unit: String,
     password: String,
@@ -69,6 +99,11 @@ pub(super) struct UserIn {
 
 /// An account (admin and secretariat): never a role above the creator's, never a unit
 /// outside the creator's scope.
+#[utoipa::path(post, path = "/api/v1/users", tag = "administration",
+    summary = "Thêm người dùng",
+    description = "Admin and secretariat: an account never with a role above the creator's, nor at a unit outside the creator's scope.",
+    request_body = UserIn,
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn add_user(
     State(s): State<AppState>,
     c: Caller,
@@ -92,14 +127,19 @@ pub(super) async fn add_user(
     Ok(Json(Done { ok: true }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct MeJson {
     login: String,
     name: String,
+    #[schema(value_type = String, example = "reporter")]
     role: Role,
     unit: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "administration",
+    summary = "Người đang gọi",
+    description = "Who the caller is: login, name, role and unit.",
+    responses((status = 200, body = MeJson), (status = 401, body = Problem)))]
 pub(super) async fn me(c: Caller) -> ApiResult<MeJson> {
     let u = c.user()?;
     Ok(Json(MeJson {
@@ -110,14 +150,19 @@ pub(super) async fn me(c: Caller) -> ApiResult<MeJson> {
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct UserJson {
     login: String,
+    #[schema(value_type = String, example = "reporter")]
     role: Role,
     unit: String,
 }
 
 /// Accounts within the administrator's scope.
+#[utoipa::path(get, path = "/api/v1/users", tag = "administration",
+    summary = "Người dùng",
+    description = "Accounts within the administrator's scope.",
+    responses((status = 200, body = Vec<UserJson>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn users(State(s): State<AppState>, c: Caller) -> ApiResult<Vec<UserJson>> {
     let me = administer(&c)?;
     Ok(Json(
@@ -133,14 +178,15 @@ pub(super) async fn users(State(s): State<AppState>, c: Caller) -> ApiResult<Vec
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub(super) struct TokenIn {
     name: String,
+    #[schema(value_type = String, example = "reporter")]
     role: Role,
     unit: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct TokenOut {
     name: String,
     /// Shown once; only its hash is stored.
@@ -149,6 +195,11 @@ pub(super) struct TokenOut {
 
 /// An administrator creates a token for a machine client, scoped like a user and never
 /// wider than the administrator.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "administration",
+    summary = "Tạo token",
+    description = "An administrator creates a bearer token for a machine client, scoped like a user, never with a role or unit wider than the administrator's. The token is returned once.",
+    request_body = TokenIn,
+    responses((status = 200, body = TokenOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn create_token(
     State(s): State<AppState>,
     c: Caller,
@@ -168,18 +219,33 @@ pub(super) async fn create_token(
 }
 
 /// Tokens within the administrator's reach, without their secrets.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "administration",
+    summary = "Danh sách token",
+    description = "Administrators: tokens within their reach, never the tokens themselves.",
+    responses((status = 200, body = Vec<TokenInfoOut>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub(super) async fn list_tokens(
     State(s): State<AppState>,
     c: Caller,
-) -> ApiResult<Vec<chitieu_store::TokenInfo>> {
+) -> ApiResult<Vec<TokenInfoOut>> {
     let me = c.user()?.clone();
     if !role_allows(me.role, Action::IssueTokens) {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(actions::tokens(&s.app, &me).await?))
+    Ok(Json(
+        actions::tokens(&s.app, &me)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Revokes a token by name: it stops working at once.
+#[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "administration",
+    summary = "Thu hồi token",
+    description = "Administrators: revokes a token within their reach; it stops working at once. Revoking a revoked token changes nothing.",
+    params(("name" = String, Path, description = "The token's name")),
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn revoke_token(
     State(s): State<AppState>,
     c: Caller,

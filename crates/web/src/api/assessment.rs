@@ -2,19 +2,29 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct AssessQuery {
+    /// Unit code; default the plan's owner (the province).
     unit: Option<String>,
+    /// `YYYY-MM-DD`; default today.
     as_of: Option<String>,
+    /// `target`, `unsd2022` (default), `opensdg` or `projection`.
     method: Option<String>,
 }
 
 /// Public for the plan's owner (the province); a unit's own rows need a signed-in caller.
+#[utoipa::path(get, path = "/api/v1/assessment", tag = "assessment",
+    summary = "Đánh giá tiến độ",
+    description = "One row per target of a unit, assessed as of a date by a method. Public for the province; a unit's own rows need a signed-in caller.",
+    params(AssessQuery),
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Vec<AssessmentRow>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub(super) async fn assessment(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<AssessQuery>,
-) -> ApiResult<Vec<chitieu_analytics::assess::Row>> {
+) -> ApiResult<Vec<AssessmentRow>> {
     let q = q.parse()?;
     let as_of = parse_date(q.as_of.as_deref())?;
     let snap = snap(&s).await?;
@@ -22,43 +32,56 @@ pub(super) async fn assessment(
     if snap.plan.as_ref().is_some_and(|p| p.plan.owner != unit) {
         c.user()?;
     }
-    Ok(Json(snap.assess(
-        Some(unit.as_str()),
-        as_of,
-        q.method.as_deref(),
-    )?))
+    let rows = snap.assess(Some(unit.as_str()), as_of, q.method.as_deref())?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
+#[utoipa::path(get, path = "/api/v1/early-warning", tag = "assessment",
+    summary = "Cảnh báo sớm",
+    description = "Targets of a unit and every unit under it that will be missed at the current pace, most at risk first.",
+    params(AssessQuery),
+    responses((status = 200, body = Vec<WarningRow>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub(super) async fn early_warning(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<AssessQuery>,
-) -> ApiResult<Vec<chitieu_analytics::assess::Warning>> {
+) -> ApiResult<Vec<WarningRow>> {
     c.user()?;
     let q = q.parse()?;
     let as_of = parse_date(q.as_of.as_deref())?;
     let snap = snap(&s).await?;
-    Ok(Json(snap.early_warning(q.unit.as_deref(), as_of)?))
+    let rows = snap.early_warning(q.unit.as_deref(), as_of)?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct FigureQuery {
+    /// Indicator code.
     indicator: String,
+    /// Unit code; default the province.
     unit: Option<String>,
+    /// Period: `2025`, `2025S1`, `2025Q3`, `2025M07`.
     period: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct FigureJson {
     indicator: String,
     unit: String,
     period: String,
-    figure: Option<chitieu_analytics::Figure>,
+    /// None when there is no data.
+    figure: Option<FigureOut>,
     /// The stored values the figure was computed from.
-    explanation: Vec<chitieu_analytics::Contribution>,
+    explanation: Vec<ContributionOut>,
 }
 
 /// One figure and the stored values behind it.
+#[utoipa::path(get, path = "/api/v1/figures", tag = "assessment",
+    summary = "Một số liệu tổng hợp",
+    description = "One aggregated figure for an indicator, a unit and a period, and the stored values it came from.",
+    params(FigureQuery),
+    responses((status = 200, body = FigureJson), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub(super) async fn figure(
     State(s): State<AppState>,
     c: Caller,
@@ -85,7 +108,7 @@ pub(super) async fn figure(
         indicator: q.indicator,
         unit: unit.to_string(),
         period: period.to_string(),
-        figure,
-        explanation,
+        figure: figure.map(Into::into),
+        explanation: explanation.into_iter().map(Into::into).collect(),
     }))
 }

@@ -140,6 +140,22 @@ impl ApiPath {
 #[derive(Debug, Clone, Default)]
 pub struct FigureText(pub String);
 
+impl utoipa::PartialSchema for FigureText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .description(Some(
+                "A figure as a JSON number or a string, read exactly (|x| ≤ 10^15, at most 6 decimals, no exponent)",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FigureText {}
+
 impl<'de> Deserialize<'de> for FigureText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;

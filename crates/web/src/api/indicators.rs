@@ -7,16 +7,17 @@ pub(super) fn exact(d: &rust_decimal::Decimal) -> String {
     chitieu_domain::text::format_decimal(d)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct TargetJson {
     year: i32,
     unit: String,
+    /// `>`, `>=`, `=`, `<=` or `<`.
     comparator: &'static str,
     value: String,
     wording: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct IndicatorJson {
     code: String,
     name: String,
@@ -65,6 +66,11 @@ pub(super) fn indicator_json(
 }
 
 /// Public: the plan's indicators and targets.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "plan",
+    summary = "Chỉ tiêu và mục tiêu",
+    description = "The plan's indicators: code, name, unit of measure, group, and targets with year, comparator, value and the source wording.",
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Vec<IndicatorJson>), (status = 401, body = Problem)))]
 pub(super) async fn indicators(
     State(s): State<AppState>,
     _c: Caller,
@@ -81,16 +87,22 @@ pub(super) async fn indicators(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct IndicatorDetail {
     #[serde(flatten)]
     indicator: IndicatorJson,
     definition: String,
     data_source: String,
-    /// Yearly figures of the plan's owner: [year, value].
-    yearly: Vec<(i32, rust_decimal::Decimal)>,
+    /// Yearly figures of the plan's owner: `[year, "value"]`.
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
+    yearly: Vec<(i32, String)>,
 }
 
+#[utoipa::path(get, path = "/api/v1/indicators/{code}", tag = "plan",
+    summary = "Một chỉ tiêu",
+    description = "One indicator with its definition, data source and the province's yearly figures.",
+    params(("code" = String, Path, description = "Indicator code, e.g. HT-5G")),
+    responses((status = 200, body = IndicatorDetail), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn indicator(
     State(s): State<AppState>,
     c: Caller,
@@ -114,6 +126,9 @@ pub(super) async fn indicator(
         indicator: indicator_json(plan, i),
         definition: i.definition.clone(),
         data_source: i.data_source.clone(),
-        yearly: yearly.into_iter().map(|(y, f)| (y, f.value)).collect(),
+        yearly: yearly
+            .into_iter()
+            .map(|(y, f)| (y, exact(&f.value)))
+            .collect(),
     }))
 }

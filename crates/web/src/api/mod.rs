@@ -1,13 +1,15 @@
 //! The JSON API under `/api/v1`: bearer tokens for machine clients, the session cookie (with
-//! the `X-CSRF-Token` header for writes) for the pages' own scripts. Errors are
-//! `{code, message, message_en}`. The route table here is the one the router is built from,
-//! the one the OpenAPI test reads, and the one the authorisation matrix test walks.
+//! the `X-CSRF-Token` header for writes) for the pages' own scripts. Errors are problem
+//! details (`schema::Problem`). The route table here is the one the router is built from,
+//! the one the OpenAPI test reads, and the one the authorisation matrix test walks; the
+//! OpenAPI document is generated from the handlers and the response types in `schema`.
 
 mod admin;
 mod assessment;
 mod error;
 mod extract;
 mod indicators;
+pub mod schema;
 mod tasks;
 mod units;
 mod values;
@@ -34,15 +36,112 @@ use chitieu_domain::permission::{Action, Role, role_allows};
 use chitieu_domain::value::ValueText;
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chitieu_store::{SessionUser, ValueFilter};
+use schema::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, constant_time_eq};
 use chitieu_app::actions::{self, ActionError, ValueItem};
 use chitieu_app::live::{BadInput, Snapshot, today};
 
-const OPENAPI: &str = include_str!("../../openapi.json");
+/// The API's contract, generated from the handlers' annotations and the response types.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "chitieu API", version = "1", description = INFO),
+    paths(
+        openapi,
+        indicators::indicators,
+        indicators::indicator,
+        assessment::assessment,
+        assessment::early_warning,
+        assessment::figure,
+        units::units,
+        units::unit,
+        values::values,
+        values::put_values,
+        tasks::tasks,
+        tasks::task,
+        tasks::task_progress,
+        admin::set_target,
+        admin::add_head,
+        admin::add_user,
+        admin::me,
+        admin::users,
+        admin::create_token,
+        admin::list_tokens,
+        admin::revoke_token,
+    ),
+    components(schemas(Problem, FigureText)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+const INFO: &str = "Theo dõi thực hiện Nghị quyết 57-NQ/TW. Lỗi: problem+json (RFC 9457: type, title, status, detail) kèm code, message, message_en, kèm errors (giá trị không hợp lệ) hoặc conflicts (giá trị đã bị người khác sửa, hoặc đã khóa). Xác thực: Authorization: Bearer <token> (token do quản trị viên cấp), hoặc cookie phiên kèm tiêu đề X-CSRF-Token cho thao tác ghi. Quyền được kiểm tra trước khi đọc nội dung yêu cầu. Số thập phân: gửi dạng số JSON hoặc chuỗi, được đọc chính xác (không qua số thực dấu phẩy động), tối đa 10^15 và 6 chữ số thập phân; trả về dạng chuỗi chữ số chính xác (\"62.5\"). Errors: problem+json (RFC 9457: type, title, status, detail) with code, message, message_en, with errors (invalid values) or conflicts (values changed by someone else, or locked). Authorisation is checked before the body is read. Decimals are read exactly from JSON numbers or strings (|x| ≤ 10^15, at most 6 decimals) and returned as strings of exact digits.";
+
+/// Bearer tokens for other systems; the session cookie (with `X-CSRF-Token` on writes) for
+/// the pages' scripts. Errors as `application/problem+json`, each response described.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.put,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (status, resp) in op.responses.responses.iter_mut() {
+                    let utoipa::openapi::RefOr::T(r) = resp else {
+                        continue;
+                    };
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("")
+                            .to_string();
+                    }
+                    if status.starts_with('2') {
+                        continue;
+                    }
+                    if let Some(c) = r.content.shift_remove("application/json") {
+                        r.content.insert("application/problem+json".to_string(), c);
+                    }
+                }
+            }
+        }
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// The document, generated once.
+pub fn openapi_json() -> &'static str {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default())
+}
 
 /// Every API route: method, path, handler.
 pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
@@ -124,8 +223,13 @@ pub async fn healthz(State(s): State<AppState>) -> ApiResult<serde_json::Value> 
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "plan",
+    summary = "Tài liệu OpenAPI",
+    description = "This document.",
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 async fn openapi(_c: Caller) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
 }
 
 /// The embedded API viewer.
@@ -137,7 +241,7 @@ pub async fn docs() -> Response {
         .into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Done {
     ok: bool,
 }
@@ -149,7 +253,7 @@ mod tests {
     /// Every route in the router is in the OpenAPI document, and every documented route exists.
     #[test]
     fn openapi_matches_the_routes() {
-        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(openapi_json()).unwrap();
         assert_eq!(doc["openapi"].as_str().unwrap().chars().next(), Some('3'));
         let mut documented: Vec<(String, String)> = Vec::new();
         for (path, item) in doc["paths"].as_object().unwrap() {

@@ -2,25 +2,27 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct TaskQuery {
+    /// A unit that leads or coordinates the task.
     unit: Option<String>,
+    /// Work-programme year.
     year: Option<i32>,
+    /// `completed_on_time`, `completed_late`, `in_progress` or `overdue`.
     status: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(super) struct TaskJson {
-    #[serde(flatten)]
-    task: chitieu_domain::Task,
-    status: &'static str,
-}
-
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks",
+    summary = "Nhiệm vụ",
+    description = "Tasks of the work programmes, filtered by unit, year and status.",
+    params(TaskQuery),
+    responses((status = 200, body = Vec<TaskOut>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub(super) async fn tasks(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<TaskQuery>,
-) -> ApiResult<Vec<TaskJson>> {
+) -> ApiResult<Vec<TaskOut>> {
     c.user()?;
     let q = q.parse()?;
     let day = today();
@@ -45,19 +47,21 @@ pub(super) async fn tasks(
     Ok(Json(
         all.into_iter()
             .filter(|t| filter.matches(t, day))
-            .map(|t| TaskJson {
-                status: t.status_on(day).as_str(),
-                task: t,
-            })
+            .map(|t| TaskOut::new(t, day))
             .collect(),
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/tasks/{code}", tag = "tasks",
+    summary = "Một nhiệm vụ",
+    description = "One task with its progress reports and status today.",
+    params(("code" = String, Path, description = "Task code")),
+    responses((status = 200, body = TaskOut), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn task(
     State(s): State<AppState>,
     c: Caller,
     code: ApiPath,
-) -> ApiResult<TaskJson> {
+) -> ApiResult<TaskOut> {
     c.user()?;
     let code = code.parse()?;
     let t = s
@@ -67,13 +71,10 @@ pub(super) async fn task(
         .into_iter()
         .find(|t| t.code == code)
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
-    Ok(Json(TaskJson {
-        status: t.status_on(today()).as_str(),
-        task: t,
-    }))
+    Ok(Json(TaskOut::new(t, today())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub(super) struct ProgressIn {
     progress: u8,
     #[serde(default)]
@@ -84,6 +85,12 @@ pub(super) struct ProgressIn {
 }
 
 /// Progress on a task, by its lead or a coordinating unit.
+#[utoipa::path(post, path = "/api/v1/tasks/{code}/progress", tag = "tasks",
+    summary = "Cập nhật tiến độ",
+    description = "Progress on a task, by its lead or a coordinating unit. completed_on: only the lead unit's head or the standing office, between the task's start and today.",
+    params(("code" = String, Path, description = "Task code")),
+    request_body = ProgressIn,
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn task_progress(
     State(s): State<AppState>,
     c: Caller,

@@ -2,12 +2,14 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct UnitsQuery {
+    /// The parent's code; none for the top level.
     parent: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct UnitJson {
     code: String,
     name: String,
@@ -28,6 +30,11 @@ pub(super) fn unit_json(u: &chitieu_domain::Unit) -> UnitJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/units", tag = "units",
+    summary = "Đơn vị",
+    description = "The children of a unit (or the top level) that exist today.",
+    params(UnitsQuery),
+    responses((status = 200, body = Vec<UnitJson>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub(super) async fn units(
     State(s): State<AppState>,
     c: Caller,
@@ -53,13 +60,18 @@ pub(super) async fn units(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct UnitDetail {
     #[serde(flatten)]
     unit: UnitJson,
-    heads: Vec<chitieu_domain::Head>,
+    heads: Vec<HeadOut>,
 }
 
+#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
+    summary = "Một đơn vị",
+    description = "One unit with its heads' terms of office.",
+    params(("code" = String, Path, description = "Unit code (GSO code, or a short code such as TN.SKHCN)")),
+    responses((status = 200, body = UnitDetail), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn unit(
     State(s): State<AppState>,
     c: Caller,
@@ -74,6 +86,10 @@ pub(super) async fn unit(
         .ok_or_else(|| ApiError::not_found(&format!("đơn vị {code}")))?;
     Ok(Json(UnitDetail {
         unit: unit_json(u),
-        heads: heads.into_iter().filter(|h| h.unit == code).collect(),
+        heads: heads
+            .into_iter()
+            .filter(|h| h.unit == code)
+            .map(Into::into)
+            .collect(),
     }))
 }

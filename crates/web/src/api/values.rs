@@ -2,20 +2,29 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ValuesQuery {
+    /// Unit code; default the caller's.
     unit: Option<String>,
+    /// Indicator code.
     indicator: Option<String>,
+    /// Period.
     period: Option<String>,
 }
 
 /// A unit's stored values (with comments, workflow state and version): the unit must be in
 /// scope. Figures are strings of exact decimals.
+#[utoipa::path(get, path = "/api/v1/values", tag = "values",
+    summary = "Số liệu đã lưu",
+    description = "A unit's stored values with comments, workflow state and version; the unit must be in the caller's scope.",
+    params(ValuesQuery),
+    responses((status = 200, body = Vec<ValueOut>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(super) async fn values(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<ValuesQuery>,
-) -> ApiResult<Vec<chitieu_store::ValueRow>> {
+) -> ApiResult<Vec<ValueOut>> {
     let me = c.user()?;
     let q = q.parse()?;
     let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
@@ -52,12 +61,13 @@ pub(super) async fn values(
     Ok(Json(
         rows.into_iter()
             .filter(|r| period.is_none_or(|p| r.period == p))
+            .map(Into::into)
             .collect(),
     ))
 }
 
 /// A value as a client sends it. Figures as JSON numbers or strings, read exactly.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ValueIn {
     indicator: String,
     unit: String,
@@ -77,7 +87,7 @@ pub struct ValueIn {
     version: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ValuesIn {
     /// `draft` (default) or `submitted`.
     #[serde(default)]
@@ -124,7 +134,7 @@ pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), 
 /// Values in one `POST /api/v1/values`.
 pub const MAX_BATCH: usize = 10_000;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub(super) struct PutResult {
     received: usize,
     changed: u64,
@@ -132,6 +142,11 @@ pub(super) struct PutResult {
 
 /// Writes values, all or nothing. Sending the same figures again changes nothing, so a
 /// client may retry a push safely.
+#[utoipa::path(post, path = "/api/v1/values", tag = "values",
+    summary = "Ghi số liệu",
+    description = "All or nothing. Re-sending the same figures changes nothing (safe to retry). 422 lists every invalid item; 409 lists every value changed by someone else since its version, or locked (accepted). At most 10,000 values per request.",
+    request_body = ValuesIn,
+    responses((status = 200, body = PutResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn put_values(
     State(s): State<AppState>,
     c: Caller,

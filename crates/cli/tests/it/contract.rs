@@ -1,0 +1,177 @@
+//! The API's contract: the generated OpenAPI document is a valid OpenAPI 3.1 document, it
+//! lists every route, and what each route really answers validates against the schema the
+//! document gives for it (each GET route's 200, and errors as problem details).
+
+use crate::cli::serve;
+use crate::ok;
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use serde_json::Value;
+
+db_tests!(every_route_answers_as_documented);
+
+/// The schema the document gives for `method path` answering `status` (as `content_type`),
+/// as a JSON Schema whose `#/components/schemas/…` references resolve.
+fn response_schema(
+    doc: &Value,
+    method: &str,
+    path: &str,
+    status: &str,
+    content_type: &str,
+) -> Value {
+    let schema =
+        doc["paths"][path][method]["responses"][status]["content"][content_type]["schema"].clone();
+    assert!(
+        !schema.is_null(),
+        "the document gives no {content_type} schema for {method} {path} {status}"
+    );
+    let mut root = serde_json::json!({ "components": doc["components"].clone() });
+    // The response's own schema at the root, beside the components it refers to.
+    if let (Some(r), Some(s)) = (root.as_object_mut(), schema.as_object()) {
+        for (k, v) in s {
+            r.insert(k.clone(), v.clone());
+        }
+    }
+    root
+}
+
+fn validates(schema: &Value, instance: &Value, what: &str) {
+    let v = jsonschema::validator_for(schema).unwrap_or_else(|e| panic!("{what}: schema: {e}"));
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}:\n{}\n{instance:#}",
+        errors.join("\n")
+    );
+}
+
+fn get(url: &str, token: &str) -> (u16, String, Value) {
+    let mut res = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = res.body_mut().read_to_string().unwrap();
+    (
+        res.status().as_u16(),
+        ct,
+        serde_json::from_str(&body).unwrap_or(Value::Null),
+    )
+}
+
+async fn every_route_answers_as_documented(db: &TestDb) {
+    ok(db, &["demo"]);
+    let admin = ok(
+        db,
+        &[
+            "token", "add", "--name", "kiem-tra", "--role", "admin", "--unit", "19",
+        ],
+    )
+    .trim()
+    .to_string();
+    let (server, base) = serve(db);
+    let (status, _, doc) = get(&format!("{base}/api/v1/openapi.json"), &admin);
+    assert_eq!(status, 200);
+    // A valid OpenAPI 3.1 document (parsed by a validator of the specification).
+    let spec = oas3::from_json(doc.to_string()).expect("a valid OpenAPI document");
+    assert_eq!(spec.validate_version().unwrap().major, 3);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // It lists every route, and nothing else.
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    let mut routed: Vec<(String, String)> = chitieu_web::api::routes()
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    documented.sort();
+    routed.sort();
+    assert_eq!(routed, documented);
+    // Every GET route's real answer validates against its documented schema.
+    let sample = |pattern: &str| {
+        pattern.replace(
+            "{code}",
+            if pattern.starts_with("/api/v1/indicators") {
+                "HT-5G"
+            } else if pattern.starts_with("/api/v1/units") {
+                "5443"
+            } else {
+                "NV-01"
+            },
+        )
+    };
+    let queries = [
+        ("/api/v1/figures", "?indicator=NL-CBX&unit=19&period=2025"),
+        ("/api/v1/values", "?unit=5443"),
+        ("/api/v1/units", "?parent=19"),
+        ("/api/v1/assessment", "?method=opensdg"),
+    ];
+    let mut checked = 0;
+    for (method, pattern, _) in chitieu_web::api::routes() {
+        if method != axum::http::Method::GET || pattern == "/api/v1/openapi.json" {
+            continue;
+        }
+        let query = queries
+            .iter()
+            .find(|(p, _)| *p == pattern)
+            .map_or("", |(_, q)| q);
+        let (status, ct, body) = get(&format!("{base}{}{query}", sample(pattern)), &admin);
+        assert_eq!(status, 200, "GET {pattern}: {body}");
+        assert!(ct.starts_with("application/json"), "GET {pattern}: {ct}");
+        let schema = response_schema(&doc, "get", pattern, "200", "application/json");
+        validates(&schema, &body, &format!("GET {pattern}"));
+        checked += 1;
+    }
+    assert!(checked >= 12, "{checked} routes checked");
+    // Errors are problem details as documented: a 404, a 401, a 422 with its items.
+    let (status, ct, body) = get(&format!("{base}/api/v1/units/99999"), &admin);
+    assert_eq!(status, 404);
+    assert!(ct.starts_with("application/problem+json"));
+    let problem = response_schema(
+        &doc,
+        "get",
+        "/api/v1/units/{code}",
+        "404",
+        "application/problem+json",
+    );
+    validates(&problem, &body, "404");
+    let (status, _, body) = get(&format!("{base}/api/v1/me"), "ct_sai");
+    assert_eq!(status, 401);
+    validates(&problem, &body, "401");
+    let mut res = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .post(&format!("{base}/api/v1/values"))
+        .header("Authorization", &format!("Bearer {admin}"))
+        .header("Content-Type", "application/json")
+        .send(r#"{"values":[{"indicator":"HT-XX","unit":"19","period":"2025Q1","value":1}]}"#)
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body: Value = serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap();
+    let schema = response_schema(
+        &doc,
+        "post",
+        "/api/v1/values",
+        "422",
+        "application/problem+json",
+    );
+    validates(&schema, &body, "422");
+    assert!(body["errors"].is_array());
+    drop(server);
+}
