@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chitieu_app::actions::ActionError;
 
+use crate::chrome::Chrome;
 use crate::i18n::Tr;
-use crate::views::Chrome;
 
 /// A page that could not be shown; rendered in the viewer's language, never with detail.
 #[derive(Debug)]

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod chrome;
 pub mod error;
 pub mod i18n;
 #[cfg(feature = "testing")]

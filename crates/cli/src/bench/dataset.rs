@@ -1,7 +1,20 @@
 //! The benchmark's national data set: 34 provinces, their communes and departments, 60
 //! indicators mixing flows, stocks and ratios, and values generated from a seed.
 
-use super::*;
+use anyhow::Result;
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::unit::earliest;
+use chitieu_domain::{
+    Decimal, Direction, Group, Indicator, Measure, Period, PeriodKind, Plan, TimeAggregation, Unit,
+    UnitAggregation, UnitCode, UnitKind, ValueState,
+};
+use chitieu_exchange::admin_map;
+use chitieu_store::{NewValue, Store};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+use super::Options;
 
 pub(super) const INDICATORS: usize = 60;
 pub(super) const DEPARTMENTS: usize = 20;

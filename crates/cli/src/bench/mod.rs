@@ -3,16 +3,8 @@
 
 use anyhow::{Context, Result};
 use chitieu_app::live::Live;
-use chitieu_domain::default_plan::PlanFile;
-use chitieu_domain::unit::earliest;
-use chitieu_domain::{
-    Decimal, Direction, Group, Indicator, Measure, Period, PeriodKind, Plan, TimeAggregation, Unit,
-    UnitAggregation, UnitCode, UnitKind, ValueState,
-};
-use chitieu_exchange::admin_map;
+use chitieu_domain::{Decimal, Period, UnitCode, UnitKind, ValueState};
 use chitieu_store::{NewValue, Store};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! Administration: targets, heads, accounts, tokens; and who is calling.
 
-use super::*;
+use super::common::*;
 
 /// The caller, when their role administers; before anything of the request is parsed.
 pub(super) fn administer(c: &Caller) -> Result<SessionUser, ApiError> {

@@ -1,6 +1,6 @@
 //! Assessment rows, early warning, and one figure with the values behind it.
 
-use super::*;
+use super::common::*;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

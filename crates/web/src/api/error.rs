@@ -1,6 +1,10 @@
 //! The API's one error shape, and how every failure becomes it.
 
-use super::*;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chitieu_app::actions::{self, ActionError};
+use chitieu_app::live::BadInput;
+use serde::Serialize;
 
 /// One error shape for the API: RFC 9457 problem details (`application/problem+json`:
 /// `type`, `title`, `status`, `detail`), with a stable `code` and the message in Vietnamese

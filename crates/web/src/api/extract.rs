@@ -1,6 +1,16 @@
 //! Who calls (`Caller`), and the request parts read only after authorisation: JSON bodies, query strings, path parameters, and exact figures.
 
-use super::*;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum_extra::extract::cookie::CookieJar;
+use chitieu_store::SessionUser;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use super::error::ApiError;
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, constant_time_eq};
 
 /// A JSON body, read and parsed only when the handler asks, after it has checked who is
 /// calling: an anonymous or under-privileged request learns nothing from parse errors.

@@ -1,6 +1,6 @@
 //! The plan's indicators and targets.
 
-use super::*;
+use super::common::*;
 
 /// Decimals leave the API as strings of their exact digits ("60", "0.3"), as they enter.
 pub(super) fn exact(d: &rust_decimal::Decimal) -> String {

@@ -6,6 +6,7 @@
 
 mod admin;
 mod assessment;
+mod common;
 mod error;
 mod extract;
 mod indicators;
@@ -25,26 +26,14 @@ use tasks::{task, task_progress, tasks};
 use units::{unit, units};
 use values::{put_values, values};
 
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
-use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
-use axum_extra::extract::cookie::CookieJar;
-use chitieu_domain::permission::{Action, Role, role_allows};
-use chitieu_domain::value::ValueText;
-use chitieu_domain::{Period, UnitCode, ValueState};
-use chitieu_store::{SessionUser, ValueFilter};
-use schema::*;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use common::*;
+use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, constant_time_eq};
-use chitieu_app::actions::{self, ActionError, ValueItem};
-use chitieu_app::live::{BadInput, Snapshot, today};
 
 /// The API's contract, generated from the handlers' annotations and the response types.
 #[derive(OpenApi)]
@@ -207,17 +196,6 @@ pub fn not_found_json() -> Response {
     ApiError::not_found("đường dẫn API").into_response()
 }
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
-
-async fn snap(s: &AppState) -> Result<std::sync::RwLockReadGuard<'_, Snapshot>, ApiError> {
-    Ok(s.live.read().await?)
-}
-
-/// A `YYYY-MM-DD` date; empty is none.
-fn parse_date(s: Option<&str>) -> Result<Option<chrono::NaiveDate>, BadInput> {
-    chitieu_domain::text::parse_date(s.unwrap_or("")).map_err(BadInput)
-}
-
 pub async fn healthz(State(s): State<AppState>) -> ApiResult<serde_json::Value> {
     s.store.meta("health-check").await?;
     Ok(Json(serde_json::json!({"status": "ok"})))
@@ -239,11 +217,6 @@ pub async fn docs() -> Response {
         include_str!("../../assets/apidocs.html"),
     )
         .into_response()
-}
-
-#[derive(Serialize, ToSchema)]
-struct Done {
-    ok: bool,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Tasks and progress reports.
 
-use super::*;
+use super::common::*;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

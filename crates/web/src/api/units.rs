@@ -1,6 +1,6 @@
 //! Units and their heads.
 
-use super::*;
+use super::common::*;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

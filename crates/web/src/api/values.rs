@@ -1,6 +1,6 @@
 //! Stored values, and writes through the one write path.
 
-use super::*;
+use super::common::*;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,6 +1,6 @@
 //! Administration: accounts, heads, targets, indicators, units and tokens, within the administrator's scope.
 
-use super::*;
+use super::common::*;
 
 /// An indicator with its targets and lead unit.
 struct IndicatorRow {

@@ -1,6 +1,6 @@
 //! Data entry: a form per unit and period, written through the one write path.
 
-use super::*;
+use super::common::*;
 
 pub struct Field {
     code: String,

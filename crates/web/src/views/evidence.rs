@@ -1,6 +1,6 @@
 //! Downloads of evidence files.
 
-use super::*;
+use super::common::*;
 
 /// Downloads an evidence file: tasks' to anyone signed in, values' within the unit's scope.
 pub async fn evidence(State(s): State<AppState>, v: Viewer, Path(id): Path<i32>) -> PageResult {

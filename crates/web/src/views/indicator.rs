@@ -1,7 +1,7 @@
 //! One indicator: its chart with targets and projection, yearly figures, figures by unit,
 //! definition and responsibility.
 
-use super::*;
+use super::common::*;
 use rust_decimal::prelude::ToPrimitive;
 
 /// A target's line on the chart: year, level, label.

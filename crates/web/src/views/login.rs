@@ -1,6 +1,6 @@
 //! Signing in and out, and the language switch.
 
-use super::*;
+use super::common::*;
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use std::time::Duration;

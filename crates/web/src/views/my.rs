@@ -1,7 +1,7 @@
 //! My work: what is due from the user's unit, and its tasks.
 
+use super::common::*;
 use super::tasks::{TaskRow, task_rows};
-use super::*;
 
 /// A report due from the user's unit.
 struct DueRow {

@@ -1,7 +1,7 @@
 //! The overview: the plan's indicators with their latest figures, targets and status,
 //! counts by standing, overdue tasks and reporting completeness.
 
-use super::*;
+use super::common::*;
 use chitieu_domain::Standing;
 use chitieu_domain::default_plan::PlanFile;
 

@@ -1,6 +1,6 @@
 //! The public page: the plan's targets and progress, for anyone.
 
-use super::*;
+use super::common::*;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public.html")]

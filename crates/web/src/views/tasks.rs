@@ -1,6 +1,6 @@
 //! Tasks of the work programmes: the filtered list, one task with its progress and evidence, and progress reports.
 
-use super::*;
+use super::common::*;
 
 pub(super) struct TaskRow {
     pub(super) code: String,

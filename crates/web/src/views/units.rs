@@ -1,7 +1,7 @@
 //! One unit: its head in office and past heads, its indicators against their targets, its tasks.
 
+use super::common::*;
 use super::tasks::{TaskRow, task_rows};
-use super::*;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "unit.html")]

@@ -1,0 +1,198 @@
+//! What the pages share: imports, the form readers, and the helpers that turn figures and
+//! statuses into words. Each page's module takes them with `use super::common::*`.
+
+pub(super) use crate::chrome::Chrome;
+pub(super) use askama::Template;
+pub(super) use askama_web::WebTemplate;
+pub(super) use axum::extract::{Form, Path, Query, State};
+pub(super) use axum::http::StatusCode;
+pub(super) use axum::response::{IntoResponse, Redirect, Response};
+pub(super) use chitieu_analytics::assess::Row;
+pub(super) use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
+pub(super) use chitieu_domain::{Indicator, Period, PeriodKind, TaskStatus, UnitCode, ValueState};
+pub(super) use chitieu_store::{SessionUser, ValueFilter};
+pub(super) use serde::Deserialize;
+pub(super) use std::collections::HashMap;
+
+pub(super) use crate::AppState;
+pub(super) use crate::auth::{LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
+pub(super) use crate::error::{Or500, PageError, PageResult};
+pub(super) use crate::i18n::Tr;
+pub(super) use chitieu_app::actions::{self, ActionError, EvidenceItem, ValueItem};
+pub(super) use chitieu_app::live::{Snapshot, today};
+
+/// A URL-encoded form, read only when the handler asks, after it has checked who is asking:
+/// someone who may not post learns nothing from how the body was refused. A body that
+/// cannot be read becomes the 422 page, one over the size limit the 413 page.
+pub struct LazyForm(Result<HashMap<String, String>, StatusCode>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for LazyForm {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(LazyForm(
+            Form::<HashMap<String, String>>::from_request(req, state)
+                .await
+                .map(|Form(f)| f)
+                .map_err(|e| e.status()),
+        ))
+    }
+}
+
+impl LazyForm {
+    pub(super) fn read(self, tr: Tr) -> Result<HashMap<String, String>, PageError> {
+        self.0.map_err(|status| {
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                PageError::TooLarge(tr)
+            } else {
+                PageError::Invalid(tr, tr.t("bad_form").to_string())
+            }
+        })
+    }
+}
+
+impl Chrome {
+    /// The chrome for whoever is asking.
+    pub fn of(v: &Viewer) -> Chrome {
+        Chrome {
+            t: v.tr,
+            user: v.user.clone(),
+            admin: is_admin(&v.user),
+        }
+    }
+}
+
+pub(super) fn is_admin(u: &Option<SessionUser>) -> bool {
+    u.as_ref()
+        .is_some_and(|u| role_allows(u.role, Action::Administer))
+}
+
+pub(super) async fn snapshot<'a>(
+    s: &'a AppState,
+    tr: Tr,
+) -> Result<std::sync::RwLockReadGuard<'a, Snapshot>, PageError> {
+    s.live.read().await.or_500(tr)
+}
+
+pub(super) fn status_class(code: &str) -> &'static str {
+    chitieu_domain::status::standing_of(code).as_str()
+}
+
+pub(super) fn fmt_value(t: &Tr, v: Option<f64>) -> String {
+    v.map(|v| t.num(v, 2)).unwrap_or_else(|| "—".into())
+}
+
+pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
+    let sign = match r.comparator {
+        ">=" => "≥",
+        "<=" => "≤",
+        c => c,
+    };
+    format!(
+        "{sign} {} {unit_of_measure} ({})",
+        t.num(r.target_value, 2),
+        r.target_year
+    )
+}
+
+pub(super) fn current_row<'a>(rows: &'a [Row], code: &str) -> Option<&'a Row> {
+    let mine: Vec<&Row> = rows.iter().filter(|r| r.indicator == code).collect();
+    mine.iter().find(|r| r.current).or(mine.last()).copied()
+}
+
+/// A target with the latest figure and where it stands, as the unit and public pages list
+/// them.
+pub(super) struct StandingRow {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) latest: String,
+    pub(super) target: String,
+    pub(super) class: &'static str,
+    pub(super) status: &'static str,
+}
+
+/// One [`StandingRow`] per assessment row; `with_unit` writes the unit of measure after the
+/// latest figure.
+pub(super) fn standing_rows(
+    plan: &chitieu_domain::default_plan::PlanFile,
+    rows: &[Row],
+    tr: Tr,
+    with_unit: bool,
+) -> Vec<StandingRow> {
+    rows.iter()
+        .filter_map(|r| {
+            let ind = plan.indicator(&r.indicator)?;
+            let latest = fmt_value(&tr, r.latest_value);
+            Some(StandingRow {
+                code: r.indicator.clone(),
+                name: if tr.is_en() {
+                    ind.name_en.clone()
+                } else {
+                    ind.name.clone()
+                },
+                latest: if with_unit {
+                    format!("{latest} {}", ind.unit_of_measure)
+                } else {
+                    latest
+                },
+                target: target_text(&tr, r, &ind.unit_of_measure),
+                class: status_class(r.status),
+                status: tr.status(r.status),
+            })
+        })
+        .collect()
+}
+
+pub(super) fn unit_name(snap: &Snapshot, code: &UnitCode) -> String {
+    snap.unit(code)
+        .map_or_else(|| code.to_string(), |u| u.name.clone())
+}
+
+/// A multipart form: its text fields and its files (field, file name, bytes).
+pub struct MultiForm {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+/// Reads a multipart form. A body over the upload limit is a 413; one that cannot be read
+/// is a 422 saying so.
+pub async fn read_multipart(
+    mut mp: axum::extract::Multipart,
+    tr: Tr,
+) -> Result<MultiForm, PageError> {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            PageError::TooLarge(tr)
+        } else {
+            PageError::Invalid(tr, tr.t("bad_form").to_string())
+        }
+    };
+    let mut out = MultiForm {
+        fields: HashMap::new(),
+        files: Vec::new(),
+    };
+    while let Some(field) = mp.next_field().await.map_err(refused)? {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file) => {
+                let bytes = field.bytes().await.map_err(refused)?;
+                if !file.is_empty() && !bytes.is_empty() {
+                    out.files.push((name, file, bytes.to_vec()));
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(refused)?;
+                out.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Any path that is not a route: the 404 page, or for the API its JSON error.
+pub async fn not_found(v: Viewer, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::not_found_json();
+    }
+    PageError::NotFound(v.tr).into_response()
+}
