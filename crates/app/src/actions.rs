@@ -66,12 +66,11 @@ pub struct Conflict {
     pub reason: String,
 }
 
-fn conflict_view(snap: &Snapshot, c: &ValueConflict) -> Conflict {
-    let (indicator, unit) = snap.codes_of(c.indicator_id, c.unit_id);
+fn conflict_view(c: &ValueConflict) -> Conflict {
     Conflict {
         index: c.index,
-        indicator,
-        unit,
+        indicator: c.indicator.clone(),
+        unit: c.unit.to_string(),
         period: c.period.to_string(),
         kind: c.kind,
         current: c.current.clone(),
@@ -86,15 +85,6 @@ pub struct ValueItem<'a> {
     pub version: Option<i64>,
 }
 
-/// An evidence file for the value of `indicator` at `unit` and `period`.
-pub struct EvidenceItem {
-    pub indicator: String,
-    pub unit: UnitCode,
-    pub period: chitieu_domain::Period,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
-
 /// Writes values (and their evidence) for `me`, all or nothing: the role may enter; every
 /// value's unit is one `me` may enter for; every value passes the domain's checks; no value
 /// was changed by someone else since the version sent, nor is locked. `what` names the
@@ -103,14 +93,14 @@ pub async fn write_values(
     s: &App,
     me: &SessionUser,
     items: &[ValueItem<'_>],
-    evidence: Vec<EvidenceItem>,
+    evidence: Vec<NewEvidence>,
     state: ValueState,
     what: &str,
 ) -> Result<u64> {
     if !role_allows(me.role, Action::Enter) {
         return Err(ActionError::Forbidden);
     }
-    let (rows, files) = {
+    let rows = {
         let snap = s.live.snapshot();
         let plan = snap
             .plan
@@ -136,21 +126,7 @@ pub async fn write_values(
         let mut rows = Vec::with_capacity(items.len());
         for (index, it) in items.iter().enumerate() {
             match parse_value(&*snap, &it.text) {
-                Ok(v) => {
-                    let Some((indicator_id, unit_id)) = snap.ids_of(&v.indicator, &v.unit) else {
-                        errors.push(ItemError {
-                            index,
-                            field: "indicator",
-                            reason: format!("{} chưa có trong cơ sở dữ liệu", v.indicator),
-                        });
-                        continue;
-                    };
-                    rows.push(NewValue::from_checked(
-                        v,
-                        (indicator_id, unit_id),
-                        it.version,
-                    ));
-                }
+                Ok(v) => rows.push(NewValue::new(v, it.version)),
                 Err(e) => errors.push(ItemError {
                     index,
                     field: e.field,
@@ -161,34 +137,22 @@ pub async fn write_values(
         if !errors.is_empty() {
             return Err(ActionError::InvalidItems(errors));
         }
-        let mut files = Vec::with_capacity(evidence.len());
-        for e in evidence {
+        for e in &evidence {
             let ind = plan
                 .indicator(&e.indicator)
                 .ok_or_else(|| ActionError::NotFound(format!("chỉ tiêu {}", e.indicator)))?;
             if !allowed(ind, &e.unit) {
                 return Err(ActionError::Forbidden);
             }
-            let (indicator_id, unit_id) = snap
-                .ids_of(&e.indicator, &e.unit)
-                .ok_or_else(|| ActionError::NotFound(format!("đơn vị {}", e.unit)))?;
-            files.push(NewEvidence {
-                indicator_id,
-                unit_id,
-                period: e.period,
-                key: value_key(&e.indicator, &e.unit, &e.period),
-                file_name: e.file_name,
-                bytes: e.bytes,
-            });
         }
-        (rows, files)
+        rows
     };
     let result = s
         .store
         .write_values(
             &ValueWrite {
                 values: &rows,
-                evidence: files,
+                evidence,
                 state,
                 actor: &me.login,
                 what,
@@ -201,19 +165,11 @@ pub async fn write_values(
             s.live.sync().await?;
             Ok(changed)
         }
-        Err(StoreError::Conflict(cs)) => {
-            let snap = s.live.snapshot();
-            Err(ActionError::Conflict(
-                cs.iter().map(|c| conflict_view(&snap, c)).collect(),
-            ))
-        }
+        Err(StoreError::Conflict(cs)) => Err(ActionError::Conflict(
+            cs.iter().map(conflict_view).collect(),
+        )),
         Err(e) => Err(e.into()),
     }
-}
-
-/// What a value's evidence files are listed under.
-pub fn value_key(indicator: &str, unit: &UnitCode, period: &chitieu_domain::Period) -> String {
-    format!("{indicator}/{unit}/{period}")
 }
 
 fn units(s: &App) -> Vec<Unit> {

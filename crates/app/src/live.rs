@@ -18,39 +18,13 @@ pub struct Snapshot {
     pub units: Vec<Unit>,
     value_seq: i64,
     structure_seq: i64,
-    indicator_code: HashMap<i32, String>,
-    unit_code: HashMap<i32, UnitCode>,
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
     unit_pos: HashMap<UnitCode, usize>,
-    indicator_ids: HashMap<String, i32>,
-    unit_ids: HashMap<UnitCode, i32>,
 }
 
 impl Snapshot {
     pub fn unit(&self, code: &UnitCode) -> Option<&Unit> {
         self.unit_pos.get(code).map(|&k| &self.units[k])
-    }
-
-    /// Store ids of an indicator and a unit, for a write.
-    pub fn ids_of(&self, indicator: &str, unit: &UnitCode) -> Option<(i32, i32)> {
-        Some((
-            *self.indicator_ids.get(indicator)?,
-            *self.unit_ids.get(unit)?,
-        ))
-    }
-
-    /// Codes of an indicator and a unit by store ids, for messages about stored values.
-    pub fn codes_of(&self, indicator_id: i32, unit_id: i32) -> (String, String) {
-        (
-            self.indicator_code
-                .get(&indicator_id)
-                .cloned()
-                .unwrap_or_default(),
-            self.unit_code
-                .get(&unit_id)
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-        )
     }
 
     fn engine_indicator_code(&self, i: usize) -> String {
@@ -115,14 +89,8 @@ fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
     );
 }
 
-fn to_write(snap: &Snapshot, r: &ChangedValue) -> Option<Write> {
-    let (Some(indicator), Some(unit)) = (
-        snap.indicator_code.get(&r.indicator_id),
-        snap.unit_code.get(&r.unit_id),
-    ) else {
-        return None;
-    };
-    let period = &r.period;
+fn to_write(r: &ChangedValue) -> Option<Write> {
+    let (indicator, unit, period) = (&r.indicator, &r.unit, &r.period);
     match stored_figures(
         period,
         &r.value,
@@ -150,7 +118,6 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     let value_seq = store.value_seq().await?;
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
-    let ids = store.ids().await?;
     let indicators = plan
         .as_ref()
         .map(|p| p.indicators.clone())
@@ -161,15 +128,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         units,
         value_seq,
         structure_seq,
-        indicator_code: ids
-            .indicators
-            .iter()
-            .map(|(c, i)| (*i, c.clone()))
-            .collect(),
-        unit_code: ids.units.iter().map(|(c, i)| (*i, c.clone())).collect(),
         unit_pos: HashMap::new(),
-        indicator_ids: ids.indicators,
-        unit_ids: ids.units,
     };
     snap.unit_pos = snap
         .units
@@ -177,39 +136,30 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         .enumerate()
         .map(|(k, u)| (u.code.clone(), k))
         .collect();
-    // Store ids to engine indices, once, so loading does no lookups by code.
-    let ind_ix: HashMap<i32, usize> = snap
-        .indicator_code
-        .iter()
-        .filter_map(|(id, code)| Some((*id, snap.engine.indicator_index(code)?)))
-        .collect();
-    let unit_ix: HashMap<i32, u32> = snap
-        .unit_code
-        .iter()
-        .filter_map(|(id, code)| Some((*id, snap.engine.unit_index(code)?)))
-        .collect();
     // While one indicator's rows are parsed here, the next one's are read by the database
     // on its own thread.
-    let mut order: Vec<(i32, usize)> = ind_ix.iter().map(|(id, i)| (*id, *i)).collect();
-    order.sort();
-    let fetch = |id: i32| {
+    let order: Vec<(String, usize)> = indicators
+        .iter()
+        .filter_map(|ind| Some((ind.code.clone(), snap.engine.indicator_index(&ind.code)?)))
+        .collect();
+    let fetch = |code: String| {
         let store = store.clone();
-        tokio::spawn(async move { store.packed_values(id).await })
+        tokio::spawn(async move { store.packed_values(&code).await })
     };
-    let mut next = order.first().map(|(id, _)| fetch(*id));
+    let mut next = order.first().map(|(code, _)| fetch(code.clone()));
     for (k, &(_, i)) in order.iter().enumerate() {
         let rows = next
             .take()
             .expect("a fetch per indicator")
             .await
             .map_err(bad)??;
-        next = order.get(k + 1).map(|(id, _)| fetch(*id));
+        next = order.get(k + 1).map(|(code, _)| fetch(code.clone()));
         let code = snap.engine_indicator_code(i);
-        for (unit_id, packed) in rows {
-            let Some(&u) = unit_ix.get(&unit_id) else {
+        for (unit_code, packed) in rows {
+            let Some(u) = snap.engine.unit_index(&unit_code) else {
                 continue;
             };
-            let unit = snap.unit_code.get(&unit_id).map_or("?", |c| c.as_str());
+            let unit = unit_code.as_str();
             snap.engine.reserve(i, u, packed.split(';').count());
             for item in packed.split(';') {
                 let mut f = item.split(' ');
@@ -266,7 +216,7 @@ impl Live {
         let rows = self.store.values_since(value_seq).await?;
         let mut snap = self.snap.write().unwrap_or_else(|e| e.into_inner());
         for r in rows.iter().filter(|r| r.seq <= now) {
-            if let Some(w) = to_write(&snap, r) {
+            if let Some(w) = to_write(r) {
                 snap.engine.set(&w).map_err(bad)?;
             }
         }

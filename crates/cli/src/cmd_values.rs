@@ -1,6 +1,6 @@
 //! `chitieu values import|export`: values as CSV, all or nothing.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chitieu_domain::text::format_int_vi;
 use chitieu_domain::{UnitCode, ValueState};
 use chitieu_exchange::values_csv;
@@ -45,7 +45,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
             output,
         } => {
             let store = open(db).await?;
-            let (catalog, ids) = store.catalog().await?;
+            let catalog = store.catalog().await?;
             let filter = ValueFilter {
                 indicator: indicator
                     .map(|c| {
@@ -59,7 +59,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                     .map(|u| UnitCode::parse(&u).map_err(anyhow::Error::msg))
                     .transpose()?,
             };
-            let rows = store.values(&filter, &ids).await?;
+            let rows = store.values(&filter).await?;
             let export = rows.iter().map(|r| values_csv::ExportRow {
                 indicator: &r.indicator,
                 unit: &r.unit,
@@ -93,7 +93,7 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
     let f = std::fs::File::open(path).with_context(|| format!("không mở được tệp {label}"))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
-    let (catalog, ids) = store.catalog().await?;
+    let catalog = store.catalog().await?;
     let bar = ProgressBar::new(size).with_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {percent}% {eta}")
             .expect("valid template")
@@ -109,23 +109,10 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
     bar.finish_and_clear();
     let parsed = parsed?;
     let lines: Vec<u64> = parsed.iter().map(|p| p.line).collect();
-    let mut rows = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        let (Some(&indicator_id), Some(&unit_id)) = (
-            ids.indicators.get(&p.value.indicator),
-            ids.units.get(&p.value.unit),
-        ) else {
-            bail!(
-                "{label}, dòng {}: chỉ tiêu hoặc đơn vị không có trong cơ sở dữ liệu",
-                p.line
-            );
-        };
-        rows.push(NewValue::from_checked(
-            p.value,
-            (indicator_id, unit_id),
-            p.version,
-        ));
-    }
+    let rows: Vec<NewValue> = parsed
+        .into_iter()
+        .map(|p| NewValue::new(p.value, p.version))
+        .collect();
     let bar = ProgressBar::new(rows.len() as u64).with_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
             .expect("valid template")

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use chitieu_domain::Decimal;
 use chitieu_domain::research::{ResearchResult, applied_share};
-use chitieu_domain::value::check_value;
+use chitieu_domain::value::{CheckedValue, check_value};
 use chitieu_domain::{Head, Period, Task, TaskUpdate, UnitCode, ValueInput, ValueState};
 use chitieu_store::{NewUser, NewValue, Role, Store};
 use chrono::{Datelike, Days, NaiveDate};
@@ -81,7 +81,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         return Ok(None);
     }
     let today = chrono::Local::now().date_naive();
-    let (catalog, ids) = store.catalog().await?;
+    let catalog = store.catalog().await?;
     let plan = store
         .plan_file()
         .await?
@@ -192,7 +192,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             });
         }
     }
-    store.add_research_results(&research, &ids, ACTOR).await?;
+    store.add_research_results(&research, ACTOR).await?;
 
     // Values.
     let province = plan.plan.owner.clone();
@@ -214,16 +214,18 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 let u = catalog.unit(unit).context("demo unit")?;
                 let (value, numerator, denominator) = check_value(ind, u, &p, &input)
                     .map_err(|e| anyhow::anyhow!("demo {} {unit} {p}: {e}", ind.code))?;
-                values.push(NewValue {
-                    indicator_id: ids.indicators[&ind.code],
-                    unit_id: ids.units[unit],
-                    period: p,
-                    value,
-                    numerator,
-                    denominator,
-                    comment: comment.to_string(),
-                    expected_version: None,
-                });
+                values.push(NewValue::new(
+                    CheckedValue {
+                        indicator: ind.code.clone(),
+                        unit: unit.clone(),
+                        period: p,
+                        value,
+                        numerator,
+                        denominator,
+                        comment: comment.to_string(),
+                    },
+                    None,
+                ));
                 Ok(())
             };
         let ratio = |pct: f64, den: f64| ValueInput {
@@ -343,8 +345,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
     // Past periods were accepted by the standing office (and are locked); each indicator's
     // latest period is still open: submitted, so that reporters can correct it.
     let latest = |v: &NewValue| {
-        let freq = v.period.kind();
-        v.period == Period::last_complete(freq, today)
+        let freq = v.value.period.kind();
+        v.value.period == Period::last_complete(freq, today)
     };
     let (open, closed): (Vec<NewValue>, Vec<NewValue>) = values.into_iter().partition(latest);
     let mut n = store
@@ -508,7 +510,6 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     completed_on: done,
                     updates,
                 },
-                &ids,
                 ACTOR,
             )
             .await?;

@@ -30,6 +30,7 @@ pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
 pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
+pub use values::value_evidence_key;
 pub use values::{
     ChangedValue, ConflictKind, NewEvidence, NewValue, StoredValue, ValueConflict, ValueFilter,
     ValueRow, ValueWrite,
@@ -61,7 +62,13 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Database ids by code, as of a structure change number: callers speak codes, the
+    /// tables ids; units and the plan change rarely, so the map is read again only then.
+    ids: IdsCache,
 }
+
+/// The ids and the structure change number they were read at.
+type IdsCache = std::sync::Arc<std::sync::RwLock<Option<(i64, std::sync::Arc<plan::Ids>)>>>;
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs pending migrations.
@@ -96,7 +103,23 @@ impl Store {
         }
         let db = Database::connect(opts).await?;
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            ids: Default::default(),
+        })
+    }
+
+    /// The ids behind the codes, as of the latest structure change.
+    pub(crate) async fn ids_now(&self) -> Result<std::sync::Arc<plan::Ids>> {
+        let seq = self.structure_seq().await?;
+        if let Some((at, ids)) = &*self.ids.read().unwrap_or_else(|e| e.into_inner())
+            && *at == seq
+        {
+            return Ok(ids.clone());
+        }
+        let fresh = std::sync::Arc::new(self.load_ids().await?);
+        *self.ids.write().unwrap_or_else(|e| e.into_inner()) = Some((seq, fresh.clone()));
+        Ok(fresh)
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -24,11 +24,14 @@ pub struct IndicatorEdit {
     pub lead_unit: UnitCode,
 }
 
-/// Database ids behind the codes of a [`Catalog`].
+/// Database ids behind the codes of a [`Catalog`], both ways. The store's callers speak
+/// codes; tests reach the ids through the `testing` feature.
 #[derive(Debug, Clone, Default)]
 pub struct Ids {
     pub indicators: HashMap<String, i32>,
     pub units: HashMap<UnitCode, i32>,
+    pub(crate) indicator_codes: HashMap<i32, String>,
+    pub(crate) unit_codes: HashMap<i32, UnitCode>,
 }
 
 fn bad(e: String) -> StoreError {
@@ -393,7 +396,7 @@ impl Store {
     }
 
     /// Store ids of every indicator and unit, by code.
-    pub async fn ids(&self) -> Result<Ids> {
+    pub(crate) async fn load_ids(&self) -> Result<Ids> {
         let rows: Vec<(i32, String)> = indicator::Entity::find()
             .select_only()
             .column(indicator::Column::Id)
@@ -401,19 +404,29 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
+        let units = unit_ids(&self.db).await?;
         Ok(Ids {
-            units: unit_ids(&self.db).await?,
+            unit_codes: units.iter().map(|(c, i)| (*i, c.clone())).collect(),
+            units,
+            indicator_codes: rows.iter().map(|(i, c)| (*i, c.clone())).collect(),
             indicators: rows.into_iter().map(|(i, c)| (c, i)).collect(),
         })
     }
 
-    /// Indicators and units by code, with their ids, for checking and storing writes.
-    pub async fn catalog(&self) -> Result<(Catalog, Ids)> {
+    /// Database ids by code, for tests that reach past the store.
+    #[cfg(feature = "testing")]
+    pub async fn ids(&self) -> Result<Ids> {
+        self.load_ids().await
+    }
+
+    /// The plan's indicators and the known units, by code: what a write is checked against.
+    pub async fn catalog(&self) -> Result<Catalog> {
         let plan = self.plan_file().await?;
         let units = self.all_units().await?;
-        let ids = self.ids().await?;
-        let catalog = Catalog::new(plan.as_ref().map_or(&[][..], |p| &p.indicators[..]), units);
-        Ok((catalog, ids))
+        Ok(Catalog::new(
+            plan.as_ref().map_or(&[][..], |p| &p.indicators[..]),
+            units,
+        ))
     }
 }
 

@@ -8,13 +8,13 @@ use sea_orm::{
 use std::collections::HashMap;
 
 use crate::entities::{plan, research_result, task, task_coordinator, task_indicator, task_update};
-use crate::plan::Ids;
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
 impl Store {
     /// Adds a task, or replaces the stored task with the same code (with its links and updates).
-    pub async fn upsert_task(&self, t: &Task, ids: &Ids, actor: &str) -> Result<()> {
+    pub async fn upsert_task(&self, t: &Task, actor: &str) -> Result<()> {
+        let ids = &*self.ids_now().await?;
         t.check()
             .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
         let txn = self.db.begin().await?;
@@ -172,12 +172,8 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn add_research_results(
-        &self,
-        rs: &[ResearchResult],
-        ids: &Ids,
-        actor: &str,
-    ) -> Result<()> {
+    pub async fn add_research_results(&self, rs: &[ResearchResult], actor: &str) -> Result<()> {
+        let ids = self.ids_now().await?;
         let txn = self.db.begin().await?;
         for r in rs {
             if research_result::Entity::find()

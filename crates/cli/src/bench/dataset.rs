@@ -4,6 +4,7 @@
 use anyhow::Result;
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::unit::earliest;
+use chitieu_domain::value::CheckedValue;
 use chitieu_domain::{
     Decimal, Direction, Group, Indicator, Measure, Period, PeriodKind, Plan, TimeAggregation, Unit,
     UnitAggregation, UnitCode, UnitKind, ValueState,
@@ -124,7 +125,7 @@ pub(super) fn units() -> Result<Vec<Unit>> {
 /// Values in a fixed order: each (indicator, commune) series fills months from 2021M01.
 struct Generator {
     rng: StdRng,
-    series: Vec<(i32, i32, bool)>,
+    series: Vec<(String, UnitCode, bool)>,
     months: u32,
     total: u64,
     next: u64,
@@ -135,7 +136,8 @@ impl Generator {
         let mut out = Vec::with_capacity(n);
         while out.len() < n && self.next < self.total {
             let i = self.next;
-            let (ind, unit, ratio) = self.series[(i / u64::from(self.months)) as usize];
+            let (ind, unit, ratio) = &self.series[(i / u64::from(self.months)) as usize];
+            let ratio = *ratio;
             let m = (i % u64::from(self.months)) as u32;
             let period = Period::month(2021 + (m / 12) as i32, m % 12 + 1).expect("month in range");
             let (value, numerator, denominator) = if ratio {
@@ -153,16 +155,18 @@ impl Generator {
                     None,
                 )
             };
-            out.push(NewValue {
-                indicator_id: ind,
-                unit_id: unit,
-                period,
-                value,
-                numerator,
-                denominator,
-                comment: String::new(),
-                expected_version: None,
-            });
+            out.push(NewValue::new(
+                CheckedValue {
+                    indicator: ind.clone(),
+                    unit: unit.clone(),
+                    period,
+                    value,
+                    numerator,
+                    denominator,
+                    comment: String::new(),
+                },
+                None,
+            ));
             self.next += 1;
         }
         out
@@ -187,18 +191,12 @@ pub(super) async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f
     let units = units()?;
     store.upsert_units(&units, "bench", "bench").await?;
     store.load_plan_if_absent(&plan, "bench").await?;
-    let (catalog, ids) = store.catalog().await?;
     let mut series = Vec::new();
     for ind in &plan.indicators {
         for u in units.iter().filter(|u| u.kind.is_commune_level()) {
-            series.push((
-                ids.indicators[&ind.code],
-                ids.units[&u.code],
-                ind.is_ratio(),
-            ));
+            series.push((ind.code.clone(), u.code.clone(), ind.is_ratio()));
         }
     }
-    let _ = catalog;
     let months = (opts.values.div_ceil(series.len() as u64)).clamp(1, 120) as u32;
     let total = opts.values.min(series.len() as u64 * u64::from(months));
     let mut generator = Generator {

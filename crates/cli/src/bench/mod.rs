@@ -84,8 +84,8 @@ async fn sql_latency(store: &Store, sql: &str, runs: usize) -> Result<Latency> {
 async fn sql_pair(
     store: &Store,
     year: i32,
-    province_id: i32,
-    indicator_id: i32,
+    province: &UnitCode,
+    indicator: &str,
     runs: usize,
 ) -> Result<(Latency, Latency)> {
     let overview = format!(
@@ -95,10 +95,12 @@ async fn sql_pair(
          WHERE v.period >= '{year}M01' AND v.period <= '{year}M12' \
          GROUP BY v.indicator_id, u.parent_id"
     );
+    // Codes of the generated data set: no quotes to escape.
     let drill = format!(
         "SELECT v.unit_id, v.period, v.value, v.numerator, v.denominator \
          FROM data_values v JOIN units u ON u.id = v.unit_id \
-         WHERE v.indicator_id = {indicator_id} AND u.parent_id = {province_id} \
+         JOIN units p ON p.id = u.parent_id JOIN indicators i ON i.id = v.indicator_id \
+         WHERE i.code = '{indicator}' AND p.code = '{province}' \
          AND v.period >= '{year}M01' AND v.period <= '{year}M12'"
     );
     let a = sql_latency(store, &overview, runs).await?;
@@ -196,22 +198,23 @@ pub async fn run(opts: Options) -> Result<()> {
         std::hint::black_box(engine.figure(&w.indicator, &province, year).ok());
     });
     drop(engine);
-    let (_, ids) = store.catalog().await?;
     let mut samples = Vec::new();
     for k in 0..50 {
         let t = Instant::now();
-        let v = NewValue {
-            indicator_id: ids.indicators[&plan.indicators[0].code],
-            unit_id: ids.units[&target],
-            // Before the data set's first month: the generated values are accepted, and
-            // accepted values are locked.
-            period: Period::month(2020, 12).expect("month"),
-            value: Decimal::from(k),
-            numerator: None,
-            denominator: None,
-            comment: String::new(),
-            expected_version: None,
-        };
+        let v = NewValue::new(
+            chitieu_domain::value::CheckedValue {
+                indicator: plan.indicators[0].code.clone(),
+                unit: target.clone(),
+                // Before the data set's first month: the generated values are accepted,
+                // and accepted values are locked.
+                period: Period::month(2020, 12).expect("month"),
+                value: Decimal::from(k),
+                numerator: None,
+                denominator: None,
+                comment: String::new(),
+            },
+            None,
+        );
         store
             .upsert_values(&[v], ValueState::Draft, "bench", "bench", |_| {})
             .await?;
@@ -226,10 +229,8 @@ pub async fn run(opts: Options) -> Result<()> {
     let write_read_store = latency(samples);
 
     say("Đo SQL thuần trên SQLite…");
-    let province_id = ids.units[&province];
-    let indicator_id = ids.indicators[drill_ind];
     let (overview_sqlite, drilldown_sqlite) =
-        sql_pair(&store, 2021, province_id, indicator_id, 5).await?;
+        sql_pair(&store, 2021, &province, drill_ind, 5).await?;
 
     let mut overview_postgres = None;
     let mut drilldown_postgres = None;
@@ -339,13 +340,12 @@ async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latenc
         let store = Store::open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).await?;
         let import = fill(&store, opts, quiet).await?;
         store.prepare_sql_baseline().await?;
-        let (_, ids) = store.catalog().await?;
         let plan = plan();
         let (a, b) = sql_pair(
             &store,
             2021,
-            ids.units[&UnitCode::province(19)],
-            ids.indicators[&plan.indicators[2].code],
+            &UnitCode::province(19),
+            &plan.indicators[2].code,
             5,
         )
         .await?;

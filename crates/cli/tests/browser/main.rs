@@ -177,7 +177,6 @@ async fn people_use_the_application_in_a_browser() {
     // A task whose title is markup must show as text everywhere.
     {
         let store = db.store().await;
-        let (_, ids) = store.catalog().await.unwrap();
         let today = chrono::Local::now().date_naive();
         let t = Task {
             code: "NV-XSS".into(),
@@ -193,7 +192,7 @@ async fn people_use_the_application_in_a_browser() {
             completed_on: None,
             updates: vec![],
         };
-        store.upsert_task(&t, &ids, "test").await.unwrap();
+        store.upsert_task(&t, "test").await.unwrap();
     }
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
@@ -368,19 +367,20 @@ async fn people_use_the_application_in_a_browser() {
     {
         use chitieu_domain::Decimal;
         let store = db.store().await;
-        let (_, ids) = store.catalog().await.unwrap();
         store
             .upsert_values(
-                &[chitieu_store::NewValue {
-                    indicator_id: ids.indicators["NL-CBX"],
-                    unit_id: ids.units[&UnitCode::commune(5443)],
-                    period: quarter.parse().unwrap(),
-                    value: Decimal::from(34) / Decimal::from(39) * Decimal::ONE_HUNDRED,
-                    numerator: Some(Decimal::from(34)),
-                    denominator: Some(Decimal::from(39)),
-                    comment: String::new(),
-                    expected_version: None,
-                }],
+                &[chitieu_store::NewValue::new(
+                    chitieu_domain::value::CheckedValue {
+                        indicator: "NL-CBX".into(),
+                        unit: UnitCode::commune(5443),
+                        period: quarter.parse().unwrap(),
+                        value: Decimal::from(34) / Decimal::from(39) * Decimal::ONE_HUNDRED,
+                        numerator: Some(Decimal::from(34)),
+                        denominator: Some(Decimal::from(39)),
+                        comment: String::new(),
+                    },
+                    None,
+                )],
                 chitieu_domain::ValueState::Submitted,
                 "dong.nghiep",
                 "test",

@@ -240,9 +240,9 @@ async fn demo_loads_once_with_accounts_heads_and_tasks(db: &TestDb) {
         .collect();
     assert_eq!(statuses.len(), 4, "every task status appears: {statuses:?}");
     // Values for every indicator.
-    let (_, ids) = store.catalog().await.unwrap();
-    let values = store.values(&Default::default(), &ids).await.unwrap();
-    for code in ids.indicators.keys() {
+    let catalog = store.catalog().await.unwrap();
+    let values = store.values(&Default::default()).await.unwrap();
+    for code in catalog.indicators.keys() {
         assert!(
             values.iter().any(|v| &v.indicator == code),
             "no demo values for {code}"
@@ -257,7 +257,7 @@ async fn demo_loads_once_with_accounts_heads_and_tasks(db: &TestDb) {
     let again = ok(db, &["demo"]);
     assert!(!again.contains("mật khẩu:"), "{again}");
     assert_eq!(
-        store.values(&Default::default(), &ids).await.unwrap().len(),
+        store.values(&Default::default()).await.unwrap().len(),
         values.len()
     );
     assert_eq!(store.user_logins().await.unwrap().len(), 7);

@@ -245,7 +245,7 @@ async fn insert_raw(
     use chitieu_store::entities::data_value;
     use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
     let store = db.store().await;
-    let (_, ids) = store.catalog().await.unwrap();
+    let ids = store.ids().await.unwrap();
     let unit = chitieu_domain::UnitCode::parse(unit).unwrap();
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     data_value::ActiveModel {

@@ -121,7 +121,6 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
     ok(db, &["demo"]);
     let dir = tempfile::tempdir().unwrap();
     let store = db.store().await;
-    let (_, ids) = store.catalog().await.unwrap();
     let find = |rows: &[chitieu_store::ValueRow], period: &str| {
         rows.iter()
             .find(|r| r.indicator == "HT-5G" && r.period.to_string() == period)
@@ -131,7 +130,7 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
     // A value still open (the latest quarter, submitted) changes when the file carries the
     // version it was exported at, and its version goes up.
     let q = open_quarter();
-    let v0 = find(&store.values(&Default::default(), &ids).await.unwrap(), &q).0;
+    let v0 = find(&store.values(&Default::default()).await.unwrap(), &q).0;
     let one = dir.path().join("one.csv").to_str().unwrap().to_string();
     std::fs::write(
         &one,
@@ -140,7 +139,7 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
     .unwrap();
     let out = ok(db, &["values", "import", "--state", "submitted", &one]);
     assert!(out.contains("1 giá trị mới hoặc thay đổi"), "{out}");
-    let after = find(&store.values(&Default::default(), &ids).await.unwrap(), &q);
+    let after = find(&store.values(&Default::default()).await.unwrap(), &q);
     assert_eq!(after, (v0 + 1, "42.25".into()));
     // The same file with another figure is now stale (its version is behind): refused,
     // naming the line, who changed the value and to what.
@@ -151,7 +150,7 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
         "{err}"
     );
     assert_eq!(
-        find(&store.values(&Default::default(), &ids).await.unwrap(), &q),
+        find(&store.values(&Default::default()).await.unwrap(), &q),
         after
     );
 
@@ -172,10 +171,7 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
     );
     let again = ok(db, &["values", "export"]);
     assert_eq!(without_versions(&again), without_versions(&text));
-    let before = find(
-        &store.values(&Default::default(), &ids).await.unwrap(),
-        "2024Q4",
-    );
+    let before = find(&store.values(&Default::default()).await.unwrap(), "2024Q4");
     assert_eq!(before.0, 1, "re-sending the same figures keeps the version");
     // An accepted value is locked: a changed figure is refused, naming the line; nothing of
     // the file is written, not even its good lines.
@@ -192,10 +188,7 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
         "{err}"
     );
     assert_eq!(
-        find(
-            &store.values(&Default::default(), &ids).await.unwrap(),
-            "2024Q4"
-        ),
+        find(&store.values(&Default::default()).await.unwrap(), "2024Q4"),
         before
     );
     // Re-sending a locked value's own figures is no change, and not refused.

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use crate::entities::data_value::{self, Column as C};
-use crate::plan::Ids;
 use crate::{Result, Store, StoreError, audit};
 
 /// Takes the next change sequence number. The counter row stays locked until the
@@ -47,12 +46,12 @@ pub(crate) async fn read_counter<C: ConnectionTrait>(c: &C, name: &str) -> Resul
     Ok(row.value)
 }
 
-/// A stored value as the engine pulls it after a change: store ids, the period id and the
+/// A stored value as the engine pulls it after a change: codes, the period id and the
 /// figures as stored text (the engine checks them), and the change sequence it came with.
-#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangedValue {
-    pub indicator_id: i32,
-    pub unit_id: i32,
+    pub indicator: String,
+    pub unit: UnitCode,
     pub period: String,
     pub value: String,
     pub numerator: Option<String>,
@@ -60,9 +59,39 @@ pub struct ChangedValue {
     pub seq: i64,
 }
 
-/// A checked value ready to store.
+#[derive(sea_orm::FromQueryResult)]
+struct ChangedRow {
+    indicator_id: i32,
+    unit_id: i32,
+    period: String,
+    value: String,
+    numerator: Option<String>,
+    denominator: Option<String>,
+    seq: i64,
+}
+
+/// A checked value to store, with the version the writer based the change on: 0 when there
+/// was no value yet; a stored value at another version is someone else's change, and the
+/// write is refused rather than silently overwriting it. `None` writes regardless: bulk
+/// loads, and systems that are the source of the figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewValue {
+    pub value: chitieu_domain::value::CheckedValue,
+    pub expected_version: Option<i64>,
+}
+
+impl NewValue {
+    pub fn new(value: chitieu_domain::value::CheckedValue, expected_version: Option<i64>) -> Self {
+        NewValue {
+            value,
+            expected_version,
+        }
+    }
+}
+
+/// A [`NewValue`] at the tables' ids, inside the write path.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Row {
     pub indicator_id: i32,
     pub unit_id: i32,
     pub period: Period,
@@ -77,34 +106,17 @@ pub struct NewValue {
     pub expected_version: Option<i64>,
 }
 
-impl NewValue {
-    /// A checked value at the store's ids, based on `expected_version`.
-    pub fn from_checked(
-        v: chitieu_domain::value::CheckedValue,
-        (indicator_id, unit_id): (i32, i32),
-        expected_version: Option<i64>,
-    ) -> NewValue {
-        NewValue {
-            indicator_id,
-            unit_id,
-            period: v.period,
-            value: v.value,
-            numerator: v.numerator,
-            denominator: v.denominator,
-            comment: v.comment,
-            expected_version,
-        }
-    }
+/// What a value's evidence files are listed under: `INDICATOR/UNIT/PERIOD`.
+pub fn value_evidence_key(indicator: &str, unit: &UnitCode, period: &Period) -> String {
+    format!("{indicator}/{unit}/{period}")
 }
 
 /// An evidence file stored with values, in the same transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvidence {
-    pub indicator_id: i32,
-    pub unit_id: i32,
+    pub indicator: String,
+    pub unit: UnitCode,
     pub period: Period,
-    /// `INDICATOR/UNIT/PERIOD`, by code: what the file is listed under.
-    pub key: String,
     pub file_name: String,
     pub bytes: Vec<u8>,
 }
@@ -147,8 +159,8 @@ pub enum ConflictKind {
 pub struct ValueConflict {
     /// Position in [`ValueWrite::values`]; `None` for an evidence file.
     pub index: Option<usize>,
-    pub indicator_id: i32,
-    pub unit_id: i32,
+    pub indicator: String,
+    pub unit: UnitCode,
     pub period: Period,
     pub kind: ConflictKind,
     pub current: StoredValue,
@@ -216,9 +228,10 @@ mod write;
 
 impl Store {
     /// Stored values, ordered by indicator, unit and period.
-    pub async fn values(&self, filter: &ValueFilter, ids: &Ids) -> Result<Vec<ValueRow>> {
-        let ind_code: HashMap<i32, &String> = ids.indicators.iter().map(|(c, i)| (*i, c)).collect();
-        let unit_code: HashMap<i32, &UnitCode> = ids.units.iter().map(|(c, i)| (*i, c)).collect();
+    pub async fn values(&self, filter: &ValueFilter) -> Result<Vec<ValueRow>> {
+        let ids = self.ids_now().await?;
+        let ind_code = &ids.indicator_codes;
+        let unit_code = &ids.unit_codes;
         let mut q = data_value::Entity::find();
         if let Some(code) = &filter.indicator {
             let id = ids
@@ -302,7 +315,11 @@ impl Store {
     /// packed as `period value numerator denominator` items separated by `;`. A bulk path
     /// for loading the engine: the database packs ~50 values a row, which makes loading
     /// several times faster than a row per value (measured with `chitieu bench`).
-    pub async fn packed_values(&self, indicator_id: i32) -> Result<Vec<(i32, String)>> {
+    pub async fn packed_values(&self, indicator: &str) -> Result<Vec<(UnitCode, String)>> {
+        let ids = self.ids_now().await?;
+        let Some(&indicator_id) = ids.indicators.get(indicator) else {
+            return Ok(Vec::new());
+        };
         // Same query on both backends except the name of the string aggregate.
         let agg = match self.backend() {
             sea_orm::DbBackend::Postgres => "string_agg",
@@ -315,20 +332,22 @@ impl Store {
         let stmt =
             sea_orm::Statement::from_sql_and_values(self.backend(), sql, [indicator_id.into()]);
         let rows = self.db.query_all_raw(stmt).await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get_by_index::<i32>(0)?,
-                    r.try_get_by_index::<String>(1)?,
-                ))
-            })
-            .collect()
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let unit_id = r.try_get_by_index::<i32>(0)?;
+            // A unit added since the ids were read is in the next structure change.
+            if let Some(code) = ids.unit_codes.get(&unit_id) {
+                out.push((code.clone(), r.try_get_by_index::<String>(1)?));
+            }
+        }
+        Ok(out)
     }
 
     /// Values changed after sequence `after` (all of them for 0), in sequence order.
     pub async fn values_since(&self, after: i64) -> Result<Vec<ChangedValue>> {
         use sea_orm::QuerySelect;
-        Ok(data_value::Entity::find()
+        let ids = self.ids_now().await?;
+        let rows = data_value::Entity::find()
             .select_only()
             .columns([
                 C::IndicatorId,
@@ -341,8 +360,22 @@ impl Store {
             ])
             .filter(C::Seq.gt(after))
             .order_by_asc(C::Seq)
-            .into_model::<ChangedValue>()
+            .into_model::<ChangedRow>()
             .all(&self.db)
-            .await?)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(ChangedValue {
+                    indicator: ids.indicator_codes.get(&r.indicator_id)?.clone(),
+                    unit: ids.unit_codes.get(&r.unit_id)?.clone(),
+                    period: r.period,
+                    value: r.value,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                    seq: r.seq,
+                })
+            })
+            .collect())
     }
 }

@@ -37,7 +37,7 @@ fn stored(m: &data_value::Model) -> StoredValue {
 }
 
 /// Whether a write would leave the figures and the comment as they are.
-fn same_figures(s: &StoredValue, v: &NewValue) -> bool {
+fn same_figures(s: &StoredValue, v: &Row) -> bool {
     s.value == v.value
         && s.numerator == v.numerator
         && s.denominator == v.denominator
@@ -142,42 +142,77 @@ impl Store {
         w: &ValueWrite<'_>,
         mut progress: impl FnMut(u64),
     ) -> Result<u64> {
+        // Codes to ids, once, before the transaction.
+        let ids = self.ids_now().await?;
+        let unknown = |what: String| StoreError::NotFound(what);
+        let rows: Vec<Row> = w
+            .values
+            .iter()
+            .map(|n| {
+                let v = &n.value;
+                Ok(Row {
+                    indicator_id: *ids
+                        .indicators
+                        .get(&v.indicator)
+                        .ok_or_else(|| unknown(format!("chỉ tiêu \"{}\"", v.indicator)))?,
+                    unit_id: *ids
+                        .units
+                        .get(&v.unit)
+                        .ok_or_else(|| unknown(format!("đơn vị \"{}\"", v.unit)))?,
+                    period: v.period,
+                    value: v.value,
+                    numerator: v.numerator,
+                    denominator: v.denominator,
+                    comment: v.comment.clone(),
+                    expected_version: n.expected_version,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let files: Vec<(i32, i32, &NewEvidence)> = w
+            .evidence
+            .iter()
+            .map(|e| {
+                Ok((
+                    *ids.indicators
+                        .get(&e.indicator)
+                        .ok_or_else(|| unknown(format!("chỉ tiêu \"{}\"", e.indicator)))?,
+                    *ids.units
+                        .get(&e.unit)
+                        .ok_or_else(|| unknown(format!("đơn vị \"{}\"", e.unit)))?,
+                    e,
+                ))
+            })
+            .collect::<Result<_>>()?;
         let txn = self.db.begin().await?;
         let seq = next_seq(&txn).await?;
         let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
 
         // What is stored now, for the values and files that may meet a stored value.
-        let mut indicator_ids: Vec<i32> = w
-            .values
+        let mut indicator_ids: Vec<i32> = rows
             .iter()
             .map(|v| v.indicator_id)
-            .chain(w.evidence.iter().map(|e| e.indicator_id))
+            .chain(files.iter().map(|(i, _, _)| *i))
             .collect();
         indicator_ids.sort_unstable();
         indicator_ids.dedup();
         let present = indicators_with_values(&txn, indicator_ids).await?;
-        let keys: Vec<Key> = w
-            .values
+        let keys: Vec<Key> = rows
             .iter()
             .map(|v| (v.indicator_id, v.unit_id, v.period))
-            .chain(
-                w.evidence
-                    .iter()
-                    .map(|e| (e.indicator_id, e.unit_id, e.period)),
-            )
+            .chain(files.iter().map(|(i, u, e)| (*i, *u, e.period)))
             .filter(|k| present.contains(&k.0))
             .collect();
         let current = stored_among(&txn, &keys).await?;
 
         let mut conflicts = Vec::new();
         let mut unchanged_locked = std::collections::HashSet::new();
-        for (index, v) in w.values.iter().enumerate() {
+        for (index, v) in rows.iter().enumerate() {
             let key = (v.indicator_id, v.unit_id, v.period);
             let now_stored = current.get(&key).map(stored);
             let conflict = |kind, current| ValueConflict {
                 index: Some(index),
-                indicator_id: v.indicator_id,
-                unit_id: v.unit_id,
+                indicator: w.values[index].value.indicator.clone(),
+                unit: w.values[index].value.unit.clone(),
                 period: v.period,
                 kind,
                 current,
@@ -201,14 +236,14 @@ impl Store {
                 None => {}
             }
         }
-        for e in &w.evidence {
-            if let Some(m) = current.get(&(e.indicator_id, e.unit_id, e.period)) {
+        for (i, u, e) in &files {
+            if let Some(m) = current.get(&(*i, *u, e.period)) {
                 let s = stored(m);
                 if s.state == ValueState::Accepted {
                     conflicts.push(ValueConflict {
                         index: None,
-                        indicator_id: e.indicator_id,
-                        unit_id: e.unit_id,
+                        indicator: e.indicator.clone(),
+                        unit: e.unit.clone(),
                         period: e.period,
                         kind: ConflictKind::Locked,
                         current: s,
@@ -226,8 +261,7 @@ impl Store {
         let mut changed = 0u64;
         // In key order, index inserts append instead of landing at random pages: several
         // times faster on a large import whose file is ordered some other way.
-        let mut ordered: Vec<&NewValue> = w
-            .values
+        let mut ordered: Vec<&Row> = rows
             .iter()
             .enumerate()
             .filter(|(i, _)| !unchanged_locked.contains(i))
@@ -296,11 +330,11 @@ impl Store {
             done += chunk.len() as u64;
             progress(done);
         }
-        for e in &w.evidence {
+        for (_, _, e) in &files {
             crate::evidence::insert_evidence(
                 &txn,
                 "value",
-                &e.key,
+                &value_evidence_key(&e.indicator, &e.unit, &e.period),
                 &e.file_name,
                 e.bytes.clone(),
                 w.actor,

@@ -48,26 +48,27 @@ async fn seeded(db: &TestDb) -> Store {
     store
 }
 
-fn value(ids: &chitieu_store::Ids, ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
-    NewValue {
-        indicator_id: ids.indicators[ind],
-        unit_id: ids.units[unit],
-        period: period.parse::<Period>().unwrap(),
-        value: Decimal::from(v),
-        numerator: None,
-        denominator: None,
-        comment: String::new(),
-        expected_version: None,
-    }
+fn value(ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
+    NewValue::new(
+        chitieu_domain::value::CheckedValue {
+            indicator: ind.into(),
+            unit: unit.clone(),
+            period: period.parse::<Period>().unwrap(),
+            value: Decimal::from(v),
+            numerator: None,
+            denominator: None,
+            comment: String::new(),
+        },
+        None,
+    )
 }
 
 async fn audit_chain_detects_tampering(db: &TestDb) {
     let store = seeded(db).await;
-    let (_, ids) = store.catalog().await.unwrap();
     let p = UnitCode::province(19);
     store
         .upsert_values(
-            &[value(&ids, "HT-5G", &p, "2025Q1", 50)],
+            &[value("HT-5G", &p, "2025Q1", 50)],
             ValueState::Draft,
             "test",
             "t",
@@ -88,8 +89,28 @@ async fn audit_chain_detects_tampering(db: &TestDb) {
 
 async fn a_failed_batch_writes_nothing(db: &TestDb) {
     let store = seeded(db).await;
-    let (_, ids) = store.catalog().await.unwrap();
     let p = UnitCode::province(19);
+    // A unit the store still knows by code but the table no longer holds (removed behind
+    // its back): the database itself refuses the last row, after three batches went in.
+    let gone = Unit {
+        code: UnitCode::parse("TN.TAM").unwrap(),
+        name: "Đơn vị tạm".into(),
+        kind: UnitKind::Other,
+        division_type: None,
+        parent: Some(p.clone()),
+        valid_from: d("2025-01-01"),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    };
+    store.upsert_units(&[gone], "test", "t").await.unwrap();
+    store.values(&Default::default()).await.unwrap();
+    store
+        .connection()
+        .execute_unprepared("DELETE FROM units WHERE code = 'TN.TAM'")
+        .await
+        .unwrap();
     let audit_before = store.count_rows("audit_log").await.unwrap();
     // 2,500 good rows across three INSERT batches, then one that breaks a foreign key.
     let mut rows: Vec<NewValue> = (0..2500)
@@ -97,12 +118,15 @@ async fn a_failed_batch_writes_nothing(db: &TestDb) {
             let ind = ["HT-5G", "HT-CD1G", "ST-DNKHCN", "ST-NVKH"][i % 4];
             let k = i / 4;
             let period = format!("{}Q{}", 2026 + k / 4, k % 4 + 1);
-            value(&ids, ind, &p, &period, 50)
+            value(ind, &p, &period, 50)
         })
         .collect();
-    let mut bad = value(&ids, "HT-5G", &p, "2025Q1", 50);
-    bad.unit_id = 999_999;
-    rows.push(bad);
+    rows.push(value(
+        "HT-5G",
+        &UnitCode::parse("TN.TAM").unwrap(),
+        "2025Q1",
+        50,
+    ));
     assert!(
         store
             .upsert_values(&rows, ValueState::Draft, "test", "t", |_| {})
@@ -151,7 +175,6 @@ async fn head_terms_do_not_overlap(db: &TestDb) {
 
 async fn tasks_round_trip_with_status(db: &TestDb) {
     let store = seeded(db).await;
-    let (_, ids) = store.catalog().await.unwrap();
     let task = Task {
         code: "NV-X".into(),
         title: "<script>alert(1)</script> Số hóa hồ sơ".into(),
@@ -166,7 +189,7 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
         completed_on: Some(d("2025-06-30")),
         updates: vec![],
     };
-    store.upsert_task(&task, &ids, "test").await.unwrap();
+    store.upsert_task(&task, "test").await.unwrap();
     let back = store.tasks().await.unwrap();
     assert_eq!(back, vec![task.clone()]);
     assert_eq!(
@@ -175,7 +198,7 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
     );
     let mut late = task.clone();
     late.completed_on = Some(d("2025-07-01"));
-    store.upsert_task(&late, &ids, "test").await.unwrap();
+    store.upsert_task(&late, "test").await.unwrap();
     let back = store.tasks().await.unwrap();
     assert_eq!(back.len(), 1, "same code replaces the task");
     assert_eq!(
@@ -184,7 +207,7 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
     );
     let mut bad = task.clone();
     bad.deadline = d("2024-12-31");
-    assert!(store.upsert_task(&bad, &ids, "test").await.is_err());
+    assert!(store.upsert_task(&bad, "test").await.is_err());
 }
 
 async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {

@@ -47,16 +47,12 @@ pub(super) async fn values(
         .map(str::parse::<Period>)
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
-    let ids = s.store.ids().await?;
     let rows = s
         .store
-        .values(
-            &ValueFilter {
-                indicator: q.indicator.filter(|i| !i.is_empty()),
-                unit: Some(unit),
-            },
-            &ids,
-        )
+        .values(&ValueFilter {
+            indicator: q.indicator.filter(|i| !i.is_empty()),
+            unit: Some(unit),
+        })
         .await?;
     Ok(Json(
         rows.into_iter()

@@ -10,7 +10,7 @@ pub(super) use axum::response::{IntoResponse, Redirect, Response};
 pub(super) use chitieu_analytics::assess::Row;
 pub(super) use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
 pub(super) use chitieu_domain::{Indicator, Period, PeriodKind, TaskStatus, UnitCode, ValueState};
-pub(super) use chitieu_store::{SessionUser, ValueFilter};
+pub(super) use chitieu_store::{NewEvidence, SessionUser, ValueFilter};
 pub(super) use serde::Deserialize;
 pub(super) use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ pub(super) use crate::AppState;
 pub(super) use crate::auth::{LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer};
 pub(super) use crate::error::{Or500, PageError, PageResult};
 pub(super) use crate::i18n::Tr;
-pub(super) use chitieu_app::actions::{self, ActionError, EvidenceItem, ValueItem};
+pub(super) use chitieu_app::actions::{self, ActionError, ValueItem};
 pub(super) use chitieu_app::live::{Snapshot, today};
 
 /// A URL-encoded form, read only when the handler asks, after it has checked who is asking:

@@ -226,23 +226,22 @@ async fn stored_fields(
             .cloned()
             .collect()
     };
-    let ids = s.store.ids().await.or_500(tr)?;
     let stored = s
         .store
-        .values(
-            &ValueFilter {
-                indicator: None,
-                unit: Some(unit.clone()),
-            },
-            &ids,
-        )
+        .values(&ValueFilter {
+            indicator: None,
+            unit: Some(unit.clone()),
+        })
         .await
         .or_500(tr)?;
     let mut fields = Vec::with_capacity(inds.len());
     for i in &inds {
         let evidence = s
             .store
-            .evidence_list("value", &actions::value_key(&i.code, unit, period))
+            .evidence_list(
+                "value",
+                &chitieu_store::value_evidence_key(&i.code, unit, period),
+            )
             .await
             .or_500(tr)?;
         let row = stored
@@ -373,7 +372,7 @@ impl<'a> Posted<'a> {
         &self,
         fields: &mut [Field],
         files: &[(String, String, Vec<u8>)],
-    ) -> (Vec<EvidenceItem>, bool) {
+    ) -> (Vec<NewEvidence>, bool) {
         let mut evidence = Vec::new();
         let mut refused = false;
         for f in fields.iter_mut().filter(|f| !f.locked) {
@@ -389,7 +388,7 @@ impl<'a> Posted<'a> {
             {
                 let name = chitieu_store::safe_file_name(name);
                 match chitieu_store::check_file(&name, bytes) {
-                    Ok(_) => evidence.push(EvidenceItem {
+                    Ok(_) => evidence.push(NewEvidence {
                         indicator: f.code.clone(),
                         unit: self.unit.clone(),
                         period: self.period,
@@ -435,7 +434,7 @@ impl<'a> Posted<'a> {
         u: &SessionUser,
         fields: &[Field],
         chosen: &[usize],
-        evidence: Vec<EvidenceItem>,
+        evidence: Vec<NewEvidence>,
     ) -> Result<u64, ActionError> {
         if chosen.is_empty() && evidence.is_empty() {
             return Ok(0);
