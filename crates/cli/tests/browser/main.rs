@@ -465,6 +465,40 @@ async fn people_use_the_application_in_a_browser() {
     c.goto(&format!("{base}/admin")).await.unwrap();
     assert!(c.find(Locator::Id("add-token")).await.is_ok());
     shot(&c, "admin.png").await;
+    // Filtering the task list swaps the list in place (htmx), and the address follows.
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    c.find(Locator::Css("select[name=status]"))
+        .await
+        .unwrap()
+        .select_by_value("overdue")
+        .await
+        .unwrap();
+    let mut followed = false;
+    for _ in 0..50 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("status=overdue")
+        {
+            followed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(followed, "the address follows the filter");
+    let badges = c.find_all(Locator::Css("#task-list .badge")).await.unwrap();
+    assert!(!badges.is_empty());
+    for b in badges {
+        assert_eq!(
+            b.attr("class").await.unwrap().as_deref(),
+            Some("badge s-overdue")
+        );
+    }
+    assert!(
+        c.find(Locator::Css("main h1")).await.is_ok(),
+        "the page is still whole"
+    );
     // The API's viewer renders the document, offline.
     c.goto(&format!("{base}/api/docs")).await.unwrap();
     c.wait()

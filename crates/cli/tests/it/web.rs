@@ -10,7 +10,40 @@ db_tests!(
     sign_in_is_throttled_and_cookies_are_safe,
     administrators_change_targets_and_others_cannot,
     requests_carry_ids_and_sigterm_stops_the_server_cleanly,
+    a_changed_filter_gets_only_the_list,
 );
+
+/// htmx swaps the task list when a filter changes: it gets the list, not the whole page.
+async fn a_changed_filter_gets_only_the_list(db: &TestDb) {
+    ok(db, &["demo"]);
+    let out = crate::chitieu_stdin(
+        db,
+        &[
+            "user", "add", "--login", "xem", "--role", "viewer", "--unit", "19",
+        ],
+        "mat-khau-du-dai-123\n",
+    );
+    assert!(out.status.success());
+    let (server, base) = serve(db);
+    let cookie = session(&base, "xem", "mat-khau-du-dai-123");
+    let get = |hx: bool| {
+        let mut r = agent()
+            .get(&format!("{base}/tasks?status=overdue"))
+            .header("cookie", &cookie);
+        if hx {
+            r = r.header("hx-request", "true");
+        }
+        let mut res = r.call().unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        res.body_mut().read_to_string().unwrap()
+    };
+    let part = get(true);
+    assert!(!part.contains("<html") && part.contains("<table"), "{part}");
+    assert!(part.contains("badge s-overdue") && !part.contains("s-completed_on_time"));
+    let page = get(false);
+    assert!(page.contains("<html") && page.contains("id=\"task-list\""));
+    drop(server);
+}
 
 /// Service managers stop a service with SIGTERM: the server finishes and exits 0. Every
 /// response carries a request id (the client's own when it sent one), as the log does.

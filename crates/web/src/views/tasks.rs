@@ -48,9 +48,19 @@ pub struct TaskFilter {
     status: Option<String>,
 }
 
+/// Just the list, for htmx to swap in when a filter changes.
+#[derive(Template, WebTemplate)]
+#[template(path = "task_table.html")]
+struct TaskList {
+    c: Chrome,
+    tasks: Vec<TaskRow>,
+}
+
+/// The task list; to an htmx request (a filter changed) only the list itself.
 pub async fn tasks(
     State(s): State<AppState>,
     v: Viewer,
+    headers: axum::http::HeaderMap,
     Query(f): Query<TaskFilter>,
 ) -> PageResult {
     let tr = v.tr;
@@ -65,20 +75,25 @@ pub async fn tasks(
         .map_err(|e| PageError::Invalid(tr, e))?;
     let list: Vec<chitieu_domain::Task> =
         all.into_iter().filter(|t| filter.matches(t, day)).collect();
-    let mut leads: Vec<UnitCode> = Vec::new();
-    for u in snap
-        .units
-        .iter()
-        .filter(|u| !u.kind.is_commune_level() || u.code.as_str() == f_unit)
-    {
-        leads.push(u.code.clone());
+    let tasks = task_rows(&snap, tr, &list);
+    // A history restore wants the whole page back.
+    if headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request") {
+        return Ok(TaskList {
+            c: Chrome::of(&v),
+            tasks,
+        }
+        .into_response());
     }
     let page = TasksPage {
         c: Chrome::of(&v),
+        // Departments and other bodies lead tasks; a commune is listed when it is the one
+        // chosen (thousands of communes would drown the list).
         unit_options: snap
             .units
             .iter()
-            .filter(|u| leads.contains(&u.code) && u.parent.is_some())
+            .filter(|u| {
+                u.parent.is_some() && (!u.kind.is_commune_level() || u.code.as_str() == f_unit)
+            })
             .map(|u| (u.code.to_string(), u.name.clone()))
             .collect(),
         status_options: TaskStatus::ALL
@@ -88,7 +103,7 @@ pub async fn tasks(
         f_unit,
         f_year,
         f_status,
-        tasks: task_rows(&snap, tr, &list),
+        tasks,
     };
     Ok(page.into_response())
 }
