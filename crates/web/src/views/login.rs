@@ -84,29 +84,13 @@ pub async fn login(
     let password = form.get("password").cloned().unwrap_or_default();
     let next = safe_next(form.get("next").map(String::as_str));
     let fail = |key: &'static str, status: StatusCode| {
-        let csrf = random_hex();
-        let jar = jar.clone().add(v.cookie(
-            LOGIN_CSRF_COOKIE,
-            csrf.clone(),
-            Some(Duration::from_secs(3600)),
-        ));
-        let page = LoginPage {
-            c: Chrome::anonymous(tr),
-            csrf,
-            next: next.clone(),
-            login: login.clone(),
-            error: Some(tr.t(key)),
-        };
-        Ok((status, jar, page).into_response())
-    };
-    let who = || {
+        // Login and address for the operator; never the password.
         let l: String = login.chars().take(64).collect();
         let a = addr.map_or_else(|| "?".to_string(), |a| a.to_string());
-        (l, a)
+        tracing::warn!(login = ?l, addr = %a, "{}", tr_log(key));
+        Ok(login_again(&v, jar.clone(), &next, &login, key, status))
     };
     let Some(attempt) = s.throttle.begin(&login, addr) else {
-        let (l, a) = who();
-        tracing::warn!(login = ?l, addr = %a, "đăng nhập bị chặn tạm thời (sign-in throttled)");
         return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
     };
     match s.store.sign_in(&login, &password).await.or_500(tr)? {
@@ -121,13 +105,42 @@ pub async fn login(
             ));
             Ok((jar, Redirect::to(&next)).into_response())
         }
-        None => {
-            // Login and address for the operator; never the password.
-            let (l, a) = who();
-            tracing::warn!(login = ?l, addr = %a, "đăng nhập sai (failed sign-in)");
-            fail("bad_login", StatusCode::UNAUTHORIZED)
-        }
+        None => fail("bad_login", StatusCode::UNAUTHORIZED),
     }
+}
+
+/// The log line of a refused sign-in.
+fn tr_log(key: &str) -> &'static str {
+    if key == "throttled" {
+        "đăng nhập bị chặn tạm thời (sign-in throttled)"
+    } else {
+        "đăng nhập sai (failed sign-in)"
+    }
+}
+
+/// The sign-in form again, with a fresh token and the reason it was refused.
+fn login_again(
+    v: &Viewer,
+    jar: CookieJar,
+    next: &str,
+    login: &str,
+    key: &'static str,
+    status: StatusCode,
+) -> Response {
+    let csrf = random_hex();
+    let jar = jar.add(v.cookie(
+        LOGIN_CSRF_COOKIE,
+        csrf.clone(),
+        Some(Duration::from_secs(3600)),
+    ));
+    let page = LoginPage {
+        c: Chrome::anonymous(v.tr),
+        csrf,
+        next: next.to_string(),
+        login: login.to_string(),
+        error: Some(v.tr.t(key)),
+    };
+    (status, jar, page).into_response()
 }
 
 pub async fn logout(

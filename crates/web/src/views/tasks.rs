@@ -197,6 +197,26 @@ pub async fn task_progress(
     }
     let form = read_multipart(mp, tr).await?;
     let u = v.check_csrf(&form.fields)?.clone();
+    let (progress, completed_on, note) = progress_form(&form, tr)?;
+    actions::task_progress(&s.app, &u, &t, progress, note, completed_on)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    for (_, name, bytes) in form.files {
+        s.store
+            .add_evidence("task", &t.code, &name, bytes, &u.login)
+            .await
+            .map_err(|e| PageError::action(tr, e.into()))?;
+    }
+    Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
+}
+
+/// A progress report as posted: the progress (100 when completed), the completion date
+/// (today unless given) and the note; the files checked first, so that a refused file
+/// leaves the task untouched.
+fn progress_form(
+    form: &MultiForm,
+    tr: Tr,
+) -> Result<(u8, Option<chrono::NaiveDate>, &str), PageError> {
     let field = |k: &str| form.fields.get(k).map_or("", |s| s.trim());
     let completed = field("completed") == "on";
     let progress: u8 = if completed {
@@ -222,20 +242,10 @@ pub async fn task_progress(
     } else {
         None
     };
-    // Files first: a refused file leaves the task untouched.
     for (_, name, bytes) in &form.files {
         let name = chitieu_store::safe_file_name(name);
         chitieu_store::check_file(&name, bytes)
             .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
     }
-    actions::task_progress(&s.app, &u, &t, progress, field("note"), completed_on)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
-    for (_, name, bytes) in form.files {
-        s.store
-            .add_evidence("task", &t.code, &name, bytes, &u.login)
-            .await
-            .map_err(|e| PageError::action(tr, e.into()))?;
-    }
-    Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
+    Ok((progress, completed_on, field("note")))
 }
