@@ -45,8 +45,9 @@ async fn a_changed_filter_gets_only_the_list(db: &TestDb) {
     drop(server);
 }
 
-/// Service managers stop a service with SIGTERM: the server finishes and exits 0. Every
-/// response carries a request id (the client's own when it sent one), as the log does.
+/// Service managers stop a service with SIGTERM: the server answers what is in flight, then
+/// exits 0. Every response carries a request id (the client's own when it sent one), as the
+/// log does.
 async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
     ok(db, &["init"]);
     let (mut child, base) = crate::cli::serve_process(db);
@@ -75,11 +76,39 @@ async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
         .call()
         .unwrap();
     assert_eq!(js.status().as_u16(), 200);
+    // A request in flight when SIGTERM arrives: its body is half sent, so the handler is
+    // still waiting for it. The server must wait too, answer it, and only then exit.
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://").to_string();
+    let body = "login=ai-do&password=sai-mat-khau-roi&csrf=x";
+    let mut conn = std::net::TcpStream::connect(&host).unwrap();
+    write!(
+        conn,
+        "POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    conn.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the server left before answering a request in flight"
+    );
+    conn.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let status_line = answer.lines().next().unwrap_or_default();
+    assert!(
+        status_line.starts_with("HTTP/1.1 ") && !status_line.starts_with("HTTP/1.1 5"),
+        "the request in flight got: {status_line:?}"
+    );
     let exit = child.wait().unwrap();
     assert!(exit.success(), "exit after SIGTERM: {exit:?}");
 }
