@@ -1,5 +1,6 @@
 //! What every page shows around its content.
 
+use chitieu_domain::permission::{Action, role_allows};
 use chitieu_store::SessionUser;
 
 use crate::i18n::Tr;
@@ -13,6 +14,14 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// For `user`; the administration link only for a role that administers.
+    pub fn new(t: Tr, user: Option<SessionUser>) -> Chrome {
+        let admin = user
+            .as_ref()
+            .is_some_and(|u| role_allows(u.role, Action::Administer));
+        Chrome { t, user, admin }
+    }
+
     /// For pages shown without a session (sign-in, errors).
     pub fn anonymous(t: Tr) -> Chrome {
         Chrome {

@@ -3,10 +3,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
 use chitieu_app::actions::ActionError;
 
+use crate::AppState;
+use crate::auth::SESSION_COOKIE;
 use crate::chrome::Chrome;
 use crate::i18n::Tr;
 
@@ -59,14 +65,6 @@ impl PageError {
 struct ErrorPage {
     c: Chrome,
     code: u16,
-    message: &'static str,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
-struct InvalidPage {
-    c: Chrome,
-    code: u16,
     message: String,
 }
 
@@ -75,25 +73,68 @@ impl IntoResponse for PageError {
         let (status, t, key) = match self {
             PageError::SignIn => return Redirect::to("/login").into_response(),
             PageError::Invalid(t, msg) => {
-                let page = InvalidPage {
-                    c: Chrome::anonymous(t),
-                    code: 422,
-                    message: msg,
-                };
-                return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+                return error_page(StatusCode::UNPROCESSABLE_ENTITY, t, msg);
             }
             PageError::Forbidden(t) => (StatusCode::FORBIDDEN, t, "forbidden"),
             PageError::NotFound(t) => (StatusCode::NOT_FOUND, t, "not_found"),
             PageError::TooLarge(t) => (StatusCode::PAYLOAD_TOO_LARGE, t, "too_large"),
             PageError::Internal(t) => (StatusCode::INTERNAL_SERVER_ERROR, t, "server_error"),
         };
-        let page = ErrorPage {
-            c: Chrome::anonymous(t),
-            code: status.as_u16(),
-            message: t.t(key),
-        };
-        (status, page).into_response()
+        error_page(status, t, t.t(key).to_string())
     }
+}
+
+/// What an error page says, kept on its response: the error does not know who is asking, so
+/// [`error_pages_know_the_viewer`] draws the page again with the signed-in header.
+#[derive(Clone)]
+struct ErrorShown {
+    t: Tr,
+    message: String,
+}
+
+fn error_page(status: StatusCode, t: Tr, message: String) -> Response {
+    let page = ErrorPage {
+        c: Chrome::anonymous(t),
+        code: status.as_u16(),
+        message: message.clone(),
+    };
+    let mut res = (status, page).into_response();
+    res.extensions_mut().insert(ErrorShown { t, message });
+    res
+}
+
+/// An error page shown to someone signed in keeps their header (name, menu, sign-out), as
+/// every other page does; a signed-out visitor gets the page as it was drawn.
+pub(crate) async fn error_pages_know_the_viewer(
+    State(s): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let sid = CookieJar::from_headers(req.headers())
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string());
+    let mut res = next.run(req).await;
+    let Some(shown) = res.extensions_mut().remove::<ErrorShown>() else {
+        return res;
+    };
+    let Some(sid) = sid else { return res };
+    let user = match s.store.session_user(&sid).await {
+        Ok(Some(user)) => user,
+        // The page as drawn is still right for a stale session or a store hiccup.
+        _ => return res,
+    };
+    let page = ErrorPage {
+        c: Chrome::new(shown.t, Some(user)),
+        code: res.status().as_u16(),
+        message: shown.message,
+    };
+    let mut again = (res.status(), page).into_response();
+    for (name, value) in res.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            again.headers_mut().append(name, value.clone());
+        }
+    }
+    again
 }
 
 pub(crate) type PageResult = Result<Response, PageError>;

@@ -77,7 +77,11 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/healthz", get(api::healthz))
         .route("/api/docs", get(api::docs))
         .merge(api::router())
-        .fallback(views::not_found);
+        .fallback(views::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::error_pages_know_the_viewer,
+        ));
     Ok(http_layers(router).with_state(state))
 }
 

@@ -251,6 +251,25 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
             .unwrap()
             .contains("Tổng quan")
     );
+    // An error page keeps the signed-in header: who is signed in, the menu, sign-out.
+    let mut missing = agent()
+        .get(&format!("{base}/indicators/KHONG-CO"))
+        .header("cookie", &sid)
+        .call()
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_eq!(
+        missing.headers().get("x-frame-options").unwrap(),
+        "DENY",
+        "the redrawn page keeps the security headers"
+    );
+    let html = missing.body_mut().read_to_string().unwrap();
+    assert!(
+        html.contains("Đăng xuất")
+            && html.contains("href=\"/my\"")
+            && !html.contains("href=\"/login\""),
+        "{html}"
+    );
     // Behind a TLS proxy the cookie is Secure.
     let (token, login_cookie) = login_form(&base);
     let tls = agent()

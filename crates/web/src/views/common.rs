@@ -54,17 +54,8 @@ impl LazyForm {
 impl Chrome {
     /// The chrome for whoever is asking.
     pub fn of(v: &Viewer) -> Chrome {
-        Chrome {
-            t: v.tr,
-            user: v.user.clone(),
-            admin: is_admin(&v.user),
-        }
+        Chrome::new(v.tr, v.user.clone())
     }
-}
-
-pub(super) fn is_admin(u: &Option<SessionUser>) -> bool {
-    u.as_ref()
-        .is_some_and(|u| role_allows(u.role, Action::Administer))
 }
 
 pub(super) async fn snapshot<'a>(
