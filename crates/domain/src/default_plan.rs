@@ -67,6 +67,7 @@ impl PlanFile {
                 })
                 .collect(),
         };
+        let file = file.within_bounds()?;
         file.check()?;
         Ok(file)
     }
@@ -126,11 +127,78 @@ impl PlanFile {
             if !seen.insert((t.indicator.as_str(), t.unit.clone(), t.year)) {
                 return Err(at("trùng mục tiêu"));
             }
-            if t.wording.trim().is_empty() {
-                return Err(at("thiếu nguyên văn mục tiêu"));
-            }
         }
         Ok(())
+    }
+
+    /// A plan file's texts and figures within the same bounds as what people type: names
+    /// short, no control characters, factors and targets within the figures' bounds.
+    fn within_bounds(mut self) -> Result<PlanFile, String> {
+        use crate::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text};
+        let line = |what: String, field: &'static str, s: &mut String, max: usize| {
+            *s = clean_text(field, s, max, TextKind::Line).map_err(|e| format!("{what}: {e}"))?;
+            Ok::<(), String>(())
+        };
+        let years = [
+            ("baseline_year", self.plan.baseline_year),
+            ("start_year", self.plan.start_year),
+            ("end_year", self.plan.end_year),
+        ];
+        for (field, y) in years {
+            if !crate::indicator::TARGET_YEARS.contains(&y) {
+                return Err(format!("kế hoạch: {field}: năm {y} nằm ngoài 2000–2100"));
+            }
+        }
+        if !(self.plan.baseline_year <= self.plan.start_year
+            && self.plan.start_year <= self.plan.end_year)
+        {
+            return Err("kế hoạch: cần baseline_year ≤ start_year ≤ end_year".to_string());
+        }
+        line("kế hoạch".into(), "name", &mut self.plan.name, NAME_MAX)?;
+        line(
+            "kế hoạch".into(),
+            "source",
+            &mut self.plan.source,
+            COMMENT_MAX,
+        )?;
+        for g in &mut self.groups {
+            line(format!("nhóm {}", g.code), "name", &mut g.name, NAME_MAX)?;
+            line(
+                format!("nhóm {}", g.code),
+                "name_en",
+                &mut g.name_en,
+                NAME_MAX,
+            )?;
+        }
+        for u in &mut self.units {
+            line(format!("đơn vị {}", u.code), "name", &mut u.name, NAME_MAX)?;
+        }
+        for i in &mut self.indicators {
+            let at = || format!("chỉ tiêu {}", i.code);
+            line(at(), "name", &mut i.name, NAME_MAX)?;
+            line(at(), "name_en", &mut i.name_en, NAME_MAX)?;
+            line(at(), "unit_of_measure", &mut i.unit_of_measure, NAME_MAX)?;
+            line(at(), "data_source", &mut i.data_source, NAME_MAX)?;
+            i.definition = clean_text(
+                "definition",
+                &i.definition,
+                COMMENT_MAX,
+                TextKind::Multiline,
+            )
+            .map_err(|e| format!("{}: {e}", at()))?;
+            if let Some(f) = i.factor {
+                crate::value::check_bounds("factor", f).map_err(|e| format!("{}: {e}", at()))?;
+                if f <= Decimal::ZERO {
+                    return Err(format!("{}: factor: hệ số phải lớn hơn 0", at()));
+                }
+            }
+        }
+        self.targets = self
+            .targets
+            .into_iter()
+            .map(Target::checked)
+            .collect::<Result<_, _>>()?;
+        Ok(self)
     }
 
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
@@ -213,5 +281,67 @@ mod tests {
         let bad = THAI_NGUYEN.replace("indicator = \"KT-KTS\"", "indicator = \"KT-XYZ\"");
         let e = PlanFile::parse(&bad).unwrap_err();
         assert!(e.contains("KT-XYZ"), "{e}");
+    }
+
+    /// A plan file is held to the same bounds as a form or the API: a province's own file
+    /// cannot carry a figure the engine cannot add up, nor text that breaks a page or a log.
+    #[test]
+    fn a_plan_file_within_the_bounds_of_typed_input() {
+        let refused = |from: &str, to: &str, says: &[&str]| {
+            let text = THAI_NGUYEN.replacen(from, to, 1);
+            assert_ne!(text, THAI_NGUYEN, "{from} is in the plan");
+            let e = PlanFile::parse(&text).unwrap_err();
+            for s in says {
+                assert!(e.contains(s), "{to}: {e}");
+            }
+        };
+        refused(
+            "value = \"60\"",
+            "value = \"79228162514264337593543950335\"",
+            &["HT-5G", "2025", "value"],
+        );
+        refused(
+            "indicator = \"HT-5G\"\nyear = 2025",
+            "indicator = \"HT-5G\"\nyear = 20250",
+            &["HT-5G", "20250", "2000–2100"],
+        );
+        refused(
+            "start_year = 2025",
+            "start_year = 20250",
+            &["kế hoạch", "start_year"],
+        );
+        refused(
+            "end_year = 2030",
+            "end_year = 2020",
+            &["kế hoạch", "end_year"],
+        );
+        refused(
+            "wording = \"Đến năm 2025, tỷ lệ phủ sóng 5G trên toàn tỉnh đạt trên 60%\"",
+            &format!("wording = \"{}\"", "x".repeat(5000)),
+            &["HT-5G", "4000"],
+        );
+        refused(
+            "wording = \"Đến năm 2025",
+            "wording = \"\u{202e}Đến năm 2025",
+            &["HT-5G", "U+202E"],
+        );
+        refused(
+            "name = \"Sở Nội vụ\"",
+            "name = \"Sở Nội vụ\\u0000\"",
+            &["name", "U+0000"],
+        );
+        refused(
+            "factor = \"100\"",
+            "factor = \"0\"",
+            &["factor", "lớn hơn 0"],
+        );
+        // Texts are stored as typed input is: NFC, trimmed.
+        let p = PlanFile::parse(&THAI_NGUYEN.replacen(
+            "name = \"Sở Nội vụ\"",
+            "name = \"  Sở Nội vụ  \"",
+            1,
+        ))
+        .unwrap();
+        assert!(p.units.iter().any(|u| u.name == "Sở Nội vụ"));
     }
 }

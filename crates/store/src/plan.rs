@@ -158,30 +158,7 @@ impl Store {
 
     /// Sets a target (new or changed) for an indicator, a unit and a year.
     pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
-        let wording = crate::clean(
-            "nguyên văn mục tiêu",
-            &t.wording,
-            COMMENT_MAX,
-            TextKind::Multiline,
-        )?;
-        let t = &Target {
-            wording,
-            value: chitieu_domain::value::check_bounds("value", t.value)
-                .map_err(|e| bad(format!("mục tiêu {} năm {}: {e}", t.indicator, t.year)))?,
-            ..t.clone()
-        };
-        if !(2000..=2100).contains(&t.year) {
-            return Err(bad(format!(
-                "mục tiêu {}: năm {} nằm ngoài 2000–2100",
-                t.indicator, t.year
-            )));
-        }
-        if t.wording.is_empty() {
-            return Err(bad(format!(
-                "mục tiêu {} năm {}: thiếu nguyên văn",
-                t.indicator, t.year
-            )));
-        }
+        let t = &t.clone().checked().map_err(bad)?;
         let txn = self.db.begin().await?;
         let ind = indicator::Entity::find()
             .filter(indicator::Column::Code.eq(&t.indicator))
