@@ -1220,6 +1220,11 @@ async fn errors_come_after_authorisation_and_in_the_documented_shape(db: &TestDb
         let url = format!("{base}{path}");
         let (s, ct, v) = api("POST", &url, None, garbage);
         json_error(s, &ct, &v, 401, &format!("anonymous {path}"));
+        // Whatever the body: empty, cut short, or not even an object.
+        for body in ["", "{\"indicator\":", "[1,2", "null"] {
+            let (s, ct, v) = api("POST", &url, None, Some(("application/json", body)));
+            json_error(s, &ct, &v, 401, &format!("anonymous {path} with {body:?}"));
+        }
         let (s, ct, v) = api("POST", &url, Some(&viewer), garbage);
         json_error(s, &ct, &v, 403, &format!("viewer {path}"));
         let (s, ct, v) = api("POST", &url, Some(&admin), garbage);
