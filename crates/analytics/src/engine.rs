@@ -7,8 +7,38 @@ use chitieu_domain::{
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::query::QueryError;
 use crate::series::{Cell, IndData, Series};
+
+/// A question the engine cannot answer, and why (in Vietnamese, for the person who asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    UnknownIndicator(String),
+    UnknownUnit(String),
+    /// The period is finer than the indicator's frequency.
+    TooFine {
+        indicator: String,
+        frequency: PeriodKind,
+    },
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::UnknownIndicator(c) => write!(f, "không có chỉ tiêu \"{c}\""),
+            QueryError::UnknownUnit(c) => write!(f, "không có đơn vị \"{c}\""),
+            QueryError::TooFine {
+                indicator,
+                frequency,
+            } => write!(
+                f,
+                "chỉ tiêu {indicator} báo cáo {}: không có số liệu ở kỳ ngắn hơn",
+                frequency.label_vi()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
 
 #[derive(Debug, Clone)]
 pub(crate) struct IndMeta {

@@ -23,6 +23,7 @@ mod query;
 mod series;
 mod succession;
 
+pub use engine::QueryError;
 pub use engine::{Engine, Write};
-pub use query::{Contribution, Figure, QueryError};
+pub use query::{Contribution, Figure};
 pub use series::Cell;

@@ -5,7 +5,7 @@ use chitieu_domain::{Decimal, Period, PeriodKind, TimeAggregation, UnitAggregati
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, QueryError};
 use crate::series::Cell;
 
 /// The answer for an indicator, a unit and a period.
@@ -29,36 +29,6 @@ pub struct Contribution {
     pub numerator: Option<Decimal>,
     pub denominator: Option<Decimal>,
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QueryError {
-    UnknownIndicator(String),
-    UnknownUnit(String),
-    /// The period is finer than the indicator's frequency.
-    TooFine {
-        indicator: String,
-        frequency: PeriodKind,
-    },
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::UnknownIndicator(c) => write!(f, "không có chỉ tiêu \"{c}\""),
-            QueryError::UnknownUnit(c) => write!(f, "không có đơn vị \"{c}\""),
-            QueryError::TooFine {
-                indicator,
-                frequency,
-            } => write!(
-                f,
-                "chỉ tiêu {indicator} báo cáo {}: không có số liệu ở kỳ ngắn hơn",
-                frequency.label_vi()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}
 
 impl Engine {
     /// Elementary period keys of indicator `i` inside `period`, up to `as_of` (period end).

@@ -6,7 +6,8 @@ use serde::Deserialize;
 use std::collections::HashSet;
 
 use crate::comparator::Comparator;
-use crate::indicator::{Group, Indicator, Measure, Plan, Target, UnitAggregation};
+use crate::indicator::{Group, Indicator, Measure, Plan, UnitAggregation};
+use crate::target::{TARGET_YEARS, Target};
 use crate::unit::{Unit, UnitCode, UnitKind};
 
 const THAI_NGUYEN: &str = include_str!("../plan/thai-nguyen-nq57.toml");
@@ -145,8 +146,12 @@ impl PlanFile {
             ("end_year", self.plan.end_year),
         ];
         for (field, y) in years {
-            if !crate::indicator::TARGET_YEARS.contains(&y) {
-                return Err(format!("kế hoạch: {field}: năm {y} nằm ngoài 2000–2100"));
+            if !TARGET_YEARS.contains(&y) {
+                return Err(format!(
+                    "kế hoạch: {field}: năm {y} nằm ngoài {}–{}",
+                    TARGET_YEARS.start(),
+                    TARGET_YEARS.end()
+                ));
             }
         }
         if !(self.plan.baseline_year <= self.plan.start_year
@@ -225,6 +230,26 @@ impl PlanFile {
 /// Thái Nguyên's plan for Resolution 57, as shipped.
 pub fn default_plan() -> PlanFile {
     PlanFile::parse(THAI_NGUYEN).expect("the embedded plan is checked by tests")
+}
+
+/// For tests: the default plan's province, its departments and two wards (5443, 5500).
+#[cfg(test)]
+pub(crate) fn units_with_two_wards(plan: &PlanFile) -> Vec<Unit> {
+    let ward = |code: u32| Unit {
+        code: UnitCode::commune(code),
+        name: "P".into(),
+        kind: UnitKind::Ward,
+        division_type: None,
+        parent: Some(UnitCode::province(19)),
+        valid_from: crate::unit::two_tier_start(),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    };
+    let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
+    units.extend(plan.units.iter().cloned());
+    units
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod permission;
 pub mod reporting;
 pub mod research;
 pub mod status;
+pub mod target;
 pub mod task;
 pub mod text;
 pub mod unit;
@@ -20,11 +21,10 @@ pub mod value;
 pub use catalog::Catalog;
 pub use comparator::Comparator;
 pub use head::Head;
-pub use indicator::{
-    Direction, Group, Indicator, Measure, Plan, Target, TimeAggregation, UnitAggregation,
-};
+pub use indicator::{Direction, Group, Indicator, Measure, Plan, TimeAggregation, UnitAggregation};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use status::{Standing, Status};
+pub use target::Target;
 pub use task::{Task, TaskStatus, TaskUpdate};
 pub use unit::{Unit, UnitCode, UnitKind};
 pub use value::{ValueError, ValueInput, ValueState};

@@ -219,30 +219,10 @@ pub fn may_complete_task(units: &[Unit], role: Role, scope: &UnitCode, task: &Ta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::default_plan::default_plan;
-    use crate::unit::{UnitKind, two_tier_start};
+    use crate::default_plan::{default_plan, units_with_two_wards};
 
-    fn ward(code: u32) -> Unit {
-        Unit {
-            code: UnitCode::commune(code),
-            name: "P".into(),
-            kind: UnitKind::Ward,
-            division_type: None,
-            parent: Some(UnitCode::province(19)),
-            valid_from: two_tier_start(),
-            valid_to: None,
-            population: None,
-            officials: None,
-            successors: vec![],
-        }
-    }
-
-    /// The province, its departments and two wards.
     fn units() -> Vec<Unit> {
-        let plan = default_plan();
-        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
-        units.extend(plan.units.iter().cloned());
-        units
+        units_with_two_wards(&default_plan())
     }
 
     #[test]

@@ -86,29 +86,12 @@ pub fn completeness(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::default_plan::default_plan;
-    use crate::unit::{UnitKind, two_tier_start};
-
-    fn ward(code: u32) -> Unit {
-        Unit {
-            code: UnitCode::commune(code),
-            name: "P".into(),
-            kind: UnitKind::Ward,
-            division_type: None,
-            parent: Some(UnitCode::province(19)),
-            valid_from: two_tier_start(),
-            valid_to: None,
-            population: None,
-            officials: None,
-            successors: vec![],
-        }
-    }
+    use crate::default_plan::{default_plan, units_with_two_wards};
 
     #[test]
     fn what_is_due_and_how_complete() {
         let plan = default_plan();
-        let mut units = vec![plan.province_unit(), ward(5443), ward(5500)];
-        units.extend(plan.units.iter().cloned());
+        let units = units_with_two_wards(&plan);
         let owner = UnitCode::province(19);
         let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         // A ward reports its own commune-level indicators, not the province's.

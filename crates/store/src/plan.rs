@@ -34,6 +34,24 @@ pub struct Ids {
     pub(crate) unit_codes: HashMap<i32, UnitCode>,
 }
 
+impl Ids {
+    /// The id of an indicator by its code; unknown → not found, named.
+    pub(crate) fn indicator(&self, code: &str) -> Result<i32> {
+        self.indicators
+            .get(code)
+            .copied()
+            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))
+    }
+
+    /// The id of a unit by its code; unknown → not found, named.
+    pub(crate) fn unit(&self, code: &UnitCode) -> Result<i32> {
+        self.units
+            .get(code)
+            .copied()
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))
+    }
+}
+
 fn bad(e: String) -> StoreError {
     StoreError::Invalid(e)
 }

@@ -3,16 +3,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
 use chitieu_app::actions::ActionError;
+use chitieu_store::SessionUser;
 
-use crate::AppState;
-use crate::auth::SESSION_COOKIE;
 use crate::chrome::Chrome;
 use crate::i18n::Tr;
 
@@ -85,7 +81,8 @@ impl IntoResponse for PageError {
 }
 
 /// What an error page says, kept on its response: the error does not know who is asking, so
-/// [`error_pages_know_the_viewer`] draws the page again with the signed-in header.
+/// [`crate::auth::error_pages_know_the_viewer`] draws the page again with the signed-in
+/// header.
 #[derive(Clone)]
 struct ErrorShown {
     t: Tr,
@@ -103,25 +100,16 @@ fn error_page(status: StatusCode, t: Tr, message: String) -> Response {
     res
 }
 
-/// An error page shown to someone signed in keeps their header (name, menu, sign-out), as
-/// every other page does; a signed-out visitor gets the page as it was drawn.
-pub(crate) async fn error_pages_know_the_viewer(
-    State(s): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let sid = CookieJar::from_headers(req.headers())
-        .get(SESSION_COOKIE)
-        .map(|c| c.value().to_string());
-    let mut res = next.run(req).await;
+/// Whether `res` is an error page drawn without knowing who asked.
+pub(crate) fn is_error_page(res: &Response) -> bool {
+    res.extensions().get::<ErrorShown>().is_some()
+}
+
+/// The error page `res` drawn again for `user`: their header, the same status and headers.
+/// Any other response is returned as it is.
+pub(crate) fn error_page_for(mut res: Response, user: SessionUser) -> Response {
     let Some(shown) = res.extensions_mut().remove::<ErrorShown>() else {
         return res;
-    };
-    let Some(sid) = sid else { return res };
-    let user = match s.store.session_user(&sid).await {
-        Ok(Some(user)) => user,
-        // The page as drawn is still right for a stale session or a store hiccup.
-        _ => return res,
     };
     let page = ErrorPage {
         c: Chrome::new(shown.t, Some(user)),

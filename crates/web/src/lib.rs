@@ -80,7 +80,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .fallback(views::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            error::error_pages_know_the_viewer,
+            auth::error_pages_know_the_viewer,
         ));
     Ok(http_layers(router).with_state(state))
 }

@@ -144,21 +144,14 @@ impl Store {
     ) -> Result<u64> {
         // Codes to ids, once, before the transaction.
         let ids = self.ids_now().await?;
-        let unknown = |what: String| StoreError::NotFound(what);
         let rows: Vec<Row> = w
             .values
             .iter()
             .map(|n| {
                 let v = &n.value;
                 Ok(Row {
-                    indicator_id: *ids
-                        .indicators
-                        .get(&v.indicator)
-                        .ok_or_else(|| unknown(format!("chỉ tiêu \"{}\"", v.indicator)))?,
-                    unit_id: *ids
-                        .units
-                        .get(&v.unit)
-                        .ok_or_else(|| unknown(format!("đơn vị \"{}\"", v.unit)))?,
+                    indicator_id: ids.indicator(&v.indicator)?,
+                    unit_id: ids.unit(&v.unit)?,
                     period: v.period,
                     value: v.value,
                     numerator: v.numerator,
@@ -171,17 +164,7 @@ impl Store {
         let files: Vec<(i32, i32, &NewEvidence)> = w
             .evidence
             .iter()
-            .map(|e| {
-                Ok((
-                    *ids.indicators
-                        .get(&e.indicator)
-                        .ok_or_else(|| unknown(format!("chỉ tiêu \"{}\"", e.indicator)))?,
-                    *ids.units
-                        .get(&e.unit)
-                        .ok_or_else(|| unknown(format!("đơn vị \"{}\"", e.unit)))?,
-                    e,
-                ))
-            })
+            .map(|e| Ok((ids.indicator(&e.indicator)?, ids.unit(&e.unit)?, e)))
             .collect::<Result<_>>()?;
         let txn = self.db.begin().await?;
         let seq = next_seq(&txn).await?;

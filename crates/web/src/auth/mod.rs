@@ -5,8 +5,10 @@ mod throttle;
 
 pub use throttle::{Attempt, ClientAddr, MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Throttle};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chitieu_domain::permission::{Action, in_scope, role_allows};
 use chitieu_domain::{Unit, UnitCode};
@@ -117,6 +119,28 @@ impl Viewer {
             c = c.max_age(time::Duration::seconds(age.as_secs() as i64));
         }
         c.build()
+    }
+}
+
+/// An error page shown to someone signed in keeps their header (name, menu, sign-out), as
+/// every other page does; a signed-out visitor gets the page as it was drawn. The session is
+/// looked up only for error pages.
+pub(crate) async fn error_pages_know_the_viewer(
+    State(s): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let sid = CookieJar::from_headers(req.headers())
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string());
+    let res = next.run(req).await;
+    let Some(sid) = sid.filter(|_| crate::error::is_error_page(&res)) else {
+        return res;
+    };
+    match s.store.session_user(&sid).await {
+        Ok(Some(user)) => crate::error::error_page_for(res, user),
+        // The page as drawn is still right for a stale session or a store hiccup.
+        _ => res,
     }
 }
 
