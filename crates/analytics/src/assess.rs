@@ -1,36 +1,12 @@
 //! Progress rows for indicator × unit × target, and the early-warning list, from the engine.
 
-use chitieu_domain::assessment::{Goal, Series, check_target, opensdg, projection, unsd2022};
-use chitieu_domain::{Decimal, Indicator, Target, TimeAggregation, Unit, UnitCode};
+pub use chitieu_domain::assessment::Method;
+use chitieu_domain::assessment::{Case, Goal, Series, assess};
+use chitieu_domain::{Decimal, Indicator, Status, Target, TimeAggregation, Unit, UnitCode};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use std::str::FromStr;
 
 use crate::{Engine, QueryError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    Target,
-    Unsd2022,
-    Opensdg,
-    Projection,
-}
-
-impl FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "target" => Ok(Method::Target),
-            "unsd2022" => Ok(Method::Unsd2022),
-            "opensdg" => Ok(Method::Opensdg),
-            "projection" => Ok(Method::Projection),
-            _ => Err(format!(
-                "phương pháp \"{s}\" không hợp lệ (target, unsd2022, opensdg, projection)"
-            )),
-        }
-    }
-}
 
 /// One row: an indicator, a unit and one of its targets, assessed by one method.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,7 +19,10 @@ pub struct Row {
     pub comparator: &'static str,
     pub target_value: f64,
     pub met: Option<bool>,
-    pub status: &'static str,
+    pub status: Status,
+    /// A verdict on a target year that is over (achieved or not achieved), not progress.
+    #[serde(rename = "final")]
+    pub is_final: bool,
     pub score: Option<f64>,
     pub projected_value: Option<f64>,
     pub projected_year_met: Option<i32>,
@@ -58,6 +37,9 @@ pub struct Row {
     pub current: bool,
     /// The target is the plan owner's, applied to this unit.
     pub inherited: bool,
+    /// The target holds every year of this span; this row is its instance for `target_year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_year: Option<chitieu_domain::EveryYear>,
     pub base_year: Option<i32>,
     pub latest_year: Option<i32>,
     /// Why there is no status, when there is none.
@@ -96,6 +78,17 @@ pub fn targets_for<'a>(
         }
     }
     out
+}
+
+/// The rows a reader needs to see: every dated target, and of a target that recurs every
+/// year its years up to the current one (later years repeat the current one's question).
+pub fn in_sight(rows: Vec<Row>, as_of: NaiveDate) -> Vec<Row> {
+    rows.into_iter()
+        .filter(|r| {
+            r.every_year
+                .is_none_or(|span| r.target_year <= as_of.year().max(span.from))
+        })
+        .collect()
 }
 
 /// A target as it applies to one unit.
@@ -149,24 +142,36 @@ impl Context<'_> {
         method: Method,
     ) -> Result<Row, QueryError> {
         let (ind, t, current, inherited) = (a.ind, a.target, a.current, a.inherited);
-        let mut yearly = self.engine.yearly(&ind.code, &unit.code, as_of)?;
-        // A past target is judged on the data up to its year.
-        yearly.retain(|(y, _)| *y <= t.year);
+        let yearly = self.engine.yearly(&ind.code, &unit.code, as_of)?;
         let series = Series::new(yearly.iter().map(|(y, fig)| (*y, fig.value)).collect());
-        let latest = yearly.last();
-        let goal = Goal {
-            year: t.year,
-            comparator: t.comparator,
-            value: t.value,
+        let case = Case {
+            series: &series,
+            goal: Goal {
+                year: t.year,
+                comparator: t.comparator,
+                value: t.value,
+            },
+            direction: ind.direction,
+            natural_limit: ind.natural_limit,
+            baseline_year: self.baseline_year,
+            as_of,
+            frequency: ind.frequency,
+            last_period_of_target_year: yearly
+                .iter()
+                .find(|(y, _)| *y == t.year)
+                .map(|(_, fig)| fig.last_period),
         };
-        let check = check_target(&series, &goal, ind.direction);
-        let proj = projection(&series, &goal, ind.direction, self.baseline_year);
+        let judged = assess(method, &case);
+        // What is shown beside the status is what it was judged on: data up to the target year.
+        let latest = yearly.iter().rfind(|(y, _)| *y <= t.year);
+        let check = judged.check.as_ref();
+        let proj = &judged.projection;
         // A trend cannot carry a coverage past 100%.
         let cap = |v: f64| match ind.natural_limit {
             Some(l) if ind.direction != chitieu_domain::Direction::Decrease => v.min(f(l)),
             _ => v,
         };
-        let mut row = Row {
+        Ok(Row {
             indicator: ind.code.clone(),
             unit: unit.code.to_string(),
             latest_value: latest.map(|(_, fig)| f(fig.value)),
@@ -180,62 +185,24 @@ impl Context<'_> {
             target_year: t.year,
             comparator: t.comparator.symbol(),
             target_value: f(t.value),
-            met: check.as_ref().map(|c| c.met),
-            status: "",
-            score: None,
+            met: check.map(|c| c.met),
+            status: judged.status,
+            is_final: judged.is_final,
+            score: judged.score,
             projected_value: proj.linear_value.map(cap),
             projected_year_met: proj.linear_year_met,
             projected_value_cagr: proj.cagr_value.map(cap),
             projected_year_met_cagr: proj.cagr_year_met,
-            percent_of_target: check.as_ref().and_then(|c| c.percent_of_target),
-            gap: check.as_ref().map(|c| f(c.gap)),
+            percent_of_target: check.and_then(|c| c.percent_of_target),
+            gap: check.map(|c| f(c.gap)),
             current,
             inherited,
-            base_year: None,
+            every_year: t.every_year,
+            base_year: judged.years.map(|y| y.base),
             latest_year: latest.map(|(y, _)| *y),
-            reason: None,
+            reason: judged.reason,
             method,
-        };
-        match method {
-            Method::Target => {
-                row.status = match &check {
-                    None => "no_data",
-                    Some(c) if c.met => "met",
-                    Some(_) => "not_met",
-                };
-                row.base_year = latest.map(|(y, _)| *y);
-            }
-            Method::Unsd2022 => {
-                let u = unsd2022(&series, &goal, ind.direction, self.baseline_year);
-                row.status = u.status.as_str();
-                row.base_year = u.years.map(|y| y.base);
-                row.reason = u.reason;
-            }
-            Method::Opensdg => {
-                let o = opensdg(
-                    &series,
-                    Some(&goal),
-                    ind.direction,
-                    ind.natural_limit,
-                    self.baseline_year,
-                );
-                row.status = o.status.as_str();
-                row.score = o.score;
-                row.base_year = o.years.map(|y| y.base);
-                row.reason = o.reason;
-            }
-            Method::Projection => {
-                row.status = match (&check, proj.linear_value) {
-                    (Some(c), _) if c.met => "met",
-                    (_, None) => "insufficient_data",
-                    _ if proj.linear_year_met.is_some() => "will_meet",
-                    _ => "will_miss",
-                };
-                row.base_year = proj.years.map(|y| y.base);
-                row.reason = proj.reason;
-            }
-        }
-        Ok(row)
+        })
     }
 
     /// Triples that will miss their target at the current pace, most at risk first: targets
@@ -248,7 +215,7 @@ impl Context<'_> {
         let mut out = Vec::new();
         for unit in units {
             for row in self.assess(unit, as_of, Method::Projection)? {
-                if row.target_year < as_of.year() || row.status != "will_miss" {
+                if row.target_year < as_of.year() || row.status != Status::WillMiss {
                     continue;
                 }
                 let Some(projected) = row.projected_value else {

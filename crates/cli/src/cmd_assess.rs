@@ -97,7 +97,7 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
                 Some(false) => "chưa",
                 None => "—",
             },
-            chitieu_domain::Status::from_code(r.status).map_or("", |s| s.label_vi()),
+            r.status.label_vi(),
             r.score.map(vi).unwrap_or_default(),
             r.projected_value.map(vi).unwrap_or_default(),
             r.projected_year_met

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use crate::comparator::Comparator;
 use crate::indicator::{Group, Indicator, Measure, Plan, UnitAggregation};
-use crate::target::{TARGET_YEARS, Target};
+use crate::target::{TARGET_YEARS, Target, years_of};
 use crate::unit::{Unit, UnitCode, UnitKind};
 
 const THAI_NGUYEN: &str = include_str!("../plan/thai-nguyen-nq57.toml");
@@ -27,7 +27,16 @@ struct RawTarget {
     indicator: String,
     #[serde(default)]
     unit: Option<UnitCode>,
-    year: i32,
+    /// The target year; for a target that holds every year, `every_year = true` with
+    /// `from` and `to` instead.
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    every_year: bool,
+    #[serde(default)]
+    from: Option<i32>,
+    #[serde(default)]
+    to: Option<i32>,
     comparator: Comparator,
     value: Decimal,
     wording: String,
@@ -50,23 +59,29 @@ impl PlanFile {
     pub fn parse(text: &str) -> Result<PlanFile, String> {
         let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let owner = raw.plan.owner.clone();
+        let mut targets = Vec::new();
+        for t in raw.targets {
+            let (year, every_year) = years_of(t.year, t.every_year, t.from, t.to)
+                .map_err(|m| format!("mục tiêu {}: {m}", t.indicator))?;
+            targets.extend(
+                Target {
+                    indicator: t.indicator,
+                    unit: t.unit.unwrap_or_else(|| owner.clone()),
+                    year,
+                    comparator: t.comparator,
+                    value: t.value,
+                    wording: t.wording,
+                    every_year,
+                }
+                .each_year(),
+            );
+        }
         let file = PlanFile {
             plan: raw.plan,
             groups: raw.groups,
             units: raw.units,
             indicators: raw.indicators,
-            targets: raw
-                .targets
-                .into_iter()
-                .map(|t| Target {
-                    indicator: t.indicator,
-                    unit: t.unit.unwrap_or_else(|| owner.clone()),
-                    year: t.year,
-                    comparator: t.comparator,
-                    value: t.value,
-                    wording: t.wording,
-                })
-                .collect(),
+            targets,
         };
         let file = file.within_bounds()?;
         file.check()?;
@@ -279,7 +294,15 @@ mod tests {
                 "KT-KTS"
             ]
         );
-        assert_eq!(p.targets.len(), 15);
+        // 14 dated targets and "every year > 60" for 2025–2030.
+        assert_eq!(p.targets.len(), 20);
+        let spdm: Vec<i32> = p
+            .targets
+            .iter()
+            .filter(|t| t.indicator == "ST-SPDM")
+            .map(|t| t.year)
+            .collect();
+        assert_eq!(spdm, (2025..=2030).collect::<Vec<_>>());
         let t = |code: &str, year: i32| {
             p.targets
                 .iter()
@@ -294,6 +317,7 @@ mod tests {
         assert_eq!(t("ST-NVKH", 2025), (">", "25".into()));
         assert_eq!(t("ST-UDKQ", 2030), (">=", "60".into()));
         assert_eq!(t("KT-KTS", 2030), ("=", "40".into()));
+        assert_eq!(t("ST-SPDM", 2027), (">", "60".into()));
         assert!(p.targets.iter().all(|t| t.unit.as_str() == "19"));
         let cbx = p.indicator("NL-CBX").unwrap();
         assert_eq!(cbx.unit_aggregation, UnitAggregation::RatioOfSums);
@@ -368,5 +392,27 @@ mod tests {
         ))
         .unwrap();
         assert!(p.units.iter().any(|u| u.name == "Sở Nội vụ"));
+    }
+
+    #[test]
+    fn a_recurring_target_needs_its_span() {
+        let base = default_plan_text_with(
+            "[[targets]]\nindicator = \"HT-5G\"\nevery_year = true\nfrom = 2026\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
+        );
+        let e = PlanFile::parse(&base).unwrap_err();
+        assert!(e.contains("HT-5G") && e.contains("from và to"), "{e}");
+        let both = default_plan_text_with(
+            "[[targets]]\nindicator = \"HT-5G\"\nyear = 2027\nfrom = 2026\nto = 2028\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
+        );
+        assert!(PlanFile::parse(&both).unwrap_err().contains("every_year"));
+        // A recurring span that covers a year with its own target is a duplicate.
+        let dup = default_plan_text_with(
+            "[[targets]]\nindicator = \"HT-5G\"\nevery_year = true\nfrom = 2024\nto = 2026\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
+        );
+        assert!(PlanFile::parse(&dup).unwrap_err().contains("2025: trùng"));
+    }
+
+    fn default_plan_text_with(extra: &str) -> String {
+        format!("{THAI_NGUYEN}\n{extra}")
     }
 }

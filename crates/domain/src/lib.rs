@@ -24,7 +24,7 @@ pub use head::Head;
 pub use indicator::{Direction, Group, Indicator, Measure, Plan, TimeAggregation, UnitAggregation};
 pub use period::{Period, PeriodError, PeriodKind};
 pub use status::{Standing, Status};
-pub use target::Target;
+pub use target::{EveryYear, Target};
 pub use task::{Task, TaskStatus, TaskUpdate};
 pub use unit::{Unit, UnitCode, UnitKind};
 pub use value::{ValueError, ValueInput, ValueState};

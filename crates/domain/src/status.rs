@@ -5,10 +5,14 @@
 
 use crate::assessment::{OpenSdgStatus, UnsdStatus};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
-    // The UN SDG Progress Chart's statuses (method `unsd2022`).
+    // Verdicts on a target year that is over, whatever the method; `achieved` is also the
+    // UN SDG Progress Chart's word for a target ahead that is already met.
     Achieved,
+    NotAchieved,
+    AwaitingData,
+    // The UN SDG Progress Chart's statuses (method `unsd2022`).
     OnTrack,
     FairProgress,
     LimitedProgress,
@@ -31,6 +35,8 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Standing {
     Achieved,
+    /// A target year over and the target not achieved.
+    Missed,
     OnTrack,
     AtRisk,
     OffTrack,
@@ -42,6 +48,7 @@ impl Standing {
     pub fn as_str(self) -> &'static str {
         match self {
             Standing::Achieved => "achieved",
+            Standing::Missed => "missed",
             Standing::OnTrack => "on_track",
             Standing::AtRisk => "at_risk",
             Standing::OffTrack => "off_track",
@@ -51,8 +58,11 @@ impl Standing {
 }
 
 impl Status {
-    pub const ALL: [Status; 15] = [
+    /// In the order pages list them: verdicts first, then progress from best to worst.
+    pub const ALL: [Status; 17] = [
         Status::Achieved,
+        Status::NotAchieved,
+        Status::AwaitingData,
         Status::OnTrack,
         Status::FairProgress,
         Status::LimitedProgress,
@@ -72,6 +82,8 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Achieved => "achieved",
+            Status::NotAchieved => "not_achieved",
+            Status::AwaitingData => "awaiting_data",
             Status::OnTrack => "on_track",
             Status::FairProgress => "fair_progress",
             Status::LimitedProgress => "limited_progress",
@@ -96,7 +108,9 @@ impl Status {
 
     pub fn label_vi(self) -> &'static str {
         match self {
-            Status::Achieved => "Đã đạt",
+            Status::Achieved => "Đạt",
+            Status::NotAchieved => "Không đạt",
+            Status::AwaitingData => "Chờ số liệu",
             Status::OnTrack => "Đúng lộ trình",
             Status::FairProgress => "Có tiến triển, cần tăng tốc",
             Status::LimitedProgress => "Tiến triển hạn chế hoặc không tiến triển",
@@ -106,7 +120,7 @@ impl Status {
             Status::SubstantialProgress => "Tiến bộ rõ rệt",
             Status::ModerateProgress => "Tiến bộ vừa phải",
             Status::NotAvailable => "Không đánh giá được",
-            Status::Met => "Đạt",
+            Status::Met => "Đang đạt",
             Status::NotMet => "Chưa đạt",
             Status::NoData => "Chưa có số liệu",
             Status::WillMeet => "Sẽ đạt nếu giữ tốc độ",
@@ -116,15 +130,20 @@ impl Status {
 
     pub fn label_en(self) -> &'static str {
         match self {
-            Status::Achieved | Status::TargetAchieved | Status::Met => "Achieved",
+            Status::Achieved => "Achieved",
+            Status::NotAchieved => "Not achieved",
+            Status::AwaitingData => "Awaiting data",
+            Status::TargetAchieved => "Target achieved",
+            Status::Met => "Met so far",
             Status::OnTrack => "On track",
             Status::FairProgress => "Fair progress, acceleration needed",
             Status::LimitedProgress => "Limited or no progress",
             Status::Deterioration => "Deterioration",
-            Status::InsufficientData | Status::NotAvailable => "Insufficient data",
+            Status::InsufficientData => "Insufficient data",
+            Status::NotAvailable => "Not available",
             Status::SubstantialProgress => "Substantial progress",
             Status::ModerateProgress => "Moderate progress",
-            Status::NotMet => "Not met",
+            Status::NotMet => "Not met yet",
             Status::NoData => "No data",
             Status::WillMeet => "Will be met at this pace",
             Status::WillMiss => "Will be missed at this pace",
@@ -134,13 +153,23 @@ impl Status {
     pub fn standing(self) -> Standing {
         match self {
             Status::Achieved | Status::TargetAchieved | Status::Met => Standing::Achieved,
+            Status::NotAchieved => Standing::Missed,
             Status::OnTrack | Status::SubstantialProgress | Status::WillMeet => Standing::OnTrack,
             Status::FairProgress | Status::ModerateProgress => Standing::AtRisk,
             Status::LimitedProgress | Status::Deterioration | Status::WillMiss | Status::NotMet => {
                 Standing::OffTrack
             }
-            Status::InsufficientData | Status::NotAvailable | Status::NoData => Standing::Unknown,
+            Status::InsufficientData
+            | Status::NotAvailable
+            | Status::NoData
+            | Status::AwaitingData => Standing::Unknown,
         }
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -185,6 +214,16 @@ mod tests {
             assert_eq!(Status::from_code(s.as_str()), Some(s));
             assert!(!s.label_vi().is_empty() && !s.label_en().is_empty());
         }
+        // A reader tells every status apart by its words, in either language.
+        for (i, a) in Status::ALL.iter().enumerate() {
+            for b in &Status::ALL[i + 1..] {
+                assert_ne!(a.label_vi(), b.label_vi(), "{a:?} and {b:?}");
+                assert_ne!(a.label_en(), b.label_en(), "{a:?} and {b:?}");
+            }
+        }
+        // "Not met yet" and "missed" are different words.
+        assert_ne!(Status::NotMet.label_vi(), Status::NotAchieved.label_vi());
+        assert_eq!(Status::NotAchieved.standing(), Standing::Missed);
         assert_eq!(standing_of("fair_progress"), Standing::AtRisk);
         assert_eq!(standing_of(""), Standing::Unknown);
         assert_eq!(

@@ -19,6 +19,44 @@ pub struct Target {
     pub value: Decimal,
     /// As the source document says it, e.g. "Trên 60%".
     pub wording: String,
+    /// A target that holds every year of a span ("mỗi năm", "hằng năm"); this one is its
+    /// instance for `year`. Each year is judged on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_year: Option<EveryYear>,
+}
+
+/// The years a recurring target holds for, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EveryYear {
+    pub from: i32,
+    pub to: i32,
+}
+
+/// The year of a target as a plan file, a form or the API gives it: `year` alone, or
+/// `every_year` with `from` and `to` (the year is then the first of the span).
+pub fn years_of(
+    year: Option<i32>,
+    every_year: bool,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> Result<(i32, Option<EveryYear>), String> {
+    match (year, every_year, from, to) {
+        (Some(y), false, None, None) => Ok((y, None)),
+        (y, true, Some(from), Some(to)) if y.is_none_or(|y| y == from) => {
+            Ok((from, Some(EveryYear { from, to })))
+        }
+        (_, true, _, _) => Err(
+            "mục tiêu hằng năm cần from và to (năm đầu, năm cuối); year, nếu có, là năm đầu".into(),
+        ),
+        (None, false, ..) => Err("thiếu năm mục tiêu (year)".into()),
+        (Some(_), false, ..) => Err("from và to chỉ dùng với every_year = true".into()),
+    }
+}
+
+impl EveryYear {
+    pub fn years(self) -> std::ops::RangeInclusive<i32> {
+        self.from..=self.to
+    }
 }
 
 /// Years a target may name: anything else is a typing slip, not a plan.
@@ -36,6 +74,29 @@ impl Target {
                 TARGET_YEARS.start(),
                 TARGET_YEARS.end()
             )));
+        }
+        if let Some(span) = self.every_year {
+            if !TARGET_YEARS.contains(&span.from) || !TARGET_YEARS.contains(&span.to) {
+                return Err(at(format!(
+                    "năm lặp lại {}–{} nằm ngoài {}–{}",
+                    span.from,
+                    span.to,
+                    TARGET_YEARS.start(),
+                    TARGET_YEARS.end()
+                )));
+            }
+            if span.from > span.to {
+                return Err(at(format!(
+                    "năm đầu ({}) sau năm cuối ({})",
+                    span.from, span.to
+                )));
+            }
+            if !span.years().contains(&self.year) {
+                return Err(at(format!(
+                    "năm nằm ngoài khoảng lặp lại {}–{}",
+                    span.from, span.to
+                )));
+            }
         }
         let value = check_bounds("value", self.value).map_err(|e| at(e.to_string()))?;
         let wording = clean_text(
@@ -55,7 +116,69 @@ impl Target {
         })
     }
 
+    /// The target for each year it holds: itself, or one instance per year of its span.
+    pub fn each_year(self) -> Vec<Target> {
+        match self.every_year {
+            None => vec![self],
+            Some(span) => span
+                .years()
+                .map(|year| Target {
+                    year,
+                    ..self.clone()
+                })
+                .collect(),
+        }
+    }
+
     pub fn is_met(&self, direction: Direction, value: Decimal) -> bool {
         self.comparator.meets(direction, value, self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spdm(year: i32, every_year: Option<EveryYear>) -> Target {
+        Target {
+            indicator: "ST-SPDM".into(),
+            unit: UnitCode::parse("19").unwrap(),
+            year,
+            comparator: Comparator::Gt,
+            value: Decimal::from(60),
+            wording: "Mỗi năm có trên 60 sản phẩm".into(),
+            every_year,
+        }
+    }
+
+    #[test]
+    fn a_recurring_target_holds_for_each_year_of_its_span() {
+        let span = EveryYear {
+            from: 2025,
+            to: 2030,
+        };
+        let all = spdm(2025, Some(span)).checked().unwrap().each_year();
+        assert_eq!(
+            all.iter().map(|t| t.year).collect::<Vec<_>>(),
+            (2025..=2030).collect::<Vec<_>>()
+        );
+        assert!(all.iter().all(|t| t.every_year == Some(span)));
+        assert_eq!(spdm(2030, None).each_year().len(), 1);
+    }
+
+    #[test]
+    fn a_span_is_checked() {
+        let bad = |from, to, year| {
+            spdm(year, Some(EveryYear { from, to }))
+                .checked()
+                .unwrap_err()
+        };
+        assert!(
+            bad(2030, 2025, 2030).contains("sau năm cuối"),
+            "{}",
+            bad(2030, 2025, 2030)
+        );
+        assert!(bad(2025, 3000, 2025).contains("ngoài"));
+        assert!(bad(2025, 2030, 2031).contains("khoảng lặp lại"));
     }
 }

@@ -70,6 +70,15 @@ impl TaskStatus {
             TaskStatus::Overdue => "Quá hạn chưa hoàn thành",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            TaskStatus::CompletedOnTime => "Completed on time",
+            TaskStatus::CompletedLate => "Completed late",
+            TaskStatus::InProgress => "In progress, on time",
+            TaskStatus::Overdue => "Overdue, not completed",
+        }
+    }
 }
 
 impl std::str::FromStr for TaskStatus {

@@ -120,6 +120,8 @@ entity!(target, "targets", {
     pub comparator: String,
     pub value: String,
     pub wording: String,
+    pub every_from: Option<i32>,
+    pub every_to: Option<i32>,
 });
 
 entity!(data_value, "data_values", {

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003Sessions),
             Box::new(M0004ApiTokens),
             Box::new(M0005Evidence),
+            Box::new(M0006RecurringTargets),
         ]
     }
 }
@@ -492,6 +493,33 @@ impl MigrationTrait for M0005Evidence {
             false,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// Targets that hold every year of a span: each year's instance keeps the span, so that the
+/// plan can be shown and edited as one target.
+struct M0006RecurringTargets;
+
+impl MigrationName for M0006RecurringTargets {
+    fn name(&self) -> &str {
+        "m0006_recurring_targets"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006RecurringTargets {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds one at a time.
+        for col in ["every_from", "every_to"] {
+            m.alter_table(
+                Table::alter()
+                    .table("targets")
+                    .add_column(integer_null(col))
+                    .take(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
-use chitieu_domain::{Catalog, Group, Indicator, Plan, Target, UnitCode, UnitKind};
+use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -156,6 +156,8 @@ impl Store {
                 comparator: Set(t.comparator.symbol().into()),
                 value: Set(format_decimal(&t.value)),
                 wording: Set(t.wording.clone()),
+                every_from: Set(t.every_year.map(|s| s.from)),
+                every_to: Set(t.every_year.map(|s| s.to)),
                 ..Default::default()
             }
             .insert(&txn)
@@ -174,7 +176,8 @@ impl Store {
         Ok(true)
     }
 
-    /// Sets a target (new or changed) for an indicator, a unit and a year.
+    /// Sets a target (new or changed) for an indicator, a unit and a year; a recurring
+    /// target for every year of its span, replacing the recurring targets it overlaps.
     pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
         let t = &t.clone().checked().map_err(bad)?;
         let txn = self.db.begin().await?;
@@ -187,28 +190,44 @@ impl Store {
         let unit_id = *ids
             .get(&t.unit)
             .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", t.unit)))?;
-        let existing = target::Entity::find()
-            .filter(target::Column::IndicatorId.eq(ind.id))
-            .filter(target::Column::UnitId.eq(unit_id))
-            .filter(target::Column::Year.eq(t.year))
-            .one(&txn)
-            .await?;
-        let mut am = match existing {
-            Some(m) => m.into(),
-            None => <target::ActiveModel as Default>::default(),
+        if let Some(span) = t.every_year {
+            target::Entity::delete_many()
+                .filter(target::Column::IndicatorId.eq(ind.id))
+                .filter(target::Column::UnitId.eq(unit_id))
+                .filter(target::Column::EveryFrom.lte(span.to))
+                .filter(target::Column::EveryTo.gte(span.from))
+                .exec(&txn)
+                .await?;
+        }
+        for each in t.clone().each_year() {
+            let existing = target::Entity::find()
+                .filter(target::Column::IndicatorId.eq(ind.id))
+                .filter(target::Column::UnitId.eq(unit_id))
+                .filter(target::Column::Year.eq(each.year))
+                .one(&txn)
+                .await?;
+            let mut am = match existing {
+                Some(m) => m.into(),
+                None => <target::ActiveModel as Default>::default(),
+            };
+            am.indicator_id = Set(ind.id);
+            am.unit_id = Set(unit_id);
+            am.year = Set(each.year);
+            am.comparator = Set(each.comparator.symbol().into());
+            am.value = Set(format_decimal(&each.value));
+            am.wording = Set(each.wording.trim().to_string());
+            am.every_from = Set(each.every_year.map(|s| s.from));
+            am.every_to = Set(each.every_year.map(|s| s.to));
+            am.save(&txn).await?;
+        }
+        let years = match t.every_year {
+            Some(span) => format!("mỗi năm {}–{}", span.from, span.to),
+            None => format!("năm {}", t.year),
         };
-        am.indicator_id = Set(ind.id);
-        am.unit_id = Set(unit_id);
-        am.year = Set(t.year);
-        am.comparator = Set(t.comparator.symbol().into());
-        am.value = Set(format_decimal(&t.value));
-        am.wording = Set(t.wording.trim().to_string());
-        am.save(&txn).await?;
         let detail = format!(
-            "{} {} năm {}: {} {} — {}",
+            "{} {} {years}: {} {} — {}",
             t.indicator,
             t.unit,
-            t.year,
             t.comparator.symbol(),
             format_decimal(&t.value),
             t.wording
@@ -357,6 +376,10 @@ impl Store {
                 comparator: t.comparator.parse().map_err(bad)?,
                 value: dec(&t.value)?,
                 wording: t.wording.clone(),
+                every_year: t
+                    .every_from
+                    .zip(t.every_to)
+                    .map(|(from, to)| EveryYear { from, to }),
             });
         }
         // Targets in the order of the plan's indicators.

@@ -52,10 +52,15 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("target", "Mục tiêu", "Target"),
     ("status", "Tình trạng", "Status"),
     ("trend", "Xu hướng", "Trend"),
-    ("achieved", "Đã đạt", "Achieved"),
-    ("on_track", "Đúng lộ trình", "On track"),
-    ("at_risk", "Có nguy cơ", "At risk"),
-    ("off_track", "Chệch hướng", "Off track"),
+    ("targets_total", "mục tiêu", "targets"),
+    ("every_year", "Mỗi năm", "Every year"),
+    ("year_from", "Từ năm", "From year"),
+    ("year_to", "Đến năm", "To year"),
+    (
+        "unknown_status",
+        "Không có tình trạng này",
+        "No such status",
+    ),
     ("no_data", "Chưa có số liệu", "No data"),
     ("overdue_tasks", "Nhiệm vụ quá hạn", "Overdue tasks"),
     (
@@ -230,22 +235,20 @@ impl Tr {
         }
     }
 
-    /// A status code as words; never a colour alone.
-    pub fn status(&self, code: &str) -> &'static str {
-        chitieu_domain::Status::from_code(code).map_or("", |s| {
-            if self.lang == Lang::Vi {
-                s.label_vi()
-            } else {
-                s.label_en()
-            }
-        })
+    /// A status as words; never a colour alone.
+    pub fn status(&self, s: chitieu_domain::Status) -> &'static str {
+        if self.lang == Lang::Vi {
+            s.label_vi()
+        } else {
+            s.label_en()
+        }
     }
 
     pub fn task_status(&self, s: chitieu_domain::TaskStatus) -> &'static str {
         if self.lang == Lang::Vi {
             s.label_vi()
         } else {
-            self.status(s.as_str())
+            s.label_en()
         }
     }
 }

@@ -60,6 +60,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
                 .post(views::entry_save)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/targets", get(views::targets))
         .route("/tasks", get(views::tasks))
         .route("/tasks/{code}", get(views::task))
         .route(

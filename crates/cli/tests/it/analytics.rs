@@ -10,7 +10,7 @@ db_tests!(
     early_warning_is_ranked_by_shortfall,
 );
 
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 13] = [
     "indicator",
     "unit",
     "latest_value",
@@ -20,6 +20,7 @@ const FIELDS: [&str; 12] = [
     "target_value",
     "met",
     "status",
+    "final",
     "score",
     "projected_value",
     "projected_year_met",
@@ -30,9 +31,15 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     let rows: Value =
         serde_json::from_str(&ok(db, &["assess", "--json", "--as-of", "2026-11-01"])).unwrap();
     let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 15, "one row per target of the province");
+    assert_eq!(
+        rows.len(),
+        20,
+        "one row per target of the province, ST-SPDM's for each year 2025–2030"
+    );
     let unsd = [
         "achieved",
+        "not_achieved",
+        "awaiting_data",
         "on_track",
         "fair_progress",
         "limited_progress",
@@ -66,6 +73,9 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     ))
     .unwrap();
     let codes = [
+        "achieved",
+        "not_achieved",
+        "awaiting_data",
         "target_achieved",
         "substantial_progress",
         "moderate_progress",
@@ -75,7 +85,13 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     ];
     for r in opensdg.as_array().unwrap() {
         assert!(codes.contains(&r["status"].as_str().unwrap()), "{r}");
-        if r["status"] != "not_available" {
+        // A verdict is for a year that is over; before that, Open SDG's own words.
+        assert_eq!(
+            r["final"] == true,
+            r["target_year"].as_i64().unwrap() < 2026 && r["status"] != "awaiting_data",
+            "{r}"
+        );
+        if r["final"] == false && r["status"] != "not_available" {
             let s = r["score"].as_f64().unwrap();
             assert!((-5.0..=5.0).contains(&s), "{r}");
         }

@@ -116,7 +116,25 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
             assert!(!t["wording"].as_str().unwrap().is_empty());
         }
     }
-    assert_eq!(targets, 15);
+    // 14 dated targets and ST-SPDM's "every year > 60" for 2025–2030, one entry a year.
+    assert_eq!(targets, 20);
+    let spdm = inds.iter().find(|i| i["code"] == "ST-SPDM").unwrap();
+    let years: Vec<i64> = spdm["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert_eq!(t["every_year"], true, "{t}");
+            assert_eq!(
+                (t["from"].as_i64(), t["to"].as_i64()),
+                (Some(2025), Some(2030))
+            );
+            assert_eq!(t["comparator"], ">");
+            assert_eq!(t["value"], "60");
+            t["year"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(years, (2025..=2030).collect::<Vec<_>>());
     let g5 = inds.iter().find(|i| i["code"] == "HT-5G").unwrap();
     assert_eq!(g5["targets"][0]["year"], 2025);
     assert_eq!(g5["targets"][0]["comparator"], ">");
@@ -129,6 +147,8 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
     );
     assert_eq!(g5["targets"][1]["year"], 2030);
     assert_eq!(g5["targets"][1]["value"], "100");
+    assert_eq!(g5["targets"][1]["every_year"], false);
+    assert!(g5["targets"][1]["from"].is_null());
     let grdp = inds.iter().find(|i| i["code"] == "DT-GRDP").unwrap();
     assert_eq!(grdp["targets"][0]["comparator"], ">=");
     assert_eq!(grdp["targets"][0]["value"], "2");
@@ -153,7 +173,14 @@ async fn init_is_idempotent(db: &TestDb) {
     let store = db.store().await;
     let plan = store.plan_file().await.unwrap().unwrap();
     assert_eq!(plan.indicators.len(), 13);
-    assert_eq!(plan.targets.len(), 15);
+    assert_eq!(plan.targets.len(), 20);
+    // The recurring target survives the round trip through the store.
+    assert!(
+        plan.targets
+            .iter()
+            .filter(|t| t.indicator == "ST-SPDM")
+            .all(|t| t.every_year.is_some_and(|s| (s.from, s.to) == (2025, 2030)))
+    );
     store.verify_audit_chain().await.unwrap();
 }
 

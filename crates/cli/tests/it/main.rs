@@ -7,6 +7,7 @@ mod cli;
 mod contract;
 mod hardening;
 mod values;
+mod verdicts;
 mod web;
 
 use chitieu_store::testing::TestDb;

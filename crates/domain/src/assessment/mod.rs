@@ -208,8 +208,18 @@ pub fn unsd2022(series: &Series, goal: &Goal, direction: Direction, baseline_yea
             years,
         );
     }
-    let cr = actual / required;
-    let status = if cr >= 0.95 {
+    // Divided by the required rate's size, not its sign: a series that fell from beyond the
+    // target to short of it has both rates negative, and their plain ratio would be positive.
+    let d = if direction == Direction::Decrease {
+        -1.0
+    } else {
+        1.0
+    };
+    let cr = d * actual / required.abs();
+    let lost = goal.comparator.meets(direction, vb, goal.value);
+    let status = if lost {
+        UnsdStatus::Deterioration
+    } else if cr >= 0.95 {
         UnsdStatus::OnTrack
     } else if cr >= 0.5 {
         UnsdStatus::FairProgress
@@ -260,6 +270,18 @@ pub fn opensdg(
     };
     let (b, vb) = series.base(baseline_year).expect("non-empty series");
     let years = Some(Years { base: b, latest: t });
+    // "Achieved" is decided first, with the target's own comparator, whatever the data.
+    if let Some(g) = goal
+        && g.comparator.meets(direction, vt, g.value)
+    {
+        return OpenSdg {
+            status: OpenSdgStatus::TargetAchieved,
+            score: Some(5.0),
+            progress: None,
+            years,
+            reason: None,
+        };
+    }
     if series.points().len() < 2 {
         return not_available("cần số liệu của ít nhất hai năm", years);
     }
@@ -301,16 +323,6 @@ pub fn opensdg(
     match goal {
         Some(g) => {
             let target = f(g.value);
-            let achieved = if d > 0.0 { vt >= target } else { vt <= target };
-            if achieved {
-                return OpenSdg {
-                    status: OpenSdgStatus::TargetAchieved,
-                    score: Some(5.0),
-                    progress: None,
-                    years,
-                    reason: None,
-                };
-            }
             if g.year <= b {
                 return not_available("năm mục tiêu không sau năm gốc", years);
             }
@@ -432,6 +444,9 @@ pub fn projection(
     }
     out
 }
+
+mod judge;
+pub use judge::{Assessment, Case, Method, YEAR_FIGURES_DUE_DAYS, assess, year_figures_due};
 
 #[cfg(test)]
 mod tests;

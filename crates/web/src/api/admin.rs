@@ -16,7 +16,16 @@ pub(super) fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
 pub(super) struct TargetIn {
     indicator: String,
     unit: String,
-    year: i32,
+    /// The target year; for a target that holds every year, `every_year: true` with
+    /// `from` and `to` (then `year`, if sent, is `from`).
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    every_year: bool,
+    #[serde(default)]
+    from: Option<i32>,
+    #[serde(default)]
+    to: Option<i32>,
     comparator: String,
     value: FigureText,
     wording: String,
@@ -25,7 +34,7 @@ pub(super) struct TargetIn {
 /// A target, new or changed (admin and secretariat, at a unit within their scope).
 #[utoipa::path(post, path = "/api/v1/targets", tag = "administration",
     summary = "Đặt mục tiêu",
-    description = "Admin and secretariat, at a unit within their own scope: a target for indicator × unit × year, with its comparator and source wording.",
+    description = "Admin and secretariat, at a unit within their own scope: a target for indicator × unit × year, with its comparator and source wording; or one that holds every year from `from` to `to` (`every_year: true`), which replaces the recurring targets of that indicator and unit it overlaps.",
     request_body = TargetIn,
     responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn set_target(
@@ -38,10 +47,13 @@ pub(super) async fn set_target(
     let value = chitieu_domain::value::parse_figure("value", &t.value.0)
         .map_err(|e| ApiError::invalid(e.to_string()))?
         .ok_or_else(|| ApiError::invalid("value: thiếu giá trị mục tiêu"))?;
+    let (year, every_year) = chitieu_domain::target::years_of(t.year, t.every_year, t.from, t.to)
+        .map_err(ApiError::invalid)?;
     let target = chitieu_domain::Target {
         indicator: t.indicator,
         unit: UnitCode::parse(&t.unit).map_err(ApiError::invalid)?,
-        year: t.year,
+        year,
+        every_year,
         comparator: t.comparator.parse().map_err(ApiError::invalid)?,
         value,
         wording: t.wording,

@@ -9,7 +9,12 @@ pub(super) fn exact(d: &rust_decimal::Decimal) -> String {
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct TargetJson {
+    /// A recurring target is listed once per year it holds, each with its own `year`.
     year: i32,
+    /// The target holds every year from `from` to `to` ("mỗi năm").
+    every_year: bool,
+    from: Option<i32>,
+    to: Option<i32>,
     unit: String,
     /// `>`, `>=`, `=`, `<=` or `<`.
     comparator: &'static str,
@@ -56,6 +61,9 @@ pub(super) fn indicator_json(
             .filter(|t| t.indicator == i.code)
             .map(|t| TargetJson {
                 year: t.year,
+                every_year: t.every_year.is_some(),
+                from: t.every_year.map(|s| s.from),
+                to: t.every_year.map(|s| s.to),
                 unit: t.unit.to_string(),
                 comparator: t.comparator.symbol(),
                 value: exact(&t.value),

@@ -24,8 +24,12 @@ pub struct AssessmentRow {
     pub comparator: String,
     pub target_value: f64,
     pub met: Option<bool>,
-    /// A status code (`achieved`, `on_track`, `fair_progress`, …); empty when there is none.
+    /// A status code: for a target year that is over, the verdict `achieved`, `not_achieved`
+    /// or `awaiting_data`; before that the method's (`on_track`, `fair_progress`, …).
     pub status: String,
+    /// True when the status is a verdict on a target year that is over.
+    #[serde(rename = "final")]
+    pub is_final: bool,
     pub score: Option<f64>,
     pub projected_value: Option<f64>,
     pub projected_year_met: Option<i32>,
@@ -37,12 +41,23 @@ pub struct AssessmentRow {
     pub current: bool,
     /// The target is the plan owner's, applied to this unit.
     pub inherited: bool,
+    /// For a target that holds every year ("mỗi năm"): its span; this row is its instance
+    /// for `target_year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_year: Option<YearSpan>,
     pub base_year: Option<i32>,
     pub latest_year: Option<i32>,
     /// Why there is no status, when there is none.
     pub reason: Option<String>,
     /// `target`, `unsd2022`, `opensdg` or `projection`.
     pub method: String,
+}
+
+/// The years a recurring target holds for, both included.
+#[derive(Serialize, ToSchema)]
+pub struct YearSpan {
+    pub from: i32,
+    pub to: i32,
 }
 
 impl From<chitieu_analytics::assess::Row> for AssessmentRow {
@@ -60,7 +75,8 @@ impl From<chitieu_analytics::assess::Row> for AssessmentRow {
             comparator: r.comparator.to_string(),
             target_value: r.target_value,
             met: r.met,
-            status: r.status.to_string(),
+            status: r.status.as_str().to_string(),
+            is_final: r.is_final,
             score: r.score,
             projected_value: r.projected_value,
             projected_year_met: r.projected_year_met,
@@ -70,6 +86,10 @@ impl From<chitieu_analytics::assess::Row> for AssessmentRow {
             gap: r.gap,
             current: r.current,
             inherited: r.inherited,
+            every_year: r.every_year.map(|s| YearSpan {
+                from: s.from,
+                to: s.to,
+            }),
             base_year: r.base_year,
             latest_year: r.latest_year,
             reason: r.reason,

@@ -122,12 +122,22 @@ async fn admin_page(
                     .targets
                     .iter()
                     .filter(|t| t.indicator == i.code)
+                    // A recurring target once, with its span.
+                    .filter(|t| t.every_year.is_none_or(|span| span.from == t.year))
                     .map(|t| {
+                        let years = match t.every_year {
+                            Some(span) => format!(
+                                "{} {}–{}",
+                                tr.t("every_year").to_lowercase(),
+                                span.from,
+                                span.to
+                            ),
+                            None => t.year.to_string(),
+                        };
                         format!(
-                            "{} {} ({}) — “{}”",
+                            "{} {} ({years}) — “{}”",
                             t.comparator.sign(),
                             t.value,
-                            t.year,
                             t.wording
                         )
                     })
@@ -289,17 +299,32 @@ impl AdminForm<'_> {
 
     /// A target; without a unit, the plan owner's.
     fn target(&self, owner: UnitCode) -> Result<chitieu_domain::Target, PageError> {
-        let year = self.get("year");
+        let year_field = |name: &str| -> Result<Option<i32>, PageError> {
+            let v = self.get(name);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse()
+                .map(Some)
+                .map_err(|_| self.invalid(format!("năm \"{v}\" không hợp lệ")))
+        };
+        let every_year = !self.get("every_year").is_empty();
+        let (year, every_year) = chitieu_domain::target::years_of(
+            year_field("year")?,
+            every_year,
+            year_field("from")?.filter(|_| every_year),
+            year_field("to")?.filter(|_| every_year),
+        )
+        .map_err(|m| self.invalid(m))?;
         Ok(chitieu_domain::Target {
+            every_year,
             indicator: self.get("indicator").to_string(),
             unit: if self.get("unit").is_empty() {
                 owner
             } else {
                 self.unit("unit")?
             },
-            year: year
-                .parse()
-                .map_err(|_| self.invalid(format!("năm \"{year}\" không hợp lệ")))?,
+            year,
             comparator: self
                 .get("comparator")
                 .parse()

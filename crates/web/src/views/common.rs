@@ -9,7 +9,9 @@ pub(super) use axum::http::StatusCode;
 pub(super) use axum::response::{IntoResponse, Redirect, Response};
 pub(super) use chitieu_analytics::assess::Row;
 pub(super) use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
-pub(super) use chitieu_domain::{Indicator, Period, PeriodKind, TaskStatus, UnitCode, ValueState};
+pub(super) use chitieu_domain::{
+    Indicator, Period, PeriodKind, Status, TaskStatus, UnitCode, ValueState,
+};
 pub(super) use chitieu_store::{NewEvidence, SessionUser, ValueFilter};
 pub(super) use serde::Deserialize;
 pub(super) use std::collections::HashMap;
@@ -65,8 +67,8 @@ pub(super) async fn snapshot<'a>(
     s.live.read().await.or_500(tr)
 }
 
-pub(super) fn status_class(code: &str) -> &'static str {
-    chitieu_domain::status::standing_of(code).as_str()
+pub(super) fn status_class(s: Status) -> &'static str {
+    s.standing().as_str()
 }
 
 pub(super) fn fmt_value(t: &Tr, v: Option<f64>) -> String {
@@ -82,13 +84,83 @@ pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
     format!(
         "{sign} {} {unit_of_measure} ({})",
         t.num(r.target_value, 2),
-        r.target_year
+        target_year_text(t, r)
     )
 }
 
-pub(super) fn current_row<'a>(rows: &'a [Row], code: &str) -> Option<&'a Row> {
-    let mine: Vec<&Row> = rows.iter().filter(|r| r.indicator == code).collect();
-    mine.iter().find(|r| r.current).or(mine.last()).copied()
+/// A row's target year in words: "2025", or "2026, mỗi năm 2025–2030" for a recurring one.
+pub(super) fn target_year_text(t: &Tr, r: &Row) -> String {
+    match r.every_year {
+        None => r.target_year.to_string(),
+        Some(span) => format!(
+            "{}, {} {}–{}",
+            r.target_year,
+            t.t("every_year").to_lowercase(),
+            span.from,
+            span.to
+        ),
+    }
+}
+
+/// The period a yearly figure stands for: the last period of a stock, the year of a flow.
+pub(super) fn figure_period(ind: &Indicator, year: i32, f: &chitieu_analytics::Figure) -> String {
+    if ind.time_aggregation == chitieu_domain::TimeAggregation::Last {
+        f.last_period.to_string()
+    } else {
+        year.to_string()
+    }
+}
+
+/// A target with where it stands, as a card lists it.
+pub(super) struct TargetLine {
+    pub(super) text: String,
+    pub(super) class: &'static str,
+    pub(super) status: &'static str,
+}
+
+impl TargetLine {
+    pub(super) fn of(t: &Tr, r: &Row, unit_of_measure: &str) -> TargetLine {
+        TargetLine {
+            text: target_text(t, r, unit_of_measure),
+            class: status_class(r.status),
+            status: t.status(r.status),
+        }
+    }
+}
+
+/// How many targets have one status, with the status's words and a link to the list.
+pub(super) struct Counter {
+    pub(super) code: &'static str,
+    pub(super) class: &'static str,
+    pub(super) label: &'static str,
+    pub(super) n: usize,
+}
+
+/// One counter per status that occurs, in the vocabulary's order: verdicts, then progress.
+pub(super) fn status_counts(rows: &[Row], t: Tr) -> Vec<Counter> {
+    Status::ALL
+        .into_iter()
+        .filter_map(|s| {
+            let n = rows.iter().filter(|r| r.status == s).count();
+            (n > 0).then(|| Counter {
+                code: s.as_str(),
+                class: status_class(s),
+                label: t.status(s),
+                n,
+            })
+        })
+        .collect()
+}
+
+/// The targets of a unit (the plan owner's by default) as pages show them, as of `day`.
+pub(super) fn assessed(
+    snap: &Snapshot,
+    unit: Option<&str>,
+    day: chrono::NaiveDate,
+    tr: Tr,
+) -> Result<Vec<Row>, PageError> {
+    let rows = snap.assess(unit, Some(day), Some("unsd2022")).or_500(tr)?;
+    Ok(chitieu_analytics::assess::in_sight(rows, day))
 }
 
 /// A target with the latest figure and where it stands, as the unit and public pages list
@@ -100,6 +172,7 @@ pub(super) struct StandingRow {
     pub(super) target: String,
     pub(super) class: &'static str,
     pub(super) status: &'static str,
+    pub(super) status_code: &'static str,
 }
 
 /// One [`StandingRow`] per assessment row; `with_unit` writes the unit of measure after the
@@ -113,7 +186,14 @@ pub(super) fn standing_rows(
     rows.iter()
         .filter_map(|r| {
             let ind = plan.indicator(&r.indicator)?;
-            let latest = fmt_value(&tr, r.latest_value);
+            let mut latest = fmt_value(&tr, r.latest_value);
+            if with_unit && r.latest_value.is_some() {
+                latest = format!("{latest} {}", ind.unit_of_measure);
+            }
+            // The period the figure is for: what a verdict was decided on.
+            if let Some(p) = &r.latest_period {
+                latest = format!("{latest} ({p})");
+            }
             Some(StandingRow {
                 code: r.indicator.clone(),
                 name: if tr.is_en() {
@@ -121,14 +201,11 @@ pub(super) fn standing_rows(
                 } else {
                     ind.name.clone()
                 },
-                latest: if with_unit {
-                    format!("{latest} {}", ind.unit_of_measure)
-                } else {
-                    latest
-                },
+                latest,
                 target: target_text(&tr, r, &ind.unit_of_measure),
                 class: status_class(r.status),
                 status: tr.status(r.status),
+                status_code: r.status.as_str(),
             })
         })
         .collect()

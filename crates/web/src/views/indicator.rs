@@ -71,9 +71,7 @@ pub async fn indicator(
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let ind = plan.indicator(&code).ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows: Vec<Row> = snap
-        .assess(None, Some(day), Some("unsd2022"))
-        .or_500(tr)?
+    let rows: Vec<Row> = assessed(&snap, None, day, tr)?
         .into_iter()
         .filter(|r| r.indicator == ind.code)
         .collect();

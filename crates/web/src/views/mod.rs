@@ -11,6 +11,7 @@ mod login;
 mod my;
 mod overview;
 mod public;
+mod targets;
 mod tasks;
 mod units;
 
@@ -23,5 +24,6 @@ pub use login::{login, login_form, logout, set_lang};
 pub use my::my_work;
 pub use overview::overview;
 pub use public::public;
+pub use targets::targets;
 pub use tasks::{task, task_progress, tasks};
 pub use units::unit;

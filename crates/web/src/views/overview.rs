@@ -2,7 +2,6 @@
 //! counts by standing, overdue tasks and reporting completeness.
 
 use super::common::*;
-use chitieu_domain::Standing;
 use chitieu_domain::default_plan::PlanFile;
 
 struct Card {
@@ -11,38 +10,15 @@ struct Card {
     latest: String,
     unit_of_measure: String,
     period: String,
-    targets: Vec<String>,
-    status_class: &'static str,
-    status_label: &'static str,
-    /// The yearly figures as JSON, for the sparkline.
+    /// One line per target: a verdict for a year that is over, progress for one ahead.
+    targets: Vec<TargetLine>,
+    /// The yearly figures as JSON, for the sparkline; the latest figure is its last point.
     spark: String,
 }
 
 struct GroupView {
     name: String,
     cards: Vec<Card>,
-}
-
-/// How many indicators stand where.
-#[derive(Default)]
-struct Counts {
-    achieved: usize,
-    on_track: usize,
-    at_risk: usize,
-    off_track: usize,
-    unknown: usize,
-}
-
-impl Counts {
-    fn add(&mut self, s: Standing) {
-        match s {
-            Standing::Achieved => self.achieved += 1,
-            Standing::OnTrack => self.on_track += 1,
-            Standing::AtRisk => self.at_risk += 1,
-            Standing::OffTrack => self.off_track += 1,
-            Standing::Unknown => self.unknown += 1,
-        }
-    }
 }
 
 struct OverdueRow {
@@ -59,7 +35,8 @@ struct OverviewPage {
     plan_name: String,
     unit_name: String,
     as_of: String,
-    counts: Counts,
+    counts: Vec<Counter>,
+    total: usize,
     completeness: String,
     groups: Vec<GroupView>,
     overdue: Vec<OverdueRow>,
@@ -72,7 +49,7 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
+    let rows = assessed(&snap, None, day, tr)?;
     Ok(OverviewPage::build(&snap, &v, plan, &rows, &tasks, day).into_response())
 }
 
@@ -88,7 +65,6 @@ impl OverviewPage {
     ) -> OverviewPage {
         let tr = v.tr;
         let owner = &plan.plan.owner;
-        let mut counts = Counts::default();
         let groups = plan
             .groups
             .iter()
@@ -102,12 +78,7 @@ impl OverviewPage {
                     .indicators
                     .iter()
                     .filter(|i| i.group == g.code)
-                    .map(|ind| {
-                        let status =
-                            current_row(rows, &ind.code).map_or("insufficient_data", |r| r.status);
-                        counts.add(chitieu_domain::status::standing_of(status));
-                        card(snap, tr, ind, rows, owner, day)
-                    })
+                    .map(|ind| card(snap, tr, ind, rows, owner, day))
                     .collect(),
             })
             .collect();
@@ -123,7 +94,8 @@ impl OverviewPage {
             plan_name: plan.plan.name.clone(),
             unit_name: unit_name(snap, owner),
             as_of: tr.date(&day),
-            counts,
+            counts: status_counts(rows, tr),
+            total: rows.len(),
             completeness: completeness
                 .map(|p| format!("{}%", tr.num(p, 0)))
                 .unwrap_or_else(|| "—".into()),
@@ -142,7 +114,8 @@ impl OverviewPage {
     }
 }
 
-/// One indicator's card: latest figure, targets, status, sparkline.
+/// One indicator's card: the latest figure and the sparkline from one series, and a line
+/// per target.
 fn card(
     snap: &Snapshot,
     tr: Tr,
@@ -151,17 +124,17 @@ fn card(
     owner: &UnitCode,
     day: chrono::NaiveDate,
 ) -> Card {
-    let row = current_row(rows, &ind.code);
-    let status = row.map_or("insufficient_data", |r| r.status);
-    let spark: Vec<f64> = snap
+    let yearly = snap
         .engine
         .yearly(&ind.code, owner, day)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let spark: Vec<f64> = yearly
         .iter()
         .map(|(_, f)| {
             rust_decimal::prelude::ToPrimitive::to_f64(&f.value.round_dp(4)).unwrap_or(f64::NAN)
         })
         .collect();
+    let last = yearly.last();
     Card {
         code: ind.code.clone(),
         name: if tr.is_en() {
@@ -169,18 +142,16 @@ fn card(
         } else {
             ind.name.clone()
         },
-        latest: fmt_value(&tr, row.and_then(|r| r.latest_value)),
+        latest: fmt_value(&tr, spark.last().copied()),
         unit_of_measure: ind.unit_of_measure.clone(),
-        period: row
-            .and_then(|r| r.latest_period.clone())
+        period: last
+            .map(|(y, f)| figure_period(ind, *y, f))
             .unwrap_or_default(),
         targets: rows
             .iter()
             .filter(|r| r.indicator == ind.code)
-            .map(|r| target_text(&tr, r, &ind.unit_of_measure))
+            .map(|r| TargetLine::of(&tr, r, &ind.unit_of_measure))
             .collect(),
-        status_class: status_class(status),
-        status_label: tr.status(status),
         spark: serde_json::to_string(&spark).unwrap_or_else(|_| "[]".into()),
     }
 }

@@ -16,7 +16,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows = snap.assess(None, Some(day), Some("unsd2022")).or_500(tr)?;
+    let rows = assessed(&snap, None, day, tr)?;
     let page = PublicPage {
         c: Chrome::of(&v),
         plan_name: plan.plan.name.clone(),

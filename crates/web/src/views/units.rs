@@ -34,9 +34,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows = snap
-        .assess(Some(code.as_str()), Some(day), Some("unsd2022"))
-        .unwrap_or_default();
+    let rows = assessed(&snap, Some(code.as_str()), day, tr)?;
     Ok(UnitPage::build(&snap, &v, unit, plan, &rows, &heads, tasks, day).into_response())
 }
 

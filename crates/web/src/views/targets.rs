@@ -1,0 +1,58 @@
+//! The plan's targets as a list, filtered by status: where each counter of the overview
+//! leads.
+
+use super::common::*;
+
+#[derive(Deserialize)]
+pub struct TargetQuery {
+    status: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "targets.html")]
+struct TargetsPage {
+    c: Chrome,
+    plan_name: String,
+    as_of: String,
+    counts: Vec<Counter>,
+    total: usize,
+    /// The status the list is filtered by, as words; empty for every target.
+    showing: &'static str,
+    active: String,
+    rows: Vec<StandingRow>,
+}
+
+pub async fn targets(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<TargetQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let snap = snapshot(&s, tr).await?;
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let day = today();
+    let rows = assessed(&snap, None, day, tr)?;
+    let wanted = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            PageError::Invalid(tr, format!("{}: \"{code}\"", tr.t("unknown_status")))
+        })?),
+    };
+    let shown: Vec<Row> = rows
+        .iter()
+        .filter(|r| wanted.is_none_or(|s| r.status == s))
+        .cloned()
+        .collect();
+    let page = TargetsPage {
+        c: Chrome::of(&v),
+        plan_name: plan.plan.name.clone(),
+        as_of: tr.date(&day),
+        counts: status_counts(&rows, tr),
+        total: rows.len(),
+        showing: wanted.map_or("", |s| tr.status(s)),
+        active: wanted.map_or("", |s| s.as_str()).to_string(),
+        rows: standing_rows(plan, &shown, tr, true),
+    };
+    Ok(page.into_response())
+}
