@@ -307,6 +307,67 @@ async fn people_use_the_application_in_a_browser() {
         "overdue tasks list shows the title as text"
     );
     shot(&c, "overview.png").await;
+    // The counters count targets: they add up to the total, which is the number of target
+    // lines on the cards, and each counter opens the list of its targets.
+    let count_of = |css: &'static str| {
+        let c = c.clone();
+        async move {
+            let mut out = Vec::new();
+            for e in c.find_all(Locator::Css(css)).await.unwrap() {
+                let n = e
+                    .find(Locator::Css("b"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let code = e.attr("data-status").await.unwrap().unwrap_or_default();
+                out.push((code, n.parse::<usize>().unwrap()));
+            }
+            out
+        }
+    };
+    let counters = count_of(".counts a[data-status]").await;
+    let total = count_of(".counts a[data-count='total']").await[0].1;
+    let lines = c
+        .find_all(Locator::Css(".card .targets li"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(counters.iter().map(|k| k.1).sum::<usize>(), total);
+    assert_eq!(total, lines, "one line per target on the cards");
+    assert!(
+        counters.iter().any(|k| k.0 == "not_achieved"),
+        "the demo misses 2025 targets: {counters:?}"
+    );
+    let (code, n) = counters
+        .iter()
+        .find(|k| k.0 == "not_achieved")
+        .cloned()
+        .unwrap();
+    let label = c
+        .find(Locator::Css(".counts a[data-status='not_achieved']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(label.ends_with("Không đạt"), "{label}");
+    click(&c, ".counts a[data-status='not_achieved']").await;
+    c.wait()
+        .for_element(Locator::Css("#target-list"))
+        .await
+        .unwrap();
+    let listed = c
+        .find_all(Locator::Css("#target-list tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), n, "the list holds the counted targets");
+    for tr in listed {
+        assert_eq!(tr.attr("data-status").await.unwrap().unwrap(), code);
+        assert!(tr.text().await.unwrap().contains("Không đạt"));
+    }
+    shot(&c, "targets-missed.png").await;
     c.goto(&format!("{base}/indicators/HT-5G")).await.unwrap();
     assert!(text(&c).await.contains("88,8"));
     shot(&c, "indicator.png").await;
@@ -335,7 +396,15 @@ async fn people_use_the_application_in_a_browser() {
     // Phone width.
     c.set_window_size(390, 844).await.unwrap();
     shot(&c, "overview-phone.png").await;
+    c.goto(&format!("{base}/targets?status=not_achieved"))
+        .await
+        .unwrap();
+    shot(&c, "targets-missed-phone.png").await;
     c.set_window_size(1366, 768).await.unwrap();
+    // Anyone sees the province's verdicts on the public page.
+    c.goto(&format!("{base}/public")).await.unwrap();
+    assert!(text(&c).await.contains("Không đạt"));
+    shot(&c, "public.png").await;
     sign_out(&c).await;
 
     // A reporter of one ward who opens another ward's entry form gets the 403 page.
