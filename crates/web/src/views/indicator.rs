@@ -97,9 +97,26 @@ impl IndicatorPage {
             .targets
             .iter()
             .filter(|t| t.indicator == ind.code && &t.unit == owner)
-            .map(|t| {
-                let label = format!("{} {} ({})", t.comparator.sign(), t.value, t.year);
-                (t.year, f(t.value), label)
+            // A target that recurs is one level across its span, drawn once.
+            .filter(|t| t.every_year.is_none_or(|span| span.from == t.year))
+            .map(|t| match t.every_year {
+                None => (
+                    t.year,
+                    f(t.value),
+                    format!("{} {} ({})", t.comparator.sign(), t.value, t.year),
+                ),
+                Some(span) => (
+                    span.to,
+                    f(t.value),
+                    format!(
+                        "{} {} ({} {}–{})",
+                        t.comparator.sign(),
+                        t.value,
+                        tr.t("every_year").to_lowercase(),
+                        span.from,
+                        span.to
+                    ),
+                ),
             })
             .collect();
         let projection: Vec<(i32, f64)> = rows
