@@ -6,6 +6,7 @@ use chitieu_domain::{
 };
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::series::{Cell, IndData, Series};
 
@@ -62,14 +63,16 @@ pub(crate) struct UnitMeta {
     pub(crate) absorbed: Vec<u32>,
 }
 
-/// The engine. Cheap to query from many threads behind a read lock.
+/// The engine. Cheap to clone: the tree of units is shared, and each indicator's series are
+/// shared until a write changes them (copy on write, one indicator at a time). So a reader
+/// keeps a consistent snapshot while a writer prepares the next one.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
-    pub(crate) inds: Vec<IndMeta>,
-    pub(crate) ind_ix: HashMap<String, usize>,
-    pub(crate) units: Vec<UnitMeta>,
-    pub(crate) unit_ix: HashMap<UnitCode, u32>,
-    pub(crate) data: Vec<IndData>,
+    pub(crate) inds: Arc<Vec<IndMeta>>,
+    pub(crate) ind_ix: Arc<HashMap<String, usize>>,
+    pub(crate) units: Arc<Vec<UnitMeta>>,
+    pub(crate) unit_ix: Arc<HashMap<UnitCode, u32>>,
+    pub(crate) data: Vec<Arc<IndData>>,
     pub(crate) stored: usize,
 }
 
@@ -132,11 +135,13 @@ impl Engine {
             }
         }
         Engine {
-            data: vec![IndData::default(); inds.len()],
-            inds,
-            ind_ix,
-            units: metas,
-            unit_ix,
+            data: (0..inds.len())
+                .map(|_| Arc::new(IndData::default()))
+                .collect(),
+            inds: Arc::new(inds),
+            ind_ix: Arc::new(ind_ix),
+            units: Arc::new(metas),
+            unit_ix: Arc::new(unit_ix),
             stored: 0,
         }
     }
@@ -164,7 +169,7 @@ impl Engine {
     /// once, at its final size.
     pub fn reserve(&mut self, ind: usize, unit: u32, n: usize) {
         let ratio = self.inds[ind].ratio;
-        let s = self.data[ind].own.entry(unit).or_default();
+        let s = self.data_mut(ind).own.entry(unit).or_default();
         s.keys.reserve_exact(n);
         s.a.reserve_exact(n);
         if ratio {
@@ -196,7 +201,10 @@ impl Engine {
             }
         };
         let key = period.month_key();
-        let s = self.data[ind].own.entry(unit).or_default();
+        let s = Arc::make_mut(&mut self.data[ind])
+            .own
+            .entry(unit)
+            .or_default();
         // Loading mostly appends in period order.
         if s.keys.last().is_some_and(|&k| k < key) {
             s.keys.push(key);
@@ -207,10 +215,11 @@ impl Engine {
             self.stored += 1;
             return;
         }
-        if s.get(key).is_none() {
+        let new = s.get(key).is_none();
+        s.set(key, cell, ratio);
+        if new {
             self.stored += 1;
         }
-        s.set(key, cell, ratio);
     }
 
     /// Stores a value without rolling up; call [`Engine::roll_up`] after the last one.
@@ -240,8 +249,11 @@ impl Engine {
     ) -> Result<(), QueryError> {
         let (i, u) = self.ids(indicator, unit)?;
         let key = period.month_key();
-        if let Some(s) = self.data[i].own.get_mut(&u)
-            && s.get(key).is_some()
+        if self.data[i]
+            .own
+            .get(&u)
+            .is_some_and(|s| s.get(key).is_some())
+            && let Some(s) = self.data_mut(i).own.get_mut(&u)
         {
             s.remove(key);
             self.stored -= 1;
@@ -289,6 +301,12 @@ impl Engine {
             .get(unit)
             .ok_or_else(|| QueryError::UnknownUnit(unit.to_string()))?;
         Ok((i, u))
+    }
+
+    /// One indicator's series, for writing: shared with older snapshots until now, so the
+    /// first write after a clone copies that indicator's series (and only that one's).
+    pub(crate) fn data_mut(&mut self, i: usize) -> &mut IndData {
+        Arc::make_mut(&mut self.data[i])
     }
 
     pub(crate) fn put(&mut self, w: &Write) -> Result<(usize, u32, u16), QueryError> {
@@ -361,13 +379,16 @@ impl Engine {
                 if !self.units[cur as usize].children.is_empty() {
                     let ratio = self.inds[i].ratio;
                     match self.compute_rolled(i, cur, key) {
-                        Some(c) => self.data[i]
+                        Some(c) => self
+                            .data_mut(i)
                             .rolled
                             .entry(cur)
                             .or_default()
                             .set(key, c, ratio),
                         None => {
-                            if let Some(s) = self.data[i].rolled.get_mut(&cur) {
+                            if self.data[i].rolled.contains_key(&cur)
+                                && let Some(s) = self.data_mut(i).rolled.get_mut(&cur)
+                            {
                                 s.remove(key);
                             }
                         }
@@ -411,7 +432,7 @@ impl Engine {
             .collect();
         parents.sort_by_key(|&u| std::cmp::Reverse(self.depth(u)));
         for i in 0..self.inds.len() {
-            self.data[i].rolled.clear();
+            self.data_mut(i).rolled.clear();
             let ratio = self.inds[i].ratio;
             for &u in &parents {
                 let mut keys = BTreeSet::new();
@@ -430,10 +451,10 @@ impl Engine {
                     }
                 }
                 if !s.keys.is_empty() {
-                    self.data[i].rolled.insert(u, s);
+                    self.data_mut(i).rolled.insert(u, s);
                 }
             }
-            for s in self.data[i].own.values_mut() {
+            for s in self.data_mut(i).own.values_mut() {
                 s.shrink();
             }
         }

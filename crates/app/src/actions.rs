@@ -172,7 +172,7 @@ pub async fn write_values(
     }
 }
 
-fn units(s: &App) -> Vec<Unit> {
+fn units(s: &App) -> std::sync::Arc<Vec<Unit>> {
     s.live.snapshot().units.clone()
 }
 

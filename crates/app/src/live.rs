@@ -1,25 +1,34 @@
-//! The engine kept in step with the database. Before a read, [`Live::sync`] pulls the values
-//! changed since it last looked (one small query when nothing changed), so a write from this
-//! process, another app instance or a `chitieu values import` shows in the very next read.
+//! The engine kept in step with the database, published as immutable snapshots.
+//!
+//! A read takes the current snapshot: no lock, no database round trip, and it keeps that
+//! snapshot for as long as it works, however many writes happen meanwhile. A write by this
+//! process is applied to the next snapshot before its response returns ([`Live::sync`]), so
+//! people see their own writes at once. Changes by other processes (another app instance, a
+//! `chitieu values import`) arrive through [`Live::watch`]: on PostgreSQL a notification per
+//! committed change, with the change counters as the catch-up check every second; on SQLite
+//! a look at the counters every 100 ms.
 
+use arc_swap::ArcSwap;
 use chitieu_analytics::{Engine, Write};
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::{Decimal, Period, Unit, UnitCode};
 use chitieu_store::{ChangedValue, Store, StoreError};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Mutex;
 
-/// What reads see: the engine and the plan and units it was built from.
+/// What reads see: the engine and the plan and units it was built from. Cloning one is
+/// cheap (shared parts), so the next snapshot starts as a copy of the current one.
+#[derive(Clone)]
 pub struct Snapshot {
     pub engine: Engine,
-    pub plan: Option<PlanFile>,
-    pub units: Vec<Unit>,
-    value_seq: i64,
-    structure_seq: i64,
+    pub plan: Option<Arc<PlanFile>>,
+    pub units: Arc<Vec<Unit>>,
+    seqs: chitieu_store::Seqs,
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
-    unit_pos: HashMap<UnitCode, usize>,
+    unit_pos: Arc<HashMap<UnitCode, usize>>,
 }
 
 impl Snapshot {
@@ -51,8 +60,8 @@ impl chitieu_domain::value::Lookup for Snapshot {
 
 pub struct Live {
     store: Store,
-    snap: RwLock<Snapshot>,
-    /// One sync at a time; readers keep reading the previous snapshot meanwhile.
+    snap: ArcSwap<Snapshot>,
+    /// One sync at a time; readers keep reading the current snapshot meanwhile.
     syncing: Mutex<()>,
 }
 
@@ -114,28 +123,25 @@ fn to_write(r: &ChangedValue) -> Option<Write> {
 
 async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     // Read the sequence numbers first: anything written meanwhile is pulled by the next sync.
-    let structure_seq = store.structure_seq().await?;
-    let value_seq = store.value_seq().await?;
+    let seqs = store.seqs().await?;
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
     let indicators = plan
         .as_ref()
         .map(|p| p.indicators.clone())
         .unwrap_or_default();
-    let mut snap = Snapshot {
-        engine: Engine::new(&indicators, &units),
-        plan,
-        units,
-        value_seq,
-        structure_seq,
-        unit_pos: HashMap::new(),
-    };
-    snap.unit_pos = snap
-        .units
+    let unit_pos = units
         .iter()
         .enumerate()
         .map(|(k, u)| (u.code.clone(), k))
         .collect();
+    let mut snap = Snapshot {
+        engine: Engine::new(&indicators, &units),
+        plan: plan.map(Arc::new),
+        units: Arc::new(units),
+        seqs,
+        unit_pos: Arc::new(unit_pos),
+    };
     // While one indicator's rows are parsed here, the next one's are read by the database
     // on its own thread.
     let order: Vec<(String, usize)> = indicators
@@ -188,7 +194,7 @@ impl Live {
         let snap = build(&store).await?;
         Ok(Live {
             store,
-            snap: RwLock::new(snap),
+            snap: ArcSwap::from_pointee(snap),
             syncing: Mutex::new(()),
         })
     }
@@ -197,42 +203,81 @@ impl Live {
         &self.store
     }
 
-    /// Brings the engine up to date with the database.
+    /// Brings the snapshot up to date with the database and publishes the new one: values
+    /// changed since the last look are applied to a copy (only the indicators they touch are
+    /// copied); a plan change reloads the plan and keeps the engine; a change of units or
+    /// indicators' rules builds a new engine. Readers keep the old snapshot until the new
+    /// one is complete.
     pub async fn sync(&self) -> Result<(), StoreError> {
         let _one = self.syncing.lock().await;
-        let (value_seq, structure_seq) = {
-            let s = self.snap.read().unwrap_or_else(|e| e.into_inner());
-            (s.value_seq, s.structure_seq)
-        };
-        if self.store.structure_seq().await? != structure_seq {
+        let cur = self.snap.load_full();
+        let now = self.store.seqs().await?;
+        if now == cur.seqs {
+            return Ok(());
+        }
+        if now.structure != cur.seqs.structure {
             let fresh = build(&self.store).await?;
-            *self.snap.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+            self.snap.store(Arc::new(fresh));
             return Ok(());
         }
-        let now = self.store.value_seq().await?;
-        if now == value_seq {
-            return Ok(());
+        let mut next = (*cur).clone();
+        if now.plan != cur.seqs.plan {
+            next.plan = self.store.plan_file().await?.map(Arc::new);
         }
-        let rows = self.store.values_since(value_seq).await?;
-        let mut snap = self.snap.write().unwrap_or_else(|e| e.into_inner());
-        for r in rows.iter().filter(|r| r.seq <= now) {
-            if let Some(w) = to_write(r) {
-                snap.engine.set(&w).map_err(bad)?;
+        if now.values != cur.seqs.values {
+            let rows = self.store.values_since(cur.seqs.values).await?;
+            for r in rows.iter().filter(|r| r.seq <= now.values) {
+                if let Some(w) = to_write(r) {
+                    next.engine.set(&w).map_err(bad)?;
+                }
             }
         }
-        snap.value_seq = now;
+        next.seqs = now;
+        self.snap.store(Arc::new(next));
         Ok(())
     }
 
-    /// The snapshot as last synced, without asking the database.
-    pub fn snapshot(&self) -> RwLockReadGuard<'_, Snapshot> {
-        self.snap.read().unwrap_or_else(|e| e.into_inner())
+    /// The current snapshot: no lock, no database round trip.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snap.load_full()
     }
 
-    /// The current snapshot, after a sync.
-    pub async fn read(&self) -> Result<RwLockReadGuard<'_, Snapshot>, StoreError> {
-        self.sync().await?;
-        Ok(self.snap.read().unwrap_or_else(|e| e.into_inner()))
+    /// The current snapshot. Kept for callers that await; it never waits for a write.
+    pub async fn read(&self) -> Result<Arc<Snapshot>, StoreError> {
+        Ok(self.snapshot())
+    }
+
+    /// Follows other processes' changes for as long as the returned task runs: on
+    /// PostgreSQL it wakes on each notification (and every second regardless, the catch-up
+    /// check); elsewhere it looks every 100 ms. A failed look is logged and retried.
+    pub fn watch(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let live = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut listener = None;
+            loop {
+                if listener.is_none() {
+                    listener = match live.store.change_listener().await {
+                        Ok(l) => l,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "không nghe được thay đổi; chuyển sang hỏi định kỳ");
+                            None
+                        }
+                    };
+                }
+                match listener.as_mut() {
+                    Some(l) => {
+                        tokio::select! {
+                            r = l.next() => if r.is_err() { listener = None; },
+                            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        }
+                    }
+                    None => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+                if let Err(e) = live.sync().await {
+                    tracing::warn!(error = %e, "không cập nhật được số liệu từ cơ sở dữ liệu");
+                }
+            }
+        })
     }
 }
 

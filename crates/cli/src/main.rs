@@ -50,7 +50,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
-        /// Load the demo data first (only once; later runs keep what is there).
+        /// `init` and the demo data first (only once; later runs keep what is there).
+        /// Without it, `serve` only migrates the schema: it never loads or changes a plan.
         #[arg(long)]
         demo: bool,
     },
@@ -197,10 +198,15 @@ async fn run(cli: Cli) -> Result<()> {
             demo::load(&store).await?;
         }
         Command::Serve { bind, demo } => {
+            // Serving never changes the plan: `init` and `demo` load plans.
             let store = open(&cli.db).await?;
-            init(&store).await?;
             if demo {
+                init(&store).await?;
                 demo::load(&store).await?;
+            } else if store.plan_file().await?.is_none() {
+                eprintln!(
+                    "Cơ sở dữ liệu chưa có kế hoạch: chạy `chitieu init` (hoặc `serve --demo`)."
+                );
             }
             chitieu_web::serve(store, &bind, |addr| {
                 println!("chitieu đang chạy tại http://{addr}/ (Ctrl-C để dừng)");

@@ -32,8 +32,8 @@ pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::value_evidence_key;
 pub use values::{
-    ChangedValue, ConflictKind, NewEvidence, NewValue, StoredValue, ValueConflict, ValueFilter,
-    ValueRow, ValueWrite,
+    CHANGES_CHANNEL, ChangeListener, ChangedValue, ConflictKind, NewEvidence, NewValue, Seqs,
+    StoredValue, ValueConflict, ValueFilter, ValueRow, ValueWrite,
 };
 
 use entities::{audit, meta};

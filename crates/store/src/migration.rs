@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004ApiTokens),
             Box::new(M0005Evidence),
             Box::new(M0006RecurringTargets),
+            Box::new(M0007PlanCounter),
         ]
     }
 }
@@ -520,6 +521,29 @@ impl MigrationTrait for M0006RecurringTargets {
             )
             .await?;
         }
+        Ok(())
+    }
+}
+
+/// A counter of its own for the plan's targets and descriptions: a change there reloads the
+/// plan, not the values (the "structure" counter is for units and indicators' rules).
+struct M0007PlanCounter;
+
+impl MigrationName for M0007PlanCounter {
+    fn name(&self) -> &str {
+        "m0007_plan_counter"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007PlanCounter {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let insert = Query::insert()
+            .into_table("counters")
+            .columns(["name", "value"])
+            .values_panic(["plan".into(), 0i64.into()])
+            .take();
+        m.exec_stmt(insert).await?;
         Ok(())
     }
 }

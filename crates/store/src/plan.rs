@@ -233,7 +233,8 @@ impl Store {
             t.wording
         );
         audit(&txn, actor, "targets.set", "targets", &detail).await?;
-        crate::values::bump_counter(&txn, "structure").await?;
+        // The plan changed, not the values or the units: engines reload the plan only.
+        crate::values::bump_counter(&txn, "plan").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -285,7 +286,7 @@ impl Store {
             &format!("{code}: {name}"),
         )
         .await?;
-        crate::values::bump_counter(&txn, "structure").await?;
+        crate::values::bump_counter(&txn, "plan").await?;
         txn.commit().await?;
         Ok(())
     }

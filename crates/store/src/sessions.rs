@@ -3,14 +3,16 @@
 
 use chitieu_domain::UnitCode;
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
-use crate::entities::{api_token, session, user};
+use crate::entities::{api_token, session, unit, user};
 use crate::people::Role;
-use crate::units::{unit_code, unit_ids};
+use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
 /// Who is signed in.
@@ -66,34 +68,64 @@ impl Store {
         Ok(Some(token))
     }
 
-    /// The signed-in user of a cookie token, if the session is alive.
+    /// The signed-in user of a cookie token, if the session is alive: one indexed query
+    /// (session, user and unit joined), whatever the number of units.
     pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        let Some(s) = session::Entity::find_by_id(hash(token))
+        #[derive(FromQueryResult)]
+        struct Row {
+            expires_at: chrono::DateTime<Utc>,
+            csrf: String,
+            id: i32,
+            login: String,
+            display_name: String,
+            role: String,
+            active: bool,
+            code: String,
+        }
+        let h = hash(token);
+        let q = Query::select()
+            .column((session::Entity, session::Column::ExpiresAt))
+            .column((session::Entity, session::Column::Csrf))
+            .column((user::Entity, user::Column::Id))
+            .column((user::Entity, user::Column::Login))
+            .column((user::Entity, user::Column::DisplayName))
+            .column((user::Entity, user::Column::Role))
+            .column((user::Entity, user::Column::Active))
+            .column((unit::Entity, unit::Column::Code))
+            .from(session::Entity)
+            .inner_join(
+                user::Entity,
+                Expr::col((user::Entity, user::Column::Id))
+                    .equals((session::Entity, session::Column::UserId)),
+            )
+            .inner_join(
+                unit::Entity,
+                Expr::col((unit::Entity, unit::Column::Id))
+                    .equals((user::Entity, user::Column::UnitId)),
+            )
+            .and_where(Expr::col((session::Entity, session::Column::TokenHash)).eq(h.clone()))
+            .to_owned();
+        let backend = self.db.get_database_backend();
+        let Some(r) = Row::find_by_statement(backend.build(&q))
             .one(&self.db)
             .await?
         else {
             return Ok(None);
         };
-        if s.expires_at < Utc::now() {
-            session::Entity::delete_by_id(s.token_hash)
-                .exec(&self.db)
-                .await?;
+        if r.expires_at < Utc::now() {
+            session::Entity::delete_by_id(h).exec(&self.db).await?;
             return Ok(None);
         }
-        let Some(u) = user::Entity::find_by_id(s.user_id).one(&self.db).await? else {
-            return Ok(None);
-        };
-        if !u.active {
+        if !r.active {
             return Ok(None);
         }
-        let unit = unit_code(&self.db, u.unit_id).await?;
         Ok(Some(SessionUser {
-            user_id: u.id,
-            login: u.login,
-            display_name: u.display_name,
-            role: u.role.parse().map_err(StoreError::Invalid)?,
-            unit,
-            csrf: s.csrf,
+            user_id: r.id,
+            login: r.login,
+            display_name: r.display_name,
+            role: r.role.parse().map_err(StoreError::Invalid)?,
+            unit: UnitCode::parse(&r.code).map_err(StoreError::Invalid)?,
+            csrf: r.csrf,
         }))
     }
 
@@ -160,8 +192,30 @@ impl Store {
     }
 
     /// The client behind a bearer token, scoped like a user; `csrf` is empty (no cookies).
+    /// One indexed query (token and unit joined); a revoked token is refused at once.
     pub async fn token_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        let Some(t) = api_token::Entity::find_by_id(hash(token))
+        #[derive(FromQueryResult)]
+        struct Row {
+            name: String,
+            role: String,
+            revoked: bool,
+            code: String,
+        }
+        let q = Query::select()
+            .column((api_token::Entity, api_token::Column::Name))
+            .column((api_token::Entity, api_token::Column::Role))
+            .column((api_token::Entity, api_token::Column::Revoked))
+            .column((unit::Entity, unit::Column::Code))
+            .from(api_token::Entity)
+            .inner_join(
+                unit::Entity,
+                Expr::col((unit::Entity, unit::Column::Id))
+                    .equals((api_token::Entity, api_token::Column::UnitId)),
+            )
+            .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(hash(token)))
+            .to_owned();
+        let backend = self.db.get_database_backend();
+        let Some(t) = Row::find_by_statement(backend.build(&q))
             .one(&self.db)
             .await?
         else {
@@ -170,13 +224,12 @@ impl Store {
         if t.revoked {
             return Ok(None);
         }
-        let unit = unit_code(&self.db, t.unit_id).await?;
         Ok(Some(SessionUser {
             user_id: 0,
             login: format!("token:{}", t.name),
             display_name: t.name,
             role: t.role.parse().map_err(StoreError::Invalid)?,
-            unit,
+            unit: UnitCode::parse(&t.code).map_err(StoreError::Invalid)?,
             csrf: String::new(),
         }))
     }

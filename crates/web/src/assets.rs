@@ -62,16 +62,45 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-pub async fn asset(Path(path): Path<String>) -> Response {
+/// A digest of every embedded file: pages ask for `/assets/app.css?v=VERSION`, so a new build
+/// with changed files gets new URLs and browsers may keep the old ones for a year. (A cache
+/// key, not a security measure: std's hasher is enough.)
+pub fn version() -> &'static str {
+    static V: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for (name, _, body) in FILES {
+            name.hash(&mut h);
+            body.hash(&mut h);
+        }
+        format!("{:016x}", h.finish())
+    });
+    &V
+}
+
+pub async fn asset(
+    Path(path): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
     match FILES.iter().find(|(p, _, _)| *p == path) {
-        Some((_, mime, body)) => (
-            [
-                (header::CONTENT_TYPE, *mime),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            *body,
-        )
-            .into_response(),
+        Some((_, mime, body)) => {
+            // Versioned in the URL (by the digest, or in the file name): never changes.
+            let pinned = query.is_some_and(|q| q == format!("v={}", version()))
+                || path.starts_with("vendor/");
+            let cache = if pinned {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=86400"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, *mime),
+                    (header::CACHE_CONTROL, cache),
+                ],
+                *body,
+            )
+                .into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -92,7 +121,7 @@ mod tests {
         for path in sources {
             let text = std::fs::read_to_string(&path).unwrap();
             for part in text.split("\"/assets/").skip(1) {
-                let name = part.split('"').next().unwrap();
+                let name = part.split(['"', '?']).next().unwrap();
                 assert!(
                     super::FILES.iter().any(|(p, _, _)| *p == name),
                     "{} refers to /assets/{name}, which is not served",

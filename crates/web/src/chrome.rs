@@ -22,6 +22,11 @@ impl Chrome {
         Chrome { t, user, admin }
     }
 
+    /// The digest that versions the embedded assets' URLs.
+    pub fn asset_version(&self) -> &'static str {
+        crate::assets::version()
+    }
+
     /// For pages shown without a session (sign-in, errors).
     pub fn anonymous(t: Tr) -> Chrome {
         Chrome {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 db_tests!(
     assess_rows_carry_every_field_for_every_target,
-    an_import_shows_in_the_very_next_read,
+    an_import_by_another_process_shows_within_moments,
     early_warning_is_ranked_by_shortfall,
 );
 
@@ -125,7 +125,7 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     }
 }
 
-async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
+async fn an_import_by_another_process_shows_within_moments(db: &TestDb) {
     ok(db, &["init"]);
     let token = ok(
         db,
@@ -155,7 +155,16 @@ async fn an_import_shows_in_the_very_next_read(db: &TestDb) {
     )
     .unwrap();
     ok(db, &["values", "import", csv.to_str().unwrap()]);
-    let after = get(&url);
+    // Another process's write reaches the server's snapshot within moments (100 ms on
+    // SQLite, a notification on PostgreSQL); wait for it, boundedly.
+    let mut after = get(&url);
+    for _ in 0..100 {
+        if !after["figure"].is_null() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        after = get(&url);
+    }
     drop(server);
     assert!(before["figure"].is_null(), "{before}");
     // 100/102, not the mean of 50% and 99%.

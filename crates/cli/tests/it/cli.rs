@@ -393,6 +393,26 @@ async fn another_province_loads_its_own_plan(db: &TestDb) {
     let plan = store.plan_file().await.unwrap().unwrap();
     assert_eq!(plan.plan.code, "HN-NQ57");
     assert_eq!(plan.indicators.len(), 1);
+    // `serve` migrates and serves: it never adds Thái Nguyên's plan or units.
+    let units_before = store.all_units().await.unwrap().len();
+    let (mut server, base) = serve_process(db);
+    let listed = get_json(&format!("{base}/api/v1/indicators"));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(store.all_units().await.unwrap().len(), units_before);
+    assert!(
+        store
+            .unit(&chitieu_domain::UnitCode::province(19))
+            .await
+            .unwrap()
+            .is_none(),
+        "Thái Nguyên was not added"
+    );
+    assert_eq!(
+        store.plan_file().await.unwrap().unwrap().plan.code,
+        "HN-NQ57"
+    );
     // A broken plan names the file and the reason, and changes nothing.
     let bad = path.with_file_name("bad.toml");
     std::fs::write(

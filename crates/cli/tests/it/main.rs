@@ -6,6 +6,7 @@ mod authz;
 mod cli;
 mod contract;
 mod hardening;
+mod scale;
 mod values;
 mod verdicts;
 mod web;

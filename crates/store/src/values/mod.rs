@@ -22,7 +22,35 @@ async fn next_seq<C: ConnectionTrait>(c: &C) -> Result<i64> {
     bump_counter(c, "values").await
 }
 
-/// Increments a named counter inside the caller's transaction and returns the new value.
+/// The change counters at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seqs {
+    pub values: i64,
+    pub structure: i64,
+    pub plan: i64,
+}
+
+/// Notices of changes made by any process on the same PostgreSQL database.
+pub struct ChangeListener(sea_orm::sqlx::postgres::PgListener);
+
+impl ChangeListener {
+    /// Waits for the next notice. An error means the connection dropped; the caller falls
+    /// back to polling and may listen again.
+    pub async fn next(&mut self) -> Result<()> {
+        self.0
+            .recv()
+            .await
+            .map(|_| ())
+            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))
+    }
+}
+
+/// The channel on which PostgreSQL tells other app instances that a counter moved.
+pub const CHANGES_CHANNEL: &str = "chitieu_changes";
+
+/// Increments a named counter inside the caller's transaction and returns the new value. On
+/// PostgreSQL it also notifies [`CHANGES_CHANNEL`]; the notice is delivered at commit, so
+/// listeners never hear of a change they cannot read yet.
 pub(crate) async fn bump_counter<C: ConnectionTrait>(c: &C, name: &str) -> Result<i64> {
     use crate::entities::counter;
     let update = Query::update()
@@ -34,6 +62,14 @@ pub(crate) async fn bump_counter<C: ConnectionTrait>(c: &C, name: &str) -> Resul
         .and_where(Expr::col(counter::Column::Name).eq(name))
         .to_owned();
     c.execute(&update).await?;
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        c.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANGES_CHANNEL.into(), name.into()],
+        ))
+        .await?;
+    }
     read_counter(c, name).await
 }
 
@@ -306,9 +342,41 @@ impl Store {
         read_counter(&self.db, "values").await
     }
 
-    /// Changes whenever units or the plan change; engines reload on a new number.
+    /// Changes whenever units or indicators' rules change; engines rebuild on a new number.
     pub async fn structure_seq(&self) -> Result<i64> {
         read_counter(&self.db, "structure").await
+    }
+
+    /// Every change counter in one round trip: values, structure (units, indicators' rules)
+    /// and plan (targets, descriptions).
+    pub async fn seqs(&self) -> Result<Seqs> {
+        use crate::entities::counter;
+        let mut out = Seqs::default();
+        for c in counter::Entity::find().all(&self.db).await? {
+            match c.name.as_str() {
+                "values" => out.values = c.value,
+                "structure" => out.structure = c.value,
+                "plan" => out.plan = c.value,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// On PostgreSQL, a listener for other processes' changes; elsewhere none (a caller
+    /// polls [`Store::seqs`] instead).
+    pub async fn change_listener(&self) -> Result<Option<ChangeListener>> {
+        if self.backend() != sea_orm::DbBackend::Postgres {
+            return Ok(None);
+        }
+        let pool = self.db.get_postgres_connection_pool();
+        let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))?;
+        l.listen(CHANGES_CHANNEL)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))?;
+        Ok(Some(ChangeListener(l)))
     }
 
     /// Every stored value of one indicator, one row per unit: the unit id and its values

@@ -19,10 +19,9 @@ pub(super) use chitieu_app::live::{BadInput, Snapshot, today};
 
 pub(super) type ApiResult<T> = Result<Json<T>, ApiError>;
 
-pub(super) async fn snap(
-    s: &AppState,
-) -> Result<std::sync::RwLockReadGuard<'_, Snapshot>, ApiError> {
-    Ok(s.live.read().await?)
+/// The current snapshot; never waits for a write.
+pub(super) async fn snap(s: &AppState) -> Result<std::sync::Arc<Snapshot>, ApiError> {
+    Ok(s.live.snapshot())
 }
 
 /// A `YYYY-MM-DD` date; empty is none.

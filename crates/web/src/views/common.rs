@@ -60,11 +60,9 @@ impl Chrome {
     }
 }
 
-pub(super) async fn snapshot<'a>(
-    s: &'a AppState,
-    tr: Tr,
-) -> Result<std::sync::RwLockReadGuard<'a, Snapshot>, PageError> {
-    s.live.read().await.or_500(tr)
+/// The current snapshot; never waits for a write.
+pub(super) async fn snapshot(s: &AppState, _tr: Tr) -> Result<std::sync::Arc<Snapshot>, PageError> {
+    Ok(s.live.snapshot())
 }
 
 pub(super) fn status_class(s: Status) -> &'static str {

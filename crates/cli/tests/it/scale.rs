@@ -1,0 +1,264 @@
+//! The server at scale, as people and other systems see it: reads never wait for writes,
+//! a writer sees its own write at once, other instances follow, structure changes never
+//! show a half-built state, and what is sent is compressed and cacheable.
+
+use crate::cli::serve;
+use crate::ok;
+use crate::web::agent;
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use chitieu_web::testing::TestServer;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+db_tests!(
+    a_writer_sees_its_write_at_once_and_another_server_follows,
+    reads_during_structure_changes_never_fail,
+    other_processes_changes_are_announced,
+    pages_and_scripts_are_compressed_and_assets_cached,
+);
+
+fn token(db: &TestDb, name: &str, role: &str) -> String {
+    ok(
+        db,
+        &[
+            "token", "add", "--name", name, "--role", role, "--unit", "19",
+        ],
+    )
+    .trim()
+    .to_string()
+}
+
+fn get(url: &str, token: &str) -> (u16, String) {
+    match agent()
+        .get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+    {
+        Ok(mut r) => (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        ),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+fn figure(base: &str, token: &str) -> Value {
+    let (s, body) = get(
+        &format!("{base}/api/v1/figures?indicator=ST-NVKH&unit=19&period=2026Q1"),
+        token,
+    );
+    assert_eq!(s, 200, "{body}");
+    serde_json::from_str::<Value>(&body).unwrap()["figure"]["value"].clone()
+}
+
+async fn a_writer_sees_its_write_at_once_and_another_server_follows(db: &TestDb) {
+    ok(db, &["init"]);
+    let admin = token(db, "he-thong", "admin");
+    let (a, base_a) = serve(db);
+    let b = TestServer::start(&db.url);
+    for n in 1..=3 {
+        let body = format!(
+            r#"{{"values":[{{"indicator":"ST-NVKH","unit":"19","period":"2026Q1","value":"{}"}}]}}"#,
+            30 + n
+        );
+        let res = agent()
+            .post(&format!("{base_a}/api/v1/values"))
+            .header("Authorization", &format!("Bearer {admin}"))
+            .header("content-type", "application/json")
+            .send(body)
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        // The writer's own server answers with it at once: no waiting, no retry.
+        assert_eq!(figure(&base_a, &admin), format!("{}", 30 + n));
+        // The other server hears of it (a notification on PostgreSQL, a look every 100 ms
+        // on SQLite). Not a timing test: the wait is bounded only to fail instead of hang.
+        let start = Instant::now();
+        while figure(&b.base, &admin) != format!("{}", 30 + n) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the second server never saw the write"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        println!(
+            "{}: seen by the other server after {} ms",
+            db.backend,
+            start.elapsed().as_millis()
+        );
+    }
+    drop(b);
+    drop(a);
+}
+
+/// Readers hammer the API while targets change (a plan reload) and the whole national map
+/// is imported by another process (a new engine): every read succeeds and sees a whole
+/// snapshot, the old one or the new one.
+async fn reads_during_structure_changes_never_fail(db: &TestDb) {
+    ok(db, &["demo"]);
+    let viewer = token(db, "doc", "viewer");
+    let admin = token(db, "ke-hoach", "admin");
+    let (server, base) = serve(db);
+    let (_, before) = get(&format!("{base}/api/v1/assessment"), &viewer);
+    let rows_before = serde_json::from_str::<Value>(&before)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let reads = std::thread::scope(|sc| {
+        let readers: Vec<_> = (0..3)
+            .map(|k| {
+                let (base, viewer, stop) = (&base, &viewer, &stop);
+                sc.spawn(move || {
+                    let mut n = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let path = [
+                            "/api/v1/assessment",
+                            "/api/v1/indicators",
+                            "/api/v1/units/19",
+                        ][(n + k) % 3];
+                        let (s, body) = get(&format!("{base}{path}"), viewer);
+                        assert_eq!(s, 200, "{path}: {body}");
+                        let v: Value = serde_json::from_str(&body).expect("whole JSON");
+                        if path == "/api/v1/assessment" {
+                            let len = v.as_array().unwrap().len();
+                            assert!(
+                                len == rows_before || len == rows_before + 1,
+                                "a half-built snapshot: {len} rows"
+                            );
+                        }
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        for k in 0..5 {
+            let body = format!(
+                r#"{{"indicator":"KT-SME","unit":"19","year":2028,"comparator":">","value":"{}","wording":"Thử {k}"}}"#,
+                50 + k
+            );
+            let res = agent()
+                .post(&format!("{base}/api/v1/targets"))
+                .header("Authorization", &format!("Bearer {admin}"))
+                .header("content-type", "application/json")
+                .send(body)
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+        }
+        ok(
+            db,
+            &["units", "import", crate::national_map().to_str().unwrap()],
+        );
+        // Until the new engine (with every province) is published, reads keep the old one.
+        let start = Instant::now();
+        loop {
+            let (s, _) = get(&format!("{base}/api/v1/units/01"), &viewer);
+            if s == 200 {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "never rebuilt");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        readers
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum::<usize>()
+    });
+    assert!(reads > 10, "{reads} reads");
+    let (_, after) = get(&format!("{base}/api/v1/assessment"), &viewer);
+    let after: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        rows_before + 1,
+        "the 2028 target"
+    );
+    drop(server);
+}
+
+/// On PostgreSQL every committed change is announced to the other instances; SQLite has no
+/// such channel (the server looks at the counters instead).
+async fn other_processes_changes_are_announced(db: &TestDb) {
+    ok(db, &["init"]);
+    let store = db.store().await;
+    let listener = store.change_listener().await.unwrap();
+    if db.backend == "sqlite" {
+        assert!(listener.is_none());
+        return;
+    }
+    let mut listener = listener.expect("a listener on PostgreSQL");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("v.csv");
+    std::fs::write(
+        &csv,
+        "indicator,unit,period,value,numerator,denominator,comment\nST-NVKH,19,2026Q1,40,,,\n",
+    )
+    .unwrap();
+    ok(db, &["values", "import", csv.to_str().unwrap()]);
+    tokio::time::timeout(Duration::from_secs(30), listener.next())
+        .await
+        .expect("a notice of the import")
+        .unwrap();
+}
+
+async fn pages_and_scripts_are_compressed_and_assets_cached(db: &TestDb) {
+    ok(db, &["init"]);
+    let (server, base) = serve(db);
+    let fetch = |path: &str, enc: &str| {
+        let mut r = agent()
+            .get(&format!("{base}{path}"))
+            .header("accept-encoding", enc)
+            .call()
+            .unwrap();
+        let h = |n: &str| {
+            r.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let (encoding, cache) = (h("content-encoding"), h("cache-control"));
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(10_000_000)
+            .read_to_vec()
+            .unwrap();
+        (encoding, cache, body)
+    };
+    let echarts = "/assets/vendor/echarts-6.1.0.min.js";
+    let (plain_enc, _, plain) = fetch(echarts, "identity");
+    let (enc, cache, br) = fetch(echarts, "br");
+    assert_eq!((plain_enc.as_str(), enc.as_str()), ("", "br"));
+    assert!(br.len() * 2 < plain.len(), "{} → {}", plain.len(), br.len());
+    assert!(cache.contains("immutable"), "{cache}");
+    let (enc, _, _) = fetch("/login", "gzip");
+    assert_eq!(enc, "gzip", "pages too");
+    let (enc, _, _) = fetch("/api/v1/indicators", "gzip");
+    assert_eq!(enc, "gzip", "and JSON");
+    // The page names its stylesheet with the build's digest; that URL may be kept for a year.
+    let (_, _, login) = fetch("/login", "identity");
+    let login = String::from_utf8(login).unwrap();
+    let css = login
+        .split("href=\"/assets/app.css")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(css.starts_with("?v="), "{css}");
+    let (_, cache, _) = fetch(&format!("/assets/app.css{css}"), "identity");
+    assert!(cache.contains("immutable"), "{cache}");
+    let (_, cache, _) = fetch("/assets/app.css", "identity");
+    assert!(
+        !cache.contains("immutable"),
+        "an unversioned URL is not kept for long"
+    );
+    // Fonts are compressed already.
+    let (enc, _, _) = fetch("/assets/fonts/noto-sans-vietnamese-400-normal.woff2", "br");
+    assert_eq!(enc, "");
+    drop(server);
+}
