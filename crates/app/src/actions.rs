@@ -363,6 +363,7 @@ pub async fn task_progress(
     s.store
         .add_task_update(&task.code, today(), progress, note, completed_on, &me.login)
         .await?;
+    s.live.sync().await?;
     Ok(())
 }
 

@@ -26,9 +26,59 @@ pub struct Snapshot {
     pub engine: Engine,
     pub plan: Option<Arc<PlanFile>>,
     pub units: Arc<Vec<Unit>>,
+    /// The tasks of every unit's programme, with their progress.
+    pub tasks: Arc<Vec<chitieu_domain::Task>>,
     seqs: chitieu_store::Seqs,
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
     unit_pos: Arc<HashMap<UnitCode, usize>>,
+    memo: Memo,
+}
+
+/// Answers computed from one snapshot, kept while it is current. A snapshot never changes,
+/// so an answer never goes stale; the next snapshot starts with none.
+#[derive(Default)]
+struct Memo {
+    assess: std::sync::Mutex<HashMap<AssessKey, Arc<Vec<chitieu_analytics::assess::Row>>>>,
+    completeness: std::sync::Mutex<HashMap<chrono::NaiveDate, Option<f64>>>,
+    yearly: std::sync::Mutex<HashMap<(String, UnitCode, chrono::NaiveDate), YearlyFigures>>,
+}
+
+type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
+
+/// Looks up `key` in a memo table, or computes and keeps the answer (clearing the table
+/// when it is full).
+fn remember<K: std::hash::Hash + Eq, V: Clone>(
+    table: &std::sync::Mutex<HashMap<K, V>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = table.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return v.clone();
+    }
+    // Computed without the lock: other readers of this snapshot go on meanwhile.
+    let v = compute();
+    let mut t = table.lock().unwrap_or_else(|e| e.into_inner());
+    if t.len() >= MEMO_MAX {
+        t.clear();
+    }
+    t.insert(key, v.clone());
+    v
+}
+
+type AssessKey = (
+    UnitCode,
+    chrono::NaiveDate,
+    chitieu_analytics::assess::Method,
+);
+
+/// Answers kept per snapshot, at most: questions with arbitrary dates must not grow memory.
+const MEMO_MAX: usize = 4096;
+
+impl Clone for Memo {
+    /// A copy of a snapshot is about to change: it keeps no answers.
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
 }
 
 impl Snapshot {
@@ -126,6 +176,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     let seqs = store.seqs().await?;
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
+    let tasks = store.tasks().await?;
     let indicators = plan
         .as_ref()
         .map(|p| p.indicators.clone())
@@ -139,8 +190,10 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         engine: Engine::new(&indicators, &units),
         plan: plan.map(Arc::new),
         units: Arc::new(units),
+        tasks: Arc::new(tasks),
         seqs,
         unit_pos: Arc::new(unit_pos),
+        memo: Memo::default(),
     };
     // While one indicator's rows are parsed here, the next one's are read by the database
     // on its own thread.
@@ -205,7 +258,7 @@ impl Live {
 
     /// Brings the snapshot up to date with the database and publishes the new one: values
     /// changed since the last look are applied to a copy (only the indicators they touch are
-    /// copied); a plan change reloads the plan and keeps the engine; a change of units or
+    /// copied); a plan or task change reloads that part and keeps the engine; a change of units or
     /// indicators' rules builds a new engine. Readers keep the old snapshot until the new
     /// one is complete.
     pub async fn sync(&self) -> Result<(), StoreError> {
@@ -223,6 +276,9 @@ impl Live {
         let mut next = (*cur).clone();
         if now.plan != cur.seqs.plan {
             next.plan = self.store.plan_file().await?.map(Arc::new);
+        }
+        if now.tasks != cur.seqs.tasks {
+            next.tasks = Arc::new(self.store.tasks().await?);
         }
         if now.values != cur.seqs.values {
             let rows = self.store.values_since(cur.seqs.values).await?;
@@ -337,9 +393,57 @@ impl Snapshot {
             .parse()
             .map_err(BadInput)?;
         let as_of = as_of.unwrap_or_else(today);
-        self.context()?
+        let key = (unit.code.clone(), as_of, method);
+        let known = self
+            .memo
+            .assess
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(rows) = known {
+            return Ok(rows.as_ref().clone());
+        }
+        let rows = self
+            .context()?
             .assess(unit, as_of, method)
-            .map_err(|e| BadInput(e.to_string()))
+            .map_err(|e| BadInput(e.to_string()))?;
+        let mut kept = self.memo.assess.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= MEMO_MAX {
+            kept.clear();
+        }
+        kept.insert(key, Arc::new(rows.clone()));
+        Ok(rows)
+    }
+
+    /// Share (in %) of the reports due for each indicator's last complete period that
+    /// arrived, over the plan owner and its direct units (see `reporting::completeness`).
+    pub fn completeness(&self, day: chrono::NaiveDate) -> Option<f64> {
+        let plan = self.plan.as_ref()?;
+        remember(&self.memo.completeness, day, || {
+            chitieu_domain::reporting::completeness(
+                &plan.indicators,
+                &self.units,
+                &plan.plan.owner,
+                day,
+                |ind, unit, p| self.engine.has_own(&ind.code, unit, p),
+            )
+        })
+    }
+
+    /// Yearly figures of an indicator for a unit as known on `day` (see `Engine::yearly`);
+    /// an unknown indicator or unit has none.
+    pub fn yearly(
+        &self,
+        indicator: &str,
+        unit: &UnitCode,
+        day: chrono::NaiveDate,
+    ) -> YearlyFigures {
+        remember(
+            &self.memo.yearly,
+            (indicator.to_string(), unit.clone(), day),
+            || Arc::new(self.engine.yearly(indicator, unit, day).unwrap_or_default()),
+        )
     }
 
     /// The early-warning list for a unit and everything under it.

@@ -93,6 +93,16 @@ enum Command {
         /// default CHITIEU_BENCH_PG, else CHITIEU_TEST_PG; none skips it.
         #[arg(long)]
         pg: Option<String>,
+        /// Measure the server over HTTP instead: req/s, p50, p99 per route on the demo and
+        /// on the national data set (of --values values).
+        #[arg(long)]
+        http: bool,
+        /// With --http: seconds per route.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// With --http: concurrent keep-alive connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
     },
     /// Targets that will be missed at the current pace, most at risk first, for a unit and
     /// every unit under it.
@@ -226,7 +236,26 @@ async fn run(cli: Cli) -> Result<()> {
             values,
             json,
             seed,
+            http: true,
+            seconds,
+            connections,
+            ..
+        } => {
+            bench::http::run(bench::http::HttpOptions {
+                values,
+                seconds,
+                connections: connections.max(1),
+                seed,
+                json,
+            })
+            .await?;
+        }
+        Command::Bench {
+            values,
+            json,
+            seed,
             pg,
+            ..
         } => {
             let pg = pg
                 .or_else(|| std::env::var("CHITIEU_BENCH_PG").ok())

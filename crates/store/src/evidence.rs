@@ -252,6 +252,7 @@ impl Store {
             &format!("{code}: {progress}% {note}{completion}"),
         )
         .await?;
+        crate::values::bump_counter(&txn, "tasks").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -525,13 +525,14 @@ impl MigrationTrait for M0006RecurringTargets {
     }
 }
 
-/// A counter of its own for the plan's targets and descriptions: a change there reloads the
-/// plan, not the values (the "structure" counter is for units and indicators' rules).
+/// Counters of their own for the plan's targets and descriptions, and for tasks: a change
+/// there reloads that part of the snapshot, not the values (the "structure" counter is for
+/// units and indicators' rules).
 struct M0007PlanCounter;
 
 impl MigrationName for M0007PlanCounter {
     fn name(&self) -> &str {
-        "m0007_plan_counter"
+        "m0007_plan_and_task_counters"
     }
 }
 
@@ -542,6 +543,7 @@ impl MigrationTrait for M0007PlanCounter {
             .into_table("counters")
             .columns(["name", "value"])
             .values_panic(["plan".into(), 0i64.into()])
+            .values_panic(["tasks".into(), 0i64.into()])
             .take();
         m.exec_stmt(insert).await?;
         Ok(())

@@ -101,6 +101,7 @@ impl Store {
             &format!("{}: {}", t.code, t.title),
         )
         .await?;
+        crate::values::bump_counter(&txn, "tasks").await?;
         txn.commit().await?;
         Ok(())
     }

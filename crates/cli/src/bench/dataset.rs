@@ -22,7 +22,7 @@ pub(super) const DEPARTMENTS: usize = 20;
 
 pub(super) fn plan() -> PlanFile {
     let root = UnitCode::parse("VN").expect("code");
-    let indicators = (0..INDICATORS)
+    let indicators: Vec<Indicator> = (0..INDICATORS)
         .map(|k| {
             // A third each: flows, stocks, ratios.
             let (measure, time, units) = match k % 3 {
@@ -54,7 +54,13 @@ pub(super) fn plan() -> PlanFile {
                 direction: Direction::Increase,
                 natural_limit: None,
                 frequency: PeriodKind::Month,
-                reported_by: vec![UnitKind::Commune, UnitKind::Ward, UnitKind::Department],
+                // Provinces too, so that they inherit the nation's percentage targets.
+                reported_by: vec![
+                    UnitKind::Commune,
+                    UnitKind::Ward,
+                    UnitKind::Department,
+                    UnitKind::Province,
+                ],
                 lead_unit: root.clone(),
                 coordinating_units: vec![],
                 data_source: String::new(),
@@ -66,7 +72,7 @@ pub(super) fn plan() -> PlanFile {
         plan: Plan {
             code: "BENCH".into(),
             name: "Bộ dữ liệu đo hiệu năng".into(),
-            owner: root,
+            owner: root.clone(),
             baseline_year: 2021,
             start_year: 2021,
             end_year: 2030,
@@ -78,8 +84,22 @@ pub(super) fn plan() -> PlanFile {
             name_en: "Bench".into(),
         }],
         units: vec![],
+        targets: indicators
+            .iter()
+            .flat_map(|i: &Indicator| {
+                // A 2025 verdict and a 2030 target for each, as a real plan has.
+                [(2025, 40), (2030, 60)].map(|(year, v)| chitieu_domain::Target {
+                    indicator: i.code.clone(),
+                    unit: root.clone(),
+                    year,
+                    comparator: chitieu_domain::Comparator::Gt,
+                    value: Decimal::from(v),
+                    wording: format!("Thử: trên {v} năm {year}"),
+                    every_year: None,
+                })
+            })
+            .collect(),
         indicators,
-        targets: vec![],
     }
 }
 

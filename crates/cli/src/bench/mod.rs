@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::time::{Duration, Instant};
 
 mod dataset;
+pub mod http;
 
 use dataset::{fill, plan, rss_bytes};
 
@@ -218,7 +219,9 @@ pub async fn run(opts: Options) -> Result<()> {
         store
             .upsert_values(&[v], ValueState::Draft, "bench", "bench", |_| {})
             .await?;
-        let snap = live.read().await?;
+        // As the server does after a write: publish the next snapshot, then read it.
+        live.sync().await?;
+        let snap = live.snapshot();
         std::hint::black_box(
             snap.engine
                 .figure(&plan.indicators[0].code, &province, year)

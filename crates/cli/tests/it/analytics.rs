@@ -269,3 +269,47 @@ fn bench_prints_every_figure() {
         );
     }
 }
+
+/// `chitieu bench --http --json` drives every route on both data sets and prints its
+/// figures. Small here (CI: 100,000 values); figures are printed, never held to a time.
+#[test]
+fn http_bench_prints_every_route() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let (values, seconds) = if ci {
+        ("100000", "2")
+    } else {
+        ("20000", "0.5")
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args([
+            "bench",
+            "--http",
+            "--values",
+            values,
+            "--seconds",
+            seconds,
+            "--connections",
+            "8",
+            "--json",
+        ])
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run bench --http");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    let rows: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let rows = rows.as_array().unwrap();
+    for set in ["demo", "national"] {
+        let routes: Vec<&Value> = rows.iter().filter(|r| r["data_set"] == set).collect();
+        assert_eq!(routes.len(), 5, "{set}: four routes and the mixed run");
+        for r in routes {
+            assert!(r["requests"].as_u64().unwrap() > 0, "{r}");
+            assert_eq!(r["errors"], 0, "{r}");
+            assert!(r["p99_ms"].as_f64().unwrap() >= r["p50_ms"].as_f64().unwrap());
+        }
+    }
+}

@@ -28,6 +28,7 @@ pub struct Seqs {
     pub values: i64,
     pub structure: i64,
     pub plan: i64,
+    pub tasks: i64,
 }
 
 /// Notices of changes made by any process on the same PostgreSQL database.
@@ -347,8 +348,8 @@ impl Store {
         read_counter(&self.db, "structure").await
     }
 
-    /// Every change counter in one round trip: values, structure (units, indicators' rules)
-    /// and plan (targets, descriptions).
+    /// Every change counter in one round trip: values, structure (units, indicators' rules),
+    /// plan (targets, descriptions) and tasks.
     pub async fn seqs(&self) -> Result<Seqs> {
         use crate::entities::counter;
         let mut out = Seqs::default();
@@ -357,6 +358,7 @@ impl Store {
                 "values" => out.values = c.value,
                 "structure" => out.structure = c.value,
                 "plan" => out.plan = c.value,
+                "tasks" => out.tasks = c.value,
                 _ => {}
             }
         }

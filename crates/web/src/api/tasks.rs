@@ -26,7 +26,7 @@ pub(super) async fn tasks(
     c.user()?;
     let q = q.parse()?;
     let day = today();
-    let all = s.store.tasks().await?;
+    let all = s.live.snapshot().tasks.to_vec();
     let filter = chitieu_domain::task::TaskFilter {
         unit: q
             .unit
@@ -65,11 +65,12 @@ pub(super) async fn task(
     c.user()?;
     let code = code.parse()?;
     let t = s
-        .store
-        .tasks()
-        .await?
-        .into_iter()
+        .live
+        .snapshot()
+        .tasks
+        .iter()
         .find(|t| t.code == code)
+        .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
     Ok(Json(TaskOut::new(t, today())))
 }
@@ -103,11 +104,12 @@ pub(super) async fn task_progress(
     }
     let code = code.parse()?;
     let t = s
-        .store
-        .tasks()
-        .await?
-        .into_iter()
+        .live
+        .snapshot()
+        .tasks
+        .iter()
         .find(|t| t.code == code)
+        .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
     if !actions::can_report(&s.live.snapshot(), &me, &t) {
         return Err(ApiError::forbidden());

@@ -42,7 +42,7 @@ fn due_items(snap: &Snapshot, u: &SessionUser) -> Vec<(Indicator, UnitCode, Peri
 pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
-    let all = s.store.tasks().await.or_500(tr)?;
+    let all = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let due = due_items(&snap, &u)
         .into_iter()

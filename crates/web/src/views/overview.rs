@@ -45,7 +45,7 @@ struct OverviewPage {
 pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let tasks = s.store.tasks().await.or_500(tr)?;
+    let tasks = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
@@ -82,13 +82,7 @@ impl OverviewPage {
                     .collect(),
             })
             .collect();
-        let completeness = chitieu_domain::reporting::completeness(
-            &plan.indicators,
-            &snap.units,
-            owner,
-            day,
-            |ind, unit, p| snap.engine.has_own(&ind.code, unit, p),
-        );
+        let completeness = snap.completeness(day);
         OverviewPage {
             c: Chrome::of(v),
             plan_name: plan.plan.name.clone(),

@@ -65,7 +65,7 @@ pub async fn tasks(
 ) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s.store.tasks().await.or_500(tr)?;
+    let all = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let day = today();
     let f_unit = f.unit.unwrap_or_default();
@@ -135,7 +135,7 @@ struct TaskPage {
 pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s.store.tasks().await.or_500(tr)?;
+    let all = s.live.snapshot().tasks.to_vec();
     let t = all
         .into_iter()
         .find(|t| t.code == code)
@@ -184,12 +184,12 @@ pub async fn task_progress(
     let tr = v.tr;
     let signed_in = v.user()?.clone();
     let t = s
-        .store
-        .tasks()
-        .await
-        .or_500(tr)?
-        .into_iter()
+        .live
+        .snapshot()
+        .tasks
+        .iter()
         .find(|t| t.code == code)
+        .cloned()
         .ok_or(PageError::NotFound(tr))?;
     // Who is asking comes first; the body (with its files) is read only for them.
     if !actions::can_report(&s.live.snapshot(), &signed_in, &t) {

@@ -29,7 +29,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     v.user()?;
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
     let heads = s.store.heads().await.or_500(tr)?;
-    let tasks = s.store.tasks().await.or_500(tr)?;
+    let tasks = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;

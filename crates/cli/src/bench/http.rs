@@ -1,0 +1,366 @@
+//! `chitieu bench --http`: the server as people and other systems meet it, over HTTP. It
+//! starts the server in this process on the demo and on the national data set, drives each
+//! route from many keep-alive connections for a few seconds, and prints requests per second,
+//! p50 and p99 and errors. Server and load generator share the machine, as they would on a
+//! small deployment; the figures are a benchmark, never a test's pass mark.
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use chitieu_domain::UnitCode;
+use chitieu_store::{Role, Store};
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct HttpOptions {
+    pub values: u64,
+    pub seconds: f64,
+    pub connections: usize,
+    pub seed: u64,
+    pub json: bool,
+}
+
+/// One route under load.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteFigures {
+    pub data_set: String,
+    pub route: String,
+    pub requests: u64,
+    pub errors: u64,
+    pub req_per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// What one request of a run is: a method, a path, headers and a body.
+#[derive(Clone)]
+struct Call {
+    method: &'static str,
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+}
+
+impl Call {
+    fn get(path: impl Into<String>, auth: (&'static str, String)) -> Call {
+        Call {
+            method: "GET",
+            path: path.into(),
+            headers: vec![auth],
+            body: String::new(),
+        }
+    }
+
+    fn request(&self, addr: SocketAddr) -> Result<Request<Full<Bytes>>> {
+        let mut b = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .header("host", addr.to_string());
+        for (k, v) in &self.headers {
+            b = b.header(*k, v);
+        }
+        if !self.body.is_empty() {
+            b = b.header("content-type", "application/json");
+        }
+        Ok(b.body(Full::new(Bytes::from(self.body.clone())))?)
+    }
+}
+
+/// Drives `calls` (the k-th request of a connection is `calls(k)`) from `connections`
+/// keep-alive connections for `seconds`.
+async fn drive(
+    addr: SocketAddr,
+    data_set: &str,
+    route: &str,
+    connections: usize,
+    seconds: f64,
+    calls: Arc<dyn Fn(u64) -> Call + Send + Sync>,
+) -> Result<RouteFigures> {
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let calls = Arc::clone(&calls);
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            let stream = tokio::net::TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            tokio::spawn(conn);
+            let mut k = c as u64;
+            while Instant::now() < deadline {
+                let req = calls(k).request(addr)?;
+                k += connections as u64;
+                let t = Instant::now();
+                match sender.send_request(req).await {
+                    Ok(res) => {
+                        let ok = res.status().is_success();
+                        let body = res.into_body().collect().await;
+                        lat.push(t.elapsed());
+                        if !ok || body.is_err() {
+                            errors += 1;
+                        }
+                    }
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            anyhow::Ok((lat, errors))
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, e) = t.await??;
+        all.extend(lat);
+        errors += e;
+    }
+    let took = started.elapsed().as_secs_f64().max(seconds);
+    all.sort();
+    let at = |q: f64| {
+        all.get(((all.len().max(1) - 1) as f64 * q).round() as usize)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    };
+    Ok(RouteFigures {
+        data_set: data_set.into(),
+        route: route.into(),
+        requests: all.len() as u64,
+        errors,
+        req_per_s: all.len() as f64 / took,
+        p50_ms: at(0.5),
+        p99_ms: at(0.99),
+        max_ms: at(1.0),
+    })
+}
+
+/// Starts the server over `store` in this process; returns its address.
+async fn start(store: Store) -> Result<SocketAddr> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let _ = chitieu_web::serve_until(
+            store,
+            "127.0.0.1:0",
+            move |addr| {
+                let _ = tx.send(addr);
+            },
+            std::future::pending(),
+        )
+        .await;
+    });
+    rx.await.context("the server did not start")
+}
+
+/// A signed-in viewer's cookie, an admin's bearer token and a viewer's bearer token.
+async fn credentials(store: &Store, unit: &UnitCode) -> Result<(String, String, String)> {
+    let password: String = (0..24)
+        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
+        .collect();
+    store
+        .add_user(
+            &chitieu_store::NewUser {
+                login: "bench.viewer",
+                display_name: "Bench",
+                role: Role::Viewer,
+                unit,
+                password: &password,
+            },
+            "bench",
+        )
+        .await?;
+    let session = store
+        .sign_in("bench.viewer", &password)
+        .await?
+        .context("sign in")?;
+    let cookie = format!("{}={session}", chitieu_web::auth::SESSION_COOKIE);
+    let admin = store
+        .create_token("bench-admin", Role::Admin, unit, "bench")
+        .await?;
+    let viewer = store
+        .create_token("bench-viewer", Role::Viewer, unit, "bench")
+        .await?;
+    Ok((cookie, admin, viewer))
+}
+
+/// The routes of one data set, then the mixed run (one write per hundred reads).
+#[allow(clippy::too_many_arguments)] // each is one thing the run needs
+async fn run_set(
+    opts: &HttpOptions,
+    store: Store,
+    data_set: &str,
+    owner: &UnitCode,
+    province: &UnitCode,
+    indicator: &str,
+    write: Arc<dyn Fn(u64) -> String + Send + Sync>,
+    out: &mut Vec<RouteFigures>,
+) -> Result<()> {
+    let (cookie, admin, viewer) = credentials(&store, owner).await?;
+    let addr = start(store).await?;
+    let bearer = ("authorization", format!("Bearer {viewer}"));
+    let cookie = ("cookie", cookie);
+    let routes: Vec<(String, Call)> = vec![
+        (
+            format!("GET /api/v1/assessment ({owner})"),
+            Call::get("/api/v1/assessment", bearer.clone()),
+        ),
+        (
+            format!("GET /api/v1/assessment?unit={province}"),
+            Call::get(
+                format!("/api/v1/assessment?unit={province}"),
+                bearer.clone(),
+            ),
+        ),
+        ("GET / (HTML)".into(), Call::get("/", cookie.clone())),
+        (
+            format!("GET /indicators/{indicator} (HTML)"),
+            Call::get(format!("/indicators/{indicator}"), cookie.clone()),
+        ),
+    ];
+    for (name, call) in routes {
+        let call: Arc<dyn Fn(u64) -> Call + Send + Sync> = Arc::new(move |_| call.clone());
+        // A short warm-up, as a running server would have had; a route that answers an
+        // error would measure nothing.
+        let warm = drive(addr, data_set, &name, 4, 0.3, Arc::clone(&call)).await?;
+        anyhow::ensure!(
+            warm.errors == 0 && warm.requests > 0,
+            "{data_set}: {name} answers with errors"
+        );
+        out.push(drive(addr, data_set, &name, opts.connections, opts.seconds, call).await?);
+    }
+    let read = Call::get("/api/v1/assessment", bearer.clone());
+    let admin = ("authorization", format!("Bearer {admin}"));
+    let mixed = Arc::new(move |k: u64| {
+        if k % 100 == 99 {
+            Call {
+                method: "POST",
+                path: "/api/v1/values".into(),
+                headers: vec![admin.clone()],
+                body: write(k),
+            }
+        } else {
+            read.clone()
+        }
+    });
+    out.push(
+        drive(
+            addr,
+            data_set,
+            "mixed: 1 POST /api/v1/values per 100 GET assessment",
+            opts.connections,
+            opts.seconds,
+            mixed,
+        )
+        .await?,
+    );
+    Ok(())
+}
+
+pub async fn run(opts: HttpOptions) -> Result<()> {
+    let say = |s: &str| {
+        if !opts.json {
+            eprintln!("{s}");
+        }
+    };
+    let mut out = Vec::new();
+
+    say("Dữ liệu mẫu (Thái Nguyên)…");
+    let demo_dir = tempfile::tempdir()?;
+    let demo = Store::open(&format!(
+        "sqlite://{}",
+        demo_dir.path().join("demo.db").display()
+    ))
+    .await?;
+    crate::init_quiet(&demo).await?;
+    crate::demo::load_quiet(&demo).await?;
+    let quarter = chitieu_domain::Period::last_complete(
+        chitieu_domain::PeriodKind::Quarter,
+        chrono::Local::now().date_naive(),
+    );
+    run_set(
+        &opts,
+        demo,
+        "demo",
+        &UnitCode::province(19),
+        &UnitCode::commune(5443),
+        "HT-5G",
+        Arc::new(move |k| {
+            format!(
+                r#"{{"values":[{{"indicator":"ST-NVKH","unit":"19","period":"{quarter}","value":"{}"}}]}}"#,
+                k % 50
+            )
+        }),
+        &mut out,
+    )
+    .await?;
+
+    say(&format!(
+        "Bộ dữ liệu toàn quốc: {} giá trị (seed {})…",
+        opts.values, opts.seed
+    ));
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("bench.db").display()
+    ))
+    .await?;
+    super::dataset::fill(
+        &store,
+        &super::Options {
+            values: opts.values,
+            json: true,
+            seed: opts.seed,
+            pg: None,
+        },
+        opts.json,
+    )
+    .await?;
+    let commune = UnitCode::commune(5443);
+    run_set(
+        &opts,
+        store,
+        "national",
+        &UnitCode::parse("VN").expect("code"),
+        &UnitCode::province(19),
+        "B-02",
+        Arc::new(move |k| {
+            // Before the generated months: the generated values are accepted and locked.
+            format!(
+                r#"{{"values":[{{"indicator":"B-00","unit":"{commune}","period":"2020M12","value":"{}"}}]}}"#,
+                k % 50
+            )
+        }),
+        &mut out,
+    )
+    .await?;
+
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print(&out, &opts);
+    }
+    Ok(())
+}
+
+fn print(out: &[RouteFigures], opts: &HttpOptions) {
+    println!(
+        "chitieu bench --http: {} kết nối, {} s mỗi tuyến, máy chủ và bộ tạo tải trên cùng máy",
+        opts.connections, opts.seconds
+    );
+    println!(
+        "{:<10} {:<52} {:>10} {:>9} {:>9} {:>9} {:>7}",
+        "dữ liệu", "tuyến", "yêu cầu/s", "p50 ms", "p99 ms", "max ms", "lỗi"
+    );
+    for f in out {
+        println!(
+            "{:<10} {:<52} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>7}",
+            f.data_set, f.route, f.req_per_s, f.p50_ms, f.p99_ms, f.max_ms, f.errors
+        );
+    }
+}
