@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005Evidence),
             Box::new(M0006RecurringTargets),
             Box::new(M0007PlanCounter),
+            Box::new(M0008BulkStaging),
         ]
     }
 }
@@ -546,6 +547,40 @@ impl MigrationTrait for M0007PlanCounter {
             .values_panic(["tasks".into(), 0i64.into()])
             .take();
         m.exec_stmt(insert).await?;
+        Ok(())
+    }
+}
+
+/// PostgreSQL's bulk path: a large batch of values is copied (`COPY`) into this unlogged
+/// table under a batch id, then merged into `data_values` by one statement inside the write's
+/// transaction. SQLite writes its batches directly and has no use for it.
+struct M0008BulkStaging;
+
+impl MigrationName for M0008BulkStaging {
+    fn name(&self) -> &str {
+        "m0008_bulk_staging"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0008BulkStaging {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        if m.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(());
+        }
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNLOGGED TABLE data_values_staging (\
+                 batch TEXT NOT NULL, indicator_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, \
+                 period TEXT NOT NULL, value TEXT NOT NULL, numerator TEXT, denominator TEXT, \
+                 comment TEXT NOT NULL)",
+            )
+            .await?;
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE INDEX idx_data_values_staging_batch ON data_values_staging (batch)",
+            )
+            .await?;
         Ok(())
     }
 }

@@ -236,6 +236,39 @@ async fn run_set(
     }
     let read = Call::get("/api/v1/assessment", bearer.clone());
     let admin = ("authorization", format!("Bearer {admin}"));
+    // A target edited now and then while people read: the plan reloads, the reads go on.
+    let (r, a, owner_code, ind) = (
+        read.clone(),
+        admin.clone(),
+        owner.to_string(),
+        indicator.to_string(),
+    );
+    let target_edits = Arc::new(move |k: u64| {
+        if k % 500 == 499 {
+            Call {
+                method: "POST",
+                path: "/api/v1/targets".into(),
+                headers: vec![a.clone()],
+                body: format!(
+                    r#"{{"indicator":"{ind}","unit":"{owner_code}","year":2029,"comparator":">","value":"{}","wording":"Thử sửa mục tiêu"}}"#,
+                    k % 97
+                ),
+            }
+        } else {
+            r.clone()
+        }
+    });
+    out.push(
+        drive(
+            addr,
+            data_set,
+            "GET assessment, 1 POST /api/v1/targets per 500",
+            opts.connections,
+            opts.seconds,
+            target_edits,
+        )
+        .await?,
+    );
     let mixed = Arc::new(move |k: u64| {
         if k % 100 == 99 {
             Call {

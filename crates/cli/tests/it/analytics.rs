@@ -305,7 +305,11 @@ fn http_bench_prints_every_route() {
     let rows = rows.as_array().unwrap();
     for set in ["demo", "national"] {
         let routes: Vec<&Value> = rows.iter().filter(|r| r["data_set"] == set).collect();
-        assert_eq!(routes.len(), 5, "{set}: four routes and the mixed run");
+        assert_eq!(
+            routes.len(),
+            6,
+            "{set}: four routes, target edits and the mixed run"
+        );
         for r in routes {
             assert!(r["requests"].as_u64().unwrap() > 0, "{r}");
             assert_eq!(r["errors"], 0, "{r}");

@@ -7,6 +7,7 @@ use std::time::Instant;
 db_tests!(
     one_bad_line_rejects_the_whole_file,
     import_export_round_trip_and_versions,
+    a_large_import_keeps_versions_and_leaves_nothing_staged,
 );
 
 const HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment\n";
@@ -241,4 +242,98 @@ async fn a_million_rows_import_and_print_the_rate() {
     assert!(out.contains("1.000.000 dòng"), "{out}");
     assert!(out.contains("dòng/giây"), "{out}");
     assert_eq!(store.count_rows("data_values").await.unwrap(), 1_000_000);
+}
+
+/// A write large enough for PostgreSQL's bulk path (COPY into staging, one merge): the same
+/// rules as a small one. Every row lands; re-sending the same figures changes no version;
+/// changed figures get version 2; an accepted (locked) value refuses the whole write; and
+/// nothing is left in staging, whatever happened.
+async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
+    ok(db, &["init"]);
+    let store = db.store().await;
+    let communes: Vec<String> = store
+        .all_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.kind.is_commune_level())
+        .map(|u| u.code.to_string())
+        .collect();
+    let rows = |bump: usize| {
+        let mut body = String::new();
+        let mut n = 0;
+        for year in 2030..2100 {
+            for q in 1..=4 {
+                for c in &communes {
+                    let extra = usize::from(n < bump);
+                    writeln!(body, "NL-CBX,{c},{year}Q{q},,{},40,ghi chú {n}", 10 + extra).unwrap();
+                    n += 1;
+                    if n == 5000 {
+                        return body;
+                    }
+                }
+            }
+        }
+        body
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = write_csv(&dir, "a.csv", &rows(0));
+    ok(db, &["values", "import", &first]);
+    let versions = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: None,
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.version)
+            .collect::<Vec<i64>>()
+    };
+    let v1 = versions().await;
+    assert_eq!(v1.len(), 5000);
+    assert!(v1.iter().all(|&v| v == 1));
+    // The same figures again: nothing changes.
+    ok(db, &["values", "import", &first]);
+    assert_eq!(versions().await, v1);
+    // Ten rows changed: those ten, and only those, get version 2.
+    let changed = write_csv(&dir, "b.csv", &rows(10));
+    ok(db, &["values", "import", &changed]);
+    let v2 = versions().await;
+    assert_eq!(v2.iter().filter(|&&v| v == 2).count(), 10, "{v2:?}");
+    // An accepted value in the batch refuses all of it.
+    let c0 = &communes[0];
+    store
+        .upsert_values(
+            &[chitieu_store::NewValue::new(
+                chitieu_domain::value::CheckedValue {
+                    indicator: "NL-CBX".into(),
+                    unit: chitieu_domain::UnitCode::parse(c0).unwrap(),
+                    period: "2030Q1".parse().unwrap(),
+                    value: 25.into(),
+                    numerator: Some(10.into()),
+                    denominator: Some(40.into()),
+                    comment: "đã duyệt".into(),
+                },
+                None,
+            )],
+            chitieu_domain::ValueState::Accepted,
+            "test",
+            "test",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let before = versions().await;
+    let err = crate::fails(
+        db,
+        &["values", "import", &write_csv(&dir, "c.csv", &rows(20))],
+    );
+    assert!(err.contains("dòng 2") && err.contains("khóa"), "{err}");
+    assert_eq!(versions().await, before, "all or nothing");
+    if db.backend == "postgres" {
+        assert_eq!(store.count_rows("data_values_staging").await.unwrap(), 0);
+    }
+    store.verify_audit_chain().await.unwrap();
 }

@@ -16,6 +16,64 @@ const BATCH: usize = 1000;
 /// Keys per lookup of stored values: 3 parameters each.
 const LOOKUP: usize = 300;
 
+/// Rows from which PostgreSQL's bulk path (`COPY` into staging, one merge) pays off.
+const BULK_MIN: usize = 2000;
+
+/// The columns a merge sets when a stored value's figures change.
+const MERGE_SET: &str = "value = excluded.value, numerator = excluded.numerator, \
+    denominator = excluded.denominator, comment = excluded.comment, state = excluded.state, \
+    entered_by = excluded.entered_by, entered_at = excluded.entered_at, seq = excluded.seq, \
+    version = data_values.version + 1";
+
+fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::Invalid(format!("COPY: {e}"))
+}
+
+/// PostgreSQL: copies `rows` into the staging table under `batch`, on a connection of its
+/// own, as CSV (the `csv` crate writes it; an empty comment stays empty, a missing
+/// numerator is NULL).
+async fn stage_rows(store: &Store, batch: &str, rows: &[&Row]) -> Result<()> {
+    use sea_orm::sqlx::postgres::PgPoolCopyExt;
+    let pool = store.db.get_postgres_connection_pool();
+    let mut copy = pool
+        .copy_in_raw(
+            "COPY data_values_staging (batch, indicator_id, unit_id, period, value, numerator, \
+             denominator, comment) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (comment))",
+        )
+        .await
+        .map_err(sqlx_err)?;
+    for chunk in rows.chunks(20_000) {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(chunk.len() * 48));
+        for v in chunk {
+            let num = v.numerator.as_ref().map(format_decimal).unwrap_or_default();
+            let den = v
+                .denominator
+                .as_ref()
+                .map(format_decimal)
+                .unwrap_or_default();
+            w.write_record([
+                batch,
+                &v.indicator_id.to_string(),
+                &v.unit_id.to_string(),
+                &v.period.to_string(),
+                &format_decimal(&v.value),
+                &num,
+                &den,
+                &v.comment,
+            ])
+            .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+        }
+        let buf = w
+            .into_inner()
+            .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+        copy.send(buf).await.map_err(sqlx_err)?;
+    }
+    copy.finish().await.map_err(sqlx_err)?;
+    Ok(())
+}
+
 fn dec_text(s: &str) -> Result<Decimal> {
     Decimal::from_str(s).map_err(|e| StoreError::Invalid(format!("số \"{s}\" hỏng: {e}")))
 }
@@ -240,8 +298,6 @@ impl Store {
         }
 
         let mut digest = Sha256::new();
-        let mut done = 0u64;
-        let mut changed = 0u64;
         // In key order, index inserts append instead of landing at random pages: several
         // times faster on a large import whose file is ordered some other way.
         let mut ordered: Vec<&Row> = rows
@@ -251,7 +307,119 @@ impl Store {
             .map(|(_, v)| v)
             .collect();
         ordered.sort_unstable_by_key(|v| (v.indicator_id, v.unit_id, v.period));
-        for chunk in ordered.chunks(BATCH) {
+        for v in &ordered {
+            let value = format_decimal(&v.value);
+            digest.update(v.indicator_id.to_le_bytes());
+            digest.update(v.unit_id.to_le_bytes());
+            digest.update(v.period.to_string().as_bytes());
+            digest.update(value.as_bytes());
+        }
+        // PostgreSQL's bulk path for a large write: the rows are copied into staging on a
+        // connection of their own (committed there, invisible to readers of data_values),
+        // then merged here. Should this transaction fail, the batch is removed below.
+        let bulk = if self.backend() == sea_orm::DbBackend::Postgres && ordered.len() >= BULK_MIN {
+            let bytes: [u8; 16] = rand::random();
+            let batch: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            if let Err(e) = stage_rows(self, &batch, &ordered).await {
+                self.drop_staged(&batch).await;
+                return Err(e);
+            }
+            Some(batch)
+        } else {
+            None
+        };
+        let merged = self
+            .merge_and_commit(
+                txn,
+                w,
+                &files,
+                &ordered,
+                bulk.as_deref(),
+                seq,
+                now,
+                digest,
+                &mut progress,
+            )
+            .await;
+        if merged.is_err()
+            && let Some(batch) = &bulk
+        {
+            self.drop_staged(batch).await;
+        }
+        merged
+    }
+
+    /// Removes a staged batch whose write did not commit.
+    async fn drop_staged(&self, batch: &str) {
+        let r = self
+            .db
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "DELETE FROM data_values_staging WHERE batch = $1",
+                [batch.into()],
+            ))
+            .await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e, batch, "không xoá được lô tạm");
+        }
+    }
+
+    /// Writes the checked rows (merging the staged batch, or in batches of INSERTs), the
+    /// evidence and the audit entry, and commits.
+    #[allow(clippy::too_many_arguments)] // the parts of one write, already checked
+    async fn merge_and_commit(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        w: &ValueWrite<'_>,
+        files: &[(i32, i32, &NewEvidence)],
+        ordered: &[&Row],
+        bulk: Option<&str>,
+        seq: i64,
+        now: chrono::DateTime<Utc>,
+        digest: Sha256,
+        progress: &mut impl FnMut(u64),
+    ) -> Result<u64> {
+        let mut done = 0u64;
+        let mut changed = 0u64;
+        if let Some(batch) = bulk {
+            // The merge sorts the batch into key order; in memory, not in temporary files.
+            txn.execute_unprepared("SET LOCAL work_mem = '64MB'")
+                .await?;
+            // One statement merges the staged rows, inside this transaction.
+            let sql = format!(
+                "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
+                 denominator, comment, state, entered_by, entered_at, version, seq) \
+                 SELECT indicator_id, unit_id, period, value, numerator, denominator, comment, \
+                 $2, $3, $4, 1, $5 FROM data_values_staging WHERE batch = $1 \
+                 ORDER BY indicator_id, unit_id, period \
+                 ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} \
+                 WHERE {CHANGED}"
+            );
+            changed += txn
+                .execute_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    sql,
+                    [
+                        batch.into(),
+                        w.state.as_str().into(),
+                        w.actor.into(),
+                        now.into(),
+                        seq.into(),
+                    ],
+                ))
+                .await?
+                .rows_affected();
+            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "DELETE FROM data_values_staging WHERE batch = $1",
+                [batch.into()],
+            ))
+            .await?;
+            done = ordered.len() as u64;
+            progress(done);
+        }
+        let direct: &[&Row] = if bulk.is_some() { &[] } else { ordered };
+        for chunk in direct.chunks(BATCH) {
             let mut q = Query::insert();
             q.into_table(data_value::Entity).columns([
                 C::IndicatorId,
@@ -270,10 +438,6 @@ impl Store {
             for v in chunk {
                 let value = format_decimal(&v.value);
                 let period = v.period.to_string();
-                digest.update(v.indicator_id.to_le_bytes());
-                digest.update(v.unit_id.to_le_bytes());
-                digest.update(period.as_bytes());
-                digest.update(value.as_bytes());
                 q.values_panic([
                     v.indicator_id.into(),
                     v.unit_id.into(),
@@ -313,7 +477,7 @@ impl Store {
             done += chunk.len() as u64;
             progress(done);
         }
-        for (_, _, e) in &files {
+        for (_, _, e) in files {
             crate::evidence::insert_evidence(
                 &txn,
                 "value",
