@@ -38,31 +38,34 @@ pub struct Snapshot {
 /// so an answer never goes stale; the next snapshot starts with none.
 #[derive(Default)]
 struct Memo {
-    assess: std::sync::Mutex<HashMap<AssessKey, Arc<Vec<chitieu_analytics::assess::Row>>>>,
-    completeness: std::sync::Mutex<HashMap<chrono::NaiveDate, Option<f64>>>,
-    yearly: std::sync::Mutex<HashMap<(String, UnitCode, chrono::NaiveDate), YearlyFigures>>,
+    assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
+    completeness: Table<chrono::NaiveDate, Option<f64>>,
+    yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
 }
 
 type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
 
+/// A memo table: one slot per question, filled once.
+type Table<K, V> = std::sync::Mutex<HashMap<K, Arc<std::sync::OnceLock<V>>>>;
+
 /// Looks up `key` in a memo table, or computes and keeps the answer (clearing the table
-/// when it is full).
+/// when it is full). Readers asking the same question at once wait for one computation
+/// instead of each doing it: after a change, the first burst of readers would otherwise
+/// all compute the national overview together.
 fn remember<K: std::hash::Hash + Eq, V: Clone>(
-    table: &std::sync::Mutex<HashMap<K, V>>,
+    table: &Table<K, V>,
     key: K,
     compute: impl FnOnce() -> V,
 ) -> V {
-    if let Some(v) = table.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return v.clone();
-    }
-    // Computed without the lock: other readers of this snapshot go on meanwhile.
-    let v = compute();
-    let mut t = table.lock().unwrap_or_else(|e| e.into_inner());
-    if t.len() >= MEMO_MAX {
-        t.clear();
-    }
-    t.insert(key, v.clone());
-    v
+    let slot = {
+        let mut t = table.lock().unwrap_or_else(|e| e.into_inner());
+        if t.len() >= MEMO_MAX && !t.contains_key(&key) {
+            t.clear();
+        }
+        Arc::clone(t.entry(key).or_default())
+    };
+    // Filled outside the table's lock: other questions go on meanwhile.
+    slot.get_or_init(compute).clone()
 }
 
 type AssessKey = (
@@ -245,6 +248,7 @@ impl Live {
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
         let snap = build(&store).await?;
+        snap.warm();
         Ok(Live {
             store,
             snap: ArcSwap::from_pointee(snap),
@@ -270,6 +274,7 @@ impl Live {
         }
         if now.structure != cur.seqs.structure {
             let fresh = build(&self.store).await?;
+            fresh.warm();
             self.snap.store(Arc::new(fresh));
             return Ok(());
         }
@@ -289,6 +294,7 @@ impl Live {
             }
         }
         next.seqs = now;
+        next.warm();
         self.snap.store(Arc::new(next));
         Ok(())
     }
@@ -393,27 +399,33 @@ impl Snapshot {
             .parse()
             .map_err(BadInput)?;
         let as_of = as_of.unwrap_or_else(today);
-        let key = (unit.code.clone(), as_of, method);
-        let known = self
-            .memo
-            .assess
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        if let Some(rows) = known {
-            return Ok(rows.as_ref().clone());
+        let context = self.context()?;
+        let rows = remember(
+            &self.memo.assess,
+            (unit.code.clone(), as_of, method),
+            || {
+                context
+                    .assess(unit, as_of, method)
+                    .map(Arc::new)
+                    .map_err(|e| BadInput(e.to_string()))
+            },
+        )?;
+        Ok(rows.as_ref().clone())
+    }
+
+    /// Computes what the overview asks first (the plan owner's assessment, yearly figures
+    /// and reporting completeness, as of today), so that the first readers after a change
+    /// find it ready.
+    fn warm(&self) {
+        let Some(plan) = self.plan.clone() else {
+            return;
+        };
+        let day = today();
+        let _ = self.assess(None, Some(day), None);
+        let _ = self.completeness(day);
+        for ind in &plan.indicators {
+            let _ = self.yearly(&ind.code, &plan.plan.owner, day);
         }
-        let rows = self
-            .context()?
-            .assess(unit, as_of, method)
-            .map_err(|e| BadInput(e.to_string()))?;
-        let mut kept = self.memo.assess.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= MEMO_MAX {
-            kept.clear();
-        }
-        kept.insert(key, Arc::new(rows.clone()));
-        Ok(rows)
     }
 
     /// Share (in %) of the reports due for each indicator's last complete period that

@@ -4,7 +4,6 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -134,7 +133,7 @@ impl Store {
         bytes: Vec<u8>,
         actor: &str,
     ) -> Result<i32> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let id = insert_evidence(&txn, entity, key, file_name, bytes, actor).await?;
         txn.commit().await?;
         Ok(id)
@@ -209,7 +208,7 @@ impl Store {
             chitieu_domain::text::COMMENT_MAX,
             chitieu_domain::text::TextKind::Multiline,
         )?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let t = task::Entity::find()
             .filter(task::Column::Code.eq(code))
             .one(&txn)

@@ -133,6 +133,19 @@ impl Store {
         &self.db
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at once (by a write that
+    /// changes nothing): a transaction that read first and wrote later would fail with
+    /// "database is locked" when another writer committed in between, instead of waiting
+    /// its turn. PostgreSQL's row locks need no such help.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        if self.backend() == sea_orm::DbBackend::Sqlite {
+            txn.execute_unprepared("UPDATE counters SET value = value WHERE 0")
+                .await?;
+        }
+        Ok(txn)
+    }
+
     /// Rows in a table; for summaries and tests.
     pub async fn count_rows(&self, table: &'static str) -> Result<u64> {
         count_rows(&self.db, table).await

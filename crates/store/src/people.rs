@@ -6,9 +6,7 @@ use chitieu_domain::head::check_term;
 use chitieu_domain::text::{LOGIN_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Head, UnitCode};
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
 use crate::entities::{head, user};
@@ -55,7 +53,7 @@ impl Store {
         if h.person.is_empty() {
             return Err(StoreError::Invalid("cần họ tên người đứng đầu".into()));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let ids = unit_ids(&txn).await?;
         let uid = *ids
             .get(&h.unit)
@@ -134,7 +132,7 @@ impl Store {
                 "mật khẩu phải có từ 10 ký tự (và không quá 1.024 byte)".into(),
             ));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if user::Entity::find()
             .filter(user::Column::Login.eq(login))
             .one(&txn)

@@ -4,9 +4,7 @@ use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -64,7 +62,7 @@ impl Store {
     /// Loads a plan the first time; a plan whose code is already stored is left untouched
     /// so that edits made since are never overwritten. Returns whether it was loaded.
     pub async fn load_plan_if_absent(&self, file: &PlanFile, actor: &str) -> Result<bool> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if plan::Entity::find()
             .filter(plan::Column::Code.eq(&file.plan.code))
             .one(&txn)
@@ -180,7 +178,7 @@ impl Store {
     /// target for every year of its span, replacing the recurring targets it overlaps.
     pub async fn set_target(&self, t: &Target, actor: &str) -> Result<()> {
         let t = &t.clone().checked().map_err(bad)?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let ind = indicator::Entity::find()
             .filter(indicator::Column::Code.eq(&t.indicator))
             .one(&txn)
@@ -261,7 +259,7 @@ impl Store {
         if name.is_empty() {
             return Err(bad(format!("chỉ tiêu {code}: thiếu tên")));
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let m = indicator::Entity::find()
             .filter(indicator::Column::Code.eq(code))
             .one(&txn)

@@ -6,7 +6,6 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -264,7 +263,7 @@ impl Store {
     /// Revokes a token by name: it stops working at once, everywhere (each request reads
     /// it from the database). Revoking a revoked token changes nothing.
     pub async fn revoke_token(&self, name: &str, actor: &str) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let t = api_token::Entity::find()
             .filter(api_token::Column::Name.eq(name.trim()))
             .one(&txn)

@@ -2,9 +2,7 @@
 
 use chitieu_domain::research::ResearchResult;
 use chitieu_domain::{Task, TaskUpdate, UnitCode};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
 use crate::entities::{plan, research_result, task, task_coordinator, task_indicator, task_update};
@@ -17,7 +15,7 @@ impl Store {
         let ids = &*self.ids_now().await?;
         t.check()
             .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let plan = plan::Entity::find()
             .filter(plan::Column::Code.eq(&t.plan))
             .one(&txn)
@@ -175,7 +173,7 @@ impl Store {
 
     pub async fn add_research_results(&self, rs: &[ResearchResult], actor: &str) -> Result<()> {
         let ids = self.ids_now().await?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         for r in rs {
             if research_result::Entity::find()
                 .filter(research_result::Column::Code.eq(&r.code))

@@ -4,7 +4,6 @@ use chitieu_domain::{Unit, UnitCode, UnitKind};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -100,7 +99,7 @@ impl Store {
         actor: &str,
         what: &str,
     ) -> Result<ImportSummary> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut existing: HashMap<String, unit::Model> = unit::Entity::find()
             .all(&txn)
             .await?

@@ -16,6 +16,7 @@ db_tests!(
     reads_during_structure_changes_never_fail,
     other_processes_changes_are_announced,
     pages_and_scripts_are_compressed_and_assets_cached,
+    concurrent_writers_wait_their_turn,
 );
 
 fn token(db: &TestDb, name: &str, role: &str) -> String {
@@ -260,5 +261,44 @@ async fn pages_and_scripts_are_compressed_and_assets_cached(db: &TestDb) {
     // Fonts are compressed already.
     let (enc, _, _) = fetch("/assets/fonts/noto-sans-vietnamese-400-normal.woff2", "br");
     assert_eq!(enc, "");
+    drop(server);
+}
+
+/// Writers at the same moment take turns: none gets "database is locked" (SQLite refused a
+/// transaction that read first and then wrote while another had committed: a 500).
+async fn concurrent_writers_wait_their_turn(db: &TestDb) {
+    ok(db, &["init"]);
+    let admin = token(db, "ke-hoach", "admin");
+    let (server, base) = serve(db);
+    let statuses: Vec<u16> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..6)
+            .map(|k| {
+                let (base, admin) = (&base, &admin);
+                sc.spawn(move || {
+                    (0..5)
+                        .map(|n| {
+                            let body = format!(
+                                r#"{{"indicator":"KT-SME","unit":"19","year":{},"comparator":">","value":"{}","wording":"Thử"}}"#,
+                                2026 + k,
+                                50 + n
+                            );
+                            match agent()
+                                .post(&format!("{base}/api/v1/targets"))
+                                .header("Authorization", &format!("Bearer {admin}"))
+                                .header("content-type", "application/json")
+                                .send(body)
+                            {
+                                Ok(r) => r.status().as_u16(),
+                                Err(ureq::Error::StatusCode(c)) => c,
+                                Err(_) => 0,
+                            }
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
     drop(server);
 }

@@ -224,7 +224,7 @@ impl Store {
             .iter()
             .map(|e| Ok((ids.indicator(&e.indicator)?, ids.unit(&e.unit)?, e)))
             .collect::<Result<_>>()?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let seq = next_seq(&txn).await?;
         let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
 
