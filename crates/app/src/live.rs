@@ -41,6 +41,7 @@ struct Memo {
     assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
     completeness: Table<chrono::NaiveDate, Option<f64>>,
     yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
+    text: Table<String, Arc<str>>,
 }
 
 type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
@@ -411,6 +412,12 @@ impl Snapshot {
             },
         )?;
         Ok(rows.as_ref().clone())
+    }
+
+    /// A front end's text computed from this snapshot (a rendered part of a page that is the
+    /// same for everyone who asks it by `key`), kept while the snapshot is current.
+    pub fn remember_text(&self, key: String, compute: impl FnOnce() -> String) -> Arc<str> {
+        remember(&self.memo.text, key, || Arc::from(compute()))
     }
 
     /// Computes what the overview asks first (the plan owner's assessment, yearly figures

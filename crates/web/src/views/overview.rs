@@ -32,6 +32,16 @@ struct OverdueRow {
 #[template(path = "overview.html")]
 struct OverviewPage {
     c: Chrome,
+    /// The page's content, the same for every viewer of a snapshot in a language on a day:
+    /// rendered once and kept with the snapshot.
+    body: std::sync::Arc<str>,
+}
+
+/// What the overview shows, whoever looks.
+#[derive(Template)]
+#[template(path = "overview_body.html")]
+struct OverviewBody {
+    t: Tr,
     plan_name: String,
     unit_name: String,
     as_of: String,
@@ -45,25 +55,33 @@ struct OverviewPage {
 pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let tasks = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
+    let key = format!("overview|{}|{day}", tr.lang.code());
     let rows = assessed(&snap, None, day, tr)?;
-    Ok(OverviewPage::build(&snap, &v, plan, &rows, &tasks, day).into_response())
+    let body = snap.remember_text(key, || {
+        OverviewBody::build(&snap, tr, plan, &rows, &snap.tasks, day)
+            .render()
+            .unwrap_or_default()
+    });
+    Ok(OverviewPage {
+        c: Chrome::of(&v),
+        body,
+    }
+    .into_response())
 }
 
-impl OverviewPage {
+impl OverviewBody {
     /// The overview's view model: everything the page shows, from the snapshot.
     fn build(
         snap: &Snapshot,
-        v: &Viewer,
+        tr: Tr,
         plan: &PlanFile,
         rows: &[Row],
         tasks: &[chitieu_domain::Task],
         day: chrono::NaiveDate,
-    ) -> OverviewPage {
-        let tr = v.tr;
+    ) -> OverviewBody {
         let owner = &plan.plan.owner;
         let groups = plan
             .groups
@@ -83,8 +101,8 @@ impl OverviewPage {
             })
             .collect();
         let completeness = snap.completeness(day);
-        OverviewPage {
-            c: Chrome::of(v),
+        OverviewBody {
+            t: tr,
             plan_name: plan.plan.name.clone(),
             unit_name: unit_name(snap, owner),
             as_of: tr.date(&day),
