@@ -314,6 +314,9 @@ fn http_bench_prints_every_route() {
             assert!(r["requests"].as_u64().unwrap() > 0, "{r}");
             assert_eq!(r["errors"], 0, "{r}");
             assert!(r["p99_ms"].as_f64().unwrap() >= r["p50_ms"].as_f64().unwrap());
+            if r["route"].as_str().unwrap().contains("POST") {
+                assert!(r["writes"].as_u64().unwrap() > 0, "{r}");
+            }
         }
     }
 }
