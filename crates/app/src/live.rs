@@ -249,7 +249,6 @@ impl Live {
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
         let snap = build(&store).await?;
-        snap.warm();
         Ok(Live {
             store,
             snap: ArcSwap::from_pointee(snap),
@@ -275,8 +274,7 @@ impl Live {
         }
         if now.structure != cur.seqs.structure {
             let fresh = build(&self.store).await?;
-            fresh.warm();
-            self.snap.store(Arc::new(fresh));
+            self.publish(fresh);
             return Ok(());
         }
         let mut next = (*cur).clone();
@@ -295,9 +293,19 @@ impl Live {
             }
         }
         next.seqs = now;
-        next.warm();
-        self.snap.store(Arc::new(next));
+        self.publish(next);
         Ok(())
+    }
+
+    /// Makes `next` the snapshot readers see, then computes what the overview asks first on
+    /// a blocking thread: the writer does not wait for it, and readers who ask meanwhile
+    /// wait for that one computation instead of each doing it.
+    fn publish(&self, next: Snapshot) {
+        let next = Arc::new(next);
+        self.snap.store(Arc::clone(&next));
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn_blocking(move || next.warm());
+        }
     }
 
     /// The current snapshot: no lock, no database round trip.
