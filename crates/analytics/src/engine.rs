@@ -169,7 +169,7 @@ impl Engine {
     /// once, at its final size.
     pub fn reserve(&mut self, ind: usize, unit: u32, n: usize) {
         let ratio = self.inds[ind].ratio;
-        let s = self.data_mut(ind).own.entry(unit).or_default();
+        let s = Arc::make_mut(self.data_mut(ind).own.entry(unit).or_default());
         s.keys.reserve_exact(n);
         s.a.reserve_exact(n);
         if ratio {
@@ -201,10 +201,12 @@ impl Engine {
             }
         };
         let key = period.month_key();
-        let s = Arc::make_mut(&mut self.data[ind])
-            .own
-            .entry(unit)
-            .or_default();
+        let s = Arc::make_mut(
+            Arc::make_mut(&mut self.data[ind])
+                .own
+                .entry(unit)
+                .or_default(),
+        );
         // Loading mostly appends in period order.
         if s.keys.last().is_some_and(|&k| k < key) {
             s.keys.push(key);
@@ -255,7 +257,7 @@ impl Engine {
             .is_some_and(|s| s.get(key).is_some())
             && let Some(s) = self.data_mut(i).own.get_mut(&u)
         {
-            s.remove(key);
+            Arc::make_mut(s).remove(key);
             self.stored -= 1;
         }
         self.refresh(i, u, key);
@@ -266,12 +268,12 @@ impl Engine {
     /// counting the allocator's own overhead), for the memory-per-value figure.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let series = |s: &Series| {
+        let series = |s: &Arc<Series>| {
             s.keys.capacity() * size_of::<u16>()
                 + (s.a.capacity() + s.b.capacity()) * size_of::<Decimal>()
         };
         // A hashbrown entry: key, value and one control byte, at 7/8 load at most.
-        let entry = size_of::<u32>() + size_of::<Series>() + 1;
+        let entry = size_of::<u32>() + size_of::<Arc<Series>>() + 1 + size_of::<Series>() + 16;
         self.data
             .iter()
             .map(|d| {
@@ -379,17 +381,13 @@ impl Engine {
                 if !self.units[cur as usize].children.is_empty() {
                     let ratio = self.inds[i].ratio;
                     match self.compute_rolled(i, cur, key) {
-                        Some(c) => self
-                            .data_mut(i)
-                            .rolled
-                            .entry(cur)
-                            .or_default()
+                        Some(c) => Arc::make_mut(self.data_mut(i).rolled.entry(cur).or_default())
                             .set(key, c, ratio),
                         None => {
                             if self.data[i].rolled.contains_key(&cur)
                                 && let Some(s) = self.data_mut(i).rolled.get_mut(&cur)
                             {
-                                s.remove(key);
+                                Arc::make_mut(s).remove(key);
                             }
                         }
                     }
@@ -451,11 +449,11 @@ impl Engine {
                     }
                 }
                 if !s.keys.is_empty() {
-                    self.data_mut(i).rolled.insert(u, s);
+                    self.data_mut(i).rolled.insert(u, Arc::new(s));
                 }
             }
             for s in self.data_mut(i).own.values_mut() {
-                s.shrink();
+                Arc::make_mut(s).shrink();
             }
         }
     }

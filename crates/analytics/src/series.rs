@@ -87,8 +87,11 @@ impl Series {
     }
 }
 
+/// One indicator's series by unit: each shared with older snapshots until a write changes
+/// it, so a write copies one unit's series and a table of pointers, not the indicator's
+/// values.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct IndData {
-    pub(crate) own: HashMap<u32, Series>,
-    pub(crate) rolled: HashMap<u32, Series>,
+    pub(crate) own: HashMap<u32, std::sync::Arc<Series>>,
+    pub(crate) rolled: HashMap<u32, std::sync::Arc<Series>>,
 }
