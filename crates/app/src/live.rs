@@ -75,6 +75,9 @@ type AssessKey = (
     chitieu_analytics::assess::Method,
 );
 
+/// How long a new snapshot must stay current before it is warmed.
+const WARM_AFTER: Duration = Duration::from_millis(20);
+
 /// Answers kept per snapshot, at most: questions with arbitrary dates must not grow memory.
 const MEMO_MAX: usize = 4096;
 
@@ -114,7 +117,7 @@ impl chitieu_domain::value::Lookup for Snapshot {
 
 pub struct Live {
     store: Store,
-    snap: ArcSwap<Snapshot>,
+    snap: Arc<ArcSwap<Snapshot>>,
     /// One sync at a time; readers keep reading the current snapshot meanwhile.
     syncing: Mutex<()>,
 }
@@ -251,7 +254,7 @@ impl Live {
         let snap = build(&store).await?;
         Ok(Live {
             store,
-            snap: ArcSwap::from_pointee(snap),
+            snap: Arc::new(ArcSwap::from_pointee(snap)),
             syncing: Mutex::new(()),
         })
     }
@@ -297,14 +300,21 @@ impl Live {
         Ok(())
     }
 
-    /// Makes `next` the snapshot readers see, then computes what the overview asks first on
-    /// a blocking thread: the writer does not wait for it, and readers who ask meanwhile
-    /// wait for that one computation instead of each doing it.
+    /// Makes `next` the snapshot readers see, then, unless a newer one follows within
+    /// [`WARM_AFTER`], computes what the overview asks first on a blocking thread: the writer
+    /// does not wait for it, a burst of writes warms only its last snapshot, and readers who
+    /// ask meanwhile share one computation instead of each doing it.
     fn publish(&self, next: Snapshot) {
         let next = Arc::new(next);
         self.snap.store(Arc::clone(&next));
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
-            rt.spawn_blocking(move || next.warm());
+            let current = Arc::clone(&self.snap);
+            rt.spawn(async move {
+                tokio::time::sleep(WARM_AFTER).await;
+                if Arc::ptr_eq(&current.load(), &next) {
+                    let _ = tokio::task::spawn_blocking(move || next.warm()).await;
+                }
+            });
         }
     }
 
