@@ -174,25 +174,7 @@ async fn start(store: Store) -> Result<SocketAddr> {
 
 /// A signed-in viewer's cookie, an admin's bearer token and a viewer's bearer token.
 async fn credentials(store: &Store, unit: &UnitCode) -> Result<(String, String, String)> {
-    let password: String = (0..24)
-        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
-        .collect();
-    store
-        .add_user(
-            &chitieu_store::NewUser {
-                login: "bench.viewer",
-                display_name: "Bench",
-                role: Role::Viewer,
-                unit,
-                password: &password,
-            },
-            "bench",
-        )
-        .await?;
-    let session = store
-        .sign_in("bench.viewer", &password)
-        .await?
-        .context("sign in")?;
+    let session = super::signed_in_viewer(store, unit).await?;
     let cookie = format!("{}={session}", chitieu_web::auth::SESSION_COOKIE);
     let admin = store
         .create_token("bench-admin", Role::Admin, unit, "bench")
@@ -258,7 +240,7 @@ async fn run_set(
         indicator.to_string(),
     );
     let target_edits = Arc::new(move |k: u64| {
-        if k % 500 == 499 {
+        if k.is_multiple_of(500) {
             Call {
                 method: "POST",
                 path: "/api/v1/targets".into(),
@@ -284,7 +266,7 @@ async fn run_set(
         .await?,
     );
     let mixed = Arc::new(move |k: u64| {
-        if k % 100 == 99 {
+        if k.is_multiple_of(100) {
             Call {
                 method: "POST",
                 path: "/api/v1/values".into(),

@@ -280,6 +280,29 @@ pub async fn run(opts: Options) -> Result<()> {
     Ok(())
 }
 
+/// Adds a viewer at `unit` with a random password and signs them in: the session token.
+pub(crate) async fn signed_in_viewer(store: &Store, unit: &UnitCode) -> Result<String> {
+    let password: String = (0..24)
+        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
+        .collect();
+    store
+        .add_user(
+            &chitieu_store::NewUser {
+                login: "bench.viewer",
+                display_name: "Bench",
+                role: chitieu_store::Role::Viewer,
+                unit,
+                password: &password,
+            },
+            "bench",
+        )
+        .await?;
+    store
+        .sign_in("bench.viewer", &password)
+        .await?
+        .context("sign in")
+}
+
 /// Renders `/` for a signed-in viewer over the demo data, in process (no network).
 async fn overview_page() -> Result<Latency> {
     use tower::ServiceExt;
@@ -291,25 +314,7 @@ async fn overview_page() -> Result<Latency> {
     .await?;
     crate::init_quiet(&store).await?;
     crate::demo::load_quiet(&store).await?;
-    let password: String = (0..24)
-        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
-        .collect();
-    store
-        .add_user(
-            &chitieu_store::NewUser {
-                login: "bench.viewer",
-                display_name: "Bench",
-                role: chitieu_store::Role::Viewer,
-                unit: &UnitCode::province(19),
-                password: &password,
-            },
-            "bench",
-        )
-        .await?;
-    let token = store
-        .sign_in("bench.viewer", &password)
-        .await?
-        .context("sign in")?;
+    let token = signed_in_viewer(&store, &UnitCode::province(19)).await?;
     let app = chitieu_web::app(store).await?;
     let mut samples = Vec::new();
     for k in 0..60 {
