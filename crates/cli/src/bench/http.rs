@@ -37,6 +37,8 @@ pub struct RouteFigures {
     pub max_ms: f64,
     pub writes: u64,
     pub write_max_ms: f64,
+    /// What the first failed request got, to say why.
+    pub first_error: Option<String>,
 }
 
 /// What one request of a run is: a method, a path, headers and a body.
@@ -91,6 +93,7 @@ async fn drive(
             let mut lat = Vec::new();
             let mut writes = Vec::new();
             let mut errors = 0u64;
+            let mut first_error = None;
             let stream = tokio::net::TcpStream::connect(addr).await?;
             stream.set_nodelay(true)?;
             let (mut sender, conn) =
@@ -105,8 +108,17 @@ async fn drive(
                 let t = Instant::now();
                 match sender.send_request(req).await {
                     Ok(res) => {
-                        let ok = res.status().is_success();
-                        let body = res.into_body().collect().await;
+                        let status = res.status();
+                        let ok = status.is_success();
+                        let body = res.into_body().collect().await.map(|b| b.to_bytes());
+                        if (!ok || body.is_err()) && first_error.is_none() {
+                            let text = body
+                                .as_ref()
+                                .map(|b| String::from_utf8_lossy(b).into_owned())
+                                .unwrap_or_else(|e| e.to_string());
+                            first_error =
+                                Some(format!("{} {}: {status} {text}", call.method, call.path));
+                        }
                         if read {
                             lat.push(t.elapsed());
                         } else {
@@ -116,24 +128,28 @@ async fn drive(
                             errors += 1;
                         }
                     }
-                    Err(_) => {
+                    Err(e) => {
                         errors += 1;
+                        first_error
+                            .get_or_insert_with(|| format!("{} {}: {e}", call.method, call.path));
                         break;
                     }
                 }
             }
-            anyhow::Ok((lat, writes, errors))
+            anyhow::Ok((lat, writes, errors, first_error))
         }));
     }
     let started = Instant::now();
     let mut all = Vec::new();
     let mut writes = Vec::new();
     let mut errors = 0;
+    let mut first_error = None;
     for t in tasks {
-        let (lat, w, e) = t.await??;
+        let (lat, w, e, f) = t.await??;
         all.extend(lat);
         writes.extend(w);
         errors += e;
+        first_error = first_error.or(f);
     }
     let took = started.elapsed().as_secs_f64().max(seconds);
     all.sort();
@@ -152,6 +168,7 @@ async fn drive(
         max_ms: at(1.0),
         writes: writes.len() as u64,
         write_max_ms: writes.iter().max().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+        first_error,
     })
 }
 
