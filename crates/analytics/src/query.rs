@@ -188,6 +188,8 @@ impl Engine {
             } else {
                 as_of.year()
             };
+        // Past the last year a period can name, there is nothing (and no key to compute).
+        let last_year = last_year.min(*chitieu_domain::period::PERIOD_YEARS.end());
         for y in self.first_year(i)..=last_year {
             if let Some(f) = self.figure_as_of(indicator, unit, Period::year(y), Some(as_of))? {
                 out.push((y, f));

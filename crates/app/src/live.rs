@@ -362,6 +362,23 @@ impl Live {
     }
 }
 
+/// The day an assessment is made as of: today by default, and a day whose year periods can
+/// name (a year 9999 overflowed the engine's period keys and took the request down).
+fn checked_as_of(as_of: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, BadInput> {
+    use chrono::Datelike;
+    let day = as_of.unwrap_or_else(today);
+    let years = chitieu_domain::period::PERIOD_YEARS;
+    if years.contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(BadInput(format!(
+            "as_of: ngày {day} nằm ngoài các năm {}–{}",
+            years.start(),
+            years.end()
+        )))
+    }
+}
+
 /// Input a person or a client got wrong; the message says what and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadInput(pub String);
@@ -417,7 +434,7 @@ impl Snapshot {
             .unwrap_or("unsd2022")
             .parse()
             .map_err(BadInput)?;
-        let as_of = as_of.unwrap_or_else(today);
+        let as_of = checked_as_of(as_of)?;
         let context = self.context()?;
         let rows = remember(
             &self.memo.assess,
@@ -490,7 +507,7 @@ impl Snapshot {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Vec<chitieu_analytics::assess::Warning>, BadInput> {
         let unit = self.unit_or_owner(unit)?;
-        let as_of = as_of.unwrap_or_else(today);
+        let as_of = checked_as_of(as_of)?;
         let mut scope = vec![unit];
         let mut i = 0;
         while i < scope.len() {

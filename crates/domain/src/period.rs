@@ -78,6 +78,9 @@ pub struct PeriodError {
 const MIN_YEAR: i32 = 1900;
 const MAX_YEAR: i32 = 2200;
 
+/// The years a period may fall in: the month keys of the engine cover exactly these.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = MIN_YEAR..=MAX_YEAR;
+
 impl Period {
     pub fn year(y: i32) -> Period {
         Period {

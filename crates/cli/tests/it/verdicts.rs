@@ -12,6 +12,7 @@ db_tests!(
     a_missed_2025_target_is_not_achieved_everywhere,
     a_recurring_target_is_judged_year_by_year,
     a_recurring_target_is_set_in_the_api_and_the_admin_form,
+    an_as_of_day_beyond_the_years_is_refused,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -283,4 +284,43 @@ async fn a_recurring_target_is_set_in_the_api_and_the_admin_form(db: &TestDb) {
         "{admin_page}"
     );
     drop(server);
+}
+
+/// An as-of day in a year no period can name (9999) is refused with the reason, on the API
+/// and the command line; it took the request down (an overflow in the engine's period keys).
+async fn an_as_of_day_beyond_the_years_is_refused(db: &TestDb) {
+    ok(db, &["demo"]);
+    let viewer = ok(
+        db,
+        &[
+            "token", "add", "--name", "xem", "--role", "viewer", "--unit", "19",
+        ],
+    )
+    .trim()
+    .to_string();
+    let (server, base) = serve(db);
+    for path in [
+        "/api/v1/assessment?as_of=9999-01-01",
+        "/api/v1/assessment?as_of=1066-10-14&method=opensdg",
+        "/api/v1/early-warning?as_of=9999-01-01",
+    ] {
+        let mut res = agent()
+            .get(&format!("{base}{path}"))
+            .header("Authorization", &format!("Bearer {viewer}"))
+            .call()
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 400, "{path}");
+        let body = res.body_mut().read_to_string().unwrap();
+        assert!(
+            body.contains("as_of") && body.contains("1900–2200"),
+            "{body}"
+        );
+    }
+    // The server is still there, and a day in range still answers.
+    let ok_day: Value =
+        serde_json::from_str(&page(&base, "/api/v1/assessment?as_of=2200-12-31", None)).unwrap();
+    assert!(!ok_day.as_array().unwrap().is_empty());
+    drop(server);
+    let err = crate::fails(db, &["assess", "--as-of", "9999-01-01"]);
+    assert!(err.contains("as_of") && err.contains("1900–2200"), "{err}");
 }
