@@ -41,7 +41,7 @@ struct Memo {
     assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
     completeness: Table<chrono::NaiveDate, Option<f64>>,
     yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
-    text: Table<String, Arc<str>>,
+    text: Table<String, Result<Arc<str>, String>>,
 }
 
 type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
@@ -91,6 +91,11 @@ impl Clone for Memo {
 impl Snapshot {
     pub fn unit(&self, code: &UnitCode) -> Option<&Unit> {
         self.unit_pos.get(code).map(|&k| &self.units[k])
+    }
+
+    /// The task with this code, if there is one.
+    pub fn task(&self, code: &str) -> Option<&chitieu_domain::Task> {
+        self.tasks.iter().find(|t| t.code == code)
     }
 
     fn engine_indicator_code(&self, i: usize) -> String {
@@ -323,11 +328,6 @@ impl Live {
         self.snap.load_full()
     }
 
-    /// The current snapshot. Kept for callers that await; it never waits for a write.
-    pub async fn read(&self) -> Result<Arc<Snapshot>, StoreError> {
-        Ok(self.snapshot())
-    }
-
     /// Follows other processes' changes for as long as the returned task runs: on
     /// PostgreSQL it wakes on each notification (and every second regardless, the catch-up
     /// check); elsewhere it looks every 100 ms. A failed look is logged and retried.
@@ -450,9 +450,14 @@ impl Snapshot {
     }
 
     /// A front end's text computed from this snapshot (a rendered part of a page that is the
-    /// same for everyone who asks it by `key`), kept while the snapshot is current.
-    pub fn remember_text(&self, key: String, compute: impl FnOnce() -> String) -> Arc<str> {
-        remember(&self.memo.text, key, || Arc::from(compute()))
+    /// same for everyone who asks it by `key`), kept while the snapshot is current; or why
+    /// it could not be computed.
+    pub fn remember_text(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> Result<String, String>,
+    ) -> Result<Arc<str>, String> {
+        remember(&self.memo.text, key, || compute().map(Arc::from))
     }
 
     /// Computes what the overview asks first (the plan owner's assessment, yearly figures

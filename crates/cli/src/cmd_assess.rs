@@ -13,7 +13,7 @@ pub async fn assess(
 ) -> Result<()> {
     let store = open(db).await?;
     let live = chitieu_app::live::Live::load(store).await?;
-    let snap = live.read().await?;
+    let snap = live.snapshot();
     let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -32,7 +32,7 @@ pub async fn warnings(
 ) -> Result<()> {
     let store = open(db).await?;
     let live = chitieu_app::live::Live::load(store).await?;
-    let snap = live.read().await?;
+    let snap = live.snapshot();
     let mut list = snap.early_warning(unit.as_deref(), as_of)?;
     list.truncate(limit);
     if json {

@@ -255,7 +255,7 @@ pub async fn run(opts: Options) -> Result<()> {
 
     let report = Report {
         values: n,
-        units: live.read().await?.units.len(),
+        units: live.snapshot().units.len(),
         indicators: plan.indicators.len(),
         overview_engine,
         overview_sqlite,

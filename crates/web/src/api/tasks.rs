@@ -67,9 +67,7 @@ pub(super) async fn task(
     let t = s
         .live
         .snapshot()
-        .tasks
-        .iter()
-        .find(|t| t.code == code)
+        .task(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
     Ok(Json(TaskOut::new(t, today())))
@@ -106,9 +104,7 @@ pub(super) async fn task_progress(
     let t = s
         .live
         .snapshot()
-        .tasks
-        .iter()
-        .find(|t| t.code == code)
+        .task(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
     if !actions::can_report(&s.live.snapshot(), &me, &t) {

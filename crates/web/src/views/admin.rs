@@ -126,12 +126,7 @@ async fn admin_page(
                     .filter(|t| t.every_year.is_none_or(|span| span.from == t.year))
                     .map(|t| {
                         let years = match t.every_year {
-                            Some(span) => format!(
-                                "{} {}–{}",
-                                tr.t("every_year").to_lowercase(),
-                                span.from,
-                                span.to
-                            ),
+                            Some(span) => span_text(&tr, span),
                             None => t.year.to_string(),
                         };
                         format!(

@@ -86,17 +86,21 @@ pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
     )
 }
 
+/// A recurring target's years in words: "mỗi năm 2025–2030".
+pub(super) fn span_text(t: &Tr, span: chitieu_domain::EveryYear) -> String {
+    format!(
+        "{} {}–{}",
+        t.t("every_year").to_lowercase(),
+        span.from,
+        span.to
+    )
+}
+
 /// A row's target year in words: "2025", or "2026, mỗi năm 2025–2030" for a recurring one.
 pub(super) fn target_year_text(t: &Tr, r: &Row) -> String {
     match r.every_year {
         None => r.target_year.to_string(),
-        Some(span) => format!(
-            "{}, {} {}–{}",
-            r.target_year,
-            t.t("every_year").to_lowercase(),
-            span.from,
-            span.to
-        ),
+        Some(span) => format!("{}, {}", r.target_year, span_text(t, span)),
     }
 }
 
@@ -157,7 +161,16 @@ pub(super) fn assessed(
     day: chrono::NaiveDate,
     tr: Tr,
 ) -> Result<Vec<Row>, PageError> {
-    let rows = snap.assess(unit, Some(day), Some("unsd2022")).or_500(tr)?;
+    assessed_rows(snap, unit, day).or_500(tr)
+}
+
+/// [`assessed`], for work that reports its own errors.
+pub(super) fn assessed_rows(
+    snap: &Snapshot,
+    unit: Option<&str>,
+    day: chrono::NaiveDate,
+) -> Result<Vec<Row>, chitieu_app::live::BadInput> {
+    let rows = snap.assess(unit, Some(day), Some("unsd2022"))?;
     Ok(chitieu_analytics::assess::in_sight(rows, day))
 }
 

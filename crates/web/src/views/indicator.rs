@@ -109,12 +109,10 @@ impl IndicatorPage {
                     span.to,
                     f(t.value),
                     format!(
-                        "{} {} ({} {}–{})",
+                        "{} {} ({})",
                         t.comparator.sign(),
                         t.value,
-                        tr.t("every_year").to_lowercase(),
-                        span.from,
-                        span.to
+                        span_text(&tr, span)
                     ),
                 ),
             })

@@ -59,12 +59,15 @@ pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
     let key = format!("overview|{}|{day}", tr.lang.code());
-    let rows = assessed(&snap, None, day, tr)?;
-    let body = snap.remember_text(key, || {
-        OverviewBody::build(&snap, tr, plan, &rows, &snap.tasks, day)
-            .render()
-            .unwrap_or_default()
-    });
+    // Assessed and rendered only when this snapshot has not rendered it yet.
+    let body = snap
+        .remember_text(key, || {
+            let rows = assessed_rows(&snap, None, day).map_err(|e| e.to_string())?;
+            OverviewBody::build(&snap, tr, plan, &rows, &snap.tasks, day)
+                .render()
+                .map_err(|e| e.to_string())
+        })
+        .or_500(tr)?;
     Ok(OverviewPage {
         c: Chrome::of(&v),
         body,

@@ -135,10 +135,11 @@ struct TaskPage {
 pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s.live.snapshot().tasks.to_vec();
-    let t = all
-        .into_iter()
-        .find(|t| t.code == code)
+    let t = s
+        .live
+        .snapshot()
+        .task(&code)
+        .cloned()
         .ok_or(PageError::NotFound(tr))?;
     let evidence = s.store.evidence_list("task", &t.code).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
@@ -186,9 +187,7 @@ pub async fn task_progress(
     let t = s
         .live
         .snapshot()
-        .tasks
-        .iter()
-        .find(|t| t.code == code)
+        .task(&code)
         .cloned()
         .ok_or(PageError::NotFound(tr))?;
     // Who is asking comes first; the body (with its files) is read only for them.
