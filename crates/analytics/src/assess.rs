@@ -45,6 +45,9 @@ pub struct Row {
     /// Why there is no status, when there is none.
     pub reason: Option<String>,
     pub method: Method,
+    /// The latest figure is not yet accepted by the standing office (set by the caller,
+    /// who holds both the provisional and the official figures).
+    pub provisional: bool,
 }
 
 /// For JSON and growth maths; comparisons stay on exact decimals.
@@ -202,6 +205,7 @@ impl Context<'_> {
             latest_year: latest.map(|(y, _)| *y),
             reason: judged.reason,
             method,
+            provisional: false,
         })
     }
 

@@ -251,6 +251,18 @@ impl Engine {
     ) -> Result<(), QueryError> {
         let (i, u) = self.ids(indicator, unit)?;
         let key = period.month_key();
+        // Nothing stored, nothing that depends on it changes (and the indicator's series
+        // stay shared with other engines).
+        if self.remove_indexed_unrolled(i, u, period) {
+            self.refresh(i, u, key);
+        }
+        Ok(())
+    }
+
+    /// Removes a value by engine indices without rolling up (call
+    /// [`Engine::roll_up_indicator`] after the last one); whether there was one.
+    pub fn remove_indexed_unrolled(&mut self, i: usize, u: u32, period: Period) -> bool {
+        let key = period.month_key();
         if self.data[i]
             .own
             .get(&u)
@@ -259,9 +271,9 @@ impl Engine {
         {
             Arc::make_mut(s).remove(key);
             self.stored -= 1;
+            return true;
         }
-        self.refresh(i, u, key);
-        Ok(())
+        false
     }
 
     /// Bytes the engine holds on the heap for its series (an account of capacities, not
@@ -425,36 +437,51 @@ impl Engine {
 
     /// Computes every rolled-up series from scratch, deepest units first.
     pub(crate) fn roll_all(&mut self) {
+        let parents = self.parents_deepest_first();
+        for i in 0..self.inds.len() {
+            self.roll_indicator(i, &parents);
+        }
+    }
+
+    /// Recomputes one indicator's rolled-up series from scratch (the others stay shared).
+    pub fn roll_up_indicator(&mut self, i: usize) {
+        let parents = self.parents_deepest_first();
+        self.roll_indicator(i, &parents);
+    }
+
+    fn parents_deepest_first(&self) -> Vec<u32> {
         let mut parents: Vec<u32> = (0..self.units.len() as u32)
             .filter(|&u| !self.units[u as usize].children.is_empty())
             .collect();
         parents.sort_by_key(|&u| std::cmp::Reverse(self.depth(u)));
-        for i in 0..self.inds.len() {
-            self.data_mut(i).rolled.clear();
-            let ratio = self.inds[i].ratio;
-            for &u in &parents {
-                let mut keys = BTreeSet::new();
-                self.keys_of(i, u, &mut keys);
-                for &c in &self.units[u as usize].children {
-                    self.keys_of(i, c, &mut keys);
-                }
-                let mut s = Series::default();
-                for key in keys {
-                    if let Some(c) = self.compute_rolled(i, u, key) {
-                        s.keys.push(key);
-                        s.a.push(c.a);
-                        if ratio {
-                            s.b.push(c.b);
-                        }
+        parents
+    }
+
+    fn roll_indicator(&mut self, i: usize, parents: &[u32]) {
+        self.data_mut(i).rolled.clear();
+        let ratio = self.inds[i].ratio;
+        for &u in parents {
+            let mut keys = BTreeSet::new();
+            self.keys_of(i, u, &mut keys);
+            for &c in &self.units[u as usize].children {
+                self.keys_of(i, c, &mut keys);
+            }
+            let mut s = Series::default();
+            for key in keys {
+                if let Some(c) = self.compute_rolled(i, u, key) {
+                    s.keys.push(key);
+                    s.a.push(c.a);
+                    if ratio {
+                        s.b.push(c.b);
                     }
                 }
-                if !s.keys.is_empty() {
-                    self.data_mut(i).rolled.insert(u, Arc::new(s));
-                }
             }
-            for s in self.data_mut(i).own.values_mut() {
-                Arc::make_mut(s).shrink();
+            if !s.keys.is_empty() {
+                self.data_mut(i).rolled.insert(u, Arc::new(s));
             }
+        }
+        for s in self.data_mut(i).own.values_mut() {
+            Arc::make_mut(s).shrink();
         }
     }
 }

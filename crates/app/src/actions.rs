@@ -29,6 +29,8 @@ pub enum ActionError {
     NotFound(String),
     /// Values changed by someone else, or locked; nothing was written.
     Conflict(Vec<Conflict>),
+    /// Not possible in the current state (a report already sent, say); the message says why.
+    NotNow(String),
     Internal(StoreError),
 }
 
@@ -375,4 +377,96 @@ pub fn can_complete(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Ta
 /// Whether `me` may report progress on `task` (for showing the form).
 pub fn can_report(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task) -> bool {
     permission::may_report_progress(&snap.units, me.role, &me.unit, task)
+}
+
+/// A report transition asked for: the report by codes, the action, the reason (needed to
+/// return or reopen) and the request's origin (for the audit log).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportRequest<'a> {
+    pub form: &'a str,
+    pub unit: &'a str,
+    pub period: &'a str,
+    pub action: chitieu_domain::report::ReportAction,
+    pub reason: &'a str,
+    pub address: &'a str,
+}
+
+/// Moves a report (form × unit × period) for `me`: who may, from which state and with
+/// which reason is the domain's state machine, checked by the store against the state in
+/// the database; a submission needs every figure of the report. `address` is the request's
+/// origin, for the audit log.
+pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> Result<ValueState> {
+    use chitieu_domain::report::Refusal;
+    use chitieu_store::{ReportAct, ReportError};
+    let ReportRequest {
+        form,
+        unit,
+        period,
+        action,
+        reason,
+        address,
+    } = *r;
+    let reason = chitieu_domain::text::clean_text(
+        "reason",
+        reason,
+        chitieu_domain::text::COMMENT_MAX,
+        chitieu_domain::text::TextKind::Multiline,
+    )
+    .map_err(|e| ActionError::Invalid(e.to_string()))?;
+    let snap = s.live.snapshot();
+    let plan = snap
+        .plan
+        .as_ref()
+        .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+    let form = plan
+        .forms
+        .iter()
+        .find(|f| f.code == form)
+        .ok_or_else(|| ActionError::NotFound(format!("biểu mẫu \"{form}\"")))?;
+    let unit_code =
+        UnitCode::parse(unit).map_err(|e| ActionError::NotFound(format!("đơn vị: {e}")))?;
+    let unit = snap
+        .unit(&unit_code)
+        .ok_or_else(|| ActionError::NotFound(format!("đơn vị \"{unit_code}\"")))?;
+    let period: chitieu_domain::Period = period
+        .parse()
+        .map_err(|e: chitieu_domain::PeriodError| ActionError::Invalid(e.to_string()))?;
+    if period.kind() != form.frequency {
+        return Err(ActionError::Invalid(format!(
+            "biểu mẫu {} báo cáo {}, kỳ {period} không phải kỳ của biểu mẫu",
+            form.code,
+            form.frequency.label_vi()
+        )));
+    }
+    if period.end() >= today() {
+        return Err(ActionError::Invalid(format!(
+            "kỳ {period} chưa kết thúc: báo cáo sau ngày {}",
+            period.end().format("%d/%m/%Y")
+        )));
+    }
+    let act = ReportAct {
+        form,
+        unit,
+        period,
+        action,
+        role: me.role,
+        user_unit: &me.unit,
+        actor: &me.login,
+        address,
+        reason: &reason,
+        units: &snap.units,
+        indicators: &plan.indicators,
+        owner: &plan.plan.owner,
+    };
+    match s.store.act_on_report(&act).await? {
+        Ok(to) => {
+            s.live.sync().await?;
+            Ok(to)
+        }
+        Err(ReportError::Refused(Refusal::Forbidden { .. })) => Err(ActionError::Forbidden),
+        Err(ReportError::Refused(r @ Refusal::NotNow { .. })) => {
+            Err(ActionError::NotNow(r.to_string()))
+        }
+        Err(e) => Err(ActionError::Invalid(e.to_string())),
+    }
 }

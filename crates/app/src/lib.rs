@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod live;
+pub mod reports;
 
 use chitieu_store::Store;
 use std::sync::Arc;

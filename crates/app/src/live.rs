@@ -23,7 +23,11 @@ use tokio::sync::Mutex;
 /// cheap (shared parts), so the next snapshot starts as a copy of the current one.
 #[derive(Clone)]
 pub struct Snapshot {
+    /// Every figure entered, provisional ones included: what internal pages show.
     pub engine: Engine,
+    /// Accepted figures only: the public page, official reports, `?data=official`. It shares
+    /// each indicator's series with `engine` while that indicator has nothing pending.
+    pub official: Engine,
     pub plan: Option<Arc<PlanFile>>,
     pub units: Arc<Vec<Unit>>,
     /// The tasks of every unit's programme, with their progress.
@@ -73,6 +77,7 @@ type AssessKey = (
     UnitCode,
     chrono::NaiveDate,
     chitieu_analytics::assess::Method,
+    Data,
 );
 
 /// How long a new snapshot must stay current before it is warmed.
@@ -200,6 +205,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         .collect();
     let mut snap = Snapshot {
         engine: Engine::new(&indicators, &units),
+        official: Engine::default(),
         plan: plan.map(Arc::new),
         units: Arc::new(units),
         tasks: Arc::new(tasks),
@@ -217,6 +223,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         let store = store.clone();
         tokio::spawn(async move { store.packed_values(&code).await })
     };
+    let mut pending: Vec<Vec<(u32, Period)>> = vec![Vec::new(); indicators.len()];
     let mut next = order.first().map(|(code, _)| fetch(code.clone()));
     for (k, &(_, i)) in order.iter().enumerate() {
         let rows = next
@@ -226,6 +233,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
             .map_err(bad)??;
         next = order.get(k + 1).map(|(code, _)| fetch(code.clone()));
         let code = snap.engine_indicator_code(i);
+        let pending = &mut pending[i];
         for (unit_code, packed) in rows {
             let Some(u) = snap.engine.unit_index(&unit_code) else {
                 continue;
@@ -234,15 +242,18 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
             snap.engine.reserve(i, u, packed.split(';').count());
             for item in packed.split(';') {
                 let mut f = item.split(' ');
-                let (Some(period), Some(value), Some(num), Some(den)) =
-                    (f.next(), f.next(), f.next(), f.next())
+                let (Some(period), Some(value), Some(num), Some(den), Some(state)) =
+                    (f.next(), f.next(), f.next(), f.next(), f.next())
                 else {
                     skipped(&code, unit, item, "giá trị nén hỏng");
                     continue;
                 };
                 match stored_figures(period, value, Some(num), Some(den)) {
                     Ok((period, value, num, den)) => {
-                        snap.engine.put_indexed(i, u, period, value, num, den)
+                        snap.engine.put_indexed(i, u, period, value, num, den);
+                        if state != "ac" {
+                            pending.push((u, period));
+                        }
                     }
                     Err(reason) => skipped(&code, unit, period, &reason),
                 }
@@ -250,6 +261,18 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         }
     }
     snap.engine.roll_up();
+    // The official engine is the same but for the figures not yet accepted: only the
+    // indicators that have some are copied and rolled up again.
+    snap.official = snap.engine.clone();
+    for (i, pending) in pending.iter().enumerate() {
+        if pending.is_empty() {
+            continue;
+        }
+        for &(u, period) in pending {
+            snap.official.remove_indexed_unrolled(i, u, period);
+        }
+        snap.official.roll_up_indicator(i);
+    }
     Ok(snap)
 }
 
@@ -297,6 +320,13 @@ impl Live {
             for r in rows.iter().filter(|r| r.seq <= now.values) {
                 if let Some(w) = to_write(r) {
                     next.engine.set(&w).map_err(bad)?;
+                    if r.accepted {
+                        next.official.set(&w).map_err(bad)?;
+                    } else {
+                        next.official
+                            .remove(&w.indicator, &w.unit, w.period)
+                            .map_err(bad)?;
+                    }
                 }
             }
         }
@@ -391,14 +421,49 @@ impl std::fmt::Display for BadInput {
 
 impl std::error::Error for BadInput {}
 
+/// Which figures a question is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Data {
+    /// Every figure entered, those not yet accepted included (internal pages).
+    #[default]
+    Provisional,
+    /// Accepted figures only (the public page, official reports).
+    Official,
+}
+
+impl FromStr for Data {
+    type Err = BadInput;
+    fn from_str(s: &str) -> Result<Data, BadInput> {
+        match s {
+            "provisional" => Ok(Data::Provisional),
+            "official" => Ok(Data::Official),
+            other => Err(BadInput(format!(
+                "data=\"{other}\" không hợp lệ: official (số liệu đã tiếp nhận) hoặc provisional (kể cả số liệu chưa tiếp nhận)"
+            ))),
+        }
+    }
+}
+
 impl Snapshot {
     fn context(&self) -> Result<chitieu_analytics::assess::Context<'_>, BadInput> {
+        self.context_of(Data::Provisional)
+    }
+
+    /// The engine holding these figures.
+    pub fn engine_of(&self, data: Data) -> &Engine {
+        match data {
+            Data::Provisional => &self.engine,
+            Data::Official => &self.official,
+        }
+    }
+
+    fn context_of(&self, data: Data) -> Result<chitieu_analytics::assess::Context<'_>, BadInput> {
         let plan = self
             .plan
             .as_ref()
             .ok_or_else(|| BadInput("chưa có kế hoạch: chạy `chitieu init`".into()))?;
         Ok(chitieu_analytics::assess::Context {
-            engine: &self.engine,
+            engine: self.engine_of(data),
             indicators: &plan.indicators,
             targets: &plan.targets,
             owner: &plan.plan.owner,
@@ -421,12 +486,24 @@ impl Snapshot {
     }
 
     /// Assessment rows for a unit (default: the province), as of a date (default: today),
-    /// by a method (default: `unsd2022`).
+    /// by a method (default: `unsd2022`), on every figure entered.
     pub fn assess(
         &self,
         unit: Option<&str>,
         as_of: Option<chrono::NaiveDate>,
         method: Option<&str>,
+    ) -> Result<Vec<chitieu_analytics::assess::Row>, BadInput> {
+        self.assess_data(unit, as_of, method, Data::Provisional)
+    }
+
+    /// [`Snapshot::assess`] on the figures asked for. A provisional row whose latest figure
+    /// is not the accepted one is marked `provisional`.
+    pub fn assess_data(
+        &self,
+        unit: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
+        method: Option<&str>,
+        data: Data,
     ) -> Result<Vec<chitieu_analytics::assess::Row>, BadInput> {
         let unit = self.unit_or_owner(unit)?;
         let method = method
@@ -435,15 +512,28 @@ impl Snapshot {
             .parse()
             .map_err(BadInput)?;
         let as_of = checked_as_of(as_of)?;
-        let context = self.context()?;
         let rows = remember(
             &self.memo.assess,
-            (unit.code.clone(), as_of, method),
+            (unit.code.clone(), as_of, method, data),
             || {
-                context
+                let mut rows = self
+                    .context_of(data)?
                     .assess(unit, as_of, method)
-                    .map(Arc::new)
-                    .map_err(|e| BadInput(e.to_string()))
+                    .map_err(|e| BadInput(e.to_string()))?;
+                if data == Data::Provisional {
+                    let official = self.assess_data(
+                        Some(unit.code.as_str()),
+                        Some(as_of),
+                        Some(method.as_str()),
+                        Data::Official,
+                    )?;
+                    for (r, o) in rows.iter_mut().zip(&official) {
+                        r.provisional = r.latest_value.is_some()
+                            && (r.latest_value, &r.latest_period)
+                                != (o.latest_value, &o.latest_period);
+                    }
+                }
+                Ok(Arc::new(rows))
             },
         )?;
         Ok(rows.as_ref().clone())

@@ -18,8 +18,10 @@ pub enum ValuesCmd {
     /// All or nothing: one bad line and nothing is written.
     Import {
         file: std::path::PathBuf,
-        /// Workflow state given to the imported values.
-        #[arg(long, default_value = "submitted", value_parser = ["draft", "submitted", "approved", "accepted"])]
+        /// State of the imported values: drafts, to be sent in their units' reports, or
+        /// `accepted` for official figures loaded by the operator (history from before the
+        /// workflow). Submission and approval happen through the reports.
+        #[arg(long, default_value = "draft", value_parser = ["draft", "accepted"])]
         state: String,
     },
     /// Write values as CSV (same format as import) to standard output or a file.

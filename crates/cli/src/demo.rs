@@ -343,7 +343,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         }
     }
     // Past periods were accepted by the standing office (and are locked); each indicator's
-    // latest period is still open: submitted, so that reporters can correct it.
+    // latest period is still open: drafts, which their units' reports will send.
     let latest = |v: &NewValue| {
         let freq = v.value.period.kind();
         v.value.period == Period::last_complete(freq, today)
@@ -353,7 +353,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         .upsert_values(&closed, ValueState::Accepted, ACTOR, "dữ liệu mẫu", |_| {})
         .await?;
     n += store
-        .upsert_values(&open, ValueState::Submitted, ACTOR, "dữ liệu mẫu", |_| {})
+        .upsert_values(&open, ValueState::Draft, ACTOR, "dữ liệu mẫu", |_| {})
         .await?;
 
     // Tasks: dated from today, so that every status shows whatever day the demo is loaded.

@@ -67,6 +67,9 @@ enum Command {
     /// Manage API tokens for other systems.
     #[command(subcommand)]
     Token(cmd_accounts::TokenCmd),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Assess progress towards every target of a unit.
     Assess {
         /// Unit code; default the province that owns the plan.
@@ -117,6 +120,12 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk the hash chain; exit non-zero naming the first entry altered, removed or moved.
+    Verify,
 }
 
 const ACTOR: &str = "cli";
@@ -277,6 +286,14 @@ async fn run(cli: Cli) -> Result<()> {
         } => cmd_assess::warnings(&cli.db, unit, as_of, json, limit).await?,
         Command::Token(cmd) => cmd_accounts::token(&cli.db, cmd).await?,
         Command::User(cmd) => cmd_accounts::user(&cli.db, cmd).await?,
+        Command::Audit(AuditCmd::Verify) => {
+            let store = open(&cli.db).await?;
+            let n = store
+                .verify_audit_chain()
+                .await
+                .context("nhật ký kiểm toán không toàn vẹn")?;
+            println!("Nhật ký kiểm toán toàn vẹn: {n} mục, chuỗi mã băm khớp từ đầu đến cuối.");
+        }
     }
     Ok(())
 }

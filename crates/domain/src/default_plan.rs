@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use crate::comparator::Comparator;
 use crate::indicator::{Group, Indicator, Measure, Plan, UnitAggregation};
+use crate::report::Form;
 use crate::target::{TARGET_YEARS, Target, years_of};
 use crate::unit::{Unit, UnitCode, UnitKind};
 
@@ -19,6 +20,8 @@ pub struct PlanFile {
     pub units: Vec<Unit>,
     pub indicators: Vec<Indicator>,
     pub targets: Vec<Target>,
+    /// The report forms through which the indicators are reported.
+    pub forms: Vec<Form>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +55,8 @@ struct RawFile {
     indicators: Vec<Indicator>,
     #[serde(default)]
     targets: Vec<RawTarget>,
+    #[serde(default)]
+    forms: Vec<Form>,
 }
 
 impl PlanFile {
@@ -82,6 +87,7 @@ impl PlanFile {
             units: raw.units,
             indicators: raw.indicators,
             targets,
+            forms: raw.forms,
         };
         let file = file.within_bounds()?;
         file.check()?;
@@ -143,6 +149,13 @@ impl PlanFile {
             if !seen.insert((t.indicator.as_str(), t.unit.clone(), t.year)) {
                 return Err(at("trùng mục tiêu"));
             }
+        }
+        let mut forms = HashSet::new();
+        for f in &self.forms {
+            if !forms.insert(f.code.as_str()) {
+                return Err(format!("biểu mẫu {}: mã trùng", f.code));
+            }
+            f.check(&self.indicators)?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ pub mod head;
 pub mod indicator;
 pub mod period;
 pub mod permission;
+pub mod report;
 pub mod reporting;
 pub mod research;
 pub mod status;

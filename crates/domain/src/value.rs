@@ -30,6 +30,25 @@ impl ValueState {
         }
     }
 
+    /// Whether the value is out of the reporter's hands: sent for review (until returned)
+    /// or accepted (until reopened).
+    pub fn locked(self) -> bool {
+        matches!(
+            self,
+            ValueState::Submitted | ValueState::Approved | ValueState::Accepted
+        )
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ValueState::Draft => "Draft",
+            ValueState::Submitted => "Submitted",
+            ValueState::Approved => "Approved by the head",
+            ValueState::Accepted => "Accepted",
+            ValueState::Returned => "Returned",
+        }
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             ValueState::Draft => "Bản nháp",

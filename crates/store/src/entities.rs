@@ -205,6 +205,49 @@ entity!(user, "users", {
     pub created_at: DateTimeUtc,
 });
 
+entity!(form, "forms", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub plan_id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub frequency: String,
+    pub due_days: i32,
+    /// Comma-separated unit kinds.
+    pub reported_by: String,
+    /// Comma-separated indicator codes.
+    pub indicators: String,
+    pub sort: i32,
+});
+
+entity!(report, "reports", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub form_id: i32,
+    pub unit_id: i32,
+    pub period: String,
+    pub state: String,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub accepted_at: Option<DateTimeUtc>,
+    /// The reason of the last return or reopening, shown to the reporter.
+    pub reason: String,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(report_event, "report_events", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub report_id: i32,
+    pub at: DateTimeUtc,
+    pub actor: String,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub reason: String,
+});
+
 entity!(audit, "audit_log", {
     #[sea_orm(primary_key)]
     pub id: i64,

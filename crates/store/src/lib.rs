@@ -7,6 +7,7 @@ mod evidence;
 mod migration;
 mod people;
 mod plan;
+mod reports;
 mod sessions;
 mod tasks;
 #[cfg(feature = "testing")]
@@ -28,6 +29,7 @@ pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name}
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
+pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow};
 pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::value_evidence_key;
@@ -57,6 +59,9 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The PostgreSQL advisory lock that writers take in turn ("57" for the resolution).
+const WRITE_LOCK: i64 = 0x5757_0057;
 
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]
@@ -139,9 +144,18 @@ impl Store {
     /// its turn. PostgreSQL's row locks need no such help.
     pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        if self.backend() == sea_orm::DbBackend::Sqlite {
-            txn.execute_unprepared("UPDATE counters SET value = value WHERE 0")
-                .await?;
+        match self.backend() {
+            sea_orm::DbBackend::Sqlite => {
+                txn.execute_unprepared("UPDATE counters SET value = value WHERE 0")
+                    .await?;
+            }
+            // Every audited write appends to one hash chain: writers of any process take
+            // turns (until commit), so no two of them link to the same last entry.
+            sea_orm::DbBackend::Postgres => {
+                txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+                    .await?;
+            }
+            _ => {}
         }
         Ok(txn)
     }
@@ -195,33 +209,57 @@ impl Store {
         Ok(())
     }
 
-    /// Checks the audit chain end to end; returns the number of entries.
+    /// Checks the audit chain end to end; returns the number of entries, or names the
+    /// first entry altered, the first gap (an entry removed or moved) or a removed tail.
     pub async fn verify_audit_chain(&self) -> Result<u64> {
         let rows = audit::Entity::find()
             .order_by_asc(audit::Column::Id)
             .all(&self.db)
             .await?;
-        let mut prev = String::new();
+        let broken = |m: String| Err(StoreError::Invalid(m));
+        let (mut prev, mut prev_id) = (String::new(), None::<i64>);
         for r in &rows {
             let h = chain_hash(
-                &prev,
+                &r.prev_hash,
                 &r.at.to_rfc3339(),
                 &r.actor,
                 &r.action,
                 &r.entity,
                 &r.detail,
             );
-            if r.prev_hash != prev || r.hash != h {
-                return Err(StoreError::Invalid(format!(
-                    "nhật ký kiểm toán bị sửa ở mục {}",
+            if r.hash != h {
+                return broken(format!(
+                    "mục {} của nhật ký đã bị sửa: nội dung không khớp mã băm đã ghi",
                     r.id
-                )));
+                ));
+            }
+            if r.prev_hash != prev {
+                return broken(match prev_id {
+                    Some(p) => format!(
+                        "nhật ký bị đứt giữa mục {p} và mục {}: mục nằm giữa đã bị xoá hoặc đổi thứ tự",
+                        r.id
+                    ),
+                    None => format!("nhật ký bị đứt trước mục {}: các mục đầu đã bị xoá", r.id),
+                });
             }
             prev = h;
+            prev_id = Some(r.id);
+        }
+        if let Some(head) = self.meta(AUDIT_HEAD).await?
+            && head != prev
+        {
+            return broken(format!(
+                "mục cuối của nhật ký đã bị xoá: chuỗi dừng ở mục {}, không khớp mục cuối đã ghi",
+                prev_id.map_or("(không có)".into(), |i| i.to_string())
+            ));
         }
         Ok(rows.len() as u64)
     }
 }
+
+/// The `meta` key holding the hash of the last audit entry, so that removing the last
+/// entries is seen too.
+const AUDIT_HEAD: &str = "audit_head";
 
 fn chain_hash(
     prev: &str,
@@ -268,10 +306,22 @@ pub(crate) async fn audit<C: ConnectionTrait>(
         entity: Set(entity.to_string()),
         detail: Set(detail.to_string()),
         prev_hash: Set(last),
-        hash: Set(hash),
+        hash: Set(hash.clone()),
         ..Default::default()
     };
     audit::Entity::insert(am).exec_without_returning(c).await?;
+    let head = meta::ActiveModel {
+        key: Set(AUDIT_HEAD.to_string()),
+        value: Set(hash),
+    };
+    meta::Entity::insert(head)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(meta::Column::Key)
+                .update_column(meta::Column::Value)
+                .to_owned(),
+        )
+        .exec(c)
+        .await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006RecurringTargets),
             Box::new(M0007PlanCounter),
             Box::new(M0008BulkStaging),
+            Box::new(M0009Reports),
         ]
     }
 }
@@ -581,6 +582,86 @@ impl MigrationTrait for M0008BulkStaging {
                 "CREATE INDEX idx_data_values_staging_batch ON data_values_staging (batch)",
             )
             .await?;
+        Ok(())
+    }
+}
+
+/// Report forms, the reports (unit × form × period) with their state, and each report's
+/// history of transitions.
+struct M0009Reports;
+
+impl MigrationName for M0009Reports {
+    fn name(&self) -> &str {
+        "m0009_reports"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009Reports {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("forms")
+                .col(pk_auto("id"))
+                .col(integer("plan_id"))
+                .col(string_uniq("code"))
+                .col(string("name"))
+                .col(string("frequency"))
+                .col(integer("due_days"))
+                .col(string("reported_by"))
+                .col(text("indicators"))
+                .col(integer("sort"))
+                .foreign_key(&mut fk("forms", "plan_id", "plans"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("reports")
+                .col(pk_auto("id"))
+                .col(integer("form_id"))
+                .col(integer("unit_id"))
+                .col(string("period"))
+                .col(string("state"))
+                .col(timestamp_with_time_zone_null("submitted_at"))
+                .col(timestamp_with_time_zone_null("approved_at"))
+                .col(timestamp_with_time_zone_null("accepted_at"))
+                .col(text("reason"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .foreign_key(&mut fk("reports", "form_id", "forms"))
+                .foreign_key(&mut fk("reports", "unit_id", "units"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "reports",
+            "idx_reports_key",
+            &["form_id", "unit_id", "period"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("report_events")
+                .col(pk_auto("id"))
+                .col(integer("report_id"))
+                .col(timestamp_with_time_zone("at"))
+                .col(string("actor"))
+                .col(string("action"))
+                .col(string("from_state"))
+                .col(string("to_state"))
+                .col(text("reason"))
+                .foreign_key(&mut fk("report_events", "report_id", "reports"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "report_events",
+            "idx_report_events_report",
+            &["report_id"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 }

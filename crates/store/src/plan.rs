@@ -1,14 +1,17 @@
 //! The plan: groups, indicators, coordinating units and targets.
 
 use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::report::Form;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use crate::entities::{indicator, indicator_coordinator, indicator_group, plan, target};
+use crate::entities::{form, indicator, indicator_coordinator, indicator_group, plan, target};
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
@@ -58,17 +61,59 @@ fn dec(s: &str) -> Result<rust_decimal::Decimal> {
     rust_decimal::Decimal::from_str(s).map_err(|e| bad(format!("số \"{s}\" hỏng: {e}")))
 }
 
+async fn insert_forms<C: ConnectionTrait>(c: &C, plan_id: i32, forms: &[Form]) -> Result<()> {
+    for (i, f) in forms.iter().enumerate() {
+        form::ActiveModel {
+            plan_id: Set(plan_id),
+            code: Set(f.code.clone()),
+            name: Set(f.name.clone()),
+            frequency: Set(f.frequency.as_str().into()),
+            due_days: Set(i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?),
+            reported_by: Set(f
+                .reported_by
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(",")),
+            indicators: Set(f.indicators.join(",")),
+            sort: Set(i as i32),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Loads a plan the first time; a plan whose code is already stored is left untouched
     /// so that edits made since are never overwritten. Returns whether it was loaded.
     pub async fn load_plan_if_absent(&self, file: &PlanFile, actor: &str) -> Result<bool> {
         let txn = self.begin_write().await?;
-        if plan::Entity::find()
+        if let Some(stored) = plan::Entity::find()
             .filter(plan::Column::Code.eq(&file.plan.code))
             .one(&txn)
             .await?
-            .is_some()
         {
+            // A plan stored before report forms existed gets the file's forms once.
+            let none = form::Entity::find()
+                .filter(form::Column::PlanId.eq(stored.id))
+                .one(&txn)
+                .await?
+                .is_none();
+            if none && !file.forms.is_empty() {
+                insert_forms(&txn, stored.id, &file.forms).await?;
+                audit(
+                    &txn,
+                    actor,
+                    "plan.forms",
+                    "forms",
+                    &format!("{} biểu mẫu", file.forms.len()),
+                )
+                .await?;
+                crate::values::bump_counter(&txn, "plan").await?;
+                txn.commit().await?;
+            }
             return Ok(false);
         }
         let ids = unit_ids(&txn).await?;
@@ -161,6 +206,7 @@ impl Store {
             .insert(&txn)
             .await?;
         }
+        insert_forms(&txn, p.id, &file.forms).await?;
         let detail = format!(
             "kế hoạch {}: {} nhóm, {} chỉ tiêu, {} mục tiêu",
             file.plan.code,
@@ -388,6 +434,32 @@ impl Store {
             .map(|(i, ind)| (ind.code.as_str(), i))
             .collect();
         targets.sort_by_key(|t| (order.get(t.indicator.as_str()).copied(), t.year));
+        let mut forms = Vec::new();
+        for f in form::Entity::find()
+            .filter(form::Column::PlanId.eq(p.id))
+            .order_by_asc(form::Column::Sort)
+            .all(&self.db)
+            .await?
+        {
+            let list = |s: &str| -> Vec<String> {
+                s.split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            forms.push(Form {
+                code: f.code,
+                name: f.name,
+                frequency: f.frequency.parse().map_err(bad)?,
+                due_days: u32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?,
+                reported_by: list(&f.reported_by)
+                    .iter()
+                    .map(|k| UnitKind::from_str(k))
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(bad)?,
+                indicators: list(&f.indicators),
+            });
+        }
         Ok(Some(PlanFile {
             plan: Plan {
                 code: p.code,
@@ -409,6 +481,7 @@ impl Store {
             units: Vec::new(),
             indicators,
             targets,
+            forms,
         }))
     }
 

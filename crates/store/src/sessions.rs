@@ -54,6 +54,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("người dùng".into()))?;
         let token = random_token();
         let now = Utc::now();
+        let txn = self.begin_write().await?;
         session::ActiveModel {
             token_hash: Set(hash(&token)),
             user_id: Set(u.id),
@@ -61,9 +62,10 @@ impl Store {
             created_at: Set(now),
             expires_at: Set(now + Duration::hours(SESSION_HOURS)),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
-        audit(&self.db, &u.login, "session.open", "sessions", "đăng nhập").await?;
+        audit(&txn, &u.login, "session.open", "sessions", "đăng nhập").await?;
+        txn.commit().await?;
         Ok(Some(token))
     }
 

@@ -35,7 +35,9 @@ impl PageError {
     pub fn action(tr: Tr, e: ActionError) -> PageError {
         match e {
             ActionError::Forbidden => PageError::Forbidden(tr),
-            ActionError::Invalid(m) | ActionError::NotFound(m) => PageError::Invalid(tr, m),
+            ActionError::Invalid(m) | ActionError::NotFound(m) | ActionError::NotNow(m) => {
+                PageError::Invalid(tr, m)
+            }
             ActionError::InvalidItems(items) => PageError::Invalid(
                 tr,
                 items

@@ -74,6 +74,28 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("denominator", "Mẫu số", "Denominator"),
     ("comment", "Ghi chú", "Comment"),
     ("save_draft", "Lưu nháp", "Save draft"),
+    ("provisional", "số liệu chưa tiếp nhận", "not yet accepted"),
+    ("reports", "Báo cáo", "Reports"),
+    ("queue", "Chờ tôi xử lý", "Waiting for me"),
+    ("report_state", "Trạng thái báo cáo", "Report state"),
+    ("history", "Lịch sử", "History"),
+    ("reason", "Lý do", "Reason"),
+    ("due", "Hạn nộp", "Due"),
+    ("late", "Trễ hạn", "Late"),
+    ("form", "Biểu mẫu", "Form"),
+    ("period", "Kỳ", "Period"),
+    ("state", "Trạng thái", "State"),
+    (
+        "returned_reason",
+        "Báo cáo bị trả lại, lý do",
+        "Report returned, reason",
+    ),
+    ("no_reports", "Không có báo cáo nào.", "No reports."),
+    (
+        "all_reports",
+        "Tất cả báo cáo trong phạm vi",
+        "All reports in scope",
+    ),
     ("submit", "Gửi báo cáo", "Submit"),
     ("saved", "Đã lưu số liệu.", "Values saved."),
     (
@@ -232,6 +254,15 @@ impl Tr {
         match self.lang {
             Lang::Vi => d.format("%d/%m/%Y").to_string(),
             Lang::En => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// A moment, in Vietnam's time (UTC+7 all year).
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let t = t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+        match self.lang {
+            Lang::Vi => t.format("%H:%M %d/%m/%Y").to_string(),
+            Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
         }
     }
 

@@ -62,6 +62,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
                 .post(views::entry_save)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/reports", get(views::reports))
+        .route("/reports/act", post(views::report_act))
         .route("/targets", get(views::targets))
         .route("/tasks", get(views::tasks))
         .route("/tasks/{code}", get(views::task))

@@ -100,6 +100,7 @@ pub(super) fn plan() -> PlanFile {
             })
             .collect(),
         indicators,
+        forms: Vec::new(),
     }
 }
 

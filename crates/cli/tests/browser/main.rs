@@ -205,14 +205,6 @@ async fn people_use_the_application_in_a_browser() {
         .await
         .unwrap();
     shot(&c, "entry-form.png").await;
-    let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys("88,8").await.unwrap();
-    click(&c, "#submit").await;
-    c.wait()
-        .for_element(Locator::Css(".flash.good"))
-        .await
-        .expect("saved");
     // A wrong figure is refused inline and nothing is saved.
     let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
     field.clear().await.unwrap();
@@ -227,6 +219,33 @@ async fn people_use_the_application_in_a_browser() {
         .await
         .unwrap();
     assert!(msg.contains("giới hạn"), "{msg}");
+    // The right figure, and the report is sent: its figures are locked until it comes back.
+    let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("88,8").await.unwrap();
+    click(&c, "#submit").await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .expect("saved");
+    let state = c
+        .find(Locator::Css("#report-BC57-SO-QUY"))
+        .await
+        .unwrap()
+        .attr("data-state")
+        .await
+        .unwrap();
+    assert_eq!(state.as_deref(), Some("submitted"));
+    assert!(
+        c.find(Locator::Id("v-HT-5G"))
+            .await
+            .unwrap()
+            .attr("disabled")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    shot(&c, "entry-submitted.png").await;
     // A POST without the CSRF token is refused, even with a valid session.
     let status = c
         .execute(
@@ -291,6 +310,95 @@ async fn people_use_the_application_in_a_browser() {
     assert!(text(&c).await.contains("<script>alert(1)</script>"));
     sign_out(&c).await;
 
+    // The report goes up: the director approves, the standing office returns it with a
+    // reason, the reporter sees it, corrects and sends again, the director approves, the
+    // standing office accepts. The public page changes only then.
+    let row = format!("[id='r-BC57-SO-QUY-TN.SKHCN-{quarter}']");
+    let public_5g = |c: Client| {
+        let base = base.clone();
+        async move {
+            c.goto(&format!("{base}/public")).await.unwrap();
+            text(&c).await
+        }
+    };
+    let public_before = public_5g(c.clone()).await;
+    assert!(
+        !public_before.contains("88,8"),
+        "a sent report is not official"
+    );
+    sign_in(&c, &base, "giamdoc.skhcn", &passwords["giamdoc.skhcn"]).await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    assert!(text(&c).await.contains("Báo cáo quý của sở, ngành"));
+    shot(&c, "reports-head.png").await;
+    click(&c, &format!("{row} button.act-approve")).await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+    sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    fill(
+        &c,
+        &format!("{row} input[name=reason]"),
+        "Số liệu 5G chưa khớp báo cáo của nhà mạng",
+    )
+    .await;
+    click(&c, &format!("{row} button.act-return")).await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+    sign_in(&c, &base, "baocao.skhcn", &passwords["baocao.skhcn"]).await;
+    c.goto(&format!("{base}/entry?unit=19&period={quarter}"))
+        .await
+        .unwrap();
+    let reason = c
+        .find(Locator::Css(".returned-reason"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        reason.contains("chưa khớp báo cáo của nhà mạng"),
+        "{reason}"
+    );
+    shot(&c, "entry-returned.png").await;
+    let field = c.find(Locator::Id("v-HT-5G")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("89,1").await.unwrap();
+    click(&c, "#submit").await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+    sign_in(&c, &base, "giamdoc.skhcn", &passwords["giamdoc.skhcn"]).await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    click(&c, &format!("{row} button.act-approve")).await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+    assert!(
+        !public_5g(c.clone()).await.contains("89,1"),
+        "approved is not yet official"
+    );
+    sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    shot(&c, "reports-secretariat.png").await;
+    click(&c, &format!("{row} button.act-accept")).await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+    let public_after = public_5g(c.clone()).await;
+    assert!(public_after.contains("89,1"), "{public_after}");
+
     // A viewer sees the new value on the overview and on the indicator page.
     sign_in(&c, &base, "lanhdao", &passwords["lanhdao"]).await;
     c.goto(&format!("{base}/")).await.unwrap();
@@ -301,7 +409,7 @@ async fn people_use_the_application_in_a_browser() {
         .text()
         .await
         .unwrap();
-    assert_eq!(card, "88,8");
+    assert_eq!(card, "89,1");
     assert!(
         text(&c).await.contains("<script>alert(1)</script>"),
         "overdue tasks list shows the title as text"
@@ -369,7 +477,7 @@ async fn people_use_the_application_in_a_browser() {
     }
     shot(&c, "targets-missed.png").await;
     c.goto(&format!("{base}/indicators/HT-5G")).await.unwrap();
-    assert!(text(&c).await.contains("88,8"));
+    assert!(text(&c).await.contains("89,1"));
     shot(&c, "indicator.png").await;
     // The language switch.
     c.goto(&format!("{base}/")).await.unwrap();
@@ -386,7 +494,7 @@ async fn people_use_the_application_in_a_browser() {
             .text()
             .await
             .unwrap(),
-        "88.8"
+        "89.1"
     );
     click(&c, "#lang-switch").await;
     c.wait()
@@ -450,7 +558,7 @@ async fn people_use_the_application_in_a_browser() {
                     },
                     None,
                 )],
-                chitieu_domain::ValueState::Submitted,
+                chitieu_domain::ValueState::Draft,
                 "dong.nghiep",
                 "test",
                 |_| {},

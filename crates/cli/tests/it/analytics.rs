@@ -1,4 +1,4 @@
-use crate::cli::{get_json, serve};
+use crate::cli::serve;
 use crate::{fails, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
@@ -112,10 +112,27 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     let err = fails(db, &["assess", "--unit", "99999"]);
     assert!(err.contains("99999"), "{err}");
     // The API answers with the same rows.
+    // Signed in, the API answers on every figure entered, as the command line does (the
+    // public gets accepted figures only).
+    let token = ok(
+        db,
+        &[
+            "token", "add", "--name", "xem", "--role", "viewer", "--unit", "19",
+        ],
+    )
+    .trim()
+    .to_string();
     let (server, base) = serve(db);
-    let api = get_json(&format!(
+    let api: Value = ureq::get(&format!(
         "{base}/api/v1/assessment?as_of=2026-11-01&method=opensdg"
-    ));
+    ))
+    .header("Authorization", &format!("Bearer {token}"))
+    .call()
+    .unwrap()
+    .body_mut()
+    .read_to_string()
+    .map(|t| serde_json::from_str(&t).unwrap())
+    .unwrap();
     let bad = ureq::get(&format!("{base}/api/v1/assessment?method=guess")).call();
     drop(server);
     assert_eq!(api, opensdg);

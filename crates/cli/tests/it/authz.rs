@@ -175,6 +175,32 @@ const MATRIX: &[Case] = &[
         [true, false, false, false, false, false, true, false, false],
     ),
     ("GET", "/api/v1/users", "/api/v1/users", None, WARD_ADMINS),
+    // Reports: forms, lists and completeness for anyone signed in (scoped to their unit);
+    // a transition by the roles of the state machine only (409 from a state that does not
+    // allow it still means the role and unit passed).
+    ("GET", "/api/v1/forms", "/api/v1/forms", None, SIGNED_IN),
+    ("GET", "/api/v1/reports", "/api/v1/reports", None, SIGNED_IN),
+    (
+        "GET",
+        "/api/v1/completeness",
+        "/api/v1/completeness",
+        None,
+        SIGNED_IN,
+    ),
+    (
+        "POST",
+        "/api/v1/reports/{form}/{unit}/{period}/{action}",
+        "/api/v1/reports/BC57-XA-QUY/5443/QUARTER/submit",
+        None,
+        [false, false, true, true, false, false, false, false, false],
+    ),
+    (
+        "POST",
+        "/api/v1/reports/{form}/{unit}/{period}/{action}",
+        "/api/v1/reports/BC57-XA-QUY/5443/QUARTER/reopen",
+        Some(r#"{"reason":"kiểm tra quyền"}"#),
+        [false, true, false, false, false, false, false, false, false],
+    ),
     // Tokens: administrators only, within their scope and role.
     (
         "POST",
@@ -349,8 +375,9 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
                     .replace("0DAY", &format!("{}", w + 1))
                     .replace("QUARTER", &quarter)
             });
+            let path = path.replace("QUARTER", &quarter);
             let status = call(method, &format!("{base}{path}"), token, body.as_deref());
-            let ok = (200..300).contains(&status);
+            let ok = (200..300).contains(&status) || (status == 409 && route.contains("{action}"));
             let denied = status == 401 || status == 403;
             if (allowed[w] && !ok) || (!allowed[w] && !denied) {
                 failures.push(format!("{method} {route} as {who}: {status}"));

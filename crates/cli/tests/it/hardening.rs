@@ -22,6 +22,8 @@ db_tests!(
     sign_in_redirects_stay_on_this_site,
     errors_come_after_authorisation_and_in_the_documented_shape,
     tokens_can_be_revoked,
+    a_report_goes_from_the_reporter_to_the_standing_office,
+    the_audit_chain_names_what_was_altered_or_removed,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1355,4 +1357,154 @@ async fn tokens_can_be_revoked(db: &TestDb) {
     assert_eq!(s, 200);
     assert!(!list.to_string().contains("ct_"), "never the token itself");
     drop(server);
+}
+
+/// The reporting process through the API: the Department of Science and Technology's reporter submits (the province's figures it leads), its head approves, the
+/// standing office returns with a reason, the reporter sees it and sends again, the head
+/// approves, the standing office accepts. The public figures change only at acceptance.
+async fn a_report_goes_from_the_reporter_to_the_standing_office(db: &TestDb) {
+    ok(db, &["demo"]);
+    let reporter = token(db, "bc", "reporter", "TN.SKHCN");
+    let head = token(db, "ct", "head", "TN.SKHCN");
+    let office = token(db, "tt", "secretariat", "19");
+    let viewer = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    let act = |who: &str, action: &str, body: &str| {
+        post_json(
+            &format!("{base}/api/v1/reports/BC57-SO-QUY/TN.SKHCN/{q}/{action}"),
+            who,
+            body,
+        )
+    };
+    let public_cbx = || {
+        let (s, _, v) = api("GET", &format!("{base}/api/v1/assessment"), None, None);
+        assert_eq!(s, 200, "{v}");
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["indicator"] == "HT-5G" && r["current"] == true)
+            .map(|r| (r["latest_period"].clone(), r["latest_value"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let listed = |who: &str| {
+        let (s, _, v) = api(
+            "GET",
+            &format!("{base}/api/v1/reports?unit=TN.SKHCN&form=BC57-SO-QUY&period={q}"),
+            Some(who),
+            None,
+        );
+        assert_eq!(s, 200, "{v}");
+        v[0].clone()
+    };
+    let before = public_cbx();
+    assert_eq!(listed(&reporter)["state"], "draft");
+    // Out of turn, out of role, or out of scope: refused with the right status.
+    assert_eq!(act(&head, "approve", "{}").0, 409, "nothing sent yet");
+    assert_eq!(act(&viewer, "submit", "{}").0, 403);
+    assert_eq!(
+        act(&office, "submit", "{}").0,
+        403,
+        "the office does not send for a department"
+    );
+    let (s, v) = act(&reporter, "submit", "{}");
+    assert_eq!((s, v["state"].as_str()), (200, Some("submitted")), "{v}");
+    // Sent: its figures are locked until it comes back.
+    let (s, v) = post_json(
+        &format!("{base}/api/v1/values"),
+        &reporter,
+        &format!(r#"{{"values":[{{"indicator":"HT-5G","unit":"19","period":"{q}","value":1}}]}}"#),
+    );
+    assert_eq!(
+        (s, v["conflicts"][0]["kind"].as_str()),
+        (409, Some("locked")),
+        "{v}"
+    );
+    assert_eq!(
+        act(&reporter, "approve", "{}").0,
+        403,
+        "a reporter does not approve"
+    );
+    assert_eq!(act(&head, "approve", "{}").0, 200);
+    assert_eq!(
+        act(&office, "return", "{}").0,
+        422,
+        "a return needs a reason"
+    );
+    let (s, v) = act(
+        &office,
+        "return",
+        r#"{"reason":"Số trạm 5G chưa khớp báo cáo của nhà mạng"}"#,
+    );
+    assert_eq!((s, v["state"].as_str()), (200, Some("returned")), "{v}");
+    let seen = listed(&reporter);
+    assert_eq!(seen["state"], "returned");
+    assert_eq!(seen["reason"], "Số trạm 5G chưa khớp báo cáo của nhà mạng");
+    // Corrected, sent again, approved: still not official.
+    let (s, v) = post_json(
+        &format!("{base}/api/v1/values"),
+        &reporter,
+        &format!(
+            r#"{{"values":[{{"indicator":"HT-5G","unit":"19","period":"{q}","value":81.5}}]}}"#
+        ),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(act(&reporter, "submit", "{}").0, 200);
+    assert_eq!(act(&head, "approve", "{}").0, 200);
+    assert_eq!(public_cbx(), before, "not official before acceptance");
+    let (s, v) = act(&office, "accept", "{}");
+    assert_eq!((s, v["state"].as_str()), (200, Some("accepted")), "{v}");
+    let after = public_cbx();
+    assert_ne!(after, before, "official at acceptance");
+    assert!(
+        after.iter().any(|(p, _)| p.as_str() == Some(q.as_str())),
+        "{after:?}"
+    );
+    assert_eq!(act(&reporter, "submit", "{}").0, 409, "accepted is locked");
+    assert_eq!(act(&head, "reopen", r#"{"reason":"x"}"#).0, 403);
+    let accepted = listed(&office);
+    assert_eq!(accepted["state"], "accepted");
+    assert!(accepted["accepted_at"].is_string());
+    // Completeness counts it.
+    let (s, _, v) = api(
+        "GET",
+        &format!("{base}/api/v1/completeness?period={q}"),
+        Some(&office),
+        None,
+    );
+    assert_eq!(s, 200);
+    let commune = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["form"] == "BC57-SO-QUY")
+        .unwrap()
+        .clone();
+    assert!(commune["received"].as_u64().unwrap() >= 1, "{commune}");
+    assert!(commune["received_pct"].as_f64().unwrap() <= 100.0);
+    drop(server);
+    let out = ok(db, &["audit", "verify"]);
+    assert!(out.contains("toàn vẹn"), "{out}");
+}
+
+/// `chitieu audit verify` passes on the demo, names an altered entry, and names the gap
+/// where an entry was removed.
+async fn the_audit_chain_names_what_was_altered_or_removed(db: &TestDb) {
+    ok(db, &["demo"]);
+    let out = ok(db, &["audit", "verify"]);
+    assert!(out.contains("toàn vẹn"), "{out}");
+    let store = db.store().await;
+    store
+        .run_sql_baseline("UPDATE audit_log SET detail = 'sửa tay' WHERE id = 3")
+        .await
+        .unwrap();
+    let err = fails(db, &["audit", "verify"]);
+    assert!(err.contains("mục 3") && err.contains("bị sửa"), "{err}");
+    // Removing the altered entry leaves a gap, named by its neighbours.
+    store
+        .run_sql_baseline("DELETE FROM audit_log WHERE id = 3")
+        .await
+        .unwrap();
+    let err = fails(db, &["audit", "verify"]);
+    assert!(err.contains("giữa mục 2 và mục 4"), "{err}");
 }

@@ -138,14 +138,14 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
         format!("{EXPORT_HEADER}HT-5G,19,{q},42.25,,,sửa số liệu,{v0}\n"),
     )
     .unwrap();
-    let out = ok(db, &["values", "import", "--state", "submitted", &one]);
+    let out = ok(db, &["values", "import", "--state", "draft", &one]);
     assert!(out.contains("1 giá trị mới hoặc thay đổi"), "{out}");
     let after = find(&store.values(&Default::default()).await.unwrap(), &q);
     assert_eq!(after, (v0 + 1, "42.25".into()));
     // The same file with another figure is now stale (its version is behind): refused,
     // naming the line, who changed the value and to what.
     std::fs::write(&one, format!("{EXPORT_HEADER}HT-5G,19,{q},43,,,,{v0}\n")).unwrap();
-    let err = fails(db, &["values", "import", "--state", "submitted", &one]);
+    let err = fails(db, &["values", "import", "--state", "draft", &one]);
     assert!(
         err.contains("one.csv, dòng 2") && err.contains("cli đã sửa") && err.contains("42,25"),
         "{err}"

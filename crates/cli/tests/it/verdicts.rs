@@ -25,7 +25,17 @@ fn import(db: &TestDb, csv: &str) {
         format!("indicator,unit,period,value,numerator,denominator,comment\n{csv}"),
     )
     .unwrap();
-    ok(db, &["values", "import", path.to_str().unwrap()]);
+    // Official figures, as the statistics office published them.
+    ok(
+        db,
+        &[
+            "values",
+            "import",
+            "--state",
+            "accepted",
+            path.to_str().unwrap(),
+        ],
+    );
 }
 
 fn user(db: &TestDb, login: &str, role: &str) {

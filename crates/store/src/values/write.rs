@@ -259,7 +259,7 @@ impl Store {
                 current,
             };
             match now_stored {
-                Some(s) if s.state == ValueState::Accepted => {
+                Some(s) if s.state.locked() => {
                     if same_figures(&s, v) {
                         unchanged_locked.insert(index);
                     } else {
@@ -280,7 +280,7 @@ impl Store {
         for (i, u, e) in &files {
             if let Some(m) = current.get(&(*i, *u, e.period)) {
                 let s = stored(m);
-                if s.state == ValueState::Accepted {
+                if s.state.locked() {
                     conflicts.push(ValueConflict {
                         index: None,
                         indicator: e.indicator.clone(),

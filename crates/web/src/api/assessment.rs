@@ -1,6 +1,7 @@
 //! Assessment rows, early warning, and one figure with the values behind it.
 
 use super::common::*;
+use chitieu_app::live::Data;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -11,6 +12,9 @@ pub(super) struct AssessQuery {
     as_of: Option<String>,
     /// `target`, `unsd2022` (default), `opensdg` or `projection`.
     method: Option<String>,
+    /// `official` (accepted figures only; always, for a caller not signed in) or
+    /// `provisional` (every figure entered; the default for signed-in callers).
+    data: Option<String>,
 }
 
 /// Public for the plan's owner (the province); a unit's own rows need a signed-in caller.
@@ -32,7 +36,16 @@ pub(super) async fn assessment(
     if snap.plan.as_ref().is_some_and(|p| p.plan.owner != unit) {
         c.user()?;
     }
-    let rows = snap.assess(Some(unit.as_str()), as_of, q.method.as_deref())?;
+    // The public sees official figures only.
+    let data = match q.data.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => d.parse()?,
+        None if c.user.is_some() => Data::Provisional,
+        None => Data::Official,
+    };
+    if data == Data::Provisional {
+        c.user()?;
+    }
+    let rows = snap.assess_data(Some(unit.as_str()), as_of, q.method.as_deref(), data)?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 

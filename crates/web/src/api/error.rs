@@ -49,6 +49,15 @@ impl ApiError {
         )
     }
 
+    pub(crate) fn conflict(vi: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "state",
+            vi,
+            "Not possible in the current state; see the Vietnamese message",
+        )
+    }
+
     pub(crate) fn unauthorized() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -125,6 +134,7 @@ impl From<ActionError> for ApiError {
     fn from(e: ActionError) -> Self {
         match e {
             ActionError::Forbidden => ApiError::forbidden(),
+            ActionError::NotNow(m) => ApiError::conflict(m),
             ActionError::Invalid(m) => ApiError::invalid(m),
             ActionError::NotFound(m) => ApiError::not_found(&m),
             ActionError::InvalidItems(errors) => ApiError {

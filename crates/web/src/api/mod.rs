@@ -10,6 +10,7 @@ mod common;
 mod error;
 mod extract;
 mod indicators;
+mod reports;
 pub mod schema;
 mod tasks;
 mod units;
@@ -53,6 +54,10 @@ use crate::AppState;
         tasks::tasks,
         tasks::task,
         tasks::task_progress,
+        reports::forms,
+        reports::reports,
+        reports::act,
+        reports::completeness,
         admin::set_target,
         admin::add_head,
         admin::add_user,
@@ -151,6 +156,18 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/api/v1/tasks/{code}/progress",
             post(task_progress),
+        ),
+        (Method::GET, "/api/v1/forms", get(reports::forms)),
+        (Method::GET, "/api/v1/reports", get(reports::reports)),
+        (
+            Method::POST,
+            "/api/v1/reports/{form}/{unit}/{period}/{action}",
+            post(reports::act),
+        ),
+        (
+            Method::GET,
+            "/api/v1/completeness",
+            get(reports::completeness),
         ),
         (Method::POST, "/api/v1/targets", post(set_target)),
         (Method::POST, "/api/v1/heads", post(add_head)),

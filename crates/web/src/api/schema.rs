@@ -51,6 +51,9 @@ pub struct AssessmentRow {
     pub reason: Option<String>,
     /// `target`, `unsd2022`, `opensdg` or `projection`.
     pub method: String,
+    /// The latest figure is not yet accepted by the standing office ("số liệu chưa tiếp
+    /// nhận"); always false with `data=official`.
+    pub provisional: bool,
 }
 
 /// The years a recurring target holds for, both included.
@@ -93,6 +96,7 @@ impl From<chitieu_analytics::assess::Row> for AssessmentRow {
             base_year: r.base_year,
             latest_year: r.latest_year,
             reason: r.reason,
+            provisional: r.provisional,
         }
     }
 }

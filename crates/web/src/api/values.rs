@@ -85,7 +85,8 @@ pub struct ValueIn {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ValuesIn {
-    /// `draft` (default) or `submitted`.
+    /// `draft` (the default and only state values are written in; a report is sent with
+    /// `POST /api/v1/reports/{form}/{unit}/{period}/submit`).
     #[serde(default)]
     state: Option<String>,
     values: Vec<ValueIn>,
@@ -95,10 +96,14 @@ pub struct ValuesIn {
 pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), ApiError> {
     let state = match body.state.as_deref() {
         None | Some("draft") => ValueState::Draft,
-        Some("submitted") => ValueState::Submitted,
+        Some("submitted") => {
+            return Err(ApiError::invalid(
+                "giá trị được ghi dạng nháp; gửi cả báo cáo bằng POST /api/v1/reports/{form}/{unit}/{period}/submit",
+            ));
+        }
         Some(other) => {
             return Err(ApiError::invalid(format!(
-                "trạng thái \"{other}\" không hợp lệ (draft, submitted)"
+                "trạng thái \"{other}\" không hợp lệ (draft)"
             )));
         }
     };

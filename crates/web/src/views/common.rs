@@ -170,7 +170,17 @@ pub(super) fn assessed_rows(
     unit: Option<&str>,
     day: chrono::NaiveDate,
 ) -> Result<Vec<Row>, chitieu_app::live::BadInput> {
-    let rows = snap.assess(unit, Some(day), Some("unsd2022"))?;
+    assessed_data(snap, unit, day, chitieu_app::live::Data::Provisional)
+}
+
+/// [`assessed_rows`] on the figures asked for (the public page: official ones).
+pub(super) fn assessed_data(
+    snap: &Snapshot,
+    unit: Option<&str>,
+    day: chrono::NaiveDate,
+    data: chitieu_app::live::Data,
+) -> Result<Vec<Row>, chitieu_app::live::BadInput> {
+    let rows = snap.assess_data(unit, Some(day), Some("unsd2022"), data)?;
     Ok(chitieu_analytics::assess::in_sight(rows, day))
 }
 
@@ -184,6 +194,8 @@ pub(super) struct StandingRow {
     pub(super) class: &'static str,
     pub(super) status: &'static str,
     pub(super) status_code: &'static str,
+    /// The latest figure is not yet accepted.
+    pub(super) provisional: bool,
 }
 
 /// One [`StandingRow`] per assessment row; `with_unit` writes the unit of measure after the
@@ -217,6 +229,7 @@ pub(super) fn standing_rows(
                 class: status_class(r.status),
                 status: tr.status(r.status),
                 status_code: r.status.as_str(),
+                provisional: r.provisional,
             })
         })
         .collect()

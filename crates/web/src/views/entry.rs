@@ -93,7 +93,7 @@ impl Field {
             denominator,
             comment,
             state: state.map(|s| s.label_vi()),
-            locked: state == Some(ValueState::Accepted),
+            locked: state.is_some_and(ValueState::locked),
             version: row.map_or(0, |r| r.version),
             evidence,
             ..Field::blank(i, tr)
@@ -117,6 +117,112 @@ struct EntryPage {
     /// Some field can still be changed (not all accepted and locked).
     editable: bool,
     fields: Vec<Field>,
+    /// The reports these figures go into: state, reason, history, what I may do.
+    reports: Vec<EntryReport>,
+    /// Why "submit" saved the figures but could not send the report.
+    report_error: Option<String>,
+}
+
+/// A report the entry form feeds, as shown above the fields.
+pub struct EntryReport {
+    line: super::reports::ReportLine,
+    history: Vec<(String, String, String, String)>,
+}
+
+/// The reports the entry form of `unit` and `period` feeds, as `user` sees it: each form of
+/// the period's kind with figures on the form, and the unit whose report it is (a department
+/// entering the province's figures sends its own report).
+fn entry_reports<'a>(
+    snap: &'a Snapshot,
+    user: &SessionUser,
+    unit: &UnitCode,
+    period: &Period,
+) -> Vec<(&'a chitieu_domain::report::Form, UnitCode)> {
+    let Some(plan) = snap.plan.as_ref() else {
+        return Vec::new();
+    };
+    let user_unit = snap.unit(&user.unit);
+    let report_unit = match user_unit {
+        Some(d) if *unit == plan.plan.owner && d.kind == chitieu_domain::UnitKind::Department => {
+            d.code.clone()
+        }
+        _ => unit.clone(),
+    };
+    let Some(rec) = snap.unit(&report_unit) else {
+        return Vec::new();
+    };
+    plan.forms
+        .iter()
+        .filter(|f| f.frequency == period.kind())
+        .filter(|f| !f.indicators_of(&plan.indicators, rec).is_empty())
+        .map(|f| (f, report_unit.clone()))
+        .collect()
+}
+
+async fn load_entry_reports(
+    s: &AppState,
+    snap: &Snapshot,
+    u: &SessionUser,
+    unit: &UnitCode,
+    period: &Period,
+    tr: Tr,
+) -> Result<Vec<EntryReport>, PageError> {
+    let mut out = Vec::new();
+    for (form, report_unit) in entry_reports(snap, u, unit, period) {
+        let stored = s
+            .store
+            .reports(&chitieu_store::ReportFilter {
+                form: Some(form.code.clone()),
+                unit: Some(report_unit.clone()),
+                period: Some(*period),
+                state: None,
+            })
+            .await
+            .or_500(tr)?;
+        let row = stored.first();
+        let state = row.map_or(ValueState::Draft, |r| r.state);
+        let due = form.due(period);
+        let listed = chitieu_app::reports::Listed {
+            form: form.code.clone(),
+            form_name: form.name.clone(),
+            unit: report_unit.clone(),
+            unit_name: unit_name(snap, &report_unit),
+            period: *period,
+            state,
+            due,
+            submitted_at: row.and_then(|r| r.submitted_at),
+            approved_at: row.and_then(|r| r.approved_at),
+            accepted_at: row.and_then(|r| r.accepted_at),
+            reason: row.map(|r| r.reason.clone()).unwrap_or_default(),
+            late: false,
+        };
+        let history = s
+            .store
+            .report_history(&form.code, &report_unit, period)
+            .await
+            .or_500(tr)?
+            .into_iter()
+            .map(|e| {
+                let action = e
+                    .action
+                    .parse::<chitieu_domain::report::ReportAction>()
+                    .map(|a| {
+                        if tr.is_en() {
+                            a.label_en()
+                        } else {
+                            a.label_vi()
+                        }
+                    })
+                    .unwrap_or("?");
+                (tr.datetime(&e.at), e.actor, action.to_string(), e.reason)
+            })
+            .collect();
+        out.push(EntryReport {
+            line: super::reports::line(snap, u, &listed, tr),
+            history,
+        });
+    }
+    Ok(out)
 }
 
 impl EntryPage {
@@ -141,6 +247,8 @@ impl EntryPage {
             has_conflicts: false,
             editable: fields.iter().any(|f| !f.locked),
             fields,
+            reports: Vec::new(),
+            report_error: None,
         }
     }
 }
@@ -275,6 +383,7 @@ pub async fn entry_form(
     let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
     Ok(EntryPage {
         saved: q.saved.is_some(),
+        reports: load_entry_reports(&s, &snap, &u, &unit, &period, tr).await?,
         ..page
     }
     .into_response())
@@ -306,7 +415,42 @@ pub async fn entry_save(
     } else {
         posted.write(&s, &u, &fields, &chosen, evidence).await
     };
+    let mut report_error = None;
     let has_conflicts = match outcome {
+        Ok(_) if !has_errors && posted.submit => {
+            // Saved as a draft; now the reports these figures go into are sent.
+            let snap = snapshot(&s, tr).await?;
+            let addr = String::new();
+            for (form, report_unit) in entry_reports(&snap, &u, &posted.unit, &posted.period) {
+                if let Err(e) = actions::act_on_report(
+                    &s.app,
+                    &u,
+                    &actions::ReportRequest {
+                        form: &form.code,
+                        unit: report_unit.as_str(),
+                        period: &posted.period.to_string(),
+                        action: chitieu_domain::report::ReportAction::Submit,
+                        reason: "",
+                        address: &addr,
+                    },
+                )
+                .await
+                {
+                    report_error = Some(match e {
+                        // Already sent (or accepted): nothing more to send.
+                        ActionError::NotNow(_) => continue,
+                        ActionError::Invalid(m) | ActionError::NotFound(m) => m,
+                        ActionError::Forbidden => tr.t("forbidden").to_string(),
+                        other => return Err(PageError::action(tr, other)),
+                    });
+                    break;
+                }
+            }
+            if report_error.is_none() {
+                return Ok(Redirect::to(&posted.saved_url()).into_response());
+            }
+            false
+        }
         Ok(_) if !has_errors => return Ok(Redirect::to(&posted.saved_url()).into_response()),
         Ok(_) => false,
         Err(ActionError::InvalidItems(errors)) => {
@@ -324,6 +468,8 @@ pub async fn entry_save(
     let page = EntryPage {
         has_errors,
         has_conflicts,
+        reports: load_entry_reports(&s, &snap, &u, &posted.unit, &posted.period, tr).await?,
+        report_error,
         ..EntryPage::new(&snap, &v, &u, &posted.unit, &posted.period, fields)
     };
     let status = if has_conflicts {
@@ -459,11 +605,8 @@ impl<'a> Posted<'a> {
                 }
             })
             .collect();
-        let state = if self.submit {
-            ValueState::Submitted
-        } else {
-            ValueState::Draft
-        };
+        // Figures are saved as drafts; "submit" then sends the report they belong to.
+        let state = ValueState::Draft;
         let what = format!("nhập trên web {unit} {period}");
         actions::write_values(&s.app, u, &items, evidence, state, &what).await
     }

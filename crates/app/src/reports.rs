@@ -1,0 +1,154 @@
+//! The reports a user sees: every report expected of the units in their scope for a
+//! period, with its stored state (a report nobody touched is a draft), due day and lateness.
+
+use chitieu_domain::permission::in_scope;
+use chitieu_domain::report::{Form, received};
+use chitieu_domain::{Period, UnitCode, ValueState};
+use chitieu_store::{ReportFilter, SessionUser, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use crate::App;
+use crate::live::{Snapshot, today};
+
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Default: each form's last complete period.
+    pub period: Option<Period>,
+    pub unit: Option<UnitCode>,
+    pub form: Option<String>,
+    pub state: Option<ValueState>,
+}
+
+/// One report as listed.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub form: String,
+    pub form_name: String,
+    pub unit: UnitCode,
+    pub unit_name: String,
+    pub period: Period,
+    pub state: ValueState,
+    pub due: NaiveDate,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub reason: String,
+    /// Not received by its due day: sent after it, or still not sent after it.
+    pub late: bool,
+}
+
+/// The day in Vietnam (UTC+7 all year) of a moment.
+pub fn vn_day(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive()
+}
+
+impl Listed {
+    /// Received (submitted or further) by its due day.
+    pub fn on_time(&self) -> bool {
+        received(self.state) && self.submitted_at.is_some_and(|t| vn_day(t) <= self.due)
+    }
+}
+
+/// The period a form is asked for: the one given when it is of the form's kind, else none;
+/// without one, the form's last complete period.
+fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Period> {
+    match asked {
+        Some(p) => (p.kind() == form.frequency).then_some(p),
+        None => Some(Period::last_complete(form.frequency, day)),
+    }
+}
+
+/// Every report expected of the units in `me`'s scope (see [`Query`]).
+pub async fn list(
+    app: &App,
+    snap: &Snapshot,
+    me: &SessionUser,
+    q: &Query,
+) -> Result<Vec<Listed>, StoreError> {
+    let Some(plan) = snap.plan.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let day = today();
+    let mut out = Vec::new();
+    let mut stored_by_period: HashMap<
+        Period,
+        HashMap<(String, UnitCode), chitieu_store::ReportRow>,
+    > = HashMap::new();
+    for form in plan
+        .forms
+        .iter()
+        .filter(|f| q.form.as_ref().is_none_or(|c| *c == f.code))
+    {
+        let Some(period) = period_of(form, q.period, day) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = stored_by_period.entry(period) {
+            let rows = app
+                .store
+                .reports(&ReportFilter {
+                    period: Some(period),
+                    ..Default::default()
+                })
+                .await?;
+            slot.insert(
+                rows.into_iter()
+                    .map(|r| ((r.form.clone(), r.unit.clone()), r))
+                    .collect(),
+            );
+        }
+        let stored = &stored_by_period[&period];
+        let due = form.due(&period);
+        for unit in form.expected(&plan.indicators, &snap.units, &period) {
+            if !in_scope(&snap.units, &me.unit, &unit.code)
+                || q.unit.as_ref().is_some_and(|u| *u != unit.code)
+            {
+                continue;
+            }
+            let row = stored.get(&(form.code.clone(), unit.code.clone()));
+            let state = match row {
+                Some(r) => r.state,
+                // Never moved here: accepted when its figures were all loaded as accepted
+                // (official data from before the workflow), else a draft.
+                None => {
+                    let values_unit = Form::values_unit(unit, &plan.plan.owner);
+                    let inds = form.indicators_of(&plan.indicators, unit);
+                    if !inds.is_empty()
+                        && inds
+                            .iter()
+                            .all(|i| snap.official.has_own(&i.code, &values_unit, period))
+                    {
+                        ValueState::Accepted
+                    } else {
+                        ValueState::Draft
+                    }
+                }
+            };
+            if q.state.is_some_and(|s| s != state) {
+                continue;
+            }
+            let submitted_at = row.and_then(|r| r.submitted_at);
+            let late = if received(state) {
+                submitted_at.is_some_and(|t| vn_day(t) > due)
+            } else {
+                day > due
+            };
+            out.push(Listed {
+                form: form.code.clone(),
+                form_name: form.name.clone(),
+                unit: unit.code.clone(),
+                unit_name: unit.name.clone(),
+                period,
+                state,
+                due,
+                submitted_at,
+                approved_at: row.and_then(|r| r.approved_at),
+                accepted_at: row.and_then(|r| r.accepted_at),
+                reason: row.map(|r| r.reason.clone()).unwrap_or_default(),
+                late,
+            });
+        }
+    }
+    Ok(out)
+}

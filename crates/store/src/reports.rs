@@ -1,0 +1,361 @@
+//! Reports (unit × form × period): their state, their history, and the transitions that
+//! move them and the values they hold, each in one transaction with its audit entry.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use chitieu_domain::report::{Form, Refusal, ReportAction, transition};
+use chitieu_domain::{Indicator, Period, Unit, UnitCode, ValueState, permission::Role};
+
+use crate::entities::{data_value, form, report, report_event};
+use crate::{Result, Store, StoreError, audit};
+
+/// A report as stored. A report nobody has touched is not stored: it is a draft.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReportRow {
+    pub form: String,
+    pub unit: UnitCode,
+    pub period: Period,
+    pub state: ValueState,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// The reason of the last return or reopening.
+    pub reason: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One transition in a report's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReportEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub form: Option<String>,
+    pub unit: Option<UnitCode>,
+    pub period: Option<Period>,
+    pub state: Option<ValueState>,
+}
+
+/// A transition asked for: who, on which report, with what reason. The store checks it
+/// against the report's state inside the transaction, through the domain's state machine.
+pub struct ReportAct<'a> {
+    pub form: &'a Form,
+    pub unit: &'a Unit,
+    pub period: Period,
+    pub action: ReportAction,
+    pub role: Role,
+    pub user_unit: &'a UnitCode,
+    pub actor: &'a str,
+    /// Where the request came from, for the audit log.
+    pub address: &'a str,
+    pub reason: &'a str,
+    pub units: &'a [Unit],
+    pub indicators: &'a [Indicator],
+    pub owner: &'a UnitCode,
+}
+
+/// Why a report could not move.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Refused(Refusal),
+    /// Submission with figures missing: the indicators named.
+    #[error("báo cáo còn thiếu số liệu: {}", .0.join(", "))]
+    Incomplete(Vec<String>),
+}
+
+fn row(m: report::Model, form: String, unit: UnitCode) -> Result<ReportRow> {
+    Ok(ReportRow {
+        form,
+        unit,
+        period: m
+            .period
+            .parse()
+            .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?,
+        state: m.state.parse().map_err(StoreError::Invalid)?,
+        submitted_at: m.submitted_at,
+        approved_at: m.approved_at,
+        accepted_at: m.accepted_at,
+        reason: m.reason,
+        updated_at: m.updated_at,
+    })
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default()
+}
+
+impl Store {
+    /// The reports stored, filtered; ordered by period, form and unit.
+    pub async fn reports(&self, f: &ReportFilter) -> Result<Vec<ReportRow>> {
+        let ids = self.ids_now().await?;
+        let forms: std::collections::HashMap<i32, String> = form::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.code))
+            .collect();
+        let mut q = report::Entity::find();
+        if let Some(code) = &f.form {
+            let Some((&id, _)) = forms.iter().find(|(_, c)| *c == code) else {
+                return Ok(Vec::new());
+            };
+            q = q.filter(report::Column::FormId.eq(id));
+        }
+        if let Some(u) = &f.unit {
+            let Some(&id) = ids.units.get(u) else {
+                return Ok(Vec::new());
+            };
+            q = q.filter(report::Column::UnitId.eq(id));
+        }
+        if let Some(p) = &f.period {
+            q = q.filter(report::Column::Period.eq(p.to_string()));
+        }
+        if let Some(s) = f.state {
+            q = q.filter(report::Column::State.eq(s.as_str()));
+        }
+        let mut out = Vec::new();
+        for m in q.order_by_asc(report::Column::Id).all(&self.db).await? {
+            let (Some(form), Some(unit)) = (forms.get(&m.form_id), ids.unit_codes.get(&m.unit_id))
+            else {
+                continue;
+            };
+            out.push(row(m, form.clone(), unit.clone())?);
+        }
+        out.sort_by(|a, b| (a.period, &a.form, &a.unit).cmp(&(b.period, &b.form, &b.unit)));
+        Ok(out)
+    }
+
+    /// One report's history, oldest first; empty when it was never touched.
+    pub async fn report_history(
+        &self,
+        form_code: &str,
+        unit: &UnitCode,
+        period: &Period,
+    ) -> Result<Vec<ReportEvent>> {
+        let Some(r) = self.find_report(&self.db, form_code, unit, period).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(report_event::Entity::find()
+            .filter(report_event::Column::ReportId.eq(r.id))
+            .order_by_asc(report_event::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|e| ReportEvent {
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                from: e.from_state,
+                to: e.to_state,
+                reason: e.reason,
+            })
+            .collect())
+    }
+
+    async fn find_report<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        form_code: &str,
+        unit: &UnitCode,
+        period: &Period,
+    ) -> Result<Option<report::Model>> {
+        let ids = self.ids_now().await?;
+        let Some(f) = form::Entity::find()
+            .filter(form::Column::Code.eq(form_code))
+            .one(c)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(&unit_id) = ids.units.get(unit) else {
+            return Ok(None);
+        };
+        Ok(report::Entity::find()
+            .filter(report::Column::FormId.eq(f.id))
+            .filter(report::Column::UnitId.eq(unit_id))
+            .filter(report::Column::Period.eq(period.to_string()))
+            .one(c)
+            .await?)
+    }
+
+    /// Moves a report: checks the transition against its state now (under the write lock,
+    /// so two people acting at once cannot both move it), refuses a submission with
+    /// figures missing, then in one transaction stores the new state, the history entry,
+    /// the state of every value the report holds, and the audit entry. Returns the new state.
+    pub async fn act_on_report(
+        &self,
+        act: &ReportAct<'_>,
+    ) -> Result<std::result::Result<ValueState, ReportError>> {
+        let ids = self.ids_now().await?;
+        let unit_id = ids.unit(&act.unit.code)?;
+        let values_unit = Form::values_unit(act.unit, act.owner);
+        let values_unit_id = ids.unit(&values_unit)?;
+        let indicator_ids: Vec<i32> = act
+            .form
+            .indicators_of(act.indicators, act.unit)
+            .iter()
+            .map(|i| ids.indicator(&i.code))
+            .collect::<Result<_>>()?;
+        if indicator_ids.is_empty() {
+            return Err(StoreError::NotFound(format!(
+                "báo cáo {} của {} (đơn vị không báo cáo biểu mẫu này)",
+                act.form.code, act.unit.code
+            )));
+        }
+        let txn = self.begin_write().await?;
+        let form_row = form::Entity::find()
+            .filter(form::Column::Code.eq(&act.form.code))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("biểu mẫu \"{}\"", act.form.code)))?;
+        let stored = self
+            .find_report(&txn, &act.form.code, &act.unit.code, &act.period)
+            .await?;
+        let period = act.period.to_string();
+        let values: Vec<(i32, String)> = data_value::Entity::find()
+            .filter(data_value::Column::UnitId.eq(values_unit_id))
+            .filter(data_value::Column::Period.eq(&period))
+            .filter(data_value::Column::IndicatorId.is_in(indicator_ids.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| (m.indicator_id, m.state))
+            .collect();
+        let present: Vec<i32> = values.iter().map(|(i, _)| *i).collect();
+        // A report never moved here whose figures were all loaded as accepted (official
+        // data imported from before the workflow) is accepted.
+        let from = match &stored {
+            Some(m) => m.state.parse().map_err(StoreError::Invalid)?,
+            None if values.len() == indicator_ids.len()
+                && values
+                    .iter()
+                    .all(|(_, s)| s == ValueState::Accepted.as_str()) =>
+            {
+                ValueState::Accepted
+            }
+            None => ValueState::Draft,
+        };
+        let to = match transition(
+            act.units,
+            act.role,
+            act.user_unit,
+            &act.unit.code,
+            from,
+            act.action,
+            act.reason,
+        ) {
+            Ok(to) => to,
+            Err(r) => {
+                txn.rollback().await?;
+                return Ok(Err(ReportError::Refused(r)));
+            }
+        };
+        if act.action == ReportAction::Submit {
+            let missing: Vec<String> = indicator_ids
+                .iter()
+                .filter(|i| !present.contains(i))
+                .filter_map(|i| ids.indicator_codes.get(i).cloned())
+                .collect();
+            if !missing.is_empty() {
+                txn.rollback().await?;
+                return Ok(Err(ReportError::Incomplete(missing)));
+            }
+        }
+        let at = now();
+        let reason = act.reason.trim();
+        let report_id = match stored {
+            Some(m) => {
+                let mut am: report::ActiveModel = m.into();
+                am.state = Set(to.as_str().into());
+                am.updated_at = Set(at);
+                match act.action {
+                    ReportAction::Submit => am.submitted_at = Set(Some(at)),
+                    ReportAction::Approve => am.approved_at = Set(Some(at)),
+                    ReportAction::Accept => am.accepted_at = Set(Some(at)),
+                    ReportAction::Return | ReportAction::Reopen => {
+                        am.reason = Set(reason.into());
+                        am.accepted_at = Set(None);
+                    }
+                }
+                am.update(&txn).await?.id
+            }
+            None => {
+                report::ActiveModel {
+                    form_id: Set(form_row.id),
+                    unit_id: Set(unit_id),
+                    period: Set(period.clone()),
+                    state: Set(to.as_str().into()),
+                    submitted_at: Set((act.action == ReportAction::Submit).then_some(at)),
+                    approved_at: Set(None),
+                    accepted_at: Set(None),
+                    reason: Set(String::new()),
+                    updated_at: Set(at),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+                .id
+            }
+        };
+        report_event::ActiveModel {
+            report_id: Set(report_id),
+            at: Set(at),
+            actor: Set(act.actor.into()),
+            action: Set(act.action.as_str().into()),
+            from_state: Set(from.as_str().into()),
+            to_state: Set(to.as_str().into()),
+            reason: Set(reason.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        // The values take the report's state (a returned report's values are drafts
+        // again, to be corrected), with a new change number so the engine picks them up.
+        let value_state = if to == ValueState::Returned {
+            ValueState::Draft
+        } else {
+            to
+        };
+        if !present.is_empty() {
+            let seq = crate::values::bump_counter(&txn, "values").await?;
+            data_value::Entity::update_many()
+                .col_expr(data_value::Column::State, Expr::value(value_state.as_str()))
+                .col_expr(data_value::Column::Seq, Expr::value(seq))
+                .filter(data_value::Column::UnitId.eq(values_unit_id))
+                .filter(data_value::Column::Period.eq(&period))
+                .filter(data_value::Column::IndicatorId.is_in(indicator_ids))
+                .exec(&txn)
+                .await?;
+        }
+        let detail = format!(
+            "{} {} {} {}: {} → {}{}; từ {}",
+            act.action.as_str(),
+            act.form.code,
+            act.unit.code,
+            period,
+            from.as_str(),
+            to.as_str(),
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!("; lý do: {reason}")
+            },
+            act.address
+        );
+        audit(&txn, act.actor, "report.transition", "reports", &detail).await?;
+        txn.commit().await?;
+        Ok(Ok(to))
+    }
+}

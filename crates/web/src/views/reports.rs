@@ -1,0 +1,208 @@
+//! Reports: what waits for me (to submit, approve, accept), every report in my scope with
+//! its state, due day and lateness, and the actions each allows me; the report boxes on the
+//! entry form.
+
+use super::common::*;
+use crate::auth::ClientAddr;
+use chitieu_domain::report::{ReportAction, may_act};
+
+/// An action button: the action and its label.
+pub(super) struct ActButton {
+    pub(super) action: &'static str,
+    pub(super) label: &'static str,
+    pub(super) needs_reason: bool,
+}
+
+pub(super) struct ReportLine {
+    pub(super) form: String,
+    pub(super) form_name: String,
+    pub(super) unit: String,
+    pub(super) unit_name: String,
+    pub(super) period: String,
+    pub(super) state: &'static str,
+    pub(super) state_code: &'static str,
+    pub(super) due: String,
+    pub(super) late: bool,
+    pub(super) reason: String,
+    pub(super) actions: Vec<ActButton>,
+    /// Where its figures are entered.
+    pub(super) entry_url: String,
+}
+
+/// The actions `u` may take on a report in `state` now.
+pub(super) fn buttons(
+    snap: &Snapshot,
+    u: &SessionUser,
+    unit: &UnitCode,
+    state: ValueState,
+    tr: Tr,
+) -> Vec<ActButton> {
+    ReportAction::ALL
+        .into_iter()
+        .filter(|a| a.next(state).is_some() && may_act(&snap.units, u.role, &u.unit, unit, *a))
+        .map(|a| ActButton {
+            action: a.as_str(),
+            label: if tr.is_en() {
+                a.label_en()
+            } else {
+                a.label_vi()
+            },
+            needs_reason: a.needs_reason(),
+        })
+        .collect()
+}
+
+pub(super) fn state_label(tr: Tr, s: ValueState) -> &'static str {
+    if tr.is_en() {
+        s.label_en()
+    } else {
+        s.label_vi()
+    }
+}
+
+pub(super) fn line(
+    snap: &Snapshot,
+    u: &SessionUser,
+    r: &chitieu_app::reports::Listed,
+    tr: Tr,
+) -> ReportLine {
+    let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());
+    // A department's report holds the province's figures it leads.
+    let entry_unit = match snap.unit(&r.unit) {
+        Some(unit) if unit.kind == chitieu_domain::UnitKind::Department => {
+            owner.unwrap_or_else(|| r.unit.clone())
+        }
+        _ => r.unit.clone(),
+    };
+    ReportLine {
+        form: r.form.clone(),
+        form_name: r.form_name.clone(),
+        unit: r.unit.to_string(),
+        unit_name: r.unit_name.clone(),
+        period: r.period.to_string(),
+        state: state_label(tr, r.state),
+        state_code: r.state.as_str(),
+        due: tr.date(&r.due),
+        late: r.late,
+        reason: r.reason.clone(),
+        actions: buttons(snap, u, &r.unit, r.state, tr),
+        entry_url: format!("/entry?unit={entry_unit}&period={}", r.period),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    c: Chrome,
+    csrf: String,
+    period: String,
+    waiting: Vec<ReportLine>,
+    all: Vec<ReportLine>,
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ReportsQuery {
+    period: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn reports(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReportsQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    let u = v.user()?.clone();
+    let period = match q.period.as_deref().filter(|p| !p.trim().is_empty()) {
+        Some(p) => Some(
+            p.trim()
+                .parse::<Period>()
+                .map_err(|e| PageError::Invalid(tr, e.to_string()))?,
+        ),
+        None => None,
+    };
+    let snap = snapshot(&s, tr).await?;
+    let list = chitieu_app::reports::list(
+        &s.app,
+        &snap,
+        &u,
+        &chitieu_app::reports::Query {
+            period,
+            ..Default::default()
+        },
+    )
+    .await
+    .or_500(tr)?;
+    let all: Vec<ReportLine> = list.iter().map(|r| line(&snap, &u, r, tr)).collect();
+    // What waits for me: anything I can move forward (returning alone is not waiting).
+    let waiting = all
+        .iter()
+        .filter(|l| l.actions.iter().any(|a| !a.needs_reason))
+        .map(|l| ReportLine {
+            form: l.form.clone(),
+            form_name: l.form_name.clone(),
+            unit: l.unit.clone(),
+            unit_name: l.unit_name.clone(),
+            period: l.period.clone(),
+            state: l.state,
+            state_code: l.state_code,
+            due: l.due.clone(),
+            late: l.late,
+            reason: l.reason.clone(),
+            actions: Vec::new(),
+            entry_url: l.entry_url.clone(),
+        })
+        .collect();
+    let page = ReportsPage {
+        c: Chrome::of(&v),
+        csrf: u.csrf.clone(),
+        period: period.map(|p| p.to_string()).unwrap_or_default(),
+        waiting,
+        all,
+        done: q.done.filter(|d| !d.is_empty()),
+    };
+    Ok(page.into_response())
+}
+
+/// A report action from a page: the form, unit, period, action, reason, and where to go
+/// back to.
+pub async fn report_act(
+    State(s): State<AppState>,
+    v: Viewer,
+    addr: ClientAddr,
+    f: LazyForm,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let f = f.read(tr)?;
+    let u = v.check_csrf(&f)?.clone();
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let action: ReportAction = get("action")
+        .parse()
+        .map_err(|m: String| PageError::Invalid(tr, m))?;
+    let address = addr.0.map(|a| a.to_string()).unwrap_or_default();
+    actions::act_on_report(
+        &s.app,
+        &u,
+        &actions::ReportRequest {
+            form: get("form"),
+            unit: get("unit"),
+            period: get("period"),
+            action,
+            reason: get("reason"),
+            address: &address,
+        },
+    )
+    .await
+    .map_err(|e| PageError::action(tr, e))?;
+    // Back to a page of this site only.
+    let back = get("back");
+    let back = if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
+        back
+    } else {
+        "/reports"
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{back}{sep}done={}", action.as_str())).into_response())
+}
