@@ -1487,13 +1487,20 @@ async fn a_report_goes_from_the_reporter_to_the_standing_office(db: &TestDb) {
     assert!(out.contains("toàn vẹn"), "{out}");
 }
 
-/// `chitieu audit verify` passes on the demo, names an altered entry, and names the gap
-/// where an entry was removed.
+/// `chitieu audit verify` passes on the demo, and names a removed last entry, an altered
+/// entry, and the gap where an entry was removed.
 async fn the_audit_chain_names_what_was_altered_or_removed(db: &TestDb) {
     ok(db, &["demo"]);
     let out = ok(db, &["audit", "verify"]);
     assert!(out.contains("toàn vẹn"), "{out}");
     let store = db.store().await;
+    // The last entry removed: the chain still links, but no longer reaches the last hash.
+    store
+        .run_sql_baseline("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+        .await
+        .unwrap();
+    let err = fails(db, &["audit", "verify"]);
+    assert!(err.contains("mục cuối của nhật ký đã bị xoá"), "{err}");
     store
         .run_sql_baseline("UPDATE audit_log SET detail = 'sửa tay' WHERE id = 3")
         .await
