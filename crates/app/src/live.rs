@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub units: Arc<Vec<Unit>>,
     /// The tasks of every unit's programme, with their progress.
     pub tasks: Arc<Vec<chitieu_domain::Task>>,
+    /// Every report moved at least once (one never moved is a draft).
+    pub reports: Arc<Vec<chitieu_store::ReportRow>>,
     seqs: chitieu_store::Seqs,
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
     unit_pos: Arc<HashMap<UnitCode, usize>>,
@@ -43,9 +45,16 @@ pub struct Snapshot {
 #[derive(Default)]
 struct Memo {
     assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
-    completeness: Table<chrono::NaiveDate, Option<f64>>,
+    completeness: Table<chrono::NaiveDate, ReportCounts>,
     yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
     text: Table<String, Result<Arc<str>, String>>,
+}
+
+/// Reports of the last complete periods: counts, and how many are late.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportCounts {
+    pub counts: chitieu_domain::report::Completeness,
+    pub late: usize,
 }
 
 type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
@@ -194,6 +203,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
     let tasks = store.tasks().await?;
+    let reports = store.reports(&Default::default()).await?;
     let indicators = plan
         .as_ref()
         .map(|p| p.indicators.clone())
@@ -209,6 +219,7 @@ async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         plan: plan.map(Arc::new),
         units: Arc::new(units),
         tasks: Arc::new(tasks),
+        reports: Arc::new(reports),
         seqs,
         unit_pos: Arc::new(unit_pos),
         memo: Memo::default(),
@@ -314,6 +325,9 @@ impl Live {
         }
         if now.tasks != cur.seqs.tasks {
             next.tasks = Arc::new(self.store.tasks().await?);
+        }
+        if now.reports != cur.seqs.reports {
+            next.reports = Arc::new(self.store.reports(&Default::default()).await?);
         }
         if now.values != cur.seqs.values {
             let rows = self.store.values_since(cur.seqs.values).await?;
@@ -565,18 +579,23 @@ impl Snapshot {
         }
     }
 
-    /// Share (in %) of the reports due for each indicator's last complete period that
-    /// arrived, over the plan owner and its direct units (see `reporting::completeness`).
-    pub fn completeness(&self, day: chrono::NaiveDate) -> Option<f64> {
-        let plan = self.plan.as_ref()?;
+    /// The reports of each form's last complete period as of `day`, over every unit that
+    /// sends one: how many expected, received and on time, and how many late.
+    pub fn completeness(&self, day: chrono::NaiveDate) -> ReportCounts {
+        let Some(plan) = self.plan.as_ref() else {
+            return ReportCounts::default();
+        };
         remember(&self.memo.completeness, day, || {
-            chitieu_domain::reporting::completeness(
-                &plan.indicators,
-                &self.units,
+            let list = crate::reports::list_within(
+                self,
                 &plan.plan.owner,
+                &crate::reports::Query::default(),
                 day,
-                |ind, unit, p| self.engine.has_own(&ind.code, unit, p),
-            )
+            );
+            ReportCounts {
+                counts: crate::reports::completeness(&list),
+                late: list.iter().filter(|r| r.late).count(),
+            }
         })
     }
 

@@ -4,11 +4,10 @@
 use chitieu_domain::permission::in_scope;
 use chitieu_domain::report::{Form, received};
 use chitieu_domain::{Period, UnitCode, ValueState};
-use chitieu_store::{ReportFilter, SessionUser, StoreError};
+use chitieu_store::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-use crate::App;
 use crate::live::{Snapshot, today};
 
 #[derive(Debug, Clone, Default)]
@@ -44,13 +43,6 @@ pub fn vn_day(t: DateTime<Utc>) -> NaiveDate {
         .date_naive()
 }
 
-impl Listed {
-    /// Received (submitted or further) by its due day.
-    pub fn on_time(&self) -> bool {
-        received(self.state) && self.submitted_at.is_some_and(|t| vn_day(t) <= self.due)
-    }
-}
-
 /// The period a form is asked for: the one given when it is of the form's kind, else none;
 /// without one, the form's last complete period.
 fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Period> {
@@ -61,21 +53,23 @@ fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Perio
 }
 
 /// Every report expected of the units in `me`'s scope (see [`Query`]).
-pub async fn list(
-    app: &App,
-    snap: &Snapshot,
-    me: &SessionUser,
-    q: &Query,
-) -> Result<Vec<Listed>, StoreError> {
+pub fn list(snap: &Snapshot, me: &SessionUser, q: &Query) -> Vec<Listed> {
+    list_within(snap, &me.unit, q, today())
+}
+
+/// Every report expected of `scope` and the units under it (see [`Query`]), from the
+/// snapshot: no database round trip.
+/// `day` is today: it picks each form's last complete period and says what is late.
+pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate) -> Vec<Listed> {
     let Some(plan) = snap.plan.as_ref() else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    let day = today();
+    let stored: HashMap<(&str, &UnitCode, Period), &chitieu_store::ReportRow> = snap
+        .reports
+        .iter()
+        .map(|r| ((r.form.as_str(), &r.unit, r.period), r))
+        .collect();
     let mut out = Vec::new();
-    let mut stored_by_period: HashMap<
-        Period,
-        HashMap<(String, UnitCode), chitieu_store::ReportRow>,
-    > = HashMap::new();
     for form in plan
         .forms
         .iter()
@@ -84,29 +78,16 @@ pub async fn list(
         let Some(period) = period_of(form, q.period, day) else {
             continue;
         };
-        if let std::collections::hash_map::Entry::Vacant(slot) = stored_by_period.entry(period) {
-            let rows = app
-                .store
-                .reports(&ReportFilter {
-                    period: Some(period),
-                    ..Default::default()
-                })
-                .await?;
-            slot.insert(
-                rows.into_iter()
-                    .map(|r| ((r.form.clone(), r.unit.clone()), r))
-                    .collect(),
-            );
-        }
-        let stored = &stored_by_period[&period];
         let due = form.due(&period);
         for unit in form.expected(&plan.indicators, &snap.units, &period) {
-            if !in_scope(&snap.units, &me.unit, &unit.code)
+            if !in_scope(&snap.units, scope, &unit.code)
                 || q.unit.as_ref().is_some_and(|u| *u != unit.code)
             {
                 continue;
             }
-            let row = stored.get(&(form.code.clone(), unit.code.clone()));
+            let row = stored
+                .get(&(form.code.as_str(), &unit.code, period))
+                .copied();
             let state = match row {
                 Some(r) => r.state,
                 // Never moved here: accepted when its figures were all loaded as accepted
@@ -150,5 +131,14 @@ pub async fn list(
             });
         }
     }
-    Ok(out)
+    out
+}
+
+/// Received and on-time counts of a list of reports.
+pub fn completeness(list: &[Listed]) -> chitieu_domain::report::Completeness {
+    let mut c = chitieu_domain::report::Completeness::default();
+    for r in list {
+        c.add(r.state, r.submitted_at.map(vn_day), r.due);
+    }
+    c
 }

@@ -10,7 +10,6 @@ pub mod indicator;
 pub mod period;
 pub mod permission;
 pub mod report;
-pub mod reporting;
 pub mod research;
 pub mod status;
 pub mod target;

@@ -319,6 +319,17 @@ pub struct Completeness {
 }
 
 impl Completeness {
+    /// Counts one expected report: in `state`, last sent on `sent`, due on `due`.
+    pub fn add(&mut self, state: ValueState, sent: Option<NaiveDate>, due: NaiveDate) {
+        self.expected += 1;
+        if received(state) {
+            self.received += 1;
+            if sent.is_some_and(|d| d <= due) {
+                self.on_time += 1;
+            }
+        }
+    }
+
     pub fn received_pct(&self) -> Option<f64> {
         (self.expected > 0)
             .then(|| f64::from(self.received.min(self.expected)) / f64::from(self.expected) * 100.0)
@@ -351,14 +362,9 @@ pub fn count(
     let due = form.due(period);
     let mut c = Completeness::default();
     for u in form.expected(indicators, units, period) {
-        c.expected += 1;
-        if let Some((state, sent)) = report(&u.code)
-            && received(state)
-        {
-            c.received += 1;
-            if sent.is_some_and(|d| d <= due) {
-                c.on_time += 1;
-            }
+        match report(&u.code) {
+            Some((state, sent)) => c.add(state, sent, due),
+            None => c.add(ValueState::Draft, None, due),
         }
     }
     c

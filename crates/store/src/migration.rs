@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007PlanCounter),
             Box::new(M0008BulkStaging),
             Box::new(M0009Reports),
+            Box::new(M0010ReportsCounter),
         ]
     }
 }
@@ -662,6 +663,29 @@ impl MigrationTrait for M0009Reports {
             false,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// A change counter for reports: a transition reloads the snapshot's reports (a small
+/// table), not the engine.
+struct M0010ReportsCounter;
+
+impl MigrationName for M0010ReportsCounter {
+    fn name(&self) -> &str {
+        "m0010_reports_counter"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010ReportsCounter {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let insert = Query::insert()
+            .into_table("counters")
+            .columns(["name", "value"])
+            .values_panic(["reports".into(), 0i64.into()])
+            .take();
+        m.exec_stmt(insert).await?;
         Ok(())
     }
 }

@@ -355,6 +355,7 @@ impl Store {
             act.address
         );
         audit(&txn, act.actor, "report.transition", "reports", &detail).await?;
+        crate::values::bump_counter(&txn, "reports").await?;
         txn.commit().await?;
         Ok(Ok(to))
     }

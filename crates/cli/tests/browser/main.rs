@@ -351,6 +351,17 @@ async fn people_use_the_application_in_a_browser() {
         .unwrap();
     sign_out(&c).await;
     sign_in(&c, &base, "baocao.skhcn", &passwords["baocao.skhcn"]).await;
+    // My work says it came back, and why.
+    c.goto(&format!("{base}/my")).await.unwrap();
+    let mine = c
+        .find(Locator::Css(".report-table tr[data-state='returned']"))
+        .await
+        .expect("the returned report on My work")
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("chưa khớp báo cáo của nhà mạng"), "{mine}");
+    shot(&c, "my-returned.png").await;
     c.goto(&format!("{base}/entry?unit=19&period={quarter}"))
         .await
         .unwrap();

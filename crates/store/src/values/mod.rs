@@ -27,6 +27,7 @@ pub struct Seqs {
     pub structure: i64,
     pub plan: i64,
     pub tasks: i64,
+    pub reports: i64,
 }
 
 /// Notices of changes made by any process on the same PostgreSQL database.
@@ -355,7 +356,7 @@ impl Store {
     }
 
     /// Every change counter in one round trip: values, structure (units, indicators' rules),
-    /// plan (targets, descriptions) and tasks.
+    /// plan (targets, descriptions), tasks and reports.
     pub async fn seqs(&self) -> Result<Seqs> {
         use crate::entities::counter;
         let mut out = Seqs::default();
@@ -365,6 +366,7 @@ impl Store {
                 "structure" => out.structure = c.value,
                 "plan" => out.plan = c.value,
                 "tasks" => out.tasks = c.value,
+                "reports" => out.reports = c.value,
                 _ => {}
             }
         }

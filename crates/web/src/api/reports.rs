@@ -111,7 +111,6 @@ pub(super) async fn reports(
         .map_err(BadInput)?;
     let snap = snap(&s).await?;
     let list = chitieu_app::reports::list(
-        &s.app,
         &snap,
         &me,
         &chitieu_app::reports::Query {
@@ -120,8 +119,7 @@ pub(super) async fn reports(
             form: q.form.filter(|f| !f.is_empty()),
             state,
         },
-    )
-    .await?;
+    );
     Ok(Json(
         list.into_iter()
             .map(|r| ReportOut {
@@ -248,53 +246,44 @@ pub(super) async fn completeness(
         .transpose()?;
     let snap = snap(&s).await?;
     let list = chitieu_app::reports::list(
-        &s.app,
         &snap,
         &me,
         &chitieu_app::reports::Query {
             period,
             ..Default::default()
         },
-    )
-    .await?;
-    let mut out: Vec<CompletenessOut> = Vec::new();
-    for r in &list {
-        let i = match out
-            .iter()
-            .position(|o| o.form == r.form && o.period == r.period.to_string())
+    );
+    // Per form and period, in the order the forms are listed.
+    let mut groups: Vec<Vec<chitieu_app::reports::Listed>> = Vec::new();
+    for r in list {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].form == r.form && g[0].period == r.period)
         {
-            Some(i) => i,
-            None => {
-                out.push(CompletenessOut {
-                    form: r.form.clone(),
-                    period: r.period.to_string(),
-                    due: r.due,
-                    expected: 0,
-                    received: 0,
-                    on_time: 0,
-                    received_pct: None,
-                    on_time_pct: None,
-                    late_units: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        let o = &mut out[i];
-        o.expected += 1;
-        o.received += u32::from(chitieu_domain::report::received(r.state));
-        o.on_time += u32::from(r.on_time());
-        if r.late {
-            o.late_units.push(r.unit.to_string());
+            Some(g) => g.push(r),
+            None => groups.push(vec![r]),
         }
     }
-    for o in &mut out {
-        let c = chitieu_domain::report::Completeness {
-            expected: o.expected,
-            received: o.received,
-            on_time: o.on_time,
-        };
-        o.received_pct = c.received_pct();
-        o.on_time_pct = c.on_time_pct();
-    }
+    let out = groups
+        .iter()
+        .map(|g| {
+            let c = chitieu_app::reports::completeness(g);
+            CompletenessOut {
+                form: g[0].form.clone(),
+                period: g[0].period.to_string(),
+                due: g[0].due,
+                expected: c.expected,
+                received: c.received,
+                on_time: c.on_time,
+                received_pct: c.received_pct(),
+                on_time_pct: c.on_time_pct(),
+                late_units: g
+                    .iter()
+                    .filter(|r| r.late)
+                    .map(|r| r.unit.to_string())
+                    .collect(),
+            }
+        })
+        .collect();
     Ok(Json(out))
 }

@@ -48,6 +48,7 @@ struct OverviewBody {
     counts: Vec<Counter>,
     total: usize,
     completeness: String,
+    late_reports: usize,
     groups: Vec<GroupView>,
     overdue: Vec<OverdueRow>,
 }
@@ -112,8 +113,11 @@ impl OverviewBody {
             counts: status_counts(rows, tr),
             total: rows.len(),
             completeness: completeness
+                .counts
+                .received_pct()
                 .map(|p| format!("{}%", tr.num(p, 0)))
                 .unwrap_or_else(|| "—".into()),
+            late_reports: completeness.late,
             groups,
             overdue: tasks
                 .iter()

@@ -96,14 +96,24 @@ struct ReportsPage {
     c: Chrome,
     csrf: String,
     period: String,
+    form: String,
+    state: String,
+    late: bool,
+    forms: Vec<(String, String)>,
+    states: Vec<(&'static str, &'static str)>,
     waiting: Vec<ReportLine>,
     all: Vec<ReportLine>,
+    /// Received and on-time shares of the reports listed.
+    summary: String,
     done: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct ReportsQuery {
     period: Option<String>,
+    form: Option<String>,
+    state: Option<String>,
+    late: Option<String>,
     done: Option<String>,
 }
 
@@ -122,18 +132,42 @@ pub async fn reports(
         ),
         None => None,
     };
+    let state = match q.state.as_deref().filter(|p| !p.is_empty()) {
+        Some(st) => Some(
+            st.parse::<ValueState>()
+                .map_err(|e| PageError::Invalid(tr, e))?,
+        ),
+        None => None,
+    };
+    let form = q.form.filter(|f| !f.is_empty());
+    let late = q.late.is_some_and(|l| !l.is_empty() && l != "0");
     let snap = snapshot(&s, tr).await?;
-    let list = chitieu_app::reports::list(
-        &s.app,
+    let list: Vec<_> = chitieu_app::reports::list(
         &snap,
         &u,
         &chitieu_app::reports::Query {
             period,
+            form: form.clone(),
+            state,
             ..Default::default()
         },
     )
-    .await
-    .or_500(tr)?;
+    .into_iter()
+    .filter(|r| !late || r.late)
+    .collect();
+    let counts = chitieu_app::reports::completeness(&list);
+    let pct = |p: Option<f64>| p.map_or("—".to_string(), |p| format!("{}%", tr.num(p, 0)));
+    let summary = format!(
+        "{}: {} · {}: {} ({}) · {}: {} ({})",
+        tr.t("expected"),
+        counts.expected,
+        tr.t("received"),
+        counts.received,
+        pct(counts.received_pct()),
+        tr.t("on_time"),
+        counts.on_time,
+        pct(counts.on_time_pct()),
+    );
     let all: Vec<ReportLine> = list.iter().map(|r| line(&snap, &u, r, tr)).collect();
     // What waits for me: anything I can move forward (returning alone is not waiting).
     let waiting = all
@@ -158,6 +192,30 @@ pub async fn reports(
         c: Chrome::of(&v),
         csrf: u.csrf.clone(),
         period: period.map(|p| p.to_string()).unwrap_or_default(),
+        form: form.unwrap_or_default(),
+        state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        late,
+        forms: snap
+            .plan
+            .as_ref()
+            .map(|p| {
+                p.forms
+                    .iter()
+                    .map(|f| (f.code.clone(), f.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        states: [
+            ValueState::Draft,
+            ValueState::Submitted,
+            ValueState::Approved,
+            ValueState::Accepted,
+            ValueState::Returned,
+        ]
+        .into_iter()
+        .map(|st| (st.as_str(), state_label(tr, st)))
+        .collect(),
+        summary,
         waiting,
         all,
         done: q.done.filter(|d| !d.is_empty()),

@@ -21,6 +21,10 @@ struct UnitPage {
     head: Option<HeadRow>,
     past_heads: Vec<HeadRow>,
     rows: Vec<StandingRow>,
+    /// The unit's own reports, then the late ones of the units under it (at most 50).
+    report_rows: Vec<super::reports::ReportLine>,
+    /// Late reports of the unit and the units under it.
+    late_under: usize,
     tasks: Vec<TaskRow>,
 }
 
@@ -62,6 +66,20 @@ impl UnitPage {
             ),
         };
         let current = chitieu_domain::head::head_on(heads, code, day);
+        let reports = chitieu_app::reports::list_within(snap, code, &Default::default(), day);
+        let late_under = reports.iter().filter(|r| r.late).count();
+        let viewer = v.user.as_ref();
+        let report_rows = reports
+            .iter()
+            .filter(|r| r.unit == *code)
+            .chain(
+                reports
+                    .iter()
+                    .filter(|r| r.unit != *code && r.late)
+                    .take(50),
+            )
+            .filter_map(|r| viewer.map(|u| super::reports::line(snap, u, r, tr)))
+            .collect();
         let unit_tasks: Vec<chitieu_domain::Task> = tasks
             .into_iter()
             .filter(|t| t.lead_unit == *code || t.coordinating_units.contains(code))
@@ -82,6 +100,8 @@ impl UnitPage {
                 .map(row)
                 .collect(),
             rows: standing_rows(plan, rows, tr, false),
+            report_rows,
+            late_under,
             tasks: task_rows(snap, tr, &unit_tasks),
         }
     }
