@@ -219,6 +219,26 @@ impl Engine {
         })
     }
 
+    /// The values a unit reported itself for an indicator (not rolled up), oldest first, as
+    /// the indicator reads them (a ratio × its factor).
+    pub fn own_values(&self, indicator: &str, unit: &UnitCode) -> Vec<(Period, Decimal)> {
+        let Ok((i, u)) = self.ids(indicator, unit) else {
+            return Vec::new();
+        };
+        let m = &self.inds[i];
+        let Some(s) = self.data[i].own.get(&u) else {
+            return Vec::new();
+        };
+        s.keys
+            .iter()
+            .filter_map(|&key| {
+                let c = s.get(key)?;
+                let v = if m.ratio { c.ratio(m.factor)? } else { c.a };
+                Some((Period::from_month_key(key, m.freq), v))
+            })
+            .collect()
+    }
+
     pub fn indicator_codes(&self) -> impl Iterator<Item = &str> {
         self.inds.iter().map(|m| m.code.as_str())
     }

@@ -457,6 +457,7 @@ pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> 
         units: &snap.units,
         indicators: &plan.indicators,
         owner: &plan.plan.owner,
+        rules: &plan.rules,
     };
     match s.store.act_on_report(&act).await? {
         Ok(to) => {

@@ -10,6 +10,7 @@ use crate::indicator::{Group, Indicator, Measure, Plan, UnitAggregation};
 use crate::report::Form;
 use crate::target::{TARGET_YEARS, Target, years_of};
 use crate::unit::{Unit, UnitCode, UnitKind};
+use crate::validation::{RawRule, Rule};
 
 const THAI_NGUYEN: &str = include_str!("../plan/thai-nguyen-nq57.toml");
 
@@ -22,6 +23,21 @@ pub struct PlanFile {
     pub targets: Vec<Target>,
     /// The report forms through which the indicators are reported.
     pub forms: Vec<Form>,
+    /// Rules a report's figures must meet (errors) or explain (warnings).
+    pub rules: Vec<Rule>,
+    /// The modified z-score above which a figure is flagged for review.
+    pub outlier_z: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValidation {
+    #[serde(default = "default_outlier_z")]
+    outlier_z: f64,
+}
+
+fn default_outlier_z() -> f64 {
+    crate::validation::OUTLIER_Z
 }
 
 #[derive(Deserialize)]
@@ -57,6 +73,10 @@ struct RawFile {
     targets: Vec<RawTarget>,
     #[serde(default)]
     forms: Vec<Form>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    validation: Option<RawValidation>,
 }
 
 impl PlanFile {
@@ -81,6 +101,11 @@ impl PlanFile {
                 .each_year(),
             );
         }
+        let rules = raw
+            .rules
+            .iter()
+            .map(|r| Rule::parse(r, &raw.indicators))
+            .collect::<Result<_, _>>()?;
         let file = PlanFile {
             plan: raw.plan,
             groups: raw.groups,
@@ -88,6 +113,10 @@ impl PlanFile {
             indicators: raw.indicators,
             targets,
             forms: raw.forms,
+            rules,
+            outlier_z: raw
+                .validation
+                .map_or(crate::validation::OUTLIER_Z, |v| v.outlier_z),
         };
         let file = file.within_bounds()?;
         file.check()?;
@@ -156,6 +185,12 @@ impl PlanFile {
                 return Err(format!("biểu mẫu {}: mã trùng", f.code));
             }
             f.check(&self.indicators)?;
+        }
+        if !(self.outlier_z.is_finite() && (1.0..=100.0).contains(&self.outlier_z)) {
+            return Err(format!(
+                "validation.outlier_z = {}: cần một số từ 1 đến 100",
+                self.outlier_z
+            ));
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ pub mod target;
 pub mod task;
 pub mod text;
 pub mod unit;
+pub mod validation;
 pub mod value;
 
 pub use catalog::Catalog;

@@ -64,6 +64,7 @@ entity!(plan, "plans", {
     pub start_year: i32,
     pub end_year: i32,
     pub source: String,
+    pub outlier_z: String,
 });
 
 entity!(indicator_group, "indicator_groups", {
@@ -218,6 +219,18 @@ entity!(form, "forms", {
     pub reported_by: String,
     /// Comma-separated indicator codes.
     pub indicators: String,
+    pub sort: i32,
+});
+
+entity!(validation_rule, "validation_rules", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub plan_id: i32,
+    pub left_side: String,
+    pub op: String,
+    pub right_side: String,
+    pub severity: String,
+    pub message: String,
     pub sort: i32,
 });
 

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008BulkStaging),
             Box::new(M0009Reports),
             Box::new(M0010ReportsCounter),
+            Box::new(M0011ValidationRules),
         ]
     }
 }
@@ -686,6 +687,45 @@ impl MigrationTrait for M0010ReportsCounter {
             .values_panic(["reports".into(), 0i64.into()])
             .take();
         m.exec_stmt(insert).await?;
+        Ok(())
+    }
+}
+
+/// The plan's validation rules (`left op right`, severity, message) and, on the plan, the
+/// outlier threshold.
+struct M0011ValidationRules;
+
+impl MigrationName for M0011ValidationRules {
+    fn name(&self) -> &str {
+        "m0011_validation_rules"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011ValidationRules {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("validation_rules")
+                .col(pk_auto("id"))
+                .col(integer("plan_id"))
+                .col(string("left_side"))
+                .col(string("op"))
+                .col(string("right_side"))
+                .col(string("severity"))
+                .col(text("message"))
+                .col(integer("sort"))
+                .foreign_key(&mut fk("validation_rules", "plan_id", "plans"))
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("plans")
+                .add_column(string("outlier_z").default("3.5"))
+                .take(),
+        )
+        .await?;
         Ok(())
     }
 }

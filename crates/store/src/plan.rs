@@ -4,6 +4,7 @@ use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::report::Form;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
+use chitieu_domain::validation::{RawRule, Rule, Severity};
 use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -11,7 +12,9 @@ use sea_orm::{
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use crate::entities::{form, indicator, indicator_coordinator, indicator_group, plan, target};
+use crate::entities::{
+    form, indicator, indicator_coordinator, indicator_group, plan, target, validation_rule,
+};
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
@@ -61,6 +64,25 @@ fn dec(s: &str) -> Result<rust_decimal::Decimal> {
     rust_decimal::Decimal::from_str(s).map_err(|e| bad(format!("số \"{s}\" hỏng: {e}")))
 }
 
+async fn insert_rules<C: ConnectionTrait>(c: &C, plan_id: i32, rules: &[Rule]) -> Result<()> {
+    for (i, r) in rules.iter().enumerate() {
+        let raw = r.raw();
+        validation_rule::ActiveModel {
+            plan_id: Set(plan_id),
+            left_side: Set(raw.left),
+            op: Set(raw.op),
+            right_side: Set(raw.right),
+            severity: Set(raw.severity.as_str().into()),
+            message: Set(raw.message),
+            sort: Set(i as i32),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn insert_forms<C: ConnectionTrait>(c: &C, plan_id: i32, forms: &[Form]) -> Result<()> {
     for (i, f) in forms.iter().enumerate() {
         form::ActiveModel {
@@ -103,6 +125,7 @@ impl Store {
                 .is_none();
             if none && !file.forms.is_empty() {
                 insert_forms(&txn, stored.id, &file.forms).await?;
+                insert_rules(&txn, stored.id, &file.rules).await?;
                 audit(
                     &txn,
                     actor,
@@ -130,6 +153,7 @@ impl Store {
             start_year: Set(file.plan.start_year),
             end_year: Set(file.plan.end_year),
             source: Set(file.plan.source.clone()),
+            outlier_z: Set(file.outlier_z.to_string()),
             ..Default::default()
         }
         .insert(&txn)
@@ -207,6 +231,7 @@ impl Store {
             .await?;
         }
         insert_forms(&txn, p.id, &file.forms).await?;
+        insert_rules(&txn, p.id, &file.rules).await?;
         let detail = format!(
             "kế hoạch {}: {} nhóm, {} chỉ tiêu, {} mục tiêu",
             file.plan.code,
@@ -460,6 +485,29 @@ impl Store {
                 indicators: list(&f.indicators),
             });
         }
+        let mut rules = Vec::new();
+        for r in validation_rule::Entity::find()
+            .filter(validation_rule::Column::PlanId.eq(p.id))
+            .order_by_asc(validation_rule::Column::Sort)
+            .all(&self.db)
+            .await?
+        {
+            let raw = RawRule {
+                left: r.left_side,
+                op: r.op,
+                right: r.right_side,
+                severity: match r.severity.as_str() {
+                    "warning" => Severity::Warning,
+                    _ => Severity::Error,
+                },
+                message: r.message,
+            };
+            rules.push(Rule::parse(&raw, &indicators).map_err(bad)?);
+        }
+        let outlier_z = p
+            .outlier_z
+            .parse::<f64>()
+            .unwrap_or(chitieu_domain::validation::OUTLIER_Z);
         Ok(Some(PlanFile {
             plan: Plan {
                 code: p.code,
@@ -482,6 +530,8 @@ impl Store {
             indicators,
             targets,
             forms,
+            rules,
+            outlier_z,
         }))
     }
 

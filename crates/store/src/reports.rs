@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use chitieu_domain::report::{Form, Refusal, ReportAction, transition};
+use chitieu_domain::validation::{Part, Rule, Severity};
 use chitieu_domain::{Indicator, Period, Unit, UnitCode, ValueState, permission::Role};
 
 use crate::entities::{data_value, form, report, report_event};
@@ -63,6 +64,8 @@ pub struct ReportAct<'a> {
     pub units: &'a [Unit],
     pub indicators: &'a [Indicator],
     pub owner: &'a UnitCode,
+    /// The plan's validation rules, checked on submission.
+    pub rules: &'a [Rule],
 }
 
 /// Why a report could not move.
@@ -73,6 +76,12 @@ pub enum ReportError {
     /// Submission with figures missing: the indicators named.
     #[error("báo cáo còn thiếu số liệu: {}", .0.join(", "))]
     Incomplete(Vec<String>),
+    /// Submission with figures that break error rules: each rule, with the figures.
+    #[error("số liệu không qua kiểm tra: {}", .0.join("; "))]
+    Rules(Vec<String>),
+    /// Submission with figures that break warning rules and no explanation.
+    #[error("cần giải thích trước khi gửi: {}", .0.join("; "))]
+    Explain(Vec<String>),
 }
 
 fn row(m: report::Model, form: String, unit: UnitCode) -> Result<ReportRow> {
@@ -162,6 +171,77 @@ impl Store {
                 reason: e.reason,
             })
             .collect())
+    }
+
+    /// The rules that touch the report's indicators and fail on the stored figures of its
+    /// unit and period: (errors, warnings), each explained with the figures.
+    async fn broken_rules<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        ids: &crate::Ids,
+        act: &ReportAct<'_>,
+        values_unit_id: i32,
+        period: &str,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let mine: Vec<&str> = act
+            .form
+            .indicators_of(act.indicators, act.unit)
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect();
+        let rules: Vec<&Rule> = act
+            .rules
+            .iter()
+            .filter(|r| r.indicators().iter().any(|i| mine.contains(i)))
+            .collect();
+        if rules.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let wanted: Vec<i32> = rules
+            .iter()
+            .flat_map(|r| r.indicators())
+            .filter_map(|code| ids.indicators.get(code).copied())
+            .collect();
+        let dec = |s: &str| rust_decimal::Decimal::from_str_exact(s).ok();
+        let figures: std::collections::HashMap<String, [Option<rust_decimal::Decimal>; 3]> =
+            data_value::Entity::find()
+                .filter(data_value::Column::UnitId.eq(values_unit_id))
+                .filter(data_value::Column::Period.eq(period))
+                .filter(data_value::Column::IndicatorId.is_in(wanted))
+                .all(c)
+                .await?
+                .into_iter()
+                .filter_map(|m| {
+                    let code = ids.indicator_codes.get(&m.indicator_id)?.clone();
+                    Some((
+                        code,
+                        [
+                            dec(&m.value),
+                            m.numerator.as_deref().and_then(dec),
+                            m.denominator.as_deref().and_then(dec),
+                        ],
+                    ))
+                })
+                .collect();
+        let get = |code: &str, part: Part| {
+            let f = figures.get(code)?;
+            match part {
+                Part::Value => f[0],
+                Part::Numerator => f[1],
+                Part::Denominator => f[2],
+            }
+        };
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        for r in rules {
+            if r.holds(get) == Some(false) {
+                let text = r.explain(get);
+                match r.severity {
+                    Severity::Error => errors.push(text),
+                    Severity::Warning => warnings.push(text),
+                }
+            }
+        }
+        Ok((errors, warnings))
     }
 
     async fn find_report<C: ConnectionTrait>(
@@ -271,6 +351,17 @@ impl Store {
             if !missing.is_empty() {
                 txn.rollback().await?;
                 return Ok(Err(ReportError::Incomplete(missing)));
+            }
+            let (errors, warnings) = self
+                .broken_rules(&txn, &ids, act, values_unit_id, &period)
+                .await?;
+            if !errors.is_empty() {
+                txn.rollback().await?;
+                return Ok(Err(ReportError::Rules(errors)));
+            }
+            if !warnings.is_empty() && act.reason.trim().is_empty() {
+                txn.rollback().await?;
+                return Ok(Err(ReportError::Explain(warnings)));
             }
         }
         let at = now();

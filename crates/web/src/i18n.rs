@@ -82,6 +82,18 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("reason", "Lý do", "Reason"),
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
+    (
+        "report_comment",
+        "Giải thích khi gửi (bắt buộc nếu số liệu có cảnh báo)",
+        "Explanation when sending (needed if a figure is flagged)",
+    ),
+    ("flags", "Cần xem xét", "To review"),
+    (
+        "outlier",
+        "bất thường so với chính đơn vị:",
+        "unusual for this unit:",
+    ),
+    ("earlier_periods", "kỳ trước", "earlier periods"),
     ("expected", "Phải nộp", "Expected"),
     ("received", "Đã nhận", "Received"),
     ("on_time", "Đúng hạn", "On time"),

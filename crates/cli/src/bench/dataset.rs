@@ -101,6 +101,8 @@ pub(super) fn plan() -> PlanFile {
             .collect(),
         indicators,
         forms: Vec::new(),
+        rules: Vec::new(),
+        outlier_z: chitieu_domain::validation::OUTLIER_Z,
     }
 }
 

@@ -24,6 +24,7 @@ db_tests!(
     tokens_can_be_revoked,
     a_report_goes_from_the_reporter_to_the_standing_office,
     the_audit_chain_names_what_was_altered_or_removed,
+    validation_blocks_explains_and_flags,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1514,4 +1515,87 @@ async fn the_audit_chain_names_what_was_altered_or_removed(db: &TestDb) {
         .unwrap();
     let err = fails(db, &["audit", "verify"]);
     assert!(err.contains("giữa mục 2 và mục 4"), "{err}");
+}
+
+/// A rule error blocks submission and names the indicators and the rule; a warning needs an
+/// explanation; an outlier is sent but flagged for the head who approves.
+async fn validation_blocks_explains_and_flags(db: &TestDb) {
+    ok(db, &["demo"]);
+    let office = token(db, "vp", "reporter", "TN.VPUB");
+    let skhcn = token(db, "kh", "reporter", "TN.SKHCN");
+    add_user(db, "gd.kh", "head", "TN.SKHCN");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    let write = |who: &str, values: &str| {
+        let (s, v) = post_json(
+            &format!("{base}/api/v1/values"),
+            who,
+            &format!(r#"{{"values":[{values}]}}"#),
+        );
+        assert_eq!(s, 200, "{v}");
+    };
+    let submit = |who: &str, unit: &str, body: &str| {
+        post_json(
+            &format!("{base}/api/v1/reports/BC57-SO-QUY/{unit}/{q}/submit"),
+            who,
+            body,
+        )
+    };
+    // More procedures in the business fields than procedures in all: an error.
+    write(
+        &office,
+        &format!(
+            r#"{{"indicator":"CQ-PDG","unit":"19","period":"{q}","numerator":300,"denominator":400}},{{"indicator":"CQ-TTR","unit":"19","period":"{q}","numerator":100,"denominator":450}}"#
+        ),
+    );
+    let (s, v) = submit(&office, "TN.VPUB", "{}");
+    assert_eq!(s, 422, "{v}");
+    let m = v["message"].as_str().unwrap();
+    assert!(
+        m.contains("CQ-TTR.denominator (450) ≤ CQ-PDG.denominator (400)")
+            && m.contains("là một phần của tổng số thủ tục"),
+        "{m}"
+    );
+    // An explanation does not lift an error.
+    assert_eq!(
+        submit(&office, "TN.VPUB", r#"{"reason":"đúng vậy"}"#).0,
+        422
+    );
+    // 250 provincial science tasks in a quarter: a warning, sent once explained. 9,999
+    // science enterprises against about ten before: sent, and flagged for the head.
+    write(
+        &skhcn,
+        &format!(
+            r#"{{"indicator":"ST-NVKH","unit":"19","period":"{q}","value":250}},{{"indicator":"ST-DNKHCN","unit":"19","period":"{q}","value":9999}}"#
+        ),
+    );
+    let (s, v) = submit(&skhcn, "TN.SKHCN", "{}");
+    assert_eq!(s, 422, "{v}");
+    let m = v["message"].as_str().unwrap();
+    assert!(
+        m.contains("cần giải thích") && m.contains("ST-NVKH (250) ≤ 200"),
+        "{m}"
+    );
+    let (s, v) = submit(
+        &skhcn,
+        "TN.SKHCN",
+        r#"{"reason":"Gồm 230 nhiệm vụ cấp cơ sở được nâng cấp theo Quyết định của UBND tỉnh"}"#,
+    );
+    assert_eq!((s, v["state"].as_str()), (200, Some("submitted")), "{v}");
+    let cookie = session(&base, "gd.kh", PASSWORD);
+    let (s, html) = get_status(&base, "/reports", Some(&cookie));
+    assert_eq!(s, 200);
+    let queue = &html[html.find("id=\"queue\"").unwrap()..];
+    let queue = &queue[..queue.find("<h2>").unwrap()];
+    assert!(
+        queue.contains("⚠ ST-DNKHCN: 9.999 (bất thường so với chính đơn vị: z = "),
+        "{queue}"
+    );
+    // 250 tasks is unusual too; nothing else is.
+    assert!(queue.contains("⚠ ST-NVKH: 250"), "{queue}");
+    assert_eq!(queue.matches("⚠").count(), 2, "{queue}");
+    // The explanation is in the report's history on the entry form.
+    let (_, entry) = get_status(&base, &format!("/entry?unit=19&period={q}"), Some(&cookie));
+    assert!(entry.contains("Gồm 230 nhiệm vụ cấp cơ sở"), "{entry}");
+    drop(server);
 }

@@ -430,7 +430,7 @@ pub async fn entry_save(
                         unit: report_unit.as_str(),
                         period: &posted.period.to_string(),
                         action: chitieu_domain::report::ReportAction::Submit,
-                        reason: "",
+                        reason: posted.form.get("report_comment").map_or("", String::as_str),
                         address: &addr,
                     },
                 )

@@ -27,6 +27,57 @@ pub(super) struct ReportLine {
     pub(super) actions: Vec<ActButton>,
     /// Where its figures are entered.
     pub(super) entry_url: String,
+    /// Figures far from the unit's own history, for whoever reviews the report.
+    pub(super) flags: Vec<String>,
+}
+
+/// The report's figures whose modified z-score against the unit's earlier figures passes
+/// the plan's threshold: "HT-5G: 520 (z = 41,3; trung vị 52 của 8 kỳ trước)".
+fn outlier_flags(
+    snap: &Snapshot,
+    r: &chitieu_app::reports::Listed,
+    values_unit: &UnitCode,
+    tr: Tr,
+) -> Vec<String> {
+    use chitieu_domain::validation::modified_z;
+    let (Some(plan), Some(unit)) = (snap.plan.as_ref(), snap.unit(&r.unit)) else {
+        return Vec::new();
+    };
+    let Some(form) = plan.forms.iter().find(|f| f.code == r.form) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for ind in form.indicators_of(&plan.indicators, unit) {
+        let series = snap.engine.own_values(&ind.code, values_unit);
+        let Some(&(_, x)) = series.iter().find(|(p, _)| *p == r.period) else {
+            continue;
+        };
+        let history: Vec<chitieu_domain::Decimal> = series
+            .iter()
+            .filter(|(p, _)| *p < r.period)
+            .map(|(_, v)| *v)
+            .collect();
+        if let Some(z) = modified_z(&history, x)
+            && z.abs() > plan.outlier_z
+        {
+            use rust_decimal::prelude::ToPrimitive;
+            let shown = |d: chitieu_domain::Decimal| tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
+            let z = if z.is_finite() {
+                tr.num(z, 1)
+            } else {
+                "∞".to_string()
+            };
+            out.push(format!(
+                "{}: {} ({} z = {z}, {} {})",
+                ind.code,
+                shown(x),
+                tr.t("outlier"),
+                history.len(),
+                tr.t("earlier_periods"),
+            ));
+        }
+    }
+    out
 }
 
 /// The actions `u` may take on a report in `state` now.
@@ -86,6 +137,11 @@ pub(super) fn line(
         late: r.late,
         reason: r.reason.clone(),
         actions: buttons(snap, u, &r.unit, r.state, tr),
+        flags: if chitieu_domain::report::received(r.state) {
+            outlier_flags(snap, r, &entry_unit, tr)
+        } else {
+            Vec::new()
+        },
         entry_url: format!("/entry?unit={entry_unit}&period={}", r.period),
     }
 }
@@ -186,6 +242,7 @@ pub async fn reports(
             reason: l.reason.clone(),
             actions: Vec::new(),
             entry_url: l.entry_url.clone(),
+            flags: l.flags.clone(),
         })
         .collect();
     let page = ReportsPage {
