@@ -462,6 +462,7 @@ pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> 
     match s.store.act_on_report(&act).await? {
         Ok(to) => {
             s.live.sync().await?;
+            crate::notify::after_transition(s, &form.code, &unit.code, period, to, &reason);
             Ok(to)
         }
         Err(ReportError::Refused(Refusal::Forbidden { .. })) => Err(ActionError::Forbidden),

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod live;
+pub mod notify;
 pub mod reports;
 
 use chitieu_store::Store;

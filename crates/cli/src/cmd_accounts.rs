@@ -37,6 +37,9 @@ pub enum UserCmd {
         unit: String,
         #[arg(long)]
         name: Option<String>,
+        /// Where notices and reminders are mailed (when the server has SMTP).
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -83,6 +86,7 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
             role,
             unit,
             name,
+            email,
         } => {
             let store = open(db).await?;
             let mut password = String::new();
@@ -103,6 +107,7 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
                         role,
                         unit: &unit,
                         password: &password,
+                        email: email.as_deref(),
                     },
                     ACTOR,
                 )

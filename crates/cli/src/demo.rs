@@ -561,6 +561,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     role,
                     unit: &code(unit),
                     password: &password,
+                    email: None,
                 },
                 ACTOR,
             )

@@ -204,6 +204,21 @@ entity!(user, "users", {
     pub password_hash: String,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    pub email: Option<String>,
+});
+
+entity!(notice, "notices", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    pub kind: String,
+    pub message: String,
+    pub link: String,
+    #[sea_orm(unique)]
+    pub dedup: String,
+    pub created_at: DateTimeUtc,
+    pub read_at: Option<DateTimeUtc>,
+    pub emailed_at: Option<DateTimeUtc>,
 });
 
 entity!(form, "forms", {

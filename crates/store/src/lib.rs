@@ -5,6 +5,7 @@
 pub mod entities;
 mod evidence;
 mod migration;
+mod notices;
 mod people;
 mod plan;
 mod reports;
@@ -26,6 +27,8 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
+pub use notices::{Mail, NewNotice, Notice};
+pub use people::check_email;
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};

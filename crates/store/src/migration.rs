@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009Reports),
             Box::new(M0010ReportsCounter),
             Box::new(M0011ValidationRules),
+            Box::new(M0012Notices),
         ]
     }
 }
@@ -725,6 +726,53 @@ impl MigrationTrait for M0011ValidationRules {
                 .add_column(string("outlier_z").default("3.5"))
                 .take(),
         )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Notices for people (due, late, returned, approved reports …) and an e-mail address on
+/// accounts, for reminders by mail. `dedup` makes each notice once, whoever creates it.
+struct M0012Notices;
+
+impl MigrationName for M0012Notices {
+    fn name(&self) -> &str {
+        "m0012_notices"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0012Notices {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("users")
+                .add_column(string_null("email"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("notices")
+                .col(pk_auto("id"))
+                .col(integer("user_id"))
+                .col(string("kind"))
+                .col(text("message"))
+                .col(string("link"))
+                .col(string_uniq("dedup"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone_null("read_at"))
+                .col(timestamp_with_time_zone_null("emailed_at"))
+                .foreign_key(&mut fk("notices", "user_id", "users"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "notices",
+            "idx_notices_user",
+            &["user_id", "read_at"],
+            false,
+        ))
         .await?;
         Ok(())
     }

@@ -21,6 +21,32 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub unit: &'a UnitCode,
     pub password: &'a str,
+    /// Where reminders and notices are mailed, when the server has SMTP.
+    pub email: Option<&'a str>,
+}
+
+/// An e-mail address as accounts keep it: one `local@domain`, no spaces, at most 254
+/// characters; the reason when not.
+pub fn check_email(s: &str) -> Result<String> {
+    let e = s.trim();
+    let ok = e.len() <= 254
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && e.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !d.contains('@')
+        });
+    if ok {
+        Ok(e.to_string())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "địa chỉ thư \"{e}\" không hợp lệ"
+        )))
+    }
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -132,6 +158,11 @@ impl Store {
                 "mật khẩu phải có từ 10 ký tự (và không quá 1.024 byte)".into(),
             ));
         }
+        let email = u
+            .email
+            .filter(|e| !e.trim().is_empty())
+            .map(check_email)
+            .transpose()?;
         let txn = self.begin_write().await?;
         if user::Entity::find()
             .filter(user::Column::Login.eq(login))
@@ -155,6 +186,7 @@ impl Store {
             password_hash: Set(hash_password(u.password)?),
             active: Set(true),
             created_at: Set(Utc::now()),
+            email: Set(email),
             ..Default::default()
         }
         .insert(&txn)

@@ -24,6 +24,8 @@ pub struct SessionUser {
     pub unit: UnitCode,
     /// The token that state-changing forms must carry.
     pub csrf: String,
+    /// Notices not read yet (the bell); counted for sessions, 0 for tokens.
+    pub unread: u32,
 }
 
 fn random_token() -> String {
@@ -82,6 +84,7 @@ impl Store {
             role: String,
             active: bool,
             code: String,
+            unread: i64,
         }
         let h = hash(token);
         let q = Query::select()
@@ -93,6 +96,13 @@ impl Store {
             .column((user::Entity, user::Column::Role))
             .column((user::Entity, user::Column::Active))
             .column((unit::Entity, unit::Column::Code))
+            .expr_as(
+                Expr::cust(
+                    "(SELECT COUNT(*) FROM notices WHERE notices.user_id = users.id \
+                     AND notices.read_at IS NULL)",
+                ),
+                "unread",
+            )
             .from(session::Entity)
             .inner_join(
                 user::Entity,
@@ -127,6 +137,7 @@ impl Store {
             role: r.role.parse().map_err(StoreError::Invalid)?,
             unit: UnitCode::parse(&r.code).map_err(StoreError::Invalid)?,
             csrf: r.csrf,
+            unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
         }))
     }
 
@@ -232,6 +243,7 @@ impl Store {
             role: t.role.parse().map_err(StoreError::Invalid)?,
             unit: UnitCode::parse(&t.code).map_err(StoreError::Invalid)?,
             csrf: String::new(),
+            unread: 0,
         }))
     }
 

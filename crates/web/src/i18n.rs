@@ -83,6 +83,14 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
     (
+        "email",
+        "Thư điện tử (nhận nhắc việc)",
+        "E-mail (for reminders)",
+    ),
+    ("notices", "Thông báo", "Notices"),
+    ("no_notices", "Không có thông báo.", "No notices."),
+    ("mark_read", "Đánh dấu đã đọc", "Mark as read"),
+    (
         "report_comment",
         "Giải thích khi gửi (bắt buộc nếu số liệu có cảnh báo)",
         "Explanation when sending (needed if a figure is flagged)",

@@ -51,6 +51,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
     };
     // Other processes' writes (another instance, an import) reach the snapshot from here.
     state.app.live.watch();
+    // Reminders of reports due soon or late, and mail when the server has SMTP.
+    chitieu_app::notify::start(state.app.clone());
     let router = Router::new()
         .route("/", get(views::overview))
         .route("/indicators/{code}", get(views::indicator))
@@ -63,6 +65,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/reports", get(views::reports))
+        .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))
         .route("/targets", get(views::targets))
         .route("/tasks", get(views::tasks))

@@ -293,6 +293,7 @@ pub(crate) async fn signed_in_viewer(store: &Store, unit: &UnitCode) -> Result<S
                 role: chitieu_store::Role::Viewer,
                 unit,
                 password: &password,
+                email: None,
             },
             "bench",
         )

@@ -327,6 +327,27 @@ async fn people_use_the_application_in_a_browser() {
         "a sent report is not official"
     );
     sign_in(&c, &base, "giamdoc.skhcn", &passwords["giamdoc.skhcn"]).await;
+    // The bell tells the director a report waits for approval.
+    let mut told = String::new();
+    for _ in 0..20 {
+        c.goto(&format!("{base}/notices")).await.unwrap();
+        told = text(&c).await;
+        if told.contains("chờ thủ trưởng duyệt") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(told.contains("chờ thủ trưởng duyệt"), "{told}");
+    let bell = c
+        .find(Locator::Css("#bell"))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(bell.contains("unread"), "{bell}");
+    shot(&c, "notices.png").await;
     c.goto(&format!("{base}/reports")).await.unwrap();
     assert!(text(&c).await.contains("Báo cáo quý của sở, ngành"));
     shot(&c, "reports-head.png").await;

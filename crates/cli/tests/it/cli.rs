@@ -26,6 +26,11 @@ pub fn serve(db: &TestDb) -> (TestServer, String) {
 /// `chitieu serve` as its own process, on a free port, for what only a process shows
 /// (signals, exit codes). Returns when it answers.
 pub fn serve_process(db: &TestDb) -> (std::process::Child, String) {
+    serve_process_with(db, &[])
+}
+
+/// [`serve_process`] with these environment variables.
+pub fn serve_process_with(db: &TestDb, env: &[(&str, &str)]) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -40,6 +45,7 @@ pub fn serve_process(db: &TestDb) -> (std::process::Child, String) {
         ])
         .env_remove("CHITIEU_DB")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

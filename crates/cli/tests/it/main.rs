@@ -6,6 +6,7 @@ mod authz;
 mod cli;
 mod contract;
 mod hardening;
+mod notices;
 mod scale;
 mod values;
 mod verdicts;

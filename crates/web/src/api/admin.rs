@@ -107,6 +107,9 @@ pub(super) struct UserIn {
     role: Role,
     unit: String,
     password: String,
+    /// Where notices and reminders are mailed, when the server has SMTP.
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// An account (admin and secretariat): never a role above the creator's, never a unit
@@ -133,6 +136,7 @@ pub(super) async fn add_user(
             role: u.role,
             unit: &unit,
             password: &u.password,
+            email: u.email.as_deref(),
         },
     )
     .await?;

@@ -277,6 +277,7 @@ impl AdminForm<'_> {
             unit,
             // Never trimmed: spaces may belong to a password.
             password: self.f.get("password").map_or("", |p| p),
+            email: Some(self.get("email")),
         })
     }
 
