@@ -307,6 +307,24 @@ pub async fn update_indicator(
     Ok(())
 }
 
+/// A report form, new or changed: the plan's administrators only (the plan is the owner's).
+pub async fn set_form(s: &App, me: &SessionUser, f: &chitieu_domain::report::Form) -> Result<()> {
+    let indicators = {
+        let snap = s.live.snapshot();
+        let plan = snap
+            .plan
+            .as_ref()
+            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+        if !may_edit_plan(&snap.units, me.role, &me.unit, &plan.plan.owner) {
+            return Err(ActionError::Forbidden);
+        }
+        plan.indicators.clone()
+    };
+    s.store.set_form(f, &indicators, &me.login).await?;
+    s.live.sync().await?;
+    Ok(())
+}
+
 /// A unit, new or changed: its parent, the unit itself when it exists, and its successors
 /// all within the administrator's scope.
 pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {

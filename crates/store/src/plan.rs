@@ -308,6 +308,85 @@ impl Store {
         Ok(())
     }
 
+    /// Adds a report form or changes one (by its code), checked against the plan's
+    /// indicators; the audit entry keeps the form before and after.
+    pub async fn set_form(&self, f: &Form, indicators: &[Indicator], actor: &str) -> Result<()> {
+        let name = crate::clean("tên biểu mẫu", &f.name, NAME_MAX, TextKind::Line)?;
+        let f = &Form { name, ..f.clone() };
+        f.check(indicators).map_err(bad)?;
+        let txn = self.begin_write().await?;
+        let p = plan::Entity::find()
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("kế hoạch".into()))?;
+        let kinds = f
+            .reported_by
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let old = form::Entity::find()
+            .filter(form::Column::Code.eq(&f.code))
+            .one(&txn)
+            .await?;
+        let describe = |name: &str, freq: &str, due: i32, by: &str, inds: &str| {
+            format!("\"{name}\", {freq}, hạn {due} ngày, {by}: {inds}")
+        };
+        let before = old.as_ref().map(|o| {
+            describe(
+                &o.name,
+                &o.frequency,
+                o.due_days,
+                &o.reported_by,
+                &o.indicators,
+            )
+        });
+        let due = i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?;
+        let after = describe(
+            &f.name,
+            f.frequency.as_str(),
+            due,
+            &kinds,
+            &f.indicators.join(","),
+        );
+        match old {
+            Some(o) => {
+                let mut am: form::ActiveModel = o.into();
+                am.name = Set(f.name.clone());
+                am.frequency = Set(f.frequency.as_str().into());
+                am.due_days = Set(due);
+                am.reported_by = Set(kinds);
+                am.indicators = Set(f.indicators.join(","));
+                am.update(&txn).await?;
+            }
+            None => {
+                let sort = form::Entity::find().all(&txn).await?.len() as i32;
+                form::ActiveModel {
+                    plan_id: Set(p.id),
+                    code: Set(f.code.clone()),
+                    name: Set(f.name.clone()),
+                    frequency: Set(f.frequency.as_str().into()),
+                    due_days: Set(due),
+                    reported_by: Set(kinds),
+                    indicators: Set(f.indicators.join(",")),
+                    sort: Set(sort),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        let detail = format!(
+            "biểu mẫu {}: {} → {after}",
+            f.code,
+            before.unwrap_or_else(|| "(mới)".into())
+        );
+        audit(&txn, actor, "forms.set", "forms", &detail).await?;
+        crate::values::bump_counter(&txn, "plan").await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Changes an indicator's descriptive fields and lead unit; its measure and aggregation
     /// rules stay, since stored values depend on them.
     pub async fn update_indicator(&self, code: &str, e: &IndicatorEdit, actor: &str) -> Result<()> {

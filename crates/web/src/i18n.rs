@@ -82,6 +82,14 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("reason", "Lý do", "Reason"),
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
+    ("reported_by", "Đơn vị báo cáo", "Reported by"),
+    (
+        "due_days",
+        "Hạn nộp (ngày sau kỳ)",
+        "Due (days after the period)",
+    ),
+    ("frequency", "Kỳ báo cáo", "Frequency"),
+    ("forms", "Biểu mẫu báo cáo", "Report forms"),
     (
         "email",
         "Thư điện tử (nhận nhắc việc)",

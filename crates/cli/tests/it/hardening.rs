@@ -25,6 +25,7 @@ db_tests!(
     a_report_goes_from_the_reporter_to_the_standing_office,
     the_audit_chain_names_what_was_altered_or_removed,
     validation_blocks_explains_and_flags,
+    report_forms_are_set_on_the_admin_page,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1598,4 +1599,59 @@ async fn validation_blocks_explains_and_flags(db: &TestDb) {
     let (_, entry) = get_status(&base, &format!("/entry?unit=19&period={q}"), Some(&cookie));
     assert!(entry.contains("Gồm 230 nhiệm vụ cấp cơ sở"), "{entry}");
     drop(server);
+}
+
+/// The plan's administrators set report forms on the admin page; a ward's cannot; a form
+/// that does not fit the plan is refused with the reason, and nothing changes.
+async fn report_forms_are_set_on_the_admin_page(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "tt.tinh", "secretariat", "19");
+    add_user(db, "tt.phuong", "secretariat", "5443");
+    let viewer = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let post = |login: &str, form: &[(&str, &str)]| {
+        let cookie = session(&base, login, PASSWORD);
+        let csrf = page_csrf(&base, "/admin", &cookie);
+        let mut f: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        f.extend_from_slice(form);
+        let mut res = agent()
+            .post(&format!("{base}/admin/forms"))
+            .header("cookie", &cookie)
+            .send_form(f)
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.body_mut().read_to_string().unwrap_or_default())
+    };
+    let due_of = |code: &str| {
+        let (s, _, v) = api("GET", &format!("{base}/api/v1/forms"), Some(&viewer), None);
+        assert_eq!(s, 200);
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .map(|f| f["due_days"].as_u64().unwrap())
+    };
+    let form = [
+        ("code", "BC57-XA-QUY"),
+        ("name", "Báo cáo quý của xã, phường về chuyển đổi số"),
+        ("frequency", "quarter"),
+        ("due_days", "12"),
+        ("by.commune", "1"),
+        ("by.ward", "1"),
+        ("indicators", "NL-CBX"),
+    ];
+    assert_eq!(post("tt.phuong", &form).0, 403, "a ward's secretariat");
+    assert_eq!(due_of("BC57-XA-QUY"), Some(10));
+    assert_eq!(post("tt.tinh", &form).0, 303);
+    assert_eq!(due_of("BC57-XA-QUY"), Some(12));
+    // A yearly indicator on a quarterly form: refused, named.
+    let mut bad = form;
+    bad[6] = ("indicators", "NL-CBX, DT-GRDP");
+    let (s, html) = post("tt.tinh", &bad);
+    assert_eq!(s, 422);
+    assert!(html.contains("chỉ tiêu DT-GRDP báo cáo hằng năm"), "{html}");
+    assert_eq!(due_of("BC57-XA-QUY"), Some(12));
+    drop(server);
+    let out = ok(db, &["audit", "verify"]);
+    assert!(out.contains("toàn vẹn"), "{out}");
 }

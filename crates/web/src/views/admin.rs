@@ -10,6 +10,16 @@ struct IndicatorRow {
     lead: String,
 }
 
+/// A report form as the page lists it.
+struct FormRow {
+    code: String,
+    name: String,
+    frequency: &'static str,
+    due_days: u32,
+    reported_by: String,
+    indicators: String,
+}
+
 /// A bearer token, never the secret.
 struct TokenRow {
     name: String,
@@ -30,6 +40,8 @@ struct AdminPage {
     indicator_codes: Vec<String>,
     users: Vec<(String, String, String)>,
     indicators: Vec<IndicatorRow>,
+    forms: Vec<FormRow>,
+    frequencies: Vec<(&'static str, &'static str)>,
     heads: Vec<(String, String, String)>,
     /// Administrators (not the secretariat) manage tokens.
     can_tokens: bool,
@@ -145,6 +157,27 @@ async fn admin_page(
                 }
             })
             .collect(),
+        forms: plan
+            .forms
+            .iter()
+            .map(|f| FormRow {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                frequency: f.frequency.label_vi(),
+                due_days: f.due_days,
+                reported_by: f
+                    .reported_by
+                    .iter()
+                    .map(|k| k.label_vi())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                indicators: f.indicators.join(", "),
+            })
+            .collect(),
+        frequencies: chitieu_domain::report::FORM_FREQUENCIES
+            .iter()
+            .map(|k| (k.as_str(), k.label_vi()))
+            .collect(),
         heads: heads
             .iter()
             .filter(|h| in_scope(&snap.units, &me.unit, &h.unit))
@@ -218,6 +251,9 @@ pub async fn admin_save(
         "indicators" => actions::update_indicator(&s.app, &me, f.get("code"), &f.indicator()?)
             .await
             .map_err(refused)?,
+        "forms" => actions::set_form(&s.app, &me, &f.form()?)
+            .await
+            .map_err(refused)?,
         "units" => actions::upsert_unit(&s.app, &me, &f.unit_record()?)
             .await
             .map_err(refused)?,
@@ -251,6 +287,42 @@ impl AdminForm<'_> {
 
     fn invalid(&self, m: String) -> PageError {
         PageError::Invalid(self.tr, m)
+    }
+
+    /// A report form: code, name, frequency, days until due, kinds of unit that send it
+    /// (checkboxes `by.KIND`), indicator codes separated by commas or spaces.
+    fn form(&self) -> Result<chitieu_domain::report::Form, PageError> {
+        let frequency = self
+            .get("frequency")
+            .parse()
+            .map_err(|m: String| self.invalid(m))?;
+        let due_days = self.get("due_days").parse::<u32>().map_err(|_| {
+            self.invalid(format!(
+                "hạn nộp \"{}\": cần số ngày sau kỳ báo cáo (0–366)",
+                self.get("due_days")
+            ))
+        })?;
+        let reported_by = ["department", "commune", "ward", "enterprise", "other"]
+            .into_iter()
+            .filter(|k| self.f.contains_key(&format!("by.{k}")))
+            .map(|k| {
+                k.parse::<chitieu_domain::UnitKind>()
+                    .map_err(|m| self.invalid(m))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(chitieu_domain::report::Form {
+            code: self.get("code").to_string(),
+            name: self.get("name").to_string(),
+            frequency,
+            due_days,
+            reported_by,
+            indicators: self
+                .get("indicators")
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        })
     }
 
     fn unit(&self, k: &str) -> Result<UnitCode, PageError> {
