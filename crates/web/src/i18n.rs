@@ -82,6 +82,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("reason", "Lý do", "Reason"),
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
+    (
+        "matrix",
+        "Tình hình nộp báo cáo theo đơn vị và kỳ",
+        "Reports by unit and period",
+    ),
     ("reported_by", "Đơn vị báo cáo", "Reported by"),
     (
         "due_days",

@@ -67,6 +67,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))
+        .route("/reports/matrix", get(views::matrix))
         .route("/targets", get(views::targets))
         .route("/tasks", get(views::tasks))
         .route("/tasks/{code}", get(views::task))

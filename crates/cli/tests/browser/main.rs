@@ -422,6 +422,10 @@ async fn people_use_the_application_in_a_browser() {
     sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
     c.goto(&format!("{base}/reports")).await.unwrap();
     shot(&c, "reports-secretariat.png").await;
+    click(&c, "#matrix-link").await;
+    c.wait().for_element(Locator::Css("#matrix")).await.unwrap();
+    shot(&c, "matrix.png").await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
     click(&c, &format!("{row} button.act-accept")).await;
     c.wait()
         .for_element(Locator::Css(".flash.good"))

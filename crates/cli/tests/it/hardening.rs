@@ -26,6 +26,7 @@ db_tests!(
     the_audit_chain_names_what_was_altered_or_removed,
     validation_blocks_explains_and_flags,
     report_forms_are_set_on_the_admin_page,
+    the_matrix_shows_each_units_reports_by_period,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1654,4 +1655,37 @@ async fn report_forms_are_set_on_the_admin_page(db: &TestDb) {
     drop(server);
     let out = ok(db, &["audit", "verify"]);
     assert!(out.contains("toàn vẹn"), "{out}");
+}
+
+/// The unit × period matrix: each ward's reports of the last six quarters, accepted history
+/// (loaded as official), the open quarter late, and nothing before a ward existed.
+async fn the_matrix_shows_each_units_reports_by_period(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "tt.tinh", "secretariat", "19");
+    add_user(db, "bc.phuong", "reporter", "5443");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "tt.tinh", PASSWORD);
+    let (s, html) = get_status(&base, "/reports/matrix?form=BC57-XA-QUY", Some(&cookie));
+    assert_eq!(s, 200);
+    let q = open_quarter();
+    assert!(html.contains(&format!("<th>{q}</th>")), "{html}");
+    assert_eq!(html.matches("<th>20").count(), 6, "six quarters");
+    let row = |html: &str, unit: &str| {
+        let at = html.find(&format!("href=\"/units/{unit}\"")).unwrap();
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    let ward = row(&html, "5443");
+    assert!(ward.ends_with("Bản nháp · Trễ hạn</td>"), "{ward}");
+    assert!(ward.contains("Đã tiếp nhận"), "{ward}");
+    // Before 1 July 2025 the wards did not exist: not expected.
+    assert!(
+        ward.contains("<td class=\"muted\">—</td>") == (q.as_str() < "2026Q4"),
+        "{ward}"
+    );
+    // A ward's reporter sees the ward only.
+    let mine = session(&base, "bc.phuong", PASSWORD);
+    let (_, html) = get_status(&base, "/reports/matrix", Some(&mine));
+    let table = &html[html.find("id=\"matrix\"").unwrap()..];
+    assert_eq!(table.matches("href=\"/units/").count(), 1, "{table}");
+    drop(server);
 }

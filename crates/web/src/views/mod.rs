@@ -27,7 +27,7 @@ pub use my::my_work;
 pub use notices::{notices, notices_read};
 pub use overview::overview;
 pub use public::public;
-pub use reports::{report_act, reports};
+pub use reports::{matrix, report_act, reports};
 pub use targets::targets;
 pub use tasks::{task, task_progress, tasks};
 pub use units::unit;

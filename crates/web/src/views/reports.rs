@@ -321,3 +321,118 @@ pub async fn report_act(
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(Redirect::to(&format!("{back}{sep}done={}", action.as_str())).into_response())
 }
+
+/// One cell of the completeness matrix.
+pub(super) struct Cell {
+    pub(super) state_code: &'static str,
+    pub(super) label: &'static str,
+    pub(super) late: bool,
+}
+
+pub(super) struct MatrixRow {
+    pub(super) unit: String,
+    pub(super) unit_name: String,
+    /// `None` where the unit was not expected (not existing at that period's end).
+    pub(super) cells: Vec<Option<Cell>>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "matrix.html")]
+struct MatrixPage {
+    c: Chrome,
+    form: String,
+    forms: Vec<(String, String)>,
+    periods: Vec<String>,
+    /// Per period: received and on-time shares.
+    totals: Vec<(String, String)>,
+    rows: Vec<MatrixRow>,
+}
+
+#[derive(Deserialize)]
+pub struct MatrixQuery {
+    form: Option<String>,
+}
+
+/// How many periods the matrix shows, the last complete one last.
+const MATRIX_PERIODS: usize = 6;
+
+/// Completeness and timeliness, unit × period, for one form, over the units in scope.
+pub async fn matrix(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<MatrixQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    let u = v.user()?.clone();
+    let snap = snapshot(&s, tr).await?;
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let form = match q.form.as_deref().filter(|f| !f.is_empty()) {
+        Some(code) => plan
+            .forms
+            .iter()
+            .find(|f| f.code == code)
+            .ok_or(PageError::NotFound(tr))?,
+        None => plan.forms.first().ok_or(PageError::NotFound(tr))?,
+    };
+    let day = today();
+    let mut periods = vec![Period::last_complete(form.frequency, day)];
+    while periods.len() < MATRIX_PERIODS {
+        let Some(p) = periods.last().map(|p| p.start().pred_opt()) else {
+            break;
+        };
+        let Some(prev) = p.map(|d| Period::containing(d, form.frequency)) else {
+            break;
+        };
+        periods.push(prev);
+    }
+    periods.reverse();
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    let mut totals = Vec::new();
+    for (k, p) in periods.iter().enumerate() {
+        let list = chitieu_app::reports::list_within(
+            &snap,
+            &u.unit,
+            &chitieu_app::reports::Query {
+                period: Some(*p),
+                form: Some(form.code.clone()),
+                ..Default::default()
+            },
+            day,
+        );
+        let c = chitieu_app::reports::completeness(&list);
+        let pct = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{}%", tr.num(x, 0)));
+        totals.push((pct(c.received_pct()), pct(c.on_time_pct())));
+        for r in list {
+            let i = match rows.iter().position(|row| row.unit == r.unit.as_str()) {
+                Some(i) => i,
+                None => {
+                    rows.push(MatrixRow {
+                        unit: r.unit.to_string(),
+                        unit_name: r.unit_name.clone(),
+                        cells: (0..periods.len()).map(|_| None).collect(),
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[i].cells[k] = Some(Cell {
+                state_code: r.state.as_str(),
+                label: state_label(tr, r.state),
+                late: r.late,
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
+    Ok(MatrixPage {
+        c: Chrome::of(&v),
+        form: form.code.clone(),
+        forms: plan
+            .forms
+            .iter()
+            .map(|f| (f.code.clone(), f.name.clone()))
+            .collect(),
+        periods: periods.iter().map(|p| p.to_string()).collect(),
+        totals,
+        rows,
+    }
+    .into_response())
+}
