@@ -398,7 +398,7 @@ pub fn can_report(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task
 }
 
 /// A report transition asked for: the report by codes, the action, the reason (needed to
-/// return or reopen) and the request's origin (for the audit log).
+/// return or reopen; on submission, the explanation of warnings).
 #[derive(Debug, Clone, Copy)]
 pub struct ReportRequest<'a> {
     pub form: &'a str,
@@ -406,7 +406,6 @@ pub struct ReportRequest<'a> {
     pub period: &'a str,
     pub action: chitieu_domain::report::ReportAction,
     pub reason: &'a str,
-    pub address: &'a str,
 }
 
 /// Moves a report (form × unit × period) for `me`: who may, from which state and with
@@ -422,7 +421,6 @@ pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> 
         period,
         action,
         reason,
-        address,
     } = *r;
     let reason = chitieu_domain::text::clean_text(
         "reason",
@@ -470,7 +468,6 @@ pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> 
         role: me.role,
         user_unit: &me.unit,
         actor: &me.login,
-        address,
         reason: &reason,
         units: &snap.units,
         indicators: &plan.indicators,

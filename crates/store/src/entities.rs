@@ -143,6 +143,27 @@ entity!(data_value, "data_values", {
     pub seq: i64,
 });
 
+entity!(value_history, "value_history", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub period: String,
+    pub seq: i64,
+    pub at: DateTimeUtc,
+    pub actor: String,
+    pub address: String,
+    pub what: String,
+    pub old_value: Option<String>,
+    pub old_numerator: Option<String>,
+    pub old_denominator: Option<String>,
+    pub old_state: Option<String>,
+    pub new_value: String,
+    pub new_numerator: Option<String>,
+    pub new_denominator: Option<String>,
+    pub new_state: String,
+});
+
 entity!(task, "tasks", {
     #[sea_orm(primary_key)]
     pub id: i32,

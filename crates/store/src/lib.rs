@@ -2,6 +2,7 @@
 //! chosen once from the URL scheme. Every write runs in one transaction and leaves an
 //! entry in the hash-chained audit log.
 
+mod context;
 pub mod entities;
 mod evidence;
 mod migration;
@@ -26,6 +27,7 @@ use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
+pub use context::with_client;
 pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
 pub use notices::{Mail, NewNotice, Notice};
 pub use people::check_email;
@@ -35,6 +37,7 @@ pub use plan::{Ids, IndicatorEdit};
 pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow};
 pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
+pub use values::ValueChange;
 pub use values::value_evidence_key;
 pub use values::{
     CHANGES_CHANNEL, ChangeListener, ChangedValue, ConflictKind, NewEvidence, NewValue, Seqs,
@@ -298,6 +301,13 @@ pub(crate) async fn audit<C: ConnectionTrait>(
         .one(c)
         .await?
         .unwrap_or_default();
+    // The request's origin, when there is one, is part of what the chain protects.
+    let from = crate::context::client();
+    let detail = &if from.is_empty() {
+        detail.to_string()
+    } else {
+        format!("{detail}; từ {from}")
+    };
     // Second precision so that the text form hashes the same after a round trip through
     // either backend.
     let at = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010ReportsCounter),
             Box::new(M0011ValidationRules),
             Box::new(M0012Notices),
+            Box::new(M0013ValueHistory),
         ]
     }
 }
@@ -771,6 +772,54 @@ impl MigrationTrait for M0012Notices {
             "notices",
             "idx_notices_user",
             &["user_id", "read_at"],
+            false,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Each change of a value written one by one (forms, API batches, small imports): before and
+/// after, who, when, from where, through what. Large imports keep one audit entry whose hash
+/// covers every row instead (see the README).
+struct M0013ValueHistory;
+
+impl MigrationName for M0013ValueHistory {
+    fn name(&self) -> &str {
+        "m0013_value_history"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0013ValueHistory {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("value_history")
+                .col(big_pk_auto("id"))
+                .col(integer("indicator_id"))
+                .col(integer("unit_id"))
+                .col(string("period"))
+                .col(big_integer("seq"))
+                .col(timestamp_with_time_zone("at"))
+                .col(string("actor"))
+                .col(string("address"))
+                .col(text("what"))
+                .col(string_null("old_value"))
+                .col(string_null("old_numerator"))
+                .col(string_null("old_denominator"))
+                .col(string_null("old_state"))
+                .col(string("new_value"))
+                .col(string_null("new_numerator"))
+                .col(string_null("new_denominator"))
+                .col(string("new_state"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "value_history",
+            "idx_value_history_key",
+            &["indicator_id", "unit_id", "period"],
             false,
         ))
         .await?;

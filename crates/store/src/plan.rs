@@ -259,6 +259,26 @@ impl Store {
         let unit_id = *ids
             .get(&t.unit)
             .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", t.unit)))?;
+        // What the change replaces, for the audit entry: the targets of the years it sets,
+        // and a recurring target's span it overlaps.
+        let before: Vec<String> = target::Entity::find()
+            .filter(target::Column::IndicatorId.eq(ind.id))
+            .filter(target::Column::UnitId.eq(unit_id))
+            .order_by_asc(target::Column::Year)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|m| match t.every_year {
+                Some(span) => {
+                    (span.from..=span.to).contains(&m.year)
+                        || m.every_from
+                            .zip(m.every_to)
+                            .is_some_and(|(f, to)| f <= span.to && to >= span.from)
+                }
+                None => m.year == t.year,
+            })
+            .map(|m| format!("{} {} {} — {}", m.year, m.comparator, m.value, m.wording))
+            .collect();
         if let Some(span) = t.every_year {
             target::Entity::delete_many()
                 .filter(target::Column::IndicatorId.eq(ind.id))
@@ -294,9 +314,14 @@ impl Store {
             None => format!("năm {}", t.year),
         };
         let detail = format!(
-            "{} {} {years}: {} {} — {}",
+            "{} {} {years}: {} → {} {} — {}",
             t.indicator,
             t.unit,
+            if before.is_empty() {
+                "(mới)".to_string()
+            } else {
+                before.join("; ")
+            },
             t.comparator.symbol(),
             format_decimal(&t.value),
             t.wording

@@ -58,8 +58,6 @@ pub struct ReportAct<'a> {
     pub role: Role,
     pub user_unit: &'a UnitCode,
     pub actor: &'a str,
-    /// Where the request came from, for the audit log.
-    pub address: &'a str,
     pub reason: &'a str,
     pub units: &'a [Unit],
     pub indicators: &'a [Indicator],
@@ -431,7 +429,7 @@ impl Store {
                 .await?;
         }
         let detail = format!(
-            "{} {} {} {}: {} → {}{}; từ {}",
+            "{} {} {} {}: {} → {}{}",
             act.action.as_str(),
             act.form.code,
             act.unit.code,
@@ -442,8 +440,7 @@ impl Store {
                 String::new()
             } else {
                 format!("; lý do: {reason}")
-            },
-            act.address
+            }
         );
         audit(&txn, act.actor, "report.transition", "reports", &detail).await?;
         crate::values::bump_counter(&txn, "reports").await?;

@@ -90,8 +90,19 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::error_pages_know_the_viewer,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(changes_know_their_origin));
     Ok(http_layers(router).with_state(state))
+}
+
+/// Every change a request makes (audit log, history of values) records the client's address.
+async fn changes_know_their_origin(
+    addr: auth::ClientAddr,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let origin = addr.0.map(|a| a.to_string()).unwrap_or_default();
+    chitieu_store::with_client(origin, next.run(req)).await
 }
 
 /// Numbers requests in the order they arrive (with the process's start time, so that ids

@@ -27,6 +27,7 @@ db_tests!(
     validation_blocks_explains_and_flags,
     report_forms_are_set_on_the_admin_page,
     the_matrix_shows_each_units_reports_by_period,
+    a_values_history_says_who_when_from_where_and_what_changed,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1688,4 +1689,50 @@ async fn the_matrix_shows_each_units_reports_by_period(db: &TestDb) {
     let table = &html[html.find("id=\"matrix\"").unwrap()..];
     assert_eq!(table.matches("href=\"/units/").count(), 1, "{table}");
     drop(server);
+}
+
+/// Each change of a value is kept with what it was and what it became, who, when and from
+/// which address; the audit log names the address too; the chain still verifies.
+async fn a_values_history_says_who_when_from_where_and_what_changed(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "bc.phuong", "reporter", "5443");
+    let t = token(db, "phuong", "reporter", "5443");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    for (n, d) in [(30, 39), (31, 39)] {
+        let (s, v) = post_json(
+            &format!("{base}/api/v1/values"),
+            &t,
+            &format!(
+                r#"{{"values":[{{"indicator":"NL-CBX","unit":"5443","period":"{q}","numerator":{n},"denominator":{d}}}]}}"#
+            ),
+        );
+        assert_eq!(s, 200, "{v}");
+    }
+    let cookie = session(&base, "bc.phuong", PASSWORD);
+    let (_, html) = get_status(
+        &base,
+        &format!("/entry?unit=5443&period={q}"),
+        Some(&cookie),
+    );
+    let at = html
+        .find("id=\"h-NL-CBX\"")
+        .expect("the value's history on its page");
+    let history = &html[at..at + html[at..].find("</details>").unwrap()];
+    // The demo's figure, then the two changes, each from the client's address.
+    assert_eq!(history.matches("<li>").count(), 3, "{history}");
+    assert!(history.contains("token:phuong (127.0.0.1)"), "{history}");
+    assert!(history.contains("30/39 (76.923"), "{history}");
+    assert!(history.contains("→ 31/39 (79.487"), "{history}");
+    drop(server);
+    let store = db.store().await;
+    let from_address = store
+        .run_sql_baseline(
+            "SELECT id FROM audit_log WHERE action = 'values.upsert' AND detail LIKE '%từ 127.0.0.1'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(from_address, 2);
+    let out = ok(db, &["audit", "verify"]);
+    assert!(out.contains("toàn vẹn"), "{out}");
 }

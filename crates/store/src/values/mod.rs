@@ -268,7 +268,10 @@ pub struct ValueFilter {
     pub unit: Option<UnitCode>,
 }
 
+mod history;
 mod write;
+
+pub use history::ValueChange;
 
 impl Store {
     /// Stored values, ordered by indicator, unit and period.

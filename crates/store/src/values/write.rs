@@ -338,6 +338,7 @@ impl Store {
                 seq,
                 now,
                 digest,
+                &current,
                 &mut progress,
             )
             .await;
@@ -377,6 +378,7 @@ impl Store {
         seq: i64,
         now: chrono::DateTime<Utc>,
         digest: Sha256,
+        current: &HashMap<Key, data_value::Model>,
         progress: &mut impl FnMut(u64),
     ) -> Result<u64> {
         let mut done = 0u64;
@@ -477,6 +479,11 @@ impl Store {
             done += chunk.len() as u64;
             progress(done);
         }
+        // A large import keeps its one audit entry (whose hash covers every row) instead of a
+        // history row per value, on either backend.
+        if ordered.len() < BULK_MIN {
+            record_history(&txn, w, ordered, current, seq, now).await?;
+        }
         for (_, _, e) in files {
             crate::evidence::insert_evidence(
                 &txn,
@@ -494,7 +501,7 @@ impl Store {
             .map(|b| format!("{b:02x}"))
             .collect();
         let detail = format!(
-            "{}: {} giá trị, trạng thái {}, sha256 {hash}{}",
+            "lần ghi {seq}: {}: {} giá trị, trạng thái {}, sha256 {hash}{}",
             w.what,
             ordered.len(),
             w.state.as_str(),
@@ -508,4 +515,69 @@ impl Store {
         txn.commit().await?;
         Ok(changed)
     }
+}
+
+/// The history of each value a write changes (not those it re-sends unchanged): what it was,
+/// what it is now, who, when, from where, through what. Large imports on PostgreSQL's bulk
+/// path keep their one audit entry instead.
+async fn record_history<C: ConnectionTrait>(
+    c: &C,
+    w: &ValueWrite<'_>,
+    rows: &[&Row],
+    current: &HashMap<Key, data_value::Model>,
+    seq: i64,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    use crate::entities::value_history::{Column as H, Entity as History};
+    let address = crate::context::client();
+    let changed: Vec<(&Row, Option<&data_value::Model>)> = rows
+        .iter()
+        .map(|v| (*v, current.get(&(v.indicator_id, v.unit_id, v.period))))
+        .filter(|(v, old)| {
+            old.is_none_or(|m| !(same_figures(&stored(m), v) && m.state == w.state.as_str()))
+        })
+        .collect();
+    for chunk in changed.chunks(BATCH) {
+        let mut q = Query::insert();
+        q.into_table(History).columns([
+            H::IndicatorId,
+            H::UnitId,
+            H::Period,
+            H::Seq,
+            H::At,
+            H::Actor,
+            H::Address,
+            H::What,
+            H::OldValue,
+            H::OldNumerator,
+            H::OldDenominator,
+            H::OldState,
+            H::NewValue,
+            H::NewNumerator,
+            H::NewDenominator,
+            H::NewState,
+        ]);
+        for (v, old) in chunk {
+            q.values_panic([
+                v.indicator_id.into(),
+                v.unit_id.into(),
+                v.period.to_string().into(),
+                seq.into(),
+                now.into(),
+                w.actor.into(),
+                address.clone().into(),
+                w.what.into(),
+                old.map(|m| m.value.clone()).into(),
+                old.and_then(|m| m.numerator.clone()).into(),
+                old.and_then(|m| m.denominator.clone()).into(),
+                old.map(|m| m.state.clone()).into(),
+                format_decimal(&v.value).into(),
+                v.numerator.as_ref().map(format_decimal).into(),
+                v.denominator.as_ref().map(format_decimal).into(),
+                w.state.as_str().into(),
+            ]);
+        }
+        c.execute(&q).await?;
+    }
+    Ok(())
 }

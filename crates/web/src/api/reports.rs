@@ -1,7 +1,6 @@
 //! Report forms, reports and their transitions, and reporting completeness.
 
 use super::common::*;
-use crate::auth::ClientAddr;
 use chitieu_domain::report::{Form, ReportAction};
 
 #[derive(Serialize, ToSchema)]
@@ -161,7 +160,6 @@ pub(super) struct ActOut {
 pub(super) async fn act(
     State(s): State<AppState>,
     c: Caller,
-    addr: ClientAddr,
     axum::extract::Path((form, unit, period, action)): axum::extract::Path<(
         String,
         String,
@@ -180,7 +178,6 @@ pub(super) async fn act(
     } else {
         super::extract::parse_json(&body)?
     };
-    let address = addr.0.map(|a| a.to_string()).unwrap_or_default();
     let to = actions::act_on_report(
         &s.app,
         &me,
@@ -190,7 +187,6 @@ pub(super) async fn act(
             period: &period,
             action,
             reason: &b.reason,
-            address: &address,
         },
     )
     .await?;

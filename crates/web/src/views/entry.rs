@@ -26,6 +26,8 @@ pub struct Field {
     locked: bool,
     /// Someone else's change met this field's save: what happened, and their figures.
     conflict: Option<(String, String)>,
+    /// The value's changes: when, who (and from where), through what, before → after.
+    history: Vec<(String, String, String, String)>,
 }
 
 impl Field {
@@ -59,6 +61,7 @@ impl Field {
             orig: Default::default(),
             locked: false,
             conflict: None,
+            history: Vec::new(),
         }
     }
 
@@ -355,7 +358,29 @@ async fn stored_fields(
         let row = stored
             .iter()
             .find(|r| r.indicator == i.code && r.period == *period);
-        fields.push(Field::stored(i, tr, row, evidence));
+        let history = s
+            .store
+            .value_history(&i.code, unit, period)
+            .await
+            .or_500(tr)?
+            .into_iter()
+            .map(|h| {
+                let who = if h.address.is_empty() {
+                    h.actor
+                } else {
+                    format!("{} ({})", h.actor, h.address)
+                };
+                let change = match h.before {
+                    Some(b) => format!("{b} → {}", h.after),
+                    None => h.after,
+                };
+                (tr.datetime(&h.at), who, h.what, change)
+            })
+            .collect();
+        fields.push(Field {
+            history,
+            ..Field::stored(i, tr, row, evidence)
+        });
     }
     Ok(fields)
 }
@@ -420,7 +445,6 @@ pub async fn entry_save(
         Ok(_) if !has_errors && posted.submit => {
             // Saved as a draft; now the reports these figures go into are sent.
             let snap = snapshot(&s, tr).await?;
-            let addr = String::new();
             for (form, report_unit) in entry_reports(&snap, &u, &posted.unit, &posted.period) {
                 if let Err(e) = actions::act_on_report(
                     &s.app,
@@ -431,7 +455,6 @@ pub async fn entry_save(
                         period: &posted.period.to_string(),
                         action: chitieu_domain::report::ReportAction::Submit,
                         reason: posted.form.get("report_comment").map_or("", String::as_str),
-                        address: &addr,
                     },
                 )
                 .await

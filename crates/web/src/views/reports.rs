@@ -3,7 +3,6 @@
 //! entry form.
 
 use super::common::*;
-use crate::auth::ClientAddr;
 use chitieu_domain::report::{ReportAction, may_act};
 
 /// An action button: the action and its label.
@@ -282,12 +281,7 @@ pub async fn reports(
 
 /// A report action from a page: the form, unit, period, action, reason, and where to go
 /// back to.
-pub async fn report_act(
-    State(s): State<AppState>,
-    v: Viewer,
-    addr: ClientAddr,
-    f: LazyForm,
-) -> PageResult {
+pub async fn report_act(State(s): State<AppState>, v: Viewer, f: LazyForm) -> PageResult {
     let tr = v.tr;
     v.user()?;
     let f = f.read(tr)?;
@@ -296,7 +290,6 @@ pub async fn report_act(
     let action: ReportAction = get("action")
         .parse()
         .map_err(|m: String| PageError::Invalid(tr, m))?;
-    let address = addr.0.map(|a| a.to_string()).unwrap_or_default();
     actions::act_on_report(
         &s.app,
         &u,
@@ -306,7 +299,6 @@ pub async fn report_act(
             period: get("period"),
             action,
             reason: get("reason"),
-            address: &address,
         },
     )
     .await
