@@ -34,7 +34,7 @@ pub use people::check_email;
 pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
-pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow};
+pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow, ReportSeed};
 pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::ValueChange;

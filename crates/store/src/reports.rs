@@ -448,3 +448,133 @@ impl Store {
         Ok(Ok(to))
     }
 }
+
+/// A report's history to load as it happened elsewhere (another system, or the demo): its
+/// moves in order, each checked against the state machine's states (not its roles: the
+/// people acted in that other place).
+pub struct ReportSeed<'a> {
+    pub form: &'a Form,
+    pub unit: &'a Unit,
+    pub period: Period,
+    /// (action, when, who, reason), oldest first.
+    pub moves: Vec<(ReportAction, DateTime<Utc>, String, String)>,
+}
+
+impl Store {
+    /// Loads reports' histories in one transaction: each report (not stored yet) with its
+    /// moves, the state of the values it holds, and one audit entry for the whole load.
+    /// Returns how many reports were loaded.
+    pub async fn load_report_history(
+        &self,
+        seeds: &[ReportSeed<'_>],
+        indicators: &[Indicator],
+        owner: &UnitCode,
+        actor: &str,
+        what: &str,
+    ) -> Result<u64> {
+        let ids = self.ids_now().await?;
+        let txn = self.begin_write().await?;
+        let seq = crate::values::bump_counter(&txn, "values").await?;
+        let forms: std::collections::HashMap<String, i32> = form::Entity::find()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|f| (f.code, f.id))
+            .collect();
+        for s in seeds {
+            let at = |m: String| {
+                StoreError::Invalid(format!(
+                    "báo cáo {} {} {}: {m}",
+                    s.form.code, s.unit.code, s.period
+                ))
+            };
+            let form_id = *forms
+                .get(&s.form.code)
+                .ok_or_else(|| at("không có biểu mẫu".into()))?;
+            let mut state = ValueState::Draft;
+            let (mut submitted, mut approved, mut accepted, mut reason) =
+                (None, None, None, String::new());
+            for (action, when, _, why) in &s.moves {
+                state = action.next(state).ok_or_else(|| {
+                    at(format!(
+                        "không thể {} từ {}",
+                        action.as_str(),
+                        state.as_str()
+                    ))
+                })?;
+                match action {
+                    ReportAction::Submit => submitted = Some(*when),
+                    ReportAction::Approve => approved = Some(*when),
+                    ReportAction::Accept => accepted = Some(*when),
+                    ReportAction::Return | ReportAction::Reopen => {
+                        reason = why.clone();
+                        accepted = None;
+                    }
+                }
+            }
+            let updated = s.moves.last().map_or_else(Utc::now, |m| m.1);
+            let report_id = report::ActiveModel {
+                form_id: Set(form_id),
+                unit_id: Set(ids.unit(&s.unit.code)?),
+                period: Set(s.period.to_string()),
+                state: Set(state.as_str().into()),
+                submitted_at: Set(submitted),
+                approved_at: Set(approved),
+                accepted_at: Set(accepted),
+                reason: Set(reason),
+                updated_at: Set(updated),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id;
+            let mut from = ValueState::Draft;
+            for (action, when, who, why) in &s.moves {
+                let to = action.next(from).unwrap_or(from);
+                report_event::ActiveModel {
+                    report_id: Set(report_id),
+                    at: Set(*when),
+                    actor: Set(who.clone()),
+                    action: Set(action.as_str().into()),
+                    from_state: Set(from.as_str().into()),
+                    to_state: Set(to.as_str().into()),
+                    reason: Set(why.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                from = to;
+            }
+            let value_state = if state == ValueState::Returned {
+                ValueState::Draft
+            } else {
+                state
+            };
+            let inds: Vec<i32> = s
+                .form
+                .indicators_of(indicators, s.unit)
+                .iter()
+                .map(|i| ids.indicator(&i.code))
+                .collect::<Result<_>>()?;
+            data_value::Entity::update_many()
+                .col_expr(data_value::Column::State, Expr::value(value_state.as_str()))
+                .col_expr(data_value::Column::Seq, Expr::value(seq))
+                .filter(data_value::Column::UnitId.eq(ids.unit(&Form::values_unit(s.unit, owner))?))
+                .filter(data_value::Column::Period.eq(s.period.to_string()))
+                .filter(data_value::Column::IndicatorId.is_in(inds))
+                .exec(&txn)
+                .await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "reports.load",
+            "reports",
+            &format!("{what}: {} báo cáo", seeds.len()),
+        )
+        .await?;
+        crate::values::bump_counter(&txn, "reports").await?;
+        txn.commit().await?;
+        Ok(seeds.len() as u64)
+    }
+}
