@@ -544,6 +544,10 @@ async fn people_use_the_application_in_a_browser() {
         .await
         .unwrap();
     shot(&c, "targets-missed-phone.png").await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    shot(&c, "reports-phone.png").await;
+    c.goto(&format!("{base}/my")).await.unwrap();
+    shot(&c, "my-phone.png").await;
     c.set_window_size(1366, 768).await.unwrap();
     // Anyone sees the province's verdicts on the public page.
     c.goto(&format!("{base}/public")).await.unwrap();

@@ -6,6 +6,7 @@ use super::common::*;
 use chitieu_domain::report::{ReportAction, may_act};
 
 /// An action button: the action and its label.
+#[derive(Clone)]
 pub(super) struct ActButton {
     pub(super) action: &'static str,
     pub(super) label: &'static str,
@@ -239,7 +240,13 @@ pub async fn reports(
             due: l.due.clone(),
             late: l.late,
             reason: l.reason.clone(),
-            actions: Vec::new(),
+            // Moving forward from the list; returning (with its reason) is in the table.
+            actions: l
+                .actions
+                .iter()
+                .filter(|a| !a.needs_reason)
+                .cloned()
+                .collect(),
             entry_url: l.entry_url.clone(),
             flags: l.flags.clone(),
         })
