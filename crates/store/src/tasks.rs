@@ -91,12 +91,24 @@ impl Store {
             .insert(&txn)
             .await?;
         }
+        // What changed in what answers for the task: its deadline and completion date.
+        let date = |d: Option<chrono::NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
+        let before = existing.as_ref().map_or("(mới)".to_string(), |o| {
+            format!("hạn {}, hoàn thành {}", o.deadline, date(o.completed_on))
+        });
         audit(
             &txn,
             actor,
             "tasks.upsert",
             "tasks",
-            &format!("{}: {}", t.code, t.title),
+            &format!(
+                "{}: {}; {before} → hạn {}, hoàn thành {}, {} cập nhật tiến độ",
+                t.code,
+                t.title,
+                t.deadline,
+                date(t.completed_on),
+                t.updates.len()
+            ),
         )
         .await?;
         crate::values::bump_counter(&txn, "tasks").await?;
