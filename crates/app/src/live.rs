@@ -639,6 +639,17 @@ impl Snapshot {
     }
 }
 
+/// A period code from a query (`2026Q3`); empty is none.
+pub fn optional_period(s: Option<&str>) -> Result<Option<Period>, BadInput> {
+    s.map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse()
+                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
+        })
+        .transpose()
+}
+
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }

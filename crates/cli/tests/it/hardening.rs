@@ -1403,6 +1403,14 @@ async fn a_report_goes_from_the_reporter_to_the_standing_office(db: &TestDb) {
     };
     let before = public_cbx();
     assert_eq!(listed(&reporter)["state"], "draft");
+    // Figures not yet accepted are for signed-in callers only.
+    let (s, _, _) = api(
+        "GET",
+        &format!("{base}/api/v1/assessment?data=provisional"),
+        None,
+        None,
+    );
+    assert_eq!(s, 401);
     // Out of turn, out of role, or out of scope: refused with the right status.
     assert_eq!(act(&head, "approve", "{}").0, 409, "nothing sent yet");
     assert_eq!(act(&viewer, "submit", "{}").0, 403);

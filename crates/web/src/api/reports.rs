@@ -86,15 +86,7 @@ pub(super) async fn reports(
 ) -> ApiResult<Vec<ReportOut>> {
     let me = c.user()?.clone();
     let q = q.parse()?;
-    let period: Option<Period> = q
-        .period
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse()
-                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
-        })
-        .transpose()?;
+    let period = chitieu_app::live::optional_period(q.period.as_deref())?;
     let state: Option<ValueState> = q
         .state
         .as_deref()
@@ -231,15 +223,7 @@ pub(super) async fn completeness(
 ) -> ApiResult<Vec<CompletenessOut>> {
     let me = c.user()?.clone();
     let q = q.parse()?;
-    let period: Option<Period> = q
-        .period
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse()
-                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
-        })
-        .transpose()?;
+    let period = chitieu_app::live::optional_period(q.period.as_deref())?;
     let snap = snap(&s).await?;
     let list = chitieu_app::reports::list(
         &snap,

@@ -180,14 +180,8 @@ pub async fn reports(
 ) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
-    let period = match q.period.as_deref().filter(|p| !p.trim().is_empty()) {
-        Some(p) => Some(
-            p.trim()
-                .parse::<Period>()
-                .map_err(|e| PageError::Invalid(tr, e.to_string()))?,
-        ),
-        None => None,
-    };
+    let period = chitieu_app::live::optional_period(q.period.as_deref())
+        .map_err(|e| PageError::Invalid(tr, e.to_string()))?;
     let state = match q.state.as_deref().filter(|p| !p.is_empty()) {
         Some(st) => Some(
             st.parse::<ValueState>()
@@ -310,13 +304,7 @@ pub async fn report_act(State(s): State<AppState>, v: Viewer, f: LazyForm) -> Pa
     )
     .await
     .map_err(|e| PageError::action(tr, e))?;
-    // Back to a page of this site only.
-    let back = get("back");
-    let back = if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
-        back
-    } else {
-        "/reports"
-    };
+    let back = safe_back(get("back"));
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(Redirect::to(&format!("{back}{sep}done={}", action.as_str())).into_response())
 }
@@ -434,4 +422,41 @@ pub async fn matrix(
         rows,
     }
     .into_response())
+}
+
+/// Where a page action goes back to: a path of this site only (`/entry?…`), else the
+/// reports page; never another host (`//evil.example`, `https://…`, `/\\evil.example`).
+fn safe_back(back: &str) -> &str {
+    if back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control)
+    {
+        back
+    } else {
+        "/reports"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn a_page_action_goes_back_to_this_site_only() {
+        assert_eq!(
+            safe_back("/entry?unit=19&period=2026Q3"),
+            "/entry?unit=19&period=2026Q3"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "reports",
+            "/\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_back(bad), "/reports", "{bad:?}");
+        }
+    }
 }
