@@ -82,6 +82,17 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("reason", "Lý do", "Reason"),
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
+    ("figures", "Số liệu", "Figures"),
+    (
+        "all_figures",
+        "tất cả, kể cả số liệu chưa tiếp nhận",
+        "all, including those not yet accepted",
+    ),
+    (
+        "official_figures",
+        "chỉ số liệu đã tiếp nhận",
+        "accepted only",
+    ),
     (
         "matrix",
         "Tình hình nộp báo cáo theo đơn vị và kỳ",

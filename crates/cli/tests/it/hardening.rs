@@ -1372,8 +1372,17 @@ async fn a_report_goes_from_the_reporter_to_the_standing_office(db: &TestDb) {
     let head = token(db, "ct", "head", "TN.SKHCN");
     let office = token(db, "tt", "secretariat", "19");
     let viewer = token(db, "xem", "viewer", "19");
+    add_user(db, "lanh.dao", "viewer", "19");
     let (server, base) = serve(db);
     let q = open_quarter();
+    // The 5G card of the overview, with every figure or with accepted ones only.
+    let card = |data: &str| {
+        let cookie = session(&base, "lanh.dao", PASSWORD);
+        let (s, html) = get_status(&base, &format!("/{data}"), Some(&cookie));
+        assert_eq!(s, 200);
+        let at = html.find("data-indicator=\"HT-5G\"").unwrap();
+        html[at..at + html[at..].find("</div>").unwrap()].to_string()
+    };
     let act = |who: &str, action: &str, body: &str| {
         post_json(
             &format!("{base}/api/v1/reports/BC57-SO-QUY/TN.SKHCN/{q}/{action}"),
@@ -1464,10 +1473,26 @@ async fn a_report_goes_from_the_reporter_to_the_standing_office(db: &TestDb) {
     assert_eq!(act(&reporter, "submit", "{}").0, 200);
     assert_eq!(act(&head, "approve", "{}").0, 200);
     assert_eq!(public_cbx(), before, "not official before acceptance");
+    // Inside, the figure shows at once, marked; the switch shows accepted figures only.
+    let all = card("");
+    assert!(
+        all.contains(">81,5<") && all.contains("số liệu chưa tiếp nhận"),
+        "{all}"
+    );
+    let official = card("?data=official");
+    assert!(
+        !official.contains("81,5") && !official.contains("chưa tiếp nhận"),
+        "{official}"
+    );
     let (s, v) = act(&office, "accept", "{}");
     assert_eq!((s, v["state"].as_str()), (200, Some("accepted")), "{v}");
     let after = public_cbx();
     assert_ne!(after, before, "official at acceptance");
+    let official = card("?data=official");
+    assert!(
+        official.contains(">81,5<") && !official.contains("chưa tiếp nhận"),
+        "{official}"
+    );
     assert!(
         after.iter().any(|(p, _)| p.as_str() == Some(q.as_str())),
         "{after:?}"

@@ -288,3 +288,14 @@ pub async fn not_found(v: Viewer, uri: axum::http::Uri) -> Response {
     }
     PageError::NotFound(v.tr).into_response()
 }
+
+/// The figures a page shows: `?data=official` for accepted ones only, else every figure
+/// entered (those not yet accepted marked).
+pub(super) fn data_of(q: Option<&str>, tr: Tr) -> Result<chitieu_app::live::Data, PageError> {
+    match q.filter(|d| !d.is_empty()) {
+        Some(d) => d
+            .parse()
+            .map_err(|e: chitieu_app::live::BadInput| PageError::Invalid(tr, e.to_string())),
+        None => Ok(chitieu_app::live::Data::Provisional),
+    }
+}

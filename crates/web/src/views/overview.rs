@@ -2,6 +2,7 @@
 //! counts by standing, overdue tasks and reporting completeness.
 
 use super::common::*;
+use chitieu_app::live::Data;
 use chitieu_domain::default_plan::PlanFile;
 
 struct Card {
@@ -10,6 +11,8 @@ struct Card {
     latest: String,
     unit_of_measure: String,
     period: String,
+    /// The latest figure is not yet accepted.
+    provisional: bool,
     /// One line per target: a verdict for a year that is over, progress for one ahead.
     targets: Vec<TargetLine>,
     /// The yearly figures as JSON, for the sparkline; the latest figure is its last point.
@@ -49,22 +52,34 @@ struct OverviewBody {
     total: usize,
     completeness: String,
     late_reports: usize,
+    /// Accepted figures only (`?data=official`), or every figure entered.
+    official: bool,
     groups: Vec<GroupView>,
     overdue: Vec<OverdueRow>,
 }
 
-pub async fn overview(State(s): State<AppState>, v: Viewer) -> PageResult {
+#[derive(Deserialize)]
+pub struct DataQuery {
+    data: Option<String>,
+}
+
+pub async fn overview(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<DataQuery>,
+) -> PageResult {
     let tr = v.tr;
     v.user()?;
+    let data = data_of(q.data.as_deref(), tr)?;
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let key = format!("overview|{}|{day}", tr.lang.code());
+    let key = format!("overview|{}|{day}|{data:?}", tr.lang.code());
     // Assessed and rendered only when this snapshot has not rendered it yet.
     let body = snap
         .remember_text(key, || {
-            let rows = assessed_rows(&snap, None, day).map_err(|e| e.to_string())?;
-            OverviewBody::build(&snap, tr, plan, &rows, &snap.tasks, day)
+            let rows = assessed_data(&snap, None, day, data).map_err(|e| e.to_string())?;
+            OverviewBody::build(&snap, tr, plan, &rows, &snap.tasks, day, data)
                 .render()
                 .map_err(|e| e.to_string())
         })
@@ -85,6 +100,7 @@ impl OverviewBody {
         rows: &[Row],
         tasks: &[chitieu_domain::Task],
         day: chrono::NaiveDate,
+        data: Data,
     ) -> OverviewBody {
         let owner = &plan.plan.owner;
         let groups = plan
@@ -100,7 +116,7 @@ impl OverviewBody {
                     .indicators
                     .iter()
                     .filter(|i| i.group == g.code)
-                    .map(|ind| card(snap, tr, ind, rows, owner, day))
+                    .map(|ind| card(snap, tr, ind, rows, owner, day, data))
                     .collect(),
             })
             .collect();
@@ -118,6 +134,7 @@ impl OverviewBody {
                 .map(|p| format!("{}%", tr.num(p, 0)))
                 .unwrap_or_else(|| "—".into()),
             late_reports: completeness.late,
+            official: data == Data::Official,
             groups,
             overdue: tasks
                 .iter()
@@ -142,9 +159,10 @@ fn card(
     rows: &[Row],
     owner: &UnitCode,
     day: chrono::NaiveDate,
+    data: Data,
 ) -> Card {
     let yearly = snap
-        .engine
+        .engine_of(data)
         .yearly(&ind.code, owner, day)
         .unwrap_or_default();
     let spark: Vec<f64> = yearly
@@ -166,6 +184,9 @@ fn card(
         period: last
             .map(|(y, f)| figure_period(ind, *y, f))
             .unwrap_or_default(),
+        provisional: rows
+            .iter()
+            .any(|r| r.indicator == ind.code && r.current && r.provisional),
         targets: rows
             .iter()
             .filter(|r| r.indicator == ind.code)

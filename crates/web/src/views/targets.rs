@@ -6,6 +6,7 @@ use super::common::*;
 #[derive(Deserialize)]
 pub struct TargetQuery {
     status: Option<String>,
+    data: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -19,6 +20,8 @@ struct TargetsPage {
     /// The status the list is filtered by, as words; empty for every target.
     showing: &'static str,
     active: String,
+    /// Accepted figures only.
+    official: bool,
     rows: Vec<StandingRow>,
 }
 
@@ -32,7 +35,8 @@ pub async fn targets(
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
-    let rows = assessed(&snap, None, day, tr)?;
+    let data = data_of(q.data.as_deref(), tr)?;
+    let rows = assessed_data(&snap, None, day, data).or_500(tr)?;
     let wanted = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(code) => Some(Status::from_code(code).ok_or_else(|| {
@@ -52,6 +56,7 @@ pub async fn targets(
         total: rows.len(),
         showing: wanted.map_or("", |s| tr.status(s)),
         active: wanted.map_or("", |s| s.as_str()).to_string(),
+        official: data == chitieu_app::live::Data::Official,
         rows: standing_rows(plan, &shown, tr, true),
     };
     Ok(page.into_response())
