@@ -107,6 +107,21 @@ impl Snapshot {
         self.unit_pos.get(code).map(|&k| &self.units[k])
     }
 
+    /// Whether `unit` is `scope` or lies under it: `permission::in_scope`, with the parents
+    /// looked up by position instead of by scanning every unit (a national list of reports
+    /// asks it once per unit).
+    pub fn within(&self, scope: &UnitCode, unit: &UnitCode) -> bool {
+        let mut cur = self.unit(unit);
+        for _ in 0..64 {
+            match cur {
+                Some(u) if u.code == *scope => return true,
+                Some(u) => cur = u.parent.as_ref().and_then(|p| self.unit(p)),
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The task with this code, if there is one.
     pub fn task(&self, code: &str) -> Option<&chitieu_domain::Task> {
         self.tasks.iter().find(|t| t.code == code)

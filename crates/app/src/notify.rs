@@ -3,7 +3,7 @@
 //! the server has it. Every notice is made once (its `dedup` key names the occasion) and
 //! mailed at most once, however many servers share the database.
 
-use chitieu_domain::permission::{Role, in_scope};
+use chitieu_domain::permission::Role;
 use chitieu_domain::report::received;
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chitieu_store::{NewNotice, StoreError};
@@ -72,7 +72,7 @@ fn at_unit(users: &[(String, Role, UnitCode)], unit: &UnitCode, roles: &[Role]) 
 fn above(snap: &Snapshot, users: &[(String, Role, UnitCode)], unit: &UnitCode) -> Vec<String> {
     users
         .iter()
-        .filter(|(_, r, u)| *r == Role::Secretariat && u != unit && in_scope(&snap.units, u, unit))
+        .filter(|(_, r, u)| *r == Role::Secretariat && u != unit && snap.within(u, unit))
         .map(|(l, ..)| l.clone())
         .collect()
 }

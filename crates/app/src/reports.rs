@@ -1,7 +1,6 @@
 //! The reports a user sees: every report expected of the units in their scope for a
 //! period, with its stored state (a report nobody touched is a draft), due day and lateness.
 
-use chitieu_domain::permission::in_scope;
 use chitieu_domain::report::{Form, received};
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chitieu_store::SessionUser;
@@ -80,9 +79,7 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
         };
         let due = form.due(&period);
         for unit in form.expected(&plan.indicators, &snap.units, &period) {
-            if !in_scope(&snap.units, scope, &unit.code)
-                || q.unit.as_ref().is_some_and(|u| *u != unit.code)
-            {
+            if !snap.within(scope, &unit.code) || q.unit.as_ref().is_some_and(|u| *u != unit.code) {
                 continue;
             }
             let row = stored

@@ -83,6 +83,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
     ("figures", "Số liệu", "Figures"),
+    ("form_name", "Tên biểu mẫu", "Form name"),
     (
         "all_figures",
         "tất cả, kể cả số liệu chưa tiếp nhận",

@@ -682,6 +682,10 @@ async fn people_use_the_application_in_a_browser() {
     c.goto(&format!("{base}/admin")).await.unwrap();
     assert!(c.find(Locator::Id("add-token")).await.is_ok());
     shot(&c, "admin.png").await;
+    c.execute("document.getElementById('forms').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    shot(&c, "admin-forms.png").await;
     // Filtering the task list swaps the list in place (htmx), and the address follows.
     c.goto(&format!("{base}/tasks")).await.unwrap();
     c.find(Locator::Css("select[name=status]"))
