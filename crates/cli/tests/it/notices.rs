@@ -1,5 +1,6 @@
-//! Notices and reminders: the server's own job mails each late report's reminder once, to a
-//! local SMTP sink this test runs, however often the job runs; the bell counts them.
+//! Notices and reminders: the server's own job mails each reminder (a report late, a report
+//! due soon) once, to a local SMTP sink this test runs, however often the job runs; the bell
+//! counts them.
 
 use crate::cli::serve_process_with;
 use crate::web::{agent, session};
@@ -9,7 +10,7 @@ use chitieu_store::testing::TestDb;
 use std::io::{BufRead, BufReader, Write};
 use std::sync::{Arc, Mutex};
 
-db_tests!(late_reports_are_mailed_once_and_counted_on_the_bell);
+db_tests!(reminders_are_mailed_once_and_counted_on_the_bell);
 
 const PASSWORD: &str = "mot-mat-khau-dai";
 
@@ -86,7 +87,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     panic!("{what}: not within 10 s");
 }
 
-async fn late_reports_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
+async fn reminders_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
     ok(db, &["demo"]);
     // A reporter of the ward with an address; the demo's accounts have none.
     let out = chitieu_stdin(
@@ -157,9 +158,67 @@ async fn late_reports_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
     let _ = server.kill();
     let _ = server.wait();
     // The job runs again on the next start: nothing is mailed twice.
-    let (mut again, _) = serve_process_with(db, &env);
+    let (mut again, base) = serve_process_with(db, &env);
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert_eq!(sink.mails().len(), 2, "a reminder is mailed once");
+    // The standing office moves the quarterly form's due day to tomorrow: the ward's report
+    // is due soon now, a reminder of its own (once, as the next start shows).
+    let q = chitieu_domain::Period::last_complete(
+        chitieu_domain::PeriodKind::Quarter,
+        chrono::Local::now().date_naive(),
+    );
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let due_days = (tomorrow - q.end()).num_days().to_string();
+    let out = chitieu_stdin(
+        db,
+        &[
+            "user",
+            "add",
+            "--login",
+            "tt.tinh",
+            "--role",
+            "secretariat",
+            "--unit",
+            "19",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success());
+    let cookie = session(&base, "tt.tinh", PASSWORD);
+    let csrf = crate::web::page_csrf(&base, "/admin", &cookie);
+    let status = agent()
+        .post(&format!("{base}/admin/forms"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("code", "BC57-XA-QUY"),
+            ("name", "Báo cáo quý của xã, phường về chuyển đổi số"),
+            ("frequency", "quarter"),
+            ("due_days", due_days.as_str()),
+            ("by.commune", "1"),
+            ("by.ward", "1"),
+            ("indicators", "NL-CBX"),
+        ])
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 303);
     let _ = again.kill();
     let _ = again.wait();
+    for _ in 0..2 {
+        let (mut next, _) = serve_process_with(db, &env);
+        wait_for("the due-soon reminder", || sink.mails().len() >= 3);
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let _ = next.kill();
+        let _ = next.wait();
+    }
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 3, "{mails:#?}");
+    assert!(
+        mails[2]
+            .lines()
+            .any(|l| l.starts_with("Message-ID: ") && l.contains(".due.BC57-XA-QUY.5443.")),
+        "{}",
+        mails[2]
+    );
 }
