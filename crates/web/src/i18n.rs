@@ -83,6 +83,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("due", "Hạn nộp", "Due"),
     ("late", "Trễ hạn", "Late"),
     ("figures", "Số liệu", "Figures"),
+    (
+        "late_units",
+        "Đơn vị trễ hạn báo cáo",
+        "Units late with their reports",
+    ),
+    (
+        "all_late",
+        "Xem tất cả báo cáo trễ hạn",
+        "See every late report",
+    ),
     ("form_name", "Tên biểu mẫu", "Form name"),
     (
         "all_figures",

@@ -1716,6 +1716,15 @@ async fn the_matrix_shows_each_units_reports_by_period(db: &TestDb) {
         ward.contains("<td class=\"muted\">—</td>") == (q.as_str() < "2026Q4"),
         "{ward}"
     );
+    // The overview lists late units, the ward among them, and its page its late report.
+    let (_, overview) = get_status(&base, "/", Some(&cookie));
+    let late = &overview[overview.find("id=\"late-reports\"").expect("late units")..];
+    assert!(late.contains("href=\"/units/5443\""), "{late}");
+    let (_, unit) = get_status(&base, "/units/5443", Some(&cookie));
+    assert!(
+        unit.contains("Bản nháp") && unit.contains("Trễ hạn"),
+        "{unit}"
+    );
     // A ward's reporter sees the ward only.
     let mine = session(&base, "bc.phuong", PASSWORD);
     let (_, html) = get_status(&base, "/reports/matrix", Some(&mine));

@@ -24,6 +24,16 @@ struct GroupView {
     cards: Vec<Card>,
 }
 
+/// A unit whose report is late.
+struct LateRow {
+    unit: String,
+    unit_name: String,
+    form_name: String,
+    period: String,
+    due: String,
+    state: &'static str,
+}
+
 struct OverdueRow {
     code: String,
     title: String,
@@ -52,6 +62,8 @@ struct OverviewBody {
     total: usize,
     completeness: String,
     late_reports: usize,
+    /// The first late reports (all of them on /reports?late=1).
+    late: Vec<LateRow>,
     /// Accepted figures only (`?data=official`), or every figure entered.
     official: bool,
     groups: Vec<GroupView>,
@@ -134,6 +146,23 @@ impl OverviewBody {
                 .map(|p| format!("{}%", tr.num(p, 0)))
                 .unwrap_or_else(|| "—".into()),
             late_reports: completeness.late,
+            late: chitieu_app::reports::list_within(snap, owner, &Default::default(), day)
+                .into_iter()
+                .filter(|r| r.late)
+                .take(LATE_SHOWN)
+                .map(|r| LateRow {
+                    unit: r.unit.to_string(),
+                    unit_name: r.unit_name,
+                    form_name: r.form_name,
+                    period: r.period.to_string(),
+                    due: tr.date(&r.due),
+                    state: if tr.is_en() {
+                        r.state.label_en()
+                    } else {
+                        r.state.label_vi()
+                    },
+                })
+                .collect(),
             official: data == Data::Official,
             groups,
             overdue: tasks
@@ -149,6 +178,9 @@ impl OverviewBody {
         }
     }
 }
+
+/// Late reports listed on the overview; the rest are one click away.
+const LATE_SHOWN: usize = 15;
 
 /// One indicator's card: the latest figure and the sparkline from one series, and a line
 /// per target.
