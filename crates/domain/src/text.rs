@@ -28,6 +28,90 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str(t).ok()
 }
 
+/// Parses a figure as a Vietnamese official types it in a form: the comma is the decimal
+/// mark, dots or spaces group thousands (`1.234,5`, `1 035`). Without a comma, a dot before
+/// groups of exactly three digits groups thousands (`1.035` is 1035, `1.234.567` is
+/// 1234567); any other single dot is a decimal mark (`50.1`, `0.35`), since it cannot group
+/// thousands. Exact: never through binary floating point.
+pub fn parse_decimal_vi(s: &str) -> Option<Decimal> {
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if t.is_empty() || s.trim().contains("  ") {
+        return None;
+    }
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let grouped = |int: &str| -> Option<String> {
+        let groups: Vec<&str> = int.split('.').collect();
+        let first = groups.first()?;
+        let ok = !first.is_empty()
+            && first.len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        ok.then(|| groups.concat())
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let canonical = match body.split_once(',') {
+        Some((int, frac)) => {
+            let int = if int.contains('.') {
+                grouped(int)?
+            } else {
+                int.to_string()
+            };
+            if !digits(&int) || !digits(frac) {
+                return None;
+            }
+            format!("{int}.{frac}")
+        }
+        None if body.contains('.') => match grouped(body) {
+            Some(int) if body.split('.').count() > 1 => int,
+            _ => {
+                let (int, frac) = body.split_once('.')?;
+                if !digits(int) || !digits(frac) {
+                    return None;
+                }
+                format!("{int}.{frac}")
+            }
+        },
+        None => {
+            if !digits(body) {
+                return None;
+            }
+            body.to_string()
+        }
+    };
+    Decimal::from_str(&format!("{sign}{canonical}")).ok()
+}
+
+/// A decimal as the entry form shows it, and [`parse_decimal_vi`] reads back: `1.234,5`.
+pub fn format_decimal_vi(d: &Decimal) -> String {
+    let n = d.normalize();
+    let text = n.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if n.is_sign_negative() && !n.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
 /// A date as forms and the API send it, `YYYY-MM-DD`; empty is none.
 pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
     let s = s.trim();
@@ -115,6 +199,35 @@ pub fn format_decimal(d: &Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// #11: a thousands separator was read as a decimal point ("1.035" stored as 1,035).
+    #[test]
+    fn vietnamese_figures_group_thousands_with_dots_and_mark_decimals_with_commas() {
+        let vi = |s: &str| parse_decimal_vi(s).map(|d| d.to_string());
+        assert_eq!(vi("1.035").as_deref(), Some("1035"));
+        assert_eq!(vi("1.234,5").as_deref(), Some("1234.5"));
+        assert_eq!(vi("1,035").as_deref(), Some("1.035"));
+        assert_eq!(vi("1 035").as_deref(), Some("1035"));
+        assert_eq!(vi("1.234.567").as_deref(), Some("1234567"));
+        assert_eq!(vi("50.1").as_deref(), Some("50.1"));
+        assert_eq!(vi("0.35").as_deref(), Some("0.35"));
+        assert_eq!(vi("-12,5").as_deref(), Some("-12.5"));
+        assert_eq!(vi("60").as_deref(), Some("60"));
+        for bad in [
+            "1.23.4", "1,2,3", "1e3", "abc", "", "12.34,5", ",5", "1.", "1  035",
+        ] {
+            assert_eq!(vi(bad), None, "{bad}");
+        }
+        // What the form shows, it reads back.
+        for s in ["1035", "1234.5", "1.035", "-0.25", "1234567.891", "0"] {
+            let d = Decimal::from_str(s).unwrap();
+            assert_eq!(parse_decimal_vi(&format_decimal_vi(&d)), Some(d), "{s}");
+        }
+        assert_eq!(
+            format_decimal_vi(&Decimal::from_str("1234.50").unwrap()),
+            "1.234,5"
+        );
+    }
 
     #[test]
     fn parses_exact_decimals() {

@@ -182,6 +182,8 @@ impl Lookup for crate::Catalog {
 /// figure passes through binary floating point on its way in. Empty means absent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ValueText<'a> {
+    /// How the figures are written.
+    pub notation: Notation,
     pub indicator: &'a str,
     pub unit: &'a str,
     pub period: &'a str,
@@ -189,6 +191,16 @@ pub struct ValueText<'a> {
     pub numerator: &'a str,
     pub denominator: &'a str,
     pub comment: &'a str,
+}
+
+/// How figures are written: exactly, as systems send them (API, CSV: `1234.5`, or `1234,5`
+/// without any dot), or the way people type them in a form (`1.234,5`, `1.035` = 1035; see
+/// [`crate::text::parse_decimal_vi`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Notation {
+    #[default]
+    Exact,
+    Vietnamese,
 }
 
 /// A value that passed every check, ready to store.
@@ -203,8 +215,12 @@ pub struct CheckedValue {
     pub comment: String,
 }
 
-/// Parses a figure as typed; empty is absent.
-pub fn parse_figure(field: &'static str, s: &str) -> Result<Option<Decimal>, ValueError> {
+/// Parses a figure as written in `notation`; empty is absent.
+pub fn parse_figure(
+    field: &'static str,
+    s: &str,
+    notation: Notation,
+) -> Result<Option<Decimal>, ValueError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -212,16 +228,19 @@ pub fn parse_figure(field: &'static str, s: &str) -> Result<Option<Decimal>, Val
     if s.len() > 64 {
         return Err(err(field, "không phải là số (quá dài)"));
     }
-    crate::text::parse_decimal(s)
+    let (parsed, rule) = match notation {
+        Notation::Exact => (
+            crate::text::parse_decimal(s),
+            "dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn hay số mũ",
+        ),
+        Notation::Vietnamese => (
+            crate::text::parse_decimal_vi(s),
+            "dấu phẩy là dấu thập phân, dấu chấm hoặc khoảng trắng ngăn cách hàng nghìn, ví dụ 1.234,5",
+        ),
+    };
+    parsed
         .map(Some)
-        .ok_or_else(|| {
-            err(
-                field,
-                format!(
-                    "\"{s}\" không phải là số (dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn hay số mũ)"
-                ),
-            )
-        })
+        .ok_or_else(|| err(field, format!("\"{s}\" không phải là số ({rule})")))
 }
 
 /// The one way in for a value, whatever carried it (CSV, form, API): codes looked up,
@@ -247,9 +266,9 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
         .parse()
         .map_err(|e: crate::PeriodError| err("period", e.to_string()))?;
     let input = ValueInput {
-        value: parse_figure("value", t.value)?,
-        numerator: parse_figure("numerator", t.numerator)?,
-        denominator: parse_figure("denominator", t.denominator)?,
+        value: parse_figure("value", t.value, t.notation)?,
+        numerator: parse_figure("numerator", t.numerator, t.notation)?,
+        denominator: parse_figure("denominator", t.denominator, t.notation)?,
     };
     let (value, numerator, denominator) = check_value(ind, unit, &period, &input)?;
     let comment = crate::text::clean_text(
@@ -450,6 +469,7 @@ mod tests {
     fn huge_figures_are_refused_not_overflowed() {
         let c = catalog();
         let text = |num: &'static str, den: &'static str, value: &'static str| ValueText {
+            notation: Notation::Exact,
             indicator: "NL-CBX",
             unit: "5443",
             period: "2026Q3",
@@ -474,6 +494,7 @@ mod tests {
         let e = parse_value(
             &c,
             &ValueText {
+                notation: Notation::Exact,
                 comment: "a\0b",
                 ..text("1", "2", "")
             },

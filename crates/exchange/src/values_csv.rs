@@ -225,6 +225,7 @@ fn parse_line(
     let v = parse_value(
         lookup,
         &ValueText {
+            notation: chitieu_domain::value::Notation::Exact,
             indicator: &rec[0],
             unit: &rec[1],
             period: &rec[2],

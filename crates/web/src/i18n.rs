@@ -84,6 +84,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("late", "Trễ hạn", "Late"),
     ("figures", "Số liệu", "Figures"),
     (
+        "number_rule",
+        "Cách ghi số: dấu phẩy là dấu thập phân, dấu chấm hoặc khoảng trắng ngăn cách hàng nghìn (1.234,5). Một dấu chấm trước đúng ba chữ số là hàng nghìn: 1.035 là một nghìn không trăm ba mươi lăm; 1,035 là một phẩy không ba lăm.",
+        "Numbers: the comma marks decimals, dots or spaces group thousands (1.234,5). A dot before exactly three digits groups thousands: 1.035 is one thousand and thirty-five; 1,035 is one point zero three five.",
+    ),
+    (
         "late_units",
         "Đơn vị trễ hạn báo cáo",
         "Units late with their reports",

@@ -28,6 +28,7 @@ db_tests!(
     report_forms_are_set_on_the_admin_page,
     the_matrix_shows_each_units_reports_by_period,
     a_values_history_says_who_when_from_where_and_what_changed,
+    figures_round_trip_the_vietnamese_way_through_the_entry_form,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1777,4 +1778,84 @@ async fn a_values_history_says_who_when_from_where_and_what_changed(db: &TestDb)
     assert_eq!(from_address, 2);
     let out = ok(db, &["audit", "verify"]);
     assert!(out.contains("toàn vẹn"), "{out}");
+}
+
+/// #11's first finding: "1.035 / 1.039" typed on the entry form was stored as 1,035 / 1,039.
+/// Typed the Vietnamese way it is 1035 / 1039, shown back as typed; the API keeps exact
+/// decimals.
+async fn figures_round_trip_the_vietnamese_way_through_the_entry_form(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "bc.phuong", "reporter", "5443");
+    let t = token(db, "phuong", "reporter", "5443");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    let cookie = session(&base, "bc.phuong", PASSWORD);
+    let page = format!("/entry?unit=5443&period={q}");
+    let csrf = page_csrf(&base, &page, &cookie);
+    let (_, html) = get_status(&base, &page, Some(&cookie));
+    assert!(
+        html.contains("1.035 là một nghìn không trăm ba mươi lăm"),
+        "the rule is beside the fields"
+    );
+    let version = {
+        let marker = "name=\"ver.NL-CBX\" value=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("unit", "5443"),
+        ("period", q.as_str()),
+        ("action", "draft"),
+        ("ver.NL-CBX", version.as_str()),
+        ("n.NL-CBX", "1.035"),
+        ("d.NL-CBX", "1 039"),
+    ];
+    let (status, _, body) = post_multipart(&format!("{base}/entry"), Some(&cookie), &fields, &[]);
+    assert_eq!(status, 303, "{body}");
+    let saved = stored(&base, &t, "NL-CBX", "5443", &q).unwrap();
+    assert_eq!(
+        (saved["numerator"].as_str(), saved["denominator"].as_str()),
+        (Some("1035"), Some("1039"))
+    );
+    let (_, html) = get_status(&base, &page, Some(&cookie));
+    assert!(
+        html.contains("id=\"n-NL-CBX\" inputmode=\"decimal\" value=\"1.035\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"d-NL-CBX\" inputmode=\"decimal\" value=\"1.039\""),
+        "{html}"
+    );
+    // A figure that fits no reading is refused on its field, with the rule.
+    let csrf = page_csrf(&base, &page, &cookie);
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("unit", "5443"),
+        ("period", q.as_str()),
+        ("action", "draft"),
+        ("ver.NL-CBX", version.as_str()),
+        ("n.NL-CBX", "1.03.5"),
+        ("d.NL-CBX", "1.039"),
+    ];
+    let (status, _, body) = post_multipart(&format!("{base}/entry"), Some(&cookie), &fields, &[]);
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("&#34;1.03.5&#34; không phải là số (dấu phẩy là dấu thập phân"),
+        "{body}"
+    );
+    // The API reads exact decimals: 1.035 there is one point zero three five.
+    let (s, v) = post_json(
+        &format!("{base}/api/v1/values"),
+        &t,
+        &format!(
+            r#"{{"values":[{{"indicator":"NL-CBX","unit":"5443","period":"{q}","numerator":"1.035","denominator":"2"}}]}}"#
+        ),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        stored(&base, &t, "NL-CBX", "5443", &q).unwrap()["numerator"].as_str(),
+        Some("1.035")
+    );
+    drop(server);
 }

@@ -44,9 +44,13 @@ pub(super) async fn set_target(
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
     let t = body.parse()?;
-    let value = chitieu_domain::value::parse_figure("value", &t.value.0)
-        .map_err(|e| ApiError::invalid(e.to_string()))?
-        .ok_or_else(|| ApiError::invalid("value: thiếu giá trị mục tiêu"))?;
+    let value = chitieu_domain::value::parse_figure(
+        "value",
+        &t.value.0,
+        chitieu_domain::value::Notation::Exact,
+    )
+    .map_err(|e| ApiError::invalid(e.to_string()))?
+    .ok_or_else(|| ApiError::invalid("value: thiếu giá trị mục tiêu"))?;
     let (year, every_year) = chitieu_domain::target::years_of(t.year, t.every_year, t.from, t.to)
         .map_err(ApiError::invalid)?;
     let target = chitieu_domain::Target {

@@ -118,6 +118,7 @@ pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), 
         .iter()
         .map(|v| ValueItem {
             text: ValueText {
+                notation: chitieu_domain::value::Notation::Exact,
                 indicator: &v.indicator,
                 unit: &v.unit,
                 period: &v.period,

@@ -397,9 +397,13 @@ impl AdminForm<'_> {
                 .get("comparator")
                 .parse()
                 .map_err(|m| self.invalid(m))?,
-            value: chitieu_domain::value::parse_figure("value", self.get("value"))
-                .map_err(|e| self.invalid(e.reason))?
-                .ok_or_else(|| self.invalid("cần giá trị mục tiêu".into()))?,
+            value: chitieu_domain::value::parse_figure(
+                "value",
+                self.get("value"),
+                chitieu_domain::value::Notation::Vietnamese,
+            )
+            .map_err(|e| self.invalid(e.reason))?
+            .ok_or_else(|| self.invalid("cần giá trị mục tiêu".into()))?,
             wording: self.get("wording").to_string(),
         })
     }

@@ -73,7 +73,7 @@ impl Field {
         evidence: Vec<chitieu_store::EvidenceInfo>,
     ) -> Field {
         let dec = |d: &Option<rust_decimal::Decimal>| {
-            d.map(|d| chitieu_domain::text::format_decimal(&d))
+            d.map(|d| chitieu_domain::text::format_decimal_vi(&d))
                 .unwrap_or_default()
         };
         let state = row.and_then(|r| r.state.parse::<ValueState>().ok());
@@ -616,6 +616,7 @@ impl<'a> Posted<'a> {
                 let f = &fields[k];
                 ValueItem {
                     text: chitieu_domain::value::ValueText {
+                        notation: chitieu_domain::value::Notation::Vietnamese,
                         indicator: &f.code,
                         unit: &unit,
                         period: &period,
@@ -666,7 +667,7 @@ fn show_conflicts(fields: &mut [Field], conflicts: Vec<chitieu_app::actions::Con
         f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
         if c.kind == chitieu_store::ConflictKind::Locked {
             let dec = |d: &Option<rust_decimal::Decimal>| {
-                d.map(|d| chitieu_domain::text::format_decimal(&d))
+                d.map(|d| chitieu_domain::text::format_decimal_vi(&d))
                     .unwrap_or_default()
             };
             f.locked = true;
