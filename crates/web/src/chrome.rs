@@ -11,6 +11,8 @@ pub struct Chrome {
     pub t: Tr,
     pub user: Option<SessionUser>,
     pub admin: bool,
+    /// The user enters figures and sends reports (not a viewer): the entry form and My work.
+    pub enters: bool,
 }
 
 impl Chrome {
@@ -19,7 +21,15 @@ impl Chrome {
         let admin = user
             .as_ref()
             .is_some_and(|u| role_allows(u.role, Action::Administer));
-        Chrome { t, user, admin }
+        let enters = user
+            .as_ref()
+            .is_some_and(|u| role_allows(u.role, Action::Enter));
+        Chrome {
+            t,
+            user,
+            admin,
+            enters,
+        }
     }
 
     /// The digest that versions the embedded assets' URLs.
@@ -33,6 +43,7 @@ impl Chrome {
             t,
             user: None,
             admin: false,
+            enters: false,
         }
     }
 }

@@ -29,6 +29,7 @@ db_tests!(
     the_matrix_shows_each_units_reports_by_period,
     a_values_history_says_who_when_from_where_and_what_changed,
     figures_round_trip_the_vietnamese_way_through_the_entry_form,
+    each_role_sees_only_the_links_it_can_use,
 );
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
@@ -1857,5 +1858,48 @@ async fn figures_round_trip_the_vietnamese_way_through_the_entry_form(db: &TestD
         stored(&base, &t, "NL-CBX", "5443", &q).unwrap()["numerator"].as_str(),
         Some("1.035")
     );
+    drop(server);
+}
+
+/// #11: a leader saw "Nhập số liệu", which answered 403. Each role's navigation holds only
+/// links that answer 200 for it; a viewer has no entry form nor My work in it.
+async fn each_role_sees_only_the_links_it_can_use(db: &TestDb) {
+    ok(db, &["demo"]);
+    let people = [
+        ("nv.admin", "admin", "19"),
+        ("nv.tt", "secretariat", "19"),
+        ("nv.ld", "viewer", "19"),
+        ("nv.gd", "head", "TN.SKHCN"),
+        ("nv.bc", "reporter", "TN.SKHCN"),
+        ("nv.ct", "head", "5443"),
+        ("nv.bcx", "reporter", "5443"),
+    ];
+    for (login, role, unit) in people {
+        add_user(db, login, role, unit);
+    }
+    let (server, base) = serve(db);
+    for (login, role, _) in people {
+        let cookie = session(&base, login, PASSWORD);
+        let (_, html) = get_status(&base, "/", Some(&cookie));
+        let nav = &html[html.find("<nav>").unwrap()..html.find("</nav>").unwrap()];
+        let links: Vec<&str> = nav
+            .split("href=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        assert!(links.len() >= 4, "{login}: {links:?}");
+        for link in &links {
+            let (status, _) = get_status(&base, &link.replace("&amp;", "&"), Some(&cookie));
+            assert_eq!(status, 200, "{login} ({role}) follows {link}");
+        }
+        let enters = role != "viewer";
+        assert_eq!(links.contains(&"/entry"), enters, "{login}: {links:?}");
+        assert_eq!(links.contains(&"/my"), enters, "{login}: {links:?}");
+        assert_eq!(
+            links.contains(&"/admin"),
+            matches!(role, "admin" | "secretariat"),
+            "{login}: {links:?}"
+        );
+    }
     drop(server);
 }

@@ -266,7 +266,7 @@ async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
     let html = missing.body_mut().read_to_string().unwrap();
     assert!(
         html.contains("Đăng xuất")
-            && html.contains("href=\"/my\"")
+            && html.contains("href=\"/reports\"")
             && !html.contains("href=\"/login\""),
         "{html}"
     );
