@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod live;
+mod load;
 pub mod notify;
 pub mod reports;
 

@@ -9,10 +9,10 @@
 //! a look at the counters every 100 ms.
 
 use arc_swap::ArcSwap;
-use chitieu_analytics::{Engine, Write};
+use chitieu_analytics::Engine;
 use chitieu_domain::default_plan::PlanFile;
-use chitieu_domain::{Decimal, Period, Unit, UnitCode};
-use chitieu_store::{ChangedValue, Store, StoreError};
+use chitieu_domain::{Period, Unit, UnitCode};
+use chitieu_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -34,16 +34,16 @@ pub struct Snapshot {
     pub tasks: Arc<Vec<chitieu_domain::Task>>,
     /// Every report moved at least once (one never moved is a draft).
     pub reports: Arc<Vec<chitieu_store::ReportRow>>,
-    seqs: chitieu_store::Seqs,
+    pub(crate) seqs: chitieu_store::Seqs,
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
-    unit_pos: Arc<HashMap<UnitCode, usize>>,
-    memo: Memo,
+    pub(crate) unit_pos: Arc<HashMap<UnitCode, usize>>,
+    pub(crate) memo: Memo,
 }
 
 /// Answers computed from one snapshot, kept while it is current. A snapshot never changes,
 /// so an answer never goes stale; the next snapshot starts with none.
 #[derive(Default)]
-struct Memo {
+pub(crate) struct Memo {
     assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
     completeness: Table<chrono::NaiveDate, ReportCounts>,
     yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
@@ -127,7 +127,7 @@ impl Snapshot {
         self.tasks.iter().find(|t| t.code == code)
     }
 
-    fn engine_indicator_code(&self, i: usize) -> String {
+    pub(crate) fn engine_indicator_code(&self, i: usize) -> String {
         self.engine
             .indicator_codes()
             .nth(i)
@@ -156,156 +156,14 @@ pub struct Live {
     syncing: Mutex<()>,
 }
 
-fn bad(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
-}
-
-/// Figures read back from storage, or why the engine cannot use them. Entry points bound
-/// every figure; a database edited by hand or by an older version may hold anything, and
-/// one such value must not keep the province's figures (or the server) from coming up.
-fn stored_figures(
-    period: &str,
-    value: &str,
-    num: Option<&str>,
-    den: Option<&str>,
-) -> Result<(Period, Decimal, Option<Decimal>, Option<Decimal>), String> {
-    let dec = |s: &str| Decimal::from_str(s).map_err(|e| format!("số \"{s}\" hỏng: {e}"));
-    let period = Period::from_str(period).map_err(|e| e.to_string())?;
-    let value = dec(value)?;
-    let num = num.filter(|s| !s.is_empty()).map(dec).transpose()?;
-    let den = den.filter(|s| !s.is_empty()).map(dec).transpose()?;
-    chitieu_domain::value::check_stored(value, num, den)?;
-    Ok((period, value, num, den))
-}
-
-/// Says which stored value the engine leaves out, and why: in the log, for the operator.
-fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
-    tracing::warn!(
-        indicator,
-        unit,
-        period,
-        reason,
-        "giá trị bị bỏ qua khi nạp: không dùng được để tính (skipped a stored value)"
-    );
-}
-
-fn to_write(r: &ChangedValue) -> Option<Write> {
-    let (indicator, unit, period) = (&r.indicator, &r.unit, &r.period);
-    match stored_figures(
-        period,
-        &r.value,
-        r.numerator.as_deref(),
-        r.denominator.as_deref(),
-    ) {
-        Ok((period, value, numerator, denominator)) => Some(Write {
-            indicator: indicator.clone(),
-            unit: unit.clone(),
-            period,
-            value,
-            numerator,
-            denominator,
-        }),
-        Err(reason) => {
-            skipped(indicator, unit.as_str(), period, &reason);
-            None
-        }
-    }
-}
-
-async fn build(store: &Store) -> Result<Snapshot, StoreError> {
-    // Read the sequence numbers first: anything written meanwhile is pulled by the next sync.
-    let seqs = store.seqs().await?;
-    let plan = store.plan_file().await?;
-    let units = store.all_units().await?;
-    let tasks = store.tasks().await?;
-    let reports = store.reports(&Default::default()).await?;
-    let indicators = plan
-        .as_ref()
-        .map(|p| p.indicators.clone())
-        .unwrap_or_default();
-    let unit_pos = units
-        .iter()
-        .enumerate()
-        .map(|(k, u)| (u.code.clone(), k))
-        .collect();
-    let mut snap = Snapshot {
-        engine: Engine::new(&indicators, &units),
-        official: Engine::default(),
-        plan: plan.map(Arc::new),
-        units: Arc::new(units),
-        tasks: Arc::new(tasks),
-        reports: Arc::new(reports),
-        seqs,
-        unit_pos: Arc::new(unit_pos),
-        memo: Memo::default(),
-    };
-    // While one indicator's rows are parsed here, the next one's are read by the database
-    // on its own thread.
-    let order: Vec<(String, usize)> = indicators
-        .iter()
-        .filter_map(|ind| Some((ind.code.clone(), snap.engine.indicator_index(&ind.code)?)))
-        .collect();
-    let fetch = |code: String| {
-        let store = store.clone();
-        tokio::spawn(async move { store.packed_values(&code).await })
-    };
-    let mut pending: Vec<Vec<(u32, Period)>> = vec![Vec::new(); indicators.len()];
-    let mut next = order.first().map(|(code, _)| fetch(code.clone()));
-    for (k, &(_, i)) in order.iter().enumerate() {
-        let rows = next
-            .take()
-            .expect("a fetch per indicator")
-            .await
-            .map_err(bad)??;
-        next = order.get(k + 1).map(|(code, _)| fetch(code.clone()));
-        let code = snap.engine_indicator_code(i);
-        let pending = &mut pending[i];
-        for (unit_code, packed) in rows {
-            let Some(u) = snap.engine.unit_index(&unit_code) else {
-                continue;
-            };
-            let unit = unit_code.as_str();
-            snap.engine.reserve(i, u, packed.split(';').count());
-            for item in packed.split(';') {
-                let mut f = item.split(' ');
-                let (Some(period), Some(value), Some(num), Some(den), Some(state)) =
-                    (f.next(), f.next(), f.next(), f.next(), f.next())
-                else {
-                    skipped(&code, unit, item, "giá trị nén hỏng");
-                    continue;
-                };
-                match stored_figures(period, value, Some(num), Some(den)) {
-                    Ok((period, value, num, den)) => {
-                        snap.engine.put_indexed(i, u, period, value, num, den);
-                        if state != "ac" {
-                            pending.push((u, period));
-                        }
-                    }
-                    Err(reason) => skipped(&code, unit, period, &reason),
-                }
-            }
-        }
-    }
-    snap.engine.roll_up();
-    // The official engine is the same but for the figures not yet accepted: only the
-    // indicators that have some are copied and rolled up again.
-    snap.official = snap.engine.clone();
-    for (i, pending) in pending.iter().enumerate() {
-        if pending.is_empty() {
-            continue;
-        }
-        for &(u, period) in pending {
-            snap.official.remove_indexed_unrolled(i, u, period);
-        }
-        snap.official.roll_up_indicator(i);
-    }
-    Ok(snap)
 }
 
 impl Live {
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
-        let snap = build(&store).await?;
+        let snap = crate::load::build(&store).await?;
         Ok(Live {
             store,
             snap: Arc::new(ArcSwap::from_pointee(snap)),
@@ -330,7 +188,7 @@ impl Live {
             return Ok(());
         }
         if now.structure != cur.seqs.structure {
-            let fresh = build(&self.store).await?;
+            let fresh = crate::load::build(&self.store).await?;
             self.publish(fresh);
             return Ok(());
         }
@@ -347,7 +205,7 @@ impl Live {
         if now.values != cur.seqs.values {
             let rows = self.store.values_since(cur.seqs.values).await?;
             for r in rows.iter().filter(|r| r.seq <= now.values) {
-                if let Some(w) = to_write(r) {
+                if let Some(w) = crate::load::to_write(r) {
                     next.engine.set(&w).map_err(bad)?;
                     if r.accepted {
                         next.official.set(&w).map_err(bad)?;

@@ -5,6 +5,7 @@
 mod context;
 pub mod entities;
 mod evidence;
+mod forms;
 mod migration;
 mod notices;
 mod people;

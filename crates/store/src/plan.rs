@@ -1,20 +1,14 @@
 //! The plan: groups, indicators, coordinating units and targets.
 
 use chitieu_domain::default_plan::PlanFile;
-use chitieu_domain::report::Form;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
-use chitieu_domain::validation::{RawRule, Rule, Severity};
 use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use crate::entities::{
-    form, indicator, indicator_coordinator, indicator_group, plan, target, validation_rule,
-};
+use crate::entities::{form, indicator, indicator_coordinator, indicator_group, plan, target};
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
@@ -64,49 +58,6 @@ fn dec(s: &str) -> Result<rust_decimal::Decimal> {
     rust_decimal::Decimal::from_str(s).map_err(|e| bad(format!("số \"{s}\" hỏng: {e}")))
 }
 
-async fn insert_rules<C: ConnectionTrait>(c: &C, plan_id: i32, rules: &[Rule]) -> Result<()> {
-    for (i, r) in rules.iter().enumerate() {
-        let raw = r.raw();
-        validation_rule::ActiveModel {
-            plan_id: Set(plan_id),
-            left_side: Set(raw.left),
-            op: Set(raw.op),
-            right_side: Set(raw.right),
-            severity: Set(raw.severity.as_str().into()),
-            message: Set(raw.message),
-            sort: Set(i as i32),
-            ..Default::default()
-        }
-        .insert(c)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn insert_forms<C: ConnectionTrait>(c: &C, plan_id: i32, forms: &[Form]) -> Result<()> {
-    for (i, f) in forms.iter().enumerate() {
-        form::ActiveModel {
-            plan_id: Set(plan_id),
-            code: Set(f.code.clone()),
-            name: Set(f.name.clone()),
-            frequency: Set(f.frequency.as_str().into()),
-            due_days: Set(i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?),
-            reported_by: Set(f
-                .reported_by
-                .iter()
-                .map(|k| k.as_str())
-                .collect::<Vec<_>>()
-                .join(",")),
-            indicators: Set(f.indicators.join(",")),
-            sort: Set(i as i32),
-            ..Default::default()
-        }
-        .insert(c)
-        .await?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// Loads a plan the first time; a plan whose code is already stored is left untouched
     /// so that edits made since are never overwritten. Returns whether it was loaded.
@@ -124,8 +75,8 @@ impl Store {
                 .await?
                 .is_none();
             if none && !file.forms.is_empty() {
-                insert_forms(&txn, stored.id, &file.forms).await?;
-                insert_rules(&txn, stored.id, &file.rules).await?;
+                crate::forms::insert_forms(&txn, stored.id, &file.forms).await?;
+                crate::forms::insert_rules(&txn, stored.id, &file.rules).await?;
                 audit(
                     &txn,
                     actor,
@@ -230,8 +181,8 @@ impl Store {
             .insert(&txn)
             .await?;
         }
-        insert_forms(&txn, p.id, &file.forms).await?;
-        insert_rules(&txn, p.id, &file.rules).await?;
+        crate::forms::insert_forms(&txn, p.id, &file.forms).await?;
+        crate::forms::insert_rules(&txn, p.id, &file.rules).await?;
         let detail = format!(
             "kế hoạch {}: {} nhóm, {} chỉ tiêu, {} mục tiêu",
             file.plan.code,
@@ -328,85 +279,6 @@ impl Store {
         );
         audit(&txn, actor, "targets.set", "targets", &detail).await?;
         // The plan changed, not the values or the units: engines reload the plan only.
-        crate::values::bump_counter(&txn, "plan").await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// Adds a report form or changes one (by its code), checked against the plan's
-    /// indicators; the audit entry keeps the form before and after.
-    pub async fn set_form(&self, f: &Form, indicators: &[Indicator], actor: &str) -> Result<()> {
-        let name = crate::clean("tên biểu mẫu", &f.name, NAME_MAX, TextKind::Line)?;
-        let f = &Form { name, ..f.clone() };
-        f.check(indicators).map_err(bad)?;
-        let txn = self.begin_write().await?;
-        let p = plan::Entity::find()
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("kế hoạch".into()))?;
-        let kinds = f
-            .reported_by
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        let old = form::Entity::find()
-            .filter(form::Column::Code.eq(&f.code))
-            .one(&txn)
-            .await?;
-        let describe = |name: &str, freq: &str, due: i32, by: &str, inds: &str| {
-            format!("\"{name}\", {freq}, hạn {due} ngày, {by}: {inds}")
-        };
-        let before = old.as_ref().map(|o| {
-            describe(
-                &o.name,
-                &o.frequency,
-                o.due_days,
-                &o.reported_by,
-                &o.indicators,
-            )
-        });
-        let due = i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?;
-        let after = describe(
-            &f.name,
-            f.frequency.as_str(),
-            due,
-            &kinds,
-            &f.indicators.join(","),
-        );
-        match old {
-            Some(o) => {
-                let mut am: form::ActiveModel = o.into();
-                am.name = Set(f.name.clone());
-                am.frequency = Set(f.frequency.as_str().into());
-                am.due_days = Set(due);
-                am.reported_by = Set(kinds);
-                am.indicators = Set(f.indicators.join(","));
-                am.update(&txn).await?;
-            }
-            None => {
-                let sort = form::Entity::find().all(&txn).await?.len() as i32;
-                form::ActiveModel {
-                    plan_id: Set(p.id),
-                    code: Set(f.code.clone()),
-                    name: Set(f.name.clone()),
-                    frequency: Set(f.frequency.as_str().into()),
-                    due_days: Set(due),
-                    reported_by: Set(kinds),
-                    indicators: Set(f.indicators.join(",")),
-                    sort: Set(sort),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-        }
-        let detail = format!(
-            "biểu mẫu {}: {} → {after}",
-            f.code,
-            before.unwrap_or_else(|| "(mới)".into())
-        );
-        audit(&txn, actor, "forms.set", "forms", &detail).await?;
         crate::values::bump_counter(&txn, "plan").await?;
         txn.commit().await?;
         Ok(())
@@ -563,51 +435,8 @@ impl Store {
             .map(|(i, ind)| (ind.code.as_str(), i))
             .collect();
         targets.sort_by_key(|t| (order.get(t.indicator.as_str()).copied(), t.year));
-        let mut forms = Vec::new();
-        for f in form::Entity::find()
-            .filter(form::Column::PlanId.eq(p.id))
-            .order_by_asc(form::Column::Sort)
-            .all(&self.db)
-            .await?
-        {
-            let list = |s: &str| -> Vec<String> {
-                s.split(',')
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            };
-            forms.push(Form {
-                code: f.code,
-                name: f.name,
-                frequency: f.frequency.parse().map_err(bad)?,
-                due_days: u32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?,
-                reported_by: list(&f.reported_by)
-                    .iter()
-                    .map(|k| UnitKind::from_str(k))
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(bad)?,
-                indicators: list(&f.indicators),
-            });
-        }
-        let mut rules = Vec::new();
-        for r in validation_rule::Entity::find()
-            .filter(validation_rule::Column::PlanId.eq(p.id))
-            .order_by_asc(validation_rule::Column::Sort)
-            .all(&self.db)
-            .await?
-        {
-            let raw = RawRule {
-                left: r.left_side,
-                op: r.op,
-                right: r.right_side,
-                severity: match r.severity.as_str() {
-                    "warning" => Severity::Warning,
-                    _ => Severity::Error,
-                },
-                message: r.message,
-            };
-            rules.push(Rule::parse(&raw, &indicators).map_err(bad)?);
-        }
+        let forms = crate::forms::load_forms(&self.db, p.id).await?;
+        let rules = crate::forms::load_rules(&self.db, p.id, &indicators).await?;
         let outlier_z = p
             .outlier_z
             .parse::<f64>()

@@ -5,6 +5,7 @@
 mod admin;
 mod common;
 mod entry;
+mod entry_reports;
 mod evidence;
 mod indicator;
 mod login;
