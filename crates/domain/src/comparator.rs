@@ -53,6 +53,16 @@ impl Comparator {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Comparator::Gt => "over",
+            Comparator::Ge => "at least",
+            Comparator::Eq => "reach",
+            Comparator::Le => "at most",
+            Comparator::Lt => "under",
+        }
+    }
+
     /// Whether `value` meets a target of `target` under this comparator. Exact decimal
     /// arithmetic, so the boundary is exact: 60 does not meet "> 60", 2 meets ">= 2".
     pub fn meets(self, direction: Direction, value: Decimal, target: Decimal) -> bool {

@@ -261,6 +261,32 @@ impl Period {
             PeriodKind::Month => format!("Tháng {:02}/{}", self.index, self.year),
         }
     }
+
+    /// English label: "July 2025", "Q3 2025", "H1 2025", "Year 2025".
+    pub fn label_en(&self) -> String {
+        match self.kind {
+            PeriodKind::Year => format!("Year {}", self.year),
+            PeriodKind::Semester => format!("H{} {}", self.index, self.year),
+            PeriodKind::Quarter => format!("Q{} {}", self.index, self.year),
+            PeriodKind::Month => {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                format!("{} {}", MONTHS[self.index as usize - 1], self.year)
+            }
+        }
+    }
 }
 
 impl fmt::Display for Period {

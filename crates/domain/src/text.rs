@@ -129,6 +129,23 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// Text for a search that ignores case and Vietnamese marks: "Phường Tích Lương" and
+/// "tich luong" both become "phuong tich luong"; spaces are collapsed.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let bare: String = s
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    bare.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Longest name of a unit, a person, an account's display name or a title.
 pub const NAME_MAX: usize = 300;
 /// Longest comment, note, definition or target wording.
@@ -316,5 +333,19 @@ mod vi_float_tests {
         assert_eq!(super::format_f64_vi(60.0, 2), "60");
         assert_eq!(super::format_f64_vi(-0.26, 1), "-0,3");
         assert_eq!(super::format_f64_vi(0.004, 2), "0");
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    #[test]
+    fn a_search_ignores_marks_case_and_spacing() {
+        assert_eq!(super::fold("Phường Tích  Lương"), "phuong tich luong");
+        assert_eq!(
+            super::fold("Sở Khoa học và Công nghệ"),
+            "so khoa hoc va cong nghe"
+        );
+        assert_eq!(super::fold("ĐẠI TỪ"), "dai tu");
+        assert!(super::fold("Phường Tích Lương").contains(&super::fold("tich luong")));
     }
 }

@@ -48,26 +48,77 @@
     }
     window.addEventListener("resize", function () { c.resize(); });
   }
+  // Columns marked data-sort sort on click, Enter or Space; aria-sort and the arrow say how.
   function sortable(table) {
-    table.querySelectorAll("th[data-sort]").forEach(function (th, col) {
-      th.addEventListener("click", function () {
+    if (table.dataset.sortable) return;
+    table.dataset.sortable = "1";
+    var heads = table.querySelectorAll("th[data-sort]");
+    heads.forEach(function (th) {
+      var col = th.cellIndex;
+      th.tabIndex = 0;
+      th.setAttribute("role", "columnheader button");
+      var go = function () {
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         var num = th.getAttribute("data-sort") === "num";
-        var dir = th.dataset.dir === "asc" ? -1 : 1;
-        th.dataset.dir = dir === 1 ? "asc" : "desc";
+        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
         rows.sort(function (a, b) {
           var x = a.cells[col], y = b.cells[col];
           if (num) return dir * ((parseFloat(x.dataset.v) || 0) - (parseFloat(y.dataset.v) || 0));
           return dir * x.textContent.localeCompare(y.textContent, document.documentElement.lang);
         });
         rows.forEach(function (r) { body.appendChild(r); });
+      };
+      th.addEventListener("click", go);
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); }
       });
     });
   }
+  // A figure typed the Vietnamese way, by the rule the server applies (text::parse_decimal_vi):
+  // comma for decimals; dots or spaces group thousands; a lone dot not before three digits
+  // is a decimal point. NaN when the server would refuse it too.
+  function parseVi(s) {
+    var t = String(s).replace(/[\s\u00a0\u202f]/g, "");
+    if (!t) return NaN;
+    var grouped = /^[+-]?\d{1,3}(\.\d{3})+$/;
+    if (t.indexOf(",") >= 0) {
+      var parts = t.split(",");
+      if (parts.length !== 2) return NaN;
+      var int = parts[0];
+      if (int.indexOf(".") >= 0) { if (!grouped.test(int)) return NaN; int = int.replace(/\./g, ""); }
+      if (!/^[+-]?\d+$/.test(int) || !/^\d+$/.test(parts[1])) return NaN;
+      return parseFloat(int + "." + parts[1]);
+    }
+    if (grouped.test(t)) return parseFloat(t.replace(/\./g, ""));
+    return /^[+-]?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : NaN;
+  }
+  function fmt(x) {
+    var lang = document.documentElement.lang;
+    return x.toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 2 });
+  }
+  // The share a numerator and a denominator make, shown as they are typed.
+  function computed(out) {
+    var n = document.getElementById(out.getAttribute("data-num"));
+    var d = document.getElementById(out.getAttribute("data-den"));
+    var factor = parseFloat(out.getAttribute("data-factor")) || 1;
+    if (!n || !d) return;
+    var show = function () {
+      var a = parseVi(n.value), b = parseVi(d.value);
+      out.textContent = (isFinite(a) && isFinite(b) && b > 0) ? fmt(a / b * factor) : "—";
+    };
+    n.addEventListener("input", show);
+    d.addEventListener("input", show);
+    show();
+  }
   function init(root) {
     root.querySelectorAll("[data-chart]").forEach(chart);
-    root.querySelectorAll("table.sortable").forEach(sortable);
+    root.querySelectorAll("table").forEach(function (t) {
+      if (t.querySelector("th[data-sort]")) sortable(t);
+    });
+    root.querySelectorAll("output[data-num]").forEach(computed);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });

@@ -170,6 +170,60 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
+    ("head_title", "Chức vụ", "Title"),
+    ("unit_unknown", "Không có đơn vị", "There is no unit"),
+    ("period_unknown", "Không hiểu kỳ", "Cannot read the period"),
+    (
+        "period_unknown_shown",
+        "(dạng đúng: chọn trong danh sách, hoặc 2026Q3, 2026S1, 2026, 2026M07); đang mở kỳ",
+        "(pick it from the list, or type 2026Q3, 2026S1, 2026, 2026M07); showing",
+    ),
+    (
+        "period_future",
+        "chưa bắt đầu: số liệu nhập lúc này chỉ là dự kiến.",
+        "has not started: figures entered now can only be estimates.",
+    ),
+    (
+        "period_running",
+        "chưa kết thúc: số liệu nhập lúc này là số ước tính.",
+        "has not ended: figures entered now are estimates.",
+    ),
+    ("previous_figure", "Kỳ trước", "Previous period"),
+    ("province_target", "mục tiêu của tỉnh", "province target"),
+    ("computed", "Tỷ lệ tính được", "Computed share"),
+    ("all_units", "Danh bạ đơn vị", "All units"),
+    (
+        "led_indicators",
+        "Chỉ tiêu chủ trì (số liệu toàn tỉnh)",
+        "Indicators it leads (province figures)",
+    ),
+    (
+        "coordinated_indicators",
+        "Chỉ tiêu phối hợp (số liệu toàn tỉnh)",
+        "Indicators it helps with (province figures)",
+    ),
+    ("dir_province", "Tỉnh", "Province"),
+    (
+        "dir_other",
+        "Ban Chỉ đạo và cơ quan khác",
+        "Steering Committee and other bodies",
+    ),
+    ("dir_departments", "Sở, ban, ngành", "Departments"),
+    ("dir_communes", "Xã, phường", "Communes and wards"),
+    ("my_unit", "Đơn vị của tôi", "My unit"),
+    ("find_unit", "Tìm đơn vị", "Find a unit"),
+    (
+        "find_unit_hint",
+        "tên, gõ có dấu hoặc không dấu",
+        "name, with or without marks",
+    ),
+    ("find", "Tìm", "Find"),
+    ("units_found", "đơn vị khớp", "units match"),
+    (
+        "no_unit_found",
+        "Không có đơn vị nào khớp. Thử một phần tên, ví dụ \"tich luong\".",
+        "No unit matches. Try part of a name, e.g. \"tich luong\".",
+    ),
     ("deadline", "Hạn", "Deadline"),
     ("lead_unit", "Đơn vị chủ trì", "Lead unit"),
     ("coordinating", "Đơn vị phối hợp", "Coordinating units"),
@@ -332,6 +386,15 @@ impl Tr {
     }
 
     /// A status as words; never a colour alone.
+    /// "Quý III/2026" or "Q3 2026": what people call a period, never its code.
+    pub fn period(&self, p: &chitieu_domain::Period) -> String {
+        if self.is_en() {
+            p.label_en()
+        } else {
+            p.label_vi()
+        }
+    }
+
     pub fn status(&self, s: chitieu_domain::Status) -> &'static str {
         if self.lang == Lang::Vi {
             s.label_vi()

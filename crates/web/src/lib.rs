@@ -56,6 +56,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
     let router = Router::new()
         .route("/", get(views::overview))
         .route("/indicators/{code}", get(views::indicator))
+        .route("/units", get(views::units))
         .route("/units/{code}", get(views::unit))
         .route("/my", get(views::my_work))
         .route(

@@ -32,9 +32,9 @@ db_tests!(
     each_role_sees_only_the_links_it_can_use,
 );
 
-const PASSWORD: &str = "mat-khau-du-dai-123";
+pub(crate) const PASSWORD: &str = "mat-khau-du-dai-123";
 
-fn add_user(db: &TestDb, login: &str, role: &str, unit: &str) {
+pub(crate) fn add_user(db: &TestDb, login: &str, role: &str, unit: &str) {
     let out = chitieu_stdin(
         db,
         &[
@@ -61,7 +61,7 @@ fn token(db: &TestDb, name: &str, role: &str, unit: &str) -> String {
 }
 
 /// The last complete quarter: open (submitted) in the demo; earlier ones are accepted.
-fn open_quarter() -> String {
+pub(crate) fn open_quarter() -> String {
     chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
         chrono::Local::now().date_naive(),
@@ -131,7 +131,7 @@ fn stored(base: &str, token: &str, indicator: &str, unit: &str, period: &str) ->
     v.as_array().unwrap().first().cloned()
 }
 
-fn get_status(base: &str, path: &str, cookie: Option<&str>) -> (u16, String) {
+pub(crate) fn get_status(base: &str, path: &str, cookie: Option<&str>) -> (u16, String) {
     let mut r = agent().get(&format!("{base}{path}"));
     if let Some(c) = cookie {
         r = r.header("cookie", c);
@@ -167,7 +167,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn post_multipart(
+pub(crate) fn post_multipart(
     url: &str,
     cookie: Option<&str>,
     fields: &[(&str, &str)],
@@ -1704,8 +1704,10 @@ async fn the_matrix_shows_each_units_reports_by_period(db: &TestDb) {
     let (s, html) = get_status(&base, "/reports/matrix?form=BC57-XA-QUY", Some(&cookie));
     assert_eq!(s, 200);
     let q = open_quarter();
-    assert!(html.contains(&format!("<th>{q}</th>")), "{html}");
-    assert_eq!(html.matches("<th>20").count(), 6, "six quarters");
+    // Periods as people say them: "Quý III/2026".
+    let label = q.parse::<chitieu_domain::Period>().unwrap().label_vi();
+    assert!(html.contains(&format!("<th>{label}</th>")), "{html}");
+    assert_eq!(html.matches("<th>Quý ").count(), 6, "six quarters");
     let row = |html: &str, unit: &str| {
         let at = html.find(&format!("href=\"/units/{unit}\"")).unwrap();
         html[at..at + html[at..].find("</tr>").unwrap()].to_string()

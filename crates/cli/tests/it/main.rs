@@ -7,6 +7,7 @@ mod cli;
 mod contract;
 mod hardening;
 mod notices;
+mod officials;
 mod scale;
 mod values;
 mod verdicts;

@@ -73,17 +73,28 @@ pub(super) fn fmt_value(t: &Tr, v: Option<f64>) -> String {
     v.map(|v| t.num(v, 2)).unwrap_or_else(|| "—".into())
 }
 
+/// A target in the plan's own words: "Trên 60 % (2025)", "Đạt 100 % (2030)".
 pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
-    let sign = match r.comparator {
-        ">=" => "≥",
-        "<=" => "≤",
-        c => c,
+    let sign = match r.comparator.parse::<chitieu_domain::Comparator>() {
+        Ok(c) => capitalised(if t.is_en() {
+            c.label_en()
+        } else {
+            c.label_vi()
+        }),
+        Err(_) => r.comparator.to_string(),
     };
     format!(
         "{sign} {} {unit_of_measure} ({})",
         t.num(r.target_value, 2),
         target_year_text(t, r)
     )
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A recurring target's years in words: "mỗi năm 2025–2030".
@@ -105,11 +116,16 @@ pub(super) fn target_year_text(t: &Tr, r: &Row) -> String {
 }
 
 /// The period a yearly figure stands for: the last period of a stock, the year of a flow.
-pub(super) fn figure_period(ind: &Indicator, year: i32, f: &chitieu_analytics::Figure) -> String {
+pub(super) fn figure_period(
+    tr: &Tr,
+    ind: &Indicator,
+    year: i32,
+    f: &chitieu_analytics::Figure,
+) -> String {
     if ind.time_aggregation == chitieu_domain::TimeAggregation::Last {
-        f.last_period.to_string()
+        tr.period(&f.last_period)
     } else {
-        year.to_string()
+        tr.period(&chitieu_domain::Period::year(year))
     }
 }
 
@@ -215,6 +231,10 @@ pub(super) fn standing_rows(
             }
             // The period the figure is for: what a verdict was decided on.
             if let Some(p) = &r.latest_period {
+                let p = p
+                    .parse::<chitieu_domain::Period>()
+                    .map(|p| tr.period(&p))
+                    .unwrap_or_else(|_| p.clone());
                 latest = format!("{latest} ({p})");
             }
             Some(StandingRow {

@@ -1,6 +1,7 @@
 //! Data entry: a form per unit and period, written through the one write path.
 
 use super::common::*;
+use super::entry_help::{default_unit, hint, period_kinds, period_options, period_warning};
 use super::entry_reports::{EntryReport, entry_reports, load_entry_reports};
 
 pub struct Field {
@@ -8,6 +9,8 @@ pub struct Field {
     name: String,
     unit_of_measure: String,
     ratio: bool,
+    /// What numerator/denominator is multiplied by (100 for a percentage).
+    factor: String,
     num_label: String,
     den_label: String,
     value: String,
@@ -29,6 +32,9 @@ pub struct Field {
     conflict: Option<(String, String)>,
     /// The value's changes: when, who (and from where), through what, before → after.
     history: Vec<(String, String, String, String)>,
+    /// The figure of the period before, and the target this figure counts towards.
+    previous: Option<String>,
+    target: Option<String>,
 }
 
 impl Field {
@@ -43,6 +49,7 @@ impl Field {
             },
             unit_of_measure: i.unit_of_measure.clone(),
             ratio: i.is_ratio(),
+            factor: i.ratio_factor().to_string(),
             num_label: i
                 .numerator_label
                 .clone()
@@ -63,6 +70,8 @@ impl Field {
             locked: false,
             conflict: None,
             history: Vec::new(),
+            previous: None,
+            target: None,
         }
     }
 
@@ -115,6 +124,12 @@ struct EntryPage {
     unit_options: Vec<(String, String)>,
     period: String,
     period_label: String,
+    period_options: Vec<(String, String)>,
+    /// What was asked for could not be opened (a mistyped period or unit), and what is
+    /// shown instead.
+    notice: Option<String>,
+    /// The period has not ended: its figures are estimates.
+    warning: Option<String>,
     saved: bool,
     has_errors: bool,
     has_conflicts: bool,
@@ -143,7 +158,10 @@ impl EntryPage {
             unit_options: entry_unit_options(snap, u),
             unit_code: unit.to_string(),
             period: period.to_string(),
-            period_label: period.label_vi(),
+            period_label: v.tr.period(period),
+            period_options: period_options(&period_kinds(snap, u, unit), today(), period, v.tr),
+            notice: None,
+            warning: period_warning(period, today(), v.tr),
             saved: false,
             has_errors: false,
             has_conflicts: false,
@@ -200,6 +218,11 @@ fn entry_indicators<'a>(
         .collect())
 }
 
+/// A typed text as a message quotes it: at most 40 characters.
+fn clip(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
 fn default_period() -> Period {
     Period::last_complete(PeriodKind::Quarter, today())
 }
@@ -229,13 +252,11 @@ async fn stored_fields(
     unit: &UnitCode,
     period: &Period,
 ) -> Result<Vec<Field>, PageError> {
-    let inds: Vec<Indicator> = {
-        let snap = snapshot(s, tr).await?;
-        entry_indicators(&snap, u, unit, period, tr)?
-            .into_iter()
-            .cloned()
-            .collect()
-    };
+    let snap = snapshot(s, tr).await?;
+    let inds: Vec<Indicator> = entry_indicators(&snap, u, unit, period, tr)?
+        .into_iter()
+        .cloned()
+        .collect();
     let stored = s
         .store
         .values(&ValueFilter {
@@ -276,8 +297,11 @@ async fn stored_fields(
                 (tr.datetime(&h.at), who, h.what, change)
             })
             .collect();
+        let h = hint(&snap, i, unit, period, &stored, tr);
         fields.push(Field {
             history,
+            previous: h.previous,
+            target: h.target,
             ..Field::stored(i, tr, row, evidence)
         });
     }
@@ -294,18 +318,41 @@ pub async fn entry_form(
     if !role_allows(u.role, Action::Enter) {
         return Err(PageError::Forbidden(tr));
     }
-    let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
-        Some(c) => UnitCode::parse(c).map_err(|_| PageError::NotFound(tr))?,
-        None => u.unit.clone(),
+    let snap = snapshot(&s, tr).await?;
+    // A mistyped unit or period opens the form for the default one, saying so: a reporter
+    // who typed "Q3-2026" is helped, not sent to a 404 page.
+    let mut notice = None;
+    let unit = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => match UnitCode::parse(c).ok().filter(|c| snap.unit(c).is_some()) {
+            Some(c) => c,
+            None => {
+                notice = Some(format!("{} \"{}\".", tr.t("unit_unknown"), clip(c)));
+                default_unit(&snap, &u)
+            }
+        },
+        None => default_unit(&snap, &u),
     };
-    let period = match q.period.as_deref().filter(|s| !s.is_empty()) {
-        Some(p) => p.parse::<Period>().map_err(|_| PageError::NotFound(tr))?,
+    let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => match p.parse::<Period>() {
+            Ok(p) => p,
+            Err(_) => {
+                let shown = default_period();
+                notice = Some(format!(
+                    "{} \"{}\" {} {}.",
+                    tr.t("period_unknown"),
+                    clip(p),
+                    tr.t("period_unknown_shown"),
+                    tr.period(&shown)
+                ));
+                shown
+            }
+        },
         None => default_period(),
     };
     let fields = stored_fields(&s, tr, &u, &unit, &period).await?;
-    let snap = snapshot(&s, tr).await?;
     let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
     Ok(EntryPage {
+        notice,
         saved: q.saved.is_some(),
         reports: load_entry_reports(&s, &snap, &u, &unit, &period, tr).await?,
         ..page
@@ -547,11 +594,15 @@ fn show_errors(
     tr: Tr,
 ) {
     for e in errors {
+        let f = &mut fields[chosen[e.index]];
+        // The label the person sees on the field, not the generic "Tử số".
         let label = match e.field {
-            "numerator" | "denominator" | "value" | "comment" => tr.t(e.field),
-            other => other,
+            "numerator" => f.num_label.clone(),
+            "denominator" => f.den_label.clone(),
+            "value" | "comment" => tr.t(e.field).to_string(),
+            other => other.to_string(),
         };
-        fields[chosen[e.index]].error = Some(format!("{label}: {}", e.reason));
+        f.error = Some(format!("{label}: {}", e.reason));
     }
 }
 

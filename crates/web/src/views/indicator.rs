@@ -103,7 +103,12 @@ impl IndicatorPage {
                 None => (
                     t.year,
                     f(t.value),
-                    format!("{} {} ({})", t.comparator.sign(), t.value, t.year),
+                    format!(
+                        "{} {} ({})",
+                        t.comparator.sign(),
+                        tr.num(f(t.value), 2),
+                        t.year
+                    ),
                 ),
                 Some(span) => (
                     span.to,
@@ -111,7 +116,7 @@ impl IndicatorPage {
                     format!(
                         "{} {} ({})",
                         t.comparator.sign(),
-                        t.value,
+                        tr.num(f(t.value), 2),
                         span_text(&tr, span)
                     ),
                 ),
@@ -218,7 +223,7 @@ fn units_of_latest_year(
                 name: u.name.clone(),
                 shown: tr.num(value, 2),
                 value,
-                period: x.last_period.to_string(),
+                period: tr.period(&x.last_period),
             })
         })
         .collect()

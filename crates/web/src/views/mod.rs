@@ -4,7 +4,9 @@
 
 mod admin;
 mod common;
+mod directory;
 mod entry;
+mod entry_help;
 mod entry_reports;
 mod evidence;
 mod indicator;
@@ -20,6 +22,7 @@ mod units;
 
 pub use admin::{admin, admin_save};
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
+pub use directory::units;
 pub use entry::{entry_form, entry_save};
 pub use evidence::evidence;
 pub use indicator::indicator;

@@ -154,7 +154,7 @@ impl OverviewBody {
                     unit: r.unit.to_string(),
                     unit_name: r.unit_name,
                     form_name: r.form_name,
-                    period: r.period.to_string(),
+                    period: tr.period(&r.period),
                     due: tr.date(&r.due),
                     state: if tr.is_en() {
                         r.state.label_en()
@@ -214,7 +214,7 @@ fn card(
         latest: fmt_value(&tr, spark.last().copied()),
         unit_of_measure: ind.unit_of_measure.clone(),
         period: last
-            .map(|(y, f)| figure_period(ind, *y, f))
+            .map(|(y, f)| figure_period(&tr, ind, *y, f))
             .unwrap_or_default(),
         provisional: rows
             .iter()

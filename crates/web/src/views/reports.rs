@@ -19,6 +19,8 @@ pub(super) struct ReportLine {
     pub(super) unit: String,
     pub(super) unit_name: String,
     pub(super) period: String,
+    /// "Quý III/2026": what people read; `period` is the code forms send.
+    pub(super) period_label: String,
     pub(super) state: &'static str,
     pub(super) state_code: &'static str,
     pub(super) due: String,
@@ -131,6 +133,7 @@ pub(super) fn line(
         unit: r.unit.to_string(),
         unit_name: r.unit_name.clone(),
         period: r.period.to_string(),
+        period_label: tr.period(&r.period),
         state: state_label(tr, r.state),
         state_code: r.state.as_str(),
         due: tr.date(&r.due),
@@ -229,6 +232,7 @@ pub async fn reports(
             unit: l.unit.clone(),
             unit_name: l.unit_name.clone(),
             period: l.period.clone(),
+            period_label: l.period_label.clone(),
             state: l.state,
             state_code: l.state_code,
             due: l.due.clone(),
@@ -417,7 +421,7 @@ pub async fn matrix(
             .iter()
             .map(|f| (f.code.clone(), f.name.clone()))
             .collect(),
-        periods: periods.iter().map(|p| p.to_string()).collect(),
+        periods: periods.iter().map(|p| tr.period(p)).collect(),
         totals,
         rows,
     }

@@ -18,9 +18,14 @@ struct UnitPage {
     code: String,
     name: String,
     kind: &'static str,
+    /// The unit above it (code, name), linked.
+    parent: Option<(String, String)>,
     head: Option<HeadRow>,
     past_heads: Vec<HeadRow>,
     rows: Vec<StandingRow>,
+    /// Indicators the unit leads, and those it helps with, as they stand for the province.
+    led: Vec<StandingRow>,
+    coordinated: Vec<StandingRow>,
     /// The unit's own reports, then the late ones of the units under it (at most 50).
     report_rows: Vec<super::reports::ReportLine>,
     /// Late reports of the unit and the units under it.
@@ -39,7 +44,23 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let day = today();
     let rows = assessed(&snap, Some(code.as_str()), day, tr)?;
-    Ok(UnitPage::build(&snap, &v, unit, plan, &rows, &heads, tasks, day).into_response())
+    let province = if plan.plan.owner == code {
+        Vec::new()
+    } else {
+        assessed(&snap, None, day, tr)?
+    };
+    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &heads, tasks, day);
+    let of = |pick: &dyn Fn(&chitieu_domain::Indicator) -> bool| {
+        let mine: Vec<Row> = province
+            .iter()
+            .filter(|r| plan.indicator(&r.indicator).is_some_and(pick))
+            .cloned()
+            .collect();
+        standing_rows(plan, &mine, tr, true)
+    };
+    page.led = of(&|i| i.lead_unit == code);
+    page.coordinated = of(&|i| i.coordinating_units.contains(&code));
+    Ok(page.into_response())
 }
 
 impl UnitPage {
@@ -93,6 +114,11 @@ impl UnitPage {
             } else {
                 unit.kind.label_vi()
             },
+            parent: unit
+                .parent
+                .as_ref()
+                .and_then(|p| snap.unit(p))
+                .map(|p| (p.code.to_string(), p.name.clone())),
             head: current.map(row),
             past_heads: heads
                 .iter()
@@ -100,6 +126,8 @@ impl UnitPage {
                 .map(row)
                 .collect(),
             rows: standing_rows(plan, rows, tr, false),
+            led: Vec::new(),
+            coordinated: Vec::new(),
             report_rows,
             late_under,
             tasks: task_rows(snap, tr, &unit_tasks),

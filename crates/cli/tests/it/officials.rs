@@ -1,0 +1,186 @@
+//! The officials' experience (#11): the units directory, accountability on unit pages, and
+//! an entry form that helps instead of failing — over HTTP against a real server, on SQLite
+//! and PostgreSQL.
+
+use crate::cli::serve;
+use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
+use crate::ok;
+use crate::web::{page_csrf, session};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+
+db_tests!(
+    the_units_directory_finds_units_without_their_marks,
+    a_department_page_lists_what_it_leads_and_helps_with,
+    the_entry_form_helps_instead_of_failing,
+);
+
+/// The rows of the directory's tables: each unit's name as linked.
+fn listed(html: &str) -> Vec<String> {
+    html.split("<tr><td><a href=\"/units/")
+        .skip(1)
+        .map(|s| {
+            let name = &s[s.find('>').unwrap() + 1..];
+            name[..name.find('<').unwrap()].to_string()
+        })
+        .collect()
+}
+
+async fn the_units_directory_finds_units_without_their_marks(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "nv.ld", "viewer", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "nv.ld", PASSWORD);
+    let (status, html) = get_status(&base, "/units", Some(&cookie));
+    assert_eq!(status, 200);
+    let all = listed(&html);
+    assert!(
+        all.len() > 100,
+        "the province, departments, communes: {}",
+        all.len()
+    );
+    assert!(all.contains(&"Sở Khoa học và Công nghệ".to_string()));
+    // Heads in office are named beside their units.
+    assert!(html.contains("Phạm Thu Trang"), "the director in office");
+    assert!(!html.contains("Lê Quang Huy"), "not the past director");
+    for q in [
+        "tich%20luong",
+        "TÍCH%20LƯƠNG",
+        "tich++luong",
+        "T%C3%ADch%20L%C6%B0%C6%A1ng",
+    ] {
+        let (status, html) = get_status(&base, &format!("/units?q={q}"), Some(&cookie));
+        assert_eq!(status, 200);
+        assert_eq!(listed(&html), vec!["Phường Tích Lương".to_string()], "{q}");
+        assert!(html.contains("1 đơn vị khớp"), "{q}");
+    }
+    let (_, html) = get_status(&base, "/units?q=khoa%20hoc", Some(&cookie));
+    assert!(listed(&html).contains(&"Sở Khoa học và Công nghệ".to_string()));
+    let (_, html) = get_status(&base, "/units?q=khong%20co%20dau%20nao", Some(&cookie));
+    assert!(listed(&html).is_empty());
+    assert!(html.contains("Không có đơn vị nào khớp"));
+    // A search as long as a page is cut to a name's length, not an error.
+    let long = "a".repeat(20_000);
+    let (status, _) = get_status(&base, &format!("/units?q={long}"), Some(&cookie));
+    assert_eq!(status, 200);
+    // Only signed-in people see the directory.
+    let (status, _) = get_status(&base, "/units", None);
+    assert_ne!(status, 200);
+    drop(server);
+}
+
+/// The review: the page of the Department of Science and Technology said "Chỉ tiêu: Không
+/// có" although it leads most indicators.
+async fn a_department_page_lists_what_it_leads_and_helps_with(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "nv.ld", "viewer", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "nv.ld", PASSWORD);
+    let (status, html) = get_status(&base, "/units/TN.SKHCN", Some(&cookie));
+    assert_eq!(status, 200);
+    let led = &html[html.find("id=\"led\"").expect("a led section")..];
+    let led = &led[..led
+        .find("id=\"coordinated\"")
+        .expect("a coordinated section")];
+    assert!(led.contains("/indicators/HT-5G"), "it leads 5G coverage");
+    assert!(
+        !led.contains("/indicators/DT-GRDP"),
+        "spending is led by Finance"
+    );
+    let coordinated = &html[html.find("id=\"coordinated\"").unwrap()..];
+    assert!(coordinated.contains("/indicators/DT-GRDP"));
+    // The target in the plan's words, the period as people say it.
+    assert!(led.contains("Trên 60 % (2025)"), "{led}");
+    assert!(led.contains("(Quý IV/2025)"), "{led}");
+    assert!(html.contains("<b>Phạm Thu Trang</b>, Giám đốc Sở"));
+    assert!(html.contains("href=\"/units\""), "back to the directory");
+    drop(server);
+}
+
+async fn the_entry_form_helps_instead_of_failing(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "nv.bc", "reporter", "TN.SKHCN");
+    add_user(db, "nv.bcx", "reporter", "5443");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    // A department reporter opens the form on the province's figures it enters.
+    let cookie = session(&base, "nv.bc", PASSWORD);
+    let (status, html) = get_status(&base, "/entry", Some(&cookie));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("id=\"v-HT-5G\""),
+        "the province's 5G coverage"
+    );
+    // Periods are picked from a list of labels, the one to report now first.
+    let list = &html[html.find("<select name=\"period\"").unwrap()..];
+    let list = &list[..list.find("</select>").unwrap()];
+    let first = &list[list.find("<option value=\"").unwrap() + 15..];
+    assert!(first.starts_with(&format!("{q}\"")), "{list}");
+    assert!(list.contains(">Năm 2025</option>"), "{list}");
+    // The previous figure and the target beside the field.
+    assert!(html.contains("Kỳ trước ("), "{html}");
+    assert!(html.contains("Mục tiêu: đạt 100 % (2030)"), "{html}");
+    // A mistyped period: a message on the form, not a 404.
+    for bad in ["Q3-2026", "2026Q5", "%3Cscript%3E"] {
+        let (status, html) = get_status(&base, &format!("/entry?period={bad}"), Some(&cookie));
+        assert_eq!(status, 200, "{bad}");
+        let notice = &html[html.find("id=\"entry-notice\"").expect("a notice")..];
+        assert!(notice.contains("Không hiểu kỳ"), "{bad}: {notice}");
+        assert!(html.contains("id=\"v-HT-5G\""), "the form is still there");
+        assert!(!html.contains("<script>"), "quoted as text");
+    }
+    let (status, html) = get_status(&base, "/entry?unit=KHONG-CO", Some(&cookie));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Không có đơn vị &#34;KHONG-CO&#34;"),
+        "{html}"
+    );
+    // A period not yet over is flagged.
+    let now = chitieu_domain::Period::containing(
+        chrono::Local::now().date_naive(),
+        chitieu_domain::PeriodKind::Quarter,
+    );
+    let (_, html) = get_status(
+        &base,
+        &format!("/entry?unit=19&period={now}"),
+        Some(&cookie),
+    );
+    assert!(
+        html.contains("id=\"period-warning\"") && html.contains("chưa kết thúc"),
+        "{now}"
+    );
+    let (_, html) = get_status(
+        &base,
+        &format!("/entry?unit=19&period={}", now.next()),
+        Some(&cookie),
+    );
+    assert!(html.contains("chưa bắt đầu"));
+    // A ward's reporter: an error names the field as the form labels it.
+    let cookie = session(&base, "nv.bcx", PASSWORD);
+    let page = format!("/entry?unit=5443&period={q}");
+    let csrf = page_csrf(&base, &page, &cookie);
+    let (_, html) = get_status(&base, &page, Some(&cookie));
+    assert!(html.contains("id=\"p-NL-CBX\""), "the computed share");
+    let version = {
+        let marker = "name=\"ver.NL-CBX\" value=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("unit", "5443"),
+        ("period", q.as_str()),
+        ("action", "draft"),
+        ("ver.NL-CBX", version.as_str()),
+        ("n.NL-CBX", "-3"),
+        ("d.NL-CBX", "40"),
+    ];
+    let (status, _, body) = post_multipart(&format!("{base}/entry"), Some(&cookie), &fields, &[]);
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("Số cán bộ, công chức đã được đào tạo: "),
+        "the field's own label: {body}"
+    );
+    assert!(body.contains("value=\"-3\""), "nothing typed is lost");
+    drop(server);
+}
