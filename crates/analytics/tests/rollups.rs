@@ -25,6 +25,7 @@ fn indicator(
         name_en: code.into(),
         definition: String::new(),
         unit_of_measure: "%".into(),
+        unit_of_measure_en: String::new(),
         measure: if ratio {
             Measure::Ratio
         } else {

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub units: Arc<Vec<Unit>>,
     /// The tasks of every unit's programme, with their progress.
     pub tasks: Arc<Vec<chitieu_domain::Task>>,
+    /// Every head's term of office (the `tasks` counter covers them: who answers for what).
+    pub heads: Arc<Vec<chitieu_domain::Head>>,
     /// Every report moved at least once (one never moved is a draft).
     pub reports: Arc<Vec<chitieu_store::ReportRow>>,
     pub(crate) seqs: chitieu_store::Seqs,
@@ -122,6 +124,15 @@ impl Snapshot {
         false
     }
 
+    /// The head in office at `unit` on `day`: "Phạm Thu Trang, Giám đốc Sở".
+    pub fn head_on(
+        &self,
+        unit: &UnitCode,
+        day: chrono::NaiveDate,
+    ) -> Option<&chitieu_domain::Head> {
+        chitieu_domain::head::head_on(&self.heads, unit, day)
+    }
+
     /// The task with this code, if there is one.
     pub fn task(&self, code: &str) -> Option<&chitieu_domain::Task> {
         self.tasks.iter().find(|t| t.code == code)
@@ -198,6 +209,7 @@ impl Live {
         }
         if now.tasks != cur.seqs.tasks {
             next.tasks = Arc::new(self.store.tasks().await?);
+            next.heads = Arc::new(self.store.heads().await?);
         }
         if now.reports != cur.seqs.reports {
             next.reports = Arc::new(self.store.reports(&Default::default()).await?);

@@ -68,6 +68,7 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     let plan = store.plan_file().await?;
     let units = store.all_units().await?;
     let tasks = store.tasks().await?;
+    let heads = store.heads().await?;
     let reports = store.reports(&Default::default()).await?;
     let indicators = plan
         .as_ref()
@@ -84,6 +85,7 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         plan: plan.map(Arc::new),
         units: Arc::new(units),
         tasks: Arc::new(tasks),
+        heads: Arc::new(heads),
         reports: Arc::new(reports),
         seqs,
         unit_pos: Arc::new(unit_pos),

@@ -23,6 +23,8 @@ pub struct Query {
 pub struct Listed {
     pub form: String,
     pub form_name: String,
+    /// Empty when the plan gives no English name.
+    pub form_name_en: String,
     pub unit: UnitCode,
     pub unit_name: String,
     pub period: Period,
@@ -115,6 +117,7 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
             out.push(Listed {
                 form: form.code.clone(),
                 form_name: form.name.clone(),
+                form_name_en: form.name_en.clone(),
                 unit: unit.code.clone(),
                 unit_name: unit.name.clone(),
                 period,

@@ -225,6 +225,12 @@ impl PlanFile {
         line("kế hoạch".into(), "name", &mut self.plan.name, NAME_MAX)?;
         line(
             "kế hoạch".into(),
+            "name_en",
+            &mut self.plan.name_en,
+            NAME_MAX,
+        )?;
+        line(
+            "kế hoạch".into(),
             "source",
             &mut self.plan.source,
             COMMENT_MAX,
@@ -246,6 +252,12 @@ impl PlanFile {
             line(at(), "name", &mut i.name, NAME_MAX)?;
             line(at(), "name_en", &mut i.name_en, NAME_MAX)?;
             line(at(), "unit_of_measure", &mut i.unit_of_measure, NAME_MAX)?;
+            line(
+                at(),
+                "unit_of_measure_en",
+                &mut i.unit_of_measure_en,
+                NAME_MAX,
+            )?;
             line(at(), "data_source", &mut i.data_source, NAME_MAX)?;
             i.definition = clean_text(
                 "definition",

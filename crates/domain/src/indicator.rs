@@ -11,6 +11,9 @@ use crate::unit::{UnitCode, UnitKind};
 pub struct Plan {
     pub code: String,
     pub name: String,
+    /// The title in English, for the pages in English; empty: none given.
+    #[serde(default)]
+    pub name_en: String,
     /// The unit whose steering committee owns the plan (the province).
     pub owner: UnitCode,
     /// Baseline year for progress assessment.
@@ -105,6 +108,9 @@ pub struct Indicator {
     pub definition: String,
     /// "%", "doanh nghiệp", "sản phẩm"...
     pub unit_of_measure: String,
+    /// The unit of measure in English ("enterprises"); empty: the same in both languages.
+    #[serde(default)]
+    pub unit_of_measure_en: String,
     pub measure: Measure,
     /// For ratios: value = numerator / denominator × factor.
     #[serde(default)]

@@ -24,6 +24,8 @@ pub const MAX_DUE_DAYS: u32 = 366;
 pub struct Form {
     pub code: String,
     pub name: String,
+    #[serde(default)]
+    pub name_en: String,
     pub frequency: PeriodKind,
     pub due_days: u32,
     /// Departments (sở, ngành) send the province's figures of the indicators they lead;
@@ -105,6 +107,9 @@ impl Form {
         }
         if self.name.trim().is_empty() || self.name.chars().count() > 300 {
             return Err(at("tên cần từ 1 đến 300 ký tự".into()));
+        }
+        if self.name_en.chars().count() > 300 {
+            return Err(at("tên tiếng Anh tối đa 300 ký tự".into()));
         }
         if self.due_days > MAX_DUE_DAYS {
             return Err(at(format!(

@@ -65,6 +65,7 @@ entity!(plan, "plans", {
     pub end_year: i32,
     pub source: String,
     pub outlier_z: String,
+    pub name_en: String,
 });
 
 entity!(indicator_group, "indicator_groups", {
@@ -88,6 +89,7 @@ entity!(indicator, "indicators", {
     pub name_en: String,
     pub definition: String,
     pub unit_of_measure: String,
+    pub unit_of_measure_en: String,
     pub measure: String,
     pub factor: Option<String>,
     pub numerator_label: Option<String>,
@@ -249,6 +251,7 @@ entity!(form, "forms", {
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,
+    pub name_en: String,
     pub frequency: String,
     pub due_days: i32,
     /// Comma-separated unit kinds.

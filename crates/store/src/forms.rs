@@ -50,6 +50,7 @@ pub(crate) async fn insert_forms<C: ConnectionTrait>(
             plan_id: Set(plan_id),
             code: Set(f.code.clone()),
             name: Set(f.name.clone()),
+            name_en: Set(f.name_en.clone()),
             frequency: Set(f.frequency.as_str().into()),
             due_days: Set(i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?),
             reported_by: Set(f
@@ -86,6 +87,7 @@ pub(crate) async fn load_forms<C: ConnectionTrait>(c: &C, plan_id: i32) -> Resul
         forms.push(Form {
             code: f.code,
             name: f.name,
+            name_en: f.name_en,
             frequency: f.frequency.parse().map_err(bad)?,
             due_days: u32::try_from(f.due_days).map_err(bad)?,
             reported_by: list(&f.reported_by)

@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011ValidationRules),
             Box::new(M0012Notices),
             Box::new(M0013ValueHistory),
+            Box::new(M0014English),
         ]
     }
 }
@@ -823,6 +824,38 @@ impl MigrationTrait for M0013ValueHistory {
             false,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// English wording for what the plan says in Vietnamese and the pages show in English mode:
+/// the plan's title, each indicator's unit of measure, each form's name. Empty: none given,
+/// the Vietnamese is shown.
+struct M0014English;
+
+impl MigrationName for M0014English {
+    fn name(&self) -> &str {
+        "m0014_english"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014English {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds one at a time.
+        for (table, column) in [
+            ("plans", "name_en"),
+            ("indicators", "unit_of_measure_en"),
+            ("forms", "name_en"),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .add_column(string(column).default(""))
+                    .take(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

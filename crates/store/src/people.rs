@@ -117,6 +117,8 @@ impl Store {
             &format!("{}: {} từ {}", h.unit, h.person, h.term_start),
         )
         .await?;
+        // Heads travel with tasks in the servers' snapshots: who answers for what.
+        crate::values::bump_counter(&txn, "tasks").await?;
         txn.commit().await?;
         Ok(())
     }

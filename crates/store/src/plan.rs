@@ -99,6 +99,7 @@ impl Store {
         let p = plan::ActiveModel {
             code: Set(file.plan.code.clone()),
             name: Set(file.plan.name.clone()),
+            name_en: Set(file.plan.name_en.clone()),
             owner_unit_id: Set(uid(&file.plan.owner)?),
             baseline_year: Set(file.plan.baseline_year),
             start_year: Set(file.plan.start_year),
@@ -133,6 +134,7 @@ impl Store {
                 name_en: Set(ind.name_en.clone()),
                 definition: Set(ind.definition.clone()),
                 unit_of_measure: Set(ind.unit_of_measure.clone()),
+                unit_of_measure_en: Set(ind.unit_of_measure_en.clone()),
                 measure: Set(ind.measure.as_str().into()),
                 factor: Set(ind.factor.as_ref().map(format_decimal)),
                 numerator_label: Set(ind.numerator_label.clone()),
@@ -383,6 +385,7 @@ impl Store {
                 name_en: m.name_en.clone(),
                 definition: m.definition.clone(),
                 unit_of_measure: m.unit_of_measure.clone(),
+                unit_of_measure_en: m.unit_of_measure_en.clone(),
                 measure: m.measure.parse().map_err(bad)?,
                 factor: m.factor.as_deref().map(dec).transpose()?,
                 numerator_label: m.numerator_label.clone(),
@@ -445,6 +448,7 @@ impl Store {
             plan: Plan {
                 code: p.code,
                 name: p.name,
+                name_en: p.name_en,
                 owner: ucode(p.owner_unit_id)?,
                 baseline_year: p.baseline_year,
                 start_year: p.start_year,

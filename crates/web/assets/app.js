@@ -113,8 +113,21 @@
     d.addEventListener("input", show);
     show();
   }
+  // Each cell carries its column's heading, so that on a phone a row reads as a small card
+  // ("Hạn: 27/09/2026") instead of a table wider than the screen (see app.css).
+  function labelled(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i].textContent.trim());
+        });
+      });
+    });
+  }
   function init(root) {
     root.querySelectorAll("[data-chart]").forEach(chart);
+    root.querySelectorAll("table").forEach(labelled);
     root.querySelectorAll("table").forEach(function (t) {
       if (t.querySelector("th[data-sort]")) sortable(t);
     });

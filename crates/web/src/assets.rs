@@ -6,6 +6,11 @@ use axum::response::{IntoResponse, Response};
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/favicon.svg"),
+    ),
+    (
         "app.css",
         "text/css; charset=utf-8",
         include_bytes!("../assets/app.css"),
@@ -103,6 +108,11 @@ pub async fn asset(
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/favicon.ico`, which browsers ask for on their own: the same icon.
+pub async fn favicon() -> Response {
+    asset(Path("favicon.svg".into()), axum::extract::RawQuery(None)).await
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ pub struct Chrome {
     pub admin: bool,
     /// The user enters figures and sends reports (not a viewer): the entry form and My work.
     pub enters: bool,
+    /// Whose system this is ("UBND tỉnh Thái Nguyên"); empty where unknown.
+    pub owner: String,
 }
 
 impl Chrome {
@@ -29,6 +31,7 @@ impl Chrome {
             user,
             admin,
             enters,
+            owner: String::new(),
         }
     }
 
@@ -44,6 +47,7 @@ impl Chrome {
             user: None,
             admin: false,
             enters: false,
+            owner: String::new(),
         }
     }
 }

@@ -386,6 +386,15 @@ impl Tr {
     }
 
     /// A status as words; never a colour alone.
+    /// Plan content in the reader's language: the English wording when there is one.
+    pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.is_en() && !en.trim().is_empty() {
+            en
+        } else {
+            vi
+        }
+    }
+
     /// "Quý III/2026" or "Q3 2026": what people call a period, never its code.
     pub fn period(&self, p: &chitieu_domain::Period) -> String {
         if self.is_en() {

@@ -84,6 +84,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/logout", post(views::logout))
         .route("/lang/{lang}", get(views::set_lang))
         .route("/assets/{*path}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(api::healthz))
         .route("/api/docs", get(api::docs))
         .merge(api::router())

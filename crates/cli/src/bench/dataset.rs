@@ -45,6 +45,11 @@ pub(super) fn plan() -> PlanFile {
                 } else {
                     "số".into()
                 },
+                unit_of_measure_en: if measure == Measure::Ratio {
+                    "%".into()
+                } else {
+                    "count".into()
+                },
                 measure,
                 factor: (measure == Measure::Ratio).then_some(Decimal::ONE_HUNDRED),
                 numerator_label: None,
@@ -72,6 +77,7 @@ pub(super) fn plan() -> PlanFile {
         plan: Plan {
             code: "BENCH".into(),
             name: "Bộ dữ liệu đo hiệu năng".into(),
+            name_en: "Benchmark data set".into(),
             owner: root.clone(),
             baseline_year: 2021,
             start_year: 2021,

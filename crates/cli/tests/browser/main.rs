@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod officials;
+
 const FLAGS: [&str; 6] = [
     "--headless",
     "--no-sandbox",

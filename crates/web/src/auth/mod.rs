@@ -33,6 +33,8 @@ pub struct Viewer {
     pub login_csrf: Option<String>,
     /// Cookies get `Secure` when the request came over TLS (directly or via a proxy).
     pub secure: bool,
+    /// Whose system this is: "UBND tỉnh Thái Nguyên", from the plan's owner.
+    pub owner: String,
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -60,13 +62,32 @@ impl FromRequestParts<AppState> for Viewer {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
             || parts.uri.scheme_str() == Some("https");
+        let owner = {
+            let snap = state.live.snapshot();
+            snap.plan
+                .as_ref()
+                .and_then(|p| snap.unit(&p.plan.owner))
+                .map(|u| owner_title(tr, u))
+                .unwrap_or_default()
+        };
         Ok(Viewer {
+            owner,
             user,
             tr,
             token,
             login_csrf: jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()),
             secure,
         })
+    }
+}
+
+/// The body that runs the system, as the header names it.
+fn owner_title(tr: Tr, u: &chitieu_domain::Unit) -> String {
+    use chitieu_domain::UnitKind;
+    match (u.kind, tr.is_en()) {
+        (UnitKind::Province, false) => format!("UBND tỉnh {}", u.name),
+        (UnitKind::Province, true) => format!("{} Provincial People's Committee", u.name),
+        _ => u.name.clone(),
     }
 }
 

@@ -313,6 +313,7 @@ impl AdminForm<'_> {
         Ok(chitieu_domain::report::Form {
             code: self.get("code").to_string(),
             name: self.get("name").to_string(),
+            name_en: self.get("name_en").to_string(),
             frequency,
             due_days,
             reported_by,

@@ -56,7 +56,10 @@ impl LazyForm {
 impl Chrome {
     /// The chrome for whoever is asking.
     pub fn of(v: &Viewer) -> Chrome {
-        Chrome::new(v.tr, v.user.clone())
+        Chrome {
+            owner: v.owner.clone(),
+            ..Chrome::new(v.tr, v.user.clone())
+        }
     }
 }
 
@@ -88,6 +91,19 @@ pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
         t.num(r.target_value, 2),
         target_year_text(t, r)
     )
+}
+
+/// The head in office at `unit` today, as lists name them: "Phạm Thu Trang (Giám đốc Sở)";
+/// empty when there is none on record.
+pub(super) fn head_text(snap: &Snapshot, unit: &UnitCode, day: chrono::NaiveDate) -> String {
+    snap.head_on(unit, day)
+        .map(|h| format!("{} ({})", h.person, h.title))
+        .unwrap_or_default()
+}
+
+/// An indicator's unit of measure in the reader's language.
+pub(super) fn uom<'a>(tr: &Tr, ind: &'a Indicator) -> &'a str {
+    tr.pick(&ind.unit_of_measure, &ind.unit_of_measure_en)
 }
 
 fn capitalised(s: &str) -> String {
@@ -227,7 +243,7 @@ pub(super) fn standing_rows(
             let ind = plan.indicator(&r.indicator)?;
             let mut latest = fmt_value(&tr, r.latest_value);
             if with_unit && r.latest_value.is_some() {
-                latest = format!("{latest} {}", ind.unit_of_measure);
+                latest = format!("{latest} {}", uom(&tr, ind));
             }
             // The period the figure is for: what a verdict was decided on.
             if let Some(p) = &r.latest_period {
@@ -245,7 +261,7 @@ pub(super) fn standing_rows(
                     ind.name.clone()
                 },
                 latest,
-                target: target_text(&tr, r, &ind.unit_of_measure),
+                target: target_text(&tr, r, uom(&tr, ind)),
                 class: status_class(r.status),
                 status: tr.status(r.status),
                 status_code: r.status.as_str(),

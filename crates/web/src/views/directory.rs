@@ -51,7 +51,6 @@ pub async fn units(
     let tr = v.tr;
     let u = v.user()?;
     let snap = s.live.snapshot();
-    let heads = s.store.heads().await.or_500(tr)?;
     let day = today();
     let q: String = dq.q.trim().chars().take(QUERY_MAX).collect();
     let needle = fold(&q);
@@ -83,7 +82,7 @@ pub async fn units(
                 needle.is_empty() || fold(&un.name).contains(&needle) || un.code.as_str() == needle
             })
             .map(|un| {
-                let head = chitieu_domain::head::head_on(&heads, &un.code, day);
+                let head = snap.head_on(&un.code, day);
                 Entry {
                     code: un.code.to_string(),
                     name: un.name.clone(),

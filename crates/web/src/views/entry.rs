@@ -47,7 +47,7 @@ impl Field {
             } else {
                 i.name.clone()
             },
-            unit_of_measure: i.unit_of_measure.clone(),
+            unit_of_measure: uom(&tr, i).to_string(),
             ratio: i.is_ratio(),
             factor: i.ratio_factor().to_string(),
             num_label: i

@@ -137,12 +137,7 @@ pub(super) fn hint(
         .max_by_key(|r| r.period.start())
         .map(|r| {
             let x = r.value.to_f64().unwrap_or(f64::NAN);
-            format!(
-                "{}: {} {}",
-                tr.period(&r.period),
-                tr.num(x, 2),
-                i.unit_of_measure
-            )
+            format!("{}: {} {}", tr.period(&r.period), tr.num(x, 2), uom(&tr, i))
         });
     let target = snap.plan.as_ref().and_then(|plan| {
         let for_unit = |u: &UnitCode| {
@@ -165,7 +160,7 @@ pub(super) fn hint(
         Some(format!(
             "{words} {} {} ({}{whose})",
             tr.num(t.value.to_f64().unwrap_or(f64::NAN), 2),
-            i.unit_of_measure,
+            uom(&tr, i),
             t.year
         ))
     });

@@ -66,6 +66,7 @@ pub(super) async fn load_entry_reports(
         let listed = chitieu_app::reports::Listed {
             form: form.code.clone(),
             form_name: form.name.clone(),
+            form_name_en: form.name_en.clone(),
             unit: report_unit.clone(),
             unit_name: unit_name(snap, &report_unit),
             period: *period,

@@ -49,6 +49,8 @@ struct IndicatorPage {
     formula: String,
     source: String,
     lead: String,
+    lead_code: String,
+    lead_head: String,
     coordinating: String,
 }
 
@@ -158,7 +160,7 @@ impl IndicatorPage {
             rows: rows
                 .iter()
                 .map(|r| TargetRow {
-                    target: target_text(&tr, r, &ind.unit_of_measure),
+                    target: target_text(&tr, r, uom(&tr, ind)),
                     latest: fmt_value(&tr, r.latest_value),
                     class: status_class(r.status),
                     status: tr.status(r.status),
@@ -179,10 +181,12 @@ impl IndicatorPage {
             definition: ind.definition.clone(),
             formula: match (&ind.numerator_label, &ind.denominator_label) {
                 (Some(n), Some(d)) => format!("{n} / {d} × {}", ind.ratio_factor()),
-                _ => ind.unit_of_measure.clone(),
+                _ => uom(&tr, ind).to_string(),
             },
             source: ind.data_source.clone(),
             lead: unit_name(snap, &ind.lead_unit),
+            lead_code: ind.lead_unit.to_string(),
+            lead_head: head_text(snap, &ind.lead_unit, day),
             coordinating: ind
                 .coordinating_units
                 .iter()

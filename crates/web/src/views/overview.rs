@@ -38,6 +38,7 @@ struct OverdueRow {
     code: String,
     title: String,
     lead: String,
+    head: String,
     deadline: String,
 }
 
@@ -135,7 +136,7 @@ impl OverviewBody {
         let completeness = snap.completeness(day);
         OverviewBody {
             t: tr,
-            plan_name: plan.plan.name.clone(),
+            plan_name: tr.pick(&plan.plan.name, &plan.plan.name_en).to_string(),
             unit_name: unit_name(snap, owner),
             as_of: tr.date(&day),
             counts: status_counts(rows, tr),
@@ -153,7 +154,7 @@ impl OverviewBody {
                 .map(|r| LateRow {
                     unit: r.unit.to_string(),
                     unit_name: r.unit_name,
-                    form_name: r.form_name,
+                    form_name: tr.pick(&r.form_name, &r.form_name_en).to_string(),
                     period: tr.period(&r.period),
                     due: tr.date(&r.due),
                     state: if tr.is_en() {
@@ -172,6 +173,7 @@ impl OverviewBody {
                     code: t.code.clone(),
                     title: t.title.clone(),
                     lead: unit_name(snap, &t.lead_unit),
+                    head: head_text(snap, &t.lead_unit, day),
                     deadline: tr.date(&t.deadline),
                 })
                 .collect(),
@@ -212,7 +214,7 @@ fn card(
             ind.name.clone()
         },
         latest: fmt_value(&tr, spark.last().copied()),
-        unit_of_measure: ind.unit_of_measure.clone(),
+        unit_of_measure: uom(&tr, ind).to_string(),
         period: last
             .map(|(y, f)| figure_period(&tr, ind, *y, f))
             .unwrap_or_default(),
@@ -222,7 +224,7 @@ fn card(
         targets: rows
             .iter()
             .filter(|r| r.indicator == ind.code)
-            .map(|r| TargetLine::of(&tr, r, &ind.unit_of_measure))
+            .map(|r| TargetLine::of(&tr, r, uom(&tr, ind)))
             .collect(),
         spark: serde_json::to_string(&spark).unwrap_or_else(|_| "[]".into()),
     }

@@ -20,7 +20,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     let rows = assessed_data(&snap, None, day, chitieu_app::live::Data::Official).or_500(tr)?;
     let page = PublicPage {
         c: Chrome::of(&v),
-        plan_name: plan.plan.name.clone(),
+        plan_name: tr.pick(&plan.plan.name, &plan.plan.name_en).to_string(),
         as_of: tr.date(&day),
         rows: standing_rows(plan, &rows, tr, true),
     };

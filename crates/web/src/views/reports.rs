@@ -129,7 +129,7 @@ pub(super) fn line(
     };
     ReportLine {
         form: r.form.clone(),
-        form_name: r.form_name.clone(),
+        form_name: tr.pick(&r.form_name, &r.form_name_en).to_string(),
         unit: r.unit.to_string(),
         unit_name: r.unit_name.clone(),
         period: r.period.to_string(),
@@ -262,7 +262,7 @@ pub async fn reports(
             .map(|p| {
                 p.forms
                     .iter()
-                    .map(|f| (f.code.clone(), f.name.clone()))
+                    .map(|f| (f.code.clone(), tr.pick(&f.name, &f.name_en).to_string()))
                     .collect()
             })
             .unwrap_or_default(),

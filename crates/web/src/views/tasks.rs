@@ -6,6 +6,8 @@ pub(super) struct TaskRow {
     pub(super) code: String,
     pub(super) title: String,
     pub(super) lead: String,
+    /// The lead unit's head in office: who answers for it.
+    pub(super) head: String,
     pub(super) deadline: String,
     pub(super) status_code: &'static str,
     pub(super) status: &'static str,
@@ -21,6 +23,7 @@ pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task])
                 code: t.code.clone(),
                 title: t.title.clone(),
                 lead: unit_name(snap, &t.lead_unit),
+                head: head_text(snap, &t.lead_unit, day),
                 deadline: tr.date(&t.deadline),
                 status_code: st.as_str(),
                 status: tr.task_status(st),
@@ -117,10 +120,14 @@ struct TaskPage {
     status_code: &'static str,
     status: &'static str,
     lead: String,
+    lead_code: String,
+    lead_head: String,
+    year: i32,
     coordinating: String,
     deadline: String,
     product: String,
-    indicators: String,
+    /// Linked indicators: (code, name).
+    indicators: Vec<(String, String)>,
     updates: Vec<(String, u8, String, String)>,
     can_update: bool,
     /// The lead unit's head or the standing office: may declare the task completed.
@@ -158,6 +165,9 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         status_code: st.as_str(),
         status: tr.task_status(st),
         lead: unit_name(&snap, &t.lead_unit),
+        lead_code: t.lead_unit.to_string(),
+        lead_head: head_text(&snap, &t.lead_unit, today()),
+        year: t.year,
         coordinating: t
             .coordinating_units
             .iter()
@@ -166,7 +176,21 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             .join(", "),
         deadline: tr.date(&t.deadline),
         product: t.expected_product.clone(),
-        indicators: t.indicators.join(", "),
+        indicators: t
+            .indicators
+            .iter()
+            .map(|code| {
+                let name = snap
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.indicator(code))
+                    .map_or_else(
+                        || code.clone(),
+                        |i| tr.pick(&i.name, &i.name_en).to_string(),
+                    );
+                (code.clone(), name)
+            })
+            .collect(),
         updates: t
             .updates
             .iter()

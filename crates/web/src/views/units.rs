@@ -37,7 +37,6 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let tr = v.tr;
     v.user()?;
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
-    let heads = s.store.heads().await.or_500(tr)?;
     let tasks = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
@@ -49,7 +48,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     } else {
         assessed(&snap, None, day, tr)?
     };
-    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &heads, tasks, day);
+    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &snap.heads, tasks, day);
     let of = |pick: &dyn Fn(&chitieu_domain::Indicator) -> bool| {
         let mine: Vec<Row> = province
             .iter()

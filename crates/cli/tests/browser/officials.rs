@@ -1,0 +1,201 @@
+//! The officials' experience (#11) in a real browser: the units directory, a mistyped
+//! period, every page at phone width without sideways scrolling, and English without
+//! Vietnamese outside content the plan gives only in Vietnamese.
+
+use super::*;
+
+/// Pages a signed-in official opens, by name for the screenshots.
+const PAGES: [(&str, &str); 10] = [
+    ("overview", "/"),
+    ("indicator", "/indicators/HT-5G"),
+    ("unit", "/units/TN.SKHCN"),
+    ("province", "/units/19"),
+    ("units", "/units"),
+    ("tasks", "/tasks"),
+    ("task", "/tasks/NV-05"),
+    ("reports", "/reports"),
+    ("targets", "/targets"),
+    ("public", "/public"),
+];
+
+/// How wide the page is, as the browser lays it out.
+async fn page_width(c: &Client) -> u64 {
+    c.execute("return document.documentElement.scrollWidth", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+/// The page's visible text outside elements marked `lang="vi"` (names of units and people,
+/// task titles: content that has no English wording).
+async fn text_outside_vi(c: &Client) -> String {
+    c.execute(
+        "const b = document.body.cloneNode(true); \
+         b.querySelectorAll('[lang=vi], script, style').forEach(e => e.remove()); \
+         return b.innerText",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Letters only Vietnamese uses: any of them in an English page is a leak.
+fn vietnamese_letters(s: &str) -> Vec<char> {
+    const VI: &str = "àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ";
+    s.chars()
+        .filter(|c| c.to_lowercase().any(|l| VI.contains(l)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officials_find_their_way_on_a_phone_and_in_english() {
+    let Some(driver) = chromedriver() else { return };
+    let db = TestDb::sqlite();
+    let passwords = demo(&db);
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser(&driver).await;
+
+    // A leader looks for a ward by part of its name typed without marks.
+    sign_in(&c, &base, "lanhdao", &passwords["lanhdao"]).await;
+    c.goto(&format!("{base}/units")).await.unwrap();
+    fill(&c, "#unit-q", "tich luong").await;
+    click(&c, "form[role=search] button").await;
+    c.wait().for_element(Locator::Id("found")).await.unwrap();
+    let found = c
+        .find_all(Locator::Css("table.directory tbody a"))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].text().await.unwrap(), "Phường Tích Lương");
+    shot(&c, "units-search.png").await;
+    found[0].click().await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//h1[text()='Phường Tích Lương']"))
+        .await
+        .expect("the ward's page");
+
+    // Every page at both widths; none scrolls sideways on a phone.
+    for (name, path) in PAGES {
+        c.set_window_size(1366, 768).await.unwrap();
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        shot(&c, &format!("{name}.png")).await;
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let w = page_width(&c).await;
+        shot(&c, &format!("{name}-phone.png")).await;
+        assert!(w <= 390, "{path} is {w} px wide on a 390 px screen");
+    }
+
+    // On paper (A4 portrait): no navigation, and the overview's cards not split.
+    c.set_window_size(1366, 768).await.unwrap();
+    for (name, path) in [("overview", "/"), ("indicator", "/indicators/HT-5G")] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let pdf = c
+            .print(fantoccini::wd::PrintConfiguration::default())
+            .await
+            .expect("print");
+        assert!(pdf.starts_with(b"%PDF"), "{name}");
+        std::fs::write(screenshots().join(format!("{name}-print.pdf")), &pdf).unwrap();
+    }
+    let hidden = c
+        .execute(
+            "const s = [...document.styleSheets].flatMap(x => [...x.cssRules])              .filter(r => r.media && r.media.mediaText === 'print')              .map(r => r.cssText).join(' '); return s",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rules = hidden.as_str().unwrap_or_default();
+    assert!(
+        rules.contains("header.top nav") && rules.contains("break-inside: avoid"),
+        "the print rules hide the navigation and keep cards whole: {rules}"
+    );
+
+    // English: the product's own words all English; Vietnamese only in marked content.
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    click(&c, "#lang-switch").await;
+    c.wait()
+        .for_element(Locator::Css("html[lang='en']"))
+        .await
+        .unwrap();
+    let english = text_outside_vi(&c).await;
+    assert!(english.contains("Overdue tasks"), "{english}");
+    let leaks = vietnamese_letters(&english);
+    assert!(
+        leaks.is_empty(),
+        "Vietnamese letters {leaks:?} in: {english}"
+    );
+    shot(&c, "overview-en.png").await;
+    click(&c, "#lang-switch").await;
+    c.wait()
+        .for_element(Locator::Css("html[lang='vi']"))
+        .await
+        .unwrap();
+    sign_out(&c).await;
+
+    // A reporter who mistypes the period in the address gets the form and a message.
+    sign_in(&c, &base, "baocao.skhcn", &passwords["baocao.skhcn"]).await;
+    c.goto(&format!("{base}/entry?period=Q3-2026"))
+        .await
+        .unwrap();
+    let notice = c
+        .wait()
+        .for_element(Locator::Id("entry-notice"))
+        .await
+        .expect("a message on the form")
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("Không hiểu kỳ \"Q3-2026\""), "{notice}");
+    assert!(c.find(Locator::Id("v-HT-5G")).await.is_ok(), "the form");
+    // The period list, and the share computed as it is typed.
+    let picked = c
+        .find(Locator::Css("#period option[selected]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(picked.starts_with("Quý "), "{picked}");
+    shot(&c, "entry.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/entry")).await.unwrap();
+    let w = page_width(&c).await;
+    shot(&c, "entry-phone.png").await;
+    assert!(w <= 390, "/entry is {w} px wide on a 390 px screen");
+    c.set_window_size(1366, 768).await.unwrap();
+    sign_out(&c).await;
+    sign_in(&c, &base, "baocao.5443", &passwords["baocao.5443"]).await;
+    c.goto(&format!("{base}/entry?unit=5443&period={}", last_quarter()))
+        .await
+        .unwrap();
+    let n = c.find(Locator::Id("n-NL-CBX")).await.unwrap();
+    n.clear().await.unwrap();
+    n.send_keys("1.035").await.unwrap();
+    let d = c.find(Locator::Id("d-NL-CBX")).await.unwrap();
+    d.clear().await.unwrap();
+    d.send_keys("1.380").await.unwrap();
+    let share = c
+        .find(Locator::Id("p-NL-CBX"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(share, "75", "1035 of 1380");
+    d.clear().await.unwrap();
+    d.send_keys("1.234,5").await.unwrap();
+    let share = c
+        .find(Locator::Id("p-NL-CBX"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(share, "83,84", "1035 of 1234.5");
+    c.close().await.unwrap();
+}
