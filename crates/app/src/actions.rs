@@ -207,8 +207,18 @@ pub async fn set_target(s: &App, me: &SessionUser, t: &Target) -> Result<()> {
     Ok(())
 }
 
+/// An administrator who names a unit that does not exist (a typo) is told so, rather than
+/// refused as if it lay outside their scope. Others learn nothing.
+fn known_unit(s: &App, me: &SessionUser, unit: &UnitCode) -> Result<()> {
+    if role_allows(me.role, Action::Administer) && s.live.snapshot().unit(unit).is_none() {
+        return Err(ActionError::Invalid(format!("không có đơn vị \"{unit}\"")));
+    }
+    Ok(())
+}
+
 /// A head's term of office at a unit within the administrator's scope.
 pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
+    known_unit(s, me, &h.unit)?;
     if !may_administer(&units(s), me.role, &me.unit, &h.unit) {
         return Err(ActionError::Forbidden);
     }
@@ -218,6 +228,7 @@ pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
 
 /// An account, never with a role above the creator's nor outside the creator's scope.
 pub async fn add_user(s: &App, me: &SessionUser, u: &chitieu_store::NewUser<'_>) -> Result<()> {
+    known_unit(s, me, u.unit)?;
     if !may_grant(&units(s), me.role, &me.unit, u.role, u.unit) {
         return Err(ActionError::Forbidden);
     }
@@ -234,6 +245,7 @@ pub async fn create_token(
     role: Role,
     unit: &UnitCode,
 ) -> Result<String> {
+    known_unit(s, me, unit)?;
     if !may_issue_token(&units(s), me.role, &me.unit, role, unit) {
         return Err(ActionError::Forbidden);
     }

@@ -125,8 +125,45 @@
       });
     });
   }
+  // Every table can be taken away as a CSV file that Excel opens (UTF-8 with a byte-order
+  // mark), cells as shown on the page.
+  function exportable(table) {
+    var box = table.closest(".scroll");
+    if (!box || box.previousElementSibling && box.previousElementSibling.classList.contains("export")) return;
+    var en = document.documentElement.lang === "en";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "export small secondary";
+    b.textContent = en ? "Download CSV" : "Tải về CSV";
+    b.addEventListener("click", function () {
+      var quote = function (s) { return '"' + String(s).replace(/\s+/g, " ").trim().replace(/"/g, '""') + '"'; };
+      var lines = Array.prototype.map.call(table.rows, function (row) {
+        return Array.prototype.map.call(row.cells, function (c) { return quote(c.innerText); }).join(",");
+      });
+      var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = (document.title.split(" · ")[0] || "bang") + (table.id ? "-" + table.id : "") + ".csv";
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    });
+    box.parentNode.insertBefore(b, box);
+  }
+  // The indicator edit form starts from the chosen indicator's current wording.
+  function prefill(select) {
+    var form = select.form;
+    select.addEventListener("change", function () {
+      var o = select.options[select.selectedIndex];
+      ["name", "name_en", "definition", "data_source", "lead_unit"].forEach(function (k) {
+        if (form.elements[k]) form.elements[k].value = o.getAttribute("data-" + k) || "";
+      });
+    });
+  }
   function init(root) {
+    root.querySelectorAll("select#ind-code").forEach(prefill);
     root.querySelectorAll("[data-chart]").forEach(chart);
+    root.querySelectorAll(".scroll > table").forEach(exportable);
     root.querySelectorAll("table").forEach(labelled);
     root.querySelectorAll("table").forEach(function (t) {
       if (t.querySelector("th[data-sort]")) sortable(t);

@@ -171,6 +171,21 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
+    ("person_name", "Họ tên", "Full name"),
+    ("ind_name", "Tên chỉ tiêu", "Indicator name"),
+    (
+        "ind_name_en",
+        "Tên chỉ tiêu (tiếng Anh)",
+        "Indicator name (English)",
+    ),
+    (
+        "form_name_en",
+        "Tên biểu mẫu (tiếng Anh)",
+        "Form name (English)",
+    ),
+    ("unit_name", "Tên đơn vị", "Unit name"),
+    ("token_name", "Tên khóa", "Token name"),
+    ("term", "Nhiệm kỳ", "Term"),
     ("unit_unknown", "Không có đơn vị", "There is no unit"),
     ("period_unknown", "Không hiểu kỳ", "Cannot read the period"),
     (

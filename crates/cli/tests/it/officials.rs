@@ -5,7 +5,7 @@
 use crate::cli::serve;
 use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
 use crate::ok;
-use crate::web::{page_csrf, session};
+use crate::web::{agent, page_csrf, session};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
@@ -13,6 +13,7 @@ db_tests!(
     the_units_directory_finds_units_without_their_marks,
     a_department_page_lists_what_it_leads_and_helps_with,
     the_entry_form_helps_instead_of_failing,
+    a_refused_admin_form_comes_back_filled_with_the_reason,
 );
 
 /// The rows of the directory's tables: each unit's name as linked.
@@ -182,5 +183,87 @@ async fn the_entry_form_helps_instead_of_failing(db: &TestDb) {
         "the field's own label: {body}"
     );
     assert!(body.contains("value=\"-3\""), "nothing typed is lost");
+    drop(server);
+}
+
+/// The review: an error on an administration form showed a bare 422 page and lost what
+/// was typed (the password included).
+async fn a_refused_admin_form_comes_back_filled_with_the_reason(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "nv.tt", "secretariat", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "nv.tt", PASSWORD);
+    let (_, page) = get_status(&base, "/admin", Some(&cookie));
+    // The indicator edit form starts from the indicator's current wording; units are
+    // offered from a list.
+    let form = &page[page.find("id=\"edit-indicator\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains("name=\"name\" required value=\"Tỷ lệ phủ sóng 5G trên toàn tỉnh\""),
+        "{form}"
+    );
+    assert!(form.contains("value=\"TN.SKHCN\""), "{form}");
+    assert!(page.contains("<datalist id=\"unit-choices\">"));
+    assert!(page.contains("<option value=\"5443\">Phường Phan Đình Phùng</option>"));
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let mut res = agent()
+        .post(&format!("{base}/admin/users"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("login", "can.bo.moi"),
+            ("name", "Nguyễn Thị Mới"),
+            ("role", "reporter"),
+            ("unit", "KHONG-CO-DON-VI"),
+            ("password", "mot-mat-khau-rat-dai-42"),
+            ("email", "moi@thainguyen.gov.vn"),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.body_mut().read_to_string().unwrap();
+    let form = &html[html.find("id=\"add-user\"").expect("the same page")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("class=\"flash bad form-error\""), "{form}");
+    assert!(
+        form.contains("KHONG-CO-DON-VI"),
+        "the reason names the unit: {form}"
+    );
+    assert!(form.contains("value=\"can.bo.moi\""), "{form}");
+    assert!(form.contains("value=\"Nguyễn Thị Mới\""), "{form}");
+    assert!(form.contains("value=\"moi@thainguyen.gov.vn\""), "{form}");
+    assert!(
+        form.contains("<option value=\"reporter\" selected>"),
+        "{form}"
+    );
+    assert!(
+        !html.contains("mot-mat-khau-rat-dai-42"),
+        "never the password"
+    );
+    // Another form's error stays on that form.
+    let mut res = agent()
+        .post(&format!("{base}/admin/targets"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("indicator", "HT-5G"),
+            ("unit", "19"),
+            ("year", "2027"),
+            ("comparator", ">="),
+            ("value", "nhiều"),
+            ("wording", "Phủ sóng rộng"),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.body_mut().read_to_string().unwrap();
+    let target = &html[html.find("id=\"set-target\"").unwrap()..];
+    let target = &target[..target.find("</form>").unwrap()];
+    assert!(target.contains("form-error"), "{target}");
+    assert!(target.contains("value=\"nhiều\""), "{target}");
+    assert!(
+        target.contains("<option value=\"&#62;=\" selected>"),
+        "{target}"
+    );
+    let users = &html[html.find("id=\"add-user\"").unwrap()..];
+    assert!(!users[..users.find("</form>").unwrap()].contains("form-error"));
     drop(server);
 }

@@ -2,12 +2,24 @@
 
 use super::common::*;
 
-/// An indicator with its targets and lead unit.
+/// An indicator with its targets and lead unit, and what its edit form starts from.
 struct IndicatorRow {
     code: String,
     name: String,
+    name_en: String,
+    definition: String,
+    data_source: String,
+    lead_code: String,
     targets: String,
     lead: String,
+}
+
+/// A form the administrator sent that was refused: which form, why, and what was typed
+/// (never the password), so that the form comes back filled with the reason beside it.
+pub(super) struct Failed {
+    form: String,
+    message: String,
+    fields: HashMap<String, String>,
 }
 
 /// A report form as the page lists it.
@@ -49,6 +61,53 @@ struct AdminPage {
     tokens: Vec<TokenRow>,
     /// A token just created: shown this once.
     new_token: Option<(String, String)>,
+    /// Units within the administrator's scope, to pick from: (code, name).
+    unit_choices: Vec<(String, String)>,
+    failed: Option<Failed>,
+}
+
+impl AdminPage {
+    /// The refusal to show on form `form`, if that is the one that was refused.
+    fn error_for(&self, form: &str) -> Option<&str> {
+        self.failed
+            .as_ref()
+            .filter(|f| f.form == form)
+            .map(|f| f.message.as_str())
+    }
+
+    /// What was typed in field `k` of form `form`, when that form comes back refused.
+    fn val(&self, form: &str, k: &str) -> &str {
+        self.failed
+            .as_ref()
+            .filter(|f| f.form == form)
+            .and_then(|f| f.fields.get(k))
+            .map_or("", String::as_str)
+    }
+
+    /// The indicator edit form's field `k`: as typed when it was refused, else the first
+    /// indicator's current value (app.js fills in the chosen one's).
+    fn ind_val(&self, k: &str) -> &str {
+        if self.failed.as_ref().is_some_and(|f| f.form == "indicators") {
+            return self.val("indicators", k);
+        }
+        let Some(i) = self.indicators.first() else {
+            return "";
+        };
+        match k {
+            "code" => &i.code,
+            "name" => &i.name,
+            "name_en" => &i.name_en,
+            "definition" => &i.definition,
+            "data_source" => &i.data_source,
+            "lead_unit" => &i.lead_code,
+            _ => "",
+        }
+    }
+
+    /// A checkbox of a refused form as it was sent.
+    fn checked(&self, form: &str, k: &str) -> bool {
+        !self.val(form, k).is_empty()
+    }
 }
 
 #[derive(Deserialize)]
@@ -61,7 +120,7 @@ pub async fn admin(
     v: Viewer,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
-    admin_page(&s, &v, q.saved.is_some(), None).await
+    admin_page(&s, &v, q.saved.is_some(), None, None).await
 }
 
 /// The administration page for the signed-in administrator: accounts, heads and tokens
@@ -71,6 +130,7 @@ async fn admin_page(
     v: &Viewer,
     saved: bool,
     new_token: Option<(String, String)>,
+    failed: Option<Failed>,
 ) -> PageResult {
     let tr = v.tr;
     let snap_units = snapshot(s, tr).await?.units.clone();
@@ -152,6 +212,10 @@ async fn admin_page(
                 IndicatorRow {
                     code: i.code.clone(),
                     name: i.name.clone(),
+                    name_en: i.name_en.clone(),
+                    definition: i.definition.clone(),
+                    data_source: i.data_source.clone(),
+                    lead_code: i.lead_unit.to_string(),
                     targets: targets.join("; "),
                     lead: unit_name(&snap, &i.lead_unit),
                 }
@@ -205,6 +269,14 @@ async fn admin_page(
             })
             .collect(),
         new_token,
+        unit_choices: snap
+            .units
+            .iter()
+            .filter(|u| u.valid_to.is_none() && in_scope(&snap.units, &me.unit, &u.code))
+            .take(5000)
+            .map(|u| (u.code.to_string(), u.name.clone()))
+            .collect(),
+        failed,
     };
     Ok(page.into_response())
 }
@@ -225,8 +297,46 @@ pub async fn admin_save(
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
     let f = AdminForm { f: &fields, tr };
+    match apply(&s, &v, &me, &what, &f).await {
+        Ok(Some(page)) => Ok(page),
+        Ok(None) => Ok(Redirect::to("/admin?saved=1").into_response()),
+        // Refused for a reason the person can fix: the same page, the form filled again
+        // (never the password), the reason beside it.
+        Err(PageError::Invalid(_, message)) => {
+            let mut fields = fields.clone();
+            fields.retain(|k, _| k != "_csrf" && k != "password");
+            let page = admin_page(
+                &s,
+                &v,
+                false,
+                None,
+                Some(Failed {
+                    form: what.clone(),
+                    message,
+                    fields,
+                }),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes the change form `what` asks for; a page to show instead of going back to the
+/// administration page (a new token), or nothing.
+async fn apply(
+    s: &AppState,
+    v: &Viewer,
+    me: &SessionUser,
+    what: &str,
+    f: &AdminForm<'_>,
+) -> Result<Option<Response>, PageError> {
+    let tr = v.tr;
     let refused = |e: ActionError| PageError::action(tr, e);
-    match what.as_str() {
+    let s = s.clone();
+    let me = me.clone();
+    match what {
         "users" => {
             let unit = f.unit("unit")?;
             let user = f.user(&unit)?;
@@ -263,14 +373,16 @@ pub async fn admin_save(
                 .await
                 .map_err(refused)?;
             // Shown once, on this page; never again, nowhere else.
-            return admin_page(&s, &v, true, Some((f.get("name").to_string(), token))).await;
+            return admin_page(&s, v, true, Some((f.get("name").to_string(), token)), None)
+                .await
+                .map(Some);
         }
         "revoke-token" => actions::revoke_token(&s.app, &me, f.get("name"))
             .await
             .map_err(refused)?,
         _ => return Err(PageError::NotFound(tr)),
     }
-    Ok(Redirect::to("/admin?saved=1").into_response())
+    Ok(None)
 }
 
 /// An administration form's fields, read into the records the actions take; a field that
