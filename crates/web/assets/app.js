@@ -6,10 +6,18 @@
     if (!v) return null;
     try { return JSON.parse(v); } catch (e) { return null; }
   }
+  // Numbers as the page's language writes them: 1.234,5 or 1,234.5.
+  function num(x) {
+    if (typeof x !== "number" || !isFinite(x)) return "—";
+    var lang = document.documentElement.lang;
+    return x.toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 2 });
+  }
   function chart(el) {
     if (!window.echarts || el.dataset.done) return;
     el.dataset.done = "1";
     var kind = el.getAttribute("data-chart");
+    // A bar per unit: as tall as the units need, so that every name can be read.
+    if (kind === "bars") el.style.height = Math.max(260, (json(el, "data-labels") || []).length * 20 + 60) + "px";
     var c = window.echarts.init(el, null, { renderer: "svg" });
     if (kind === "spark") {
       var vals = json(el, "data-values") || [];
@@ -24,11 +32,11 @@
       var proj = json(el, "data-projection") || [];
       var last = years.length ? years[years.length - 1] : 0;
       var maxYear = Math.max.apply(null, [last].concat(targets.map(function (t) { return t[0]; })));
-      c.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
-        grid: { left: 48, right: 16, top: 36, bottom: 28 },
+      c.setOption({ animation: false, tooltip: { trigger: "axis", valueFormatter: num }, legend: { top: 0, type: "scroll" },
+        grid: { left: 56, right: 16, top: 40, bottom: 28 },
         xAxis: { type: "value", min: years.length ? years[0] : "dataMin", max: maxYear, minInterval: 1,
           axisLabel: { formatter: function (v) { return String(v); } } },
-        yAxis: { type: "value", scale: true },
+        yAxis: { type: "value", scale: true, axisLabel: { formatter: num } },
         series: [
           { name: el.getAttribute("aria-label") || "", type: "line", data: years.map(function (y, i) { return [y, values[i]]; }),
             // A dashed line at each target's level, labelled with the target itself.
@@ -40,11 +48,24 @@
           return { name: t[2], type: "scatter", symbol: "diamond", symbolSize: 12, data: [[t[0], t[1]]] };
         })) });
     } else if (kind === "bars") {
+      // One horizontal bar per unit, highest at the top, names in full; the target, when
+      // there is one, as a line across.
       var labels = json(el, "data-labels") || [];
       var bars = json(el, "data-values") || [];
-      c.setOption({ animation: false, tooltip: {}, grid: { left: 48, right: 16, top: 16, bottom: 80 },
-        xAxis: { type: "category", data: labels, axisLabel: { rotate: 60, fontSize: 10 } },
-        yAxis: { type: "value" }, series: [{ type: "bar", data: bars }] });
+      var target = parseFloat(el.getAttribute("data-target"));
+      var narrow = el.clientWidth < 500;
+      var series = { type: "bar", data: bars.slice().reverse(), barMaxWidth: 14,
+        label: { show: true, position: "right", formatter: function (p) { return num(p.value); }, fontSize: 10 } };
+      if (isFinite(target)) {
+        series.markLine = { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#8b1a1a" },
+          label: { formatter: el.getAttribute("data-target-label") || "", position: "insideEndTop" },
+          data: [{ xAxis: target }] };
+      }
+      c.setOption({ animation: false, tooltip: { valueFormatter: num },
+        grid: { left: 8, right: 48, top: 24, bottom: 24, containLabel: true },
+        yAxis: { type: "category", data: labels.slice().reverse(),
+          axisLabel: { fontSize: 11, width: narrow ? 110 : 220, overflow: "truncate" } },
+        xAxis: { type: "value", axisLabel: { formatter: num } }, series: [series] });
     }
     window.addEventListener("resize", function () { c.resize(); });
   }
@@ -95,10 +116,6 @@
     if (grouped.test(t)) return parseFloat(t.replace(/\./g, ""));
     return /^[+-]?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : NaN;
   }
-  function fmt(x) {
-    var lang = document.documentElement.lang;
-    return x.toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 2 });
-  }
   // The share a numerator and a denominator make, shown as they are typed.
   function computed(out) {
     var n = document.getElementById(out.getAttribute("data-num"));
@@ -107,7 +124,7 @@
     if (!n || !d) return;
     var show = function () {
       var a = parseVi(n.value), b = parseVi(d.value);
-      out.textContent = (isFinite(a) && isFinite(b) && b > 0) ? fmt(a / b * factor) : "—";
+      out.textContent = (isFinite(a) && isFinite(b) && b > 0) ? num(a / b * factor) : "—";
     };
     n.addEventListener("input", show);
     d.addEventListener("input", show);

@@ -171,6 +171,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
+    ("counted", "Đếm trực tiếp", "Counted directly"),
+    ("value_series", "Số liệu thực hiện", "Reported figures"),
     ("person_name", "Họ tên", "Full name"),
     ("ind_name", "Tên chỉ tiêu", "Indicator name"),
     (

@@ -5,9 +5,10 @@
 use super::*;
 
 /// Pages a signed-in official opens, by name for the screenshots.
-const PAGES: [(&str, &str); 10] = [
+const PAGES: [(&str, &str); 11] = [
     ("overview", "/"),
     ("indicator", "/indicators/HT-5G"),
+    ("indicator-communes", "/indicators/NL-CBX"),
     ("unit", "/units/TN.SKHCN"),
     ("province", "/units/19"),
     ("units", "/units"),
@@ -89,6 +90,18 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         shot(&c, &format!("{name}-phone.png")).await;
         assert!(w <= 390, "{path} is {w} px wide on a 390 px screen");
     }
+
+    // The communes' bars: every name readable, highest first.
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{base}/indicators/NL-CBX")).await.unwrap();
+    c.execute(
+        "document.querySelector('.chart.bars').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    shot(&c, "indicator-bars.png").await;
 
     // On paper (A4 portrait): no navigation, and the overview's cards not split.
     c.set_window_size(1366, 768).await.unwrap();

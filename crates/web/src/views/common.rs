@@ -79,11 +79,7 @@ pub(super) fn fmt_value(t: &Tr, v: Option<f64>) -> String {
 /// A target in the plan's own words: "Trên 60 % (2025)", "Đạt 100 % (2030)".
 pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
     let sign = match r.comparator.parse::<chitieu_domain::Comparator>() {
-        Ok(c) => capitalised(if t.is_en() {
-            c.label_en()
-        } else {
-            c.label_vi()
-        }),
+        Ok(c) => comparator_words(t, c),
         Err(_) => r.comparator.to_string(),
     };
     format!(
@@ -104,6 +100,15 @@ pub(super) fn head_text(snap: &Snapshot, unit: &UnitCode, day: chrono::NaiveDate
 /// An indicator's unit of measure in the reader's language.
 pub(super) fn uom<'a>(tr: &Tr, ind: &'a Indicator) -> &'a str {
     tr.pick(&ind.unit_of_measure, &ind.unit_of_measure_en)
+}
+
+/// "Trên", "Tối thiểu", "Đạt": how a target's wording begins.
+pub(super) fn comparator_words(t: &Tr, c: chitieu_domain::Comparator) -> String {
+    capitalised(if t.is_en() {
+        c.label_en()
+    } else {
+        c.label_vi()
+    })
 }
 
 fn capitalised(s: &str) -> String {

@@ -45,6 +45,9 @@ struct IndicatorPage {
     by_unit_note: &'static str,
     bar_labels: String,
     bar_values: String,
+    /// The level drawn across the bars, and its words; empty: none.
+    bar_target: String,
+    bar_target_label: String,
     definition: String,
     formula: String,
     source: String,
@@ -101,27 +104,23 @@ impl IndicatorPage {
             .filter(|t| t.indicator == ind.code && &t.unit == owner)
             // A target that recurs is one level across its span, drawn once.
             .filter(|t| t.every_year.is_none_or(|span| span.from == t.year))
-            .map(|t| match t.every_year {
-                None => (
-                    t.year,
-                    f(t.value),
-                    format!(
-                        "{} {} ({})",
-                        t.comparator.sign(),
-                        tr.num(f(t.value), 2),
-                        t.year
+            .map(|t| {
+                // The target in the plan's words, as the tables say it: "Trên 60 % (2025)".
+                let words = comparator_words(&tr, t.comparator);
+                let level = tr.num(f(t.value), 2);
+                let uom = uom(&tr, ind);
+                match t.every_year {
+                    None => (
+                        t.year,
+                        f(t.value),
+                        format!("{words} {level} {uom} ({})", t.year),
                     ),
-                ),
-                Some(span) => (
-                    span.to,
-                    f(t.value),
-                    format!(
-                        "{} {} ({})",
-                        t.comparator.sign(),
-                        tr.num(f(t.value), 2),
-                        span_text(&tr, span)
+                    Some(span) => (
+                        span.to,
+                        f(t.value),
+                        format!("{words} {level} {uom} ({})", span_text(&tr, span)),
                     ),
-                ),
+                }
             })
             .collect();
         let projection: Vec<(i32, f64)> = rows
@@ -135,6 +134,23 @@ impl IndicatorPage {
             })
             .unwrap_or_default();
         let by_unit = units_of_latest_year(snap, ind, owner, &yearly, day, tr);
+        let mut sorted: Vec<&UnitRow> = by_unit.iter().collect();
+        sorted.sort_by(|a, b| b.value.total_cmp(&a.value));
+        // The line the units' bars are read against: the province's next target, when it is
+        // a share (a count for the province is not a level for each commune).
+        let bar_target = ind
+            .is_ratio()
+            .then(|| {
+                let latest = yearly
+                    .last()
+                    .map_or(chrono::Datelike::year(&day), |(y, _)| *y);
+                marks
+                    .iter()
+                    .filter(|m| m.0 >= latest)
+                    .min_by_key(|m| m.0)
+                    .map(|m| (m.1, m.2.clone()))
+            })
+            .flatten();
         IndicatorPage {
             c: Chrome::of(v),
             code: ind.code.clone(),
@@ -147,7 +163,7 @@ impl IndicatorPage {
                 .groups
                 .iter()
                 .find(|g| g.code == ind.group)
-                .map(|g| g.name.clone())
+                .map(|g| tr.pick(&g.name, &g.name_en).to_string())
                 .unwrap_or_default(),
             chart_years: json(&yearly.iter().map(|(y, _)| *y).collect::<Vec<_>>()),
             chart_values: json(&yearly.iter().map(|(_, x)| f(x.value)).collect::<Vec<_>>()),
@@ -170,8 +186,14 @@ impl IndicatorPage {
                         .unwrap_or_else(|| "—".into()),
                 })
                 .collect(),
-            bar_labels: json(&by_unit.iter().map(|u| &u.name).collect::<Vec<_>>()),
-            bar_values: json(&by_unit.iter().map(|u| u.value).collect::<Vec<_>>()),
+            // Highest first, so that the chart reads as a ranking.
+            bar_labels: json(&sorted.iter().map(|u| &u.name).collect::<Vec<_>>()),
+            bar_values: json(&sorted.iter().map(|u| u.value).collect::<Vec<_>>()),
+            bar_target: bar_target
+                .as_ref()
+                .map(|(v, _)| v.to_string())
+                .unwrap_or_default(),
+            bar_target_label: bar_target.map(|(_, l)| l).unwrap_or_default(),
             by_unit,
             by_unit_note: if tr.is_en() {
                 "Reported at province level only."
@@ -181,7 +203,7 @@ impl IndicatorPage {
             definition: ind.definition.clone(),
             formula: match (&ind.numerator_label, &ind.denominator_label) {
                 (Some(n), Some(d)) => format!("{n} / {d} × {}", ind.ratio_factor()),
-                _ => uom(&tr, ind).to_string(),
+                _ => format!("{} ({})", tr.t("counted"), uom(&tr, ind)),
             },
             source: ind.data_source.clone(),
             lead: unit_name(snap, &ind.lead_unit),
