@@ -233,6 +233,22 @@ impl Store {
     }
 
     /// Every account: login, role and unit.
+    /// The names people go by, for the logins given: progress and history say who, not
+    /// which login.
+    pub async fn display_names(&self, logins: &[String]) -> Result<HashMap<String, String>> {
+        if logins.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(user::Entity::find()
+            .filter(user::Column::Login.is_in(logins.iter().take(1000).cloned()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|u| !u.display_name.trim().is_empty() && u.display_name != u.login)
+            .map(|u| (u.login, u.display_name))
+            .collect())
+    }
+
     pub async fn users(&self) -> Result<Vec<(String, Role, UnitCode)>> {
         let ids = unit_ids(&self.db).await?;
         let code: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();

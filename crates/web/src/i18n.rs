@@ -403,6 +403,17 @@ impl Tr {
     }
 
     /// A status as words; never a colour alone.
+    /// How long ago, in days: "hôm nay", "12 ngày trước".
+    pub fn days_ago(&self, days: i64) -> String {
+        match (days, self.is_en()) {
+            (..=0, false) => "hôm nay".into(),
+            (..=0, true) => "today".into(),
+            (1, true) => "1 day ago".into(),
+            (n, false) => format!("{n} ngày trước"),
+            (n, true) => format!("{n} days ago"),
+        }
+    }
+
     /// Plan content in the reader's language: the English wording when there is one.
     pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         if self.is_en() && !en.trim().is_empty() {

@@ -4,8 +4,8 @@
 
 use crate::cli::serve;
 use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
-use crate::ok;
 use crate::web::{agent, page_csrf, session};
+use crate::{chitieu_stdin, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
@@ -14,6 +14,7 @@ db_tests!(
     a_department_page_lists_what_it_leads_and_helps_with,
     the_entry_form_helps_instead_of_failing,
     a_refused_admin_form_comes_back_filled_with_the_reason,
+    tasks_say_their_year_progress_and_who_reported_it,
 );
 
 /// The rows of the directory's tables: each unit's name as linked.
@@ -265,5 +266,64 @@ async fn a_refused_admin_form_comes_back_filled_with_the_reason(db: &TestDb) {
     );
     let users = &html[html.find("id=\"add-user\"").unwrap()..];
     assert!(!users[..users.find("</form>").unwrap()].contains("form-error"));
+    drop(server);
+}
+
+/// The review: tasks had no year, no percentage, no "last update"; progress was attributed
+/// to a login; the province's page said "Nhiệm vụ: Không có".
+async fn tasks_say_their_year_progress_and_who_reported_it(db: &TestDb) {
+    ok(db, &["demo"]);
+    let out = chitieu_stdin(
+        db,
+        &[
+            "user",
+            "add",
+            "--login",
+            "nv.bc",
+            "--role",
+            "reporter",
+            "--unit",
+            "TN.SKHCN",
+            "--name",
+            "Đỗ Minh Châu",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(out.status.success());
+    let (server, base) = serve(db);
+    let cookie = session(&base, "nv.bc", PASSWORD);
+    let page = "/tasks/NV-05";
+    let csrf = page_csrf(&base, page, &cookie);
+    let (status, _, body) = post_multipart(
+        &format!("{base}{page}/progress"),
+        Some(&cookie),
+        &[
+            ("_csrf", csrf.as_str()),
+            ("progress", "65"),
+            ("note", "Đã thẩm định"),
+        ],
+        &[],
+    );
+    assert_eq!(status, 303, "{body}");
+    let (_, html) = get_status(&base, page, Some(&cookie));
+    assert!(
+        html.contains("65% — Đã thẩm định (Đỗ Minh Châu (nv.bc))"),
+        "{html}"
+    );
+    assert!(html.contains("<dt>Năm</dt><dd>20"), "the year");
+    assert!(
+        html.contains("href=\"/indicators/ST-DNKHCN\""),
+        "its indicator, linked"
+    );
+    let (_, list) = get_status(&base, "/tasks", Some(&cookie));
+    let row = &list[list.find("href=\"/tasks/NV-05\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains(">65%<br><span class=\"muted\">hôm nay</span>"),
+        "{row}"
+    );
+    // The province's page lists the tasks of the units under it.
+    let (_, province) = get_status(&base, "/units/19", Some(&cookie));
+    assert!(province.contains("href=\"/tasks/NV-05\""));
     drop(server);
 }

@@ -9,6 +9,10 @@ pub(super) struct TaskRow {
     /// The lead unit's head in office: who answers for it.
     pub(super) head: String,
     pub(super) deadline: String,
+    pub(super) year: i32,
+    /// The latest progress reported ("70%"), and how long ago ("12 ngày trước").
+    pub(super) progress: String,
+    pub(super) updated: String,
     pub(super) status_code: &'static str,
     pub(super) status: &'static str,
 }
@@ -25,6 +29,20 @@ pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task])
                 lead: unit_name(snap, &t.lead_unit),
                 head: head_text(snap, &t.lead_unit, day),
                 deadline: tr.date(&t.deadline),
+                year: t.year,
+                progress: t
+                    .updates
+                    .iter()
+                    .max_by_key(|u| u.on)
+                    .map(|u| format!("{}%", u.progress))
+                    .unwrap_or_else(|| "—".into()),
+                updated: t
+                    .updates
+                    .iter()
+                    .map(|u| u.on)
+                    .max()
+                    .map(|on| tr.days_ago((day - on).num_days()))
+                    .unwrap_or_default(),
                 status_code: st.as_str(),
                 status: tr.task_status(st),
             }
@@ -149,6 +167,8 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         .cloned()
         .ok_or(PageError::NotFound(tr))?;
     let evidence = s.store.evidence_list("task", &t.code).await.or_500(tr)?;
+    let authors: Vec<String> = t.updates.iter().map(|u| u.author.clone()).collect();
+    let names = s.store.display_names(&authors).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let st = t.status_on(today());
     let me = v.user()?;
@@ -194,7 +214,13 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         updates: t
             .updates
             .iter()
-            .map(|u| (tr.date(&u.on), u.progress, u.note.clone(), u.author.clone()))
+            .map(|u| {
+                let who = match names.get(&u.author) {
+                    Some(n) => format!("{n} ({})", u.author),
+                    None => u.author.clone(),
+                };
+                (tr.date(&u.on), u.progress, u.note.clone(), who)
+            })
             .collect(),
     };
     Ok(page.into_response())

@@ -102,7 +102,9 @@ impl UnitPage {
             .collect();
         let unit_tasks: Vec<chitieu_domain::Task> = tasks
             .into_iter()
-            .filter(|t| t.lead_unit == *code || t.coordinating_units.contains(code))
+            // Tasks led by the unit or a unit under it (the province's page lists them all), and
+            // those it helps with.
+            .filter(|t| snap.within(code, &t.lead_unit) || t.coordinating_units.contains(code))
             .collect();
         UnitPage {
             c: Chrome::of(v),
