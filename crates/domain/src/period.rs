@@ -34,6 +34,15 @@ impl PeriodKind {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "monthly",
+            PeriodKind::Quarter => "quarterly",
+            PeriodKind::Semester => "half-yearly",
+            PeriodKind::Year => "yearly",
+        }
+    }
+
     pub fn months(self) -> u32 {
         match self {
             PeriodKind::Month => 1,

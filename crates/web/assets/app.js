@@ -69,10 +69,30 @@
     }
     window.addEventListener("resize", function () { c.resize(); });
   }
-  // Columns marked data-sort sort on click, Enter or Space; aria-sort and the arrow say how.
+  // What a cell sorts by: its data-v, a date dd/mm/yyyy as yyyymmdd, a leading figure
+  // written the page's way, else its text.
+  function sortKey(cell) {
+    if (cell.hasAttribute("data-v")) return parseFloat(cell.getAttribute("data-v"));
+    var t = cell.innerText.trim();
+    var d = /^(\d{2})\/(\d{2})\/(\d{4})/.exec(t);
+    if (d) return parseFloat(d[3] + d[2] + d[1]);
+    var m = /^-?[\d.,\s]+/.exec(t);
+    if (m) {
+      var x = document.documentElement.lang === "en"
+        ? parseFloat(m[0].replace(/[,\s]/g, ""))
+        : parseVi(m[0].trim());
+      if (isFinite(x)) return x;
+    }
+    return t;
+  }
+  // Every column with a heading sorts on click, Enter or Space; aria-sort and the arrow say
+  // how. (The matrix keeps its order: its columns are periods.)
   function sortable(table) {
-    if (table.dataset.sortable) return;
+    if (table.dataset.sortable || table.classList.contains("matrix")) return;
     table.dataset.sortable = "1";
+    table.querySelectorAll("thead th").forEach(function (th) {
+      if (th.textContent.trim() && !th.hasAttribute("data-sort")) th.setAttribute("data-sort", "auto");
+    });
     var heads = table.querySelectorAll("th[data-sort]");
     heads.forEach(function (th) {
       var col = th.cellIndex;
@@ -87,8 +107,11 @@
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
         rows.sort(function (a, b) {
           var x = a.cells[col], y = b.cells[col];
+          if (!x || !y) return 0;
           if (num) return dir * ((parseFloat(x.dataset.v) || 0) - (parseFloat(y.dataset.v) || 0));
-          return dir * x.textContent.localeCompare(y.textContent, document.documentElement.lang);
+          var p = sortKey(x), q = sortKey(y);
+          if (typeof p === "number" && typeof q === "number") return dir * (p - q);
+          return dir * String(p).localeCompare(String(q), document.documentElement.lang);
         });
         rows.forEach(function (r) { body.appendChild(r); });
       };
@@ -183,7 +206,7 @@
     root.querySelectorAll(".scroll > table").forEach(exportable);
     root.querySelectorAll("table").forEach(labelled);
     root.querySelectorAll("table").forEach(function (t) {
-      if (t.querySelector("th[data-sort]")) sortable(t);
+      if (t.tHead && t.tBodies.length) sortable(t);
     });
     root.querySelectorAll("output[data-num]").forEach(computed);
   }

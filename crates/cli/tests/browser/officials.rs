@@ -19,6 +19,20 @@ const PAGES: [(&str, &str); 11] = [
     ("public", "/public"),
 ];
 
+/// A page at 1366 and at 390 px, screenshot at both; on the phone it must not scroll
+/// sideways.
+async fn both_widths(c: &Client, base: &str, name: &str, path: &str) {
+    c.set_window_size(1366, 768).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    shot(c, &format!("{name}.png")).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let w = page_width(c).await;
+    shot(c, &format!("{name}-phone.png")).await;
+    c.set_window_size(1366, 768).await.unwrap();
+    assert!(w <= 390, "{path} is {w} px wide on a 390 px screen");
+}
+
 /// How wide the page is, as the browser lays it out.
 async fn page_width(c: &Client) -> u64 {
     c.execute("return document.documentElement.scrollWidth", vec![])
@@ -60,6 +74,52 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
 
+    // Each demo account's navigation holds only what it may open, and each link opens.
+    for (login, role) in [
+        ("admin", "admin"),
+        ("thuongtruc", "secretariat"),
+        ("lanhdao", "viewer"),
+        ("giamdoc.skhcn", "head"),
+        ("baocao.skhcn", "reporter"),
+        ("chutich.5443", "head"),
+        ("baocao.5443", "reporter"),
+    ] {
+        sign_in(&c, &base, login, &passwords[login]).await;
+        let mut links = Vec::new();
+        for a in c.find_all(Locator::Css("header nav a")).await.unwrap() {
+            links.push(a.attr("href").await.unwrap().unwrap_or_default());
+        }
+        assert_eq!(
+            links.contains(&"/entry".to_string()),
+            role != "viewer",
+            "{login}: {links:?}"
+        );
+        assert_eq!(
+            links.contains(&"/admin".to_string()),
+            matches!(role, "admin" | "secretariat"),
+            "{login}: {links:?}"
+        );
+        for link in &links {
+            c.goto(&format!("{base}{link}")).await.unwrap();
+            let h1 = c
+                .find(Locator::Css("main h1"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                !["403", "404", "422", "500"].contains(&h1.as_str()),
+                "{login} ({role}) follows {link}: {h1}"
+            );
+            assert!(
+                c.find(Locator::Css("form[action='/logout']")).await.is_ok(),
+                "{login} stays signed in on {link}"
+            );
+        }
+        sign_out(&c).await;
+    }
+
     // A leader looks for a ward by part of its name typed without marks.
     sign_in(&c, &base, "lanhdao", &passwords["lanhdao"]).await;
     c.goto(&format!("{base}/units")).await.unwrap();
@@ -79,16 +139,38 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         .await
         .expect("the ward's page");
 
+    // Columns sort from the keyboard, and say which way.
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    let first_title = |c: Client| async move {
+        c.find(Locator::Css("#task-list tbody tr td a"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let deadline = c
+        .find(Locator::XPath("//div[@id='task-list']//th[text()='Hạn']"))
+        .await
+        .expect("a deadline column");
+    deadline.send_keys("\u{E007}").await.unwrap();
+    assert_eq!(
+        deadline.attr("aria-sort").await.unwrap().as_deref(),
+        Some("ascending")
+    );
+    let earliest = first_title(c.clone()).await;
+    deadline.send_keys("\u{E007}").await.unwrap();
+    assert_eq!(
+        deadline.attr("aria-sort").await.unwrap().as_deref(),
+        Some("descending")
+    );
+    assert_ne!(first_title(c.clone()).await, earliest, "the order turned");
+    // A table comes with its download.
+    assert!(c.find(Locator::Css("button.export")).await.is_ok());
+
     // Every page at both widths; none scrolls sideways on a phone.
     for (name, path) in PAGES {
-        c.set_window_size(1366, 768).await.unwrap();
-        c.goto(&format!("{base}{path}")).await.unwrap();
-        shot(&c, &format!("{name}.png")).await;
-        c.set_window_size(390, 844).await.unwrap();
-        c.goto(&format!("{base}{path}")).await.unwrap();
-        let w = page_width(&c).await;
-        shot(&c, &format!("{name}-phone.png")).await;
-        assert!(w <= 390, "{path} is {w} px wide on a 390 px screen");
+        both_widths(&c, &base, name, path).await;
     }
 
     // The communes' bars: every name readable, highest first.
@@ -181,6 +263,22 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
     shot(&c, "entry-phone.png").await;
     assert!(w <= 390, "/entry is {w} px wide on a 390 px screen");
     c.set_window_size(1366, 768).await.unwrap();
+    for (name, path) in [
+        ("my", "/my"),
+        ("notices", "/notices"),
+        ("units-directory", "/units"),
+    ] {
+        both_widths(&c, &base, name, path).await;
+    }
+    sign_out(&c).await;
+    sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
+    for (name, path) in [
+        ("admin", "/admin"),
+        ("matrix", "/reports/matrix"),
+        ("reports-secretariat", "/reports"),
+    ] {
+        both_widths(&c, &base, name, path).await;
+    }
     sign_out(&c).await;
     sign_in(&c, &base, "baocao.5443", &passwords["baocao.5443"]).await;
     c.goto(&format!("{base}/entry?unit=5443&period={}", last_quarter()))
@@ -210,5 +308,25 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         .await
         .unwrap();
     assert_eq!(share, "83,84", "1035 of 1234.5");
+    // Saved and shown back the same way.
+    click(&c, "#save-draft").await;
+    c.wait()
+        .for_element(Locator::Css(".flash.good"))
+        .await
+        .expect("saved");
+    let shown = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(shown("n-NL-CBX").await, "1.035");
+    assert_eq!(shown("d-NL-CBX").await, "1.234,5");
     c.close().await.unwrap();
 }

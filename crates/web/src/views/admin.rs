@@ -173,7 +173,16 @@ async fn admin_page(
             chitieu_domain::UnitKind::Other,
         ]
         .iter()
-        .map(|k| (k.as_str(), k.label_vi()))
+        .map(|k| {
+            (
+                k.as_str(),
+                if tr.is_en() {
+                    k.label_en()
+                } else {
+                    k.label_vi()
+                },
+            )
+        })
         .collect(),
         indicator_codes: plan.indicators.iter().map(|i| i.code.clone()).collect(),
         users: users
@@ -227,12 +236,22 @@ async fn admin_page(
             .map(|f| FormRow {
                 code: f.code.clone(),
                 name: f.name.clone(),
-                frequency: f.frequency.label_vi(),
+                frequency: if tr.is_en() {
+                    f.frequency.label_en()
+                } else {
+                    f.frequency.label_vi()
+                },
                 due_days: f.due_days,
                 reported_by: f
                     .reported_by
                     .iter()
-                    .map(|k| k.label_vi())
+                    .map(|k| {
+                        if tr.is_en() {
+                            k.label_en()
+                        } else {
+                            k.label_vi()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 indicators: f.indicators.join(", "),
@@ -240,7 +259,16 @@ async fn admin_page(
             .collect(),
         frequencies: chitieu_domain::report::FORM_FREQUENCIES
             .iter()
-            .map(|k| (k.as_str(), k.label_vi()))
+            .map(|k| {
+                (
+                    k.as_str(),
+                    if tr.is_en() {
+                        k.label_en()
+                    } else {
+                        k.label_vi()
+                    },
+                )
+            })
             .collect(),
         heads: heads
             .iter()

@@ -105,7 +105,13 @@ impl Field {
             numerator,
             denominator,
             comment,
-            state: state.map(|s| s.label_vi()),
+            state: state.map(|s| {
+                if tr.is_en() {
+                    s.label_en()
+                } else {
+                    s.label_vi()
+                }
+            }),
             locked: state.is_some_and(ValueState::locked),
             version: row.map_or(0, |r| r.version),
             evidence,
