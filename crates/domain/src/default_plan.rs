@@ -266,6 +266,25 @@ impl PlanFile {
                 TextKind::Multiline,
             )
             .map_err(|e| format!("{}: {e}", at()))?;
+            i.definition_en = clean_text(
+                "definition_en",
+                &i.definition_en,
+                COMMENT_MAX,
+                TextKind::Multiline,
+            )
+            .map_err(|e| format!("{}: {e}", at()))?;
+            line(
+                at(),
+                "numerator_label_en",
+                &mut i.numerator_label_en,
+                NAME_MAX,
+            )?;
+            line(
+                at(),
+                "denominator_label_en",
+                &mut i.denominator_label_en,
+                NAME_MAX,
+            )?;
             if let Some(f) = i.factor {
                 crate::value::check_bounds("factor", f).map_err(|e| format!("{}: {e}", at()))?;
                 if f <= Decimal::ZERO {

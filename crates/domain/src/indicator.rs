@@ -117,6 +117,13 @@ pub struct Indicator {
     pub factor: Option<Decimal>,
     #[serde(default)]
     pub numerator_label: Option<String>,
+    /// English wording of the definition and of the two labels; empty: none given.
+    #[serde(default)]
+    pub definition_en: String,
+    #[serde(default)]
+    pub numerator_label_en: String,
+    #[serde(default)]
+    pub denominator_label_en: String,
     #[serde(default)]
     pub denominator_label: Option<String>,
     pub time_aggregation: TimeAggregation,

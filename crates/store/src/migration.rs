@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0012Notices),
             Box::new(M0013ValueHistory),
             Box::new(M0014English),
+            Box::new(M0015EnglishDefinitions),
         ]
     }
 }
@@ -852,6 +853,36 @@ impl MigrationTrait for M0014English {
                 Table::alter()
                     .table(table)
                     .add_column(string(column).default(""))
+                    .take(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// English for an indicator's definition and for the labels of its numerator and
+/// denominator; empty: none given, the Vietnamese is shown.
+struct M0015EnglishDefinitions;
+
+impl MigrationName for M0015EnglishDefinitions {
+    fn name(&self) -> &str {
+        "m0015_english_definitions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0015EnglishDefinitions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [
+            "definition_en",
+            "numerator_label_en",
+            "denominator_label_en",
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table("indicators")
+                    .add_column(text(column).default(""))
                     .take(),
             )
             .await?;

@@ -225,6 +225,19 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         "Vietnamese letters {leaks:?} in: {english}"
     );
     shot(&c, "overview-en.png").await;
+    // An indicator's page too: definition, formula labels, units of measure, periods.
+    c.goto(&format!("{base}/indicators/NL-CBX")).await.unwrap();
+    let english = text_outside_vi(&c).await;
+    assert!(
+        english.contains("Officials trained / All commune officials"),
+        "{english}"
+    );
+    let leaks = vietnamese_letters(&english);
+    assert!(
+        leaks.is_empty(),
+        "Vietnamese letters {leaks:?} in: {english}"
+    );
+    shot(&c, "indicator-en.png").await;
     click(&c, "#lang-switch").await;
     c.wait()
         .for_element(Locator::Css("html[lang='vi']"))

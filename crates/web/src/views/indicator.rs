@@ -200,9 +200,14 @@ impl IndicatorPage {
             } else {
                 "Chỉ tiêu chỉ báo cáo ở cấp tỉnh."
             },
-            definition: ind.definition.clone(),
+            definition: tr.pick(&ind.definition, &ind.definition_en).to_string(),
             formula: match (&ind.numerator_label, &ind.denominator_label) {
-                (Some(n), Some(d)) => format!("{n} / {d} × {}", ind.ratio_factor()),
+                (Some(n), Some(d)) => format!(
+                    "{} / {} × {}",
+                    tr.pick(n, &ind.numerator_label_en),
+                    tr.pick(d, &ind.denominator_label_en),
+                    ind.ratio_factor()
+                ),
                 _ => format!("{} ({})", tr.t("counted"), uom(&tr, ind)),
             },
             source: ind.data_source.clone(),

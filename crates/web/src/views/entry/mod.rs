@@ -55,11 +55,13 @@ impl Field {
             factor: i.ratio_factor().to_string(),
             num_label: i
                 .numerator_label
-                .clone()
+                .as_deref()
+                .map(|l| tr.pick(l, &i.numerator_label_en).to_string())
                 .unwrap_or_else(|| tr.t("numerator").into()),
             den_label: i
                 .denominator_label
-                .clone()
+                .as_deref()
+                .map(|l| tr.pick(l, &i.denominator_label_en).to_string())
                 .unwrap_or_else(|| tr.t("denominator").into()),
             value: String::new(),
             numerator: String::new(),
