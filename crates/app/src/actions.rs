@@ -52,6 +52,9 @@ pub struct ItemError {
     pub index: usize,
     pub field: &'static str,
     pub reason: String,
+    /// For the pages in English; the API keeps its documented shape.
+    #[serde(skip)]
+    pub reason_en: String,
 }
 
 /// A refused value as the writer should see it: by codes, with what is stored now.
@@ -133,6 +136,7 @@ pub async fn write_values(
                     index,
                     field: e.field,
                     reason: e.reason,
+                    reason_en: e.reason_en,
                 }),
             }
         }

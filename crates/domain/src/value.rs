@@ -88,12 +88,15 @@ pub struct ValueInput {
 pub struct ValueError {
     pub field: &'static str,
     pub reason: String,
+    /// The same reason in English, for the pages in English.
+    pub reason_en: String,
 }
 
-fn err(field: &'static str, reason: impl Into<String>) -> ValueError {
+fn err(field: &'static str, reason: impl Into<String>, en: impl Into<String>) -> ValueError {
     ValueError {
         field,
         reason: reason.into(),
+        reason_en: en.into(),
     }
 }
 
@@ -118,6 +121,10 @@ pub fn check_bounds(field: &'static str, d: Decimal) -> Result<Decimal, ValueErr
                 "số {} quá lớn: giá trị tuyệt đối tối đa là 10^15 (1.000.000.000.000.000)",
                 format_decimal(&n)
             ),
+            format!(
+                "{} is too large: at most 10^15 in absolute value",
+                format_decimal(&n)
+            ),
         ));
     }
     if n.scale() > MAX_DECIMALS {
@@ -125,6 +132,11 @@ pub fn check_bounds(field: &'static str, d: Decimal) -> Result<Decimal, ValueErr
             field,
             format!(
                 "số {} có {} chữ số thập phân, tối đa {MAX_DECIMALS}",
+                format_decimal(&n),
+                n.scale()
+            ),
+            format!(
+                "{} has {} decimal places, at most {MAX_DECIMALS}",
                 format_decimal(&n),
                 n.scale()
             ),
@@ -226,21 +238,31 @@ pub fn parse_figure(
         return Ok(None);
     }
     if s.len() > 64 {
-        return Err(err(field, "không phải là số (quá dài)"));
+        return Err(err(
+            field,
+            "không phải là số (quá dài)",
+            "not a number (too long)",
+        ));
     }
-    let (parsed, rule) = match notation {
+    let (parsed, rule, rule_en) = match notation {
         Notation::Exact => (
             crate::text::parse_decimal(s),
             "dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn hay số mũ",
+            "a decimal point or comma, no thousands separators or exponents",
         ),
         Notation::Vietnamese => (
             crate::text::parse_decimal_vi(s),
             "dấu phẩy là dấu thập phân, dấu chấm hoặc khoảng trắng ngăn cách hàng nghìn, ví dụ 1.234,5",
+            "figures are written the Vietnamese way: a comma for decimals, dots or spaces between thousands, e.g. 1.234,5",
         ),
     };
-    parsed
-        .map(Some)
-        .ok_or_else(|| err(field, format!("\"{s}\" không phải là số ({rule})")))
+    parsed.map(Some).ok_or_else(|| {
+        err(
+            field,
+            format!("\"{s}\" không phải là số ({rule})"),
+            format!("\"{s}\" is not a number ({rule_en})"),
+        )
+    })
 }
 
 /// The one way in for a value, whatever carried it (CSV, form, API): codes looked up,
@@ -254,17 +276,33 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
                 "không có chỉ tiêu \"{}\" trong kế hoạch",
                 t.indicator.trim()
             ),
+            format!("no indicator \"{}\" in the plan", t.indicator.trim()),
         )
     })?;
-    let code = UnitCode::parse(t.unit).map_err(|e| err("unit", e))?;
-    let unit = lookup
-        .unit(&code)
-        .ok_or_else(|| err("unit", format!("không có đơn vị mã \"{}\"", t.unit.trim())))?;
-    let period: Period = t
-        .period
-        .trim()
-        .parse()
-        .map_err(|e: crate::PeriodError| err("period", e.to_string()))?;
+    let code = UnitCode::parse(t.unit).map_err(|e| {
+        err(
+            "unit",
+            e,
+            format!("\"{}\" is not a unit code", t.unit.trim()),
+        )
+    })?;
+    let unit = lookup.unit(&code).ok_or_else(|| {
+        err(
+            "unit",
+            format!("không có đơn vị mã \"{}\"", t.unit.trim()),
+            format!("no unit \"{}\"", t.unit.trim()),
+        )
+    })?;
+    let period: Period = t.period.trim().parse().map_err(|e: crate::PeriodError| {
+        err(
+            "period",
+            e.to_string(),
+            format!(
+                "\"{}\" is not a period (2025, 2025S1, 2025Q3, 2025M07)",
+                t.period.trim()
+            ),
+        )
+    })?;
     let input = ValueInput {
         value: parse_figure("value", t.value, t.notation)?,
         numerator: parse_figure("numerator", t.numerator, t.notation)?,
@@ -277,7 +315,16 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
         crate::text::COMMENT_MAX,
         crate::text::TextKind::Multiline,
     )
-    .map_err(|e| err("comment", e.reason))?;
+    .map_err(|e| {
+        err(
+            "comment",
+            e.reason,
+            format!(
+                "at most {} characters, without control characters",
+                crate::text::COMMENT_MAX
+            ),
+        )
+    })?;
     Ok(CheckedValue {
         indicator: ind.code.clone(),
         unit: code,
@@ -305,6 +352,12 @@ pub fn check_value(
                 ind.frequency.label_vi(),
                 period
             ),
+            format!(
+                "{} is reported {}; \"{}\" is not such a period",
+                ind.code,
+                ind.frequency.label_en(),
+                period
+            ),
         ));
     }
     if !ind.reported_by_kind(unit.kind) {
@@ -314,6 +367,12 @@ pub fn check_value(
                 "đơn vị {} ({}) không báo cáo chỉ tiêu {}",
                 unit.code,
                 unit.kind.label_vi(),
+                ind.code
+            ),
+            format!(
+                "unit {} ({}) does not report {}",
+                unit.code,
+                unit.kind.label_en(),
                 ind.code
             ),
         ));
@@ -330,6 +389,15 @@ pub fn check_value(
                     .map(|d| format!(" đến {}", d.format("%d/%m/%Y")))
                     .unwrap_or_default()
             ),
+            format!(
+                "unit {} did not exist in {} (valid from {}{})",
+                unit.code,
+                period,
+                unit.valid_from,
+                unit.valid_to
+                    .map(|d| format!(" to {d}"))
+                    .unwrap_or_default()
+            ),
         ));
     }
     let (value, num, den) = if ind.is_ratio() {
@@ -337,27 +405,42 @@ pub fn check_value(
             err(
                 "numerator",
                 format!("chỉ tiêu {} là tỷ lệ: cần tử số", ind.code),
+                format!("{} is a ratio: the numerator is needed", ind.code),
             )
         })?;
         let den = input.denominator.ok_or_else(|| {
             err(
                 "denominator",
                 format!("chỉ tiêu {} là tỷ lệ: cần mẫu số", ind.code),
+                format!("{} is a ratio: the denominator is needed", ind.code),
             )
         })?;
         let num = check_bounds("numerator", num)?;
         let den = check_bounds("denominator", den)?;
         if num.is_sign_negative() && !num.is_zero() {
-            return Err(err("numerator", "tử số không được âm"));
+            return Err(err(
+                "numerator",
+                "tử số không được âm",
+                "the numerator cannot be negative",
+            ));
         }
         if den <= Decimal::ZERO {
-            return Err(err("denominator", "mẫu số phải lớn hơn 0"));
+            return Err(err(
+                "denominator",
+                "mẫu số phải lớn hơn 0",
+                "the denominator must be greater than 0",
+            ));
         }
         if ind.is_share() && num > den {
             return Err(err(
                 "numerator",
                 format!(
                     "tử số {} lớn hơn mẫu số {}: tỷ lệ phần trăm không thể vượt 100%",
+                    format_decimal(&num),
+                    format_decimal(&den)
+                ),
+                format!(
+                    "numerator {} is larger than denominator {}: a percentage cannot pass 100%",
                     format_decimal(&num),
                     format_decimal(&den)
                 ),
@@ -373,6 +456,7 @@ pub fn check_value(
                 err(
                     "denominator",
                     "tỷ lệ tính từ tử số và mẫu số quá lớn: kiểm tra lại mẫu số",
+                    "the share from numerator and denominator is too large: check the denominator",
                 )
             })?;
         if let Some(v) = input.value {
@@ -383,6 +467,11 @@ pub fn check_value(
                     "value",
                     format!(
                         "giá trị {} không khớp tử số/mẫu số ({})",
+                        format_decimal(&v),
+                        format_decimal(&computed.round_dp(4))
+                    ),
+                    format!(
+                        "value {} does not match numerator/denominator ({})",
                         format_decimal(&v),
                         format_decimal(&computed.round_dp(4))
                     ),
@@ -403,15 +492,22 @@ pub fn check_value(
                     "chỉ tiêu {} không phải tỷ lệ: bỏ trống tử số và mẫu số",
                     ind.code
                 ),
+                format!(
+                    "{} is not a ratio: leave numerator and denominator empty",
+                    ind.code
+                ),
             ));
         }
-        let v = input.value.ok_or_else(|| err("value", "thiếu giá trị"))?;
+        let v = input
+            .value
+            .ok_or_else(|| err("value", "thiếu giá trị", "the value is missing"))?;
         (check_bounds("value", v)?, None, None)
     };
     if value.is_sign_negative() && !value.is_zero() {
         return Err(err(
             "value",
             format!("giá trị {} âm", format_decimal(&value)),
+            format!("value {} is negative", format_decimal(&value)),
         ));
     }
     if let Some(limit) = ind.natural_limit
@@ -421,6 +517,12 @@ pub fn check_value(
             "value",
             format!(
                 "giá trị {} vượt giới hạn tự nhiên {} của chỉ tiêu {}",
+                format_decimal(&value),
+                format_decimal(&limit),
+                ind.code
+            ),
+            format!(
+                "value {} is above {}, the natural limit of {}",
                 format_decimal(&value),
                 format_decimal(&limit),
                 ind.code

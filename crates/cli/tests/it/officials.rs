@@ -184,6 +184,24 @@ async fn the_entry_form_helps_instead_of_failing(db: &TestDb) {
         "the field's own label: {body}"
     );
     assert!(body.contains("value=\"-3\""), "nothing typed is lost");
+    // In English, the label and the reason are English.
+    let english = format!("{cookie}; chitieu_lang=en");
+    let csrf = page_csrf(&base, &page, &cookie);
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("unit", "5443"),
+        ("period", q.as_str()),
+        ("action", "draft"),
+        ("ver.NL-CBX", version.as_str()),
+        ("n.NL-CBX", "50"),
+        ("d.NL-CBX", "40"),
+    ];
+    let (status, _, body) = post_multipart(&format!("{base}/entry"), Some(&english), &fields, &[]);
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("Officials trained: numerator 50 is larger than denominator 40"),
+        "{body}"
+    );
     drop(server);
 }
 

@@ -156,7 +156,12 @@ pub(super) fn show_errors(
             "value" | "comment" => tr.t(e.field).to_string(),
             other => other.to_string(),
         };
-        f.error = Some(format!("{label}: {}", e.reason));
+        let reason = if tr.is_en() && !e.reason_en.is_empty() {
+            &e.reason_en
+        } else {
+            &e.reason
+        };
+        f.error = Some(format!("{label}: {reason}"));
     }
 }
 
