@@ -47,8 +47,9 @@ pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
         && end < new.term_start
     {
         return Err(format!(
-            "nhiệm kỳ kết thúc ({end}) trước khi bắt đầu ({})",
-            new.term_start
+            "nhiệm kỳ kết thúc ({}) trước khi bắt đầu ({})",
+            end.format("%d/%m/%Y"),
+            new.term_start.format("%d/%m/%Y")
         ));
     }
     for h in heads.iter().filter(|h| h.unit == new.unit && *h != new) {
@@ -58,7 +59,8 @@ pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
         if overlap {
             return Err(format!(
                 "nhiệm kỳ trùng với nhiệm kỳ của {} (từ {})",
-                h.person, h.term_start
+                h.person,
+                h.term_start.format("%d/%m/%Y")
             ));
         }
     }

@@ -188,7 +188,8 @@ impl Task {
         if self.deadline < self.start {
             return Err(format!(
                 "hạn hoàn thành {} trước ngày bắt đầu {}",
-                self.deadline, self.start
+                self.deadline.format("%d/%m/%Y"),
+                self.start.format("%d/%m/%Y")
             ));
         }
         if let Some(u) = self.updates.iter().find(|u| u.progress > 100) {
