@@ -387,6 +387,12 @@ pub async fn task_progress(
             return Err(ActionError::Forbidden);
         }
     }
+    if task.cancelled.is_some() {
+        return Err(ActionError::NotNow(format!(
+            "nhiệm vụ {} đã hủy: không nhận báo cáo tiến độ",
+            task.code
+        )));
+    }
     if progress > 100 {
         return Err(ActionError::Invalid(format!(
             "tiến độ {progress}% vượt quá 100%"

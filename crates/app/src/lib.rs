@@ -6,6 +6,7 @@ pub mod live;
 mod load;
 pub mod notify;
 pub mod reports;
+pub mod tasks;
 
 use chitieu_store::Store;
 use std::sync::Arc;

@@ -509,6 +509,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     indicators: inds.iter().map(|s| s.to_string()).collect(),
                     completed_on: done,
                     updates,
+                    source: Default::default(),
+                    cancelled: None,
                 },
                 ACTOR,
             )

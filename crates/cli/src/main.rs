@@ -4,6 +4,7 @@ mod bench;
 mod cmd_accounts;
 mod cmd_assess;
 mod cmd_init;
+mod cmd_tasks;
 mod cmd_units;
 mod cmd_values;
 mod demo;
@@ -67,6 +68,9 @@ enum Command {
     /// Manage API tokens for other systems.
     #[command(subcommand)]
     Token(cmd_accounts::TokenCmd),
+    /// Assign tasks: one, or a list from CSV.
+    #[command(subcommand)]
+    Task(cmd_tasks::TaskCmd),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -285,6 +289,7 @@ async fn run(cli: Cli) -> Result<()> {
             limit,
         } => cmd_assess::warnings(&cli.db, unit, as_of, json, limit).await?,
         Command::Token(cmd) => cmd_accounts::token(&cli.db, cmd).await?,
+        Command::Task(cmd) => cmd_tasks::run(&cli.db, cmd).await?,
         Command::User(cmd) => cmd_accounts::user(&cli.db, cmd).await?,
         Command::Audit(AuditCmd::Verify) => {
             let store = open(&cli.db).await?;

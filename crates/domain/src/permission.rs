@@ -216,6 +216,17 @@ pub fn may_complete_task(units: &[Unit], role: Role, scope: &UnitCode, task: &Ta
     }
 }
 
+/// Whether a user may create, change or cancel a task led by `lead`: the standing office
+/// (secretariat, and the system's administrators) for any unit in its scope, a unit's head for
+/// its own unit. Reporters and viewers never assign work.
+pub fn may_assign_task(units: &[Unit], role: Role, scope: &UnitCode, lead: &UnitCode) -> bool {
+    match role {
+        Role::Admin | Role::Secretariat => in_scope(units, scope, lead),
+        Role::Head => scope == lead,
+        Role::Reporter | Role::Viewer => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,9 +309,17 @@ mod tests {
             indicators: vec![],
             completed_on: None,
             updates: vec![],
+            source: Default::default(),
+            cancelled: None,
         };
         let p = UnitCode::province(19);
         let b = UnitCode::commune(5500);
+        // Assigning: the standing office within its scope, a head for its own unit only.
+        assert!(may_assign_task(&units, Role::Secretariat, &p, &a));
+        assert!(!may_assign_task(&units, Role::Secretariat, &b, &a));
+        assert!(may_assign_task(&units, Role::Head, &a, &a));
+        assert!(!may_assign_task(&units, Role::Head, &p, &a));
+        assert!(!may_assign_task(&units, Role::Reporter, &a, &a));
         assert!(may_complete_task(&units, Role::Head, &a, &task));
         assert!(!may_complete_task(&units, Role::Head, &b, &task));
         assert!(!may_complete_task(&units, Role::Reporter, &a, &task));

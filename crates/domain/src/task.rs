@@ -24,6 +24,54 @@ pub struct Task {
     pub completed_on: Option<NaiveDate>,
     #[serde(default)]
     pub updates: Vec<TaskUpdate>,
+    /// The document the task comes from (a conclusion notice, a plan); empty when not given.
+    #[serde(default)]
+    pub source: SourceDocument,
+    /// Withdrawn by whoever assigned it: from that day the task no longer counts.
+    #[serde(default)]
+    pub cancelled: Option<Cancellation>,
+}
+
+/// The document a task comes from: "Thông báo kết luận số 12/TB-BCĐ ngày 21/02/2025 của Ban
+/// Chỉ đạo", "Kế hoạch số 45/KH-UBND".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceDocument {
+    /// "12/TB-BCĐ", "45/KH-UBND".
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Who issued it: "Ban Chỉ đạo", "UBND tỉnh".
+    #[serde(default)]
+    pub issuer: String,
+}
+
+impl SourceDocument {
+    pub fn is_empty(&self) -> bool {
+        self.number.trim().is_empty() && self.issuer.trim().is_empty() && self.date.is_none()
+    }
+
+    /// "số 12/TB-BCĐ ngày 21/02/2025 của Ban Chỉ đạo", as a citation reads.
+    pub fn cite_vi(&self) -> String {
+        let mut out = Vec::new();
+        if !self.number.trim().is_empty() {
+            out.push(format!("số {}", self.number.trim()));
+        }
+        if let Some(d) = self.date {
+            out.push(format!("ngày {}", d.format("%d/%m/%Y")));
+        }
+        if !self.issuer.trim().is_empty() {
+            out.push(format!("của {}", self.issuer.trim()));
+        }
+        out.join(" ")
+    }
+}
+
+/// A task withdrawn: when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub on: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,14 +91,17 @@ pub enum TaskStatus {
     CompletedLate,
     InProgress,
     Overdue,
+    /// Withdrawn: counts neither as done nor as late.
+    Cancelled,
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 4] = [
+    pub const ALL: [TaskStatus; 5] = [
         TaskStatus::CompletedOnTime,
         TaskStatus::CompletedLate,
         TaskStatus::InProgress,
         TaskStatus::Overdue,
+        TaskStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +110,7 @@ impl TaskStatus {
             TaskStatus::CompletedLate => "completed_late",
             TaskStatus::InProgress => "in_progress",
             TaskStatus::Overdue => "overdue",
+            TaskStatus::Cancelled => "cancelled",
         }
     }
 
@@ -68,6 +120,7 @@ impl TaskStatus {
             TaskStatus::CompletedLate => "Hoàn thành quá hạn",
             TaskStatus::InProgress => "Đang thực hiện trong hạn",
             TaskStatus::Overdue => "Quá hạn chưa hoàn thành",
+            TaskStatus::Cancelled => "Đã hủy",
         }
     }
 
@@ -77,6 +130,7 @@ impl TaskStatus {
             TaskStatus::CompletedLate => "Completed late",
             TaskStatus::InProgress => "In progress, on time",
             TaskStatus::Overdue => "Overdue, not completed",
+            TaskStatus::Cancelled => "Cancelled",
         }
     }
 }
@@ -89,7 +143,7 @@ impl std::str::FromStr for TaskStatus {
             .find(|t| t.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "tình trạng \"{s}\" không hợp lệ (completed_on_time, completed_late, in_progress, overdue)"
+                    "tình trạng \"{s}\" không hợp lệ (completed_on_time, completed_late, in_progress, overdue, cancelled)"
                 )
             })
     }
@@ -153,7 +207,12 @@ pub fn status_on(
 }
 
 impl Task {
+    /// The status by the rule of [`status_on`]; a task cancelled on or before `as_of` is
+    /// cancelled, whatever its dates.
     pub fn status_on(&self, as_of: NaiveDate) -> TaskStatus {
+        if self.cancelled.as_ref().is_some_and(|c| c.on <= as_of) {
+            return TaskStatus::Cancelled;
+        }
         status_on(self.deadline, self.completed_on, as_of)
     }
 
@@ -179,11 +238,46 @@ impl Task {
     }
 
     pub fn check(&self) -> Result<(), String> {
+        use crate::text::{COMMENT_MAX, NAME_MAX};
         if self.code.trim().is_empty() {
             return Err("thiếu mã nhiệm vụ".into());
         }
+        if self.code.len() > 40
+            || !self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(format!(
+                "mã nhiệm vụ \"{}\": tối đa 40 ký tự gồm chữ cái không dấu, số và - _ .",
+                self.code.chars().take(60).collect::<String>()
+            ));
+        }
         if self.title.trim().is_empty() {
             return Err("thiếu tên nhiệm vụ".into());
+        }
+        if self.title.chars().count() > NAME_MAX {
+            return Err(format!("tên nhiệm vụ dài quá {NAME_MAX} ký tự"));
+        }
+        if self.expected_product.chars().count() > COMMENT_MAX {
+            return Err(format!("sản phẩm dự kiến dài quá {COMMENT_MAX} ký tự"));
+        }
+        if !(2000..=2100).contains(&self.year) {
+            return Err(format!("năm {} ngoài khoảng 2000–2100", self.year));
+        }
+        if self.source.number.chars().count() > NAME_MAX
+            || self.source.issuer.chars().count() > NAME_MAX
+        {
+            return Err(format!(
+                "số hoặc cơ quan ban hành văn bản dài quá {NAME_MAX} ký tự"
+            ));
+        }
+        if let Some(c) = &self.cancelled
+            && (c.reason.trim().is_empty() || c.reason.chars().count() > COMMENT_MAX)
+        {
+            return Err(format!(
+                "hủy nhiệm vụ cần lý do (tối đa {COMMENT_MAX} ký tự)"
+            ));
         }
         if self.deadline < self.start {
             return Err(format!(
@@ -254,6 +348,8 @@ mod tests {
             indicators: vec![],
             completed_on: None,
             updates: vec![],
+            source: Default::default(),
+            cancelled: None,
         };
         let today = d("2025-07-10");
         // One filter for the task list and the API: by a leading or coordinating unit, by

@@ -182,6 +182,11 @@ entity!(task, "tasks", {
     pub deadline: Date,
     pub expected_product: String,
     pub completed_on: Option<Date>,
+    pub source_number: String,
+    pub source_date: Option<Date>,
+    pub source_issuer: String,
+    pub cancelled_on: Option<Date>,
+    pub cancel_reason: String,
 });
 
 entity!(task_coordinator, "task_coordinators", {

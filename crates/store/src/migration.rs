@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013ValueHistory),
             Box::new(M0014English),
             Box::new(M0015EnglishDefinitions),
+            Box::new(M0016TaskSourceAndCancel),
         ]
     }
 }
@@ -886,6 +887,33 @@ impl MigrationTrait for M0015EnglishDefinitions {
                     .take(),
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A task's source document (number, date, issuer) and its cancellation (day, reason).
+struct M0016TaskSourceAndCancel;
+
+impl MigrationName for M0016TaskSourceAndCancel {
+    fn name(&self) -> &str {
+        "m0016_task_source_and_cancel"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016TaskSourceAndCancel {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [
+            string("source_number").default("").take(),
+            date_null("source_date").take(),
+            string("source_issuer").default("").take(),
+            date_null("cancelled_on").take(),
+            text("cancel_reason").default("").take(),
+        ];
+        for mut column in columns {
+            m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
+                .await?;
         }
         Ok(())
     }

@@ -12,105 +12,124 @@ use crate::{Result, Store, StoreError, audit};
 impl Store {
     /// Adds a task, or replaces the stored task with the same code (with its links and updates).
     pub async fn upsert_task(&self, t: &Task, actor: &str) -> Result<()> {
+        self.upsert_tasks(std::slice::from_ref(t), actor).await
+    }
+
+    /// [`Store::upsert_task`] for a list, in one transaction: all or nothing.
+    pub async fn upsert_tasks(&self, ts: &[Task], actor: &str) -> Result<()> {
         let ids = &*self.ids_now().await?;
-        t.check()
-            .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
+        for t in ts {
+            t.check()
+                .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
+        }
         let txn = self.begin_write().await?;
-        let plan = plan::Entity::find()
-            .filter(plan::Column::Code.eq(&t.plan))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("kế hoạch \"{}\"", t.plan)))?;
-        let uid = |c: &UnitCode| {
-            ids.units.get(c).copied().ok_or_else(|| {
-                StoreError::NotFound(format!("đơn vị \"{c}\" (nhiệm vụ {})", t.code))
-            })
-        };
-        let existing = task::Entity::find()
-            .filter(task::Column::Code.eq(&t.code))
-            .one(&txn)
-            .await?;
-        let mut am = match &existing {
-            Some(m) => m.clone().into(),
-            None => <task::ActiveModel as Default>::default(),
-        };
-        am.code = Set(t.code.clone());
-        am.title = Set(t.title.clone());
-        am.plan_id = Set(plan.id);
-        am.year = Set(t.year);
-        am.lead_unit_id = Set(uid(&t.lead_unit)?);
-        am.start_date = Set(t.start);
-        am.deadline = Set(t.deadline);
-        am.expected_product = Set(t.expected_product.clone());
-        am.completed_on = Set(t.completed_on);
-        let m = if existing.is_some() {
-            am.update(&txn).await?
-        } else {
-            am.insert(&txn).await?
-        };
-        task_coordinator::Entity::delete_many()
-            .filter(task_coordinator::Column::TaskId.eq(m.id))
-            .exec(&txn)
-            .await?;
-        task_indicator::Entity::delete_many()
-            .filter(task_indicator::Column::TaskId.eq(m.id))
-            .exec(&txn)
-            .await?;
-        task_update::Entity::delete_many()
-            .filter(task_update::Column::TaskId.eq(m.id))
-            .exec(&txn)
-            .await?;
-        for c in &t.coordinating_units {
-            task_coordinator::ActiveModel {
-                task_id: Set(m.id),
-                unit_id: Set(uid(c)?),
+        for t in ts {
+            let plan = plan::Entity::find()
+                .filter(plan::Column::Code.eq(&t.plan))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("kế hoạch \"{}\"", t.plan)))?;
+            let uid = |c: &UnitCode| {
+                ids.units.get(c).copied().ok_or_else(|| {
+                    StoreError::NotFound(format!("đơn vị \"{c}\" (nhiệm vụ {})", t.code))
+                })
+            };
+            let existing = task::Entity::find()
+                .filter(task::Column::Code.eq(&t.code))
+                .one(&txn)
+                .await?;
+            let mut am = match &existing {
+                Some(m) => m.clone().into(),
+                None => <task::ActiveModel as Default>::default(),
+            };
+            am.code = Set(t.code.clone());
+            am.title = Set(t.title.clone());
+            am.plan_id = Set(plan.id);
+            am.year = Set(t.year);
+            am.lead_unit_id = Set(uid(&t.lead_unit)?);
+            am.start_date = Set(t.start);
+            am.deadline = Set(t.deadline);
+            am.expected_product = Set(t.expected_product.clone());
+            am.completed_on = Set(t.completed_on);
+            am.source_number = Set(t.source.number.clone());
+            am.source_date = Set(t.source.date);
+            am.source_issuer = Set(t.source.issuer.clone());
+            am.cancelled_on = Set(t.cancelled.as_ref().map(|c| c.on));
+            am.cancel_reason = Set(t
+                .cancelled
+                .as_ref()
+                .map(|c| c.reason.clone())
+                .unwrap_or_default());
+            let m = if existing.is_some() {
+                am.update(&txn).await?
+            } else {
+                am.insert(&txn).await?
+            };
+            task_coordinator::Entity::delete_many()
+                .filter(task_coordinator::Column::TaskId.eq(m.id))
+                .exec(&txn)
+                .await?;
+            task_indicator::Entity::delete_many()
+                .filter(task_indicator::Column::TaskId.eq(m.id))
+                .exec(&txn)
+                .await?;
+            task_update::Entity::delete_many()
+                .filter(task_update::Column::TaskId.eq(m.id))
+                .exec(&txn)
+                .await?;
+            for c in &t.coordinating_units {
+                task_coordinator::ActiveModel {
+                    task_id: Set(m.id),
+                    unit_id: Set(uid(c)?),
+                }
+                .insert(&txn)
+                .await?;
             }
-            .insert(&txn)
+            for code in &t.indicators {
+                let iid = *ids.indicators.get(code).ok_or_else(|| {
+                    StoreError::NotFound(format!("chỉ tiêu \"{code}\" (nhiệm vụ {})", t.code))
+                })?;
+                task_indicator::ActiveModel {
+                    task_id: Set(m.id),
+                    indicator_id: Set(iid),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            for u in &t.updates {
+                task_update::ActiveModel {
+                    task_id: Set(m.id),
+                    on_date: Set(u.on),
+                    progress: Set(u.progress as i32),
+                    note: Set(u.note.clone()),
+                    author: Set(u.author.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+            // What changed in what answers for the task: its deadline and completion date.
+            let date =
+                |d: Option<chrono::NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
+            let before = existing.as_ref().map_or("(mới)".to_string(), |o| {
+                format!("hạn {}, hoàn thành {}", o.deadline, date(o.completed_on))
+            });
+            audit(
+                &txn,
+                actor,
+                "tasks.upsert",
+                "tasks",
+                &format!(
+                    "{}: {}; {before} → hạn {}, hoàn thành {}, {} cập nhật tiến độ",
+                    t.code,
+                    t.title,
+                    t.deadline,
+                    date(t.completed_on),
+                    t.updates.len()
+                ),
+            )
             .await?;
         }
-        for code in &t.indicators {
-            let iid = *ids.indicators.get(code).ok_or_else(|| {
-                StoreError::NotFound(format!("chỉ tiêu \"{code}\" (nhiệm vụ {})", t.code))
-            })?;
-            task_indicator::ActiveModel {
-                task_id: Set(m.id),
-                indicator_id: Set(iid),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        for u in &t.updates {
-            task_update::ActiveModel {
-                task_id: Set(m.id),
-                on_date: Set(u.on),
-                progress: Set(u.progress as i32),
-                note: Set(u.note.clone()),
-                author: Set(u.author.clone()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        // What changed in what answers for the task: its deadline and completion date.
-        let date = |d: Option<chrono::NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
-        let before = existing.as_ref().map_or("(mới)".to_string(), |o| {
-            format!("hạn {}, hoàn thành {}", o.deadline, date(o.completed_on))
-        });
-        audit(
-            &txn,
-            actor,
-            "tasks.upsert",
-            "tasks",
-            &format!(
-                "{}: {}; {before} → hạn {}, hoàn thành {}, {} cập nhật tiến độ",
-                t.code,
-                t.title,
-                t.deadline,
-                date(t.completed_on),
-                t.updates.len()
-            ),
-        )
-        .await?;
         crate::values::bump_counter(&txn, "tasks").await?;
         txn.commit().await?;
         Ok(())
@@ -178,6 +197,15 @@ impl Store {
                 deadline: m.deadline,
                 expected_product: m.expected_product,
                 completed_on: m.completed_on,
+                source: chitieu_domain::task::SourceDocument {
+                    number: m.source_number,
+                    date: m.source_date,
+                    issuer: m.source_issuer,
+                },
+                cancelled: m.cancelled_on.map(|on| chitieu_domain::task::Cancellation {
+                    on,
+                    reason: m.cancel_reason,
+                }),
             });
         }
         Ok(out)

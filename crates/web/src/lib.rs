@@ -71,7 +71,15 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/reports/matrix", get(views::matrix))
         .route("/targets", get(views::targets))
         .route("/tasks", get(views::tasks))
+        .route(
+            "/tasks/new",
+            get(views::task_new_form).post(views::task_new),
+        )
         .route("/tasks/{code}", get(views::task))
+        .route(
+            "/tasks/{code}/edit",
+            get(views::task_edit_form).post(views::task_edit),
+        )
         .route(
             "/tasks/{code}/progress",
             post(views::task_progress).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),

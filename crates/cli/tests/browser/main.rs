@@ -193,6 +193,8 @@ async fn people_use_the_application_in_a_browser() {
             indicators: vec![],
             completed_on: None,
             updates: vec![],
+            source: Default::default(),
+            cancelled: None,
         };
         store.upsert_task(&t, "test").await.unwrap();
     }

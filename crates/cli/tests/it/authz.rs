@@ -106,6 +106,39 @@ const MATRIX: &[Case] = &[
         SIGNED_IN,
     ),
     ("GET", "/api/v1/me", "/api/v1/me", None, SIGNED_IN),
+    // Assigning work: the standing office within its scope, a unit's head for its own unit.
+    (
+        "POST",
+        "/api/v1/tasks",
+        "/api/v1/tasks",
+        Some(
+            r#"{"code":"NV-NAME","title":"Nhiệm vụ mới","lead_unit":"5443","deadline":"2027-06-30"}"#,
+        ),
+        [true, true, true, false, false, false, true, true, false],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks",
+        "/api/v1/tasks",
+        Some(
+            r#"{"code":"NV-NAME","title":"Nhiệm vụ mới","lead_unit":"TN.SKHCN","deadline":"2027-06-30"}"#,
+        ),
+        [true, true, false, false, false, false, false, false, false],
+    ),
+    (
+        "PATCH",
+        "/api/v1/tasks/{code}",
+        "/api/v1/tasks/NV-10",
+        Some(r#"{"expected_product":"Sản phẩm NAME"}"#),
+        [true, true, true, false, false, false, true, true, false],
+    ),
+    (
+        "PATCH",
+        "/api/v1/tasks/{code}",
+        "/api/v1/tasks/NV-05",
+        Some(r#"{"expected_product":"Sản phẩm NAME"}"#),
+        [true, true, false, false, false, false, false, false, false],
+    ),
     (
         "POST",
         "/api/v1/tasks/{code}/progress",
@@ -251,6 +284,13 @@ fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> u16
                 r = r.header("Authorization", &format!("Bearer {t}"));
             }
             r.call()
+        }
+        ("PATCH", b) => {
+            let mut r = agent.patch(url).header("Content-Type", "application/json");
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            r.send(b.unwrap_or("{}"))
         }
         ("DELETE", _) => {
             let mut r = agent.delete(url);

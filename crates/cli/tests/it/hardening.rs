@@ -49,7 +49,7 @@ pub(crate) fn add_user(db: &TestDb, login: &str, role: &str, unit: &str) {
     );
 }
 
-fn token(db: &TestDb, name: &str, role: &str, unit: &str) -> String {
+pub(crate) fn token(db: &TestDb, name: &str, role: &str, unit: &str) -> String {
     ok(
         db,
         &[
@@ -70,7 +70,7 @@ pub(crate) fn open_quarter() -> String {
 }
 
 /// A JSON API call: (status, content type, body as JSON or Null).
-fn api(
+pub(crate) fn api(
     method: &str,
     url: &str,
     token: Option<&str>,
@@ -91,7 +91,12 @@ fn api(
         }
         _ => {
             let (content_type, b) = body.unwrap_or(("application/json", "{}"));
-            let mut r = a.post(url).header("Content-Type", content_type);
+            let mut r = if method == "PATCH" {
+                a.patch(url)
+            } else {
+                a.post(url)
+            }
+            .header("Content-Type", content_type);
             if let Some(t) = token {
                 r = r.header("Authorization", &format!("Bearer {t}"));
             }

@@ -9,6 +9,7 @@ mod hardening;
 mod notices;
 mod officials;
 mod scale;
+mod tasks;
 mod values;
 mod verdicts;
 mod web;

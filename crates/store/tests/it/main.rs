@@ -188,6 +188,8 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
         indicators: vec!["CQ-TTR".into()],
         completed_on: Some(d("2025-06-30")),
         updates: vec![],
+        source: Default::default(),
+        cancelled: None,
     };
     store.upsert_task(&task, "test").await.unwrap();
     let back = store.tasks().await.unwrap();

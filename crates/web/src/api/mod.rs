@@ -23,7 +23,7 @@ pub use values::{MAX_BATCH, ValueIn, ValuesIn, value_items};
 use admin::{add_head, add_user, create_token, list_tokens, me, revoke_token, set_target, users};
 use assessment::{assessment, early_warning, figure};
 use indicators::{indicator, indicators};
-use tasks::{task, task_progress, tasks};
+use tasks::{create_task, task, task_progress, tasks, update_task};
 use units::{unit, units};
 use values::{put_values, values};
 
@@ -54,6 +54,8 @@ use crate::AppState;
         tasks::tasks,
         tasks::task,
         tasks::task_progress,
+        tasks::create_task,
+        tasks::update_task,
         reports::forms,
         reports::reports,
         reports::act,
@@ -151,7 +153,13 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/values", get(values)),
         (Method::POST, "/api/v1/values", post(put_values)),
         (Method::GET, "/api/v1/tasks", get(tasks)),
+        (Method::POST, "/api/v1/tasks", post(create_task)),
         (Method::GET, "/api/v1/tasks/{code}", get(task)),
+        (
+            Method::PATCH,
+            "/api/v1/tasks/{code}",
+            axum::routing::patch(update_task),
+        ),
         (
             Method::POST,
             "/api/v1/tasks/{code}/progress",

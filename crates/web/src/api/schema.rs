@@ -214,14 +214,30 @@ pub struct TaskOut {
     pub indicators: Vec<String>,
     pub completed_on: Option<NaiveDate>,
     pub updates: Vec<TaskUpdateOut>,
-    /// `completed_on_time`, `completed_late`, `in_progress` or `overdue`.
+    /// `completed_on_time`, `completed_late`, `in_progress`, `overdue` or `cancelled`.
     pub status: String,
+    /// The document the task comes from: number ("12/TB-BCĐ"), date, issuer.
+    pub source_number: String,
+    pub source_date: Option<NaiveDate>,
+    pub source_issuer: String,
+    /// When and why the task was withdrawn.
+    pub cancelled_on: Option<NaiveDate>,
+    pub cancel_reason: String,
 }
 
 impl TaskOut {
     pub fn new(t: chitieu_domain::Task, as_of: NaiveDate) -> TaskOut {
         TaskOut {
             status: t.status_on(as_of).as_str().to_string(),
+            source_number: t.source.number.clone(),
+            source_date: t.source.date,
+            source_issuer: t.source.issuer.clone(),
+            cancelled_on: t.cancelled.as_ref().map(|c| c.on),
+            cancel_reason: t
+                .cancelled
+                .as_ref()
+                .map(|c| c.reason.clone())
+                .unwrap_or_default(),
             code: t.code,
             title: t.title,
             plan: t.plan,

@@ -114,3 +114,124 @@ pub(super) async fn task_progress(
     actions::task_progress(&s.app, &me, &t, b.progress, &b.note, b.completed_on).await?;
     Ok(Json(Done { ok: true }))
 }
+
+/// A new task, as a system or a script sends it.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct TaskIn {
+    /// Letters without marks, digits, `-`, `_`, `.`; at most 40.
+    code: String,
+    title: String,
+    /// The work-programme year; default: the deadline's year.
+    year: Option<i32>,
+    lead_unit: String,
+    #[serde(default)]
+    coordinating_units: Vec<String>,
+    /// Default: today.
+    start: Option<chrono::NaiveDate>,
+    deadline: chrono::NaiveDate,
+    #[serde(default)]
+    expected_product: String,
+    #[serde(default)]
+    indicators: Vec<String>,
+    /// The source document: "12/TB-BCĐ", its date, its issuer.
+    #[serde(default)]
+    source_number: String,
+    source_date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    source_issuer: String,
+}
+
+fn text_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Creates a task. The standing office (secretariat, admin) assigns to any unit in its
+/// scope, a unit's head to its own unit.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks",
+    summary = "Giao nhiệm vụ",
+    description = "Creates a task. The secretariat and administrators assign to units in their scope, a unit's head to its own unit. 422 names the field.",
+    request_body = TaskIn,
+    responses((status = 200, body = TaskOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn create_task(
+    State(s): State<AppState>,
+    c: Caller,
+    body: ApiJson<TaskIn>,
+) -> ApiResult<TaskOut> {
+    let me = c.user()?.clone();
+    if !chitieu_app::tasks::assigns(&me) {
+        return Err(ApiError::forbidden());
+    }
+    let b = body.parse()?;
+    let input = chitieu_app::tasks::TaskInput {
+        code: b.code,
+        title: b.title,
+        year: b.year.map(|y| y.to_string()).unwrap_or_default(),
+        lead_unit: b.lead_unit,
+        coordinating_units: b.coordinating_units,
+        start: text_date(b.start),
+        deadline: b.deadline.to_string(),
+        expected_product: b.expected_product,
+        indicators: b.indicators,
+        source_number: b.source_number,
+        source_date: text_date(b.source_date),
+        source_issuer: b.source_issuer,
+    };
+    let t = chitieu_app::tasks::create_task(&s.app, &me, &input).await?;
+    Ok(Json(TaskOut::new(t, today())))
+}
+
+/// A change to a task: only the fields given change.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct TaskPatchIn {
+    title: Option<String>,
+    year: Option<i32>,
+    lead_unit: Option<String>,
+    coordinating_units: Option<Vec<String>>,
+    start: Option<chrono::NaiveDate>,
+    deadline: Option<chrono::NaiveDate>,
+    expected_product: Option<String>,
+    indicators: Option<Vec<String>>,
+    source_number: Option<String>,
+    source_date: Option<chrono::NaiveDate>,
+    source_issuer: Option<String>,
+    /// Withdraws the task today, with this reason.
+    cancel_reason: Option<String>,
+}
+
+/// Changes or cancels a task, by whoever may assign work to its lead unit (before and after
+/// the change).
+#[utoipa::path(patch, path = "/api/v1/tasks/{code}", tag = "tasks",
+    summary = "Sửa, hủy nhiệm vụ",
+    description = "Changes a task (only the fields given) or cancels it (cancel_reason). By whoever may assign work to its lead unit, before and after the change; progress and completion are kept.",
+    params(("code" = String, Path, description = "Task code")),
+    request_body = TaskPatchIn,
+    responses((status = 200, body = TaskOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn update_task(
+    State(s): State<AppState>,
+    c: Caller,
+    code: ApiPath,
+    body: ApiJson<TaskPatchIn>,
+) -> ApiResult<TaskOut> {
+    let me = c.user()?.clone();
+    if !chitieu_app::tasks::assigns(&me) {
+        return Err(ApiError::forbidden());
+    }
+    let code = code.parse()?;
+    let b = body.parse()?;
+    let patch = chitieu_app::tasks::TaskPatch {
+        title: b.title,
+        year: b.year.map(|y| y.to_string()),
+        lead_unit: b.lead_unit,
+        coordinating_units: b.coordinating_units,
+        start: b.start.map(|d| d.to_string()),
+        deadline: b.deadline.map(|d| d.to_string()),
+        expected_product: b.expected_product,
+        indicators: b.indicators,
+        source_number: b.source_number,
+        source_date: b.source_date.map(|d| d.to_string()),
+        source_issuer: b.source_issuer,
+        cancel_reason: b.cancel_reason,
+    };
+    let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;
+    Ok(Json(TaskOut::new(t, today())))
+}

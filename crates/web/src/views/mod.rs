@@ -17,6 +17,7 @@ mod overview;
 mod public;
 mod reports;
 mod targets;
+mod task_edit;
 mod tasks;
 mod units;
 
@@ -33,5 +34,6 @@ pub use overview::overview;
 pub use public::public;
 pub use reports::{matrix, report_act, reports};
 pub use targets::targets;
+pub use task_edit::{task_edit, task_edit_form, task_new, task_new_form};
 pub use tasks::{task, task_progress, tasks};
 pub use units::unit;

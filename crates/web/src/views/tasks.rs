@@ -60,6 +60,8 @@ struct TasksPage {
     f_year: String,
     f_status: String,
     tasks: Vec<TaskRow>,
+    /// The viewer assigns work: the link to a new task.
+    assigns: bool,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +127,7 @@ pub async fn tasks(
         f_year,
         f_status,
         tasks,
+        assigns: v.user().is_ok_and(chitieu_app::tasks::assigns),
     };
     Ok(page.into_response())
 }
@@ -155,9 +158,26 @@ struct TaskPage {
     today: String,
     csrf: String,
     evidence: Vec<chitieu_store::EvidenceInfo>,
+    /// The document the task comes from, as a citation; empty when not given.
+    source: String,
+    /// When and why it was withdrawn.
+    cancelled: Option<(String, String)>,
+    /// The viewer may change or cancel it.
+    can_assign: bool,
+    saved: bool,
 }
 
-pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn task(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
     let tr = v.tr;
     v.user()?;
     let t = s
@@ -173,7 +193,14 @@ pub async fn task(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let st = t.status_on(today());
     let me = v.user()?;
     let page = TaskPage {
-        can_update: actions::can_report(&snap, me, &t),
+        source: t.source.cite_vi(),
+        cancelled: t
+            .cancelled
+            .as_ref()
+            .map(|c| (tr.date(&c.on), c.reason.clone())),
+        can_assign: chitieu_app::tasks::can_assign(&snap, me, &t.lead_unit),
+        saved: q.saved.is_some(),
+        can_update: actions::can_report(&snap, me, &t) && t.cancelled.is_none(),
         can_complete: actions::can_complete(&snap, me, &t),
         start: t.start.to_string(),
         today: today().to_string(),

@@ -1,0 +1,335 @@
+//! Assigning work: creating, changing and cancelling tasks — by the standing office for units
+//! in its scope, by a unit's head for its own unit (`permission::may_assign_task`). The pages,
+//! the API and the command line send text; it is read here, once, with errors that name the
+//! field.
+
+use chitieu_domain::Task;
+use chitieu_domain::UnitCode;
+use chitieu_domain::permission::may_assign_task;
+use chitieu_domain::task::{Cancellation, SourceDocument};
+use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text, parse_date};
+use chitieu_store::SessionUser;
+
+use crate::App;
+use crate::actions::ActionError;
+use crate::live::{Snapshot, today};
+
+/// A task as a form, a JSON body or a CSV line gives it: all text.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TaskInput {
+    pub code: String,
+    pub title: String,
+    /// The work-programme year; empty: the deadline's year.
+    #[serde(default)]
+    pub year: String,
+    pub lead_unit: String,
+    #[serde(default)]
+    pub coordinating_units: Vec<String>,
+    /// `YYYY-MM-DD`; empty: today.
+    #[serde(default)]
+    pub start: String,
+    pub deadline: String,
+    #[serde(default)]
+    pub expected_product: String,
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    #[serde(default)]
+    pub source_number: String,
+    #[serde(default)]
+    pub source_date: String,
+    #[serde(default)]
+    pub source_issuer: String,
+}
+
+/// A change to a task: only what is given changes. `cancel_reason` withdraws the task today.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TaskPatch {
+    pub title: Option<String>,
+    pub year: Option<String>,
+    pub lead_unit: Option<String>,
+    pub coordinating_units: Option<Vec<String>>,
+    pub start: Option<String>,
+    pub deadline: Option<String>,
+    pub expected_product: Option<String>,
+    pub indicators: Option<Vec<String>>,
+    pub source_number: Option<String>,
+    pub source_date: Option<String>,
+    pub source_issuer: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+/// Why a task could not be read: the field and the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskFieldError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for TaskFieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+fn bad(field: &'static str, reason: impl Into<String>) -> TaskFieldError {
+    TaskFieldError {
+        field,
+        reason: reason.into(),
+    }
+}
+
+fn line(field: &'static str, s: &str, max: usize) -> Result<String, TaskFieldError> {
+    clean_text(field, s, max, TextKind::Line).map_err(|e| bad(field, e.reason))
+}
+
+/// What a task's codes are checked against: the plan, its indicators, the units.
+pub struct TaskBook<'a> {
+    pub plan: &'a str,
+    pub has_unit: &'a dyn Fn(&UnitCode) -> bool,
+    pub has_indicator: &'a dyn Fn(&str) -> bool,
+}
+
+fn unit(book: &TaskBook, field: &'static str, s: &str) -> Result<UnitCode, TaskFieldError> {
+    let code = UnitCode::parse(s.trim()).map_err(|e| bad(field, e))?;
+    if !(book.has_unit)(&code) {
+        return Err(bad(field, format!("không có đơn vị \"{code}\"")));
+    }
+    Ok(code)
+}
+
+fn date(field: &'static str, s: &str) -> Result<Option<chrono::NaiveDate>, TaskFieldError> {
+    parse_date(s).map_err(|e| bad(field, e))
+}
+
+impl TaskInput {
+    /// The task this input stands for, checked against the plan and the units: codes exist,
+    /// dates read, text cleaned and bounded, the deadline not before the start.
+    pub fn read(&self, snap: &Snapshot) -> Result<Task, TaskFieldError> {
+        let plan = snap
+            .plan
+            .as_ref()
+            .ok_or_else(|| bad("plan", "chưa có kế hoạch"))?;
+        self.read_with(&TaskBook {
+            plan: &plan.plan.code,
+            has_unit: &|u| snap.unit(u).is_some(),
+            has_indicator: &|i| plan.indicator(i).is_some(),
+        })
+    }
+
+    /// [`TaskInput::read`] against any book of codes (the command line has no snapshot).
+    pub fn read_with(&self, book: &TaskBook) -> Result<Task, TaskFieldError> {
+        let code = line("code", &self.code, 40)?;
+        let title = line("title", &self.title, NAME_MAX)?;
+        if title.is_empty() {
+            return Err(bad("title", "cần tên nhiệm vụ"));
+        }
+        let lead_unit = unit(book, "lead_unit", &self.lead_unit)?;
+        let mut coordinating_units = Vec::new();
+        for c in self
+            .coordinating_units
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+        {
+            let c = unit(book, "coordinating_units", c)?;
+            if c != lead_unit && !coordinating_units.contains(&c) {
+                coordinating_units.push(c);
+            }
+        }
+        let mut indicators = Vec::new();
+        for i in self
+            .indicators
+            .iter()
+            .map(|i| i.trim())
+            .filter(|i| !i.is_empty())
+        {
+            let i = i.to_ascii_uppercase();
+            if !(book.has_indicator)(&i) {
+                return Err(bad("indicators", format!("không có chỉ tiêu \"{i}\"")));
+            }
+            if !indicators.contains(&i) {
+                indicators.push(i);
+            }
+        }
+        let deadline = date("deadline", &self.deadline)?
+            .ok_or_else(|| bad("deadline", "cần hạn hoàn thành"))?;
+        let start = date("start", &self.start)?.unwrap_or_else(|| today().min(deadline));
+        let year = match self.year.trim() {
+            "" => chrono::Datelike::year(&deadline),
+            y => y
+                .parse()
+                .map_err(|_| bad("year", format!("năm \"{y}\" không hợp lệ")))?,
+        };
+        let task = Task {
+            code,
+            title,
+            plan: book.plan.to_string(),
+            year,
+            lead_unit,
+            coordinating_units,
+            start,
+            deadline,
+            expected_product: clean_text(
+                "expected_product",
+                &self.expected_product,
+                COMMENT_MAX,
+                TextKind::Multiline,
+            )
+            .map_err(|e| bad("expected_product", e.reason))?,
+            indicators,
+            completed_on: None,
+            updates: Vec::new(),
+            source: SourceDocument {
+                number: line("source_number", &self.source_number, NAME_MAX)?,
+                date: date("source_date", &self.source_date)?,
+                issuer: line("source_issuer", &self.source_issuer, NAME_MAX)?,
+            },
+            cancelled: None,
+        };
+        task.check().map_err(|e| bad("task", e))?;
+        Ok(task)
+    }
+
+    /// The input a stored task would give: the starting point of a change.
+    pub fn of(t: &Task) -> TaskInput {
+        TaskInput {
+            code: t.code.clone(),
+            title: t.title.clone(),
+            year: t.year.to_string(),
+            lead_unit: t.lead_unit.to_string(),
+            coordinating_units: t.coordinating_units.iter().map(|u| u.to_string()).collect(),
+            start: t.start.to_string(),
+            deadline: t.deadline.to_string(),
+            expected_product: t.expected_product.clone(),
+            indicators: t.indicators.clone(),
+            source_number: t.source.number.clone(),
+            source_date: t.source.date.map(|d| d.to_string()).unwrap_or_default(),
+            source_issuer: t.source.issuer.clone(),
+        }
+    }
+}
+
+impl TaskPatch {
+    /// `input` with this change laid over it.
+    fn over(&self, mut input: TaskInput) -> TaskInput {
+        let set = |to: &mut String, from: &Option<String>| {
+            if let Some(v) = from {
+                *to = v.clone();
+            }
+        };
+        set(&mut input.title, &self.title);
+        set(&mut input.year, &self.year);
+        set(&mut input.lead_unit, &self.lead_unit);
+        set(&mut input.start, &self.start);
+        set(&mut input.deadline, &self.deadline);
+        set(&mut input.expected_product, &self.expected_product);
+        set(&mut input.source_number, &self.source_number);
+        set(&mut input.source_date, &self.source_date);
+        set(&mut input.source_issuer, &self.source_issuer);
+        if let Some(c) = &self.coordinating_units {
+            input.coordinating_units = c.clone();
+        }
+        if let Some(i) = &self.indicators {
+            input.indicators = i.clone();
+        }
+        input
+    }
+}
+
+fn invalid(e: TaskFieldError) -> ActionError {
+    ActionError::Invalid(e.to_string())
+}
+
+/// Whether `me` may assign work to `lead` (for showing the forms).
+pub fn can_assign(snap: &Snapshot, me: &SessionUser, lead: &UnitCode) -> bool {
+    may_assign_task(&snap.units, me.role, &me.unit, lead)
+}
+
+/// Whether `me` may assign work to some unit at all.
+pub fn assigns(me: &SessionUser) -> bool {
+    use chitieu_domain::permission::Role;
+    matches!(me.role, Role::Admin | Role::Secretariat | Role::Head)
+}
+
+/// A new task. Its code must be new; its lead unit within the assigner's reach.
+pub async fn create_task(
+    s: &App,
+    me: &SessionUser,
+    input: &TaskInput,
+) -> Result<Task, ActionError> {
+    let task = {
+        let snap = s.live.snapshot();
+        // Who asks comes first: a reporter learns nothing about codes or units.
+        if !assigns(me) {
+            return Err(ActionError::Forbidden);
+        }
+        let task = input.read(&snap).map_err(invalid)?;
+        if !can_assign(&snap, me, &task.lead_unit) {
+            return Err(ActionError::Forbidden);
+        }
+        if snap.task(&task.code).is_some() {
+            return Err(ActionError::Invalid(format!(
+                "code: đã có nhiệm vụ mã \"{}\"",
+                task.code
+            )));
+        }
+        task
+    };
+    s.store.upsert_task(&task, &me.login).await?;
+    s.live.sync().await?;
+    Ok(task)
+}
+
+/// A change to a task, or its cancellation. The assigner must reach both the lead unit it
+/// has and the one it gets; progress, completion and earlier cancellation are kept.
+pub async fn update_task(
+    s: &App,
+    me: &SessionUser,
+    code: &str,
+    patch: &TaskPatch,
+) -> Result<Task, ActionError> {
+    let task = {
+        let snap = s.live.snapshot();
+        if !assigns(me) {
+            return Err(ActionError::Forbidden);
+        }
+        let old = snap
+            .task(code)
+            .cloned()
+            .ok_or_else(|| ActionError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
+        if !can_assign(&snap, me, &old.lead_unit) {
+            return Err(ActionError::Forbidden);
+        }
+        let mut task = patch
+            .over(TaskInput::of(&old))
+            .read(&snap)
+            .map_err(invalid)?;
+        if !can_assign(&snap, me, &task.lead_unit) {
+            return Err(ActionError::Forbidden);
+        }
+        task.updates = old.updates;
+        task.completed_on = old.completed_on;
+        task.cancelled = old.cancelled;
+        if let Some(reason) = &patch.cancel_reason {
+            if task.cancelled.is_some() {
+                return Err(ActionError::NotNow(format!("nhiệm vụ {code} đã hủy")));
+            }
+            let reason = clean_text("cancel_reason", reason, COMMENT_MAX, TextKind::Multiline)
+                .map_err(|e| ActionError::Invalid(format!("cancel_reason: {}", e.reason)))?;
+            if reason.is_empty() {
+                return Err(ActionError::Invalid(
+                    "cancel_reason: hủy nhiệm vụ cần lý do".into(),
+                ));
+            }
+            task.cancelled = Some(Cancellation {
+                on: today(),
+                reason,
+            });
+        }
+        task.check()
+            .map_err(|e| ActionError::Invalid(format!("task: {e}")))?;
+        task
+    };
+    s.store.upsert_task(&task, &me.login).await?;
+    s.live.sync().await?;
+    Ok(task)
+}

@@ -1,0 +1,225 @@
+//! Assigning work on the pages: a new task, a change, a cancellation — by the standing office
+//! for units in its scope, by a unit's head for its own unit. A refused form comes back
+//! filled, the reason on top.
+
+use super::common::*;
+use chitieu_app::tasks::{TaskInput, TaskPatch, assigns, can_assign, create_task, update_task};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "task_form.html")]
+struct TaskForm {
+    c: Chrome,
+    csrf: String,
+    /// `None`: a new task; `Some(code)`: a change to that task.
+    editing: Option<String>,
+    f: TaskInput,
+    /// The coordinating units and indicators as typed: codes separated by commas.
+    coordinating: String,
+    indicators: String,
+    error: Option<String>,
+    /// Units the person may assign work to, and the plan's indicators, to pick from.
+    lead_choices: Vec<(String, String)>,
+    unit_choices: Vec<(String, String)>,
+    indicator_choices: Vec<(String, String)>,
+    cancelled: bool,
+}
+
+impl TaskForm {
+    fn new(
+        snap: &Snapshot,
+        v: &Viewer,
+        me: &SessionUser,
+        editing: Option<String>,
+        f: TaskInput,
+    ) -> TaskForm {
+        let tr = v.tr;
+        let current = |u: &&chitieu_domain::Unit| u.valid_to.is_none();
+        TaskForm {
+            c: Chrome::of(v),
+            csrf: me.csrf.clone(),
+            cancelled: editing
+                .as_deref()
+                .and_then(|c| snap.task(c))
+                .is_some_and(|t| t.cancelled.is_some()),
+            editing,
+            coordinating: f.coordinating_units.join(", "),
+            indicators: f.indicators.join(", "),
+            f,
+            error: None,
+            lead_choices: snap
+                .units
+                .iter()
+                .filter(current)
+                .filter(|u| can_assign(snap, me, &u.code))
+                .take(5000)
+                .map(|u| (u.code.to_string(), u.name.clone()))
+                .collect(),
+            unit_choices: snap
+                .units
+                .iter()
+                .filter(current)
+                .filter(|u| {
+                    snap.plan
+                        .as_ref()
+                        .is_none_or(|p| snap.within(&p.plan.owner, &u.code))
+                })
+                .take(5000)
+                .map(|u| (u.code.to_string(), u.name.clone()))
+                .collect(),
+            indicator_choices: snap
+                .plan
+                .as_ref()
+                .map(|p| {
+                    p.indicators
+                        .iter()
+                        .map(|i| (i.code.clone(), tr.pick(&i.name, &i.name_en).to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Codes typed with commas or spaces between them.
+fn codes(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn input_of(f: &HashMap<String, String>) -> TaskInput {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    TaskInput {
+        code: get("code"),
+        title: get("title"),
+        year: get("year"),
+        lead_unit: get("lead_unit"),
+        coordinating_units: codes(&get("coordinating_units")),
+        start: get("start"),
+        deadline: get("deadline"),
+        expected_product: get("expected_product"),
+        indicators: codes(&get("indicators")),
+        source_number: get("source_number"),
+        source_date: get("source_date"),
+        source_issuer: get("source_issuer"),
+    }
+}
+
+/// Only those who assign work reach these forms.
+fn assigner(v: &Viewer) -> Result<SessionUser, PageError> {
+    let me = v.user()?;
+    if !assigns(me) {
+        return Err(PageError::Forbidden(v.tr));
+    }
+    Ok(me.clone())
+}
+
+/// A refusal the person can fix: the same form, filled, the reason on top.
+fn refused(mut form: TaskForm, e: ActionError) -> PageResult {
+    let tr = form.c.t;
+    match e {
+        ActionError::Invalid(m) | ActionError::NotFound(m) | ActionError::NotNow(m) => {
+            form.error = Some(m);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+        }
+        other => Err(PageError::action(tr, other)),
+    }
+}
+
+pub async fn task_new_form(State(s): State<AppState>, v: Viewer) -> PageResult {
+    let me = assigner(&v)?;
+    let snap = s.live.snapshot();
+    let f = TaskInput {
+        lead_unit: if can_assign(&snap, &me, &me.unit) {
+            me.unit.to_string()
+        } else {
+            String::new()
+        },
+        ..Default::default()
+    };
+    Ok(TaskForm::new(&snap, &v, &me, None, f).into_response())
+}
+
+pub async fn task_new(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
+    let tr = v.tr;
+    assigner(&v)?;
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let input = input_of(&fields);
+    match create_task(&s.app, &me, &input).await {
+        Ok(t) => Ok(Redirect::to(&format!("/tasks/{}?saved=1", t.code)).into_response()),
+        Err(e) => refused(TaskForm::new(&s.live.snapshot(), &v, &me, None, input), e),
+    }
+}
+
+pub async fn task_edit_form(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+) -> PageResult {
+    let me = assigner(&v)?;
+    let snap = s.live.snapshot();
+    let t = snap.task(&code).ok_or(PageError::NotFound(v.tr))?;
+    if !can_assign(&snap, &me, &t.lead_unit) {
+        return Err(PageError::Forbidden(v.tr));
+    }
+    let f = TaskInput::of(t);
+    Ok(TaskForm::new(&snap, &v, &me, Some(code), f).into_response())
+}
+
+/// A change (every field of the form) or, with `cancel_reason`, a cancellation.
+pub async fn task_edit(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    form: LazyForm,
+) -> PageResult {
+    let tr = v.tr;
+    assigner(&v)?;
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let old = s
+        .live
+        .snapshot()
+        .task(&code)
+        .cloned()
+        .ok_or(PageError::NotFound(tr))?;
+    let (patch, shown) = if fields.contains_key("cancel_reason") {
+        let patch = TaskPatch {
+            cancel_reason: fields.get("cancel_reason").cloned(),
+            ..Default::default()
+        };
+        (patch, TaskInput::of(&old))
+    } else {
+        let i = input_of(&fields);
+        let patch = TaskPatch {
+            title: Some(i.title.clone()),
+            year: Some(i.year.clone()),
+            lead_unit: Some(i.lead_unit.clone()),
+            coordinating_units: Some(i.coordinating_units.clone()),
+            start: Some(i.start.clone()),
+            deadline: Some(i.deadline.clone()),
+            expected_product: Some(i.expected_product.clone()),
+            indicators: Some(i.indicators.clone()),
+            source_number: Some(i.source_number.clone()),
+            source_date: Some(i.source_date.clone()),
+            source_issuer: Some(i.source_issuer.clone()),
+            cancel_reason: None,
+        };
+        (
+            patch,
+            TaskInput {
+                code: code.clone(),
+                ..i
+            },
+        )
+    };
+    match update_task(&s.app, &me, &code, &patch).await {
+        Ok(t) => Ok(Redirect::to(&format!("/tasks/{}?saved=1", t.code)).into_response()),
+        Err(e) => refused(
+            TaskForm::new(&s.live.snapshot(), &v, &me, Some(code), shown),
+            e,
+        ),
+    }
+}
