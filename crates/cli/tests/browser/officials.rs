@@ -289,6 +289,8 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         ("admin", "/admin"),
         ("matrix", "/reports/matrix"),
         ("reports-secretariat", "/reports"),
+        ("task-new", "/tasks/new"),
+        ("task-edit", "/tasks/NV-05/edit"),
     ] {
         both_widths(&c, &base, name, path).await;
     }
