@@ -133,6 +133,11 @@ impl Snapshot {
         chitieu_domain::head::head_on(&self.heads, unit, day)
     }
 
+    /// Everyone accountable for `unit` on `day`, one per office (the authority's head first).
+    pub fn heads_on(&self, unit: &UnitCode, day: chrono::NaiveDate) -> Vec<&chitieu_domain::Head> {
+        chitieu_domain::head::heads_on(&self.heads, unit, day)
+    }
+
     /// The task with this code, if there is one.
     pub fn task(&self, code: &str) -> Option<&chitieu_domain::Task> {
         self.tasks.iter().find(|t| t.code == code)

@@ -134,10 +134,12 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         ),
         ("TN.STC", "Vũ Đức Thắng", "Giám đốc Sở", d(2025, 3, 1), None),
         ("TN.SCT", "Ngô Thị Bích", "Giám đốc Sở", d(2025, 3, 1), None),
+        // In Thái Nguyên the Provincial Party Secretary heads the Steering Committee; the
+        // People's Committee chairman is its standing deputy head. Names are fictitious.
         (
             "TN.BCD",
-            "Trần Thị Hồng Hạnh",
-            "Trưởng Ban Chỉ đạo",
+            "Nguyễn Đức Thành",
+            "Trưởng Ban Chỉ đạo, Bí thư Tỉnh ủy",
             d(2025, 7, 1),
             None,
         ),
@@ -149,7 +151,32 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             None,
         ),
     ];
-    for (u, person, title, start, end) in heads {
+    // Beside each authority's head, the Party committee's secretary answers for the same
+    // results (fictitious names; real offices).
+    let party = [
+        ("19", "Nguyễn Đức Thành", "Bí thư Tỉnh ủy", d(2025, 7, 1)),
+        (
+            "5443",
+            "Lương Thị Hoa",
+            "Bí thư Đảng ủy phường",
+            d(2025, 7, 1),
+        ),
+        (
+            "5500",
+            "Phan Văn Khải",
+            "Bí thư Đảng ủy phường",
+            d(2025, 7, 1),
+        ),
+    ];
+    let heads = heads
+        .into_iter()
+        .map(|(u, p, t, s, e)| (u, p, t, s, e, chitieu_domain::head::Office::Authority))
+        .chain(
+            party
+                .into_iter()
+                .map(|(u, p, t, s)| (u, p, t, s, None, chitieu_domain::head::Office::Party)),
+        );
+    for (u, person, title, start, end, office) in heads {
         store
             .add_head(
                 &Head {
@@ -158,6 +185,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     title: title.into(),
                     term_start: start,
                     term_end: end,
+                    office,
                 },
                 ACTOR,
             )

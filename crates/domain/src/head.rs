@@ -14,6 +14,61 @@ pub struct Head {
     /// Last day in office, inclusive; `None` while in office.
     #[serde(default)]
     pub term_end: Option<NaiveDate>,
+    /// Which of the unit's accountable offices: a commune answers through both its Party
+    /// committee secretary and its People's Committee chairman, each with their own terms.
+    #[serde(default)]
+    pub office: Office,
+}
+
+/// An accountable office of a unit. Terms overlap across offices, never within one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Office {
+    /// The head of the authority or agency: the People's Committee chairman, a director.
+    #[default]
+    Authority,
+    /// The secretary of the Party committee at the same level.
+    Party,
+}
+
+impl Office {
+    pub const ALL: [Office; 2] = [Office::Authority, Office::Party];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Office::Authority => "authority",
+            Office::Party => "party",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Office::Authority => "Người đứng đầu chính quyền, cơ quan",
+            Office::Party => "Bí thư cấp ủy",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Office::Authority => "Head of the authority or agency",
+            Office::Party => "Party committee secretary",
+        }
+    }
+}
+
+impl std::str::FromStr for Office {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Office, String> {
+        Office::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "chức trách \"{}\" không hợp lệ (authority, party)",
+                    s.trim()
+                )
+            })
+    }
 }
 
 impl Head {
@@ -33,11 +88,25 @@ impl Head {
     }
 }
 
-/// Who headed `unit` on date `d`. Where terms overlap (an acting head), the latest start wins.
+/// Everyone accountable for `unit` on date `d`, one per office (the authority's head first).
+pub fn heads_on<'a>(heads: &'a [Head], unit: &UnitCode, d: NaiveDate) -> Vec<&'a Head> {
+    Office::ALL
+        .into_iter()
+        .filter_map(|o| {
+            heads
+                .iter()
+                .filter(|h| &h.unit == unit && h.office == o && h.in_office_on(d))
+                .max_by_key(|h| h.term_start)
+        })
+        .collect()
+}
+
+/// Who headed `unit`'s authority on date `d`. Where terms overlap (an acting head), the latest
+/// start wins.
 pub fn head_on<'a>(heads: &'a [Head], unit: &UnitCode, d: NaiveDate) -> Option<&'a Head> {
     heads
         .iter()
-        .filter(|h| &h.unit == unit && h.in_office_on(d))
+        .filter(|h| &h.unit == unit && h.office == Office::Authority && h.in_office_on(d))
         .max_by_key(|h| h.term_start)
 }
 
@@ -52,7 +121,10 @@ pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
             new.term_start.format("%d/%m/%Y")
         ));
     }
-    for h in heads.iter().filter(|h| h.unit == new.unit && *h != new) {
+    for h in heads
+        .iter()
+        .filter(|h| h.unit == new.unit && h.office == new.office && *h != new)
+    {
         let far = NaiveDate::MAX;
         let overlap = h.term_start <= new.term_end.unwrap_or(far)
             && new.term_start <= h.term_end.unwrap_or(far);
@@ -84,6 +156,7 @@ mod tests {
                 title: "Giám đốc".into(),
                 term_start: d("2020-01-01"),
                 term_end: Some(d("2025-06-30")),
+                office: Default::default(),
             },
             Head {
                 unit: u,
@@ -91,6 +164,7 @@ mod tests {
                 title: "Giám đốc".into(),
                 term_start: d("2025-07-01"),
                 term_end: None,
+                office: Default::default(),
             },
         ]
     }

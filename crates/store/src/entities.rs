@@ -51,6 +51,7 @@ entity!(head, "heads", {
     pub title: String,
     pub term_start: Date,
     pub term_end: Option<Date>,
+    pub office: String,
 });
 
 entity!(plan, "plans", {

@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0014English),
             Box::new(M0015EnglishDefinitions),
             Box::new(M0016TaskSourceAndCancel),
+            Box::new(M0017HeadOffices),
         ]
     }
 }
@@ -915,6 +916,45 @@ impl MigrationTrait for M0016TaskSourceAndCancel {
             m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
                 .await?;
         }
+        Ok(())
+    }
+}
+
+/// A unit answers through several offices (the Party committee secretary and the authority's
+/// head), each with its own terms: a head's office.
+struct M0017HeadOffices;
+
+impl MigrationName for M0017HeadOffices {
+    fn name(&self) -> &str {
+        "m0017_head_offices"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0017HeadOffices {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("heads")
+                .add_column(string("office").default("authority"))
+                .take(),
+        )
+        .await?;
+        // One term starts per unit, office and day (was: per unit and day).
+        m.drop_index(
+            Index::drop()
+                .name("idx_heads_unit")
+                .table("heads")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "heads",
+            "idx_heads_unit_office",
+            &["unit_id", "office", "term_start"],
+            true,
+        ))
+        .await?;
         Ok(())
     }
 }

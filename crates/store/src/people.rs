@@ -91,6 +91,7 @@ impl Store {
             .into_iter()
             .map(|m| Head {
                 unit: h.unit.clone(),
+                office: m.office.parse().unwrap_or_default(),
                 person: m.person,
                 title: m.title,
                 term_start: m.term_start,
@@ -105,6 +106,7 @@ impl Store {
             title: Set(h.title.clone()),
             term_start: Set(h.term_start),
             term_end: Set(h.term_end),
+            office: Set(h.office.as_str().to_string()),
             ..Default::default()
         }
         .insert(&txn)
@@ -136,6 +138,7 @@ impl Store {
             .filter_map(|m| {
                 Some(Head {
                     unit: code.get(&m.unit_id)?.clone(),
+                    office: m.office.parse().unwrap_or_default(),
                     person: m.person,
                     title: m.title,
                     term_start: m.term_start,

@@ -170,6 +170,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
+    ("office", "Chức trách", "Office"),
     ("new_task", "Giao nhiệm vụ", "Assign a task"),
     ("edit_task", "Sửa nhiệm vụ", "Change the task"),
     ("cancel_task", "Hủy nhiệm vụ", "Cancel the task"),

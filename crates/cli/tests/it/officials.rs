@@ -15,6 +15,7 @@ db_tests!(
     the_entry_form_helps_instead_of_failing,
     a_refused_admin_form_comes_back_filled_with_the_reason,
     tasks_say_their_year_progress_and_who_reported_it,
+    two_heads_in_office_at_once_are_both_shown,
 );
 
 /// The rows of the directory's tables: each unit's name as linked.
@@ -343,5 +344,69 @@ async fn tasks_say_their_year_progress_and_who_reported_it(db: &TestDb) {
     // The province's page lists the tasks of the units under it.
     let (_, province) = get_status(&base, "/units/19", Some(&cookie));
     assert!(province.contains("href=\"/tasks/NV-05\""));
+    drop(server);
+}
+
+/// #12: a commune answers through its Party committee secretary and its People's Committee
+/// chairman at once; the province through the Provincial Party Secretary and the chairman,
+/// and the Party Secretary heads the Steering Committee.
+async fn two_heads_in_office_at_once_are_both_shown(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "nv.tt", "secretariat", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "nv.tt", PASSWORD);
+    let (_, ward) = get_status(&base, "/units/5443", Some(&cookie));
+    let heads = &ward[ward
+        .find("<ul class=\"heads\"")
+        .expect("the heads in office")..];
+    let heads = &heads[..heads.find("</ul>").unwrap()];
+    assert!(
+        heads.contains("Đặng Văn Tùng</b>, Chủ tịch UBND phường"),
+        "{heads}"
+    );
+    assert!(
+        heads.contains("Lương Thị Hoa</b>, Bí thư Đảng ủy phường"),
+        "{heads}"
+    );
+    let (_, committee) = get_status(&base, "/units/TN.BCD", Some(&cookie));
+    assert!(committee.contains("Nguyễn Đức Thành</b>, Trưởng Ban Chỉ đạo, Bí thư Tỉnh ủy"));
+    // A second Party secretary whose term overlaps is refused; a new chairman's term that
+    // overlaps the chairman's too, though it may overlap the secretary's.
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let head = |person: &str, office: &str| {
+        let mut res = agent()
+            .post(&format!("{base}/admin/heads"))
+            .header("cookie", &cookie)
+            .send_form([
+                ("_csrf", csrf.as_str()),
+                ("unit", "5443"),
+                ("office", office),
+                ("person", person),
+                ("title", "Phó Bí thư"),
+                ("start", "2026-01-01"),
+                ("end", ""),
+            ])
+            .unwrap();
+        (
+            res.status().as_u16(),
+            res.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (status, body) = head("Người Thứ Ba", "party");
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("trùng với nhiệm kỳ của Lương Thị Hoa"),
+        "{body}"
+    );
+    let (status, _) = head("Người Thứ Tư", "chairman");
+    assert_eq!(status, 422, "no such office");
+    // Both heads are named where the ward answers for a task.
+    let (_, task) = get_status(&base, "/tasks/NV-10", Some(&cookie));
+    assert!(
+        task.contains(
+            "Đặng Văn Tùng (Chủ tịch UBND phường) · Lương Thị Hoa (Bí thư Đảng ủy phường)"
+        ),
+        "{task}"
+    );
     drop(server);
 }

@@ -152,6 +152,7 @@ async fn head_terms_do_not_overlap(db: &TestDb) {
         title: "Giám đốc Sở".into(),
         term_start: d(from),
         term_end: to.map(d),
+        office: Default::default(),
     };
     store
         .add_head(&h("A", "2025-03-01", Some("2026-03-31")), "test")

@@ -76,6 +76,10 @@ pub(super) struct HeadIn {
     /// Last day in office; none while in office.
     #[serde(default)]
     term_end: Option<chrono::NaiveDate>,
+    /// `authority` (the People's Committee chairman, a director; the default) or `party`
+    /// (the Party committee secretary): each office has its own terms.
+    #[serde(default)]
+    office: Option<String>,
 }
 
 /// A head's term of office (admin and secretariat, within their scope); terms of one unit
@@ -98,6 +102,13 @@ pub(super) async fn add_head(
         title: h.title,
         term_start: h.term_start,
         term_end: h.term_end,
+        office: h
+            .office
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(ApiError::invalid)?
+            .unwrap_or_default(),
     };
     actions::add_head(&s.app, &me, &h).await?;
     Ok(Json(Done { ok: true }))

@@ -63,6 +63,8 @@ struct AdminPage {
     new_token: Option<(String, String)>,
     /// Units within the administrator's scope, to pick from: (code, name).
     unit_choices: Vec<(String, String)>,
+    /// The accountable offices a head may hold.
+    offices: Vec<(&'static str, &'static str)>,
     failed: Option<Failed>,
 }
 
@@ -304,6 +306,19 @@ async fn admin_page(
             .take(5000)
             .map(|u| (u.code.to_string(), u.name.clone()))
             .collect(),
+        offices: chitieu_domain::head::Office::ALL
+            .iter()
+            .map(|o| {
+                (
+                    o.as_str(),
+                    if tr.is_en() {
+                        o.label_en()
+                    } else {
+                        o.label_vi()
+                    },
+                )
+            })
+            .collect(),
         failed,
     };
     Ok(page.into_response())
@@ -503,6 +518,10 @@ impl AdminForm<'_> {
                 .date("start")?
                 .ok_or_else(|| self.invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
             term_end: self.date("end")?,
+            office: match self.get("office") {
+                "" => Default::default(),
+                o => o.parse().map_err(|m| self.invalid(m))?,
+            },
         })
     }
 

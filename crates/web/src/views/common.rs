@@ -92,9 +92,11 @@ pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
 /// The head in office at `unit` today, as lists name them: "Phạm Thu Trang (Giám đốc Sở)";
 /// empty when there is none on record.
 pub(super) fn head_text(snap: &Snapshot, unit: &UnitCode, day: chrono::NaiveDate) -> String {
-    snap.head_on(unit, day)
+    snap.heads_on(unit, day)
+        .iter()
         .map(|h| format!("{} ({})", h.person, h.title))
-        .unwrap_or_default()
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// An indicator's unit of measure in the reader's language.

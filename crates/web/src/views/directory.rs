@@ -82,12 +82,15 @@ pub async fn units(
                 needle.is_empty() || fold(&un.name).contains(&needle) || un.code.as_str() == needle
             })
             .map(|un| {
-                let head = snap.head_on(&un.code, day);
+                let heads = snap.heads_on(&un.code, day);
+                let join = |f: &dyn Fn(&chitieu_domain::Head) -> String| {
+                    heads.iter().map(|h| f(h)).collect::<Vec<_>>().join(" · ")
+                };
                 Entry {
                     code: un.code.to_string(),
                     name: un.name.clone(),
-                    head: head.map(|h| h.person.clone()).unwrap_or_default(),
-                    head_title: head.map(|h| h.title.clone()).unwrap_or_default(),
+                    head: join(&|h| h.person.clone()),
+                    head_title: join(&|h| h.title.clone()),
                 }
             })
             .collect();

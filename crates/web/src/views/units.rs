@@ -20,7 +20,8 @@ struct UnitPage {
     kind: &'static str,
     /// The unit above it (code, name), linked.
     parent: Option<(String, String)>,
-    head: Option<HeadRow>,
+    /// Everyone accountable now, one per office.
+    heads: Vec<HeadRow>,
     past_heads: Vec<HeadRow>,
     rows: Vec<StandingRow>,
     /// Indicators the unit leads, and those it helps with, as they stand for the province.
@@ -85,7 +86,7 @@ impl UnitPage {
                 h.term_end.map(|d| tr.date(&d)).unwrap_or_default()
             ),
         };
-        let current = chitieu_domain::head::head_on(heads, code, day);
+        let current = chitieu_domain::head::heads_on(heads, code, day);
         let reports = chitieu_app::reports::list_within(snap, code, &Default::default(), day);
         let late_under = reports.iter().filter(|r| r.late).count();
         let viewer = v.user.as_ref();
@@ -120,10 +121,10 @@ impl UnitPage {
                 .as_ref()
                 .and_then(|p| snap.unit(p))
                 .map(|p| (p.code.to_string(), p.name.clone())),
-            head: current.map(row),
+            heads: current.iter().map(|h| row(h)).collect(),
             past_heads: heads
                 .iter()
-                .filter(|h| h.unit == *code && Some(*h) != current)
+                .filter(|h| h.unit == *code && !current.contains(h))
                 .map(row)
                 .collect(),
             rows: standing_rows(plan, rows, tr, false),
