@@ -2,6 +2,7 @@
 //! (`live`), and every write, each in one place with its checks and rights (`actions`).
 
 pub mod actions;
+pub mod committee;
 pub mod live;
 mod load;
 pub mod notify;

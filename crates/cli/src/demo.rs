@@ -537,13 +537,20 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     indicators: inds.iter().map(|s| s.to_string()).collect(),
                     completed_on: done,
                     updates,
-                    source: Default::default(),
+                    // The first items come from the committee's first conclusion notice.
+                    source: if ["NV-01", "NV-02", "NV-03"].contains(&code_) {
+                        crate::demo_committee::first_notice()
+                    } else {
+                        Default::default()
+                    },
                     cancelled: None,
                 },
                 ACTOR,
             )
             .await?;
     }
+
+    crate::demo_committee::load(store).await?;
 
     // Accounts. Passwords are random and shown once, here, never logged.
     let accounts = [

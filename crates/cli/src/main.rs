@@ -8,6 +8,7 @@ mod cmd_tasks;
 mod cmd_units;
 mod cmd_values;
 mod demo;
+mod demo_committee;
 
 pub use cmd_init::{init, init_quiet, init_with};
 

@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod catalog;
+pub mod committee;
 pub mod comparator;
 pub mod default_plan;
 pub mod head;

@@ -369,3 +369,27 @@ entity!(evidence, "evidence", {
     pub uploaded_by: String,
     pub uploaded_at: DateTimeUtc,
 });
+
+entity!(committee_member, "committee_members", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub committee_id: i32,
+    pub person: String,
+    pub position: String,
+    pub office: String,
+    pub member_from: Date,
+    pub member_to: Option<Date>,
+});
+
+entity!(meeting, "meetings", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub committee_id: i32,
+    pub held_on: Date,
+    pub kind: String,
+    pub chair: String,
+    pub agenda: String,
+    pub attendance: String,
+    pub conclusion_number: String,
+    pub conclusion_date: Option<Date>,
+});

@@ -2,6 +2,7 @@
 //! chosen once from the URL scheme. Every write runs in one transaction and leaves an
 //! entry in the hash-chained audit log.
 
+mod committee;
 mod context;
 pub mod entities;
 mod evidence;

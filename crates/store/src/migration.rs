@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0015EnglishDefinitions),
             Box::new(M0016TaskSourceAndCancel),
             Box::new(M0017HeadOffices),
+            Box::new(M0018Committee),
         ]
     }
 }
@@ -953,6 +954,60 @@ impl MigrationTrait for M0017HeadOffices {
             "idx_heads_unit_office",
             &["unit_id", "office", "term_start"],
             true,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// A steering committee's members (position, office, dated membership) and its meetings with
+/// their conclusion notices.
+struct M0018Committee;
+
+impl MigrationName for M0018Committee {
+    fn name(&self) -> &str {
+        "m0018_committee"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0018Committee {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("committee_members")
+                .col(pk_auto("id"))
+                .col(integer("committee_id"))
+                .col(string("person"))
+                .col(string("position"))
+                .col(string("office"))
+                .col(date("member_from"))
+                .col(date_null("member_to"))
+                .foreign_key(&mut fk("committee_members", "committee_id", "units"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("meetings")
+                .col(pk_auto("id"))
+                .col(integer("committee_id"))
+                .col(date("held_on"))
+                .col(string("kind"))
+                .col(string("chair"))
+                .col(text("agenda"))
+                .col(text("attendance"))
+                .col(string("conclusion_number"))
+                .col(date_null("conclusion_date"))
+                .foreign_key(&mut fk("meetings", "committee_id", "units"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "meetings",
+            "idx_meetings_committee",
+            &["committee_id", "held_on"],
+            false,
         ))
         .await?;
         Ok(())

@@ -170,6 +170,43 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
+    (
+        "committee_members",
+        "Thành viên Ban Chỉ đạo",
+        "Committee members",
+    ),
+    ("position", "Vị trí", "Position"),
+    (
+        "meetings",
+        "Phiên họp và kết luận",
+        "Meetings and conclusions",
+    ),
+    ("meeting_kind", "Loại phiên họp", "Kind of meeting"),
+    ("chair", "Chủ trì", "Chair"),
+    ("agenda", "Nội dung", "Agenda"),
+    ("attendance", "Thành phần", "Attendance"),
+    (
+        "conclusion_notice",
+        "Thông báo kết luận số",
+        "Conclusion notice",
+    ),
+    (
+        "conclusion_number",
+        "Số thông báo kết luận",
+        "Conclusion notice number",
+    ),
+    ("conclusion_date", "Ngày thông báo", "Notice date"),
+    ("dated", "ngày", "of"),
+    ("items_done", "mục đã hoàn thành", "items done"),
+    (
+        "assign_items",
+        "Giao nhiệm vụ theo kết luận",
+        "Assign the notice's items",
+    ),
+    ("add_member", "Thêm thành viên", "Add a member"),
+    ("record_meeting", "Ghi phiên họp", "Record a meeting"),
+    ("held_on", "Ngày họp", "Held on"),
+    ("need_from", "cần ngày", "a date is needed"),
     ("office", "Chức trách", "Office"),
     ("new_task", "Giao nhiệm vụ", "Assign a task"),
     ("edit_task", "Sửa nhiệm vụ", "Change the task"),
@@ -414,6 +451,11 @@ impl Tr {
     }
 
     /// A status as words; never a colour alone.
+    /// A task status inside a sentence: "quá hạn chưa hoàn thành".
+    pub fn task_status_lower(&self, s: chitieu_domain::TaskStatus) -> String {
+        self.task_status(s).to_lowercase()
+    }
+
     /// How long ago, in days: "hôm nay", "12 ngày trước".
     pub fn days_ago(&self, days: i64) -> String {
         match (days, self.is_en()) {

@@ -58,6 +58,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/indicators/{code}", get(views::indicator))
         .route("/units", get(views::units))
         .route("/units/{code}", get(views::unit))
+        .route("/units/{code}/{what}", post(views::committee_save))
         .route("/my", get(views::my_work))
         .route(
             "/entry",

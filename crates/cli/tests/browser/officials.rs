@@ -5,12 +5,13 @@
 use super::*;
 
 /// Pages a signed-in official opens, by name for the screenshots.
-const PAGES: [(&str, &str); 11] = [
+const PAGES: [(&str, &str); 12] = [
     ("overview", "/"),
     ("indicator", "/indicators/HT-5G"),
     ("indicator-communes", "/indicators/NL-CBX"),
     ("unit", "/units/TN.SKHCN"),
     ("province", "/units/19"),
+    ("committee", "/units/TN.BCD"),
     ("units", "/units"),
     ("tasks", "/tasks"),
     ("task", "/tasks/NV-05"),

@@ -15,6 +15,7 @@ db_tests!(
     a_refused_task_names_the_field,
     heads_assign_and_cancel_tasks_on_the_pages,
     a_task_list_is_imported_all_or_nothing,
+    a_conclusions_items_become_tasks_and_its_progress_follows_them,
 );
 
 fn post(base: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
@@ -392,4 +393,114 @@ async fn a_task_list_is_imported_all_or_nothing(db: &TestDb) {
         ],
     );
     assert!(out.contains("1 mới"), "{out}");
+}
+
+/// #12: the standing office records the committee's members and a meeting with its
+/// conclusion notice; the notice's items become tasks citing it; the committee's page counts
+/// them done as they complete.
+async fn a_conclusions_items_become_tasks_and_its_progress_follows_them(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "tt.tinh", "secretariat", "19");
+    add_user(db, "bc.phuong", "reporter", "5443");
+    let secretariat = token(db, "tt", "secretariat", "19");
+    let head = token(db, "ct", "head", "5443");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "tt.tinh", PASSWORD);
+    let csrf = page_csrf(&base, "/units/TN.BCD", &cookie);
+    let send = |cookie: &str, path: &str, form: &[(&str, &str)]| {
+        agent()
+            .post(&format!("{base}{path}"))
+            .header("cookie", cookie)
+            .send_form(form.iter().copied())
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let member = [
+        ("_csrf", csrf.as_str()),
+        ("person", "Nguyễn Đức Thành"),
+        ("position", "head"),
+        ("office", "Bí thư Tỉnh ủy"),
+        ("from", "2025-07-01"),
+    ];
+    assert_eq!(send(&cookie, "/units/TN.BCD/members", &member), 303);
+    let meeting = [
+        ("_csrf", csrf.as_str()),
+        ("held_on", "2026-02-20"),
+        ("kind", "Phiên họp thường kỳ"),
+        ("chair", "Nguyễn Đức Thành"),
+        ("agenda", "Sơ kết quý I"),
+        ("conclusion_number", "12/TB-BCĐ"),
+        ("conclusion_date", "2026-02-21"),
+    ];
+    assert_eq!(send(&cookie, "/units/TN.BCD/meetings", &meeting), 303);
+    // The same notice number twice is refused.
+    assert_eq!(send(&cookie, "/units/TN.BCD/meetings", &meeting), 422);
+    // A reporter keeps no records.
+    let reporter = session(&base, "bc.phuong", PASSWORD);
+    let rcsrf = page_csrf(&base, "/units/TN.BCD", &reporter);
+    let mut as_reporter = member;
+    as_reporter[0] = ("_csrf", rcsrf.as_str());
+    assert_eq!(send(&reporter, "/units/TN.BCD/members", &as_reporter), 403);
+    let (_, page) = get_status(&base, "/units/TN.BCD", Some(&cookie));
+    assert!(
+        page.contains("Trưởng ban</td><td lang=\"vi\">Bí thư Tỉnh ủy"),
+        "{page}"
+    );
+    let row = |page: &str| {
+        let at = page.find("data-notice=\"12/TB-BCĐ\"").expect("the meeting");
+        page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(
+        row(&page).contains("<b class=\"done\">0/0</b>"),
+        "{}",
+        row(&page)
+    );
+    // The demo's first session: its notice's three items are the demo tasks citing it.
+    let first = &page[page
+        .find("data-notice=\"01/TB-BCĐ\"")
+        .expect("the first session")..];
+    assert!(
+        first[..first.find("</tr>").unwrap()].contains("/3</b>"),
+        "{first}"
+    );
+    // Its link to assign the items fills the notice in.
+    let link = row(&page);
+    let at = link.find("href=\"/tasks/new?").unwrap() + 6;
+    let url = link[at..at + link[at..].find('"').unwrap()].replace("&amp;", "&");
+    let (_, form) = get_status(&base, &url, Some(&cookie));
+    assert!(
+        form.contains("name=\"source_number\" value=\"12/TB-BCĐ\""),
+        "{form}"
+    );
+    // Two items, each a task citing the notice.
+    for (code, lead) in [("KL12-1", "5443"), ("KL12-2", "TN.SKHCN")] {
+        let body = format!(
+            r#"{{"code":"{code}","title":"Mục {code}","lead_unit":"{lead}","start":"2026-02-21","deadline":"2026-12-31","source_number":"12/TB-BCĐ","source_date":"2026-02-21","source_issuer":"Ban Chỉ đạo"}}"#
+        );
+        let (s, v) = post(&base, "/api/v1/tasks", &secretariat, &body);
+        assert_eq!(s, 200, "{v}");
+    }
+    let (_, page) = get_status(&base, "/units/TN.BCD", Some(&cookie));
+    assert!(
+        row(&page).contains("<b class=\"done\">0/2</b>"),
+        "{}",
+        row(&page)
+    );
+    // The ward's head completes its item: 1 of 2 done.
+    let today = chrono::Local::now().date_naive();
+    let (s, v) = post(
+        &base,
+        "/api/v1/tasks/KL12-1/progress",
+        &head,
+        &format!(r#"{{"progress":100,"completed_on":"{today}"}}"#),
+    );
+    assert_eq!(s, 200, "{v}");
+    let (_, page) = get_status(&base, "/units/TN.BCD", Some(&cookie));
+    assert!(
+        row(&page).contains("<b class=\"done\">1/2</b>"),
+        "{}",
+        row(&page)
+    );
+    drop(server);
 }

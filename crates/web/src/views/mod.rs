@@ -3,6 +3,7 @@
 //! engine. The modules share the imports and helpers below (`use super::*`).
 
 mod admin;
+mod committee;
 mod common;
 mod directory;
 mod entry;
@@ -22,6 +23,7 @@ mod tasks;
 mod units;
 
 pub use admin::{admin, admin_save};
+pub use committee::committee_save;
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
 pub use directory::units;
 pub use entry::{entry_form, entry_save};

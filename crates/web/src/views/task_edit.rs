@@ -127,15 +127,35 @@ fn refused(mut form: TaskForm, e: ActionError) -> PageResult {
     }
 }
 
-pub async fn task_new_form(State(s): State<AppState>, v: Viewer) -> PageResult {
+/// What a link may fill in a new task's form: the source document (from a conclusion
+/// notice on the committee's page).
+#[derive(Deserialize, Default)]
+pub struct Prefill {
+    #[serde(default)]
+    source_number: String,
+    #[serde(default)]
+    source_date: String,
+    #[serde(default)]
+    source_issuer: String,
+}
+
+pub async fn task_new_form(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(p): Query<Prefill>,
+) -> PageResult {
     let me = assigner(&v)?;
     let snap = s.live.snapshot();
+    let clip = |s: String| s.chars().take(300).collect::<String>();
     let f = TaskInput {
         lead_unit: if can_assign(&snap, &me, &me.unit) {
             me.unit.to_string()
         } else {
             String::new()
         },
+        source_number: clip(p.source_number),
+        source_date: clip(p.source_date),
+        source_issuer: clip(p.source_issuer),
         ..Default::default()
     };
     Ok(TaskForm::new(&snap, &v, &me, None, f).into_response())

@@ -32,6 +32,8 @@ struct UnitPage {
     /// Late reports of the unit and the units under it.
     late_under: usize,
     tasks: Vec<TaskRow>,
+    /// For a steering committee: members, meetings, conclusions.
+    committee: Option<super::committee::CommitteeBox>,
 }
 
 pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
@@ -58,6 +60,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             .collect();
         standing_rows(plan, &mine, tr, true)
     };
+    page.committee = super::committee::committee_box(&s, &v, &snap, unit).await?;
     page.led = of(&|i| i.lead_unit == code);
     page.coordinated = of(&|i| i.coordinating_units.contains(&code));
     Ok(page.into_response())
@@ -133,6 +136,7 @@ impl UnitPage {
             report_rows,
             late_under,
             tasks: task_rows(snap, tr, &unit_tasks),
+            committee: None,
         }
     }
 }

@@ -1,0 +1,81 @@
+//! The demo's Steering Committee: the offices as they are in Thái Nguyên (the Provincial
+//! Party Secretary heads it, the People's Committee chairman is its standing deputy head),
+//! fictitious names, and its first session (held on 21/02/2025, as the province reported)
+//! with a conclusion notice whose number is illustrative.
+
+use anyhow::Result;
+use chitieu_domain::UnitCode;
+use chitieu_domain::committee::{Meeting, Member, Position};
+use chitieu_domain::task::SourceDocument;
+use chitieu_store::Store;
+use chrono::NaiveDate;
+
+use crate::ACTOR;
+
+const COMMITTEE: &str = "TN.BCD";
+/// Illustrative: the real notice's number is not public in our sources.
+const FIRST_NOTICE: &str = "01/TB-BCĐ";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("a calendar date")
+}
+
+/// The source document of the tasks that come from the first session.
+pub fn first_notice() -> SourceDocument {
+    SourceDocument {
+        number: FIRST_NOTICE.into(),
+        date: Some(d(2025, 2, 22)),
+        issuer: "Ban Chỉ đạo tỉnh".into(),
+    }
+}
+
+pub async fn load(store: &Store) -> Result<()> {
+    let committee = UnitCode::parse(COMMITTEE).map_err(anyhow::Error::msg)?;
+    let members = [
+        ("Nguyễn Đức Thành", Position::Head, "Bí thư Tỉnh ủy"),
+        (
+            "Trần Thị Hồng Hạnh",
+            Position::StandingDeputy,
+            "Chủ tịch UBND tỉnh",
+        ),
+        (
+            "Phạm Thu Trang",
+            Position::Deputy,
+            "Giám đốc Sở Khoa học và Công nghệ",
+        ),
+        ("Vũ Đức Thắng", Position::Member, "Giám đốc Sở Tài chính"),
+        ("Hoàng Thị Lan", Position::Member, "Giám đốc Sở Nội vụ"),
+        ("Ngô Thị Bích", Position::Member, "Giám đốc Sở Công Thương"),
+    ];
+    for (person, position, office) in members {
+        store
+            .add_member(
+                &Member {
+                    committee: committee.clone(),
+                    person: person.into(),
+                    position,
+                    office: office.into(),
+                    from: d(2025, 7, 1),
+                    to: None,
+                },
+                ACTOR,
+            )
+            .await?;
+    }
+    store
+        .add_meeting(
+            &Meeting {
+                committee,
+                held_on: d(2025, 2, 21),
+                kind: "Phiên họp thứ nhất".into(),
+                chair: "Trưởng Ban Chỉ đạo".into(),
+                agenda: "Quán triệt Nghị quyết 57-NQ/TW; quy chế làm việc; thành lập tổ tư vấn và tổ giúp việc".into(),
+                attendance: "Thành viên Ban Chỉ đạo, tổ tư vấn, tổ giúp việc".into(),
+                conclusion_number: FIRST_NOTICE.into(),
+                conclusion_date: Some(d(2025, 2, 22)),
+            },
+            ACTOR,
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! A steering committee's members and meetings.
+
+use chitieu_domain::UnitCode;
+use chitieu_domain::committee::{Meeting, Member};
+use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
+
+use crate::entities::{committee_member, meeting};
+use crate::units::unit_ids;
+use crate::{Result, Store, StoreError, audit};
+
+impl Store {
+    /// Adds a member to a committee.
+    pub async fn add_member(&self, m: &Member, actor: &str) -> Result<()> {
+        let person = crate::clean("họ tên", &m.person, NAME_MAX, TextKind::Line)?;
+        let office = crate::clean("chức vụ", &m.office, NAME_MAX, TextKind::Line)?;
+        if person.is_empty() {
+            return Err(StoreError::Invalid("cần họ tên thành viên".into()));
+        }
+        if m.to.is_some_and(|t| t < m.from) {
+            return Err(StoreError::Invalid(format!(
+                "ngày thôi ({}) trước ngày bắt đầu ({})",
+                m.to.unwrap_or(m.from).format("%d/%m/%Y"),
+                m.from.format("%d/%m/%Y")
+            )));
+        }
+        let txn = self.begin_write().await?;
+        let id = *unit_ids(&txn)
+            .await?
+            .get(&m.committee)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", m.committee)))?;
+        committee_member::ActiveModel {
+            committee_id: Set(id),
+            person: Set(person.clone()),
+            position: Set(m.position.as_str().into()),
+            office: Set(office),
+            member_from: Set(m.from),
+            member_to: Set(m.to),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "committee.member",
+            "committee_members",
+            &format!(
+                "{}: {} ({}) từ {}",
+                m.committee,
+                person,
+                m.position.label_vi(),
+                m.from
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Records a meeting and its conclusion notice.
+    pub async fn add_meeting(&self, m: &Meeting, actor: &str) -> Result<()> {
+        let line = |what: &'static str, s: &str| crate::clean(what, s, NAME_MAX, TextKind::Line);
+        let long =
+            |what: &'static str, s: &str| crate::clean(what, s, COMMENT_MAX, TextKind::Multiline);
+        let (kind, chair, number) = (
+            line("loại phiên họp", &m.kind)?,
+            line("chủ trì", &m.chair)?,
+            line("số thông báo kết luận", &m.conclusion_number)?,
+        );
+        let (agenda, attendance) = (
+            long("nội dung", &m.agenda)?,
+            long("thành phần", &m.attendance)?,
+        );
+        if kind.is_empty() || chair.is_empty() {
+            return Err(StoreError::Invalid(
+                "cần loại phiên họp và người chủ trì".into(),
+            ));
+        }
+        let txn = self.begin_write().await?;
+        let id = *unit_ids(&txn)
+            .await?
+            .get(&m.committee)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", m.committee)))?;
+        if !number.is_empty()
+            && meeting::Entity::find()
+                .filter(meeting::Column::ConclusionNumber.eq(&number))
+                .one(&txn)
+                .await?
+                .is_some()
+        {
+            return Err(StoreError::Invalid(format!(
+                "đã có thông báo kết luận số {number}"
+            )));
+        }
+        meeting::ActiveModel {
+            committee_id: Set(id),
+            held_on: Set(m.held_on),
+            kind: Set(kind.clone()),
+            chair: Set(chair),
+            agenda: Set(agenda),
+            attendance: Set(attendance),
+            conclusion_number: Set(number.clone()),
+            conclusion_date: Set(m.conclusion_date),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "committee.meeting",
+            "meetings",
+            &format!(
+                "{}: {kind} ngày {}, kết luận {number}",
+                m.committee, m.held_on
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A committee's members, by position then start.
+    pub async fn members(&self, committee: &UnitCode) -> Result<Vec<Member>> {
+        let Some(&id) = unit_ids(&self.db).await?.get(committee) else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<Member> = committee_member::Entity::find()
+            .filter(committee_member::Column::CommitteeId.eq(id))
+            .order_by_asc(committee_member::Column::MemberFrom)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| Member {
+                committee: committee.clone(),
+                person: m.person,
+                position: m
+                    .position
+                    .parse()
+                    .unwrap_or(chitieu_domain::committee::Position::Member),
+                office: m.office,
+                from: m.member_from,
+                to: m.member_to,
+            })
+            .collect();
+        let rank: HashMap<&str, usize> = chitieu_domain::committee::Position::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (p.as_str(), k))
+            .collect();
+        out.sort_by_key(|m| rank.get(m.position.as_str()).copied().unwrap_or(9));
+        Ok(out)
+    }
+
+    /// A committee's meetings, latest first.
+    pub async fn meetings(&self, committee: &UnitCode) -> Result<Vec<Meeting>> {
+        let Some(&id) = unit_ids(&self.db).await?.get(committee) else {
+            return Ok(Vec::new());
+        };
+        Ok(meeting::Entity::find()
+            .filter(meeting::Column::CommitteeId.eq(id))
+            .order_by_desc(meeting::Column::HeldOn)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| Meeting {
+                committee: committee.clone(),
+                held_on: m.held_on,
+                kind: m.kind,
+                chair: m.chair,
+                agenda: m.agenda,
+                attendance: m.attendance,
+                conclusion_number: m.conclusion_number,
+                conclusion_date: m.conclusion_date,
+            })
+            .collect())
+    }
+}
