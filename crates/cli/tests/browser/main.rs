@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod committee;
 mod officials;
 
 const FLAGS: [&str; 6] = [
