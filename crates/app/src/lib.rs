@@ -6,6 +6,7 @@ pub mod committee;
 pub mod live;
 mod load;
 pub mod notify;
+pub mod programme;
 pub mod reports;
 pub mod tasks;
 

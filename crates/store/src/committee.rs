@@ -6,7 +6,7 @@ use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
-use crate::entities::{committee_member, meeting};
+use crate::entities::{committee_member, meeting, programme_signoff};
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
@@ -120,6 +120,68 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// A unit's head signs off its work programme for `year`: once.
+    pub async fn sign_programme(
+        &self,
+        unit: &UnitCode,
+        year: i32,
+        on: chrono::NaiveDate,
+        actor: &str,
+    ) -> Result<()> {
+        let txn = self.begin_write().await?;
+        let id = *unit_ids(&txn)
+            .await?
+            .get(unit)
+            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{unit}\"")))?;
+        if programme_signoff::Entity::find()
+            .filter(programme_signoff::Column::UnitId.eq(id))
+            .filter(programme_signoff::Column::Year.eq(year))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Invalid(format!(
+                "chương trình công tác năm {year} của {unit} đã được ký duyệt"
+            )));
+        }
+        programme_signoff::ActiveModel {
+            unit_id: Set(id),
+            year: Set(year),
+            signed_by: Set(actor.to_string()),
+            signed_on: Set(on),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "programme.sign",
+            "programme_signoffs",
+            &format!("{unit}: chương trình công tác năm {year}, ký ngày {on}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Who signed off `unit`'s programme for `year`, and when.
+    pub async fn programme_signoff(
+        &self,
+        unit: &UnitCode,
+        year: i32,
+    ) -> Result<Option<(String, chrono::NaiveDate)>> {
+        let Some(&id) = unit_ids(&self.db).await?.get(unit) else {
+            return Ok(None);
+        };
+        Ok(programme_signoff::Entity::find()
+            .filter(programme_signoff::Column::UnitId.eq(id))
+            .filter(programme_signoff::Column::Year.eq(year))
+            .one(&self.db)
+            .await?
+            .map(|m| (m.signed_by, m.signed_on)))
     }
 
     /// A committee's members, by position then start.

@@ -393,3 +393,12 @@ entity!(meeting, "meetings", {
     pub conclusion_number: String,
     pub conclusion_date: Option<Date>,
 });
+
+entity!(programme_signoff, "programme_signoffs", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_id: i32,
+    pub year: i32,
+    pub signed_by: String,
+    pub signed_on: Date,
+});

@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0016TaskSourceAndCancel),
             Box::new(M0017HeadOffices),
             Box::new(M0018Committee),
+            Box::new(M0019ProgrammeSignoffs),
         ]
     }
 }
@@ -1008,6 +1009,41 @@ impl MigrationTrait for M0018Committee {
             "idx_meetings_committee",
             &["committee_id", "held_on"],
             false,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// A unit's annual work programme signed off by its head: who and when.
+struct M0019ProgrammeSignoffs;
+
+impl MigrationName for M0019ProgrammeSignoffs {
+    fn name(&self) -> &str {
+        "m0019_programme_signoffs"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0019ProgrammeSignoffs {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("programme_signoffs")
+                .col(pk_auto("id"))
+                .col(integer("unit_id"))
+                .col(integer("year"))
+                .col(string("signed_by"))
+                .col(date("signed_on"))
+                .foreign_key(&mut fk("programme_signoffs", "unit_id", "units"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "programme_signoffs",
+            "idx_programme_signoffs_unit_year",
+            &["unit_id", "year"],
+            true,
         ))
         .await?;
         Ok(())

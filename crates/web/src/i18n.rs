@@ -171,6 +171,19 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
     (
+        "programme",
+        "Chương trình công tác năm",
+        "Annual work programme",
+    ),
+    ("not_signed", "Chưa ký duyệt", "Not signed off"),
+    ("signed_on", "Đã ký duyệt ngày", "Signed off on"),
+    (
+        "sign_programme",
+        "Ký duyệt chương trình",
+        "Sign the programme off",
+    ),
+    ("tasks_done", "nhiệm vụ đã hoàn thành", "tasks done"),
+    (
         "committee_members",
         "Thành viên Ban Chỉ đạo",
         "Committee members",

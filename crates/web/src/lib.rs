@@ -71,6 +71,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/reports/act", post(views::report_act))
         .route("/reports/matrix", get(views::matrix))
         .route("/targets", get(views::targets))
+        .route("/programmes", get(views::programme))
+        .route("/programmes/sign", post(views::programme_sign))
         .route("/tasks", get(views::tasks))
         .route(
             "/tasks/new",

@@ -106,6 +106,21 @@ const MATRIX: &[Case] = &[
         SIGNED_IN,
     ),
     ("GET", "/api/v1/me", "/api/v1/me", None, SIGNED_IN),
+    (
+        "GET",
+        "/api/v1/programmes",
+        "/api/v1/programmes?unit=5443&year=2026",
+        None,
+        SIGNED_IN,
+    ),
+    // A programme is signed off by its unit's head, no one else.
+    (
+        "POST",
+        "/api/v1/programmes/{unit}/{year}/sign",
+        "/api/v1/programmes/5443/2026/sign",
+        None,
+        [false, false, true, false, false, false, false, false, false],
+    ),
     // Assigning work: the standing office within its scope, a unit's head for its own unit.
     (
         "POST",

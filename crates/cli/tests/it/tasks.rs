@@ -16,6 +16,7 @@ db_tests!(
     heads_assign_and_cancel_tasks_on_the_pages,
     a_task_list_is_imported_all_or_nothing,
     a_conclusions_items_become_tasks_and_its_progress_follows_them,
+    a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it,
 );
 
 fn post(base: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
@@ -502,5 +503,73 @@ async fn a_conclusions_items_become_tasks_and_its_progress_follows_them(db: &Tes
         "{}",
         row(&page)
     );
+    drop(server);
+}
+
+/// #12: a task created through the API appears in its lead unit's programme for its year; a
+/// target assigned to the unit appears there (and on the unit's page) with its own status;
+/// the unit's head signs the programme off, once, and no one else may.
+async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db: &TestDb) {
+    ok(db, &["demo"]);
+    let secretariat = token(db, "tt", "secretariat", "19");
+    let head = token(db, "ct", "head", "5443");
+    let other_head = token(db, "ct2", "head", "5500");
+    add_user(db, "ct.phuong", "head", "5443");
+    let (server, base) = serve(db);
+    let (s, v) = post(&base, "/api/v1/tasks", &secretariat, NEW);
+    assert_eq!(s, 200, "{v}");
+    // The province assigns the ward its share of trained officials for 2026.
+    let (s, v) = post(
+        &base,
+        "/api/v1/targets",
+        &secretariat,
+        r#"{"indicator":"NL-CBX","unit":"5443","year":2026,"comparator":">=","value":"85","wording":"Phường đạt tối thiểu 85%"}"#,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (s, _, p) = api(
+        "GET",
+        &format!("{base}/api/v1/programmes?unit=5443&year=2026"),
+        Some(&head),
+        None,
+    );
+    assert_eq!(s, 200, "{p}");
+    assert!(
+        p["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["code"] == "NV-KL-01"),
+        "{p}"
+    );
+    let target = p["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["indicator"] == "NL-CBX")
+        .unwrap_or_else(|| panic!("{p}"));
+    assert_eq!(target["value"], 85.0);
+    assert!(target["status"].is_string());
+    assert!(p["signed_by"].is_null());
+    // On the ward's page too, with its own status.
+    let cookie = session(&base, "ct.phuong", PASSWORD);
+    let (_, page) = get_status(&base, "/units/5443", Some(&cookie));
+    assert!(page.contains("Tối thiểu 85 % (2026)"), "{page}");
+    // Another unit's head may not sign it; its own head does, once.
+    let sign = |t: &str| post(&base, "/api/v1/programmes/5443/2026/sign", t, "{}").0;
+    assert_eq!(sign(&other_head), 403);
+    assert_eq!(sign(&secretariat), 403);
+    assert_eq!(sign(&head), 200);
+    assert_eq!(sign(&head), 422);
+    let (_, _, p) = api(
+        "GET",
+        &format!("{base}/api/v1/programmes?unit=5443&year=2026"),
+        Some(&head),
+        None,
+    );
+    assert_eq!(p["signed_by"], "token:ct");
+    let (_, page) = get_status(&base, "/programmes?unit=5443&year=2026", Some(&cookie));
+    assert!(page.contains("Đã ký duyệt ngày"), "{page}");
+    assert!(page.contains("href=\"/tasks/NV-KL-01\""));
+    assert!(!page.contains("id=\"sign-programme\""), "signed once");
     drop(server);
 }

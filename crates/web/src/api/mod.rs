@@ -23,7 +23,7 @@ pub use values::{MAX_BATCH, ValueIn, ValuesIn, value_items};
 use admin::{add_head, add_user, create_token, list_tokens, me, revoke_token, set_target, users};
 use assessment::{assessment, early_warning, figure};
 use indicators::{indicator, indicators};
-use tasks::{create_task, task, task_progress, tasks, update_task};
+use tasks::{create_task, programme, sign_programme, task, task_progress, tasks, update_task};
 use units::{unit, units};
 use values::{put_values, values};
 
@@ -56,6 +56,8 @@ use crate::AppState;
         tasks::task_progress,
         tasks::create_task,
         tasks::update_task,
+        tasks::programme,
+        tasks::sign_programme,
         reports::forms,
         reports::reports,
         reports::act,
@@ -164,6 +166,12 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/api/v1/tasks/{code}/progress",
             post(task_progress),
+        ),
+        (Method::GET, "/api/v1/programmes", get(programme)),
+        (
+            Method::POST,
+            "/api/v1/programmes/{unit}/{year}/sign",
+            post(sign_programme),
         ),
         (Method::GET, "/api/v1/forms", get(reports::forms)),
         (Method::GET, "/api/v1/reports", get(reports::reports)),

@@ -235,3 +235,103 @@ pub(super) async fn update_task(
     let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;
     Ok(Json(TaskOut::new(t, today())))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ProgrammeQuery {
+    /// The unit; default the caller's own.
+    unit: Option<String>,
+    /// The year; default this year.
+    year: Option<i32>,
+}
+
+/// A target of the unit's programme, where it stands.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ProgrammeTarget {
+    indicator: String,
+    comparator: String,
+    value: f64,
+    latest_value: Option<f64>,
+    status: String,
+}
+
+/// A unit's annual work programme.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ProgrammeOut {
+    unit: String,
+    year: i32,
+    /// The head's sign-off: login and day; none while not signed.
+    signed_by: Option<String>,
+    signed_on: Option<chrono::NaiveDate>,
+    /// Tasks done (on time or late) and tasks not cancelled.
+    done: usize,
+    total: usize,
+    tasks: Vec<TaskOut>,
+    targets: Vec<ProgrammeTarget>,
+}
+
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "tasks",
+    summary = "Chương trình công tác năm",
+    description = "A unit's annual work programme: its tasks for the year, the targets assigned to it for the year with their status, and its head's sign-off.",
+    params(ProgrammeQuery),
+    responses((status = 200, body = ProgrammeOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn programme(
+    State(s): State<AppState>,
+    c: Caller,
+    q: ApiQuery<ProgrammeQuery>,
+) -> ApiResult<ProgrammeOut> {
+    let me = c.user()?.clone();
+    let q = q.parse()?;
+    let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
+        Some(u) => UnitCode::parse(u).map_err(ApiError::invalid)?,
+        None => me.unit.clone(),
+    };
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+    let p = chitieu_app::programme::programme(&s.app, &unit, year).await?;
+    let (done, total) = p.done_of();
+    let day = today();
+    Ok(Json(ProgrammeOut {
+        unit: p.unit.to_string(),
+        year: p.year,
+        signed_by: p.signed.as_ref().map(|s| s.0.clone()),
+        signed_on: p.signed.as_ref().map(|s| s.1),
+        done,
+        total,
+        tasks: p.tasks.into_iter().map(|t| TaskOut::new(t, day)).collect(),
+        targets: p
+            .targets
+            .iter()
+            .map(|r| ProgrammeTarget {
+                indicator: r.indicator.clone(),
+                comparator: r.comparator.to_string(),
+                value: r.target_value,
+                latest_value: r.latest_value,
+                status: r.status.as_str().to_string(),
+            })
+            .collect(),
+    }))
+}
+
+/// The unit's head signs its programme off for the year (once).
+#[utoipa::path(post, path = "/api/v1/programmes/{unit}/{year}/sign", tag = "tasks",
+    summary = "Ký duyệt chương trình công tác năm",
+    description = "The unit's head signs its annual work programme off, today; once a year, by no one else.",
+    params(("unit" = String, Path, description = "Unit code"), ("year" = i32, Path, description = "Year")),
+    responses((status = 200, body = Done), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn sign_programme(
+    State(s): State<AppState>,
+    c: Caller,
+    axum::extract::Path((unit, year)): axum::extract::Path<(String, String)>,
+) -> ApiResult<Done> {
+    let me = c.user()?.clone();
+    let unit =
+        UnitCode::parse(&unit).map_err(|_| ApiError::not_found(&format!("đơn vị {unit}")))?;
+    if !chitieu_app::programme::signs(&me, &unit) {
+        return Err(ApiError::forbidden());
+    }
+    let year: i32 = year
+        .parse()
+        .map_err(|_| ApiError::invalid(format!("năm \"{year}\" không hợp lệ")))?;
+    chitieu_app::programme::sign(&s.app, &me, &unit, year).await?;
+    Ok(Json(Done { ok: true }))
+}

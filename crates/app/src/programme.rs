@@ -1,0 +1,112 @@
+//! A unit's annual work programme (chương trình công tác năm): the tasks written into it for
+//! the year, the targets assigned to it for the year, where they stand, and its head's
+//! sign-off.
+
+use chitieu_analytics::assess::Row;
+use chitieu_domain::permission::Role;
+use chitieu_domain::task::TaskStatus;
+use chitieu_domain::{Task, UnitCode};
+use chitieu_store::SessionUser;
+
+use crate::App;
+use crate::actions::ActionError;
+use crate::live::today;
+
+/// A unit's programme for a year, as of today.
+pub struct Programme {
+    pub unit: UnitCode,
+    pub year: i32,
+    pub tasks: Vec<Task>,
+    /// The unit's own targets for the year (assigned to it, not inherited), assessed.
+    pub targets: Vec<Row>,
+    /// Who signed it off and when.
+    pub signed: Option<(String, chrono::NaiveDate)>,
+    /// Tasks by status, in [`TaskStatus::ALL`]'s order.
+    pub counts: Vec<(TaskStatus, usize)>,
+}
+
+impl Programme {
+    /// Tasks done (on time or late) of those not cancelled.
+    pub fn done_of(&self) -> (usize, usize) {
+        let n = |s: TaskStatus| {
+            self.counts
+                .iter()
+                .find(|(k, _)| *k == s)
+                .map_or(0, |(_, n)| *n)
+        };
+        let live = self.tasks.len() - n(TaskStatus::Cancelled);
+        (
+            n(TaskStatus::CompletedOnTime) + n(TaskStatus::CompletedLate),
+            live,
+        )
+    }
+}
+
+pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme, ActionError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(ActionError::Invalid(format!(
+            "năm {year} ngoài khoảng 2000–2100"
+        )));
+    }
+    let day = today();
+    let (tasks, targets) = {
+        let snap = s.live.snapshot();
+        if snap.unit(unit).is_none() {
+            return Err(ActionError::NotFound(format!("đơn vị \"{unit}\"")));
+        }
+        let tasks: Vec<Task> = snap
+            .tasks
+            .iter()
+            .filter(|t| &t.lead_unit == unit && t.year == year)
+            .cloned()
+            .collect();
+        let targets = snap
+            .assess(Some(unit.as_str()), Some(day), None)
+            .map(|rows| {
+                rows.into_iter()
+                    .filter(|r| r.target_year == year && !r.inherited)
+                    .collect()
+            })
+            .unwrap_or_default();
+        (tasks, targets)
+    };
+    let counts = TaskStatus::ALL
+        .iter()
+        .map(|s| (*s, tasks.iter().filter(|t| t.status_on(day) == *s).count()))
+        .collect();
+    let signed = s.store.programme_signoff(unit, year).await?;
+    Ok(Programme {
+        unit: unit.clone(),
+        year,
+        tasks,
+        targets,
+        signed,
+        counts,
+    })
+}
+
+/// Whether `me` signs off `unit`'s programme: its head, and no one else.
+pub fn signs(me: &SessionUser, unit: &UnitCode) -> bool {
+    me.role == Role::Head && &me.unit == unit
+}
+
+/// The head signs the programme off, today; once a year.
+pub async fn sign(
+    s: &App,
+    me: &SessionUser,
+    unit: &UnitCode,
+    year: i32,
+) -> Result<(), ActionError> {
+    if !signs(me, unit) {
+        return Err(ActionError::Forbidden);
+    }
+    if !(2000..=2100).contains(&year) {
+        return Err(ActionError::Invalid(format!(
+            "năm {year} ngoài khoảng 2000–2100"
+        )));
+    }
+    s.store
+        .sign_programme(unit, year, today(), &me.login)
+        .await?;
+    Ok(())
+}
