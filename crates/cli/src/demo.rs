@@ -53,6 +53,9 @@ pub struct Loaded {
 }
 
 /// Loads the demo and tells the terminal, once. A second run leaves everything as it is.
+/// The share of people aged 15 and over (GSO, about 76%).
+const ADULT_SHARE: f64 = 0.76;
+
 pub async fn load(store: &Store) -> Result<()> {
     match load_quiet(store).await? {
         None => println!(
@@ -230,6 +233,21 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         .into_iter()
         .filter(|u| u.kind.is_commune_level())
         .collect();
+    // Each commune's population, illustrative but adding up to the merged province's
+    // (about 1.68 million: Báo Đời sống và Văn hóa, 25/06/2025, "dân số trên 1,68 triệu
+    // người"); adults (15 and over) are about 76% of Vietnam's population (GSO).
+    let populations = crate::demo_committee::commune_populations(communes.len());
+    let communes: Vec<_> = communes
+        .into_iter()
+        .zip(&populations)
+        .map(|(u, &p)| chitieu_domain::Unit {
+            population: Some(p),
+            ..u
+        })
+        .collect();
+    store
+        .upsert_units(&communes, ACTOR, "dân số minh họa")
+        .await?;
     let mut values = Vec::new();
     let start = d(2023, 1, 1);
     for ind in &plan.indicators {
@@ -346,7 +364,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 "XH-DVS" => {
                     for (k, c) in communes.iter().enumerate() {
                         let offset = ((k * 29) % 21) as f64 - 10.0;
-                        let adults = 9_000.0 + ((k * 977) % 30_000) as f64;
+                        let adults = (populations[k] as f64 * ADULT_SHARE).round();
                         push(
                             &c.code,
                             p,

@@ -79,3 +79,28 @@ pub async fn load(store: &Store) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// The merged province's population, as published (about 1.68 million in June 2025).
+pub const PROVINCE_POPULATION: i64 = 1_680_000;
+
+/// Illustrative populations of `n` communes, uneven (6,000 to 36,000 before scaling) and
+/// adding up to [`PROVINCE_POPULATION`].
+pub fn commune_populations(n: usize) -> Vec<i64> {
+    let weights: Vec<i64> = (0..n)
+        .map(|k| 6_000 + ((k as i64 * 977) % 30_000))
+        .collect();
+    let total: i64 = weights.iter().sum::<i64>().max(1);
+    let mut out: Vec<i64> = weights
+        .iter()
+        .map(|w| w * PROVINCE_POPULATION / total)
+        .collect();
+    // The rounding remainder to the first commune, so the sum is exact.
+    if let Some(first) = out.first_mut() {
+        *first += PROVINCE_POPULATION
+            - weights
+                .iter()
+                .map(|w| w * PROVINCE_POPULATION / total)
+                .sum::<i64>();
+    }
+    out
+}

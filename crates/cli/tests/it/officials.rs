@@ -16,6 +16,7 @@ db_tests!(
     a_refused_admin_form_comes_back_filled_with_the_reason,
     tasks_say_their_year_progress_and_who_reported_it,
     two_heads_in_office_at_once_are_both_shown,
+    the_demos_communes_add_up_to_the_province,
 );
 
 /// The rows of the directory's tables: each unit's name as linked.
@@ -409,4 +410,49 @@ async fn two_heads_in_office_at_once_are_both_shown(db: &TestDb) {
         "{task}"
     );
     drop(server);
+}
+
+/// #12: the review found the demo's commune adult populations adding up to 2.19 million,
+/// more than the merged province's people (about 1.68 million, published in June 2025).
+async fn the_demos_communes_add_up_to_the_province(db: &TestDb) {
+    ok(db, &["demo"]);
+    let store = db.store().await;
+    let today = chrono::Local::now().date_naive();
+    let province = chitieu_domain::UnitCode::province(19);
+    let communes: Vec<_> = store
+        .list_units(Some(&province), today)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.kind.is_commune_level())
+        .collect();
+    let people: i64 = communes.iter().map(|u| u.population.unwrap_or(0)).sum();
+    let published = 1_680_000f64;
+    assert!(
+        ((people as f64) - published).abs() <= 0.05 * published,
+        "communes add up to {people}"
+    );
+    // Adults, the denominators of essential digital services, are fewer than the people.
+    let rows = store
+        .values(&chitieu_store::ValueFilter {
+            indicator: Some("XH-DVS".into()),
+            unit: None,
+        })
+        .await
+        .unwrap();
+    let last = rows
+        .iter()
+        .map(|r| r.period)
+        .filter(|p| p.year_number() >= 2026)
+        .max_by_key(|p| p.start());
+    let adults: chitieu_domain::Decimal = rows
+        .iter()
+        .filter(|r| Some(r.period) == last && r.unit.as_str() != "19")
+        .filter_map(|r| r.denominator)
+        .sum();
+    let adults: i64 = adults.try_into().unwrap();
+    assert!(
+        adults > 0 && adults < people,
+        "{adults} adults of {people} people"
+    );
 }
