@@ -178,6 +178,60 @@ pub fn reminders(
             });
         }
     }
+    out.extend(task_reminders(snap, users, day));
+    out
+}
+
+/// How many days before its deadline a task's lead unit is reminded.
+pub const TASK_DUE_SOON_DAYS: i64 = 7;
+
+/// Escalation of tasks: within [`TASK_DUE_SOON_DAYS`] of its deadline, the lead unit's
+/// reporters and head are reminded, once; once overdue, its head and the standing office
+/// above it are told, once. Done and cancelled tasks say nothing.
+pub fn task_reminders(
+    snap: &Snapshot,
+    users: &[(String, Role, UnitCode)],
+    day: NaiveDate,
+) -> Vec<NewNotice> {
+    use chitieu_domain::task::TaskStatus;
+    let mut out = Vec::new();
+    for t in snap.tasks.iter() {
+        let (kind, message, to) = match t.status_on(day) {
+            TaskStatus::InProgress if (t.deadline - day).num_days() <= TASK_DUE_SOON_DAYS => (
+                "task_due",
+                format!(
+                    "Nhiệm vụ {} \"{}\" sắp đến hạn: {}.",
+                    t.code,
+                    t.title,
+                    vn_date(t.deadline)
+                ),
+                at_unit(users, &t.lead_unit, &[Role::Reporter, Role::Head]),
+            ),
+            TaskStatus::Overdue => (
+                "task_overdue",
+                format!(
+                    "Nhiệm vụ {} \"{}\" quá hạn chưa hoàn thành (hạn {}).",
+                    t.code,
+                    t.title,
+                    vn_date(t.deadline)
+                ),
+                at_unit(users, &t.lead_unit, &[Role::Head])
+                    .into_iter()
+                    .chain(above(snap, users, &t.lead_unit))
+                    .collect(),
+            ),
+            _ => continue,
+        };
+        for login in to {
+            out.push(NewNotice {
+                dedup: format!("{kind}:{}:{login}", t.code),
+                login,
+                kind,
+                message: message.clone(),
+                link: format!("/tasks/{}", t.code),
+            });
+        }
+    }
     out
 }
 

@@ -17,6 +17,7 @@ db_tests!(
     a_task_list_is_imported_all_or_nothing,
     a_conclusions_items_become_tasks_and_its_progress_follows_them,
     a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it,
+    tasks_near_their_deadline_or_overdue_are_escalated,
 );
 
 fn post(base: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
@@ -571,5 +572,72 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
     assert!(page.contains("Đã ký duyệt ngày"), "{page}");
     assert!(page.contains("href=\"/tasks/NV-KL-01\""));
     assert!(!page.contains("id=\"sign-programme\""), "signed once");
+    drop(server);
+}
+
+/// #12: a task near its deadline reminds its lead unit; an overdue one tells the unit's head
+/// and the standing office above it. Once each.
+async fn tasks_near_their_deadline_or_overdue_are_escalated(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "bc.phuong", "reporter", "5443");
+    add_user(db, "ct.phuong", "head", "5443");
+    add_user(db, "tt.tinh", "secretariat", "19");
+    let today = chrono::Local::now().date_naive();
+    let date = |days: i64| (today + chrono::Duration::days(days)).to_string();
+    for (code, start, deadline) in [
+        ("ESC-1", date(-10), date(3)),
+        ("ESC-2", date(-30), date(-2)),
+    ] {
+        ok(
+            db,
+            &[
+                "task",
+                "add",
+                "--code",
+                code,
+                "--title",
+                "Việc cần nhắc",
+                "--lead",
+                "5443",
+                "--start",
+                &start,
+                "--deadline",
+                &deadline,
+            ],
+        );
+    }
+    let (server, base) = serve(db);
+    let notices = |login: &str| {
+        let cookie = session(&base, login, PASSWORD);
+        let mut page = String::new();
+        for _ in 0..40 {
+            page = get_status(&base, "/notices", Some(&cookie)).1;
+            if page.contains("ESC-") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        page
+    };
+    let reporter = notices("bc.phuong");
+    assert!(reporter.contains("Nhiệm vụ ESC-1"), "{reporter}");
+    assert!(reporter.contains("sắp đến hạn"));
+    assert!(
+        !reporter.contains("Nhiệm vụ ESC-2"),
+        "a reporter is not told of overdue"
+    );
+    let head = notices("ct.phuong");
+    assert!(
+        head.contains("Nhiệm vụ ESC-1") && head.contains("Nhiệm vụ ESC-2"),
+        "{head}"
+    );
+    assert!(head.contains("quá hạn chưa hoàn thành"));
+    let office = notices("tt.tinh");
+    assert!(office.contains("Nhiệm vụ ESC-2"), "{office}");
+    assert!(
+        !office.contains("Nhiệm vụ ESC-1"),
+        "the office hears of overdue tasks only"
+    );
+    assert!(office.contains("href=\"/tasks/ESC-2\""), "{office}");
     drop(server);
 }
