@@ -98,6 +98,14 @@ async fn a_department_page_lists_what_it_leads_and_helps_with(db: &TestDb) {
     assert!(led.contains("(Quý IV/2025)"), "{led}");
     assert!(html.contains("<b>Phạm Thu Trang</b>, Giám đốc Sở"));
     assert!(html.contains("href=\"/units\""), "back to the directory");
+    // The list of targets missed or at risk names who answers for each.
+    let (_, missed) = get_status(&base, "/targets?status=not_achieved", Some(&cookie));
+    let row = &missed[missed
+        .find("href=\"/indicators/HT-CD1G\"")
+        .expect("1 Gbps missed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Sở Khoa học và Công nghệ"), "{row}");
+    assert!(row.contains("Phạm Thu Trang (Giám đốc Sở)"), "{row}");
     drop(server);
 }
 

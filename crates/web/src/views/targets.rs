@@ -23,6 +23,8 @@ struct TargetsPage {
     /// Accepted figures only.
     official: bool,
     rows: Vec<StandingRow>,
+    /// Per row: the unit that answers for the indicator (code, name) and its heads in office.
+    responsible: Vec<(String, String, String)>,
 }
 
 pub async fn targets(
@@ -50,7 +52,21 @@ pub async fn targets(
         .collect();
     let page = TargetsPage {
         c: Chrome::of(&v),
-        plan_name: plan.plan.name.clone(),
+        plan_name: tr.pick(&plan.plan.name, &plan.plan.name_en).to_string(),
+        // Who answers for each target: the early-warning list names them.
+        responsible: shown
+            .iter()
+            .map(|r| {
+                plan.indicator(&r.indicator)
+                    .map_or_else(Default::default, |i| {
+                        (
+                            i.lead_unit.to_string(),
+                            unit_name(&snap, &i.lead_unit),
+                            head_text(&snap, &i.lead_unit, day),
+                        )
+                    })
+            })
+            .collect(),
         as_of: tr.date(&day),
         counts: status_counts(&rows, tr),
         total: rows.len(),
