@@ -171,6 +171,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
     (
+        "units_behind",
+        "Đơn vị chậm so với chỉ tiêu được giao",
+        "Units behind on the targets assigned to them",
+    ),
+    (
         "programme",
         "Chương trình công tác năm",
         "Annual work programme",

@@ -572,6 +572,19 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
     assert!(page.contains("Đã ký duyệt ngày"), "{page}");
     assert!(page.contains("href=\"/tasks/NV-KL-01\""));
     assert!(!page.contains("id=\"sign-programme\""), "signed once");
+    // A share the ward missed: the province's page lists the ward among those behind.
+    let (s, v) = post(
+        &base,
+        "/api/v1/targets",
+        &secretariat,
+        r#"{"indicator":"XH-DVS","unit":"5443","year":2025,"comparator":">=","value":"95","wording":"Phường đạt 95%"}"#,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (_, province) = get_status(&base, "/units/19", Some(&cookie));
+    let behind = &province[province.find("id=\"behind\"").expect("units behind")..];
+    let behind = &behind[..behind.find("</section>").unwrap()];
+    assert!(behind.contains("Phường Phan Đình Phùng"), "{behind}");
+    assert!(behind.contains("Tối thiểu 95 % (2025)"), "{behind}");
     drop(server);
 }
 

@@ -34,6 +34,8 @@ struct UnitPage {
     tasks: Vec<TaskRow>,
     /// For a steering committee: members, meetings, conclusions.
     committee: Option<super::committee::CommitteeBox>,
+    /// Units under this one whose own assigned targets are behind: (code, name, rows).
+    behind: Vec<(String, String, Vec<StandingRow>)>,
 }
 
 pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
@@ -61,6 +63,36 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
         standing_rows(plan, &mine, tr, true)
     };
     page.committee = super::committee::committee_box(&s, &v, &snap, unit).await?;
+    // Targets assigned down (giao chỉ tiêu): the units under this one behind on their share.
+    let mut assigned: Vec<&UnitCode> = plan
+        .targets
+        .iter()
+        .map(|t| &t.unit)
+        .filter(|u| **u != code && snap.within(&code, u))
+        .collect();
+    assigned.sort();
+    assigned.dedup();
+    for u in assigned {
+        let behind: Vec<Row> = assessed(&snap, Some(u.as_str()), day, tr)?
+            .into_iter()
+            .filter(|r| {
+                !r.inherited
+                    && matches!(
+                        r.status.standing(),
+                        chitieu_domain::status::Standing::AtRisk
+                            | chitieu_domain::status::Standing::OffTrack
+                            | chitieu_domain::status::Standing::Missed
+                    )
+            })
+            .collect();
+        if !behind.is_empty() {
+            page.behind.push((
+                u.to_string(),
+                unit_name(&snap, u),
+                standing_rows(plan, &behind, tr, true),
+            ));
+        }
+    }
     page.led = of(&|i| i.lead_unit == code);
     page.coordinated = of(&|i| i.coordinating_units.contains(&code));
     Ok(page.into_response())
@@ -137,6 +169,7 @@ impl UnitPage {
             late_under,
             tasks: task_rows(snap, tr, &unit_tasks),
             committee: None,
+            behind: Vec::new(),
         }
     }
 }
