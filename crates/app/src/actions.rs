@@ -375,7 +375,7 @@ pub async fn task_progress(
     me: &SessionUser,
     task: &chitieu_domain::Task,
     progress: u8,
-    note: &str,
+    report: &chitieu_domain::task::ReportText<'_>,
     completed_on: Option<chrono::NaiveDate>,
 ) -> Result<()> {
     {
@@ -403,7 +403,14 @@ pub async fn task_progress(
             .map_err(ActionError::Invalid)?;
     }
     s.store
-        .add_task_update(&task.code, today(), progress, note, completed_on, &me.login)
+        .add_task_update(
+            &task.code,
+            today(),
+            progress,
+            report,
+            completed_on,
+            &me.login,
+        )
         .await?;
     s.live.sync().await?;
     Ok(())

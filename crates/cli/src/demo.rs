@@ -524,6 +524,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             progress: 20,
             note: "Đã xây dựng kế hoạch chi tiết".into(),
             author: "demo".into(),
+            difficulties: String::new(),
+            proposals: String::new(),
         }];
         if let Some(c) = done {
             updates.push(TaskUpdate {
@@ -531,6 +533,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 progress: 100,
                 note: "Hoàn thành".into(),
                 author: "demo".into(),
+                difficulties: String::new(),
+                proposals: String::new(),
             });
         } else if start_ + Days::new(60) <= today {
             updates.push(TaskUpdate {
@@ -538,6 +542,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 progress: 55,
                 note: "Đang triển khai".into(),
                 author: "demo".into(),
+                difficulties: "Thiếu kinh phí đối ứng; nhân lực kỹ thuật mỏng".into(),
+                proposals: "Đề nghị Sở Tài chính bố trí kinh phí trong quý tới".into(),
             });
         }
         store

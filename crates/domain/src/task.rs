@@ -79,8 +79,23 @@ pub struct TaskUpdate {
     pub on: NaiveDate,
     /// 0..=100.
     pub progress: u8,
+    /// The result so far.
     pub note: String,
     pub author: String,
+    /// Difficulties met (khó khăn, vướng mắc).
+    #[serde(default)]
+    pub difficulties: String,
+    /// Proposals (kiến nghị, đề xuất).
+    #[serde(default)]
+    pub proposals: String,
+}
+
+/// A progress report as typed: the result, difficulties met, proposals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportText<'a> {
+    pub note: &'a str,
+    pub difficulties: &'a str,
+    pub proposals: &'a str,
 }
 
 /// Status of a task as of a date.

@@ -212,6 +212,8 @@ entity!(task_update, "task_updates", {
     pub progress: i32,
     pub note: String,
     pub author: String,
+    pub difficulties: String,
+    pub proposals: String,
 });
 
 entity!(research_result, "research_results", {

@@ -193,7 +193,7 @@ impl Store {
         code: &str,
         on: chrono::NaiveDate,
         progress: u8,
-        note: &str,
+        report: &chitieu_domain::task::ReportText<'_>,
         completed_on: Option<chrono::NaiveDate>,
         actor: &str,
     ) -> Result<()> {
@@ -202,12 +202,17 @@ impl Store {
                 "tiến độ {progress}% vượt quá 100%"
             )));
         }
-        let note = crate::clean(
-            "ghi chú",
-            note,
-            chitieu_domain::text::COMMENT_MAX,
-            chitieu_domain::text::TextKind::Multiline,
-        )?;
+        let long = |what: &'static str, s: &str| {
+            crate::clean(
+                what,
+                s,
+                chitieu_domain::text::COMMENT_MAX,
+                chitieu_domain::text::TextKind::Multiline,
+            )
+        };
+        let note = long("kết quả", report.note)?;
+        let difficulties = long("khó khăn, vướng mắc", report.difficulties)?;
+        let proposals = long("kiến nghị, đề xuất", report.proposals)?;
         let txn = self.begin_write().await?;
         let t = task::Entity::find()
             .filter(task::Column::Code.eq(code))
@@ -221,6 +226,8 @@ impl Store {
             progress: Set(i32::from(progress)),
             note: Set(note.clone()),
             author: Set(actor.to_string()),
+            difficulties: Set(difficulties),
+            proposals: Set(proposals),
             ..Default::default()
         }
         .insert(&txn)

@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0017HeadOffices),
             Box::new(M0018Committee),
             Box::new(M0019ProgrammeSignoffs),
+            Box::new(M0020TaskReportParts),
         ]
     }
 }
@@ -1046,6 +1047,31 @@ impl MigrationTrait for M0019ProgrammeSignoffs {
             true,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// A task's progress report carries, beside the result, the difficulties met and proposals.
+struct M0020TaskReportParts;
+
+impl MigrationName for M0020TaskReportParts {
+    fn name(&self) -> &str {
+        "m0020_task_report_parts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0020TaskReportParts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["difficulties", "proposals"] {
+            m.alter_table(
+                Table::alter()
+                    .table("task_updates")
+                    .add_column(text(column).default(""))
+                    .take(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

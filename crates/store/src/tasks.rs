@@ -103,6 +103,8 @@ impl Store {
                     progress: Set(u.progress as i32),
                     note: Set(u.note.clone()),
                     author: Set(u.author.clone()),
+                    difficulties: Set(u.difficulties.clone()),
+                    proposals: Set(u.proposals.clone()),
                     ..Default::default()
                 }
                 .insert(&txn)
@@ -173,6 +175,8 @@ impl Store {
                 progress: u.progress.clamp(0, 100) as u8,
                 note: u.note,
                 author: u.author,
+                difficulties: u.difficulties,
+                proposals: u.proposals,
             });
         }
         let mut out = Vec::new();

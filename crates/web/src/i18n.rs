@@ -170,6 +170,9 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("head", "Người đứng đầu", "Head"),
     ("past_heads", "Người đứng đầu trước đây", "Past heads"),
     ("head_title", "Chức vụ", "Title"),
+    ("result", "Kết quả", "Result"),
+    ("difficulties", "Khó khăn, vướng mắc", "Difficulties"),
+    ("proposals", "Kiến nghị, đề xuất", "Proposals"),
     (
         "units_behind",
         "Đơn vị chậm so với chỉ tiêu được giao",

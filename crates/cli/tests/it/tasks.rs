@@ -81,6 +81,27 @@ async fn a_task_created_through_the_api_shows_wherever_its_unit_looks(db: &TestD
         html.contains("số 12/TB-BCĐ ngày 21/02/2026 của Ban Chỉ đạo tỉnh"),
         "{html}"
     );
+    // A progress report carries the result, the difficulties and the proposals.
+    let (s, v) = post(
+        &base,
+        "/api/v1/tasks/NV-KL-01/progress",
+        &secretariat,
+        r#"{"progress":30,"note":"Đã khảo sát 5 phường","difficulties":"Thiếu thiết bị đo","proposals":"Đề nghị nhà mạng hỗ trợ"}"#,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (_, _, t) = api(
+        "GET",
+        &format!("{base}/api/v1/tasks/NV-KL-01"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(t["updates"][0]["difficulties"], "Thiếu thiết bị đo", "{t}");
+    assert_eq!(t["updates"][0]["proposals"], "Đề nghị nhà mạng hỗ trợ");
+    let (_, html) = get_status(&base, "/tasks/NV-KL-01", Some(&cookie));
+    assert!(
+        html.contains("Khó khăn, vướng mắc:</span> <span lang=\"vi\">Thiếu thiết bị đo"),
+        "{html}"
+    );
     // The same code twice is refused.
     let (s, v) = post(&base, "/api/v1/tasks", &secretariat, NEW);
     assert_eq!(s, 422, "{v}");

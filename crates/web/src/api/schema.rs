@@ -197,6 +197,8 @@ pub struct TaskUpdateOut {
     pub progress: u8,
     pub note: String,
     pub author: String,
+    pub difficulties: String,
+    pub proposals: String,
 }
 
 /// A task of a unit's work programme, with its status today.
@@ -257,6 +259,8 @@ impl TaskOut {
                     progress: u.progress,
                     note: u.note,
                     author: u.author,
+                    difficulties: u.difficulties,
+                    proposals: u.proposals,
                 })
                 .collect(),
         }

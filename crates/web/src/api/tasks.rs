@@ -76,8 +76,15 @@ pub(super) async fn task(
 #[derive(Deserialize, ToSchema)]
 pub(super) struct ProgressIn {
     progress: u8,
+    /// The result so far.
     #[serde(default)]
     note: String,
+    /// Difficulties met (khó khăn, vướng mắc).
+    #[serde(default)]
+    difficulties: String,
+    /// Proposals (kiến nghị, đề xuất).
+    #[serde(default)]
+    proposals: String,
     /// The completion date, when the task is done: only the lead unit's head or the
     /// standing office may set it, between the task's start and today.
     completed_on: Option<chrono::NaiveDate>,
@@ -111,7 +118,12 @@ pub(super) async fn task_progress(
         return Err(ApiError::forbidden());
     }
     let b = body.parse()?;
-    actions::task_progress(&s.app, &me, &t, b.progress, &b.note, b.completed_on).await?;
+    let report = chitieu_domain::task::ReportText {
+        note: &b.note,
+        difficulties: &b.difficulties,
+        proposals: &b.proposals,
+    };
+    actions::task_progress(&s.app, &me, &t, b.progress, &report, b.completed_on).await?;
     Ok(Json(Done { ok: true }))
 }
 

@@ -149,7 +149,8 @@ struct TaskPage {
     product: String,
     /// Linked indicators: (code, name).
     indicators: Vec<(String, String)>,
-    updates: Vec<(String, u8, String, String)>,
+    /// (day, %, result, who, difficulties, proposals)
+    updates: Vec<(String, u8, String, String, String, String)>,
     can_update: bool,
     /// The lead unit's head or the standing office: may declare the task completed.
     can_complete: bool,
@@ -246,7 +247,14 @@ pub async fn task(
                     Some(n) => format!("{n} ({})", u.author),
                     None => u.author.clone(),
                 };
-                (tr.date(&u.on), u.progress, u.note.clone(), who)
+                (
+                    tr.date(&u.on),
+                    u.progress,
+                    u.note.clone(),
+                    who,
+                    u.difficulties.clone(),
+                    u.proposals.clone(),
+                )
             })
             .collect(),
     };
@@ -274,7 +282,13 @@ pub async fn task_progress(
     let form = read_multipart(mp, tr).await?;
     let u = v.check_csrf(&form.fields)?.clone();
     let (progress, completed_on, note) = progress_form(&form, tr)?;
-    actions::task_progress(&s.app, &u, &t, progress, note, completed_on)
+    let field = |k: &str| form.fields.get(k).map_or("", String::as_str);
+    let report = chitieu_domain::task::ReportText {
+        note,
+        difficulties: field("difficulties"),
+        proposals: field("proposals"),
+    };
+    actions::task_progress(&s.app, &u, &t, progress, &report, completed_on)
         .await
         .map_err(|e| PageError::action(tr, e))?;
     for (_, name, bytes) in form.files {
