@@ -39,6 +39,17 @@ pub struct TaskInput {
     pub source_date: String,
     #[serde(default)]
     pub source_issuer: String,
+    /// `central`, `province` or `private`; empty with empty amounts: no funding recorded.
+    #[serde(default)]
+    pub funding_source: String,
+    /// Million đồng, written in `notation`.
+    #[serde(default)]
+    pub funding_allocated: String,
+    #[serde(default)]
+    pub funding_disbursed: String,
+    /// How the amounts are written: exactly (API, CSV) or the Vietnamese way (pages).
+    #[serde(skip)]
+    pub notation: chitieu_domain::value::Notation,
 }
 
 /// A change to a task: only what is given changes. `cancel_reason` withdraws the task today.
@@ -55,7 +66,13 @@ pub struct TaskPatch {
     pub source_number: Option<String>,
     pub source_date: Option<String>,
     pub source_issuer: Option<String>,
+    pub funding_source: Option<String>,
+    pub funding_allocated: Option<String>,
+    pub funding_disbursed: Option<String>,
     pub cancel_reason: Option<String>,
+    /// How the amounts given are written.
+    #[serde(skip)]
+    pub notation: chitieu_domain::value::Notation,
 }
 
 /// Why a task could not be read: the field and the reason.
@@ -184,9 +201,35 @@ impl TaskInput {
                 issuer: line("source_issuer", &self.source_issuer, NAME_MAX)?,
             },
             cancelled: None,
+            funding: self.funding()?,
         };
         task.check().map_err(|e| bad("task", e))?;
         Ok(task)
+    }
+
+    /// The funding the input gives: none when every part is empty; else a source and an
+    /// allocation are needed, the disbursement defaults to 0.
+    fn funding(&self) -> Result<Option<chitieu_domain::task::Funding>, TaskFieldError> {
+        use chitieu_domain::value::parse_figure;
+        let figure = |field: &'static str, s: &str| {
+            parse_figure(field, s, self.notation).map_err(|e| bad(field, e.reason))
+        };
+        let allocated = figure("funding_allocated", &self.funding_allocated)?;
+        let disbursed = figure("funding_disbursed", &self.funding_disbursed)?;
+        let source = self.funding_source.trim();
+        if source.is_empty() && allocated.is_none() && disbursed.is_none() {
+            return Ok(None);
+        }
+        let source = source
+            .parse()
+            .map_err(|e: String| bad("funding_source", e))?;
+        let allocated =
+            allocated.ok_or_else(|| bad("funding_allocated", "cần kinh phí được giao"))?;
+        Ok(Some(chitieu_domain::task::Funding {
+            source,
+            allocated,
+            disbursed: disbursed.unwrap_or_default(),
+        }))
     }
 
     /// The input a stored task would give: the starting point of a change.
@@ -204,6 +247,22 @@ impl TaskInput {
             source_number: t.source.number.clone(),
             source_date: t.source.date.map(|d| d.to_string()).unwrap_or_default(),
             source_issuer: t.source.issuer.clone(),
+            funding_source: t
+                .funding
+                .as_ref()
+                .map(|f| f.source.as_str().to_string())
+                .unwrap_or_default(),
+            funding_allocated: t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.allocated))
+                .unwrap_or_default(),
+            funding_disbursed: t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.disbursed))
+                .unwrap_or_default(),
+            notation: chitieu_domain::value::Notation::Exact,
         }
     }
 }
@@ -211,6 +270,16 @@ impl TaskInput {
 impl TaskPatch {
     /// `input` with this change laid over it.
     fn over(&self, mut input: TaskInput) -> TaskInput {
+        // The stored amounts are exact; rewrite them in the patch's notation, so that an
+        // amount the patch leaves alone reads the same ("1.234" is 1234 the Vietnamese way).
+        if self.notation == chitieu_domain::value::Notation::Vietnamese {
+            for amount in [&mut input.funding_allocated, &mut input.funding_disbursed] {
+                if let Some(d) = chitieu_domain::text::parse_decimal(amount) {
+                    *amount = chitieu_domain::text::format_decimal_vi(&d);
+                }
+            }
+        }
+        input.notation = self.notation;
         let set = |to: &mut String, from: &Option<String>| {
             if let Some(v) = from {
                 *to = v.clone();
@@ -225,6 +294,9 @@ impl TaskPatch {
         set(&mut input.source_number, &self.source_number);
         set(&mut input.source_date, &self.source_date);
         set(&mut input.source_issuer, &self.source_issuer);
+        set(&mut input.funding_source, &self.funding_source);
+        set(&mut input.funding_allocated, &self.funding_allocated);
+        set(&mut input.funding_disbursed, &self.funding_disbursed);
         if let Some(c) = &self.coordinating_units {
             input.coordinating_units = c.clone();
         }

@@ -48,12 +48,14 @@ pub enum TaskCmd {
     },
     /// Import a list of tasks from CSV with a header row: code, title, lead_unit, deadline,
     /// and optionally coordinating_units, indicators (codes separated by ';' or spaces), year,
-    /// start, expected_product, source_number, source_date, source_issuer. All or nothing;
+    /// start, expected_product, source_number, source_date, source_issuer, funding_source
+    /// (central, province, private), funding_allocated, funding_disbursed (million đồng,
+    /// exact decimals). All or nothing;
     /// a task already there keeps its progress, completion and cancellation.
     Import { file: std::path::PathBuf },
 }
 
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 15] = [
     "code",
     "title",
     "lead_unit",
@@ -66,6 +68,9 @@ const COLUMNS: [&str; 12] = [
     "source_number",
     "source_date",
     "source_issuer",
+    "funding_source",
+    "funding_allocated",
+    "funding_disbursed",
 ];
 const REQUIRED: [&str; 4] = ["code", "title", "lead_unit", "deadline"];
 /// Errors listed before giving up: enough to fix a file in one go.
@@ -136,6 +141,10 @@ fn parse_csv(text: &str, label: &str) -> Result<Vec<(u64, TaskInput)>> {
                 source_number: get("source_number"),
                 source_date: get("source_date"),
                 source_issuer: get("source_issuer"),
+                funding_source: get("funding_source"),
+                funding_allocated: get("funding_allocated"),
+                funding_disbursed: get("funding_disbursed"),
+                notation: Default::default(),
             },
         ));
     }
@@ -177,6 +186,7 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
                     source_number,
                     source_date,
                     source_issuer,
+                    ..Default::default()
                 },
             )],
             "dòng lệnh".to_string(),

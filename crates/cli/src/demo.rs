@@ -568,6 +568,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                         Default::default()
                     },
                     cancelled: None,
+                    funding: None,
                 },
                 ACTOR,
             )

@@ -181,6 +181,7 @@ mod tests {
                 issuer: String::new(),
             },
             cancelled: None,
+            funding: None,
         };
         let tasks = [
             task("A", "12/TB-BCĐ", Some("2026-06-01")),

@@ -311,6 +311,7 @@ mod tests {
             updates: vec![],
             source: Default::default(),
             cancelled: None,
+            funding: None,
         };
         let p = UnitCode::province(19);
         let b = UnitCode::commune(5500);

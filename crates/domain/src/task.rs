@@ -30,6 +30,76 @@ pub struct Task {
     /// Withdrawn by whoever assigned it: from that day the task no longer counts.
     #[serde(default)]
     pub cancelled: Option<Cancellation>,
+    /// Where its money comes from, how much was allocated and how much disbursed.
+    #[serde(default)]
+    pub funding: Option<Funding>,
+}
+
+/// A task's funding, in million đồng (triệu đồng).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funding {
+    pub source: FundingSource,
+    pub allocated: rust_decimal::Decimal,
+    pub disbursed: rust_decimal::Decimal,
+}
+
+/// Where a task's money comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingSource {
+    /// Ngân sách trung ương.
+    Central,
+    /// Ngân sách tỉnh.
+    Province,
+    /// Xã hội hóa.
+    Private,
+}
+
+impl FundingSource {
+    pub const ALL: [FundingSource; 3] = [
+        FundingSource::Central,
+        FundingSource::Province,
+        FundingSource::Private,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FundingSource::Central => "central",
+            FundingSource::Province => "province",
+            FundingSource::Private => "private",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            FundingSource::Central => "Ngân sách trung ương",
+            FundingSource::Province => "Ngân sách tỉnh",
+            FundingSource::Private => "Xã hội hóa",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            FundingSource::Central => "Central budget",
+            FundingSource::Province => "Provincial budget",
+            FundingSource::Private => "Private funds",
+        }
+    }
+}
+
+impl std::str::FromStr for FundingSource {
+    type Err = String;
+    fn from_str(s: &str) -> Result<FundingSource, String> {
+        FundingSource::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "nguồn kinh phí \"{}\" không hợp lệ (central, province, private)",
+                    s.trim()
+                )
+            })
+    }
 }
 
 /// The document a task comes from: "Thông báo kết luận số 12/TB-BCĐ ngày 21/02/2025 của Ban
@@ -287,6 +357,25 @@ impl Task {
                 "số hoặc cơ quan ban hành văn bản dài quá {NAME_MAX} ký tự"
             ));
         }
+        if let Some(f) = &self.funding {
+            for (what, x) in [
+                ("kinh phí giao", f.allocated),
+                ("kinh phí giải ngân", f.disbursed),
+            ] {
+                crate::value::check_bounds("funding", x)
+                    .map_err(|e| format!("{what}: {}", e.reason))?;
+                if x.is_sign_negative() && !x.is_zero() {
+                    return Err(format!("{what} không được âm"));
+                }
+            }
+            if f.disbursed > f.allocated {
+                return Err(format!(
+                    "kinh phí giải ngân {} lớn hơn kinh phí giao {}",
+                    crate::text::format_decimal_vi(&f.disbursed),
+                    crate::text::format_decimal_vi(&f.allocated)
+                ));
+            }
+        }
         if let Some(c) = &self.cancelled
             && (c.reason.trim().is_empty() || c.reason.chars().count() > COMMENT_MAX)
         {
@@ -365,6 +454,7 @@ mod tests {
             updates: vec![],
             source: Default::default(),
             cancelled: None,
+            funding: None,
         };
         let today = d("2025-07-10");
         // One filter for the task list and the API: by a leading or coordinating unit, by

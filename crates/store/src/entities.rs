@@ -188,6 +188,9 @@ entity!(task, "tasks", {
     pub source_issuer: String,
     pub cancelled_on: Option<Date>,
     pub cancel_reason: String,
+    pub funding_source: String,
+    pub funding_allocated: Option<String>,
+    pub funding_disbursed: Option<String>,
 });
 
 entity!(task_coordinator, "task_coordinators", {

@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0018Committee),
             Box::new(M0019ProgrammeSignoffs),
             Box::new(M0020TaskReportParts),
+            Box::new(M0021TaskFunding),
         ]
     }
 }
@@ -1071,6 +1072,31 @@ impl MigrationTrait for M0020TaskReportParts {
                     .take(),
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A task's funding: source, amount allocated, amount disbursed (exact decimals as text).
+struct M0021TaskFunding;
+
+impl MigrationName for M0021TaskFunding {
+    fn name(&self) -> &str {
+        "m0021_task_funding"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0021TaskFunding {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [
+            string("funding_source").default("").take(),
+            string_null("funding_allocated").take(),
+            string_null("funding_disbursed").take(),
+        ];
+        for mut column in columns {
+            m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
+                .await?;
         }
         Ok(())
     }

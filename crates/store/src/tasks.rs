@@ -55,6 +55,19 @@ impl Store {
             am.source_date = Set(t.source.date);
             am.source_issuer = Set(t.source.issuer.clone());
             am.cancelled_on = Set(t.cancelled.as_ref().map(|c| c.on));
+            am.funding_source = Set(t
+                .funding
+                .as_ref()
+                .map(|f| f.source.as_str().to_string())
+                .unwrap_or_default());
+            am.funding_allocated = Set(t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.allocated)));
+            am.funding_disbursed = Set(t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.disbursed)));
             am.cancel_reason = Set(t
                 .cancelled
                 .as_ref()
@@ -205,6 +218,21 @@ impl Store {
                     number: m.source_number,
                     date: m.source_date,
                     issuer: m.source_issuer,
+                },
+                funding: match (
+                    m.funding_source
+                        .parse::<chitieu_domain::task::FundingSource>(),
+                    m.funding_allocated.as_deref().and_then(|d| d.parse().ok()),
+                    m.funding_disbursed.as_deref().and_then(|d| d.parse().ok()),
+                ) {
+                    (Ok(source), Some(allocated), Some(disbursed)) => {
+                        Some(chitieu_domain::task::Funding {
+                            source,
+                            allocated,
+                            disbursed,
+                        })
+                    }
+                    _ => None,
                 },
                 cancelled: m.cancelled_on.map(|on| chitieu_domain::task::Cancellation {
                     on,

@@ -18,6 +18,7 @@ db_tests!(
     a_conclusions_items_become_tasks_and_its_progress_follows_them,
     a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it,
     tasks_near_their_deadline_or_overdue_are_escalated,
+    a_tasks_funding_is_allocated_and_disbursed,
 );
 
 fn post(base: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
@@ -673,5 +674,89 @@ async fn tasks_near_their_deadline_or_overdue_are_escalated(db: &TestDb) {
         "the office hears of overdue tasks only"
     );
     assert!(office.contains("href=\"/tasks/ESC-2\""), "{office}");
+    drop(server);
+}
+
+/// #12: a task's funding (source, allocated, disbursed, million đồng), exact in the API and
+/// written the Vietnamese way on the pages; a disbursement above the allocation is refused.
+async fn a_tasks_funding_is_allocated_and_disbursed(db: &TestDb) {
+    ok(db, &["demo"]);
+    let secretariat = token(db, "tt", "secretariat", "19");
+    add_user(db, "tt.tinh", "secretariat", "19");
+    let (server, base) = serve(db);
+    let with = |extra: &str| NEW.replacen('{', &format!("{{{extra},"), 1);
+    for (extra, says) in [
+        (
+            r#""funding_source":"province","funding_allocated":"100","funding_disbursed":"250""#,
+            "lớn hơn kinh phí giao",
+        ),
+        (
+            r#""funding_source":"ngan-sach","funding_allocated":"100""#,
+            "funding_source",
+        ),
+        (
+            r#""funding_source":"central""#,
+            "funding_allocated: cần kinh phí được giao",
+        ),
+        (
+            r#""funding_source":"central","funding_allocated":"-5""#,
+            "không được âm",
+        ),
+    ] {
+        let (s, v) = post(&base, "/api/v1/tasks", &secretariat, &with(extra));
+        assert_eq!(s, 422, "{extra}: {v}");
+        assert!(
+            v["detail"].as_str().unwrap_or_default().contains(says),
+            "{extra}: {v}"
+        );
+    }
+    let (s, t) = post(
+        &base,
+        "/api/v1/tasks",
+        &secretariat,
+        &with(
+            r#""funding_source":"province","funding_allocated":1200.5,"funding_disbursed":"450""#,
+        ),
+    );
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["funding_allocated"], "1200.5");
+    assert_eq!(t["funding_disbursed"], "450");
+    let cookie = session(&base, "tt.tinh", PASSWORD);
+    let (_, page) = get_status(&base, "/tasks/NV-KL-01", Some(&cookie));
+    assert!(
+        page.contains("Ngân sách tỉnh: giao 1.200,5, đã giải ngân 450 (37,5%) triệu đồng"),
+        "{page}"
+    );
+    let (_, form) = get_status(&base, "/tasks/NV-KL-01/edit", Some(&cookie));
+    assert!(
+        form.contains("name=\"funding_allocated\" inputmode=\"decimal\" value=\"1.200,5\""),
+        "{form}"
+    );
+    // The page's form reads "1.300" as one thousand three hundred.
+    let csrf = page_csrf(&base, "/tasks/NV-KL-01/edit", &cookie);
+    let mut res = agent()
+        .post(&format!("{base}/tasks/NV-KL-01/edit"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("title", "Rà soát hạ tầng số tại các phường"),
+            ("lead_unit", "5443"),
+            ("start", "2026-03-01"),
+            ("deadline", "2026-12-31"),
+            ("funding_source", "province"),
+            ("funding_allocated", "1.300"),
+            ("funding_disbursed", "450"),
+        ])
+        .unwrap();
+    let status = res.status().as_u16();
+    let body = res.body_mut().read_to_string().unwrap_or_default();
+    assert_eq!(status, 303, "{body}");
+    let (_, _, t) = api(
+        "GET",
+        &format!("{base}/api/v1/tasks/NV-KL-01"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(t["funding_allocated"], "1300", "{t}");
     drop(server);
 }

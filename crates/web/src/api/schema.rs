@@ -225,6 +225,10 @@ pub struct TaskOut {
     /// When and why the task was withdrawn.
     pub cancelled_on: Option<NaiveDate>,
     pub cancel_reason: String,
+    /// `central`, `province` or `private`; the amounts in million đồng, as exact decimals.
+    pub funding_source: Option<String>,
+    pub funding_allocated: Option<String>,
+    pub funding_disbursed: Option<String>,
 }
 
 impl TaskOut {
@@ -235,6 +239,15 @@ impl TaskOut {
             source_date: t.source.date,
             source_issuer: t.source.issuer.clone(),
             cancelled_on: t.cancelled.as_ref().map(|c| c.on),
+            funding_source: t.funding.as_ref().map(|f| f.source.as_str().to_string()),
+            funding_allocated: t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.allocated)),
+            funding_disbursed: t
+                .funding
+                .as_ref()
+                .map(|f| chitieu_domain::text::format_decimal(&f.disbursed)),
             cancel_reason: t
                 .cancelled
                 .as_ref()

@@ -151,6 +151,18 @@ pub(super) struct TaskIn {
     source_date: Option<chrono::NaiveDate>,
     #[serde(default)]
     source_issuer: String,
+    /// `central` (ngân sách trung ương), `province` (ngân sách tỉnh) or `private` (xã hội
+    /// hóa), with the amounts allocated and disbursed in million đồng.
+    #[serde(default)]
+    funding_source: String,
+    #[serde(default)]
+    funding_allocated: Option<FigureText>,
+    #[serde(default)]
+    funding_disbursed: Option<FigureText>,
+}
+
+fn figure(f: Option<FigureText>) -> String {
+    f.map(|f| f.0).unwrap_or_default()
 }
 
 fn text_date(d: Option<chrono::NaiveDate>) -> String {
@@ -187,6 +199,10 @@ pub(super) async fn create_task(
         source_number: b.source_number,
         source_date: text_date(b.source_date),
         source_issuer: b.source_issuer,
+        funding_source: b.funding_source,
+        funding_allocated: figure(b.funding_allocated),
+        funding_disbursed: figure(b.funding_disbursed),
+        notation: Default::default(),
     };
     let t = chitieu_app::tasks::create_task(&s.app, &me, &input).await?;
     Ok(Json(TaskOut::new(t, today())))
@@ -206,6 +222,9 @@ pub(super) struct TaskPatchIn {
     source_number: Option<String>,
     source_date: Option<chrono::NaiveDate>,
     source_issuer: Option<String>,
+    funding_source: Option<String>,
+    funding_allocated: Option<FigureText>,
+    funding_disbursed: Option<FigureText>,
     /// Withdraws the task today, with this reason.
     cancel_reason: Option<String>,
 }
@@ -242,7 +261,11 @@ pub(super) async fn update_task(
         source_number: b.source_number,
         source_date: b.source_date.map(|d| d.to_string()),
         source_issuer: b.source_issuer,
+        funding_source: b.funding_source,
+        funding_allocated: b.funding_allocated.map(|f| f.0),
+        funding_disbursed: b.funding_disbursed.map(|f| f.0),
         cancel_reason: b.cancel_reason,
+        notation: Default::default(),
     };
     let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;
     Ok(Json(TaskOut::new(t, today())))

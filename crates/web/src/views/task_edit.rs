@@ -21,6 +21,7 @@ struct TaskForm {
     lead_choices: Vec<(String, String)>,
     unit_choices: Vec<(String, String)>,
     indicator_choices: Vec<(String, String)>,
+    funding_sources: Vec<(&'static str, &'static str)>,
     cancelled: bool,
 }
 
@@ -46,6 +47,19 @@ impl TaskForm {
             indicators: f.indicators.join(", "),
             f,
             error: None,
+            funding_sources: chitieu_domain::task::FundingSource::ALL
+                .iter()
+                .map(|s| {
+                    (
+                        s.as_str(),
+                        if tr.is_en() {
+                            s.label_en()
+                        } else {
+                            s.label_vi()
+                        },
+                    )
+                })
+                .collect(),
             lead_choices: snap
                 .units
                 .iter()
@@ -103,6 +117,11 @@ fn input_of(f: &HashMap<String, String>) -> TaskInput {
         source_number: get("source_number"),
         source_date: get("source_date"),
         source_issuer: get("source_issuer"),
+        funding_source: get("funding_source"),
+        funding_allocated: get("funding_allocated"),
+        funding_disbursed: get("funding_disbursed"),
+        // People type amounts the Vietnamese way: 1.234,5.
+        notation: chitieu_domain::value::Notation::Vietnamese,
     }
 }
 
@@ -184,7 +203,12 @@ pub async fn task_edit_form(
     if !can_assign(&snap, &me, &t.lead_unit) {
         return Err(PageError::Forbidden(v.tr));
     }
-    let f = TaskInput::of(t);
+    let mut f = TaskInput::of(t);
+    // The form reads amounts the Vietnamese way; show them so ("1.234" would be 1234).
+    if let Some(fu) = &t.funding {
+        f.funding_allocated = chitieu_domain::text::format_decimal_vi(&fu.allocated);
+        f.funding_disbursed = chitieu_domain::text::format_decimal_vi(&fu.disbursed);
+    }
     Ok(TaskForm::new(&snap, &v, &me, Some(code), f).into_response())
 }
 
@@ -208,6 +232,7 @@ pub async fn task_edit(
     let (patch, shown) = if fields.contains_key("cancel_reason") {
         let patch = TaskPatch {
             cancel_reason: fields.get("cancel_reason").cloned(),
+            notation: chitieu_domain::value::Notation::Vietnamese,
             ..Default::default()
         };
         (patch, TaskInput::of(&old))
@@ -225,7 +250,11 @@ pub async fn task_edit(
             source_number: Some(i.source_number.clone()),
             source_date: Some(i.source_date.clone()),
             source_issuer: Some(i.source_issuer.clone()),
+            funding_source: Some(i.funding_source.clone()),
+            funding_allocated: Some(i.funding_allocated.clone()),
+            funding_disbursed: Some(i.funding_disbursed.clone()),
             cancel_reason: None,
+            notation: i.notation,
         };
         (
             patch,

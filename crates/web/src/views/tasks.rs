@@ -163,6 +163,8 @@ struct TaskPage {
     source: String,
     /// When and why it was withdrawn.
     cancelled: Option<(String, String)>,
+    /// "Ngân sách tỉnh: giao 1.200, đã giải ngân 450 (37,5%) triệu đồng"; empty: none recorded.
+    funding: String,
     /// The viewer may change or cancel it.
     can_assign: bool,
     saved: bool,
@@ -195,6 +197,35 @@ pub async fn task(
     let me = v.user()?;
     let page = TaskPage {
         source: t.source.cite_vi(),
+        funding: t
+            .funding
+            .as_ref()
+            .map(|f| {
+                use rust_decimal::prelude::ToPrimitive;
+                let (a, d) = (
+                    f.allocated.to_f64().unwrap_or(0.0),
+                    f.disbursed.to_f64().unwrap_or(0.0),
+                );
+                let share = if a > 0.0 {
+                    format!(" ({}%)", tr.num(d / a * 100.0, 1))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{}: {} {}, {} {}{share} {}",
+                    if tr.is_en() {
+                        f.source.label_en()
+                    } else {
+                        f.source.label_vi()
+                    },
+                    tr.t("allocated"),
+                    tr.num(a, 2),
+                    tr.t("disbursed"),
+                    tr.num(d, 2),
+                    tr.t("million_dong")
+                )
+            })
+            .unwrap_or_default(),
         cancelled: t
             .cancelled
             .as_ref()
