@@ -576,6 +576,12 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
     }
 
     crate::demo_committee::load(store).await?;
+    store
+        .upsert_tasks(
+            &crate::demo_committee::more_tasks(&plan.plan.code, &communes, today),
+            ACTOR,
+        )
+        .await?;
 
     // Accounts. Passwords are random and shown once, here, never logged.
     let accounts = [

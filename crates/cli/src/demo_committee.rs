@@ -6,7 +6,7 @@
 use anyhow::Result;
 use chitieu_domain::UnitCode;
 use chitieu_domain::committee::{Meeting, Member, Position};
-use chitieu_domain::task::SourceDocument;
+use chitieu_domain::task::{SourceDocument, Task, TaskUpdate};
 use chitieu_store::Store;
 use chrono::NaiveDate;
 
@@ -101,6 +101,92 @@ pub fn commune_populations(n: usize) -> Vec<i64> {
                 .iter()
                 .map(|w| w * PROVINCE_POPULATION / total)
                 .sum::<i64>();
+    }
+    out
+}
+
+/// Departments that lead the generated tasks, and what each works on.
+const DEPARTMENT_WORK: [(&str, &str); 8] = [
+    ("TN.SKHCN", "Triển khai nhiệm vụ khoa học và công nghệ"),
+    ("TN.SNV", "Đào tạo kỹ năng số cho cán bộ, công chức"),
+    (
+        "TN.STC",
+        "Bố trí kinh phí khoa học, công nghệ và chuyển đổi số",
+    ),
+    ("TN.SCT", "Hỗ trợ doanh nghiệp chuyển đổi số"),
+    ("TN.SYT", "Số hóa hồ sơ sức khỏe điện tử"),
+    ("TN.SGDDT", "Chuyển đổi số trong giáo dục"),
+    ("TN.VPUB", "Nâng cấp cổng dịch vụ công và hệ thống một cửa"),
+    ("TN.SNNMT", "Xây dựng cơ sở dữ liệu đất đai, môi trường"),
+];
+
+/// On the order of the province's real task list (about ninety): four tasks for each of
+/// eight departments and one for every other commune, leaving out the two with demo accounts
+/// (their tasks are the hand-written ones), due at different times so that every status occurs;
+/// every tenth comes from the first conclusion notice. Illustrative.
+pub fn more_tasks(plan: &str, communes: &[chitieu_domain::Unit], today: NaiveDate) -> Vec<Task> {
+    let mut out = Vec::new();
+    let mut k = 0i64;
+    let mut add = |lead: UnitCode, title: String| {
+        k += 1;
+        let start = today - chrono::Duration::days(300 - (k * 37) % 200);
+        let deadline = today + chrono::Duration::days((k * 53) % 360 - 150);
+        // Done for about half of those past their deadline, some late.
+        let completed_on = (deadline < today && k % 2 == 0)
+            .then(|| deadline + chrono::Duration::days(if k % 4 == 0 { 12 } else { -5 }))
+            .filter(|d| *d <= today && *d >= start);
+        let progress = if completed_on.is_some() {
+            100
+        } else {
+            (20 + (k * 17) % 70) as u8
+        };
+        let on = (start + chrono::Duration::days(40)).min(today);
+        out.push(Task {
+            code: format!("NV-{:03}", 100 + k),
+            title,
+            plan: plan.to_string(),
+            year: chrono::Datelike::year(&deadline),
+            lead_unit: lead,
+            coordinating_units: vec![],
+            start,
+            deadline: deadline.max(start),
+            expected_product: "Báo cáo kết quả".into(),
+            indicators: vec![],
+            completed_on,
+            updates: vec![TaskUpdate {
+                on: completed_on.unwrap_or(on),
+                progress,
+                note: "Cập nhật từ dữ liệu mẫu".into(),
+                author: "demo".into(),
+                difficulties: String::new(),
+                proposals: String::new(),
+            }],
+            source: if k % 10 == 0 {
+                first_notice()
+            } else {
+                SourceDocument::default()
+            },
+            cancelled: None,
+            funding: None,
+        });
+    };
+    for (lead, work) in DEPARTMENT_WORK {
+        let Ok(lead) = UnitCode::parse(lead) else {
+            continue;
+        };
+        for phase in ["giai đoạn 1", "giai đoạn 2", "mở rộng", "đánh giá"] {
+            add(lead.clone(), format!("{work}: {phase}"));
+        }
+    }
+    for c in communes
+        .iter()
+        .filter(|c| !["5443", "5500"].contains(&c.code.as_str()))
+        .step_by(2)
+    {
+        add(
+            c.code.clone(),
+            format!("Chuyển đổi số cấp xã tại {}", c.name),
+        );
     }
     out
 }
