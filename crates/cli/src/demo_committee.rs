@@ -46,6 +46,31 @@ pub async fn load(store: &Store) -> Result<()> {
         ("Vũ Đức Thắng", Position::Member, "Giám đốc Sở Tài chính"),
         ("Hoàng Thị Lan", Position::Member, "Giám đốc Sở Nội vụ"),
         ("Ngô Thị Bích", Position::Member, "Giám đốc Sở Công Thương"),
+        (
+            "Sở Khoa học và Công nghệ",
+            Position::StandingBody,
+            "Cơ quan thường trực Ban Chỉ đạo",
+        ),
+        (
+            "Lê Minh Đức",
+            Position::Advisory,
+            "Giảng viên, Đại học Thái Nguyên",
+        ),
+        (
+            "Trịnh Thu Hà",
+            Position::Advisory,
+            "Chuyên gia chuyển đổi số, VNPT Thái Nguyên",
+        ),
+        (
+            "Bùi Văn Nam",
+            Position::Support,
+            "Phó Chánh Văn phòng UBND tỉnh",
+        ),
+        (
+            "Đinh Thị Mai",
+            Position::Support,
+            "Trưởng phòng, Sở Khoa học và Công nghệ",
+        ),
     ];
     for (person, position, office) in members {
         store

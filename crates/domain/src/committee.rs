@@ -19,14 +19,23 @@ pub enum Position {
     Deputy,
     /// Ủy viên.
     Member,
+    /// Cơ quan thường trực: the agency that runs the committee's business.
+    StandingBody,
+    /// Tổ tư vấn: the advisory group.
+    Advisory,
+    /// Tổ giúp việc: the support group.
+    Support,
 }
 
 impl Position {
-    pub const ALL: [Position; 4] = [
+    pub const ALL: [Position; 7] = [
         Position::Head,
         Position::StandingDeputy,
         Position::Deputy,
         Position::Member,
+        Position::StandingBody,
+        Position::Advisory,
+        Position::Support,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +44,9 @@ impl Position {
             Position::StandingDeputy => "standing_deputy",
             Position::Deputy => "deputy",
             Position::Member => "member",
+            Position::StandingBody => "standing_body",
+            Position::Advisory => "advisory",
+            Position::Support => "support",
         }
     }
 
@@ -44,6 +56,9 @@ impl Position {
             Position::StandingDeputy => "Phó Trưởng ban thường trực",
             Position::Deputy => "Phó Trưởng ban",
             Position::Member => "Ủy viên",
+            Position::StandingBody => "Cơ quan thường trực",
+            Position::Advisory => "Tổ tư vấn",
+            Position::Support => "Tổ giúp việc",
         }
     }
 
@@ -53,6 +68,9 @@ impl Position {
             Position::StandingDeputy => "Standing deputy head",
             Position::Deputy => "Deputy head",
             Position::Member => "Member",
+            Position::StandingBody => "Standing body",
+            Position::Advisory => "Advisory group",
+            Position::Support => "Support group",
         }
     }
 }
@@ -65,7 +83,7 @@ impl std::str::FromStr for Position {
             .find(|p| p.as_str() == s.trim())
             .ok_or_else(|| {
                 format!(
-                    "vị trí \"{}\" không hợp lệ (head, standing_deputy, deputy, member)",
+                    "vị trí \"{}\" không hợp lệ (head, standing_deputy, deputy, member, standing_body, advisory, support)",
                     s.trim()
                 )
             })

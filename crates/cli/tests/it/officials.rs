@@ -379,6 +379,16 @@ async fn two_heads_in_office_at_once_are_both_shown(db: &TestDb) {
     );
     let (_, committee) = get_status(&base, "/units/TN.BCD", Some(&cookie));
     assert!(committee.contains("Nguyễn Đức Thành</b>, Trưởng Ban Chỉ đạo, Bí thư Tỉnh ủy"));
+    // The committee's page: its standing body and working groups beside its members.
+    for says in [
+        "Trưởng ban</td>",
+        "Phó Trưởng ban thường trực</td>",
+        "Cơ quan thường trực</td>",
+        "Tổ tư vấn</td>",
+        "Tổ giúp việc</td>",
+    ] {
+        assert!(committee.contains(says), "{says}");
+    }
     // A second Party secretary whose term overlaps is refused; a new chairman's term that
     // overlaps the chairman's too, though it may overlap the secretary's.
     let csrf = page_csrf(&base, "/admin", &cookie);
