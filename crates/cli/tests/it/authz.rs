@@ -108,6 +108,50 @@ const MATRIX: &[Case] = &[
     ("GET", "/api/v1/me", "/api/v1/me", None, SIGNED_IN),
     (
         "GET",
+        "/api/v1/committees/{code}",
+        "/api/v1/committees/TN.BCD",
+        None,
+        SIGNED_IN,
+    ),
+    // A committee's records are kept by the administrators whose scope holds it.
+    (
+        "POST",
+        "/api/v1/committees/{code}/members",
+        "/api/v1/committees/TN.BCD/members",
+        Some(
+            r#"{"person":"Người NAME","position":"member","office":"Ủy viên","from":"2026-01-0DAY"}"#,
+        ),
+        PROVINCE_ADMINS,
+    ),
+    (
+        "POST",
+        "/api/v1/committees/{code}/members",
+        "/api/v1/committees/P5443.VP/members",
+        Some(
+            r#"{"person":"Người NAME","position":"member","office":"Ủy viên","from":"2026-01-0DAY"}"#,
+        ),
+        WARD_ADMINS,
+    ),
+    (
+        "POST",
+        "/api/v1/committees/{code}/meetings",
+        "/api/v1/committees/TN.BCD/meetings",
+        Some(
+            r#"{"held_on":"2026-03-0DAY","kind":"Phiên họp","chair":"Trưởng ban","conclusion_number":"NAME/TB-BCĐ"}"#,
+        ),
+        PROVINCE_ADMINS,
+    ),
+    (
+        "POST",
+        "/api/v1/committees/{code}/meetings",
+        "/api/v1/committees/P5443.VP/meetings",
+        Some(
+            r#"{"held_on":"2026-03-0DAY","kind":"Phiên họp","chair":"Trưởng ban","conclusion_number":"NAME/TB-P"}"#,
+        ),
+        WARD_ADMINS,
+    ),
+    (
+        "GET",
         "/api/v1/programmes",
         "/api/v1/programmes?unit=5443&year=2026",
         None,

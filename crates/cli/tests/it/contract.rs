@@ -110,6 +110,8 @@ async fn every_route_answers_as_documented(db: &TestDb) {
                 "HT-5G"
             } else if pattern.starts_with("/api/v1/units") {
                 "5443"
+            } else if pattern.starts_with("/api/v1/committees") {
+                "TN.BCD"
             } else {
                 "NV-01"
             },

@@ -19,6 +19,7 @@ db_tests!(
     a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it,
     tasks_near_their_deadline_or_overdue_are_escalated,
     a_tasks_funding_is_allocated_and_disbursed,
+    the_committee_is_read_and_kept_through_the_api,
 );
 
 fn post(base: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
@@ -759,5 +760,79 @@ async fn a_tasks_funding_is_allocated_and_disbursed(db: &TestDb) {
         None,
     );
     assert_eq!(t["funding_allocated"], "1300", "{t}");
+    drop(server);
+}
+
+/// #12: the committee through the API: members and meetings with each notice's progress;
+/// a meeting recorded by the standing office, refused for a bad position or a reused notice.
+async fn the_committee_is_read_and_kept_through_the_api(db: &TestDb) {
+    ok(db, &["demo"]);
+    let secretariat = token(db, "tt", "secretariat", "19");
+    let reporter = token(db, "bc", "reporter", "5443");
+    let (server, base) = serve(db);
+    let (s, _, c) = api(
+        "GET",
+        &format!("{base}/api/v1/committees/TN.BCD"),
+        Some(&reporter),
+        None,
+    );
+    assert_eq!(s, 200, "{c}");
+    let head = c["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["position"] == "head")
+        .unwrap_or_else(|| panic!("{c}"));
+    assert_eq!(head["office"], "Bí thư Tỉnh ủy");
+    assert_eq!(c["meetings"][0]["conclusion_number"], "01/TB-BCĐ");
+    assert_eq!(c["meetings"][0]["items"], 10);
+    let meeting = r#"{"held_on":"2026-05-10","kind":"Phiên họp chuyên đề","chair":"Trưởng ban","conclusion_number":"30/TB-BCĐ","conclusion_date":"2026-05-12"}"#;
+    assert_eq!(
+        post(
+            &base,
+            "/api/v1/committees/TN.BCD/meetings",
+            &reporter,
+            meeting
+        )
+        .0,
+        403
+    );
+    let (s, v) = post(
+        &base,
+        "/api/v1/committees/TN.BCD/meetings",
+        &secretariat,
+        meeting,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = post(
+        &base,
+        "/api/v1/committees/TN.BCD/meetings",
+        &secretariat,
+        meeting,
+    );
+    assert_eq!(s, 422, "the notice number is used once: {v}");
+    let (s, v) = post(
+        &base,
+        "/api/v1/committees/TN.BCD/members",
+        &secretariat,
+        r#"{"person":"Ai Đó","position":"chairman","from":"2026-01-01"}"#,
+    );
+    assert_eq!(s, 422, "{v}");
+    assert!(
+        v["detail"].as_str().unwrap_or_default().contains("vị trí"),
+        "{v}"
+    );
+    let (s, _, c) = api(
+        "GET",
+        &format!("{base}/api/v1/committees/TN.BCD"),
+        Some(&reporter),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert_eq!(
+        c["meetings"][0]["conclusion_number"], "30/TB-BCĐ",
+        "latest first"
+    );
+    assert_eq!(c["meetings"][0]["items"], 0);
     drop(server);
 }

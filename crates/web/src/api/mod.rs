@@ -6,6 +6,7 @@
 
 mod admin;
 mod assessment;
+mod committee;
 mod common;
 mod error;
 mod extract;
@@ -58,6 +59,9 @@ use crate::AppState;
         tasks::update_task,
         tasks::programme,
         tasks::sign_programme,
+        committee::committee,
+        committee::add_member,
+        committee::add_meeting,
         reports::forms,
         reports::reports,
         reports::act,
@@ -166,6 +170,21 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/api/v1/tasks/{code}/progress",
             post(task_progress),
+        ),
+        (
+            Method::GET,
+            "/api/v1/committees/{code}",
+            get(committee::committee),
+        ),
+        (
+            Method::POST,
+            "/api/v1/committees/{code}/members",
+            post(committee::add_member),
+        ),
+        (
+            Method::POST,
+            "/api/v1/committees/{code}/meetings",
+            post(committee::add_meeting),
         ),
         (Method::GET, "/api/v1/programmes", get(programme)),
         (
