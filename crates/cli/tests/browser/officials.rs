@@ -5,13 +5,14 @@
 use super::*;
 
 /// Pages a signed-in official opens, by name for the screenshots.
-const PAGES: [(&str, &str); 12] = [
+const PAGES: [(&str, &str); 13] = [
     ("overview", "/"),
     ("indicator", "/indicators/HT-5G"),
     ("indicator-communes", "/indicators/NL-CBX"),
     ("unit", "/units/TN.SKHCN"),
     ("province", "/units/19"),
     ("committee", "/units/TN.BCD"),
+    ("programme", "/programmes?unit=TN.SKHCN"),
     ("units", "/units"),
     ("tasks", "/tasks"),
     ("task", "/tasks/NV-05"),
