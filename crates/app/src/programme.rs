@@ -17,7 +17,9 @@ pub struct Programme {
     pub unit: UnitCode,
     pub year: i32,
     pub tasks: Vec<Task>,
-    /// The unit's own targets for the year (assigned to it, not inherited), assessed.
+    /// The unit's own targets for the year (assigned to it, not inherited), assessed; for a
+    /// unit that leads indicators (a department), also the plan owner's targets of the year
+    /// for those indicators: what it answers for.
     pub targets: Vec<Row>,
     /// Who signed it off and when.
     pub signed: Option<(String, chrono::NaiveDate)>,
@@ -60,7 +62,7 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
             .filter(|t| &t.lead_unit == unit && t.year == year)
             .cloned()
             .collect();
-        let targets = snap
+        let mut targets: Vec<Row> = snap
             .assess(Some(unit.as_str()), Some(day), None)
             .map(|rows| {
                 rows.into_iter()
@@ -68,6 +70,17 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
                     .collect()
             })
             .unwrap_or_default();
+        if let Some(plan) = snap.plan.as_ref()
+            && &plan.plan.owner != unit
+        {
+            let led = |code: &str| plan.indicator(code).is_some_and(|i| &i.lead_unit == unit);
+            if let Ok(rows) = snap.assess(None, Some(day), None) {
+                targets.extend(
+                    rows.into_iter()
+                        .filter(|r| r.target_year == year && led(&r.indicator)),
+                );
+            }
+        }
         (tasks, targets)
     };
     let counts = TaskStatus::ALL

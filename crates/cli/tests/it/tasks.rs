@@ -596,6 +596,24 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
     assert!(page.contains("Đã ký duyệt ngày"), "{page}");
     assert!(page.contains("href=\"/tasks/NV-KL-01\""));
     assert!(!page.contains("id=\"sign-programme\""), "signed once");
+    // A department's programme holds the province's targets of the year for the indicators
+    // it leads: what it answers for.
+    let (_, _, p) = api(
+        "GET",
+        &format!("{base}/api/v1/programmes?unit=TN.SKHCN&year=2025"),
+        Some(&secretariat),
+        None,
+    );
+    let led: Vec<&str> = p["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["indicator"].as_str())
+        .collect();
+    assert!(
+        led.contains(&"HT-5G") && !led.contains(&"DT-GRDP"),
+        "{led:?}"
+    );
     // A share the ward missed: the province's page lists the ward among those behind.
     let (s, v) = post(
         &base,
