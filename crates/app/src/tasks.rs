@@ -8,7 +8,7 @@ use chitieu_domain::UnitCode;
 use chitieu_domain::permission::may_assign_task;
 use chitieu_domain::task::{Cancellation, SourceDocument};
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text, parse_date};
-use chitieu_store::SessionUser;
+use chitieu_store::{SessionUser, TaskWrite};
 
 use crate::App;
 use crate::actions::ActionError;
@@ -338,15 +338,13 @@ pub async fn create_task(
         if !can_assign(&snap, me, &task.lead_unit) {
             return Err(ActionError::Forbidden);
         }
-        if snap.task(&task.code).is_some() {
-            return Err(ActionError::Invalid(format!(
-                "code: đã có nhiệm vụ mã \"{}\"",
-                task.code
-            )));
-        }
         task
     };
-    s.store.upsert_task(&task, &me.login).await?;
+    // The code's uniqueness is decided in the write transaction, not on the snapshot: two
+    // servers creating one code at once must not both succeed.
+    s.store
+        .write_tasks(std::slice::from_ref(&task), TaskWrite::Create, &me.login)
+        .await?;
     s.live.sync().await?;
     Ok(task)
 }
@@ -378,11 +376,10 @@ pub async fn update_task(
         if !can_assign(&snap, me, &task.lead_unit) {
             return Err(ActionError::Forbidden);
         }
-        task.updates = old.updates;
-        task.completed_on = old.completed_on;
-        task.cancelled = old.cancelled;
+        // Progress and completion stay as stored (TaskWrite::Assign); a cancellation is only
+        // ever added.
         if let Some(reason) = &patch.cancel_reason {
-            if task.cancelled.is_some() {
+            if old.cancelled.is_some() {
                 return Err(ActionError::NotNow(format!("nhiệm vụ {code} đã hủy")));
             }
             let reason = clean_text("cancel_reason", reason, COMMENT_MAX, TextKind::Multiline)
@@ -401,7 +398,10 @@ pub async fn update_task(
             .map_err(|e| ActionError::Invalid(format!("task: {e}")))?;
         task
     };
-    s.store.upsert_task(&task, &me.login).await?;
+    s.store
+        .write_tasks(std::slice::from_ref(&task), TaskWrite::Assign, &me.login)
+        .await?;
     s.live.sync().await?;
-    Ok(task)
+    // As stored: with the progress and completion the write kept.
+    Ok(s.live.snapshot().task(code).cloned().unwrap_or(task))
 }

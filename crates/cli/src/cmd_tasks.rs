@@ -224,18 +224,13 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
             format!("{label}: dòng {line}")
         };
         match input.read_with(&book) {
-            Ok(mut t) => {
+            Ok(t) => {
                 if let Some(first) = seen.insert(t.code.clone(), *line) {
                     errors.push(format!(
                         "{at}, cột \"code\": mã \"{}\" đã có ở dòng {first}",
                         t.code
                     ));
                     continue;
-                }
-                if let Some(old) = existing.get(&t.code) {
-                    t.updates = old.updates.clone();
-                    t.completed_on = old.completed_on;
-                    t.cancelled = old.cancelled.clone();
                 }
                 tasks.push(t);
             }
@@ -252,7 +247,11 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
             errors.join("\n")
         );
     }
-    store.upsert_tasks(&tasks, ACTOR).await?;
+    // A task already there keeps its progress, completion and cancellation as stored at
+    // the moment of writing, not as read above.
+    store
+        .write_tasks(&tasks, chitieu_store::TaskWrite::Assign, ACTOR)
+        .await?;
     let added = tasks
         .iter()
         .filter(|t| !existing.contains_key(&t.code))

@@ -14,6 +14,7 @@ mod plan;
 mod reports;
 mod sessions;
 mod tasks;
+pub use tasks::TaskWrite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;

@@ -9,14 +9,34 @@ use crate::entities::{plan, research_result, task, task_coordinator, task_indica
 use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
+/// How a task written meets the stored one with the same code. Decided inside the write
+/// transaction, so that two processes writing at once cannot both pass a check made earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskWrite {
+    /// Replace everything, progress reports and completion included (demo data, tests).
+    Replace,
+    /// A new task: refused when the code is taken.
+    Create,
+    /// Change what was assigned (a new task is added). Progress reports and the completion
+    /// date stay as stored, so a report written meanwhile is not lost; a cancellation can be
+    /// set, never cleared.
+    Assign,
+}
+
 impl Store {
     /// Adds a task, or replaces the stored task with the same code (with its links and updates).
     pub async fn upsert_task(&self, t: &Task, actor: &str) -> Result<()> {
-        self.upsert_tasks(std::slice::from_ref(t), actor).await
+        self.write_tasks(std::slice::from_ref(t), TaskWrite::Replace, actor)
+            .await
     }
 
     /// [`Store::upsert_task`] for a list, in one transaction: all or nothing.
     pub async fn upsert_tasks(&self, ts: &[Task], actor: &str) -> Result<()> {
+        self.write_tasks(ts, TaskWrite::Replace, actor).await
+    }
+
+    /// Writes tasks in one transaction, all or nothing, each as `mode` says.
+    pub async fn write_tasks(&self, ts: &[Task], mode: TaskWrite, actor: &str) -> Result<()> {
         let ids = &*self.ids_now().await?;
         for t in ts {
             t.check()
@@ -38,6 +58,16 @@ impl Store {
                 .filter(task::Column::Code.eq(&t.code))
                 .one(&txn)
                 .await?;
+            if mode == TaskWrite::Create && existing.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "code: đã có nhiệm vụ mã \"{}\"",
+                    t.code
+                )));
+            }
+            // What stays as stored: progress and completion when assigning an existing task.
+            let keep = (mode == TaskWrite::Assign)
+                .then_some(())
+                .and(existing.as_ref());
             let mut am = match &existing {
                 Some(m) => m.clone().into(),
                 None => <task::ActiveModel as Default>::default(),
@@ -50,11 +80,15 @@ impl Store {
             am.start_date = Set(t.start);
             am.deadline = Set(t.deadline);
             am.expected_product = Set(t.expected_product.clone());
-            am.completed_on = Set(t.completed_on);
+            am.completed_on = Set(keep.map_or(t.completed_on, |o| o.completed_on));
             am.source_number = Set(t.source.number.clone());
             am.source_date = Set(t.source.date);
             am.source_issuer = Set(t.source.issuer.clone());
-            am.cancelled_on = Set(t.cancelled.as_ref().map(|c| c.on));
+            let cancelled = match (keep, &t.cancelled) {
+                (Some(o), None) => o.cancelled_on.map(|on| (on, o.cancel_reason.clone())),
+                (_, c) => c.as_ref().map(|c| (c.on, c.reason.clone())),
+            };
+            am.cancelled_on = Set(cancelled.as_ref().map(|c| c.0));
             am.funding_source = Set(t
                 .funding
                 .as_ref()
@@ -68,11 +102,7 @@ impl Store {
                 .funding
                 .as_ref()
                 .map(|f| chitieu_domain::text::format_decimal(&f.disbursed)));
-            am.cancel_reason = Set(t
-                .cancelled
-                .as_ref()
-                .map(|c| c.reason.clone())
-                .unwrap_or_default());
+            am.cancel_reason = Set(cancelled.map(|c| c.1).unwrap_or_default());
             let m = if existing.is_some() {
                 am.update(&txn).await?
             } else {
@@ -86,10 +116,12 @@ impl Store {
                 .filter(task_indicator::Column::TaskId.eq(m.id))
                 .exec(&txn)
                 .await?;
-            task_update::Entity::delete_many()
-                .filter(task_update::Column::TaskId.eq(m.id))
-                .exec(&txn)
-                .await?;
+            if keep.is_none() {
+                task_update::Entity::delete_many()
+                    .filter(task_update::Column::TaskId.eq(m.id))
+                    .exec(&txn)
+                    .await?;
+            }
             for c in &t.coordinating_units {
                 task_coordinator::ActiveModel {
                     task_id: Set(m.id),
@@ -109,7 +141,7 @@ impl Store {
                 .insert(&txn)
                 .await?;
             }
-            for u in &t.updates {
+            for u in t.updates.iter().filter(|_| keep.is_none()) {
                 task_update::ActiveModel {
                     task_id: Set(m.id),
                     on_date: Set(u.on),
