@@ -227,6 +227,8 @@ pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
         return Err(ActionError::Forbidden);
     }
     s.store.add_head(h, &me.login).await?;
+    // Heads live in the snapshot: the writer sees the new term at once.
+    s.live.sync().await?;
     Ok(())
 }
 

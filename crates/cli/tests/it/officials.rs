@@ -419,6 +419,27 @@ async fn two_heads_in_office_at_once_are_both_shown(db: &TestDb) {
     );
     let (status, _) = head("Người Thứ Tư", "chairman");
     assert_eq!(status, 422, "no such office");
+    // A head added is on the unit's page at once (heads live in the snapshot; the write
+    // brings it up to date before answering).
+    let res = agent()
+        .post(&format!("{base}/admin/heads"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("unit", "TN.STP"),
+            ("office", "party"),
+            ("person", "Người Mới Nhậm"),
+            ("title", "Bí thư Đảng ủy Sở"),
+            ("start", "2026-01-01"),
+            ("end", ""),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, page) = get_status(&base, "/units/TN.STP", Some(&cookie));
+    assert!(
+        page.contains("Người Mới Nhậm</b>, Bí thư Đảng ủy Sở"),
+        "{page}"
+    );
     // Both heads are named where the ward answers for a task.
     let (_, task) = get_status(&base, "/tasks/NV-10", Some(&cookie));
     assert!(

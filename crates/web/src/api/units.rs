@@ -79,16 +79,17 @@ pub(super) async fn unit(
 ) -> ApiResult<UnitDetail> {
     c.user()?;
     let code = UnitCode::parse(&code.parse()?).map_err(BadInput)?;
-    let heads = s.store.heads().await?;
     let snap = snap(&s).await?;
     let u = snap
         .unit(&code)
         .ok_or_else(|| ApiError::not_found(&format!("đơn vị {code}")))?;
     Ok(Json(UnitDetail {
         unit: unit_json(u),
-        heads: heads
-            .into_iter()
+        heads: snap
+            .heads
+            .iter()
             .filter(|h| h.unit == code)
+            .cloned()
             .map(Into::into)
             .collect(),
     }))

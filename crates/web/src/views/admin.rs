@@ -140,7 +140,6 @@ async fn admin_page(
     let users = actions::users(&s.app, &me)
         .await
         .map_err(|e| PageError::action(tr, e))?;
-    let heads = s.store.heads().await.or_500(tr)?;
     let can_tokens = role_allows(me.role, Action::IssueTokens);
     let tokens = if can_tokens {
         actions::tokens(&s.app, &me)
@@ -150,6 +149,7 @@ async fn admin_page(
         Vec::new()
     };
     let snap = snapshot(s, tr).await?;
+    let heads = &snap.heads;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let role_label = |r: chitieu_domain::permission::Role| {
         if tr.is_en() {
