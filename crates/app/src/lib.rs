@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod committee;
+pub mod evaluation;
 pub mod live;
 mod load;
 pub mod notify;

@@ -1,4 +1,5 @@
-//! `chitieu assess` and `chitieu warnings`: progress towards the targets, on the terminal.
+//! `chitieu assess`, `chitieu warnings` and `chitieu evaluate`: progress towards the targets
+//! and the year's evaluation, on the terminal.
 
 use anyhow::Result;
 
@@ -105,5 +106,66 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
                 .unwrap_or_else(|| "—".into()),
             r.base_year.map(|y| y.to_string()).unwrap_or_default(),
         );
+    }
+}
+
+pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> Result<()> {
+    let store = open(db).await?;
+    let app = chitieu_app::App::load(store).await?;
+    let e = chitieu_app::evaluation::evaluate(&app, year)
+        .await
+        .map_err(refused)?;
+    let units: Vec<_> = match &unit {
+        Some(code) => {
+            let code = chitieu_domain::UnitCode::parse(code).map_err(anyhow::Error::msg)?;
+            vec![
+                e.unit(&code)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("đơn vị \"{code}\" không thuộc diện đánh giá năm {year}")
+                    })?
+                    .clone(),
+            ]
+        }
+        None => e.units.clone(),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&units)?);
+        return Ok(());
+    }
+    println!(
+        "{:>4} {:<10} {:<32} {:>7}  Xếp loại",
+        "Hạng", "Mã", "Đơn vị", "Điểm"
+    );
+    for u in &units {
+        println!(
+            "{:>4} {:<10} {:<32} {:>7}  {}",
+            u.rank.map(|r| r.to_string()).unwrap_or_default(),
+            u.unit,
+            u.name.chars().take(32).collect::<String>(),
+            u.score.map(vi).unwrap_or_else(|| "—".into()),
+            u.rating_label
+                .as_deref()
+                .unwrap_or("chưa có căn cứ đánh giá")
+        );
+        if unit.is_some() {
+            for l in &u.lines {
+                println!(
+                    "       {:>6} / {:<6} {}",
+                    vi(l.points),
+                    vi(l.max_points),
+                    l.reason
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn refused(e: chitieu_app::actions::ActionError) -> anyhow::Error {
+    use chitieu_app::actions::ActionError as E;
+    match e {
+        E::Invalid(m) | E::NotFound(m) | E::NotNow(m) => anyhow::anyhow!(m),
+        E::Internal(e) => e.into(),
+        other => anyhow::anyhow!("{other:?}"),
     }
 }

@@ -112,6 +112,17 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         connections: usize,
     },
+    /// The year's evaluation of departments, communes and wards: score, rating, rank, and
+    /// with --unit the lines behind one unit's score.
+    Evaluate {
+        #[arg(long)]
+        year: i32,
+        /// Print this unit's lines.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Targets that will be missed at the current pace, most at risk first, for a unit and
     /// every unit under it.
     Warnings {
@@ -289,6 +300,9 @@ async fn run(cli: Cli) -> Result<()> {
             json,
             limit,
         } => cmd_assess::warnings(&cli.db, unit, as_of, json, limit).await?,
+        Command::Evaluate { year, unit, json } => {
+            cmd_assess::evaluate(&cli.db, year, unit, json).await?
+        }
         Command::Token(cmd) => cmd_accounts::token(&cli.db, cmd).await?,
         Command::Task(cmd) => cmd_tasks::run(&cli.db, cmd).await?,
         Command::User(cmd) => cmd_accounts::user(&cli.db, cmd).await?,

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod committee;
 pub mod comparator;
 pub mod default_plan;
+pub mod evaluation;
 pub mod head;
 pub mod indicator;
 pub mod period;

@@ -210,6 +210,8 @@ pub const OUTLIER_Z: f64 = 3.5;
 
 /// The fewest earlier figures a score is computed from.
 pub const OUTLIER_MIN_HISTORY: usize = 4;
+/// The recent figures an outlier is also judged against: a year and a half of quarters.
+pub const OUTLIER_WINDOW: usize = 6;
 
 fn median(xs: &mut [f64]) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
@@ -222,13 +224,28 @@ fn median(xs: &mut [f64]) -> f64 {
 }
 
 /// The modified z-score of `x` against `history` (the unit's earlier figures of the same
-/// indicator): 0.6745 (x − median) / MAD; with a MAD of zero, the mean absolute deviation
-/// scaled by 1.2533 stands in, and when no earlier figure differs, any other figure scores
-/// infinitely. `None` with too little history.
+/// indicator, oldest first): 0.6745 (x − median) / MAD; with a MAD of zero, the mean absolute
+/// deviation scaled by 1.2533 stands in, and when no earlier figure differs, any other figure
+/// scores infinitely. `None` with too little history. The score is the less extreme of two:
+/// against every earlier figure, and against the last [`OUTLIER_WINDOW`]. A series that
+/// changed level (a network rolled out) is ordinary against its recent figures; a steady
+/// series with little spread lately is ordinary against its whole history; a slip of the
+/// keyboard stands out against both.
 pub fn modified_z(history: &[Decimal], x: Decimal) -> Option<f64> {
     if history.len() < OUTLIER_MIN_HISTORY {
         return None;
     }
+    let all = z_against(history, x)?;
+    let recent = &history[history.len().saturating_sub(OUTLIER_WINDOW)..];
+    let lately = z_against(recent, x)?;
+    Some(if lately.abs() < all.abs() {
+        lately
+    } else {
+        all
+    })
+}
+
+fn z_against(history: &[Decimal], x: Decimal) -> Option<f64> {
     let mut h: Vec<f64> = history.iter().filter_map(|d| d.to_f64()).collect();
     let x = x.to_f64()?;
     let m = median(&mut h);
@@ -337,5 +354,32 @@ mod tests {
         let flat = vec![d("5"); 6];
         assert_eq!(modified_z(&flat, d("5")), Some(0.0));
         assert!(modified_z(&flat, d("9")).unwrap() > OUTLIER_Z);
+    }
+
+    /// Regression: 5G coverage rolled out over two years (near 0 for years, then 26, 65, 88)
+    /// flagged its next quarter's 94.9 with z = 106 against all 14 earlier quarters; and a
+    /// count that grew steadily (6 to 15 a quarter) must not be flagged at 16 because its
+    /// last quarters happened to be close together.
+    #[test]
+    fn a_series_that_changed_level_is_judged_against_its_recent_figures() {
+        let h: Vec<Decimal> = [
+            "0", "0", "0", "0", "0", "0", "0.1", "0.2", "1", "4", "26", "65", "88", "93",
+        ]
+        .iter()
+        .map(|s| d(s))
+        .collect();
+        let z = modified_z(&h, d("94.9")).unwrap();
+        assert!(z.abs() < OUTLIER_Z, "{z}");
+        // A slip of the keyboard still stands out.
+        assert!(modified_z(&h, d("949")).unwrap() > OUTLIER_Z);
+        let steady: Vec<Decimal> = [
+            "6", "7", "7", "8", "9", "9", "10", "11", "14", "14", "14", "14", "15", "14",
+        ]
+        .iter()
+        .map(|s| d(s))
+        .collect();
+        let z = modified_z(&steady, d("16")).unwrap();
+        assert!(z.abs() < OUTLIER_Z, "{z}");
+        assert!(modified_z(&steady, d("160")).unwrap() > OUTLIER_Z);
     }
 }

@@ -407,3 +407,22 @@ entity!(programme_signoff, "programme_signoffs", {
     pub signed_by: String,
     pub signed_on: Date,
 });
+
+entity!(evaluation_rubric, "evaluation_rubrics", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+    pub version: i32,
+    pub body: String,
+    pub saved_by: String,
+    pub saved_at: DateTimeUtc,
+});
+
+entity!(evaluation_freeze, "evaluation_freezes", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+    pub body: String,
+    pub frozen_by: String,
+    pub frozen_at: DateTimeUtc,
+});

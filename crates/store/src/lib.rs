@@ -5,6 +5,7 @@
 mod committee;
 mod context;
 pub mod entities;
+pub mod evaluation;
 mod evidence;
 mod forms;
 mod migration;

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0019ProgrammeSignoffs),
             Box::new(M0020TaskReportParts),
             Box::new(M0021TaskFunding),
+            Box::new(M0022Evaluation),
         ]
     }
 }
@@ -1098,6 +1099,60 @@ impl MigrationTrait for M0021TaskFunding {
             m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
                 .await?;
         }
+        Ok(())
+    }
+}
+
+/// The annual evaluation: each year's rubric, versioned (a change adds a version, the old
+/// stays readable), and the year's frozen evaluation, which later data do not change.
+struct M0022Evaluation;
+
+impl MigrationName for M0022Evaluation {
+    fn name(&self) -> &str {
+        "m0022_evaluation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0022Evaluation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("evaluation_rubrics")
+                .col(pk_auto("id"))
+                .col(integer("year"))
+                .col(integer("version"))
+                .col(text("body"))
+                .col(string("saved_by"))
+                .col(timestamp_with_time_zone("saved_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "evaluation_rubrics",
+            "idx_evaluation_rubrics_year_version",
+            &["year", "version"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("evaluation_freezes")
+                .col(pk_auto("id"))
+                .col(integer("year"))
+                .col(text("body"))
+                .col(string("frozen_by"))
+                .col(timestamp_with_time_zone("frozen_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "evaluation_freezes",
+            "idx_evaluation_freezes_year",
+            &["year"],
+            true,
+        ))
+        .await?;
         Ok(())
     }
 }

@@ -157,6 +157,22 @@ const MATRIX: &[Case] = &[
         None,
         SIGNED_IN,
     ),
+    (
+        "GET",
+        "/api/v1/evaluation",
+        "/api/v1/evaluation?year=2025",
+        None,
+        SIGNED_IN,
+    ),
+    // The year's evaluation is frozen by the province's standing office (each caller a year
+    // of its own: a year is frozen once).
+    (
+        "POST",
+        "/api/v1/evaluation/{year}/freeze",
+        "/api/v1/evaluation/YEAR/freeze",
+        None,
+        PROVINCE_ADMINS,
+    ),
     // A programme is signed off by its unit's head, no one else.
     (
         "POST",
@@ -458,7 +474,10 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
             .filter(|(mm, pp, ..)| *mm == m.as_str() && *pp == p)
             .collect();
         let admin_route = rows.iter().any(|r| !r.4[2] && r.4[0]);
-        if admin_route && m != axum::http::Method::GET {
+        // The year's evaluation belongs to the plan's owner: no unit below has one of its own,
+        // so its row shows a ward's administrators refused.
+        let owner_only = p == "/api/v1/evaluation/{year}/freeze";
+        if admin_route && m != axum::http::Method::GET && !owner_only {
             assert!(
                 rows.iter().any(|r| r.4[6]) && rows.iter().any(|r| !r.4[6]),
                 "{m} {p}: rows inside and outside the scoped administrator's unit"
@@ -474,7 +493,9 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
                     .replace("0DAY", &format!("{}", w + 1))
                     .replace("QUARTER", &quarter)
             });
-            let path = path.replace("QUARTER", &quarter);
+            let path = path
+                .replace("QUARTER", &quarter)
+                .replace("YEAR", &format!("{}", 2016 + w));
             let status = call(method, &format!("{base}{path}"), token, body.as_deref());
             let ok = (200..300).contains(&status) || (status == 409 && route.contains("{action}"));
             let denied = status == 401 || status == 403;

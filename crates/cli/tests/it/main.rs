@@ -5,6 +5,7 @@ mod analytics;
 mod authz;
 mod cli;
 mod contract;
+mod evaluation;
 mod hardening;
 mod notices;
 mod officials;

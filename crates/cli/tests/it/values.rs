@@ -193,7 +193,19 @@ async fn import_export_round_trip_and_versions(db: &TestDb) {
         before
     );
     // Re-sending a locked value's own figures is no change, and not refused.
-    let same = write_csv(&dir, "same.csv", "HT-5G,19,2024Q4,44.4,,,\n");
+    let comment = store
+        .values(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.indicator == "HT-5G" && r.period.to_string() == "2024Q4")
+        .unwrap()
+        .comment;
+    let same = write_csv(
+        &dir,
+        "same.csv",
+        &format!("HT-5G,19,2024Q4,{},,,{comment}\n", before.1),
+    );
     ok(db, &["values", "import", &same]);
     store.verify_audit_chain().await.unwrap();
 }

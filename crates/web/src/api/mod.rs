@@ -9,6 +9,7 @@ mod assessment;
 mod committee;
 mod common;
 mod error;
+mod evaluation;
 mod extract;
 mod indicators;
 mod reports;
@@ -58,6 +59,8 @@ use crate::AppState;
         tasks::create_task,
         tasks::update_task,
         tasks::programme,
+        evaluation::evaluation,
+        evaluation::freeze,
         tasks::sign_programme,
         committee::committee,
         committee::add_member,
@@ -191,6 +194,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/api/v1/programmes/{unit}/{year}/sign",
             post(sign_programme),
+        ),
+        (
+            Method::GET,
+            "/api/v1/evaluation",
+            get(evaluation::evaluation),
+        ),
+        (
+            Method::POST,
+            "/api/v1/evaluation/{year}/freeze",
+            post(evaluation::freeze),
         ),
         (Method::GET, "/api/v1/forms", get(reports::forms)),
         (Method::GET, "/api/v1/reports", get(reports::reports)),

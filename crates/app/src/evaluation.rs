@@ -1,0 +1,461 @@
+//! The year's evaluation of every department, commune and ward, gathered from the snapshot
+//! (official figures only), scored by the year's rubric; its freezing; what differs since.
+//!
+//! Everything is judged as of today: a 2025 task finished in March 2026 is late, not
+//! overdue; 2025 figures accepted in February 2026 count. Freezing the year keeps the result
+//! as it stood that day.
+
+use chitieu_domain::evaluation::{
+    self, Attribution, Evidence, Line, PeerGroup, Rating, ReportItem, Rubric, Scored, TargetItem,
+    TaskItem,
+};
+use chitieu_domain::permission::{Role, may_edit_plan};
+use chitieu_domain::{Period, PeriodKind, Status, UnitCode};
+use chitieu_store::SessionUser;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::App;
+use crate::actions::ActionError;
+use crate::live::{Data, Snapshot, today};
+use crate::reports::{Query, list_within};
+
+/// One unit's result: the fields of `GET /api/v1/evaluation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitResult {
+    pub unit: UnitCode,
+    pub name: String,
+    pub kind: String,
+    pub group: PeerGroup,
+    pub score: Option<f64>,
+    /// After the quota on "excellent"; `None` with nothing to score.
+    pub rating: Option<Rating>,
+    pub rating_label: Option<String>,
+    /// The score's own band, before the quota.
+    pub band: Option<Rating>,
+    /// Among the peer group (1 = best; equal scores share a rank).
+    pub rank: Option<usize>,
+    pub cluster: String,
+    pub cluster_name: String,
+    pub cluster_rank: Option<usize>,
+    /// Each head in office during the year, with their share of it.
+    pub heads: Vec<Attribution>,
+    pub lines: Vec<Line>,
+}
+
+/// A year's evaluation as of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub rubric: Rubric,
+    /// 0: the default rubric, never saved for the year.
+    pub rubric_version: i32,
+    pub units: Vec<UnitResult>,
+}
+
+impl Evaluation {
+    pub fn unit(&self, code: &UnitCode) -> Option<&UnitResult> {
+        self.units.iter().find(|u| &u.unit == code)
+    }
+}
+
+/// A frozen evaluation, with who froze it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frozen {
+    pub evaluation: Evaluation,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Whether `me` sets the rubric and freezes the year: the plan owner's administrators
+/// (the standing office's secretariat and admins).
+pub fn may_evaluate(snap: &Snapshot, me: &SessionUser) -> bool {
+    snap.plan
+        .as_ref()
+        .is_some_and(|p| may_edit_plan(&snap.units, me.role, &me.unit, &p.plan.owner))
+        && matches!(me.role, Role::Admin | Role::Secretariat)
+}
+
+fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
+    if !(2000..=day.year()).contains(&year) {
+        return Err(ActionError::Invalid(format!(
+            "năm {year} ngoài khoảng 2000–{}: chỉ đánh giá được năm đã bắt đầu",
+            day.year()
+        )));
+    }
+    Ok(())
+}
+
+/// The rubric for `year` and its version (0 for the default).
+pub async fn rubric(s: &App, year: i32) -> Result<(Rubric, i32), ActionError> {
+    match s.store.rubric(year).await? {
+        Some(st) => {
+            let r: Rubric = serde_json::from_str(&st.body).map_err(|e| {
+                ActionError::NotNow(format!("bộ tiêu chí năm {year} lưu không đọc được: {e}"))
+            })?;
+            Ok((r, st.version))
+        }
+        None => Ok((Rubric::default(), 0)),
+    }
+}
+
+/// Saves a new version of `year`'s rubric; returns the version.
+pub async fn save_rubric(
+    s: &App,
+    me: &SessionUser,
+    year: i32,
+    r: &Rubric,
+) -> Result<i32, ActionError> {
+    if !may_evaluate(&s.live.snapshot(), me) {
+        return Err(ActionError::Forbidden);
+    }
+    check_year(year, today())?;
+    r.check().map_err(ActionError::Invalid)?;
+    if s.store.frozen_evaluation(year).await?.is_some() {
+        return Err(ActionError::NotNow(format!(
+            "kết quả đánh giá năm {year} đã chốt: không sửa bộ tiêu chí của năm đó được nữa"
+        )));
+    }
+    let body = serde_json::to_string(r).map_err(|e| ActionError::Invalid(e.to_string()))?;
+    Ok(s.store.save_rubric(year, &body, &me.login).await?)
+}
+
+/// `year`'s evaluation as of today, by its rubric.
+pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
+    let day = today();
+    check_year(year, day)?;
+    let (rubric, version) = rubric(s, year).await?;
+    let returned = s.store.returned_reports().await?;
+    let snap = s.live.snapshot();
+    Ok(evaluate_on(&snap, year, day, rubric, version, &returned))
+}
+
+/// The evaluation from a snapshot: no database round trip.
+pub fn evaluate_on(
+    snap: &Snapshot,
+    year: i32,
+    day: NaiveDate,
+    rubric: Rubric,
+    rubric_version: i32,
+    returned: &HashMap<(String, UnitCode, Period), u32>,
+) -> Evaluation {
+    let mut out = Evaluation {
+        year,
+        as_of: day,
+        rubric,
+        rubric_version,
+        units: Vec::new(),
+    };
+    let (Some(plan), Some(span)) = (snap.plan.as_ref(), evaluation::year_span(year, day)) else {
+        return out;
+    };
+    let owner = &plan.plan.owner;
+    let reports = reports_due_in(snap, year, day, returned);
+    let owner_rows: Vec<_> = snap
+        .assess_data(Some(owner.as_str()), Some(day), None, Data::Official)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.target_year == year)
+        .chain(
+            snap.assess_data(Some(owner.as_str()), Some(span.1), None, Data::Official)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r.target_year > year),
+        )
+        .collect();
+    for unit in snap.units.iter() {
+        let Some(group) = PeerGroup::of(unit.kind) else {
+            continue;
+        };
+        if !unit.is_valid_on(span.1) {
+            continue;
+        }
+        // The year's own targets are judged as of today (a verdict, once the year's figures
+        // are in); later targets on the progress made by the end of the year.
+        let led = |r: &&chitieu_analytics::assess::Row| {
+            plan.indicator(&r.indicator)
+                .is_some_and(|i| i.lead_unit == unit.code)
+        };
+        let mut rows: Vec<_> = snap
+            .assess_data(Some(unit.code.as_str()), Some(day), None, Data::Official)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.target_year == year)
+            .collect();
+        rows.extend(
+            snap.assess_data(Some(unit.code.as_str()), Some(span.1), None, Data::Official)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| r.target_year > year),
+        );
+        rows.extend(owner_rows.iter().filter(led).cloned());
+        let ev = Evidence {
+            targets: targets_of_year(rows, year)
+                .into_iter()
+                .map(|r| target_item(snap, r))
+                .collect(),
+            tasks: snap
+                .tasks
+                .iter()
+                .filter(|t| t.lead_unit == unit.code && t.year == year)
+                .map(|t| TaskItem {
+                    code: t.code.clone(),
+                    title: t.title.clone(),
+                    deadline: t.deadline,
+                    status: t.status_on(day),
+                    source: format!("/tasks/{}", t.code),
+                })
+                .collect(),
+            reports: reports.get(&unit.code).cloned().unwrap_or_default(),
+        };
+        let (score, lines) = evaluation::score(&out.rubric, &ev);
+        let (cluster, cluster_name) = match out.rubric.cluster_of(&unit.code) {
+            Some(c) => (c.code.clone(), c.name.clone()),
+            None => (group.as_str().to_string(), group.label_vi().to_string()),
+        };
+        out.units.push(UnitResult {
+            unit: unit.code.clone(),
+            name: unit.name.clone(),
+            kind: unit.kind.as_str().to_string(),
+            group,
+            score,
+            rating: None,
+            rating_label: None,
+            band: score.map(Rating::band),
+            rank: None,
+            cluster,
+            cluster_name,
+            cluster_rank: None,
+            heads: evaluation::attribute(&snap.heads, &unit.code, year),
+            lines,
+        });
+    }
+    rate_all(&mut out);
+    out
+}
+
+/// Ratings and ranks: the quota within each peer group, ranks within it and within each
+/// cluster. Units without a score are neither rated nor ranked.
+fn rate_all(e: &mut Evaluation) {
+    let quota = e.rubric.excellent_quota;
+    let mut groups: BTreeMap<PeerGroup, Vec<usize>> = BTreeMap::new();
+    let mut clusters: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (k, u) in e.units.iter().enumerate() {
+        if u.score.is_some() {
+            groups.entry(u.group).or_default().push(k);
+            clusters.entry(u.cluster.clone()).or_default().push(k);
+        }
+    }
+    let scored = |units: &[UnitResult], members: &[usize]| -> Vec<Scored> {
+        members
+            .iter()
+            .map(|&k| Scored {
+                score: units[k].score.unwrap_or(0.0),
+                target_points: units[k]
+                    .lines
+                    .iter()
+                    .filter(|l| l.section == evaluation::Section::Targets)
+                    .map(|l| l.points)
+                    .sum(),
+            })
+            .collect()
+    };
+    for members in groups.values() {
+        let rated = evaluation::rate(&scored(&e.units, members), quota);
+        for (&k, (rating, rank)) in members.iter().zip(rated) {
+            e.units[k].rating = Some(rating);
+            e.units[k].rating_label = Some(rating.label_vi().to_string());
+            e.units[k].rank = Some(rank);
+        }
+    }
+    for members in clusters.values() {
+        let rated = evaluation::rate(&scored(&e.units, members), 1.0);
+        for (&k, (_, rank)) in members.iter().zip(rated) {
+            e.units[k].cluster_rank = Some(rank);
+        }
+    }
+    e.units.sort_by(|a, b| {
+        (a.group, a.rank.unwrap_or(usize::MAX), &a.unit).cmp(&(
+            b.group,
+            b.rank.unwrap_or(usize::MAX),
+            &b.unit,
+        ))
+    });
+}
+
+/// For each indicator, the target of `year`, else its nearest later one (judged on progress).
+fn targets_of_year(
+    rows: Vec<chitieu_analytics::assess::Row>,
+    year: i32,
+) -> Vec<chitieu_analytics::assess::Row> {
+    let mut best: BTreeMap<(String, String), chitieu_analytics::assess::Row> = BTreeMap::new();
+    for r in rows.into_iter().filter(|r| r.target_year >= year) {
+        let key = (r.indicator.clone(), r.unit.clone());
+        match best.get(&key) {
+            Some(b) if b.target_year <= r.target_year => {}
+            _ => {
+                best.insert(key, r);
+            }
+        }
+    }
+    best.into_values().collect()
+}
+
+fn target_item(snap: &Snapshot, r: chitieu_analytics::assess::Row) -> TargetItem {
+    let name = snap
+        .plan
+        .as_ref()
+        .and_then(|p| p.indicator(&r.indicator))
+        .map_or(String::new(), |i| i.name.clone());
+    let latest = match (r.latest_value, &r.latest_period) {
+        (Some(v), Some(p)) => format!("{} ({p})", short(v)),
+        _ => "chưa có số liệu chính thức".to_string(),
+    };
+    TargetItem {
+        label: format!(
+            "{} {name}, năm {}: {} {}",
+            r.indicator,
+            r.target_year,
+            r.comparator,
+            short(r.target_value)
+        ),
+        standing: r.status.standing(),
+        status: format!(
+            "{}, số liệu mới nhất {latest}",
+            Status::label_vi(r.status).to_lowercase()
+        ),
+        source: format!("/indicators/{}?unit={}", r.indicator, r.unit),
+    }
+}
+
+/// A figure the Vietnamese way, without trailing decimal zeros: 60 → "60", 87.10 → "87,1".
+fn short(x: f64) -> String {
+    let s = chitieu_domain::text::format_f64_vi(x, 2);
+    if s.contains(',') {
+        s.trim_end_matches('0').trim_end_matches(',').to_string()
+    } else {
+        s
+    }
+}
+
+/// Each unit's reports due in `year` by today: every form's periods whose due day falls in
+/// the year (the fourth quarter of a year is due, and counted, in the next).
+fn reports_due_in(
+    snap: &Snapshot,
+    year: i32,
+    day: NaiveDate,
+    returned: &HashMap<(String, UnitCode, Period), u32>,
+) -> HashMap<UnitCode, Vec<ReportItem>> {
+    let mut out: HashMap<UnitCode, Vec<ReportItem>> = HashMap::new();
+    let Some(plan) = snap.plan.as_ref() else {
+        return out;
+    };
+    let (Some(from), Some(to)) = (
+        NaiveDate::from_ymd_opt(year - 1, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return out;
+    };
+    let kinds: std::collections::BTreeSet<PeriodKind> =
+        plan.forms.iter().map(|f| f.frequency).collect();
+    for kind in kinds {
+        for period in Period::range(kind, from, to) {
+            let due_in_year = plan
+                .forms
+                .iter()
+                .filter(|f| f.frequency == kind)
+                .any(|f| f.due(&period).year() == year && f.due(&period) <= day);
+            if !due_in_year {
+                continue;
+            }
+            let q = Query {
+                period: Some(period),
+                ..Query::default()
+            };
+            for r in list_within(snap, &plan.plan.owner, &q, day) {
+                if r.due.year() != year || r.due > day {
+                    continue;
+                }
+                let received = chitieu_domain::report::received(r.state);
+                out.entry(r.unit.clone()).or_default().push(ReportItem {
+                    label: format!("{} {}", r.form, r.period),
+                    received,
+                    on_time: received && !r.late,
+                    returned: returned
+                        .get(&(r.form.clone(), r.unit.clone(), r.period))
+                        .copied()
+                        .unwrap_or(0),
+                    source: format!("/reports?period={}&unit={}", r.period, r.unit),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Freezes `year`'s evaluation as it stands today: once.
+pub async fn freeze(s: &App, me: &SessionUser, year: i32) -> Result<Evaluation, ActionError> {
+    if !may_evaluate(&s.live.snapshot(), me) {
+        return Err(ActionError::Forbidden);
+    }
+    let e = evaluate(s, year).await?;
+    let body = serde_json::to_string(&e).map_err(|err| ActionError::Invalid(err.to_string()))?;
+    s.store.freeze_evaluation(year, &body, &me.login).await?;
+    Ok(e)
+}
+
+/// `year`'s frozen evaluation, if frozen.
+pub async fn frozen(s: &App, year: i32) -> Result<Option<Frozen>, ActionError> {
+    let Some(st) = s.store.frozen_evaluation(year).await? else {
+        return Ok(None);
+    };
+    let evaluation = serde_json::from_str(&st.body)
+        .map_err(|e| ActionError::NotNow(format!("kết quả chốt năm {year} không đọc được: {e}")))?;
+    Ok(Some(Frozen {
+        evaluation,
+        by: st.by,
+        at: st.at,
+    }))
+}
+
+/// What differs between a frozen evaluation and the live one, per unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    pub unit: UnitCode,
+    pub name: String,
+    pub frozen_score: Option<f64>,
+    pub live_score: Option<f64>,
+    pub frozen_rating: Option<Rating>,
+    pub live_rating: Option<Rating>,
+}
+
+pub fn differences(frozen: &Evaluation, live: &Evaluation) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for l in &live.units {
+        let f = frozen.unit(&l.unit);
+        let (fs, fr) = (f.and_then(|f| f.score), f.and_then(|f| f.rating));
+        if fs != l.score || fr != l.rating {
+            out.push(Difference {
+                unit: l.unit.clone(),
+                name: l.name.clone(),
+                frozen_score: fs,
+                live_score: l.score,
+                frozen_rating: fr,
+                live_rating: l.rating,
+            });
+        }
+    }
+    for f in frozen.units.iter().filter(|f| live.unit(&f.unit).is_none()) {
+        out.push(Difference {
+            unit: f.unit.clone(),
+            name: f.name.clone(),
+            frozen_score: f.score,
+            live_score: None,
+            frozen_rating: f.rating,
+            live_rating: None,
+        });
+    }
+    out
+}

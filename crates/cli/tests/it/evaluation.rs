@@ -1,0 +1,215 @@
+//! The annual evaluation (#13): scores whose lines add up, ratings by the official bands, the
+//! same answer on the API, the command line and the pages, and a frozen year that later data
+//! do not change while the live view shows the difference.
+
+use crate::cli::serve;
+use crate::hardening::{PASSWORD, add_user, api, get_status, token};
+use crate::web::session;
+use crate::{fails, ok};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use serde_json::Value;
+
+db_tests!(
+    every_unit_is_scored_line_by_line_the_same_everywhere,
+    a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs,
+);
+
+fn get(base: &str, path: &str, token: &str) -> (u16, Value) {
+    let (s, _, v) = api("GET", &format!("{base}{path}"), Some(token), None);
+    (s, v)
+}
+
+fn unit<'a>(list: &'a Value, code: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == code)
+        .unwrap_or_else(|| panic!("{code} in {list}"))
+}
+
+async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
+    ok(db, &["demo"]);
+    let viewer = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let (s, list) = get(&base, "/api/v1/evaluation?year=2025", &viewer);
+    assert_eq!(s, 200, "{list}");
+    let units = list.as_array().unwrap();
+    assert!(units.len() > 80, "departments, communes and wards");
+    let labels = [
+        ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+        ("good", "Hoàn thành tốt nhiệm vụ"),
+        ("complete", "Hoàn thành nhiệm vụ"),
+        ("not_complete", "Không hoàn thành nhiệm vụ"),
+    ];
+    for u in units {
+        assert!(["department", "commune", "ward"].contains(&u["kind"].as_str().unwrap()));
+        let Some(score) = u["score"].as_f64() else {
+            assert!(u["rating"].is_null() && u["rank"].is_null(), "{u}");
+            continue;
+        };
+        let lines = u["lines"].as_array().unwrap();
+        let points: f64 = lines.iter().map(|l| l["points"].as_f64().unwrap()).sum();
+        let max: f64 = lines
+            .iter()
+            .map(|l| l["max_points"].as_f64().unwrap())
+            .sum();
+        assert!((points - score).abs() < 0.006, "{u}");
+        assert!((max - 100.0).abs() < 1e-6, "{u}");
+        for l in lines {
+            assert!(l["source"].as_str().unwrap().starts_with('/'), "{l}");
+            assert!(!l["reason"].as_str().unwrap().is_empty(), "{l}");
+        }
+        let rating = u["rating"].as_str().unwrap();
+        let label = labels.iter().find(|(r, _)| *r == rating).unwrap().1;
+        assert_eq!(u["rating_label"], label, "{u}");
+        // The band caps the rating; the quota may only lower "excellent" to "good".
+        let band = if score >= 90.0 {
+            "excellent"
+        } else if score >= 70.0 {
+            "good"
+        } else if score >= 50.0 {
+            "complete"
+        } else {
+            "not_complete"
+        };
+        assert!(
+            rating == band || (band == "excellent" && rating == "good"),
+            "{u}"
+        );
+        assert!(u["rank"].as_u64().unwrap() >= 1);
+    }
+    // The department of science answers for the province's 5G target, met in 2025.
+    let skhcn = unit(&list, "TN.SKHCN");
+    assert_eq!(skhcn["group"], "departments");
+    let g5 = skhcn["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["reason"].as_str().unwrap().starts_with("HT-5G"))
+        .expect("the 5G target is on the department's scorecard");
+    assert!(g5["points"].as_f64().unwrap() > 0.0, "{g5}");
+    assert_eq!(g5["points"], g5["max_points"]);
+    assert_eq!(g5["source"], "/indicators/HT-5G?unit=19");
+    // Its director is attributed the year from the day he took office.
+    let heads = skhcn["heads"].as_array().unwrap();
+    assert!(!heads.is_empty(), "{skhcn}");
+    assert!(heads[0]["share"].as_f64().unwrap() > 0.0);
+    // The command line gives the same.
+    let cli: Value =
+        serde_json::from_str(&ok(db, &["evaluate", "--year", "2025", "--json"])).unwrap();
+    assert_eq!(
+        unit(&cli, "TN.SKHCN")["score"],
+        skhcn["score"],
+        "the API and the command line agree"
+    );
+    let one = ok(db, &["evaluate", "--year", "2025", "--unit", "TN.SKHCN"]);
+    assert!(
+        one.contains("HT-5G") && one.contains("Sở Khoa học"),
+        "{one}"
+    );
+    // A year not begun, and a unit not evaluated, are refused with the reason.
+    let err = fails(db, &["evaluate", "--year", "2999"]);
+    assert!(err.contains("2999"), "{err}");
+    let (s, v) = get(&base, "/api/v1/evaluation?year=2999", &viewer);
+    assert_eq!(s, 422, "{v}");
+    let (s, _) = get(&base, "/api/v1/evaluation?year=abc", &viewer);
+    assert_eq!(s, 400);
+    // The pages: the table, the scorecard with its lines, the head's scorecard.
+    add_user(db, "xem.dg", "viewer", "19");
+    let cookie = session(&base, "xem.dg", PASSWORD);
+    let (s, html) = get_status(&base, "/evaluation?year=2025", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("Sở Khoa học và Công nghệ") && html.contains("Nghị định 335/2025/NĐ-CP"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("id=\"freeze-evaluation\""),
+        "a viewer does not freeze"
+    );
+    let (s, html) = get_status(
+        &base,
+        "/evaluation?year=2025&group=departments",
+        Some(&cookie),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        !html.contains("data-unit=\"5443\""),
+        "filtered by peer group"
+    );
+    let (s, card) = get_status(&base, "/evaluation/TN.SKHCN?year=2025", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(
+        card.contains("href=\"/indicators/HT-5G?unit=19\"") && card.contains("Phiếu điểm"),
+        "{card}"
+    );
+    let person = heads[0]["person"].as_str().unwrap();
+    let (s, head) = get_status(
+        &base,
+        &format!("/evaluation/heads?person={}", person.replace(' ', "%20")),
+        Some(&cookie),
+    );
+    assert_eq!(s, 200, "{person}");
+    assert!(head.contains("data-unit=\"TN.SKHCN\""), "{head}");
+    let (s, _) = get_status(&base, "/evaluation/NOPE?year=2025", Some(&cookie));
+    assert_eq!(s, 404);
+    drop(server);
+}
+
+async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: &TestDb) {
+    ok(db, &["demo"]);
+    let office = token(db, "tt", "secretariat", "19");
+    let viewer = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let post = |path: &str, t: &str, body: Option<&str>| {
+        let (s, _, v) = api(
+            "POST",
+            &format!("{base}{path}"),
+            Some(t),
+            body.map(|b| ("application/json", b)),
+        );
+        (s, v)
+    };
+    let (s, _) = get(&base, "/api/v1/evaluation?year=2025&frozen=true", &viewer);
+    assert_eq!(s, 404, "not frozen yet");
+    assert_eq!(post("/api/v1/evaluation/2025/freeze", &viewer, None).0, 403);
+    let (s, v) = post("/api/v1/evaluation/2025/freeze", &office, None);
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = post("/api/v1/evaluation/2025/freeze", &office, None);
+    assert_eq!(s, 422, "frozen once: {v}");
+    let (_, before) = get(&base, "/api/v1/evaluation?year=2025", &viewer);
+    let (_, frozen) = get(&base, "/api/v1/evaluation?year=2025&frozen=true", &viewer);
+    assert_eq!(frozen, before, "frozen as it stood");
+    // New work arrives for 2025: a task of the department of industry and trade, overdue.
+    let sct = unit(&before, "TN.SCT")["score"].as_f64().unwrap();
+    let (s, v) = post(
+        "/api/v1/tasks",
+        &office,
+        Some(
+            r#"{"code":"NV-2025-X","title":"Số hóa hồ sơ cụm công nghiệp","lead_unit":"TN.SCT","year":2025,"start":"2025-02-01","deadline":"2025-10-31"}"#,
+        ),
+    );
+    assert_eq!(s, 200, "{v}");
+    let (_, live) = get(&base, "/api/v1/evaluation?year=2025", &viewer);
+    let now = unit(&live, "TN.SCT")["score"].as_f64().unwrap();
+    assert!(now < sct, "the overdue task costs points: {sct} → {now}");
+    assert!(
+        unit(&live, "TN.SCT")["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["source"] == "/tasks/NV-2025-X" && l["points"] == 0.0)
+    );
+    let (_, still) = get(&base, "/api/v1/evaluation?year=2025&frozen=true", &viewer);
+    assert_eq!(still, frozen, "later data do not change a frozen year");
+    // The page shows both, and what differs.
+    add_user(db, "xem.dg", "viewer", "19");
+    let cookie = session(&base, "xem.dg", PASSWORD);
+    let (s, html) = get_status(&base, "/evaluation?year=2025", Some(&cookie));
+    assert_eq!(s, 200);
+    let diff = &html[html.find("id=\"differences\"").expect("differences")..];
+    assert!(diff.contains("data-unit=\"TN.SCT\""), "{diff}");
+    assert!(html.contains("Đã chốt ngày"), "{html}");
+    drop(server);
+}

@@ -1,0 +1,596 @@
+//! The annual evaluation of units (đánh giá, xếp loại): a score of 100 points whose every
+//! point traces to a target, a task or a report; the four ratings by the bands of Decree
+//! 335/2025/NĐ-CP; the quota on "excellent"; and each head's share of the year.
+//!
+//! Pure rules: the caller gathers what the unit answers for (its targets with their standing,
+//! the tasks of its work programme, the reports expected of it) and gets back the lines.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::head::{Head, Office};
+use crate::status::Standing;
+use crate::task::TaskStatus;
+use crate::unit::{UnitCode, UnitKind};
+
+/// How a year is scored, set by the secretariat. Defaults and why:
+/// - 50 points for the targets: the resolution is judged by its dated results first;
+/// - 30 for the tasks of the work programme: the work that produces those results;
+/// - 10 for reporting (half for each report received, half for it arriving by its due day):
+///   the province cannot steer on figures that do not come;
+/// - 10 for data quality (each received report not returned for correction).
+///
+/// A section with nothing in it for a unit (a ward with no task due this year) is left out
+/// and the other sections scaled up to 100, so that no unit gains or loses points for what
+/// was never asked of it; each line's maximum shows the scaled weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rubric {
+    pub targets: f64,
+    pub tasks: f64,
+    pub reporting: f64,
+    pub quality: f64,
+    /// Share of a target's points for one at risk (fair progress): on track earns them all.
+    pub at_risk_credit: f64,
+    /// Share of a task's points kept when its product came late: a late product costs part
+    /// of the task's points, as Decree 335/2025 does for officials' products.
+    pub late_task_credit: f64,
+    /// "Excellent" goes to at most this share of the units rated "good" or above in a peer
+    /// group, highest scores first.
+    pub excellent_quota: f64,
+    /// Emulation clusters and blocs (cụm, khối thi đua); a unit in none is ranked in its
+    /// peer group's own cluster.
+    pub clusters: Vec<Cluster>,
+}
+
+/// An emulation cluster or bloc: units ranked together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub code: String,
+    pub name: String,
+    pub units: Vec<UnitCode>,
+}
+
+impl Default for Rubric {
+    fn default() -> Self {
+        Rubric {
+            targets: 50.0,
+            tasks: 30.0,
+            reporting: 10.0,
+            quality: 10.0,
+            at_risk_credit: 0.5,
+            late_task_credit: 0.5,
+            excellent_quota: 0.2,
+            clusters: Vec::new(),
+        }
+    }
+}
+
+impl Rubric {
+    /// Each number within its bounds, the weights adding up to 100.
+    pub fn check(&self) -> Result<(), String> {
+        let weights = [
+            ("targets", self.targets),
+            ("tasks", self.tasks),
+            ("reporting", self.reporting),
+            ("quality", self.quality),
+        ];
+        for (name, w) in weights {
+            if !(0.0..=100.0).contains(&w) {
+                return Err(format!("trọng số \"{name}\" phải trong khoảng 0–100"));
+            }
+        }
+        let sum: f64 = weights.iter().map(|(_, w)| w).sum();
+        if (sum - 100.0).abs() > 1e-9 {
+            return Err(format!(
+                "tổng các trọng số phải bằng 100 (đang là {})",
+                round2(sum)
+            ));
+        }
+        for (name, x) in [
+            ("at_risk_credit", self.at_risk_credit),
+            ("late_task_credit", self.late_task_credit),
+            ("excellent_quota", self.excellent_quota),
+        ] {
+            if !(0.0..=1.0).contains(&x) {
+                return Err(format!("\"{name}\" phải trong khoảng 0–1"));
+            }
+        }
+        if self.clusters.len() > 500 {
+            return Err("quá 500 cụm, khối thi đua".into());
+        }
+        let mut seen = std::collections::HashMap::new();
+        let mut codes = std::collections::HashSet::new();
+        for c in &self.clusters {
+            let ok_code = !c.code.is_empty()
+                && c.code.len() <= 40
+                && c.code
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch));
+            if !ok_code {
+                return Err(format!(
+                    "mã cụm \"{}\" không hợp lệ (1–40 ký tự: chữ không dấu, số, . _ -)",
+                    c.code.chars().take(60).collect::<String>()
+                ));
+            }
+            if !codes.insert(c.code.as_str()) {
+                return Err(format!("mã cụm \"{}\" trùng", c.code));
+            }
+            let name = c.name.trim();
+            if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+                return Err(format!(
+                    "tên cụm \"{}\" cần 1–200 ký tự trên một dòng",
+                    c.code
+                ));
+            }
+            for u in &c.units {
+                if let Some(other) = seen.insert(u.clone(), c.code.as_str()) {
+                    return Err(format!(
+                        "đơn vị {u} thuộc cả cụm \"{other}\" và cụm \"{}\"",
+                        c.code
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The cluster `unit` is ranked in, if the rubric names one.
+    pub fn cluster_of(&self, unit: &UnitCode) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.units.contains(unit))
+    }
+}
+
+/// The four ratings of Decree 335/2025/NĐ-CP (in force from 01/01/2026).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Excellent,
+    Good,
+    Complete,
+    NotComplete,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [
+        Rating::Excellent,
+        Rating::Good,
+        Rating::Complete,
+        Rating::NotComplete,
+    ];
+
+    /// The band of a score: ≥ 90, 70 to < 90, 50 to < 70, < 50. The score is taken to two
+    /// decimals first, as shown, so that 89.995 shown as "90,00" is not rated below 90.
+    pub fn band(score: f64) -> Rating {
+        let s = round2(score);
+        if s >= 90.0 {
+            Rating::Excellent
+        } else if s >= 70.0 {
+            Rating::Good
+        } else if s >= 50.0 {
+            Rating::Complete
+        } else {
+            Rating::NotComplete
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Excellent => "excellent",
+            Rating::Good => "good",
+            Rating::Complete => "complete",
+            Rating::NotComplete => "not_complete",
+        }
+    }
+
+    /// The official wording.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Rating::Excellent => "Hoàn thành xuất sắc nhiệm vụ",
+            Rating::Good => "Hoàn thành tốt nhiệm vụ",
+            Rating::Complete => "Hoàn thành nhiệm vụ",
+            Rating::NotComplete => "Không hoàn thành nhiệm vụ",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Rating::Excellent => "Excellent",
+            Rating::Good => "Good",
+            Rating::Complete => "Complete",
+            Rating::NotComplete => "Not complete",
+        }
+    }
+}
+
+/// Which units are ranked together: departments with departments, communes and wards with
+/// communes and wards. Other kinds are not rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeerGroup {
+    Departments,
+    Communes,
+}
+
+impl PeerGroup {
+    pub fn of(kind: UnitKind) -> Option<PeerGroup> {
+        match kind {
+            UnitKind::Department => Some(PeerGroup::Departments),
+            UnitKind::Commune | UnitKind::Ward => Some(PeerGroup::Communes),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeerGroup::Departments => "departments",
+            PeerGroup::Communes => "communes",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            PeerGroup::Departments => "Sở, ban, ngành",
+            PeerGroup::Communes => "Xã, phường",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PeerGroup::Departments => "Departments",
+            PeerGroup::Communes => "Communes and wards",
+        }
+    }
+}
+
+/// The part of the rubric a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Targets,
+    Tasks,
+    Reporting,
+    Quality,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Targets,
+        Section::Tasks,
+        Section::Reporting,
+        Section::Quality,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Targets => "targets",
+            Section::Tasks => "tasks",
+            Section::Reporting => "reporting",
+            Section::Quality => "quality",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Section::Targets => "Chỉ tiêu",
+            Section::Tasks => "Nhiệm vụ",
+            Section::Reporting => "Báo cáo đầy đủ, đúng hạn",
+            Section::Quality => "Chất lượng số liệu",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Section::Targets => "Targets",
+            Section::Tasks => "Tasks",
+            Section::Reporting => "Complete, timely reporting",
+            Section::Quality => "Data quality",
+        }
+    }
+
+    fn weight(self, r: &Rubric) -> f64 {
+        match self {
+            Section::Targets => r.targets,
+            Section::Tasks => r.tasks,
+            Section::Reporting => r.reporting,
+            Section::Quality => r.quality,
+        }
+    }
+}
+
+/// A target the unit answers for, with where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetItem {
+    /// "HT-5G 2025: > 60"
+    pub label: String,
+    pub standing: Standing,
+    /// The status in words, as the pages show it.
+    pub status: String,
+    pub source: String,
+}
+
+/// A task of the unit's work programme for the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskItem {
+    pub code: String,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub status: TaskStatus,
+    pub source: String,
+}
+
+/// A report expected of the unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportItem {
+    /// "BC57-XA-QUY 2025Q2"
+    pub label: String,
+    pub received: bool,
+    pub on_time: bool,
+    /// Times the report was returned for correction.
+    pub returned: u32,
+    pub source: String,
+}
+
+/// Everything a unit is scored on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    pub targets: Vec<TargetItem>,
+    pub tasks: Vec<TaskItem>,
+    pub reports: Vec<ReportItem>,
+}
+
+/// One line of the explanation: its points of at most `max_points`, why, and where to look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub section: Section,
+    pub points: f64,
+    pub max_points: f64,
+    pub reason: String,
+    /// A path on this site: the indicator, the task or the report behind the line.
+    pub source: String,
+}
+
+/// A unit's score: the lines add up to it, their maxima to 100. `None` when there was
+/// nothing to score the unit on.
+pub fn score(rubric: &Rubric, ev: &Evidence) -> (Option<f64>, Vec<Line>) {
+    let counted_tasks = ev
+        .tasks
+        .iter()
+        .filter(|t| task_credit(rubric, t.status).is_some())
+        .count();
+    let counted_targets = ev
+        .targets
+        .iter()
+        .filter(|t| target_credit(rubric, t.standing).is_some())
+        .count();
+    let received = ev.reports.iter().filter(|r| r.received).count();
+    let sizes = [
+        (Section::Targets, counted_targets),
+        (Section::Tasks, counted_tasks),
+        (Section::Reporting, ev.reports.len()),
+        (Section::Quality, received),
+    ];
+    let present: f64 = sizes
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, _)| s.weight(rubric))
+        .sum();
+    let per_item = |s: Section| {
+        let n = sizes.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n);
+        if n == 0 || present <= 0.0 {
+            0.0
+        } else {
+            s.weight(rubric) * 100.0 / present / n as f64
+        }
+    };
+    let mut lines = Vec::new();
+    let each = per_item(Section::Targets);
+    for t in &ev.targets {
+        let credit = target_credit(rubric, t.standing);
+        lines.push(Line {
+            section: Section::Targets,
+            points: each * credit.unwrap_or(0.0),
+            max_points: if credit.is_some() { each } else { 0.0 },
+            reason: if credit.is_some() {
+                format!("{}: {}", t.label, t.status)
+            } else {
+                format!("{}: {}; không tính", t.label, t.status)
+            },
+            source: t.source.clone(),
+        });
+    }
+    let each = per_item(Section::Tasks);
+    for t in &ev.tasks {
+        let credit = task_credit(rubric, t.status);
+        let why = match t.status {
+            TaskStatus::InProgress => "chưa đến hạn, không tính".to_string(),
+            TaskStatus::Cancelled => "đã hủy, không tính".to_string(),
+            s => s.label_vi().to_string(),
+        };
+        lines.push(Line {
+            section: Section::Tasks,
+            points: each * credit.unwrap_or(0.0),
+            max_points: if credit.is_some() { each } else { 0.0 },
+            reason: format!(
+                "{} {} (hạn {}): {why}",
+                t.code,
+                t.title,
+                t.deadline.format("%d/%m/%Y")
+            ),
+            source: t.source.clone(),
+        });
+    }
+    let each = per_item(Section::Reporting);
+    for r in &ev.reports {
+        let credit = match (r.received, r.on_time) {
+            (true, true) => 1.0,
+            (true, false) => 0.5,
+            _ => 0.0,
+        };
+        let why = match (r.received, r.on_time) {
+            (true, true) => "đã gửi đúng hạn",
+            (true, false) => "đã gửi, quá hạn",
+            _ => "chưa gửi",
+        };
+        lines.push(Line {
+            section: Section::Reporting,
+            points: each * credit,
+            max_points: each,
+            reason: format!("Báo cáo {}: {why}", r.label),
+            source: r.source.clone(),
+        });
+    }
+    let each = per_item(Section::Quality);
+    for r in ev.reports.iter().filter(|r| r.received) {
+        let clean = r.returned == 0;
+        lines.push(Line {
+            section: Section::Quality,
+            points: if clean { each } else { 0.0 },
+            max_points: each,
+            reason: if clean {
+                format!("Báo cáo {}: không bị trả lại", r.label)
+            } else {
+                format!("Báo cáo {}: bị trả lại {} lần", r.label, r.returned)
+            },
+            source: r.source.clone(),
+        });
+    }
+    let total = (present > 0.0).then(|| round2(lines.iter().map(|l| l.points).sum()));
+    (total, lines)
+}
+
+/// A target's share of its points; `None` when it cannot be judged yet (too few figures,
+/// the year's figures not in): not counted, since a report that never came already costs
+/// its points under reporting.
+fn target_credit(rubric: &Rubric, s: Standing) -> Option<f64> {
+    match s {
+        Standing::Achieved | Standing::OnTrack => Some(1.0),
+        Standing::AtRisk => Some(rubric.at_risk_credit),
+        Standing::OffTrack | Standing::Missed => Some(0.0),
+        Standing::Unknown => None,
+    }
+}
+
+/// A task's share of its points; `None` when it does not count this year (not yet due, or
+/// cancelled).
+fn task_credit(rubric: &Rubric, s: TaskStatus) -> Option<f64> {
+    match s {
+        TaskStatus::CompletedOnTime => Some(1.0),
+        TaskStatus::CompletedLate => Some(rubric.late_task_credit),
+        TaskStatus::Overdue => Some(0.0),
+        TaskStatus::InProgress | TaskStatus::Cancelled => None,
+    }
+}
+
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// One unit's place among its peers, for [`rate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    /// Points from targets: results come before process when scores tie.
+    pub target_points: f64,
+}
+
+/// The ratings of one peer group, in input order: each score's band, then "excellent" held
+/// to `quota` × the number banded "good" or above (rounded down: the quota is a ceiling),
+/// highest scores first. Ties are broken by points from targets; units still tied at the
+/// cut are all rated "good", so the quota is never exceeded. Also each unit's rank (1 =
+/// best; equal scores share a rank).
+pub fn rate(scored: &[Scored], quota: f64) -> Vec<(Rating, usize)> {
+    let mut out: Vec<(Rating, usize)> = scored
+        .iter()
+        .map(|s| (Rating::band(s.score), rank_of(scored, s.score)))
+        .collect();
+    let good_or_above = out
+        .iter()
+        .filter(|(r, _)| matches!(r, Rating::Excellent | Rating::Good))
+        .count();
+    let seats = (quota * good_or_above as f64 + 1e-9).floor() as usize;
+    let key = |k: usize| (round2(scored[k].score), round2(scored[k].target_points));
+    let mut banded: Vec<usize> = (0..scored.len())
+        .filter(|&k| out[k].0 == Rating::Excellent)
+        .collect();
+    banded.sort_by(|&a, &b| {
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    for (place, &k) in banded.iter().enumerate() {
+        let within = place < seats;
+        // The last seat's holder shares its key with the first one left out: neither gets it.
+        let tied_at_cut = banded.get(seats).is_some_and(|&next| key(next) == key(k));
+        if !within || tied_at_cut {
+            out[k].0 = Rating::Good;
+        }
+    }
+    out
+}
+
+fn rank_of(scored: &[Scored], score: f64) -> usize {
+    1 + scored
+        .iter()
+        .filter(|s| round2(s.score) > round2(score))
+        .count()
+}
+
+/// A head's part of a unit's year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub person: String,
+    pub title: String,
+    pub office: Office,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: i64,
+    /// Days in office in the year over the days of the year.
+    pub share: f64,
+}
+
+/// Each head of `unit` in office at some time in `year`, with their days in office that year
+/// (from 1 January to 31 December, both counted): the unit's results are theirs pro rata.
+/// Every office answers in full: a commune's Party secretary and its chairman each carry
+/// the whole year between the heads of their own office.
+pub fn attribute(heads: &[Head], unit: &UnitCode, year: i32) -> Vec<Attribution> {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Vec::new();
+    };
+    let year_days = (last - first).num_days() + 1;
+    let mut out: Vec<Attribution> = heads
+        .iter()
+        .filter(|h| &h.unit == unit)
+        .filter_map(|h| {
+            let from = h.term_start.max(first);
+            let to = h.term_end.unwrap_or(last).min(last);
+            (from <= to).then(|| {
+                let days = (to - from).num_days() + 1;
+                Attribution {
+                    person: h.person.clone(),
+                    title: h.title.clone(),
+                    office: h.office,
+                    from,
+                    to,
+                    days,
+                    share: days as f64 / year_days as f64,
+                }
+            })
+        })
+        .collect();
+    out.sort_by_key(|a| (a.office.as_str(), a.from));
+    out
+}
+
+/// The first and last day of a year's evaluation as of `today`: the year so far.
+pub fn year_span(year: i32, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
+    (today.year() >= year).then_some((first, last.min(today)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+//! The annual evaluation as stored: each year's rubric, versioned, and the frozen evaluation.
+//! Bodies are JSON written by the service; the store keeps them whole and dated.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
+
+use chitieu_domain::{Period, UnitCode};
+
+use crate::entities::{evaluation_freeze, evaluation_rubric, form, report, report_event};
+use crate::{Result, Store, StoreError, audit};
+
+/// Bodies above this are refused: a year's evaluation of every commune in the country with
+/// its lines stays far below it.
+pub const MAX_EVALUATION_BYTES: usize = 64 * 1024 * 1024;
+
+/// A stored body with who saved it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub version: i32,
+    pub body: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default()
+}
+
+impl Store {
+    /// How many times each report was returned for correction.
+    pub async fn returned_reports(&self) -> Result<HashMap<(String, UnitCode, Period), u32>> {
+        let ids = self.ids_now().await?;
+        let forms: HashMap<i32, String> = form::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.code))
+            .collect();
+        let mut per_report: HashMap<i32, u32> = HashMap::new();
+        for e in report_event::Entity::find()
+            .filter(report_event::Column::Action.eq("return"))
+            .all(&self.db)
+            .await?
+        {
+            *per_report.entry(e.report_id).or_default() += 1;
+        }
+        if per_report.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut out = HashMap::new();
+        for r in report::Entity::find()
+            .filter(report::Column::Id.is_in(per_report.keys().copied()))
+            .all(&self.db)
+            .await?
+        {
+            let (Some(f), Some(u), Ok(p)) = (
+                forms.get(&r.form_id),
+                ids.unit_codes.get(&r.unit_id),
+                r.period.parse::<Period>(),
+            ) else {
+                continue;
+            };
+            out.insert((f.clone(), u.clone(), p), per_report[&r.id]);
+        }
+        Ok(out)
+    }
+
+    /// The latest rubric saved for `year`.
+    pub async fn rubric(&self, year: i32) -> Result<Option<Stored>> {
+        Ok(evaluation_rubric::Entity::find()
+            .filter(evaluation_rubric::Column::Year.eq(year))
+            .order_by_desc(evaluation_rubric::Column::Version)
+            .one(&self.db)
+            .await?
+            .map(|m| Stored {
+                version: m.version,
+                body: m.body,
+                by: m.saved_by,
+                at: m.saved_at,
+            }))
+    }
+
+    /// Saves a new version of `year`'s rubric; returns its version number (1 for the first).
+    pub async fn save_rubric(&self, year: i32, body: &str, actor: &str) -> Result<i32> {
+        if body.len() > MAX_EVALUATION_BYTES {
+            return Err(StoreError::Invalid("bộ tiêu chí quá lớn".into()));
+        }
+        let txn = self.begin_write().await?;
+        let last = evaluation_rubric::Entity::find()
+            .filter(evaluation_rubric::Column::Year.eq(year))
+            .order_by_desc(evaluation_rubric::Column::Version)
+            .one(&txn)
+            .await?
+            .map_or(0, |m| m.version);
+        let version = last + 1;
+        evaluation_rubric::ActiveModel {
+            year: Set(year),
+            version: Set(version),
+            body: Set(body.to_string()),
+            saved_by: Set(actor.to_string()),
+            saved_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "evaluation.rubric",
+            "evaluation_rubrics",
+            &format!("năm {year}, phiên bản {version}: {body}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(version)
+    }
+
+    /// Freezes `year`'s evaluation: once, for good.
+    pub async fn freeze_evaluation(&self, year: i32, body: &str, actor: &str) -> Result<()> {
+        if body.len() > MAX_EVALUATION_BYTES {
+            return Err(StoreError::Invalid(
+                "kết quả đánh giá quá lớn để lưu".into(),
+            ));
+        }
+        let txn = self.begin_write().await?;
+        if evaluation_freeze::Entity::find()
+            .filter(evaluation_freeze::Column::Year.eq(year))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Invalid(format!(
+                "kết quả đánh giá năm {year} đã được chốt"
+            )));
+        }
+        evaluation_freeze::ActiveModel {
+            year: Set(year),
+            body: Set(body.to_string()),
+            frozen_by: Set(actor.to_string()),
+            frozen_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit(
+            &txn,
+            actor,
+            "evaluation.freeze",
+            "evaluation_freezes",
+            &format!("chốt kết quả đánh giá năm {year}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// `year`'s frozen evaluation, if it was frozen.
+    pub async fn frozen_evaluation(&self, year: i32) -> Result<Option<Stored>> {
+        Ok(evaluation_freeze::Entity::find()
+            .filter(evaluation_freeze::Column::Year.eq(year))
+            .one(&self.db)
+            .await?
+            .map(|m| Stored {
+                version: 1,
+                body: m.body,
+                by: m.frozen_by,
+                at: m.frozen_at,
+            }))
+    }
+}
