@@ -95,6 +95,23 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
     let heads = skhcn["heads"].as_array().unwrap();
     assert!(!heads.is_empty(), "{skhcn}");
     assert!(heads[0]["share"].as_f64().unwrap() > 0.0);
+    // A ward answers through both its chairman and its Party secretary: both carry its year,
+    // from the day the ward was formed (1 July 2025).
+    let ward = unit(&list, "5443");
+    let offices: Vec<&str> = ward["heads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["office"].as_str().unwrap())
+        .collect();
+    assert!(
+        offices.contains(&"authority") && offices.contains(&"party"),
+        "{ward}"
+    );
+    for h in ward["heads"].as_array().unwrap() {
+        assert_eq!(h["from"], "2025-07-01", "{h}");
+        assert_eq!(h["days"], 184, "{h}");
+    }
     // The command line gives the same.
     let cli: Value =
         serde_json::from_str(&ok(db, &["evaluate", "--year", "2025", "--json"])).unwrap();
