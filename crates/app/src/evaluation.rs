@@ -6,8 +6,8 @@
 //! as it stood that day.
 
 use chitieu_domain::evaluation::{
-    self, Attribution, Evidence, Line, PeerGroup, Rating, ReportItem, Rubric, Scored, TargetItem,
-    TaskItem,
+    self, Attribution, Evidence, Line, PeerGroup, Proposal, Rating, ReportItem, Rubric, Scored,
+    TargetItem, TaskItem,
 };
 use chitieu_domain::permission::{Role, may_edit_plan};
 use chitieu_domain::{Period, PeriodKind, Status, UnitCode};
@@ -53,6 +53,12 @@ pub struct Evaluation {
     /// 0: the default rubric, never saved for the year.
     pub rubric_version: i32,
     pub units: Vec<UnitResult>,
+    /// Commendation proposals: by the rubric's titles, or as the secretariat edited them.
+    #[serde(default)]
+    pub proposals: Vec<Proposal>,
+    /// Who edited the proposals, when they were edited.
+    #[serde(default)]
+    pub proposals_edited_by: Option<String>,
 }
 
 impl Evaluation {
@@ -113,6 +119,17 @@ pub async fn save_rubric(
     }
     check_year(year, today())?;
     r.check().map_err(ActionError::Invalid)?;
+    {
+        let snap = s.live.snapshot();
+        for c in &r.clusters {
+            if let Some(u) = c.units.iter().find(|u| snap.unit(u).is_none()) {
+                return Err(ActionError::Invalid(format!(
+                    "cụm \"{}\": không có đơn vị {u}",
+                    c.code
+                )));
+            }
+        }
+    }
     if s.store.frozen_evaluation(year).await?.is_some() {
         return Err(ActionError::NotNow(format!(
             "kết quả đánh giá năm {year} đã chốt: không sửa bộ tiêu chí của năm đó được nữa"
@@ -129,7 +146,45 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
     let (rubric, version) = rubric(s, year).await?;
     let returned = s.store.returned_reports().await?;
     let snap = s.live.snapshot();
-    Ok(evaluate_on(&snap, year, day, rubric, version, &returned))
+    let mut e = evaluate_on(&snap, year, day, rubric, version, &returned);
+    if let Some(st) = s.store.proposals(year).await? {
+        e.proposals = serde_json::from_str(&st.body).map_err(|err| {
+            ActionError::NotNow(format!(
+                "đề nghị khen thưởng năm {year} lưu không đọc được: {err}"
+            ))
+        })?;
+        e.proposals_edited_by = Some(st.by);
+    }
+    Ok(e)
+}
+
+/// The secretariat replaces the year's proposals; an empty list goes back to those computed
+/// by the rubric's titles. Every unit must be one the year evaluates.
+pub async fn save_proposals(
+    s: &App,
+    me: &SessionUser,
+    year: i32,
+    list: &[Proposal],
+) -> Result<(), ActionError> {
+    if !may_evaluate(&s.live.snapshot(), me) {
+        return Err(ActionError::Forbidden);
+    }
+    let e = evaluate(s, year).await?;
+    if let Some(p) = list.iter().find(|p| e.unit(&p.unit).is_none()) {
+        return Err(ActionError::Invalid(format!(
+            "đơn vị {} không thuộc diện đánh giá năm {year}",
+            p.unit
+        )));
+    }
+    let body = if list.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(list).map_err(|err| ActionError::Invalid(err.to_string()))?)
+    };
+    s.store
+        .save_proposals(year, body.as_deref(), &me.login)
+        .await?;
+    Ok(())
 }
 
 /// The evaluation from a snapshot: no database round trip.
@@ -147,6 +202,8 @@ pub fn evaluate_on(
         rubric,
         rubric_version,
         units: Vec::new(),
+        proposals: Vec::new(),
+        proposals_edited_by: None,
     };
     let (Some(plan), Some(span)) = (snap.plan.as_ref(), evaluation::year_span(year, day)) else {
         return out;
@@ -233,6 +290,16 @@ pub fn evaluate_on(
         });
     }
     rate_all(&mut out);
+    let titles = &out.rubric.titles;
+    let mut proposals: Vec<Proposal> = out
+        .units
+        .iter()
+        .flat_map(|u| {
+            evaluation::propose(titles, &u.unit, u.rating, u.cluster_rank, &u.cluster_name)
+        })
+        .collect();
+    proposals.sort_by(|a, b| a.title.cmp(&b.title));
+    out.proposals = proposals;
     out
 }
 

@@ -601,6 +601,12 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             ACTOR,
         )
         .await?;
+    store
+        .upsert_tasks(
+            &crate::demo_committee::last_year_tasks(&plan.plan.code, &communes, today),
+            ACTOR,
+        )
+        .await?;
 
     // Accounts. Passwords are random and shown once, here, never logged.
     let accounts = [

@@ -215,3 +215,72 @@ pub fn more_tasks(plan: &str, communes: &[chitieu_domain::Unit], today: NaiveDat
     }
     out
 }
+
+/// Last year's programme: one task for each department and commune (the wards whose tasks
+/// the tests write by hand aside), due in the second half of the year, most done on time, some
+/// late, some never done, so that last year's evaluation has something to tell apart.
+pub fn last_year_tasks(
+    plan: &str,
+    communes: &[chitieu_domain::Unit],
+    today: NaiveDate,
+) -> Vec<Task> {
+    let year = chrono::Datelike::year(&today) - 1;
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).expect("a valid demo day");
+    let leads: Vec<(UnitCode, String)> = DEPARTMENT_WORK
+        .iter()
+        .filter_map(|(lead, work)| {
+            UnitCode::parse(lead)
+                .ok()
+                .map(|u| (u, format!("{work}: kế hoạch năm {year}")))
+        })
+        .chain(
+            communes
+                .iter()
+                .filter(|c| !["5443", "5500"].contains(&c.code.as_str()))
+                .map(|c| {
+                    (
+                        c.code.clone(),
+                        format!("Kế hoạch chuyển đổi số năm {year} của {}", c.name),
+                    )
+                }),
+        )
+        .collect();
+    leads
+        .into_iter()
+        .enumerate()
+        .map(|(k, (lead, title))| {
+            let deadline = day(8 + (k % 5) as u32, 28);
+            // Seven in ten on time, two late, one never done.
+            let completed_on = match k % 10 {
+                6 | 7 => Some(deadline + chrono::Duration::days(20)),
+                8 => None,
+                _ => Some(deadline - chrono::Duration::days(10)),
+            }
+            .filter(|d| *d <= today);
+            Task {
+                code: format!("NV-{year}-{:03}", k + 1),
+                title,
+                plan: plan.to_string(),
+                year,
+                lead_unit: lead,
+                coordinating_units: vec![],
+                start: day(7, 15),
+                deadline,
+                expected_product: "Báo cáo kết quả thực hiện".into(),
+                indicators: vec![],
+                completed_on,
+                updates: vec![TaskUpdate {
+                    on: completed_on.unwrap_or(day(9, 1)),
+                    progress: if completed_on.is_some() { 100 } else { 60 },
+                    note: "Cập nhật từ dữ liệu mẫu".into(),
+                    author: "demo".into(),
+                    difficulties: String::new(),
+                    proposals: String::new(),
+                }],
+                source: SourceDocument::default(),
+                cancelled: None,
+                funding: None,
+            }
+        })
+        .collect()
+}

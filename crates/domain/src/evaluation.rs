@@ -41,6 +41,130 @@ pub struct Rubric {
     /// Emulation clusters and blocs (cụm, khối thi đua); a unit in none is ranked in its
     /// peer group's own cluster.
     pub clusters: Vec<Cluster>,
+    /// The titles proposed from the ratings (see [`default_titles`]).
+    pub titles: Vec<TitleRule>,
+}
+
+/// A title of emulation or commendation proposed for units that meet its rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TitleRule {
+    pub title: String,
+    /// The legal basis, as the proposal cites it.
+    pub basis: String,
+    /// Only the first of each cluster (rank 1; units tied at 1 all qualify).
+    pub top_of_cluster: bool,
+    /// The lowest rating that qualifies.
+    pub at_least: Rating,
+}
+
+/// The default titles, under the Law on Emulation and Commendation 06/2022/QH15 (in force
+/// from 01/01/2024, chapter II: titles and their standards) and Decree 98/2023/NĐ-CP: the
+/// province's emulation flag for the collective that leads its cluster or bloc, having
+/// completed its tasks excellently; "Tập thể lao động xuất sắc" for every collective that
+/// completed its tasks excellently. A province's own emulation regulation may add others.
+pub fn default_titles() -> Vec<TitleRule> {
+    vec![
+        TitleRule {
+            title: "Cờ thi đua của Ủy ban nhân dân tỉnh".into(),
+            basis: "Luật Thi đua, khen thưởng 2022; Nghị định 98/2023/NĐ-CP: tập thể dẫn đầu cụm, khối thi đua".into(),
+            top_of_cluster: true,
+            at_least: Rating::Excellent,
+        },
+        TitleRule {
+            title: "Tập thể lao động xuất sắc".into(),
+            basis: "Luật Thi đua, khen thưởng 2022: tập thể hoàn thành xuất sắc nhiệm vụ".into(),
+            top_of_cluster: false,
+            at_least: Rating::Excellent,
+        },
+    ]
+}
+
+/// A proposal for commendation: a unit, a title, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub unit: UnitCode,
+    pub title: String,
+    pub reason: String,
+}
+
+/// The titles a unit qualifies for by the rules.
+pub fn propose(
+    titles: &[TitleRule],
+    unit: &UnitCode,
+    rating: Option<Rating>,
+    cluster_rank: Option<usize>,
+    cluster_name: &str,
+) -> Vec<Proposal> {
+    let Some(rating) = rating else {
+        return Vec::new();
+    };
+    titles
+        .iter()
+        .filter(|t| rating <= t.at_least && (!t.top_of_cluster || cluster_rank == Some(1)))
+        .map(|t| Proposal {
+            unit: unit.clone(),
+            title: t.title.clone(),
+            reason: if t.top_of_cluster {
+                format!("{}; dẫn đầu {cluster_name}. {}", rating.label_vi(), t.basis)
+            } else {
+                format!("{}. {}", rating.label_vi(), t.basis)
+            },
+        })
+        .collect()
+}
+
+/// Proposals as the page writes them: one per line, "unit | title | reason".
+pub fn proposals_text(list: &[Proposal]) -> String {
+    list.iter()
+        .map(|p| format!("{} | {} | {}", p.unit, p.title, p.reason))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Proposals from the page's text; an error names the line. At most 5,000; a title of at
+/// most 200 characters, a reason of at most 1,000, each on one line.
+pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
+    let mut out = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let n = k + 1;
+        let mut parts = line.splitn(3, '|').map(str::trim);
+        let (Some(unit), Some(title)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "đề nghị khen thưởng, dòng {n}: cần \"mã đơn vị | danh hiệu | lý do\""
+            ));
+        };
+        let reason = parts.next().unwrap_or("");
+        let unit = UnitCode::parse(unit)
+            .map_err(|e| format!("đề nghị khen thưởng, dòng {n}: đơn vị \"{unit}\": {e}"))?;
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(format!(
+                "đề nghị khen thưởng, dòng {n}: danh hiệu cần 1–200 ký tự"
+            ));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(format!(
+                "đề nghị khen thưởng, dòng {n}: lý do quá 1.000 ký tự"
+            ));
+        }
+        if line.chars().any(|c| c.is_control()) {
+            return Err(format!(
+                "đề nghị khen thưởng, dòng {n}: có ký tự điều khiển"
+            ));
+        }
+        out.push(Proposal {
+            unit,
+            title: title.to_string(),
+            reason: reason.to_string(),
+        });
+        if out.len() > 5000 {
+            return Err("quá 5.000 đề nghị khen thưởng".into());
+        }
+    }
+    Ok(out)
 }
 
 /// An emulation cluster or bloc: units ranked together.
@@ -62,6 +186,7 @@ impl Default for Rubric {
             late_task_credit: 0.5,
             excellent_quota: 0.2,
             clusters: Vec::new(),
+            titles: default_titles(),
         }
     }
 }
@@ -132,7 +257,68 @@ impl Rubric {
                 }
             }
         }
+        self.check_titles()
+    }
+
+    fn check_titles(&self) -> Result<(), String> {
+        if self.titles.len() > 50 {
+            return Err("quá 50 danh hiệu".into());
+        }
+        for t in &self.titles {
+            let n = t.title.trim().chars().count();
+            if n == 0 || n > 200 || t.basis.chars().count() > 1000 {
+                return Err(format!(
+                    "danh hiệu \"{}\": tên cần 1–200 ký tự, căn cứ tối đa 1.000",
+                    t.title.chars().take(60).collect::<String>()
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Clusters as the page writes them: one per line, "code | name | unit, unit, …".
+    pub fn clusters_text(&self) -> String {
+        self.clusters
+            .iter()
+            .map(|c| {
+                let units: Vec<String> = c.units.iter().map(|u| u.to_string()).collect();
+                format!("{} | {} | {}", c.code, c.name, units.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Clusters from the page's text (see [`Rubric::clusters_text`]); an error names the line.
+    pub fn parse_clusters(text: &str) -> Result<Vec<Cluster>, String> {
+        let mut out = Vec::new();
+        for (k, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            let [code, name, units] = parts[..] else {
+                return Err(format!(
+                    "cụm thi đua, dòng {}: cần \"mã | tên | đơn vị, đơn vị, …\"",
+                    k + 1
+                ));
+            };
+            let units = units
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(|u| {
+                    UnitCode::parse(u)
+                        .map_err(|e| format!("cụm thi đua, dòng {}: đơn vị \"{u}\": {e}", k + 1))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(Cluster {
+                code: code.to_string(),
+                name: name.to_string(),
+                units,
+            });
+        }
+        Ok(out)
     }
 
     /// The cluster `unit` is ranked in, if the rubric names one.

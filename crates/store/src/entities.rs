@@ -426,3 +426,12 @@ entity!(evaluation_freeze, "evaluation_freezes", {
     pub frozen_by: String,
     pub frozen_at: DateTimeUtc,
 });
+
+entity!(evaluation_proposal, "evaluation_proposals", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub year: i32,
+    pub body: String,
+    pub saved_by: String,
+    pub saved_at: DateTimeUtc,
+});

@@ -2,12 +2,16 @@
 //! Bodies are JSON written by the service; the store keeps them whole and dated.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
+};
 use std::collections::HashMap;
 
 use chitieu_domain::{Period, UnitCode};
 
-use crate::entities::{evaluation_freeze, evaluation_rubric, form, report, report_event};
+use crate::entities::{
+    evaluation_freeze, evaluation_proposal, evaluation_rubric, form, report, report_event,
+};
 use crate::{Result, Store, StoreError, audit};
 
 /// Bodies above this are refused: a year's evaluation of every commune in the country with
@@ -149,6 +153,70 @@ impl Store {
             "evaluation.freeze",
             "evaluation_freezes",
             &format!("chốt kết quả đánh giá năm {year}"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// `year`'s commendation proposals as edited, if they were.
+    pub async fn proposals(&self, year: i32) -> Result<Option<Stored>> {
+        Ok(evaluation_proposal::Entity::find()
+            .filter(evaluation_proposal::Column::Year.eq(year))
+            .one(&self.db)
+            .await?
+            .map(|m| Stored {
+                version: 1,
+                body: m.body,
+                by: m.saved_by,
+                at: m.saved_at,
+            }))
+    }
+
+    /// Replaces `year`'s edited proposals; `None` drops them (back to those computed). Refused
+    /// once the year is frozen, inside the same transaction as the freeze check.
+    pub async fn save_proposals(&self, year: i32, body: Option<&str>, actor: &str) -> Result<()> {
+        if body.is_some_and(|b| b.len() > MAX_EVALUATION_BYTES) {
+            return Err(StoreError::Invalid("danh sách đề nghị quá lớn".into()));
+        }
+        let txn = self.begin_write().await?;
+        if evaluation_freeze::Entity::find()
+            .filter(evaluation_freeze::Column::Year.eq(year))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Invalid(format!(
+                "kết quả đánh giá năm {year} đã chốt: không sửa đề nghị khen thưởng được nữa"
+            )));
+        }
+        if let Some(old) = evaluation_proposal::Entity::find()
+            .filter(evaluation_proposal::Column::Year.eq(year))
+            .one(&txn)
+            .await?
+        {
+            old.delete(&txn).await?;
+        }
+        if let Some(body) = body {
+            evaluation_proposal::ActiveModel {
+                year: Set(year),
+                body: Set(body.to_string()),
+                saved_by: Set(actor.to_string()),
+                saved_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "evaluation.proposals",
+            "evaluation_proposals",
+            &match body {
+                Some(b) => format!("năm {year}: {b}"),
+                None => format!("năm {year}: trở về danh sách tính theo tiêu chí"),
+            },
         )
         .await?;
         txn.commit().await?;

@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0020TaskReportParts),
             Box::new(M0021TaskFunding),
             Box::new(M0022Evaluation),
+            Box::new(M0023EvaluationProposals),
         ]
     }
 }
@@ -1149,6 +1150,40 @@ impl MigrationTrait for M0022Evaluation {
         m.create_index(index(
             "evaluation_freezes",
             "idx_evaluation_freezes_year",
+            &["year"],
+            true,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// The year's commendation proposals as the secretariat edited them (none: as computed).
+struct M0023EvaluationProposals;
+
+impl MigrationName for M0023EvaluationProposals {
+    fn name(&self) -> &str {
+        "m0023_evaluation_proposals"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0023EvaluationProposals {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("evaluation_proposals")
+                .col(pk_auto("id"))
+                .col(integer("year"))
+                .col(text("body"))
+                .col(string("saved_by"))
+                .col(timestamp_with_time_zone("saved_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "evaluation_proposals",
+            "idx_evaluation_proposals_year",
             &["year"],
             true,
         ))

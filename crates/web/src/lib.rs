@@ -10,6 +10,7 @@ pub mod i18n;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod views;
+pub mod xlsx;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
@@ -73,6 +74,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
         .route("/targets", get(views::targets))
         .route("/evaluation", get(views::evaluation_page))
         .route("/evaluation/freeze", post(views::evaluation_freeze))
+        .route("/evaluation/rubric", post(views::evaluation_rubric))
+        .route("/evaluation/proposals", post(views::evaluation_proposals))
         .route("/evaluation/heads", get(views::evaluation_head))
         .route("/evaluation/{code}", get(views::evaluation_unit))
         .route("/programmes", get(views::programme))

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 mod committee;
+mod evaluation;
 mod officials;
 
 const FLAGS: [&str; 6] = [

@@ -4,7 +4,7 @@
 
 use crate::cli::serve;
 use crate::hardening::{PASSWORD, add_user, api, get_status, token};
-use crate::web::session;
+use crate::web::{agent, page_csrf, session};
 use crate::{fails, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
@@ -13,6 +13,7 @@ use serde_json::Value;
 db_tests!(
     every_unit_is_scored_line_by_line_the_same_everywhere,
     a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs,
+    the_standing_office_sets_the_rubric_and_edits_the_proposals,
 );
 
 fn get(base: &str, path: &str, token: &str) -> (u16, Value) {
@@ -228,5 +229,180 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
     let diff = &html[html.find("id=\"differences\"").expect("differences")..];
     assert!(diff.contains("data-unit=\"TN.SCT\""), "{diff}");
     assert!(html.contains("Đã chốt ngày"), "{html}");
+    drop(server);
+}
+
+/// Posts a page form as `cookie`; the status and the page.
+fn form(base: &str, path: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let csrf = page_csrf(base, "/evaluation?year=2025", cookie);
+    let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let mut res = agent()
+        .post(&format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send_form(all)
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.body_mut().read_to_string().unwrap_or_default())
+}
+
+async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "tt.dg", "secretariat", "19");
+    add_user(db, "xem.dg", "viewer", "19");
+    let viewer_token = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let office = session(&base, "tt.dg", PASSWORD);
+    let viewer = session(&base, "xem.dg", PASSWORD);
+    let rubric = |targets: &'static str, clusters: &'static str| {
+        vec![
+            ("year", "2025"),
+            ("targets", targets),
+            ("tasks", "30"),
+            ("reporting", "10"),
+            ("quality", "10"),
+            ("at_risk_credit", "50"),
+            ("late_task_credit", "50"),
+            ("excellent_quota", "20"),
+            ("clusters", clusters),
+        ]
+    };
+    let clusters = "KT | Khối các sở kinh tế | TN.SCT, TN.STC, TN.SKHCN";
+    // A viewer may not; weights that do not add up to 100 are refused with the reason; a
+    // cluster naming a unit that does not exist is refused, naming it.
+    assert_eq!(
+        form(
+            &base,
+            "/evaluation/rubric",
+            &viewer,
+            &rubric("50", clusters)
+        )
+        .0,
+        403
+    );
+    let (s, page) = form(
+        &base,
+        "/evaluation/rubric",
+        &office,
+        &rubric("40", clusters),
+    );
+    assert_eq!(s, 422);
+    assert!(page.contains("tổng các trọng số phải bằng 100"), "{page}");
+    let (s, page) = form(
+        &base,
+        "/evaluation/rubric",
+        &office,
+        &rubric("50", "X | Cụm lạ | TN.KHONGCO"),
+    );
+    assert_eq!(s, 422);
+    assert!(page.contains("TN.KHONGCO"), "{page}");
+    let (s, _) = form(
+        &base,
+        "/evaluation/rubric",
+        &office,
+        &rubric("50", clusters),
+    );
+    assert_eq!(s, 303);
+    // The cluster ranks its three departments among themselves.
+    let (_, list) = get(&base, "/api/v1/evaluation?year=2025", &viewer_token);
+    for code in ["TN.SCT", "TN.STC", "TN.SKHCN"] {
+        assert_eq!(unit(&list, code)["cluster"], "KT", "{code}");
+        assert!(unit(&list, code)["cluster_rank"].as_u64().unwrap() <= 3);
+    }
+    assert_eq!(unit(&list, "TN.SNV")["cluster"], "departments");
+    let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&office));
+    assert!(
+        html.contains("phiên bản 1") && html.contains("Khối các sở kinh tế"),
+        "{html}"
+    );
+    let (_, html) = get_status(&base, "/evaluation?year=2025&cluster=KT", Some(&office));
+    assert!(
+        html.contains("data-unit=\"TN.SCT\"") && !html.contains("data-unit=\"TN.SNV\""),
+        "filtered by cluster"
+    );
+
+    // Proposals: the office writes its own list; an unknown unit is refused by line; an empty
+    // list goes back to the computed one.
+    let (s, page) = form(
+        &base,
+        "/evaluation/proposals",
+        &office,
+        &[
+            ("year", "2025"),
+            (
+                "proposals",
+                "TN.SCT | Giấy khen của Chủ tịch UBND tỉnh | dẫn đầu khối\nsai dòng",
+            ),
+        ],
+    );
+    assert_eq!(s, 422);
+    assert!(page.contains("dòng 2"), "{page}");
+    let (s, page) = form(
+        &base,
+        "/evaluation/proposals",
+        &office,
+        &[("year", "2025"), ("proposals", "99999 | Giấy khen | x")],
+    );
+    assert_eq!(s, 422, "{page}");
+    assert_eq!(
+        form(
+            &base,
+            "/evaluation/proposals",
+            &viewer,
+            &[("year", "2025"), ("proposals", "TN.SCT | Giấy khen | x")],
+        )
+        .0,
+        403
+    );
+    let (s, _) = form(
+        &base,
+        "/evaluation/proposals",
+        &office,
+        &[
+            ("year", "2025"),
+            (
+                "proposals",
+                "TN.SCT | Giấy khen của Chủ tịch UBND tỉnh | dẫn đầu khối kinh tế",
+            ),
+        ],
+    );
+    assert_eq!(s, 303);
+    let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&viewer));
+    let table = &html[html.find("id=\"proposals-table\"").expect("proposals")..];
+    assert!(
+        table.contains("Giấy khen của Chủ tịch UBND tỉnh"),
+        "{table}"
+    );
+    assert!(html.contains("Đã sửa (tt.dg)"), "{html}");
+    let (s, _) = form(
+        &base,
+        "/evaluation/proposals",
+        &office,
+        &[("year", "2025"), ("proposals", "")],
+    );
+    assert_eq!(s, 303);
+    let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&viewer));
+    assert!(
+        !html.contains("Giấy khen của Chủ tịch UBND tỉnh") && html.contains("tính theo tiêu chí")
+    );
+    // Frozen: neither the rubric nor the proposals change any more.
+    let office_token = token(db, "tt", "secretariat", "19");
+    let (s, _, _) = api(
+        "POST",
+        &format!("{base}/api/v1/evaluation/2025/freeze"),
+        Some(&office_token),
+        None,
+    );
+    assert_eq!(s, 200);
+    let (s, page) = form(&base, "/evaluation/rubric", &office, &rubric("50", ""));
+    assert_eq!(s, 422, "{page}");
+    assert!(page.contains("đã chốt"), "{page}");
+    let (s, _) = form(
+        &base,
+        "/evaluation/proposals",
+        &office,
+        &[("year", "2025"), ("proposals", "TN.SCT | Giấy khen | x")],
+    );
+    assert_eq!(s, 422);
     drop(server);
 }

@@ -280,3 +280,63 @@ fn a_rubric_within_bounds() {
     };
     assert!(r.check().is_err());
 }
+
+#[test]
+fn clusters_read_from_the_page_and_written_back() {
+    let c =
+        Rubric::parse_clusters("\n KT | Khối kinh tế | TN.SCT, TN.STC\nBK|Cụm Bắc Kạn|1843;1849\n")
+            .unwrap();
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[1].units.len(), 2);
+    let r = Rubric {
+        clusters: c,
+        ..Rubric::default()
+    };
+    assert!(r.check().is_ok());
+    assert_eq!(
+        Rubric::parse_clusters(&r.clusters_text()).unwrap(),
+        r.clusters
+    );
+    assert_eq!(
+        r.cluster_of(&UnitCode::parse("1849").unwrap())
+            .unwrap()
+            .code,
+        "BK"
+    );
+    let e = Rubric::parse_clusters("KT | Khối kinh tế").unwrap_err();
+    assert!(e.contains("dòng 1"), "{e}");
+    // A unit in two clusters is refused, naming both.
+    let r = Rubric {
+        clusters: Rubric::parse_clusters("A | Cụm A | 1843\nB | Cụm B | 1843").unwrap(),
+        ..Rubric::default()
+    };
+    let e = r.check().unwrap_err();
+    assert!(
+        e.contains("1843") && e.contains("\"A\"") && e.contains("\"B\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn proposals_follow_the_titles_rules_and_read_back_from_the_page() {
+    let t = default_titles();
+    let u = UnitCode::parse("TN.SCT").unwrap();
+    // First of its cluster and excellent: the flag and the collective title.
+    let p = propose(&t, &u, Some(Rating::Excellent), Some(1), "Khối kinh tế");
+    assert_eq!(p.len(), 2);
+    assert!(p[0].title.starts_with("Cờ thi đua") && p[0].reason.contains("dẫn đầu Khối kinh tế"));
+    // Excellent but second: the collective title only.
+    let p = propose(&t, &u, Some(Rating::Excellent), Some(2), "Khối kinh tế");
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].title, "Tập thể lao động xuất sắc");
+    // First of its cluster but only good: nothing.
+    assert!(propose(&t, &u, Some(Rating::Good), Some(1), "K").is_empty());
+    assert!(propose(&t, &u, None, None, "K").is_empty());
+    // The page's text round-trips; a bad line is named.
+    let all = propose(&t, &u, Some(Rating::Excellent), Some(1), "K");
+    assert_eq!(parse_proposals(&proposals_text(&all)).unwrap(), all);
+    let e = parse_proposals("TN.SCT | Giấy khen | lý do\nkhông có dấu gạch").unwrap_err();
+    assert!(e.contains("dòng 2"), "{e}");
+    let e = parse_proposals(&format!("TN.SCT | {} | x", "D".repeat(201))).unwrap_err();
+    assert!(e.contains("dòng 1") && e.contains("200"), "{e}");
+}

@@ -2,6 +2,7 @@
 //! scorecard line by line, a head's scorecard over the years, and freezing the year.
 
 use super::common::*;
+use crate::xlsx::{Cell, Sheet, download};
 use chitieu_app::evaluation::{self, Evaluation, UnitResult};
 use chitieu_domain::evaluation::{PeerGroup, Rating, Section};
 
@@ -43,6 +44,18 @@ struct EvaluationPage {
     showing_frozen: bool,
     differences: Vec<(String, String, String, String)>,
     can_freeze: bool,
+    /// The rubric form, for the standing office while the year is not frozen.
+    can_edit: bool,
+    /// "phiên bản 2" or "mặc định".
+    rubric_version: String,
+    /// (field, label, value) of the rubric's numbers as the form shows them.
+    rubric_fields: Vec<(&'static str, String, String)>,
+    clusters_text: String,
+    /// Unit code, unit name, cluster, title, reason.
+    proposals: Vec<(String, String, String, String, String)>,
+    proposals_text: String,
+    /// "Đã sửa (thuongtruc)" or "tính theo tiêu chí".
+    proposals_state: String,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +64,54 @@ pub struct EvaluationQuery {
     group: Option<String>,
     cluster: Option<String>,
     frozen: Option<String>,
+    /// `xlsx`: the table as a workbook.
+    format: Option<String>,
+}
+
+fn wants_xlsx(format: &Option<String>) -> bool {
+    format.as_deref() == Some("xlsx")
+}
+
+fn section_label(tr: Tr, s: Section) -> &'static str {
+    if tr.is_en() {
+        s.label_en()
+    } else {
+        s.label_vi()
+    }
+}
+
+/// The lines of some units as a sheet: unit, section, reason, points, out of, source.
+fn lines_sheet(tr: Tr, units: &[&UnitResult]) -> Sheet {
+    Sheet {
+        name: tr.t("score_lines").to_string(),
+        title: tr.t("score_lines").to_string(),
+        header: [
+            "unit",
+            "section",
+            "reason",
+            "points",
+            "max_points",
+            "line_source",
+        ]
+        .iter()
+        .map(|k| tr.t(k).to_string())
+        .collect(),
+        rows: units
+            .iter()
+            .flat_map(|u| {
+                u.lines.iter().map(|l| {
+                    vec![
+                        Cell::from(u.unit.to_string()),
+                        section_label(tr, l.section).into(),
+                        l.reason.clone().into(),
+                        l.points.into(),
+                        l.max_points.into(),
+                        l.source.clone().into(),
+                    ]
+                })
+            })
+            .collect(),
+    }
 }
 
 fn year_of(tr: Tr, y: Option<&str>) -> Result<i32, PageError> {
@@ -156,6 +217,67 @@ pub async fn evaluation_page(
         .filter(|u| group.is_empty() || u.group.as_str() == group)
         .filter(|u| cluster.is_empty() || u.cluster == cluster)
         .collect();
+    if wants_xlsx(&q.format) {
+        let title = format!(
+            "{} {year}{}",
+            tr.t("evaluation"),
+            if showing_frozen {
+                format!(" ({})", tr.t("frozen_view"))
+            } else {
+                String::new()
+            }
+        );
+        let table = Sheet {
+            name: format!("{} {year}", tr.t("evaluation_short")),
+            title,
+            header: [
+                "rank",
+                "unit_code",
+                "unit",
+                "peer_group",
+                "cluster",
+                "rank_in_cluster",
+                "score",
+                "rating",
+                "heads",
+            ]
+            .iter()
+            .map(|k| tr.t(k).to_string())
+            .collect(),
+            rows: units
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.rank.into(),
+                        u.unit.to_string().into(),
+                        u.name.clone().into(),
+                        group_label(tr, u.group).into(),
+                        u.cluster_name.clone().into(),
+                        u.cluster_rank.into(),
+                        u.score.into(),
+                        rating_text(tr, u.rating).into(),
+                        heads_text(tr, u).into(),
+                    ]
+                })
+                .collect(),
+        };
+        let proposals = Sheet {
+            name: tr.t("proposals").to_string(),
+            title: format!("{} {year}", tr.t("proposals")),
+            header: ["unit_code", "unit", "cluster", "award_title", "reason"]
+                .iter()
+                .map(|k| tr.t(k).to_string())
+                .collect(),
+            rows: proposal_rows(shown)
+                .into_iter()
+                .map(|(a, b, c, d, e)| vec![a.into(), b.into(), c.into(), d.into(), e.into()])
+                .collect(),
+        };
+        return Ok(download(
+            &format!("danh-gia-{year}.xlsx"),
+            &[table, lines_sheet(tr, &units), proposals],
+        ));
+    }
     let counts = Rating::ALL
         .iter()
         .map(|r| {
@@ -183,13 +305,7 @@ pub async fn evaluation_page(
         })
         .collect();
     let r = &shown.rubric;
-    let section = |s: Section| {
-        if tr.is_en() {
-            s.label_en()
-        } else {
-            s.label_vi()
-        }
-    };
+    let section = |s: Section| section_label(tr, s);
     let weights = vec![
         (section(Section::Targets).to_string(), tr.num(r.targets, 0)),
         (section(Section::Tasks).to_string(), tr.num(r.tasks, 0)),
@@ -238,6 +354,20 @@ pub async fn evaluation_page(
         showing_frozen,
         differences,
         can_freeze: frozen.is_none() && evaluation::may_evaluate(&snap, &me),
+        can_edit: frozen.is_none() && evaluation::may_evaluate(&snap, &me),
+        rubric_version: if shown.rubric_version == 0 {
+            tr.t("rubric_default").to_string()
+        } else {
+            format!("{} {}", tr.t("rubric_version"), shown.rubric_version)
+        },
+        rubric_fields: rubric_fields(tr, &shown.rubric),
+        clusters_text: shown.rubric.clusters_text(),
+        proposals: proposal_rows(shown),
+        proposals_text: chitieu_domain::evaluation::proposals_text(&shown.proposals),
+        proposals_state: match &shown.proposals_edited_by {
+            Some(by) => format!("{} ({by})", tr.t("proposals_edited")),
+            None => tr.t("proposals_computed").to_string(),
+        },
     }
     .into_response())
 }
@@ -286,13 +416,42 @@ pub async fn evaluation_unit(
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let u = e.unit(&unit).ok_or(PageError::NotFound(tr))?;
-    let section = |s: Section| {
-        if tr.is_en() {
-            s.label_en()
-        } else {
-            s.label_vi()
-        }
-    };
+    if wants_xlsx(&q.format) {
+        let heads = Sheet {
+            name: tr.t("heads").to_string(),
+            title: format!("{} {year}: {}", tr.t("scorecard"), u.name),
+            header: ["person", "title", "in_office", "days_share"]
+                .iter()
+                .map(|k| tr.t(k).to_string())
+                .collect(),
+            rows: u
+                .heads
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.person.clone().into(),
+                        h.title.clone().into(),
+                        format!("{} – {}", tr.date(&h.from), tr.date(&h.to)).into(),
+                        h.share.into(),
+                    ]
+                })
+                .collect(),
+        };
+        let mut lines = lines_sheet(tr, &[u]);
+        lines.title = format!(
+            "{} {year}: {} · {} {} · {}",
+            tr.t("scorecard"),
+            u.name,
+            tr.t("score"),
+            u.score.map_or("—".into(), |x| tr.num(x, 2)),
+            rating_text(tr, u.rating)
+        );
+        return Ok(download(
+            &format!("diem-{}-{year}.xlsx", u.unit),
+            &[lines, heads],
+        ));
+    }
+    let section = |s: Section| section_label(tr, s);
     Ok(ScorecardPage {
         c: Chrome::of(&v),
         year,
@@ -362,6 +521,7 @@ struct HeadRow {
     title: String,
     share: String,
     score: String,
+    score_value: Option<f64>,
     rating: String,
     rating_class: &'static str,
 }
@@ -369,6 +529,7 @@ struct HeadRow {
 #[derive(Deserialize)]
 pub struct HeadQuery {
     person: Option<String>,
+    format: Option<String>,
 }
 
 /// A head's scorecard: every unit they headed in each evaluated year, their share of that
@@ -405,6 +566,7 @@ pub async fn evaluation_head(
                     title: h.title.clone(),
                     share: format!("{} ({} %)", h.days, tr.num(h.share * 100.0, 1)),
                     score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
+                    score_value: u.score,
                     rating: rating_text(tr, u.rating),
                     rating_class: rating_class(u.rating),
                 });
@@ -414,10 +576,188 @@ pub async fn evaluation_head(
     if rows.is_empty() {
         return Err(PageError::NotFound(tr));
     }
+    if wants_xlsx(&q.format) {
+        let sheet = Sheet {
+            name: tr.t("head_scorecard").to_string(),
+            title: format!("{}: {person}", tr.t("head_scorecard")),
+            header: [
+                "year",
+                "unit_code",
+                "unit",
+                "title",
+                "days_share",
+                "score",
+                "rating",
+            ]
+            .iter()
+            .map(|k| tr.t(k).to_string())
+            .collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        f64::from(r.year).into(),
+                        r.unit.clone().into(),
+                        r.name.clone().into(),
+                        r.title.clone().into(),
+                        r.share.clone().into(),
+                        r.score_value.into(),
+                        r.rating.clone().into(),
+                    ]
+                })
+                .collect(),
+        };
+        return Ok(download("nguoi-dung-dau.xlsx", &[sheet]));
+    }
     Ok(HeadPage {
         c: Chrome::of(&v),
         person,
         rows,
     }
     .into_response())
+}
+
+/// The rubric's numbers as the form shows them: weights in points, shares in per cent.
+fn rubric_fields(
+    tr: Tr,
+    r: &chitieu_domain::evaluation::Rubric,
+) -> Vec<(&'static str, String, String)> {
+    let pct = |x: f64| {
+        tr.num(x * 100.0, 2)
+            .trim_end_matches("00")
+            .trim_end_matches(',')
+            .to_string()
+    };
+    let pts = |x: f64| {
+        tr.num(x, 2)
+            .trim_end_matches("00")
+            .trim_end_matches(',')
+            .to_string()
+    };
+    vec![
+        (
+            "targets",
+            section_label(tr, Section::Targets).to_string(),
+            pts(r.targets),
+        ),
+        (
+            "tasks",
+            section_label(tr, Section::Tasks).to_string(),
+            pts(r.tasks),
+        ),
+        (
+            "reporting",
+            section_label(tr, Section::Reporting).to_string(),
+            pts(r.reporting),
+        ),
+        (
+            "quality",
+            section_label(tr, Section::Quality).to_string(),
+            pts(r.quality),
+        ),
+        (
+            "at_risk_credit",
+            format!("{} (%)", tr.t("at_risk_credit")),
+            pct(r.at_risk_credit),
+        ),
+        (
+            "late_task_credit",
+            format!("{} (%)", tr.t("late_task_credit")),
+            pct(r.late_task_credit),
+        ),
+        (
+            "excellent_quota",
+            format!("{} (%)", tr.t("excellent_quota")),
+            pct(r.excellent_quota),
+        ),
+    ]
+}
+
+/// The standing office saves a new version of the year's rubric.
+pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
+    let tr = v.tr;
+    let me = v.user()?.clone();
+    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let labels = rubric_fields(tr, &chitieu_domain::evaluation::Rubric::default());
+    let number = |name: &str| -> Result<f64, PageError> {
+        let label = labels
+            .iter()
+            .find(|(f, _, _)| *f == name)
+            .map_or(name.to_string(), |(_, l, _)| l.clone());
+        let text = fields.get(name).map_or("", |s| s.trim());
+        chitieu_domain::text::parse_decimal_vi(text)
+            .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
+            .ok_or_else(|| PageError::Invalid(tr, format!("{label}: \"{text}\" không phải là số")))
+    };
+    let (current, _) = evaluation::rubric(&s.app, year)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    let rubric = chitieu_domain::evaluation::Rubric {
+        titles: current.titles,
+        targets: number("targets")?,
+        tasks: number("tasks")?,
+        reporting: number("reporting")?,
+        quality: number("quality")?,
+        at_risk_credit: number("at_risk_credit")? / 100.0,
+        late_task_credit: number("late_task_credit")? / 100.0,
+        excellent_quota: number("excellent_quota")? / 100.0,
+        clusters: chitieu_domain::evaluation::Rubric::parse_clusters(
+            fields.get("clusters").map_or("", String::as_str),
+        )
+        .map_err(|e| PageError::Invalid(tr, e))?,
+    };
+    evaluation::save_rubric(&s.app, &me, year, &rubric)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    Ok(Redirect::to(&format!("/evaluation?year={year}#rubric")).into_response())
+}
+
+/// The proposals by cluster, then title, then unit: unit code, unit name, cluster, title,
+/// reason.
+fn proposal_rows(e: &Evaluation) -> Vec<(String, String, String, String, String)> {
+    let mut rows: Vec<_> = e
+        .proposals
+        .iter()
+        .map(|p| {
+            let u = e.unit(&p.unit);
+            (
+                p.unit.to_string(),
+                u.map_or(String::new(), |u| u.name.clone()),
+                u.map_or(String::new(), |u| u.cluster_name.clone()),
+                p.title.clone(),
+                p.reason.clone(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.2, &a.3, &a.0).cmp(&(&b.2, &b.3, &b.0)));
+    rows
+}
+
+/// The standing office replaces the year's proposals (empty: back to those computed).
+pub async fn evaluation_proposals(
+    State(s): State<AppState>,
+    v: Viewer,
+    form: LazyForm,
+) -> PageResult {
+    let tr = v.tr;
+    let me = v.user()?.clone();
+    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let list = chitieu_domain::evaluation::parse_proposals(
+        fields.get("proposals").map_or("", String::as_str),
+    )
+    .map_err(|e| PageError::Invalid(tr, e))?;
+    evaluation::save_proposals(&s.app, &me, year, &list)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    Ok(Redirect::to(&format!("/evaluation?year={year}#proposals")).into_response())
 }

@@ -29,7 +29,10 @@ pub use committee::committee_save;
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
 pub use directory::units;
 pub use entry::{entry_form, entry_save};
-pub use evaluation::{evaluation_freeze, evaluation_head, evaluation_page, evaluation_unit};
+pub use evaluation::{
+    evaluation_freeze, evaluation_head, evaluation_page, evaluation_proposals, evaluation_rubric,
+    evaluation_unit,
+};
 pub use evidence::evidence;
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
