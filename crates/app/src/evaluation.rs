@@ -285,7 +285,7 @@ pub fn evaluate_on(
             cluster,
             cluster_name,
             cluster_rank: None,
-            heads: evaluation::attribute(&snap.heads, &unit.code, year),
+            heads: evaluation::attribute(&snap.heads, &unit.code, span.0, span.1),
             lines,
         });
     }

@@ -731,22 +731,24 @@ pub struct Attribution {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
-    /// Days in office in the year over the days of the year.
+    /// Days in office in the span over the span's days.
     pub share: f64,
 }
 
-/// Each head of `unit` in office at some time in `year`, with their days in office that year
-/// (from 1 January to 31 December, both counted): the unit's results are theirs pro rata.
-/// Every office answers in full: a commune's Party secretary and its chairman each carry
-/// the whole year between the heads of their own office.
-pub fn attribute(heads: &[Head], unit: &UnitCode, year: i32) -> Vec<Attribution> {
-    let (Some(first), Some(last)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
+/// Each head of `unit` in office at some time between `first` and `last` (the evaluated
+/// year, or the part of it gone by), with their days in office then, both ends counted: the
+/// unit's results are theirs pro rata. Every office answers in full: a commune's Party
+/// secretary and its chairman each carry the whole span between the heads of their own office.
+pub fn attribute(
+    heads: &[Head],
+    unit: &UnitCode,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<Attribution> {
+    if last < first {
         return Vec::new();
-    };
-    let year_days = (last - first).num_days() + 1;
+    }
+    let span_days = (last - first).num_days() + 1;
     let mut out: Vec<Attribution> = heads
         .iter()
         .filter(|h| &h.unit == unit)
@@ -762,7 +764,7 @@ pub fn attribute(heads: &[Head], unit: &UnitCode, year: i32) -> Vec<Attribution>
                     from,
                     to,
                     days,
-                    share: days as f64 / year_days as f64,
+                    share: days as f64 / span_days as f64,
                 }
             })
         })

@@ -113,6 +113,29 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
         assert_eq!(h["from"], "2025-07-01", "{h}");
         assert_eq!(h["days"], 184, "{h}");
     }
+    // The department changed director on 1 April 2026: its 2026 result is carried 90 days by
+    // the one and the rest of the year so far by the other.
+    let (_, y2026) = get(&base, "/api/v1/evaluation?year=2026", &viewer);
+    let heads26 = unit(&y2026, "TN.SKHCN")["heads"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let end = chrono::Local::now()
+        .date_naive()
+        .min(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+    let april = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    let days = |p: &str| {
+        heads26
+            .iter()
+            .find(|h| h["person"] == p)
+            .unwrap_or_else(|| panic!("{p} in {heads26:?}"))["days"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(days("Lê Quang Huy"), 90);
+    assert_eq!(days("Phạm Thu Trang"), (end - april).num_days() + 1);
+    let shares: f64 = heads26.iter().map(|h| h["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{heads26:?}");
     // The command line gives the same.
     let cli: Value =
         serde_json::from_str(&ok(db, &["evaluate", "--year", "2025", "--json"])).unwrap();

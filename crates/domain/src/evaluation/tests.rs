@@ -247,7 +247,7 @@ fn a_head_who_changed_mid_year_carries_the_year_pro_rata() {
             Some(day(2021, 6, 30)),
         ),
     ];
-    let a = attribute(&heads, &unit, 2025);
+    let a = attribute(&heads, &unit, day(2025, 1, 1), day(2025, 12, 31));
     let by = |p: &str| a.iter().find(|x| x.person == p).unwrap();
     assert_eq!(a.len(), 3);
     assert_eq!(by("A").days, 181);
@@ -257,8 +257,13 @@ fn a_head_who_changed_mid_year_carries_the_year_pro_rata() {
     assert_eq!(by("C").share, 1.0);
     assert_eq!(by("A").to, day(2025, 6, 30));
     // A leap year counts 366 days.
-    let a = attribute(&heads, &unit, 2024);
+    let a = attribute(&heads, &unit, day(2024, 1, 1), day(2024, 12, 31));
     assert_eq!(a.iter().find(|x| x.person == "A").unwrap().days, 366);
+    // A year in progress: shares of the days gone by.
+    let a = attribute(&heads, &unit, day(2025, 1, 1), day(2025, 9, 30));
+    let by = |p: &str| a.iter().find(|x| x.person == p).unwrap();
+    assert_eq!((by("A").days, by("B").days), (181, 92));
+    assert!((by("A").share + by("B").share - 1.0).abs() < 1e-12);
 }
 
 #[test]
