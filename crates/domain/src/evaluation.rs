@@ -79,6 +79,77 @@ pub fn default_titles() -> Vec<TitleRule> {
     ]
 }
 
+impl Rating {
+    /// A rating by its code or its official wording.
+    pub fn parse(s: &str) -> Option<Rating> {
+        let s = s.trim();
+        Rating::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.label_vi().eq_ignore_ascii_case(s))
+    }
+}
+
+/// Titles as the page writes them: one per line, "title | cụm or tất cả | lowest rating |
+/// legal basis".
+pub fn titles_text(titles: &[TitleRule]) -> String {
+    titles
+        .iter()
+        .map(|t| {
+            format!(
+                "{} | {} | {} | {}",
+                t.title,
+                if t.top_of_cluster {
+                    "cụm"
+                } else {
+                    "tất cả"
+                },
+                t.at_least.as_str(),
+                t.basis
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Titles from the page's text (see [`titles_text`]); an error names the line.
+pub fn parse_titles(text: &str) -> Result<Vec<TitleRule>, String> {
+    let mut out = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let n = k + 1;
+        let parts: Vec<&str> = line.splitn(4, '|').map(str::trim).collect();
+        let [title, scope, rating, basis] = parts[..] else {
+            return Err(format!(
+                "danh hiệu, dòng {n}: cần \"danh hiệu | cụm hoặc tất cả | xếp loại thấp nhất | căn cứ\""
+            ));
+        };
+        let top_of_cluster = match scope.to_lowercase().as_str() {
+            "cụm" | "cum" => true,
+            "tất cả" | "tat ca" => false,
+            other => {
+                return Err(format!(
+                    "danh hiệu, dòng {n}: \"{other}\" phải là \"cụm\" (chỉ đơn vị dẫn đầu cụm) hoặc \"tất cả\""
+                ));
+            }
+        };
+        let at_least = Rating::parse(rating).ok_or_else(|| {
+            format!(
+                "danh hiệu, dòng {n}: xếp loại \"{rating}\" không có (excellent, good, complete, not_complete)"
+            )
+        })?;
+        out.push(TitleRule {
+            title: title.to_string(),
+            basis: basis.to_string(),
+            top_of_cluster,
+            at_least,
+        });
+    }
+    Ok(out)
+}
+
 /// A proposal for commendation: a unit, a title, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {

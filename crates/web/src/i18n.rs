@@ -195,6 +195,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
     (
+        "titles_help",
+        "Mỗi dòng một danh hiệu: tên | cụm (chỉ đơn vị dẫn đầu cụm) hoặc tất cả | xếp loại thấp nhất (excellent, good, complete) | căn cứ. Mặc định theo Luật Thi đua, khen thưởng 2022 và Nghị định 98/2023/NĐ-CP; đối chiếu với quy chế thi đua của tỉnh.",
+        "One title a line: name | cụm (the first of a cluster only) or tất cả (all) | lowest rating (excellent, good, complete) | legal basis. Defaults follow the Law on Emulation and Commendation 2022 and Decree 98/2023/NĐ-CP; check them against the province's emulation regulation.",
+    ),
+    (
         "award_title",
         "Danh hiệu, hình thức khen thưởng",
         "Title or award",

@@ -288,6 +288,10 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
             ("late_task_credit", "50"),
             ("excellent_quota", "20"),
             ("clusters", clusters),
+            (
+                "titles",
+                "Giấy khen của Chủ tịch UBND tỉnh | tất cả | good | Quy chế thi đua của tỉnh",
+            ),
         ]
     };
     let clusters = "KT | Khối các sở kinh tế | TN.SCT, TN.STC, TN.SKHCN";
@@ -333,6 +337,21 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
         assert!(unit(&list, code)["cluster_rank"].as_u64().unwrap() <= 3);
     }
     assert_eq!(unit(&list, "TN.SNV")["cluster"], "departments");
+    // The year's own title rule: every unit rated good or above is proposed for it.
+    let good = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| matches!(u["rating"].as_str(), Some("good" | "excellent")))
+        .count();
+    assert!(good > 0);
+    let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&office));
+    let table = &html[html.find("id=\"proposals-table\"").expect("proposals")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("Giấy khen của Chủ tịch UBND tỉnh").count(),
+        good
+    );
     let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&office));
     assert!(
         html.contains("phiên bản 1") && html.contains("Khối các sở kinh tế"),
@@ -354,7 +373,7 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
             ("year", "2025"),
             (
                 "proposals",
-                "TN.SCT | Giấy khen của Chủ tịch UBND tỉnh | dẫn đầu khối\nsai dòng",
+                "TN.SCT | Bằng khen của Chủ tịch UBND tỉnh | dẫn đầu khối\nsai dòng",
             ),
         ],
     );
@@ -385,7 +404,7 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
             ("year", "2025"),
             (
                 "proposals",
-                "TN.SCT | Giấy khen của Chủ tịch UBND tỉnh | dẫn đầu khối kinh tế",
+                "TN.SCT | Bằng khen của Chủ tịch UBND tỉnh | dẫn đầu khối kinh tế",
             ),
         ],
     );
@@ -393,7 +412,7 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
     let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&viewer));
     let table = &html[html.find("id=\"proposals-table\"").expect("proposals")..];
     assert!(
-        table.contains("Giấy khen của Chủ tịch UBND tỉnh"),
+        table.contains("Bằng khen của Chủ tịch UBND tỉnh"),
         "{table}"
     );
     assert!(html.contains("Đã sửa (tt.dg)"), "{html}");
@@ -406,7 +425,7 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
     assert_eq!(s, 303);
     let (_, html) = get_status(&base, "/evaluation?year=2025", Some(&viewer));
     assert!(
-        !html.contains("Giấy khen của Chủ tịch UBND tỉnh") && html.contains("tính theo tiêu chí")
+        !html.contains("Bằng khen của Chủ tịch UBND tỉnh") && html.contains("tính theo tiêu chí")
     );
     // Frozen: neither the rubric nor the proposals change any more.
     let office_token = token(db, "tt", "secretariat", "19");

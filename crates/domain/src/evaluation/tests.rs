@@ -345,3 +345,18 @@ fn proposals_follow_the_titles_rules_and_read_back_from_the_page() {
     let e = parse_proposals(&format!("TN.SCT | {} | x", "D".repeat(201))).unwrap_err();
     assert!(e.contains("dòng 1") && e.contains("200"), "{e}");
 }
+
+#[test]
+fn titles_read_from_the_page_and_written_back() {
+    let t = default_titles();
+    assert_eq!(parse_titles(&titles_text(&t)).unwrap(), t);
+    let t =
+        parse_titles("Giấy khen của Chủ tịch UBND tỉnh | tất cả | good | Quy chế thi đua của tỉnh")
+            .unwrap();
+    assert_eq!(t[0].at_least, Rating::Good);
+    assert!(!t[0].top_of_cluster);
+    let e = parse_titles("A | khối | excellent | x").unwrap_err();
+    assert!(e.contains("dòng 1") && e.contains("khối"), "{e}");
+    let e = parse_titles("\nA | cụm | tuyệt vời | x").unwrap_err();
+    assert!(e.contains("dòng 2") && e.contains("tuyệt vời"), "{e}");
+}

@@ -51,6 +51,7 @@ struct EvaluationPage {
     /// (field, label, value) of the rubric's numbers as the form shows them.
     rubric_fields: Vec<(&'static str, String, String)>,
     clusters_text: String,
+    titles_text: String,
     /// Unit code, unit name, cluster, title, reason.
     proposals: Vec<(String, String, String, String, String)>,
     proposals_text: String,
@@ -362,6 +363,7 @@ pub async fn evaluation_page(
         },
         rubric_fields: rubric_fields(tr, &shown.rubric),
         clusters_text: shown.rubric.clusters_text(),
+        titles_text: chitieu_domain::evaluation::titles_text(&shown.rubric.titles),
         proposals: proposal_rows(shown),
         proposals_text: chitieu_domain::evaluation::proposals_text(&shown.proposals),
         proposals_state: match &shown.proposals_edited_by {
@@ -694,11 +696,11 @@ pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyF
             .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
             .ok_or_else(|| PageError::Invalid(tr, format!("{label}: \"{text}\" không phải là số")))
     };
-    let (current, _) = evaluation::rubric(&s.app, year)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
     let rubric = chitieu_domain::evaluation::Rubric {
-        titles: current.titles,
+        titles: chitieu_domain::evaluation::parse_titles(
+            fields.get("titles").map_or("", String::as_str),
+        )
+        .map_err(|e| PageError::Invalid(tr, e))?,
         targets: number("targets")?,
         tasks: number("tasks")?,
         reporting: number("reporting")?,
