@@ -607,6 +607,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             ACTOR,
         )
         .await?;
+    crate::demo_committee::last_year_rubric(store, &communes, today).await?;
 
     // Accounts. Passwords are random and shown once, here, never logged.
     let accounts = [

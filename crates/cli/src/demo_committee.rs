@@ -284,3 +284,86 @@ pub fn last_year_tasks(
         })
         .collect()
 }
+
+/// Last year's rubric as a province would set it: the default weights, and emulation blocs and
+/// clusters (khối, cụm thi đua) as provinces commonly group them: economic departments, the
+/// other departments, the communes and wards of the former Bắc Kạn province (codes below 3000)
+/// and those of Thái Nguyên before the merger. Illustrative groupings.
+pub async fn last_year_rubric(
+    store: &chitieu_store::Store,
+    communes: &[chitieu_domain::Unit],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use chitieu_domain::evaluation::{Cluster, Rubric};
+    let year = chrono::Datelike::year(&today) - 1;
+    let codes = |list: &[&str]| -> Vec<UnitCode> {
+        list.iter()
+            .filter_map(|c| UnitCode::parse(c).ok())
+            .collect()
+    };
+    let economic = [
+        "TN.SCT",
+        "TN.STC",
+        "TN.SKHCN",
+        "TN.SNNMT",
+        "TN.SXD",
+        "TN.BQLKCN",
+    ];
+    let others: Vec<&str> = DEPARTMENT_WORK
+        .iter()
+        .map(|(c, _)| *c)
+        .chain([
+            "TN.VPUB",
+            "TN.SNV",
+            "TN.SGDDT",
+            "TN.SYT",
+            "TN.SVHTTDL",
+            "TN.STP",
+            "TN.TTR",
+            "TN.CA",
+            "TN.SDTTG",
+        ])
+        .filter(|c| !economic.contains(c))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let north = |c: &&chitieu_domain::Unit| c.code.as_str().parse::<u32>().is_ok_and(|n| n < 3000);
+    let rubric = Rubric {
+        clusters: vec![
+            Cluster {
+                code: "KHOI-KT".into(),
+                name: "Khối các sở, ngành kinh tế".into(),
+                units: codes(&economic),
+            },
+            Cluster {
+                code: "KHOI-VX".into(),
+                name: "Khối các sở, ngành văn hóa - xã hội, nội chính".into(),
+                units: codes(&others),
+            },
+            Cluster {
+                code: "CUM-BAC".into(),
+                name: "Cụm các xã, phường phía Bắc".into(),
+                units: communes
+                    .iter()
+                    .filter(north)
+                    .map(|c| c.code.clone())
+                    .collect(),
+            },
+            Cluster {
+                code: "CUM-NAM".into(),
+                name: "Cụm các xã, phường phía Nam".into(),
+                units: communes
+                    .iter()
+                    .filter(|c| !north(c))
+                    .map(|c| c.code.clone())
+                    .collect(),
+            },
+        ],
+        ..Rubric::default()
+    };
+    rubric.check().map_err(anyhow::Error::msg)?;
+    store
+        .save_rubric(year, &serde_json::to_string(&rubric)?, "demo")
+        .await?;
+    Ok(())
+}
