@@ -262,6 +262,7 @@ pub fn evaluate_on(
                     title: t.title.clone(),
                     deadline: t.deadline,
                     status: t.status_on(day),
+                    defect: t.product_defect.as_ref().map(|d| d.reason.clone()),
                     source: format!("/tasks/{}", t.code),
                 })
                 .collect(),

@@ -70,6 +70,8 @@ pub struct TaskPatch {
     pub funding_allocated: Option<String>,
     pub funding_disbursed: Option<String>,
     pub cancel_reason: Option<String>,
+    /// The completed task's product is below requirements, for this reason (recorded today).
+    pub product_defect: Option<String>,
     /// How the amounts given are written.
     #[serde(skip)]
     pub notation: chitieu_domain::value::Notation,
@@ -201,6 +203,7 @@ impl TaskInput {
                 issuer: line("source_issuer", &self.source_issuer, NAME_MAX)?,
             },
             cancelled: None,
+            product_defect: None,
             funding: self.funding()?,
         };
         task.check().map_err(|e| bad("task", e))?;
@@ -390,6 +393,29 @@ pub async fn update_task(
                 ));
             }
             task.cancelled = Some(Cancellation {
+                on: today(),
+                reason,
+            });
+        }
+        if let Some(reason) = &patch.product_defect {
+            if old.completed_on.is_none() {
+                return Err(ActionError::NotNow(format!(
+                    "nhiệm vụ {code} chưa hoàn thành: chưa có sản phẩm để đánh giá"
+                )));
+            }
+            if old.product_defect.is_some() {
+                return Err(ActionError::NotNow(format!(
+                    "sản phẩm của nhiệm vụ {code} đã được ghi nhận là không đạt yêu cầu"
+                )));
+            }
+            let reason = clean_text("product_defect", reason, COMMENT_MAX, TextKind::Multiline)
+                .map_err(|e| ActionError::Invalid(format!("product_defect: {}", e.reason)))?;
+            if reason.is_empty() {
+                return Err(ActionError::Invalid(
+                    "product_defect: cần nêu sản phẩm chưa đạt yêu cầu ở điểm nào".into(),
+                ));
+            }
+            task.product_defect = Some(Cancellation {
                 on: today(),
                 reason,
             });

@@ -587,6 +587,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                         Default::default()
                     },
                     cancelled: None,
+                    product_defect: None,
                     funding: None,
                 },
                 ACTOR,

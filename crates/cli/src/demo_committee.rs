@@ -192,6 +192,7 @@ pub fn more_tasks(plan: &str, communes: &[chitieu_domain::Unit], today: NaiveDat
                 SourceDocument::default()
             },
             cancelled: None,
+            product_defect: None,
             funding: None,
         });
     };
@@ -279,6 +280,7 @@ pub fn last_year_tasks(
                 }],
                 source: SourceDocument::default(),
                 cancelled: None,
+                product_defect: None,
                 funding: None,
             }
         })

@@ -199,6 +199,7 @@ mod tests {
                 issuer: String::new(),
             },
             cancelled: None,
+            product_defect: None,
             funding: None,
         };
         let tasks = [

@@ -35,6 +35,8 @@ pub struct Rubric {
     /// Share of a task's points kept when its product came late: a late product costs part
     /// of the task's points, as Decree 335/2025 does for officials' products.
     pub late_task_credit: f64,
+    /// Share kept when its product was found below requirements (on top of lateness).
+    pub defective_task_credit: f64,
     /// "Excellent" goes to at most this share of the units rated "good" or above in a peer
     /// group, highest scores first.
     pub excellent_quota: f64,
@@ -255,6 +257,7 @@ impl Default for Rubric {
             quality: 10.0,
             at_risk_credit: 0.5,
             late_task_credit: 0.5,
+            defective_task_credit: 0.5,
             excellent_quota: 0.2,
             clusters: Vec::new(),
             titles: default_titles(),
@@ -286,6 +289,7 @@ impl Rubric {
         for (name, x) in [
             ("at_risk_credit", self.at_risk_credit),
             ("late_task_credit", self.late_task_credit),
+            ("defective_task_credit", self.defective_task_credit),
             ("excellent_quota", self.excellent_quota),
         ] {
             if !(0.0..=1.0).contains(&x) {
@@ -573,6 +577,8 @@ pub struct TaskItem {
     pub title: String,
     pub deadline: NaiveDate,
     pub status: TaskStatus,
+    /// Why its product was found below requirements, if it was.
+    pub defect: Option<String>,
     pub source: String,
 }
 
@@ -658,12 +664,18 @@ pub fn score(rubric: &Rubric, ev: &Evidence) -> (Option<f64>, Vec<Line>) {
     }
     let each = per_item(Section::Tasks);
     for t in &ev.tasks {
-        let credit = task_credit(rubric, t.status);
-        let why = match t.status {
+        let credit = task_credit(rubric, t.status).map(|c| match t.defect {
+            Some(_) => c * rubric.defective_task_credit,
+            None => c,
+        });
+        let mut why = match t.status {
             TaskStatus::InProgress => "chưa đến hạn, không tính".to_string(),
             TaskStatus::Cancelled => "đã hủy, không tính".to_string(),
             s => s.label_vi().to_string(),
         };
+        if let Some(d) = &t.defect {
+            why.push_str(&format!("; sản phẩm không đạt yêu cầu: {d}"));
+        }
         lines.push(Line {
             section: Section::Tasks,
             points: each * credit.unwrap_or(0.0),

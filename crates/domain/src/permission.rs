@@ -311,6 +311,7 @@ mod tests {
             updates: vec![],
             source: Default::default(),
             cancelled: None,
+            product_defect: None,
             funding: None,
         };
         let p = UnitCode::province(19);

@@ -30,6 +30,10 @@ pub struct Task {
     /// Withdrawn by whoever assigned it: from that day the task no longer counts.
     #[serde(default)]
     pub cancelled: Option<Cancellation>,
+    /// Its product found below requirements by whoever assigned it (completed, but not as
+    /// asked): when and why. It costs part of the task's points in the evaluation.
+    #[serde(default)]
+    pub product_defect: Option<Cancellation>,
     /// Where its money comes from, how much was allocated and how much disbursed.
     #[serde(default)]
     pub funding: Option<Funding>,
@@ -137,7 +141,7 @@ impl SourceDocument {
     }
 }
 
-/// A task withdrawn: when and why.
+/// A dated reason: a task withdrawn, or a product found below requirements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cancellation {
     pub on: NaiveDate,
@@ -454,6 +458,7 @@ mod tests {
             updates: vec![],
             source: Default::default(),
             cancelled: None,
+            product_defect: None,
             funding: None,
         };
         let today = d("2025-07-10");

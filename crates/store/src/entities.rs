@@ -191,6 +191,8 @@ entity!(task, "tasks", {
     pub funding_source: String,
     pub funding_allocated: Option<String>,
     pub funding_disbursed: Option<String>,
+    pub product_defect_on: Option<Date>,
+    pub product_defect_reason: String,
 });
 
 entity!(task_coordinator, "task_coordinators", {

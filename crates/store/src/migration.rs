@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0021TaskFunding),
             Box::new(M0022Evaluation),
             Box::new(M0023EvaluationProposals),
+            Box::new(M0024TaskProductDefect),
         ]
     }
 }
@@ -1188,6 +1189,30 @@ impl MigrationTrait for M0023EvaluationProposals {
             true,
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// A task's product found below requirements: when and why (a completed task keeps its date).
+struct M0024TaskProductDefect;
+
+impl MigrationName for M0024TaskProductDefect {
+    fn name(&self) -> &str {
+        "m0024_task_product_defect"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0024TaskProductDefect {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [
+            date_null("product_defect_on").take(),
+            text("product_defect_reason").default("").take(),
+        ];
+        for mut column in columns {
+            m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
+                .await?;
+        }
         Ok(())
     }
 }

@@ -103,6 +103,14 @@ impl Store {
                 .as_ref()
                 .map(|f| chitieu_domain::text::format_decimal(&f.disbursed)));
             am.cancel_reason = Set(cancelled.map(|c| c.1).unwrap_or_default());
+            let defect = match (keep, &t.product_defect) {
+                (Some(o), None) => o
+                    .product_defect_on
+                    .map(|on| (on, o.product_defect_reason.clone())),
+                (_, d) => d.as_ref().map(|d| (d.on, d.reason.clone())),
+            };
+            am.product_defect_on = Set(defect.as_ref().map(|d| d.0));
+            am.product_defect_reason = Set(defect.map(|d| d.1).unwrap_or_default());
             let m = if existing.is_some() {
                 am.update(&txn).await?
             } else {
@@ -270,6 +278,12 @@ impl Store {
                     on,
                     reason: m.cancel_reason,
                 }),
+                product_defect: m
+                    .product_defect_on
+                    .map(|on| chitieu_domain::task::Cancellation {
+                        on,
+                        reason: m.product_defect_reason,
+                    }),
             });
         }
         Ok(out)

@@ -195,6 +195,26 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
     (
+        "product_defect",
+        "Sản phẩm không đạt yêu cầu",
+        "Product below requirements",
+    ),
+    (
+        "defective_task_credit",
+        "sản phẩm không đạt yêu cầu được",
+        "a product below requirements keeps",
+    ),
+    (
+        "record_defect",
+        "Ghi nhận sản phẩm không đạt",
+        "Record the shortfall",
+    ),
+    (
+        "product_defect_help",
+        "Nhiệm vụ vẫn được tính là đã hoàn thành, nhưng mất một phần điểm trong đánh giá năm; ghi nhận một lần.",
+        "The task still counts as completed but loses part of its points in the year's evaluation; recorded once.",
+    ),
+    (
         "titles_help",
         "Mỗi dòng một danh hiệu: tên | cụm (chỉ đơn vị dẫn đầu cụm) hoặc tất cả | xếp loại thấp nhất (excellent, good, complete) | căn cứ. Mặc định theo Luật Thi đua, khen thưởng 2022 và Nghị định 98/2023/NĐ-CP; đối chiếu với quy chế thi đua của tỉnh.",
         "One title a line: name | cụm (the first of a cluster only) or tất cả (all) | lowest rating (excellent, good, complete) | legal basis. Defaults follow the Law on Emulation and Commendation 2022 and Decree 98/2023/NĐ-CP; check them against the province's emulation regulation.",

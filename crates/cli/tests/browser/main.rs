@@ -197,6 +197,7 @@ async fn people_use_the_application_in_a_browser() {
             updates: vec![],
             source: Default::default(),
             cancelled: None,
+            product_defect: None,
             funding: None,
         };
         store.upsert_task(&t, "test").await.unwrap();

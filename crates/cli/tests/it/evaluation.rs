@@ -11,6 +11,7 @@ use chitieu_store::testing::TestDb;
 use serde_json::Value;
 
 db_tests!(
+    a_product_below_requirements_costs_part_of_its_task,
     every_unit_is_scored_line_by_line_the_same_everywhere,
     a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs,
     the_standing_office_sets_the_rubric_and_edits_the_proposals,
@@ -286,6 +287,7 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
             ("quality", "10"),
             ("at_risk_credit", "50"),
             ("late_task_credit", "50"),
+            ("defective_task_credit", "50"),
             ("excellent_quota", "20"),
             ("clusters", clusters),
             (
@@ -446,5 +448,74 @@ async fn the_standing_office_sets_the_rubric_and_edits_the_proposals(db: &TestDb
         &[("year", "2025"), ("proposals", "TN.SCT | Giấy khen | x")],
     );
     assert_eq!(s, 422);
+    drop(server);
+}
+
+/// The office finds a completed task's product below requirements: recorded once, with its
+/// reason, on a completed task only, by whoever may assign it; it keeps half the task's points.
+async fn a_product_below_requirements_costs_part_of_its_task(db: &TestDb) {
+    ok(db, &["demo"]);
+    let office = token(db, "tt", "secretariat", "19");
+    let reporter = token(db, "bc", "reporter", "TN.SCT");
+    let viewer = token(db, "xem", "viewer", "19");
+    let (server, base) = serve(db);
+    let patch = |code: &str, t: &str, body: &str| {
+        let (s, _, v) = api(
+            "PATCH",
+            &format!("{base}/api/v1/tasks/{code}"),
+            Some(t),
+            Some(("application/json", body)),
+        );
+        (s, v)
+    };
+    // Last year's programme, as the demo writes it whatever year it is loaded in.
+    let y = chrono::Datelike::year(&chrono::Local::now().date_naive()) - 1;
+    let (_, before) = get(&base, &format!("/api/v1/evaluation?year={y}"), &viewer);
+    let line = |list: &Value, code: &str| -> Value {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u["lines"].as_array().unwrap().iter())
+            .find(|l| l["source"] == format!("/tasks/{code}"))
+            .cloned()
+            .unwrap_or_else(|| panic!("a line for {code}"))
+    };
+    // Last year's first task (a department's) was done on time.
+    let done = format!("NV-{y}-001");
+    let done = done.as_str();
+    let was = line(&before, done);
+    assert_eq!(was["points"], was["max_points"], "{was}");
+    let body = r#"{"product_defect":"Báo cáo thiếu số liệu của 12 xã"}"#;
+    assert_eq!(patch(done, &reporter, body).0, 403);
+    let (s, v) = patch(done, &office, r#"{"product_defect":"  "}"#);
+    assert_eq!(s, 422, "{v}");
+    let (s, v) = patch(done, &office, body);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["product_defect"], "Báo cáo thiếu số liệu của 12 xã");
+    assert_eq!(v["status"], "completed_on_time", "still completed");
+    let (s, v) = patch(done, &office, body);
+    assert_eq!(s, 409, "once: {v}");
+    // Never-done task of last year (the ninth): no product to judge.
+    let (s, v) = patch(&format!("NV-{y}-009"), &office, body);
+    assert_eq!(s, 409, "{v}");
+    let (_, after) = get(&base, &format!("/api/v1/evaluation?year={y}"), &viewer);
+    let now = line(&after, done);
+    assert_eq!(
+        now["points"].as_f64().unwrap() * 2.0,
+        now["max_points"].as_f64().unwrap(),
+        "{now}"
+    );
+    assert!(
+        now["reason"]
+            .as_str()
+            .unwrap()
+            .contains("sản phẩm không đạt yêu cầu: Báo cáo thiếu số liệu của 12 xã"),
+        "{now}"
+    );
+    // The task's page says so.
+    add_user(db, "xem.dg", "viewer", "19");
+    let cookie = session(&base, "xem.dg", PASSWORD);
+    let (_, html) = get_status(&base, &format!("/tasks/{done}"), Some(&cookie));
+    assert!(html.contains("id=\"product-defect\""), "{html}");
     drop(server);
 }

@@ -19,6 +19,7 @@ fn task(code: &str, status: TaskStatus) -> TaskItem {
         title: "Nhiệm vụ".into(),
         deadline: day(2025, 9, 30),
         status,
+        defect: None,
         source: format!("/tasks/{code}"),
     }
 }
@@ -359,4 +360,27 @@ fn titles_read_from_the_page_and_written_back() {
     assert!(e.contains("dòng 1") && e.contains("khối"), "{e}");
     let e = parse_titles("\nA | cụm | tuyệt vời | x").unwrap_err();
     assert!(e.contains("dòng 2") && e.contains("tuyệt vời"), "{e}");
+}
+
+/// A product below requirements keeps half the task's points by default; late and below
+/// requirements keeps a quarter.
+#[test]
+fn a_defective_product_costs_a_share_of_its_task() {
+    let mut late = task("T2", TaskStatus::CompletedLate);
+    late.defect = Some("thiếu phụ lục số liệu".into());
+    let mut on_time = task("T1", TaskStatus::CompletedOnTime);
+    on_time.defect = Some("chưa đúng mẫu".into());
+    let ev = Evidence {
+        tasks: vec![on_time, late],
+        ..Evidence::default()
+    };
+    let (s, lines) = score(&Rubric::default(), &ev);
+    assert_eq!((lines[0].points, lines[0].max_points), (25.0, 50.0));
+    assert_eq!((lines[1].points, lines[1].max_points), (12.5, 50.0));
+    assert!(
+        lines[1]
+            .reason
+            .contains("không đạt yêu cầu: thiếu phụ lục số liệu")
+    );
+    assert_eq!(s, Some(37.5));
 }

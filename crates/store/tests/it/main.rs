@@ -191,6 +191,7 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
         updates: vec![],
         source: Default::default(),
         cancelled: None,
+        product_defect: None,
         funding: None,
     };
     store.upsert_task(&task, "test").await.unwrap();

@@ -225,6 +225,9 @@ pub struct TaskOut {
     /// When and why the task was withdrawn.
     pub cancelled_on: Option<NaiveDate>,
     pub cancel_reason: String,
+    /// When and why its product was found below requirements (none: not found so).
+    pub product_defect_on: Option<NaiveDate>,
+    pub product_defect: String,
     /// `central`, `province` or `private`; the amounts in million đồng, as exact decimals.
     pub funding_source: Option<String>,
     pub funding_allocated: Option<String>,
@@ -239,6 +242,12 @@ impl TaskOut {
             source_date: t.source.date,
             source_issuer: t.source.issuer.clone(),
             cancelled_on: t.cancelled.as_ref().map(|c| c.on),
+            product_defect_on: t.product_defect.as_ref().map(|c| c.on),
+            product_defect: t
+                .product_defect
+                .as_ref()
+                .map(|c| c.reason.clone())
+                .unwrap_or_default(),
             funding_source: t.funding.as_ref().map(|f| f.source.as_str().to_string()),
             funding_allocated: t
                 .funding

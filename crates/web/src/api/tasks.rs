@@ -227,13 +227,16 @@ pub(super) struct TaskPatchIn {
     funding_disbursed: Option<FigureText>,
     /// Withdraws the task today, with this reason.
     cancel_reason: Option<String>,
+    /// The completed task's product falls short of requirements, for this reason (recorded
+    /// today, once); it costs part of the task's points in the year's evaluation.
+    product_defect: Option<String>,
 }
 
 /// Changes or cancels a task, by whoever may assign work to its lead unit (before and after
 /// the change).
 #[utoipa::path(patch, path = "/api/v1/tasks/{code}", tag = "tasks",
     summary = "Sửa, hủy nhiệm vụ",
-    description = "Changes a task (only the fields given) or cancels it (cancel_reason). By whoever may assign work to its lead unit, before and after the change; progress and completion are kept.",
+    description = "Changes a task (only the fields given), cancels it (cancel_reason), or records that its product falls short of requirements (product_defect, on a completed task). By whoever may assign work to its lead unit, before and after the change; progress and completion are kept.",
     params(("code" = String, Path, description = "Task code")),
     request_body = TaskPatchIn,
     responses((status = 200, body = TaskOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -265,6 +268,7 @@ pub(super) async fn update_task(
         funding_allocated: b.funding_allocated.map(|f| f.0),
         funding_disbursed: b.funding_disbursed.map(|f| f.0),
         cancel_reason: b.cancel_reason,
+        product_defect: b.product_defect,
         notation: Default::default(),
     };
     let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;

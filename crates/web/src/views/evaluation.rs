@@ -317,11 +317,13 @@ pub async fn evaluation_page(
         (section(Section::Quality).to_string(), tr.num(r.quality, 0)),
     ];
     let rubric_note = format!(
-        "{} {} % · {} {} % · {} {} %",
+        "{} {} % · {} {} % · {} {} % · {} {} %",
         tr.t("at_risk_credit"),
         tr.num(r.at_risk_credit * 100.0, 0),
         tr.t("late_task_credit"),
         tr.num(r.late_task_credit * 100.0, 0),
+        tr.t("defective_task_credit"),
+        tr.num(r.defective_task_credit * 100.0, 0),
         tr.t("excellent_quota"),
         tr.num(r.excellent_quota * 100.0, 0),
     );
@@ -668,6 +670,11 @@ fn rubric_fields(
             pct(r.late_task_credit),
         ),
         (
+            "defective_task_credit",
+            format!("{} (%)", tr.t("defective_task_credit")),
+            pct(r.defective_task_credit),
+        ),
+        (
             "excellent_quota",
             format!("{} (%)", tr.t("excellent_quota")),
             pct(r.excellent_quota),
@@ -707,6 +714,7 @@ pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyF
         quality: number("quality")?,
         at_risk_credit: number("at_risk_credit")? / 100.0,
         late_task_credit: number("late_task_credit")? / 100.0,
+        defective_task_credit: number("defective_task_credit")? / 100.0,
         excellent_quota: number("excellent_quota")? / 100.0,
         clusters: chitieu_domain::evaluation::Rubric::parse_clusters(
             fields.get("clusters").map_or("", String::as_str),

@@ -23,6 +23,8 @@ struct TaskForm {
     indicator_choices: Vec<(String, String)>,
     funding_sources: Vec<(&'static str, &'static str)>,
     cancelled: bool,
+    /// Completed and its product not yet found below requirements: the form for it shows.
+    reviewable: bool,
 }
 
 impl TaskForm {
@@ -42,6 +44,10 @@ impl TaskForm {
                 .as_deref()
                 .and_then(|c| snap.task(c))
                 .is_some_and(|t| t.cancelled.is_some()),
+            reviewable: editing
+                .as_deref()
+                .and_then(|c| snap.task(c))
+                .is_some_and(|t| t.completed_on.is_some() && t.product_defect.is_none()),
             editing,
             coordinating: f.coordinating_units.join(", "),
             indicators: f.indicators.join(", "),
@@ -236,6 +242,13 @@ pub async fn task_edit(
             ..Default::default()
         };
         (patch, TaskInput::of(&old))
+    } else if fields.contains_key("product_defect") {
+        let patch = TaskPatch {
+            product_defect: fields.get("product_defect").cloned(),
+            notation: chitieu_domain::value::Notation::Vietnamese,
+            ..Default::default()
+        };
+        (patch, TaskInput::of(&old))
     } else {
         let i = input_of(&fields);
         let patch = TaskPatch {
@@ -254,6 +267,7 @@ pub async fn task_edit(
             funding_allocated: Some(i.funding_allocated.clone()),
             funding_disbursed: Some(i.funding_disbursed.clone()),
             cancel_reason: None,
+            product_defect: None,
             notation: i.notation,
         };
         (

@@ -163,6 +163,8 @@ struct TaskPage {
     source: String,
     /// When and why it was withdrawn.
     cancelled: Option<(String, String)>,
+    /// When and why its product was found below requirements.
+    defect: Option<(String, String)>,
     /// "Ngân sách tỉnh: giao 1.200, đã giải ngân 450 (37,5%) triệu đồng"; empty: none recorded.
     funding: String,
     /// The viewer may change or cancel it.
@@ -228,6 +230,10 @@ pub async fn task(
             .unwrap_or_default(),
         cancelled: t
             .cancelled
+            .as_ref()
+            .map(|c| (tr.date(&c.on), c.reason.clone())),
+        defect: t
+            .product_defect
             .as_ref()
             .map(|c| (tr.date(&c.on), c.reason.clone())),
         can_assign: chitieu_app::tasks::can_assign(&snap, me, &t.lead_unit),
