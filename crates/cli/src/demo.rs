@@ -250,6 +250,9 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         .await?;
     let mut values = Vec::new();
     let start = d(2023, 1, 1);
+    // Each series: where a published figure exists, its comment cites it and the series
+    // follows it; every other series is illustrative, shaped so that some targets are met,
+    // some at risk and some missed.
     for ind in &plan.indicators {
         let periods: Vec<Period> = Period::range(ind.frequency, start, today)
             .into_iter()
