@@ -17,6 +17,9 @@ use crate::{Result, Store, StoreError, audit};
 /// Bodies above this are refused: a year's evaluation of every commune in the country with
 /// its lines stays far below it.
 pub const MAX_EVALUATION_BYTES: usize = 64 * 1024 * 1024;
+/// A rubric or a list of proposals above this is refused: each goes whole into the audit log,
+/// and a national list of clusters or proposals stays well below it.
+pub const MAX_SETTING_BYTES: usize = 1024 * 1024;
 
 /// A stored body with who saved it and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +90,10 @@ impl Store {
 
     /// Saves a new version of `year`'s rubric; returns its version number (1 for the first).
     pub async fn save_rubric(&self, year: i32, body: &str, actor: &str) -> Result<i32> {
-        if body.len() > MAX_EVALUATION_BYTES {
-            return Err(StoreError::Invalid("bộ tiêu chí quá lớn".into()));
+        if body.len() > MAX_SETTING_BYTES {
+            return Err(StoreError::Invalid(
+                "bộ tiêu chí quá lớn (tối đa 1 MB)".into(),
+            ));
         }
         let txn = self.begin_write().await?;
         let last = evaluation_rubric::Entity::find()
@@ -176,8 +181,10 @@ impl Store {
     /// Replaces `year`'s edited proposals; `None` drops them (back to those computed). Refused
     /// once the year is frozen, inside the same transaction as the freeze check.
     pub async fn save_proposals(&self, year: i32, body: Option<&str>, actor: &str) -> Result<()> {
-        if body.is_some_and(|b| b.len() > MAX_EVALUATION_BYTES) {
-            return Err(StoreError::Invalid("danh sách đề nghị quá lớn".into()));
+        if body.is_some_and(|b| b.len() > MAX_SETTING_BYTES) {
+            return Err(StoreError::Invalid(
+                "danh sách đề nghị quá lớn (tối đa 1 MB)".into(),
+            ));
         }
         let txn = self.begin_write().await?;
         if evaluation_freeze::Entity::find()
