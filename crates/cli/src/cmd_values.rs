@@ -14,8 +14,9 @@ use crate::{ACTOR, open};
 
 #[derive(Subcommand)]
 pub enum ValuesCmd {
-    /// Import a CSV with the header indicator,unit,period,value,numerator,denominator,comment.
-    /// All or nothing: one bad line and nothing is written.
+    /// Import a CSV with the header indicator,unit,period,value,numerator,denominator,comment,
+    /// or a filled Excel template (.xlsx). All or nothing: one bad line or cell and nothing is
+    /// written.
     Import {
         file: std::path::PathBuf,
         /// State of the imported values: drafts, to be sent in their units' reports, or
@@ -23,6 +24,19 @@ pub enum ValuesCmd {
         /// workflow). Submission and approval happen through the reports.
         #[arg(long, default_value = "draft", value_parser = ["draft", "accepted"])]
         state: String,
+    },
+    /// Write an Excel entry template for one unit, form and period, to fill offline and
+    /// import back (`values import FILE.xlsx` or the entry page).
+    Template {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        form: String,
+        /// A period of the form's frequency: 2025Q3, 2025S2, 2025.
+        #[arg(long)]
+        period: String,
+        #[arg(long, short)]
+        output: std::path::PathBuf,
     },
     /// Write values as CSV (same format as import) to standard output or a file.
     Export {
@@ -40,6 +54,60 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
         ValuesCmd::Import { file, state } => {
             let store = open(db).await?;
             import_values(&store, &file, state.parse().map_err(anyhow::Error::msg)?).await?;
+        }
+        ValuesCmd::Template {
+            unit,
+            form,
+            period,
+            output,
+        } => {
+            let store = open(db).await?;
+            let live = chitieu_app::live::Live::load(store).await?;
+            let snap = live.snapshot();
+            let plan = snap
+                .plan
+                .as_ref()
+                .context("chưa có kế hoạch: chạy chitieu init")?;
+            let code = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
+            let sender = snap
+                .unit(&code)
+                .with_context(|| format!("không có đơn vị \"{unit}\""))?;
+            let f = plan
+                .forms
+                .iter()
+                .find(|f| f.code.eq_ignore_ascii_case(form.trim()))
+                .with_context(|| format!("không có biểu \"{form}\""))?;
+            let period: chitieu_domain::Period = period
+                .trim()
+                .parse()
+                .map_err(|e| anyhow::anyhow!("kỳ \"{period}\": {e}"))?;
+            anyhow::ensure!(
+                period.kind() == f.frequency,
+                "biểu {} báo cáo {}; kỳ {period} không phải kỳ của biểu",
+                f.code,
+                f.frequency.label_vi()
+            );
+            let indicators = f.indicators_of(&plan.indicators, sender);
+            anyhow::ensure!(
+                !indicators.is_empty(),
+                "{} không gửi biểu {}",
+                sender.name,
+                f.code
+            );
+            let values_code = chitieu_domain::report::Form::values_unit(sender, &plan.plan.owner);
+            let values_unit = snap.unit(&values_code).context("đơn vị của số liệu")?;
+            let bytes = chitieu_exchange::values_xlsx::template(
+                &chitieu_exchange::values_xlsx::Template {
+                    form: f,
+                    sender,
+                    values_unit,
+                    period,
+                    indicators,
+                },
+            )?;
+            std::fs::write(&output, bytes)
+                .with_context(|| format!("không ghi được tệp {}", output.display()))?;
+            eprintln!("Đã tạo biểu mẫu {}", output.display());
         }
         ValuesCmd::Export {
             indicator,
@@ -102,12 +170,25 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
             .progress_chars("=> "),
     );
     bar.set_message("Kiểm tra");
-    let parsed = values_csv::parse(
-        BufReader::with_capacity(1 << 20, f),
-        &label,
-        &catalog,
-        |b| bar.set_position(b),
-    );
+    let excel = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let parsed = if excel {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(f, chitieu_exchange::values_xlsx::MAX_BYTES as u64 + 1),
+            &mut bytes,
+        )
+        .with_context(|| format!("không đọc được tệp {label}"))?;
+        chitieu_exchange::values_xlsx::parse(&bytes, &label, &catalog)
+    } else {
+        values_csv::parse(
+            BufReader::with_capacity(1 << 20, f),
+            &label,
+            &catalog,
+            |b| bar.set_position(b),
+        )
+    };
     bar.finish_and_clear();
     let parsed = parsed?;
     let lines: Vec<u64> = parsed.iter().map(|p| p.line).collect();
@@ -134,7 +215,15 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
                 .take(values_csv::MAX_ERRORS)
                 .map(|c| chitieu_exchange::InputError {
                     file: label.clone(),
-                    location: format!("dòng {}", c.index.map_or(0, |i| lines[i])),
+                    location: if excel {
+                        format!(
+                            "trang \"{}\", dòng {}",
+                            chitieu_exchange::values_xlsx::SHEET,
+                            c.index.map_or(0, |i| lines[i])
+                        )
+                    } else {
+                        format!("dòng {}", c.index.map_or(0, |i| lines[i]))
+                    },
                     field: None,
                     reason: c.reason_vi(),
                 })

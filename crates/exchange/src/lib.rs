@@ -1,8 +1,9 @@
-//! Exchange formats: the GSO administrative map (JSON) and values CSV. Every error names
+//! Exchange formats: the GSO administrative map (JSON), values CSV and Excel. Every error names
 //! the file, the line or record, the field and the reason.
 
 pub mod admin_map;
 pub mod values_csv;
+pub mod values_xlsx;
 
 use std::fmt;
 

@@ -6,6 +6,7 @@ mod authz;
 mod cli;
 mod contract;
 mod evaluation;
+mod excel;
 mod hardening;
 mod notices;
 mod officials;

@@ -1,0 +1,195 @@
+//! Values in Excel (#14, first part): a template exported for a unit, form and period, filled
+//! as a reporter would, imported back; one bad cell stores nothing and is named.
+
+use crate::hardening::open_quarter;
+use crate::{fails, ok};
+use calamine::{Data, Reader, Xlsx};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+
+db_tests!(an_excel_template_is_filled_offline_and_imported_back);
+
+/// The template's cells, as text, by (row, column) from A1.
+fn cells(path: &std::path::Path) -> (Vec<String>, Vec<Vec<Data>>) {
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let names = wb.sheet_names().to_vec();
+    let range = wb.worksheet_range("Số liệu").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+    (names, range.rows().map(|r| r.to_vec()).collect())
+}
+
+/// A copy of the template with `fill` (row, column, cell) typed in, as a reporter would.
+fn filled(rows: &[Vec<Data>], fill: &[(u32, u16, Data)], path: &std::path::Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Số liệu").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if let Data::String(s) = cell {
+                ws.write_string(r as u32, c as u16, s).unwrap();
+            }
+        }
+    }
+    for (r, c, cell) in fill {
+        match cell {
+            Data::Float(x) => ws.write_number(*r, *c, *x).unwrap(),
+            Data::String(s) => ws.write_string(*r, *c, s).unwrap(),
+            _ => unreachable!(),
+        };
+    }
+    wb.save(path).unwrap();
+}
+
+async fn an_excel_template_is_filled_offline_and_imported_back(db: &TestDb) {
+    ok(db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let q = open_quarter();
+    let template = dir.path().join("bieu.xlsx");
+    ok(
+        db,
+        &[
+            "values",
+            "template",
+            "--unit",
+            "TN.SKHCN",
+            "--form",
+            "BC57-SO-QUY",
+            "--period",
+            &q,
+            "-o",
+            template.to_str().unwrap(),
+        ],
+    );
+    let (sheets, rows) = cells(&template);
+    assert_eq!(sheets, ["Số liệu", "Hướng dẫn"]);
+    let text = |r: usize, c: usize| match rows.get(r).and_then(|row| row.get(c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    // The department sends the province's figures: the unit cell holds the province.
+    assert_eq!((text(2, 1), text(3, 1)), ("19".to_string(), q.clone()));
+    assert_eq!(text(6, 3), "Giá trị");
+    let row_of = |code: &str| -> u32 {
+        (7..rows.len())
+            .find(|&r| text(r, 0) == code)
+            .unwrap_or_else(|| panic!("{code} in the template")) as u32
+    };
+    let (g5, nvkh, dn) = (row_of("HT-5G"), row_of("ST-NVKH"), row_of("ST-DNKHCN"));
+    assert!(
+        text(g5 as usize, 7).contains("5G"),
+        "the definition beside it"
+    );
+    // Numbers as Excel stores them, and a number typed as Vietnamese text.
+    let good = dir.path().join("da-nhap.xlsx");
+    filled(
+        &rows,
+        &[
+            (g5, 3, Data::Float(96.5)),
+            (nvkh, 3, Data::Float(7.0)),
+            (dn, 3, Data::String("1.035".into())),
+            (dn, 6, Data::String("Theo Sở Khoa học và Công nghệ".into())),
+        ],
+        &good,
+    );
+    let out = ok(db, &["values", "import", good.to_str().unwrap()]);
+    assert!(out.contains("Đã nhập 3 dòng"), "{out}");
+    let store = db.store().await;
+    let all = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: None,
+                unit: Some(chitieu_domain::UnitCode::parse("19").unwrap()),
+            })
+            .await
+            .unwrap()
+    };
+    let stored = |rows: &[chitieu_store::ValueRow], code: &str| {
+        rows.iter()
+            .find(|v| v.indicator == code && v.period.to_string() == q)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code} {q} stored"))
+    };
+    let now = all().await;
+    assert_eq!(stored(&now, "HT-5G").value.to_string(), "96.5");
+    assert_eq!(stored(&now, "ST-NVKH").value.to_string(), "7");
+    assert_eq!(stored(&now, "ST-DNKHCN").value.to_string(), "1035");
+    assert_eq!(
+        stored(&now, "ST-DNKHCN").comment,
+        "Theo Sở Khoa học và Công nghệ"
+    );
+    // One bad cell: the whole file is refused, naming the sheet and the cell; nothing changes.
+    let bad = dir.path().join("sai.xlsx");
+    filled(
+        &rows,
+        &[
+            (g5, 3, Data::Float(12.0)),
+            (nvkh, 3, Data::String("bảy".into())),
+        ],
+        &bad,
+    );
+    let err = fails(db, &["values", "import", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("sai.xlsx") && err.contains(&format!("trang \"Số liệu\", ô D{}", nvkh + 1)),
+        "{err}"
+    );
+    assert_eq!(
+        stored(&all().await, "HT-5G").value.to_string(),
+        "96.5",
+        "nothing written"
+    );
+    // A share above its limit is named by its cell too; a file that is no workbook is refused.
+    let over = dir.path().join("vuot.xlsx");
+    filled(&rows, &[(g5, 3, Data::Float(250.0))], &over);
+    let err = fails(db, &["values", "import", over.to_str().unwrap()]);
+    assert!(err.contains(&format!("ô D{}", g5 + 1)), "{err}");
+    let junk = dir.path().join("rac.xlsx");
+    std::fs::write(&junk, b"PK\x03\x04 not a workbook").unwrap();
+    let err = fails(db, &["values", "import", junk.to_str().unwrap()]);
+    assert!(err.contains("rac.xlsx") && err.contains("Excel"), "{err}");
+    // A ratio is entered as its numerator and denominator: a ward's trained officials.
+    let ward = dir.path().join("phuong.xlsx");
+    ok(
+        db,
+        &[
+            "values",
+            "template",
+            "--unit",
+            "5443",
+            "--form",
+            "BC57-XA-QUY",
+            "--period",
+            &q,
+            "-o",
+            ward.to_str().unwrap(),
+        ],
+    );
+    let (_, rows) = cells(&ward);
+    let cbx = (7..rows.len())
+        .find(|&r| matches!(rows[r].first(), Some(Data::String(s)) if s == "NL-CBX"))
+        .expect("NL-CBX in the ward's template") as u32;
+    let ward_filled = dir.path().join("phuong-da-nhap.xlsx");
+    filled(
+        &rows,
+        &[(cbx, 4, Data::Float(41.0)), (cbx, 5, Data::Float(50.0))],
+        &ward_filled,
+    );
+    ok(db, &["values", "import", ward_filled.to_str().unwrap()]);
+    let v = store
+        .values(&chitieu_store::ValueFilter {
+            indicator: Some("NL-CBX".into()),
+            unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.period.to_string() == q)
+        .expect("stored");
+    assert_eq!(
+        (
+            v.numerator.map(|d| d.to_string()),
+            v.denominator.map(|d| d.to_string()),
+            v.value.to_string()
+        ),
+        (Some("41".into()), Some("50".into()), "82".into())
+    );
+}
