@@ -195,6 +195,44 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
     (
+        "from_file",
+        "Nhập từ tệp Excel hoặc CSV",
+        "Enter from an Excel or CSV file",
+    ),
+    (
+        "download_template",
+        "Tải biểu mẫu Excel của kỳ này",
+        "Download this period's Excel template",
+    ),
+    ("upload_file", "Tải tệp lên", "Upload the file"),
+    (
+        "from_file_help",
+        "Điền biểu mẫu Excel (hoặc tệp CSV có dòng tiêu đề indicator,unit,period,value,numerator,denominator,comment) rồi tải lên: số liệu được lưu nháp; một ô sai thì cả tệp bị từ chối và thông báo nêu rõ trang, ô và lý do.",
+        "Fill the Excel template (or a CSV with the header indicator,unit,period,value,numerator,denominator,comment) and upload it: the figures are saved as drafts; one wrong cell and the whole file is refused, naming the sheet, the cell and the reason.",
+    ),
+    ("uploaded", "Đã nhập từ tệp", "Entered from the file"),
+    (
+        "choose_file",
+        "Hãy chọn tệp cần tải lên",
+        "Choose a file to upload",
+    ),
+    (
+        "file_kinds",
+        "Chỉ nhận tệp .xlsx hoặc .csv",
+        "Only .xlsx or .csv files are accepted",
+    ),
+    (
+        "file_refused",
+        "Tệp bị từ chối, không có số liệu nào được ghi:",
+        "The file was refused; nothing was written:",
+    ),
+    (
+        "no_form_for_period",
+        "Không có biểu nào cho đơn vị và kỳ này",
+        "No form for this unit and period",
+    ),
+    ("values_word", "giá trị", "values"),
+    (
         "product_defect",
         "Sản phẩm không đạt yêu cầu",
         "Product below requirements",

@@ -67,6 +67,11 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
                 .post(views::entry_save)
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/entry/template", get(views::entry_template))
+        .route(
+            "/entry/upload",
+            post(views::entry_upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))

@@ -1,13 +1,18 @@
 //! Values in Excel (#14, first part): a template exported for a unit, form and period, filled
 //! as a reporter would, imported back; one bad cell stores nothing and is named.
 
-use crate::hardening::open_quarter;
+use crate::cli::serve;
+use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
+use crate::web::{agent, page_csrf, session};
 use crate::{fails, ok};
 use calamine::{Data, Reader, Xlsx};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
-db_tests!(an_excel_template_is_filled_offline_and_imported_back);
+db_tests!(
+    an_excel_template_is_filled_offline_and_imported_back,
+    a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page,
+);
 
 /// The template's cells, as text, by (row, column) from A1.
 fn cells(path: &std::path::Path) -> (Vec<String>, Vec<Vec<Data>>) {
@@ -192,4 +197,123 @@ async fn an_excel_template_is_filled_offline_and_imported_back(db: &TestDb) {
         ),
         (Some("41".into()), Some("50".into()), "82".into())
     );
+}
+
+async fn a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "bc.xa", "reporter", "5443");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "bc.xa", PASSWORD);
+    let q = open_quarter();
+    let dir = tempfile::tempdir().unwrap();
+    // The entry page offers the template of the unit and period it shows.
+    let (s, page) = get_status(
+        &base,
+        &format!("/entry?unit=5443&period={q}"),
+        Some(&cookie),
+    );
+    assert_eq!(s, 200);
+    let link = format!("/entry/template?unit=5443&amp;period={q}");
+    assert!(
+        page.contains(&link) && page.contains("id=\"upload-form\""),
+        "{page}"
+    );
+    let mut res = agent()
+        .get(&format!("{base}/entry/template?unit=5443&period={q}"))
+        .header("cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let template = dir.path().join("bieu.xlsx");
+    std::fs::write(&template, res.body_mut().read_to_vec().unwrap()).unwrap();
+    let (_, rows) = cells(&template);
+    let cbx = (7..rows.len())
+        .find(|&r| matches!(rows[r].first(), Some(Data::String(s)) if s == "NL-CBX"))
+        .expect("NL-CBX in the template") as u32;
+    let good = dir.path().join("da-nhap.xlsx");
+    filled(
+        &rows,
+        &[(cbx, 4, Data::Float(45.0)), (cbx, 5, Data::Float(50.0))],
+        &good,
+    );
+    let csrf = page_csrf(&base, "/entry", &cookie);
+    let upload = |name: &str, bytes: &[u8]| {
+        post_multipart(
+            &format!("{base}/entry/upload"),
+            Some(&cookie),
+            &[("_csrf", &csrf)],
+            &[("file", name, bytes)],
+        )
+    };
+    let (s, location, _) = upload("da-nhap.xlsx", &std::fs::read(&good).unwrap());
+    assert_eq!(s, 303);
+    assert_eq!(location, format!("/entry?unit=5443&period={q}&uploaded=1"));
+    let (_, page) = get_status(&base, &location, Some(&cookie));
+    assert!(page.contains("id=\"uploaded\""), "{page}");
+    let store = db.store().await;
+    let numerator = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.period.to_string() == q)
+            .and_then(|v| v.numerator)
+            .map(|d| d.to_string())
+    };
+    assert_eq!(numerator().await.as_deref(), Some("45"));
+    // The same upload takes the CSV format.
+    let csv = format!(
+        "indicator,unit,period,value,numerator,denominator,comment\nNL-CBX,5443,{q},,46,50,\n"
+    );
+    let (s, _, body) = upload("so-lieu.csv", csv.as_bytes());
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(numerator().await.as_deref(), Some("46"));
+    // One bad cell: refused, naming the file, the sheet and the cell; nothing written.
+    let bad = dir.path().join("sai.xlsx");
+    filled(
+        &rows,
+        &[
+            (cbx, 4, Data::String("bốn mươi".into())),
+            (cbx, 5, Data::Float(50.0)),
+        ],
+        &bad,
+    );
+    let (s, _, body) = upload("sai.xlsx", &std::fs::read(&bad).unwrap());
+    assert_eq!(s, 422);
+    assert!(
+        body.contains("sai.xlsx") && body.contains(&format!("ô E{}", cbx + 1)),
+        "{body}"
+    );
+    assert_eq!(numerator().await.as_deref(), Some("46"));
+    // Another ward's figures are out of reach, as on the form; other files are refused.
+    let (s, _) = get_status(
+        &base,
+        &format!("/entry/template?unit=5500&period={q}"),
+        Some(&cookie),
+    );
+    assert_eq!(s, 403);
+    let other = csv.replace(",5443,", ",5500,");
+    assert_eq!(upload("khac.csv", other.as_bytes()).0, 403);
+    let (s, _, body) = upload("ghi-chu.txt", b"hello");
+    assert_eq!(s, 422);
+    assert!(body.contains(".xlsx"), "{body}");
+    // Without a session, the upload is not even read.
+    let (s, _, _) = post_multipart(
+        &format!("{base}/entry/upload"),
+        None,
+        &[],
+        &[("file", "x.csv", csv.as_bytes())],
+    );
+    assert!(s == 303 || s == 401, "{s}");
+    drop(server);
 }

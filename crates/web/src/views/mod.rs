@@ -7,6 +7,7 @@ mod committee;
 mod common;
 mod directory;
 mod entry;
+mod entry_file;
 mod entry_help;
 mod entry_reports;
 mod evaluation;
@@ -29,6 +30,7 @@ pub use committee::committee_save;
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
 pub use directory::units;
 pub use entry::{entry_form, entry_save};
+pub use entry_file::{entry_template, entry_upload};
 pub use evaluation::{
     evaluation_freeze, evaluation_head, evaluation_page, evaluation_proposals, evaluation_rubric,
     evaluation_unit,

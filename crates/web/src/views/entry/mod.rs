@@ -151,6 +151,8 @@ struct EntryPage {
     reports: Vec<EntryReport>,
     /// Why "submit" saved the figures but could not send the report.
     report_error: Option<String>,
+    /// How many values a file just entered.
+    uploaded: Option<usize>,
 }
 
 impl EntryPage {
@@ -180,6 +182,7 @@ impl EntryPage {
             fields,
             reports: Vec::new(),
             report_error: None,
+            uploaded: None,
         }
     }
 }
@@ -189,11 +192,13 @@ pub struct EntryQuery {
     unit: Option<String>,
     period: Option<String>,
     saved: Option<String>,
+    /// How many values a file just entered.
+    uploaded: Option<usize>,
 }
 
 /// The indicators `user` may enter for `unit` in `period`; 403 when there are none because
 /// the unit lies outside the user's scope.
-fn entry_indicators<'a>(
+pub(super) fn entry_indicators<'a>(
     snap: &'a Snapshot,
     user: &SessionUser,
     unit: &UnitCode,
@@ -365,6 +370,7 @@ pub async fn entry_form(
     Ok(EntryPage {
         notice,
         saved: q.saved.is_some(),
+        uploaded: q.uploaded,
         reports: load_entry_reports(&s, &snap, &u, &unit, &period, tr).await?,
         ..page
     }
