@@ -189,6 +189,33 @@
       setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
     });
     box.parentNode.insertBefore(b, box);
+    // The same table as Excel: posted to the server, which writes the workbook (numbers as
+    // numbers); the page stays where it is.
+    var token = (document.body.getAttribute("hx-headers") || "").match(/"X-CSRF-Token":\s*"([^"]+)"/);
+    if (!token) return;
+    var x = document.createElement("button");
+    x.type = "button";
+    x.className = "export small secondary";
+    x.textContent = en ? "Download Excel" : "Tải Excel";
+    x.addEventListener("click", function () {
+      var rows = Array.prototype.map.call(table.rows, function (row) {
+        return Array.prototype.map.call(row.cells, function (c) { return c.innerText.replace(/\s+/g, " ").trim(); });
+      });
+      var f = document.createElement("form");
+      f.method = "post";
+      f.action = "/export/xlsx";
+      [["_csrf", token[1]], ["table", JSON.stringify({ title: document.title.split(" · ")[0] || "bang", rows: rows })]].forEach(function (kv) {
+        var i = document.createElement("input");
+        i.type = "hidden";
+        i.name = kv[0];
+        i.value = kv[1];
+        f.appendChild(i);
+      });
+      document.body.appendChild(f);
+      f.submit();
+      f.remove();
+    });
+    box.parentNode.insertBefore(x, box);
   }
   // The indicator edit form starts from the chosen indicator's current wording.
   function prefill(select) {

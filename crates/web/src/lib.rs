@@ -72,6 +72,10 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
             "/entry/upload",
             post(views::entry_upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route(
+            "/export/xlsx",
+            post(views::export_xlsx).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))

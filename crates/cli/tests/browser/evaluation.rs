@@ -137,4 +137,14 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
         wb.sheet_names().len() >= 2,
         "the lines behind the scores too"
     );
+    // Every table also offers CSV and Excel of what it shows.
+    let buttons = c.find_all(Locator::Css("button.export")).await.unwrap();
+    let mut labels = Vec::new();
+    for b in buttons {
+        labels.push(b.text().await.unwrap());
+    }
+    assert!(
+        labels.iter().any(|l| l == "Tải Excel") && labels.iter().any(|l| l == "Tải về CSV"),
+        "{labels:?}"
+    );
 }

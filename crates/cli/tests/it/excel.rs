@@ -10,6 +10,7 @@ use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
 db_tests!(
+    any_table_a_page_shows_downloads_as_excel,
     an_excel_template_is_filled_offline_and_imported_back,
     a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page,
 );
@@ -314,6 +315,42 @@ async fn a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page(db: 
         &[],
         &[("file", "x.csv", csv.as_bytes())],
     );
+    assert!(s == 303 || s == 401, "{s}");
+    drop(server);
+}
+
+/// The "Tải Excel" button under a table posts what the page shows; the workbook has the
+/// figures as numbers. Signed in and with the page's token only.
+async fn any_table_a_page_shows_downloads_as_excel(db: &TestDb) {
+    ok(db, &["init"]);
+    add_user(db, "xem.bang", "viewer", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "xem.bang", PASSWORD);
+    let csrf = page_csrf(&base, "/tasks", &cookie);
+    let table = r#"{"title":"Nhiệm vụ","rows":[["Mã","Đơn vị","Tiến độ"],["05443","Phường Phan Đình Phùng","1.234,5"]]}"#;
+    let post = |cookie: Option<&str>, fields: &[(&str, &str)]| {
+        let mut r = agent().post(&format!("{base}/export/xlsx"));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        let mut res = r.send_form(fields.iter().copied()).unwrap();
+        (
+            res.status().as_u16(),
+            res.body_mut().read_to_vec().unwrap_or_default(),
+        )
+    };
+    let (s, bytes) = post(Some(&cookie), &[("_csrf", &csrf), ("table", table)]);
+    assert_eq!(s, 200);
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let last = rows.last().unwrap();
+    assert_eq!(last[0], Data::String("05443".into()), "a code stays text");
+    assert_eq!(last[2], Data::Float(1234.5), "a figure is a number");
+    assert_eq!(post(Some(&cookie), &[("table", table)]).0, 403, "the token");
+    let (s, _) = post(Some(&cookie), &[("_csrf", &csrf), ("table", "{")]);
+    assert_eq!(s, 422);
+    let (s, _) = post(None, &[("table", table)]);
     assert!(s == 303 || s == 401, "{s}");
     drop(server);
 }

@@ -12,6 +12,7 @@ mod entry_help;
 mod entry_reports;
 mod evaluation;
 mod evidence;
+mod export;
 mod indicator;
 mod login;
 mod my;
@@ -36,6 +37,7 @@ pub use evaluation::{
     evaluation_unit,
 };
 pub use evidence::evidence;
+pub use export::export_xlsx;
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
 pub use my::my_work;
