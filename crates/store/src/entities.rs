@@ -437,3 +437,14 @@ entity!(evaluation_proposal, "evaluation_proposals", {
     pub saved_by: String,
     pub saved_at: DateTimeUtc,
 });
+
+entity!(idempotency_key, "idempotency_keys", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub caller: String,
+    pub key: String,
+    pub digest: String,
+    pub status: i32,
+    pub body: String,
+    pub created_at: DateTimeUtc,
+});

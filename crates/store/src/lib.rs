@@ -8,6 +8,7 @@ pub mod entities;
 pub mod evaluation;
 mod evidence;
 mod forms;
+mod idempotency;
 mod migration;
 mod notices;
 mod people;
@@ -33,6 +34,7 @@ use std::time::Duration;
 
 pub use context::with_client;
 pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
+pub use idempotency::{IDEMPOTENCY_HOURS, KeptAnswer, sha256_hex};
 pub use notices::{Mail, NewNotice, Notice};
 pub use people::check_email;
 pub use people::{NewUser, Role};

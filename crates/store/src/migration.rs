@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0022Evaluation),
             Box::new(M0023EvaluationProposals),
             Box::new(M0024TaskProductDefect),
+            Box::new(M0025IdempotencyKeys),
         ]
     }
 }
@@ -1213,6 +1214,43 @@ impl MigrationTrait for M0024TaskProductDefect {
             m.alter_table(Table::alter().table("tasks").add_column(&mut column).take())
                 .await?;
         }
+        Ok(())
+    }
+}
+
+/// The first answer to each batch pushed with an `Idempotency-Key`, per caller: a retry gets
+/// it again instead of a second write.
+struct M0025IdempotencyKeys;
+
+impl MigrationName for M0025IdempotencyKeys {
+    fn name(&self) -> &str {
+        "m0025_idempotency_keys"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0025IdempotencyKeys {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("idempotency_keys")
+                .col(pk_auto("id"))
+                .col(string("caller"))
+                .col(string("key"))
+                .col(string("digest"))
+                .col(integer("status"))
+                .col(text("body"))
+                .col(timestamp_with_time_zone("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "idempotency_keys",
+            "idx_idempotency_keys_caller_key",
+            &["caller", "key"],
+            true,
+        ))
+        .await?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod excel;
 mod hardening;
 mod notices;
 mod officials;
+mod pushes;
 mod scale;
 mod tasks;
 mod values;

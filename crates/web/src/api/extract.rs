@@ -16,7 +16,8 @@ use crate::auth::{SESSION_COOKIE, constant_time_eq};
 /// calling: an anonymous or under-privileged request learns nothing from parse errors.
 /// Every failure is an [`ApiError`]: 415 without `application/json`, 413 over the size
 /// limit, 422 when the JSON does not fit.
-pub struct ApiJson<T>(Result<T, ApiError>);
+/// The parsed body, and the SHA-256 of its bytes (for `Idempotency-Key`; empty when unread).
+pub struct ApiJson<T>(Result<T, ApiError>, String);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = std::convert::Infallible;
@@ -31,33 +32,45 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 v == "application/json" || v.starts_with("application/json;")
             });
         if !json {
-            return Ok(ApiJson(Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Nội dung phải là JSON (Content-Type: application/json)",
-                "The body must be JSON (Content-Type: application/json)",
-            ))));
+            return Ok(ApiJson(
+                Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Nội dung phải là JSON (Content-Type: application/json)",
+                    "The body must be JSON (Content-Type: application/json)",
+                )),
+                String::new(),
+            ));
         }
         let bytes = match axum::body::Bytes::from_request(req, state).await {
             Ok(b) => b,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(ApiJson(Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "Nội dung quá lớn: chia thành nhiều lô nhỏ hơn",
-                    "The body is too large: send smaller batches",
-                ))));
+                return Ok(ApiJson(
+                    Err(ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "Nội dung quá lớn: chia thành nhiều lô nhỏ hơn",
+                        "The body is too large: send smaller batches",
+                    )),
+                    String::new(),
+                ));
             }
             Err(_) => {
-                return Ok(ApiJson(Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    "Không đọc được nội dung yêu cầu",
-                    "Could not read the request body",
-                ))));
+                return Ok(ApiJson(
+                    Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        "Không đọc được nội dung yêu cầu",
+                        "Could not read the request body",
+                    )),
+                    String::new(),
+                ));
             }
         };
-        Ok(ApiJson(parse_json(&bytes)))
+        Ok(ApiJson(
+            parse_json(&bytes),
+            chitieu_store::sha256_hex(&bytes),
+        ))
     }
 }
 
@@ -77,6 +90,11 @@ impl<T> ApiJson<T> {
     /// The parsed body; call after authorising the caller.
     pub fn parse(self) -> Result<T, ApiError> {
         self.0
+    }
+
+    /// The SHA-256 of the body's bytes, hex.
+    pub fn digest(&self) -> &str {
+        &self.1
     }
 }
 

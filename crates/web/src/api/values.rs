@@ -146,24 +146,111 @@ pub(super) struct PutResult {
 /// client may retry a push safely.
 #[utoipa::path(post, path = "/api/v1/values", tag = "values",
     summary = "Ghi số liệu",
-    description = "All or nothing. Re-sending the same figures changes nothing (safe to retry). 422 lists every invalid item; 409 lists every value changed by someone else since its version, or locked (accepted). At most 10,000 values per request.",
+    description = "All or nothing. Re-sending the same figures changes nothing (safe to retry). With an `Idempotency-Key` header (1–200 printable ASCII characters, per caller, kept 24 hours) a retried batch is applied once and gets the first answer again (header `Idempotent-Replayed: true`); the same key with another body is refused (422 `idempotency_key_reused`). Each value records who wrote it: for a system, `token:` and its token's name. 422 lists every invalid item; 409 lists every value changed by someone else since its version, or locked (accepted). At most 10,000 values per request.",
     request_body = ValuesIn,
     responses((status = 200, body = PutResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn put_values(
     State(s): State<AppState>,
     c: Caller,
+    headers: axum::http::HeaderMap,
     body: ApiJson<ValuesIn>,
 ) -> Result<Response, ApiError> {
     let me = c.user()?.clone();
     if !role_allows(me.role, Action::Enter) {
         return Err(ApiError::forbidden());
     }
+    let Some(key) = headers.get("idempotency-key") else {
+        return write_batch(&s, &me, body).await;
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "Idempotency-Key: cần 1–200 ký tự ASCII in được (ví dụ một UUID)".to_string(),
+            )
+        })?
+        .to_string();
+    let digest = body.digest().to_string();
+    if let Some(kept) = s.store.kept_answer(&me.login, &key).await? {
+        return replay(kept, &digest);
+    }
+    let answer = write_batch(&s, &me, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response);
+    let status = answer.status();
+    // Only a final answer is kept: a server failure may be retried for real.
+    if status.is_server_error() {
+        return Ok(answer);
+    }
+    let bytes = axum::body::to_bytes(answer.into_body(), 64 * 1024 * 1024)
+        .await
+        .map_err(|_| ApiError::invalid("không đọc lại được câu trả lời".to_string()))?;
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let kept = s
+        .store
+        .keep_answer(&me.login, &key, &digest, status.as_u16(), &text)
+        .await?;
+    // Two retries raced and the other was kept first: answer as it did.
+    if kept.body != text || kept.status != status.as_u16() {
+        return replay(kept, &digest);
+    }
+    Ok((
+        status,
+        [(axum::http::header::CONTENT_TYPE, content_type(status))],
+        text,
+    )
+        .into_response())
+}
+
+async fn write_batch(
+    s: &AppState,
+    me: &SessionUser,
+    body: ApiJson<ValuesIn>,
+) -> Result<Response, ApiError> {
     let body = body.parse()?;
     let (items, state) = value_items(&body)?;
-    let changed = actions::write_values(&s.app, &me, &items, Vec::new(), state, "API").await?;
+    let changed = actions::write_values(&s.app, me, &items, Vec::new(), state, "API").await?;
     Ok(Json(PutResult {
         received: items.len(),
         changed,
     })
     .into_response())
+}
+
+fn content_type(status: axum::http::StatusCode) -> &'static str {
+    if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    }
+}
+
+/// The kept answer again, marked as a replay; refused when the body is not the one it
+/// answered.
+fn replay(kept: chitieu_store::KeptAnswer, digest: &str) -> Result<Response, ApiError> {
+    if kept.digest != digest {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "Idempotency-Key này đã dùng cho một lô khác: mỗi lô cần khóa riêng",
+            "This Idempotency-Key was used for another batch: each batch needs its own key",
+        ));
+    }
+    let status =
+        axum::http::StatusCode::from_u16(kept.status).unwrap_or(axum::http::StatusCode::OK);
+    Ok((
+        status,
+        [
+            (axum::http::header::CONTENT_TYPE, content_type(status)),
+            (
+                axum::http::HeaderName::from_static("idempotent-replayed"),
+                "true",
+            ),
+        ],
+        kept.body,
+    )
+        .into_response())
 }

@@ -1,0 +1,101 @@
+//! Pushes from other systems (#14): a batch with an `Idempotency-Key` is applied once, a retry
+//! gets the first answer, the same key with another body is refused; each value records the
+//! system that sent it.
+
+use crate::cli::serve;
+use crate::hardening::{open_quarter, token};
+use crate::ok;
+use crate::web::agent;
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use serde_json::Value;
+
+db_tests!(a_retried_batch_is_applied_once_and_answered_alike);
+
+async fn a_retried_batch_is_applied_once_and_answered_alike(db: &TestDb) {
+    ok(db, &["demo"]);
+    let system = token(db, "dhis2-dongbo", "reporter", "5443");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    let push = |key: Option<&str>, body: &str| {
+        let mut r = agent()
+            .post(&format!("{base}/api/v1/values"))
+            .header("Authorization", &format!("Bearer {system}"))
+            .header("content-type", "application/json");
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        let mut res = r.send(body.as_bytes()).unwrap();
+        let replayed = res.headers().get("idempotent-replayed").is_some();
+        let text = res.body_mut().read_to_string().unwrap_or_default();
+        (res.status().as_u16(), text, replayed)
+    };
+    let batch = |n: u32| {
+        format!(
+            r#"{{"state":"draft","values":[{{"indicator":"NL-CBX","unit":"5443","period":"{q}","numerator":{n},"denominator":50}}]}}"#
+        )
+    };
+    let store = db.store().await;
+    let stored = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.period.to_string() == q)
+            .unwrap()
+    };
+    let key = "3f1c9a2e-7b44-4d0e-9a55-0c2b1d6e8f10";
+    let (s, first, replayed) = push(Some(key), &batch(44));
+    assert_eq!(s, 200, "{first}");
+    assert!(!replayed);
+    let after = stored().await;
+    assert_eq!(after.numerator.map(|d| d.to_string()), Some("44".into()));
+    assert_eq!(
+        after.entered_by, "token:dhis2-dongbo",
+        "the value names its source system"
+    );
+    // The retry: the first answer again, nothing written a second time.
+    let (s, again, replayed) = push(Some(key), &batch(44));
+    assert_eq!((s, again.as_str(), replayed), (200, first.as_str(), true));
+    assert_eq!(stored().await.version, after.version);
+    // The same key with another body is refused, and changes nothing.
+    let (s, body, _) = push(Some(key), &batch(45));
+    assert_eq!(s, 422, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["code"], "idempotency_key_reused", "{v}");
+    assert_eq!(stored().await.version, after.version);
+    // A refused batch's answer is kept too: its retry is refused alike.
+    let bad = batch(44).replace("\"denominator\":50", "\"denominator\":0");
+    let (s, refused, _) = push(Some("lo-2"), &bad);
+    assert_eq!(s, 422, "{refused}");
+    let (s, again, replayed) = push(Some("lo-2"), &bad);
+    assert_eq!((s, again.as_str(), replayed), (422, refused.as_str(), true));
+    // A key that is no key is refused, naming the header.
+    let (s, body, _) = push(Some("khóa có dấu"), &batch(44));
+    assert_eq!(s, 422);
+    assert!(body.contains("Idempotency-Key"), "{body}");
+    // Keys belong to their caller: another system's same key is its own.
+    let other = token(db, "he-thong-khac", "reporter", "5443");
+    let mut res = agent()
+        .post(&format!("{base}/api/v1/values"))
+        .header("Authorization", &format!("Bearer {other}"))
+        .header("content-type", "application/json")
+        .header("Idempotency-Key", key)
+        .send(batch(46).as_bytes())
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "{}",
+        res.body_mut().read_to_string().unwrap()
+    );
+    assert_eq!(
+        stored().await.numerator.map(|d| d.to_string()),
+        Some("46".into())
+    );
+    drop(server);
+}
