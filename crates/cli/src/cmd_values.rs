@@ -24,6 +24,9 @@ pub enum ValuesCmd {
         /// workflow). Submission and approval happen through the reports.
         #[arg(long, default_value = "draft", value_parser = ["draft", "accepted"])]
         state: String,
+        /// For a DHIS2 dataValueSets file (.json): whose code-mapping table to read it with.
+        #[arg(long, default_value = "dhis2")]
+        system: String,
     },
     /// Write an Excel entry template for one unit, form and period, to fill offline and
     /// import back (`values import FILE.xlsx` or the entry page).
@@ -38,7 +41,8 @@ pub enum ValuesCmd {
         #[arg(long, short)]
         output: std::path::PathBuf,
     },
-    /// Write values as CSV (same format as import) to standard output or a file.
+    /// Write values as CSV (same format as import), or as DHIS2 dataValueSets JSON, to
+    /// standard output or a file.
     Export {
         #[arg(long)]
         indicator: Option<String>,
@@ -46,14 +50,128 @@ pub enum ValuesCmd {
         unit: Option<String>,
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "dhis2"])]
+        format: String,
+        /// With --format dhis2: whose code-mapping table to write the codes with.
+        #[arg(long, default_value = "dhis2")]
+        system: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum MappingCmd {
+    /// Replace a system's table with a CSV `part,code,external` (part: unit, value,
+    /// numerator, denominator). All or nothing.
+    Import {
+        #[arg(long)]
+        system: String,
+        file: std::path::PathBuf,
+    },
+    /// A system's table, as CSV.
+    List {
+        #[arg(long)]
+        system: String,
+    },
+}
+
+/// A system's name: 1–40 lower-case ASCII letters, digits, `-` or `_`.
+fn system_name(s: &str) -> Result<String> {
+    let s = s.trim();
+    anyhow::ensure!(
+        (1..=40).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
+        "tên hệ thống \"{s}\": 1–40 chữ thường không dấu, số, - hoặc _"
+    );
+    Ok(s.to_string())
+}
+
+async fn mapping_of(store: &Store, system: &str) -> Result<chitieu_exchange::dhis2::Mapping> {
+    let rows = store
+        .mappings(&system_name(system)?)
+        .await?
+        .into_iter()
+        .filter_map(|(part, code, external)| {
+            part.parse()
+                .ok()
+                .map(|part| chitieu_exchange::dhis2::MappingRow {
+                    part,
+                    code,
+                    external,
+                })
+        })
+        .collect::<Vec<_>>();
+    chitieu_exchange::dhis2::Mapping::new(&rows).map_err(anyhow::Error::msg)
+}
+
+pub async fn mapping(db: &str, cmd: MappingCmd) -> Result<()> {
+    match cmd {
+        MappingCmd::Import { system, file } => {
+            let system = system_name(&system)?;
+            let store = open(db).await?;
+            let label = file.display().to_string();
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("không đọc được tệp {label}"))?;
+            let rows = chitieu_exchange::dhis2::parse_mapping_csv(&bytes, &label)?;
+            let catalog = store.catalog().await?;
+            for (k, r) in rows.iter().enumerate() {
+                let known = match r.part {
+                    chitieu_exchange::dhis2::Part::Unit => UnitCode::parse(&r.code)
+                        .ok()
+                        .is_some_and(|u| catalog.unit(&u).is_some()),
+                    _ => catalog.indicator(&r.code).is_some(),
+                };
+                anyhow::ensure!(
+                    known,
+                    "{label}, dòng {}: không có {} \"{}\"",
+                    k + 2,
+                    if r.part == chitieu_exchange::dhis2::Part::Unit {
+                        "đơn vị"
+                    } else {
+                        "chỉ tiêu"
+                    },
+                    r.code
+                );
+            }
+            let n = rows.len();
+            store
+                .replace_mappings(
+                    &system,
+                    &rows
+                        .into_iter()
+                        .map(|r| (r.part.as_str().to_string(), r.code, r.external))
+                        .collect::<Vec<_>>(),
+                    ACTOR,
+                )
+                .await?;
+            println!("Đã ghi {n} dòng ánh xạ mã cho {system}.");
+        }
+        MappingCmd::List { system } => {
+            let store = open(db).await?;
+            println!("part,code,external");
+            for (p, c, e) in store.mappings(&system_name(&system)?).await? {
+                println!("{p},{c},{e}");
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
     match cmd {
-        ValuesCmd::Import { file, state } => {
+        ValuesCmd::Import {
+            file,
+            state,
+            system,
+        } => {
             let store = open(db).await?;
-            import_values(&store, &file, state.parse().map_err(anyhow::Error::msg)?).await?;
+            import_values(
+                &store,
+                &file,
+                state.parse().map_err(anyhow::Error::msg)?,
+                &system,
+            )
+            .await?;
         }
         ValuesCmd::Template {
             unit,
@@ -113,6 +231,8 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
             indicator,
             unit,
             output,
+            format,
+            system,
         } => {
             let store = open(db).await?;
             let catalog = store.catalog().await?;
@@ -140,6 +260,16 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 comment: &r.comment,
                 version: r.version,
             });
+            if format == "dhis2" {
+                let json =
+                    chitieu_exchange::dhis2::export(export, &mapping_of(&store, &system).await?);
+                match output {
+                    Some(path) => std::fs::write(&path, json)
+                        .with_context(|| format!("không ghi được tệp {}", path.display()))?,
+                    None => println!("{json}"),
+                }
+                return Ok(());
+            }
             match output {
                 Some(path) => {
                     let f = std::fs::File::create(&path)
@@ -158,7 +288,12 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
     Ok(())
 }
 
-async fn import_values(store: &Store, path: &std::path::Path, state: ValueState) -> Result<()> {
+async fn import_values(
+    store: &Store,
+    path: &std::path::Path,
+    state: ValueState,
+    system: &str,
+) -> Result<()> {
     let label = path.display().to_string();
     let f = std::fs::File::open(path).with_context(|| format!("không mở được tệp {label}"))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
@@ -173,7 +308,14 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
     let excel = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let parsed = if excel {
+    let dhis2 = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let parsed = if dhis2 {
+        let mapping = mapping_of(store, system).await?;
+        let bytes = std::fs::read(path).with_context(|| format!("không đọc được tệp {label}"))?;
+        chitieu_exchange::dhis2::parse(&bytes, &label, &catalog, &mapping)
+    } else if excel {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(
             &mut std::io::Read::take(f, chitieu_exchange::values_xlsx::MAX_BYTES as u64 + 1),
@@ -215,7 +357,9 @@ async fn import_values(store: &Store, path: &std::path::Path, state: ValueState)
                 .take(values_csv::MAX_ERRORS)
                 .map(|c| chitieu_exchange::InputError {
                     file: label.clone(),
-                    location: if excel {
+                    location: if dhis2 {
+                        format!("dataValues[{}]", c.index.map_or(0, |i| lines[i]))
+                    } else if excel {
                         format!(
                             "trang \"{}\", dòng {}",
                             chitieu_exchange::values_xlsx::SHEET,

@@ -60,6 +60,9 @@ enum Command {
     /// Import or export indicator values (CSV).
     #[command(subcommand)]
     Values(cmd_values::ValuesCmd),
+    /// Another system's codes for our units and indicators (DHIS2 org units, data elements).
+    #[command(subcommand)]
+    Mapping(cmd_values::MappingCmd),
     /// Import or list administrative units.
     #[command(subcommand)]
     Units(cmd_units::UnitsCmd),
@@ -250,6 +253,7 @@ async fn run(cli: Cli) -> Result<()> {
             .with_context(|| format!("không mở được địa chỉ {bind}"))?;
         }
         Command::Values(cmd) => cmd_values::run(&cli.db, cmd).await?,
+        Command::Mapping(cmd) => cmd_values::mapping(&cli.db, cmd).await?,
         Command::Units(cmd) => cmd_units::run(&cli.db, cmd).await?,
         Command::Assess {
             unit,

@@ -214,37 +214,22 @@ pub fn parse(
     if bytes.len() > MAX_BYTES {
         return Err(fail(String::new(), "tệp quá lớn (tối đa 20 MB)".into()));
     }
-    let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
-        fail(
-            String::new(),
-            format!("không phải tệp Excel (.xlsx) đọc được: {e}"),
-        )
-    })?;
-    let range = match wb.worksheet_range(SHEET) {
-        Ok(r) => r,
-        Err(_) => {
-            return Err(fail(
-                String::new(),
-                format!("không có trang \"{SHEET}\": hãy dùng biểu mẫu tải từ hệ thống"),
-            ));
-        }
-    };
+    if let Err(reason) = check_archive(bytes) {
+        return Err(fail(String::new(), reason));
+    }
+    // The library may panic on a malformed file (an overflow in a cell reference): that is a
+    // bad file, said as such, never a crash of the server.
+    let cells = std::panic::catch_unwind(|| read_cells(bytes))
+        .unwrap_or_else(|_| Err("tệp Excel hỏng, không đọc được".to_string()))
+        .map_err(|reason| fail(String::new(), reason))?;
     let at = |cell: String, reason: String| InputError {
         file: file.to_string(),
         location: format!("trang \"{SHEET}\", ô {cell}"),
         field: None,
         reason,
     };
-    // Cells by their 0-based (row, column) from A1, whatever the range's own start.
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let get = |row: u32, col: u32| -> &Data {
-        if row < r0 || col < c0 {
-            return &Data::Empty;
-        }
-        range
-            .get(((row - r0) as usize, (col - c0) as usize))
-            .unwrap_or(&Data::Empty)
-    };
+    let empty = Data::Empty;
+    let get = |row: u32, col: u32| -> &Data { cells.get(&(row, col)).unwrap_or(&empty) };
     let mut errors = Vec::new();
     let text = |row: u32, col: u32, errors: &mut Vec<InputError>| -> String {
         match cell_text(get(row, col)) {
@@ -275,9 +260,11 @@ pub fn parse(
     if !errors.is_empty() {
         return Err(InputErrors(errors));
     }
-    let end = range
-        .end()
-        .map_or(0, |(r, _)| r)
+    let end = cells
+        .keys()
+        .map(|(r, _)| *r)
+        .max()
+        .unwrap_or(0)
         .min(HEADER_ROW + MAX_ROWS as u32);
     let mut out = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -346,6 +333,52 @@ pub fn parse(
     }
 }
 
+/// The archive's members, as declared, add up to at most this once unpacked: a small file
+/// that unpacks to gigabytes is refused before it is read.
+const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
+
+fn check_archive(bytes: &[u8]) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("không phải tệp Excel (.xlsx) đọc được: {e}"))?;
+    let mut total: u64 = 0;
+    for k in 0..zip.len() {
+        let size = zip
+            .by_index_raw(k)
+            .map(|f| f.size())
+            .map_err(|e| format!("tệp Excel hỏng: {e}"))?;
+        total = total.saturating_add(size);
+    }
+    if total > MAX_UNPACKED {
+        return Err("tệp Excel giải nén quá lớn (tối đa 200 MB)".into());
+    }
+    Ok(())
+}
+
+/// The data sheet's cells within the template's columns and the rows read, by 0-based (row,
+/// column), read one by one: a file naming a far corner cell is not laid out whole.
+fn read_cells(bytes: &[u8]) -> Result<HashMap<(u32, u32), Data>, String> {
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("không phải tệp Excel (.xlsx) đọc được: {e}"))?;
+    let mut reader = wb
+        .worksheet_cells_reader(SHEET)
+        .map_err(|_| format!("không có trang \"{SHEET}\": hãy dùng biểu mẫu tải từ hệ thống"))?;
+    let mut cells = HashMap::new();
+    let last_row = HEADER_ROW + MAX_ROWS as u32;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("tệp Excel hỏng: {e}"))?
+    {
+        let (row, col) = cell.get_position();
+        if row <= last_row && (col as usize) < COLUMNS.len() {
+            cells.insert((row, col), Data::from(cell.get_value().clone()));
+        }
+        if cells.len() > COLUMNS.len() * (MAX_ROWS + HEADER_ROW as usize) {
+            break;
+        }
+    }
+    Ok(cells)
+}
+
 /// "D8" for the 0-based row 7, column 3.
 fn cell_name(row: u32, col: u32) -> String {
     let mut name = String::new();
@@ -381,19 +414,45 @@ mod tests {
         assert_eq!(cell_text(&Data::String(" 62,5 ".into())).unwrap(), "62,5");
     }
 
+    /// Regression, found by the fuzz target: a cell reference with too many digits made the
+    /// Excel library overflow (a panic in a debug build).
+    #[test]
+    fn a_broken_cell_reference_is_a_bad_file_not_a_crash() {
+        let bytes = include_bytes!("../testdata/cell-reference-overflow.xlsx");
+        let e = parse(bytes, "hong.xlsx", &NoLookup).unwrap_err();
+        assert!(e.to_string().contains("hong.xlsx"), "{e}");
+    }
+
+    /// A file whose two cells lie at A1 and at the last cell of a sheet is read cell by cell:
+    /// laid out whole it would take hundreds of gigabytes.
+    #[test]
+    fn a_far_corner_cell_is_not_laid_out_whole() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(SHEET).unwrap();
+        ws.write_string(0, 0, "x").unwrap();
+        ws.write_string(1_048_575, 16_383, "y").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let started = std::time::Instant::now();
+        let e = parse(&bytes, "xa.xlsx", &NoLookup).unwrap_err();
+        assert!(e.to_string().contains("tiêu đề cột"), "{e}");
+        assert!(started.elapsed().as_secs() < 30);
+    }
+
+    struct NoLookup;
+    impl Lookup for NoLookup {
+        fn indicator(&self, _: &str) -> Option<&Indicator> {
+            None
+        }
+        fn unit(&self, _: &chitieu_domain::UnitCode) -> Option<&Unit> {
+            None
+        }
+    }
+
     #[test]
     fn garbage_is_refused_with_the_file_named() {
-        struct None_;
-        impl Lookup for None_ {
-            fn indicator(&self, _: &str) -> Option<&Indicator> {
-                None
-            }
-            fn unit(&self, _: &chitieu_domain::UnitCode) -> Option<&Unit> {
-                None
-            }
-        }
         for bytes in [&b""[..], b"PK\x03\x04 not really", b"indicator,unit\n"] {
-            let e = parse(bytes, "x.xlsx", &None_).unwrap_err();
+            let e = parse(bytes, "x.xlsx", &NoLookup).unwrap_err();
             assert!(e.to_string().contains("x.xlsx"), "{e}");
         }
     }

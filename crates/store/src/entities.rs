@@ -448,3 +448,12 @@ entity!(idempotency_key, "idempotency_keys", {
     pub body: String,
     pub created_at: DateTimeUtc,
 });
+
+entity!(code_mapping, "code_mappings", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub system: String,
+    pub part: String,
+    pub code: String,
+    pub external: String,
+});

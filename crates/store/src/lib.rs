@@ -9,6 +9,7 @@ pub mod evaluation;
 mod evidence;
 mod forms;
 mod idempotency;
+mod mappings;
 mod migration;
 mod notices;
 mod people;

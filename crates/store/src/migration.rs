@@ -33,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0023EvaluationProposals),
             Box::new(M0024TaskProductDefect),
             Box::new(M0025IdempotencyKeys),
+            Box::new(M0026CodeMappings),
         ]
     }
 }
@@ -1248,6 +1249,40 @@ impl MigrationTrait for M0025IdempotencyKeys {
             "idempotency_keys",
             "idx_idempotency_keys_caller_key",
             &["caller", "key"],
+            true,
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Another system's codes for our units and indicators (DHIS2 org units and data elements).
+struct M0026CodeMappings;
+
+impl MigrationName for M0026CodeMappings {
+    fn name(&self) -> &str {
+        "m0026_code_mappings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0026CodeMappings {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("code_mappings")
+                .col(pk_auto("id"))
+                .col(string("system"))
+                .col(string("part"))
+                .col(string("code"))
+                .col(string("external"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "code_mappings",
+            "idx_code_mappings_ours",
+            &["system", "part", "code"],
             true,
         ))
         .await?;

@@ -1,5 +1,6 @@
-//! Fuzz targets for every importer: the values CSV, the units JSON, and the JSON body of
-//! `POST /api/v1/values` (parsed and checked as the API does). Each target mutates valid
+//! Fuzz targets for every importer: the values CSV, the Excel template, DHIS2 dataValueSets,
+//! the units JSON, and the JSON body of `POST /api/v1/values` (parsed and checked as the API
+//! does). Each target mutates valid
 //! inputs (and grows from nothing) for `CHITIEU_FUZZ_SECS` seconds: 2 by default, so the
 //! test suite runs them briefly; `scripts/fuzz` runs them for a minute each. None may panic;
 //! an input that makes one panic is saved under `target/fuzz-failures/` and named.
@@ -10,7 +11,7 @@
 
 use chitieu_domain::Catalog;
 use chitieu_domain::default_plan::default_plan;
-use chitieu_exchange::{admin_map, values_csv};
+use chitieu_exchange::{admin_map, dhis2, values_csv, values_xlsx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -311,5 +312,123 @@ fn api_values_body_never_panics() {
         for it in &items {
             let _ = chitieu_domain::value::parse_value(&c, &it.text);
         }
+    });
+}
+
+/// A workbook shaped like the entry template, with `cells` (row, column, text or number)
+/// written into its data sheet.
+fn workbook(cells: &[(u32, u16, Result<f64, String>)]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(values_xlsx::SHEET).unwrap();
+    for (r, c, v) in cells {
+        match v {
+            Ok(x) => ws.write_number(*r, *c, *x).map(|_| ()),
+            Err(t) => ws.write_string(*r, *c, t).map(|_| ()),
+        }
+        .unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn values_xlsx_importer_never_panics() {
+    let c = catalog();
+    let plan = default_plan();
+    let form = plan.forms.iter().find(|f| f.code == "BC57-XA-QUY").unwrap();
+    let ward = c
+        .unit(&chitieu_domain::UnitCode::parse("5443").unwrap())
+        .unwrap();
+    let period: chitieu_domain::Period = "2025Q3".parse().unwrap();
+    let template = values_xlsx::template(&values_xlsx::Template {
+        form,
+        sender: ward,
+        values_unit: ward,
+        period,
+        indicators: form.indicators_of(&plan.indicators, ward),
+    })
+    .unwrap();
+    let header = [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Đơn vị tính",
+        "Giá trị",
+        "Tử số",
+        "Mẫu số",
+        "Ghi chú",
+        "Định nghĩa",
+    ];
+    let filled = |rows: Vec<(u32, u16, Result<f64, String>)>| {
+        let mut cells: Vec<(u32, u16, Result<f64, String>)> =
+            vec![(2, 1, Err("5443".into())), (3, 1, Err("2025Q3".into()))];
+        cells.extend(
+            header
+                .iter()
+                .enumerate()
+                .map(|(k, h)| (6, k as u16, Err(h.to_string()))),
+        );
+        cells.extend(rows);
+        workbook(&cells)
+    };
+    let seeds = vec![
+        template,
+        filled(vec![
+            (7, 0, Err("NL-CBX".into())),
+            (7, 4, Ok(40.0)),
+            (7, 5, Ok(50.0)),
+            (7, 6, Err("ghi chú".into())),
+        ]),
+    ];
+    let generate = |rng: &mut StdRng| {
+        let rows = (0..rng.random_range(1..6))
+            .flat_map(|k| {
+                (0..7u16)
+                    .map(|col| {
+                        let v = if rng.random_range(0..2) == 0 {
+                            Ok(rng.random_range(-1e20..1e20))
+                        } else {
+                            Err(field(rng))
+                        };
+                        (7 + k, col, v)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        filled(rows)
+    };
+    fuzz("values-xlsx", seeds, generate, |input| {
+        let _ = values_xlsx::parse(input, "fuzz.xlsx", &c);
+    });
+}
+
+#[test]
+fn dhis2_data_value_sets_importer_never_panics() {
+    let c = catalog();
+    let mapping = dhis2::Mapping::new(&[dhis2::MappingRow {
+        part: dhis2::Part::Unit,
+        code: "5443".into(),
+        external: "DiszpKrYNg8".into(),
+    }])
+    .unwrap();
+    let seeds = vec![
+        br#"{"dataSet":"x","period":"2025Q3","orgUnit":"DiszpKrYNg8","dataValues":[{"dataElement":"NL-CBX.numerator","value":"40"},{"dataElement":"NL-CBX.denominator","value":50,"comment":"ghi ch\u00fa"}]}"#.to_vec(),
+        br#"{"dataValues":[{"dataElement":"HT-5G","period":"2025Q1","orgUnit":"19","value":55.5},{"dataElement":"DT-GRDP.numerator","period":"2025","orgUnit":"19","value":"3460"}]}"#.to_vec(),
+    ];
+    let generate = |rng: &mut StdRng| {
+        let values: Vec<serde_json::Value> = (0..rng.random_range(1..6))
+            .map(|_| {
+                serde_json::json!({
+                    "dataElement": field(rng),
+                    "period": field(rng),
+                    "orgUnit": field(rng),
+                    "value": field(rng),
+                    "comment": field(rng),
+                })
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({ "dataValues": values })).unwrap()
+    };
+    fuzz("dhis2-json", seeds, generate, |input| {
+        let _ = dhis2::parse(input, "fuzz.json", &c, &mapping);
     });
 }

@@ -1,16 +1,19 @@
-//! Pushes from other systems (#14): a batch with an `Idempotency-Key` is applied once, a retry
-//! gets the first answer, the same key with another body is refused; each value records the
-//! system that sent it.
+//! Other systems (#14): a batch pushed with an `Idempotency-Key` is applied once, a retry gets
+//! the first answer, the same key with another body is refused, each value records the system
+//! that sent it; DHIS2 dataValueSets in and out through a code-mapping table.
 
 use crate::cli::serve;
 use crate::hardening::{open_quarter, token};
-use crate::ok;
 use crate::web::agent;
+use crate::{fails, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
 
-db_tests!(a_retried_batch_is_applied_once_and_answered_alike);
+db_tests!(
+    a_retried_batch_is_applied_once_and_answered_alike,
+    dhis2_data_value_sets_round_trip_through_the_code_mapping,
+);
 
 async fn a_retried_batch_is_applied_once_and_answered_alike(db: &TestDb) {
     ok(db, &["demo"]);
@@ -98,4 +101,104 @@ async fn a_retried_batch_is_applied_once_and_answered_alike(db: &TestDb) {
         Some("46".into())
     );
     drop(server);
+}
+
+async fn dhis2_data_value_sets_round_trip_through_the_code_mapping(db: &TestDb) {
+    ok(db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let q = open_quarter();
+    // Without a mapping, our own codes; a ratio is two data elements.
+    let out = path("ra.json");
+    ok(
+        db,
+        &[
+            "values", "export", "--format", "dhis2", "--unit", "5443", "-o", &out,
+        ],
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let values = doc["dataValues"].as_array().unwrap();
+    assert!(values.iter().any(|v| v["dataElement"] == "NL-CBX.numerator"
+        && v["orgUnit"] == "5443"
+        && v["period"] == q));
+    // The admin's mapping table: the ward and the indicator's two parts by DHIS2 ids.
+    let map = path("ma.csv");
+    std::fs::write(
+        &map,
+        "part,code,external\nunit,5443,DiszpKrYNg8\nnumerator,NL-CBX,cbxTrained01\ndenominator,NL-CBX,cbxOfficials\n",
+    )
+    .unwrap();
+    ok(db, &["mapping", "import", "--system", "dhis2", &map]);
+    let listed = ok(db, &["mapping", "list", "--system", "dhis2"]);
+    assert!(listed.contains("unit,5443,DiszpKrYNg8"), "{listed}");
+    ok(
+        db,
+        &[
+            "values", "export", "--format", "dhis2", "--unit", "5443", "-o", &out,
+        ],
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("\"cbxTrained01\"") && text.contains("\"DiszpKrYNg8\""),
+        "{text}"
+    );
+    // A DHIS2 file in their codes goes in; orgUnit and period may be given once for all.
+    let file = path("dhis2.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"dataSet":"pBOMPrpg1QX","period":"{q}","orgUnit":"DiszpKrYNg8","dataValues":[
+              {{"dataElement":"cbxTrained01","value":"47"}},
+              {{"dataElement":"cbxOfficials","value":50,"comment":"Từ DHIS2"}}]}}"#
+        ),
+    )
+    .unwrap();
+    ok(db, &["values", "import", &file]);
+    let store = db.store().await;
+    let stored = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.period.to_string() == q)
+            .unwrap()
+    };
+    let v = stored().await;
+    assert_eq!(
+        (v.numerator.map(|d| d.to_string()), v.comment.as_str()),
+        (Some("47".into()), "Từ DHIS2")
+    );
+    // Malformed JSON, an unknown data element, a bad period: named, nothing stored.
+    for (body, says) in [
+        (r#"{"dataValues":[{"dataElement":"cbxTrained01","#.to_string(), "dòng"),
+        (
+            format!(r#"{{"dataValues":[{{"dataElement":"khongCo","period":"{q}","orgUnit":"DiszpKrYNg8","value":"1"}}]}}"#),
+            "dataValues[0], cột \"dataElement\"",
+        ),
+        (
+            r#"{"dataValues":[{"dataElement":"cbxTrained01","period":"2025W3","orgUnit":"DiszpKrYNg8","value":"1"},{"dataElement":"cbxOfficials","period":"2025W3","orgUnit":"DiszpKrYNg8","value":"2"}]}"#.to_string(),
+            "cột \"period\"",
+        ),
+    ] {
+        std::fs::write(&file, &body).unwrap();
+        let err = fails(db, &["values", "import", &file]);
+        assert!(err.contains("dhis2.json") && err.contains(says), "{says}: {err}");
+    }
+    assert_eq!(stored().await.version, v.version, "nothing written");
+    // A mapping naming a unit that does not exist, or one code twice, is refused whole.
+    std::fs::write(&map, "part,code,external\nunit,99999,X\n").unwrap();
+    let err = fails(db, &["mapping", "import", "--system", "dhis2", &map]);
+    assert!(err.contains("99999"), "{err}");
+    std::fs::write(
+        &map,
+        "part,code,external\nunit,5443,A\nvalue,HT-5G,B\nnumerator,NL-CBX,B\n",
+    )
+    .unwrap();
+    let err = fails(db, &["mapping", "import", "--system", "dhis2", &map]);
+    assert!(err.contains("\"B\""), "{err}");
+    assert!(ok(db, &["mapping", "list", "--system", "dhis2"]).contains("DiszpKrYNg8"));
 }

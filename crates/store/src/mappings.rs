@@ -1,0 +1,65 @@
+//! Code-mapping tables: per other system, (part, our code) ↔ its code. The store keeps rows as
+//! text; the exchange formats check and use them.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entities::code_mapping;
+use crate::{Result, Store, StoreError, audit};
+
+/// Rows of one system's table at most.
+pub const MAX_MAPPINGS: usize = 100_000;
+
+impl Store {
+    /// `system`'s mapping rows: (part, our code, their code), ordered.
+    pub async fn mappings(&self, system: &str) -> Result<Vec<(String, String, String)>> {
+        Ok(code_mapping::Entity::find()
+            .filter(code_mapping::Column::System.eq(system))
+            .order_by_asc(code_mapping::Column::Part)
+            .order_by_asc(code_mapping::Column::Code)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.part, m.code, m.external))
+            .collect())
+    }
+
+    /// Replaces `system`'s table with `rows`, in one transaction, audited.
+    pub async fn replace_mappings(
+        &self,
+        system: &str,
+        rows: &[(String, String, String)],
+        actor: &str,
+    ) -> Result<()> {
+        if rows.len() > MAX_MAPPINGS {
+            return Err(StoreError::Invalid(format!(
+                "quá {MAX_MAPPINGS} dòng ánh xạ mã"
+            )));
+        }
+        let txn = self.begin_write().await?;
+        code_mapping::Entity::delete_many()
+            .filter(code_mapping::Column::System.eq(system))
+            .exec(&txn)
+            .await?;
+        for (part, code, external) in rows {
+            code_mapping::ActiveModel {
+                system: Set(system.to_string()),
+                part: Set(part.clone()),
+                code: Set(code.clone()),
+                external: Set(external.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit(
+            &txn,
+            actor,
+            "mapping.replace",
+            "code_mappings",
+            &format!("{system}: {} dòng", rows.len()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
