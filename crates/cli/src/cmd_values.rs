@@ -24,7 +24,8 @@ pub enum ValuesCmd {
         /// workflow). Submission and approval happen through the reports.
         #[arg(long, default_value = "draft", value_parser = ["draft", "accepted"])]
         state: String,
-        /// For a DHIS2 dataValueSets file (.json): whose code-mapping table to read it with.
+        /// For a DHIS2 dataValueSets (.json) or ADX (.xml) file: whose code-mapping table to
+        /// read it with.
         #[arg(long, default_value = "dhis2")]
         system: String,
     },
@@ -50,9 +51,9 @@ pub enum ValuesCmd {
         unit: Option<String>,
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
-        #[arg(long, default_value = "csv", value_parser = ["csv", "dhis2"])]
+        #[arg(long, default_value = "csv", value_parser = ["csv", "dhis2", "adx"])]
         format: String,
-        /// With --format dhis2: whose code-mapping table to write the codes with.
+        /// With --format dhis2 or adx: whose code-mapping table to write the codes with.
         #[arg(long, default_value = "dhis2")]
         system: String,
     },
@@ -260,6 +261,35 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 comment: &r.comment,
                 version: r.version,
             });
+            if format == "adx" {
+                let mapping = mapping_of(&store, &system).await?;
+                let live = chitieu_app::live::Live::load(store.clone()).await?;
+                let snap = live.snapshot();
+                let forms: Vec<(String, Vec<String>)> = snap
+                    .plan
+                    .as_ref()
+                    .map(|p| {
+                        p.forms
+                            .iter()
+                            .map(|f| (f.code.clone(), f.indicators.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let data_set = |indicator: &str| {
+                    forms
+                        .iter()
+                        .find(|(_, inds)| inds.iter().any(|i| i == indicator))
+                        .map_or_else(|| "chitieu".to_string(), |(f, _)| f.clone())
+                };
+                let xml = chitieu_exchange::adx::export(export, &mapping, data_set)
+                    .map_err(anyhow::Error::msg)?;
+                match output {
+                    Some(path) => std::fs::write(&path, xml)
+                        .with_context(|| format!("không ghi được tệp {}", path.display()))?,
+                    None => println!("{xml}"),
+                }
+                return Ok(());
+            }
             if format == "dhis2" {
                 let json =
                     chitieu_exchange::dhis2::export(export, &mapping_of(&store, &system).await?);
@@ -311,7 +341,14 @@ async fn import_values(
     let dhis2 = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let parsed = if dhis2 {
+    let adx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let parsed = if adx {
+        let mapping = mapping_of(store, system).await?;
+        let bytes = std::fs::read(path).with_context(|| format!("không đọc được tệp {label}"))?;
+        chitieu_exchange::adx::parse(&bytes, &label, &catalog, &mapping)
+    } else if dhis2 {
         let mapping = mapping_of(store, system).await?;
         let bytes = std::fs::read(path).with_context(|| format!("không đọc được tệp {label}"))?;
         chitieu_exchange::dhis2::parse(&bytes, &label, &catalog, &mapping)
@@ -357,7 +394,9 @@ async fn import_values(
                 .take(values_csv::MAX_ERRORS)
                 .map(|c| chitieu_exchange::InputError {
                     file: label.clone(),
-                    location: if dhis2 {
+                    location: if adx {
+                        format!("dataValue thứ {}", c.index.map_or(0, |i| lines[i]) + 1)
+                    } else if dhis2 {
                         format!("dataValues[{}]", c.index.map_or(0, |i| lines[i]))
                     } else if excel {
                         format!(

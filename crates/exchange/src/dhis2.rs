@@ -99,7 +99,7 @@ impl Mapping {
         Ok(m)
     }
 
-    fn element(&self, part: Part, indicator: &str) -> String {
+    pub(crate) fn element(&self, part: Part, indicator: &str) -> String {
         self.ours
             .get(&(part, indicator.to_string()))
             .cloned()
@@ -109,7 +109,7 @@ impl Mapping {
             })
     }
 
-    fn org_unit(&self, unit: &UnitCode) -> String {
+    pub(crate) fn org_unit(&self, unit: &UnitCode) -> String {
         self.ours
             .get(&(Part::Unit, unit.to_string()))
             .cloned()
@@ -223,6 +223,18 @@ struct DataValueIn {
     comment: Option<String>,
 }
 
+/// A data value as a file gives it, before the parts of a figure are put together.
+pub(crate) struct Raw {
+    /// Where it is, for errors: "dataValues[3]", "group 2, dataValue 1".
+    pub location: String,
+    pub element: String,
+    pub org_unit: String,
+    /// DHIS2's period id.
+    pub period: String,
+    pub value: String,
+    pub comment: Option<String>,
+}
+
 /// The parts of one figure gathered from its data values, with the first one's position.
 #[derive(Default)]
 struct Gathered {
@@ -233,58 +245,29 @@ struct Gathered {
     comment: String,
 }
 
-/// Reads a `dataValueSets` document, all or nothing; each error names the data value by its
-/// position (`dataValues[3]`), the field and the reason.
-pub fn parse(
-    bytes: &[u8],
+/// Puts each figure's parts together (a ratio's numerator and denominator come as two data
+/// values) and checks every figure as any other input is checked; all or nothing.
+pub(crate) fn gather(
+    raws: &[Raw],
     file: &str,
     lookup: &impl Lookup,
     mapping: &Mapping,
 ) -> Result<Vec<ParsedValue>, InputErrors> {
     let at = |k: usize, field: &str, reason: String| InputError {
         file: file.to_string(),
-        location: format!("dataValues[{k}]"),
+        location: raws.get(k).map_or(String::new(), |r| r.location.clone()),
         field: Some(field.to_string()),
         reason,
     };
-    let set: DataValueSetIn = serde_json::from_slice(bytes).map_err(|e| {
-        InputErrors(vec![InputError {
-            file: file.to_string(),
-            location: format!("dòng {}, cột {}", e.line(), e.column()),
-            field: None,
-            reason: format!("không phải dataValueSets JSON đọc được: {e}"),
-        }])
-    })?;
-    if set.data_values.len() > MAX_VALUES {
-        return Err(InputErrors(vec![InputError {
-            file: file.to_string(),
-            location: String::new(),
-            field: None,
-            reason: format!("quá {MAX_VALUES} giá trị trong một tệp: chia nhỏ tệp"),
-        }]));
-    }
     let mut errors = Vec::new();
     let mut figures: BTreeMap<(String, String, String), Gathered> = BTreeMap::new();
-    for (k, dv) in set.data_values.iter().enumerate() {
-        let (indicator, part) = mapping.indicator_of(dv.data_element.trim());
-        let Some(period) = dv.period.as_ref().or(set.period.as_ref()) else {
-            errors.push(at(k, "period", "thiếu kỳ".into()));
-            continue;
-        };
-        let Some(org) = dv.org_unit.as_ref().or(set.org_unit.as_ref()) else {
-            errors.push(at(k, "orgUnit", "thiếu đơn vị".into()));
-            continue;
-        };
-        let value = match &dv.value {
-            Some(serde_json::Value::String(s)) => s.trim().to_string(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            None | Some(serde_json::Value::Null) => String::new(),
-            Some(other) => {
-                errors.push(at(k, "value", format!("cần một số, tệp có {other}")));
-                continue;
-            }
-        };
-        let key = (indicator, mapping.unit_of(org.trim()), period_in(period));
+    for (k, r) in raws.iter().enumerate() {
+        let (indicator, part) = mapping.indicator_of(r.element.trim());
+        let key = (
+            indicator,
+            mapping.unit_of(r.org_unit.trim()),
+            period_in(&r.period),
+        );
         let g = figures.entry(key).or_insert_with(|| Gathered {
             first: k,
             ..Gathered::default()
@@ -295,18 +278,16 @@ pub fn parse(
             _ => &mut g.value,
         };
         if !slot.is_empty() {
+            let first = raws[g.first].location.clone();
             errors.push(at(
                 k,
                 "dataElement",
-                format!(
-                    "trùng với dataValues[{}]: cùng chỉ tiêu, đơn vị và kỳ",
-                    g.first
-                ),
+                format!("trùng với {first}: cùng chỉ tiêu, đơn vị và kỳ"),
             ));
             continue;
         }
-        *slot = value;
-        if let Some(c) = &dv.comment {
+        *slot = r.value.clone();
+        if let Some(c) = &r.comment {
             g.comment = c.clone();
         }
         if errors.len() >= MAX_ERRORS {
@@ -351,7 +332,7 @@ pub fn parse(
         errors.push(InputError {
             file: file.to_string(),
             location: String::new(),
-            field: Some("dataValues".into()),
+            field: None,
             reason: "không có giá trị nào".into(),
         });
     }
@@ -361,6 +342,75 @@ pub fn parse(
     } else {
         Err(InputErrors(errors))
     }
+}
+
+/// Reads a `dataValueSets` document, all or nothing; each error names the data value by its
+/// position (`dataValues[3]`), the field and the reason.
+pub fn parse(
+    bytes: &[u8],
+    file: &str,
+    lookup: &impl Lookup,
+    mapping: &Mapping,
+) -> Result<Vec<ParsedValue>, InputErrors> {
+    let set: DataValueSetIn = serde_json::from_slice(bytes).map_err(|e| {
+        InputErrors(vec![InputError {
+            file: file.to_string(),
+            location: format!("dòng {}, cột {}", e.line(), e.column()),
+            field: None,
+            reason: format!("không phải dataValueSets JSON đọc được: {e}"),
+        }])
+    })?;
+    if set.data_values.len() > MAX_VALUES {
+        return Err(InputErrors(vec![InputError {
+            file: file.to_string(),
+            location: String::new(),
+            field: None,
+            reason: format!("quá {MAX_VALUES} giá trị trong một tệp: chia nhỏ tệp"),
+        }]));
+    }
+    let mut errors = Vec::new();
+    let mut raws = Vec::with_capacity(set.data_values.len());
+    for (k, dv) in set.data_values.iter().enumerate() {
+        let location = format!("dataValues[{k}]");
+        let at = |field: &str, reason: &str| InputError {
+            file: file.to_string(),
+            location: location.clone(),
+            field: Some(field.to_string()),
+            reason: reason.to_string(),
+        };
+        let Some(period) = dv.period.as_ref().or(set.period.as_ref()) else {
+            errors.push(at("period", "thiếu kỳ"));
+            continue;
+        };
+        let Some(org) = dv.org_unit.as_ref().or(set.org_unit.as_ref()) else {
+            errors.push(at("orgUnit", "thiếu đơn vị"));
+            continue;
+        };
+        let value = match &dv.value {
+            Some(serde_json::Value::String(s)) => s.trim().to_string(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(other) => {
+                errors.push(at("value", &format!("cần một số, tệp có {other}")));
+                continue;
+            }
+        };
+        raws.push(Raw {
+            location,
+            element: dv.data_element.clone(),
+            org_unit: org.clone(),
+            period: period.clone(),
+            value,
+            comment: dv.comment.clone(),
+        });
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputErrors(errors));
+    }
+    gather(&raws, file, lookup, mapping)
 }
 
 /// A mapping table as CSV: `part,code,external`; every error names the line.

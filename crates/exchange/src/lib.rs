@@ -2,6 +2,7 @@
 //! the file, the line or record, the field and the reason.
 
 pub mod admin_map;
+pub mod adx;
 pub mod dhis2;
 pub mod values_csv;
 pub mod values_xlsx;

@@ -1,4 +1,4 @@
-//! Fuzz targets for every importer: the values CSV, the Excel template, DHIS2 dataValueSets,
+//! Fuzz targets for every importer: the values CSV, the Excel template, DHIS2 dataValueSets, ADX,
 //! the units JSON, and the JSON body of `POST /api/v1/values` (parsed and checked as the API
 //! does). Each target mutates valid
 //! inputs (and grows from nothing) for `CHITIEU_FUZZ_SECS` seconds: 2 by default, so the
@@ -11,7 +11,7 @@
 
 use chitieu_domain::Catalog;
 use chitieu_domain::default_plan::default_plan;
-use chitieu_exchange::{admin_map, dhis2, values_csv, values_xlsx};
+use chitieu_exchange::{admin_map, adx, dhis2, values_csv, values_xlsx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -430,5 +430,44 @@ fn dhis2_data_value_sets_importer_never_panics() {
     };
     fuzz("dhis2-json", seeds, generate, |input| {
         let _ = dhis2::parse(input, "fuzz.json", &c, &mapping);
+    });
+}
+
+#[test]
+fn adx_importer_never_panics() {
+    let c = catalog();
+    let mapping = dhis2::Mapping::default();
+    let seeds = vec![
+        br#"<?xml version="1.0" encoding="UTF-8"?><adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="5443" period="2025-07-01/P3M" dataSet="BC57-XA-QUY"><dataValue dataElement="NL-CBX.numerator" value="40"><annotation>a &amp; b &#233;</annotation></dataValue><dataValue dataElement="NL-CBX.denominator" value="50"/></group></adx>"#.to_vec(),
+        br#"<adx><group orgUnit="19" period="2025-01-01/P1Y"><dataValue dataElement="ST-NVKH" value="31"/></group><group orgUnit="19" period="2025-03-01/P1M"/></adx>"#.to_vec(),
+    ];
+    let generate = |rng: &mut StdRng| {
+        let esc = |s: String| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('"', "&quot;")
+        };
+        let mut out = String::from("<adx>");
+        for _ in 0..rng.random_range(1..4) {
+            out.push_str(&format!(
+                "<group orgUnit=\"{}\" period=\"{}\">",
+                esc(field(rng)),
+                esc(field(rng))
+            ));
+            for _ in 0..rng.random_range(0..4) {
+                out.push_str(&format!(
+                    "<dataValue dataElement=\"{}\" value=\"{}\"><annotation>{}</annotation></dataValue>",
+                    esc(field(rng)),
+                    esc(field(rng)),
+                    esc(field(rng))
+                ));
+            }
+            out.push_str("</group>");
+        }
+        out.push_str("</adx>");
+        out.into_bytes()
+    };
+    fuzz("adx-xml", seeds, generate, |input| {
+        let _ = adx::parse(input, "fuzz.xml", &c, &mapping);
     });
 }

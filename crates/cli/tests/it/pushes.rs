@@ -11,6 +11,7 @@ use chitieu_store::testing::TestDb;
 use serde_json::Value;
 
 db_tests!(
+    adx_round_trips_and_refuses_what_it_cannot_read,
     a_retried_batch_is_applied_once_and_answered_alike,
     dhis2_data_value_sets_round_trip_through_the_code_mapping,
 );
@@ -201,4 +202,84 @@ async fn dhis2_data_value_sets_round_trip_through_the_code_mapping(db: &TestDb) 
     let err = fails(db, &["mapping", "import", "--system", "dhis2", &map]);
     assert!(err.contains("\"B\""), "{err}");
     assert!(ok(db, &["mapping", "list", "--system", "dhis2"]).contains("DiszpKrYNg8"));
+}
+
+async fn adx_round_trips_and_refuses_what_it_cannot_read(db: &TestDb) {
+    ok(db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let q = open_quarter();
+    let out = path("ra.xml");
+    ok(
+        db,
+        &[
+            "values", "export", "--format", "adx", "--unit", "5443", "-o", &out,
+        ],
+    );
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("xmlns=\"urn:ihe:qrph:adx:2015\""), "{xml}");
+    assert!(xml.contains("dataSet=\"BC57-XA-QUY\""), "{xml}");
+    assert!(xml.contains("dataElement=\"NL-CBX.numerator\""), "{xml}");
+    // The export imports back unchanged.
+    ok(db, &["values", "import", &out]);
+    // A DHIS2-style ADX file: a group per org unit and period, the period as start/duration,
+    // a comment as the annotation (with an entity in it).
+    let p: chitieu_domain::Period = q.parse().unwrap();
+    let start = p.start().format("%Y-%m-%d");
+    let file = path("dhis2.xml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<adx xmlns="urn:ihe:qrph:adx:2015" exported="2026-01-05T08:00:00Z">
+  <group orgUnit="5443" period="{start}/P3M" dataSet="BC57-XA-QUY">
+    <dataValue dataElement="NL-CBX.numerator" value="48"><annotation>Số liệu &amp; ghi chú từ ADX</annotation></dataValue>
+    <dataValue dataElement="NL-CBX.denominator" value="50"/>
+  </group>
+</adx>"#
+        ),
+    )
+    .unwrap();
+    ok(db, &["values", "import", &file]);
+    let store = db.store().await;
+    let stored = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.period.to_string() == q)
+            .unwrap()
+    };
+    let v = stored().await;
+    assert_eq!(
+        (v.numerator.map(|d| d.to_string()), v.comment.as_str()),
+        (Some("48".into()), "Số liệu & ghi chú từ ADX")
+    );
+    // Malformed XML, an unknown code, a bad period: named, nothing stored.
+    for (body, says) in [
+        (
+            "<adx xmlns=\"urn:ihe:qrph:adx:2015\"><group orgUnit=\"5443\"".to_string(),
+            "XML",
+        ),
+        (
+            format!(
+                r#"<adx><group orgUnit="5443" period="{start}/P3M"><dataValue dataElement="khongCo" value="1"/></group></adx>"#
+            ),
+            "group 1, dataValue 1, cột \"dataElement\"",
+        ),
+        (
+            r#"<adx><group orgUnit="5443" period="2025-02-01/P3M"><dataValue dataElement="NL-CBX.numerator" value="1"/></group></adx>"#.to_string(),
+            "group 1, cột \"period\"",
+        ),
+        ("<khong-phai-adx/>".to_string(), "<adx>"),
+    ] {
+        std::fs::write(&file, &body).unwrap();
+        let err = fails(db, &["values", "import", &file]);
+        assert!(err.contains("dhis2.xml") && err.contains(says), "{says}: {err}");
+    }
+    assert_eq!(stored().await.version, v.version, "nothing written");
 }
