@@ -115,25 +115,8 @@ pub async fn mapping(db: &str, cmd: MappingCmd) -> Result<()> {
                 std::fs::read(&file).with_context(|| format!("không đọc được tệp {label}"))?;
             let rows = chitieu_exchange::dhis2::parse_mapping_csv(&bytes, &label)?;
             let catalog = store.catalog().await?;
-            for (k, r) in rows.iter().enumerate() {
-                let known = match r.part {
-                    chitieu_exchange::dhis2::Part::Unit => UnitCode::parse(&r.code)
-                        .ok()
-                        .is_some_and(|u| catalog.unit(&u).is_some()),
-                    _ => catalog.indicator(&r.code).is_some(),
-                };
-                anyhow::ensure!(
-                    known,
-                    "{label}, dòng {}: không có {} \"{}\"",
-                    k + 2,
-                    if r.part == chitieu_exchange::dhis2::Part::Unit {
-                        "đơn vị"
-                    } else {
-                        "chỉ tiêu"
-                    },
-                    r.code
-                );
-            }
+            chitieu_exchange::dhis2::check_codes(&rows, &catalog)
+                .map_err(|e| anyhow::anyhow!("{label}, {e}"))?;
             let n = rows.len();
             store
                 .replace_mappings(

@@ -413,6 +413,32 @@ pub fn parse(
     gather(&raws, file, lookup, mapping)
 }
 
+/// Every row names a unit or an indicator that exists; the error names the row (its CSV line,
+/// counting the header as line 1) and the code.
+pub fn check_codes(rows: &[MappingRow], lookup: &impl Lookup) -> Result<(), String> {
+    for (k, r) in rows.iter().enumerate() {
+        let known = match r.part {
+            Part::Unit => UnitCode::parse(&r.code)
+                .ok()
+                .is_some_and(|u| lookup.unit(&u).is_some()),
+            _ => lookup.indicator(&r.code).is_some(),
+        };
+        if !known {
+            return Err(format!(
+                "dòng {}: không có {} \"{}\"",
+                k + 2,
+                if r.part == Part::Unit {
+                    "đơn vị"
+                } else {
+                    "chỉ tiêu"
+                },
+                r.code
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A mapping table as CSV: `part,code,external`; every error names the line.
 pub fn parse_mapping_csv(bytes: &[u8], file: &str) -> Result<Vec<MappingRow>, InputErrors> {
     let mut rdr = csv::ReaderBuilder::new()

@@ -194,6 +194,17 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("line_source", "Căn cứ", "Source"),
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
+    ("code_mapping", "Bảng ánh xạ mã DHIS2", "DHIS2 code mapping"),
+    (
+        "code_mapping_rows",
+        "Mỗi dòng: loại,mã của hệ thống,mã DHIS2",
+        "One row each: part,our code,DHIS2 code",
+    ),
+    (
+        "code_mapping_help",
+        "Loại là unit (đơn vị), value (chỉ tiêu dạng số), numerator hoặc denominator (tử số, mẫu số của chỉ tiêu tỷ lệ). Mã không có trong bảng được giữ nguyên khi trao đổi dữ liệu DHIS2 (JSON dataValueSets, ADX). Lưu là thay cả bảng.",
+        "Part is unit, value (a number indicator), numerator or denominator (of a ratio indicator). A code not in the table is exchanged as it is (DHIS2 dataValueSets JSON, ADX). Saving replaces the whole table.",
+    ),
     (
         "from_file",
         "Nhập từ tệp Excel hoặc CSV",

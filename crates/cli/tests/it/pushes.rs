@@ -3,14 +3,15 @@
 //! that sent it; DHIS2 dataValueSets in and out through a code-mapping table.
 
 use crate::cli::serve;
-use crate::hardening::{open_quarter, token};
-use crate::web::agent;
+use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, token};
+use crate::web::{agent, page_csrf, session};
 use crate::{fails, ok};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
 
 db_tests!(
+    the_province_admin_edits_the_code_mapping_on_the_page,
     adx_round_trips_and_refuses_what_it_cannot_read,
     a_retried_batch_is_applied_once_and_answered_alike,
     dhis2_data_value_sets_round_trip_through_the_code_mapping,
@@ -282,4 +283,50 @@ async fn adx_round_trips_and_refuses_what_it_cannot_read(db: &TestDb) {
         assert!(err.contains("dhis2.xml") && err.contains(says), "{says}: {err}");
     }
     assert_eq!(stored().await.version, v.version, "nothing written");
+}
+
+async fn the_province_admin_edits_the_code_mapping_on_the_page(db: &TestDb) {
+    ok(db, &["init"]);
+    add_user(db, "qt.tinh", "admin", "19");
+    add_user(db, "qt.phuong", "admin", "5443");
+    let (server, base) = serve(db);
+    let admin = session(&base, "qt.tinh", PASSWORD);
+    let post = |cookie: &str, rows: &str| {
+        let csrf = page_csrf(&base, "/admin", cookie);
+        let mut res = agent()
+            .post(&format!("{base}/admin/mappings"))
+            .header("cookie", cookie)
+            .send_form([("_csrf", csrf.as_str()), ("rows", rows)])
+            .unwrap();
+        (
+            res.status().as_u16(),
+            res.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (s, _) = post(
+        &admin,
+        "unit,5443,DiszpKrYNg8\nnumerator,NL-CBX,cbxTrained01\ndenominator,NL-CBX,cbxOfficials",
+    );
+    assert_eq!(s, 303);
+    let listed = ok(db, &["mapping", "list", "--system", "dhis2"]);
+    assert!(listed.contains("numerator,NL-CBX,cbxTrained01"), "{listed}");
+    let (_, page) = get_status(&base, "/admin", Some(&admin));
+    assert!(
+        page.contains("unit,5443,DiszpKrYNg8"),
+        "the table shown to edit"
+    );
+    // An unknown unit: the form comes back with the reason and the rows typed; nothing saved.
+    let (s, page) = post(&admin, "unit,99999,X");
+    assert_eq!(s, 422);
+    assert!(
+        page.contains("99999") && page.contains("id=\"edit-mapping\""),
+        "{page}"
+    );
+    assert!(ok(db, &["mapping", "list", "--system", "dhis2"]).contains("DiszpKrYNg8"));
+    // A ward's administrator neither sees nor changes the province's exchange codes.
+    let ward = session(&base, "qt.phuong", PASSWORD);
+    let (_, page) = get_status(&base, "/admin", Some(&ward));
+    assert!(!page.contains("id=\"edit-mapping\""));
+    assert_eq!(post(&ward, "unit,5443,Y").0, 403);
+    drop(server);
 }

@@ -66,6 +66,9 @@ struct AdminPage {
     /// The accountable offices a head may hold.
     offices: Vec<(&'static str, &'static str)>,
     failed: Option<Failed>,
+    /// The DHIS2 code mapping as rows "part,code,external", for the plan owner's
+    /// administrators; `None` for others.
+    mappings: Option<String>,
 }
 
 impl AdminPage {
@@ -320,6 +323,26 @@ async fn admin_page(
             })
             .collect(),
         failed,
+        mappings: if chitieu_domain::permission::may_edit_plan(
+            &snap.units,
+            me.role,
+            &me.unit,
+            &plan.plan.owner,
+        ) {
+            let rows = s
+                .store
+                .mappings(MAPPED_SYSTEM)
+                .await
+                .map_err(|e| PageError::action(tr, e.into()))?;
+            Some(
+                rows.iter()
+                    .map(|(p, c, e)| format!("{p},{c},{e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        } else {
+            None
+        },
     };
     Ok(page.into_response())
 }
@@ -423,10 +446,45 @@ async fn apply(
         "revoke-token" => actions::revoke_token(&s.app, &me, f.get("name"))
             .await
             .map_err(refused)?,
+        "mappings" => {
+            use chitieu_exchange::dhis2;
+            let snap = snapshot(&s, tr).await?;
+            let owner = snap
+                .plan
+                .as_ref()
+                .map(|p| p.plan.owner.clone())
+                .ok_or(PageError::NotFound(tr))?;
+            if !chitieu_domain::permission::may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
+                return Err(PageError::Forbidden(tr));
+            }
+            let table = f.get("rows");
+            let csv = if table.to_ascii_lowercase().starts_with("part,code,external") {
+                table.to_string()
+            } else {
+                format!("part,code,external\n{table}")
+            };
+            let rows = dhis2::parse_mapping_csv(csv.as_bytes(), tr.t("code_mapping"))
+                .map_err(|e| f.invalid(e.to_string()))?;
+            dhis2::check_codes(&rows, &*snap).map_err(|e| f.invalid(e))?;
+            s.store
+                .replace_mappings(
+                    MAPPED_SYSTEM,
+                    &rows
+                        .into_iter()
+                        .map(|r| (r.part.as_str().to_string(), r.code, r.external))
+                        .collect::<Vec<_>>(),
+                    &me.login,
+                )
+                .await
+                .map_err(|e| PageError::action(tr, e.into()))?;
+        }
         _ => return Err(PageError::NotFound(tr)),
     }
     Ok(None)
 }
+
+/// The system whose code mapping the page edits (the command line takes any name).
+const MAPPED_SYSTEM: &str = "dhis2";
 
 /// An administration form's fields, read into the records the actions take; a field that
 /// cannot be read is the 422 page saying which and why.
