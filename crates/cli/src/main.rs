@@ -4,6 +4,7 @@ mod bench;
 mod cmd_accounts;
 mod cmd_assess;
 mod cmd_init;
+mod cmd_report;
 mod cmd_tasks;
 mod cmd_units;
 mod cmd_values;
@@ -114,6 +115,20 @@ enum Command {
         /// With --http: concurrent keep-alive connections.
         #[arg(long, default_value_t = 64)]
         connections: usize,
+    },
+    /// The periodic report of a period from official figures, as a Word document in the
+    /// layout of Decree 30/2020/NĐ-CP.
+    Report {
+        /// 2025, 2025S2, 2025Q3, 2025M07.
+        #[arg(long)]
+        period: String,
+        /// Default: the province that owns the plan.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, default_value = "docx", value_parser = ["docx"])]
+        format: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// The year's evaluation of departments, communes and wards: score, rating, rank, and
     /// with --unit the lines behind one unit's score.
@@ -304,6 +319,12 @@ async fn run(cli: Cli) -> Result<()> {
             json,
             limit,
         } => cmd_assess::warnings(&cli.db, unit, as_of, json, limit).await?,
+        Command::Report {
+            period,
+            unit,
+            format,
+            out,
+        } => cmd_report::report(&cli.db, &period, unit, &format, &out).await?,
         Command::Evaluate { year, unit, json } => {
             cmd_assess::evaluate(&cli.db, year, unit, json).await?
         }

@@ -4,6 +4,7 @@
 pub mod admin_map;
 pub mod adx;
 pub mod dhis2;
+pub mod report_docx;
 pub mod values_csv;
 pub mod values_xlsx;
 

@@ -11,6 +11,7 @@ mod hardening;
 mod notices;
 mod officials;
 mod pushes;
+mod report;
 mod scale;
 mod tasks;
 mod values;
