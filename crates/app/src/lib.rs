@@ -8,6 +8,7 @@ pub mod live;
 mod load;
 pub mod notify;
 pub mod programme;
+pub mod report;
 pub mod reports;
 pub mod tasks;
 

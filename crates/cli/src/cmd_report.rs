@@ -2,22 +2,10 @@
 //! in the Decree 30/2020 layout.
 
 use anyhow::{Context, Result};
-use chitieu_app::live::Data;
-use chitieu_app::reports::{Query, list_within};
-use chitieu_domain::text::format_f64_vi;
-use chitieu_domain::{Period, Standing, TaskStatus, UnitCode, UnitKind};
-use chitieu_exchange::report_docx::{Report, docx};
+use chitieu_domain::{Period, UnitCode};
+use chitieu_exchange::report_docx::docx;
 
 use crate::open;
-
-fn figure(x: f64) -> String {
-    let s = format_f64_vi(x, 2);
-    if s.contains(',') {
-        s.trim_end_matches('0').trim_end_matches(',').to_string()
-    } else {
-        s
-    }
-}
 
 pub async fn report(
     db: &str,
@@ -45,169 +33,8 @@ pub async fn report(
         Some(u) => UnitCode::parse(&u).map_err(anyhow::Error::msg)?,
         None => plan.plan.owner.clone(),
     };
-    let u = snap
-        .unit(&code)
-        .with_context(|| format!("không có đơn vị \"{code}\""))?;
-    let today = chitieu_app::live::today();
-    let as_of = period.end().min(today);
-    let rows = snap
-        .assess_data(Some(code.as_str()), Some(as_of), None, Data::Official)
-        .map_err(|e| anyhow::anyhow!("{}", e.0))?;
-    let name_of = |i: &str| {
-        plan.indicator(i)
-            .map_or(i.to_string(), |ind| format!("{i} {}", ind.name))
-    };
-    let mut targets = Vec::new();
-    let mut at_risk = Vec::new();
-    let mut standing = std::collections::BTreeMap::new();
-    for r in rows.iter().filter(|r| r.current) {
-        *standing
-            .entry(r.status.standing().as_str())
-            .or_insert(0usize) += 1;
-        targets.push([
-            name_of(&r.indicator),
-            format!(
-                "{} {} ({})",
-                r.comparator,
-                figure(r.target_value),
-                r.target_year
-            ),
-            match (r.latest_value, &r.latest_period) {
-                (Some(v), Some(p)) => format!("{} ({p})", figure(v)),
-                _ => "chưa có".into(),
-            },
-            r.status.label_vi().to_string(),
-        ]);
-        if matches!(r.status.standing(), Standing::AtRisk | Standing::OffTrack) {
-            at_risk.push(format!(
-                "{}: mục tiêu {} {} năm {}, {}",
-                name_of(&r.indicator),
-                r.comparator,
-                figure(r.target_value),
-                r.target_year,
-                r.status.label_vi().to_lowercase()
-            ));
-        }
-    }
-    let overdue: Vec<String> = snap
-        .tasks
-        .iter()
-        .filter(|t| snap.within(&code, &t.lead_unit) && t.status_on(as_of) == TaskStatus::Overdue)
-        .map(|t| {
-            format!(
-                "{} {} ({}, hạn {})",
-                t.code,
-                t.title,
-                snap.unit(&t.lead_unit)
-                    .map_or(t.lead_unit.to_string(), |u| u.name.clone()),
-                t.deadline.format("%d/%m/%Y")
-            )
-        })
-        .collect();
-    let listed = list_within(
-        &snap,
-        &code,
-        &Query {
-            period: Some(period),
-            ..Query::default()
-        },
-        today,
-    );
-    let mut late_units: Vec<String> = listed
-        .iter()
-        .filter(|r| r.late)
-        .map(|r| format!("{} ({})", r.unit_name, r.form_name))
-        .collect();
-    late_units.sort();
-    late_units.dedup();
-    let count = |k: &str| standing.get(k).copied().unwrap_or(0);
-    let summary = vec![
-        format!(
-            "Báo cáo tổng hợp kết quả {} theo số liệu chính thức (đã được tiếp nhận) đến ngày {}.",
-            period.label_vi().to_lowercase(),
-            as_of.format("%d/%m/%Y")
-        ),
-        format!(
-            "Trong {} mục tiêu đang theo dõi: {} đạt, {} đúng lộ trình, {} có nguy cơ, {} chậm hoặc không đạt, {} chưa đủ số liệu.",
-            targets.len(),
-            count("achieved"),
-            count("on_track"),
-            count("at_risk"),
-            count("off_track") + count("missed"),
-            count("none")
-        ),
-        format!(
-            "{} nhiệm vụ quá hạn; {} báo cáo của kỳ chưa gửi đúng hạn trên {} báo cáo phải gửi.",
-            overdue.len(),
-            listed.iter().filter(|r| r.late).count(),
-            listed.len()
-        ),
-    ];
-    let province = u.kind == UnitKind::Province;
-    let place = snap
-        .unit(&plan.plan.owner)
-        .map(|o| {
-            o.name
-                .trim_start_matches("Tỉnh ")
-                .trim_start_matches("Thành phố ")
-                .to_string()
-        })
-        .unwrap_or_default();
-    let head = snap.head_on(&code, as_of.max(today.min(period.end())));
-    let r = Report {
-        parent: if province {
-            String::new()
-        } else {
-            u.parent
-                .as_ref()
-                .and_then(|p| snap.unit(p))
-                .map(|p| p.name.clone())
-                .unwrap_or_default()
-        },
-        issuer: if province {
-            // "Ủy ban nhân dân tỉnh Thái Nguyên": the map names the province without its type.
-            format!(
-                "Ủy ban nhân dân {} {}",
-                u.division_type
-                    .as_deref()
-                    .map(str::to_lowercase)
-                    .unwrap_or_else(|| "tỉnh".into()),
-                u.name
-                    .trim_start_matches("Tỉnh ")
-                    .trim_start_matches("Thành phố ")
-            )
-        } else {
-            u.name.clone()
-        },
-        number: if province {
-            "Số:       /BC-UBND".into()
-        } else {
-            "Số:       /BC".into()
-        },
-        place,
-        date: today,
-        title: format!(
-            "Kết quả thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, {}",
-            period.label_vi().to_lowercase()
-        ),
-        summary,
-        targets,
-        at_risk,
-        overdue,
-        late_units,
-        recipients: vec![
-            "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số (b/c)".into(),
-            "Bộ Khoa học và Công nghệ (b/c)".into(),
-            "Thường trực Tỉnh ủy (b/c)".into(),
-            "Các sở, ban, ngành; UBND các xã, phường".into(),
-        ],
-        signer_position: if province {
-            "TM. Ủy ban nhân dân\nChủ tịch".into()
-        } else {
-            head.map_or("Thủ trưởng đơn vị".into(), |h| h.title.clone())
-        },
-        signer_name: head.map_or(String::new(), |h| h.person.clone()),
-    };
+    let r = chitieu_app::report::report_of(&snap, period, &code, chitieu_app::live::today())
+        .map_err(anyhow::Error::msg)?;
     let bytes = docx(&r).map_err(|e| anyhow::anyhow!("không tạo được tệp Word: {e}"))?;
     std::fs::write(out, bytes).with_context(|| format!("không ghi được tệp {}", out.display()))?;
     eprintln!("Đã tạo báo cáo {}", out.display());

@@ -194,6 +194,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("line_source", "Căn cứ", "Source"),
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
+    (
+        "report_docx",
+        "Tải báo cáo định kỳ quý gần nhất (Word)",
+        "Download the latest quarter's periodic report (Word)",
+    ),
     ("code_mapping", "Bảng ánh xạ mã DHIS2", "DHIS2 code mapping"),
     (
         "code_mapping_rows",

@@ -76,6 +76,7 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
             "/export/xlsx",
             post(views::export_xlsx).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/report.docx", get(views::report_docx))
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))

@@ -1,12 +1,18 @@
 //! The periodic report as a Word document (#14): the Decree 30/2020 layout, every indicator
 //! named with its Vietnamese letters, official figures only.
 
+use crate::cli::serve;
+use crate::hardening::{PASSWORD, add_user, get_status};
 use crate::ok;
+use crate::web::{agent, session};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use std::io::Read;
 
-db_tests!(the_periodic_report_is_a_word_document_in_the_decree_30_layout);
+db_tests!(
+    the_periodic_report_is_a_word_document_in_the_decree_30_layout,
+    the_report_downloads_from_the_overview_and_unit_pages,
+);
 
 fn part(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -120,4 +126,54 @@ async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &Tes
         ],
     );
     assert!(err.contains("2025Q5"), "{err}");
+}
+
+async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "xem.bc", "viewer", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "xem.bc", PASSWORD);
+    let (_, overview) = get_status(&base, "/", Some(&cookie));
+    assert!(
+        overview.contains("href=\"/report.docx\""),
+        "the overview's button"
+    );
+    let (_, unit) = get_status(&base, "/units/5443", Some(&cookie));
+    assert!(
+        unit.contains("href=\"/report.docx?unit=5443\""),
+        "the unit page's button"
+    );
+    let get = |path: &str, cookie: Option<&str>| {
+        let mut r = agent().get(&format!("{base}{path}"));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        let mut res = r.call().unwrap();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (
+            res.status().as_u16(),
+            ct,
+            res.body_mut().read_to_vec().unwrap_or_default(),
+        )
+    };
+    let (s, ct, bytes) = get("/report.docx", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(ct.contains("wordprocessingml"), "{ct}");
+    assert!(part(&bytes, "word/document.xml").contains("Độc lập - Tự do - Hạnh phúc"));
+    let (s, _, bytes) = get("/report.docx?unit=5443&period=2025Q3", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(
+        part(&bytes, "word/document.xml").contains("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
+        "the ward's own report"
+    );
+    assert_eq!(get("/report.docx?period=2025Q5", Some(&cookie)).0, 422);
+    assert_eq!(get("/report.docx?unit=99999", Some(&cookie)).0, 404);
+    let (s, _, _) = get("/report.docx", None);
+    assert!(s == 303 || s == 401, "{s}");
+    drop(server);
 }

@@ -30,3 +30,57 @@ pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
         &[sheet],
     ))
 }
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    period: Option<String>,
+    unit: Option<String>,
+}
+
+/// The periodic report as Word, from official figures: the unit asked (default the plan's
+/// owner) and the period asked (default the last complete quarter). Signed in only.
+pub async fn report_docx(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let snap = s.live.snapshot();
+    let period: Period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => p
+            .parse()
+            .map_err(|e: chitieu_domain::PeriodError| PageError::Invalid(tr, e.to_string()))?,
+        None => Period::last_complete(PeriodKind::Quarter, today()),
+    };
+    let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => UnitCode::parse(u).map_err(|_| PageError::NotFound(tr))?,
+        None => snap
+            .plan
+            .as_ref()
+            .map(|p| p.plan.owner.clone())
+            .ok_or(PageError::NotFound(tr))?,
+    };
+    if snap.unit(&unit).is_none() {
+        return Err(PageError::NotFound(tr));
+    }
+    let report = chitieu_app::report::report_of(&snap, period, &unit, today())
+        .map_err(|e| PageError::Invalid(tr, e))?;
+    let bytes =
+        chitieu_exchange::report_docx::docx(&report).map_err(|e| PageError::Invalid(tr, e))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bao-cao-{unit}-{period}.docx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

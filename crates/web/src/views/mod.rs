@@ -37,7 +37,7 @@ pub use evaluation::{
     evaluation_unit,
 };
 pub use evidence::evidence;
-pub use export::export_xlsx;
+pub use export::{export_xlsx, report_docx};
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
 pub use my::my_work;
