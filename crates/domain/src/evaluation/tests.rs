@@ -1,4 +1,8 @@
 use super::*;
+use crate::head::{Head, Office};
+use crate::status::Standing;
+use crate::task::TaskStatus;
+use chrono::NaiveDate;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -1,5 +1,6 @@
-//! The year's evaluation on pages: the table of units (by peer group and cluster), a unit's
-//! scorecard line by line, a head's scorecard over the years, and freezing the year.
+//! The year's evaluation on pages: the table of units (by peer group and cluster), its rubric
+//! and proposals, and freezing the year. Scorecards are in `evaluation_cards`, the office's
+//! forms in `evaluation_settings`.
 
 use super::common::*;
 use crate::xlsx::{Cell, Sheet, download};
@@ -61,19 +62,19 @@ struct EvaluationPage {
 
 #[derive(Deserialize)]
 pub struct EvaluationQuery {
-    year: Option<String>,
+    pub(super) year: Option<String>,
     group: Option<String>,
     cluster: Option<String>,
     frozen: Option<String>,
     /// `xlsx`: the table as a workbook.
-    format: Option<String>,
+    pub(super) format: Option<String>,
 }
 
-fn wants_xlsx(format: &Option<String>) -> bool {
+pub(super) fn wants_xlsx(format: &Option<String>) -> bool {
     format.as_deref() == Some("xlsx")
 }
 
-fn section_label(tr: Tr, s: Section) -> &'static str {
+pub(super) fn section_label(tr: Tr, s: Section) -> &'static str {
     if tr.is_en() {
         s.label_en()
     } else {
@@ -82,7 +83,7 @@ fn section_label(tr: Tr, s: Section) -> &'static str {
 }
 
 /// The lines of some units as a sheet: unit, section, reason, points, out of, source.
-fn lines_sheet(tr: Tr, units: &[&UnitResult]) -> Sheet {
+pub(super) fn lines_sheet(tr: Tr, units: &[&UnitResult]) -> Sheet {
     Sheet {
         name: tr.t("score_lines").to_string(),
         title: tr.t("score_lines").to_string(),
@@ -115,7 +116,7 @@ fn lines_sheet(tr: Tr, units: &[&UnitResult]) -> Sheet {
     }
 }
 
-fn year_of(tr: Tr, y: Option<&str>) -> Result<i32, PageError> {
+pub(super) fn year_of(tr: Tr, y: Option<&str>) -> Result<i32, PageError> {
     match y.map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
             .parse()
@@ -124,7 +125,7 @@ fn year_of(tr: Tr, y: Option<&str>) -> Result<i32, PageError> {
     }
 }
 
-fn rating_class(r: Option<Rating>) -> &'static str {
+pub(super) fn rating_class(r: Option<Rating>) -> &'static str {
     match r {
         Some(Rating::Excellent) => "s-achieved",
         Some(Rating::Good) => "s-on_track",
@@ -134,7 +135,7 @@ fn rating_class(r: Option<Rating>) -> &'static str {
     }
 }
 
-fn rating_text(tr: Tr, r: Option<Rating>) -> String {
+pub(super) fn rating_text(tr: Tr, r: Option<Rating>) -> String {
     match r {
         Some(r) if tr.is_en() => r.label_en().to_string(),
         Some(r) => r.label_vi().to_string(),
@@ -142,7 +143,7 @@ fn rating_text(tr: Tr, r: Option<Rating>) -> String {
     }
 }
 
-fn heads_text(tr: Tr, u: &UnitResult) -> String {
+pub(super) fn heads_text(tr: Tr, u: &UnitResult) -> String {
     u.heads
         .iter()
         .map(|h| {
@@ -156,7 +157,7 @@ fn heads_text(tr: Tr, u: &UnitResult) -> String {
         .join("; ")
 }
 
-fn group_label(tr: Tr, g: PeerGroup) -> &'static str {
+pub(super) fn group_label(tr: Tr, g: PeerGroup) -> &'static str {
     if tr.is_en() {
         g.label_en()
     } else {
@@ -380,120 +381,6 @@ fn reports_day(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     chitieu_app::reports::vn_day(t)
 }
 
-/// A line of a scorecard.
-struct LineRow {
-    section: String,
-    points: String,
-    max_points: String,
-    reason: String,
-    source: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "evaluation_unit.html")]
-struct ScorecardPage {
-    c: Chrome,
-    year: i32,
-    unit: String,
-    name: String,
-    score: String,
-    rating: String,
-    rating_class: &'static str,
-    rank: String,
-    group: String,
-    cluster: String,
-    heads: Vec<(String, String, String, String)>,
-    lines: Vec<LineRow>,
-}
-
-pub async fn evaluation_unit(
-    State(s): State<AppState>,
-    v: Viewer,
-    Path(code): Path<String>,
-    Query(q): Query<EvaluationQuery>,
-) -> PageResult {
-    let tr = v.tr;
-    v.user()?;
-    let year = year_of(tr, q.year.as_deref())?;
-    let unit = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
-    let e = evaluation::evaluate(&s.app, year)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
-    let u = e.unit(&unit).ok_or(PageError::NotFound(tr))?;
-    if wants_xlsx(&q.format) {
-        let heads = Sheet {
-            name: tr.t("heads").to_string(),
-            title: format!("{} {year}: {}", tr.t("scorecard"), u.name),
-            header: ["person", "title", "in_office", "days_share"]
-                .iter()
-                .map(|k| tr.t(k).to_string())
-                .collect(),
-            rows: u
-                .heads
-                .iter()
-                .map(|h| {
-                    vec![
-                        h.person.clone().into(),
-                        h.title.clone().into(),
-                        format!("{} – {}", tr.date(&h.from), tr.date(&h.to)).into(),
-                        h.share.into(),
-                    ]
-                })
-                .collect(),
-        };
-        let mut lines = lines_sheet(tr, &[u]);
-        lines.title = format!(
-            "{} {year}: {} · {} {} · {}",
-            tr.t("scorecard"),
-            u.name,
-            tr.t("score"),
-            u.score.map_or("—".into(), |x| tr.num(x, 2)),
-            rating_text(tr, u.rating)
-        );
-        return Ok(download(
-            &format!("diem-{}-{year}.xlsx", u.unit),
-            &[lines, heads],
-        ));
-    }
-    let section = |s: Section| section_label(tr, s);
-    Ok(ScorecardPage {
-        c: Chrome::of(&v),
-        year,
-        unit: u.unit.to_string(),
-        name: u.name.clone(),
-        score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
-        rating: rating_text(tr, u.rating),
-        rating_class: rating_class(u.rating),
-        rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
-        group: group_label(tr, u.group).to_string(),
-        cluster: u.cluster_name.clone(),
-        heads: u
-            .heads
-            .iter()
-            .map(|h| {
-                (
-                    h.person.clone(),
-                    h.title.clone(),
-                    format!("{} – {}", tr.date(&h.from), tr.date(&h.to)),
-                    format!("{} ({} %)", h.days, tr.num(h.share * 100.0, 1)),
-                )
-            })
-            .collect(),
-        lines: u
-            .lines
-            .iter()
-            .map(|l| LineRow {
-                section: section(l.section).to_string(),
-                points: tr.num(l.points, 2),
-                max_points: tr.num(l.max_points, 2),
-                reason: l.reason.clone(),
-                source: l.source.clone(),
-            })
-            .collect(),
-    }
-    .into_response())
-}
-
 pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
     let tr = v.tr;
     let me = v.user()?.clone();
@@ -509,120 +396,8 @@ pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyF
     Ok(Redirect::to(&format!("/evaluation?year={year}&frozen=1")).into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "evaluation_head.html")]
-struct HeadPage {
-    c: Chrome,
-    person: String,
-    /// Year, unit code, unit name, title, days (share), score, rating, rating class.
-    rows: Vec<HeadRow>,
-}
-
-struct HeadRow {
-    year: i32,
-    unit: String,
-    name: String,
-    title: String,
-    share: String,
-    score: String,
-    score_value: Option<f64>,
-    rating: String,
-    rating_class: &'static str,
-}
-
-#[derive(Deserialize)]
-pub struct HeadQuery {
-    person: Option<String>,
-    format: Option<String>,
-}
-
-/// A head's scorecard: every unit they headed in each evaluated year, their share of that
-/// year, and the unit's score and rating. Heads are matched by name as recorded.
-pub async fn evaluation_head(
-    State(s): State<AppState>,
-    v: Viewer,
-    Query(q): Query<HeadQuery>,
-) -> PageResult {
-    let tr = v.tr;
-    v.user()?;
-    let person = q.person.unwrap_or_default().trim().to_string();
-    if person.is_empty() || person.chars().count() > 200 {
-        return Err(PageError::NotFound(tr));
-    }
-    let this_year = chrono::Datelike::year(&today());
-    let first = s
-        .live
-        .snapshot()
-        .plan
-        .as_ref()
-        .map_or(this_year, |p| p.plan.start_year);
-    let mut rows = Vec::new();
-    for year in (first.min(this_year)..=this_year).rev() {
-        let e = evaluation::evaluate(&s.app, year)
-            .await
-            .map_err(|e| PageError::action(tr, e))?;
-        for u in &e.units {
-            for h in u.heads.iter().filter(|h| h.person == person) {
-                rows.push(HeadRow {
-                    year,
-                    unit: u.unit.to_string(),
-                    name: u.name.clone(),
-                    title: h.title.clone(),
-                    share: format!("{} ({} %)", h.days, tr.num(h.share * 100.0, 1)),
-                    score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
-                    score_value: u.score,
-                    rating: rating_text(tr, u.rating),
-                    rating_class: rating_class(u.rating),
-                });
-            }
-        }
-    }
-    if rows.is_empty() {
-        return Err(PageError::NotFound(tr));
-    }
-    if wants_xlsx(&q.format) {
-        let sheet = Sheet {
-            name: tr.t("head_scorecard").to_string(),
-            title: format!("{}: {person}", tr.t("head_scorecard")),
-            header: [
-                "year",
-                "unit_code",
-                "unit",
-                "title",
-                "days_share",
-                "score",
-                "rating",
-            ]
-            .iter()
-            .map(|k| tr.t(k).to_string())
-            .collect(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        f64::from(r.year).into(),
-                        r.unit.clone().into(),
-                        r.name.clone().into(),
-                        r.title.clone().into(),
-                        r.share.clone().into(),
-                        r.score_value.into(),
-                        r.rating.clone().into(),
-                    ]
-                })
-                .collect(),
-        };
-        return Ok(download("nguoi-dung-dau.xlsx", &[sheet]));
-    }
-    Ok(HeadPage {
-        c: Chrome::of(&v),
-        person,
-        rows,
-    }
-    .into_response())
-}
-
 /// The rubric's numbers as the form shows them: weights in points, shares in per cent.
-fn rubric_fields(
+pub(super) fn rubric_fields(
     tr: Tr,
     r: &chitieu_domain::evaluation::Rubric,
 ) -> Vec<(&'static str, String, String)> {
@@ -682,51 +457,6 @@ fn rubric_fields(
     ]
 }
 
-/// The standing office saves a new version of the year's rubric.
-pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
-    let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
-        return Err(PageError::Forbidden(tr));
-    }
-    let fields = form.read(tr)?;
-    let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str))?;
-    let labels = rubric_fields(tr, &chitieu_domain::evaluation::Rubric::default());
-    let number = |name: &str| -> Result<f64, PageError> {
-        let label = labels
-            .iter()
-            .find(|(f, _, _)| *f == name)
-            .map_or(name.to_string(), |(_, l, _)| l.clone());
-        let text = fields.get(name).map_or("", |s| s.trim());
-        chitieu_domain::text::parse_decimal_vi(text)
-            .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
-            .ok_or_else(|| PageError::Invalid(tr, format!("{label}: \"{text}\" không phải là số")))
-    };
-    let rubric = chitieu_domain::evaluation::Rubric {
-        titles: chitieu_domain::evaluation::parse_titles(
-            fields.get("titles").map_or("", String::as_str),
-        )
-        .map_err(|e| PageError::Invalid(tr, e))?,
-        targets: number("targets")?,
-        tasks: number("tasks")?,
-        reporting: number("reporting")?,
-        quality: number("quality")?,
-        at_risk_credit: number("at_risk_credit")? / 100.0,
-        late_task_credit: number("late_task_credit")? / 100.0,
-        defective_task_credit: number("defective_task_credit")? / 100.0,
-        excellent_quota: number("excellent_quota")? / 100.0,
-        clusters: chitieu_domain::evaluation::Rubric::parse_clusters(
-            fields.get("clusters").map_or("", String::as_str),
-        )
-        .map_err(|e| PageError::Invalid(tr, e))?,
-    };
-    evaluation::save_rubric(&s.app, &me, year, &rubric)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
-    Ok(Redirect::to(&format!("/evaluation?year={year}#rubric")).into_response())
-}
-
 /// The proposals by cluster, then title, then unit: unit code, unit name, cluster, title,
 /// reason.
 fn proposal_rows(e: &Evaluation) -> Vec<(String, String, String, String, String)> {
@@ -746,28 +476,4 @@ fn proposal_rows(e: &Evaluation) -> Vec<(String, String, String, String, String)
         .collect();
     rows.sort_by(|a, b| (&a.2, &a.3, &a.0).cmp(&(&b.2, &b.3, &b.0)));
     rows
-}
-
-/// The standing office replaces the year's proposals (empty: back to those computed).
-pub async fn evaluation_proposals(
-    State(s): State<AppState>,
-    v: Viewer,
-    form: LazyForm,
-) -> PageResult {
-    let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
-        return Err(PageError::Forbidden(tr));
-    }
-    let fields = form.read(tr)?;
-    let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str))?;
-    let list = chitieu_domain::evaluation::parse_proposals(
-        fields.get("proposals").map_or("", String::as_str),
-    )
-    .map_err(|e| PageError::Invalid(tr, e))?;
-    evaluation::save_proposals(&s.app, &me, year, &list)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
-    Ok(Redirect::to(&format!("/evaluation?year={year}#proposals")).into_response())
 }

@@ -3,6 +3,7 @@
 //! engine. The modules share the imports and helpers below (`use super::*`).
 
 mod admin;
+mod admin_form;
 mod committee;
 mod common;
 mod directory;
@@ -11,6 +12,8 @@ mod entry_file;
 mod entry_help;
 mod entry_reports;
 mod evaluation;
+mod evaluation_cards;
+mod evaluation_settings;
 mod evidence;
 mod export;
 mod indicator;
@@ -32,10 +35,9 @@ pub use common::{LazyForm, MultiForm, not_found, read_multipart};
 pub use directory::units;
 pub use entry::{entry_form, entry_save};
 pub use entry_file::{entry_template, entry_upload};
-pub use evaluation::{
-    evaluation_freeze, evaluation_head, evaluation_page, evaluation_proposals, evaluation_rubric,
-    evaluation_unit,
-};
+pub use evaluation::{evaluation_freeze, evaluation_page};
+pub use evaluation_cards::{evaluation_head, evaluation_unit};
+pub use evaluation_settings::{evaluation_proposals, evaluation_rubric};
 pub use evidence::evidence;
 pub use export::{export_xlsx, report_docx};
 pub use indicator::indicator;

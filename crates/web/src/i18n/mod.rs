@@ -1,0 +1,153 @@
+//! Vietnamese by default, English on request: words, numbers (1.234,5 vs 1,234.5) and dates
+//! (dd/mm/yyyy vs yyyy-mm-dd).
+
+mod words;
+
+use chrono::NaiveDate;
+use words::WORDS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(s: Option<&str>) -> Lang {
+        match s {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Translations for one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn t(&self, key: &str) -> &'static str {
+        WORDS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
+            .unwrap_or("?")
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    pub fn num(&self, x: f64, dp: usize) -> String {
+        let vi = chitieu_domain::text::format_f64_vi(x, dp);
+        match self.lang {
+            Lang::Vi => vi,
+            // Swap the two separators of the Vietnamese form.
+            Lang::En => vi
+                .chars()
+                .map(|c| match c {
+                    '.' => ',',
+                    ',' => '.',
+                    c => c,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn date(&self, d: &NaiveDate) -> String {
+        match self.lang {
+            Lang::Vi => d.format("%d/%m/%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// A moment, in Vietnam's time (UTC+7 all year).
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let t = t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+        match self.lang {
+            Lang::Vi => t.format("%H:%M %d/%m/%Y").to_string(),
+            Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// A status as words; never a colour alone.
+    /// A task status inside a sentence: "quá hạn chưa hoàn thành".
+    pub fn task_status_lower(&self, s: chitieu_domain::TaskStatus) -> String {
+        self.task_status(s).to_lowercase()
+    }
+
+    /// How long ago, in days: "hôm nay", "12 ngày trước".
+    pub fn days_ago(&self, days: i64) -> String {
+        match (days, self.is_en()) {
+            (..=0, false) => "hôm nay".into(),
+            (..=0, true) => "today".into(),
+            (1, true) => "1 day ago".into(),
+            (n, false) => format!("{n} ngày trước"),
+            (n, true) => format!("{n} days ago"),
+        }
+    }
+
+    /// Plan content in the reader's language: the English wording when there is one.
+    pub fn pick<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.is_en() && !en.trim().is_empty() {
+            en
+        } else {
+            vi
+        }
+    }
+
+    /// "Quý III/2026" or "Q3 2026": what people call a period, never its code.
+    pub fn period(&self, p: &chitieu_domain::Period) -> String {
+        if self.is_en() {
+            p.label_en()
+        } else {
+            p.label_vi()
+        }
+    }
+
+    pub fn status(&self, s: chitieu_domain::Status) -> &'static str {
+        if self.lang == Lang::Vi {
+            s.label_vi()
+        } else {
+            s.label_en()
+        }
+    }
+
+    pub fn task_status(&self, s: chitieu_domain::TaskStatus) -> &'static str {
+        if self.lang == Lang::Vi {
+            s.label_vi()
+        } else {
+            s.label_en()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates_follow_the_language() {
+        let vi = Tr { lang: Lang::Vi };
+        let en = Tr { lang: Lang::En };
+        assert_eq!(vi.num(1234.5, 1), "1.234,5");
+        assert_eq!(en.num(1234.5, 1), "1,234.5");
+        let d = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        assert_eq!(vi.date(&d), "01/07/2025");
+        assert_eq!(en.date(&d), "2025-07-01");
+        assert_eq!(vi.t("overview"), "Tổng quan");
+        assert_eq!(en.t("overview"), "Overview");
+        for (k, _, _) in WORDS {
+            assert_ne!(vi.t(k), "?");
+        }
+    }
+}

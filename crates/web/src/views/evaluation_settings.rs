@@ -1,0 +1,74 @@
+//! The standing office's forms on the evaluation page: the year's rubric and the proposals.
+
+use super::common::*;
+use super::evaluation::{rubric_fields, year_of};
+use chitieu_app::evaluation;
+
+/// The standing office saves a new version of the year's rubric.
+pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
+    let tr = v.tr;
+    let me = v.user()?.clone();
+    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let labels = rubric_fields(tr, &chitieu_domain::evaluation::Rubric::default());
+    let number = |name: &str| -> Result<f64, PageError> {
+        let label = labels
+            .iter()
+            .find(|(f, _, _)| *f == name)
+            .map_or(name.to_string(), |(_, l, _)| l.clone());
+        let text = fields.get(name).map_or("", |s| s.trim());
+        chitieu_domain::text::parse_decimal_vi(text)
+            .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
+            .ok_or_else(|| PageError::Invalid(tr, format!("{label}: \"{text}\" không phải là số")))
+    };
+    let rubric = chitieu_domain::evaluation::Rubric {
+        titles: chitieu_domain::evaluation::parse_titles(
+            fields.get("titles").map_or("", String::as_str),
+        )
+        .map_err(|e| PageError::Invalid(tr, e))?,
+        targets: number("targets")?,
+        tasks: number("tasks")?,
+        reporting: number("reporting")?,
+        quality: number("quality")?,
+        at_risk_credit: number("at_risk_credit")? / 100.0,
+        late_task_credit: number("late_task_credit")? / 100.0,
+        defective_task_credit: number("defective_task_credit")? / 100.0,
+        excellent_quota: number("excellent_quota")? / 100.0,
+        clusters: chitieu_domain::evaluation::Rubric::parse_clusters(
+            fields.get("clusters").map_or("", String::as_str),
+        )
+        .map_err(|e| PageError::Invalid(tr, e))?,
+    };
+    evaluation::save_rubric(&s.app, &me, year, &rubric)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    Ok(Redirect::to(&format!("/evaluation?year={year}#rubric")).into_response())
+}
+
+/// The standing office replaces the year's proposals (empty: back to those computed).
+pub async fn evaluation_proposals(
+    State(s): State<AppState>,
+    v: Viewer,
+    form: LazyForm,
+) -> PageResult {
+    let tr = v.tr;
+    let me = v.user()?.clone();
+    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+        return Err(PageError::Forbidden(tr));
+    }
+    let fields = form.read(tr)?;
+    let me = v.check_csrf(&fields)?.clone();
+    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let list = chitieu_domain::evaluation::parse_proposals(
+        fields.get("proposals").map_or("", String::as_str),
+    )
+    .map_err(|e| PageError::Invalid(tr, e))?;
+    evaluation::save_proposals(&s.app, &me, year, &list)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    Ok(Redirect::to(&format!("/evaluation?year={year}#proposals")).into_response())
+}
