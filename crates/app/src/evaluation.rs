@@ -399,7 +399,7 @@ fn target_item(snap: &Snapshot, r: chitieu_analytics::assess::Row) -> TargetItem
 }
 
 /// A figure the Vietnamese way, without trailing decimal zeros: 60 → "60", 87.10 → "87,1".
-fn short(x: f64) -> String {
+pub(crate) fn short(x: f64) -> String {
     let s = chitieu_domain::text::format_f64_vi(x, 2);
     if s.contains(',') {
         s.trim_end_matches('0').trim_end_matches(',').to_string()

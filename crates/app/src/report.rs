@@ -1,21 +1,12 @@
 //! The periodic report's content for a period and a unit, from official (accepted) figures:
 //! what the Word document (and the pages' download) says.
 
-use chitieu_domain::text::format_f64_vi;
 use chitieu_domain::{Period, Standing, TaskStatus, UnitCode, UnitKind};
 use chitieu_exchange::report_docx::Report;
 
+use crate::evaluation::short as figure;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
-
-fn figure(x: f64) -> String {
-    let s = format_f64_vi(x, 2);
-    if s.contains(',') {
-        s.trim_end_matches('0').trim_end_matches(',').to_string()
-    } else {
-        s
-    }
-}
 
 /// The report of `code` for `period`, as of `today`; the error says why there is none.
 pub fn report_of(
