@@ -1,12 +1,56 @@
 //! The periodic report's content for a period and a unit, from official (accepted) figures:
 //! what the Word document (and the pages' download) says.
 
-use chitieu_domain::{Period, Standing, TaskStatus, UnitCode, UnitKind};
-use chitieu_exchange::report_docx::Report;
+use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKind};
+use chitieu_exchange::report::Report;
 
 use crate::evaluation::short as figure;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
+
+/// "≥" for ">=": the typographic sign a document prints.
+fn sign(symbol: &str) -> &str {
+    symbol
+        .parse::<chitieu_domain::Comparator>()
+        .map_or(symbol, |c| c.sign())
+}
+
+/// Why a report asked for cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unasked {
+    /// The period written is not one (the reason says why).
+    Period(String),
+    /// No such unit, or no plan to name a default one.
+    Unit(String),
+}
+
+/// The period and unit a report is asked for: the period written (default the last complete
+/// quarter) and the unit (default the plan's owner), which must exist.
+pub fn which(
+    snap: &Snapshot,
+    period: Option<&str>,
+    unit: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<(Period, UnitCode), Unasked> {
+    let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => p.parse().map_err(|e: chitieu_domain::PeriodError| {
+            Unasked::Period(format!("kỳ \"{p}\": {e}"))
+        })?,
+        None => Period::last_complete(PeriodKind::Quarter, today),
+    };
+    let code = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => UnitCode::parse(u).map_err(|_| Unasked::Unit(u.to_string()))?,
+        None => snap
+            .plan
+            .as_ref()
+            .map(|p| p.plan.owner.clone())
+            .ok_or_else(|| Unasked::Unit(String::new()))?,
+    };
+    if snap.unit(&code).is_none() {
+        return Err(Unasked::Unit(code.to_string()));
+    }
+    Ok((period, code))
+}
 
 /// The report of `code` for `period`, as of `today`; the error says why there is none.
 pub fn report_of(
@@ -41,7 +85,7 @@ pub fn report_of(
             name_of(&r.indicator),
             format!(
                 "{} {} ({})",
-                r.comparator,
+                sign(r.comparator),
                 figure(r.target_value),
                 r.target_year
             ),
@@ -55,7 +99,7 @@ pub fn report_of(
             at_risk.push(format!(
                 "{}: mục tiêu {} {} năm {}, {}",
                 name_of(&r.indicator),
-                r.comparator,
+                sign(r.comparator),
                 figure(r.target_value),
                 r.target_year,
                 r.status.label_vi().to_lowercase()
@@ -94,6 +138,16 @@ pub fn report_of(
     late_units.sort();
     late_units.dedup();
     let count = |k: &str| standing.get(k).copied().unwrap_or(0);
+    let standing = vec![
+        ("Đạt".to_string(), count("achieved")),
+        ("Đúng lộ trình".to_string(), count("on_track")),
+        ("Có nguy cơ".to_string(), count("at_risk")),
+        (
+            "Chậm hoặc không đạt".to_string(),
+            count("off_track") + count("missed"),
+        ),
+        ("Chưa đủ số liệu".to_string(), count("none")),
+    ];
     let summary = vec![
         format!(
             "Báo cáo tổng hợp kết quả {} theo số liệu chính thức (đã được tiếp nhận) đến ngày {}.",
@@ -174,6 +228,7 @@ pub fn report_of(
             period.label_vi().to_lowercase()
         ),
         summary,
+        standing,
         targets,
         at_risk,
         overdue,

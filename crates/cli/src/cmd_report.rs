@@ -1,9 +1,10 @@
-//! `chitieu report`: the periodic report from official (accepted) figures, as a Word document
-//! in the Decree 30/2020 layout.
+//! `chitieu report`: the periodic report from official (accepted) figures, in the Decree
+//! 30/2020 layout, as Word, PDF or Excel.
 
 use anyhow::{Context, Result};
-use chitieu_domain::{Period, UnitCode};
-use chitieu_exchange::report_docx::docx;
+use chitieu_app::live::today;
+use chitieu_app::report::{Unasked, report_of, which};
+use chitieu_exchange::report::Format;
 
 use crate::open;
 
@@ -14,28 +15,18 @@ pub async fn report(
     format: &str,
     out: &std::path::Path,
 ) -> Result<()> {
-    anyhow::ensure!(
-        format == "docx",
-        "định dạng \"{format}\" chưa có: dùng docx"
-    );
-    let period: Period = period
-        .trim()
-        .parse()
-        .map_err(|e| anyhow::anyhow!("kỳ \"{period}\": {e}"))?;
+    let format = Format::parse(format).map_err(anyhow::Error::msg)?;
     let store = open(db).await?;
     let live = chitieu_app::live::Live::load(store).await?;
     let snap = live.snapshot();
-    let plan = snap
-        .plan
-        .as_ref()
-        .context("chưa có kế hoạch: chạy chitieu init")?;
-    let code = match unit {
-        Some(u) => UnitCode::parse(&u).map_err(anyhow::Error::msg)?,
-        None => plan.plan.owner.clone(),
-    };
-    let r = chitieu_app::report::report_of(&snap, period, &code, chitieu_app::live::today())
-        .map_err(anyhow::Error::msg)?;
-    let bytes = docx(&r).map_err(|e| anyhow::anyhow!("không tạo được tệp Word: {e}"))?;
+    anyhow::ensure!(snap.plan.is_some(), "chưa có kế hoạch: chạy chitieu init");
+    let (period, code) =
+        which(&snap, Some(period), unit.as_deref(), today()).map_err(|e| match e {
+            Unasked::Period(why) => anyhow::anyhow!(why),
+            Unasked::Unit(u) => anyhow::anyhow!("không có đơn vị \"{u}\""),
+        })?;
+    let r = report_of(&snap, period, &code, today()).map_err(anyhow::Error::msg)?;
+    let bytes = format.render(&r).map_err(anyhow::Error::msg)?;
     std::fs::write(out, bytes).with_context(|| format!("không ghi được tệp {}", out.display()))?;
     eprintln!("Đã tạo báo cáo {}", out.display());
     Ok(())

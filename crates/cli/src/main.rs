@@ -116,8 +116,8 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         connections: usize,
     },
-    /// The periodic report of a period from official figures, as a Word document in the
-    /// layout of Decree 30/2020/NĐ-CP.
+    /// The periodic report of a period from official figures, in the layout of Decree
+    /// 30/2020/NĐ-CP, as Word, PDF (with a chart) or Excel.
     Report {
         /// 2025, 2025S2, 2025Q3, 2025M07.
         #[arg(long)]
@@ -125,7 +125,7 @@ enum Command {
         /// Default: the province that owns the plan.
         #[arg(long)]
         unit: Option<String>,
-        #[arg(long, default_value = "docx", value_parser = ["docx"])]
+        #[arg(long, default_value = "docx", value_parser = ["docx", "pdf", "xlsx"])]
         format: String,
         #[arg(long)]
         out: std::path::PathBuf,

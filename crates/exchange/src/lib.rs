@@ -1,12 +1,14 @@
-//! Exchange formats: the GSO administrative map (JSON), values CSV and Excel. Every error names
-//! the file, the line or record, the field and the reason.
+//! Exchange formats: the GSO administrative map (JSON), values CSV, Excel, DHIS2 and ADX, and
+//! the periodic report as DOCX, PDF and XLSX. Every error names the file, the line or record,
+//! the field and the reason.
 
 pub mod admin_map;
 pub mod adx;
 pub mod dhis2;
-pub mod report_docx;
+pub mod report;
 pub mod values_csv;
 pub mod values_xlsx;
+pub mod workbook;
 
 use std::fmt;
 

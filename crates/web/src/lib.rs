@@ -77,6 +77,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
             post(views::export_xlsx).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/report.docx", get(views::report_docx))
+        .route("/report.pdf", get(views::report_pdf))
+        .route("/report.xlsx", get(views::report_xlsx))
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))

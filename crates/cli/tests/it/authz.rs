@@ -288,6 +288,7 @@ const MATRIX: &[Case] = &[
     // allow it still means the role and unit passed).
     ("GET", "/api/v1/forms", "/api/v1/forms", None, SIGNED_IN),
     ("GET", "/api/v1/reports", "/api/v1/reports", None, SIGNED_IN),
+    ("GET", "/api/v1/report", "/api/v1/report", None, SIGNED_IN),
     (
         "GET",
         "/api/v1/completeness",

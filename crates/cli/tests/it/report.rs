@@ -1,5 +1,6 @@
-//! The periodic report as a Word document (#14): the Decree 30/2020 layout, every indicator
-//! named with its Vietnamese letters, official figures only.
+//! The periodic report (#14) as Word, PDF and Excel: the Decree 30/2020 layout, every
+//! indicator named with its Vietnamese letters, a chart in the PDF, official figures only; from
+//! the command line, the pages and the API.
 
 use crate::cli::serve;
 use crate::hardening::{PASSWORD, add_user, get_status};
@@ -11,8 +12,119 @@ use std::io::Read;
 
 db_tests!(
     the_periodic_report_is_a_word_document_in_the_decree_30_layout,
+    the_periodic_report_is_a_pdf_with_a_chart_and_an_excel_workbook,
     the_report_downloads_from_the_overview_and_unit_pages,
+    the_report_comes_from_the_api_as_json_or_a_document,
 );
+
+/// GET `path` with an optional header; status, content type and body.
+fn fetch(base: &str, path: &str, header: Option<(&str, &str)>) -> (u16, String, Vec<u8>) {
+    let mut r = agent().get(&format!("{base}{path}"));
+    if let Some((k, v)) = header {
+        r = r.header(k, v);
+    }
+    let mut res = r.call().unwrap();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        res.status().as_u16(),
+        ct,
+        res.body_mut().read_to_vec().unwrap_or_default(),
+    )
+}
+
+/// The PDF's text as `pdftotext -raw` reads it (content order: a table cell's lines stay
+/// together), whitespace folded to single spaces; None where pdftotext is not installed (a
+/// failure under CI, where .ci/run installs it).
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => {
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let text = String::from_utf8(o.stdout).unwrap();
+            Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        Err(_) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "pdftotext (poppler-utils) must be installed under CI"
+            );
+            eprintln!("pdftotext is not installed: the PDF's text check is skipped");
+            None
+        }
+    }
+}
+
+/// The PDF's content streams, inflated: what is drawn, as PDF operators.
+fn pdf_drawing(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = bytes;
+    while let Some(i) = find(rest, b"stream") {
+        let mut start = i + b"stream".len();
+        if rest.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if rest.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        let Some(len) = find(&rest[start..], b"endstream") else {
+            break;
+        };
+        let mut text = String::new();
+        if flate2::read::ZlibDecoder::new(&rest[start..start + len])
+            .read_to_string(&mut text)
+            .is_ok()
+        {
+            out.push_str(&text);
+            out.push('\n');
+        }
+        rest = &rest[start + len + b"endstream".len()..];
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// What every form of the report must say, NFC, one space between words.
+fn report_words() -> Vec<String> {
+    let plan = chitieu_domain::default_plan::default_plan();
+    [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH THÁI NGUYÊN",
+        "/BC-UBND",
+        "BÁO CÁO",
+        "Nơi nhận:",
+        "(Đã ký)",
+        "./.",
+        "Thái Nguyên, ngày ",
+        // The title keeps its capitals in the closing sentence.
+        "Trên đây là báo cáo kết quả thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain(plan.indicators.iter().map(|i| {
+        chitieu_domain::text::nfc(&i.name)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }))
+    .collect()
+}
 
 fn part(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -42,24 +154,9 @@ async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &Tes
     );
     let bytes = std::fs::read(&out).unwrap();
     let doc = part(&bytes, "word/document.xml");
-    for must in [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN",
-        "/BC-UBND",
-        "BÁO CÁO",
-        "Nơi nhận:",
-        "(Đã ký)",
-        "./.",
-    ] {
-        assert!(doc.contains(must), "{must} in the document");
-    }
-    assert!(doc.contains("Thái Nguyên, ngày "), "place and date");
     // Every indicator by its name, composed (NFC) as the plan writes it.
-    let plan = chitieu_domain::default_plan::default_plan();
-    for i in &plan.indicators {
-        let name = chitieu_domain::text::nfc(&i.name);
-        assert!(doc.contains(&name), "{} ({name}) in the document", i.code);
+    for w in report_words() {
+        assert!(doc.contains(&w), "{w} in the document");
     }
     // A4, margins top and bottom 20 mm, left 30 mm, right 15 mm; a first page without the
     // page number, the number centred at the top of the others.
@@ -128,6 +225,113 @@ async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &Tes
     assert!(err.contains("2025Q5"), "{err}");
 }
 
+async fn the_periodic_report_is_a_pdf_with_a_chart_and_an_excel_workbook(db: &TestDb) {
+    ok(db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("bao-cao-2025.pdf");
+    ok(
+        db,
+        &[
+            "report",
+            "--period",
+            "2025",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    // The font travels with the document: Liberation Serif, embedded (a font file stream).
+    assert!(find(&bytes, b"LiberationSerif").is_some(), "the font named");
+    assert!(find(&bytes, b"/FontFile2").is_some(), "the font embedded");
+    // The chart: one bar per status, each a closed path filled (`h f`) in a colour (three
+    // components before `scn`); the rules and the table's borders are black.
+    let drawing = pdf_drawing(&bytes);
+    let bars = drawing
+        .split("\nQ")
+        .filter(|seg| {
+            let Some(i) = seg.rfind(" cs ") else {
+                return false;
+            };
+            let after = &seg[i + 4..];
+            let Some(j) = after.find(" scn") else {
+                return false;
+            };
+            let colour: Vec<&str> = after[..j].split_whitespace().collect();
+            colour.len() == 3 && colour.iter().any(|c| *c != "0") && seg.ends_with("h\nf")
+        })
+        .count();
+    assert!(bars >= 5, "{bars} coloured bars drawn as vector paths");
+    if let Some(text) = pdf_text(&bytes) {
+        for w in report_words() {
+            assert!(text.contains(&w), "{w:?} in the PDF's text: {text}");
+        }
+        assert!(
+            text.contains("Số mục tiêu theo tình trạng"),
+            "the chart's caption"
+        );
+    }
+    // The same report as a workbook: the targets sheet lists every indicator.
+    let xlsx = dir.path().join("bao-cao-2025.xlsx");
+    ok(
+        db,
+        &[
+            "report",
+            "--period",
+            "2025",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Báo cáo",
+            "Chỉ tiêu",
+            "Nguy cơ không đạt",
+            "Nhiệm vụ quá hạn",
+            "Đơn vị chậm báo cáo"
+        ]
+    );
+    let targets = wb.worksheet_range("Chỉ tiêu").unwrap();
+    let cells: Vec<String> = targets.cells().map(|(_, _, c)| c.to_string()).collect();
+    let plan = chitieu_domain::default_plan::default_plan();
+    for i in &plan.indicators {
+        let name = chitieu_domain::text::nfc(&i.name);
+        assert!(
+            cells.iter().any(|c| c.contains(&name)),
+            "{} in the workbook",
+            i.code
+        );
+    }
+    let cover = wb.worksheet_range("Báo cáo").unwrap();
+    assert!(
+        cover
+            .cells()
+            .any(|(_, _, c)| *c == "Số mục tiêu theo tình trạng"),
+        "the count by status"
+    );
+    let err = crate::fails(
+        db,
+        &[
+            "report",
+            "--period",
+            "2025",
+            "--format",
+            "odt",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("odt"), "{err}");
+}
+
 async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
     ok(db, &["demo"]);
     add_user(db, "xem.bc", "viewer", "19");
@@ -143,24 +347,32 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
         unit.contains("href=\"/report.docx?unit=5443\""),
         "the unit page's button"
     );
-    let get = |path: &str, cookie: Option<&str>| {
-        let mut r = agent().get(&format!("{base}{path}"));
-        if let Some(c) = cookie {
-            r = r.header("cookie", c);
-        }
-        let mut res = r.call().unwrap();
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        (
-            res.status().as_u16(),
-            ct,
-            res.body_mut().read_to_vec().unwrap_or_default(),
-        )
-    };
+    let get = |path: &str, cookie: Option<&str>| fetch(&base, path, cookie.map(|c| ("cookie", c)));
+    for f in ["docx", "pdf", "xlsx"] {
+        assert!(
+            overview.contains(&format!("href=\"/report.{f}\"")),
+            "{f} on the overview"
+        );
+        assert!(
+            unit.contains(&format!("href=\"/report.{f}?unit=5443\"")),
+            "{f} on the unit page"
+        );
+    }
+    let (s, ct, bytes) = get("/report.pdf?unit=5443&period=2025Q3", Some(&cookie));
+    assert_eq!(s, 200);
+    assert_eq!(ct, "application/pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(
+            text.contains("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
+            "{text}"
+        );
+    }
+    let (s, ct, bytes) = get("/report.xlsx", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    assert!(part(&bytes, "xl/workbook.xml").contains("Chỉ tiêu"));
+    assert_eq!(get("/report.pdf?period=2025Q5", Some(&cookie)).0, 422);
     let (s, ct, bytes) = get("/report.docx", Some(&cookie));
     assert_eq!(s, 200);
     assert!(ct.contains("wordprocessingml"), "{ct}");
@@ -168,12 +380,63 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
     let (s, _, bytes) = get("/report.docx?unit=5443&period=2025Q3", Some(&cookie));
     assert_eq!(s, 200);
     assert!(
-        part(&bytes, "word/document.xml").contains("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
+        part(&bytes, "word/document.xml").contains("PHƯỜNG PHAN ĐÌNH PHÙNG"),
         "the ward's own report"
     );
     assert_eq!(get("/report.docx?period=2025Q5", Some(&cookie)).0, 422);
     assert_eq!(get("/report.docx?unit=99999", Some(&cookie)).0, 404);
     let (s, _, _) = get("/report.docx", None);
     assert!(s == 303 || s == 401, "{s}");
+    drop(server);
+}
+
+async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
+    ok(db, &["demo"]);
+    let t = crate::hardening::token(db, "he-thong-tinh", "viewer", "19");
+    let (server, base) = serve(db);
+    let (status, _, body) = crate::hardening::api(
+        "GET",
+        &format!("{base}/api/v1/report?period=2025"),
+        Some(&t),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["issuer"], "Ủy ban nhân dân tỉnh Thái Nguyên");
+    assert_eq!(body["period"], "2025");
+    assert_eq!(body["standing"].as_array().unwrap().len(), 5);
+    let plan = chitieu_domain::default_plan::default_plan();
+    let targets = body["targets"].as_array().unwrap();
+    for i in &plan.indicators {
+        assert!(
+            targets
+                .iter()
+                .any(|r| r["indicator"].as_str().unwrap_or("").starts_with(&i.code)),
+            "{} in the JSON",
+            i.code
+        );
+    }
+    let bearer = format!("Bearer {t}");
+    let auth = Some(("Authorization", bearer.as_str()));
+    let (s, ct, bytes) = fetch(&base, "/api/v1/report?period=2025&format=pdf", auth);
+    assert_eq!((s, ct.as_str()), (200, "application/pdf"));
+    assert!(bytes.starts_with(b"%PDF-"));
+    let (s, ct, bytes) = fetch(&base, "/api/v1/report?unit=5443&format=docx", auth);
+    assert_eq!(s, 200);
+    assert!(ct.contains("wordprocessingml"), "{ct}");
+    assert!(part(&bytes, "word/document.xml").contains("PHƯỜNG PHAN ĐÌNH PHÙNG"));
+    let (s, ct, _) = fetch(&base, "/api/v1/report?format=xlsx", auth);
+    assert_eq!(s, 200);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    for (q, want) in [
+        ("format=odt", 422),
+        ("period=2025Q5", 422),
+        ("unit=99999", 404),
+    ] {
+        let (s, _, body) =
+            crate::hardening::api("GET", &format!("{base}/api/v1/report?{q}"), Some(&t), None);
+        assert_eq!(s, want, "{q}: {body}");
+    }
+    let (s, _, _) = crate::hardening::api("GET", &format!("{base}/api/v1/report"), None, None);
+    assert_eq!(s, 401);
     drop(server);
 }

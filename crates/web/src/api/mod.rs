@@ -12,6 +12,7 @@ mod error;
 mod evaluation;
 mod extract;
 mod indicators;
+mod report;
 mod reports;
 pub mod schema;
 mod tasks;
@@ -69,6 +70,7 @@ use crate::AppState;
         reports::reports,
         reports::act,
         reports::completeness,
+        report::report,
         admin::set_target,
         admin::add_head,
         admin::add_user,
@@ -217,6 +219,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/api/v1/completeness",
             get(reports::completeness),
         ),
+        (Method::GET, "/api/v1/report", get(report::report)),
         (Method::POST, "/api/v1/targets", post(set_target)),
         (Method::POST, "/api/v1/heads", post(add_head)),
         (Method::POST, "/api/v1/users", post(add_user)),

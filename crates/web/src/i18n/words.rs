@@ -170,9 +170,9 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("download_xlsx", "Tải Excel", "Download Excel"),
     ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
     (
-        "report_docx",
-        "Tải báo cáo định kỳ quý gần nhất (Word)",
-        "Download the latest quarter's periodic report (Word)",
+        "report_latest",
+        "Báo cáo định kỳ quý gần nhất:",
+        "The latest quarter's periodic report:",
     ),
     ("code_mapping", "Bảng ánh xạ mã DHIS2", "DHIS2 code mapping"),
     (

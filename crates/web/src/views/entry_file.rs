@@ -60,20 +60,11 @@ pub async fn entry_template(
         indicators,
     })
     .map_err(|e| PageError::Invalid(tr, e.to_string()))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bieu-{unit}-{period}.xlsx\""),
-            ),
-        ],
+    Ok(crate::xlsx::attachment(
+        &format!("bieu-{unit}-{period}.xlsx"),
+        chitieu_exchange::workbook::CONTENT_TYPE,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// A filled template or a values CSV, uploaded: drafts of the figures in it, all or nothing.

@@ -1,8 +1,11 @@
-//! "Tải Excel" under every table: the page posts the table it shows, the server writes it as
-//! a workbook. Only what the person already sees goes in, so no right beyond being signed in.
+//! Downloads. "Tải Excel" under every table: the page posts the table it shows, the server
+//! writes it as a workbook (only what the person already sees goes in, so no right beyond
+//! being signed in). The periodic report as Word, PDF or Excel.
 
 use super::common::*;
-use crate::xlsx::{PostedTable, download};
+use crate::xlsx::{PostedTable, attachment, download};
+use chitieu_app::report::{Unasked, report_of, which};
+use chitieu_exchange::report::Format;
 
 pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
     let tr = v.tr;
@@ -37,50 +40,51 @@ pub struct ReportQuery {
     unit: Option<String>,
 }
 
-/// The periodic report as Word, from official figures: the unit asked (default the plan's
-/// owner) and the period asked (default the last complete quarter). Signed in only.
+/// The periodic report, from official figures: the unit asked (default the plan's owner)
+/// and the period asked (default the last complete quarter), as Word, PDF or Excel. Signed in
+/// only.
+async fn report(s: AppState, v: Viewer, q: ReportQuery, format: Format) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let snap = s.live.snapshot();
+    let (period, unit) =
+        which(&snap, q.period.as_deref(), q.unit.as_deref(), today()).map_err(|e| match e {
+            Unasked::Period(why) => PageError::Invalid(tr, why),
+            Unasked::Unit(_) => PageError::NotFound(tr),
+        })?;
+    let report = report_of(&snap, period, &unit, today()).map_err(|e| PageError::Invalid(tr, e))?;
+    // Typesetting takes a while; keep it off the threads that answer other requests.
+    let bytes = tokio::task::spawn_blocking(move || format.render(&report))
+        .await
+        .map_err(|e| PageError::Invalid(tr, e.to_string()))?
+        .map_err(|e| PageError::Invalid(tr, e))?;
+    Ok(attachment(
+        &format!("bao-cao-{unit}-{period}.{}", format.extension()),
+        format.content_type(),
+        bytes,
+    ))
+}
+
 pub async fn report_docx(
     State(s): State<AppState>,
     v: Viewer,
     Query(q): Query<ReportQuery>,
 ) -> PageResult {
-    let tr = v.tr;
-    v.user()?;
-    let snap = s.live.snapshot();
-    let period: Period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => p
-            .parse()
-            .map_err(|e: chitieu_domain::PeriodError| PageError::Invalid(tr, e.to_string()))?,
-        None => Period::last_complete(PeriodKind::Quarter, today()),
-    };
-    let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        Some(u) => UnitCode::parse(u).map_err(|_| PageError::NotFound(tr))?,
-        None => snap
-            .plan
-            .as_ref()
-            .map(|p| p.plan.owner.clone())
-            .ok_or(PageError::NotFound(tr))?,
-    };
-    if snap.unit(&unit).is_none() {
-        return Err(PageError::NotFound(tr));
-    }
-    let report = chitieu_app::report::report_of(&snap, period, &unit, today())
-        .map_err(|e| PageError::Invalid(tr, e))?;
-    let bytes =
-        chitieu_exchange::report_docx::docx(&report).map_err(|e| PageError::Invalid(tr, e))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bao-cao-{unit}-{period}.docx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    report(s, v, q, Format::Docx).await
+}
+
+pub async fn report_pdf(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    report(s, v, q, Format::Pdf).await
+}
+
+pub async fn report_xlsx(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    report(s, v, q, Format::Xlsx).await
 }

@@ -4,40 +4,16 @@
 //! number; national name and motto, place and date); the title; the body ending "./."; the
 //! recipients and the signature block.
 
-use chrono::{Datelike, NaiveDate};
 use docx_rs::{
-    AlignmentType, Docx, Header, PageMargin, PageNum, Paragraph, Run, RunFonts, Table, TableCell,
-    TableRow, WidthType,
+    AlignmentType, Docx, Header, PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType,
+    Table, TableCell, TableRow, WidthType,
 };
+
+use super::{KIND, MOTTO, NATION, RECIPIENTS, Report, SIGNED, SUMMARY, TARGET_HEADER, TARGETS};
 
 /// Millimetres in twips (1/1440 inch).
 fn mm(x: f64) -> i32 {
     (x * 1440.0 / 25.4).round() as i32
-}
-
-/// What the report says; the caller gathers it from official (accepted) figures only.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    /// The body above the issuer, if any ("UBND TỈNH THÁI NGUYÊN" above a department).
-    pub parent: String,
-    /// "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
-    pub issuer: String,
-    /// "Số:      /BC-UBND"
-    pub number: String,
-    pub place: String,
-    pub date: NaiveDate,
-    /// "Kết quả thực hiện Nghị quyết số 57-NQ/TW … năm 2025"
-    pub title: String,
-    pub summary: Vec<String>,
-    /// Indicator, target, latest official value (with its period), verdict or status.
-    pub targets: Vec<[String; 4]>,
-    pub at_risk: Vec<String>,
-    pub overdue: Vec<String>,
-    pub late_units: Vec<String>,
-    pub recipients: Vec<String>,
-    /// "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
-    pub signer_position: String,
-    pub signer_name: String,
 }
 
 fn text(s: &str) -> Run {
@@ -46,6 +22,16 @@ fn text(s: &str) -> Run {
 
 fn para(s: &str) -> Paragraph {
     Paragraph::new().add_run(text(s))
+}
+
+/// A body paragraph: justified, its first line indented 1 cm.
+fn body(s: &str) -> Paragraph {
+    para(s).align(AlignmentType::Both).indent(
+        None,
+        Some(SpecialIndentType::FirstLine(mm(10.0))),
+        None,
+        None,
+    )
 }
 
 fn centred(run: Run) -> Paragraph {
@@ -66,24 +52,18 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
         .hi_ansi("Times New Roman")
         .east_asia("Times New Roman")
         .cs("Times New Roman");
-    let date = format!(
-        "{}, ngày {} tháng {} năm {}",
-        r.place,
-        r.date.day(),
-        r.date.month(),
-        r.date.year()
-    );
+    let date = r.date_line();
     // Header: issuing body and number | national name, motto, place and date.
     let mut left = Vec::new();
     if !r.parent.is_empty() {
         left.push(centred(text(&r.parent.to_uppercase())));
     }
-    left.push(centred(text(&r.issuer.to_uppercase()).bold()));
+    left.extend(r.issuer_lines().iter().map(|l| centred(text(l).bold())));
     left.push(centred(text("________")));
     left.push(centred(text(&r.number)));
     let right = vec![
-        centred(text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold()),
-        centred(text("Độc lập - Tự do - Hạnh phúc").bold()),
+        centred(text(NATION).bold()),
+        centred(text(MOTTO).bold()),
         centred(text("________________________")),
         centred(text(&date).italic()),
     ];
@@ -115,25 +95,20 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
         )
         .add_table(head)
         .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(text("BÁO CÁO").bold().size(28)))
+        .add_paragraph(centred(text(KIND).bold().size(28)))
         .add_paragraph(centred(text(&r.title).bold()));
     let heading = |s: &str| Paragraph::new().add_run(text(s).bold());
-    doc = doc.add_paragraph(heading("I. TÌNH HÌNH CHUNG"));
+    doc = doc.add_paragraph(heading(SUMMARY));
     for s in &r.summary {
-        doc = doc.add_paragraph(para(s).align(AlignmentType::Both));
+        doc = doc.add_paragraph(body(s));
     }
-    doc = doc.add_paragraph(heading("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    doc = doc.add_paragraph(heading(TARGETS));
     let header_row = TableRow::new(
-        [
-            "Chỉ tiêu",
-            "Mục tiêu",
-            "Số liệu chính thức mới nhất",
-            "Đánh giá",
-        ]
-        .iter()
-        .zip([3300, 1900, 2300, 1800])
-        .map(|(h, w)| cell(vec![centred(text(h).bold())], w))
-        .collect(),
+        TARGET_HEADER
+            .iter()
+            .zip([3300, 1900, 2300, 1800])
+            .map(|(h, w)| cell(vec![centred(text(h).bold())], w))
+            .collect(),
     );
     let rows = std::iter::once(header_row).chain(r.targets.iter().map(|t| {
         TableRow::new(
@@ -144,52 +119,29 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
         )
     }));
     doc = doc.add_table(Table::new(rows.collect()).set_grid(vec![3300, 1900, 2300, 1800]));
-    let list = |doc: Docx, title: &str, items: &[String], none: &str| {
-        let mut d = doc.add_paragraph(heading(title));
-        if items.is_empty() {
-            d = d.add_paragraph(para(none));
+    for section in r.sections() {
+        doc = doc.add_paragraph(heading(section.title));
+        if section.items.is_empty() {
+            doc = doc.add_paragraph(body(section.none));
         }
-        for i in items {
-            d = d.add_paragraph(para(&format!("- {i}")));
+        for i in section.items {
+            doc = doc.add_paragraph(body(&format!("- {i}")));
         }
-        d
-    };
-    doc = list(
-        doc,
-        "III. CHỈ TIÊU CÓ NGUY CƠ KHÔNG ĐẠT",
-        &r.at_risk,
-        "Không có chỉ tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.",
-    );
-    doc = list(
-        doc,
-        "IV. NHIỆM VỤ QUÁ HẠN",
-        &r.overdue,
-        "Không có nhiệm vụ quá hạn.",
-    );
-    doc = list(
-        doc,
-        "V. ĐƠN VỊ CHẬM BÁO CÁO",
-        &r.late_units,
-        "Không có đơn vị chậm báo cáo.",
-    );
-    doc = doc.add_paragraph(para(&format!(
-        "Trên đây là báo cáo {}./.",
-        r.title.to_lowercase()
-    )));
+    }
+    doc = doc.add_paragraph(body(&r.closing()));
     // Recipients | signature.
-    let mut recipients = vec![Paragraph::new().add_run(text("Nơi nhận:").bold().italic())];
+    let mut recipients = vec![Paragraph::new().add_run(text(RECIPIENTS).bold().italic())];
     recipients.extend(
-        r.recipients
+        r.recipient_lines()
             .iter()
-            .map(|x| Paragraph::new().add_run(text(&format!("- {x};")).size(22))),
+            .map(|x| Paragraph::new().add_run(text(x).size(22))),
     );
-    recipients.push(Paragraph::new().add_run(text("- Lưu: VT.").size(22)));
     let mut signature: Vec<Paragraph> = r
         .signer_position
         .lines()
         .map(|l| centred(text(&l.to_uppercase()).bold()))
         .collect();
-    signature.push(centred(text("(Đã ký)").italic()));
+    signature.push(centred(text(SIGNED).italic()));
     signature.push(Paragraph::new());
     signature.push(centred(text(&r.signer_name).bold()));
     doc = doc.add_table(Table::without_borders(vec![TableRow::new(vec![

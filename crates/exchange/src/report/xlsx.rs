@@ -1,0 +1,79 @@
+//! The periodic report as an Excel workbook, for those who rework its tables: the cover
+//! (issuer, number, date, title, summary, the count of targets by status), the targets, and one
+//! sheet per list (at risk, overdue tasks, late units).
+
+use super::{CHART, Report, TARGET_HEADER};
+use crate::workbook::{Cell, Sheet, workbook};
+
+/// The workbook's sheets.
+pub fn sheets(r: &Report) -> Vec<Sheet> {
+    let mut cover: Vec<Vec<Cell>> = [
+        ("Cơ quan ban hành", r.issuer.clone()),
+        ("Số", r.number.clone()),
+        ("Ngày", r.date_line()),
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.into(), v.into()])
+    .collect();
+    cover.extend(r.summary.iter().map(|s| vec!["".into(), s.clone().into()]));
+    cover.push(vec![]);
+    cover.push(vec![CHART.into()]);
+    cover.extend(
+        r.standing
+            .iter()
+            .map(|(label, n)| vec![label.clone().into(), (*n as f64).into()]),
+    );
+    let mut out = vec![
+        Sheet {
+            name: "Báo cáo".into(),
+            title: r.title.clone(),
+            header: vec!["Mục".into(), "Nội dung".into()],
+            rows: cover,
+        },
+        Sheet {
+            name: "Chỉ tiêu".into(),
+            title: super::TARGETS.into(),
+            header: std::iter::once("TT")
+                .chain(TARGET_HEADER)
+                .map(String::from)
+                .collect(),
+            rows: r
+                .targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    std::iter::once(Cell::Number(i as f64 + 1.0))
+                        .chain(t.iter().map(|c| c.clone().into()))
+                        .collect()
+                })
+                .collect(),
+        },
+    ];
+    for (section, name) in r.sections().iter().zip([
+        "Nguy cơ không đạt",
+        "Nhiệm vụ quá hạn",
+        "Đơn vị chậm báo cáo",
+    ]) {
+        out.push(Sheet {
+            name: name.into(),
+            title: section.title.into(),
+            header: vec!["TT".into(), "Nội dung".into()],
+            rows: if section.items.is_empty() {
+                vec![vec![Cell::Empty, section.none.into()]]
+            } else {
+                section
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| vec![Cell::Number(i as f64 + 1.0), s.clone().into()])
+                    .collect()
+            },
+        });
+    }
+    out
+}
+
+/// The workbook's bytes.
+pub fn xlsx(r: &Report) -> Result<Vec<u8>, String> {
+    workbook(&sheets(r)).map_err(|e| format!("không tạo được tệp Excel: {e}"))
+}
