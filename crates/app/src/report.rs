@@ -1,6 +1,7 @@
 //! The periodic report's content for a period and a unit, from official (accepted) figures:
 //! what the Word document (and the pages' download) says.
 
+use chitieu_domain::text::lower_first;
 use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKind};
 use chitieu_exchange::report::Report;
 
@@ -151,7 +152,7 @@ pub fn report_of(
     let summary = vec![
         format!(
             "Báo cáo tổng hợp kết quả {} theo số liệu chính thức (đã được tiếp nhận) đến ngày {}.",
-            period.label_vi().to_lowercase(),
+            lower_first(&period.label_vi()),
             as_of.format("%d/%m/%Y")
         ),
         format!(
@@ -207,11 +208,7 @@ pub fn report_of(
             format!("Ủy ban nhân dân {owner_title}")
         } else if commune {
             // "Phường Phan Đình Phùng" → "Ủy ban nhân dân phường Phan Đình Phùng".
-            let mut name = u.name.clone();
-            if let Some(first) = name.get(..1) {
-                let lower = first.to_lowercase();
-                name.replace_range(..1, &lower);
-            }
+            let name = lower_first(&u.name);
             format!("Ủy ban nhân dân {name}")
         } else {
             u.name.clone()
@@ -225,7 +222,7 @@ pub fn report_of(
         date: today,
         title: format!(
             "Kết quả thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, {}",
-            period.label_vi().to_lowercase()
+            lower_first(&period.label_vi())
         ),
         summary,
         standing,
@@ -233,13 +230,22 @@ pub fn report_of(
         at_risk,
         overdue,
         late_units,
-        recipients: vec![
-            "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số (b/c)".into(),
-            "Bộ Khoa học và Công nghệ (b/c)".into(),
-            "Thường trực Tỉnh ủy (b/c)".into(),
-            "Các sở, ban, ngành; UBND các xã, phường".into(),
-        ],
-        signer_position: if province {
+        // The province reports up to the centre; a department or a commune to the province.
+        recipients: if province {
+            vec![
+                "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số (b/c)".into(),
+                "Bộ Khoa học và Công nghệ (b/c)".into(),
+                "Thường trực Tỉnh ủy (b/c)".into(),
+                "Các sở, ban, ngành; UBND các xã, phường".into(),
+            ]
+        } else {
+            vec![
+                format!("Ủy ban nhân dân {owner_title} (b/c)"),
+                "Sở Khoa học và Công nghệ (b/c)".into(),
+            ]
+        },
+        // A People's Committee signs collectively (TM.), by its chairman.
+        signer_position: if province || commune {
             "TM. Ủy ban nhân dân\nChủ tịch".into()
         } else {
             head.map_or("Thủ trưởng đơn vị".into(), |h| h.title.clone())

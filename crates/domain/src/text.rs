@@ -123,6 +123,16 @@ pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
         .map_err(|_| format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)"))
 }
 
+/// The first letter in lower case, the rest as written: "Quý IV/2025" → "quý IV/2025",
+/// "Phường Phan Đình Phùng" → "phường Phan Đình Phùng".
+pub fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Text from outside is normalised to NFC so that "ế" typed two ways compares equal.
 pub fn nfc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -216,6 +226,14 @@ pub fn format_decimal(d: &Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A report's title lowered whole read "quý iv/2025" and "nghị quyết 57-nq/tw".
+    #[test]
+    fn only_the_first_letter_is_lowered() {
+        assert_eq!(lower_first("Quý IV/2025"), "quý IV/2025");
+        assert_eq!(lower_first("Ấp Bắc"), "ấp Bắc");
+        assert_eq!(lower_first(""), "");
+    }
 
     /// #11: a thousands separator was read as a decimal point ("1.035" stored as 1,035).
     #[test]

@@ -367,6 +367,15 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
             text.contains("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
             "{text}"
         );
+        // The period keeps its numeral ("quý iv/2025" once); a ward reports to its province
+        // and its People's Committee signs collectively.
+        assert!(text.contains("quý III/2025"), "{text}");
+        assert!(!text.contains("quý iii"), "{text}");
+        assert!(
+            text.contains("Ủy ban nhân dân tỉnh Thái Nguyên (b/c)"),
+            "{text}"
+        );
+        assert!(text.contains("TM. ỦY BAN NHÂN DÂN"), "{text}");
     }
     let (s, ct, bytes) = get("/report.xlsx", Some(&cookie));
     assert_eq!(s, 200);

@@ -110,11 +110,10 @@ impl Report {
     /// The body's last sentence, ending with "./." as the decree asks. Only the title's first
     /// letter is lowered: "Nghị quyết số 57-NQ/TW của Bộ Chính trị" keeps its capitals.
     pub fn closing(&self) -> String {
-        let mut title = self.title.clone();
-        if let Some(first) = title.chars().next() {
-            title.replace_range(..first.len_utf8(), &first.to_lowercase().to_string());
-        }
-        format!("Trên đây là báo cáo {title}./.")
+        format!(
+            "Trên đây là báo cáo {}./.",
+            chitieu_domain::text::lower_first(&self.title)
+        )
     }
 
     /// The recipients as the "Nơi nhận" block lists them, the archive copy last.
