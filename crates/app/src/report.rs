@@ -16,6 +16,17 @@ fn sign(symbol: &str) -> &str {
         .map_or(symbol, |c| c.sign())
 }
 
+/// The report as a file in `format`, typeset on a blocking thread: a PDF takes a while, and
+/// the threads that answer other requests must not wait for it.
+pub async fn render(
+    report: Report,
+    format: chitieu_exchange::report::Format,
+) -> Result<Vec<u8>, String> {
+    tokio::task::spawn_blocking(move || format.render(&report))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
 /// Why a report asked for cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unasked {

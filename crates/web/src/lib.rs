@@ -76,9 +76,9 @@ pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
             "/export/xlsx",
             post(views::export_xlsx).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/report.docx", get(views::report_docx))
-        .route("/report.pdf", get(views::report_pdf))
-        .route("/report.xlsx", get(views::report_xlsx))
+        .route("/report.docx", get(views::report_file))
+        .route("/report.pdf", get(views::report_file))
+        .route("/report.xlsx", get(views::report_file))
         .route("/reports", get(views::reports))
         .route("/notices", get(views::notices).post(views::notices_read))
         .route("/reports/act", post(views::report_act))

@@ -17,6 +17,27 @@ db_tests!(
     the_report_comes_from_the_api_as_json_or_a_document,
 );
 
+/// `chitieu report` of the province for `period` in `format`, written in `dir`.
+fn report_file(
+    db: &TestDb,
+    dir: &std::path::Path,
+    period: &str,
+    format: &str,
+) -> std::path::PathBuf {
+    let out = dir.join(format!("bao-cao-{period}.{format}"));
+    let args = [
+        "report",
+        "--period",
+        period,
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    ok(db, &args);
+    out
+}
+
 /// GET `path` with an optional header; status, content type and body.
 fn fetch(base: &str, path: &str, header: Option<(&str, &str)>) -> (u16, String, Vec<u8>) {
     let mut r = agent().get(&format!("{base}{path}"));
@@ -139,19 +160,7 @@ fn part(bytes: &[u8], name: &str) -> String {
 async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &TestDb) {
     ok(db, &["demo"]);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("bao-cao-2025.docx");
-    ok(
-        db,
-        &[
-            "report",
-            "--period",
-            "2025",
-            "--format",
-            "docx",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let out = report_file(db, dir.path(), "2025", "docx");
     let bytes = std::fs::read(&out).unwrap();
     let doc = part(&bytes, "word/document.xml");
     // Every indicator by its name, composed (NFC) as the plan writes it.
@@ -228,19 +237,7 @@ async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &Tes
 async fn the_periodic_report_is_a_pdf_with_a_chart_and_an_excel_workbook(db: &TestDb) {
     ok(db, &["demo"]);
     let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("bao-cao-2025.pdf");
-    ok(
-        db,
-        &[
-            "report",
-            "--period",
-            "2025",
-            "--format",
-            "pdf",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let pdf = report_file(db, dir.path(), "2025", "pdf");
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     // The font travels with the document: Liberation Serif, embedded (a font file stream).
@@ -274,19 +271,7 @@ async fn the_periodic_report_is_a_pdf_with_a_chart_and_an_excel_workbook(db: &Te
         );
     }
     // The same report as a workbook: the targets sheet lists every indicator.
-    let xlsx = dir.path().join("bao-cao-2025.xlsx");
-    ok(
-        db,
-        &[
-            "report",
-            "--period",
-            "2025",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    );
+    let xlsx = report_file(db, dir.path(), "2025", "xlsx");
     use calamine::Reader;
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     assert_eq!(

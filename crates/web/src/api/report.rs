@@ -1,7 +1,7 @@
 //! The periodic report: its content as JSON, or the document as Word, PDF or Excel.
 
 use super::common::*;
-use chitieu_app::report::{Unasked, report_of, which};
+use chitieu_app::report::{Unasked, render, report_of, which};
 use chitieu_exchange::report::{Format, Report};
 
 #[derive(Deserialize, IntoParams)]
@@ -124,11 +124,7 @@ pub(super) async fn report(
     let Some(format) = format else {
         return Ok(Json(PeriodicReport::new(&period, &unit, r)).into_response());
     };
-    // Typesetting takes a while; keep it off the threads that answer other requests.
-    let bytes = tokio::task::spawn_blocking(move || format.render(&r))
-        .await
-        .map_err(|e| ApiError::invalid(e.to_string()))?
-        .map_err(ApiError::invalid)?;
+    let bytes = render(r, format).await.map_err(ApiError::invalid)?;
     Ok(crate::xlsx::attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
         format.content_type(),

@@ -4,7 +4,7 @@
 
 use super::common::*;
 use crate::xlsx::{PostedTable, attachment, download};
-use chitieu_app::report::{Unasked, report_of, which};
+use chitieu_app::report::{Unasked, render, report_of, which};
 use chitieu_exchange::report::Format;
 
 pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
@@ -41,11 +41,21 @@ pub struct ReportQuery {
 }
 
 /// The periodic report, from official figures: the unit asked (default the plan's owner)
-/// and the period asked (default the last complete quarter), as Word, PDF or Excel. Signed in
-/// only.
-async fn report(s: AppState, v: Viewer, q: ReportQuery, format: Format) -> PageResult {
+/// and the period asked (default the last complete quarter), as Word, PDF or Excel by the
+/// path's extension (`/report.docx`, `/report.pdf`, `/report.xlsx`). Signed in only.
+pub async fn report_file(
+    State(s): State<AppState>,
+    v: Viewer,
+    path: axum::extract::MatchedPath,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
     let tr = v.tr;
     v.user()?;
+    let format = path
+        .as_str()
+        .rsplit_once('.')
+        .and_then(|(_, ext)| Format::parse(ext).ok())
+        .ok_or(PageError::NotFound(tr))?;
     let snap = s.live.snapshot();
     let (period, unit) =
         which(&snap, q.period.as_deref(), q.unit.as_deref(), today()).map_err(|e| match e {
@@ -53,38 +63,12 @@ async fn report(s: AppState, v: Viewer, q: ReportQuery, format: Format) -> PageR
             Unasked::Unit(_) => PageError::NotFound(tr),
         })?;
     let report = report_of(&snap, period, &unit, today()).map_err(|e| PageError::Invalid(tr, e))?;
-    // Typesetting takes a while; keep it off the threads that answer other requests.
-    let bytes = tokio::task::spawn_blocking(move || format.render(&report))
+    let bytes = render(report, format)
         .await
-        .map_err(|e| PageError::Invalid(tr, e.to_string()))?
         .map_err(|e| PageError::Invalid(tr, e))?;
     Ok(attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
         format.content_type(),
         bytes,
     ))
-}
-
-pub async fn report_docx(
-    State(s): State<AppState>,
-    v: Viewer,
-    Query(q): Query<ReportQuery>,
-) -> PageResult {
-    report(s, v, q, Format::Docx).await
-}
-
-pub async fn report_pdf(
-    State(s): State<AppState>,
-    v: Viewer,
-    Query(q): Query<ReportQuery>,
-) -> PageResult {
-    report(s, v, q, Format::Pdf).await
-}
-
-pub async fn report_xlsx(
-    State(s): State<AppState>,
-    v: Viewer,
-    Query(q): Query<ReportQuery>,
-) -> PageResult {
-    report(s, v, q, Format::Xlsx).await
 }

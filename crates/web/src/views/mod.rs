@@ -39,7 +39,7 @@ pub use evaluation::{evaluation_freeze, evaluation_page};
 pub use evaluation_cards::{evaluation_head, evaluation_unit};
 pub use evaluation_settings::{evaluation_proposals, evaluation_rubric};
 pub use evidence::evidence;
-pub use export::{export_xlsx, report_docx, report_pdf, report_xlsx};
+pub use export::{export_xlsx, report_file};
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
 pub use my::my_work;
