@@ -16,12 +16,15 @@ fn sign(symbol: &str) -> &str {
         .map_or(symbol, |c| c.sign())
 }
 
-/// The report as a file in `format`, typeset on a blocking thread: a PDF takes a while, and
-/// the threads that answer other requests must not wait for it.
+/// The report as a file in `format`, typeset on a blocking thread so that the threads that
+/// answer other requests never wait for it, and at most two at a time: a burst of downloads
+/// queues instead of taking every core and the memory of as many documents.
 pub async fn render(
     report: Report,
     format: chitieu_exchange::report::Format,
 ) -> Result<Vec<u8>, String> {
+    static TYPESETTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _turn = TYPESETTING.acquire().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || format.render(&report))
         .await
         .map_err(|e| e.to_string())?

@@ -367,6 +367,28 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert!(part(&bytes, "xl/workbook.xml").contains("Chỉ tiêu"));
     assert_eq!(get("/report.pdf?period=2025Q5", Some(&cookie)).0, 422);
+    // Many at once queue for the typesetter; every one is answered whole.
+    let answers: Vec<(u16, Vec<u8>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                sc.spawn(|| {
+                    let (s, _, b) = fetch(&base, "/report.pdf", Some(("cookie", cookie.as_str())));
+                    (s, b)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        answers.iter().all(|(s, b)| *s == 200
+            && b.starts_with(b"%PDF-")
+            && b.trim_ascii_end().ends_with(b"%%EOF")),
+        "{:?}",
+        answers
+            .iter()
+            .map(|(s, b)| (*s, b.len()))
+            .collect::<Vec<_>>()
+    );
     let (s, ct, bytes) = get("/report.docx", Some(&cookie));
     assert_eq!(s, 200);
     assert!(ct.contains("wordprocessingml"), "{ct}");
