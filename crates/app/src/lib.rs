@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod committee;
 pub mod evaluation;
+pub mod exchange;
 pub mod live;
 mod load;
 pub mod notify;

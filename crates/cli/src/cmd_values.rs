@@ -75,34 +75,14 @@ pub enum MappingCmd {
     },
 }
 
-/// A system's name: 1–40 lower-case ASCII letters, digits, `-` or `_`.
 fn system_name(s: &str) -> Result<String> {
-    let s = s.trim();
-    anyhow::ensure!(
-        (1..=40).contains(&s.len())
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
-        "tên hệ thống \"{s}\": 1–40 chữ thường không dấu, số, - hoặc _"
-    );
-    Ok(s.to_string())
+    chitieu_app::exchange::system_name(s).map_err(anyhow::Error::msg)
 }
 
 async fn mapping_of(store: &Store, system: &str) -> Result<chitieu_exchange::dhis2::Mapping> {
-    let rows = store
-        .mappings(&system_name(system)?)
-        .await?
-        .into_iter()
-        .filter_map(|(part, code, external)| {
-            part.parse()
-                .ok()
-                .map(|part| chitieu_exchange::dhis2::MappingRow {
-                    part,
-                    code,
-                    external,
-                })
-        })
-        .collect::<Vec<_>>();
-    chitieu_exchange::dhis2::Mapping::new(&rows).map_err(anyhow::Error::msg)
+    chitieu_app::exchange::mapping_of(store, system)
+        .await
+        .map_err(anyhow::Error::msg)
 }
 
 pub async fn mapping(db: &str, cmd: MappingCmd) -> Result<()> {

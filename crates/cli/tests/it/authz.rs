@@ -31,6 +31,8 @@ type Case = (
 
 const VALUE: &str = r#"{"state":"draft","values":[{"indicator":"NL-CBX","unit":"5443","period":"QUARTER","numerator":1,"denominator":2}]}"#;
 
+const DATA_VALUE_SET: &str = r#"{"orgUnit":"5443","period":"QUARTER","dataValues":[{"dataElement":"NL-CBX.numerator","value":"1"},{"dataElement":"NL-CBX.denominator","value":"2"}]}"#;
+
 const ALL: [bool; 9] = [true; 9];
 const SIGNED_IN: [bool; 9] = [true, true, true, true, true, true, true, true, false];
 /// The province's administrators only.
@@ -95,6 +97,13 @@ const MATRIX: &[Case] = &[
         "/api/v1/values",
         "/api/v1/values",
         Some(VALUE),
+        [true, true, true, true, false, false, true, true, false],
+    ),
+    (
+        "POST",
+        "/api/v1/dataValueSets",
+        "/api/v1/dataValueSets",
+        Some(DATA_VALUE_SET),
         [true, true, true, true, false, false, true, true, false],
     ),
     ("GET", "/api/v1/tasks", "/api/v1/tasks", None, SIGNED_IN),

@@ -1,6 +1,7 @@
 //! Other systems (#14): a batch pushed with an `Idempotency-Key` is applied once, a retry gets
 //! the first answer, the same key with another body is refused, each value records the system
-//! that sent it; DHIS2 dataValueSets in and out through a code-mapping table.
+//! that sent it; DHIS2 dataValueSets and ADX in and out through a code-mapping table, as files
+//! and pushed to the API.
 
 use crate::cli::serve;
 use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, token};
@@ -15,6 +16,7 @@ db_tests!(
     adx_round_trips_and_refuses_what_it_cannot_read,
     a_retried_batch_is_applied_once_and_answered_alike,
     dhis2_data_value_sets_round_trip_through_the_code_mapping,
+    another_system_pushes_dhis2_json_or_adx_to_the_api_once,
 );
 
 async fn a_retried_batch_is_applied_once_and_answered_alike(db: &TestDb) {
@@ -328,5 +330,136 @@ async fn the_province_admin_edits_the_code_mapping_on_the_page(db: &TestDb) {
     let (_, page) = get_status(&base, "/admin", Some(&ward));
     assert!(!page.contains("id=\"edit-mapping\""));
     assert_eq!(post(&ward, "unit,5443,Y").0, 403);
+    drop(server);
+}
+
+async fn another_system_pushes_dhis2_json_or_adx_to_the_api_once(db: &TestDb) {
+    ok(db, &["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("ma.csv");
+    std::fs::write(
+        &map,
+        "part,code,external\nunit,5443,DiszpKrYNg8\nnumerator,NL-CBX,cbxTrained01\ndenominator,NL-CBX,cbxOfficials\n",
+    )
+    .unwrap();
+    ok(
+        db,
+        &[
+            "mapping",
+            "import",
+            "--system",
+            "dhis2",
+            map.to_str().unwrap(),
+        ],
+    );
+    let system = token(db, "dhis2-phuong", "reporter", "5443");
+    let (server, base) = serve(db);
+    let q = open_quarter();
+    let push = |content_type: &str, key: Option<&str>, body: &str| {
+        let mut r = agent()
+            .post(&format!("{base}/api/v1/dataValueSets"))
+            .header("Authorization", &format!("Bearer {system}"))
+            .header("content-type", content_type);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        let mut res = r.send(body.as_bytes()).unwrap();
+        let replayed = res.headers().get("idempotent-replayed").is_some();
+        let text = res.body_mut().read_to_string().unwrap_or_default();
+        (res.status().as_u16(), text, replayed)
+    };
+    let store = db.store().await;
+    let stored = || async {
+        store
+            .values(&chitieu_store::ValueFilter {
+                indicator: Some("NL-CBX".into()),
+                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.period.to_string() == q)
+            .unwrap()
+    };
+    // DHIS2 JSON in DHIS2's ids, pushed twice with one key: stored once, answered alike.
+    let json = |n: u32| {
+        format!(
+            r#"{{"dataSet":"pBOMPrpg1QX","period":"{q}","orgUnit":"DiszpKrYNg8","dataValues":[
+              {{"dataElement":"cbxTrained01","value":"{n}"}},
+              {{"dataElement":"cbxOfficials","value":50,"comment":"Đẩy từ DHIS2"}}]}}"#
+        )
+    };
+    let key = "a1d7c0de-0000-4000-8000-00000000dhis";
+    let (s, first, replayed) = push("application/json", Some(key), &json(46));
+    assert_eq!((s, replayed), (200, false), "{first}");
+    let v = stored().await;
+    assert_eq!(
+        (v.numerator.map(|d| d.to_string()), v.comment.as_str()),
+        (Some("46".into()), "Đẩy từ DHIS2")
+    );
+    assert_eq!(
+        v.entered_by, "token:dhis2-phuong",
+        "the value names its system"
+    );
+    let (s, again, replayed) = push("application/json", Some(key), &json(46));
+    assert_eq!((s, again.as_str(), replayed), (200, first.as_str(), true));
+    assert_eq!(stored().await.version, v.version, "applied once");
+    let (s, body, _) = push("application/json", Some(key), &json(45));
+    assert_eq!(s, 422, "the same key with another body: {body}");
+    assert!(body.contains("idempotency_key_reused"), "{body}");
+    // ADX with our own codes (system `chitieu` has no table).
+    let p: chitieu_domain::Period = q.parse().unwrap();
+    let start = p.start().format("%Y-%m-%d");
+    let adx = format!(
+        r#"<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="5443" period="{start}/P3M" dataSet="BC57-XA-QUY">
+<dataValue dataElement="NL-CBX.numerator" value="44"/><dataValue dataElement="NL-CBX.denominator" value="50"/></group></adx>"#
+    );
+    let (s, body, _) = {
+        let mut res = agent()
+            .post(&format!("{base}/api/v1/dataValueSets?system=chitieu"))
+            .header("Authorization", &format!("Bearer {system}"))
+            .header("content-type", "application/adx+xml")
+            .send(adx.as_bytes())
+            .unwrap();
+        let text = res.body_mut().read_to_string().unwrap_or_default();
+        (res.status().as_u16(), text, ())
+    };
+    assert_eq!(s, 200, "{body}");
+    let v = stored().await;
+    assert_eq!(v.numerator.map(|d| d.to_string()), Some("44".into()));
+    // Refused whole, each for its reason, nothing written: malformed XML, an unknown code,
+    // another ward's figures, another media type.
+    let (s, body, _) = push("application/adx+xml", None, "<adx><group orgUnit=\"5443\"");
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("XML"), "{body}");
+    let (s, body, _) = push(
+        "application/json",
+        None,
+        &format!(
+            r#"{{"period":"{q}","orgUnit":"DiszpKrYNg8","dataValues":[{{"dataElement":"khongCo","value":"1"}}]}}"#
+        ),
+    );
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("dataValues[0]"), "{body}");
+    let (s, body, _) = push(
+        "application/json",
+        None,
+        &format!(
+            r#"{{"period":"{q}","orgUnit":"5444","dataValues":[{{"dataElement":"cbxTrained01","value":"1"}},{{"dataElement":"cbxOfficials","value":"2"}}]}}"#
+        ),
+    );
+    assert!(s == 403 || s == 422, "another ward's figures: {s} {body}");
+    let (s, _, _) = push("text/csv", None, "a,b");
+    assert_eq!(s, 415);
+    assert_eq!(stored().await.version, v.version, "nothing written");
+    // A viewer's token may not push.
+    let viewer = token(db, "xem-thu", "viewer", "5443");
+    let res = agent()
+        .post(&format!("{base}/api/v1/dataValueSets"))
+        .header("Authorization", &format!("Bearer {viewer}"))
+        .header("content-type", "application/json")
+        .send(json(40).as_bytes())
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
     drop(server);
 }

@@ -11,7 +11,7 @@ pub(super) use serde::{Deserialize, Serialize};
 pub(super) use utoipa::{IntoParams, ToSchema};
 
 pub(super) use super::error::ApiError;
-pub(super) use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, FigureText};
+pub(super) use super::extract::{ApiDocument, ApiJson, ApiPath, ApiQuery, Caller, FigureText};
 pub(super) use super::schema::*;
 pub(super) use crate::AppState;
 pub(super) use chitieu_app::actions::{self, ValueItem};

@@ -23,54 +23,97 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                let v = v.trim().to_ascii_lowercase();
-                v == "application/json" || v.starts_with("application/json;")
-            });
-        if !json {
-            return Ok(ApiJson(
-                Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "Nội dung phải là JSON (Content-Type: application/json)",
-                    "The body must be JSON (Content-Type: application/json)",
-                )),
-                String::new(),
-            ));
+        let (body, digest) = read_body(req, state, &["application/json"]).await;
+        Ok(ApiJson(body.and_then(|(_, b)| parse_json(&b)), digest))
+    }
+}
+
+/// The body if its media type is one of `accepted` (which it is, lower case, without
+/// parameters), and the SHA-256 of its bytes: 415 for another type, 413 over the size limit.
+async fn read_body<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    accepted: &[&'static str],
+) -> (Result<(&'static str, axum::body::Bytes), ApiError>, String) {
+    let given = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let Some(kind) = accepted.iter().copied().find(|a| *a == given) else {
+        return (
+            Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!("Nội dung phải là {}", accepted.join(" hoặc ")),
+                format!("The body must be {}", accepted.join(" or ")),
+            )),
+            String::new(),
+        );
+    };
+    match axum::body::Bytes::from_request(req, state).await {
+        Ok(b) => {
+            let digest = chitieu_store::sha256_hex(&b);
+            (Ok((kind, b)), digest)
         }
-        let bytes = match axum::body::Bytes::from_request(req, state).await {
-            Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Ok(ApiJson(
-                    Err(ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "Nội dung quá lớn: chia thành nhiều lô nhỏ hơn",
-                        "The body is too large: send smaller batches",
-                    )),
-                    String::new(),
-                ));
-            }
-            Err(_) => {
-                return Ok(ApiJson(
-                    Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_request",
-                        "Không đọc được nội dung yêu cầu",
-                        "Could not read the request body",
-                    )),
-                    String::new(),
-                ));
-            }
-        };
-        Ok(ApiJson(
-            parse_json(&bytes),
-            chitieu_store::sha256_hex(&bytes),
-        ))
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Nội dung quá lớn: chia thành nhiều lô nhỏ hơn",
+                "The body is too large: send smaller batches",
+            )),
+            String::new(),
+        ),
+        Err(_) => (
+            Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Không đọc được nội dung yêu cầu",
+                "Could not read the request body",
+            )),
+            String::new(),
+        ),
+    }
+}
+
+/// A document from another system, DHIS2 `dataValueSets` JSON or IHE ADX XML, kept as bytes
+/// until the handler has authorised the caller; with the SHA-256 of its bytes.
+pub struct ApiDocument(Result<(&'static str, axum::body::Bytes), ApiError>, String);
+
+/// The media types an `ApiDocument` may have.
+pub const DOCUMENT_TYPES: [&str; 4] = [
+    "application/json",
+    "application/adx+xml",
+    "application/xml",
+    "text/xml",
+];
+
+impl<S: Send + Sync> FromRequest<S> for ApiDocument {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (body, digest) = read_body(req, state, &DOCUMENT_TYPES).await;
+        Ok(ApiDocument(body, digest))
+    }
+}
+
+impl ApiDocument {
+    /// The media type and the bytes; call after authorising the caller.
+    pub fn read(self) -> Result<(&'static str, axum::body::Bytes), ApiError> {
+        self.0
+    }
+
+    /// The SHA-256 of the body's bytes, hex.
+    pub fn digest(&self) -> &str {
+        &self.1
     }
 }
 

@@ -20,7 +20,7 @@ mod units;
 mod values;
 
 pub use error::ApiError;
-pub use extract::{ApiJson, ApiPath, ApiQuery, Caller, FigureText, parse_json};
+pub use extract::{ApiDocument, ApiJson, ApiPath, ApiQuery, Caller, FigureText, parse_json};
 pub use values::{MAX_BATCH, ValueIn, ValuesIn, value_items};
 
 use admin::{add_head, add_user, create_token, list_tokens, me, revoke_token, set_target, users};
@@ -54,6 +54,7 @@ use crate::AppState;
         units::unit,
         values::values,
         values::put_values,
+        values::push_document,
         tasks::tasks,
         tasks::task,
         tasks::task_progress,
@@ -163,6 +164,11 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/units/{code}", get(unit)),
         (Method::GET, "/api/v1/values", get(values)),
         (Method::POST, "/api/v1/values", post(put_values)),
+        (
+            Method::POST,
+            "/api/v1/dataValueSets",
+            post(values::push_document),
+        ),
         (Method::GET, "/api/v1/tasks", get(tasks)),
         (Method::POST, "/api/v1/tasks", post(create_task)),
         (Method::GET, "/api/v1/tasks/{code}", get(task)),

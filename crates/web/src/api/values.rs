@@ -159,8 +159,22 @@ pub(super) async fn put_values(
     if !role_allows(me.role, Action::Enter) {
         return Err(ApiError::forbidden());
     }
+    let digest = body.digest().to_string();
+    idempotent(&s, &me, &headers, &digest, write_batch(&s, &me, body)).await
+}
+
+/// With an `Idempotency-Key` header, `write` runs once per caller and key: a retry gets the
+/// first answer, the same key with another body (another `digest`) is refused. Without the
+/// header, `write` simply runs.
+async fn idempotent(
+    s: &AppState,
+    me: &SessionUser,
+    headers: &axum::http::HeaderMap,
+    digest: &str,
+    write: impl std::future::Future<Output = Result<Response, ApiError>>,
+) -> Result<Response, ApiError> {
     let Some(key) = headers.get("idempotency-key") else {
-        return write_batch(&s, &me, body).await;
+        return write.await;
     };
     let key = key
         .to_str()
@@ -173,13 +187,10 @@ pub(super) async fn put_values(
             )
         })?
         .to_string();
-    let digest = body.digest().to_string();
     if let Some(kept) = s.store.kept_answer(&me.login, &key).await? {
-        return replay(kept, &digest);
+        return replay(kept, digest);
     }
-    let answer = write_batch(&s, &me, body)
-        .await
-        .unwrap_or_else(IntoResponse::into_response);
+    let answer = write.await.unwrap_or_else(IntoResponse::into_response);
     let status = answer.status();
     // Only a final answer is kept: a server failure may be retried for real.
     if status.is_server_error() {
@@ -191,11 +202,11 @@ pub(super) async fn put_values(
     let text = String::from_utf8_lossy(&bytes).to_string();
     let kept = s
         .store
-        .keep_answer(&me.login, &key, &digest, status.as_u16(), &text)
+        .keep_answer(&me.login, &key, digest, status.as_u16(), &text)
         .await?;
     // Two retries raced and the other was kept first: answer as it did.
     if kept.body != text || kept.status != status.as_u16() {
-        return replay(kept, &digest);
+        return replay(kept, digest);
     }
     Ok((
         status,
@@ -203,6 +214,85 @@ pub(super) async fn put_values(
         text,
     )
         .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct DocumentQuery {
+    /// Whose codes the document uses: the code mapping of this system (default `dhis2`).
+    system: Option<String>,
+}
+
+/// Values pushed by another system in its own format, written as drafts.
+#[utoipa::path(post, path = "/api/v1/dataValueSets", tag = "values",
+    summary = "Nhận số liệu từ hệ thống khác (DHIS2, ADX)",
+    description = "Values pushed by another system in its own format: DHIS2 `dataValueSets` JSON (`Content-Type: application/json`) or IHE ADX XML (`application/adx+xml`, `application/xml` or `text/xml`), with codes translated by the `system`'s code mapping (default `dhis2`). Written as drafts with the same rights, checks, locks and all-or-nothing rule as `POST /api/v1/values`, and the same `Idempotency-Key` behaviour. 422 names each refused data value by its position (`dataValues[3]`, `dataValue thứ 4`). At most 10,000 values per request.",
+    params(DocumentQuery),
+    request_body(content(
+        (Object = "application/json"),
+        (String = "application/adx+xml"),
+    )),
+    responses((status = 200, body = PutResult), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn push_document(
+    State(s): State<AppState>,
+    c: Caller,
+    headers: axum::http::HeaderMap,
+    q: ApiQuery<DocumentQuery>,
+    body: ApiDocument,
+) -> Result<Response, ApiError> {
+    let me = c.user()?.clone();
+    if !role_allows(me.role, Action::Enter) {
+        return Err(ApiError::forbidden());
+    }
+    let q = q.parse()?;
+    let digest = body.digest().to_string();
+    idempotent(&s, &me, &headers, &digest, async {
+        let (kind, bytes) = body.read()?;
+        let system = q.system.as_deref().unwrap_or("dhis2");
+        let mapping = chitieu_app::exchange::mapping_of(&s.store, system)
+            .await
+            .map_err(ApiError::invalid)?;
+        let snap = s.live.snapshot();
+        let (parsed, what) = if kind == "application/json" {
+            (
+                chitieu_exchange::dhis2::parse(&bytes, "dataValueSets", &*snap, &mapping),
+                "dataValueSets",
+            )
+        } else {
+            (
+                chitieu_exchange::adx::parse(&bytes, "ADX", &*snap, &mapping),
+                "ADX",
+            )
+        };
+        drop(snap);
+        let parsed = parsed.map_err(|e| {
+            ApiError::invalid(
+                e.0.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        if parsed.len() > MAX_BATCH {
+            return Err(ApiError::invalid(format!(
+                "tối đa {MAX_BATCH} giá trị một lần, nhận {}",
+                parsed.len()
+            )));
+        }
+        let changed = chitieu_app::exchange::write_parsed(
+            &s.app,
+            &me,
+            &parsed,
+            &format!("API {what} ({system})"),
+        )
+        .await?;
+        Ok(Json(PutResult {
+            received: parsed.len(),
+            changed,
+        })
+        .into_response())
+    })
+    .await
 }
 
 async fn write_batch(

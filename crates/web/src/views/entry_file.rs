@@ -4,7 +4,6 @@
 
 use super::common::*;
 use super::entry::entry_indicators;
-use chitieu_exchange::values_csv::ParsedValue;
 use chitieu_exchange::{InputErrors, values_csv, values_xlsx};
 
 #[derive(Deserialize)]
@@ -94,24 +93,6 @@ pub async fn entry_upload(
     };
     drop(snap);
     let parsed = parsed.map_err(|e| refused(tr, &e))?;
-    let texts: Vec<[String; 7]> = parsed.iter().map(texts_of).collect();
-    let items: Vec<ValueItem<'_>> = texts
-        .iter()
-        .zip(&parsed)
-        .map(|(t, p)| ValueItem {
-            text: chitieu_domain::value::ValueText {
-                notation: chitieu_domain::value::Notation::Exact,
-                indicator: &t[0],
-                unit: &t[1],
-                period: &t[2],
-                value: &t[3],
-                numerator: &t[4],
-                denominator: &t[5],
-                comment: &t[6],
-            },
-            version: p.version,
-        })
-        .collect();
     let at = |index: usize| {
         let line = parsed.get(index).map_or(0, |p| p.line);
         if lower.ends_with(".xlsx") {
@@ -120,15 +101,8 @@ pub async fn entry_upload(
             format!("{name}, dòng {line}")
         }
     };
-    match actions::write_values(
-        &s.app,
-        &me,
-        &items,
-        Vec::new(),
-        ValueState::Draft,
-        &format!("tải tệp {name}"),
-    )
-    .await
+    match chitieu_app::exchange::write_parsed(&s.app, &me, &parsed, &format!("tải tệp {name}"))
+        .await
     {
         Ok(_) => {
             let first = parsed
@@ -172,28 +146,4 @@ fn refused(tr: Tr, e: &InputErrors) -> PageError {
                 .join("; ")
         ),
     )
-}
-
-/// A checked value back as the exact text the shared write path reads.
-fn texts_of(p: &ParsedValue) -> [String; 7] {
-    let v = &p.value;
-    let d = |x: &Option<chitieu_domain::Decimal>| {
-        x.as_ref()
-            .map(chitieu_domain::text::format_decimal)
-            .unwrap_or_default()
-    };
-    let ratio = v.numerator.is_some() || v.denominator.is_some();
-    [
-        v.indicator.clone(),
-        v.unit.to_string(),
-        v.period.to_string(),
-        if ratio {
-            String::new()
-        } else {
-            chitieu_domain::text::format_decimal(&v.value)
-        },
-        d(&v.numerator),
-        d(&v.denominator),
-        v.comment.clone(),
-    ]
 }

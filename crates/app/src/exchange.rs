@@ -1,0 +1,104 @@
+//! What the command line, the pages and the API share to take values from files and other
+//! systems: a system's code mapping, and parsed values written through the one write path.
+
+use chitieu_exchange::dhis2::{Mapping, MappingRow};
+use chitieu_exchange::values_csv::ParsedValue;
+use chitieu_store::{SessionUser, Store};
+
+use crate::App;
+use crate::actions::{self, ActionError, ValueItem};
+
+/// A system's name: 1–40 lower-case ASCII letters, digits, `-` or `_`.
+pub fn system_name(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "tên hệ thống \"{s}\": 1–40 chữ thường không dấu, số, - hoặc _"
+        ))
+    }
+}
+
+/// The stored code mapping of `system` (empty: codes are read as they are).
+pub async fn mapping_of(store: &Store, system: &str) -> Result<Mapping, String> {
+    let rows = store
+        .mappings(&system_name(system)?)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(|(part, code, external)| {
+            part.parse().ok().map(|part| MappingRow {
+                part,
+                code,
+                external,
+            })
+        })
+        .collect::<Vec<_>>();
+    Mapping::new(&rows)
+}
+
+/// A checked value back as the exact text the shared write path reads.
+fn texts_of(p: &ParsedValue) -> [String; 7] {
+    let v = &p.value;
+    let d = |x: &Option<chitieu_domain::Decimal>| {
+        x.as_ref()
+            .map(chitieu_domain::text::format_decimal)
+            .unwrap_or_default()
+    };
+    let ratio = v.numerator.is_some() || v.denominator.is_some();
+    [
+        v.indicator.clone(),
+        v.unit.to_string(),
+        v.period.to_string(),
+        if ratio {
+            String::new()
+        } else {
+            chitieu_domain::text::format_decimal(&v.value)
+        },
+        d(&v.numerator),
+        d(&v.denominator),
+        v.comment.clone(),
+    ]
+}
+
+/// Values read from a file or another system, written as drafts for `me` through the same
+/// checks and rights as the entry form (scope, locks, versions), all or nothing. Errors index
+/// `parsed`.
+pub async fn write_parsed(
+    app: &App,
+    me: &SessionUser,
+    parsed: &[ParsedValue],
+    what: &str,
+) -> Result<u64, ActionError> {
+    let texts: Vec<[String; 7]> = parsed.iter().map(texts_of).collect();
+    let items: Vec<ValueItem<'_>> = texts
+        .iter()
+        .zip(parsed)
+        .map(|(t, p)| ValueItem {
+            text: chitieu_domain::value::ValueText {
+                notation: chitieu_domain::value::Notation::Exact,
+                indicator: &t[0],
+                unit: &t[1],
+                period: &t[2],
+                value: &t[3],
+                numerator: &t[4],
+                denominator: &t[5],
+                comment: &t[6],
+            },
+            version: p.version,
+        })
+        .collect();
+    actions::write_values(
+        app,
+        me,
+        &items,
+        Vec::new(),
+        chitieu_domain::ValueState::Draft,
+        what,
+    )
+    .await
+}
