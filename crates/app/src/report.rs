@@ -187,28 +187,42 @@ pub fn report_of(
     ];
     let province = u.kind == UnitKind::Province;
     let commune = u.kind.is_commune_level();
-    // "tỉnh Thái Nguyên": the map names the province without its type.
-    let owner_title = snap.unit(&plan.plan.owner).map_or(String::new(), |o| {
-        format!(
-            "{} {}",
-            o.division_type
-                .as_deref()
-                .map(str::to_lowercase)
-                .unwrap_or_else(|| "tỉnh".into()),
-            o.name
-                .trim_start_matches("Tỉnh ")
-                .trim_start_matches("Thành phố ")
-        )
-    });
-    let place = snap
-        .unit(&plan.plan.owner)
-        .map(|o| {
-            o.name
-                .trim_start_matches("Tỉnh ")
-                .trim_start_matches("Thành phố ")
-                .to_string()
-        })
-        .unwrap_or_default();
+    // The province the unit belongs to (itself for a province): its People's Committee, its
+    // name as the place. A unit of another province on the national map reports as that
+    // province's, not as the plan owner's.
+    let mut home = u;
+    while home.kind != UnitKind::Province {
+        match home.parent.as_ref().and_then(|p| snap.unit(p)) {
+            Some(parent) => home = parent,
+            None => break,
+        }
+    }
+    if home.kind != UnitKind::Province {
+        home = snap.unit(&plan.plan.owner).unwrap_or(u);
+    }
+    // "Thái Nguyên" and "tỉnh Thái Nguyên", "Hà Nội" and "thành phố Hà Nội": the plan names
+    // its province without the type, the national map with it ("Thành phố Hà Nội", of the kind
+    // "thành phố trung ương").
+    let place = home
+        .name
+        .trim_start_matches("Tỉnh ")
+        .trim_start_matches("Thành phố ")
+        .to_string();
+    let province_title = if place.len() < home.name.len() {
+        lower_first(&home.name)
+    } else {
+        let kind = home
+            .division_type
+            .as_deref()
+            .unwrap_or("tỉnh")
+            .to_lowercase();
+        let kind = if kind.starts_with("thành phố") {
+            "thành phố"
+        } else {
+            "tỉnh"
+        };
+        format!("{kind} {place}")
+    };
     let head = snap.head_on(code, as_of.max(today.min(period.end())));
     let r = Report {
         // A commune's or ward's People's Committee issues in its own name; a department under
@@ -216,10 +230,10 @@ pub fn report_of(
         parent: if province || commune {
             String::new()
         } else {
-            format!("Ủy ban nhân dân {owner_title}")
+            format!("Ủy ban nhân dân {province_title}")
         },
         issuer: if province {
-            format!("Ủy ban nhân dân {owner_title}")
+            format!("Ủy ban nhân dân {province_title}")
         } else if commune {
             // "Phường Phan Đình Phùng" → "Ủy ban nhân dân phường Phan Đình Phùng".
             let name = lower_first(&u.name);
@@ -254,7 +268,7 @@ pub fn report_of(
             ]
         } else {
             vec![
-                format!("Ủy ban nhân dân {owner_title} (b/c)"),
+                format!("Ủy ban nhân dân {province_title} (b/c)"),
                 "Sở Khoa học và Công nghệ (b/c)".into(),
             ]
         },

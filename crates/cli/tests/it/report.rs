@@ -408,6 +408,11 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
 
 async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
     ok(db, &["demo"]);
+    // The national map beside the plan's province: another province reports as itself.
+    ok(
+        db,
+        &["units", "import", crate::national_map().to_str().unwrap()],
+    );
     let t = crate::hardening::token(db, "he-thong-tinh", "viewer", "19");
     let (server, base) = serve(db);
     let (status, _, body) = crate::hardening::api(
@@ -431,6 +436,20 @@ async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
             i.code
         );
     }
+    // Another province on the national map reports as itself, not as the plan's owner.
+    let (status, _, body) = crate::hardening::api(
+        "GET",
+        &format!("{base}/api/v1/report?unit=01"),
+        Some(&t),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let issuer = body["issuer"].as_str().unwrap();
+    assert!(
+        issuer.contains("Hà Nội") && !issuer.contains("Thái Nguyên"),
+        "{issuer}"
+    );
+    assert_eq!(body["place"], "Hà Nội");
     let bearer = format!("Bearer {t}");
     let auth = Some(("Authorization", bearer.as_str()));
     let (s, ct, bytes) = fetch(&base, "/api/v1/report?period=2025&format=pdf", auth);
