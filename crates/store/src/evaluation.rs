@@ -96,6 +96,7 @@ impl Store {
             ));
         }
         let txn = self.begin_write().await?;
+        refuse_if_frozen(&txn, year, "bộ tiêu chí").await?;
         let last = evaluation_rubric::Entity::find()
             .filter(evaluation_rubric::Column::Year.eq(year))
             .order_by_desc(evaluation_rubric::Column::Version)
@@ -187,16 +188,7 @@ impl Store {
             ));
         }
         let txn = self.begin_write().await?;
-        if evaluation_freeze::Entity::find()
-            .filter(evaluation_freeze::Column::Year.eq(year))
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::Invalid(format!(
-                "kết quả đánh giá năm {year} đã chốt: không sửa đề nghị khen thưởng được nữa"
-            )));
-        }
+        refuse_if_frozen(&txn, year, "đề nghị khen thưởng").await?;
         if let Some(old) = evaluation_proposal::Entity::find()
             .filter(evaluation_proposal::Column::Year.eq(year))
             .one(&txn)
@@ -243,4 +235,20 @@ impl Store {
                 at: m.frozen_at,
             }))
     }
+}
+
+/// Inside the write that would change `what` of `year`: refused once the year is frozen. The
+/// check and the write are one transaction, so a freeze cannot slip in between.
+async fn refuse_if_frozen(txn: &sea_orm::DatabaseTransaction, year: i32, what: &str) -> Result<()> {
+    if evaluation_freeze::Entity::find()
+        .filter(evaluation_freeze::Column::Year.eq(year))
+        .one(txn)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Invalid(format!(
+            "kết quả đánh giá năm {year} đã chốt: không sửa {what} được nữa"
+        )));
+    }
+    Ok(())
 }
