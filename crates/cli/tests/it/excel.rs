@@ -259,15 +259,8 @@ async fn a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page(db: 
     assert!(page.contains("id=\"uploaded\""), "{page}");
     let store = db.store().await;
     let numerator = || async {
-        store
-            .values(&chitieu_store::ValueFilter {
-                indicator: Some("NL-CBX".into()),
-                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
-            })
+        crate::hardening::stored_value(&store, "NL-CBX", "5443", &q)
             .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.period.to_string() == q)
             .and_then(|v| v.numerator)
             .map(|d| d.to_string())
     };

@@ -1910,3 +1910,21 @@ async fn each_role_sees_only_the_links_it_can_use(db: &TestDb) {
     }
     drop(server);
 }
+
+/// The stored value of `indicator` for `unit` in `period`, if there is one.
+pub(crate) async fn stored_value(
+    store: &chitieu_store::Store,
+    indicator: &str,
+    unit: &str,
+    period: &str,
+) -> Option<chitieu_store::ValueRow> {
+    store
+        .values(&chitieu_store::ValueFilter {
+            indicator: Some(indicator.into()),
+            unit: Some(chitieu_domain::UnitCode::parse(unit).unwrap()),
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.period.to_string() == period)
+}

@@ -4,7 +4,7 @@
 //! and pushed to the API.
 
 use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, token};
+use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, stored_value, token};
 use crate::web::{agent, page_csrf, session};
 use crate::{fails, ok};
 use chitieu_store::db_tests;
@@ -43,18 +43,7 @@ async fn a_retried_batch_is_applied_once_and_answered_alike(db: &TestDb) {
         )
     };
     let store = db.store().await;
-    let stored = || async {
-        store
-            .values(&chitieu_store::ValueFilter {
-                indicator: Some("NL-CBX".into()),
-                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
-            })
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.period.to_string() == q)
-            .unwrap()
-    };
+    let stored = || async { stored_value(&store, "NL-CBX", "5443", &q).await.unwrap() };
     let key = "3f1c9a2e-7b44-4d0e-9a55-0c2b1d6e8f10";
     let (s, first, replayed) = push(Some(key), &batch(44));
     assert_eq!(s, 200, "{first}");
@@ -159,18 +148,7 @@ async fn dhis2_data_value_sets_round_trip_through_the_code_mapping(db: &TestDb) 
     .unwrap();
     ok(db, &["values", "import", &file]);
     let store = db.store().await;
-    let stored = || async {
-        store
-            .values(&chitieu_store::ValueFilter {
-                indicator: Some("NL-CBX".into()),
-                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
-            })
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.period.to_string() == q)
-            .unwrap()
-    };
+    let stored = || async { stored_value(&store, "NL-CBX", "5443", &q).await.unwrap() };
     let v = stored().await;
     assert_eq!(
         (v.numerator.map(|d| d.to_string()), v.comment.as_str()),
@@ -245,18 +223,7 @@ async fn adx_round_trips_and_refuses_what_it_cannot_read(db: &TestDb) {
     .unwrap();
     ok(db, &["values", "import", &file]);
     let store = db.store().await;
-    let stored = || async {
-        store
-            .values(&chitieu_store::ValueFilter {
-                indicator: Some("NL-CBX".into()),
-                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
-            })
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.period.to_string() == q)
-            .unwrap()
-    };
+    let stored = || async { stored_value(&store, "NL-CBX", "5443", &q).await.unwrap() };
     let v = stored().await;
     assert_eq!(
         (v.numerator.map(|d| d.to_string()), v.comment.as_str()),
@@ -369,18 +336,7 @@ async fn another_system_pushes_dhis2_json_or_adx_to_the_api_once(db: &TestDb) {
         (res.status().as_u16(), text, replayed)
     };
     let store = db.store().await;
-    let stored = || async {
-        store
-            .values(&chitieu_store::ValueFilter {
-                indicator: Some("NL-CBX".into()),
-                unit: Some(chitieu_domain::UnitCode::parse("5443").unwrap()),
-            })
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.period.to_string() == q)
-            .unwrap()
-    };
+    let stored = || async { stored_value(&store, "NL-CBX", "5443", &q).await.unwrap() };
     // DHIS2 JSON in DHIS2's ids, pushed twice with one key: stored once, answered alike.
     let json = |n: u32| {
         format!(
