@@ -41,6 +41,36 @@ pub async fn mapping_of(store: &Store, system: &str) -> Result<Mapping, String> 
     Mapping::new(&rows)
 }
 
+/// Replaces `system`'s code mapping with a CSV `part,code,external` (`label` names it in
+/// errors), all or nothing: every row reads, every code exists in `lookup`, no code twice.
+/// Returns the number of rows.
+pub async fn replace_mapping(
+    store: &Store,
+    lookup: &impl chitieu_domain::value::Lookup,
+    system: &str,
+    csv: &[u8],
+    label: &str,
+    actor: &str,
+) -> Result<usize, ActionError> {
+    let system = system_name(system).map_err(ActionError::Invalid)?;
+    let rows = chitieu_exchange::dhis2::parse_mapping_csv(csv, label)
+        .map_err(|e| ActionError::Invalid(e.to_string()))?;
+    chitieu_exchange::dhis2::check_codes(&rows, lookup)
+        .map_err(|e| ActionError::Invalid(format!("{label}, {e}")))?;
+    let n = rows.len();
+    store
+        .replace_mappings(
+            &system,
+            &rows
+                .into_iter()
+                .map(|r| (r.part.as_str().to_string(), r.code, r.external))
+                .collect::<Vec<_>>(),
+            actor,
+        )
+        .await?;
+    Ok(n)
+}
+
 /// A checked value back as the exact text the shared write path reads.
 fn texts_of(p: &ParsedValue) -> [String; 7] {
     let v = &p.value;

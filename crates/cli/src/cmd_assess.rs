@@ -161,7 +161,8 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
     Ok(())
 }
 
-fn refused(e: chitieu_app::actions::ActionError) -> anyhow::Error {
+/// An action's refusal as the command line prints it.
+pub(crate) fn refused(e: chitieu_app::actions::ActionError) -> anyhow::Error {
     use chitieu_app::actions::ActionError as E;
     match e {
         E::Invalid(m) | E::NotFound(m) | E::NotNow(m) => anyhow::anyhow!(m),

@@ -88,27 +88,17 @@ async fn mapping_of(store: &Store, system: &str) -> Result<chitieu_exchange::dhi
 pub async fn mapping(db: &str, cmd: MappingCmd) -> Result<()> {
     match cmd {
         MappingCmd::Import { system, file } => {
-            let system = system_name(&system)?;
             let store = open(db).await?;
             let label = file.display().to_string();
             let bytes =
                 std::fs::read(&file).with_context(|| format!("không đọc được tệp {label}"))?;
-            let rows = chitieu_exchange::dhis2::parse_mapping_csv(&bytes, &label)?;
             let catalog = store.catalog().await?;
-            chitieu_exchange::dhis2::check_codes(&rows, &catalog)
-                .map_err(|e| anyhow::anyhow!("{label}, {e}"))?;
-            let n = rows.len();
-            store
-                .replace_mappings(
-                    &system,
-                    &rows
-                        .into_iter()
-                        .map(|r| (r.part.as_str().to_string(), r.code, r.external))
-                        .collect::<Vec<_>>(),
-                    ACTOR,
-                )
-                .await?;
-            println!("Đã ghi {n} dòng ánh xạ mã cho {system}.");
+            let n = chitieu_app::exchange::replace_mapping(
+                &store, &catalog, &system, &bytes, &label, ACTOR,
+            )
+            .await
+            .map_err(crate::cmd_assess::refused)?;
+            println!("Đã ghi {n} dòng ánh xạ mã cho {}.", system.trim());
         }
         MappingCmd::List { system } => {
             let store = open(db).await?;

@@ -448,7 +448,6 @@ async fn apply(
             .await
             .map_err(refused)?,
         "mappings" => {
-            use chitieu_exchange::dhis2;
             let snap = snapshot(&s, tr).await?;
             let owner = snap
                 .plan
@@ -464,20 +463,19 @@ async fn apply(
             } else {
                 format!("part,code,external\n{table}")
             };
-            let rows = dhis2::parse_mapping_csv(csv.as_bytes(), tr.t("code_mapping"))
-                .map_err(|e| f.invalid(e.to_string()))?;
-            dhis2::check_codes(&rows, &*snap).map_err(|e| f.invalid(e))?;
-            s.store
-                .replace_mappings(
-                    MAPPED_SYSTEM,
-                    &rows
-                        .into_iter()
-                        .map(|r| (r.part.as_str().to_string(), r.code, r.external))
-                        .collect::<Vec<_>>(),
-                    &me.login,
-                )
-                .await
-                .map_err(|e| PageError::action(tr, e.into()))?;
+            chitieu_app::exchange::replace_mapping(
+                &s.store,
+                &*snap,
+                MAPPED_SYSTEM,
+                csv.as_bytes(),
+                tr.t("code_mapping"),
+                &me.login,
+            )
+            .await
+            .map_err(|e| match e {
+                ActionError::Invalid(m) => f.invalid(m),
+                e => PageError::action(tr, e),
+            })?;
         }
         _ => return Err(PageError::NotFound(tr)),
     }
