@@ -34,7 +34,8 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Rows read at most.
 const MAX_ROWS: usize = 10_000;
 
-const COLUMNS: [&str; 8] = [
+/// The template's column headings, in order.
+pub const COLUMNS: [&str; 8] = [
     "Mã chỉ tiêu",
     "Tên chỉ tiêu",
     "Đơn vị tính",

@@ -348,21 +348,11 @@ fn values_xlsx_importer_never_panics() {
         indicators: form.indicators_of(&plan.indicators, ward),
     })
     .unwrap();
-    let header = [
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Đơn vị tính",
-        "Giá trị",
-        "Tử số",
-        "Mẫu số",
-        "Ghi chú",
-        "Định nghĩa",
-    ];
     let filled = |rows: Vec<(u32, u16, Result<f64, String>)>| {
         let mut cells: Vec<(u32, u16, Result<f64, String>)> =
             vec![(2, 1, Err("5443".into())), (3, 1, Err("2025Q3".into()))];
         cells.extend(
-            header
+            chitieu_exchange::values_xlsx::COLUMNS
                 .iter()
                 .enumerate()
                 .map(|(k, h)| (6, k as u16, Err(h.to_string()))),
