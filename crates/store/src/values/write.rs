@@ -384,16 +384,15 @@ impl Store {
         let mut done = 0u64;
         let mut changed = 0u64;
         if let Some(batch) = bulk {
-            // The merge sorts the batch into key order; in memory, not in temporary files.
-            txn.execute_unprepared("SET LOCAL work_mem = '64MB'")
-                .await?;
-            // One statement merges the staged rows, inside this transaction.
+            // One statement merges the staged rows, inside this transaction. They were
+            // copied in key order, so the scan yields them nearly in that order (a page
+            // reused after an earlier batch aside), which is all the index needs: sorting
+            // them again took a fifth of the merge's time (1,000,000 rows spill to disk).
             let sql = format!(
                 "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
                  denominator, comment, state, entered_by, entered_at, version, seq) \
                  SELECT indicator_id, unit_id, period, value, numerator, denominator, comment, \
                  $2, $3, $4, 1, $5 FROM data_values_staging WHERE batch = $1 \
-                 ORDER BY indicator_id, unit_id, period \
                  ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} \
                  WHERE {CHANGED}"
             );
