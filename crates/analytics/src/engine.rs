@@ -146,6 +146,41 @@ impl Engine {
         }
     }
 
+    /// The same values over a changed list of units (added, merged, moved) or changed
+    /// rules of aggregation: each unit's own series stays shared with this engine (no copy,
+    /// nothing read again), only the rolled-up series are computed again. `None` when an
+    /// indicator is new or now keeps its values another way (a ratio or not): those values
+    /// must come from the store.
+    pub fn restructure(&self, indicators: &[Indicator], units: &[Unit]) -> Option<Engine> {
+        let mut next = Engine::new(indicators, units);
+        for i in 0..next.inds.len() {
+            let j = *self.ind_ix.get(&next.inds[i].code)?;
+            if self.inds[j].ratio != next.inds[i].ratio {
+                return None;
+            }
+            let own = self.data[j]
+                .own
+                .iter()
+                .filter_map(|(&u, s)| {
+                    let at = next.unit_ix.get(&self.units[u as usize].code)?;
+                    Some((*at, Arc::clone(s)))
+                })
+                .collect();
+            next.data[i] = Arc::new(IndData {
+                own,
+                rolled: HashMap::new(),
+            });
+        }
+        next.stored = next
+            .data
+            .iter()
+            .flat_map(|d| d.own.values())
+            .map(|s| s.keys.len())
+            .sum();
+        next.roll_all();
+        Some(next)
+    }
+
     /// Loads many values at once, then rolls every tree up once.
     pub fn load(&mut self, values: impl IntoIterator<Item = Write>) -> Result<usize, QueryError> {
         let mut n = 0;
@@ -480,8 +515,73 @@ impl Engine {
                 self.data_mut(i).rolled.insert(u, Arc::new(s));
             }
         }
+        // A series shared with another engine was shrunk when it was first rolled up;
+        // making it unique here would copy every value.
         for s in self.data_mut(i).own.values_mut() {
-            Arc::make_mut(s).shrink();
+            if let Some(s) = Arc::get_mut(s) {
+                s.shrink();
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chitieu_domain::default_plan::default_plan;
+
+    /// A change of units keeps every unit's own values where they are: shared with the
+    /// engine before (no copy, so no second copy of the province's values in memory), and
+    /// the new unit counts in its parent's figures.
+    #[test]
+    fn a_new_unit_shares_the_stored_series_and_counts_in_its_parent() {
+        let plan = default_plan();
+        let mut units = plan.units.clone();
+        units.insert(0, plan.province_unit());
+        let mut ind = plan.indicators[0].clone();
+        ind.measure = chitieu_domain::Measure::Number;
+        ind.factor = None;
+        ind.unit_aggregation = UnitAggregation::Sum;
+        ind.time_aggregation = TimeAggregation::Sum;
+        ind.frequency = PeriodKind::Year;
+        let indicators = [ind.clone()];
+        let ind = &ind;
+        let dept = units[1].code.clone();
+        let period =
+            Period::containing(NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), ind.frequency);
+        let write = |unit: &UnitCode, v: i64| Write {
+            indicator: ind.code.clone(),
+            unit: unit.clone(),
+            period,
+            value: Decimal::from(v),
+            numerator: None,
+            denominator: None,
+        };
+        let mut before = Engine::new(&indicators, &units);
+        before.load([write(&dept, 5)]).unwrap();
+
+        let mut more = units.clone();
+        let mut ward = more[1].clone();
+        ward.code = UnitCode::commune(99_999);
+        ward.parent = Some(plan.plan.owner.clone());
+        more.push(ward.clone());
+        let mut after = before.restructure(&indicators, &more).unwrap();
+        let i = after.indicator_index(&ind.code).unwrap();
+        let (old_u, new_u) = (
+            before.unit_index(&dept).unwrap(),
+            after.unit_index(&dept).unwrap(),
+        );
+        assert!(Arc::ptr_eq(
+            &before.data[i].own[&old_u],
+            &after.data[i].own[&new_u]
+        ));
+        assert_eq!(after.len(), 1);
+        after.set(&write(&ward.code, 7)).unwrap();
+        let total = after.figure(&ind.code, &plan.plan.owner, period).unwrap();
+        assert_eq!(total.map(|f| f.value), Some(Decimal::from(12)));
+        // An indicator the engine never had: its values must be read from the store.
+        let mut other = indicators.clone();
+        other[0].code = "NEW".into();
+        assert!(before.restructure(&other, &more).is_none());
     }
 }

@@ -491,6 +491,19 @@ proptest! {
             live.set(w).unwrap();
         }
         check(&ind, &units, &live, &writes)?;
+        // Loaded over another tree (no merges yet, units listed in another order), then
+        // restructured to this one: the same figures as if loaded over it.
+        let mut before: Vec<Unit> = units
+            .iter()
+            .rev()
+            .map(|u| Unit { valid_to: None, successors: vec![], ..u.clone() })
+            .collect();
+        before.rotate_left(units.len() / 3);
+        let mut old = Engine::new(std::slice::from_ref(&ind), &before);
+        old.load(writes.clone()).unwrap();
+        let moved = old.restructure(std::slice::from_ref(&ind), &units).unwrap();
+        prop_assert_eq!(moved.len(), bulk.len());
+        check(&ind, &units, &moved, &writes)?;
     }
 }
 

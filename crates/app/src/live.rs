@@ -80,8 +80,21 @@ fn remember<K: std::hash::Hash + Eq, V: Clone>(
         }
         Arc::clone(t.entry(key).or_default())
     };
-    // Filled outside the table's lock: other questions go on meanwhile.
-    slot.get_or_init(compute).clone()
+    if let Some(v) = slot.get() {
+        return v.clone();
+    }
+    // Filled outside the table's lock: other questions go on meanwhile. Computing (or
+    // waiting for another reader's computation) may take a national assessment's time: on
+    // a server's worker thread, the worker's other requests move to another thread first,
+    // so that a health check or a cached page never queues behind it.
+    let fill = || slot.get_or_init(compute).clone();
+    let on_worker_pool = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if on_worker_pool {
+        tokio::task::block_in_place(fill)
+    } else {
+        fill()
+    }
 }
 
 type AssessKey = (
@@ -90,6 +103,13 @@ type AssessKey = (
     chitieu_analytics::assess::Method,
     Data,
 );
+
+/// When a new snapshot's first answers are computed: before readers see it, or after.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Warm {
+    First,
+    After,
+}
 
 /// How long a new snapshot must stay current before it is warmed.
 const WARM_AFTER: Duration = Duration::from_millis(20);
@@ -193,9 +213,10 @@ impl Live {
 
     /// Brings the snapshot up to date with the database and publishes the new one: values
     /// changed since the last look are applied to a copy (only the indicators they touch are
-    /// copied); a plan or task change reloads that part and keeps the engine; a change of units or
-    /// indicators' rules builds a new engine. Readers keep the old snapshot until the new
-    /// one is complete.
+    /// copied); a plan or task change reloads that part and keeps the engine; a change of
+    /// units or of indicators' rules keeps every stored series and computes the rolled-up
+    /// ones again (a new indicator reloads everything). Readers keep the old snapshot until
+    /// the new one is complete.
     pub async fn sync(&self) -> Result<(), StoreError> {
         let _one = self.syncing.lock().await;
         let cur = self.snap.load_full();
@@ -203,13 +224,37 @@ impl Live {
         if now == cur.seqs {
             return Ok(());
         }
-        if now.structure != cur.seqs.structure {
-            let fresh = crate::load::build(&self.store).await?;
-            self.publish(fresh);
-            return Ok(());
-        }
         let mut next = (*cur).clone();
-        if now.plan != cur.seqs.plan {
+        if now.structure != cur.seqs.structure {
+            let plan = self.store.plan_file().await?.map(Arc::new);
+            let units = self.store.all_units().await?;
+            let indicators = plan
+                .as_ref()
+                .map(|p| p.indicators.clone())
+                .unwrap_or_default();
+            // Computing the rolled-up figures again takes a while at national scale: on a
+            // blocking thread, while readers keep the current snapshot.
+            let old = Arc::clone(&cur);
+            let (engines, units) = tokio::task::spawn_blocking(move || {
+                let engine = old.engine.restructure(&indicators, &units);
+                let official = old.official.restructure(&indicators, &units);
+                (engine.zip(official), units)
+            })
+            .await
+            .map_err(bad)?;
+            let Some((engine, official)) = engines else {
+                // A new indicator, or one whose values are now kept another way: its values
+                // come from the database, so the whole snapshot does.
+                let fresh = crate::load::build(&self.store).await?;
+                self.publish(fresh, Warm::First).await;
+                return Ok(());
+            };
+            next.engine = engine;
+            next.official = official;
+            next.plan = plan;
+            next.unit_pos = Arc::new(crate::load::positions(&units));
+            next.units = Arc::new(units);
+        } else if now.plan != cur.seqs.plan {
             next.plan = self.store.plan_file().await?.map(Arc::new);
         }
         if now.tasks != cur.seqs.tasks {
@@ -234,17 +279,32 @@ impl Live {
                 }
             }
         }
+        // A plan change (a target edited) is rare and changes every assessment: its writer
+        // waits while the overview's answers are computed, and readers keep the old snapshot
+        // meanwhile, instead of the first readers after it waiting for them.
+        let warm = if now.plan != cur.seqs.plan || now.structure != cur.seqs.structure {
+            Warm::First
+        } else {
+            Warm::After
+        };
         next.seqs = now;
-        self.publish(next);
+        self.publish(next, warm).await;
         Ok(())
     }
 
-    /// Makes `next` the snapshot readers see, then, unless a newer one follows within
-    /// [`WARM_AFTER`], computes what the overview asks first on a blocking thread: the writer
-    /// does not wait for it, a burst of writes warms only its last snapshot, and readers who
-    /// ask meanwhile share one computation instead of each doing it.
-    fn publish(&self, next: Snapshot) {
+    /// Makes `next` the snapshot readers see. With [`Warm::First`], what the overview asks
+    /// first is computed before, on a blocking thread. With [`Warm::After`], it is computed
+    /// after, unless a newer snapshot follows within [`WARM_AFTER`]: the writer does not
+    /// wait for it, a burst of writes warms only its last snapshot, and readers who ask
+    /// meanwhile share one computation instead of each doing it.
+    async fn publish(&self, next: Snapshot, warm: Warm) {
         let next = Arc::new(next);
+        if warm == Warm::First {
+            let first = Arc::clone(&next);
+            let _ = tokio::task::spawn_blocking(move || first.warm()).await;
+            self.snap.store(next);
+            return;
+        }
         self.snap.store(Arc::clone(&next));
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             let current = Arc::clone(&self.snap);

@@ -62,6 +62,17 @@ pub(crate) fn to_write(r: &ChangedValue) -> Option<Write> {
     }
 }
 
+/// Where each unit is in `units`, by code.
+pub(crate) fn positions(
+    units: &[chitieu_domain::Unit],
+) -> std::collections::HashMap<chitieu_domain::UnitCode, usize> {
+    units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.code.clone(), k))
+        .collect()
+}
+
 pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
     // Read the sequence numbers first: anything written meanwhile is pulled by the next sync.
     let seqs = store.seqs().await?;
@@ -74,11 +85,7 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         .as_ref()
         .map(|p| p.indicators.clone())
         .unwrap_or_default();
-    let unit_pos = units
-        .iter()
-        .enumerate()
-        .map(|(k, u)| (u.code.clone(), k))
-        .collect();
+    let unit_pos = positions(&units);
     let mut snap = Snapshot {
         engine: Engine::new(&indicators, &units),
         official: Engine::default(),

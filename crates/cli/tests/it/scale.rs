@@ -176,6 +176,21 @@ async fn reads_during_structure_changes_never_fail(db: &TestDb) {
         rows_before + 1,
         "the 2028 target"
     );
+    // The running server kept its stored series and computed the rest again for the new
+    // map: it answers as a server that loaded everything from the database afresh.
+    let (fresh, fresh_base) = serve(db);
+    for path in [
+        "/api/v1/assessment",
+        "/api/v1/assessment?unit=5443",
+        "/api/v1/units/19",
+    ] {
+        assert_eq!(
+            get(&format!("{base}{path}"), &viewer),
+            get(&format!("{fresh_base}{path}"), &viewer),
+            "{path}"
+        );
+    }
+    drop(fresh);
     drop(server);
 }
 
