@@ -4,7 +4,7 @@ use chitieu_domain::text::format_decimal;
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;

@@ -10,8 +10,13 @@ const CHANGED: &str = "data_values.value IS DISTINCT FROM excluded.value \
     OR data_values.comment IS DISTINCT FROM excluded.comment \
     OR data_values.state IS DISTINCT FROM excluded.state";
 
-/// Rows per INSERT: 10 parameters a row stays under SQLite's and PostgreSQL's limits.
+/// Rows per INSERT when history rows are written: 10 parameters a row stays under SQLite's
+/// and PostgreSQL's limits.
 const BATCH: usize = 1000;
+
+/// Rows per INSERT of values: 7 parameters a row (and 4 for the whole write) stay under
+/// SQLite's limit of 32,766.
+const ROWS_PER_INSERT: usize = 4000;
 
 /// Keys per lookup of stored values: 3 parameters each.
 const LOOKUP: usize = 300;
@@ -24,6 +29,69 @@ const MERGE_SET: &str = "value = excluded.value, numerator = excluded.numerator,
     denominator = excluded.denominator, comment = excluded.comment, state = excluded.state, \
     entered_by = excluded.entered_by, entered_at = excluded.entered_at, seq = excluded.seq, \
     version = data_values.version + 1";
+
+/// The statement that merges rows into `data_values`: `columns` (key, figures, comment)
+/// taken `from` a source, with the write's state, author, time and change number (the
+/// parameters named in `write`). A stored value whose figures change gets the next version;
+/// re-sending the same figures changes nothing.
+fn merge_sql(columns: &str, write: [&str; 4], from: &str) -> String {
+    let [state, actor, now, seq] = write;
+    format!(
+        "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
+         denominator, comment, state, entered_by, entered_at, version, seq) \
+         SELECT {columns}, {state}, {actor}, {now}, 1, {seq} FROM {from} \
+         ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} WHERE {CHANGED}"
+    )
+}
+
+/// One INSERT of `rows` as a list of VALUES, the write's own values (`write`) bound once.
+fn insert_statement(
+    backend: sea_orm::DbBackend,
+    write: &[sea_orm::Value; 4],
+    rows: &[&Row],
+) -> sea_orm::Statement {
+    use std::fmt::Write as _;
+    let pg = backend == sea_orm::DbBackend::Postgres;
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(write.len() + rows.len() * 7);
+    values.extend(write.iter().cloned());
+    let mut list = String::with_capacity(20 + rows.len() * if pg { 60 } else { 24 });
+    list.push_str("(VALUES ");
+    for (k, v) in rows.iter().enumerate() {
+        list.push_str(if k == 0 { "(" } else { ", (" });
+        for c in 0..7 {
+            if c > 0 {
+                list.push_str(", ");
+            }
+            if pg {
+                let _ = write!(list, "${}", write.len() + k * 7 + c + 1);
+            } else {
+                list.push('?');
+            }
+        }
+        list.push(')');
+        values.push(v.indicator_id.into());
+        values.push(v.unit_id.into());
+        values.push(v.period.to_string().into());
+        values.push(format_decimal(&v.value).into());
+        values.push(v.numerator.as_ref().map(format_decimal).into());
+        values.push(v.denominator.as_ref().map(format_decimal).into());
+        values.push(v.comment.clone().into());
+    }
+    // `WHERE true`: SQLite would otherwise read ON (CONFLICT) as the start of a join.
+    list.push_str(") AS v WHERE true");
+    // SQLite numbers its `?` in order of appearance: the write's four come first.
+    let write_params = if pg {
+        ["$1", "$2", "$3", "$4"]
+    } else {
+        ["?"; 4]
+    };
+    let sql = merge_sql(
+        "v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7",
+        write_params,
+        &list,
+    );
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
 
 fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
     StoreError::Invalid(format!("COPY: {e}"))
@@ -388,13 +456,10 @@ impl Store {
             // copied in key order, so the scan yields them nearly in that order (a page
             // reused after an earlier batch aside), which is all the index needs: sorting
             // them again took a fifth of the merge's time (1,000,000 rows spill to disk).
-            let sql = format!(
-                "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
-                 denominator, comment, state, entered_by, entered_at, version, seq) \
-                 SELECT indicator_id, unit_id, period, value, numerator, denominator, comment, \
-                 $2, $3, $4, 1, $5 FROM data_values_staging WHERE batch = $1 \
-                 ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} \
-                 WHERE {CHANGED}"
+            let sql = merge_sql(
+                "indicator_id, unit_id, period, value, numerator, denominator, comment",
+                ["$2", "$3", "$4", "$5"],
+                "data_values_staging WHERE batch = $1",
             );
             changed += txn
                 .execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -420,63 +485,25 @@ impl Store {
             progress(done);
         }
         let direct: &[&Row] = if bulk.is_some() { &[] } else { ordered };
-        for chunk in direct.chunks(BATCH) {
-            let mut q = Query::insert();
-            q.into_table(data_value::Entity).columns([
-                C::IndicatorId,
-                C::UnitId,
-                C::Period,
-                C::Value,
-                C::Numerator,
-                C::Denominator,
-                C::Comment,
-                C::State,
-                C::EnteredBy,
-                C::EnteredAt,
-                C::Version,
-                C::Seq,
-            ]);
-            for v in chunk {
-                let value = format_decimal(&v.value);
-                let period = v.period.to_string();
-                q.values_panic([
-                    v.indicator_id.into(),
-                    v.unit_id.into(),
-                    period.into(),
-                    value.into(),
-                    v.numerator.as_ref().map(format_decimal).into(),
-                    v.denominator.as_ref().map(format_decimal).into(),
-                    v.comment.clone().into(),
-                    w.state.as_str().into(),
-                    w.actor.into(),
-                    now.into(),
-                    1i64.into(),
-                    seq.into(),
-                ]);
-            }
-            q.on_conflict(
-                OnConflict::columns([C::IndicatorId, C::UnitId, C::Period])
-                    .update_columns([
-                        C::Value,
-                        C::Numerator,
-                        C::Denominator,
-                        C::Comment,
-                        C::State,
-                        C::EnteredBy,
-                        C::EnteredAt,
-                        C::Seq,
-                    ])
-                    .value(
-                        C::Version,
-                        Expr::col((data_value::Entity, C::Version)).add(1),
-                    )
-                    // Re-sending the same figures is not a change: the version stays.
-                    .action_and_where(Expr::cust(CHANGED))
-                    .to_owned(),
-            );
-            changed += txn.execute(&q).await?.rows_affected();
-            done += chunk.len() as u64;
+        let backend = self.backend();
+        let write_values = [
+            w.state.as_str().into(),
+            w.actor.into(),
+            now.into(),
+            seq.into(),
+        ];
+        let statement = |chunk: &[&Row]| insert_statement(backend, &write_values, chunk);
+        let mut chunks = direct.chunks(ROWS_PER_INSERT);
+        let mut next = chunks.next().map(|c| (c.len(), statement(c)));
+        while let Some((rows, stmt)) = next.take() {
+            // The database works on this chunk while the next one is prepared here.
+            let (result, following) = tokio::join!(biased; txn.execute_raw(stmt), async {
+                chunks.next().map(|c| (c.len(), statement(c)))
+            });
+            changed += result?.rows_affected();
+            done += rows as u64;
             progress(done);
+            next = following;
         }
         // A large import keeps its one audit entry (whose hash covers every row) instead of a
         // history row per value, on either backend.
