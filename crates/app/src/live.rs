@@ -80,21 +80,8 @@ fn remember<K: std::hash::Hash + Eq, V: Clone>(
         }
         Arc::clone(t.entry(key).or_default())
     };
-    if let Some(v) = slot.get() {
-        return v.clone();
-    }
-    // Filled outside the table's lock: other questions go on meanwhile. Computing (or
-    // waiting for another reader's computation) may take a national assessment's time: on
-    // a server's worker thread, the worker's other requests move to another thread first,
-    // so that a health check or a cached page never queues behind it.
-    let fill = || slot.get_or_init(compute).clone();
-    let on_worker_pool = tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    if on_worker_pool {
-        tokio::task::block_in_place(fill)
-    } else {
-        fill()
-    }
+    // Filled outside the table's lock: other questions go on meanwhile.
+    slot.get_or_init(compute).clone()
 }
 
 type AssessKey = (
