@@ -269,6 +269,7 @@ pub struct ValueFilter {
 }
 
 mod history;
+mod merge;
 mod write;
 
 pub use history::ValueChange;
