@@ -27,7 +27,7 @@ pub(super) const MERGE_SET: &str = "value = excluded.value, numerator = excluded
 /// taken `from` a source, with the write's state, author, time and change number (the
 /// parameters named in `write`). A stored value whose figures change gets the next version;
 /// re-sending the same figures changes nothing.
-pub(super) fn merge_sql(columns: &str, write: [&str; 4], from: &str) -> String {
+fn merge_sql(columns: &str, write: [&str; 4], from: &str) -> String {
     let [state, actor, now, seq] = write;
     format!(
         "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
@@ -135,16 +135,49 @@ pub(super) async fn stage_rows(store: &Store, batch: &str, rows: &[&Row]) -> Res
     Ok(())
 }
 
-/// Removes a staged batch whose write did not commit.
-pub(super) async fn drop_staged(store: &Store, batch: &str) {
-    let r = store
-        .db
+/// Removes one staged batch.
+fn delete_batch(batch: &str) -> sea_orm::Statement {
+    sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "DELETE FROM data_values_staging WHERE batch = $1",
+        [batch.into()],
+    )
+}
+
+/// PostgreSQL: merges the staged `batch` into `data_values` by one statement inside the
+/// write's transaction, with the write's own values (`write`), and removes the batch. Returns
+/// how many values were added or changed.
+pub(super) async fn merge_staged(
+    txn: &sea_orm::DatabaseTransaction,
+    batch: &str,
+    write: &[sea_orm::Value; 4],
+) -> Result<u64> {
+    // The rows were copied in key order, so the scan yields them nearly in that order (a
+    // page reused after an earlier batch aside), which is all the index needs: sorting them
+    // again took a fifth of the merge's time (1,000,000 rows spill to disk).
+    let sql = merge_sql(
+        "indicator_id, unit_id, period, value, numerator, denominator, comment",
+        ["$2", "$3", "$4", "$5"],
+        "data_values_staging WHERE batch = $1",
+    );
+    let values: Vec<sea_orm::Value> = std::iter::once(batch.into())
+        .chain(write.iter().cloned())
+        .collect();
+    let changed = txn
         .execute_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
-            "DELETE FROM data_values_staging WHERE batch = $1",
-            [batch.into()],
+            sql,
+            values,
         ))
-        .await;
+        .await?
+        .rows_affected();
+    txn.execute_raw(delete_batch(batch)).await?;
+    Ok(changed)
+}
+
+/// Removes a staged batch whose write did not commit.
+pub(super) async fn drop_staged(store: &Store, batch: &str) {
+    let r = store.db.execute_raw(delete_batch(batch)).await;
     if let Err(e) = r {
         tracing::warn!(error = %e, batch, "không xoá được lô tạm");
     }

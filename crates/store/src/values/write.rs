@@ -2,7 +2,7 @@
 //! same transaction, audit.
 
 use super::merge::{
-    BULK_MIN, ROWS_PER_INSERT, drop_staged, insert_statement, merge_sql, stage_rows,
+    BULK_MIN, ROWS_PER_INSERT, drop_staged, insert_statement, merge_staged, stage_rows,
 };
 use super::*;
 
@@ -307,47 +307,19 @@ impl Store {
     ) -> Result<u64> {
         let mut done = 0u64;
         let mut changed = 0u64;
-        if let Some(batch) = bulk {
-            // One statement merges the staged rows, inside this transaction. They were
-            // copied in key order, so the scan yields them nearly in that order (a page
-            // reused after an earlier batch aside), which is all the index needs: sorting
-            // them again took a fifth of the merge's time (1,000,000 rows spill to disk).
-            let sql = merge_sql(
-                "indicator_id, unit_id, period, value, numerator, denominator, comment",
-                ["$2", "$3", "$4", "$5"],
-                "data_values_staging WHERE batch = $1",
-            );
-            changed += txn
-                .execute_raw(sea_orm::Statement::from_sql_and_values(
-                    sea_orm::DbBackend::Postgres,
-                    sql,
-                    [
-                        batch.into(),
-                        w.state.as_str().into(),
-                        w.actor.into(),
-                        now.into(),
-                        seq.into(),
-                    ],
-                ))
-                .await?
-                .rows_affected();
-            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-                sea_orm::DbBackend::Postgres,
-                "DELETE FROM data_values_staging WHERE batch = $1",
-                [batch.into()],
-            ))
-            .await?;
-            done = ordered.len() as u64;
-            progress(done);
-        }
-        let direct: &[&Row] = if bulk.is_some() { &[] } else { ordered };
-        let backend = self.backend();
         let write_values = [
             w.state.as_str().into(),
             w.actor.into(),
             now.into(),
             seq.into(),
         ];
+        if let Some(batch) = bulk {
+            changed += merge_staged(&txn, batch, &write_values).await?;
+            done = ordered.len() as u64;
+            progress(done);
+        }
+        let direct: &[&Row] = if bulk.is_some() { &[] } else { ordered };
+        let backend = self.backend();
         let statement = |chunk: &[&Row]| insert_statement(backend, &write_values, chunk);
         let mut chunks = direct.chunks(ROWS_PER_INSERT);
         let mut next = chunks.next().map(|c| (c.len(), statement(c)));
