@@ -118,8 +118,27 @@ impl Context<'_> {
         as_of: NaiveDate,
         method: Method,
     ) -> Result<Vec<Row>, QueryError> {
+        self.assess_again(unit, as_of, method, &[], |_| true)
+    }
+
+    /// [`Context::assess`] computing only the rows of the indicators `changed` names; the
+    /// others are taken from `before`, the same question's answer over figures and targets
+    /// that differ from these only in those indicators. A row `before` lacks is computed.
+    pub fn assess_again(
+        &self,
+        unit: &Unit,
+        as_of: NaiveDate,
+        method: Method,
+        before: &[Row],
+        changed: impl Fn(&str) -> bool,
+    ) -> Result<Vec<Row>, QueryError> {
         let applicable = targets_for(self.indicators, self.targets, self.owner, unit);
-        let mut rows = Vec::new();
+        let mut kept: std::collections::HashMap<&str, std::collections::VecDeque<&Row>> =
+            std::collections::HashMap::new();
+        for r in before {
+            kept.entry(r.indicator.as_str()).or_default().push_back(r);
+        }
+        let mut rows = Vec::with_capacity(applicable.len());
         for (ind, t, inherited) in &applicable {
             let current_year = applicable
                 .iter()
@@ -132,7 +151,14 @@ impl Context<'_> {
                 inherited: *inherited,
                 current: Some(t.year) == current_year,
             };
-            rows.push(self.row(&applies, unit, as_of, method)?);
+            let old = kept
+                .get_mut(ind.code.as_str())
+                .and_then(|q| q.pop_front())
+                .filter(|r| !changed(&ind.code) && r.target_year == t.year);
+            rows.push(match old {
+                Some(r) => r.clone(),
+                None => self.row(&applies, unit, as_of, method)?,
+            });
         }
         Ok(rows)
     }

@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod exchange;
 pub mod live;
 mod load;
+mod memo;
 pub mod notify;
 pub mod programme;
 pub mod report;

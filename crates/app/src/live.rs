@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
+use crate::memo::{Changed, Memo, YearlyFigures, remember};
+
 /// What reads see: the engine and the plan and units it was built from. Cloning one is
 /// cheap (shared parts), so the next snapshot starts as a copy of the current one.
 #[derive(Clone)]
@@ -42,54 +44,12 @@ pub struct Snapshot {
     pub(crate) memo: Memo,
 }
 
-/// Answers computed from one snapshot, kept while it is current. A snapshot never changes,
-/// so an answer never goes stale; the next snapshot starts with none.
-#[derive(Default)]
-pub(crate) struct Memo {
-    assess: Table<AssessKey, Result<Arc<Vec<chitieu_analytics::assess::Row>>, BadInput>>,
-    completeness: Table<chrono::NaiveDate, ReportCounts>,
-    yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
-    text: Table<String, Result<Arc<str>, String>>,
-}
-
 /// Reports of the last complete periods: counts, and how many are late.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReportCounts {
     pub counts: chitieu_domain::report::Completeness,
     pub late: usize,
 }
-
-type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
-
-/// A memo table: one slot per question, filled once.
-type Table<K, V> = std::sync::Mutex<HashMap<K, Arc<std::sync::OnceLock<V>>>>;
-
-/// Looks up `key` in a memo table, or computes and keeps the answer (clearing the table
-/// when it is full). Readers asking the same question at once wait for one computation
-/// instead of each doing it: after a change, the first burst of readers would otherwise
-/// all compute the national overview together.
-fn remember<K: std::hash::Hash + Eq, V: Clone>(
-    table: &Table<K, V>,
-    key: K,
-    compute: impl FnOnce() -> V,
-) -> V {
-    let slot = {
-        let mut t = table.lock().unwrap_or_else(|e| e.into_inner());
-        if t.len() >= MEMO_MAX && !t.contains_key(&key) {
-            t.clear();
-        }
-        Arc::clone(t.entry(key).or_default())
-    };
-    // Filled outside the table's lock: other questions go on meanwhile.
-    slot.get_or_init(compute).clone()
-}
-
-type AssessKey = (
-    UnitCode,
-    chrono::NaiveDate,
-    chitieu_analytics::assess::Method,
-    Data,
-);
 
 /// When a new snapshot's first answers are computed: before readers see it, or after.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -100,16 +60,6 @@ enum Warm {
 
 /// How long a new snapshot must stay current before it is warmed.
 const WARM_AFTER: Duration = Duration::from_millis(20);
-
-/// Answers kept per snapshot, at most: questions with arbitrary dates must not grow memory.
-const MEMO_MAX: usize = 4096;
-
-impl Clone for Memo {
-    /// A copy of a snapshot is about to change: it keeps no answers.
-    fn clone(&self) -> Memo {
-        Memo::default()
-    }
-}
 
 impl Snapshot {
     pub fn unit(&self, code: &UnitCode) -> Option<&Unit> {
@@ -206,13 +156,17 @@ impl Live {
     /// the new one is complete.
     pub async fn sync(&self) -> Result<(), StoreError> {
         let _one = self.syncing.lock().await;
+        let started = std::time::Instant::now();
         let cur = self.snap.load_full();
         let now = self.store.seqs().await?;
         if now == cur.seqs {
             return Ok(());
         }
         let mut next = (*cur).clone();
+        // What answers of the current snapshot the next one may keep.
+        let mut changed = Changed::none();
         if now.structure != cur.seqs.structure {
+            changed = Changed::All;
             let plan = self.store.plan_file().await?.map(Arc::new);
             let units = self.store.all_units().await?;
             let indicators = plan
@@ -243,18 +197,21 @@ impl Live {
             next.units = Arc::new(units);
         } else if now.plan != cur.seqs.plan {
             next.plan = self.store.plan_file().await?.map(Arc::new);
+            changed.plans(cur.plan.as_deref(), next.plan.as_deref());
         }
         if now.tasks != cur.seqs.tasks {
             next.tasks = Arc::new(self.store.tasks().await?);
             next.heads = Arc::new(self.store.heads().await?);
         }
         if now.reports != cur.seqs.reports {
+            // Completeness is not carried; assessments do not read reports.
             next.reports = Arc::new(self.store.reports(&Default::default()).await?);
         }
         if now.values != cur.seqs.values {
             let rows = self.store.values_since(cur.seqs.values).await?;
             for r in rows.iter().filter(|r| r.seq <= now.values) {
                 if let Some(w) = crate::load::to_write(r) {
+                    changed.indicator(&w.indicator);
                     next.engine.set(&w).map_err(bad)?;
                     if r.accepted {
                         next.official.set(&w).map_err(bad)?;
@@ -275,7 +232,14 @@ impl Live {
             Warm::After
         };
         next.seqs = now;
+        next.memo = cur.memo.carry(&changed);
+        let read = started.elapsed();
         self.publish(next, warm).await;
+        tracing::debug!(
+            read_ms = read.as_secs_f64() * 1e3,
+            total_ms = started.elapsed().as_secs_f64() * 1e3,
+            "snapshot published"
+        );
         Ok(())
     }
 
@@ -288,7 +252,12 @@ impl Live {
         let next = Arc::new(next);
         if warm == Warm::First {
             let first = Arc::clone(&next);
+            let t = std::time::Instant::now();
             let _ = tokio::task::spawn_blocking(move || first.warm()).await;
+            tracing::debug!(
+                ms = t.elapsed().as_secs_f64() * 1e3,
+                "snapshot warmed before publishing"
+            );
             self.snap.store(next);
             return;
         }
@@ -298,7 +267,9 @@ impl Live {
             rt.spawn(async move {
                 tokio::time::sleep(WARM_AFTER).await;
                 if Arc::ptr_eq(&current.load(), &next) {
+                    let t = std::time::Instant::now();
                     let _ = tokio::task::spawn_blocking(move || next.warm()).await;
+                    tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "snapshot warmed");
                 }
             });
         }
@@ -463,30 +434,31 @@ impl Snapshot {
             .parse()
             .map_err(BadInput)?;
         let as_of = checked_as_of(as_of)?;
-        let rows = remember(
-            &self.memo.assess,
-            (unit.code.clone(), as_of, method, data),
-            || {
-                let mut rows = self
-                    .context_of(data)?
-                    .assess(unit, as_of, method)
-                    .map_err(|e| BadInput(e.to_string()))?;
-                if data == Data::Provisional {
-                    let official = self.assess_data(
-                        Some(unit.code.as_str()),
-                        Some(as_of),
-                        Some(method.as_str()),
-                        Data::Official,
-                    )?;
-                    for (r, o) in rows.iter_mut().zip(&official) {
-                        r.provisional = r.latest_value.is_some()
-                            && (r.latest_value, &r.latest_period)
-                                != (o.latest_value, &o.latest_period);
-                    }
+        let key = (unit.code.clone(), as_of, method, data);
+        let carried = self.memo.carried.get(&key);
+        let rows = remember(&self.memo.assess, key, || {
+            let context = self.context_of(data)?;
+            let mut rows = match carried {
+                Some(c) => context.assess_again(unit, as_of, method, &c.rows, |code| {
+                    c.changed.contains(code)
+                }),
+                None => context.assess(unit, as_of, method),
+            }
+            .map_err(|e| BadInput(e.to_string()))?;
+            if data == Data::Provisional {
+                let official = self.assess_data(
+                    Some(unit.code.as_str()),
+                    Some(as_of),
+                    Some(method.as_str()),
+                    Data::Official,
+                )?;
+                for (r, o) in rows.iter_mut().zip(&official) {
+                    r.provisional = r.latest_value.is_some()
+                        && (r.latest_value, &r.latest_period) != (o.latest_value, &o.latest_period);
                 }
-                Ok(Arc::new(rows))
-            },
-        )?;
+            }
+            Ok(Arc::new(rows))
+        })?;
         Ok(rows.as_ref().clone())
     }
 

@@ -8,7 +8,8 @@ use chitieu_store::{ChangedValue, Store, StoreError};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::live::{Memo, Snapshot, bad};
+use crate::live::{Snapshot, bad};
+use crate::memo::Memo;
 
 /// Figures read back from storage, or why the engine cannot use them. Entry points bound
 /// every figure; a database edited by hand or by an older version may hold anything, and

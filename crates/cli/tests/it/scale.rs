@@ -17,6 +17,7 @@ db_tests!(
     other_processes_changes_are_announced,
     pages_and_scripts_are_compressed_and_assets_cached,
     concurrent_writers_wait_their_turn,
+    answers_kept_across_changes_match_a_fresh_server,
 );
 
 fn token(db: &TestDb, name: &str, role: &str) -> String {
@@ -323,4 +324,81 @@ async fn concurrent_writers_wait_their_turn(db: &TestDb) {
     drop(server2);
     let out = ok(db, &["audit", "verify"]);
     assert!(out.contains("toàn vẹn"), "{out}");
+}
+
+/// After a value write or a target edit, the running server keeps the assessment rows the
+/// change cannot touch and computes only the others again: it answers exactly as a server
+/// that loaded everything afresh, whether the answers were asked between the changes or not
+/// (then the rows out of date add up).
+async fn answers_kept_across_changes_match_a_fresh_server(db: &TestDb) {
+    ok(db, &["demo"]);
+    let viewer = token(db, "doc", "viewer");
+    let admin = token(db, "ke-hoach", "admin");
+    let (server, base) = serve(db);
+    let paths = [
+        "/api/v1/assessment",
+        "/api/v1/assessment?unit=5443",
+        "/api/v1/assessment?data=official",
+        "/api/v1/assessment?unit=5443&method=projection",
+    ];
+    let read_all = |b: &str| -> Vec<(u16, String)> {
+        paths
+            .iter()
+            .map(|p| get(&format!("{b}{p}"), &viewer))
+            .collect()
+    };
+    let post = |path: &str, body: &str| {
+        let res = agent()
+            .post(&format!("{base}{path}"))
+            .header("Authorization", &format!("Bearer {admin}"))
+            .header("content-type", "application/json")
+            .send(body)
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{path} {body}");
+    };
+    let matches_fresh = |answers: &[(u16, String)], step: &str| {
+        let (fresh, fresh_base) = serve(db);
+        let expected = read_all(&fresh_base);
+        for ((path, got), want) in paths.iter().zip(answers).zip(&expected) {
+            assert_eq!(got.0, 200, "{step} {path}: {}", got.1);
+            assert_eq!(got, want, "{step}: {path} differs from a fresh server");
+        }
+        drop(fresh);
+    };
+    let before = read_all(&base);
+    // A commune's ratio: its own rows change, the province's figure too.
+    post(
+        "/api/v1/values",
+        r#"{"values":[{"indicator":"XH-DVS","unit":"5443","period":"2026S1","numerator":"7","denominator":"9"}]}"#,
+    );
+    let after_value = read_all(&base);
+    assert_ne!(
+        before[1], after_value[1],
+        "the commune's row did not change"
+    );
+    matches_fresh(&after_value, "after a value");
+    // The province's percentage target, which the commune inherits.
+    post(
+        "/api/v1/targets",
+        r#"{"indicator":"XH-DVS","unit":"19","year":2030,"comparator":">=","value":"97","wording":"Thử"}"#,
+    );
+    let after_target = read_all(&base);
+    assert_ne!(
+        after_value[1], after_target[1],
+        "the inherited target did not change"
+    );
+    matches_fresh(&after_target, "after a target");
+    // Two changes with nothing asked between them.
+    post(
+        "/api/v1/values",
+        r#"{"values":[{"indicator":"ST-NVKH","unit":"19","period":"2026Q3","value":"4321"}]}"#,
+    );
+    post(
+        "/api/v1/targets",
+        r#"{"indicator":"KT-SME","unit":"19","year":2030,"comparator":">","value":"77","wording":"Thử"}"#,
+    );
+    let last = read_all(&base);
+    assert_ne!(after_target[0], last[0]);
+    matches_fresh(&last, "after two changes");
+    drop(server);
 }
