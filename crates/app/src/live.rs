@@ -204,7 +204,7 @@ impl Live {
             next.heads = Arc::new(self.store.heads().await?);
         }
         if now.reports != cur.seqs.reports {
-            // Completeness is not carried; assessments do not read reports.
+            changed.reports();
             next.reports = Arc::new(self.store.reports(&Default::default()).await?);
         }
         if now.values != cur.seqs.values {
@@ -214,8 +214,12 @@ impl Live {
                     changed.indicator(&w.indicator);
                     next.engine.set(&w).map_err(bad)?;
                     if r.accepted {
+                        changed.reports();
                         next.official.set(&w).map_err(bad)?;
                     } else {
+                        if next.official.has_own(&w.indicator, &w.unit, w.period) {
+                            changed.reports();
+                        }
                         next.official
                             .remove(&w.indicator, &w.unit, w.period)
                             .map_err(bad)?;

@@ -51,23 +51,37 @@ impl Clone for Memo {
 /// What differs between a snapshot and the next, as far as answers depend on it.
 #[derive(Debug, Default)]
 pub(crate) enum Changed {
-    /// The figures and targets of these indicators, nothing else.
-    Indicators(HashSet<String>),
-    /// Units, the plan's frame, reports: nothing is carried.
+    /// The figures and targets of these indicators, and whether anything reporting
+    /// completeness reads changed (reports, accepted figures, the plan).
+    Indicators {
+        codes: HashSet<String>,
+        reports: bool,
+    },
+    /// Units, the plan's frame: nothing is carried.
     #[default]
     All,
 }
 
 impl Changed {
     pub(crate) fn none() -> Changed {
-        Changed::Indicators(HashSet::new())
+        Changed::Indicators {
+            codes: HashSet::new(),
+            reports: false,
+        }
     }
 
     pub(crate) fn indicator(&mut self, code: &str) {
-        if let Changed::Indicators(set) = self
-            && !set.contains(code)
+        if let Changed::Indicators { codes, .. } = self
+            && !codes.contains(code)
         {
-            set.insert(code.to_string());
+            codes.insert(code.to_string());
+        }
+    }
+
+    /// Reports, or the accepted figures whose presence makes a report count as received.
+    pub(crate) fn reports(&mut self) {
+        if let Changed::Indicators { reports, .. } = self {
+            *reports = true;
         }
     }
 
@@ -75,6 +89,8 @@ impl Changed {
     /// definition or targets changed. Anything else that changed (the owner, the baseline
     /// year, the list of indicators) changes every row.
     pub(crate) fn plans(&mut self, before: Option<&PlanFile>, after: Option<&PlanFile>) {
+        // Forms and who reports what are in the plan: completeness is computed again.
+        self.reports();
         let (Some(a), Some(b)) = (before, after) else {
             *self = Changed::All;
             return;
@@ -104,7 +120,11 @@ impl Memo {
     /// The answers of this memo that hold, or hold but for some rows, after `changed`: the
     /// starting memo of the next snapshot.
     pub(crate) fn carry(&self, changed: &Changed) -> Memo {
-        let Changed::Indicators(set) = changed else {
+        let Changed::Indicators {
+            codes: set,
+            reports,
+        } = changed
+        else {
             return Memo::default();
         };
         let next = Memo::default();
@@ -114,7 +134,9 @@ impl Memo {
             let mut into = lock(&next.assess);
             for (key, slot) in assess.iter() {
                 let Some(Ok(rows)) = slot.get() else { continue };
-                if rows.iter().any(|r| set.contains(&r.indicator)) {
+                // Not only the rows of a changed indicator: a new target of it adds rows to
+                // an answer that had none of them.
+                if !set.is_empty() {
                     carried.insert(
                         key.clone(),
                         Carried {
@@ -153,6 +175,15 @@ impl Memo {
                     && !set.contains(&key.0)
                 {
                     into.insert(key.clone(), filled(Arc::clone(v)));
+                }
+            }
+        }
+        if !reports {
+            let done = lock(&self.completeness);
+            let mut into = lock(&next.completeness);
+            for (day, slot) in done.iter() {
+                if let Some(v) = slot.get() {
+                    into.insert(*day, filled(*v));
                 }
             }
         }
@@ -211,10 +242,18 @@ mod tests {
         b.targets[0].value += chitieu_domain::Decimal::ONE;
         let code = b.targets[0].indicator.clone();
         match changed_between(&a, &b) {
-            Changed::Indicators(set) => assert_eq!(set, HashSet::from([code])),
+            Changed::Indicators { codes, reports } => {
+                assert_eq!(codes, HashSet::from([code]));
+                assert!(
+                    reports,
+                    "forms may have changed: completeness is computed again"
+                );
+            }
             Changed::All => panic!("one target changed, not the plan"),
         }
-        assert!(matches!(changed_between(&a, &a), Changed::Indicators(s) if s.is_empty()));
+        assert!(
+            matches!(changed_between(&a, &a), Changed::Indicators { codes, .. } if codes.is_empty())
+        );
     }
 
     #[test]

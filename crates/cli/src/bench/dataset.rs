@@ -108,8 +108,18 @@ pub(super) fn plan() -> PlanFile {
                 })
             })
             .collect(),
+        // Communes report monthly, as a real plan asks: the overview's completeness counts
+        // every commune's report.
+        forms: vec![chitieu_domain::report::Form {
+            code: "BENCH-XA-THANG".into(),
+            name: "Báo cáo tháng của xã, phường (thử)".into(),
+            name_en: "Communes' monthly report (bench)".into(),
+            frequency: PeriodKind::Month,
+            due_days: 10,
+            reported_by: vec![UnitKind::Commune, UnitKind::Ward],
+            indicators: indicators.iter().take(5).map(|i| i.code.clone()).collect(),
+        }],
         indicators,
-        forms: Vec::new(),
         rules: Vec::new(),
         outlier_z: chitieu_domain::validation::OUTLIER_Z,
     }

@@ -18,6 +18,7 @@ db_tests!(
     pages_and_scripts_are_compressed_and_assets_cached,
     concurrent_writers_wait_their_turn,
     answers_kept_across_changes_match_a_fresh_server,
+    completeness_kept_across_writes_matches_a_fresh_server,
 );
 
 fn token(db: &TestDb, name: &str, role: &str) -> String {
@@ -388,6 +389,18 @@ async fn answers_kept_across_changes_match_a_fresh_server(db: &TestDb) {
         "the inherited target did not change"
     );
     matches_fresh(&after_target, "after a target");
+    // A commune's own target of an indicator it had no row of: a row more.
+    post(
+        "/api/v1/targets",
+        r#"{"indicator":"KT-SME","unit":"5443","year":2030,"comparator":">","value":"3","wording":"Thử"}"#,
+    );
+    let own_target = read_all(&base);
+    assert!(
+        own_target[1].1.contains(r#""indicator":"KT-SME""#),
+        "{}",
+        own_target[1].1
+    );
+    matches_fresh(&own_target, "after a commune's own target");
     // Two changes with nothing asked between them.
     post(
         "/api/v1/values",
@@ -398,7 +411,94 @@ async fn answers_kept_across_changes_match_a_fresh_server(db: &TestDb) {
         r#"{"indicator":"KT-SME","unit":"19","year":2030,"comparator":">","value":"77","wording":"Thử"}"#,
     );
     let last = read_all(&base);
-    assert_ne!(after_target[0], last[0]);
+    assert_ne!(own_target[0], last[0]);
     matches_fresh(&last, "after two changes");
+    drop(server);
+}
+
+/// Reporting completeness on the overview is kept for the next snapshot when only figures not
+/// yet accepted change, and computed again when figures are accepted (here loaded by the
+/// operator from another process): either way the running server shows what a server started
+/// afresh shows.
+async fn completeness_kept_across_writes_matches_a_fresh_server(db: &TestDb) {
+    use crate::hardening::{PASSWORD, add_user, get_status};
+    ok(db, &["demo"]);
+    add_user(db, "lanh.dao", "viewer", "19");
+    let admin = token(db, "ke-hoach", "admin");
+    let (server, base) = serve(db);
+    let shown = |b: &str| -> String {
+        let cookie = crate::web::session(b, "lanh.dao", PASSWORD);
+        let (s, html) = get_status(b, "/", Some(&cookie));
+        assert_eq!(s, 200);
+        let mark = "data-count=\"completeness\"><b>";
+        let at = html.find(mark).expect("the completeness figure") + mark.len();
+        html[at..at + html[at..].find("</b>").unwrap()].to_string()
+    };
+    let fresh = || {
+        let (f, fresh_base) = serve(db);
+        let v = shown(&fresh_base);
+        drop(f);
+        v
+    };
+    let before = shown(&base);
+    // The communes whose half-year figure is still a draft: their reports are not received.
+    let (s, body) = get(&format!("{base}/api/v1/units?parent=19"), &admin);
+    assert_eq!(s, 200, "{body}");
+    let units: Value = serde_json::from_str(&body).unwrap();
+    let drafts: Vec<String> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["kind"] == "commune" || u["kind"] == "ward")
+        .map(|u| u["code"].as_str().unwrap().to_string())
+        .filter(|c| {
+            let (_, body) = get(
+                &format!("{base}/api/v1/values?unit={c}&indicator=XH-DVS&period=2026S1"),
+                &admin,
+            );
+            serde_json::from_str::<Value>(&body).unwrap()[0]["state"] == "draft"
+        })
+        .collect();
+    assert!(drafts.len() > 5, "{drafts:?}");
+    // A draft changed: nothing received changes.
+    let res = agent()
+        .post(&format!("{base}/api/v1/values"))
+        .header("Authorization", &format!("Bearer {admin}"))
+        .header("content-type", "application/json")
+        .send(format!(
+            r#"{{"values":[{{"indicator":"XH-DVS","unit":"{}","period":"2026S1","numerator":"5","denominator":"9"}}]}}"#,
+            drafts[0]
+        ))
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(shown(&base), before);
+    assert_eq!(fresh(), before);
+    // The operator loads those figures as accepted: the reports count as received.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("accepted.csv");
+    let mut text = String::from("indicator,unit,period,value,numerator,denominator,comment\n");
+    for c in &drafts {
+        text.push_str(&format!("XH-DVS,{c},2026S1,,7,9,\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    ok(
+        db,
+        &[
+            "values",
+            "import",
+            "--state",
+            "accepted",
+            csv.to_str().unwrap(),
+        ],
+    );
+    let start = Instant::now();
+    while shown(&base) == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the running server never counted the accepted reports"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(shown(&base), fresh());
     drop(server);
 }
