@@ -474,23 +474,11 @@ async fn completeness_kept_across_writes_matches_a_fresh_server(db: &TestDb) {
     assert_eq!(shown(&base), before);
     assert_eq!(fresh(), before);
     // The operator loads those figures as accepted: the reports count as received.
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("accepted.csv");
-    let mut text = String::from("indicator,unit,period,value,numerator,denominator,comment\n");
-    for c in &drafts {
-        text.push_str(&format!("XH-DVS,{c},2026S1,,7,9,\n"));
-    }
-    std::fs::write(&csv, text).unwrap();
-    ok(
-        db,
-        &[
-            "values",
-            "import",
-            "--state",
-            "accepted",
-            csv.to_str().unwrap(),
-        ],
-    );
+    let lines: String = drafts
+        .iter()
+        .map(|c| format!("XH-DVS,{c},2026S1,,7,9,\n"))
+        .collect();
+    crate::verdicts::import(db, &lines);
     let start = Instant::now();
     while shown(&base) == before {
         assert!(

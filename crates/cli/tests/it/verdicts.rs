@@ -17,7 +17,7 @@ db_tests!(
 
 const PASSWORD: &str = "mat-khau-du-dai-123";
 
-fn import(db: &TestDb, csv: &str) {
+pub(crate) fn import(db: &TestDb, csv: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.csv");
     std::fs::write(
