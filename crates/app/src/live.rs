@@ -44,12 +44,18 @@ pub struct Snapshot {
     pub(crate) memo: Memo,
 }
 
-/// Reports of the last complete periods: counts, and how many are late.
-#[derive(Debug, Clone, Copy, Default)]
+/// Reports of the last complete periods: counts, how many are late, and the first
+/// [`LATE_KEPT`] of those.
+#[derive(Debug, Clone, Default)]
 pub struct ReportCounts {
     pub counts: chitieu_domain::report::Completeness,
     pub late: usize,
+    pub first_late: Arc<[crate::reports::Listed]>,
 }
+
+/// Late reports kept with the counts: what the overview lists (the rest are on the reports
+/// page).
+pub const LATE_KEPT: usize = 15;
 
 /// When a new snapshot's first answers are computed: before readers see it, or after.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -508,6 +514,12 @@ impl Snapshot {
             ReportCounts {
                 counts: crate::reports::completeness(&list),
                 late: list.iter().filter(|r| r.late).count(),
+                first_late: list
+                    .iter()
+                    .filter(|r| r.late)
+                    .take(LATE_KEPT)
+                    .cloned()
+                    .collect(),
             }
         })
     }

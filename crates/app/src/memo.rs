@@ -183,7 +183,7 @@ impl Memo {
             let mut into = lock(&next.completeness);
             for (day, slot) in done.iter() {
                 if let Some(v) = slot.get() {
-                    into.insert(*day, filled(*v));
+                    into.insert(*day, filled(v.clone()));
                 }
             }
         }

@@ -147,13 +147,13 @@ impl OverviewBody {
                 .map(|p| format!("{}%", tr.num(p, 0)))
                 .unwrap_or_else(|| "—".into()),
             late_reports: completeness.late,
-            late: chitieu_app::reports::list_within(snap, owner, &Default::default(), day)
-                .into_iter()
-                .filter(|r| r.late)
-                .take(LATE_SHOWN)
+            // Kept with the counts: the list is not computed a second time.
+            late: completeness
+                .first_late
+                .iter()
                 .map(|r| LateRow {
                     unit: r.unit.to_string(),
-                    unit_name: r.unit_name,
+                    unit_name: r.unit_name.clone(),
                     form_name: tr.pick(&r.form_name, &r.form_name_en).to_string(),
                     period: tr.period(&r.period),
                     due: tr.date(&r.due),
@@ -180,9 +180,6 @@ impl OverviewBody {
         }
     }
 }
-
-/// Late reports listed on the overview; the rest are one click away.
-const LATE_SHOWN: usize = 15;
 
 /// One indicator's card: the latest figure and the sparkline from one series, and a line
 /// per target.
