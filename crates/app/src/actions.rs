@@ -129,9 +129,27 @@ pub async fn write_values(
         }
         let mut errors = Vec::new();
         let mut rows = Vec::with_capacity(items.len());
+        let mut seen = std::collections::HashMap::with_capacity(items.len());
         for (index, it) in items.iter().enumerate() {
             match parse_value(&*snap, &it.text) {
-                Ok(v) => rows.push(NewValue::new(v, it.version)),
+                Ok(v) => {
+                    // One value per indicator, unit and period in a write: which of two
+                    // would be meant is not for the store to guess.
+                    let key = (v.indicator.clone(), v.unit.clone(), v.period);
+                    if let Some(first) = seen.insert(key, index) {
+                        errors.push(ItemError {
+                            index,
+                            field: "period",
+                            reason: format!(
+                                "trùng với values[{first}]: cùng chỉ tiêu, đơn vị và kỳ"
+                            ),
+                            reason_en: format!(
+                                "same indicator, unit and period as values[{first}]"
+                            ),
+                        });
+                    }
+                    rows.push(NewValue::new(v, it.version));
+                }
                 Err(e) => errors.push(ItemError {
                     index,
                     field: e.field,

@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+mod m0027;
+
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
@@ -34,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0024TaskProductDefect),
             Box::new(M0025IdempotencyKeys),
             Box::new(M0026CodeMappings),
+            Box::new(m0027::M0027ValuesWithoutRowChecks),
         ]
     }
 }

@@ -8,6 +8,7 @@ db_tests!(
     one_bad_line_rejects_the_whole_file,
     import_export_round_trip_and_versions,
     a_large_import_keeps_versions_and_leaves_nothing_staged,
+    a_write_naming_one_value_twice_is_refused_whole,
 );
 
 const HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment\n";
@@ -271,7 +272,7 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
         .filter(|u| u.kind.is_commune_level())
         .map(|u| u.code.to_string())
         .collect();
-    let rows = |bump: usize| {
+    let rows_up_to = |bump: usize, count: usize| {
         let mut body = String::new();
         let mut n = 0;
         for year in 2030..2100 {
@@ -280,7 +281,7 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
                     let extra = usize::from(n < bump);
                     writeln!(body, "NL-CBX,{c},{year}Q{q},,{},40,ghi chú {n}", 10 + extra).unwrap();
                     n += 1;
-                    if n == 5000 {
+                    if n == count {
                         return body;
                     }
                 }
@@ -288,6 +289,7 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
         }
         body
     };
+    let rows = |bump: usize| rows_up_to(bump, 5000);
     let dir = tempfile::tempdir().unwrap();
     let first = write_csv(&dir, "a.csv", &rows(0));
     ok(db, &["values", "import", &first]);
@@ -314,6 +316,13 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
     ok(db, &["values", "import", &changed]);
     let v2 = versions().await;
     assert_eq!(v2.iter().filter(|&&v| v == 2).count(), 10, "{v2:?}");
+    // Stored rows and new ones in one write: the 5,000 stay as they are, 300 more land.
+    let more = write_csv(&dir, "more.csv", &rows_up_to(10, 5300));
+    ok(db, &["values", "import", &more]);
+    let v3 = versions().await;
+    assert_eq!(v3.len(), 5300);
+    assert_eq!(v3.iter().filter(|&&v| v == 2).count(), 10, "{v3:?}");
+    assert_eq!(v3.iter().filter(|&&v| v == 1).count(), 5290);
     // An accepted value in the batch refuses all of it.
     let c0 = &communes[0];
     store
@@ -348,4 +357,82 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
         assert_eq!(store.count_rows("data_values_staging").await.unwrap(), 0);
     }
     store.verify_audit_chain().await.unwrap();
+}
+
+/// A write that names one value twice is refused whole, naming both: which of the two was
+/// meant is not for the store to guess. Through the API it was a 500 on PostgreSQL (one
+/// upsert cannot touch a row twice) and kept the last one on SQLite.
+async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
+    use crate::hardening::{stored_value, token};
+    ok(db, &["demo"]);
+    let t = token(db, "nhap-lieu", "reporter", "5443");
+    let (server, base) = crate::cli::serve(db);
+    let q = open_quarter();
+    let store = db.store().await;
+    let before = stored_value(&store, "NL-CBX", "5443", &q).await;
+    let item = |n: u32| {
+        format!(
+            r#"{{"indicator":"NL-CBX","unit":"5443","period":"{q}","numerator":{n},"denominator":50}}"#
+        )
+    };
+    // The middle one is another period's, and fine.
+    let earlier = {
+        use chitieu_domain::{Period, PeriodKind};
+        let day = chrono::Local::now().date_naive() - chrono::Days::new(100);
+        Period::last_complete(PeriodKind::Quarter, day).to_string()
+    };
+    let body = format!(
+        r#"{{"state":"draft","values":[{},{},{}]}}"#,
+        item(40),
+        item(41).replace(&q, &earlier),
+        item(42)
+    );
+    let mut res = crate::web::agent()
+        .post(&format!("{base}/api/v1/values"))
+        .header("Authorization", &format!("Bearer {t}"))
+        .header("content-type", "application/json")
+        .send(body.as_bytes())
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.body_mut().read_to_string().unwrap();
+    assert_eq!(status, 422, "{text}");
+    assert!(
+        text.contains("values[0]") && text.contains("\"index\":2"),
+        "{text}"
+    );
+    assert_eq!(
+        stored_value(&store, "NL-CBX", "5443", &q).await,
+        before,
+        "nothing written"
+    );
+    drop(server);
+    // Any other path into the store meets the same refusal, naming the values by position.
+    let twice = |n: i64| {
+        chitieu_store::NewValue::new(
+            chitieu_domain::value::CheckedValue {
+                indicator: "HT-5G".into(),
+                unit: chitieu_domain::UnitCode::parse("19").unwrap(),
+                period: "2031Q1".parse().unwrap(),
+                value: n.into(),
+                numerator: None,
+                denominator: None,
+                comment: String::new(),
+            },
+            None,
+        )
+    };
+    let rows_before = store.count_rows("data_values").await.unwrap();
+    let err = store
+        .upsert_values(
+            &[twice(1), twice(2)],
+            chitieu_domain::ValueState::Draft,
+            "test",
+            "test",
+            |_| {},
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("thứ 1 và thứ 2 trùng nhau"), "{err}");
+    assert_eq!(store.count_rows("data_values").await.unwrap(), rows_before);
 }

@@ -23,17 +23,32 @@ pub(super) const MERGE_SET: &str = "value = excluded.value, numerator = excluded
     entered_by = excluded.entered_by, entered_at = excluded.entered_at, seq = excluded.seq, \
     version = data_values.version + 1";
 
+/// Whether the rows of a statement are all new (no value stored under their keys: the
+/// writer, holding the writers' lock, has looked) or may meet stored values. New rows are
+/// plainly inserted: on PostgreSQL the conflict check of an upsert doubled the cost of each
+/// row's index entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rows {
+    New,
+    MayExist,
+}
+
 /// The statement that merges rows into `data_values`: `columns` (key, figures, comment)
 /// taken `from` a source, with the write's state, author, time and change number (the
 /// parameters named in `write`). A stored value whose figures change gets the next version;
 /// re-sending the same figures changes nothing.
-fn merge_sql(columns: &str, write: [&str; 4], from: &str) -> String {
+fn merge_sql(columns: &str, write: [&str; 4], from: &str, rows: Rows) -> String {
     let [state, actor, now, seq] = write;
+    let on_conflict = match rows {
+        Rows::New => String::new(),
+        Rows::MayExist => format!(
+            " ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} WHERE {CHANGED}"
+        ),
+    };
     format!(
         "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, \
          denominator, comment, state, entered_by, entered_at, version, seq) \
-         SELECT {columns}, {state}, {actor}, {now}, 1, {seq} FROM {from} \
-         ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET {MERGE_SET} WHERE {CHANGED}"
+         SELECT {columns}, {state}, {actor}, {now}, 1, {seq} FROM {from}{on_conflict}"
     )
 }
 
@@ -42,6 +57,7 @@ pub(super) fn insert_statement(
     backend: sea_orm::DbBackend,
     write: &[sea_orm::Value; 4],
     rows: &[&Row],
+    kind: Rows,
 ) -> sea_orm::Statement {
     use std::fmt::Write as _;
     let pg = backend == sea_orm::DbBackend::Postgres;
@@ -82,6 +98,7 @@ pub(super) fn insert_statement(
         "v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7",
         write_params,
         &list,
+        kind,
     );
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
@@ -90,95 +107,127 @@ fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
     StoreError::Invalid(format!("COPY: {e}"))
 }
 
-/// PostgreSQL: copies `rows` into the staging table under `batch`, on a connection of its
-/// own, as CSV (the `csv` crate writes it; an empty comment stays empty, a missing
-/// numerator is NULL).
-pub(super) async fn stage_rows(store: &Store, batch: &str, rows: &[&Row]) -> Result<()> {
-    use sea_orm::sqlx::postgres::PgPoolCopyExt;
-    let pool = store.db.get_postgres_connection_pool();
-    let mut copy = pool
-        .copy_in_raw(
-            "COPY data_values_staging (batch, indicator_id, unit_id, period, value, numerator, \
-             denominator, comment) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (comment))",
-        )
-        .await
-        .map_err(sqlx_err)?;
-    for chunk in rows.chunks(20_000) {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::with_capacity(chunk.len() * 48));
-        for v in chunk {
-            let num = v.numerator.as_ref().map(format_decimal).unwrap_or_default();
-            let den = v
-                .denominator
-                .as_ref()
-                .map(format_decimal)
-                .unwrap_or_default();
-            w.write_record([
-                batch,
-                &v.indicator_id.to_string(),
-                &v.unit_id.to_string(),
-                &v.period.to_string(),
-                &format_decimal(&v.value),
-                &num,
-                &den,
-                &v.comment,
-            ])
-            .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+/// A large write's rows staged on PostgreSQL, in two batches: rows that are new and rows
+/// that may meet stored values, each merged by its own statement.
+pub(super) struct Staged {
+    id: String,
+}
+
+impl Staged {
+    pub(super) fn new() -> Staged {
+        let bytes: [u8; 16] = rand::random();
+        Staged {
+            id: bytes.iter().map(|b| format!("{b:02x}")).collect(),
         }
-        let buf = w
-            .into_inner()
-            .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
-        copy.send(buf).await.map_err(sqlx_err)?;
     }
-    copy.finish().await.map_err(sqlx_err)?;
-    Ok(())
-}
 
-/// Removes one staged batch.
-fn delete_batch(batch: &str) -> sea_orm::Statement {
-    sea_orm::Statement::from_sql_and_values(
-        sea_orm::DbBackend::Postgres,
-        "DELETE FROM data_values_staging WHERE batch = $1",
-        [batch.into()],
-    )
-}
+    fn batch(&self, rows: Rows) -> String {
+        let part = match rows {
+            Rows::New => "new",
+            Rows::MayExist => "may-exist",
+        };
+        format!("{}-{part}", self.id)
+    }
 
-/// PostgreSQL: merges the staged `batch` into `data_values` by one statement inside the
-/// write's transaction, with the write's own values (`write`), and removes the batch. Returns
-/// how many values were added or changed.
-pub(super) async fn merge_staged(
-    txn: &sea_orm::DatabaseTransaction,
-    batch: &str,
-    write: &[sea_orm::Value; 4],
-) -> Result<u64> {
-    // The rows were copied in key order, so the scan yields them nearly in that order (a
-    // page reused after an earlier batch aside), which is all the index needs: sorting them
-    // again took a fifth of the merge's time (1,000,000 rows spill to disk).
-    let sql = merge_sql(
-        "indicator_id, unit_id, period, value, numerator, denominator, comment",
-        ["$2", "$3", "$4", "$5"],
-        "data_values_staging WHERE batch = $1",
-    );
-    let values: Vec<sea_orm::Value> = std::iter::once(batch.into())
-        .chain(write.iter().cloned())
-        .collect();
-    let changed = txn
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
+    /// Copies the rows into the staging table on a connection of their own, as CSV (the
+    /// `csv` crate writes it; an empty comment stays empty, a missing numerator is NULL).
+    pub(super) async fn copy(&self, store: &Store, groups: [(Rows, &[&Row]); 2]) -> Result<()> {
+        use sea_orm::sqlx::postgres::PgPoolCopyExt;
+        let pool = store.db.get_postgres_connection_pool();
+        let mut copy = pool
+            .copy_in_raw(
+                "COPY data_values_staging (batch, indicator_id, unit_id, period, value, \
+                 numerator, denominator, comment) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (comment))",
+            )
+            .await
+            .map_err(sqlx_err)?;
+        for (kind, rows) in groups {
+            let batch = self.batch(kind);
+            for chunk in rows.chunks(20_000) {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::with_capacity(chunk.len() * 48));
+                for v in chunk {
+                    let num = v.numerator.as_ref().map(format_decimal).unwrap_or_default();
+                    let den = v
+                        .denominator
+                        .as_ref()
+                        .map(format_decimal)
+                        .unwrap_or_default();
+                    w.write_record([
+                        batch.as_str(),
+                        &v.indicator_id.to_string(),
+                        &v.unit_id.to_string(),
+                        &v.period.to_string(),
+                        &format_decimal(&v.value),
+                        &num,
+                        &den,
+                        &v.comment,
+                    ])
+                    .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+                }
+                let buf = w
+                    .into_inner()
+                    .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+                copy.send(buf).await.map_err(sqlx_err)?;
+            }
+        }
+        copy.finish().await.map_err(sqlx_err)?;
+        Ok(())
+    }
+
+    /// Removes both batches.
+    fn delete(&self) -> sea_orm::Statement {
+        sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?
-        .rows_affected();
-    txn.execute_raw(delete_batch(batch)).await?;
-    Ok(changed)
-}
+            "DELETE FROM data_values_staging WHERE batch IN ($1, $2)",
+            [
+                self.batch(Rows::New).into(),
+                self.batch(Rows::MayExist).into(),
+            ],
+        )
+    }
 
-/// Removes a staged batch whose write did not commit.
-pub(super) async fn drop_staged(store: &Store, batch: &str) {
-    let r = store.db.execute_raw(delete_batch(batch)).await;
-    if let Err(e) = r {
-        tracing::warn!(error = %e, batch, "không xoá được lô tạm");
+    /// Merges both batches into `data_values` inside the write's transaction, with the
+    /// write's own values (`write`), and removes them. Returns how many values were added or
+    /// changed.
+    pub(super) async fn merge(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        write: &[sea_orm::Value; 4],
+    ) -> Result<u64> {
+        let mut changed = 0;
+        for kind in [Rows::New, Rows::MayExist] {
+            // The rows were copied in key order, so the scan yields them nearly in that
+            // order (a page reused after an earlier batch aside), which is all the index
+            // needs: sorting them again took a fifth of the merge's time (1,000,000 rows
+            // spill to disk).
+            let sql = merge_sql(
+                "indicator_id, unit_id, period, value, numerator, denominator, comment",
+                ["$2", "$3", "$4", "$5"],
+                "data_values_staging WHERE batch = $1",
+                kind,
+            );
+            let values: Vec<sea_orm::Value> = std::iter::once(self.batch(kind).into())
+                .chain(write.iter().cloned())
+                .collect();
+            changed += txn
+                .execute_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    sql,
+                    values,
+                ))
+                .await?
+                .rows_affected();
+        }
+        txn.execute_raw(self.delete()).await?;
+        Ok(changed)
+    }
+
+    /// Removes the batches of a write that did not commit.
+    pub(super) async fn drop(&self, store: &Store) {
+        if let Err(e) = store.db.execute_raw(self.delete()).await {
+            tracing::warn!(error = %e, batch = %self.id, "không xoá được lô tạm");
+        }
     }
 }

@@ -1,9 +1,7 @@
 //! The one write path for values: version check, lock on accepted values, evidence in the
 //! same transaction, audit.
 
-use super::merge::{
-    BULK_MIN, ROWS_PER_INSERT, drop_staged, insert_statement, merge_staged, stage_rows,
-};
+use super::merge::{BULK_MIN, ROWS_PER_INSERT, Rows, Staged, insert_statement};
 use super::*;
 
 /// Rows per INSERT of history: 10 parameters a row stays under SQLite's and PostgreSQL's
@@ -42,6 +40,13 @@ fn same_figures(s: &StoredValue, v: &Row) -> bool {
 }
 
 type Key = (i32, i32, Period);
+
+/// A write's rows in key order: those with no stored value under their key, and the others.
+#[derive(Clone, Copy)]
+struct Split<'a> {
+    new: &'a [&'a Row],
+    may_exist: &'a [&'a Row],
+}
 
 /// The stored values among `keys`, read inside the writer's transaction.
 async fn stored_among<T: ConnectionTrait>(
@@ -95,6 +100,59 @@ async fn indicators_with_values<T: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// The ids among `wanted` that name a row of `E`.
+async fn ids_present<E: EntityTrait, T: ConnectionTrait>(
+    c: &T,
+    id: E::Column,
+    wanted: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashSet<i32>> {
+    use sea_orm::QuerySelect;
+    let mut wanted: Vec<i32> = wanted.into_iter().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .filter(id.is_in(wanted))
+        .into_tuple::<i32>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// PostgreSQL keeps no per-row foreign keys on values (migration m0027): inside the write's
+/// transaction, every unit and indicator id the rows use must still be there. One query per
+/// kind over the distinct ids, instead of a trigger per row.
+async fn check_references<T: ConnectionTrait>(
+    c: &T,
+    rows: &[Row],
+    w: &ValueWrite<'_>,
+) -> Result<()> {
+    use crate::entities::{indicator, unit};
+    let units =
+        ids_present::<unit::Entity, _>(c, unit::Column::Id, rows.iter().map(|r| r.unit_id)).await?;
+    let indicators = ids_present::<indicator::Entity, _>(
+        c,
+        indicator::Column::Id,
+        rows.iter().map(|r| r.indicator_id),
+    )
+    .await?;
+    for (r, n) in rows.iter().zip(w.values) {
+        let gone = if !units.contains(&r.unit_id) {
+            format!("đơn vị {}", n.value.unit)
+        } else if !indicators.contains(&r.indicator_id) {
+            format!("chỉ tiêu {}", n.value.indicator)
+        } else {
+            continue;
+        };
+        return Err(StoreError::Invalid(format!(
+            "{gone} không còn trong cơ sở dữ liệu"
+        )));
+    }
+    Ok(())
 }
 
 impl Store {
@@ -164,6 +222,9 @@ impl Store {
             .map(|e| Ok((ids.indicator(&e.indicator)?, ids.unit(&e.unit)?, e)))
             .collect::<Result<_>>()?;
         let txn = self.begin_write().await?;
+        if self.backend() == sea_orm::DbBackend::Postgres {
+            check_references(&txn, &rows, w).await?;
+        }
         let seq = next_seq(&txn).await?;
         let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
 
@@ -245,7 +306,23 @@ impl Store {
             .filter(|(i, _)| !unchanged_locked.contains(i))
             .map(|(_, v)| v)
             .collect();
-        ordered.sort_unstable_by_key(|v| (v.indicator_id, v.unit_id, v.period));
+        let key = |v: &Row| (v.indicator_id, v.unit_id, v.period);
+        ordered.sort_unstable_by_key(|v| key(v));
+        if let Some(pair) = ordered.windows(2).find(|p| key(p[0]) == key(p[1])) {
+            txn.rollback().await?;
+            let twice: Vec<usize> = (0..rows.len())
+                .filter(|&i| key(&rows[i]) == key(pair[0]))
+                .collect();
+            let v = &w.values[twice[0]].value;
+            return Err(StoreError::Invalid(format!(
+                "giá trị thứ {} và thứ {} trùng nhau: cùng chỉ tiêu {}, đơn vị {}, kỳ {}",
+                twice[0] + 1,
+                twice[1] + 1,
+                v.indicator,
+                v.unit,
+                v.period
+            )));
+        }
         for v in &ordered {
             let value = format_decimal(&v.value);
             digest.update(v.indicator_id.to_le_bytes());
@@ -253,17 +330,27 @@ impl Store {
             digest.update(v.period.to_string().as_bytes());
             digest.update(value.as_bytes());
         }
+        // Rows whose key holds no stored value are plainly inserted; the writers' lock keeps
+        // it so until this commits.
+        let (may_exist, new): (Vec<&Row>, Vec<&Row>) =
+            ordered.iter().partition(|v| current.contains_key(&key(v)));
+        let split = Split {
+            new: &new,
+            may_exist: &may_exist,
+        };
         // PostgreSQL's bulk path for a large write: the rows are copied into staging on a
         // connection of their own (committed there, invisible to readers of data_values),
-        // then merged here. Should this transaction fail, the batch is removed below.
+        // then merged here. Should this transaction fail, the batches are removed below.
         let bulk = if self.backend() == sea_orm::DbBackend::Postgres && ordered.len() >= BULK_MIN {
-            let bytes: [u8; 16] = rand::random();
-            let batch: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            if let Err(e) = stage_rows(self, &batch, &ordered).await {
-                drop_staged(self, &batch).await;
+            let staged = Staged::new();
+            let copied = staged
+                .copy(self, [(Rows::New, &new), (Rows::MayExist, &may_exist)])
+                .await;
+            if let Err(e) = copied {
+                staged.drop(self).await;
                 return Err(e);
             }
-            Some(batch)
+            Some(staged)
         } else {
             None
         };
@@ -272,8 +359,8 @@ impl Store {
                 txn,
                 w,
                 &files,
-                &ordered,
-                bulk.as_deref(),
+                split,
+                bulk.as_ref(),
                 seq,
                 now,
                 digest,
@@ -282,14 +369,14 @@ impl Store {
             )
             .await;
         if merged.is_err()
-            && let Some(batch) = &bulk
+            && let Some(staged) = &bulk
         {
-            drop_staged(self, batch).await;
+            staged.drop(self).await;
         }
         merged
     }
 
-    /// Writes the checked rows (merging the staged batch, or in batches of INSERTs), the
+    /// Writes the checked rows (merging the staged batches, or in batches of INSERTs), the
     /// evidence and the audit entry, and commits.
     #[allow(clippy::too_many_arguments)] // the parts of one write, already checked
     async fn merge_and_commit(
@@ -297,8 +384,8 @@ impl Store {
         txn: sea_orm::DatabaseTransaction,
         w: &ValueWrite<'_>,
         files: &[(i32, i32, &NewEvidence)],
-        ordered: &[&Row],
-        bulk: Option<&str>,
+        rows: Split<'_>,
+        bulk: Option<&Staged>,
         seq: i64,
         now: chrono::DateTime<Utc>,
         digest: Sha256,
@@ -313,30 +400,53 @@ impl Store {
             now.into(),
             seq.into(),
         ];
-        if let Some(batch) = bulk {
-            changed += merge_staged(&txn, batch, &write_values).await?;
-            done = ordered.len() as u64;
+        let all = rows.new.len() + rows.may_exist.len();
+        if let Some(staged) = bulk {
+            changed += staged.merge(&txn, &write_values).await?;
+            done = all as u64;
             progress(done);
         }
-        let direct: &[&Row] = if bulk.is_some() { &[] } else { ordered };
+        let direct = if bulk.is_some() {
+            Split {
+                new: &[],
+                may_exist: &[],
+            }
+        } else {
+            rows
+        };
         let backend = self.backend();
-        let statement = |chunk: &[&Row]| insert_statement(backend, &write_values, chunk);
-        let mut chunks = direct.chunks(ROWS_PER_INSERT);
-        let mut next = chunks.next().map(|c| (c.len(), statement(c)));
-        while let Some((rows, stmt)) = next.take() {
+        let statement = |(chunk, kind): (&[&Row], Rows)| {
+            (
+                chunk.len(),
+                insert_statement(backend, &write_values, chunk, kind),
+            )
+        };
+        let mut chunks = direct
+            .new
+            .chunks(ROWS_PER_INSERT)
+            .map(|c| (c, Rows::New))
+            .chain(
+                direct
+                    .may_exist
+                    .chunks(ROWS_PER_INSERT)
+                    .map(|c| (c, Rows::MayExist)),
+            );
+        let mut next = chunks.next().map(statement);
+        while let Some((count, stmt)) = next.take() {
             // The database works on this chunk while the next one is prepared here.
             let (result, following) = tokio::join!(biased; txn.execute_raw(stmt), async {
-                chunks.next().map(|c| (c.len(), statement(c)))
+                chunks.next().map(statement)
             });
             changed += result?.rows_affected();
-            done += rows as u64;
+            done += count as u64;
             progress(done);
             next = following;
         }
         // A large import keeps its one audit entry (whose hash covers every row) instead of a
         // history row per value, on either backend.
-        if ordered.len() < BULK_MIN {
-            record_history(&txn, w, ordered, current, seq, now).await?;
+        if all < BULK_MIN {
+            record_history(&txn, w, rows.new, current, seq, now).await?;
+            record_history(&txn, w, rows.may_exist, current, seq, now).await?;
         }
         for (_, _, e) in files {
             crate::evidence::insert_evidence(
@@ -357,7 +467,7 @@ impl Store {
         let detail = format!(
             "lần ghi {seq}: {}: {} giá trị, trạng thái {}, sha256 {hash}{}",
             w.what,
-            ordered.len(),
+            all,
             w.state.as_str(),
             if w.evidence.is_empty() {
                 String::new()

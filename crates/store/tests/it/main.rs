@@ -15,6 +15,7 @@ db_tests!(
     head_terms_do_not_overlap,
     tasks_round_trip_with_status,
     a_merged_unit_keeps_its_history_and_names_its_successor,
+    a_unit_or_indicator_with_values_is_never_deleted,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -252,6 +253,48 @@ async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {
     assert!(before.iter().any(|u| u.code.as_str() == "5500"));
     assert!(!after.iter().any(|u| u.code.as_str() == "5500"));
     assert_eq!(store.count_rows("unit_successors").await.unwrap(), 1);
+}
+
+/// Values keep their unit and indicator: SQLite by its foreign keys, PostgreSQL (which
+/// has none on values, for import speed) by triggers on the referenced tables. A unit
+/// without values can still go.
+async fn a_unit_or_indicator_with_values_is_never_deleted(db: &TestDb) {
+    let store = seeded(db).await;
+    let p = UnitCode::province(19);
+    store
+        .upsert_values(
+            &[value("HT-5G", &p, "2025Q1", 50)],
+            ValueState::Draft,
+            "test",
+            "t",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let c = store.connection();
+    for sql in [
+        "DELETE FROM units WHERE code = '19'",
+        "DELETE FROM indicators WHERE code = 'HT-5G'",
+        "UPDATE units SET id = id + 100000 WHERE code = '19'",
+        "UPDATE indicators SET id = id + 100000 WHERE code = 'HT-5G'",
+    ] {
+        let err = c.execute_unprepared(sql).await.unwrap_err().to_string();
+        // PostgreSQL's trigger runs before any other key's check, and names the values.
+        let why = if db.backend == "postgres" {
+            "còn số liệu"
+        } else {
+            "FOREIGN KEY"
+        };
+        assert!(err.contains(why), "{sql}: {err}");
+    }
+    assert_eq!(store.count_rows("data_values").await.unwrap(), 1);
+    // Renaming keeps the id, and a ward with no values can be removed.
+    c.execute_unprepared("UPDATE units SET name = name || ' ' WHERE code = '19'")
+        .await
+        .unwrap();
+    c.execute_unprepared("DELETE FROM units WHERE code = '5443'")
+        .await
+        .unwrap();
 }
 
 /// A test that panics still drops its PostgreSQL schema (the review found the schemas of
