@@ -49,6 +49,23 @@ async fn seeded(db: &TestDb) -> Store {
     store
 }
 
+/// [`seeded`], with one draft value of the province (HT-5G, 2025Q1).
+async fn with_one_value(db: &TestDb) -> Store {
+    let store = seeded(db).await;
+    let p = UnitCode::province(19);
+    store
+        .upsert_values(
+            &[value("HT-5G", &p, "2025Q1", 50)],
+            ValueState::Draft,
+            "test",
+            "t",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    store
+}
+
 fn value(ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
     NewValue::new(
         chitieu_domain::value::CheckedValue {
@@ -65,18 +82,7 @@ fn value(ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
 }
 
 async fn audit_chain_detects_tampering(db: &TestDb) {
-    let store = seeded(db).await;
-    let p = UnitCode::province(19);
-    store
-        .upsert_values(
-            &[value("HT-5G", &p, "2025Q1", 50)],
-            ValueState::Draft,
-            "test",
-            "t",
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let store = with_one_value(db).await;
     let n = store.verify_audit_chain().await.unwrap();
     assert!(n >= 3, "units, plan and values each left an entry");
     store
@@ -259,18 +265,7 @@ async fn a_merged_unit_keeps_its_history_and_names_its_successor(db: &TestDb) {
 /// has none on values, for import speed) by triggers on the referenced tables. A unit
 /// without values can still go.
 async fn a_unit_or_indicator_with_values_is_never_deleted(db: &TestDb) {
-    let store = seeded(db).await;
-    let p = UnitCode::province(19);
-    store
-        .upsert_values(
-            &[value("HT-5G", &p, "2025Q1", 50)],
-            ValueState::Draft,
-            "test",
-            "t",
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let store = with_one_value(db).await;
     let c = store.connection();
     for sql in [
         "DELETE FROM units WHERE code = '19'",
