@@ -131,11 +131,14 @@ entity!(target, "targets", {
     pub every_to: Option<i32>,
 });
 
+// Keyed by what a value is (SQLite also keeps a row id, which nothing reads; PostgreSQL
+// dropped it, migration m0028).
 entity!(data_value, "data_values", {
-    #[sea_orm(primary_key)]
-    pub id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub indicator_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub unit_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub period: String,
     pub value: String,
     pub numerator: Option<String>,

@@ -92,6 +92,17 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and runs pending migrations.
     /// `sqlite://PATH` runs SQLite in WAL mode; `postgres://…` runs on PostgreSQL.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_migrated(url, None).await
+    }
+
+    /// A store on a database brought only to its first `migrations`: the schema an earlier
+    /// release left, for tests of an upgrade.
+    #[cfg(feature = "testing")]
+    pub async fn open_as_of(url: &str, migrations: u32) -> Result<Store> {
+        Store::open_migrated(url, Some(migrations)).await
+    }
+
+    async fn open_migrated(url: &str, migrations: Option<u32>) -> Result<Store> {
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -120,7 +131,7 @@ impl Store {
             return Err(StoreError::BadUrl(url.to_string()));
         }
         let db = Database::connect(opts).await?;
-        migration::Migrator::up(&db, None).await?;
+        migration::Migrator::up(&db, migrations).await?;
         Ok(Store {
             db,
             ids: Default::default(),

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 mod m0027;
+mod m0028;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0025IdempotencyKeys),
             Box::new(M0026CodeMappings),
             Box::new(m0027::M0027ValuesWithoutRowChecks),
+            Box::new(m0028::M0028ValuesByKey),
         ]
     }
 }

@@ -302,7 +302,6 @@ async fn insert_raw(
         entered_at: Set(chrono::Utc::now()),
         version: Set(1),
         seq: Set(seq),
-        ..Default::default()
     }
     .insert(store.connection())
     .await

@@ -333,7 +333,8 @@ impl Store {
             match row {
                 Ok(row) => out.push(row),
                 Err(e) => tracing::warn!(
-                    id = r.id,
+                    indicator_id = r.indicator_id,
+                    unit_id = r.unit_id,
                     period = %r.period,
                     error = %e,
                     "giá trị hỏng bị bỏ qua (skipped an unreadable stored value)"

@@ -89,10 +89,10 @@ async fn indicators_with_values<T: ConnectionTrait>(
     for id in ids {
         let any = data_value::Entity::find()
             .select_only()
-            .column(C::Id)
+            .column(C::UnitId)
             .filter(C::IndicatorId.eq(id))
             .limit(1)
-            .into_tuple::<i64>()
+            .into_tuple::<i32>()
             .one(c)
             .await?;
         if any.is_some() {

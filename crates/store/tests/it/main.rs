@@ -16,6 +16,7 @@ db_tests!(
     tasks_round_trip_with_status,
     a_merged_unit_keeps_its_history_and_names_its_successor,
     a_unit_or_indicator_with_values_is_never_deleted,
+    values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgrade,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -24,7 +25,10 @@ fn d(s: &str) -> NaiveDate {
 
 /// The default plan with its province, one ward and the plan's own units.
 async fn seeded(db: &TestDb) -> Store {
-    let store = db.store().await;
+    seed(db.store().await).await
+}
+
+async fn seed(store: Store) -> Store {
     let plan = default_plan();
     let mut units = vec![plan.province_unit()];
     units.push(Unit {
@@ -51,7 +55,10 @@ async fn seeded(db: &TestDb) -> Store {
 
 /// [`seeded`], with one draft value of the province (HT-5G, 2025Q1).
 async fn with_one_value(db: &TestDb) -> Store {
-    let store = seeded(db).await;
+    one_value(seeded(db).await).await
+}
+
+async fn one_value(store: Store) -> Store {
     let p = UnitCode::province(19);
     store
         .upsert_values(
@@ -318,4 +325,61 @@ async fn a_panicking_test_drops_its_schema() {
         .await
         .unwrap();
     assert!(left.is_none(), "schema {schema} left behind");
+}
+
+/// Migration m0028 keys PostgreSQL's values by indicator, unit and period alone (no row id)
+/// and compares periods byte by byte: a province's database from before keeps every value,
+/// and the next write finds and versions it rather than adding a second one.
+async fn values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgrade(db: &TestDb) {
+    let before = one_value(seed(Store::open_as_of(&db.url, 27).await.unwrap()).await).await;
+    let p = UnitCode::province(19);
+    before
+        .upsert_values(
+            &[
+                value("HT-5G", &p, "2025M02", 7),
+                value("HT-5G", &p, "2025", 9),
+            ],
+            ValueState::Draft,
+            "test",
+            "t",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    drop(before);
+
+    let store = db.store().await;
+    let everything = chitieu_store::ValueFilter::default();
+    let all = || store.values(&everything);
+    let figures = |rows: Vec<chitieu_store::ValueRow>| {
+        rows.iter()
+            .map(|r| (r.period.to_string(), r.value.to_string(), r.version))
+            .collect::<Vec<_>>()
+    };
+    let kept = vec![
+        ("2025Q1".to_string(), "50".to_string(), 1),
+        ("2025M02".to_string(), "7".to_string(), 1),
+        ("2025".to_string(), "9".to_string(), 1),
+    ];
+    let mut sorted = kept.clone();
+    sorted.sort_by_key(|(p, _, _)| p.parse::<Period>().unwrap());
+    assert_eq!(figures(all().await.unwrap()), sorted);
+
+    let changed = store
+        .upsert_values(
+            &[value("HT-5G", &p, "2025Q1", 60)],
+            ValueState::Draft,
+            "test",
+            "t",
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let after = figures(all().await.unwrap());
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(
+        after.contains(&("2025Q1".into(), "60".into(), 2)),
+        "{after:?}"
+    );
 }
