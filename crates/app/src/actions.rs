@@ -6,7 +6,7 @@ use chitieu_domain::permission::{
     self, Action, Role, in_scope, may_administer, may_complete_task, may_edit_plan, may_enter,
     may_grant, may_issue_token, may_report_progress, role_allows,
 };
-use chitieu_domain::value::{ValueText, parse_value};
+use chitieu_domain::value::{ValueText, parse_value, repeats};
 use chitieu_domain::{Head, Target, Unit, UnitCode, ValueState};
 use chitieu_store::{
     ConflictKind, NewEvidence, NewValue, SessionUser, StoreError, StoredValue, TokenInfo,
@@ -129,26 +129,13 @@ pub async fn write_values(
         }
         let mut errors = Vec::new();
         let mut rows = Vec::with_capacity(items.len());
-        let mut seen = std::collections::HashMap::with_capacity(items.len());
+        // The item each row came from.
+        let mut item_of = Vec::with_capacity(items.len());
         for (index, it) in items.iter().enumerate() {
             match parse_value(&*snap, &it.text) {
                 Ok(v) => {
-                    // One value per indicator, unit and period in a write: which of two
-                    // would be meant is not for the store to guess.
-                    let key = (v.indicator.clone(), v.unit.clone(), v.period);
-                    if let Some(first) = seen.insert(key, index) {
-                        errors.push(ItemError {
-                            index,
-                            field: "period",
-                            reason: format!(
-                                "trùng với values[{first}]: cùng chỉ tiêu, đơn vị và kỳ"
-                            ),
-                            reason_en: format!(
-                                "same indicator, unit and period as values[{first}]"
-                            ),
-                        });
-                    }
                     rows.push(NewValue::new(v, it.version));
+                    item_of.push(index);
                 }
                 Err(e) => errors.push(ItemError {
                     index,
@@ -158,6 +145,16 @@ pub async fn write_values(
                 }),
             }
         }
+        for (first, repeat) in repeats(rows.iter().map(|r| &r.value).enumerate()) {
+            let first = item_of[first];
+            errors.push(ItemError {
+                index: item_of[repeat],
+                field: "period",
+                reason: format!("trùng với values[{first}]: cùng chỉ tiêu, đơn vị và kỳ"),
+                reason_en: format!("same indicator, unit and period as values[{first}]"),
+            });
+        }
+        errors.sort_by_key(|e| e.index);
         if !errors.is_empty() {
             return Err(ActionError::InvalidItems(errors));
         }

@@ -5,10 +5,9 @@
 //! means "write regardless"; `0` means "there must be no value yet".
 
 use chitieu_domain::text::format_decimal;
-use chitieu_domain::value::{CheckedValue, Lookup, ValueText, parse_value};
+use chitieu_domain::value::{CheckedValue, Lookup, ValueText, parse_value, repeats};
 use chitieu_domain::{Period, UnitCode};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use crate::{InputError, InputErrors};
@@ -110,14 +109,18 @@ pub fn parse<R: Read>(
             opened_at: 0,
         });
     let mut errors = Vec::new();
-    let at = |line: u64, field: Option<&str>, reason: String| InputError {
-        file: file.to_string(),
-        location: format!("dòng {line}"),
-        field: field.map(str::to_string),
-        reason,
+    // Errors keep their line: repeated keys are found after reading, and all are reported in
+    // the order of the file.
+    let at = |line: u64, field: Option<&str>, reason: String| {
+        let e = InputError {
+            file: file.to_string(),
+            location: format!("dòng {line}"),
+            field: field.map(str::to_string),
+            reason,
+        };
+        (line, e)
     };
-    let mut out = Vec::new();
-    let mut seen: HashMap<(String, UnitCode, Period), u64> = HashMap::new();
+    let mut out: Vec<ParsedValue> = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut first = true;
     let mut columns = HEADER.len();
@@ -170,25 +173,11 @@ pub fn parse<R: Read>(
             ));
         } else {
             match parse_line(&rec, lookup) {
-                Ok((v, version)) => {
-                    let key = (v.indicator.clone(), v.unit.clone(), v.period);
-                    if let Some(prev) = seen.insert(key, line) {
-                        errors.push(at(
-                            line,
-                            Some("period"),
-                            format!(
-                                "trùng với dòng {prev}: cùng chỉ tiêu {}, đơn vị {}, kỳ {}",
-                                v.indicator, v.unit, v.period
-                            ),
-                        ));
-                    } else {
-                        out.push(ParsedValue {
-                            line,
-                            value: v,
-                            version,
-                        });
-                    }
-                }
+                Ok((v, version)) => out.push(ParsedValue {
+                    line,
+                    value: v,
+                    version,
+                }),
                 Err((field, reason)) => errors.push(at(line, Some(field), reason)),
             }
         }
@@ -211,10 +200,23 @@ pub fn parse<R: Read>(
     if first && errors.is_empty() {
         errors.push(at(1, None, "tệp trống: cần dòng tiêu đề".into()));
     }
+    for (first, repeat) in repeats(out.iter().map(|p| &p.value).enumerate()) {
+        let (v, line) = (&out[repeat].value, out[repeat].line);
+        errors.push(at(
+            line,
+            Some("period"),
+            format!(
+                "trùng với dòng {}: cùng chỉ tiêu {}, đơn vị {}, kỳ {}",
+                out[first].line, v.indicator, v.unit, v.period
+            ),
+        ));
+    }
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(InputErrors(errors))
+        errors.sort_by_key(|(line, _)| *line);
+        errors.truncate(MAX_ERRORS);
+        Err(InputErrors(errors.into_iter().map(|(_, e)| e).collect()))
     }
 }
 

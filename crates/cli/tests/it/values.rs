@@ -99,6 +99,19 @@ async fn one_bad_line_rejects_the_whole_file(db: &TestDb) {
         "{err}"
     );
     assert_eq!(ok(db, &["values", "export"]), EXPORT_HEADER);
+    // A repeat is found once the whole file is read, yet told in the file's order.
+    let file = write_csv(
+        &dir,
+        "two.csv",
+        "HT-5G,19,2025Q1,55.5,,,\nHT-5G,19,2025Q1,56,,,\nHT-5G,99999,2025Q2,50,,,\n",
+    );
+    let err = fails(db, &["values", "import", &file]);
+    let repeat = err.find("two.csv, dòng 3, cột \"period\": trùng với dòng 2");
+    let bad_unit = err.find("two.csv, dòng 4, cột \"unit\"");
+    assert!(
+        repeat.is_some() && bad_unit.is_some() && repeat < bad_unit,
+        "{err}"
+    );
     let file = write_csv(&dir, "good.csv", good);
     let out = ok(db, &["values", "import", &file]);
     assert!(out.contains("3 dòng") && out.contains("dòng/giây"), "{out}");

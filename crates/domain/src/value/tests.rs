@@ -188,3 +188,27 @@ fn checks_ratio_and_number_values() {
     );
     assert_eq!(early.unwrap_err().field, "unit");
 }
+
+#[test]
+fn a_repeated_key_is_paired_with_its_first_value_in_the_order_of_the_repeats() {
+    let v = |ind: &str, unit: u32, period: &str| CheckedValue {
+        indicator: ind.into(),
+        unit: UnitCode::commune(unit),
+        period: period.parse().unwrap(),
+        value: Decimal::ONE,
+        numerator: None,
+        denominator: None,
+        comment: String::new(),
+    };
+    let values = [
+        v("HT-5G", 5443, "2025Q1"),
+        v("HT-5G", 5443, "2025Q2"),
+        v("HT-5G", 1840, "2025Q1"),
+        v("HT-5G", 5443, "2025Q1"),
+        v("DV-01", 5443, "2025Q1"),
+        v("HT-5G", 5443, "2025Q2"),
+        v("HT-5G", 5443, "2025Q1"),
+    ];
+    assert_eq!(repeats(values.iter().enumerate()), [(0, 3), (1, 5), (0, 6)]);
+    assert!(repeats(values[..3].iter().enumerate()).is_empty());
+}
