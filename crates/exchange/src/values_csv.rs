@@ -200,7 +200,11 @@ pub fn parse<R: Read>(
     if first && errors.is_empty() {
         errors.push(at(1, None, "tệp trống: cần dòng tiêu đề".into()));
     }
-    for (first, repeat) in repeats(out.iter().map(|p| &p.value).enumerate()) {
+    // Both lists run in the file's order: the first MAX_ERRORS of each hold the first of all.
+    for (first, repeat) in repeats(out.iter().map(|p| &p.value).enumerate())
+        .into_iter()
+        .take(MAX_ERRORS)
+    {
         let (v, line) = (&out[repeat].value, out[repeat].line);
         errors.push(at(
             line,

@@ -112,6 +112,14 @@ async fn one_bad_line_rejects_the_whole_file(db: &TestDb) {
         repeat.is_some() && bad_unit.is_some() && repeat < bad_unit,
         "{err}"
     );
+    // A file of one line repeated: the first 50 repeats, as with any other error.
+    let file = write_csv(&dir, "same.csv", &"HT-5G,19,2025Q1,55.5,,,\n".repeat(201));
+    let err = fails(db, &["values", "import", &file]);
+    assert!(
+        err.contains("same.csv, dòng 3,") && err.contains("same.csv, dòng 52,"),
+        "{err}"
+    );
+    assert!(!err.contains("same.csv, dòng 53,"), "{err}");
     let file = write_csv(&dir, "good.csv", good);
     let out = ok(db, &["values", "import", &file]);
     assert!(out.contains("3 dòng") && out.contains("dòng/giây"), "{out}");
