@@ -59,18 +59,20 @@ async fn with_one_value(db: &TestDb) -> Store {
 }
 
 async fn one_value(store: Store) -> Store {
-    let p = UnitCode::province(19);
+    draft(
+        &store,
+        &[value("HT-5G", &UnitCode::province(19), "2025Q1", 50)],
+    )
+    .await;
     store
-        .upsert_values(
-            &[value("HT-5G", &p, "2025Q1", 50)],
-            ValueState::Draft,
-            "test",
-            "t",
-            |_| {},
-        )
+}
+
+/// Writes `values` as drafts; how many were added or changed.
+async fn draft(store: &Store, values: &[NewValue]) -> u64 {
+    store
+        .upsert_values(values, ValueState::Draft, "test", "t", |_| {})
         .await
-        .unwrap();
-    store
+        .unwrap()
 }
 
 fn value(ind: &str, unit: &UnitCode, period: &str, v: i64) -> NewValue {
@@ -333,19 +335,14 @@ async fn a_panicking_test_drops_its_schema() {
 async fn values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgrade(db: &TestDb) {
     let before = one_value(seed(Store::open_as_of(&db.url, 27).await.unwrap()).await).await;
     let p = UnitCode::province(19);
-    before
-        .upsert_values(
-            &[
-                value("HT-5G", &p, "2025M02", 7),
-                value("HT-5G", &p, "2025", 9),
-            ],
-            ValueState::Draft,
-            "test",
-            "t",
-            |_| {},
-        )
-        .await
-        .unwrap();
+    draft(
+        &before,
+        &[
+            value("HT-5G", &p, "2025M02", 7),
+            value("HT-5G", &p, "2025", 9),
+        ],
+    )
+    .await;
     drop(before);
 
     let store = db.store().await;
@@ -365,17 +362,7 @@ async fn values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgra
     sorted.sort_by_key(|(p, _, _)| p.parse::<Period>().unwrap());
     assert_eq!(figures(all().await.unwrap()), sorted);
 
-    let changed = store
-        .upsert_values(
-            &[value("HT-5G", &p, "2025Q1", 60)],
-            ValueState::Draft,
-            "test",
-            "t",
-            |_| {},
-        )
-        .await
-        .unwrap();
-    assert_eq!(changed, 1);
+    assert_eq!(draft(&store, &[value("HT-5G", &p, "2025Q1", 60)]).await, 1);
     let after = figures(all().await.unwrap());
     assert_eq!(after.len(), 3, "{after:?}");
     assert!(
