@@ -17,6 +17,7 @@ db_tests!(
     a_merged_unit_keeps_its_history_and_names_its_successor,
     a_unit_or_indicator_with_values_is_never_deleted,
     values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgrade,
+    a_write_finds_the_stored_value_of_every_kind_of_period,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -369,4 +370,44 @@ async fn values_stored_before_they_were_keyed_by_what_they_are_survive_the_upgra
         after.contains(&("2025Q1".into(), "60".into(), 2)),
         "{after:?}"
     );
+}
+
+/// A write meets the values stored under its keys whatever the period's form (PostgreSQL
+/// looks them up as arrays joined on the table's key): re-sending one based on an old
+/// version is refused, each of them named, and nothing changes.
+async fn a_write_finds_the_stored_value_of_every_kind_of_period(db: &TestDb) {
+    use chitieu_store::{ConflictKind, StoreError};
+    let store = seeded(db).await;
+    let p = UnitCode::province(19);
+    let periods = ["2025", "2025S1", "2025Q1", "2025M02"];
+    let at = |v: i64, version: Option<i64>| -> Vec<NewValue> {
+        periods
+            .iter()
+            .map(|s| {
+                let mut n = value("HT-5G", &p, s, v);
+                n.expected_version = version;
+                n
+            })
+            .collect()
+    };
+    assert_eq!(draft(&store, &at(10, None)).await, 4);
+    assert_eq!(
+        draft(&store, &at(10, None)).await,
+        0,
+        "same figures: no change"
+    );
+    assert_eq!(draft(&store, &at(11, Some(1))).await, 4, "now at version 2");
+    let stale = store
+        .upsert_values(&at(12, Some(1)), ValueState::Draft, "test", "t", |_| {})
+        .await;
+    let Err(StoreError::Conflict(conflicts)) = stale else {
+        panic!("a write based on version 1 must be refused: {stale:?}");
+    };
+    let named: Vec<String> = conflicts.iter().map(|c| c.period.to_string()).collect();
+    assert_eq!(named, periods);
+    for c in &conflicts {
+        assert_eq!(c.kind, ConflictKind::Stale { expected: 1 });
+        assert_eq!(c.current.version, 2);
+        assert_eq!(c.current.value, Decimal::from(11));
+    }
 }
