@@ -5,6 +5,7 @@ use sea_orm_migration::schema::*;
 
 mod m0027;
 mod m0028;
+mod m0029;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0026CodeMappings),
             Box::new(m0027::M0027ValuesWithoutRowChecks),
             Box::new(m0028::M0028ValuesByKey),
+            Box::new(m0029::M0029StagingWithoutIndex),
         ]
     }
 }

@@ -376,6 +376,43 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
     assert_eq!(versions().await, before, "all or nothing");
     if db.backend == "postgres" {
         assert_eq!(store.count_rows("data_values_staging").await.unwrap(), 0);
+        // What a write that died between its copy and its merge left behind is neither
+        // merged by the next bulk write (it reads its own batch only) nor kept after it.
+        use sea_orm::ConnectionTrait;
+        store
+            .connection()
+            .execute_unprepared(&format!(
+                "INSERT INTO data_values_staging VALUES \
+                 ('died-new', (SELECT id FROM indicators WHERE code = 'NL-CBX'), \
+                  (SELECT id FROM units WHERE code = '{c0}'), '2099Q4', '99', '99', '100', 'sót'), \
+                 ('died-new', (SELECT id FROM indicators WHERE code = 'NL-CBX'), \
+                  (SELECT id FROM units WHERE code = '{c0}'), '2031Q1', '99', '99', '100', 'sót')"
+            ))
+            .await
+            .unwrap();
+        // Every row but the accepted one, with another denominator.
+        let changed: String = rows_up_to(0, 5300)
+            .lines()
+            .skip(1)
+            .map(|l| format!("{}\n", l.replace(",40,", ",41,")))
+            .collect();
+        let fourth = write_csv(&dir, "d.csv", &changed);
+        ok(db, &["values", "import", &fourth]);
+        let after = versions().await;
+        assert_eq!(after.len(), 5300, "the leftover key 2099Q4 was not merged");
+        assert_eq!(store.count_rows("data_values_staging").await.unwrap(), 0);
+        let left = store
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) FROM data_values WHERE comment = 'sót'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap();
+        assert_eq!(left, 0, "a leftover's figures never reach the table");
     }
     store.verify_audit_chain().await.unwrap();
 }

@@ -189,7 +189,7 @@ impl Staged {
     }
 
     /// Merges both batches into `data_values` inside the write's transaction, with the
-    /// write's own values (`write`), and removes them. Returns how many values were added or
+    /// write's own values (`write`), and empties the staging table. Returns how many values were added or
     /// changed.
     pub(super) async fn merge(
         &self,
@@ -220,7 +220,12 @@ impl Staged {
                 .await?
                 .rows_affected();
         }
-        txn.execute_raw(self.delete()).await?;
+        // Only the holder of the writers' lock copies into staging, so what is there is this
+        // write's batches and at most a failed write's leftovers: emptied whole, at no cost
+        // per row (a DELETE of a million rows took a quarter of a second). Undone with the
+        // transaction should the commit fail.
+        txn.execute_unprepared("TRUNCATE data_values_staging")
+            .await?;
         Ok(changed)
     }
 
