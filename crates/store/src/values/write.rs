@@ -88,13 +88,7 @@ async fn stored_among<T: ConnectionTrait>(
             )
             .all(c)
             .await?;
-        for m in rows {
-            let period = m
-                .period
-                .parse()
-                .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?;
-            out.insert((m.indicator_id, m.unit_id, period), m);
-        }
+        keep(rows)?;
     }
     Ok(out)
 }
