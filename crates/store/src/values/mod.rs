@@ -269,6 +269,7 @@ pub struct ValueFilter {
 }
 
 mod history;
+mod lookup;
 mod merge;
 mod write;
 
