@@ -59,6 +59,9 @@ pub(super) async fn stored_among<T: ConnectionTrait>(
 async fn stored_pg<T: ConnectionTrait>(c: &T, keys: &[Key]) -> Result<Vec<data_value::Model>> {
     use sea_orm::FromQueryResult;
     use std::fmt::Write as _;
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut indicators = String::with_capacity(2 + keys.len() * 4);
     let mut units = String::with_capacity(2 + keys.len() * 6);
     let mut periods = String::with_capacity(2 + keys.len() * 10);
@@ -69,9 +72,6 @@ async fn stored_pg<T: ConnectionTrait>(c: &T, keys: &[Key]) -> Result<Vec<data_v
         let _ = write!(periods, "{sep}\"{p}\"");
     }
     for list in [&mut indicators, &mut units, &mut periods] {
-        if list.is_empty() {
-            list.push('{');
-        }
         list.push('}');
     }
     // The period column compares byte by byte (m0028); the keys' text must too.

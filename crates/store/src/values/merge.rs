@@ -189,8 +189,8 @@ impl Staged {
     }
 
     /// Merges both batches into `data_values` inside the write's transaction, with the
-    /// write's own values (`write`), and empties the staging table. Returns how many values were added or
-    /// changed.
+    /// write's own values (`write`), and empties the staging table. Returns how many values
+    /// were added or changed.
     pub(super) async fn merge(
         &self,
         txn: &sea_orm::DatabaseTransaction,
