@@ -210,9 +210,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 async fn open(url: &str) -> Result<Store> {
-    Store::open(url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(url)))
+    opened(url, Store::open(url).await)
+}
+
+/// A store, or why the database at `url` could not be opened (without its password).
+fn opened(url: &str, store: chitieu_store::Result<Store>) -> Result<Store> {
+    store.with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(url)))
 }
 
 /// Hides a password in a database URL before printing it.
@@ -252,7 +255,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve { bind, demo } => {
             // Serving never changes the plan: `init` and `demo` load plans.
-            let store = open(&cli.db).await?;
+            let store = opened(&cli.db, Store::open_for_server(&cli.db).await)?;
             if demo {
                 init(&store).await?;
                 demo::load(&store).await?;

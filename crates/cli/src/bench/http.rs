@@ -48,7 +48,7 @@ pub const SLOW_MS: f64 = 50.0;
 
 /// What one request of a run is: a method, a path, headers and a body.
 #[derive(Clone)]
-struct Call {
+pub(super) struct Call {
     method: &'static str,
     path: String,
     headers: Vec<(&'static str, String)>,
@@ -56,7 +56,7 @@ struct Call {
 }
 
 impl Call {
-    fn get(path: impl Into<String>, auth: (&'static str, String)) -> Call {
+    pub(super) fn get(path: impl Into<String>, auth: (&'static str, String)) -> Call {
         Call {
             method: "GET",
             path: path.into(),
@@ -82,7 +82,7 @@ impl Call {
 
 /// Drives `calls` (the k-th request of a connection is `calls(k)`) from `connections`
 /// keep-alive connections for `seconds`.
-async fn drive(
+pub(super) async fn drive(
     addr: SocketAddr,
     data_set: &str,
     route: &str,
@@ -179,6 +179,18 @@ async fn drive(
         write_max_ms: writes.iter().max().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         first_error,
     })
+}
+
+/// Sends one request on a connection of its own; whether it succeeded.
+pub(super) async fn once(addr: SocketAddr, call: &Call) -> Result<bool> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let res = sender.send_request(call.request(addr)?).await?;
+    let ok = res.status().is_success();
+    res.into_body().collect().await?;
+    Ok(ok)
 }
 
 /// Starts the server over `store` in this process; returns its address.
@@ -360,11 +372,8 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
         opts.values, opts.seed
     ));
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("bench.db").display()
-    ))
-    .await?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = Store::open(&url).await?;
     super::dataset::fill(
         &store,
         &super::Options {
@@ -376,12 +385,15 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
         opts.json,
     )
     .await?;
+    let nation = UnitCode::parse("VN").expect("code");
+    say("Máy chủ chạy riêng trên bộ dữ liệu toàn quốc: khởi động, bộ nhớ, đổi đơn vị…");
+    let server = super::server::measure(&url, &store, &nation, opts.values).await?;
     let commune = UnitCode::commune(5443);
     run_set(
         &opts,
         store,
         "national",
-        &UnitCode::parse("VN").expect("code"),
+        &nation,
         &UnitCode::province(19),
         "B-02",
         Arc::new(move |k| {
@@ -396,9 +408,23 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     .await?;
 
     if opts.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"routes": out, "server": server}))?
+        );
     } else {
         print(&out, &opts);
+        println!(
+            "\nMáy chủ chạy riêng, {} giá trị: khởi động {:.1} s; bộ nhớ {:.0} MB ({:.1} byte/giá trị); \
+             thêm một xã: xong sau {:.2} s, bộ nhớ cao nhất {:.0} MB, sau đó {:.0} MB",
+            server.values,
+            server.cold_start_s,
+            server.resident_mb,
+            server.resident_bytes_per_value,
+            server.rebuild_s,
+            server.rebuild_peak_mb,
+            server.after_rebuild_mb
+        );
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 mod dataset;
 pub mod http;
+mod server;
 
 use dataset::{fill, plan, rss_bytes};
 

@@ -320,8 +320,8 @@ fn http_bench_prints_every_route() {
         String::from_utf8_lossy(&out.stderr)
     );
     eprintln!("{}", String::from_utf8_lossy(&out.stdout));
-    let rows: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    let rows = rows.as_array().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let rows = report["routes"].as_array().unwrap();
     for set in ["demo", "national"] {
         let routes: Vec<&Value> = rows.iter().filter(|r| r["data_set"] == set).collect();
         assert_eq!(
@@ -349,5 +349,23 @@ fn http_bench_prints_every_route() {
                 assert!(r["writes"].as_u64().unwrap() > 0, "{r}");
             }
         }
+    }
+    // The server in a process of its own: it came up, its memory was read, and it took a
+    // unit added by another process.
+    let server = &report["server"];
+    let figure = |k: &str| {
+        server[k]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{k}: {server}"))
+    };
+    assert_eq!(server["values"].as_u64(), Some(values.parse().unwrap()));
+    for k in [
+        "cold_start_s",
+        "resident_mb",
+        "rebuild_s",
+        "rebuild_peak_mb",
+        "after_rebuild_mb",
+    ] {
+        assert!(figure(k) > 0.0, "{k}: {server}");
     }
 }

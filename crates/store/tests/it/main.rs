@@ -411,3 +411,33 @@ async fn a_write_finds_the_stored_value_of_every_kind_of_period(db: &TestDb) {
         assert_eq!(c.current.value, Decimal::from(11));
     }
 }
+
+/// SQLite's page cache is on the heap and each connection keeps its pages for the life of
+/// the process: the web server's is small, a batch command's large (an import is one
+/// transaction). With 256 MiB for every connection, a server on 10 million values held
+/// 170 MB of the file's pages besides its figures (46 bytes a value instead of 33).
+#[tokio::test]
+async fn a_server_keeps_a_small_sqlite_page_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cache.db").display());
+    let cache_mib = |store: Store| async move {
+        let row = store
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA cache_size",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        // Negative: KiB.
+        -row.try_get_by_index::<i64>(0).unwrap() / 1024
+    };
+    let server = cache_mib(Store::open_for_server(&url).await.unwrap()).await;
+    let batch = cache_mib(Store::open(&url).await.unwrap()).await;
+    assert!(
+        (1..=16).contains(&server),
+        "server: {server} MiB a connection"
+    );
+    assert!(batch >= 256, "batch: {batch} MiB a connection");
+}

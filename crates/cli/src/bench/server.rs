@@ -1,0 +1,165 @@
+//! The server in a process of its own, as it runs in production, on the national data set:
+//! how long it takes to come up, how much memory it holds once up (the whole process, not
+//! an estimate), and its peak while a change of units is rebuilt. The load generator's
+//! process is another, so none of its memory is counted.
+
+use anyhow::{Context, Result};
+use chitieu_domain::{Unit, UnitCode, UnitKind};
+use chitieu_store::{Role, Store};
+use serde::Serialize;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::http::{Call, drive, once};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerMemory {
+    pub values: u64,
+    /// From starting the process to its first answer: migrating, loading every value.
+    pub cold_start_s: f64,
+    /// Anonymous resident memory (heap and stacks; not the program's code nor the database
+    /// file SQLite maps) after a few seconds of reads and a few seconds idle.
+    pub resident_mb: f64,
+    pub resident_bytes_per_value: f64,
+    /// From a unit added to the database to the server answering for it.
+    pub rebuild_s: f64,
+    /// Highest anonymous resident memory while the rebuild ran, and after it.
+    pub rebuild_peak_mb: f64,
+    pub after_rebuild_mb: f64,
+}
+
+/// Kills the server when the measurement ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Server {
+    /// Anonymous resident memory in MiB: the heap and stacks, not the program's code nor
+    /// the database file SQLite maps.
+    fn resident_mb(&self) -> f64 {
+        status_mb(self.0.id(), "RssAnon:")
+    }
+}
+
+/// A line of `/proc/PID/status`, in MiB.
+fn status_mb(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Starts `chitieu serve` (this very program) on `db`, then measures it. `values` is how
+/// many the data set holds; the server reads as the plan owner `owner`.
+pub async fn measure(
+    db: &str,
+    store: &Store,
+    owner: &UnitCode,
+    values: u64,
+) -> Result<ServerMemory> {
+    let token = store
+        .create_token("bench-memory", Role::Viewer, owner, "bench")
+        .await?;
+    let started = Instant::now();
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("could not start the server")?;
+    let stdout = child.stdout.take().context("the server's output")?;
+    let server = Server(child);
+    // It prints its address once it answers.
+    let addr: SocketAddr = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                let rest = l.split_once("http://")?.1;
+                rest.split('/').next()?.parse().ok()
+            })
+    })
+    .await?
+    .context("the server stopped before it answered")?;
+    let cold_start_s = started.elapsed().as_secs_f64();
+
+    let bearer = ("authorization", format!("Bearer {token}"));
+    let read = Call::get("/api/v1/assessment", bearer.clone());
+    let calls: Arc<dyn Fn(u64) -> Call + Send + Sync> = Arc::new(move |_| read.clone());
+    drive(addr, "national", "memory", 8, 3.0, calls).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let resident_mb = server.resident_mb();
+
+    // A commune added meanwhile by another process: the server rebuilds the rolled-up
+    // figures beside the snapshot readers keep, and publishes.
+    // The kernel keeps a peak of all resident memory only, file pages included: the heap's
+    // is sampled instead, every 5 ms.
+    let pid = server.0.id();
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let sampler = tokio::spawn(async move {
+        let mut peak = 0.0f64;
+        loop {
+            peak = peak.max(status_mb(pid, "RssAnon:"));
+            tokio::select! {
+                _ = &mut stopped => return peak,
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+        }
+    });
+    let code = UnitCode::commune(99_999);
+    store
+        .upsert_units(
+            &[Unit {
+                code: code.clone(),
+                name: "Xã đo hiệu năng".into(),
+                kind: UnitKind::Commune,
+                division_type: Some("xã".into()),
+                parent: Some(UnitCode::province(19)),
+                valid_from: chitieu_domain::unit::earliest(),
+                valid_to: None,
+                population: None,
+                officials: None,
+                successors: vec![],
+            }],
+            "bench",
+            "bench: một xã mới",
+        )
+        .await?;
+    let changed = Instant::now();
+    let probe = Call::get(format!("/api/v1/assessment?unit={code}"), bearer);
+    while !once(addr, &probe).await? {
+        anyhow::ensure!(
+            changed.elapsed() < Duration::from_secs(120),
+            "the server did not take the new unit in two minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rebuild_s = changed.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = stop.send(());
+    let rebuild_peak_mb = sampler.await?;
+    let after_rebuild_mb = server.resident_mb();
+    Ok(ServerMemory {
+        values,
+        cold_start_s,
+        resident_mb,
+        resident_bytes_per_value: resident_mb * 1024.0 * 1024.0 / values.max(1) as f64,
+        rebuild_s,
+        rebuild_peak_mb,
+        after_rebuild_mb,
+    })
+}
