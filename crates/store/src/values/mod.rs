@@ -405,15 +405,21 @@ impl Store {
         let Some(&indicator_id) = ids.indicators.get(indicator) else {
             return Ok(Vec::new());
         };
-        // Same query on both backends except the name of the string aggregate.
-        let agg = match self.backend() {
-            sea_orm::DbBackend::Postgres => "string_agg",
-            _ => "group_concat",
+        // "2025M07 12.5 num den st;…": each value's fields joined by spaces, a missing one
+        // empty. SQLite's printf does it in one call where `||` makes a string per
+        // operator: a fifth less of the database's time, which is most of a cold start.
+        let packed = match self.backend() {
+            sea_orm::DbBackend::Postgres => {
+                "string_agg(period || ' ' || value || ' ' || COALESCE(numerator, '') || ' ' \
+                 || COALESCE(denominator, '') || ' ' || substr(state, 1, 2), ';')"
+            }
+            _ => {
+                "group_concat(printf('%s %s %s %s %.2s', period, value, numerator, denominator, \
+                  state), ';')"
+            }
         };
         let sql = format!(
-            "SELECT unit_id, {agg}(period || ' ' || value || ' ' || COALESCE(numerator, '') || ' ' \
-             || COALESCE(denominator, '') || ' ' || substr(state, 1, 2), ';') FROM data_values \
-             WHERE indicator_id = $1 GROUP BY unit_id"
+            "SELECT unit_id, {packed} FROM data_values WHERE indicator_id = $1 GROUP BY unit_id"
         );
         let stmt =
             sea_orm::Statement::from_sql_and_values(self.backend(), sql, [indicator_id.into()]);
