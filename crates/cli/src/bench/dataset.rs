@@ -217,15 +217,21 @@ impl Generator {
 
 /// Resident anonymous memory (the heap), leaving out the database file that SQLite maps.
 pub(super) fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    status_kib("self", "RssAnon:") * 1024
+}
+
+/// A field of `/proc/PROCESS/status` in KiB (`process`: a pid or `self`); 0 where there is
+/// no such file (not Linux) or field.
+pub(super) fn status_kib(process: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("RssAnon:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
-        .map_or(0, |kb| kb * 1024)
+        .unwrap_or(0)
 }
 
 pub(super) async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {

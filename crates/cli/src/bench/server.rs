@@ -41,25 +41,10 @@ impl Drop for Server {
     }
 }
 
-impl Server {
-    /// Anonymous resident memory in MiB: the heap and stacks, not the program's code nor
-    /// the database file SQLite maps.
-    fn resident_mb(&self) -> f64 {
-        status_mb(self.0.id(), "RssAnon:")
-    }
-}
-
-/// A line of `/proc/PID/status`, in MiB.
-fn status_mb(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+/// Anonymous resident memory of process `pid` in MiB: the heap and stacks, not the
+/// program's code nor the database file SQLite maps.
+fn anon_mb(pid: u32) -> f64 {
+    super::dataset::status_kib(&pid.to_string(), "RssAnon:") as f64 / 1024.0
 }
 
 /// Starts `chitieu serve` (this very program) on `db`, then measures it. `values` is how
@@ -78,11 +63,13 @@ pub async fn measure(
         .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // Its warnings (a stored value it cannot use, say) are worth seeing.
+        .stderr(Stdio::inherit())
         .spawn()
         .context("could not start the server")?;
     let stdout = child.stdout.take().context("the server's output")?;
     let server = Server(child);
+    let pid = server.0.id();
     // It prints its address once it answers.
     let addr: SocketAddr = tokio::task::spawn_blocking(move || {
         std::io::BufReader::new(stdout)
@@ -102,18 +89,17 @@ pub async fn measure(
     let calls: Arc<dyn Fn(u64) -> Call + Send + Sync> = Arc::new(move |_| read.clone());
     drive(addr, "national", "memory", 8, 3.0, calls).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let resident_mb = server.resident_mb();
+    let resident_mb = anon_mb(pid);
 
     // A commune added meanwhile by another process: the server rebuilds the rolled-up
     // figures beside the snapshot readers keep, and publishes.
     // The kernel keeps a peak of all resident memory only, file pages included: the heap's
     // is sampled instead, every 5 ms.
-    let pid = server.0.id();
     let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
     let sampler = tokio::spawn(async move {
         let mut peak = 0.0f64;
         loop {
-            peak = peak.max(status_mb(pid, "RssAnon:"));
+            peak = peak.max(anon_mb(pid));
             tokio::select! {
                 _ = &mut stopped => return peak,
                 _ = tokio::time::sleep(Duration::from_millis(5)) => {}
@@ -152,7 +138,7 @@ pub async fn measure(
     tokio::time::sleep(Duration::from_secs(2)).await;
     let _ = stop.send(());
     let rebuild_peak_mb = sampler.await?;
-    let after_rebuild_mb = server.resident_mb();
+    let after_rebuild_mb = anon_mb(pid);
     Ok(ServerMemory {
         values,
         cold_start_s,
