@@ -76,7 +76,6 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The PostgreSQL advisory lock that writers take in turn ("57" for the resolution).
 const WRITE_LOCK: i64 = 0x5757_0057;
 
-/// A handle on the database. Cheap to clone.
 /// What a process does with the database, which sizes SQLite's page cache.
 #[derive(Clone, Copy)]
 enum Workload {
@@ -99,6 +98,7 @@ impl Workload {
     }
 }
 
+/// A handle on the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,

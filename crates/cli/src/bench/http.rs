@@ -99,11 +99,7 @@ pub(super) async fn drive(
             let mut writes = Vec::new();
             let mut errors = 0u64;
             let mut first_error = None;
-            let stream = tokio::net::TcpStream::connect(addr).await?;
-            stream.set_nodelay(true)?;
-            let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-            tokio::spawn(conn);
+            let mut sender = connect(addr).await?;
             let mut k = c as u64;
             while Instant::now() < deadline {
                 let call = calls(k);
@@ -181,13 +177,22 @@ pub(super) async fn drive(
     })
 }
 
-/// Sends one request on a connection of its own; whether it succeeded.
-pub(super) async fn once(addr: SocketAddr, call: &Call) -> Result<bool> {
+/// A keep-alive HTTP/1.1 connection to `addr`.
+async fn connect(addr: SocketAddr) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, conn) =
+    stream.set_nodelay(true)?;
+    let (sender, conn) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
     tokio::spawn(conn);
-    let res = sender.send_request(call.request(addr)?).await?;
+    Ok(sender)
+}
+
+/// Sends one request on a connection of its own; whether it succeeded.
+pub(super) async fn once(addr: SocketAddr, call: &Call) -> Result<bool> {
+    let res = connect(addr)
+        .await?
+        .send_request(call.request(addr)?)
+        .await?;
     let ok = res.status().is_success();
     res.into_body().collect().await?;
     Ok(ok)
