@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use std::collections::HashMap;
 
 use crate::entities::{committee_member, meeting, programme_signoff};
-use crate::units::unit_ids;
+use crate::units::{find_unit_id, unit_id};
 use crate::{Result, Store, StoreError, audit};
 
 impl Store {
@@ -26,10 +26,7 @@ impl Store {
             )));
         }
         let txn = self.begin_write().await?;
-        let id = *unit_ids(&txn)
-            .await?
-            .get(&m.committee)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", m.committee)))?;
+        let id = unit_id(&txn, &m.committee).await?;
         committee_member::ActiveModel {
             committee_id: Set(id),
             person: Set(person.clone()),
@@ -79,10 +76,7 @@ impl Store {
             ));
         }
         let txn = self.begin_write().await?;
-        let id = *unit_ids(&txn)
-            .await?
-            .get(&m.committee)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", m.committee)))?;
+        let id = unit_id(&txn, &m.committee).await?;
         if !number.is_empty()
             && meeting::Entity::find()
                 .filter(meeting::Column::ConclusionNumber.eq(&number))
@@ -131,10 +125,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         let txn = self.begin_write().await?;
-        let id = *unit_ids(&txn)
-            .await?
-            .get(unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{unit}\"")))?;
+        let id = unit_id(&txn, unit).await?;
         if programme_signoff::Entity::find()
             .filter(programme_signoff::Column::UnitId.eq(id))
             .filter(programme_signoff::Column::Year.eq(year))
@@ -173,7 +164,7 @@ impl Store {
         unit: &UnitCode,
         year: i32,
     ) -> Result<Option<(String, chrono::NaiveDate)>> {
-        let Some(&id) = unit_ids(&self.db).await?.get(unit) else {
+        let Some(id) = find_unit_id(&self.db, unit).await? else {
             return Ok(None);
         };
         Ok(programme_signoff::Entity::find()
@@ -186,7 +177,7 @@ impl Store {
 
     /// A committee's members, by position then start.
     pub async fn members(&self, committee: &UnitCode) -> Result<Vec<Member>> {
-        let Some(&id) = unit_ids(&self.db).await?.get(committee) else {
+        let Some(id) = find_unit_id(&self.db, committee).await? else {
             return Ok(Vec::new());
         };
         let mut out: Vec<Member> = committee_member::Entity::find()
@@ -218,7 +209,7 @@ impl Store {
 
     /// A committee's meetings, latest first.
     pub async fn meetings(&self, committee: &UnitCode) -> Result<Vec<Meeting>> {
-        let Some(&id) = unit_ids(&self.db).await?.get(committee) else {
+        let Some(id) = find_unit_id(&self.db, committee).await? else {
             return Ok(Vec::new());
         };
         Ok(meeting::Entity::find()

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use std::collections::HashMap;
 
 use crate::entities::{head, user};
-use crate::units::unit_ids;
+use crate::units::unit_id;
 use crate::{Result, Store, StoreError, audit};
 
 pub use chitieu_domain::permission::Role;
@@ -80,10 +80,7 @@ impl Store {
             return Err(StoreError::Invalid("cần họ tên người đứng đầu".into()));
         }
         let txn = self.begin_write().await?;
-        let ids = unit_ids(&txn).await?;
-        let uid = *ids
-            .get(&h.unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", h.unit)))?;
+        let uid = unit_id(&txn, &h.unit).await?;
         let existing: Vec<Head> = head::Entity::find()
             .filter(head::Column::UnitId.eq(uid))
             .all(&txn)
@@ -127,8 +124,8 @@ impl Store {
 
     /// Every term of office, by unit and start date.
     pub async fn heads(&self) -> Result<Vec<Head>> {
-        let ids = unit_ids(&self.db).await?;
-        let code: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ids = self.ids_now().await?;
+        let code = &ids.unit_codes;
         Ok(head::Entity::find()
             .order_by_asc(head::Column::UnitId)
             .order_by_asc(head::Column::TermStart)
@@ -179,10 +176,7 @@ impl Store {
                 "tên đăng nhập \"{login}\" đã có"
             )));
         }
-        let ids = unit_ids(&txn).await?;
-        let uid = *ids
-            .get(u.unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", u.unit)))?;
+        let uid = unit_id(&txn, u.unit).await?;
         user::ActiveModel {
             login: Set(login.to_string()),
             display_name: Set(display_name),
@@ -253,8 +247,8 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<(String, Role, UnitCode)>> {
-        let ids = unit_ids(&self.db).await?;
-        let code: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ids = self.ids_now().await?;
+        let code = &ids.unit_codes;
         let mut out = Vec::new();
         for u in user::Entity::find()
             .order_by_asc(user::Column::Login)

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use crate::entities::{form, indicator, indicator_coordinator, indicator_group, plan, target};
-use crate::units::unit_ids;
+use crate::units::{unit_id, unit_ids};
 use crate::{Result, Store, StoreError, audit};
 
 /// The editable, descriptive part of an indicator.
@@ -211,10 +211,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{}\"", t.indicator)))?;
-        let ids = unit_ids(&txn).await?;
-        let unit_id = *ids
-            .get(&t.unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", t.unit)))?;
+        let unit_id = unit_id(&txn, &t.unit).await?;
         // What the change replaces, for the audit entry: the targets of the years it sets,
         // and a recurring target's span it overlaps.
         let before: Vec<String> = target::Entity::find()
@@ -317,10 +314,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))?;
-        let ids = unit_ids(&txn).await?;
-        let lead = *ids
-            .get(lead_unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{lead_unit}\"")))?;
+        let lead = unit_id(&txn, lead_unit).await?;
         let mut am: indicator::ActiveModel = m.into();
         am.name = Set(name.trim().to_string());
         am.name_en = Set(name_en.trim().to_string());
@@ -350,8 +344,10 @@ impl Store {
         else {
             return Ok(None);
         };
-        let ids = unit_ids(&self.db).await?;
-        let code_of: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        // The cached ids: reading every unit here made each target edit's plan reload at
+        // national scale parse 4,000 rows.
+        let ids = self.ids_now().await?;
+        let code_of = &ids.unit_codes;
         let ucode = |id: i32| -> Result<UnitCode> {
             code_of
                 .get(&id)

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::{api_token, session, unit, user};
 use crate::people::Role;
-use crate::units::unit_ids;
+use crate::units::unit_id;
 use crate::{Result, Store, StoreError, audit};
 
 /// Who is signed in.
@@ -176,10 +176,7 @@ impl Store {
         {
             return Err(StoreError::Invalid(format!("token \"{name}\" đã có")));
         }
-        let ids = unit_ids(&self.db).await?;
-        let unit_id = *ids
-            .get(unit)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{unit}\"")))?;
+        let unit_id = unit_id(&self.db, unit).await?;
         let token = format!("ct_{}", random_token());
         api_token::ActiveModel {
             token_hash: Set(hash(&token)),
@@ -250,9 +247,8 @@ impl Store {
     /// Every token, without its secret: name, role, unit, who made it, when, and whether it
     /// was revoked.
     pub async fn tokens(&self) -> Result<Vec<TokenInfo>> {
-        let ids = unit_ids(&self.db).await?;
-        let code: std::collections::HashMap<i32, UnitCode> =
-            ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ids = self.ids_now().await?;
+        let code = &ids.unit_codes;
         let mut out = Vec::new();
         for t in api_token::Entity::find()
             .order_by_asc(api_token::Column::Name)

@@ -6,7 +6,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use std::collections::HashMap;
 
 use crate::entities::{plan, research_result, task, task_coordinator, task_indicator, task_update};
-use crate::units::unit_ids;
 use crate::{Result, Store, StoreError, audit};
 
 /// How a task written meets the stored one with the same code. Decided inside the write
@@ -191,8 +190,8 @@ impl Store {
     }
 
     pub async fn tasks(&self) -> Result<Vec<Task>> {
-        let ids = unit_ids(&self.db).await?;
-        let ucode: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ids = self.ids_now().await?;
+        let ucode = &ids.unit_codes;
         let plans: HashMap<i32, String> = plan::Entity::find()
             .all(&self.db)
             .await?
@@ -329,8 +328,8 @@ impl Store {
     }
 
     pub async fn research_results(&self) -> Result<Vec<ResearchResult>> {
-        let ids = unit_ids(&self.db).await?;
-        let ucode: HashMap<i32, UnitCode> = ids.into_iter().map(|(c, i)| (i, c)).collect();
+        let ids = self.ids_now().await?;
+        let ucode = &ids.unit_codes;
         Ok(research_result::Entity::find()
             .order_by_asc(research_result::Column::AcceptedOn)
             .all(&self.db)

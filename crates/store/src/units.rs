@@ -75,6 +75,28 @@ pub(crate) async fn unit_ids<C: ConnectionTrait>(c: &C) -> Result<HashMap<UnitCo
         .collect()
 }
 
+/// The id of one unit, by code: one indexed read, for writes that name a unit (reading
+/// every unit there made each target edit at national scale parse 4,000 rows).
+pub(crate) async fn find_unit_id<C: ConnectionTrait>(
+    c: &C,
+    code: &UnitCode,
+) -> Result<Option<i32>> {
+    Ok(unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .filter(unit::Column::Code.eq(code.as_str()))
+        .into_tuple()
+        .one(c)
+        .await?)
+}
+
+/// [`find_unit_id`], with a unit that is not there named in the error.
+pub(crate) async fn unit_id<C: ConnectionTrait>(c: &C, code: &UnitCode) -> Result<i32> {
+    find_unit_id(c, code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))
+}
+
 /// The code of one unit, by id: one indexed read, for the per-request paths (sessions,
 /// tokens) that must not grow with the number of units.
 pub(crate) async fn unit_code<C: ConnectionTrait>(c: &C, id: i32) -> Result<UnitCode> {
