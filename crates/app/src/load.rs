@@ -110,8 +110,10 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         .iter()
         .filter_map(|ind| Some((ind.code.clone(), snap.engine.indicator_index(&ind.code)?)))
         .collect();
+    let separate = store.separate_bulk_reader().await?;
+    let reader = separate.clone().unwrap_or_else(|| store.clone());
     let fetch = |code: String| {
-        let store = store.clone();
+        let store = reader.clone();
         tokio::spawn(async move { store.packed_values(&code).await })
     };
     let mut pending: Vec<Vec<(u32, Period)>> = vec![Vec::new(); indicators.len()];
@@ -156,6 +158,10 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
                 }
             }
         }
+    }
+    drop(ahead);
+    if let Some(separate) = separate {
+        separate.close().await?;
     }
     snap.engine.roll_up();
     // The official engine is the same but for the figures not yet accepted: only the

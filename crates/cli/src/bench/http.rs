@@ -215,6 +215,12 @@ async fn start(store: Store) -> Result<SocketAddr> {
     rx.await.context("the server did not start")
 }
 
+/// `store`, filled, closed and opened again as `serve` opens it.
+async fn reopen_for_server(store: Store, url: &str) -> Result<Store> {
+    store.close().await?;
+    Ok(Store::open_for_server(url).await?)
+}
+
 /// A signed-in viewer's cookie, an admin's bearer token and a viewer's bearer token.
 async fn credentials(store: &Store, unit: &UnitCode) -> Result<(String, String, String)> {
     let session = super::signed_in_viewer(store, unit).await?;
@@ -344,13 +350,12 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
 
     say("Dữ liệu mẫu (Thái Nguyên)…");
     let demo_dir = tempfile::tempdir()?;
-    let demo = Store::open(&format!(
-        "sqlite://{}",
-        demo_dir.path().join("demo.db").display()
-    ))
-    .await?;
+    let demo_url = format!("sqlite://{}", demo_dir.path().join("demo.db").display());
+    let demo = Store::open(&demo_url).await?;
     crate::init_quiet(&demo).await?;
     crate::demo::load_quiet(&demo).await?;
+    // Served as `serve` serves it: with the server's SQLite settings, not the import's.
+    let demo = reopen_for_server(demo, &demo_url).await?;
     let quarter = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
         chrono::Local::now().date_naive(),
@@ -393,6 +398,7 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     let nation = UnitCode::parse("VN").expect("code");
     say("Máy chủ chạy riêng trên bộ dữ liệu toàn quốc: khởi động, bộ nhớ, đổi đơn vị…");
     let server = super::server::measure(&url, &store, &nation, opts.values).await?;
+    let store = reopen_for_server(store, &url).await?;
     let commune = UnitCode::commune(5443);
     run_set(
         &opts,
@@ -421,11 +427,14 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
         print(&out, &opts);
         println!(
             "\nMáy chủ chạy riêng, {} giá trị: khởi động {:.1} s; bộ nhớ {:.0} MB ({:.1} byte/giá trị); \
+             tệp dữ liệu {:.0} MB, đang ánh xạ {:.1} MB; \
              thêm một xã: xong sau {:.2} s, bộ nhớ cao nhất {:.0} MB, sau đó {:.0} MB",
             server.values,
             server.cold_start_s,
             server.resident_mb,
             server.resident_bytes_per_value,
+            server.file_mb,
+            server.file_mapped_mb,
             server.rebuild_s,
             server.rebuild_peak_mb,
             server.after_rebuild_mb

@@ -9,6 +9,7 @@ use chitieu_store::{Role, Store};
 use serde::Serialize;
 use std::io::BufRead;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +25,13 @@ pub struct ServerMemory {
     /// file SQLite maps) after a few seconds of reads and a few seconds idle.
     pub resident_mb: f64,
     pub resident_bytes_per_value: f64,
+    /// The database file, and how much of it the server holds mapped then (SQLite maps
+    /// the file into each connection). Every write by another connection makes SQLite
+    /// unmap and map it again on each connection, which holds the whole process still for
+    /// as long as the pages take to let go: 60 ms at 10 million values when the server
+    /// kept the pages its load had read.
+    pub file_mb: f64,
+    pub file_mapped_mb: f64,
     /// From a unit added to the database to the server answering for it.
     pub rebuild_s: f64,
     /// Highest anonymous resident memory while the rebuild ran, and after it.
@@ -45,6 +53,31 @@ impl Drop for Server {
 /// program's code nor the database file SQLite maps.
 fn anon_mb(pid: u32) -> f64 {
     super::dataset::status_kib(&pid.to_string(), "RssAnon:") as f64 / 1024.0
+}
+
+/// Resident pages of `file` mapped by process `pid`, in MiB.
+fn mapped_mb(pid: u32, file: &Path) -> f64 {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return 0.0;
+    };
+    let mut inside = false;
+    let mut kib = 0u64;
+    for line in smaps.lines() {
+        let Some(first) = line.split_whitespace().next() else {
+            continue;
+        };
+        if !first.ends_with(':') {
+            // A mapping's first line ends with the file it maps, if any.
+            inside = Path::new(line.split_whitespace().last().unwrap_or_default()) == file;
+        } else if inside && first == "Rss:" {
+            kib += line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    kib as f64 / 1024.0
 }
 
 /// Starts `chitieu serve` (this very program) on `db`, then measures it. `values` is how
@@ -90,6 +123,9 @@ pub async fn measure(
     drive(addr, "national", "memory", 8, 3.0, calls).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let resident_mb = anon_mb(pid);
+    let file = Path::new(db.strip_prefix("sqlite://").unwrap_or(db)).canonicalize()?;
+    let file_mb = std::fs::metadata(&file)?.len() as f64 / (1024.0 * 1024.0);
+    let file_mapped_mb = mapped_mb(pid, &file);
 
     // A commune added meanwhile by another process: the server rebuilds the rolled-up
     // figures beside the snapshot readers keep, and publishes.
@@ -144,6 +180,8 @@ pub async fn measure(
         cold_start_s,
         resident_mb,
         resident_bytes_per_value: resident_mb * 1024.0 * 1024.0 / values.max(1) as f64,
+        file_mb,
+        file_mapped_mb,
         rebuild_s,
         rebuild_peak_mb,
         after_rebuild_mb,
