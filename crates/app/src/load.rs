@@ -159,7 +159,6 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
             }
         }
     }
-    drop(ahead);
     if let Some(separate) = separate {
         separate.close().await?;
     }

@@ -76,7 +76,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The PostgreSQL advisory lock that writers take in turn ("57" for the resolution).
 const WRITE_LOCK: i64 = 0x5757_0057;
 
-/// What a process does with the database, which sizes SQLite's page cache.
+/// What a process does with the database, which sizes SQLite's page cache (and, for a
+/// server, where its engine's load reads: [`Store::separate_bulk_reader`]).
 #[derive(Clone, Copy)]
 enum Workload {
     /// Commands and imports: a large import is one transaction (all or nothing), and with a
@@ -112,6 +113,37 @@ pub struct Store {
 /// The ids and the structure change number they were read at.
 type IdsCache = std::sync::Arc<std::sync::RwLock<Option<(i64, std::sync::Arc<plan::Ids>)>>>;
 
+/// A pool on the database at `url`, set up for `workload`.
+async fn connect(url: &str, workload: Workload) -> Result<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(4).min_connections(1);
+        opts.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30))
+                // Map the file rather than copy pages through read(2): loading the engine
+                // reads every value once. SQLite caps this at 2 GiB; pages past the cap are
+                // read into the page cache, which is on the heap (a 1 GiB map left the last
+                // 170 MB of a 10-million-value file there).
+                .pragma("mmap_size", "2147418112")
+                .pragma("cache_size", workload.sqlite_cache_size())
+        });
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        // A schema other than `public` is chosen in the URL:
+        // `postgres://…/db?options=-csearch_path%3Dmyschema`.
+        opts.max_connections(8);
+    } else {
+        return Err(StoreError::BadUrl(url.to_string()));
+    }
+    Ok(Database::connect(opts).await?)
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs pending migrations.
     /// `sqlite://PATH` runs SQLite in WAL mode; `postgres://…` runs on PostgreSQL.
@@ -138,33 +170,7 @@ impl Store {
         migrations: Option<u32>,
         workload: Workload,
     ) -> Result<Store> {
-        let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
-        if url.starts_with("sqlite:") {
-            opts.max_connections(4).min_connections(1);
-            opts.map_sqlx_sqlite_opts(move |o| {
-                o.create_if_missing(true)
-                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(30))
-                    // Map the file rather than copy pages through read(2): loading the
-                    // engine reads every value once. SQLite caps this at 2 GiB; pages past
-                    // the cap are read into the page cache, which is on the heap (a 1 GiB
-                    // map left the last 170 MB of a 10-million-value file there).
-                    .pragma("mmap_size", "2147418112")
-                    .pragma("cache_size", workload.sqlite_cache_size())
-            });
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            // A schema other than `public` is chosen in the URL:
-            // `postgres://…/db?options=-csearch_path%3Dmyschema`.
-            opts.max_connections(8);
-        } else {
-            return Err(StoreError::BadUrl(url.to_string()));
-        }
-        let db = Database::connect(opts).await?;
+        let db = connect(url, workload).await?;
         migration::Migrator::up(&db, migrations).await?;
         let sqlite_server = matches!(workload, Workload::Server) && url.starts_with("sqlite:");
         Ok(Store {
@@ -180,15 +186,16 @@ impl Store {
     /// another connection, unmaps it and maps it again on the next read. Letting go of the
     /// pages a full load touched (1.2 GB at 10 million values) held the whole process still
     /// for 60 ms at the server's first write; closed with the load, they cost that once, at
-    /// start.
+    /// start. The database is this store's, so its schema is migrated already and the ids
+    /// it has cached hold for the reader too.
     pub async fn separate_bulk_reader(&self) -> Result<Option<Store>> {
         let Some(url) = &self.bulk else {
             return Ok(None);
         };
-        let reader = Store::open_migrated(url, None, Workload::Server).await?;
         Ok(Some(Store {
+            db: connect(url, Workload::Server).await?,
+            ids: self.ids.clone(),
             bulk: None,
-            ..reader
         }))
     }
 
