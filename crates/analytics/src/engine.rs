@@ -424,7 +424,12 @@ impl Engine {
         let eff = self.effective(u, key);
         for start in [eff, u] {
             let mut x = Some(start);
-            while let Some(cur) = x {
+            // Bounded: the store hands over a tree, but no walk here trusts that alone.
+            let mut steps = 0;
+            while let Some(cur) = x
+                && steps <= chitieu_domain::unit_tree::MAX_DEPTH
+            {
+                steps += 1;
                 if !self.units[cur as usize].children.is_empty() {
                     let ratio = self.inds[i].ratio;
                     match self.compute_rolled(i, cur, key) {
@@ -446,12 +451,18 @@ impl Engine {
 
     /// Keys at which `u` may have a value.
     pub(crate) fn keys_of(&self, i: usize, u: u32, out: &mut BTreeSet<u16>) {
+        self.keys_within(i, u, out, 0);
+    }
+
+    fn keys_within(&self, i: usize, u: u32, out: &mut BTreeSet<u16>, depth: usize) {
         let d = &self.data[i];
         if let Some(s) = d.own.get(&u) {
             out.extend(s.keys.iter().copied());
         }
-        for &p in &self.units[u as usize].absorbed {
-            self.keys_of(i, p, out);
+        if depth < crate::succession::MAX_CHAIN {
+            for &p in &self.units[u as usize].absorbed {
+                self.keys_within(i, p, out, depth + 1);
+            }
         }
         if let Some(s) = d.rolled.get(&u) {
             out.extend(s.keys.iter().copied());

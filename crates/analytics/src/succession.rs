@@ -4,6 +4,10 @@
 use crate::engine::Engine;
 use crate::series::{Cell, IndData, add_opt};
 
+/// The longest chain of mergers followed: the store hands over units without successor
+/// cycles, and no walk here recurses further whatever it is given.
+pub(crate) const MAX_CHAIN: usize = 64;
+
 impl Engine {
     /// Whether unit `u`'s values at `key` belong to its successor.
     pub(crate) fn moved(&self, u: u32, key: u16) -> bool {
@@ -14,7 +18,7 @@ impl Engine {
     /// The unit that a value of `u` at `key` counts toward.
     pub(crate) fn effective(&self, mut u: u32, key: u16) -> u32 {
         let mut guard = 0;
-        while self.moved(u, key) && guard < 64 {
+        while self.moved(u, key) && guard < MAX_CHAIN {
             u = self.units[u as usize]
                 .successor
                 .expect("moved implies a successor");
@@ -25,10 +29,17 @@ impl Engine {
 
     /// Own values of `u` at `key` and of predecessors whose values moved into it.
     pub(crate) fn contributions(&self, d: &IndData, u: u32, key: u16) -> Option<Cell> {
+        self.contributions_within(d, u, key, 0)
+    }
+
+    fn contributions_within(&self, d: &IndData, u: u32, key: u16, depth: usize) -> Option<Cell> {
         let mut acc = d.own.get(&u).and_then(|s| s.get(key));
+        if depth >= MAX_CHAIN {
+            return acc;
+        }
         for &p in &self.units[u as usize].absorbed {
             if self.moved(p, key) {
-                acc = add_opt(acc, self.contributions(d, p, key));
+                acc = add_opt(acc, self.contributions_within(d, p, key, depth + 1));
             }
         }
         acc

@@ -359,11 +359,11 @@ pub async fn set_form(s: &App, me: &SessionUser, f: &chitieu_domain::report::For
 }
 
 /// A unit, new or changed: its parent, the unit itself when it exists, and its successors
-/// all within the administrator's scope.
+/// all within the administrator's scope; a move between parents only by an administrator
+/// over both (never of their own scope's unit); and the units still a tree afterwards.
 pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {
     {
         let snap = s.live.snapshot();
-        let reach = |c: &UnitCode| may_administer(&snap.units, me.role, &me.unit, c);
         let parent = u
             .parent
             .as_ref()
@@ -373,8 +373,47 @@ pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {
                 "không có đơn vị cấp trên \"{parent}\""
             )));
         }
-        let existing_out_of_reach = snap.unit(&u.code).is_some() && !reach(&u.code);
+        let existing = snap.unit(&u.code);
+        // The graph as this write would leave it: a cycle is a mistake in the input (422,
+        // naming the field) whoever makes it, before any question of rights.
+        let mut after: Vec<Unit> = snap.units.to_vec();
+        match after.iter_mut().find(|x| x.code == u.code) {
+            Some(x) => {
+                let mut successors = x.successors.clone();
+                for s in &u.successors {
+                    if !successors.contains(s) {
+                        successors.push(s.clone());
+                    }
+                }
+                *x = Unit {
+                    successors,
+                    ..u.clone()
+                };
+            }
+            None => after.push(u.clone()),
+        }
+        if let Some(f) = chitieu_domain::unit_tree::faults(&after)
+            .into_iter()
+            .find(|f| f.error.units().contains(&&u.code))
+        {
+            return Err(ActionError::Invalid(f.error.to_string()));
+        }
+        let reach = |c: &UnitCode| may_administer(&snap.units, me.role, &me.unit, c);
+        let existing_out_of_reach = existing.is_some() && !reach(&u.code);
         if !reach(parent) || existing_out_of_reach || !u.successors.iter().all(reach) {
+            return Err(ActionError::Forbidden);
+        }
+        if let Some(old) = existing
+            && old.parent.as_ref() != Some(parent)
+            && !chitieu_domain::permission::may_move_unit(
+                &snap.units,
+                me.role,
+                &me.unit,
+                &u.code,
+                old.parent.as_ref(),
+                parent,
+            )
+        {
             return Err(ActionError::Forbidden);
         }
     }

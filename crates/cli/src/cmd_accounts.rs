@@ -48,7 +48,7 @@ pub async fn token(db: &str, cmd: TokenCmd) -> Result<()> {
         TokenCmd::List => {
             let store = open(db).await?;
             for t in store.tokens().await? {
-                println!(
+                outln!(
                     "{:<24} {:<12} {:<10} {:<12} {}{}",
                     t.name,
                     t.role.as_str(),
@@ -62,7 +62,7 @@ pub async fn token(db: &str, cmd: TokenCmd) -> Result<()> {
         TokenCmd::Revoke { name } => {
             let store = open(db).await?;
             store.revoke_token(&name, ACTOR).await?;
-            println!("Đã thu hồi token \"{}\".", name.trim());
+            outln!("Đã thu hồi token \"{}\".", name.trim());
         }
         TokenCmd::Add { name, role, unit } => {
             let store = open(db).await?;
@@ -73,7 +73,7 @@ pub async fn token(db: &str, cmd: TokenCmd) -> Result<()> {
                 "Token \"{name}\" ({}, đơn vị {unit}); chỉ hiện một lần:",
                 role.label_vi()
             );
-            println!("{token}");
+            outln!("{token}");
         }
     }
     Ok(())
@@ -112,7 +112,7 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
                     ACTOR,
                 )
                 .await?;
-            println!(
+            outln!(
                 "Đã thêm người dùng {login} ({}, đơn vị {unit}).",
                 role.label_vi()
             );

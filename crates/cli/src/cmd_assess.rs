@@ -17,9 +17,9 @@ pub async fn assess(
     let snap = live.snapshot();
     let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        print_rows(&rows);
+        print_rows(&rows)?;
     }
     Ok(())
 }
@@ -37,17 +37,22 @@ pub async fn warnings(
     let mut list = snap.early_warning(unit.as_deref(), as_of)?;
     list.truncate(limit);
     if json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
     } else if list.is_empty() {
-        println!("Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.");
+        outln!("Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.");
     } else {
-        println!(
+        outln!(
             "{:<10} {:<9} {:>5} {:>14} {:>12} {:>10}",
-            "Chỉ tiêu", "Đơn vị", "Năm", "Mục tiêu", "Dự báo", "Thiếu"
+            "Chỉ tiêu",
+            "Đơn vị",
+            "Năm",
+            "Mục tiêu",
+            "Dự báo",
+            "Thiếu"
         );
         for w in &list {
             let r = &w.row;
-            println!(
+            outln!(
                 "{:<10} {:<9} {:>5} {:>14} {:>12} {:>9}%",
                 r.indicator,
                 r.unit,
@@ -65,8 +70,8 @@ fn vi(x: f64) -> String {
     chitieu_domain::text::format_f64_vi(x, 2)
 }
 
-fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
-    println!(
+fn print_rows(rows: &[chitieu_analytics::assess::Row]) -> std::io::Result<()> {
+    outln!(
         "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
         "Chỉ tiêu",
         "Đơn vị",
@@ -81,7 +86,7 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
         "Năm gốc"
     );
     for r in rows {
-        println!(
+        outln!(
             "{:<10} {:<8} {:>12} {:<8} {:>14} {:<5} {:<36} {:>6} {:>12} {:>9} {:>9}",
             r.indicator,
             r.unit,
@@ -107,6 +112,7 @@ fn print_rows(rows: &[chitieu_analytics::assess::Row]) {
             r.base_year.map(|y| y.to_string()).unwrap_or_default(),
         );
     }
+    Ok(())
 }
 
 pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> Result<()> {
@@ -129,15 +135,18 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
         None => e.units.clone(),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&units)?);
+        outln!("{}", serde_json::to_string_pretty(&units)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "{:>4} {:<10} {:<32} {:>7}  Xếp loại",
-        "Hạng", "Mã", "Đơn vị", "Điểm"
+        "Hạng",
+        "Mã",
+        "Đơn vị",
+        "Điểm"
     );
     for u in &units {
-        println!(
+        outln!(
             "{:>4} {:<10} {:<32} {:>7}  {}",
             u.rank.map(|r| r.to_string()).unwrap_or_default(),
             u.unit,
@@ -149,7 +158,7 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
         );
         if unit.is_some() {
             for l in &u.lines {
-                println!(
+                outln!(
                     "       {:>6} / {:<6} {}",
                     vi(l.points),
                     vi(l.max_points),

@@ -18,7 +18,7 @@ pub async fn init(store: &Store) -> Result<()> {
 pub async fn init_with(store: &Store, plan: &chitieu_domain::default_plan::PlanFile) -> Result<()> {
     let (added, loaded) = init_plan(store, plan).await?;
     if added > 0 || loaded {
-        println!(
+        outln!(
             "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
             added,
             plan.plan.code,
@@ -31,7 +31,7 @@ pub async fn init_with(store: &Store, plan: &chitieu_domain::default_plan::PlanF
             }
         );
     } else {
-        println!("Cơ sở dữ liệu đã được khởi tạo; không có gì thay đổi.");
+        outln!("Cơ sở dữ liệu đã được khởi tạo; không có gì thay đổi.");
     }
     Ok(())
 }

@@ -256,7 +256,7 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
         .iter()
         .filter(|t| !existing.contains_key(&t.code))
         .count();
-    println!(
+    outln!(
         "Đã ghi {} nhiệm vụ ({added} mới, {} cập nhật) từ {label}.",
         tasks.len(),
         tasks.len() - added

@@ -37,13 +37,13 @@ pub async fn run(db: &str, cmd: UnitsCmd) -> Result<()> {
                 .upsert_units(&units, ACTOR, &format!("nhập danh mục {label}"))
                 .await?;
             let counts = store.unit_counts().await?;
-            println!(
+            outln!(
                 "Đã nhập {label}: thêm {}, cập nhật {}, không đổi {}.",
                 format_int_vi(s.added),
                 format_int_vi(s.updated),
                 format_int_vi(s.unchanged)
             );
-            println!(
+            outln!(
                 "Trong cơ sở dữ liệu: {} tỉnh/thành phố, {} xã/phường/đặc khu.",
                 counts.kind(chitieu_domain::UnitKind::Province),
                 format_int_vi(
@@ -74,10 +74,10 @@ pub async fn run(db: &str, cmd: UnitsCmd) -> Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                outln!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 for u in &units {
-                    println!("{:<12} {:<16} {}", u.code, u.kind.label_vi(), u.name);
+                    outln!("{:<12} {:<16} {}", u.code, u.kind.label_vi(), u.name);
                 }
                 eprintln!("{} đơn vị", format_int_vi(units.len() as u64));
             }

@@ -98,13 +98,13 @@ pub async fn mapping(db: &str, cmd: MappingCmd) -> Result<()> {
             )
             .await
             .map_err(crate::cmd_assess::refused)?;
-            println!("Đã ghi {n} dòng ánh xạ mã cho {}.", system.trim());
+            outln!("Đã ghi {n} dòng ánh xạ mã cho {}.", system.trim());
         }
         MappingCmd::List { system } => {
             let store = open(db).await?;
-            println!("part,code,external");
+            outln!("part,code,external");
             for (p, c, e) in store.mappings(&system_name(&system)?).await? {
-                println!("{p},{c},{e}");
+                outln!("{p},{c},{e}");
             }
         }
     }
@@ -239,7 +239,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 match output {
                     Some(path) => std::fs::write(&path, xml)
                         .with_context(|| format!("không ghi được tệp {}", path.display()))?,
-                    None => println!("{xml}"),
+                    None => outln!("{xml}"),
                 }
                 return Ok(());
             }
@@ -249,7 +249,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 match output {
                     Some(path) => std::fs::write(&path, json)
                         .with_context(|| format!("không ghi được tệp {}", path.display()))?,
-                    None => println!("{json}"),
+                    None => outln!("{json}"),
                 }
                 return Ok(());
             }
@@ -371,7 +371,7 @@ async fn import_values(
     let n = rows.len() as u64;
     let secs = started.elapsed().as_secs_f64();
     let rate = if secs > 0.0 { n as f64 / secs } else { 0.0 };
-    println!(
+    outln!(
         "Đã nhập {} dòng từ {label} trong {} giây ({} dòng/giây); {} giá trị mới hoặc thay đổi.",
         format_int_vi(n),
         format!("{secs:.1}").replace('.', ","),

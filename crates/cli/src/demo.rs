@@ -58,17 +58,18 @@ const ADULT_SHARE: f64 = 0.76;
 
 pub async fn load(store: &Store) -> Result<()> {
     match load_quiet(store).await? {
-        None => println!(
+        None => outln!(
             "Dữ liệu mẫu đã có; giữ nguyên. Mật khẩu tài khoản mẫu đã được in ở lần nạp đầu tiên."
         ),
         Some(l) => {
-            println!(
+            outln!(
                 "Đã nạp dữ liệu mẫu: {} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
-                l.values, l.research
+                l.values,
+                l.research
             );
-            println!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
+            outln!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
             for (login, role, unit, password) in l.accounts {
-                println!(
+                outln!(
                     "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
                     role.as_str()
                 );

@@ -1,5 +1,19 @@
 //! `chitieu`: the command line of the platform.
 
+/// `println!` that hands a closed pipe back as an error instead of panicking, so that
+/// `chitieu assess | head` ends quietly (see `is_broken_pipe`) while SIGPIPE stays ignored:
+/// with the signal's default action, a client hanging up mid-answer killed the server.
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout())?
+    }};
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*)?
+    }};
+}
+
 mod bench;
 mod cmd_accounts;
 mod cmd_assess;
@@ -170,13 +184,6 @@ const ACTOR: &str = "cli";
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // Die quietly when the reader of our output goes away (`chitieu assess | head`), as
-    // command-line tools do, instead of panicking on the next print.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of one signal before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -265,7 +272,11 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             chitieu_web::serve(store, &bind, |addr| {
-                println!("chitieu đang chạy tại http://{addr}/ (Ctrl-C để dừng)");
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "chitieu đang chạy tại http://{addr}/ (Ctrl-C để dừng)"
+                );
             })
             .await
             .with_context(|| format!("không mở được địa chỉ {bind}"))?;
@@ -340,7 +351,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .verify_audit_chain()
                 .await
                 .context("nhật ký kiểm toán không toàn vẹn")?;
-            println!("Nhật ký kiểm toán toàn vẹn: {n} mục, chuỗi mã băm khớp từ đầu đến cuối.");
+            outln!("Nhật ký kiểm toán toàn vẹn: {n} mục, chuỗi mã băm khớp từ đầu đến cuối.");
         }
     }
     Ok(())

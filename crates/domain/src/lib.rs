@@ -18,6 +18,7 @@ pub mod target;
 pub mod task;
 pub mod text;
 pub mod unit;
+pub mod unit_tree;
 pub mod validation;
 pub mod value;
 

@@ -155,6 +155,22 @@ pub fn may_administer(units: &[Unit], role: Role, scope: &UnitCode, unit: &UnitC
     role_allows(role, Action::Administer) && in_scope(units, scope, unit)
 }
 
+/// Whether an administrator may move `unit` from parent `from` to parent `to`: both parents
+/// within their scope, and never the unit their scope hangs from (a ward's administrator
+/// cannot lift the ward out of the province, nor hang it under something of their own).
+pub fn may_move_unit(
+    units: &[Unit],
+    role: Role,
+    scope: &UnitCode,
+    unit: &UnitCode,
+    from: Option<&UnitCode>,
+    to: &UnitCode,
+) -> bool {
+    unit != scope
+        && from.is_some_and(|f| may_administer(units, role, scope, f))
+        && may_administer(units, role, scope, to)
+}
+
 /// Whether a user may create an account with `new_role` at `new_unit`: never a role above
 /// their own, never a unit outside their scope.
 pub fn may_grant(
@@ -260,6 +276,56 @@ mod tests {
     }
 
     /// The review's finding: an admin or secretariat of a commune acted on the province.
+    #[test]
+    fn a_unit_moves_only_between_parents_the_administrator_holds_and_never_their_own() {
+        let us = units();
+        let ward = UnitCode::commune(5443);
+        let province = UnitCode::province(19);
+        let office = UnitCode::parse("P5443.VP").unwrap();
+        // The ward's administrator: not the ward itself, not out of the ward.
+        assert!(!may_move_unit(
+            &us,
+            Role::Admin,
+            &ward,
+            &ward,
+            Some(&province),
+            &ward
+        ));
+        assert!(!may_move_unit(
+            &us,
+            Role::Admin,
+            &ward,
+            &office,
+            Some(&ward),
+            &province
+        ));
+        assert!(may_move_unit(
+            &us,
+            Role::Admin,
+            &ward,
+            &office,
+            Some(&ward),
+            &ward
+        ));
+        // The province's administrator moves a ward's office within the province.
+        assert!(may_move_unit(
+            &us,
+            Role::Admin,
+            &province,
+            &office,
+            Some(&ward),
+            &province
+        ));
+        assert!(!may_move_unit(
+            &us,
+            Role::Reporter,
+            &province,
+            &office,
+            Some(&ward),
+            &province
+        ));
+    }
+
     #[test]
     fn administrators_act_within_their_unit() {
         let units = units();

@@ -112,6 +112,35 @@ pub(crate) async fn unit_code<C: ConnectionTrait>(c: &C, id: i32) -> Result<Unit
 
 use sea_orm::QuerySelect;
 
+/// Every stored unit as it is, faults and all.
+async fn stored_units<C: ConnectionTrait>(c: &C) -> Result<Vec<Unit>> {
+    let models = unit::Entity::find()
+        .order_by_asc(unit::Column::Id)
+        .all(c)
+        .await?;
+    let codes: HashMap<i32, String> = models.iter().map(|m| (m.id, m.code.clone())).collect();
+    let mut succ: HashMap<i32, Vec<i32>> = HashMap::new();
+    for s in unit_successor::Entity::find().all(c).await? {
+        succ.entry(s.predecessor_id)
+            .or_default()
+            .push(s.successor_id);
+    }
+    models.iter().map(|m| to_domain(m, &codes, &succ)).collect()
+}
+
+/// Refuses a write of `batch` that would leave the units' graph with a fault involving one
+/// of its units (a fault elsewhere, stored by hand, does not block unrelated writes).
+async fn check_tree<C: ConnectionTrait>(c: &C, batch: &[Unit]) -> Result<()> {
+    let after = stored_units(c).await?;
+    let touched: std::collections::HashSet<&UnitCode> = batch.iter().map(|u| &u.code).collect();
+    for f in chitieu_domain::unit_tree::faults(&after) {
+        if f.error.units().iter().any(|u| touched.contains(u)) {
+            return Err(StoreError::Invalid(f.error.to_string()));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Inserts new units and updates changed ones, in one transaction. Parents may be in the
     /// same batch, before or after their children. A unit missing from the batch is left alone.
@@ -258,6 +287,7 @@ impl Store {
                 }
             }
         }
+        check_tree(&txn, units).await?;
         if summary.added + summary.updated > 0 {
             let detail = format!(
                 "{what}: thêm {}, cập nhật {}, không đổi {}",
@@ -270,20 +300,18 @@ impl Store {
         Ok(summary)
     }
 
-    /// Every unit, with parents and successors as codes.
+    /// Every unit, with parents and successors as codes, as a tree: a cycle or a chain too
+    /// deep stored anyway (edited by hand) is cut where it closes and named in the log, so
+    /// that the server starts and no walk over units loops.
     pub async fn all_units(&self) -> Result<Vec<Unit>> {
-        let models = unit::Entity::find()
-            .order_by_asc(unit::Column::Id)
-            .all(&self.db)
-            .await?;
-        let codes: HashMap<i32, String> = models.iter().map(|m| (m.id, m.code.clone())).collect();
-        let mut succ: HashMap<i32, Vec<i32>> = HashMap::new();
-        for s in unit_successor::Entity::find().all(&self.db).await? {
-            succ.entry(s.predecessor_id)
-                .or_default()
-                .push(s.successor_id);
+        let (units, cut) = chitieu_domain::unit_tree::repair(stored_units(&self.db).await?);
+        for e in cut {
+            tracing::error!(
+                "đơn vị lưu sai, bỏ qua liên kết (stored unit graph is not a tree; link skipped): {e} — {}",
+                e.message_en()
+            );
         }
-        models.iter().map(|m| to_domain(m, &codes, &succ)).collect()
+        Ok(units)
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>> {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod chrome;
 pub mod error;
 pub mod i18n;
+pub mod listen;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod views;
@@ -239,30 +240,37 @@ async fn shutdown_signal() {
 }
 
 /// Binds `addr` and serves until Ctrl-C or SIGTERM, letting requests in flight finish.
-/// Calls `ready` with the bound address (port 0 in tests picks a free port).
+/// Calls `ready` with the bound address (port 0 in tests picks a free port). Connection
+/// limits come from the environment ([`listen::Limits::from_env`]).
 pub async fn serve(
     store: Store,
     addr: &str,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    serve_until(store, addr, ready, shutdown_signal()).await
+    let limits = listen::Limits::from_env().map_err(std::io::Error::other)?;
+    serve_limited(store, addr, limits, ready, shutdown_signal()).await
 }
 
-/// As [`serve`], until `shutdown` completes.
+/// As [`serve`] with the default limits, until `shutdown` completes.
 pub async fn serve_until(
     store: Store,
     addr: &str,
     ready: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_limited(store, addr, listen::Limits::default(), ready, shutdown).await
+}
+
+/// As [`serve_until`], within `limits`.
+pub async fn serve_limited(
+    store: Store,
+    addr: &str,
+    limits: listen::Limits,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = app(store).await.map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    // The peer's address feeds the sign-in throttle.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    listen::serve(listener, app, limits, shutdown).await
 }

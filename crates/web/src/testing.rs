@@ -32,6 +32,11 @@ impl std::io::Write for Log {
 impl TestServer {
     /// Starts a server over `db_url`; panics (failing the test) when it cannot.
     pub fn start(db_url: &str) -> TestServer {
+        TestServer::start_with(db_url, crate::listen::Limits::default())
+    }
+
+    /// [`TestServer::start`] within these connection limits.
+    pub fn start_with(db_url: &str, limits: crate::listen::Limits) -> TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -59,9 +64,10 @@ impl TestServer {
                         }
                     };
                     let sent = ready_tx.clone();
-                    let served = crate::serve_until(
+                    let served = crate::serve_limited(
                         store,
                         "127.0.0.1:0",
+                        limits,
                         move |addr| {
                             let _ = sent.send(Ok(addr));
                         },

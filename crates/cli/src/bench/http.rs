@@ -419,13 +419,13 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     .await?;
 
     if opts.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({"routes": out, "server": server}))?
         );
     } else {
-        print(&out, &opts);
-        println!(
+        print(&out, &opts)?;
+        outln!(
             "\nMáy chủ chạy riêng, {} giá trị: khởi động {:.1} s; bộ nhớ {:.0} MB ({:.1} byte/giá trị); \
              tệp dữ liệu {:.0} MB, đang ánh xạ {:.1} MB; \
              thêm một xã: xong sau {:.2} s, bộ nhớ cao nhất {:.0} MB, sau đó {:.0} MB",
@@ -443,13 +443,14 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     Ok(())
 }
 
-fn print(out: &[RouteFigures], opts: &HttpOptions) {
-    println!(
+fn print(out: &[RouteFigures], opts: &HttpOptions) -> std::io::Result<()> {
+    outln!(
         "chitieu bench --http: {} kết nối, {} s mỗi tuyến, máy chủ và bộ tạo tải trên cùng máy",
-        opts.connections, opts.seconds
+        opts.connections,
+        opts.seconds
     );
-    println!("(thời gian là của các lượt đọc; lượt ghi đếm riêng, kèm thời gian lâu nhất)");
-    println!(
+    outln!("(thời gian là của các lượt đọc; lượt ghi đếm riêng, kèm thời gian lâu nhất)");
+    outln!(
         "{:<10} {:<52} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>14}",
         "dữ liệu",
         "tuyến",
@@ -467,7 +468,7 @@ fn print(out: &[RouteFigures], opts: &HttpOptions) {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "{:<10} {:<52} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>14}",
             f.data_set,
             f.route,
@@ -480,4 +481,5 @@ fn print(out: &[RouteFigures], opts: &HttpOptions) {
             writes
         );
     }
+    Ok(())
 }

@@ -274,9 +274,9 @@ pub async fn run(opts: Options) -> Result<()> {
         overview_page,
     };
     if opts.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     Ok(())
 }
@@ -372,16 +372,23 @@ fn ms(l: &Latency) -> String {
     format!("{:.3}", l.p50_ms)
 }
 
-fn print_report(r: &Report) {
+fn print_report(r: &Report) -> std::io::Result<()> {
     let ratio = |e: &Latency, s: &Latency| format!("{:.0}×", s.p50_ms / e.p50_ms.max(1e-6));
-    println!(
+    outln!(
         "chitieu bench: {} giá trị, {} đơn vị, {} chỉ tiêu",
-        r.values, r.units, r.indicators
+        r.values,
+        r.units,
+        r.indicators
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:<44} {:>12} {:>12} {:>12} {:>12} {:>10}  mục tiêu",
-        "phép đo (p50, ms)", "bộ máy", "p95", "SQLite", "PostgreSQL", "SQL/máy"
+        "phép đo (p50, ms)",
+        "bộ máy",
+        "p95",
+        "SQLite",
+        "PostgreSQL",
+        "SQL/máy"
     );
     let pg = |l: &Option<Latency>| l.as_ref().map(ms).unwrap_or_else(|| "—".into());
     let pg_ratio = |e: &Latency, l: &Option<Latency>| {
@@ -389,7 +396,7 @@ fn print_report(r: &Report) {
             .map(|l| ratio(e, l))
             .unwrap_or_else(|| ratio(e, &r.overview_sqlite))
     };
-    println!(
+    outln!(
         "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 10 ms, ≥ 50× PostgreSQL",
         "(a) toàn quốc: 60 chỉ tiêu × 34 tỉnh × 1 năm",
         ms(&r.overview_engine),
@@ -398,7 +405,7 @@ fn print_report(r: &Report) {
         pg(&r.overview_postgres),
         pg_ratio(&r.overview_engine, &r.overview_postgres)
     );
-    println!(
+    outln!(
         "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 2 ms",
         "(b) 1 chỉ tiêu × các xã 1 tỉnh × 12 tháng",
         ms(&r.drilldown_engine),
@@ -410,7 +417,7 @@ fn print_report(r: &Report) {
             r.drilldown_postgres.as_ref().unwrap_or(&r.drilldown_sqlite)
         )
     );
-    println!(
+    outln!(
         "{:<44} {:>12} {:>12.3} {:>12} {:>12} {:>10}  ≤ 1 ms",
         "(c) ghi 1 giá trị rồi đọc lại (bộ máy)",
         ms(&r.write_read_engine),
@@ -419,13 +426,13 @@ fn print_report(r: &Report) {
         "",
         ""
     );
-    println!(
+    outln!(
         "{:<44} {:>12} {:>12.3}",
         "    … qua cả SQLite + đồng bộ",
         ms(&r.write_read_store),
         r.write_read_store.p95_ms
     );
-    println!(
+    outln!(
         "{:<44} {:>12.0} giá trị/s (SQLite){}  ≥ 300.000/s",
         "(d) nhập hàng loạt",
         r.import_sqlite_values_per_s,
@@ -433,14 +440,18 @@ fn print_report(r: &Report) {
             .map(|p| format!(", {p:.0}/s (PostgreSQL)"))
             .unwrap_or_default()
     );
-    println!(
+    outln!(
         "{:<44} {:>12} {:>12.3}                                                   < 100 ms",
         "(f) trang tổng quan, dữ liệu mẫu (máy chủ)",
         ms(&r.overview_page),
         r.overview_page.p95_ms
     );
-    println!(
+    outln!(
         "{:<44} {:>12.2} s, {:.1} byte/giá trị trong bộ máy, {:.1} byte/giá trị thường trú cả tiến trình  ≤ 10 s cho 10 triệu, ≤ 48 byte",
-        "(e) nạp nguội", r.cold_load_s, r.engine_bytes_per_value, r.resident_bytes_per_value
+        "(e) nạp nguội",
+        r.cold_load_s,
+        r.engine_bytes_per_value,
+        r.resident_bytes_per_value
     );
+    Ok(())
 }

@@ -14,6 +14,7 @@ mod pushes;
 mod report;
 mod scale;
 mod tasks;
+mod trust;
 mod values;
 mod verdicts;
 mod web;

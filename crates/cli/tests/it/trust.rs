@@ -1,0 +1,464 @@
+//! Trust under attack and at the edges (issue [D]): clients that hang up, a unit graph that
+//! a scoped administrator tries to bend into a circle, connection floods, shutdown with
+//! keep-alive clients.
+
+use crate::cli::{serve, serve_process};
+use crate::hardening::{PASSWORD, add_user, api, token};
+use crate::ok;
+use crate::web::{agent, page_csrf, session};
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+db_tests!(
+    a_ward_administrator_cannot_bend_units_into_a_circle,
+    a_stored_circle_of_units_is_named_and_the_server_serves,
+);
+
+const ECHARTS: &str = "/assets/vendor/echarts-6.1.0.min.js";
+
+fn addr(base: &str) -> String {
+    base.trim_start_matches("http://").to_string()
+}
+
+/// One request on a fresh connection, read to its end: (status, head, body).
+fn raw(base: &str, request: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr(base)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    read_response(&mut s).expect("an answer")
+}
+
+/// Reads one HTTP/1.1 response with a content length (what this server sends uncompressed).
+fn read_response(s: &mut TcpStream) -> Option<(u16, String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < len {
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Some((status, head, body))
+}
+
+fn healthz_within(base: &str, limit: Duration) -> Duration {
+    let t = Instant::now();
+    let (status, _, _) = raw(
+        base,
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    let took = t.elapsed();
+    assert_eq!(status, 200);
+    assert!(took < limit, "/healthz took {took:?}");
+    took
+}
+
+/// [D] 0: a client hanging up mid-answer killed the server with SIGPIPE (exit 141).
+#[test]
+fn clients_hanging_up_mid_answer_never_stop_the_server() {
+    let db = TestDb::sqlite();
+    ok(&db, &["demo"]);
+    let (mut child, base) = serve_process(&db);
+    let (status, _, body) = raw(
+        &base,
+        &format!("GET {ECHARTS} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(body.len() > 1_000_000);
+    for round in 0..8 {
+        let clients: Vec<_> = (0..64)
+            .map(|k| {
+                let base = base.clone();
+                std::thread::spawn(move || {
+                    let Ok(mut s) = TcpStream::connect(addr(&base)) else {
+                        return;
+                    };
+                    // Many answers asked at once, so that the server is still writing when
+                    // the client goes: far more than the sockets' buffers hold.
+                    let path = if k % 2 == 0 { ECHARTS } else { "/public" };
+                    let req = format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").repeat(12);
+                    let _ = s.write_all(req.as_bytes());
+                    let mut some = [0u8; 65536];
+                    let _ = s.read(&mut some);
+                    // Half the clients leave with their buffer read to the end (the kernel
+                    // sends FIN, and the server's next writes meet a closed socket: SIGPIPE
+                    // under the signal's default action), half with data unread (a reset).
+                    if k % 4 < 2 && s.set_nonblocking(true).is_ok() {
+                        while matches!(s.read(&mut some), Ok(n) if n > 0) {}
+                    }
+                })
+            })
+            .collect();
+        for c in clients {
+            c.join().unwrap();
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the server died in round {round}"
+        );
+        healthz_within(&base, Duration::from_secs(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// [D] 1: a ward administrator made a unit its own successor (stack overflow at every
+/// start after) or the ward its own parent (writes hung, the province lost the ward).
+async fn a_ward_administrator_cannot_bend_units_into_a_circle(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "qt.phuong", "admin", "5443");
+    add_user(db, "qt.tinh", "admin", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "qt.phuong", PASSWORD);
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let post = |form: &[(&str, &str)]| -> (u16, String) {
+        let mut f: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        f.extend_from_slice(form);
+        let mut res = agent()
+            .post(&format!("{base}/admin/units"))
+            .header("cookie", &cookie)
+            .send_form(f)
+            .unwrap();
+        (
+            res.status().as_u16(),
+            res.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let unit = |code: &'static str, parent: &'static str, successor: &'static str| {
+        vec![
+            ("code", code),
+            ("name", "Tổ dân phố"),
+            ("kind", "other"),
+            ("parent", parent),
+            ("successor", successor),
+        ]
+    };
+    assert_eq!(post(&unit("P5443.A", "5443", "")).0, 303);
+    assert_eq!(post(&unit("P5443.B", "P5443.A", "")).0, 303);
+    // Its own successor.
+    let (status, body) = post(&unit("P5443.A", "5443", "P5443.A"));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("đơn vị kế thừa"), "names the field: {body}");
+    // Two units succeeding each other.
+    assert_eq!(post(&unit("P5443.A", "5443", "P5443.B")).0, 303);
+    let (status, body) = post(&unit("P5443.B", "P5443.A", "P5443.A"));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("kế thừa nhau thành vòng"), "{body}");
+    // Two units each other's parent.
+    let (status, body) = post(&unit("P5443.A", "P5443.B", ""));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("đơn vị cấp trên"), "names the field: {body}");
+    // The ward its own parent.
+    let ward = [
+        ("code", "5443"),
+        ("name", "Phường Phan Đình Phùng"),
+        ("kind", "ward"),
+        ("parent", "5443"),
+    ];
+    let (status, body) = post(&ward);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("cấp trên của chính nó"), "{body}");
+    // The ward under a unit of its own (a circle through it), or lifted out of the province.
+    let (status, _) = post(&[
+        ("code", "5443"),
+        ("name", "Phường Phan Đình Phùng"),
+        ("kind", "ward"),
+        ("parent", "P5443.B"),
+    ]);
+    assert_eq!(status, 422);
+    let (status, _) = post(&[
+        ("code", "5443"),
+        ("name", "Phường Phan Đình Phùng"),
+        ("kind", "ward"),
+        ("parent", "5500"),
+    ]);
+    // Refused as a ward under a commune, and as the administrator's own scope moved.
+    assert!(matches!(status, 403 | 422), "{status}");
+    // A move within the scope is allowed; one to a parent of the wrong kind is not.
+    let (status, body) = post(&unit("P5443.B", "5443", ""));
+    assert_eq!(status, 303, "{body}");
+    // The province still sees the ward, and a write for the ward returns at once.
+    let admin = token(db, "tinh", "admin", "19");
+    let (status, _, v) = api(
+        "GET",
+        &format!("{base}/api/v1/units/5443"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["parent"], "19", "{v}");
+    let reporter = token(db, "phuong", "reporter", "5443");
+    let q = crate::hardening::open_quarter();
+    let t = Instant::now();
+    let (status, _, v) = api(
+        "POST",
+        &format!("{base}/api/v1/values"),
+        Some(&reporter),
+        Some((
+            "application/json",
+            &format!(
+                r#"{{"values":[{{"indicator":"NL-CBX","unit":"5443","period":"{q}","numerator":"7","denominator":"9"}}]}}"#
+            ),
+        )),
+    );
+    assert!(status < 300, "{status} {v}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // The province's administrator gets the same refusals.
+    let cookie = session(&base, "qt.tinh", PASSWORD);
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let res = agent()
+        .post(&format!("{base}/admin/units"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("code", "5500"),
+            ("name", "Xã"),
+            ("kind", "commune"),
+            ("parent", "TN.SKHCN"),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422, "a commune under a department");
+    drop(server);
+}
+
+/// [D] 1: a circle written into the database by hand stopped every start for good.
+async fn a_stored_circle_of_units_is_named_and_the_server_serves(db: &TestDb) {
+    use sea_orm::ConnectionTrait;
+    ok(db, &["demo"]);
+    let admin = token(db, "tinh", "admin", "19");
+    {
+        let store = db.store().await;
+        let c = store.connection();
+        let ids = store.ids().await.unwrap();
+        let id = |code: &str| ids.units[&chitieu_domain::UnitCode::parse(code).unwrap()];
+        let ward = id("5443");
+        let commune = id("5500");
+        let dept = id("TN.SKHCN");
+        let office = id("TN.SNV");
+        for sql in [
+            format!("UPDATE units SET parent_id = {ward} WHERE id = {ward}"),
+            format!("UPDATE units SET parent_id = {office} WHERE id = {dept}"),
+            format!("UPDATE units SET parent_id = {dept} WHERE id = {office}"),
+            format!(
+                "INSERT INTO unit_successors (predecessor_id, successor_id, on_date) VALUES ({commune}, {commune}, '2026-01-01')"
+            ),
+        ] {
+            c.execute_unprepared(&sql).await.unwrap();
+        }
+    }
+    let (server, base) = serve(db);
+    for path in ["/healthz", "/public"] {
+        let (status, _, _) = raw(
+            &base,
+            &format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status, 200, "{path}");
+    }
+    let (status, _, v) = api(
+        "GET",
+        &format!("{base}/api/v1/assessment"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 200, "{v}");
+    let log = server.log();
+    for needle in ["5443", "TN.SKHCN", "TN.SNV", "5500", "kế thừa"] {
+        assert!(log.contains(needle), "the log names {needle}:\n{log}");
+    }
+    // Writes return at once, for the ward and for any other unit.
+    let q = crate::hardening::open_quarter();
+    for unit in ["5443", "5500", "19"] {
+        let t = Instant::now();
+        let (status, _, v) = api(
+            "POST",
+            &format!("{base}/api/v1/values"),
+            Some(&admin),
+            Some((
+                "application/json",
+                &format!(
+                    r#"{{"values":[{{"indicator":"ST-NVKH","unit":"{unit}","period":"{q}","value":"3"}}]}}"#
+                ),
+            )),
+        );
+        assert!(status < 500, "{unit}: {status} {v}");
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{unit}: {:?}",
+            t.elapsed()
+        );
+    }
+    drop(server);
+    // The command line starts too.
+    ok(db, &["assess"]);
+}
+
+/// [D] 2: ~20,000 idle connections exhausted the server's file descriptors.
+#[test]
+fn idle_and_half_sent_connections_do_not_crowd_out_healthz() {
+    let db = TestDb::sqlite();
+    ok(&db, &["demo"]);
+    let server = chitieu_web::testing::TestServer::start(&db.url);
+    let base = server.base.clone();
+    let mut idle = Vec::new();
+    for _ in 0..2000 {
+        if let Ok(s) = TcpStream::connect(addr(&base)) {
+            idle.push(s);
+        }
+    }
+    let mut half = TcpStream::connect(addr(&base)).unwrap();
+    half.write_all(b"GET /public HTTP/1.1\r\nHost: t\r\nX-Slow: ")
+        .unwrap();
+    // Let the server take them all in.
+    std::thread::sleep(Duration::from_millis(500));
+    let took = healthz_within(&base, Duration::from_secs(1));
+    let t = Instant::now();
+    let (status, _, body) = raw(
+        &base,
+        "GET /public HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Thái Nguyên"));
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "/public took {:?}",
+        t.elapsed()
+    );
+    eprintln!(
+        "2,000 idle connections: /healthz in {took:?}, /public in {:?}",
+        t.elapsed()
+    );
+    drop(idle);
+    drop(half);
+    drop(server);
+}
+
+/// [D] 2: headers that never finish are cut off; so are keep-alive connections left idle;
+/// when every connection is busy a newcomer is told so.
+#[test]
+fn slow_headers_and_idle_keep_alive_are_closed() {
+    let db = TestDb::sqlite();
+    ok(&db, &["demo"]);
+    let limits = chitieu_web::listen::Limits {
+        header_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let server = chitieu_web::testing::TestServer::start_with(&db.url, limits);
+    let base = server.base.clone();
+    let mut half = TcpStream::connect(addr(&base)).unwrap();
+    half.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    half.write_all(b"GET /public HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
+    let t = Instant::now();
+    let mut rest = Vec::new();
+    let _ = half.read_to_end(&mut rest);
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "closed after {:?}",
+        t.elapsed()
+    );
+    // Keep-alive: one answer, then silence: closed by the server.
+    let mut s = TcpStream::connect(addr(&base)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut s).unwrap().0, 200);
+    let t = Instant::now();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "idle closed after {:?}",
+        t.elapsed()
+    );
+    drop(server);
+}
+
+/// [D] 2: on SIGTERM, keep-alive clients in the middle of their work get every answer they
+/// asked for (the last one says the connection closes).
+#[test]
+fn sigterm_answers_every_request_on_keep_alive_connections() {
+    let db = TestDb::sqlite();
+    ok(&db, &["demo"]);
+    let (mut child, base) = serve_process(&db);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let base = base.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || -> (u32, Vec<String>) {
+                let mut answered = 0;
+                let mut lost = Vec::new();
+                'conn: while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Ok(mut s) = TcpStream::connect(addr(&base)) else {
+                        break;
+                    };
+                    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                    let mut here = 0;
+                    loop {
+                        if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                            .is_err()
+                        {
+                            continue 'conn;
+                        }
+                        match read_response(&mut s) {
+                            Some((_, head, _)) => {
+                                answered += 1;
+                                here += 1;
+                                if head.contains("connection: close") {
+                                    continue 'conn;
+                                }
+                            }
+                            // A connection still in the kernel's queue when the listener
+                            // closed was never accepted; one that was served before is.
+                            None if here == 0 => continue 'conn,
+                            None => {
+                                lost.push(format!(
+                                    "request {} on a connection unanswered",
+                                    here + 1
+                                ));
+                                continue 'conn;
+                            }
+                        }
+                    }
+                }
+                (answered, lost)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut total = 0;
+    for c in clients {
+        let (answered, lost) = c.join().unwrap();
+        total += answered;
+        assert!(lost.is_empty(), "{lost:?}");
+    }
+    assert!(total > 8, "the clients were served ({total})");
+    assert!(status.success(), "a clean stop: {status:?}");
+}
