@@ -13,25 +13,32 @@ use crate::{Engine, QueryError};
 pub struct Row {
     pub indicator: String,
     pub unit: String,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
     pub latest_value: Option<f64>,
     pub latest_period: Option<String>,
     pub target_year: i32,
     pub comparator: &'static str,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
     pub target_value: f64,
     pub met: Option<bool>,
     pub status: Status,
     /// A verdict on a target year that is over (achieved or not achieved), not progress.
     #[serde(rename = "final")]
     pub is_final: bool,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
     pub score: Option<f64>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
     pub projected_value: Option<f64>,
     pub projected_year_met: Option<i32>,
     /// The same projections by the compound annual growth rate instead of a straight line.
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
     pub projected_value_cagr: Option<f64>,
     pub projected_year_met_cagr: Option<i32>,
     /// Latest value as a percentage of the target (`target` method's figures, on every row).
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
     pub percent_of_target: Option<f64>,
     /// Target minus latest value.
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
     pub gap: Option<f64>,
     /// The nearest target year not before the as-of year.
     pub current: bool,
@@ -279,6 +286,8 @@ pub struct Warning {
     #[serde(flatten)]
     pub row: Row,
     /// Target minus projected value, in the indicator's unit (positive: short of it).
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure")]
     pub shortfall: f64,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure")]
     pub relative_shortfall: f64,
 }

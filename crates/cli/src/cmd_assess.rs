@@ -17,7 +17,7 @@ pub async fn assess(
     let snap = live.snapshot();
     let rows = snap.assess(unit.as_deref(), as_of, Some(&method))?;
     if json {
-        outln!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", decimal_json(&rows)?);
     } else {
         print_rows(&rows)?;
     }
@@ -37,7 +37,7 @@ pub async fn warnings(
     let mut list = snap.early_warning(unit.as_deref(), as_of)?;
     list.truncate(limit);
     if json {
-        outln!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", decimal_json(&list)?);
     } else if list.is_empty() {
         outln!("Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.");
     } else {
@@ -135,7 +135,7 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
         None => e.units.clone(),
     };
     if json {
-        outln!("{}", serde_json::to_string_pretty(&units)?);
+        outln!("{}", decimal_json(&units)?);
         return Ok(());
     }
     outln!(
@@ -178,4 +178,23 @@ pub(crate) fn refused(e: chitieu_app::actions::ActionError) -> anyhow::Error {
         E::Internal(e) => e.into(),
         other => anyhow::anyhow!("{other:?}"),
     }
+}
+
+/// `--json`: every figure a decimal string, as in the API (the structures printed here hold
+/// growth maths' doubles: each is written as the shortest decimal that reads back as it).
+fn decimal_json(x: &impl serde::Serialize) -> anyhow::Result<String> {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                let x = n.as_f64().unwrap_or(f64::NAN);
+                *v = serde_json::Value::String(chitieu_domain::text::figure_text(x));
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(x)?;
+    walk(&mut v);
+    Ok(serde_json::to_string_pretty(&v)?)
 }

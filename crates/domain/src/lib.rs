@@ -9,6 +9,7 @@ pub mod default_plan;
 pub mod evaluation;
 pub mod head;
 pub mod indicator;
+pub mod password;
 pub mod period;
 pub mod permission;
 pub mod report;

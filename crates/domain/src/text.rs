@@ -28,12 +28,34 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str(t).ok()
 }
 
+/// How a figure written the Vietnamese way reads: one way, or two when a single dot before
+/// exactly three digits may group thousands (`1.500` = 1500) or mark decimals (1,5, as an
+/// English-locale spreadsheet writes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViReading {
+    One(Decimal),
+    Either {
+        thousands: Decimal,
+        decimal: Decimal,
+    },
+}
+
 /// Parses a figure as a Vietnamese official types it in a form: the comma is the decimal
 /// mark, dots or spaces group thousands (`1.234,5`, `1 035`). Without a comma, a dot before
 /// groups of exactly three digits groups thousands (`1.035` is 1035, `1.234.567` is
 /// 1234567); any other single dot is a decimal mark (`50.1`, `0.35`), since it cannot group
-/// thousands. Exact: never through binary floating point.
+/// thousands, and so is a dot after a leading `0`: no number's thousands start with 0, so
+/// `0.035` is 0,035, never 35. Exact: never through binary floating point.
 pub fn parse_decimal_vi(s: &str) -> Option<Decimal> {
+    match read_decimal_vi(s)? {
+        ViReading::One(d) => Some(d),
+        ViReading::Either { thousands, .. } => Some(thousands),
+    }
+}
+
+/// [`parse_decimal_vi`], saying when a figure reads two ways (`1.500`: 1500 or 1,5): text
+/// typed into a spreadsheet cell is refused then, naming both.
+pub fn read_decimal_vi(s: &str) -> Option<ViReading> {
     let t: String = s
         .trim()
         .chars()
@@ -51,11 +73,13 @@ pub fn parse_decimal_vi(s: &str) -> Option<Decimal> {
         let first = groups.first()?;
         let ok = !first.is_empty()
             && first.len() <= 3
+            && !first.starts_with('0')
             && groups[1..].iter().all(|g| g.len() == 3)
             && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         ok.then(|| groups.concat())
     };
     let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let num = |text: String| Decimal::from_str(&format!("{sign}{text}")).ok();
     let canonical = match body.split_once(',') {
         Some((int, frac)) => {
             let int = if int.contains('.') {
@@ -69,7 +93,15 @@ pub fn parse_decimal_vi(s: &str) -> Option<Decimal> {
             format!("{int}.{frac}")
         }
         None if body.contains('.') => match grouped(body) {
-            Some(int) if body.split('.').count() > 1 => int,
+            Some(int) if body.split('.').count() > 1 => {
+                let thousands = num(int)?;
+                // One dot: the decimal reading is as plausible.
+                if body.matches('.').count() == 1 {
+                    let decimal = num(body.to_string())?;
+                    return Some(ViReading::Either { thousands, decimal });
+                }
+                return Some(ViReading::One(thousands));
+            }
             _ => {
                 let (int, frac) = body.split_once('.')?;
                 if !digits(int) || !digits(frac) {
@@ -85,7 +117,7 @@ pub fn parse_decimal_vi(s: &str) -> Option<Decimal> {
             body.to_string()
         }
     };
-    Decimal::from_str(&format!("{sign}{canonical}")).ok()
+    num(canonical).map(ViReading::One)
 }
 
 /// A decimal as the entry form shows it, and [`parse_decimal_vi`] reads back: `1.234,5`.
@@ -264,6 +296,32 @@ mod tests {
         );
     }
 
+    /// [D] 6: "0.035" typed as text was stored as 35.
+    #[test]
+    fn no_thousands_start_with_zero_and_a_lone_dot_before_three_digits_reads_two_ways() {
+        let vi = |s: &str| parse_decimal_vi(s).map(|d| d.to_string());
+        assert_eq!(vi("0.035").as_deref(), Some("0.035"));
+        assert_eq!(vi("-0.035").as_deref(), Some("-0.035"));
+        assert_eq!(vi("0.500").as_deref(), Some("0.500"));
+        assert_eq!(
+            read_decimal_vi("0.035"),
+            Some(ViReading::One(Decimal::from_str("0.035").unwrap()))
+        );
+        assert_eq!(
+            read_decimal_vi("1.500"),
+            Some(ViReading::Either {
+                thousands: Decimal::from(1500),
+                decimal: Decimal::from_str("1.5").unwrap()
+            })
+        );
+        for one in ["1.234.567", "1.234,5", "1500", "1,5", "50.1", "0.35"] {
+            assert!(
+                matches!(read_decimal_vi(one), Some(ViReading::One(_))),
+                "{one}"
+            );
+        }
+    }
+
     #[test]
     fn parses_exact_decimals() {
         assert_eq!(parse_decimal("0.3").unwrap().to_string(), "0.3");
@@ -365,5 +423,74 @@ mod fold_tests {
         );
         assert_eq!(super::fold("ĐẠI TỪ"), "dai tu");
         assert!(super::fold("Phường Tích Lương").contains(&super::fold("tich luong")));
+    }
+}
+
+/// A figure held as `f64` (for growth maths) written as a decimal string for JSON: the
+/// shortest text that reads back as the same double, which for a stored figure of up to 15
+/// significant digits is the figure as it was entered ("87.7", never 87.70000000000000284).
+pub fn figure_text(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let text = format!("{x}");
+    match Decimal::from_str(&text) {
+        Ok(d) => d.normalize().to_string(),
+        Err(_) => text,
+    }
+}
+
+/// A derived measure (a score, a percentage, a projection) as a decimal string rounded to
+/// four places: "146.1667", not 146.16666666666666.
+pub fn measure_text(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    match Decimal::from_str(&format!("{x}")) {
+        Ok(d) => d.round_dp(4).normalize().to_string(),
+        Err(_) => format!("{x:.4}"),
+    }
+}
+
+/// Serde helpers so that every figure in JSON (the API, the command line's `--json`) is a
+/// decimal string, as the README promises, never a JSON number through binary floating
+/// point: `#[serde(serialize_with = "figure_json::exact")]` and its kin.
+pub mod figure_json {
+    use serde::Serializer;
+
+    pub fn exact<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::figure_text(*x))
+    }
+
+    pub fn exact_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x.filter(|v| v.is_finite()) {
+            Some(v) => s.serialize_str(&super::figure_text(v)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn measure<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::measure_text(*x))
+    }
+
+    pub fn measure_opt<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match x.filter(|v| v.is_finite()) {
+            Some(v) => s.serialize_str(&super::measure_text(v)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod figure_json_tests {
+    use super::*;
+
+    #[test]
+    fn figures_in_json_are_decimal_strings() {
+        assert_eq!(figure_text(87.7), "87.7");
+        assert_eq!(figure_text(0.035), "0.035");
+        assert_eq!(figure_text(1500.0), "1500");
+        assert_eq!(measure_text(146.16666666666666), "146.1667");
+        assert_eq!(measure_text(100.0), "100");
     }
 }

@@ -213,6 +213,10 @@ pub enum Notation {
     #[default]
     Exact,
     Vietnamese,
+    /// Typed as text into a spreadsheet cell, where the person's locale is unknown: the
+    /// Vietnamese way, but a figure that reads two ways (`1.500`: 1500 or 1,5) is refused,
+    /// naming both readings.
+    Text,
 }
 
 /// A value that passed every check, ready to store.
@@ -267,13 +271,29 @@ pub fn parse_figure(
             "not a number (too long)",
         ));
     }
+    if notation == Notation::Text
+        && let Some(crate::text::ViReading::Either { thousands, decimal }) =
+            crate::text::read_decimal_vi(s)
+    {
+        // Both readings written so that each reads one way only.
+        let comma = decimal.to_string().replace('.', ",");
+        return Err(err(
+            field,
+            format!(
+                "\"{s}\" đọc được hai cách: {thousands} (dấu chấm ngăn cách hàng nghìn) hoặc {comma} (dấu chấm thập phân); viết {thousands} hoặc {comma} cho rõ"
+            ),
+            format!(
+                "\"{s}\" reads two ways: {thousands} (a dot between thousands) or {decimal} (a decimal point); write {thousands} or {comma} to say which"
+            ),
+        ));
+    }
     let (parsed, rule, rule_en) = match notation {
         Notation::Exact => (
             crate::text::parse_decimal(s),
             "dùng dấu chấm hoặc dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn hay số mũ",
             "a decimal point or comma, no thousands separators or exponents",
         ),
-        Notation::Vietnamese => (
+        Notation::Vietnamese | Notation::Text => (
             crate::text::parse_decimal_vi(s),
             "dấu phẩy là dấu thập phân, dấu chấm hoặc khoảng trắng ngăn cách hàng nghìn, ví dụ 1.234,5",
             "figures are written the Vietnamese way: a comma for decimals, dots or spaces between thousands, e.g. 1.234,5",

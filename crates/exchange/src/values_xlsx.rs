@@ -10,7 +10,6 @@
 
 use calamine::{Data, Reader, Xlsx};
 use chitieu_domain::report::Form;
-use chitieu_domain::text::format_decimal_vi;
 use chitieu_domain::value::{Lookup, Notation, ValueText, parse_value};
 use chitieu_domain::{Indicator, Measure, Period, Unit};
 use rust_decimal::Decimal;
@@ -157,7 +156,7 @@ pub fn template(t: &Template<'_>) -> Result<Vec<u8>, XlsxError> {
         format!(
             "2. Nhập vào các ô nền vàng ở trang \"{SHEET}\": chỉ tiêu tính theo tỷ lệ nhập tử số và mẫu số; chỉ tiêu khác nhập giá trị. Ô nền xám để trống."
         ),
-        "3. Nhập số như bình thường trong Excel. Nếu ô được định dạng văn bản, viết theo cách Việt Nam: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân (1.035; 62,5).".into(),
+        "3. Nhập số như bình thường trong Excel. Nếu ô được định dạng văn bản, viết dấu phẩy trước phần thập phân và không ngăn cách hàng nghìn (1035; 62,5; 0,035): số như 1.500 đọc được hai cách (1500 hoặc 1,5) nên sẽ bị từ chối.".into(),
         "4. Không sửa mã biểu, mã đơn vị, kỳ báo cáo và mã chỉ tiêu: hệ thống dựa vào đó để ghi số liệu.".into(),
         "5. Dòng để trống không được ghi. Khi tải lên, nếu có một ô sai thì cả tệp bị từ chối và thông báo nêu rõ trang, ô và lý do; sửa rồi tải lại.".into(),
         "6. Tải tệp lên ở trang Nhập số liệu, hoặc: chitieu values import TEN_TEP.xlsx".into(),
@@ -173,13 +172,14 @@ pub fn template(t: &Template<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// A cell's text as it will be parsed: numbers written the Vietnamese way, so that a number
-/// and a number typed as Vietnamese text read alike.
+/// A cell's text as it will be parsed ([`Notation::Text`]): a number cell written with a
+/// decimal comma and no grouping (`1035`, `62,5`), so that it reads one way only, and text
+/// as typed, where a figure that reads two ways (`1.500`) is refused naming both.
 fn cell_text(d: &Data) -> Result<String, String> {
     match d {
         Data::Empty => Ok(String::new()),
         Data::String(s) => Ok(s.trim().to_string()),
-        Data::Int(i) => Ok(format_decimal_vi(&Decimal::from(*i))),
+        Data::Int(i) => Ok(i.to_string()),
         Data::Float(x) => {
             if !x.is_finite() {
                 return Err("ô chứa số không hợp lệ".into());
@@ -188,7 +188,7 @@ fn cell_text(d: &Data) -> Result<String, String> {
             let exact = Decimal::from_str(&format!("{x}"))
                 .or_else(|_| Decimal::from_scientific(&format!("{x:e}")))
                 .map_err(|_| format!("số {x} vượt quá giới hạn"))?;
-            Ok(format_decimal_vi(&exact))
+            Ok(exact.normalize().to_string().replace('.', ","))
         }
         Data::Bool(b) => Err(format!("ô chứa giá trị đúng/sai ({b}), cần một số")),
         Data::Error(e) => Err(format!("ô chứa lỗi công thức ({e:?})")),
@@ -283,7 +283,7 @@ pub fn parse(
         let parsed = parse_value(
             lookup,
             &ValueText {
-                notation: Notation::Vietnamese,
+                notation: Notation::Text,
                 indicator: &code,
                 unit: &unit,
                 period: &period,
@@ -407,7 +407,7 @@ mod tests {
     #[test]
     fn numbers_read_as_typed() {
         assert_eq!(cell_text(&Data::Float(62.5)).unwrap(), "62,5");
-        assert_eq!(cell_text(&Data::Float(1035.0)).unwrap(), "1.035");
+        assert_eq!(cell_text(&Data::Float(1035.0)).unwrap(), "1035");
         assert_eq!(cell_text(&Data::Float(0.1)).unwrap(), "0,1");
         assert_eq!(cell_text(&Data::Int(7)).unwrap(), "7");
         assert!(cell_text(&Data::Float(f64::NAN)).is_err());

@@ -155,11 +155,8 @@ impl Store {
                 "tên đăng nhập \"{login}\" không hợp lệ (1–64 ký tự, không có khoảng trắng)"
             )));
         }
-        if u.password.chars().count() < 10 || u.password.len() > 1024 {
-            return Err(StoreError::Invalid(
-                "mật khẩu phải có từ 10 ký tự (và không quá 1.024 byte)".into(),
-            ));
-        }
+        chitieu_domain::password::check(u.password, login)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let email = u
             .email
             .filter(|e| !e.trim().is_empty())

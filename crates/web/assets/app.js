@@ -176,7 +176,13 @@
     b.className = "export small secondary";
     b.textContent = en ? "Download CSV" : "Tải về CSV";
     b.addEventListener("click", function () {
-      var quote = function (s) { return '"' + String(s).replace(/\s+/g, " ").trim().replace(/"/g, '""') + '"'; };
+      // A cell starting with = + - @ (or a tab, a return) is a formula to Excel: such text
+      // gets a leading apostrophe, so that it shows and is never run; plain numbers stay.
+      var quote = function (s) {
+        var t = String(s).replace(/\s+/g, " ").trim();
+        if (/^[=+\-@\t\r]/.test(t) && !/^[+\-]?[\d.,\s]+%?$/.test(t)) t = "'" + t;
+        return '"' + t.replace(/"/g, '""') + '"';
+      };
       var lines = Array.prototype.map.call(table.rows, function (row) {
         return Array.prototype.map.call(row.cells, function (c) { return quote(c.innerText); }).join(",");
       });

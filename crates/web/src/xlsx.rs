@@ -20,6 +20,25 @@ pub fn download(file: &str, sheets: &[Sheet]) -> Response {
     }
 }
 
+/// A sheet's name as Excel allows it: none of `: \\ / ? * [ ]`, no apostrophe at either
+/// end, at most 31 characters, never empty (a table titled `'quoted'` failed the workbook).
+fn sheet_name(title: &str) -> String {
+    let name: String = title
+        .chars()
+        .filter(|c| !matches!(c, ':' | '\\' | '/' | '?' | '*' | '[' | ']'))
+        .collect::<String>()
+        .trim_matches(|c: char| c == '\'' || c.is_whitespace())
+        .chars()
+        .take(31)
+        .collect();
+    let name = name.trim_end_matches('\'').trim().to_string();
+    if name.is_empty() || name.eq_ignore_ascii_case("history") {
+        "Bang".into()
+    } else {
+        name
+    }
+}
+
 /// A file to save: its type and its name (made ASCII, without quotes, so every browser keeps
 /// it as given).
 pub fn attachment(file: &str, content_type: &str, bytes: Vec<u8>) -> Response {
@@ -98,7 +117,7 @@ impl PostedTable {
             .map(|h| clean(h))
             .collect();
         Ok(Sheet {
-            name: clean(&self.title).chars().take(31).collect(),
+            name: sheet_name(&clean(&self.title)),
             title: clean(&self.title).chars().take(300).collect(),
             header,
             rows: rows
@@ -173,5 +192,11 @@ mod tests {
         assert!(wide.sheet(false).is_err());
         // A posted workbook opens.
         assert!(workbook(&[sheet(&[&["a"], &["1"]], false)]).is_ok());
+        // [D] 8: a title Excel refuses as a sheet name failed the whole download.
+        for title in ["'quoted'", "a/b:c*?[d]", "''", "History", &"x".repeat(40)] {
+            let mut s = sheet(&[&["a"], &["1"]], false);
+            s.name = sheet_name(title);
+            assert!(workbook(&[s]).is_ok(), "{title}");
+        }
     }
 }

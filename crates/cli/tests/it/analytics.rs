@@ -92,7 +92,7 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
             "{r}"
         );
         if r["final"] == false && r["status"] != "not_available" {
-            let s = r["score"].as_f64().unwrap();
+            let s = crate::figure(&r["score"]).unwrap();
             assert!((-5.0..=5.0).contains(&s), "{r}");
         }
     }
@@ -215,7 +215,7 @@ async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
     assert!(!list.is_empty());
     let shortfalls: Vec<f64> = list
         .iter()
-        .map(|w| w["relative_shortfall"].as_f64().unwrap())
+        .map(|w| crate::figure(&w["relative_shortfall"]).unwrap())
         .collect();
     assert!(
         shortfalls.windows(2).all(|w| w[0] >= w[1]),
@@ -224,7 +224,7 @@ async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
     for w in list {
         assert_eq!(w["status"], "will_miss");
         assert!(w["target_year"].as_i64().unwrap() >= 2026);
-        assert!(w["shortfall"].as_f64().unwrap() > 0.0);
+        assert!(crate::figure(&w["shortfall"]).unwrap() > 0.0);
     }
     assert!(
         list.iter()

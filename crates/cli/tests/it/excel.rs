@@ -92,7 +92,7 @@ async fn an_excel_template_is_filled_offline_and_imported_back(db: &TestDb) {
         &[
             (g5, 3, Data::Float(96.5)),
             (nvkh, 3, Data::Float(7.0)),
-            (dn, 3, Data::String("1.035".into())),
+            (dn, 3, Data::String("1 035".into())),
             (dn, 6, Data::String("Theo Sở Khoa học và Công nghệ".into())),
         ],
         &good,
@@ -123,6 +123,21 @@ async fn an_excel_template_is_filled_offline_and_imported_back(db: &TestDb) {
         stored(&now, "ST-DNKHCN").comment,
         "Theo Sở Khoa học và Công nghệ"
     );
+    // [D] 6: text "0.035" is 0,035, never 35; text "1.500" reads two ways and is refused,
+    // naming both.
+    let small = dir.path().join("nho.xlsx");
+    filled(&rows, &[(g5, 3, Data::String("0.035".into()))], &small);
+    ok(db, &["values", "import", small.to_str().unwrap()]);
+    assert_eq!(stored(&all().await, "HT-5G").value.to_string(), "0.035");
+    let two = dir.path().join("hai-cach.xlsx");
+    filled(&rows, &[(nvkh, 3, Data::String("1.500".into()))], &two);
+    let err = fails(db, &["values", "import", two.to_str().unwrap()]);
+    assert!(
+        err.contains("hai cách") && err.contains("1500") && err.contains("1,5"),
+        "{err}"
+    );
+    filled(&rows, &[(g5, 3, Data::Float(96.5))], &small);
+    ok(db, &["values", "import", small.to_str().unwrap()]);
     // One bad cell: the whole file is refused, naming the sheet and the cell; nothing changes.
     let bad = dir.path().join("sai.xlsx");
     filled(

@@ -28,6 +28,12 @@ pub fn national_map() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/vn-admin-units-2025.json")
 }
 
+/// A figure in JSON: a decimal string, as the API and `--json` promise ([D] 6); a JSON number
+/// with a fraction is not one (None).
+pub fn figure(v: &serde_json::Value) -> Option<f64> {
+    v.as_str().and_then(|s| s.parse().ok())
+}
+
 /// Runs `chitieu ARGS --db URL` and returns its output.
 pub fn chitieu(db: &TestDb, args: &[&str]) -> Output {
     chitieu_stdin(db, args, "")

@@ -13,6 +13,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 db_tests!(
+    zero_point_zero_three_five_is_never_thirty_five_and_json_figures_are_strings,
     a_ward_administrator_cannot_bend_units_into_a_circle,
     a_stored_circle_of_units_is_named_and_the_server_serves,
 );
@@ -461,4 +462,128 @@ fn sigterm_answers_every_request_on_keep_alive_connections() {
     }
     assert!(total > 8, "the clients were served ({total})");
     assert!(status.success(), "a clean stop: {status:?}");
+}
+
+/// Every JSON number in `v` with a fraction, by its path.
+fn fractional_numbers(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => out.push(format!("{path} = {n}")),
+        serde_json::Value::Array(a) => {
+            for (k, x) in a.iter().enumerate() {
+                fractional_numbers(x, &format!("{path}[{k}]"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                fractional_numbers(x, &format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [D] 6: "0.035" typed in a form became 35; the API's figures were binary doubles.
+async fn zero_point_zero_three_five_is_never_thirty_five_and_json_figures_are_strings(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "bc.phuong", "reporter", "5443");
+    add_user(db, "qt.tinh", "admin", "19");
+    let t = token(db, "phuong", "reporter", "5443");
+    let admin = token(db, "tinh", "admin", "19");
+    let (server, base) = serve(db);
+    let q = crate::hardening::open_quarter();
+    // The entry form.
+    let cookie = session(&base, "bc.phuong", PASSWORD);
+    let page = format!("/entry?unit=5443&period={q}");
+    let csrf = page_csrf(&base, &page, &cookie);
+    let html = agent()
+        .get(&format!("{base}{page}"))
+        .header("cookie", &cookie)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let marker = "name=\"ver.NL-CBX\" value=\"";
+    let at = html.find(marker).unwrap() + marker.len();
+    let version = html[at..at + html[at..].find('"').unwrap()].to_string();
+    let (status, _, body) = crate::hardening::post_multipart(
+        &format!("{base}/entry"),
+        Some(&cookie),
+        &[
+            ("_csrf", csrf.as_str()),
+            ("unit", "5443"),
+            ("period", q.as_str()),
+            ("action", "draft"),
+            ("ver.NL-CBX", version.as_str()),
+            ("n.NL-CBX", "0.035"),
+            ("d.NL-CBX", "1"),
+        ],
+        &[],
+    );
+    assert_eq!(status, 303, "{body}");
+    let (_, _, rows) = api(
+        "GET",
+        &format!("{base}/api/v1/values?unit=5443&indicator=NL-CBX&period={q}"),
+        Some(&t),
+        None,
+    );
+    assert_eq!(rows[0]["numerator"], "0.035", "{rows}");
+    // The administration page's target form.
+    let cookie = session(&base, "qt.tinh", PASSWORD);
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let res = agent()
+        .post(&format!("{base}/admin/targets"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("indicator", "DT-GRDP"),
+            ("unit", "19"),
+            ("year", "2035"),
+            ("comparator", ">="),
+            ("value", "0.035"),
+            ("wording", "thử"),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let list = crate::cli::get_json(&format!("{base}/api/v1/indicators"));
+    let grdp = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "DT-GRDP")
+        .unwrap();
+    assert!(
+        grdp["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["year"] == 2035 && t["value"] == "0.035"),
+        "{grdp}"
+    );
+    // Figures in JSON are decimal strings: the API and the command line.
+    for path in [
+        "/api/v1/assessment",
+        "/api/v1/assessment?method=opensdg",
+        "/api/v1/assessment?method=projection",
+        "/api/v1/early-warning",
+        "/api/v1/evaluation?year=2025",
+    ] {
+        let (status, _, v) = api("GET", &format!("{base}{path}"), Some(&admin), None);
+        assert_eq!(status, 200, "{path}");
+        let mut found = Vec::new();
+        fractional_numbers(&v, path, &mut found);
+        assert!(found.is_empty(), "{:?}", &found[..found.len().min(5)]);
+    }
+    drop(server);
+    for args in [
+        &["assess", "--json"][..],
+        &["assess", "--json", "--method", "opensdg"],
+        &["warnings", "--json"],
+        &["evaluate", "--year", "2025", "--json"],
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&ok(db, args)).unwrap();
+        let mut found = Vec::new();
+        fractional_numbers(&v, &args.join(" "), &mut found);
+        assert!(found.is_empty(), "{:?}", &found[..found.len().min(5)]);
+    }
 }

@@ -193,6 +193,29 @@ pub fn unsd2022(series: &Series, goal: &Goal, direction: Direction, baseline_yea
     if goal.year <= b {
         return insufficient("năm mục tiêu không sau năm gốc", years);
     }
+    // A base that met the target and a latest value that no longer does: deterioration,
+    // whatever the rates (a base exactly at the target has no required rate at all).
+    let lost = goal.comparator.meets(direction, vb, goal.value);
+    if lost {
+        let d = if direction == Direction::Decrease {
+            -1.0
+        } else {
+            1.0
+        };
+        let ratio = match (
+            cagr(f(vt), f(vb), t, b),
+            cagr(f(goal.value), f(vb), goal.year, b),
+        ) {
+            (Some(a), Some(r)) if r != 0.0 => Some(d * a / r.abs()),
+            _ => None,
+        };
+        return Unsd {
+            status: UnsdStatus::Deterioration,
+            ratio,
+            years,
+            reason: None,
+        };
+    }
     if vb.is_zero() {
         return insufficient("giá trị năm gốc bằng 0, không tính được tốc độ tăng", years);
     }
@@ -216,10 +239,7 @@ pub fn unsd2022(series: &Series, goal: &Goal, direction: Direction, baseline_yea
         1.0
     };
     let cr = d * actual / required.abs();
-    let lost = goal.comparator.meets(direction, vb, goal.value);
-    let status = if lost {
-        UnsdStatus::Deterioration
-    } else if cr >= 0.95 {
+    let status = if cr >= 0.95 {
         UnsdStatus::OnTrack
     } else if cr >= 0.5 {
         UnsdStatus::FairProgress
@@ -331,7 +351,20 @@ pub fn opensdg(
                 return not_available("không tính được tốc độ cần đạt", years);
             };
             if required == 0.0 {
-                return not_available("mục tiêu bằng giá trị năm gốc", years);
+                // A base at the target: any move is infinitely many times the rate needed
+                // (none), so the direction of the move decides, as in the limit.
+                let moved = s * d * actual;
+                let (status, score) = if moved > 0.0 {
+                    (OpenSdgStatus::SubstantialProgress, 5.0)
+                } else if moved == 0.0 {
+                    (OpenSdgStatus::LimitedProgress, -2.5)
+                } else {
+                    (OpenSdgStatus::Deterioration, -5.0)
+                };
+                return OpenSdg {
+                    progress: None,
+                    ..with(status, score, 0.0)
+                };
             }
             let p = s * d * actual / required.abs();
             let score = if p >= 0.6 {

@@ -407,3 +407,28 @@ fn methods_are_named() {
     }
     assert!("sdg".parse::<Method>().unwrap_err().contains("unsd2022"));
 }
+
+/// [D] 10: a base exactly at the target gave "not available", a base just above it
+/// "deterioration": a base that meets the target is judged alike whatever its margin.
+#[test]
+fn a_base_equal_to_the_target_is_judged_like_any_base_that_meets_it() {
+    let g = goal(2030, Comparator::Ge, 60.0);
+    for base in [60.0, 60.01] {
+        let s = series(&[(2024, base), (2025, 50.0)]);
+        let u = unsd2022(&s, &g, Direction::Increase, 2024);
+        assert_eq!(u.status, UnsdStatus::Deterioration, "unsd2022, base {base}");
+        let o = opensdg(&s, Some(&g), Direction::Increase, None, 2024);
+        assert_eq!(
+            o.status,
+            OpenSdgStatus::Deterioration,
+            "opensdg, base {base}"
+        );
+    }
+    // At the target, then moving towards a strict target ("> 60") from exactly 60.
+    let strict = goal(2030, Comparator::Gt, 60.0);
+    let s = series(&[(2024, 60.0), (2025, 60.0)]);
+    assert_eq!(
+        opensdg(&s, Some(&strict), Direction::Increase, None, 2024).status,
+        OpenSdgStatus::LimitedProgress
+    );
+}

@@ -18,7 +18,11 @@ pub(super) struct EvaluationQuery {
 pub(super) struct EvaluationLine {
     /// `targets`, `tasks`, `reporting`, `quality`.
     section: String,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
+    #[schema(value_type = String)]
     points: f64,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
+    #[schema(value_type = String)]
     max_points: f64,
     reason: String,
     /// A path on this site: the indicator, task or reports behind the line.
@@ -35,6 +39,8 @@ pub(super) struct EvaluationHead {
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     days: i64,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure")]
+    #[schema(value_type = String)]
     share: f64,
 }
 
@@ -47,6 +53,8 @@ pub(super) struct EvaluationOut {
     /// Peer group: `departments` or `communes` (communes and wards).
     group: String,
     /// None with nothing to score the unit on.
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
+    #[schema(value_type = Option<String>)]
     score: Option<f64>,
     /// `excellent`, `good`, `complete`, `not_complete`, after the quota on excellent.
     rating: Option<String>,

@@ -203,7 +203,11 @@ pub(super) struct CompletenessOut {
     received: u32,
     on_time: u32,
     /// received ÷ expected, in %, never above 100.
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     received_pct: Option<f64>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     on_time_pct: Option<f64>,
     /// Units whose report is late (sent after the due day, or not sent and the day passed).
     late_units: Vec<String>,

@@ -17,11 +17,15 @@ fn exact(d: &Decimal) -> String {
 pub struct AssessmentRow {
     pub indicator: String,
     pub unit: String,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
+    #[schema(value_type = Option<String>)]
     pub latest_value: Option<f64>,
     pub latest_period: Option<String>,
     pub target_year: i32,
     /// `>`, `>=`, `=`, `<=` or `<`.
     pub comparator: String,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
+    #[schema(value_type = String)]
     pub target_value: f64,
     pub met: Option<bool>,
     /// A status code: for a target year that is over, the verdict `achieved`, `not_achieved`
@@ -30,12 +34,22 @@ pub struct AssessmentRow {
     /// True when the status is a verdict on a target year that is over.
     #[serde(rename = "final")]
     pub is_final: bool,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     pub score: Option<f64>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     pub projected_value: Option<f64>,
     pub projected_year_met: Option<i32>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     pub projected_value_cagr: Option<f64>,
     pub projected_year_met_cagr: Option<i32>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure_opt")]
+    #[schema(value_type = Option<String>)]
     pub percent_of_target: Option<f64>,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
+    #[schema(value_type = Option<String>)]
     pub gap: Option<f64>,
     /// The nearest target year not before the as-of year.
     pub current: bool,
@@ -107,7 +121,11 @@ pub struct WarningRow {
     #[serde(flatten)]
     pub row: AssessmentRow,
     /// Target minus projected value, in the indicator's unit (positive: short of it).
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure")]
+    #[schema(value_type = String)]
     pub shortfall: f64,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::measure")]
+    #[schema(value_type = String)]
     pub relative_shortfall: f64,
 }
 

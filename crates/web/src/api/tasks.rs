@@ -289,7 +289,11 @@ pub(super) struct ProgrammeQuery {
 pub(super) struct ProgrammeTarget {
     indicator: String,
     comparator: String,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
+    #[schema(value_type = String)]
     value: f64,
+    #[serde(serialize_with = "chitieu_domain::text::figure_json::exact_opt")]
+    #[schema(value_type = Option<String>)]
     latest_value: Option<f64>,
     status: String,
 }

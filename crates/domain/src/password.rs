@@ -1,0 +1,104 @@
+//! What a password must be: long enough, not blank, not one that people commonly choose,
+//! not the login itself. The hash is the store's business (argon2).
+
+/// The shortest password accepted, in characters.
+pub const MIN_CHARS: usize = 10;
+/// The longest, in bytes (argon2 takes any length; this bounds the work a sign-in costs).
+pub const MAX_BYTES: usize = 1024;
+
+const COMMON: &str = include_str!("common-passwords.txt");
+
+/// Why a password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordError {
+    Length,
+    Blank,
+    Common,
+    SameAsLogin,
+    OneCharacter,
+}
+
+impl PasswordError {
+    pub fn message_en(self) -> &'static str {
+        match self {
+            PasswordError::Length => {
+                "a password needs at least 10 characters (and at most 1,024 bytes)"
+            }
+            PasswordError::Blank => "a password cannot be only spaces",
+            PasswordError::Common => "this password is among the most common ones; choose another",
+            PasswordError::SameAsLogin => "a password cannot be the login name",
+            PasswordError::OneCharacter => "a password cannot be one character repeated",
+        }
+    }
+}
+
+impl std::fmt::Display for PasswordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PasswordError::Length => "mật khẩu phải có từ 10 ký tự (và không quá 1.024 byte)",
+            PasswordError::Blank => "mật khẩu không thể chỉ gồm khoảng trắng",
+            PasswordError::Common => "mật khẩu này nằm trong danh sách mật khẩu phổ biến, dễ đoán: hãy chọn mật khẩu khác",
+            PasswordError::SameAsLogin => "mật khẩu không được trùng tên đăng nhập",
+            PasswordError::OneCharacter => "mật khẩu không thể chỉ lặp lại một ký tự",
+        })
+    }
+}
+
+impl std::error::Error for PasswordError {}
+
+/// Checks a new password for the account `login`.
+pub fn check(password: &str, login: &str) -> Result<(), PasswordError> {
+    if password.chars().count() < MIN_CHARS || password.len() > MAX_BYTES {
+        return Err(PasswordError::Length);
+    }
+    if password.trim().is_empty() {
+        return Err(PasswordError::Blank);
+    }
+    let mut chars = password.chars();
+    let first = chars.next();
+    if chars.all(|c| Some(c) == first) {
+        return Err(PasswordError::OneCharacter);
+    }
+    let lower = password.trim().to_lowercase();
+    if lower == login.trim().to_lowercase() {
+        return Err(PasswordError::SameAsLogin);
+    }
+    if COMMON
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l.trim() == lower)
+    {
+        return Err(PasswordError::Common);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_short_common_and_repeated_passwords_are_refused() {
+        assert_eq!(check("          ", "a"), Err(PasswordError::Blank));
+        assert_eq!(
+            check("\t\t\t\t\t\t\t\t\t\t", "a"),
+            Err(PasswordError::Blank)
+        );
+        assert_eq!(check("ngan", "a"), Err(PasswordError::Length));
+        assert_eq!(check("Password123", "a"), Err(PasswordError::Common));
+        assert_eq!(check("1234567890", "a"), Err(PasswordError::Common));
+        assert_eq!(check("aaaaaaaaaaaa", "a"), Err(PasswordError::OneCharacter));
+        assert_eq!(
+            check("nguyen.van.an", "Nguyen.Van.An"),
+            Err(PasswordError::SameAsLogin)
+        );
+        assert_eq!(check("mat-khau-du-dai-123", "a"), Ok(()));
+        assert!(check(&"x".repeat(1025), "a").is_err());
+        assert!(
+            COMMON
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .all(|l| l.chars().count() >= MIN_CHARS)
+        );
+    }
+}
