@@ -39,6 +39,7 @@ impl From<StoreError> for ActionError {
         match e {
             StoreError::Invalid(m) => ActionError::Invalid(m),
             StoreError::NotFound(m) => ActionError::NotFound(m),
+            StoreError::Stale(m) => ActionError::NotNow(m),
             other => ActionError::Internal(other),
         }
     }

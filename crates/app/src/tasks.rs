@@ -75,6 +75,10 @@ pub struct TaskPatch {
     /// How the amounts given are written.
     #[serde(skip)]
     pub notation: chitieu_domain::value::Notation,
+    /// The edition of the task the change was made on (`version` in the API, a hidden field
+    /// on the edit page); none means the one this server holds now.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// Why a task could not be read: the field and the reason.
@@ -179,6 +183,7 @@ impl TaskInput {
                 .map_err(|_| bad("year", format!("năm \"{y}\" không hợp lệ")))?,
         };
         let task = Task {
+            edition: Default::default(),
             code,
             title,
             plan: book.plan.to_string(),
@@ -422,11 +427,32 @@ pub async fn update_task(
         }
         task.check()
             .map_err(|e| ActionError::Invalid(format!("task: {e}")))?;
-        task
+        task.edition.number = patch.version.unwrap_or(old.edition.number);
+        (task, old)
     };
-    s.store
+    let (task, old) = task;
+    match s
+        .store
         .write_tasks(std::slice::from_ref(&task), TaskWrite::Assign, &me.login)
-        .await?;
+        .await
+    {
+        Err(chitieu_store::StoreError::Stale(m)) => {
+            // Name what changed, when the change was made on the copy this server held.
+            s.live.sync().await?;
+            let changed = match s.live.snapshot().task(code) {
+                Some(now) if task.edition.number == old.edition.number => {
+                    chitieu_domain::task::changed_fields(&old, now)
+                }
+                _ => vec![],
+            };
+            return Err(ActionError::NotNow(if changed.is_empty() {
+                m
+            } else {
+                format!("{m}. Đã đổi: {}", changed.join(", "))
+            }));
+        }
+        r => r?,
+    }
     s.live.sync().await?;
     // As stored: with the progress and completion the write kept.
     Ok(s.live.snapshot().task(code).cloned().unwrap_or(task))

@@ -572,6 +572,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         store
             .upsert_task(
                 &Task {
+                    edition: Default::default(),
                     code: code_.into(),
                     title: title.into(),
                     plan: plan.plan.code.clone(),

@@ -167,6 +167,7 @@ pub fn more_tasks(plan: &str, communes: &[chitieu_domain::Unit], today: NaiveDat
         };
         let on = (start + chrono::Duration::days(40)).min(today);
         out.push(Task {
+            edition: Default::default(),
             code: format!("NV-{:03}", 100 + k),
             title,
             plan: plan.to_string(),
@@ -259,6 +260,7 @@ pub fn last_year_tasks(
             }
             .filter(|d| *d <= today);
             Task {
+                edition: Default::default(),
                 code: format!("NV-{year}-{:03}", k + 1),
                 title,
                 plan: plan.to_string(),

@@ -181,6 +181,7 @@ mod tests {
     #[test]
     fn a_conclusion_counts_the_tasks_citing_it() {
         let task = |code: &str, number: &str, done: Option<&str>| Task {
+            edition: Default::default(),
             code: code.into(),
             title: "T".into(),
             plan: "P".into(),

@@ -123,7 +123,9 @@ pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
     }
     for h in heads
         .iter()
-        .filter(|h| h.unit == new.unit && h.office == new.office && *h != new)
+        // The same term again is an overlap too: posted twice, it answered 500 at the
+        // database's unique index.
+        .filter(|h| h.unit == new.unit && h.office == new.office)
     {
         let far = NaiveDate::MAX;
         let overlap = h.term_start <= new.term_end.unwrap_or(far)
@@ -187,5 +189,7 @@ mod tests {
         new.person = "C".into();
         new.term_start = d("2025-03-01");
         assert!(check_term(&hs, &new).is_err());
+        // [D] 5: the same term posted twice.
+        assert!(check_term(&hs, &hs[1]).is_err());
     }
 }

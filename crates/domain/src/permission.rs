@@ -363,6 +363,7 @@ mod tests {
         let a = UnitCode::commune(5443);
         let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let task = Task {
+            edition: Default::default(),
             code: "NV".into(),
             title: "T".into(),
             plan: "P".into(),

@@ -37,6 +37,46 @@ pub struct Task {
     /// Where its money comes from, how much was allocated and how much disbursed.
     #[serde(default)]
     pub funding: Option<Funding>,
+    /// Which edit of the task this is, as stored: an edit carries the number it started
+    /// from, so that one made on a stale copy is refused instead of undoing another's.
+    #[serde(default)]
+    pub edition: Edition,
+}
+
+/// The fields an official edits in which `a` and `b` differ, in the edit page's words.
+pub fn changed_fields(a: &Task, b: &Task) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut differ = |same: bool, name: &'static str| {
+        if !same {
+            out.push(name);
+        }
+    };
+    differ(a.title == b.title, "tên nhiệm vụ");
+    differ(a.year == b.year, "năm");
+    differ(a.lead_unit == b.lead_unit, "đơn vị chủ trì");
+    differ(
+        a.coordinating_units == b.coordinating_units,
+        "đơn vị phối hợp",
+    );
+    differ(a.start == b.start, "ngày bắt đầu");
+    differ(a.deadline == b.deadline, "thời hạn");
+    differ(a.expected_product == b.expected_product, "sản phẩm");
+    differ(a.indicators == b.indicators, "chỉ tiêu liên quan");
+    differ(a.source == b.source, "văn bản giao");
+    differ(a.funding == b.funding, "kinh phí");
+    differ(a.cancelled == b.cancelled, "hủy nhiệm vụ");
+    differ(a.product_defect == b.product_defect, "sản phẩm chưa đạt");
+    differ(a.completed_on == b.completed_on, "ngày hoàn thành");
+    out
+}
+
+/// The number of a task's last edit (1 when created, 0 before it is stored), who made it
+/// and when.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edition {
+    pub number: i64,
+    pub by: String,
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A task's funding, in million đồng (triệu đồng).
@@ -444,6 +484,7 @@ mod tests {
             TaskStatus::InProgress
         );
         let task = Task {
+            edition: Default::default(),
             code: "NV".into(),
             title: "T".into(),
             plan: "P".into(),

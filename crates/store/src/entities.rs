@@ -196,6 +196,9 @@ entity!(task, "tasks", {
     pub funding_disbursed: Option<String>,
     pub product_defect_on: Option<Date>,
     pub product_defect_reason: String,
+    pub version: i64,
+    pub changed_by: String,
+    pub changed_at: Option<DateTimeUtc>,
 });
 
 entity!(task_coordinator, "task_coordinators", {

@@ -65,6 +65,10 @@ pub enum StoreError {
     Conflict(Vec<ValueConflict>),
     #[error("không tìm thấy {0}")]
     NotFound(String),
+    /// A record changed by someone else since the writer read it; the message names who and
+    /// when. Nothing was written.
+    #[error("{0}")]
+    Stale(String),
     #[error(
         "địa chỉ cơ sở dữ liệu \"{0}\" không hợp lệ: dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://..."
     )]

@@ -6,6 +6,7 @@ use sea_orm_migration::schema::*;
 mod m0027;
 mod m0028;
 mod m0029;
+mod m0030;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027::M0027ValuesWithoutRowChecks),
             Box::new(m0028::M0028ValuesByKey),
             Box::new(m0029::M0029StagingWithoutIndex),
+            Box::new(m0030::M0030TaskVersions),
         ]
     }
 }

@@ -18,7 +18,9 @@ pub enum TaskWrite {
     Create,
     /// Change what was assigned (a new task is added). Progress reports and the completion
     /// date stay as stored, so a report written meanwhile is not lost; a cancellation can be
-    /// set, never cleared.
+    /// set, never cleared. The stored task must still be at the edition each task carries
+    /// (`Task::edition.number`, the one its change started from), or nothing is written;
+    /// edition 0 names none (a list imported from a file).
     Assign,
 }
 
@@ -61,6 +63,30 @@ impl Store {
                 return Err(StoreError::Invalid(format!(
                     "code: đã có nhiệm vụ mã \"{}\"",
                     t.code
+                )));
+            }
+            // Edition 0 names no copy (a task list imported): it changes what it lists.
+            if mode == TaskWrite::Assign
+                && t.edition.number != 0
+                && let Some(m) = &existing
+                && m.version != t.edition.number
+            {
+                return Err(StoreError::Stale(format!(
+                    "nhiệm vụ {} đã được {} sửa{} (lần sửa {}), sau bản bạn đã mở (lần sửa {}): không có gì được ghi; mở lại nhiệm vụ để xem thay đổi rồi sửa lại",
+                    t.code,
+                    if m.changed_by.is_empty() {
+                        "người khác"
+                    } else {
+                        &m.changed_by
+                    },
+                    m.changed_at
+                        .map(|at| format!(
+                            " lúc {}",
+                            (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y")
+                        ))
+                        .unwrap_or_default(),
+                    m.version,
+                    t.edition.number
                 )));
             }
             // What stays as stored: progress and completion when assigning an existing task.
@@ -110,6 +136,9 @@ impl Store {
             };
             am.product_defect_on = Set(defect.as_ref().map(|d| d.0));
             am.product_defect_reason = Set(defect.map(|d| d.1).unwrap_or_default());
+            am.version = Set(existing.as_ref().map_or(1, |m| m.version + 1));
+            am.changed_by = Set(actor.to_string());
+            am.changed_at = Set(Some(chrono::Utc::now()));
             let m = if existing.is_some() {
                 am.update(&txn).await?
             } else {
@@ -238,6 +267,11 @@ impl Store {
             .await?
         {
             out.push(Task {
+                edition: chitieu_domain::task::Edition {
+                    number: m.version,
+                    by: m.changed_by.clone(),
+                    at: m.changed_at,
+                },
                 plan: plans.get(&m.plan_id).cloned().unwrap_or_default(),
                 lead_unit: ucode
                     .get(&m.lead_unit_id)

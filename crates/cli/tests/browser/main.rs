@@ -183,6 +183,7 @@ async fn people_use_the_application_in_a_browser() {
         let store = db.store().await;
         let today = chrono::Local::now().date_naive();
         let t = Task {
+            edition: Default::default(),
             code: "NV-XSS".into(),
             title: "<script>alert(1)</script> Nhiệm vụ thử".into(),
             plan: "TN-NQ57".into(),

@@ -573,7 +573,7 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
         .iter()
         .find(|t| t["indicator"] == "NL-CBX")
         .unwrap_or_else(|| panic!("{p}"));
-    assert_eq!(target["value"], 85.0);
+    assert_eq!(target["value"], "85");
     assert!(target["status"].is_string());
     assert!(p["signed_by"].is_null());
     // On the ward's page too, with its own status.

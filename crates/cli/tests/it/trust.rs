@@ -13,6 +13,8 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 db_tests!(
+    unknown_codes_and_duplicates_are_refused_not_500,
+    two_task_edits_at_one_version_one_wins_the_other_is_told_and_no_field_is_lost,
     zero_point_zero_three_five_is_never_thirty_five_and_json_figures_are_strings,
     a_ward_administrator_cannot_bend_units_into_a_circle,
     a_stored_circle_of_units_is_named_and_the_server_serves,
@@ -586,4 +588,135 @@ async fn zero_point_zero_three_five_is_never_thirty_five_and_json_figures_are_st
         fractional_numbers(&v, &args.join(" "), &mut found);
         assert!(found.is_empty(), "{:?}", &found[..found.len().min(5)]);
     }
+}
+
+/// [D] 3: two simultaneous edits of one task changing different fields both answered 200
+/// and one change disappeared.
+async fn two_task_edits_at_one_version_one_wins_the_other_is_told_and_no_field_is_lost(
+    db: &TestDb,
+) {
+    ok(db, &["demo"]);
+    let a = token(db, "van-phong-a", "secretariat", "19");
+    let b = token(db, "van-phong-b", "secretariat", "19");
+    let (server, base) = serve(db);
+    let url = format!("{base}/api/v1/tasks/NV-2025-001");
+    let (status, _, t) = api("GET", &url, Some(&a), None);
+    assert_eq!(status, 200, "{t}");
+    let version = t["version"].as_i64().unwrap();
+    assert!(version >= 1, "{t}");
+    let product = t["expected_product"].as_str().unwrap().to_string();
+    let patch = |token: String, body: String| {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            api(
+                "PATCH",
+                &url,
+                Some(&token),
+                Some(("application/json", &body)),
+            )
+        })
+    };
+    let ta = patch(
+        a.clone(),
+        format!(r#"{{"version":{version},"title":"Tên mới của nhiệm vụ"}}"#),
+    );
+    let tb = patch(
+        b.clone(),
+        format!(r#"{{"version":{version},"expected_product":"Sản phẩm mới"}}"#),
+    );
+    let (ra, rb) = (ta.join().unwrap(), tb.join().unwrap());
+    let mut statuses = [ra.0, rb.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{ra:?} {rb:?}");
+    let (loser, loser_token, loser_body) = if ra.0 == 409 {
+        (ra.2, a.clone(), r#""title":"Tên mới của nhiệm vụ""#)
+    } else {
+        (rb.2, b.clone(), r#""expected_product":"Sản phẩm mới""#)
+    };
+    let said = loser.to_string();
+    assert!(said.contains("van-phong-"), "names who: {said}");
+    assert!(said.contains("Đã đổi"), "names what: {said}");
+    // The winner's change is there, the loser's field untouched; the loser, told, retries.
+    let (_, _, now) = api("GET", &url, Some(&a), None);
+    assert_eq!(now["version"].as_i64().unwrap(), version + 1);
+    let title_won = now["title"] == "Tên mới của nhiệm vụ";
+    let product_won = now["expected_product"] == "Sản phẩm mới";
+    assert!(title_won != product_won, "{now}");
+    if title_won {
+        assert_eq!(now["expected_product"], product.as_str());
+    }
+    let (status, _, v) = api(
+        "PATCH",
+        &url,
+        Some(&loser_token),
+        Some((
+            "application/json",
+            &format!(r#"{{"version":{},{loser_body}}}"#, version + 1),
+        )),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["title"], "Tên mới của nhiệm vụ");
+    assert_eq!(v["expected_product"], "Sản phẩm mới");
+    // Without a version, simultaneous edits of different fields never lose one silently:
+    // each answered 200 is in the task afterwards.
+    for round in 0..5 {
+        let ta = patch(a.clone(), format!(r#"{{"title":"Tên vòng {round}"}}"#));
+        let tb = patch(
+            b.clone(),
+            format!(r#"{{"expected_product":"Sản phẩm vòng {round}"}}"#),
+        );
+        let (ra, rb) = (ta.join().unwrap(), tb.join().unwrap());
+        let (_, _, now) = api("GET", &url, Some(&a), None);
+        if ra.0 == 200 {
+            assert_eq!(now["title"], format!("Tên vòng {round}").as_str(), "{now}");
+        }
+        if rb.0 == 200 {
+            assert_eq!(
+                now["expected_product"],
+                format!("Sản phẩm vòng {round}").as_str(),
+                "{now}"
+            );
+        }
+        assert!(ra.0 == 200 || ra.0 == 409, "{ra:?}");
+        assert!(rb.0 == 200 || rb.0 == 409, "{rb:?}");
+    }
+    drop(server);
+}
+
+/// [D] 5: an unknown code and a duplicate answered 500.
+async fn unknown_codes_and_duplicates_are_refused_not_500(db: &TestDb) {
+    ok(db, &["demo"]);
+    let admin = token(db, "tinh", "admin", "19");
+    let (server, base) = serve(db);
+    for path in [
+        "/api/v1/values?indicator=NOPE",
+        "/api/v1/values?unit=NOPE",
+        "/api/v1/values?indicator=NOPE&unit=19",
+        "/api/v1/tasks/NOPE",
+        "/api/v1/units/NOPE",
+        "/api/v1/indicators/NOPE",
+    ] {
+        let (status, _, v) = api("GET", &format!("{base}{path}"), Some(&admin), None);
+        assert!(matches!(status, 404 | 422), "{path}: {status} {v}");
+    }
+    let head = r#"{"unit":"TN.THONGKE","person":"Nguyễn Văn Thử","title":"Trưởng Thống kê tỉnh","term_start":"2031-01-01"}"#;
+    let (status, _, v) = api(
+        "POST",
+        &format!("{base}/api/v1/heads"),
+        Some(&admin),
+        Some(("application/json", head)),
+    );
+    assert!(status < 300, "{status} {v}");
+    let (status, _, v) = api(
+        "POST",
+        &format!("{base}/api/v1/heads"),
+        Some(&admin),
+        Some(("application/json", head)),
+    );
+    assert!(
+        matches!(status, 409 | 422),
+        "the same term twice: {status} {v}"
+    );
+    assert!(v.to_string().contains("trùng"), "{v}");
+    drop(server);
 }

@@ -194,6 +194,7 @@ async fn head_terms_do_not_overlap(db: &TestDb) {
 async fn tasks_round_trip_with_status(db: &TestDb) {
     let store = seeded(db).await;
     let task = Task {
+        edition: Default::default(),
         code: "NV-X".into(),
         title: "<script>alert(1)</script> Số hóa hồ sơ".into(),
         plan: "TN-NQ57".into(),
@@ -212,7 +213,14 @@ async fn tasks_round_trip_with_status(db: &TestDb) {
         funding: None,
     };
     store.upsert_task(&task, "test").await.unwrap();
-    let back = store.tasks().await.unwrap();
+    let mut back = store.tasks().await.unwrap();
+    // Stored as its first edition, by whoever wrote it.
+    assert_eq!(
+        (back[0].edition.number, back[0].edition.by.as_str()),
+        (1, "test")
+    );
+    assert!(back[0].edition.at.is_some());
+    back[0].edition = Default::default();
     assert_eq!(back, vec![task.clone()]);
     assert_eq!(
         back[0].status_on(d("2025-12-31")),

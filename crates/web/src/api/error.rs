@@ -119,6 +119,15 @@ impl IntoResponse for ApiError {
 
 impl From<chitieu_store::StoreError> for ApiError {
     fn from(e: chitieu_store::StoreError) -> Self {
+        use chitieu_store::StoreError;
+        // A refusal of the input is the caller's to read (an unknown code is 404, a rule
+        // broken 422, a stale edit 409), never a 500.
+        match e {
+            StoreError::Invalid(m) => return ApiError::invalid(m),
+            StoreError::NotFound(m) => return ApiError::not_found(&m),
+            StoreError::Stale(m) => return ApiError::conflict(m),
+            _ => {}
+        }
         // The detail goes to the log, never to the client.
         tracing::error!(error = %e, "store error");
         ApiError::new(

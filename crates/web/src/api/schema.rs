@@ -250,11 +250,20 @@ pub struct TaskOut {
     pub funding_source: Option<String>,
     pub funding_allocated: Option<String>,
     pub funding_disbursed: Option<String>,
+    /// The number of the task's last edit: send it back with a change (`PATCH`), so that a
+    /// change made meanwhile by someone else is not undone.
+    pub version: i64,
+    /// Who made the last edit, and when.
+    pub changed_by: String,
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl TaskOut {
     pub fn new(t: chitieu_domain::Task, as_of: NaiveDate) -> TaskOut {
         TaskOut {
+            version: t.edition.number,
+            changed_by: t.edition.by.clone(),
+            changed_at: t.edition.at,
             status: t.status_on(as_of).as_str().to_string(),
             source_number: t.source.number.clone(),
             source_date: t.source.date,

@@ -230,6 +230,11 @@ pub(super) struct TaskPatchIn {
     /// The completed task's product falls short of requirements, for this reason (recorded
     /// today, once); it costs part of the task's points in the year's evaluation.
     product_defect: Option<String>,
+    /// The task's `version` the change was made on (as a GET gave it): when someone changed
+    /// the task since, the answer is 409 naming who, when and what, and nothing is written.
+    /// Without it, the version this server holds (two changes at once still never merge
+    /// silently: the later one is refused).
+    version: Option<i64>,
 }
 
 /// Changes or cancels a task, by whoever may assign work to its lead unit (before and after
@@ -270,6 +275,7 @@ pub(super) async fn update_task(
         cancel_reason: b.cancel_reason,
         product_defect: b.product_defect,
         notation: Default::default(),
+        version: b.version,
     };
     let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;
     Ok(Json(TaskOut::new(t, today())))

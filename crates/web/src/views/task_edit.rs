@@ -25,6 +25,9 @@ struct TaskForm {
     cancelled: bool,
     /// Completed and its product not yet found below requirements: the form for it shows.
     reviewable: bool,
+    /// The edition of the task shown, sent back with the change: a change made on a copy
+    /// that someone else changed meanwhile is refused, naming who and what.
+    version: i64,
 }
 
 impl TaskForm {
@@ -48,6 +51,10 @@ impl TaskForm {
                 .as_deref()
                 .and_then(|c| snap.task(c))
                 .is_some_and(|t| t.completed_on.is_some() && t.product_defect.is_none()),
+            version: editing
+                .as_deref()
+                .and_then(|c| snap.task(c))
+                .map_or(0, |t| t.edition.number),
             editing,
             coordinating: f.coordinating_units.join(", "),
             indicators: f.indicators.join(", "),
@@ -269,6 +276,7 @@ pub async fn task_edit(
             cancel_reason: None,
             product_defect: None,
             notation: i.notation,
+            version: fields.get("version").and_then(|v| v.trim().parse().ok()),
         };
         (
             patch,
