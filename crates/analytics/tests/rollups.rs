@@ -131,6 +131,52 @@ fn ratio_is_a_ratio_of_sums_not_a_mean_of_percentages() {
     );
 }
 
+/// docs/assessment.md: "for a flow, an unfinished year is not compared with whole years";
+/// a stock's latest year counts to date.
+#[test]
+fn a_flows_unfinished_year_waits_and_a_stocks_counts_to_date() {
+    let flow = indicator(
+        "F",
+        false,
+        TimeAggregation::Sum,
+        UnitAggregation::Sum,
+        PeriodKind::Quarter,
+    );
+    let stock = indicator(
+        "S",
+        false,
+        TimeAggregation::Last,
+        UnitAggregation::Sum,
+        PeriodKind::Quarter,
+    );
+    let units = vec![unit("1", None, None, None)];
+    let mut e = Engine::new(&[flow, stock], &units);
+    let mut writes = Vec::new();
+    for p in ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2"] {
+        writes.push(w("F", "1", p, 10, None, None));
+        writes.push(w("S", "1", p, 10, None, None));
+    }
+    e.load(writes).unwrap();
+    let years = |ind: &str, as_of: &str| -> Vec<(i32, String)> {
+        e.yearly(ind, &UnitCode::province(1), d(as_of))
+            .unwrap()
+            .into_iter()
+            .map(|(y, f)| (y, f.value.to_string()))
+            .collect()
+    };
+    // Mid-2026: the flow's 2026 (20 so far) is not set beside 2025's whole 40.
+    assert_eq!(years("F", "2026-07-15"), vec![(2025, "40".to_string())]);
+    assert_eq!(
+        years("S", "2026-07-15"),
+        vec![(2025, "10".to_string()), (2026, "10".to_string())]
+    );
+    // Once the year is over, it counts.
+    assert_eq!(
+        years("F", "2026-12-31"),
+        vec![(2025, "40".to_string()), (2026, "20".to_string())]
+    );
+}
+
 #[test]
 fn a_merge_moves_later_values_and_keeps_history() {
     // Commune 101 merges into 102 on 1 July 2025.

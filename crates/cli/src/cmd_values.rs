@@ -56,6 +56,10 @@ pub enum ValuesCmd {
         /// With --format dhis2 or adx: whose code-mapping table to write the codes with.
         #[arg(long, default_value = "dhis2")]
         system: String,
+        /// For opening in Excel: a comment that Excel would run as a formula (starting with
+        /// = + - @) gets an apostrophe in front; `values import` takes it off again.
+        #[arg(long)]
+        for_excel: bool,
     },
 }
 
@@ -187,6 +191,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
             output,
             format,
             system,
+            for_excel,
         } => {
             let store = open(db).await?;
             let catalog = store.catalog().await?;
@@ -257,14 +262,14 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 Some(path) => {
                     let f = std::fs::File::create(&path)
                         .with_context(|| format!("không tạo được tệp {}", path.display()))?;
-                    values_csv::write(std::io::BufWriter::new(f), export)?;
+                    values_csv::write_for(std::io::BufWriter::new(f), export, for_excel)?;
                     eprintln!(
                         "Đã xuất {} giá trị ra {}",
                         format_int_vi(rows.len() as u64),
                         path.display()
                     );
                 }
-                None => values_csv::write(std::io::stdout().lock(), export)?,
+                None => values_csv::write_for(std::io::stdout().lock(), export, for_excel)?,
             }
         }
     }

@@ -86,6 +86,12 @@ pub fn export<'a>(
             )),
         }
     }
+    // The ADX schema asks for at least one group: an empty document would not validate.
+    if groups.is_empty() {
+        return Err(
+            "không có giá trị nào để xuất: tệp ADX phải có ít nhất một nhóm số liệu (group)".into(),
+        );
+    }
     let mut w = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
     let err = |e: std::io::Error| e.to_string();
     w.write_event(Event::Decl(quick_xml::events::BytesDecl::new(
@@ -162,6 +168,16 @@ pub fn parse(
     let (mut groups, mut in_group_values) = (0usize, 0usize);
     let mut in_annotation = false;
     let mut seen_adx = false;
+    // Attributes other than these are disaggregations (`sex="M"`) or an attribute option
+    // combination: a figure chitieu cannot hold, refused rather than taken as the total.
+    let unknown = |e: &BytesStart<'_>, known: &[&str]| -> Option<String> {
+        e.attributes().flatten().find_map(|a| {
+            let key = a.key.0.to_string();
+            let local = a.key.local_name().into_inner().to_string();
+            let namespaced = key.starts_with("xmlns") || key.contains(':');
+            (!namespaced && !known.contains(&local.as_str())).then_some(local)
+        })
+    };
     let attr = |e: &BytesStart<'_>, name: &str| -> Result<Option<String>, String> {
         for a in e.attributes() {
             let a = a.map_err(|err| format!("thuộc tính hỏng: {err}"))?;
@@ -193,6 +209,17 @@ pub fn parse(
                         groups += 1;
                         in_group_values = 0;
                         let here = format!("group {groups}");
+                        if let Some(a) =
+                            unknown(e, &["orgUnit", "period", "dataSet", "completeDate"])
+                        {
+                            return Err(fail(
+                                here,
+                                Some(&a),
+                                format!(
+                                    "thuộc tính phân tổ \"{a}\" không nhận được: chitieu chỉ nhận số tổng"
+                                ),
+                            ));
+                        }
                         let org = attr(e, "orgUnit")
                             .map_err(|r| fail(here.clone(), Some("orgUnit"), r))?
                             .ok_or_else(|| {
@@ -218,6 +245,15 @@ pub fn parse(
                         let Some((org, period)) = &group else {
                             return Err(fail(here, None, "dataValue nằm ngoài group".into()));
                         };
+                        if let Some(a) = unknown(e, &["dataElement", "value"]) {
+                            return Err(fail(
+                                here,
+                                Some(&a),
+                                format!(
+                                    "thuộc tính phân tổ \"{a}\" không nhận được: chitieu chỉ nhận số tổng"
+                                ),
+                            ));
+                        }
                         let element = attr(e, "dataElement")
                             .map_err(|r| fail(here.clone(), Some("dataElement"), r))?
                             .ok_or_else(|| {
@@ -299,6 +335,41 @@ pub fn parse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn catalog() -> chitieu_domain::Catalog {
+        let plan = chitieu_domain::default_plan::default_plan();
+        let mut units = plan.units.clone();
+        units.push(plan.province_unit());
+        chitieu_domain::Catalog::new(&plan.indicators, units)
+    }
+
+    /// [D] 7: an ADX disaggregation (`sex="M"`) was taken as the total; an export with no
+    /// data was `<adx/>`, which the ADX schema refuses (a group is required).
+    #[test]
+    fn disaggregations_are_refused_and_an_empty_export_is_no_file() {
+        let doc = |group_attr: &str, value_attr: &str| {
+            format!(
+                r#"<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="19" period="2025-01-01/P3M" dataSet="X"{group_attr}><dataValue dataElement="ST-NVKH" value="7"{value_attr}/></group></adx>"#
+            )
+        };
+        let m = Mapping::new(&[]).unwrap();
+        assert!(parse(doc("", "").as_bytes(), "t.xml", &catalog(), &m).is_ok());
+        let e = parse(doc("", r#" sex="M""#).as_bytes(), "t.xml", &catalog(), &m).unwrap_err();
+        assert_eq!(e.0[0].field.as_deref(), Some("sex"));
+        assert_eq!(e.0[0].location, "group 1, dataValue 1");
+        let e = parse(
+            doc(r#" AGE="Y15_49""#, "").as_bytes(),
+            "t.xml",
+            &catalog(),
+            &m,
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].field.as_deref(), Some("AGE"));
+        // Schema-valid shape: at least one group, or a message instead of a file.
+        let none: Vec<ExportRow<'_>> = vec![];
+        let e = export(none, &m, |_| "X".into()).unwrap_err();
+        assert!(e.contains("ít nhất một"), "{e}");
+    }
 
     #[test]
     fn periods_in_the_adx_form() {

@@ -207,6 +207,8 @@ struct DataValueSetIn {
     period: Option<String>,
     #[serde(default, rename = "orgUnit")]
     org_unit: Option<String>,
+    #[serde(default, rename = "attributeOptionCombo")]
+    attribute_option_combo: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -217,10 +219,26 @@ struct DataValueIn {
     period: Option<String>,
     #[serde(default, rename = "orgUnit")]
     org_unit: Option<String>,
+    /// Kept as written: a JSON number's digits are read as a decimal, never as a double
+    /// (999999999999999.999999 came in as 10^15).
     #[serde(default)]
-    value: Option<serde_json::Value>,
+    value: Option<Box<serde_json::value::RawValue>>,
     #[serde(default)]
     comment: Option<String>,
+    #[serde(default)]
+    deleted: Option<bool>,
+    #[serde(default, rename = "categoryOptionCombo")]
+    category_option_combo: Option<String>,
+    #[serde(default, rename = "attributeOptionCombo")]
+    attribute_option_combo: Option<String>,
+}
+
+/// DHIS2's default category option combination ("no disaggregation"): by name, or by the
+/// identifier every DHIS2 instance gives it.
+fn is_default_combo(c: &Option<String>) -> bool {
+    c.as_deref()
+        .map(str::trim)
+        .is_none_or(|c| c.is_empty() || c.eq_ignore_ascii_case("default") || c == "HllvX50cXC0")
 }
 
 /// A data value as a file gives it, before the parts of a figure are put together.
@@ -386,10 +404,42 @@ pub fn parse(
             errors.push(at("orgUnit", "thiếu đơn vị"));
             continue;
         };
-        let value = match &dv.value {
-            Some(serde_json::Value::String(s)) => s.trim().to_string(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            None | Some(serde_json::Value::Null) => String::new(),
+        // What chitieu cannot hold is refused by name, never taken for something else: a
+        // deletion is not a value, a disaggregated figure is not the total.
+        if dv.deleted == Some(true) {
+            errors.push(at(
+                "deleted",
+                "giá trị đánh dấu đã xóa (deleted: true): chitieu không nhận lệnh xóa qua DHIS2; bỏ dòng này khỏi tệp, xóa số liệu trên chitieu nếu cần",
+            ));
+            continue;
+        }
+        let combos = [
+            ("categoryOptionCombo", &dv.category_option_combo),
+            ("attributeOptionCombo", &dv.attribute_option_combo),
+            ("attributeOptionCombo", &set.attribute_option_combo),
+        ];
+        if let Some((field, combo)) = combos.iter().find(|(_, c)| !is_default_combo(c)) {
+            errors.push(at(
+                field,
+                &format!(
+                    "số liệu phân tổ \"{}\" không nhận được: chitieu chỉ nhận số tổng (default)",
+                    combo.as_deref().unwrap_or_default()
+                ),
+            ));
+            continue;
+        }
+        let value = match dv.value.as_deref().map(|r| r.get().trim()) {
+            None | Some("null") => String::new(),
+            Some(raw) if raw.starts_with('"') => match serde_json::from_str::<String>(raw) {
+                Ok(s) => s.trim().to_string(),
+                Err(e) => {
+                    errors.push(at("value", &format!("chuỗi hỏng: {e}")));
+                    continue;
+                }
+            },
+            Some(raw) if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
+                raw.to_string()
+            }
             Some(other) => {
                 errors.push(at("value", &format!("cần một số, tệp có {other}")));
                 continue;
@@ -514,6 +564,59 @@ pub fn parse_mapping_csv(bytes: &[u8], file: &str) -> Result<Vec<MappingRow>, In
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn catalog() -> chitieu_domain::Catalog {
+        let plan = chitieu_domain::default_plan::default_plan();
+        let mut units = plan.units.clone();
+        units.push(plan.province_unit());
+        chitieu_domain::Catalog::new(&plan.indicators, units)
+    }
+
+    fn read(json: &str) -> Result<Vec<ParsedValue>, InputErrors> {
+        parse(
+            json.as_bytes(),
+            "t.json",
+            &catalog(),
+            &Mapping::new(&[]).unwrap(),
+        )
+    }
+
+    /// [D] 6, 7: numbers through doubles; deletions and disaggregations taken as totals.
+    #[test]
+    fn numbers_are_exact_and_what_cannot_be_held_is_refused_by_row() {
+        let v = read(
+            r#"{"dataValues":[{"dataElement":"ST-NVKH","orgUnit":"19","period":"2025Q1","value":999999999999999.999999}]}"#,
+        );
+        // Within bounds (≤ 10^15, 6 decimals), and read as written: not rounded to 10^15.
+        assert_eq!(
+            v.unwrap()[0].value.value.to_string(),
+            "999999999999999.999999"
+        );
+        let v = read(
+            r#"{"dataValues":[{"dataElement":"ST-NVKH","orgUnit":"19","period":"2025Q1","value":12345678901.123456}]}"#,
+        )
+        .unwrap();
+        assert_eq!(v[0].value.value.to_string(), "12345678901.123456");
+        let e = read(
+            r#"{"dataValues":[{"dataElement":"ST-NVKH","orgUnit":"19","period":"2025Q1","value":"7"},{"dataElement":"ST-NVKH","orgUnit":"19","period":"2024Q1","value":"7","deleted":true}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].location, "dataValues[1]");
+        assert_eq!(e.0[0].field.as_deref(), Some("deleted"));
+        let e = read(
+            r#"{"dataValues":[{"dataElement":"ST-NVKH","orgUnit":"19","period":"2025Q1","value":"7","categoryOptionCombo":"Prlt0C1RF0s"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].field.as_deref(), Some("categoryOptionCombo"));
+        assert!(e.0[0].reason.contains("Prlt0C1RF0s"));
+        // The default combination is the total.
+        for c in ["default", "HllvX50cXC0", ""] {
+            let json = format!(
+                r#"{{"dataValues":[{{"dataElement":"ST-NVKH","orgUnit":"19","period":"2025Q1","value":"7","categoryOptionCombo":"{c}","attributeOptionCombo":"{c}"}}]}}"#
+            );
+            assert!(read(&json).is_ok(), "{c}");
+        }
+    }
 
     #[test]
     fn periods_convert_both_ways() {

@@ -238,7 +238,7 @@ fn parse_line(
             value: &rec[3],
             numerator: &rec[4],
             denominator: &rec[5],
-            comment: &rec[6],
+            comment: unmark(&rec[6]),
         },
     )
     .map_err(|e| (e.field, e.reason))?;
@@ -266,8 +266,43 @@ pub struct ExportRow<'a> {
     pub version: i64,
 }
 
+/// Whether a spreadsheet would take `text` for a formula once its marking apostrophes are
+/// gone: it starts (after any apostrophes) with `=`, `+`, `-`, `@`, a tab or a return.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A comment as written for Excel: one apostrophe more in front of formula-like text, so
+/// that Excel shows it and never runs it (`=HYPERLINK(…)` → `'=HYPERLINK(…)`).
+pub fn mark_for_excel(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The comment as it was before [`mark_for_excel`]: the import takes one apostrophe off
+/// formula-like text, so that an export for Excel imports back exactly.
+pub fn unmark(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => text,
+    }
+}
+
 /// Writes values in the same format `parse` reads, so an export imports back unchanged.
 pub fn write<'a, W: Write>(w: W, rows: impl IntoIterator<Item = ExportRow<'a>>) -> csv::Result<()> {
+    write_for(w, rows, false)
+}
+
+/// [`write`]; `for_excel` marks comments that Excel would run as formulas ([`mark_for_excel`]).
+pub fn write_for<'a, W: Write>(
+    w: W,
+    rows: impl IntoIterator<Item = ExportRow<'a>>,
+    for_excel: bool,
+) -> csv::Result<()> {
     let mut wtr = csv::Writer::from_writer(w);
     wtr.write_record(HEADER.iter().chain(&[VERSION]))?;
     for r in rows {
@@ -285,10 +320,42 @@ pub fn write<'a, W: Write>(w: W, rows: impl IntoIterator<Item = ExportRow<'a>>) 
             &value,
             &opt(r.numerator),
             &opt(r.denominator),
-            r.comment,
+            &if for_excel {
+                mark_for_excel(r.comment)
+            } else {
+                r.comment.into()
+            },
             &r.version.to_string(),
         ])?;
     }
     wtr.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [D] 8: a comment Excel would run as a formula is marked for Excel and the mark comes
+    /// off at import, so the round trip stays exact.
+    #[test]
+    fn formula_like_comments_are_marked_for_excel_and_unmarked_on_import() {
+        for text in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-x",
+            "@SUM(A1)",
+            "'=x",
+            "''+y",
+            "\tz",
+        ] {
+            let marked = mark_for_excel(text);
+            assert!(marked.starts_with('\''), "{text}");
+            assert_eq!(unmark(&marked), text);
+        }
+        for text in ["Theo Sở", "'trích dẫn'", "", "a=b"] {
+            assert_eq!(mark_for_excel(text), text);
+            assert_eq!(unmark(text), text);
+        }
+    }
 }

@@ -165,8 +165,23 @@
       });
     });
   }
+  // A table's rows as CSV lines, cells as shown on the page. A cell starting with = + - @
+  // (or a tab, a return) is a formula to Excel: such text gets a leading apostrophe, so that
+  // it shows and is never run; plain numbers stay numbers.
+  function csvLines(table) {
+    var quote = function (s) {
+      var t = String(s).replace(/\s+/g, " ").trim();
+      if (/^[=+\-@\t\r]/.test(t) && !/^[+\-]?[\d.,\s]+%?$/.test(t)) t = "'" + t;
+      return '"' + t.replace(/"/g, '""') + '"';
+    };
+    return Array.prototype.map.call(table.rows, function (row) {
+      return Array.prototype.map.call(row.cells, function (c) { return quote(c.innerText); }).join(",");
+    });
+  }
+  // For the browser test: the CSV a table downloads as.
+  window.chitieuCsv = function (table) { return csvLines(table).join("\r\n"); };
   // Every table can be taken away as a CSV file that Excel opens (UTF-8 with a byte-order
-  // mark), cells as shown on the page.
+  // mark), the lines of csvLines.
   function exportable(table) {
     var box = table.closest(".scroll");
     if (!box || box.previousElementSibling && box.previousElementSibling.classList.contains("export")) return;
@@ -176,16 +191,7 @@
     b.className = "export small secondary";
     b.textContent = en ? "Download CSV" : "Tải về CSV";
     b.addEventListener("click", function () {
-      // A cell starting with = + - @ (or a tab, a return) is a formula to Excel: such text
-      // gets a leading apostrophe, so that it shows and is never run; plain numbers stay.
-      var quote = function (s) {
-        var t = String(s).replace(/\s+/g, " ").trim();
-        if (/^[=+\-@\t\r]/.test(t) && !/^[+\-]?[\d.,\s]+%?$/.test(t)) t = "'" + t;
-        return '"' + t.replace(/"/g, '""') + '"';
-      };
-      var lines = Array.prototype.map.call(table.rows, function (row) {
-        return Array.prototype.map.call(row.cells, function (c) { return quote(c.innerText); }).join(",");
-      });
+      var lines = csvLines(table);
       var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
       var a = document.createElement("a");
       a.href = URL.createObjectURL(blob);

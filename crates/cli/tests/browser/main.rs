@@ -202,6 +202,14 @@ async fn people_use_the_application_in_a_browser() {
             funding: None,
         };
         store.upsert_task(&t, "test").await.unwrap();
+        // [D] 8: a title that Excel would run as a formula.
+        let formula = Task {
+            code: "NV-CSV".into(),
+            title: "=HYPERLINK(\"http://x\",\"y\")".into(),
+            expected_product: "Sản phẩm".into(),
+            ..t
+        };
+        store.upsert_task(&formula, "test").await.unwrap();
     }
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
@@ -310,6 +318,21 @@ async fn people_use_the_application_in_a_browser() {
         text(&c)
             .await
             .contains("<script>alert(1)</script> Nhiệm vụ thử")
+    );
+    // The page's CSV download starts the formula-like cell with an apostrophe: Excel shows
+    // it and never runs it.
+    let csv = c
+        .execute(
+            "var t = Array.from(document.querySelectorAll('table')).find(function (t) { return t.innerText.indexOf('HYPERLINK') >= 0; }); \
+             return t ? window.chitieuCsv(t) : '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap_or_default();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+        "{csv}"
     );
     c.goto(&format!("{base}/tasks/NV-XSS")).await.unwrap();
     assert!(text(&c).await.contains("<b>sản phẩm</b>"));
