@@ -215,8 +215,12 @@ impl Live {
         }
         if now.values != cur.seqs.values {
             let rows = self.store.values_since(cur.seqs.values).await?;
+            let plan = next.plan.clone();
             for r in rows.iter().filter(|r| r.seq <= now.values) {
-                if let Some(w) = crate::load::to_write(r) {
+                let ind = plan
+                    .as_ref()
+                    .and_then(|p| p.indicators.iter().find(|i| i.code == r.indicator));
+                if let Some(w) = crate::load::to_write(ind, r) {
                     changed.indicator(&w.indicator);
                     next.engine.set(&w).map_err(bad)?;
                     if r.accepted {

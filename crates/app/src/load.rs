@@ -13,8 +13,11 @@ use crate::memo::Memo;
 
 /// Figures read back from storage, or why the engine cannot use them. Entry points bound
 /// every figure; a database edited by hand or by an older version may hold anything, and
-/// one such value must not keep the province's figures (or the server) from coming up.
+/// one such value must not keep the province's figures (or the server) from coming up. The
+/// indicator's own rules apply as at entry (a share above 100 %, a negative part) when it is
+/// known.
 fn stored_figures(
+    ind: Option<&chitieu_domain::Indicator>,
     period: &str,
     value: &str,
     num: Option<&str>,
@@ -26,8 +29,24 @@ fn stored_figures(
     let num = num.filter(|s| !s.is_empty()).map(dec).transpose()?;
     let den = den.filter(|s| !s.is_empty()).map(dec).transpose()?;
     chitieu_domain::value::check_stored(value, num, den)?;
+    if let Some(ind) = ind {
+        use chitieu_domain::value::{check_ratio_parts, check_value_limits};
+        if ind.is_ratio() {
+            let (Some(n), Some(d)) = (num, den) else {
+                return Err(format!(
+                    "chỉ tiêu {} là tỷ lệ: thiếu tử số hoặc mẫu số",
+                    ind.code
+                ));
+            };
+            check_ratio_parts(ind, n, d).map_err(|e| e.to_string())?;
+        }
+        check_value_limits(ind, value).map_err(|e| e.to_string())?;
+    }
     Ok((period, value, num, den))
 }
+
+/// The first letters of the states a value can be in, as the bulk read packs them.
+const STATES: [&str; 5] = ["dr", "su", "ap", "ac", "re"];
 
 /// Says which stored value the engine leaves out, and why: in the log, for the operator.
 fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
@@ -40,9 +59,10 @@ fn skipped(indicator: &str, unit: &str, period: &str, reason: &str) {
     );
 }
 
-pub(crate) fn to_write(r: &ChangedValue) -> Option<Write> {
+pub(crate) fn to_write(ind: Option<&chitieu_domain::Indicator>, r: &ChangedValue) -> Option<Write> {
     let (indicator, unit, period) = (&r.indicator, &r.unit, &r.period);
     match stored_figures(
+        ind,
         period,
         &r.value,
         r.numerator.as_deref(),
@@ -132,6 +152,7 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
             ahead.push_back(fetch(code.clone()));
         }
         let code = snap.engine_indicator_code(i);
+        let ind = indicators.iter().find(|x| x.code == code);
         let pending = &mut pending[i];
         for (unit_code, packed) in rows {
             let Some(u) = snap.engine.unit_index(&unit_code) else {
@@ -147,7 +168,16 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
                     skipped(&code, unit, item, "giá trị nén hỏng");
                     continue;
                 };
-                match stored_figures(period, value, Some(num), Some(den)) {
+                if !STATES.contains(&state) {
+                    skipped(
+                        &code,
+                        unit,
+                        period,
+                        &format!("trạng thái \"{state}…\" không có"),
+                    );
+                    continue;
+                }
+                match stored_figures(ind, period, value, Some(num), Some(den)) {
                     Ok((period, value, num, den)) => {
                         snap.engine.put_indexed(i, u, period, value, num, den);
                         if state != "ac" {

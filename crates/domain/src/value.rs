@@ -443,6 +443,82 @@ pub fn check_value(
             ),
         ));
     }
+    check_figures(ind, input)
+}
+
+/// A ratio's parts: the numerator not negative, the denominator positive, a share's
+/// numerator not above its denominator. Comparisons only: the load of ten million stored
+/// values checks them too.
+pub fn check_ratio_parts(ind: &Indicator, num: Decimal, den: Decimal) -> Result<(), ValueError> {
+    if num.is_sign_negative() && !num.is_zero() {
+        return Err(err(
+            "numerator",
+            "tử số không được âm",
+            "the numerator cannot be negative",
+        ));
+    }
+    if den <= Decimal::ZERO {
+        return Err(err(
+            "denominator",
+            "mẫu số phải lớn hơn 0",
+            "the denominator must be greater than 0",
+        ));
+    }
+    if ind.is_share() && num > den {
+        return Err(err(
+            "numerator",
+            format!(
+                "tử số {} lớn hơn mẫu số {}: tỷ lệ phần trăm không thể vượt 100%",
+                format_decimal(&num),
+                format_decimal(&den)
+            ),
+            format!(
+                "numerator {} is larger than denominator {}: a percentage cannot pass 100%",
+                format_decimal(&num),
+                format_decimal(&den)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A value: not negative, not above the indicator's natural limit.
+pub fn check_value_limits(ind: &Indicator, value: Decimal) -> Result<(), ValueError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(err(
+            "value",
+            format!("giá trị {} âm", format_decimal(&value)),
+            format!("value {} is negative", format_decimal(&value)),
+        ));
+    }
+    if let Some(limit) = ind.natural_limit
+        && value > limit
+    {
+        return Err(err(
+            "value",
+            format!(
+                "giá trị {} vượt giới hạn tự nhiên {} của chỉ tiêu {}",
+                format_decimal(&value),
+                format_decimal(&limit),
+                ind.code
+            ),
+            format!(
+                "value {} is above {}, the natural limit of {}",
+                format_decimal(&value),
+                format_decimal(&limit),
+                ind.code
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The figures' own rules, whatever the unit and period: a ratio's parts present, the
+/// numerator not negative, the denominator positive, a share's numerator not above its
+/// denominator, a value matching its parts, not negative, not above the indicator's natural
+/// limit. Every entry checks them; the load of stored values checks the same parts and
+/// limits ([`check_ratio_parts`], [`check_value_limits`]) and leaves out what fails.
+fn check_figures(ind: &Indicator, input: &ValueInput) -> Result<Checked, ValueError> {
     let (value, num, den) = if ind.is_ratio() {
         let num = input.numerator.ok_or_else(|| {
             err(
@@ -460,35 +536,7 @@ pub fn check_value(
         })?;
         let num = check_bounds("numerator", num)?;
         let den = check_bounds("denominator", den)?;
-        if num.is_sign_negative() && !num.is_zero() {
-            return Err(err(
-                "numerator",
-                "tử số không được âm",
-                "the numerator cannot be negative",
-            ));
-        }
-        if den <= Decimal::ZERO {
-            return Err(err(
-                "denominator",
-                "mẫu số phải lớn hơn 0",
-                "the denominator must be greater than 0",
-            ));
-        }
-        if ind.is_share() && num > den {
-            return Err(err(
-                "numerator",
-                format!(
-                    "tử số {} lớn hơn mẫu số {}: tỷ lệ phần trăm không thể vượt 100%",
-                    format_decimal(&num),
-                    format_decimal(&den)
-                ),
-                format!(
-                    "numerator {} is larger than denominator {}: a percentage cannot pass 100%",
-                    format_decimal(&num),
-                    format_decimal(&den)
-                ),
-            ));
-        }
+        check_ratio_parts(ind, num, den)?;
         // Within the bounds these cannot overflow; checked all the same, so that no input
         // can make this panic.
         let computed = num
@@ -546,32 +594,7 @@ pub fn check_value(
             .ok_or_else(|| err("value", "thiếu giá trị", "the value is missing"))?;
         (check_bounds("value", v)?, None, None)
     };
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(err(
-            "value",
-            format!("giá trị {} âm", format_decimal(&value)),
-            format!("value {} is negative", format_decimal(&value)),
-        ));
-    }
-    if let Some(limit) = ind.natural_limit
-        && value > limit
-    {
-        return Err(err(
-            "value",
-            format!(
-                "giá trị {} vượt giới hạn tự nhiên {} của chỉ tiêu {}",
-                format_decimal(&value),
-                format_decimal(&limit),
-                ind.code
-            ),
-            format!(
-                "value {} is above {}, the natural limit of {}",
-                format_decimal(&value),
-                format_decimal(&limit),
-                ind.code
-            ),
-        ));
-    }
+    check_value_limits(ind, value)?;
     Ok((value, num, den))
 }
 

@@ -13,6 +13,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 db_tests!(
+    stored_rows_that_break_the_rules_are_left_out_and_named,
     unknown_codes_and_duplicates_are_refused_not_500,
     two_task_edits_at_one_version_one_wins_the_other_is_told_and_no_field_is_lost,
     zero_point_zero_three_five_is_never_thirty_five_and_json_figures_are_strings,
@@ -718,5 +719,62 @@ async fn unknown_codes_and_duplicates_are_refused_not_500(db: &TestDb) {
         "the same term twice: {status} {v}"
     );
     assert!(v.to_string().contains("trùng"), "{v}");
+    drop(server);
+}
+
+/// [D] 5: rows edited outside the rules were counted silently at load.
+async fn stored_rows_that_break_the_rules_are_left_out_and_named(db: &TestDb) {
+    use sea_orm::ConnectionTrait;
+    ok(db, &["demo"]);
+    let admin = token(db, "tinh", "admin", "19");
+    {
+        let store = db.store().await;
+        let ids = store.ids().await.unwrap();
+        let unit = |c: &str| ids.units[&chitieu_domain::UnitCode::parse(c).unwrap()];
+        let share = ids.indicators["NL-CBX"];
+        let count = ids.indicators["ST-NVKH"];
+        let c = store.connection();
+        for (ind, u, period, value, num, den, state) in [
+            (share, unit("5443"), "2020Q1", "250", "5", "2", "submitted"),
+            (share, unit("5500"), "2020Q1", "-50", "-1", "2", "submitted"),
+            (count, unit("19"), "2020Q1", "7", "", "", "bogus"),
+            (count, unit("19"), "2020Q2", "-7", "", "", "accepted"),
+        ] {
+            let opt = |s: &str| {
+                if s.is_empty() {
+                    "NULL".to_string()
+                } else {
+                    format!("'{s}'")
+                }
+            };
+            c.execute_unprepared(&format!(
+                "INSERT INTO data_values (indicator_id, unit_id, period, value, numerator, denominator, comment, state, entered_by, entered_at, version, seq) \
+                 VALUES ({ind}, {u}, '{period}', '{value}', {}, {}, '', '{state}', 'sql', CURRENT_TIMESTAMP, 1, 0)",
+                opt(num),
+                opt(den)
+            ))
+            .await
+            .unwrap();
+        }
+    }
+    let (server, base) = serve(db);
+    for path in [
+        "/api/v1/figures?indicator=NL-CBX&unit=19&period=2020Q1",
+        "/api/v1/figures?indicator=ST-NVKH&unit=19&period=2020",
+        "/api/v1/values?unit=19&indicator=ST-NVKH",
+        "/api/v1/assessment",
+    ] {
+        let (status, _, v) = api("GET", &format!("{base}{path}"), Some(&admin), None);
+        assert_eq!(status, 200, "{path}: {v}");
+        let text = v.to_string();
+        assert!(
+            !text.contains("\"250\""),
+            "{path}: the 250 % share counted: {text}"
+        );
+    }
+    let log = server.log();
+    for needle in ["100%", "tử số không được âm", "trạng thái", "âm", "2020Q2"] {
+        assert!(log.contains(needle), "the log names {needle}:\n{log}");
+    }
     drop(server);
 }
