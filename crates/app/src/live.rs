@@ -139,6 +139,84 @@ pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
+/// A change set this large is applied in bulk (stored, then each indicator rolled up once)
+/// instead of value by value (each rolling up its ancestors), and logged with its duration.
+const LARGE_CHANGE: usize = 5_000;
+
+/// The engines after changes other processes wrote, and what the changes touched.
+struct Applied {
+    engine: Engine,
+    official: Engine,
+    indicators: std::collections::BTreeSet<String>,
+    reports: bool,
+}
+
+/// Applies stored changes (up to sequence `upto`) to both engines: each value to the
+/// provisional one, and to the official one when accepted (otherwise it leaves that one).
+fn apply_changes(
+    mut engine: Engine,
+    mut official: Engine,
+    plan: Option<&PlanFile>,
+    rows: &[chitieu_store::ChangedValue],
+    upto: i64,
+) -> Result<Applied, StoreError> {
+    let bulk = rows.len() >= LARGE_CHANGE;
+    let mut out = Applied {
+        engine: Engine::default(),
+        official: Engine::default(),
+        indicators: Default::default(),
+        reports: false,
+    };
+    for r in rows.iter().filter(|r| r.seq <= upto) {
+        let ind = plan.and_then(|p| p.indicators.iter().find(|i| i.code == r.indicator));
+        let Some(w) = crate::load::to_write(ind, r) else {
+            continue;
+        };
+        out.indicators.insert(w.indicator.clone());
+        let was_official = official.has_own(&w.indicator, &w.unit, w.period);
+        if bulk {
+            engine.set_unrolled(&w).map_err(bad)?;
+        } else {
+            engine.set(&w).map_err(bad)?;
+        }
+        if r.accepted {
+            out.reports = true;
+            if bulk {
+                official.set_unrolled(&w).map_err(bad)?;
+            } else {
+                official.set(&w).map_err(bad)?;
+            }
+        } else {
+            out.reports |= was_official;
+            if bulk {
+                if let (Some(i), Some(u)) = (
+                    official.indicator_index(&w.indicator),
+                    official.unit_index(&w.unit),
+                ) {
+                    official.remove_indexed_unrolled(i, u, w.period);
+                }
+            } else {
+                official
+                    .remove(&w.indicator, &w.unit, w.period)
+                    .map_err(bad)?;
+            }
+        }
+    }
+    if bulk {
+        for code in &out.indicators {
+            if let Some(i) = engine.indicator_index(code) {
+                engine.roll_up_indicator(i);
+            }
+            if let Some(i) = official.indicator_index(code) {
+                official.roll_up_indicator(i);
+            }
+        }
+    }
+    out.engine = engine;
+    out.official = official;
+    Ok(out)
+}
+
 impl Live {
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
@@ -214,27 +292,38 @@ impl Live {
             next.reports = Arc::new(self.store.reports(&Default::default()).await?);
         }
         if now.values != cur.seqs.values {
+            let t = std::time::Instant::now();
             let rows = self.store.values_since(cur.seqs.values).await?;
+            let read = t.elapsed();
+            let n = rows.len();
+            // Applying the changes is computation, at national scale seconds of it after a
+            // large import: on a blocking thread. On a runtime worker it held the worker that
+            // drives the sockets, and every request, /healthz too, waited (40 s after an
+            // import correcting 1.5 million values).
             let plan = next.plan.clone();
-            for r in rows.iter().filter(|r| r.seq <= now.values) {
-                let ind = plan
-                    .as_ref()
-                    .and_then(|p| p.indicators.iter().find(|i| i.code == r.indicator));
-                if let Some(w) = crate::load::to_write(ind, r) {
-                    changed.indicator(&w.indicator);
-                    next.engine.set(&w).map_err(bad)?;
-                    if r.accepted {
-                        changed.reports();
-                        next.official.set(&w).map_err(bad)?;
-                    } else {
-                        if next.official.has_own(&w.indicator, &w.unit, w.period) {
-                            changed.reports();
-                        }
-                        next.official
-                            .remove(&w.indicator, &w.unit, w.period)
-                            .map_err(bad)?;
-                    }
-                }
+            let engine = std::mem::take(&mut next.engine);
+            let official = std::mem::take(&mut next.official);
+            let upto = now.values;
+            let applied = tokio::task::spawn_blocking(move || {
+                apply_changes(engine, official, plan.as_deref(), &rows, upto)
+            })
+            .await
+            .map_err(bad)??;
+            next.engine = applied.engine;
+            next.official = applied.official;
+            for code in &applied.indicators {
+                changed.indicator(code);
+            }
+            if applied.reports {
+                changed.reports();
+            }
+            if n >= LARGE_CHANGE {
+                tracing::info!(
+                    values = n,
+                    read_ms = read.as_millis() as u64,
+                    total_ms = t.elapsed().as_millis() as u64,
+                    "giá trị do tiến trình khác ghi đã được cập nhật (values written by another process applied)"
+                );
             }
         }
         // A plan change (a target edited) is rare and changes every assessment: its writer

@@ -129,6 +129,10 @@ enum Command {
         /// With --http: concurrent keep-alive connections.
         #[arg(long, default_value_t = 64)]
         connections: usize,
+        /// Only fill the database at --db with the generated national data set (units,
+        /// plan and --values accepted values), to run a server or an import against it.
+        #[arg(long)]
+        fill: bool,
     },
     /// The periodic report of a period from official figures, in the layout of Decree
     /// 30/2020/NĐ-CP, as Word, PDF (with a chart) or Excel.
@@ -290,6 +294,15 @@ async fn run(cli: Cli) -> Result<()> {
             method,
             json,
         } => cmd_assess::assess(&cli.db, unit, as_of, method, json).await?,
+        Command::Bench {
+            values,
+            seed,
+            fill: true,
+            ..
+        } => {
+            let store = open(&cli.db).await?;
+            bench::fill_only(&store, values, seed).await?;
+        }
         Command::Bench {
             values,
             json,

@@ -110,6 +110,19 @@ async fn sql_pair(
     Ok((a, b))
 }
 
+/// `bench --fill`: the national data set written into `store`, nothing measured.
+pub async fn fill_only(store: &Store, values: u64, seed: u64) -> Result<()> {
+    let opts = Options {
+        values,
+        json: false,
+        seed,
+        pg: None,
+    };
+    let rate = fill(store, &opts, false).await?;
+    outln!("Đã ghi {values} giá trị ({rate:.0} giá trị/giây).");
+    Ok(())
+}
+
 pub async fn run(opts: Options) -> Result<()> {
     let quiet = opts.json;
     let say = |s: &str| {
