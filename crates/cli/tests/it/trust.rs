@@ -758,7 +758,31 @@ async fn stored_rows_that_break_the_rules_are_left_out_and_named(db: &TestDb) {
             .unwrap();
         }
     }
+    if db.backend == "sqlite" {
+        // SQLite keeps a time as text: one edited into something unreadable.
+        db.store()
+            .await
+            .connection()
+            .execute_unprepared(
+                "UPDATE data_values SET entered_at = 'khong phai ngay' WHERE period = '2020Q1' \
+                 AND unit_id = (SELECT id FROM units WHERE code = '19')",
+            )
+            .await
+            .unwrap();
+    }
+    add_user(db, "qt.tinh", "admin", "19");
     let (server, base) = serve(db);
+    let cookie = session(&base, "qt.tinh", PASSWORD);
+    for path in ["/entry?unit=19", "/entry", "/reports", "/units/19", "/"] {
+        let status = agent()
+            .get(&format!("{base}{path}"))
+            .header("cookie", &cookie)
+            .call()
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, 200, "{path}");
+    }
     for path in [
         "/api/v1/figures?indicator=NL-CBX&unit=19&period=2020Q1",
         "/api/v1/figures?indicator=ST-NVKH&unit=19&period=2020",
@@ -774,7 +798,11 @@ async fn stored_rows_that_break_the_rules_are_left_out_and_named(db: &TestDb) {
         );
     }
     let log = server.log();
-    for needle in ["100%", "tử số không được âm", "trạng thái", "âm", "2020Q2"] {
+    let mut needles = vec!["100%", "tử số không được âm", "trạng thái", "âm", "2020Q2"];
+    if db.backend == "sqlite" {
+        needles.push("khong phai ngay");
+    }
+    for needle in needles {
         assert!(log.contains(needle), "the log names {needle}:\n{log}");
     }
     drop(server);

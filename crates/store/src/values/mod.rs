@@ -275,6 +275,38 @@ mod write;
 
 pub use history::ValueChange;
 
+/// A stored value as listed, its time of entry as the database writes it in text.
+#[derive(sea_orm::FromQueryResult)]
+struct ListedValue {
+    indicator_id: i32,
+    unit_id: i32,
+    period: String,
+    value: String,
+    numerator: Option<String>,
+    denominator: Option<String>,
+    comment: String,
+    state: String,
+    entered_by: String,
+    entered_at: String,
+    version: i64,
+}
+
+/// A time stored by either backend, read from its text: SQLite keeps what was written
+/// (`2026-12-04 17:13:03.342022+00:00`, or RFC 3339), PostgreSQL writes `+00` offsets.
+fn parse_stored_time(s: &str) -> Option<DateTime<Utc>> {
+    let t = s.trim().replacen('T', " ", 1);
+    ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%#z"]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(&t, f).ok())
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|| {
+            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"]
+                .iter()
+                .find_map(|f| chrono::NaiveDateTime::parse_from_str(&t, f).ok())
+                .map(|n| n.and_utc())
+        })
+}
+
 impl Store {
     /// Stored values, ordered by indicator, unit and period.
     pub async fn values(&self, filter: &ValueFilter) -> Result<Vec<ValueRow>> {
@@ -296,10 +328,29 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))?;
             q = q.filter(C::UnitId.eq(*id));
         }
+        // The time of entry read as text and parsed here, row by row: one date edited by
+        // hand into something unreadable (SQLite keeps text) failed the whole list, and with
+        // it the province's entry page and the values API (500).
+        use sea_orm::QuerySelect;
         let rows = q
+            .select_only()
+            .columns([
+                C::IndicatorId,
+                C::UnitId,
+                C::Period,
+                C::Value,
+                C::Numerator,
+                C::Denominator,
+                C::Comment,
+                C::State,
+                C::EnteredBy,
+                C::Version,
+            ])
+            .column_as(Expr::cust("CAST(entered_at AS TEXT)"), "entered_at")
             .order_by_asc(C::IndicatorId)
             .order_by_asc(C::UnitId)
             .order_by_asc(C::Period)
+            .into_model::<ListedValue>()
             .all(&self.db)
             .await?;
         let dec = |s: &str| {
@@ -326,7 +377,9 @@ impl Store {
                     comment: r.comment.clone(),
                     state: r.state.clone(),
                     entered_by: r.entered_by.clone(),
-                    entered_at: r.entered_at,
+                    entered_at: parse_stored_time(&r.entered_at).ok_or_else(|| {
+                        StoreError::Invalid(format!("thời điểm nhập \"{}\" hỏng", r.entered_at))
+                    })?,
                     version: r.version,
                 })
             })();
@@ -471,5 +524,34 @@ impl Store {
                 })
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod stored_time_tests {
+    use super::parse_stored_time;
+
+    #[test]
+    fn times_read_back_as_either_backend_writes_them() {
+        for s in [
+            "2026-12-04T17:31:53+00:00",
+            "2026-12-04 17:31:53+00",
+            "2026-12-04 17:31:53.342022+00",
+            "2026-12-04T17:31:53.342+00:00",
+            "2026-12-04 17:31:53",
+        ] {
+            let t = parse_stored_time(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(
+                t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "2026-12-04 17:31:53"
+            );
+        }
+        assert_eq!(
+            parse_stored_time("2026-12-05 00:31:53+07")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-12-04T17:31:53+00:00"
+        );
+        assert!(parse_stored_time("khong phai ngay").is_none());
     }
 }
