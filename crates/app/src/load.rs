@@ -156,6 +156,12 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         let pending = &mut pending[i];
         for (unit_code, packed) in rows {
             let Some(u) = snap.engine.unit_index(&unit_code) else {
+                skipped(
+                    &code,
+                    unit_code.as_str(),
+                    "",
+                    "đơn vị không có trong cây đơn vị",
+                );
                 continue;
             };
             let unit = unit_code.as_str();

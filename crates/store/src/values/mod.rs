@@ -480,9 +480,15 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let unit_id = r.try_get_by_index::<i32>(0)?;
-            // A unit added since the ids were read is in the next structure change.
-            if let Some(code) = ids.unit_codes.get(&unit_id) {
-                out.push((code.clone(), r.try_get_by_index::<String>(1)?));
+            // A unit added since the ids were read is in the next structure change; one that
+            // does not exist (a database edited by hand) is named.
+            match ids.unit_codes.get(&unit_id) {
+                Some(code) => out.push((code.clone(), r.try_get_by_index::<String>(1)?)),
+                None => tracing::warn!(
+                    indicator,
+                    unit_id,
+                    "giá trị của một đơn vị không có trong danh sách bị bỏ qua khi nạp (skipped values of an unknown unit)"
+                ),
             }
         }
         Ok(out)
