@@ -247,7 +247,9 @@ pub async fn serve(
     addr: &str,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let limits = listen::Limits::from_env().map_err(std::io::Error::other)?;
+    let limits = listen::Limits::from_env()
+        .map_err(std::io::Error::other)?
+        .within_open_files();
     serve_limited(store, addr, limits, ready, shutdown_signal()).await
 }
 

@@ -82,7 +82,50 @@ impl Limits {
         l.max_per_address = l.max_per_address.min(l.max_connections);
         Ok(l)
     }
+
+    /// These limits within what the process may open: the soft limit on open files is
+    /// raised to the hard one (a service manager's default soft limit is often 1,024), and
+    /// the connection cap lowered to leave room for the database, the log and the assets,
+    /// so that the server refuses with its 503 instead of failing to accept.
+    pub fn within_open_files(mut self) -> Limits {
+        #[cfg(unix)]
+        {
+            let mut lim = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            // SAFETY: getrlimit and setrlimit read and write the struct given, nothing else.
+            let soft = unsafe {
+                if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                    return self;
+                }
+                if lim.rlim_cur < lim.rlim_max {
+                    let raised = libc::rlimit {
+                        rlim_cur: lim.rlim_max,
+                        rlim_max: lim.rlim_max,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                        lim.rlim_cur = lim.rlim_max;
+                    }
+                }
+                lim.rlim_cur
+            };
+            let room = (soft as u64).saturating_sub(RESERVED_FILES) as usize;
+            if room < self.max_connections {
+                tracing::warn!(
+                    "giới hạn tệp mở {soft}: nhận tối đa {room} kết nối (open-file limit {soft}: at most {room} connections)"
+                );
+                self.max_connections = room.max(1);
+                self.max_per_address = self.max_per_address.min(self.max_connections);
+            }
+        }
+        self
+    }
 }
+
+/// Open files kept for what is not a client's connection: the database's connections and
+/// files, the log, the listener.
+const RESERVED_FILES: u64 = 128;
 
 /// One accepted connection, as the registry sees it.
 struct Conn {

@@ -945,3 +945,54 @@ async fn a_large_correction_by_another_process_never_stalls_the_server(db: &Test
     // ~20 ms). The bound leaves room for a machine busy with other tests.
     assert!(worst < Duration::from_secs(3), "a read took {worst:?}");
 }
+
+/// [D] 2: under a service manager's limit on open files the server must refuse or make room,
+/// never stop accepting: with 300 files it holds at most 172 connections, and 400 idle ones
+/// still leave room for /healthz.
+#[test]
+fn a_low_open_file_limit_lowers_the_cap_instead_of_failing_to_accept() {
+    let db = TestDb::sqlite();
+    ok(&db, &["demo"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let mut child = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "ulimit -n 300 && exec {} --db {} serve --bind 127.0.0.1:{port}",
+                env!("CARGO_BIN_EXE_chitieu"),
+                db.url
+            ),
+        ])
+        .env_remove("CHITIEU_DB")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..300 {
+        if TcpStream::connect(addr(&base)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(up, "the server started");
+    std::thread::sleep(Duration::from_millis(300));
+    let idle: Vec<TcpStream> = (0..400)
+        .filter_map(|_| TcpStream::connect(addr(&base)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let took = healthz_within(&base, Duration::from_secs(2));
+    drop(idle);
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("nhận tối đa 172 kết nối"), "{log}");
+    assert!(!log.contains("accept failed"), "{log}");
+    eprintln!("400 idle connections under a 300-file limit: /healthz in {took:?}");
+}
