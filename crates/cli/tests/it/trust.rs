@@ -243,6 +243,50 @@ async fn a_ward_administrator_cannot_bend_units_into_a_circle(db: &TestDb) {
         ])
         .unwrap();
     assert_eq!(res.status().as_u16(), 422, "a commune under a department");
+    // Saving an existing unit through the form keeps what the form does not carry: its
+    // population and officials, the official wording of its kind, its start.
+    let before = db
+        .store()
+        .await
+        .unit(&chitieu_domain::UnitCode::commune(5443))
+        .await
+        .unwrap()
+        .unwrap();
+    let csrf = page_csrf(&base, "/admin", &cookie);
+    let res = agent()
+        .post(&format!("{base}/admin/units"))
+        .header("cookie", &cookie)
+        .send_form([
+            ("_csrf", csrf.as_str()),
+            ("code", "5443"),
+            ("name", "Phường Phan Đình Phùng"),
+            ("kind", "ward"),
+            ("parent", "19"),
+        ])
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let after = db
+        .store()
+        .await
+        .unit(&chitieu_domain::UnitCode::commune(5443))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(before.population.is_some());
+    assert_eq!(
+        (
+            after.population,
+            after.officials,
+            &after.division_type,
+            after.valid_from
+        ),
+        (
+            before.population,
+            before.officials,
+            &before.division_type,
+            before.valid_from
+        )
+    );
     drop(server);
 }
 

@@ -431,9 +431,24 @@ async fn apply(
         "forms" => actions::set_form(&s.app, &me, &f.form()?)
             .await
             .map_err(refused)?,
-        "units" => actions::upsert_unit(&s.app, &me, &f.unit_record()?)
-            .await
-            .map_err(refused)?,
+        "units" => {
+            // The form carries neither the denominators nor the official wording of the
+            // kind: an existing unit keeps its own (saving it through the form cleared the
+            // population and officials of a commune).
+            let mut unit = f.unit_record()?;
+            if let Some(old) = snapshot(&s, tr).await?.unit(&unit.code) {
+                unit.population = unit.population.or(old.population);
+                unit.officials = unit.officials.or(old.officials);
+                unit.division_type = unit.division_type.or_else(|| old.division_type.clone());
+                // An empty start date means "today" for a new unit, not a new start.
+                if f.get("valid_from").trim().is_empty() {
+                    unit.valid_from = old.valid_from;
+                }
+            }
+            actions::upsert_unit(&s.app, &me, &unit)
+                .await
+                .map_err(refused)?
+        }
         "tokens" => {
             let role = f.role()?;
             let token = actions::create_token(&s.app, &me, f.get("name"), role, &f.unit("unit")?)
