@@ -2,6 +2,7 @@
 //! (`live`), and every write, each in one place with its checks and rights (`actions`).
 
 pub mod actions;
+mod changes;
 pub mod committee;
 pub mod evaluation;
 pub mod exchange;

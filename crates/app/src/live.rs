@@ -139,84 +139,6 @@ pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
-/// A change set this large is applied in bulk (stored, then each indicator rolled up once)
-/// instead of value by value (each rolling up its ancestors), and logged with its duration.
-const LARGE_CHANGE: usize = 5_000;
-
-/// The engines after changes other processes wrote, and what the changes touched.
-struct Applied {
-    engine: Engine,
-    official: Engine,
-    indicators: std::collections::BTreeSet<String>,
-    reports: bool,
-}
-
-/// Applies stored changes (up to sequence `upto`) to both engines: each value to the
-/// provisional one, and to the official one when accepted (otherwise it leaves that one).
-fn apply_changes(
-    mut engine: Engine,
-    mut official: Engine,
-    plan: Option<&PlanFile>,
-    rows: &[chitieu_store::ChangedValue],
-    upto: i64,
-) -> Result<Applied, StoreError> {
-    let bulk = rows.len() >= LARGE_CHANGE;
-    let mut out = Applied {
-        engine: Engine::default(),
-        official: Engine::default(),
-        indicators: Default::default(),
-        reports: false,
-    };
-    for r in rows.iter().filter(|r| r.seq <= upto) {
-        let ind = plan.and_then(|p| p.indicators.iter().find(|i| i.code == r.indicator));
-        let Some(w) = crate::load::to_write(ind, r) else {
-            continue;
-        };
-        out.indicators.insert(w.indicator.clone());
-        let was_official = official.has_own(&w.indicator, &w.unit, w.period);
-        if bulk {
-            engine.set_unrolled(&w).map_err(bad)?;
-        } else {
-            engine.set(&w).map_err(bad)?;
-        }
-        if r.accepted {
-            out.reports = true;
-            if bulk {
-                official.set_unrolled(&w).map_err(bad)?;
-            } else {
-                official.set(&w).map_err(bad)?;
-            }
-        } else {
-            out.reports |= was_official;
-            if bulk {
-                if let (Some(i), Some(u)) = (
-                    official.indicator_index(&w.indicator),
-                    official.unit_index(&w.unit),
-                ) {
-                    official.remove_indexed_unrolled(i, u, w.period);
-                }
-            } else {
-                official
-                    .remove(&w.indicator, &w.unit, w.period)
-                    .map_err(bad)?;
-            }
-        }
-    }
-    if bulk {
-        for code in &out.indicators {
-            if let Some(i) = engine.indicator_index(code) {
-                engine.roll_up_indicator(i);
-            }
-            if let Some(i) = official.indicator_index(code) {
-                official.roll_up_indicator(i);
-            }
-        }
-    }
-    out.engine = engine;
-    out.official = official;
-    Ok(out)
-}
-
 impl Live {
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
@@ -305,7 +227,7 @@ impl Live {
             let official = std::mem::take(&mut next.official);
             let upto = now.values;
             let applied = tokio::task::spawn_blocking(move || {
-                apply_changes(engine, official, plan.as_deref(), &rows, upto)
+                crate::changes::apply(engine, official, plan.as_deref(), &rows, upto)
             })
             .await
             .map_err(bad)??;
@@ -317,7 +239,7 @@ impl Live {
             if applied.reports {
                 changed.reports();
             }
-            if n >= LARGE_CHANGE {
+            if n >= crate::changes::LARGE {
                 tracing::info!(
                     values = n,
                     read_ms = read.as_millis() as u64,

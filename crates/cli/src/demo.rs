@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use chitieu_domain::Decimal;
 use chitieu_domain::research::{ResearchResult, applied_share};
 use chitieu_domain::value::{CheckedValue, check_value};
-use chitieu_domain::{Head, Period, Task, TaskUpdate, UnitCode, ValueInput, ValueState};
+use chitieu_domain::{Period, Task, TaskUpdate, UnitCode, ValueInput, ValueState};
 use chitieu_store::{NewUser, NewValue, Role, Store};
 use chrono::{Datelike, Days, NaiveDate};
 use rand::rngs::StdRng;
@@ -25,13 +25,13 @@ type DemoTask<'a> = (
 );
 
 const MARK: &str = "demo_loaded";
-const ACTOR: &str = "demo";
+pub(crate) const ACTOR: &str = "demo";
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid demo date")
 }
 
-fn code(s: &str) -> UnitCode {
+pub(crate) fn code(s: &str) -> UnitCode {
     UnitCode::parse(s).expect("valid demo unit code")
 }
 
@@ -92,109 +92,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         .context("chưa có kế hoạch: chạy `chitieu init`")?;
     let mut rng = StdRng::seed_from_u64(57);
 
-    // Heads, with a change at the province and at the Department of Science and Technology.
-    let heads = [
-        (
-            "19",
-            "Nguyễn Văn Minh",
-            "Chủ tịch UBND tỉnh",
-            d(2021, 6, 1),
-            Some(d(2025, 6, 30)),
-        ),
-        (
-            "19",
-            "Trần Thị Hồng Hạnh",
-            "Chủ tịch UBND tỉnh",
-            d(2025, 7, 1),
-            None,
-        ),
-        (
-            "TN.SKHCN",
-            "Lê Quang Huy",
-            "Giám đốc Sở",
-            d(2025, 3, 1),
-            Some(d(2026, 3, 31)),
-        ),
-        (
-            "TN.SKHCN",
-            "Phạm Thu Trang",
-            "Giám đốc Sở",
-            d(2026, 4, 1),
-            None,
-        ),
-        (
-            "TN.VPUB",
-            "Đỗ Mạnh Cường",
-            "Chánh Văn phòng",
-            d(2025, 3, 1),
-            None,
-        ),
-        (
-            "TN.SNV",
-            "Hoàng Thị Lan",
-            "Giám đốc Sở",
-            d(2025, 3, 1),
-            None,
-        ),
-        ("TN.STC", "Vũ Đức Thắng", "Giám đốc Sở", d(2025, 3, 1), None),
-        ("TN.SCT", "Ngô Thị Bích", "Giám đốc Sở", d(2025, 3, 1), None),
-        // In Thái Nguyên the Provincial Party Secretary heads the Steering Committee; the
-        // People's Committee chairman is its standing deputy head. Names are fictitious.
-        (
-            "TN.BCD",
-            "Nguyễn Đức Thành",
-            "Trưởng Ban Chỉ đạo, Bí thư Tỉnh ủy",
-            d(2025, 7, 1),
-            None,
-        ),
-        (
-            "5443",
-            "Đặng Văn Tùng",
-            "Chủ tịch UBND phường",
-            d(2025, 7, 1),
-            None,
-        ),
-    ];
-    // Beside each authority's head, the Party committee's secretary answers for the same
-    // results (fictitious names; real offices).
-    let party = [
-        ("19", "Nguyễn Đức Thành", "Bí thư Tỉnh ủy", d(2025, 7, 1)),
-        (
-            "5443",
-            "Lương Thị Hoa",
-            "Bí thư Đảng ủy phường",
-            d(2025, 7, 1),
-        ),
-        (
-            "5500",
-            "Phan Văn Khải",
-            "Bí thư Đảng ủy phường",
-            d(2025, 7, 1),
-        ),
-    ];
-    let heads = heads
-        .into_iter()
-        .map(|(u, p, t, s, e)| (u, p, t, s, e, chitieu_domain::head::Office::Authority))
-        .chain(
-            party
-                .into_iter()
-                .map(|(u, p, t, s)| (u, p, t, s, None, chitieu_domain::head::Office::Party)),
-        );
-    for (u, person, title, start, end, office) in heads {
-        store
-            .add_head(
-                &Head {
-                    unit: code(u),
-                    person: person.into(),
-                    title: title.into(),
-                    term_start: start,
-                    term_end: end,
-                    office,
-                },
-                ACTOR,
-            )
-            .await?;
-    }
+    crate::demo_heads::load(store).await?;
 
     // Research results, from which ST-UDKQ is derived.
     let mut research = Vec::new();
@@ -668,129 +566,11 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             .await?;
         printed.push((login, role, unit, password));
     }
-    load_reports(store, today).await?;
+    crate::demo_reports::load(store, today).await?;
     store.set_meta(MARK, &today.to_string()).await?;
     Ok(Some(Loaded {
         values: n,
         research: research.len(),
         accounts: printed,
     }))
-}
-
-/// The reports of the last periods as a province at work has them: most communes' reports
-/// accepted (a few sent late), some approved and waiting for the standing office, some sent
-/// and waiting for their chairman, a few returned with a reason, a few not sent; the
-/// departments' yearly report accepted. Wards 5443 and 5500 and the departments' quarterly
-/// reports are left as drafts, for the demo accounts to send.
-async fn load_reports(store: &Store, today: NaiveDate) -> Result<()> {
-    use chitieu_domain::report::ReportAction::{Accept, Approve, Return, Submit};
-    let Some(plan) = store.plan_file().await? else {
-        return Ok(());
-    };
-    let units = store.all_units().await?;
-    let now = chrono::Utc::now();
-    // 08:00 in Vietnam on `day` plus `hours`, never later than now.
-    let at = |day: NaiveDate, hours: i64| {
-        let t = day.and_hms_opt(1, 0, 0).expect("a valid time").and_utc()
-            + chrono::Duration::hours(hours);
-        t.min(now - chrono::Duration::minutes(5))
-    };
-    let left_open = [UnitCode::commune(5443), UnitCode::commune(5500)];
-    let mut seeds = Vec::new();
-    for (f, form) in plan.forms.iter().enumerate() {
-        let period = Period::last_complete(form.frequency, today);
-        let due = form.due(&period);
-        let departments_yearly = form.code == "BC57-SO-NAM";
-        let communes = form.reported_by.iter().all(|k| {
-            matches!(
-                k,
-                chitieu_domain::UnitKind::Commune | chitieu_domain::UnitKind::Ward
-            )
-        });
-        if !(departments_yearly || communes) {
-            continue;
-        }
-        let reason = match form.indicators.first().map(String::as_str) {
-            Some("NL-CBX") => {
-                "Tổng số cán bộ, công chức chưa khớp danh sách sau sắp xếp; đề nghị rà soát mẫu số"
-            }
-            _ => "Dân số trưởng thành chưa khớp số liệu của Thống kê tỉnh; đề nghị kiểm tra lại",
-        };
-        for (k, unit) in form
-            .expected(&plan.indicators, &units, &period)
-            .into_iter()
-            .enumerate()
-        {
-            if left_open.contains(&unit.code) {
-                continue;
-            }
-            let by = format!("baocao.{}", unit.code);
-            let head = format!("thutruong.{}", unit.code);
-            let office = "thuongtruc".to_string();
-            let sent_on = due - Days::new(1 + (k % 4) as u64);
-            let r = if departments_yearly {
-                0
-            } else {
-                (k * 37 + f * 11) % 100
-            };
-            let sent = |d: NaiveDate| (Submit, at(d, 0), by.clone(), String::new());
-            let moves = match r {
-                0..55 => vec![
-                    sent(sent_on),
-                    (Approve, at(sent_on, 4), head.clone(), String::new()),
-                    (
-                        Accept,
-                        at(sent_on + Days::new(2), 0),
-                        office.clone(),
-                        String::new(),
-                    ),
-                ],
-                55..65 => {
-                    let late = due + Days::new(3 + (k % 5) as u64);
-                    vec![
-                        sent(late),
-                        (Approve, at(late, 2), head.clone(), String::new()),
-                        (
-                            Accept,
-                            at(late + Days::new(1), 0),
-                            office.clone(),
-                            String::new(),
-                        ),
-                    ]
-                }
-                65..77 => vec![
-                    sent(sent_on),
-                    (Approve, at(sent_on, 6), head.clone(), String::new()),
-                ],
-                77..87 => vec![sent(sent_on)],
-                87..92 => vec![
-                    sent(sent_on),
-                    (Approve, at(sent_on, 3), head.clone(), String::new()),
-                    (
-                        Return,
-                        at(sent_on + Days::new(1), 0),
-                        office.clone(),
-                        reason.to_string(),
-                    ),
-                ],
-                _ => continue,
-            };
-            seeds.push(chitieu_store::ReportSeed {
-                form,
-                unit,
-                period,
-                moves,
-            });
-        }
-    }
-    store
-        .load_report_history(
-            &seeds,
-            &plan.indicators,
-            &plan.plan.owner,
-            ACTOR,
-            "báo cáo mẫu",
-        )
-        .await?;
-    Ok(())
 }

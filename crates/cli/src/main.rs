@@ -24,6 +24,8 @@ mod cmd_units;
 mod cmd_values;
 mod demo;
 mod demo_committee;
+mod demo_heads;
+mod demo_reports;
 
 pub use cmd_init::{init, init_quiet, init_with};
 
