@@ -804,27 +804,17 @@ async fn stored_rows_that_break_the_rules_are_left_out_and_named(db: &TestDb) {
     }
     if db.backend == "postgres" {
         // PostgreSQL's values keep no foreign key (m0027): a value of a unit that is not.
-        db.store()
-            .await
-            .connection()
-            .execute_unprepared(
-                "INSERT INTO data_values (indicator_id, unit_id, period, value, comment, state, entered_by, entered_at, version, seq) \
-                 SELECT id, 999999, '2020Q1', '1', '', 'submitted', 'sql', CURRENT_TIMESTAMP, 1, 0 FROM indicators WHERE code = 'NL-CBX'",
-            )
-            .await
-            .unwrap();
+        sql(db, "INSERT INTO data_values (indicator_id, unit_id, period, value, comment, state, entered_by, entered_at, version, seq) \
+                 SELECT id, 999999, '2020Q1', '1', '', 'submitted', 'sql', CURRENT_TIMESTAMP, 1, 0 FROM indicators WHERE code = 'NL-CBX'").await;
     }
     if db.backend == "sqlite" {
         // SQLite keeps a time as text: one edited into something unreadable.
-        db.store()
-            .await
-            .connection()
-            .execute_unprepared(
-                "UPDATE data_values SET entered_at = 'khong phai ngay' WHERE period = '2020Q1' \
+        sql(
+            db,
+            "UPDATE data_values SET entered_at = 'khong phai ngay' WHERE period = '2020Q1' \
                  AND unit_id = (SELECT id FROM units WHERE code = '19')",
-            )
-            .await
-            .unwrap();
+        )
+        .await;
     }
     add_user(db, "qt.tinh", "admin", "19");
     let (server, base) = serve(db);
@@ -870,16 +860,10 @@ async fn stored_rows_that_break_the_rules_are_left_out_and_named(db: &TestDb) {
 /// request (/healthz too) waited ~40 s: the server applied the changes value by value on
 /// the runtime worker that drives the sockets.
 async fn a_large_correction_by_another_process_never_stalls_the_server(db: &TestDb) {
-    use sea_orm::ConnectionTrait;
     let out = ok(db, &["bench", "--fill", "--values", "250000"]);
     assert!(out.contains("250000"), "{out}");
     // Drafts, so that an import may correct them (accepted figures are locked).
-    db.store()
-        .await
-        .connection()
-        .execute_unprepared("UPDATE data_values SET state = 'draft'")
-        .await
-        .unwrap();
+    sql(db, "UPDATE data_values SET state = 'draft'").await;
     let dir = tempfile::tempdir().unwrap();
     let exported = dir.path().join("all.csv");
     ok(db, &["values", "export", "-o", exported.to_str().unwrap()]);
@@ -887,16 +871,8 @@ async fn a_large_correction_by_another_process_never_stalls_the_server(db: &Test
     let mut rdr = csv::Reader::from_path(&exported).unwrap();
     let corrected = dir.path().join("corrected.csv");
     let mut wtr = csv::Writer::from_path(&corrected).unwrap();
-    wtr.write_record([
-        "indicator",
-        "unit",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-        "comment",
-    ])
-    .unwrap();
+    wtr.write_record(chitieu_exchange::values_csv::HEADER)
+        .unwrap();
     let mut first: Option<(String, String, String, String)> = None;
     let mut n = 0;
     for rec in rdr.records() {
@@ -1039,4 +1015,16 @@ fn a_low_open_file_limit_lowers_the_cap_instead_of_failing_to_accept() {
     assert!(log.contains("nhận tối đa 172 kết nối"), "{log}");
     assert!(!log.contains("accept failed"), "{log}");
     eprintln!("400 idle connections under a 300-file limit: /healthz in {took:?}");
+}
+
+/// Runs SQL on the test's database behind the application's back: what an operator's
+/// hand-edit or another tool leaves there.
+async fn sql(db: &TestDb, statement: &str) {
+    use sea_orm::ConnectionTrait;
+    db.store()
+        .await
+        .connection()
+        .execute_unprepared(statement)
+        .await
+        .unwrap();
 }
