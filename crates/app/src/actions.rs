@@ -15,7 +15,7 @@ use chitieu_store::{
 use serde::Serialize;
 
 use crate::App;
-use crate::live::{Snapshot, today};
+use crate::live::Snapshot;
 
 /// Why a write did not happen.
 #[derive(Debug)]
@@ -456,13 +456,13 @@ pub async fn task_progress(
         )));
     }
     if let Some(done) = completed_on {
-        task.check_completion(done, today())
+        task.check_completion(done, s.today())
             .map_err(ActionError::Invalid)?;
     }
     s.store
         .add_task_update(
             &task.code,
-            today(),
+            s.today(),
             progress,
             report,
             completed_on,
@@ -540,7 +540,7 @@ pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> 
             form.frequency.label_vi()
         )));
     }
-    if period.end() >= today() {
+    if period.end() >= s.today() {
         return Err(ActionError::Invalid(format!(
             "kỳ {period} chưa kết thúc: báo cáo sau ngày {}",
             period.end().format("%d/%m/%Y")

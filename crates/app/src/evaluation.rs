@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::App;
 use crate::actions::ActionError;
-use crate::live::{Data, Snapshot, today};
+use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
 
 /// One unit's result: the fields of `GET /api/v1/evaluation`.
@@ -117,7 +117,7 @@ pub async fn save_rubric(
     if !may_evaluate(&s.live.snapshot(), me) {
         return Err(ActionError::Forbidden);
     }
-    check_year(year, today())?;
+    check_year(year, s.today())?;
     r.check().map_err(ActionError::Invalid)?;
     {
         let snap = s.live.snapshot();
@@ -141,7 +141,7 @@ pub async fn save_rubric(
 
 /// `year`'s evaluation as of today, by its rubric.
 pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
-    let day = today();
+    let day = s.today();
     check_year(year, day)?;
     let (rubric, version) = rubric(s, year).await?;
     let returned = s.store.returned_reports().await?;

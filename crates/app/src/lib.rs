@@ -26,6 +26,16 @@ pub struct App {
 }
 
 impl App {
+    /// Today in Vietnam, by the clock the store was given.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.clock().today()
+    }
+
+    /// The service's clock.
+    pub fn clock(&self) -> &chitieu_domain::Clock {
+        self.store.clock()
+    }
+
     /// Opens the service over a store: loads the engine.
     pub async fn load(store: Store) -> Result<App, chitieu_store::StoreError> {
         let live = Arc::new(live::Live::load(store.clone()).await?);

@@ -42,6 +42,8 @@ pub struct Snapshot {
     /// Position of each unit in `units`, so that a lookup by code does not scan the list.
     pub(crate) unit_pos: Arc<HashMap<UnitCode, usize>>,
     pub(crate) memo: Memo,
+    /// The clock "today" is read from (the store's: injectable, Vietnam's date).
+    pub clock: chitieu_domain::Clock,
 }
 
 /// Reports of the last complete periods: counts, how many are late, and the first
@@ -140,6 +142,11 @@ pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
 }
 
 impl Live {
+    /// Today in Vietnam, by the store's clock: the one "today" every rule reads.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.clock().today()
+    }
+
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
         let snap = crate::load::build(&store).await?;
@@ -341,9 +348,12 @@ impl Live {
 
 /// The day an assessment is made as of: today by default, and a day whose year periods can
 /// name (a year 9999 overflowed the engine's period keys and took the request down).
-fn checked_as_of(as_of: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, BadInput> {
+fn checked_as_of(
+    as_of: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, BadInput> {
     use chrono::Datelike;
-    let day = as_of.unwrap_or_else(today);
+    let day = as_of.unwrap_or(today);
     let years = chitieu_domain::period::PERIOD_YEARS;
     if years.contains(&day.year()) {
         Ok(day)
@@ -392,6 +402,11 @@ impl FromStr for Data {
 }
 
 impl Snapshot {
+    /// Today in Vietnam, by the store's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
     fn context(&self) -> Result<chitieu_analytics::assess::Context<'_>, BadInput> {
         self.context_of(Data::Provisional)
     }
@@ -458,7 +473,7 @@ impl Snapshot {
             .unwrap_or("unsd2022")
             .parse()
             .map_err(BadInput)?;
-        let as_of = checked_as_of(as_of)?;
+        let as_of = checked_as_of(as_of, self.today())?;
         let key = (unit.code.clone(), as_of, method, data);
         let carried = self.memo.carried.get(&key);
         let rows = remember(&self.memo.assess, key, || {
@@ -505,7 +520,7 @@ impl Snapshot {
         let Some(plan) = self.plan.clone() else {
             return;
         };
-        let day = today();
+        let day = self.today();
         let _ = self.assess(None, Some(day), None);
         let _ = self.completeness(day);
         for ind in &plan.indicators {
@@ -561,7 +576,7 @@ impl Snapshot {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Vec<chitieu_analytics::assess::Warning>, BadInput> {
         let unit = self.unit_or_owner(unit)?;
-        let as_of = checked_as_of(as_of)?;
+        let as_of = checked_as_of(as_of, self.today())?;
         let mut scope = vec![unit];
         let mut i = 0;
         while i < scope.len() {
@@ -588,8 +603,4 @@ pub fn optional_period(s: Option<&str>) -> Result<Option<Period>, BadInput> {
                 .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
         })
         .transpose()
-}
-
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
 }

@@ -123,6 +123,7 @@ pub(crate) async fn build(store: &Store) -> Result<Snapshot, StoreError> {
         seqs,
         unit_pos: Arc::new(unit_pos),
         memo: Memo::default(),
+        clock: store.clock().clone(),
     };
     // While one indicator's rows are parsed here, the next ones' are read by the database,
     // [`AHEAD`] at a time on connections of their own: reading is the larger part.

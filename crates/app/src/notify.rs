@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use std::time::Duration;
 
 use crate::App;
-use crate::live::{Snapshot, today};
+use crate::live::Snapshot;
 use crate::reports::{Listed, Query, list_within};
 
 /// How many days before its due day a report not yet sent is reminded of.
@@ -236,7 +236,13 @@ pub fn task_reminders(
 }
 
 /// The report (form × unit × period) as listed now, for the notices of its move.
-pub fn listed(snap: &Snapshot, form: &str, unit: &UnitCode, period: Period) -> Option<Listed> {
+pub fn listed(
+    snap: &Snapshot,
+    form: &str,
+    unit: &UnitCode,
+    period: Period,
+    day: NaiveDate,
+) -> Option<Listed> {
     let plan = snap.plan.as_ref()?;
     list_within(
         snap,
@@ -247,7 +253,7 @@ pub fn listed(snap: &Snapshot, form: &str, unit: &UnitCode, period: Period) -> O
             form: Some(form.to_string()),
             state: None,
         },
-        today(),
+        day,
     )
     .into_iter()
     .next()
@@ -332,7 +338,7 @@ pub async fn run_once(app: &App, mail: Option<&MailConfig>) -> Result<(), StoreE
     let snap = app.live.snapshot();
     let users = app.store.users().await?;
     app.store
-        .add_notices(&reminders(&snap, &users, today()))
+        .add_notices(&reminders(&snap, &users, app.today()))
         .await?;
     if let Some(cfg) = mail {
         send_mail(app, cfg).await?;
@@ -368,12 +374,12 @@ pub fn after_transition(
         unit.clone(),
         reason.to_string(),
     );
-    let at = chrono::Utc::now().timestamp();
+    let at = app.clock().now().timestamp();
     tokio::spawn(async move {
         let run = async {
             let snap = app.live.snapshot();
             let users = app.store.users().await?;
-            if let Some(r) = listed(&snap, &form, &unit, period) {
+            if let Some(r) = listed(&snap, &form, &unit, period, app.today()) {
                 app.store
                     .add_notices(&on_transition(&snap, &users, &r, to, &reason, at))
                     .await?;

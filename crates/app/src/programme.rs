@@ -10,7 +10,6 @@ use chitieu_store::SessionUser;
 
 use crate::App;
 use crate::actions::ActionError;
-use crate::live::today;
 
 /// A unit's programme for a year, as of today.
 pub struct Programme {
@@ -50,7 +49,7 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
             "năm {year} ngoài khoảng 2000–2100"
         )));
     }
-    let day = today();
+    let day = s.today();
     let (tasks, targets) = {
         let snap = s.live.snapshot();
         if snap.unit(unit).is_none() {
@@ -119,7 +118,7 @@ pub async fn sign(
         )));
     }
     s.store
-        .sign_programme(unit, year, today(), &me.login)
+        .sign_programme(unit, year, s.today(), &me.login)
         .await?;
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! The reports a user sees: every report expected of the units in their scope for a
 //! period, with its stored state (a report nobody touched is a draft), due day and lateness.
 
+use chitieu_domain::clock::vietnam_date;
 use chitieu_domain::report::{Form, received};
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chitieu_store::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-use crate::live::{Snapshot, today};
+use crate::live::Snapshot;
 
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -38,12 +39,6 @@ pub struct Listed {
     pub late: bool,
 }
 
-/// The day in Vietnam (UTC+7 all year) of a moment.
-pub fn vn_day(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
-        .date_naive()
-}
-
 /// The period a form is asked for: the one given when it is of the form's kind, else none;
 /// without one, the form's last complete period.
 fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Period> {
@@ -54,8 +49,8 @@ fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Perio
 }
 
 /// Every report expected of the units in `me`'s scope (see [`Query`]).
-pub fn list(snap: &Snapshot, me: &SessionUser, q: &Query) -> Vec<Listed> {
-    list_within(snap, &me.unit, q, today())
+pub fn list(snap: &Snapshot, me: &SessionUser, q: &Query, day: NaiveDate) -> Vec<Listed> {
+    list_within(snap, &me.unit, q, day)
 }
 
 /// Every report expected of `scope` and the units under it (see [`Query`]), from the
@@ -110,7 +105,7 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
             }
             let submitted_at = row.and_then(|r| r.submitted_at);
             let late = if received(state) {
-                submitted_at.is_some_and(|t| vn_day(t) > due)
+                submitted_at.is_some_and(|t| vietnam_date(t) > due)
             } else {
                 day > due
             };
@@ -138,7 +133,7 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
 pub fn completeness(list: &[Listed]) -> chitieu_domain::report::Completeness {
     let mut c = chitieu_domain::report::Completeness::default();
     for r in list {
-        c.add(r.state, r.submitted_at.map(vn_day), r.due);
+        c.add(r.state, r.submitted_at.map(vietnam_date), r.due);
     }
     c
 }

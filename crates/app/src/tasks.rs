@@ -12,7 +12,7 @@ use chitieu_store::{SessionUser, TaskWrite};
 
 use crate::App;
 use crate::actions::ActionError;
-use crate::live::{Snapshot, today};
+use crate::live::Snapshot;
 
 /// A task as a form, a JSON body or a CSV line gives it: all text.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -110,6 +110,8 @@ pub struct TaskBook<'a> {
     pub plan: &'a str,
     pub has_unit: &'a dyn Fn(&UnitCode) -> bool,
     pub has_indicator: &'a dyn Fn(&str) -> bool,
+    /// The day a task with no start given starts (at the latest).
+    pub today: chrono::NaiveDate,
 }
 
 fn unit(book: &TaskBook, field: &'static str, s: &str) -> Result<UnitCode, TaskFieldError> {
@@ -136,6 +138,7 @@ impl TaskInput {
             plan: &plan.plan.code,
             has_unit: &|u| snap.unit(u).is_some(),
             has_indicator: &|i| plan.indicator(i).is_some(),
+            today: snap.today(),
         })
     }
 
@@ -175,7 +178,7 @@ impl TaskInput {
         }
         let deadline = date("deadline", &self.deadline)?
             .ok_or_else(|| bad("deadline", "cần hạn hoàn thành"))?;
-        let start = date("start", &self.start)?.unwrap_or_else(|| today().min(deadline));
+        let start = date("start", &self.start)?.unwrap_or_else(|| book.today.min(deadline));
         let year = match self.year.trim() {
             "" => chrono::Datelike::year(&deadline),
             y => y
@@ -398,7 +401,7 @@ pub async fn update_task(
                 ));
             }
             task.cancelled = Some(Cancellation {
-                on: today(),
+                on: snap.today(),
                 reason,
             });
         }
@@ -421,7 +424,7 @@ pub async fn update_task(
                 ));
             }
             task.product_defect = Some(Cancellation {
-                on: today(),
+                on: snap.today(),
                 reason,
             });
         }

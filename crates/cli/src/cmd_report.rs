@@ -2,7 +2,6 @@
 //! 30/2020 layout, as Word, PDF or Excel.
 
 use anyhow::{Context, Result};
-use chitieu_app::live::today;
 use chitieu_app::report::{Unasked, report_of, which};
 use chitieu_exchange::report::Format;
 
@@ -21,11 +20,11 @@ pub async fn report(
     let snap = live.snapshot();
     anyhow::ensure!(snap.plan.is_some(), "chưa có kế hoạch: chạy chitieu init");
     let (period, code) =
-        which(&snap, Some(period), unit.as_deref(), today()).map_err(|e| match e {
+        which(&snap, Some(period), unit.as_deref(), snap.today()).map_err(|e| match e {
             Unasked::Period(why) => anyhow::anyhow!(why),
             Unasked::Unit(u) => anyhow::anyhow!("không có đơn vị \"{u}\""),
         })?;
-    let r = report_of(&snap, period, &code, today()).map_err(anyhow::Error::msg)?;
+    let r = report_of(&snap, period, &code, snap.today()).map_err(anyhow::Error::msg)?;
     let bytes = format.render(&r).map_err(anyhow::Error::msg)?;
     std::fs::write(out, bytes).with_context(|| format!("không ghi được tệp {}", out.display()))?;
     eprintln!("Đã tạo báo cáo {}", out.display());

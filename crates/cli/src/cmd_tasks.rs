@@ -207,6 +207,7 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
         plan: &plan.plan.code,
         has_unit: &|u: &UnitCode| catalog.units.contains_key(u),
         has_indicator: &|i: &str| catalog.indicators.contains_key(i),
+        today: store.clock().today(),
     };
     let existing: HashMap<String, chitieu_domain::Task> = store
         .tasks()

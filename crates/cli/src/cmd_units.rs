@@ -57,7 +57,7 @@ pub async fn run(db: &str, cmd: UnitsCmd) -> Result<()> {
             let parent = parent
                 .map(|p| UnitCode::parse(&p).map_err(anyhow::Error::msg))
                 .transpose()?;
-            let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let on = on.unwrap_or_else(|| store.clock().today());
             let units = store.list_units(parent.as_ref(), on).await?;
             if json {
                 let out: Vec<serde_json::Value> = units

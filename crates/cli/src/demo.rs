@@ -84,7 +84,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
     if store.meta(MARK).await?.is_some() {
         return Ok(None);
     }
-    let today = chrono::Local::now().date_naive();
+    let today = store.clock().today();
     let catalog = store.catalog().await?;
     let plan = store
         .plan_file()

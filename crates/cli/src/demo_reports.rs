@@ -18,7 +18,7 @@ pub(crate) async fn load(store: &Store, today: NaiveDate) -> Result<()> {
         return Ok(());
     };
     let units = store.all_units().await?;
-    let now = chrono::Utc::now();
+    let now = store.clock().now();
     // 08:00 in Vietnam on `day` plus `hours`, never later than now.
     let at = |day: NaiveDate, hours: i64| {
         let t = day.and_hms_opt(1, 0, 0).expect("a valid time").and_utc()

@@ -228,7 +228,28 @@ async fn open(url: &str) -> Result<Store> {
 
 /// A store, or why the database at `url` could not be opened (without its password).
 fn opened(url: &str, store: chitieu_store::Result<Store>) -> Result<Store> {
-    store.with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(url)))
+    let store = store.with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(url)))?;
+    Ok(store.with_clock(clock()?))
+}
+
+/// The clock every rule reads "today" from: the system's, or one starting at `CHITIEU_NOW`
+/// (RFC 3339, e.g. `2026-12-31T23:30:00Z`) to rehearse a deadline, a year's turn or a
+/// report's lateness before the day comes.
+fn clock() -> Result<chitieu_domain::Clock> {
+    match std::env::var("CHITIEU_NOW") {
+        Ok(at) if !at.trim().is_empty() => {
+            let at = chrono::DateTime::parse_from_rfc3339(at.trim())
+                .with_context(|| {
+                    format!(
+                        "CHITIEU_NOW \"{at}\": cần một thời điểm RFC 3339, vd. 2026-12-31T23:30:00Z"
+                    )
+                })?
+                .with_timezone(&chrono::Utc);
+            tracing::warn!(%at, "đồng hồ đặt theo CHITIEU_NOW, không theo giờ hệ thống");
+            Ok(chitieu_domain::Clock::starting_at(at))
+        }
+        _ => Ok(chitieu_domain::Clock::system()),
+    }
 }
 
 /// Hides a password in a database URL before printing it.

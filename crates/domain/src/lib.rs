@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod catalog;
+pub mod clock;
 pub mod committee;
 pub mod comparator;
 pub mod default_plan;
@@ -24,6 +25,7 @@ pub mod validation;
 pub mod value;
 
 pub use catalog::Catalog;
+pub use clock::Clock;
 pub use comparator::Comparator;
 pub use head::Head;
 pub use indicator::{Direction, Group, Indicator, Measure, Plan, TimeAggregation, UnitAggregation};

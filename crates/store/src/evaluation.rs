@@ -30,10 +30,6 @@ pub struct Stored {
     pub at: DateTime<Utc>,
 }
 
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default()
-}
-
 impl Store {
     /// How many times each report was returned for correction.
     pub async fn returned_reports(&self) -> Result<HashMap<(String, UnitCode, Period), u32>> {
@@ -109,7 +105,7 @@ impl Store {
             version: Set(version),
             body: Set(body.to_string()),
             saved_by: Set(actor.to_string()),
-            saved_at: Set(now()),
+            saved_at: Set(self.clock.now_seconds()),
             ..Default::default()
         }
         .insert(&txn)
@@ -148,7 +144,7 @@ impl Store {
             year: Set(year),
             body: Set(body.to_string()),
             frozen_by: Set(actor.to_string()),
-            frozen_at: Set(now()),
+            frozen_at: Set(self.clock.now_seconds()),
             ..Default::default()
         }
         .insert(&txn)
@@ -201,7 +197,7 @@ impl Store {
                 year: Set(year),
                 body: Set(body.to_string()),
                 saved_by: Set(actor.to_string()),
-                saved_at: Set(now()),
+                saved_at: Set(self.clock.now_seconds()),
                 ..Default::default()
             }
             .insert(&txn)

@@ -1,7 +1,6 @@
 //! Evidence behind values and task progress: files with checked size and type, kept in the
 //! database.
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -90,6 +89,7 @@ pub(crate) async fn insert_evidence<C: sea_orm::ConnectionTrait>(
     file_name: &str,
     bytes: Vec<u8>,
     actor: &str,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<i32> {
     let name = safe_file_name(file_name);
     let content_type =
@@ -107,7 +107,7 @@ pub(crate) async fn insert_evidence<C: sea_orm::ConnectionTrait>(
         sha256: Set(sha.clone()),
         content: Set(bytes),
         uploaded_by: Set(actor.to_string()),
-        uploaded_at: Set(Utc::now()),
+        uploaded_at: Set(at),
         ..Default::default()
     }
     .insert(c)
@@ -134,7 +134,8 @@ impl Store {
         actor: &str,
     ) -> Result<i32> {
         let txn = self.begin_write().await?;
-        let id = insert_evidence(&txn, entity, key, file_name, bytes, actor).await?;
+        let id =
+            insert_evidence(&txn, entity, key, file_name, bytes, actor, self.clock.now()).await?;
         txn.commit().await?;
         Ok(id)
     }

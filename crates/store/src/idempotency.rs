@@ -39,7 +39,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        if m.created_at < Utc::now() - Duration::hours(IDEMPOTENCY_HOURS) {
+        if m.created_at < self.clock.now() - Duration::hours(IDEMPOTENCY_HOURS) {
             m.delete(&self.db).await?;
             return Ok(None);
         }
@@ -75,7 +75,7 @@ impl Store {
                 at: m.created_at,
             });
         }
-        let at = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
+        let at = self.clock.now_seconds();
         idempotency_key::ActiveModel {
             caller: Set(caller.to_string()),
             key: Set(key.to_string()),

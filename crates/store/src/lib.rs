@@ -112,6 +112,8 @@ pub struct Store {
     ids: IdsCache,
     /// Where a [`Store::separate_bulk_reader`] connects: a server's SQLite file.
     bulk: Option<std::sync::Arc<str>>,
+    /// Where every moment this store stamps comes from.
+    clock: chitieu_domain::Clock,
 }
 
 /// The ids and the structure change number they were read at.
@@ -181,6 +183,7 @@ impl Store {
             db,
             ids: Default::default(),
             bulk: sqlite_server.then(|| url.into()),
+            clock: chitieu_domain::Clock::system(),
         })
     }
 
@@ -200,7 +203,20 @@ impl Store {
             db: connect(url, Workload::Server).await?,
             ids: self.ids.clone(),
             bulk: None,
+            clock: self.clock.clone(),
         }))
+    }
+
+    /// This store on `clock`: every moment it stamps (a value entered, a report moved, a
+    /// session's expiry) is read from it.
+    pub fn with_clock(mut self, clock: chitieu_domain::Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this store stamps moments with, and the service reads today from.
+    pub fn clock(&self) -> &chitieu_domain::Clock {
+        &self.clock
     }
 
     /// The ids behind the codes, as of the latest structure change.
@@ -392,7 +408,8 @@ pub(crate) async fn audit<C: ConnectionTrait>(
         format!("{detail}; từ {from}")
     };
     // Second precision so that the text form hashes the same after a round trip through
-    // either backend.
+    // either backend. The system's clock, not the store's: the chain is evidence of when a
+    // thing was done, which a clock set for a rehearsal must not move.
     let at = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
     let hash = chain_hash(&last, &at.to_rfc3339(), actor, action, entity, detail);
     let am = audit::ActiveModel {

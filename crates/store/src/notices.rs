@@ -60,7 +60,7 @@ impl Store {
             .into_iter()
             .map(|u| (u.login, u.id))
             .collect();
-        let now = Utc::now();
+        let now = self.clock.now();
         let txn = self.begin_write().await?;
         let mut made = 0;
         for n in notices {
@@ -114,7 +114,7 @@ impl Store {
     pub async fn mark_notices_read(&self, user_id: i32) -> Result<()> {
         let txn = self.begin_write().await?;
         notice::Entity::update_many()
-            .col_expr(notice::Column::ReadAt, Expr::value(Utc::now()))
+            .col_expr(notice::Column::ReadAt, Expr::value(self.clock.now()))
             .filter(notice::Column::UserId.eq(user_id))
             .filter(notice::Column::ReadAt.is_null())
             .exec(&txn)
@@ -128,7 +128,7 @@ impl Store {
     /// two senders (two servers on one database) only one mails it. A failed mail is given
     /// back with [`Store::unclaim_mail`].
     pub async fn claim_mail(&self, limit: u64) -> Result<Vec<Mail>> {
-        let since = Utc::now() - chrono::Duration::days(MAIL_WITHIN_DAYS);
+        let since = self.clock.now() - chrono::Duration::days(MAIL_WITHIN_DAYS);
         let pending = notice::Entity::find()
             .filter(notice::Column::EmailedAt.is_null())
             .filter(notice::Column::CreatedAt.gt(since))
@@ -152,7 +152,7 @@ impl Store {
             let Some(to) = users.get(&n.user_id) else {
                 continue;
             };
-            let claimed = claim(&self.db, n.id).await?;
+            let claimed = claim(&self.db, n.id, self.clock.now()).await?;
             if claimed {
                 out.push(Mail {
                     id: n.id,
@@ -181,9 +181,9 @@ impl Store {
     }
 }
 
-async fn claim<C: ConnectionTrait>(c: &C, id: i32) -> Result<bool> {
+async fn claim<C: ConnectionTrait>(c: &C, id: i32, at: chrono::DateTime<Utc>) -> Result<bool> {
     let r = notice::Entity::update_many()
-        .col_expr(notice::Column::EmailedAt, Expr::value(Utc::now()))
+        .col_expr(notice::Column::EmailedAt, Expr::value(at))
         .filter(notice::Column::Id.eq(id))
         .filter(notice::Column::EmailedAt.is_null())
         .exec(c)

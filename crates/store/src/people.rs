@@ -5,7 +5,6 @@ use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chitieu_domain::head::check_term;
 use chitieu_domain::text::{LOGIN_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Head, UnitCode};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
@@ -181,7 +180,7 @@ impl Store {
             unit_id: Set(uid),
             password_hash: Set(hash_password(u.password)?),
             active: Set(true),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.clock.now()),
             email: Set(email),
             ..Default::default()
         }

@@ -99,10 +99,6 @@ fn row(m: report::Model, form: String, unit: UnitCode) -> Result<ReportRow> {
     })
 }
 
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default()
-}
-
 impl Store {
     /// The reports stored, filtered; ordered by period, form and unit.
     pub async fn reports(&self, f: &ReportFilter) -> Result<Vec<ReportRow>> {
@@ -362,7 +358,7 @@ impl Store {
                 return Ok(Err(ReportError::Explain(warnings)));
             }
         }
-        let at = now();
+        let at = self.clock.now_seconds();
         let reason = act.reason.trim();
         let report_id = match stored {
             Some(m) => {
@@ -512,7 +508,7 @@ impl Store {
                     }
                 }
             }
-            let updated = s.moves.last().map_or_else(Utc::now, |m| m.1);
+            let updated = s.moves.last().map_or_else(|| self.clock.now(), |m| m.1);
             let report_id = report::ActiveModel {
                 form_id: Set(form_id),
                 unit_id: Set(ids.unit(&s.unit.code)?),

@@ -55,7 +55,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound("người dùng".into()))?;
         let token = random_token();
-        let now = Utc::now();
+        let now = self.clock.now();
         let txn = self.begin_write().await?;
         session::ActiveModel {
             token_hash: Set(hash(&token)),
@@ -123,7 +123,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        if r.expires_at < Utc::now() {
+        if r.expires_at < self.clock.now() {
             session::Entity::delete_by_id(h).exec(&self.db).await?;
             return Ok(None);
         }
@@ -184,7 +184,7 @@ impl Store {
             role: Set(role.as_str().to_string()),
             unit_id: Set(unit_id),
             created_by: Set(actor.to_string()),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.clock.now()),
             revoked: Set(false),
         }
         .insert(&self.db)

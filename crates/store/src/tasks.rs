@@ -80,10 +80,7 @@ impl Store {
                         &m.changed_by
                     },
                     m.changed_at
-                        .map(|at| format!(
-                            " lúc {}",
-                            (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y")
-                        ))
+                        .map(|at| format!(" lúc {}", chitieu_domain::clock::vietnam_time_vi(at)))
                         .unwrap_or_default(),
                     m.version,
                     t.edition.number
@@ -138,7 +135,7 @@ impl Store {
             am.product_defect_reason = Set(defect.map(|d| d.1).unwrap_or_default());
             am.version = Set(existing.as_ref().map_or(1, |m| m.version + 1));
             am.changed_by = Set(actor.to_string());
-            am.changed_at = Set(Some(chrono::Utc::now()));
+            am.changed_at = Set(Some(self.clock.now()));
             let m = if existing.is_some() {
                 am.update(&txn).await?
             } else {

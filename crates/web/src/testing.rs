@@ -37,6 +37,20 @@ impl TestServer {
 
     /// [`TestServer::start`] within these connection limits.
     pub fn start_with(db_url: &str, limits: crate::listen::Limits) -> TestServer {
+        TestServer::launch(db_url, limits, chitieu_domain::Clock::system())
+    }
+
+    /// [`TestServer::start`] reading "now" from `clock`: the test keeps a clone of it and
+    /// moves time on (a deadline passing, a year turning) without sleeping.
+    pub fn start_at(db_url: &str, clock: chitieu_domain::Clock) -> TestServer {
+        TestServer::launch(db_url, crate::listen::Limits::default(), clock)
+    }
+
+    fn launch(
+        db_url: &str,
+        limits: crate::listen::Limits,
+        clock: chitieu_domain::Clock,
+    ) -> TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -57,7 +71,7 @@ impl TestServer {
                     .expect("test runtime");
                 rt.block_on(async move {
                     let store = match chitieu_store::Store::open(&url).await {
-                        Ok(s) => s,
+                        Ok(s) => s.with_clock(clock),
                         Err(e) => {
                             let _ = ready_tx.send(Err(e.to_string()));
                             return;

@@ -358,7 +358,7 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     let demo = reopen_for_server(demo, &demo_url).await?;
     let quarter = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chrono::Local::now().date_naive(),
+        chitieu_domain::Clock::system().today(),
     );
     run_set(
         &opts,

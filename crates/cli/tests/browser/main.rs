@@ -170,7 +170,7 @@ async fn text(c: &Client) -> String {
 /// The last complete quarter, as the demo fills it.
 fn last_quarter() -> String {
     use chitieu_domain::{Period, PeriodKind};
-    Period::last_complete(PeriodKind::Quarter, chrono::Local::now().date_naive()).to_string()
+    Period::last_complete(PeriodKind::Quarter, chitieu_domain::Clock::system().today()).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -181,7 +181,7 @@ async fn people_use_the_application_in_a_browser() {
     // A task whose title is markup must show as text everywhere.
     {
         let store = db.store().await;
-        let today = chrono::Local::now().date_naive();
+        let today = chitieu_domain::Clock::system().today();
         let t = Task {
             edition: Default::default(),
             code: "NV-XSS".into(),

@@ -472,7 +472,7 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
     // The latest quarter is still open in the demo; earlier ones are accepted and locked.
     let quarter = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chrono::Local::now().date_naive(),
+        chitieu_domain::Clock::system().today(),
     )
     .to_string();
     let (server, base) = serve(db);

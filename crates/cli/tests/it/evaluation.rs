@@ -124,8 +124,8 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
         .as_array()
         .unwrap()
         .clone();
-    let end = chrono::Local::now()
-        .date_naive()
+    let end = chitieu_domain::Clock::system()
+        .today()
         .min(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
     let april = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
     let days = |p: &str| {
@@ -485,7 +485,7 @@ async fn a_product_below_requirements_costs_part_of_its_task(db: &TestDb) {
         (s, v)
     };
     // Last year's programme, as the demo writes it whatever year it is loaded in.
-    let y = chrono::Datelike::year(&chrono::Local::now().date_naive()) - 1;
+    let y = chrono::Datelike::year(&chitieu_domain::Clock::system().today()) - 1;
     let (_, before) = get(&base, &format!("/api/v1/evaluation?year={y}"), &viewer);
     let line = |list: &Value, code: &str| -> Value {
         list.as_array()

@@ -64,7 +64,7 @@ pub(crate) fn token(db: &TestDb, name: &str, role: &str, unit: &str) -> String {
 pub(crate) fn open_quarter() -> String {
     chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chrono::Local::now().date_naive(),
+        chitieu_domain::Clock::system().today(),
     )
     .to_string()
 }
@@ -868,7 +868,7 @@ async fn task_completion_dates_and_who_may_set_them(db: &TestDb) {
     let (server, base) = serve(db);
     // NV-10 is led by the ward; it started 90 days ago.
     let url = format!("{base}/api/v1/tasks/NV-10/progress");
-    let today = chrono::Local::now().date_naive();
+    let today = chitieu_domain::Clock::system().today();
     let (status, _) = post_json(
         &url,
         &reporter,

@@ -4,6 +4,7 @@
 mod analytics;
 mod authz;
 mod cli;
+mod clock;
 mod contract;
 mod evaluation;
 mod excel;
@@ -40,11 +41,21 @@ pub fn chitieu(db: &TestDb, args: &[&str]) -> Output {
 }
 
 pub fn chitieu_stdin(db: &TestDb, args: &[&str], stdin: &str) -> Output {
+    run(db, args, stdin, &[])
+}
+
+/// [`chitieu`] with these environment variables.
+pub fn chitieu_env(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
+    run(db, args, "", env)
+}
+
+fn run(db: &TestDb, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
         .args(args)
         .args(["--db", &db.url])
         .env_remove("CHITIEU_DB")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

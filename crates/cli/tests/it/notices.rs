@@ -165,9 +165,9 @@ async fn reminders_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
     // is due soon now, a reminder of its own (once, as the next start shows).
     let q = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chrono::Local::now().date_naive(),
+        chitieu_domain::Clock::system().today(),
     );
-    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let tomorrow = chitieu_domain::Clock::system().today() + chrono::Days::new(1);
     let due_days = (tomorrow - q.end()).num_days().to_string();
     let out = chitieu_stdin(
         db,

@@ -515,7 +515,7 @@ async fn a_conclusions_items_become_tasks_and_its_progress_follows_them(db: &Tes
         row(&page)
     );
     // The ward's head completes its item: 1 of 2 done.
-    let today = chrono::Local::now().date_naive();
+    let today = chitieu_domain::Clock::system().today();
     let (s, v) = post(
         &base,
         "/api/v1/tasks/KL12-1/progress",
@@ -638,7 +638,7 @@ async fn tasks_near_their_deadline_or_overdue_are_escalated(db: &TestDb) {
     add_user(db, "bc.phuong", "reporter", "5443");
     add_user(db, "ct.phuong", "head", "5443");
     add_user(db, "tt.tinh", "secretariat", "19");
-    let today = chrono::Local::now().date_naive();
+    let today = chitieu_domain::Clock::system().today();
     let date = |days: i64| (today + chrono::Duration::days(days)).to_string();
     for (code, start, deadline) in [
         ("ESC-1", date(-10), date(3)),
@@ -894,7 +894,7 @@ async fn two_writers_at_once_neither_overwrite_a_task_nor_lose_a_report(db: &Tes
         store
             .add_task_update(
                 "RACE-1",
-                chrono::Local::now().date_naive(),
+                chitieu_domain::Clock::system().today(),
                 40,
                 &chitieu_domain::task::ReportText {
                     note: "báo cáo từ tiến trình khác",

@@ -19,7 +19,7 @@ const EXPORT_HEADER: &str = "indicator,unit,period,value,numerator,denominator,c
 /// The last complete quarter, the one the demo leaves open (submitted, not yet accepted).
 fn open_quarter() -> String {
     use chitieu_domain::{Period, PeriodKind};
-    Period::last_complete(PeriodKind::Quarter, chrono::Local::now().date_naive()).to_string()
+    Period::last_complete(PeriodKind::Quarter, chitieu_domain::Clock::system().today()).to_string()
 }
 
 /// An export without its version column.
@@ -436,7 +436,7 @@ async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
     // The middle one is another period's, and fine.
     let earlier = {
         use chitieu_domain::{Period, PeriodKind};
-        let day = chrono::Local::now().date_naive() - chrono::Days::new(100);
+        let day = chitieu_domain::Clock::system().today() - chrono::Days::new(100);
         Period::last_complete(PeriodKind::Quarter, day).to_string()
     };
     let body = format!(

@@ -237,11 +237,7 @@ impl ValueConflict {
     /// what, when; or that it is locked.
     pub fn reason_vi(&self) -> String {
         let c = &self.current;
-        // Vietnam keeps UTC+7 all year.
-        let at = c
-            .entered_at
-            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
-            .format("%H:%M %d/%m/%Y");
+        let at = chitieu_domain::clock::vietnam_time_vi(c.entered_at);
         match self.kind {
             ConflictKind::Stale { expected } => format!(
                 "{} đã sửa giá trị thành {} lúc {at} (phiên bản {}), sau phiên bản {expected} mà bạn dựa vào; số của bạn chưa được ghi",

@@ -114,7 +114,7 @@ impl Store {
             check_references(&txn, &rows, w).await?;
         }
         let seq = next_seq(&txn).await?;
-        let now = chrono::DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
+        let now = self.clock.now_seconds();
 
         // What is stored now, for the values and files that may meet a stored value.
         let mut indicator_ids: Vec<i32> = rows
@@ -344,6 +344,7 @@ impl Store {
                 &e.file_name,
                 e.bytes.clone(),
                 w.actor,
+                now,
             )
             .await?;
         }

@@ -58,7 +58,7 @@ pub(super) async fn committee(
     }
     let members = s.store.members(&unit).await?;
     let meetings = s.store.meetings(&unit).await?;
-    let day = today();
+    let day = snap.today();
     Ok(Json(CommitteeOut {
         unit: unit.to_string(),
         members: members

@@ -15,7 +15,7 @@ pub(super) use super::extract::{ApiDocument, ApiJson, ApiPath, ApiQuery, Caller,
 pub(super) use super::schema::*;
 pub(super) use crate::AppState;
 pub(super) use chitieu_app::actions::{self, ValueItem};
-pub(super) use chitieu_app::live::{BadInput, Snapshot, today};
+pub(super) use chitieu_app::live::{BadInput, Snapshot};
 
 pub(super) type ApiResult<T> = Result<Json<T>, ApiError>;
 

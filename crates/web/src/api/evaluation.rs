@@ -121,7 +121,7 @@ pub(super) async fn evaluation(
 ) -> ApiResult<Vec<EvaluationOut>> {
     c.user()?;
     let q = q.parse()?;
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
     let e = if q.frozen == Some(true) {
         evaluation::frozen(&s.app, year)
             .await?

@@ -128,7 +128,7 @@ pub(super) async fn indicator(
         .ok_or_else(|| ApiError::not_found(&format!("chỉ tiêu {code}")))?;
     let yearly = snap
         .engine
-        .yearly(&i.code, &plan.plan.owner, today())
+        .yearly(&i.code, &plan.plan.owner, snap.today())
         .unwrap_or_default();
     Ok(Json(IndicatorDetail {
         indicator: indicator_json(plan, i),

@@ -115,12 +115,12 @@ pub(super) async fn report(
         Some(f) => Some(Format::parse(f).map_err(ApiError::invalid)?),
     };
     let snap = s.live.snapshot();
-    let (period, unit) =
-        which(&snap, q.period.as_deref(), q.unit.as_deref(), today()).map_err(|e| match e {
+    let (period, unit) = which(&snap, q.period.as_deref(), q.unit.as_deref(), snap.today())
+        .map_err(|e| match e {
             Unasked::Period(why) => ApiError::invalid(why),
             Unasked::Unit(u) => ApiError::not_found(&format!("đơn vị \"{u}\"")),
         })?;
-    let r = report_of(&snap, period, &unit, today()).map_err(ApiError::invalid)?;
+    let r = report_of(&snap, period, &unit, snap.today()).map_err(ApiError::invalid)?;
     let Some(format) = format else {
         return Ok(Json(PeriodicReport::new(&period, &unit, r)).into_response());
     };

@@ -110,6 +110,7 @@ pub(super) async fn reports(
             form: q.form.filter(|f| !f.is_empty()),
             state,
         },
+        snap.today(),
     );
     Ok(Json(
         list.into_iter()
@@ -236,6 +237,7 @@ pub(super) async fn completeness(
             period,
             ..Default::default()
         },
+        snap.today(),
     );
     // Per form and period, in the order the forms are listed.
     let mut groups: Vec<Vec<chitieu_app::reports::Listed>> = Vec::new();

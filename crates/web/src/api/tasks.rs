@@ -25,7 +25,7 @@ pub(super) async fn tasks(
 ) -> ApiResult<Vec<TaskOut>> {
     c.user()?;
     let q = q.parse()?;
-    let day = today();
+    let day = s.today();
     let all = s.live.snapshot().tasks.to_vec();
     let filter = chitieu_domain::task::TaskFilter {
         unit: q
@@ -70,7 +70,7 @@ pub(super) async fn task(
         .task(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
-    Ok(Json(TaskOut::new(t, today())))
+    Ok(Json(TaskOut::new(t, s.today())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -205,7 +205,7 @@ pub(super) async fn create_task(
         notation: Default::default(),
     };
     let t = chitieu_app::tasks::create_task(&s.app, &me, &input).await?;
-    Ok(Json(TaskOut::new(t, today())))
+    Ok(Json(TaskOut::new(t, s.today())))
 }
 
 /// A change to a task: only the fields given change.
@@ -278,7 +278,7 @@ pub(super) async fn update_task(
         version: b.version,
     };
     let t = chitieu_app::tasks::update_task(&s.app, &me, &code, &patch).await?;
-    Ok(Json(TaskOut::new(t, today())))
+    Ok(Json(TaskOut::new(t, s.today())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -335,10 +335,10 @@ pub(super) async fn programme(
         Some(u) => UnitCode::parse(u).map_err(ApiError::invalid)?,
         None => me.unit.clone(),
     };
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
     let p = chitieu_app::programme::programme(&s.app, &unit, year).await?;
     let (done, total) = p.done_of();
-    let day = today();
+    let day = s.today();
     Ok(Json(ProgrammeOut {
         unit: p.unit.to_string(),
         year: p.year,

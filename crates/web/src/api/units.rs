@@ -50,7 +50,7 @@ pub(super) async fn units(
         .transpose()
         .map_err(BadInput)?;
     let snap = snap(&s).await?;
-    let day = today();
+    let day = snap.today();
     Ok(Json(
         snap.units
             .iter()

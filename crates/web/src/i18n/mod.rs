@@ -72,7 +72,7 @@ impl Tr {
 
     /// A moment, in Vietnam's time (UTC+7 all year).
     pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        let t = t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+        let t = chitieu_domain::clock::in_vietnam(*t);
         match self.lang {
             Lang::Vi => t.format("%H:%M %d/%m/%Y").to_string(),
             Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),

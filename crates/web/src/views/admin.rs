@@ -435,7 +435,7 @@ async fn apply(
             // The form carries neither the denominators nor the official wording of the
             // kind: an existing unit keeps its own (saving it through the form cleared the
             // population and officials of a commune).
-            let mut unit = f.unit_record()?;
+            let mut unit = f.unit_record(s.today())?;
             if let Some(old) = snapshot(&s, tr).await?.unit(&unit.code) {
                 unit.population = unit.population.or(old.population);
                 unit.officials = unit.officials.or(old.officials);

@@ -155,14 +155,17 @@ impl AdminForm<'_> {
         })
     }
 
-    pub(super) fn unit_record(&self) -> Result<chitieu_domain::Unit, PageError> {
+    pub(super) fn unit_record(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<chitieu_domain::Unit, PageError> {
         Ok(chitieu_domain::Unit {
             code: self.unit("code")?,
             name: self.get("name").to_string(),
             kind: self.get("kind").parse().map_err(|m| self.invalid(m))?,
             division_type: None,
             parent: Some(self.unit("parent")?),
-            valid_from: self.date("valid_from")?.unwrap_or_else(today),
+            valid_from: self.date("valid_from")?.unwrap_or(today),
             valid_to: self.date("valid_to")?,
             population: None,
             officials: None,

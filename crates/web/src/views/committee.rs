@@ -52,7 +52,7 @@ pub(super) async fn committee_box(
     if members.is_empty() && meetings.is_empty() && !keeps {
         return Ok(None);
     }
-    let day = today();
+    let day = snap.today();
     let issuer = unit.name.clone();
     Ok(Some(CommitteeBox {
         members: members

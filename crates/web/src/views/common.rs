@@ -21,7 +21,7 @@ pub(super) use crate::auth::{LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Vie
 pub(super) use crate::error::{Or500, PageError, PageResult};
 pub(super) use crate::i18n::Tr;
 pub(super) use chitieu_app::actions::{self, ActionError, ValueItem};
-pub(super) use chitieu_app::live::{Snapshot, today};
+pub(super) use chitieu_app::live::Snapshot;
 
 /// A URL-encoded form, read only when the handler asks, after it has checked who is asking:
 /// someone who may not post learns nothing from how the body was refused. A body that

@@ -51,7 +51,7 @@ pub async fn units(
     let tr = v.tr;
     let u = v.user()?;
     let snap = s.live.snapshot();
-    let day = today();
+    let day = snap.today();
     let q: String = dq.q.trim().chars().take(QUERY_MAX).collect();
     let needle = fold(&q);
     let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());

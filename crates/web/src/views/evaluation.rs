@@ -116,12 +116,12 @@ pub(super) fn lines_sheet(tr: Tr, units: &[&UnitResult]) -> Sheet {
     }
 }
 
-pub(super) fn year_of(tr: Tr, y: Option<&str>) -> Result<i32, PageError> {
+pub(super) fn year_of(tr: Tr, y: Option<&str>, today: chrono::NaiveDate) -> Result<i32, PageError> {
     match y.map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
             .parse()
             .map_err(|_| PageError::Invalid(tr, format!("năm \"{y}\" không hợp lệ"))),
-        None => Ok(chrono::Datelike::year(&today())),
+        None => Ok(chrono::Datelike::year(&today)),
     }
 }
 
@@ -172,7 +172,7 @@ pub async fn evaluation_page(
 ) -> PageResult {
     let tr = v.tr;
     let me = v.user()?.clone();
-    let year = year_of(tr, q.year.as_deref())?;
+    let year = year_of(tr, q.year.as_deref(), s.today())?;
     let live = evaluation::evaluate(&s.app, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;
@@ -329,7 +329,7 @@ pub async fn evaluation_page(
         tr.num(r.excellent_quota * 100.0, 0),
     );
     let snap = s.live.snapshot();
-    let this_year = chrono::Datelike::year(&today());
+    let this_year = chrono::Datelike::year(&snap.today());
     let first = snap.plan.as_ref().map_or(this_year, |p| p.plan.start_year);
     Ok(EvaluationPage {
         c: Chrome::of(&v),
@@ -378,7 +378,7 @@ pub async fn evaluation_page(
 }
 
 fn reports_day(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    chitieu_app::reports::vn_day(t)
+    chitieu_domain::clock::vietnam_date(t)
 }
 
 pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
@@ -389,7 +389,7 @@ pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyF
     }
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
     evaluation::freeze(&s.app, &me, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;

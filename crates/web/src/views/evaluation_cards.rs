@@ -43,7 +43,7 @@ pub async fn evaluation_unit(
 ) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let year = year_of(tr, q.year.as_deref())?;
+    let year = year_of(tr, q.year.as_deref(), s.today())?;
     let unit = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
     let e = evaluation::evaluate(&s.app, year)
         .await
@@ -163,7 +163,7 @@ pub async fn evaluation_head(
     if person.is_empty() || person.chars().count() > 200 {
         return Err(PageError::NotFound(tr));
     }
-    let this_year = chrono::Datelike::year(&today());
+    let this_year = chrono::Datelike::year(&s.today());
     let first = s
         .live
         .snapshot()

@@ -13,7 +13,7 @@ pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyF
     }
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
     let labels = rubric_fields(tr, &chitieu_domain::evaluation::Rubric::default());
     let number = |name: &str| -> Result<f64, PageError> {
         let label = labels
@@ -62,7 +62,7 @@ pub async fn evaluation_proposals(
     }
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str))?;
+    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
     let list = chitieu_domain::evaluation::parse_proposals(
         fields.get("proposals").map_or("", String::as_str),
     )

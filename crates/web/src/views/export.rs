@@ -57,12 +57,13 @@ pub async fn report_file(
         .and_then(|(_, ext)| Format::parse(ext).ok())
         .ok_or(PageError::NotFound(tr))?;
     let snap = s.live.snapshot();
-    let (period, unit) =
-        which(&snap, q.period.as_deref(), q.unit.as_deref(), today()).map_err(|e| match e {
+    let (period, unit) = which(&snap, q.period.as_deref(), q.unit.as_deref(), snap.today())
+        .map_err(|e| match e {
             Unasked::Period(why) => PageError::Invalid(tr, why),
             Unasked::Unit(_) => PageError::NotFound(tr),
         })?;
-    let report = report_of(&snap, period, &unit, today()).map_err(|e| PageError::Invalid(tr, e))?;
+    let report =
+        report_of(&snap, period, &unit, snap.today()).map_err(|e| PageError::Invalid(tr, e))?;
     let bytes = render(report, format)
         .await
         .map_err(|e| PageError::Invalid(tr, e))?;

@@ -75,7 +75,7 @@ pub async fn indicator(
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
     let ind = plan.indicator(&code).ok_or(PageError::NotFound(tr))?;
-    let day = today();
+    let day = snap.today();
     let rows: Vec<Row> = assessed(&snap, None, day, tr)?
         .into_iter()
         .filter(|r| r.indicator == ind.code)

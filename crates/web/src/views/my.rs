@@ -21,7 +21,7 @@ pub async fn my_work(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
     let snap = snapshot(&s, tr).await?;
-    let list = chitieu_app::reports::list(&snap, &u, &Default::default());
+    let list = chitieu_app::reports::list(&snap, &u, &Default::default(), snap.today());
     let (mine, others): (Vec<_>, Vec<_>) = list
         .iter()
         .map(|r| line(&snap, &u, r, tr))

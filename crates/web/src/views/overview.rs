@@ -86,7 +86,7 @@ pub async fn overview(
     let data = data_of(q.data.as_deref(), tr)?;
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let day = today();
+    let day = snap.today();
     let key = format!("overview|{}|{day}|{data:?}", tr.lang.code());
     // Assessed and rendered only when this snapshot has not rendered it yet.
     let body = snap

@@ -40,7 +40,7 @@ pub async fn programme(
         Some(u) => UnitCode::parse(u).map_err(|_| PageError::NotFound(tr))?,
         None => me.unit.clone(),
     };
-    let this_year = chrono::Datelike::year(&today());
+    let this_year = chrono::Datelike::year(&s.today());
     let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
             .parse()

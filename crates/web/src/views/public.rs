@@ -15,7 +15,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let day = today();
+    let day = snap.today();
     // Accepted figures only: a draft or a report under review is not the province's figure.
     let rows = assessed_data(&snap, None, day, chitieu_app::live::Data::Official).or_500(tr)?;
     let page = PublicPage {

@@ -204,6 +204,7 @@ pub async fn reports(
             state,
             ..Default::default()
         },
+        snap.today(),
     )
     .into_iter()
     .filter(|r| !late || r.late)
@@ -365,7 +366,7 @@ pub async fn matrix(
             .ok_or(PageError::NotFound(tr))?,
         None => plan.forms.first().ok_or(PageError::NotFound(tr))?,
     };
-    let day = today();
+    let day = snap.today();
     let mut periods = vec![Period::last_complete(form.frequency, day)];
     while periods.len() < MATRIX_PERIODS {
         let Some(p) = periods.last().map(|p| p.start().pred_opt()) else {

@@ -36,7 +36,7 @@ pub async fn targets(
     v.user()?;
     let snap = snapshot(&s, tr).await?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let day = today();
+    let day = snap.today();
     let data = data_of(q.data.as_deref(), tr)?;
     let rows = assessed_data(&snap, None, day, data).or_500(tr)?;
     let wanted = match q.status.as_deref().filter(|s| !s.is_empty()) {

@@ -18,7 +18,7 @@ pub(super) struct TaskRow {
 }
 
 pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task]) -> Vec<TaskRow> {
-    let day = today();
+    let day = snap.today();
     tasks
         .iter()
         .map(|t| {
@@ -90,7 +90,7 @@ pub async fn tasks(
     v.user()?;
     let all = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
-    let day = today();
+    let day = snap.today();
     let f_unit = f.unit.unwrap_or_default();
     let f_year = f.year.unwrap_or_default();
     let f_status = f.status.unwrap_or_default();
@@ -195,7 +195,7 @@ pub async fn task(
     let authors: Vec<String> = t.updates.iter().map(|u| u.author.clone()).collect();
     let names = s.store.display_names(&authors).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
-    let st = t.status_on(today());
+    let st = t.status_on(snap.today());
     let me = v.user()?;
     let page = TaskPage {
         source: t.source.cite_vi(),
@@ -241,7 +241,7 @@ pub async fn task(
         can_update: actions::can_report(&snap, me, &t) && t.cancelled.is_none(),
         can_complete: actions::can_complete(&snap, me, &t),
         start: t.start.to_string(),
-        today: today().to_string(),
+        today: snap.today().to_string(),
         csrf: me.csrf.clone(),
         evidence,
         c: Chrome::of(&v),
@@ -251,7 +251,7 @@ pub async fn task(
         status: tr.task_status(st),
         lead: unit_name(&snap, &t.lead_unit),
         lead_code: t.lead_unit.to_string(),
-        lead_head: head_text(&snap, &t.lead_unit, today()),
+        lead_head: head_text(&snap, &t.lead_unit, snap.today()),
         year: t.year,
         coordinating: t
             .coordinating_units
@@ -318,7 +318,7 @@ pub async fn task_progress(
     }
     let form = read_multipart(mp, tr).await?;
     let u = v.check_csrf(&form.fields)?.clone();
-    let (progress, completed_on, note) = progress_form(&form, tr)?;
+    let (progress, completed_on, note) = progress_form(&form, tr, s.today())?;
     let field = |k: &str| form.fields.get(k).map_or("", String::as_str);
     let report = chitieu_domain::task::ReportText {
         note,
@@ -343,6 +343,7 @@ pub async fn task_progress(
 fn progress_form(
     form: &MultiForm,
     tr: Tr,
+    today: chrono::NaiveDate,
 ) -> Result<(u8, Option<chrono::NaiveDate>, &str), PageError> {
     let field = |k: &str| form.fields.get(k).map_or("", |s| s.trim());
     let completed = field("completed") == "on";
@@ -364,7 +365,7 @@ fn progress_form(
         Some(
             chitieu_domain::text::parse_date(field("completed_on"))
                 .map_err(|e| PageError::Invalid(tr, e))?
-                .unwrap_or_else(today),
+                .unwrap_or(today),
         )
     } else {
         None

@@ -46,7 +46,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let day = today();
+    let day = snap.today();
     let rows = assessed(&snap, Some(code.as_str()), day, tr)?;
     let province = if plan.plan.owner == code {
         Vec::new()

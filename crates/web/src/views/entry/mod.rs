@@ -172,9 +172,14 @@ impl EntryPage {
             unit_code: unit.to_string(),
             period: period.to_string(),
             period_label: v.tr.period(period),
-            period_options: period_options(&period_kinds(snap, u, unit), today(), period, v.tr),
+            period_options: period_options(
+                &period_kinds(snap, u, unit),
+                snap.today(),
+                period,
+                v.tr,
+            ),
             notice: None,
-            warning: period_warning(period, today(), v.tr),
+            warning: period_warning(period, snap.today(), v.tr),
             saved: false,
             has_errors: false,
             has_conflicts: false,
@@ -239,8 +244,8 @@ fn clip(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-fn default_period() -> Period {
-    Period::last_complete(PeriodKind::Quarter, today())
+fn default_period(today: chrono::NaiveDate) -> Period {
+    Period::last_complete(PeriodKind::Quarter, today)
 }
 
 fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, String)> {
@@ -352,7 +357,7 @@ pub async fn entry_form(
         Some(p) => match p.parse::<Period>() {
             Ok(p) => p,
             Err(_) => {
-                let shown = default_period();
+                let shown = default_period(snap.today());
                 notice = Some(format!(
                     "{} \"{}\" {} {}.",
                     tr.t("period_unknown"),
@@ -363,7 +368,7 @@ pub async fn entry_form(
                 shown
             }
         },
-        None => default_period(),
+        None => default_period(snap.today()),
     };
     let fields = stored_fields(&s, tr, &u, &unit, &period).await?;
     let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
