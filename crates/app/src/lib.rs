@@ -6,6 +6,7 @@ mod changes;
 pub mod committee;
 pub mod evaluation;
 pub mod exchange;
+pub mod input;
 pub mod live;
 mod load;
 mod memo;

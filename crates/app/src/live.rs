@@ -11,14 +11,15 @@
 use arc_swap::ArcSwap;
 use chitieu_analytics::Engine;
 use chitieu_domain::default_plan::PlanFile;
-use chitieu_domain::{Period, Unit, UnitCode};
+use chitieu_domain::{Unit, UnitCode};
 use chitieu_store::{Store, StoreError};
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
+use crate::input::checked_as_of;
+pub use crate::input::{BadInput, Data, optional_period};
 use crate::memo::{Changed, Memo, YearlyFigures, remember};
 
 /// What reads see: the engine and the plan and units it was built from. Cloning one is
@@ -346,61 +347,6 @@ impl Live {
     }
 }
 
-/// The day an assessment is made as of: today by default, and a day whose year periods can
-/// name (a year 9999 overflowed the engine's period keys and took the request down).
-fn checked_as_of(
-    as_of: Option<chrono::NaiveDate>,
-    today: chrono::NaiveDate,
-) -> Result<chrono::NaiveDate, BadInput> {
-    use chrono::Datelike;
-    let day = as_of.unwrap_or(today);
-    let years = chitieu_domain::period::PERIOD_YEARS;
-    if years.contains(&day.year()) {
-        Ok(day)
-    } else {
-        Err(BadInput(format!(
-            "as_of: ngày {day} nằm ngoài các năm {}–{}",
-            years.start(),
-            years.end()
-        )))
-    }
-}
-
-/// Input a person or a client got wrong; the message says what and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadInput(pub String);
-
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
-
-/// Which figures a question is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Data {
-    /// Every figure entered, those not yet accepted included (internal pages).
-    #[default]
-    Provisional,
-    /// Accepted figures only (the public page, official reports).
-    Official,
-}
-
-impl FromStr for Data {
-    type Err = BadInput;
-    fn from_str(s: &str) -> Result<Data, BadInput> {
-        match s {
-            "provisional" => Ok(Data::Provisional),
-            "official" => Ok(Data::Official),
-            other => Err(BadInput(format!(
-                "data=\"{other}\" không hợp lệ: official (số liệu đã tiếp nhận) hoặc provisional (kể cả số liệu chưa tiếp nhận)"
-            ))),
-        }
-    }
-}
-
 impl Snapshot {
     /// Today in Vietnam, by the store's clock.
     pub fn today(&self) -> chrono::NaiveDate {
@@ -592,15 +538,4 @@ impl Snapshot {
             .early_warning(&scope, as_of)
             .map_err(|e| BadInput(e.to_string()))
     }
-}
-
-/// A period code from a query (`2026Q3`); empty is none.
-pub fn optional_period(s: Option<&str>) -> Result<Option<Period>, BadInput> {
-    s.map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse()
-                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
-        })
-        .transpose()
 }

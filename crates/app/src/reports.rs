@@ -8,6 +8,8 @@ use chitieu_store::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
+use crate::App;
+use crate::actions::ActionError;
 use crate::live::Snapshot;
 
 #[derive(Debug, Clone, Default)]
@@ -136,4 +138,35 @@ pub fn completeness(list: &[Listed]) -> chitieu_domain::report::Completeness {
         c.add(r.state, r.submitted_at.map(vietnam_date), r.due);
     }
     c
+}
+
+/// Sends each report (form × unit) of `period` after its figures were saved: one already
+/// sent or accepted is left as it is; the first refusal stops the rest and is returned.
+pub async fn submit_each(
+    s: &App,
+    me: &SessionUser,
+    reports: &[(String, UnitCode)],
+    period: &chitieu_domain::Period,
+    comment: &str,
+) -> Result<(), ActionError> {
+    let period = period.to_string();
+    for (form, unit) in reports {
+        let sent = crate::actions::act_on_report(
+            s,
+            me,
+            &crate::actions::ReportRequest {
+                form,
+                unit: unit.as_str(),
+                period: &period,
+                action: chitieu_domain::report::ReportAction::Submit,
+                reason: comment,
+            },
+        )
+        .await;
+        match sent {
+            Ok(_) | Err(ActionError::NotNow(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -279,6 +279,31 @@ impl TaskInput {
 }
 
 impl TaskPatch {
+    /// A change that sets every field a task's form carries to what `i` holds (an edit
+    /// through the form), made on edition `version`.
+    pub fn whole(i: &TaskInput, version: Option<i64>) -> TaskPatch {
+        TaskPatch {
+            title: Some(i.title.clone()),
+            year: Some(i.year.clone()),
+            lead_unit: Some(i.lead_unit.clone()),
+            coordinating_units: Some(i.coordinating_units.clone()),
+            start: Some(i.start.clone()),
+            deadline: Some(i.deadline.clone()),
+            expected_product: Some(i.expected_product.clone()),
+            indicators: Some(i.indicators.clone()),
+            source_number: Some(i.source_number.clone()),
+            source_date: Some(i.source_date.clone()),
+            source_issuer: Some(i.source_issuer.clone()),
+            funding_source: Some(i.funding_source.clone()),
+            funding_allocated: Some(i.funding_allocated.clone()),
+            funding_disbursed: Some(i.funding_disbursed.clone()),
+            cancel_reason: None,
+            product_defect: None,
+            notation: i.notation,
+            version,
+        }
+    }
+
     /// `input` with this change laid over it.
     fn over(&self, mut input: TaskInput) -> TaskInput {
         // The stored amounts are exact; rewrite them in the patch's notation, so that an

@@ -1,5 +1,4 @@
-use crate::cli::serve;
-use crate::{fails, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
@@ -92,7 +91,7 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
             "{r}"
         );
         if r["final"] == false && r["status"] != "not_available" {
-            let s = crate::figure(&r["score"]).unwrap();
+            let s = figure(&r["score"]).unwrap();
             assert!((-5.0..=5.0).contains(&s), "{r}");
         }
     }
@@ -215,7 +214,7 @@ async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
     assert!(!list.is_empty());
     let shortfalls: Vec<f64> = list
         .iter()
-        .map(|w| crate::figure(&w["relative_shortfall"]).unwrap())
+        .map(|w| figure(&w["relative_shortfall"]).unwrap())
         .collect();
     assert!(
         shortfalls.windows(2).all(|w| w[0] >= w[1]),
@@ -224,7 +223,7 @@ async fn early_warning_is_ranked_by_shortfall(db: &TestDb) {
     for w in list {
         assert_eq!(w["status"], "will_miss");
         assert!(w["target_year"].as_i64().unwrap() >= 2026);
-        assert!(crate::figure(&w["shortfall"]).unwrap() > 0.0);
+        assert!(figure(&w["shortfall"]).unwrap() > 0.0);
     }
     assert!(
         list.iter()

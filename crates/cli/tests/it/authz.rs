@@ -1,8 +1,7 @@
 //! The authorisation matrix: every API route × every role, plus anonymous and a user of
 //! another unit. A route without a row fails the test.
 
-use crate::cli::serve;
-use crate::ok;
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 

@@ -1,9 +1,8 @@
-use crate::{chitieu_stdin, fails, national_map, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
-use chitieu_web::testing::TestServer;
 use serde_json::Value;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 db_tests!(
     init_then_serve_lists_every_indicator_and_target,
@@ -14,63 +13,6 @@ db_tests!(
     user_add_reads_password_from_stdin,
     another_province_loads_its_own_plan,
 );
-
-/// Starts a server over the test's database, in this process; returns it (dropping it
-/// stops it) and its base URL.
-pub fn serve(db: &TestDb) -> (TestServer, String) {
-    let server = TestServer::start(&db.url);
-    let base = server.base.clone();
-    (server, base)
-}
-
-/// `chitieu serve` as its own process, on a free port, for what only a process shows
-/// (signals, exit codes). Returns when it answers.
-pub fn serve_process(db: &TestDb) -> (std::process::Child, String) {
-    serve_process_with(db, &[])
-}
-
-/// [`serve_process`] with these environment variables.
-pub fn serve_process_with(db: &TestDb, env: &[(&str, &str)]) -> (std::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
-        .args([
-            "--db",
-            &db.url,
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env_remove("CHITIEU_DB")
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..300 {
-        if ureq::get(&format!("{base}/healthz")).call().is_ok() {
-            return (child, base);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("chitieu serve did not answer on {base}");
-}
-
-pub fn get_json(url: &str) -> Value {
-    let body = ureq::get(url)
-        .call()
-        .expect("GET")
-        .body_mut()
-        .read_to_string()
-        .expect("body");
-    serde_json::from_str(&body).expect("JSON")
-}
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
     ok(db, &["init"]);
@@ -427,7 +369,7 @@ async fn another_province_loads_its_own_plan(db: &TestDb) {
     )
     .unwrap();
     let db2 = TestDb::sqlite();
-    let err = crate::fails(&db2, &["init", "--plan", bad.to_str().unwrap()]);
+    let err = fails(&db2, &["init", "--plan", bad.to_str().unwrap()]);
     assert!(
         err.contains("bad.toml") && err.contains("HN.KHONGCO"),
         "{err}"

@@ -2,8 +2,7 @@
 //! in Vietnam (16:50 and 23:30 UTC on 31/12, when a server kept in UTC still reads 31/12),
 //! with the clock injected into the command line and the server; every rule reads one date.
 
-use crate::hardening::{PASSWORD, add_user, api, get_status, token};
-use crate::web::session;
+use crate::support::*;
 use chitieu_domain::Clock;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
@@ -70,7 +69,7 @@ fn read(base: &str, secretariat: &str, reporter: &str, cookie: &str, period: &st
 
 async fn every_rule_reads_vietnams_date_at_the_turn_of_the_year(db: &TestDb) {
     // The command line reads the same clock: the demo's dates are laid out from it.
-    let out = crate::chitieu_env(db, &["demo"], &[("CHITIEU_NOW", EVENING)]);
+    let out = chitieu_env(db, &["demo"], &[("CHITIEU_NOW", EVENING)]);
     assert!(
         out.status.success(),
         "{}",

@@ -2,8 +2,7 @@
 //! lists every route, and what each route really answers validates against the schema the
 //! document gives for it (each GET route's 200, and errors as problem details).
 
-use crate::cli::serve;
-use crate::ok;
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;

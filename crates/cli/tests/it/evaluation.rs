@@ -2,10 +2,7 @@
 //! same answer on the API, the command line and the pages, and a frozen year that later data
 //! do not change while the live view shows the difference.
 
-use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, api, get_status, token};
-use crate::web::{agent, page_csrf, session};
-use crate::{fails, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
@@ -46,18 +43,15 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
     ];
     for u in units {
         assert!(["department", "commune", "ward"].contains(&u["kind"].as_str().unwrap()));
-        let Some(score) = crate::figure(&u["score"]) else {
+        let Some(score) = figure(&u["score"]) else {
             assert!(u["rating"].is_null() && u["rank"].is_null(), "{u}");
             continue;
         };
         let lines = u["lines"].as_array().unwrap();
-        let points: f64 = lines
-            .iter()
-            .map(|l| crate::figure(&l["points"]).unwrap())
-            .sum();
+        let points: f64 = lines.iter().map(|l| figure(&l["points"]).unwrap()).sum();
         let max: f64 = lines
             .iter()
-            .map(|l| crate::figure(&l["max_points"]).unwrap())
+            .map(|l| figure(&l["max_points"]).unwrap())
             .sum();
         assert!((points - score).abs() < 0.006, "{u}");
         assert!((max - 100.0).abs() < 1e-6, "{u}");
@@ -93,13 +87,13 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
         .iter()
         .find(|l| l["reason"].as_str().unwrap().starts_with("HT-5G"))
         .expect("the 5G target is on the department's scorecard");
-    assert!(crate::figure(&g5["points"]).unwrap() > 0.0, "{g5}");
+    assert!(figure(&g5["points"]).unwrap() > 0.0, "{g5}");
     assert_eq!(g5["points"], g5["max_points"]);
     assert_eq!(g5["source"], "/indicators/HT-5G?unit=19");
     // Its director is attributed the year from the day he took office.
     let heads = skhcn["heads"].as_array().unwrap();
     assert!(!heads.is_empty(), "{skhcn}");
-    assert!(crate::figure(&heads[0]["share"]).unwrap() > 0.0);
+    assert!(figure(&heads[0]["share"]).unwrap() > 0.0);
     // A ward answers through both its chairman and its Party secretary: both carry its year,
     // from the day the ward was formed (1 July 2025).
     let ward = unit(&list, "5443");
@@ -138,10 +132,7 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
     };
     assert_eq!(days("Lê Quang Huy"), 90);
     assert_eq!(days("Phạm Thu Trang"), (end - april).num_days() + 1);
-    let shares: f64 = heads26
-        .iter()
-        .map(|h| crate::figure(&h["share"]).unwrap())
-        .sum();
+    let shares: f64 = heads26.iter().map(|h| figure(&h["share"]).unwrap()).sum();
     assert!((shares - 1.0).abs() < 1e-9, "{heads26:?}");
     // The command line gives the same.
     let cli: Value =
@@ -240,7 +231,7 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
     let (_, frozen) = get(&base, "/api/v1/evaluation?year=2025&frozen=true", &viewer);
     assert_eq!(frozen, before, "frozen as it stood");
     // New work arrives for 2025: a task of the department of industry and trade, overdue.
-    let sct = crate::figure(&unit(&before, "TN.SCT")["score"]).unwrap();
+    let sct = figure(&unit(&before, "TN.SCT")["score"]).unwrap();
     let (s, v) = post(
         "/api/v1/tasks",
         &office,
@@ -250,7 +241,7 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
     );
     assert_eq!(s, 200, "{v}");
     let (_, live) = get(&base, "/api/v1/evaluation?year=2025", &viewer);
-    let now = crate::figure(&unit(&live, "TN.SCT")["score"]).unwrap();
+    let now = figure(&unit(&live, "TN.SCT")["score"]).unwrap();
     assert!(now < sct, "the overdue task costs points: {sct} → {now}");
     assert!(
         unit(&live, "TN.SCT")["lines"]
@@ -517,8 +508,8 @@ async fn a_product_below_requirements_costs_part_of_its_task(db: &TestDb) {
     let (_, after) = get(&base, &format!("/api/v1/evaluation?year={y}"), &viewer);
     let now = line(&after, done);
     assert_eq!(
-        crate::figure(&now["points"]).unwrap() * 2.0,
-        crate::figure(&now["max_points"]).unwrap(),
+        figure(&now["points"]).unwrap() * 2.0,
+        figure(&now["max_points"]).unwrap(),
         "{now}"
     );
     assert!(

@@ -1,10 +1,7 @@
 //! Values in Excel (#14, first part): a template exported for a unit, form and period, filled
 //! as a reporter would, imported back; one bad cell stores nothing and is named.
 
-use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
-use crate::web::{agent, page_csrf, session};
-use crate::{fails, ok};
+use crate::support::*;
 use calamine::{Data, Reader, Xlsx};
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
@@ -274,7 +271,7 @@ async fn a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page(db: 
     assert!(page.contains("id=\"uploaded\""), "{page}");
     let store = db.store().await;
     let numerator = || async {
-        crate::hardening::stored_value(&store, "NL-CBX", "5443", &q)
+        crate::support::stored_value(&store, "NL-CBX", "5443", &q)
             .await
             .and_then(|v| v.numerator)
             .map(|d| d.to_string())

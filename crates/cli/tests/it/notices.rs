@@ -2,9 +2,7 @@
 //! due soon) once, to a local SMTP sink this test runs, however often the job runs; the bell
 //! counts them.
 
-use crate::cli::serve_process_with;
-use crate::web::{agent, session};
-use crate::{chitieu_stdin, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use std::io::{BufRead, BufReader, Write};
@@ -185,7 +183,7 @@ async fn reminders_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
     );
     assert!(out.status.success());
     let cookie = session(&base, "tt.tinh", PASSWORD);
-    let csrf = crate::web::page_csrf(&base, "/admin", &cookie);
+    let csrf = crate::support::page_csrf(&base, "/admin", &cookie);
     let status = agent()
         .post(&format!("{base}/admin/forms"))
         .header("cookie", &cookie)

@@ -2,10 +2,7 @@
 //! an entry form that helps instead of failing — over HTTP against a real server, on SQLite
 //! and PostgreSQL.
 
-use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, post_multipart};
-use crate::web::{agent, page_csrf, session};
-use crate::{chitieu_stdin, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 

@@ -3,10 +3,7 @@
 //! that sent it; DHIS2 dataValueSets and ADX in and out through a code-mapping table, as files
 //! and pushed to the API.
 
-use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, get_status, open_quarter, stored_value, token};
-use crate::web::{agent, page_csrf, session};
-use crate::{fails, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;

@@ -2,10 +2,7 @@
 //! indicator named with its Vietnamese letters, a chart in the PDF, official figures only; from
 //! the command line, the pages and the API.
 
-use crate::cli::serve;
-use crate::hardening::{PASSWORD, add_user, get_status};
-use crate::ok;
-use crate::web::{agent, session};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use std::io::Read;
@@ -221,7 +218,7 @@ async fn the_periodic_report_is_a_word_document_in_the_decree_30_layout(db: &Tes
         None => eprintln!("LibreOffice is not installed: the PDF conversion check is skipped"),
     }
     // A bad period is refused with the reason.
-    let err = crate::fails(
+    let err = fails(
         db,
         &[
             "report",
@@ -302,7 +299,7 @@ async fn the_periodic_report_is_a_pdf_with_a_chart_and_an_excel_workbook(db: &Te
             .any(|(_, _, c)| *c == "Số mục tiêu theo tình trạng"),
         "the count by status"
     );
-    let err = crate::fails(
+    let err = fails(
         db,
         &[
             "report",
@@ -409,13 +406,10 @@ async fn the_report_downloads_from_the_overview_and_unit_pages(db: &TestDb) {
 async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
     ok(db, &["demo"]);
     // The national map beside the plan's province: another province reports as itself.
-    ok(
-        db,
-        &["units", "import", crate::national_map().to_str().unwrap()],
-    );
-    let t = crate::hardening::token(db, "he-thong-tinh", "viewer", "19");
+    ok(db, &["units", "import", national_map().to_str().unwrap()]);
+    let t = crate::support::token(db, "he-thong-tinh", "viewer", "19");
     let (server, base) = serve(db);
-    let (status, _, body) = crate::hardening::api(
+    let (status, _, body) = crate::support::api(
         "GET",
         &format!("{base}/api/v1/report?period=2025"),
         Some(&t),
@@ -437,7 +431,7 @@ async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
         );
     }
     // Another province on the national map reports as itself, not as the plan's owner.
-    let (status, _, body) = crate::hardening::api(
+    let (status, _, body) = crate::support::api(
         "GET",
         &format!("{base}/api/v1/report?unit=01"),
         Some(&t),
@@ -468,10 +462,10 @@ async fn the_report_comes_from_the_api_as_json_or_a_document(db: &TestDb) {
         ("unit=99999", 404),
     ] {
         let (s, _, body) =
-            crate::hardening::api("GET", &format!("{base}/api/v1/report?{q}"), Some(&t), None);
+            crate::support::api("GET", &format!("{base}/api/v1/report?{q}"), Some(&t), None);
         assert_eq!(s, want, "{q}: {body}");
     }
-    let (s, _, _) = crate::hardening::api("GET", &format!("{base}/api/v1/report"), None, None);
+    let (s, _, _) = crate::support::api("GET", &format!("{base}/api/v1/report"), None, None);
     assert_eq!(s, 401);
     drop(server);
 }

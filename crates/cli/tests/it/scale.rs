@@ -2,9 +2,7 @@
 //! a writer sees its own write at once, other instances follow, structure changes never
 //! show a half-built state, and what is sent is compressed and cacheable.
 
-use crate::cli::serve;
-use crate::ok;
-use crate::web::agent;
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use chitieu_web::testing::TestServer;
@@ -150,10 +148,7 @@ async fn reads_during_structure_changes_never_fail(db: &TestDb) {
                 .unwrap();
             assert_eq!(res.status().as_u16(), 200);
         }
-        ok(
-            db,
-            &["units", "import", crate::national_map().to_str().unwrap()],
-        );
+        ok(db, &["units", "import", national_map().to_str().unwrap()]);
         // Until the new engine (with every province) is published, reads keep the old one.
         let start = Instant::now();
         loop {
@@ -421,13 +416,12 @@ async fn answers_kept_across_changes_match_a_fresh_server(db: &TestDb) {
 /// operator from another process): either way the running server shows what a server started
 /// afresh shows.
 async fn completeness_kept_across_writes_matches_a_fresh_server(db: &TestDb) {
-    use crate::hardening::{PASSWORD, add_user, get_status};
     ok(db, &["demo"]);
     add_user(db, "lanh.dao", "viewer", "19");
     let admin = token(db, "ke-hoach", "admin");
     let (server, base) = serve(db);
     let shown = |b: &str| -> String {
-        let cookie = crate::web::session(b, "lanh.dao", PASSWORD);
+        let cookie = crate::support::session(b, "lanh.dao", PASSWORD);
         let (s, html) = get_status(b, "/", Some(&cookie));
         assert_eq!(s, 200);
         let mark = "data-count=\"completeness\"><b>";

@@ -1,4 +1,4 @@
-use crate::{fails, national_map, ok};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use std::fmt::Write as _;
@@ -17,11 +17,6 @@ const HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment\
 const EXPORT_HEADER: &str = "indicator,unit,period,value,numerator,denominator,comment,version\n";
 
 /// The last complete quarter, the one the demo leaves open (submitted, not yet accepted).
-fn open_quarter() -> String {
-    use chitieu_domain::{Period, PeriodKind};
-    Period::last_complete(PeriodKind::Quarter, chitieu_domain::Clock::system().today()).to_string()
-}
-
 /// An export without its version column.
 fn without_versions(export: &str) -> String {
     export
@@ -368,7 +363,7 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
         .await
         .unwrap();
     let before = versions().await;
-    let err = crate::fails(
+    let err = fails(
         db,
         &["values", "import", &write_csv(&dir, "c.csv", &rows(20))],
     );
@@ -421,10 +416,9 @@ async fn a_large_import_keeps_versions_and_leaves_nothing_staged(db: &TestDb) {
 /// meant is not for the store to guess. Through the API it was a 500 on PostgreSQL (one
 /// upsert cannot touch a row twice) and kept the last one on SQLite.
 async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
-    use crate::hardening::{stored_value, token};
     ok(db, &["demo"]);
     let t = token(db, "nhap-lieu", "reporter", "5443");
-    let (server, base) = crate::cli::serve(db);
+    let (server, base) = crate::support::serve(db);
     let q = open_quarter();
     let store = db.store().await;
     let before = stored_value(&store, "NL-CBX", "5443", &q).await;
@@ -445,7 +439,7 @@ async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
         item(41).replace(&q, &earlier),
         item(42)
     );
-    let mut res = crate::web::agent()
+    let mut res = crate::support::agent()
         .post(&format!("{base}/api/v1/values"))
         .header("Authorization", &format!("Bearer {t}"))
         .header("content-type", "application/json")

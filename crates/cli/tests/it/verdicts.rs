@@ -1,9 +1,7 @@
 //! Verdicts on target years that are over, recurring targets and the one status vocabulary,
 //! as the command line, the API and the pages show them.
 
-use crate::cli::serve;
-use crate::ok;
-use crate::web::{agent, page_csrf, session};
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
@@ -39,7 +37,7 @@ pub(crate) fn import(db: &TestDb, csv: &str) {
 }
 
 fn user(db: &TestDb, login: &str, role: &str) {
-    let out = crate::chitieu_stdin(
+    let out = chitieu_stdin(
         db,
         &[
             "user", "add", "--login", login, "--role", role, "--unit", "19",
@@ -334,6 +332,6 @@ async fn an_as_of_day_beyond_the_years_is_refused(db: &TestDb) {
         serde_json::from_str(&page(&base, "/api/v1/assessment?as_of=2200-12-31", None)).unwrap();
     assert!(!ok_day.as_array().unwrap().is_empty());
     drop(server);
-    let err = crate::fails(db, &["assess", "--as-of", "9999-01-01"]);
+    let err = fails(db, &["assess", "--as-of", "9999-01-01"]);
     assert!(err.contains("as_of") && err.contains("1900–2200"), "{err}");
 }

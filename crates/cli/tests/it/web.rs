@@ -1,8 +1,7 @@
 //! The web layer seen over plain HTTP: sign-in, throttling, cookies, security headers,
 //! error pages.
 
-use crate::cli::serve;
-use crate::ok;
+use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
@@ -16,7 +15,7 @@ db_tests!(
 /// htmx swaps the task list when a filter changes: it gets the list, not the whole page.
 async fn a_changed_filter_gets_only_the_list(db: &TestDb) {
     ok(db, &["demo"]);
-    let out = crate::chitieu_stdin(
+    let out = chitieu_stdin(
         db,
         &[
             "user", "add", "--login", "xem", "--role", "viewer", "--unit", "19",
@@ -50,7 +49,7 @@ async fn a_changed_filter_gets_only_the_list(db: &TestDb) {
 /// log does.
 async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
     ok(db, &["init"]);
-    let (mut child, base) = crate::cli::serve_process(db);
+    let (mut child, base) = crate::support::serve_process(db);
     let res = agent().get(&format!("{base}/healthz")).call().unwrap();
     let id = res
         .headers()
@@ -113,57 +112,9 @@ async fn requests_carry_ids_and_sigterm_stops_the_server_cleanly(db: &TestDb) {
     assert!(exit.success(), "exit after SIGTERM: {exit:?}");
 }
 
-pub(crate) fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
-/// The login form's token and its cookie.
-pub(crate) fn login_form(base: &str) -> (String, String) {
-    let mut res = agent().get(&format!("{base}/login")).call().unwrap();
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("chitieu_login_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body = res.body_mut().read_to_string().unwrap();
-    let token = body
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    (token, cookie)
-}
-
-pub(crate) fn sign_in(base: &str, login: &str, password: &str) -> ureq::http::Response<ureq::Body> {
-    let (token, cookie) = login_form(base);
-    agent()
-        .post(&format!("{base}/login"))
-        .header("cookie", &cookie)
-        .send_form([
-            ("_csrf", token.as_str()),
-            ("login", login),
-            ("password", password),
-            ("next", "/"),
-        ])
-        .unwrap()
-}
-
 async fn sign_in_is_throttled_and_cookies_are_safe(db: &TestDb) {
     ok(db, &["init"]);
-    let out = crate::chitieu_stdin(
+    let out = chitieu_stdin(
         db,
         &[
             "user", "add", "--login", "lanh.dao", "--role", "viewer", "--unit", "19",
@@ -326,41 +277,10 @@ fn listed_indicator(base: &str, code: &str) -> serde_json::Value {
         .clone()
 }
 
-pub(crate) fn session(base: &str, login: &str, password: &str) -> String {
-    let res = sign_in(base, login, password);
-    assert_eq!(res.status().as_u16(), 303, "sign-in of {login}");
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("chitieu_sid="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-pub(crate) fn page_csrf(base: &str, path: &str, sid: &str) -> String {
-    let mut res = agent()
-        .get(&format!("{base}{path}"))
-        .header("cookie", sid)
-        .call()
-        .unwrap();
-    let body = res.body_mut().read_to_string().unwrap();
-    body.split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
     ok(db, &["init"]);
     for (login, role) in [("quan.tri", "admin"), ("nguoi.xem", "viewer")] {
-        let out = crate::chitieu_stdin(
+        let out = chitieu_stdin(
             db,
             &[
                 "user", "add", "--login", login, "--role", role, "--unit", "19",

@@ -223,6 +223,35 @@ pub(super) struct DocumentQuery {
     system: Option<String>,
 }
 
+/// A pushed document's figures (DHIS2 dataValueSets JSON, else ADX) and which it was.
+fn parse_document(
+    kind: &str,
+    bytes: &[u8],
+    snap: &chitieu_app::live::Snapshot,
+    mapping: &chitieu_exchange::dhis2::Mapping,
+) -> Result<(Vec<chitieu_exchange::values_csv::ParsedValue>, &'static str), ApiError> {
+    let (parsed, what) = if kind == "application/json" {
+        (
+            chitieu_exchange::dhis2::parse(bytes, "dataValueSets", snap, mapping),
+            "dataValueSets",
+        )
+    } else {
+        (
+            chitieu_exchange::adx::parse(bytes, "ADX", snap, mapping),
+            "ADX",
+        )
+    };
+    let parsed = parsed.map_err(|e| {
+        ApiError::invalid(
+            e.0.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    Ok((parsed, what))
+}
+
 /// Values pushed by another system in its own format, written as drafts.
 #[utoipa::path(post, path = "/api/v1/dataValueSets", tag = "values",
     summary = "Nhận số liệu từ hệ thống khác (DHIS2, ADX)",
@@ -252,27 +281,7 @@ pub(super) async fn push_document(
         let mapping = chitieu_app::exchange::mapping_of(&s.store, system)
             .await
             .map_err(ApiError::invalid)?;
-        let snap = s.live.snapshot();
-        let (parsed, what) = if kind == "application/json" {
-            (
-                chitieu_exchange::dhis2::parse(&bytes, "dataValueSets", &*snap, &mapping),
-                "dataValueSets",
-            )
-        } else {
-            (
-                chitieu_exchange::adx::parse(&bytes, "ADX", &*snap, &mapping),
-                "ADX",
-            )
-        };
-        drop(snap);
-        let parsed = parsed.map_err(|e| {
-            ApiError::invalid(
-                e.0.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let (parsed, what) = parse_document(kind, &bytes, &s.live.snapshot(), &mapping)?;
         if parsed.len() > MAX_BATCH {
             return Err(ApiError::invalid(format!(
                 "tối đa {MAX_BATCH} giá trị một lần, nhận {}",

@@ -131,6 +131,57 @@ impl Tr {
     }
 }
 
+/// A domain word with its wording in both languages.
+pub trait Worded: Copy {
+    fn vi(self) -> &'static str;
+    fn en(self) -> &'static str;
+}
+
+macro_rules! worded {
+    ($($t:ty),* $(,)?) => {$(
+        impl Worded for $t {
+            fn vi(self) -> &'static str {
+                <$t>::label_vi(self)
+            }
+            fn en(self) -> &'static str {
+                <$t>::label_en(self)
+            }
+        }
+    )*};
+}
+
+worded!(
+    chitieu_domain::ValueState,
+    chitieu_domain::evaluation::Rating,
+    chitieu_domain::evaluation::PeerGroup,
+    chitieu_domain::evaluation::Section,
+    chitieu_domain::UnitKind,
+    chitieu_domain::committee::Position,
+    chitieu_domain::PeriodKind,
+    chitieu_domain::Comparator,
+    chitieu_domain::permission::Role,
+    chitieu_domain::report::ReportAction,
+    chitieu_domain::head::Office,
+    chitieu_domain::task::FundingSource,
+    chitieu_domain::TaskStatus,
+);
+
+impl<W: Worded> Worded for &W {
+    fn vi(self) -> &'static str {
+        (*self).vi()
+    }
+    fn en(self) -> &'static str {
+        (*self).en()
+    }
+}
+
+impl Tr {
+    /// A domain word in the reader's language.
+    pub fn label(&self, w: impl Worded) -> &'static str {
+        if self.is_en() { w.en() } else { w.vi() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,18 +53,13 @@ pub(super) async fn committee_box(
         return Ok(None);
     }
     let day = snap.today();
-    let issuer = unit.name.clone();
     Ok(Some(CommitteeBox {
         members: members
             .iter()
             .filter(|m| m.serving_on(day))
             .map(|m| MemberRow {
                 person: m.person.clone(),
-                position: if tr.is_en() {
-                    m.position.label_en()
-                } else {
-                    m.position.label_vi()
-                },
+                position: tr.label(m.position),
                 office: m.office.clone(),
                 term: format!(
                     "{} – {}",
@@ -75,52 +70,52 @@ pub(super) async fn committee_box(
             .collect(),
         meetings: meetings
             .iter()
-            .map(|m| {
-                let date = m.conclusion_date.unwrap_or(m.held_on);
-                MeetingRow {
-                    held_on: tr.date(&m.held_on),
-                    kind: m.kind.clone(),
-                    chair: m.chair.clone(),
-                    agenda: m.agenda.clone(),
-                    attendance: m.attendance.clone(),
-                    number: m.conclusion_number.clone(),
-                    notice: if m.conclusion_number.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "{} {} {} {}",
-                            tr.t("conclusion_notice"),
-                            m.conclusion_number,
-                            tr.t("dated"),
-                            tr.date(&date)
-                        )
-                    },
-                    progress: ConclusionProgress::of(&snap.tasks, &m.conclusion_number, day),
-                    assign_url: format!(
-                        "/tasks/new?source_number={}&source_date={date}&source_issuer={}",
-                        urlencoding(&m.conclusion_number),
-                        urlencoding(&issuer)
-                    ),
-                }
-            })
+            .map(|m| meeting_row(tr, snap, &unit.name, m))
             .collect(),
         keeps,
         positions: Position::ALL
             .iter()
-            .map(|p| {
-                (
-                    p.as_str(),
-                    if tr.is_en() {
-                        p.label_en()
-                    } else {
-                        p.label_vi()
-                    },
-                )
-            })
+            .map(|p| (p.as_str(), tr.label(p)))
             .collect(),
         csrf: me.csrf.clone(),
         code: unit.code.to_string(),
     }))
+}
+
+/// A meeting with its conclusion notice, the notice's tasks by status, and the link that
+/// assigns a task citing it.
+fn meeting_row(
+    tr: Tr,
+    snap: &Snapshot,
+    issuer: &str,
+    m: &chitieu_domain::committee::Meeting,
+) -> MeetingRow {
+    let date = m.conclusion_date.unwrap_or(m.held_on);
+    MeetingRow {
+        held_on: tr.date(&m.held_on),
+        kind: m.kind.clone(),
+        chair: m.chair.clone(),
+        agenda: m.agenda.clone(),
+        attendance: m.attendance.clone(),
+        number: m.conclusion_number.clone(),
+        notice: if m.conclusion_number.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} {} {} {}",
+                tr.t("conclusion_notice"),
+                m.conclusion_number,
+                tr.t("dated"),
+                tr.date(&date)
+            )
+        },
+        progress: ConclusionProgress::of(&snap.tasks, &m.conclusion_number, snap.today()),
+        assign_url: format!(
+            "/tasks/new?source_number={}&source_date={date}&source_issuer={}",
+            urlencoding(&m.conclusion_number),
+            urlencoding(issuer)
+        ),
+    }
 }
 
 /// Text for a query string: letters, digits and `-_.~` as they are, the rest as %XX of UTF-8.

@@ -43,6 +43,18 @@ type Wanted = fn(UnitKind) -> bool;
 /// Longest search text: a unit's name at most.
 const QUERY_MAX: usize = chitieu_domain::text::NAME_MAX;
 
+/// The directory's sections: (kind filter, anchor, heading).
+const SECTIONS: [(Wanted, &str, &str); 4] = [
+    (|k| k == UnitKind::Province, "province", "dir_province"),
+    (|k| k == UnitKind::Other, "other", "dir_other"),
+    (
+        |k| k == UnitKind::Department,
+        "departments",
+        "dir_departments",
+    ),
+    (UnitKind::is_commune_level, "communes", "dir_communes"),
+];
+
 pub async fn units(
     State(s): State<AppState>,
     v: Viewer,
@@ -60,20 +72,9 @@ pub async fn units(
             && un.valid_to.is_none_or(|end| day <= end)
             && owner.as_ref().is_none_or(|o| snap.within(o, &un.code))
     };
-    // (kind filter, anchor, heading)
-    let sections: [(Wanted, &'static str, &'static str); 4] = [
-        (|k| k == UnitKind::Province, "province", "dir_province"),
-        (|k| k == UnitKind::Other, "other", "dir_other"),
-        (
-            |k| k == UnitKind::Department,
-            "departments",
-            "dir_departments",
-        ),
-        (UnitKind::is_commune_level, "communes", "dir_communes"),
-    ];
     let mut groups = Vec::new();
     let mut found = 0;
-    for (wanted, id, title) in sections {
+    for (wanted, id, title) in SECTIONS {
         let mut entries: Vec<Entry> = snap
             .units
             .iter()
@@ -81,18 +82,7 @@ pub async fn units(
             .filter(|un| {
                 needle.is_empty() || fold(&un.name).contains(&needle) || un.code.as_str() == needle
             })
-            .map(|un| {
-                let heads = snap.heads_on(&un.code, day);
-                let join = |f: &dyn Fn(&chitieu_domain::Head) -> String| {
-                    heads.iter().map(|h| f(h)).collect::<Vec<_>>().join(" · ")
-                };
-                Entry {
-                    code: un.code.to_string(),
-                    name: un.name.clone(),
-                    head: join(&|h| h.person.clone()),
-                    head_title: join(&|h| h.title.clone()),
-                }
-            })
+            .map(|un| entry(&snap, un, day))
             .collect();
         entries.sort_by_key(|e| fold(&e.name));
         found += entries.len();
@@ -112,4 +102,18 @@ pub async fn units(
         groups,
     }
     .into_response())
+}
+
+/// A unit as the directory lists it, with its heads in office on `day`.
+fn entry(snap: &Snapshot, un: &chitieu_domain::Unit, day: chrono::NaiveDate) -> Entry {
+    let heads = snap.heads_on(&un.code, day);
+    let join = |f: &dyn Fn(&chitieu_domain::Head) -> String| {
+        heads.iter().map(|h| f(h)).collect::<Vec<_>>().join(" · ")
+    };
+    Entry {
+        code: un.code.to_string(),
+        name: un.name.clone(),
+        head: join(&|h| h.person.clone()),
+        head_title: join(&|h| h.title.clone()),
+    }
 }

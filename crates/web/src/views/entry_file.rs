@@ -82,17 +82,8 @@ pub async fn entry_upload(
         return Err(PageError::Invalid(tr, tr.t("choose_file").to_string()));
     };
     let name = chitieu_store::safe_file_name(name);
-    let snap = s.live.snapshot();
     let lower = name.to_lowercase();
-    let parsed = if lower.ends_with(".xlsx") {
-        values_xlsx::parse(bytes, &name, &*snap)
-    } else if lower.ends_with(".csv") {
-        values_csv::parse(&bytes[..], &name, &*snap, |_| {})
-    } else {
-        return Err(PageError::Invalid(tr, tr.t("file_kinds").to_string()));
-    };
-    drop(snap);
-    let parsed = parsed.map_err(|e| refused(tr, &e))?;
+    let parsed = parse_upload(tr, &name, bytes, &s.live.snapshot())?;
     let at = |index: usize| {
         let line = parsed.get(index).map_or(0, |p| p.line);
         if lower.ends_with(".xlsx") {
@@ -104,16 +95,7 @@ pub async fn entry_upload(
     match chitieu_app::exchange::write_parsed(&s.app, &me, &parsed, &format!("tải tệp {name}"))
         .await
     {
-        Ok(_) => {
-            let first = parsed
-                .first()
-                .map(|p| (p.value.unit.clone(), p.value.period));
-            Ok(Redirect::to(&match first {
-                Some((u, p)) => format!("/entry?unit={u}&period={p}&uploaded={}", parsed.len()),
-                None => "/entry".to_string(),
-            })
-            .into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&uploaded_url(&parsed)).into_response()),
         Err(ActionError::InvalidItems(errors)) => Err(PageError::Invalid(
             tr,
             errors
@@ -130,6 +112,37 @@ pub async fn entry_upload(
                 .join("; "),
         )),
         Err(e) => Err(PageError::action(tr, e)),
+    }
+}
+
+/// The figures in an uploaded template (`.xlsx`) or values CSV, or why the file cannot be used.
+fn parse_upload(
+    tr: Tr,
+    name: &str,
+    bytes: &[u8],
+    snap: &Snapshot,
+) -> Result<Vec<chitieu_exchange::values_csv::ParsedValue>, PageError> {
+    let lower = name.to_lowercase();
+    let parsed = if lower.ends_with(".xlsx") {
+        values_xlsx::parse(bytes, name, snap)
+    } else if lower.ends_with(".csv") {
+        values_csv::parse(bytes, name, snap, |_| {})
+    } else {
+        return Err(PageError::Invalid(tr, tr.t("file_kinds").to_string()));
+    };
+    parsed.map_err(|e| refused(tr, &e))
+}
+
+/// Where an upload goes on: the entry form of its first figure's unit and period.
+fn uploaded_url(parsed: &[chitieu_exchange::values_csv::ParsedValue]) -> String {
+    match parsed.first() {
+        Some(p) => format!(
+            "/entry?unit={}&period={}&uploaded={}",
+            p.value.unit,
+            p.value.period,
+            parsed.len()
+        ),
+        None => "/entry".to_string(),
     }
 }
 

@@ -147,11 +147,7 @@ pub(super) fn hint(
                 .min_by_key(|t| t.year)
         };
         let t = for_unit(unit).or_else(|| for_unit(&plan.plan.owner))?;
-        let words = if tr.is_en() {
-            t.comparator.label_en()
-        } else {
-            t.comparator.label_vi()
-        };
+        let words = tr.label(t.comparator);
         let whose = if &t.unit == unit {
             String::new()
         } else {

@@ -88,13 +88,7 @@ pub(super) async fn load_entry_reports(
                 let action = e
                     .action
                     .parse::<chitieu_domain::report::ReportAction>()
-                    .map(|a| {
-                        if tr.is_en() {
-                            a.label_en()
-                        } else {
-                            a.label_vi()
-                        }
-                    })
+                    .map(|a| tr.label(a))
                     .unwrap_or("?");
                 (tr.datetime(&e.at), e.actor, action.to_string(), e.reason)
             })

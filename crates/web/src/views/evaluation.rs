@@ -4,7 +4,7 @@
 
 use super::common::*;
 use crate::xlsx::{Cell, Sheet, download};
-use chitieu_app::evaluation::{self, Evaluation, UnitResult};
+use chitieu_app::evaluation::{self, Evaluation, Frozen, UnitResult};
 use chitieu_domain::evaluation::{PeerGroup, Rating, Section};
 
 /// A row of the table.
@@ -75,11 +75,7 @@ pub(super) fn wants_xlsx(format: &Option<String>) -> bool {
 }
 
 pub(super) fn section_label(tr: Tr, s: Section) -> &'static str {
-    if tr.is_en() {
-        s.label_en()
-    } else {
-        s.label_vi()
-    }
+    tr.label(s)
 }
 
 /// The lines of some units as a sheet: unit, section, reason, points, out of, source.
@@ -158,11 +154,7 @@ pub(super) fn heads_text(tr: Tr, u: &UnitResult) -> String {
 }
 
 pub(super) fn group_label(tr: Tr, g: PeerGroup) -> &'static str {
-    if tr.is_en() {
-        g.label_en()
-    } else {
-        g.label_vi()
-    }
+    tr.label(g)
 }
 
 pub async fn evaluation_page(
@@ -180,27 +172,6 @@ pub async fn evaluation_page(
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let showing_frozen = q.frozen.as_deref() == Some("1") && frozen.is_some();
-    let differences = frozen
-        .as_ref()
-        .map(|f| evaluation::differences(&f.evaluation, &live))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| {
-            let side = |s: Option<f64>, r: Option<Rating>| {
-                format!(
-                    "{} · {}",
-                    s.map_or("—".into(), |x| tr.num(x, 2)),
-                    rating_text(tr, r)
-                )
-            };
-            (
-                d.unit.to_string(),
-                d.name,
-                side(d.frozen_score, d.frozen_rating),
-                side(d.live_score, d.live_rating),
-            )
-        })
-        .collect();
     let shown: &Evaluation = match (&frozen, showing_frozen) {
         (Some(f), true) => &f.evaluation,
         _ => &live,
@@ -220,161 +191,236 @@ pub async fn evaluation_page(
         .filter(|u| cluster.is_empty() || u.cluster == cluster)
         .collect();
     if wants_xlsx(&q.format) {
-        let title = format!(
-            "{} {year}{}",
-            tr.t("evaluation"),
-            if showing_frozen {
-                format!(" ({})", tr.t("frozen_view"))
-            } else {
-                String::new()
-            }
-        );
-        let table = Sheet {
-            name: format!("{} {year}", tr.t("evaluation_short")),
-            title,
-            header: [
-                "rank",
-                "unit_code",
-                "unit",
-                "peer_group",
-                "cluster",
-                "rank_in_cluster",
-                "score",
-                "rating",
-                "heads",
-            ]
+        return Ok(evaluation_xlsx(tr, year, showing_frozen, shown, &units));
+    }
+    let snap = s.live.snapshot();
+    let view = View {
+        year,
+        group,
+        cluster,
+        clusters,
+        showing_frozen,
+    };
+    Ok(EvaluationPage::new(&v, &me, &snap, view, &units, &live, frozen.as_ref()).into_response())
+}
+
+/// The evaluation as a workbook: the ranking, the lines behind each score, the proposals.
+fn evaluation_xlsx(
+    tr: Tr,
+    year: i32,
+    showing_frozen: bool,
+    shown: &Evaluation,
+    units: &[&UnitResult],
+) -> Response {
+    let title = format!(
+        "{} {year}{}",
+        tr.t("evaluation"),
+        if showing_frozen {
+            format!(" ({})", tr.t("frozen_view"))
+        } else {
+            String::new()
+        }
+    );
+    let table = Sheet {
+        name: format!("{} {year}", tr.t("evaluation_short")),
+        title,
+        header: [
+            "rank",
+            "unit_code",
+            "unit",
+            "peer_group",
+            "cluster",
+            "rank_in_cluster",
+            "score",
+            "rating",
+            "heads",
+        ]
+        .iter()
+        .map(|k| tr.t(k).to_string())
+        .collect(),
+        rows: units
+            .iter()
+            .map(|u| {
+                vec![
+                    u.rank.into(),
+                    u.unit.to_string().into(),
+                    u.name.clone().into(),
+                    group_label(tr, u.group).into(),
+                    u.cluster_name.clone().into(),
+                    u.cluster_rank.into(),
+                    u.score.into(),
+                    rating_text(tr, u.rating).into(),
+                    heads_text(tr, u).into(),
+                ]
+            })
+            .collect(),
+    };
+    let proposals = Sheet {
+        name: tr.t("proposals").to_string(),
+        title: format!("{} {year}", tr.t("proposals")),
+        header: ["unit_code", "unit", "cluster", "award_title", "reason"]
             .iter()
             .map(|k| tr.t(k).to_string())
             .collect(),
-            rows: units
-                .iter()
-                .map(|u| {
-                    vec![
-                        u.rank.into(),
-                        u.unit.to_string().into(),
-                        u.name.clone().into(),
-                        group_label(tr, u.group).into(),
-                        u.cluster_name.clone().into(),
-                        u.cluster_rank.into(),
-                        u.score.into(),
-                        rating_text(tr, u.rating).into(),
-                        heads_text(tr, u).into(),
-                    ]
-                })
-                .collect(),
-        };
-        let proposals = Sheet {
-            name: tr.t("proposals").to_string(),
-            title: format!("{} {year}", tr.t("proposals")),
-            header: ["unit_code", "unit", "cluster", "award_title", "reason"]
-                .iter()
-                .map(|k| tr.t(k).to_string())
-                .collect(),
-            rows: proposal_rows(shown)
-                .into_iter()
-                .map(|(a, b, c, d, e)| vec![a.into(), b.into(), c.into(), d.into(), e.into()])
-                .collect(),
-        };
-        return Ok(download(
-            &format!("danh-gia-{year}.xlsx"),
-            &[table, lines_sheet(tr, &units), proposals],
-        ));
-    }
-    let counts = Rating::ALL
-        .iter()
-        .map(|r| {
-            (
-                rating_text(tr, Some(*r)),
-                rating_class(Some(*r)),
-                units.iter().filter(|u| u.rating == Some(*r)).count(),
-            )
-        })
-        .collect();
-    let rows = units
-        .iter()
-        .map(|u| EvalRow {
-            unit: u.unit.to_string(),
-            name: u.name.clone(),
-            group: group_label(tr, u.group).to_string(),
-            cluster: u.cluster_name.clone(),
-            score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
-            score_key: u.score.unwrap_or(-1.0),
-            rating: rating_text(tr, u.rating),
-            rating_class: rating_class(u.rating),
-            rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
-            cluster_rank: u.cluster_rank.map(|r| r.to_string()).unwrap_or_default(),
-            heads: heads_text(tr, u),
-        })
-        .collect();
-    let r = &shown.rubric;
-    let section = |s: Section| section_label(tr, s);
-    let weights = vec![
-        (section(Section::Targets).to_string(), tr.num(r.targets, 0)),
-        (section(Section::Tasks).to_string(), tr.num(r.tasks, 0)),
-        (
-            section(Section::Reporting).to_string(),
-            tr.num(r.reporting, 0),
-        ),
-        (section(Section::Quality).to_string(), tr.num(r.quality, 0)),
-    ];
-    let rubric_note = format!(
-        "{} {} % · {} {} % · {} {} % · {} {} %",
-        tr.t("at_risk_credit"),
-        tr.num(r.at_risk_credit * 100.0, 0),
-        tr.t("late_task_credit"),
-        tr.num(r.late_task_credit * 100.0, 0),
-        tr.t("defective_task_credit"),
-        tr.num(r.defective_task_credit * 100.0, 0),
-        tr.t("excellent_quota"),
-        tr.num(r.excellent_quota * 100.0, 0),
-    );
-    let snap = s.live.snapshot();
-    let this_year = chrono::Datelike::year(&snap.today());
-    let first = snap.plan.as_ref().map_or(this_year, |p| p.plan.start_year);
-    Ok(EvaluationPage {
-        c: Chrome::of(&v),
-        csrf: me.csrf.clone(),
-        year,
-        years: (first.min(this_year)..=this_year).rev().collect(),
-        group,
-        cluster,
-        groups: [PeerGroup::Departments, PeerGroup::Communes]
+        rows: proposal_rows(shown)
             .into_iter()
-            .map(|g| (g.as_str().to_string(), group_label(tr, g).to_string()))
+            .map(|(a, b, c, d, e)| vec![a.into(), b.into(), c.into(), d.into(), e.into()])
             .collect(),
-        clusters,
-        rows,
-        weights,
-        rubric_note,
-        counts,
-        frozen: frozen.as_ref().map(|f| {
-            format!(
-                "{} {} ({})",
-                tr.t("frozen_on"),
-                tr.date(&reports_day(f.at)),
-                f.by
+    };
+    download(
+        &format!("danh-gia-{year}.xlsx"),
+        &[table, lines_sheet(tr, units), proposals],
+    )
+}
+
+/// Units whose frozen result differs from the live one: code, name, frozen and live.
+fn difference_rows(
+    tr: Tr,
+    frozen: Option<&Frozen>,
+    live: &Evaluation,
+) -> Vec<(String, String, String, String)> {
+    frozen
+        .as_ref()
+        .map(|f| evaluation::differences(&f.evaluation, live))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| {
+            let side = |s: Option<f64>, r: Option<Rating>| {
+                format!(
+                    "{} · {}",
+                    s.map_or("—".into(), |x| tr.num(x, 2)),
+                    rating_text(tr, r)
+                )
+            };
+            (
+                d.unit.to_string(),
+                d.name,
+                side(d.frozen_score, d.frozen_rating),
+                side(d.live_score, d.live_rating),
             )
-        }),
-        showing_frozen,
-        differences,
-        can_freeze: frozen.is_none() && evaluation::may_evaluate(&snap, &me),
-        can_edit: frozen.is_none() && evaluation::may_evaluate(&snap, &me),
-        rubric_version: if shown.rubric_version == 0 {
-            tr.t("rubric_default").to_string()
-        } else {
-            format!("{} {}", tr.t("rubric_version"), shown.rubric_version)
-        },
-        rubric_fields: rubric_fields(tr, &shown.rubric),
-        clusters_text: shown.rubric.clusters_text(),
-        titles_text: chitieu_domain::evaluation::titles_text(&shown.rubric.titles),
-        proposals: proposal_rows(shown),
-        proposals_text: chitieu_domain::evaluation::proposals_text(&shown.proposals),
-        proposals_state: match &shown.proposals_edited_by {
-            Some(by) => format!("{} ({by})", tr.t("proposals_edited")),
-            None => tr.t("proposals_computed").to_string(),
-        },
+        })
+        .collect()
+}
+
+/// What the page shows beside the results: the year, the filters and whether the frozen
+/// results are shown.
+struct View {
+    year: i32,
+    group: String,
+    cluster: String,
+    clusters: Vec<(String, String)>,
+    showing_frozen: bool,
+}
+
+impl EvaluationPage {
+    fn new(
+        v: &Viewer,
+        me: &SessionUser,
+        snap: &Snapshot,
+        view: View,
+        units: &[&UnitResult],
+        live: &Evaluation,
+        frozen: Option<&Frozen>,
+    ) -> EvaluationPage {
+        let tr = v.tr;
+        let shown = match (frozen, view.showing_frozen) {
+            (Some(f), true) => &f.evaluation,
+            _ => live,
+        };
+        let counts = Rating::ALL
+            .iter()
+            .map(|r| {
+                (
+                    rating_text(tr, Some(*r)),
+                    rating_class(Some(*r)),
+                    units.iter().filter(|u| u.rating == Some(*r)).count(),
+                )
+            })
+            .collect();
+        let rows = units
+            .iter()
+            .map(|u| EvalRow {
+                unit: u.unit.to_string(),
+                name: u.name.clone(),
+                group: group_label(tr, u.group).to_string(),
+                cluster: u.cluster_name.clone(),
+                score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
+                score_key: u.score.unwrap_or(-1.0),
+                rating: rating_text(tr, u.rating),
+                rating_class: rating_class(u.rating),
+                rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
+                cluster_rank: u.cluster_rank.map(|r| r.to_string()).unwrap_or_default(),
+                heads: heads_text(tr, u),
+            })
+            .collect();
+        let r = &shown.rubric;
+        let section = |s: Section| section_label(tr, s);
+        let weights = vec![
+            (section(Section::Targets).to_string(), tr.num(r.targets, 0)),
+            (section(Section::Tasks).to_string(), tr.num(r.tasks, 0)),
+            (
+                section(Section::Reporting).to_string(),
+                tr.num(r.reporting, 0),
+            ),
+            (section(Section::Quality).to_string(), tr.num(r.quality, 0)),
+        ];
+        let rubric_note = format!(
+            "{} {} % · {} {} % · {} {} % · {} {} %",
+            tr.t("at_risk_credit"),
+            tr.num(r.at_risk_credit * 100.0, 0),
+            tr.t("late_task_credit"),
+            tr.num(r.late_task_credit * 100.0, 0),
+            tr.t("defective_task_credit"),
+            tr.num(r.defective_task_credit * 100.0, 0),
+            tr.t("excellent_quota"),
+            tr.num(r.excellent_quota * 100.0, 0),
+        );
+        let this_year = chrono::Datelike::year(&snap.today());
+        let first = snap.plan.as_ref().map_or(this_year, |p| p.plan.start_year);
+        EvaluationPage {
+            c: Chrome::of(v),
+            csrf: me.csrf.clone(),
+            year: view.year,
+            years: (first.min(this_year)..=this_year).rev().collect(),
+            group: view.group,
+            cluster: view.cluster,
+            groups: [PeerGroup::Departments, PeerGroup::Communes]
+                .into_iter()
+                .map(|g| (g.as_str().to_string(), group_label(tr, g).to_string()))
+                .collect(),
+            clusters: view.clusters,
+            rows,
+            weights,
+            rubric_note,
+            counts,
+            frozen: frozen.map(|f| {
+                format!(
+                    "{} {} ({})",
+                    tr.t("frozen_on"),
+                    tr.date(&reports_day(f.at)),
+                    f.by
+                )
+            }),
+            showing_frozen: view.showing_frozen,
+            differences: difference_rows(tr, frozen, live),
+            can_freeze: frozen.is_none() && evaluation::may_evaluate(snap, me),
+            can_edit: frozen.is_none() && evaluation::may_evaluate(snap, me),
+            rubric_version: if shown.rubric_version == 0 {
+                tr.t("rubric_default").to_string()
+            } else {
+                format!("{} {}", tr.t("rubric_version"), shown.rubric_version)
+            },
+            rubric_fields: rubric_fields(tr, &shown.rubric),
+            clusters_text: shown.rubric.clusters_text(),
+            titles_text: chitieu_domain::evaluation::titles_text(&shown.rubric.titles),
+            proposals: proposal_rows(shown),
+            proposals_text: chitieu_domain::evaluation::proposals_text(&shown.proposals),
+            proposals_state: match &shown.proposals_edited_by {
+                Some(by) => format!("{} ({by})", tr.t("proposals_edited")),
+                None => tr.t("proposals_computed").to_string(),
+            },
+        }
     }
-    .into_response())
 }
 
 fn reports_day(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {

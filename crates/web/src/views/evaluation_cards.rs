@@ -50,39 +50,7 @@ pub async fn evaluation_unit(
         .map_err(|e| PageError::action(tr, e))?;
     let u = e.unit(&unit).ok_or(PageError::NotFound(tr))?;
     if wants_xlsx(&q.format) {
-        let heads = Sheet {
-            name: tr.t("heads").to_string(),
-            title: format!("{} {year}: {}", tr.t("scorecard"), u.name),
-            header: ["person", "title", "in_office", "days_share"]
-                .iter()
-                .map(|k| tr.t(k).to_string())
-                .collect(),
-            rows: u
-                .heads
-                .iter()
-                .map(|h| {
-                    vec![
-                        h.person.clone().into(),
-                        h.title.clone().into(),
-                        format!("{} – {}", tr.date(&h.from), tr.date(&h.to)).into(),
-                        h.share.into(),
-                    ]
-                })
-                .collect(),
-        };
-        let mut lines = lines_sheet(tr, &[u]);
-        lines.title = format!(
-            "{} {year}: {} · {} {} · {}",
-            tr.t("scorecard"),
-            u.name,
-            tr.t("score"),
-            u.score.map_or("—".into(), |x| tr.num(x, 2)),
-            rating_text(tr, u.rating)
-        );
-        return Ok(download(
-            &format!("diem-{}-{year}.xlsx", u.unit),
-            &[lines, heads],
-        ));
+        return Ok(scorecard_xlsx(tr, year, u));
     }
     let section = |s: Section| section_label(tr, s);
     Ok(ScorecardPage {
@@ -195,37 +163,7 @@ pub async fn evaluation_head(
         return Err(PageError::NotFound(tr));
     }
     if wants_xlsx(&q.format) {
-        let sheet = Sheet {
-            name: tr.t("head_scorecard").to_string(),
-            title: format!("{}: {person}", tr.t("head_scorecard")),
-            header: [
-                "year",
-                "unit_code",
-                "unit",
-                "title",
-                "days_share",
-                "score",
-                "rating",
-            ]
-            .iter()
-            .map(|k| tr.t(k).to_string())
-            .collect(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        f64::from(r.year).into(),
-                        r.unit.clone().into(),
-                        r.name.clone().into(),
-                        r.title.clone().into(),
-                        r.share.clone().into(),
-                        r.score_value.into(),
-                        r.rating.clone().into(),
-                    ]
-                })
-                .collect(),
-        };
-        return Ok(download("nguoi-dung-dau.xlsx", &[sheet]));
+        return Ok(head_xlsx(tr, &person, &rows));
     }
     Ok(HeadPage {
         c: Chrome::of(&v),
@@ -233,4 +171,73 @@ pub async fn evaluation_head(
         rows,
     }
     .into_response())
+}
+
+/// A unit's scorecard as a workbook: the lines behind its score, and its heads.
+fn scorecard_xlsx(tr: Tr, year: i32, u: &chitieu_app::evaluation::UnitResult) -> Response {
+    let heads = Sheet {
+        name: tr.t("heads").to_string(),
+        title: format!("{} {year}: {}", tr.t("scorecard"), u.name),
+        header: ["person", "title", "in_office", "days_share"]
+            .iter()
+            .map(|k| tr.t(k).to_string())
+            .collect(),
+        rows: u
+            .heads
+            .iter()
+            .map(|h| {
+                vec![
+                    h.person.clone().into(),
+                    h.title.clone().into(),
+                    format!("{} – {}", tr.date(&h.from), tr.date(&h.to)).into(),
+                    h.share.into(),
+                ]
+            })
+            .collect(),
+    };
+    let mut lines = lines_sheet(tr, &[u]);
+    lines.title = format!(
+        "{} {year}: {} · {} {} · {}",
+        tr.t("scorecard"),
+        u.name,
+        tr.t("score"),
+        u.score.map_or("—".into(), |x| tr.num(x, 2)),
+        rating_text(tr, u.rating)
+    );
+    download(&format!("diem-{}-{year}.xlsx", u.unit), &[lines, heads])
+}
+
+/// A head's scorecard as a workbook.
+fn head_xlsx(tr: Tr, person: &str, rows: &[HeadRow]) -> Response {
+    let sheet = Sheet {
+        name: tr.t("head_scorecard").to_string(),
+        title: format!("{}: {person}", tr.t("head_scorecard")),
+        header: [
+            "year",
+            "unit_code",
+            "unit",
+            "title",
+            "days_share",
+            "score",
+            "rating",
+        ]
+        .iter()
+        .map(|k| tr.t(k).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    f64::from(r.year).into(),
+                    r.unit.clone().into(),
+                    r.name.clone().into(),
+                    r.title.clone().into(),
+                    r.share.clone().into(),
+                    r.score_value.into(),
+                    r.rating.clone().into(),
+                ]
+            })
+            .collect(),
+    };
+    download("nguoi-dung-dau.xlsx", &[sheet])
 }

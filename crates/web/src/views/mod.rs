@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_form;
+mod admin_page;
 mod committee;
 mod common;
 mod directory;

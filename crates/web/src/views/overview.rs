@@ -157,11 +157,7 @@ impl OverviewBody {
                     form_name: tr.pick(&r.form_name, &r.form_name_en).to_string(),
                     period: tr.period(&r.period),
                     due: tr.date(&r.due),
-                    state: if tr.is_en() {
-                        r.state.label_en()
-                    } else {
-                        r.state.label_vi()
-                    },
+                    state: tr.label(r.state),
                 })
                 .collect(),
             official: data == Data::Official,

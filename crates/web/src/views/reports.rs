@@ -13,6 +13,7 @@ pub(super) struct ActButton {
     pub(super) needs_reason: bool,
 }
 
+#[derive(Clone)]
 pub(super) struct ReportLine {
     pub(super) form: String,
     pub(super) form_name: String,
@@ -95,22 +96,14 @@ pub(super) fn buttons(
         .filter(|a| a.next(state).is_some() && may_act(&snap.units, u.role, &u.unit, unit, *a))
         .map(|a| ActButton {
             action: a.as_str(),
-            label: if tr.is_en() {
-                a.label_en()
-            } else {
-                a.label_vi()
-            },
+            label: tr.label(a),
             needs_reason: a.needs_reason(),
         })
         .collect()
 }
 
 pub(super) fn state_label(tr: Tr, s: ValueState) -> &'static str {
-    if tr.is_en() {
-        s.label_en()
-    } else {
-        s.label_vi()
-    }
+    tr.label(s)
 }
 
 pub(super) fn line(
@@ -185,13 +178,15 @@ pub async fn reports(
     let u = v.user()?.clone();
     let period = chitieu_app::live::optional_period(q.period.as_deref())
         .map_err(|e| PageError::Invalid(tr, e.to_string()))?;
-    let state = match q.state.as_deref().filter(|p| !p.is_empty()) {
-        Some(st) => Some(
+    let state = q
+        .state
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(|st| {
             st.parse::<ValueState>()
-                .map_err(|e| PageError::Invalid(tr, e))?,
-        ),
-        None => None,
-    };
+                .map_err(|e| PageError::Invalid(tr, e))
+        })
+        .transpose()?;
     let form = q.form.filter(|f| !f.is_empty());
     let late = q.late.is_some_and(|l| !l.is_empty() && l != "0");
     let snap = snapshot(&s, tr).await?;
@@ -209,47 +204,8 @@ pub async fn reports(
     .into_iter()
     .filter(|r| !late || r.late)
     .collect();
-    let counts = chitieu_app::reports::completeness(&list);
-    let pct = |p: Option<f64>| p.map_or("—".to_string(), |p| format!("{}%", tr.num(p, 0)));
-    let summary = format!(
-        "{}: {} · {}: {} ({}) · {}: {} ({})",
-        tr.t("expected"),
-        counts.expected,
-        tr.t("received"),
-        counts.received,
-        pct(counts.received_pct()),
-        tr.t("on_time"),
-        counts.on_time,
-        pct(counts.on_time_pct()),
-    );
     let all: Vec<ReportLine> = list.iter().map(|r| line(&snap, &u, r, tr)).collect();
-    // What waits for me: anything I can move forward (returning alone is not waiting).
-    let waiting = all
-        .iter()
-        .filter(|l| l.actions.iter().any(|a| !a.needs_reason))
-        .map(|l| ReportLine {
-            form: l.form.clone(),
-            form_name: l.form_name.clone(),
-            unit: l.unit.clone(),
-            unit_name: l.unit_name.clone(),
-            period: l.period.clone(),
-            period_label: l.period_label.clone(),
-            state: l.state,
-            state_code: l.state_code,
-            due: l.due.clone(),
-            late: l.late,
-            reason: l.reason.clone(),
-            // Moving forward from the list; returning (with its reason) is in the table.
-            actions: l
-                .actions
-                .iter()
-                .filter(|a| !a.needs_reason)
-                .cloned()
-                .collect(),
-            entry_url: l.entry_url.clone(),
-            flags: l.flags.clone(),
-        })
-        .collect();
+    let waiting = waiting(&all);
     let page = ReportsPage {
         c: Chrome::of(&v),
         csrf: u.csrf.clone(),
@@ -257,27 +213,12 @@ pub async fn reports(
         form: form.unwrap_or_default(),
         state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
         late,
-        forms: snap
-            .plan
-            .as_ref()
-            .map(|p| {
-                p.forms
-                    .iter()
-                    .map(|f| (f.code.clone(), tr.pick(&f.name, &f.name_en).to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        states: [
-            ValueState::Draft,
-            ValueState::Submitted,
-            ValueState::Approved,
-            ValueState::Accepted,
-            ValueState::Returned,
-        ]
-        .into_iter()
-        .map(|st| (st.as_str(), state_label(tr, st)))
-        .collect(),
-        summary,
+        forms: form_choices(&snap, tr),
+        states: REPORT_STATES
+            .into_iter()
+            .map(|st| (st.as_str(), state_label(tr, st)))
+            .collect(),
+        summary: completeness_summary(tr, &chitieu_app::reports::completeness(&list)),
         waiting,
         all,
         done: q.done.filter(|d| !d.is_empty()),
@@ -367,53 +308,8 @@ pub async fn matrix(
         None => plan.forms.first().ok_or(PageError::NotFound(tr))?,
     };
     let day = snap.today();
-    let mut periods = vec![Period::last_complete(form.frequency, day)];
-    while periods.len() < MATRIX_PERIODS {
-        let Some(p) = periods.last().map(|p| p.start().pred_opt()) else {
-            break;
-        };
-        let Some(prev) = p.map(|d| Period::containing(d, form.frequency)) else {
-            break;
-        };
-        periods.push(prev);
-    }
-    periods.reverse();
-    let mut rows: Vec<MatrixRow> = Vec::new();
-    let mut totals = Vec::new();
-    for (k, p) in periods.iter().enumerate() {
-        let list = chitieu_app::reports::list_within(
-            &snap,
-            &u.unit,
-            &chitieu_app::reports::Query {
-                period: Some(*p),
-                form: Some(form.code.clone()),
-                ..Default::default()
-            },
-            day,
-        );
-        let c = chitieu_app::reports::completeness(&list);
-        let pct = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{}%", tr.num(x, 0)));
-        totals.push((pct(c.received_pct()), pct(c.on_time_pct())));
-        for r in list {
-            let i = match rows.iter().position(|row| row.unit == r.unit.as_str()) {
-                Some(i) => i,
-                None => {
-                    rows.push(MatrixRow {
-                        unit: r.unit.to_string(),
-                        unit_name: r.unit_name.clone(),
-                        cells: (0..periods.len()).map(|_| None).collect(),
-                    });
-                    rows.len() - 1
-                }
-            };
-            rows[i].cells[k] = Some(Cell {
-                state_code: r.state.as_str(),
-                label: state_label(tr, r.state),
-                late: r.late,
-            });
-        }
-    }
-    rows.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
+    let periods = last_periods(form.frequency, day);
+    let (rows, totals) = matrix_rows(&snap, &u.unit, &form.code, &periods, tr);
     Ok(MatrixPage {
         c: Chrome::of(&v),
         form: form.code.clone(),
@@ -441,6 +337,126 @@ fn safe_back(back: &str) -> &str {
     } else {
         "/reports"
     }
+}
+
+/// The states a report can be listed by.
+const REPORT_STATES: [ValueState; 5] = [
+    ValueState::Draft,
+    ValueState::Submitted,
+    ValueState::Approved,
+    ValueState::Accepted,
+    ValueState::Returned,
+];
+
+/// The plan's report forms to choose from: (code, name in the reader's language).
+fn form_choices(snap: &Snapshot, tr: Tr) -> Vec<(String, String)> {
+    snap.plan
+        .iter()
+        .flat_map(|p| p.forms.iter())
+        .map(|f| (f.code.clone(), tr.pick(&f.name, &f.name_en).to_string()))
+        .collect()
+}
+
+/// "Phải nộp: 12 · Đã nhận: 10 (83%) · Đúng hạn: 9 (75%)".
+fn completeness_summary(tr: Tr, counts: &chitieu_domain::report::Completeness) -> String {
+    let pct = |p| percent(tr, p);
+    format!(
+        "{}: {} · {}: {} ({}) · {}: {} ({})",
+        tr.t("expected"),
+        counts.expected,
+        tr.t("received"),
+        counts.received,
+        pct(counts.received_pct()),
+        tr.t("on_time"),
+        counts.on_time,
+        pct(counts.on_time_pct()),
+    )
+}
+
+/// A share as the pages print it: "83%", or "—" when there is nothing to count.
+fn percent(tr: Tr, p: Option<f64>) -> String {
+    p.map_or("—".to_string(), |p| format!("{}%", tr.num(p, 0)))
+}
+
+/// The last [`MATRIX_PERIODS`] complete periods of a kind as of `day`, oldest first.
+fn last_periods(kind: PeriodKind, day: chrono::NaiveDate) -> Vec<Period> {
+    let mut periods = vec![Period::last_complete(kind, day)];
+    while periods.len() < MATRIX_PERIODS {
+        let Some(p) = periods.last().map(|p| p.start().pred_opt()) else {
+            break;
+        };
+        let Some(prev) = p.map(|d| Period::containing(d, kind)) else {
+            break;
+        };
+        periods.push(prev);
+    }
+    periods.reverse();
+    periods
+}
+
+/// Each unit's report per period (a row per unit, by name), and per period the shares
+/// received and on time.
+fn matrix_rows(
+    snap: &Snapshot,
+    unit: &UnitCode,
+    form: &str,
+    periods: &[Period],
+    tr: Tr,
+) -> (Vec<MatrixRow>, Vec<(String, String)>) {
+    let day = snap.today();
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    let mut totals = Vec::new();
+    for (k, p) in periods.iter().enumerate() {
+        let list = chitieu_app::reports::list_within(
+            snap,
+            unit,
+            &chitieu_app::reports::Query {
+                period: Some(*p),
+                form: Some(form.to_string()),
+                ..Default::default()
+            },
+            day,
+        );
+        let c = chitieu_app::reports::completeness(&list);
+        totals.push((percent(tr, c.received_pct()), percent(tr, c.on_time_pct())));
+        for r in list {
+            let i = match rows.iter().position(|row| row.unit == r.unit.as_str()) {
+                Some(i) => i,
+                None => {
+                    rows.push(MatrixRow {
+                        unit: r.unit.to_string(),
+                        unit_name: r.unit_name.clone(),
+                        cells: (0..periods.len()).map(|_| None).collect(),
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[i].cells[k] = Some(Cell {
+                state_code: r.state.as_str(),
+                label: state_label(tr, r.state),
+                late: r.late,
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
+    (rows, totals)
+}
+
+/// What waits for me: anything I can move forward (returning alone is not waiting), with
+/// the forward actions only; returning (with its reason) is in the table.
+fn waiting(all: &[ReportLine]) -> Vec<ReportLine> {
+    all.iter()
+        .filter(|l| l.actions.iter().any(|a| !a.needs_reason))
+        .map(|l| ReportLine {
+            actions: l
+                .actions
+                .iter()
+                .filter(|a| !a.needs_reason)
+                .cloned()
+                .collect(),
+            ..l.clone()
+        })
+        .collect()
 }
 
 #[cfg(test)]

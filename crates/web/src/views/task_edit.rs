@@ -62,16 +62,7 @@ impl TaskForm {
             error: None,
             funding_sources: chitieu_domain::task::FundingSource::ALL
                 .iter()
-                .map(|s| {
-                    (
-                        s.as_str(),
-                        if tr.is_en() {
-                            s.label_en()
-                        } else {
-                            s.label_vi()
-                        },
-                    )
-                })
+                .map(|s| (s.as_str(), tr.label(s)))
                 .collect(),
             lead_choices: snap
                 .units
@@ -258,26 +249,8 @@ pub async fn task_edit(
         (patch, TaskInput::of(&old))
     } else {
         let i = input_of(&fields);
-        let patch = TaskPatch {
-            title: Some(i.title.clone()),
-            year: Some(i.year.clone()),
-            lead_unit: Some(i.lead_unit.clone()),
-            coordinating_units: Some(i.coordinating_units.clone()),
-            start: Some(i.start.clone()),
-            deadline: Some(i.deadline.clone()),
-            expected_product: Some(i.expected_product.clone()),
-            indicators: Some(i.indicators.clone()),
-            source_number: Some(i.source_number.clone()),
-            source_date: Some(i.source_date.clone()),
-            source_issuer: Some(i.source_issuer.clone()),
-            funding_source: Some(i.funding_source.clone()),
-            funding_allocated: Some(i.funding_allocated.clone()),
-            funding_disbursed: Some(i.funding_disbursed.clone()),
-            cancel_reason: None,
-            product_defect: None,
-            notation: i.notation,
-            version: fields.get("version").and_then(|v| v.trim().parse().ok()),
-        };
+        let version = fields.get("version").and_then(|v| v.trim().parse().ok());
+        let patch = TaskPatch::whole(&i, version);
         (
             patch,
             TaskInput {

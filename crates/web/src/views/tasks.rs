@@ -195,106 +195,8 @@ pub async fn task(
     let authors: Vec<String> = t.updates.iter().map(|u| u.author.clone()).collect();
     let names = s.store.display_names(&authors).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
-    let st = t.status_on(snap.today());
     let me = v.user()?;
-    let page = TaskPage {
-        source: t.source.cite_vi(),
-        funding: t
-            .funding
-            .as_ref()
-            .map(|f| {
-                use rust_decimal::prelude::ToPrimitive;
-                let (a, d) = (
-                    f.allocated.to_f64().unwrap_or(0.0),
-                    f.disbursed.to_f64().unwrap_or(0.0),
-                );
-                let share = if a > 0.0 {
-                    format!(" ({}%)", tr.num(d / a * 100.0, 1))
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{}: {} {}, {} {}{share} {}",
-                    if tr.is_en() {
-                        f.source.label_en()
-                    } else {
-                        f.source.label_vi()
-                    },
-                    tr.t("allocated"),
-                    tr.num(a, 2),
-                    tr.t("disbursed"),
-                    tr.num(d, 2),
-                    tr.t("million_dong")
-                )
-            })
-            .unwrap_or_default(),
-        cancelled: t
-            .cancelled
-            .as_ref()
-            .map(|c| (tr.date(&c.on), c.reason.clone())),
-        defect: t
-            .product_defect
-            .as_ref()
-            .map(|c| (tr.date(&c.on), c.reason.clone())),
-        can_assign: chitieu_app::tasks::can_assign(&snap, me, &t.lead_unit),
-        saved: q.saved.is_some(),
-        can_update: actions::can_report(&snap, me, &t) && t.cancelled.is_none(),
-        can_complete: actions::can_complete(&snap, me, &t),
-        start: t.start.to_string(),
-        today: snap.today().to_string(),
-        csrf: me.csrf.clone(),
-        evidence,
-        c: Chrome::of(&v),
-        code: t.code.clone(),
-        title: t.title.clone(),
-        status_code: st.as_str(),
-        status: tr.task_status(st),
-        lead: unit_name(&snap, &t.lead_unit),
-        lead_code: t.lead_unit.to_string(),
-        lead_head: head_text(&snap, &t.lead_unit, snap.today()),
-        year: t.year,
-        coordinating: t
-            .coordinating_units
-            .iter()
-            .map(|c| unit_name(&snap, c))
-            .collect::<Vec<_>>()
-            .join(", "),
-        deadline: tr.date(&t.deadline),
-        product: t.expected_product.clone(),
-        indicators: t
-            .indicators
-            .iter()
-            .map(|code| {
-                let name = snap
-                    .plan
-                    .as_ref()
-                    .and_then(|p| p.indicator(code))
-                    .map_or_else(
-                        || code.clone(),
-                        |i| tr.pick(&i.name, &i.name_en).to_string(),
-                    );
-                (code.clone(), name)
-            })
-            .collect(),
-        updates: t
-            .updates
-            .iter()
-            .map(|u| {
-                let who = match names.get(&u.author) {
-                    Some(n) => format!("{n} ({})", u.author),
-                    None => u.author.clone(),
-                };
-                (
-                    tr.date(&u.on),
-                    u.progress,
-                    u.note.clone(),
-                    who,
-                    u.difficulties.clone(),
-                    u.proposals.clone(),
-                )
-            })
-            .collect(),
-    };
+    let page = TaskPage::new(&v, me, &snap, &t, evidence, &names, q.saved.is_some());
     Ok(page.into_response())
 }
 
@@ -376,4 +278,124 @@ fn progress_form(
             .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
     }
     Ok((progress, completed_on, field("note")))
+}
+
+impl TaskPage {
+    fn new(
+        v: &Viewer,
+        me: &SessionUser,
+        snap: &Snapshot,
+        t: &chitieu_domain::Task,
+        evidence: Vec<chitieu_store::EvidenceInfo>,
+        names: &HashMap<String, String>,
+        saved: bool,
+    ) -> TaskPage {
+        let tr = v.tr;
+        let st = t.status_on(snap.today());
+        TaskPage {
+            source: t.source.cite_vi(),
+            funding: t
+                .funding
+                .as_ref()
+                .map(|f| funding_text(tr, f))
+                .unwrap_or_default(),
+            cancelled: t
+                .cancelled
+                .as_ref()
+                .map(|c| (tr.date(&c.on), c.reason.clone())),
+            defect: t
+                .product_defect
+                .as_ref()
+                .map(|c| (tr.date(&c.on), c.reason.clone())),
+            can_assign: chitieu_app::tasks::can_assign(snap, me, &t.lead_unit),
+            saved,
+            can_update: actions::can_report(snap, me, t) && t.cancelled.is_none(),
+            can_complete: actions::can_complete(snap, me, t),
+            start: t.start.to_string(),
+            today: snap.today().to_string(),
+            csrf: me.csrf.clone(),
+            evidence,
+            c: Chrome::of(v),
+            code: t.code.clone(),
+            title: t.title.clone(),
+            status_code: st.as_str(),
+            status: tr.task_status(st),
+            lead: unit_name(snap, &t.lead_unit),
+            lead_code: t.lead_unit.to_string(),
+            lead_head: head_text(snap, &t.lead_unit, snap.today()),
+            year: t.year,
+            coordinating: t
+                .coordinating_units
+                .iter()
+                .map(|c| unit_name(snap, c))
+                .collect::<Vec<_>>()
+                .join(", "),
+            deadline: tr.date(&t.deadline),
+            product: t.expected_product.clone(),
+            indicators: t
+                .indicators
+                .iter()
+                .map(|code| {
+                    let name = snap
+                        .plan
+                        .as_ref()
+                        .and_then(|p| p.indicator(code))
+                        .map_or_else(
+                            || code.clone(),
+                            |i| tr.pick(&i.name, &i.name_en).to_string(),
+                        );
+                    (code.clone(), name)
+                })
+                .collect(),
+            updates: update_rows(tr, t, names),
+        }
+    }
+}
+
+/// "Ngân sách tỉnh: giao 1.200, đã giải ngân 450 (37,5%) triệu đồng".
+fn funding_text(tr: Tr, f: &chitieu_domain::task::Funding) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let (a, d) = (
+        f.allocated.to_f64().unwrap_or(0.0),
+        f.disbursed.to_f64().unwrap_or(0.0),
+    );
+    let share = if a > 0.0 {
+        format!(" ({}%)", tr.num(d / a * 100.0, 1))
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: {} {}, {} {}{share} {}",
+        tr.label(f.source),
+        tr.t("allocated"),
+        tr.num(a, 2),
+        tr.t("disbursed"),
+        tr.num(d, 2),
+        tr.t("million_dong")
+    )
+}
+
+/// Progress reports: (day, %, result, who, difficulties, proposals).
+fn update_rows(
+    tr: Tr,
+    t: &chitieu_domain::Task,
+    names: &HashMap<String, String>,
+) -> Vec<(String, u8, String, String, String, String)> {
+    t.updates
+        .iter()
+        .map(|u| {
+            let who = match names.get(&u.author) {
+                Some(n) => format!("{n} ({})", u.author),
+                None => u.author.clone(),
+            };
+            (
+                tr.date(&u.on),
+                u.progress,
+                u.note.clone(),
+                who,
+                u.difficulties.clone(),
+                u.proposals.clone(),
+            )
+        })
+        .collect()
 }

@@ -146,11 +146,7 @@ impl UnitPage {
             c: Chrome::of(v),
             code: code.to_string(),
             name: unit.name.clone(),
-            kind: if tr.is_en() {
-                unit.kind.label_en()
-            } else {
-                unit.kind.label_vi()
-            },
+            kind: tr.label(unit.kind),
             parent: unit
                 .parent
                 .as_ref()

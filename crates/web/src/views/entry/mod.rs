@@ -110,13 +110,7 @@ impl Field {
             numerator,
             denominator,
             comment,
-            state: state.map(|s| {
-                if tr.is_en() {
-                    s.label_en()
-                } else {
-                    s.label_vi()
-                }
-            }),
+            state: state.map(|s| tr.label(s)),
             locked: state.is_some_and(ValueState::locked),
             version: row.map_or(0, |r| r.version),
             evidence,
@@ -305,18 +299,7 @@ async fn stored_fields(
             .await
             .or_500(tr)?
             .into_iter()
-            .map(|h| {
-                let who = if h.address.is_empty() {
-                    h.actor
-                } else {
-                    format!("{} ({})", h.actor, h.address)
-                };
-                let change = match h.before {
-                    Some(b) => format!("{b} → {}", h.after),
-                    None => h.after,
-                };
-                (tr.datetime(&h.at), who, h.what, change)
-            })
+            .map(|h| history_line(tr, h))
             .collect();
         let h = hint(&snap, i, unit, period, &stored, tr);
         fields.push(Field {
@@ -327,6 +310,20 @@ async fn stored_fields(
         });
     }
     Ok(fields)
+}
+
+/// A change in a figure's history: (when, who and from where, what, before → after).
+fn history_line(tr: Tr, h: chitieu_store::ValueChange) -> (String, String, String, String) {
+    let who = if h.address.is_empty() {
+        h.actor
+    } else {
+        format!("{} ({})", h.actor, h.address)
+    };
+    let change = match h.before {
+        Some(b) => format!("{b} → {}", h.after),
+        None => h.after,
+    };
+    (tr.datetime(&h.at), who, h.what, change)
 }
 
 pub async fn entry_form(
@@ -382,6 +379,28 @@ pub async fn entry_form(
     .into_response())
 }
 
+/// After the figures were saved as drafts, sends the reports they go into; why one could
+/// not be sent, or nothing when all went.
+async fn send_reports(
+    s: &AppState,
+    u: &SessionUser,
+    posted: &Posted<'_>,
+    tr: Tr,
+) -> Result<Option<String>, PageError> {
+    let snap = snapshot(s, tr).await?;
+    let reports: Vec<(String, UnitCode)> = entry_reports(&snap, u, &posted.unit, &posted.period)
+        .into_iter()
+        .map(|(f, unit)| (f.code.clone(), unit))
+        .collect();
+    let comment = posted.form.get("report_comment").map_or("", String::as_str);
+    match chitieu_app::reports::submit_each(&s.app, u, &reports, &posted.period, comment).await {
+        Ok(()) => Ok(None),
+        Err(ActionError::Invalid(m) | ActionError::NotFound(m)) => Ok(Some(m)),
+        Err(ActionError::Forbidden) => Ok(Some(tr.t("forbidden").to_string())),
+        Err(other) => Err(PageError::action(tr, other)),
+    }
+}
+
 /// Saves the entry form. Writes only what the person changed (or, on "submit", every
 /// filled field), each with the version the form was opened at, and the evidence files,
 /// all in one transaction through the one write path. A field someone else changed
@@ -411,32 +430,7 @@ pub async fn entry_save(
     let mut report_error = None;
     let has_conflicts = match outcome {
         Ok(_) if !has_errors && posted.submit => {
-            // Saved as a draft; now the reports these figures go into are sent.
-            let snap = snapshot(&s, tr).await?;
-            for (form, report_unit) in entry_reports(&snap, &u, &posted.unit, &posted.period) {
-                if let Err(e) = actions::act_on_report(
-                    &s.app,
-                    &u,
-                    &actions::ReportRequest {
-                        form: &form.code,
-                        unit: report_unit.as_str(),
-                        period: &posted.period.to_string(),
-                        action: chitieu_domain::report::ReportAction::Submit,
-                        reason: posted.form.get("report_comment").map_or("", String::as_str),
-                    },
-                )
-                .await
-                {
-                    report_error = Some(match e {
-                        // Already sent (or accepted): nothing more to send.
-                        ActionError::NotNow(_) => continue,
-                        ActionError::Invalid(m) | ActionError::NotFound(m) => m,
-                        ActionError::Forbidden => tr.t("forbidden").to_string(),
-                        other => return Err(PageError::action(tr, other)),
-                    });
-                    break;
-                }
-            }
+            report_error = send_reports(&s, &u, &posted, tr).await?;
             if report_error.is_none() {
                 return Ok(Redirect::to(&posted.saved_url()).into_response());
             }

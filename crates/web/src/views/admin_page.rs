@@ -1,0 +1,354 @@
+//! The administration page: its model and how it is built from the snapshot, within the
+//! administrator's scope.
+
+use super::common::*;
+
+/// An indicator with its targets and lead unit, and what its edit form starts from.
+struct IndicatorRow {
+    code: String,
+    name: String,
+    name_en: String,
+    definition: String,
+    data_source: String,
+    lead_code: String,
+    targets: String,
+    lead: String,
+}
+
+/// A form the administrator sent that was refused: which form, why, and what was typed
+/// (never the password), so that the form comes back filled with the reason beside it.
+pub(in crate::views) struct Failed {
+    pub(super) form: String,
+    pub(super) message: String,
+    pub(super) fields: HashMap<String, String>,
+}
+
+/// A report form as the page lists it.
+struct FormRow {
+    code: String,
+    name: String,
+    frequency: &'static str,
+    due_days: u32,
+    reported_by: String,
+    indicators: String,
+}
+
+/// A bearer token, never the secret.
+struct TokenRow {
+    name: String,
+    role: &'static str,
+    unit: String,
+    created: String,
+    revoked: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    csrf: String,
+    saved: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    indicator_codes: Vec<String>,
+    users: Vec<(String, String, String)>,
+    indicators: Vec<IndicatorRow>,
+    forms: Vec<FormRow>,
+    frequencies: Vec<(&'static str, &'static str)>,
+    heads: Vec<(String, String, String)>,
+    /// Administrators (not the secretariat) manage tokens.
+    can_tokens: bool,
+    /// name, role, unit, created by and on, revoked
+    tokens: Vec<TokenRow>,
+    /// A token just created: shown this once.
+    new_token: Option<(String, String)>,
+    /// Units within the administrator's scope, to pick from: (code, name).
+    unit_choices: Vec<(String, String)>,
+    /// The accountable offices a head may hold.
+    offices: Vec<(&'static str, &'static str)>,
+    failed: Option<Failed>,
+    /// The DHIS2 code mapping as rows "part,code,external", for the plan owner's
+    /// administrators; `None` for others.
+    mappings: Option<String>,
+}
+
+impl AdminPage {
+    /// The refusal to show on form `form`, if that is the one that was refused.
+    fn error_for(&self, form: &str) -> Option<&str> {
+        self.failed
+            .as_ref()
+            .filter(|f| f.form == form)
+            .map(|f| f.message.as_str())
+    }
+
+    /// What was typed in field `k` of form `form`, when that form comes back refused.
+    fn val(&self, form: &str, k: &str) -> &str {
+        self.failed
+            .as_ref()
+            .filter(|f| f.form == form)
+            .and_then(|f| f.fields.get(k))
+            .map_or("", String::as_str)
+    }
+
+    /// The indicator edit form's field `k`: as typed when it was refused, else the first
+    /// indicator's current value (app.js fills in the chosen one's).
+    fn ind_val(&self, k: &str) -> &str {
+        if self.failed.as_ref().is_some_and(|f| f.form == "indicators") {
+            return self.val("indicators", k);
+        }
+        let Some(i) = self.indicators.first() else {
+            return "";
+        };
+        match k {
+            "code" => &i.code,
+            "name" => &i.name,
+            "name_en" => &i.name_en,
+            "definition" => &i.definition,
+            "data_source" => &i.data_source,
+            "lead_unit" => &i.lead_code,
+            _ => "",
+        }
+    }
+
+    /// A checkbox of a refused form as it was sent.
+    fn checked(&self, form: &str, k: &str) -> bool {
+        !self.val(form, k).is_empty()
+    }
+}
+
+/// The administration page for the signed-in administrator: accounts, heads and tokens
+/// within their scope.
+pub(super) async fn admin_page(
+    s: &AppState,
+    v: &Viewer,
+    saved: bool,
+    new_token: Option<(String, String)>,
+    failed: Option<Failed>,
+) -> PageResult {
+    let tr = v.tr;
+    let snap = snapshot(s, tr).await?;
+    let me = v.require(Action::Administer, &snap.units, None)?.clone();
+    let users = actions::users(&s.app, &me)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    let can_tokens = role_allows(me.role, Action::IssueTokens);
+    let tokens = if can_tokens {
+        actions::tokens(&s.app, &me)
+            .await
+            .map_err(|e| PageError::action(tr, e))?
+    } else {
+        Vec::new()
+    };
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    let mappings = if chitieu_domain::permission::may_edit_plan(
+        &snap.units,
+        me.role,
+        &me.unit,
+        &plan.plan.owner,
+    ) {
+        let rows = s
+            .store
+            .mappings(MAPPED_SYSTEM)
+            .await
+            .map_err(|e| PageError::action(tr, e.into()))?;
+        Some(
+            rows.iter()
+                .map(|(p, c, e)| format!("{p},{c},{e}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    } else {
+        None
+    };
+    let page = AdminPage::new(
+        v,
+        &me,
+        &snap,
+        Held {
+            users,
+            tokens,
+            can_tokens,
+            mappings,
+        },
+        (saved, new_token, failed),
+    );
+    Ok(page.into_response())
+}
+
+use chitieu_domain::permission::Role;
+
+/// The kinds of unit an administrator may create.
+const UNIT_KINDS: [chitieu_domain::UnitKind; 5] = [
+    chitieu_domain::UnitKind::Department,
+    chitieu_domain::UnitKind::Commune,
+    chitieu_domain::UnitKind::Ward,
+    chitieu_domain::UnitKind::Enterprise,
+    chitieu_domain::UnitKind::Other,
+];
+
+/// The system whose code mapping the page edits (the command line takes any name).
+pub(super) const MAPPED_SYSTEM: &str = "dhis2";
+
+/// The plan's indicators with their targets (a recurring target once, with its span).
+fn indicator_rows(snap: &Snapshot, tr: Tr) -> Vec<IndicatorRow> {
+    let Some(plan) = snap.plan.as_ref() else {
+        return Vec::new();
+    };
+    plan.indicators
+        .iter()
+        .map(|i| {
+            let targets: Vec<String> = plan
+                .targets
+                .iter()
+                .filter(|t| t.indicator == i.code)
+                .filter(|t| t.every_year.is_none_or(|span| span.from == t.year))
+                .map(|t| {
+                    let years = match t.every_year {
+                        Some(span) => span_text(&tr, span),
+                        None => t.year.to_string(),
+                    };
+                    format!(
+                        "{} {} ({years}) — “{}”",
+                        t.comparator.sign(),
+                        t.value,
+                        t.wording
+                    )
+                })
+                .collect();
+            IndicatorRow {
+                code: i.code.clone(),
+                name: i.name.clone(),
+                name_en: i.name_en.clone(),
+                definition: i.definition.clone(),
+                data_source: i.data_source.clone(),
+                lead_code: i.lead_unit.to_string(),
+                targets: targets.join("; "),
+                lead: unit_name(snap, &i.lead_unit),
+            }
+        })
+        .collect()
+}
+
+fn form_rows(snap: &Snapshot, tr: Tr) -> Vec<FormRow> {
+    let Some(plan) = snap.plan.as_ref() else {
+        return Vec::new();
+    };
+    plan.forms
+        .iter()
+        .map(|f| FormRow {
+            code: f.code.clone(),
+            name: f.name.clone(),
+            frequency: tr.label(f.frequency),
+            due_days: f.due_days,
+            reported_by: f
+                .reported_by
+                .iter()
+                .map(|k| tr.label(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            indicators: f.indicators.join(", "),
+        })
+        .collect()
+}
+
+/// Heads of units within the administrator's scope: unit, person and title, term.
+fn head_rows(snap: &Snapshot, me: &SessionUser, tr: Tr) -> Vec<(String, String, String)> {
+    snap.heads
+        .iter()
+        .filter(|h| in_scope(&snap.units, &me.unit, &h.unit))
+        .map(|h| {
+            (
+                unit_name(snap, &h.unit),
+                format!("{}, {}", h.person, h.title),
+                format!(
+                    "{} – {}",
+                    tr.date(&h.term_start),
+                    h.term_end.map(|d| tr.date(&d)).unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What the page lists besides the snapshot: accounts, tokens, the code mapping.
+struct Held {
+    users: Vec<(String, Role, UnitCode)>,
+    tokens: Vec<chitieu_store::TokenInfo>,
+    can_tokens: bool,
+    mappings: Option<String>,
+}
+
+impl AdminPage {
+    fn new(
+        v: &Viewer,
+        me: &SessionUser,
+        snap: &Snapshot,
+        held: Held,
+        (saved, new_token, failed): (bool, Option<(String, String)>, Option<Failed>),
+    ) -> AdminPage {
+        let tr = v.tr;
+        let Held {
+            users,
+            tokens,
+            can_tokens,
+            mappings,
+        } = held;
+        AdminPage {
+            c: Chrome::of(v),
+            csrf: me.csrf.clone(),
+            saved,
+            roles: Role::ALL
+                .iter()
+                .filter(|r| r.rank() <= me.role.rank())
+                .map(|r| (r.as_str(), tr.label(r)))
+                .collect(),
+            kinds: UNIT_KINDS
+                .iter()
+                .map(|k| (k.as_str(), tr.label(k)))
+                .collect(),
+            indicator_codes: snap
+                .plan
+                .iter()
+                .flat_map(|p| p.indicators.iter().map(|i| i.code.clone()))
+                .collect(),
+            users: users
+                .iter()
+                .map(|(login, role, unit)| {
+                    (login.clone(), tr.label(role).into(), unit_name(snap, unit))
+                })
+                .collect(),
+            indicators: indicator_rows(snap, tr),
+            forms: form_rows(snap, tr),
+            frequencies: chitieu_domain::report::FORM_FREQUENCIES
+                .iter()
+                .map(|k| (k.as_str(), tr.label(k)))
+                .collect(),
+            heads: head_rows(snap, me, tr),
+            can_tokens,
+            tokens: tokens
+                .iter()
+                .map(|t| TokenRow {
+                    name: t.name.clone(),
+                    role: tr.label(t.role),
+                    unit: unit_name(snap, &t.unit),
+                    created: format!("{}, {}", t.created_by, tr.date(&t.created_at.date_naive())),
+                    revoked: t.revoked,
+                })
+                .collect(),
+            new_token,
+            unit_choices: snap
+                .units
+                .iter()
+                .filter(|u| u.valid_to.is_none() && in_scope(&snap.units, &me.unit, &u.code))
+                .take(5000)
+                .map(|u| (u.code.to_string(), u.name.clone()))
+                .collect(),
+            offices: chitieu_domain::head::Office::ALL
+                .iter()
+                .map(|o| (o.as_str(), tr.label(o)))
+                .collect(),
+            failed,
+            mappings,
+        }
+    }
+}
