@@ -2,6 +2,7 @@
 //! through `chitieu_domain::permission`), what is checked, then the store, then the engine.
 //! Handlers parse their own input shape and render the outcome; they decide nothing here.
 
+use chitieu_domain::Actor;
 use chitieu_domain::permission::{
     self, Action, Role, in_scope, may_administer, may_complete_task, may_edit_plan, may_enter,
     may_grant, may_issue_token, may_report_progress, role_allows,
@@ -9,8 +10,8 @@ use chitieu_domain::permission::{
 use chitieu_domain::value::{ValueText, parse_value, repeats};
 use chitieu_domain::{Head, Target, Unit, UnitCode, ValueState};
 use chitieu_store::{
-    ConflictKind, NewEvidence, NewValue, SessionUser, StoreError, StoredValue, TokenInfo,
-    ValueConflict, ValueWrite,
+    ConflictKind, NewEvidence, NewValue, StoreError, StoredValue, TokenInfo, ValueConflict,
+    ValueWrite,
 };
 use serde::Serialize;
 
@@ -97,7 +98,7 @@ pub struct ValueItem<'a> {
 /// channel in the audit log.
 pub async fn write_values(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     items: &[ValueItem<'_>],
     evidence: Vec<NewEvidence>,
     state: ValueState,
@@ -199,7 +200,7 @@ fn units(s: &App) -> std::sync::Arc<Vec<Unit>> {
 }
 
 /// A target, new or changed, at a unit within the administrator's scope.
-pub async fn set_target(s: &App, me: &SessionUser, t: &Target) -> Result<()> {
+pub async fn set_target(s: &App, me: &Actor, t: &Target) -> Result<()> {
     {
         let snap = s.live.snapshot();
         let plan = snap
@@ -229,7 +230,7 @@ pub async fn set_target(s: &App, me: &SessionUser, t: &Target) -> Result<()> {
 
 /// An administrator who names a unit that does not exist (a typo) is told so, rather than
 /// refused as if it lay outside their scope. Others learn nothing.
-fn known_unit(s: &App, me: &SessionUser, unit: &UnitCode) -> Result<()> {
+fn known_unit(s: &App, me: &Actor, unit: &UnitCode) -> Result<()> {
     if role_allows(me.role, Action::Administer) && s.live.snapshot().unit(unit).is_none() {
         return Err(ActionError::Invalid(format!("không có đơn vị \"{unit}\"")));
     }
@@ -237,7 +238,7 @@ fn known_unit(s: &App, me: &SessionUser, unit: &UnitCode) -> Result<()> {
 }
 
 /// A head's term of office at a unit within the administrator's scope.
-pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
+pub async fn add_head(s: &App, me: &Actor, h: &Head) -> Result<()> {
     known_unit(s, me, &h.unit)?;
     if !may_administer(&units(s), me.role, &me.unit, &h.unit) {
         return Err(ActionError::Forbidden);
@@ -249,7 +250,7 @@ pub async fn add_head(s: &App, me: &SessionUser, h: &Head) -> Result<()> {
 }
 
 /// An account, never with a role above the creator's nor outside the creator's scope.
-pub async fn add_user(s: &App, me: &SessionUser, u: &chitieu_store::NewUser<'_>) -> Result<()> {
+pub async fn add_user(s: &App, me: &Actor, u: &chitieu_store::NewUser<'_>) -> Result<()> {
     known_unit(s, me, u.unit)?;
     if !may_grant(&units(s), me.role, &me.unit, u.role, u.unit) {
         return Err(ActionError::Forbidden);
@@ -262,7 +263,7 @@ pub async fn add_user(s: &App, me: &SessionUser, u: &chitieu_store::NewUser<'_>)
 /// administrator. Returns the token, shown once.
 pub async fn create_token(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     name: &str,
     role: Role,
     unit: &UnitCode,
@@ -275,7 +276,7 @@ pub async fn create_token(
 }
 
 /// The tokens an administrator may see and revoke: those within their reach.
-pub async fn tokens(s: &App, me: &SessionUser) -> Result<Vec<TokenInfo>> {
+pub async fn tokens(s: &App, me: &Actor) -> Result<Vec<TokenInfo>> {
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }
@@ -289,7 +290,7 @@ pub async fn tokens(s: &App, me: &SessionUser) -> Result<Vec<TokenInfo>> {
 }
 
 /// Revokes a token within the administrator's reach.
-pub async fn revoke_token(s: &App, me: &SessionUser, name: &str) -> Result<()> {
+pub async fn revoke_token(s: &App, me: &Actor, name: &str) -> Result<()> {
     let t = s
         .store
         .tokens()
@@ -305,7 +306,7 @@ pub async fn revoke_token(s: &App, me: &SessionUser, name: &str) -> Result<()> {
 }
 
 /// The accounts an administrator may see: those within their scope.
-pub async fn users(s: &App, me: &SessionUser) -> Result<Vec<(String, Role, UnitCode)>> {
+pub async fn users(s: &App, me: &Actor) -> Result<Vec<(String, Role, UnitCode)>> {
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }
@@ -321,7 +322,7 @@ pub async fn users(s: &App, me: &SessionUser) -> Result<Vec<(String, Role, UnitC
 /// An indicator's descriptive fields and lead unit: the plan's owner's administrators only.
 pub async fn update_indicator(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     code: &str,
     edit: &chitieu_store::IndicatorEdit,
 ) -> Result<()> {
@@ -342,7 +343,7 @@ pub async fn update_indicator(
 }
 
 /// A report form, new or changed: the plan's administrators only (the plan is the owner's).
-pub async fn set_form(s: &App, me: &SessionUser, f: &chitieu_domain::report::Form) -> Result<()> {
+pub async fn set_form(s: &App, me: &Actor, f: &chitieu_domain::report::Form) -> Result<()> {
     let indicators = {
         let snap = s.live.snapshot();
         let plan = snap
@@ -362,7 +363,7 @@ pub async fn set_form(s: &App, me: &SessionUser, f: &chitieu_domain::report::For
 /// A unit, new or changed: its parent, the unit itself when it exists, and its successors
 /// all within the administrator's scope; a move between parents only by an administrator
 /// over both (never of their own scope's unit); and the units still a tree afterwards.
-pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {
+pub async fn upsert_unit(s: &App, me: &Actor, u: &Unit) -> Result<()> {
     {
         let snap = s.live.snapshot();
         let parent = u
@@ -429,11 +430,12 @@ pub async fn upsert_unit(s: &App, me: &SessionUser, u: &Unit) -> Result<()> {
 /// only a date between the task's start and today.
 pub async fn task_progress(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     task: &chitieu_domain::Task,
     progress: u8,
     report: &chitieu_domain::task::ReportText<'_>,
     completed_on: Option<chrono::NaiveDate>,
+    files: Vec<(String, Vec<u8>)>,
 ) -> Result<()> {
     {
         let snap = s.live.snapshot();
@@ -462,10 +464,13 @@ pub async fn task_progress(
     s.store
         .add_task_update(
             &task.code,
-            s.today(),
-            progress,
-            report,
-            completed_on,
+            chitieu_store::TaskUpdate {
+                on: s.today(),
+                progress,
+                report,
+                completed_on,
+                files,
+            },
             &me.login,
         )
         .await?;
@@ -474,12 +479,12 @@ pub async fn task_progress(
 }
 
 /// Whether `me` may declare `task` completed (for showing the control).
-pub fn can_complete(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task) -> bool {
+pub fn can_complete(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
     may_complete_task(&snap.units, me.role, &me.unit, task)
 }
 
 /// Whether `me` may report progress on `task` (for showing the form).
-pub fn can_report(snap: &Snapshot, me: &SessionUser, task: &chitieu_domain::Task) -> bool {
+pub fn can_report(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
     permission::may_report_progress(&snap.units, me.role, &me.unit, task)
 }
 
@@ -498,7 +503,7 @@ pub struct ReportRequest<'a> {
 /// which reason is the domain's state machine, checked by the store against the state in
 /// the database; a submission needs every figure of the report. `address` is the request's
 /// origin, for the audit log.
-pub async fn act_on_report(s: &App, me: &SessionUser, r: &ReportRequest<'_>) -> Result<ValueState> {
+pub async fn act_on_report(s: &App, me: &Actor, r: &ReportRequest<'_>) -> Result<ValueState> {
     use chitieu_domain::report::Refusal;
     use chitieu_store::{ReportAct, ReportError};
     let ReportRequest {

@@ -1,15 +1,15 @@
 //! The Steering Committee's records: members and meetings, kept by the administrators whose
 //! scope holds the committee (the standing office).
 
+use chitieu_domain::Actor;
 use chitieu_domain::UnitCode;
 use chitieu_domain::committee::{Meeting, Member};
 use chitieu_domain::permission::may_administer;
-use chitieu_store::SessionUser;
 
 use crate::App;
 use crate::actions::ActionError;
 
-fn may_keep(s: &App, me: &SessionUser, committee: &UnitCode) -> Result<(), ActionError> {
+fn may_keep(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionError> {
     let snap = s.live.snapshot();
     if !may_administer(&snap.units, me.role, &me.unit, committee) {
         return Err(ActionError::Forbidden);
@@ -21,17 +21,17 @@ fn may_keep(s: &App, me: &SessionUser, committee: &UnitCode) -> Result<(), Actio
 }
 
 /// Whether `me` keeps the records of `committee` (for showing the forms).
-pub fn keeps(s: &App, me: &SessionUser, committee: &UnitCode) -> bool {
+pub fn keeps(s: &App, me: &Actor, committee: &UnitCode) -> bool {
     may_keep(s, me, committee).is_ok()
 }
 
-pub async fn add_member(s: &App, me: &SessionUser, m: &Member) -> Result<(), ActionError> {
+pub async fn add_member(s: &App, me: &Actor, m: &Member) -> Result<(), ActionError> {
     may_keep(s, me, &m.committee)?;
     s.store.add_member(m, &me.login).await?;
     Ok(())
 }
 
-pub async fn add_meeting(s: &App, me: &SessionUser, m: &Meeting) -> Result<(), ActionError> {
+pub async fn add_meeting(s: &App, me: &Actor, m: &Meeting) -> Result<(), ActionError> {
     may_keep(s, me, &m.committee)?;
     s.store.add_meeting(m, &me.login).await?;
     Ok(())

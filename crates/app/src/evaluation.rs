@@ -5,13 +5,13 @@
 //! overdue; 2025 figures accepted in February 2026 count. Freezing the year keeps the result
 //! as it stood that day.
 
+use chitieu_domain::Actor;
 use chitieu_domain::evaluation::{
     self, Attribution, Evidence, Line, PeerGroup, Proposal, Rating, ReportItem, Rubric, Scored,
     TargetItem, TaskItem,
 };
 use chitieu_domain::permission::{Role, may_edit_plan};
 use chitieu_domain::{Period, PeriodKind, Status, UnitCode};
-use chitieu_store::SessionUser;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -77,7 +77,7 @@ pub struct Frozen {
 
 /// Whether `me` sets the rubric and freezes the year: the plan owner's administrators
 /// (the standing office's secretariat and admins).
-pub fn may_evaluate(snap: &Snapshot, me: &SessionUser) -> bool {
+pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
     snap.plan
         .as_ref()
         .is_some_and(|p| may_edit_plan(&snap.units, me.role, &me.unit, &p.plan.owner))
@@ -108,12 +108,7 @@ pub async fn rubric(s: &App, year: i32) -> Result<(Rubric, i32), ActionError> {
 }
 
 /// Saves a new version of `year`'s rubric; returns the version.
-pub async fn save_rubric(
-    s: &App,
-    me: &SessionUser,
-    year: i32,
-    r: &Rubric,
-) -> Result<i32, ActionError> {
+pub async fn save_rubric(s: &App, me: &Actor, year: i32, r: &Rubric) -> Result<i32, ActionError> {
     if !may_evaluate(&s.live.snapshot(), me) {
         return Err(ActionError::Forbidden);
     }
@@ -162,7 +157,7 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
 /// by the rubric's titles. Every unit must be one the year evaluates.
 pub async fn save_proposals(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     year: i32,
     list: &[Proposal],
 ) -> Result<(), ActionError> {
@@ -464,7 +459,7 @@ fn reports_due_in(
 }
 
 /// Freezes `year`'s evaluation as it stands today: once.
-pub async fn freeze(s: &App, me: &SessionUser, year: i32) -> Result<Evaluation, ActionError> {
+pub async fn freeze(s: &App, me: &Actor, year: i32) -> Result<Evaluation, ActionError> {
     if !may_evaluate(&s.live.snapshot(), me) {
         return Err(ActionError::Forbidden);
     }

@@ -1,9 +1,10 @@
 //! What the command line, the pages and the API share to take values from files and other
 //! systems: a system's code mapping, and parsed values written through the one write path.
 
+use chitieu_domain::Actor;
 use chitieu_exchange::dhis2::{Mapping, MappingRow};
 use chitieu_exchange::values_csv::ParsedValue;
-use chitieu_store::{SessionUser, Store};
+use chitieu_store::Store;
 
 use crate::App;
 use crate::actions::{self, ActionError, ValueItem};
@@ -100,7 +101,7 @@ fn texts_of(p: &ParsedValue) -> [String; 7] {
 /// `parsed`.
 pub async fn write_parsed(
     app: &App,
-    me: &SessionUser,
+    me: &Actor,
     parsed: &[ParsedValue],
     what: &str,
 ) -> Result<u64, ActionError> {

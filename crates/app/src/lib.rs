@@ -12,17 +12,26 @@ mod load;
 mod memo;
 pub mod notify;
 pub mod programme;
+pub mod reads;
 pub mod report;
 pub mod reports;
 pub mod tasks;
 
-use chitieu_store::Store;
 use std::sync::Arc;
+
+/// The records the front ends show and send, as the store keeps them: the app's vocabulary
+/// (the front ends name them through here and never hold the store's methods).
+pub use chitieu_store::{
+    ConflictKind, EvidenceInfo, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES, NewEvidence,
+    NewUser, Notice, ReportFilter, SESSION_HOURS, Store, StoreError, StoredValue, TokenInfo,
+    ValueChange, ValueFilter, ValueRow, check_file, safe_file_name, sha256_hex, value_evidence_key,
+    with_client,
+};
 
 /// The store and the live engine over it. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    pub store: Store,
+    pub(crate) store: Store,
     pub live: Arc<live::Live>,
 }
 

@@ -3,10 +3,10 @@
 //! sign-off.
 
 use chitieu_analytics::assess::Row;
+use chitieu_domain::Actor;
 use chitieu_domain::permission::Role;
 use chitieu_domain::task::TaskStatus;
 use chitieu_domain::{Task, UnitCode};
-use chitieu_store::SessionUser;
 
 use crate::App;
 use crate::actions::ActionError;
@@ -98,17 +98,12 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
 }
 
 /// Whether `me` signs off `unit`'s programme: its head, and no one else.
-pub fn signs(me: &SessionUser, unit: &UnitCode) -> bool {
+pub fn signs(me: &Actor, unit: &UnitCode) -> bool {
     me.role == Role::Head && &me.unit == unit
 }
 
 /// The head signs the programme off, today; once a year.
-pub async fn sign(
-    s: &App,
-    me: &SessionUser,
-    unit: &UnitCode,
-    year: i32,
-) -> Result<(), ActionError> {
+pub async fn sign(s: &App, me: &Actor, unit: &UnitCode, year: i32) -> Result<(), ActionError> {
     if !signs(me, unit) {
         return Err(ActionError::Forbidden);
     }

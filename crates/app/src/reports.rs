@@ -1,10 +1,10 @@
 //! The reports a user sees: every report expected of the units in their scope for a
 //! period, with its stored state (a report nobody touched is a draft), due day and lateness.
 
+use chitieu_domain::Actor;
 use chitieu_domain::clock::vietnam_date;
 use chitieu_domain::report::{Form, received};
 use chitieu_domain::{Period, UnitCode, ValueState};
-use chitieu_store::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -51,7 +51,7 @@ fn period_of(form: &Form, asked: Option<Period>, day: NaiveDate) -> Option<Perio
 }
 
 /// Every report expected of the units in `me`'s scope (see [`Query`]).
-pub fn list(snap: &Snapshot, me: &SessionUser, q: &Query, day: NaiveDate) -> Vec<Listed> {
+pub fn list(snap: &Snapshot, me: &Actor, q: &Query, day: NaiveDate) -> Vec<Listed> {
     list_within(snap, &me.unit, q, day)
 }
 
@@ -144,7 +144,7 @@ pub fn completeness(list: &[Listed]) -> chitieu_domain::report::Completeness {
 /// sent or accepted is left as it is; the first refusal stops the rest and is returned.
 pub async fn submit_each(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     reports: &[(String, UnitCode)],
     period: &chitieu_domain::Period,
     comment: &str,

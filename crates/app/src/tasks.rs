@@ -3,12 +3,13 @@
 //! the API and the command line send text; it is read here, once, with errors that name the
 //! field.
 
+use chitieu_domain::Actor;
 use chitieu_domain::Task;
 use chitieu_domain::UnitCode;
 use chitieu_domain::permission::may_assign_task;
 use chitieu_domain::task::{Cancellation, SourceDocument};
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text, parse_date};
-use chitieu_store::{SessionUser, TaskWrite};
+use chitieu_store::TaskWrite;
 
 use crate::App;
 use crate::actions::ActionError;
@@ -348,22 +349,18 @@ fn invalid(e: TaskFieldError) -> ActionError {
 }
 
 /// Whether `me` may assign work to `lead` (for showing the forms).
-pub fn can_assign(snap: &Snapshot, me: &SessionUser, lead: &UnitCode) -> bool {
+pub fn can_assign(snap: &Snapshot, me: &Actor, lead: &UnitCode) -> bool {
     may_assign_task(&snap.units, me.role, &me.unit, lead)
 }
 
 /// Whether `me` may assign work to some unit at all.
-pub fn assigns(me: &SessionUser) -> bool {
+pub fn assigns(me: &Actor) -> bool {
     use chitieu_domain::permission::Role;
     matches!(me.role, Role::Admin | Role::Secretariat | Role::Head)
 }
 
 /// A new task. Its code must be new; its lead unit within the assigner's reach.
-pub async fn create_task(
-    s: &App,
-    me: &SessionUser,
-    input: &TaskInput,
-) -> Result<Task, ActionError> {
+pub async fn create_task(s: &App, me: &Actor, input: &TaskInput) -> Result<Task, ActionError> {
     let task = {
         let snap = s.live.snapshot();
         // Who asks comes first: a reporter learns nothing about codes or units.
@@ -389,7 +386,7 @@ pub async fn create_task(
 /// has and the one it gets; progress, completion and earlier cancellation are kept.
 pub async fn update_task(
     s: &App,
-    me: &SessionUser,
+    me: &Actor,
     code: &str,
     patch: &TaskPatch,
 ) -> Result<Task, ActionError> {

@@ -1,6 +1,7 @@
 //! The domain of chitieu: plan, indicators, targets, periods, the dated tree of units,
 //! heads, values and tasks. Pure types and rules; no I/O, so every rule is unit-testable.
 
+pub mod actor;
 pub mod assessment;
 pub mod catalog;
 pub mod clock;
@@ -24,6 +25,7 @@ pub mod unit_tree;
 pub mod validation;
 pub mod value;
 
+pub use actor::Actor;
 pub use catalog::Catalog;
 pub use clock::Clock;
 pub use comparator::Comparator;

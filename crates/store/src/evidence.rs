@@ -123,6 +123,16 @@ pub(crate) async fn insert_evidence<C: sea_orm::ConnectionTrait>(
     Ok(m.id)
 }
 
+/// A progress report on a task: the day, the progress, what was done and what stands in
+/// the way, the completion date when declared, and the files that back it.
+pub struct TaskUpdate<'a> {
+    pub on: chrono::NaiveDate,
+    pub progress: u8,
+    pub report: &'a chitieu_domain::task::ReportText<'a>,
+    pub completed_on: Option<chrono::NaiveDate>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
 impl Store {
     /// Stores a checked file for a value or a task.
     pub async fn add_evidence(
@@ -192,12 +202,16 @@ impl Store {
     pub async fn add_task_update(
         &self,
         code: &str,
-        on: chrono::NaiveDate,
-        progress: u8,
-        report: &chitieu_domain::task::ReportText<'_>,
-        completed_on: Option<chrono::NaiveDate>,
+        update: TaskUpdate<'_>,
         actor: &str,
     ) -> Result<()> {
+        let TaskUpdate {
+            on,
+            progress,
+            report,
+            completed_on,
+            files,
+        } = update;
         if progress > 100 {
             return Err(StoreError::Invalid(format!(
                 "tiến độ {progress}% vượt quá 100%"
@@ -259,6 +273,10 @@ impl Store {
             &format!("{code}: {progress}% {note}{completion}"),
         )
         .await?;
+        // The report's evidence in the same transaction: a refused file leaves no report.
+        for (name, bytes) in files {
+            insert_evidence(&txn, "task", code, &name, bytes, actor, self.clock.now()).await?;
+        }
         crate::values::bump_counter(&txn, "tasks").await?;
         txn.commit().await?;
         Ok(())

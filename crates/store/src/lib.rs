@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 pub use context::with_client;
-pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, check_file, safe_file_name};
+pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, TaskUpdate, check_file, safe_file_name};
 pub use idempotency::{IDEMPOTENCY_HOURS, KeptAnswer, sha256_hex};
 pub use notices::{Mail, NewNotice, Notice};
 pub use people::check_email;
@@ -42,7 +42,7 @@ pub use people::{NewUser, Role};
 pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
 pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow, ReportSeed};
-pub use sessions::{SESSION_HOURS, SessionUser, TokenInfo};
+pub use sessions::{Actor, SESSION_HOURS, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::ValueChange;
 pub use values::value_evidence_key;

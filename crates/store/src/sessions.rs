@@ -14,19 +14,8 @@ use crate::people::Role;
 use crate::units::unit_id;
 use crate::{Result, Store, StoreError, audit};
 
-/// Who is signed in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionUser {
-    pub user_id: i32,
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub unit: UnitCode,
-    /// The token that state-changing forms must carry.
-    pub csrf: String,
-    /// Notices not read yet (the bell); counted for sessions, 0 for tokens.
-    pub unread: u32,
-}
+/// Who is signed in: the domain's principal.
+pub use chitieu_domain::Actor;
 
 fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
@@ -73,7 +62,7 @@ impl Store {
 
     /// The signed-in user of a cookie token, if the session is alive: one indexed query
     /// (session, user and unit joined), whatever the number of units.
-    pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+    pub async fn session_user(&self, token: &str) -> Result<Option<Actor>> {
         #[derive(FromQueryResult)]
         struct Row {
             expires_at: chrono::DateTime<Utc>,
@@ -130,7 +119,7 @@ impl Store {
         if !r.active {
             return Ok(None);
         }
-        Ok(Some(SessionUser {
+        Ok(Some(Actor {
             user_id: r.id,
             login: r.login,
             display_name: r.display_name,
@@ -202,7 +191,7 @@ impl Store {
 
     /// The client behind a bearer token, scoped like a user; `csrf` is empty (no cookies).
     /// One indexed query (token and unit joined); a revoked token is refused at once.
-    pub async fn token_user(&self, token: &str) -> Result<Option<SessionUser>> {
+    pub async fn token_user(&self, token: &str) -> Result<Option<Actor>> {
         #[derive(FromQueryResult)]
         struct Row {
             name: String,
@@ -233,7 +222,7 @@ impl Store {
         if t.revoked {
             return Ok(None);
         }
-        Ok(Some(SessionUser {
+        Ok(Some(Actor {
             user_id: 0,
             login: format!("token:{}", t.name),
             display_name: t.name,

@@ -1,7 +1,7 @@
 //! What every page shows around its content.
 
+use chitieu_domain::Actor;
 use chitieu_domain::permission::{Action, role_allows};
-use chitieu_store::SessionUser;
 
 use crate::i18n::Tr;
 
@@ -9,7 +9,7 @@ use crate::i18n::Tr;
 /// they see the administration link.
 pub struct Chrome {
     pub t: Tr,
-    pub user: Option<SessionUser>,
+    pub user: Option<Actor>,
     pub admin: bool,
     /// The user enters figures and sends reports (not a viewer): the entry form and My work.
     pub enters: bool,
@@ -19,7 +19,7 @@ pub struct Chrome {
 
 impl Chrome {
     /// For `user`; the administration link only for a role that administers.
-    pub fn new(t: Tr, user: Option<SessionUser>) -> Chrome {
+    pub fn new(t: Tr, user: Option<Actor>) -> Chrome {
         let admin = user
             .as_ref()
             .is_some_and(|u| role_allows(u.role, Action::Administer));

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use chitieu_app::actions::ActionError;
-use chitieu_store::SessionUser;
+use chitieu_domain::Actor;
 
 use crate::chrome::Chrome;
 use crate::i18n::Tr;
@@ -109,7 +109,7 @@ pub(crate) fn is_error_page(res: &Response) -> bool {
 
 /// The error page `res` drawn again for `user`: their header, the same status and headers.
 /// Any other response is returned as it is.
-pub(crate) fn error_page_for(mut res: Response, user: SessionUser) -> Response {
+pub(crate) fn error_page_for(mut res: Response, user: Actor) -> Response {
     let Some(shown) = res.extensions_mut().remove::<ErrorShown>() else {
         return res;
     };

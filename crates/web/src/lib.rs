@@ -16,7 +16,7 @@ pub mod xlsx;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
 use axum::routing::{get, post};
-use chitieu_store::Store;
+use chitieu_app::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,7 +29,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Request bodies with files: a few evidence files at most.
-const UPLOAD_LIMIT: usize = 3 * chitieu_store::MAX_EVIDENCE_BYTES;
+const UPLOAD_LIMIT: usize = 3 * chitieu_app::MAX_EVIDENCE_BYTES;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -46,7 +46,7 @@ impl std::ops::Deref for AppState {
 }
 
 /// The application's routes over a store; loads the engine first.
-pub async fn app(store: Store) -> Result<Router, chitieu_store::StoreError> {
+pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
     let state = AppState {
         app: chitieu_app::App::load(store).await?,
         throttle: Arc::new(auth::Throttle::default()),
@@ -135,7 +135,7 @@ async fn changes_know_their_origin(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let origin = addr.0.map(|a| a.to_string()).unwrap_or_default();
-    chitieu_store::with_client(origin, next.run(req)).await
+    chitieu_app::with_client(origin, next.run(req)).await
 }
 
 /// Numbers requests in the order they arrive (with the process's start time, so that ids

@@ -70,7 +70,7 @@ impl TestServer {
                     .build()
                     .expect("test runtime");
                 rt.block_on(async move {
-                    let store = match chitieu_store::Store::open(&url).await {
+                    let store = match chitieu_app::Store::open(&url).await {
                         Ok(s) => s.with_clock(clock),
                         Err(e) => {
                             let _ = ready_tx.send(Err(e.to_string()));

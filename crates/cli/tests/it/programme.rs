@@ -487,16 +487,37 @@ async fn two_writers_at_once_neither_overwrite_a_task_nor_lose_a_report(db: &Tes
     // server's snapshot held when it read the task.
     {
         let store = db.store().await;
+        // A report whose file is refused is not kept either: one transaction.
+        let refused = store
+            .add_task_update(
+                "RACE-1",
+                chitieu_store::TaskUpdate {
+                    on: chitieu_domain::Clock::system().today(),
+                    progress: 90,
+                    report: &chitieu_domain::task::ReportText {
+                        note: "kèm tệp giả",
+                        ..Default::default()
+                    },
+                    completed_on: None,
+                    files: vec![("bien-ban.pdf".into(), b"MZ\x90\x00 not a pdf".to_vec())],
+                },
+                "khac",
+            )
+            .await;
+        assert!(refused.is_err(), "a program named .pdf is refused");
         store
             .add_task_update(
                 "RACE-1",
-                chitieu_domain::Clock::system().today(),
-                40,
-                &chitieu_domain::task::ReportText {
-                    note: "báo cáo từ tiến trình khác",
-                    ..Default::default()
+                chitieu_store::TaskUpdate {
+                    on: chitieu_domain::Clock::system().today(),
+                    progress: 40,
+                    report: &chitieu_domain::task::ReportText {
+                        note: "báo cáo từ tiến trình khác",
+                        ..Default::default()
+                    },
+                    completed_on: None,
+                    files: vec![],
                 },
-                None,
                 "khac",
             )
             .await
@@ -523,5 +544,6 @@ async fn two_writers_at_once_neither_overwrite_a_task_nor_lose_a_report(db: &Tes
         .filter_map(|u| u["note"].as_str())
         .collect();
     assert_eq!(notes, ["báo cáo từ tiến trình khác"], "{t}");
+    assert!(t["evidence"].as_array().is_none_or(|e| e.is_empty()), "{t}");
     drop(server);
 }

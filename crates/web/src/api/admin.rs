@@ -3,7 +3,7 @@
 use super::common::*;
 
 /// The caller, when their role administers; before anything of the request is parsed.
-pub(super) fn administer(c: &Caller) -> Result<SessionUser, ApiError> {
+pub(super) fn administer(c: &Caller) -> Result<Actor, ApiError> {
     let me = c.user()?;
     if !role_allows(me.role, Action::Administer) {
         return Err(ApiError::forbidden());
@@ -145,7 +145,7 @@ pub(super) async fn add_user(
     actions::add_user(
         &s,
         &me,
-        &chitieu_store::NewUser {
+        &chitieu_app::NewUser {
             login: &u.login,
             display_name: u.name.as_deref().unwrap_or(&u.login),
             role: u.role,

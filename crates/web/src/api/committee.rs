@@ -56,8 +56,7 @@ pub(super) async fn committee(
     if snap.unit(&unit).is_none() {
         return Err(ApiError::not_found(&format!("đơn vị {code}")));
     }
-    let members = s.store.members(&unit).await?;
-    let meetings = s.store.meetings(&unit).await?;
+    let (members, meetings) = s.app.committee_records(&unit).await?;
     let day = snap.today();
     Ok(Json(CommitteeOut {
         unit: unit.to_string(),
@@ -181,7 +180,7 @@ pub(super) async fn add_meeting(
 
 /// The committee named in the path, once the caller is known to keep its records (who asks
 /// comes first: others learn nothing from the body's errors).
-fn committee_of(s: &AppState, me: &SessionUser, code: ApiPath) -> Result<UnitCode, ApiError> {
+fn committee_of(s: &AppState, me: &Actor, code: ApiPath) -> Result<UnitCode, ApiError> {
     let code = code.parse()?;
     let unit = UnitCode::parse(&code).map_err(|_| ApiError::forbidden())?;
     if !chitieu_app::committee::keeps(&s.app, me, &unit) {

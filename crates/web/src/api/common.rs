@@ -3,10 +3,11 @@
 pub(super) use axum::Json;
 pub(super) use axum::extract::State;
 pub(super) use axum::response::{IntoResponse, Response};
+pub(super) use chitieu_app::ValueFilter;
+pub(super) use chitieu_domain::Actor;
 pub(super) use chitieu_domain::permission::{Action, Role, role_allows};
 pub(super) use chitieu_domain::value::ValueText;
 pub(super) use chitieu_domain::{Period, UnitCode, ValueState};
-pub(super) use chitieu_store::{SessionUser, ValueFilter};
 pub(super) use serde::{Deserialize, Serialize};
 pub(super) use utoipa::{IntoParams, ToSchema};
 

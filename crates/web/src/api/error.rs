@@ -117,9 +117,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<chitieu_store::StoreError> for ApiError {
-    fn from(e: chitieu_store::StoreError) -> Self {
-        use chitieu_store::StoreError;
+impl From<chitieu_app::StoreError> for ApiError {
+    fn from(e: chitieu_app::StoreError) -> Self {
+        use chitieu_app::StoreError;
         // A refusal of the input is the caller's to read (an unknown code is 404, a rule
         // broken 422, a stale edit 409), never a 500.
         match e {

@@ -4,7 +4,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum_extra::extract::cookie::CookieJar;
-use chitieu_store::SessionUser;
+use chitieu_domain::Actor;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
@@ -60,7 +60,7 @@ async fn read_body<S: Send + Sync>(
     };
     match axum::body::Bytes::from_request(req, state).await {
         Ok(b) => {
-            let digest = chitieu_store::sha256_hex(&b);
+            let digest = chitieu_app::sha256_hex(&b);
             (Ok((kind, b)), digest)
         }
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
@@ -249,7 +249,7 @@ impl<'de> Deserialize<'de> for FigureText {
 
 /// Who calls the API: a bearer token, the session cookie, or nobody.
 pub struct Caller {
-    pub user: Option<SessionUser>,
+    pub user: Option<Actor>,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -263,7 +263,7 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(ApiError::unauthorized)?;
             let user = state
-                .store
+                .app
                 .token_user(token.trim())
                 .await?
                 .ok_or_else(ApiError::unauthorized)?;
@@ -273,7 +273,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return Ok(Caller { user: None });
         };
-        let user = state.store.session_user(cookie.value()).await?;
+        let user = state.app.session_user(cookie.value()).await?;
         // With a cookie, a write must also carry the page's token: another site can make a
         // browser send the cookie, but cannot read the token.
         if let Some(u) = &user
@@ -294,7 +294,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    pub(crate) fn user(&self) -> Result<&SessionUser, ApiError> {
+    pub(crate) fn user(&self) -> Result<&Actor, ApiError> {
         self.user.as_ref().ok_or_else(ApiError::unauthorized)
     }
 }

@@ -271,7 +271,7 @@ pub fn not_found_json() -> Response {
 }
 
 pub async fn healthz(State(s): State<AppState>) -> ApiResult<serde_json::Value> {
-    s.store.meta("health-check").await?;
+    s.app.health().await?;
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 

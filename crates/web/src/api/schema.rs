@@ -334,8 +334,8 @@ pub struct ValueOut {
     pub version: i64,
 }
 
-impl From<chitieu_store::ValueRow> for ValueOut {
-    fn from(r: chitieu_store::ValueRow) -> Self {
+impl From<chitieu_app::ValueRow> for ValueOut {
+    fn from(r: chitieu_app::ValueRow) -> Self {
         ValueOut {
             indicator: r.indicator,
             unit: r.unit.to_string(),
@@ -363,8 +363,8 @@ pub struct TokenInfoOut {
     pub revoked: bool,
 }
 
-impl From<chitieu_store::TokenInfo> for TokenInfoOut {
-    fn from(t: chitieu_store::TokenInfo) -> Self {
+impl From<chitieu_app::TokenInfo> for TokenInfoOut {
+    fn from(t: chitieu_app::TokenInfo) -> Self {
         TokenInfoOut {
             name: t.name,
             role: t.role.as_str().to_string(),
@@ -387,7 +387,7 @@ pub struct ItemErrorOut {
 
 /// A stored value as a writer whose change was refused is told about it.
 #[derive(Serialize, ToSchema)]
-#[allow(dead_code)] // the schema of `chitieu_store::StoredValue` as it is serialised
+#[allow(dead_code)] // the schema of `chitieu_app::StoredValue` as it is serialised
 pub struct StoredValueOut {
     pub value: String,
     pub numerator: Option<String>,

@@ -123,7 +123,7 @@ pub(super) async fn task_progress(
         difficulties: &b.difficulties,
         proposals: &b.proposals,
     };
-    actions::task_progress(&s.app, &me, &t, b.progress, &report, b.completed_on).await?;
+    actions::task_progress(&s.app, &me, &t, b.progress, &report, b.completed_on, vec![]).await?;
     Ok(Json(Done { ok: true }))
 }
 

@@ -48,7 +48,7 @@ pub(super) async fn values(
         .transpose()
         .map_err(|e| BadInput(e.to_string()))?;
     let rows = s
-        .store
+        .app
         .values(&ValueFilter {
             indicator: q.indicator.filter(|i| !i.is_empty()),
             unit: Some(unit),
@@ -168,7 +168,7 @@ pub(super) async fn put_values(
 /// header, `write` simply runs.
 async fn idempotent(
     s: &AppState,
-    me: &SessionUser,
+    me: &Actor,
     headers: &axum::http::HeaderMap,
     digest: &str,
     write: impl std::future::Future<Output = Result<Response, ApiError>>,
@@ -187,7 +187,7 @@ async fn idempotent(
             )
         })?
         .to_string();
-    if let Some(kept) = s.store.kept_answer(&me.login, &key).await? {
+    if let Some(kept) = s.app.kept_answer(&me.login, &key).await? {
         return replay(kept, digest);
     }
     let answer = write.await.unwrap_or_else(IntoResponse::into_response);
@@ -201,7 +201,7 @@ async fn idempotent(
         .map_err(|_| ApiError::invalid("không đọc lại được câu trả lời".to_string()))?;
     let text = String::from_utf8_lossy(&bytes).to_string();
     let kept = s
-        .store
+        .app
         .keep_answer(&me.login, &key, digest, status.as_u16(), &text)
         .await?;
     // Two retries raced and the other was kept first: answer as it did.
@@ -278,9 +278,7 @@ pub(super) async fn push_document(
     idempotent(&s, &me, &headers, &digest, async {
         let (kind, bytes) = body.read()?;
         let system = q.system.as_deref().unwrap_or("dhis2");
-        let mapping = chitieu_app::exchange::mapping_of(&s.store, system)
-            .await
-            .map_err(ApiError::invalid)?;
+        let mapping = s.app.mapping_of(system).await.map_err(ApiError::invalid)?;
         let (parsed, what) = parse_document(kind, &bytes, &s.live.snapshot(), &mapping)?;
         if parsed.len() > MAX_BATCH {
             return Err(ApiError::invalid(format!(
@@ -306,7 +304,7 @@ pub(super) async fn push_document(
 
 async fn write_batch(
     s: &AppState,
-    me: &SessionUser,
+    me: &Actor,
     body: ApiJson<ValuesIn>,
 ) -> Result<Response, ApiError> {
     let body = body.parse()?;
@@ -329,7 +327,7 @@ fn content_type(status: axum::http::StatusCode) -> &'static str {
 
 /// The kept answer again, marked as a replay; refused when the body is not the one it
 /// answered.
-fn replay(kept: chitieu_store::KeptAnswer, digest: &str) -> Result<Response, ApiError> {
+fn replay(kept: chitieu_app::KeptAnswer, digest: &str) -> Result<Response, ApiError> {
     if kept.digest != digest {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,

@@ -10,9 +10,9 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chitieu_domain::Actor;
 use chitieu_domain::permission::{Action, in_scope, role_allows};
 use chitieu_domain::{Unit, UnitCode};
-use chitieu_store::SessionUser;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "chitieu_login_csrf";
 /// The person behind a request, signed in or not, and their language.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user: Option<SessionUser>,
+    pub user: Option<Actor>,
     pub tr: Tr,
     pub token: Option<String>,
     pub login_csrf: Option<String>,
@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for Viewer {
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
         let user = match &token {
             Some(t) => state
-                .store
+                .app
                 .session_user(t)
                 .await
                 .map_err(|e| PageError::internal(tr, e))?,
@@ -93,7 +93,7 @@ fn owner_title(tr: Tr, u: &chitieu_domain::Unit) -> String {
 
 impl Viewer {
     /// The signed-in user, or the sign-in page.
-    pub fn user(&self) -> Result<&SessionUser, PageError> {
+    pub fn user(&self) -> Result<&Actor, PageError> {
         self.user.as_ref().ok_or(PageError::SignIn)
     }
 
@@ -103,7 +103,7 @@ impl Viewer {
         action: Action,
         units: &[Unit],
         unit: Option<&UnitCode>,
-    ) -> Result<&SessionUser, PageError> {
+    ) -> Result<&Actor, PageError> {
         let u = self.user()?;
         if !role_allows(u.role, action) {
             return Err(PageError::Forbidden(self.tr));
@@ -117,7 +117,7 @@ impl Viewer {
     }
 
     /// A state-changing form must carry the session's token.
-    pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<&SessionUser, PageError> {
+    pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<&Actor, PageError> {
         let u = self.user()?;
         match form.get("_csrf") {
             Some(t) if constant_time_eq(t.as_bytes(), u.csrf.as_bytes()) => Ok(u),
@@ -158,7 +158,7 @@ pub(crate) async fn error_pages_know_the_viewer(
     let Some(sid) = sid.filter(|_| crate::error::is_error_page(&res)) else {
         return res;
     };
-    match s.store.session_user(&sid).await {
+    match s.app.session_user(&sid).await {
         Ok(Some(user)) => crate::error::error_page_for(res, user),
         // The page as drawn is still right for a stale session or a store hiccup.
         _ => res,

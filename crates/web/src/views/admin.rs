@@ -64,7 +64,7 @@ pub async fn admin_save(
 async fn apply(
     s: &AppState,
     v: &Viewer,
-    me: &SessionUser,
+    me: &Actor,
     what: &str,
     f: &AdminForm<'_>,
 ) -> Result<Option<Response>, PageError> {
@@ -123,7 +123,7 @@ async fn apply(
 /// A unit saved through its form. The form carries neither the denominators nor the
 /// official wording of the kind: an existing unit keeps its own (saving it through the form
 /// cleared the population and officials of a commune).
-async fn save_unit(s: &AppState, me: &SessionUser, f: &AdminForm<'_>) -> Result<(), PageError> {
+async fn save_unit(s: &AppState, me: &Actor, f: &AdminForm<'_>) -> Result<(), PageError> {
     let tr = f.tr;
     let mut unit = f.unit_record(s.today())?;
     if let Some(old) = snapshot(s, tr).await?.unit(&unit.code) {
@@ -142,35 +142,20 @@ async fn save_unit(s: &AppState, me: &SessionUser, f: &AdminForm<'_>) -> Result<
 
 /// The DHIS2 code mapping replaced from the page's table, by the plan owner's
 /// administrators only.
-async fn save_mappings(s: &AppState, me: &SessionUser, f: &AdminForm<'_>) -> Result<(), PageError> {
+async fn save_mappings(s: &AppState, me: &Actor, f: &AdminForm<'_>) -> Result<(), PageError> {
     let tr = f.tr;
-    let snap = snapshot(s, tr).await?;
-    let owner = snap
-        .plan
-        .as_ref()
-        .map(|p| p.plan.owner.clone())
-        .ok_or(PageError::NotFound(tr))?;
-    if !chitieu_domain::permission::may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
-        return Err(PageError::Forbidden(tr));
-    }
     let table = f.get("rows");
     let csv = if table.to_ascii_lowercase().starts_with("part,code,external") {
         table.to_string()
     } else {
         format!("part,code,external\n{table}")
     };
-    chitieu_app::exchange::replace_mapping(
-        &s.store,
-        &*snap,
-        MAPPED_SYSTEM,
-        csv.as_bytes(),
-        tr.t("code_mapping"),
-        &me.login,
-    )
-    .await
-    .map_err(|e| match e {
-        ActionError::Invalid(m) => f.invalid(m),
-        e => PageError::action(tr, e),
-    })?;
+    s.app
+        .replace_mapping(me, MAPPED_SYSTEM, csv.as_bytes(), tr.t("code_mapping"))
+        .await
+        .map_err(|e| match e {
+            ActionError::Invalid(m) => f.invalid(m),
+            e => PageError::action(tr, e),
+        })?;
     Ok(())
 }

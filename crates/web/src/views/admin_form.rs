@@ -70,8 +70,8 @@ impl AdminForm<'_> {
     pub(super) fn user<'b>(
         &'b self,
         unit: &'b UnitCode,
-    ) -> Result<chitieu_store::NewUser<'b>, PageError> {
-        Ok(chitieu_store::NewUser {
+    ) -> Result<chitieu_app::NewUser<'b>, PageError> {
+        Ok(chitieu_app::NewUser {
             login: self.get("login"),
             display_name: if self.get("name").is_empty() {
                 self.get("login")
@@ -145,8 +145,8 @@ impl AdminForm<'_> {
         })
     }
 
-    pub(super) fn indicator(&self) -> Result<chitieu_store::IndicatorEdit, PageError> {
-        Ok(chitieu_store::IndicatorEdit {
+    pub(super) fn indicator(&self) -> Result<chitieu_app::IndicatorEdit, PageError> {
+        Ok(chitieu_app::IndicatorEdit {
             name: self.get("name").to_string(),
             name_en: self.get("name_en").to_string(),
             definition: self.get("definition").to_string(),

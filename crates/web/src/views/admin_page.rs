@@ -147,7 +147,7 @@ pub(super) async fn admin_page(
         &plan.plan.owner,
     ) {
         let rows = s
-            .store
+            .app
             .mappings(MAPPED_SYSTEM)
             .await
             .map_err(|e| PageError::action(tr, e.into()))?;
@@ -252,7 +252,7 @@ fn form_rows(snap: &Snapshot, tr: Tr) -> Vec<FormRow> {
 }
 
 /// Heads of units within the administrator's scope: unit, person and title, term.
-fn head_rows(snap: &Snapshot, me: &SessionUser, tr: Tr) -> Vec<(String, String, String)> {
+fn head_rows(snap: &Snapshot, me: &Actor, tr: Tr) -> Vec<(String, String, String)> {
     snap.heads
         .iter()
         .filter(|h| in_scope(&snap.units, &me.unit, &h.unit))
@@ -273,7 +273,7 @@ fn head_rows(snap: &Snapshot, me: &SessionUser, tr: Tr) -> Vec<(String, String, 
 /// What the page lists besides the snapshot: accounts, tokens, the code mapping.
 struct Held {
     users: Vec<(String, Role, UnitCode)>,
-    tokens: Vec<chitieu_store::TokenInfo>,
+    tokens: Vec<chitieu_app::TokenInfo>,
     can_tokens: bool,
     mappings: Option<String>,
 }
@@ -281,7 +281,7 @@ struct Held {
 impl AdminPage {
     fn new(
         v: &Viewer,
-        me: &SessionUser,
+        me: &Actor,
         snap: &Snapshot,
         held: Held,
         (saved, new_token, failed): (bool, Option<(String, String)>, Option<Failed>),

@@ -45,8 +45,7 @@ pub(super) async fn committee_box(
 ) -> Result<Option<CommitteeBox>, PageError> {
     let tr = v.tr;
     let me = v.user()?;
-    let members = s.store.members(&unit.code).await.or_500(tr)?;
-    let meetings = s.store.meetings(&unit.code).await.or_500(tr)?;
+    let (members, meetings) = s.app.committee_records(&unit.code).await.or_500(tr)?;
     let keeps = unit.kind == chitieu_domain::UnitKind::Other
         && chitieu_app::committee::keeps(&s.app, me, &unit.code);
     if members.is_empty() && meetings.is_empty() && !keeps {

@@ -8,11 +8,12 @@ pub(super) use axum::extract::{Form, Path, Query, State};
 pub(super) use axum::http::StatusCode;
 pub(super) use axum::response::{IntoResponse, Redirect, Response};
 pub(super) use chitieu_analytics::assess::Row;
+pub(super) use chitieu_app::{NewEvidence, ValueFilter};
+pub(super) use chitieu_domain::Actor;
 pub(super) use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
 pub(super) use chitieu_domain::{
     Indicator, Period, PeriodKind, Status, TaskStatus, UnitCode, ValueState,
 };
-pub(super) use chitieu_store::{NewEvidence, SessionUser, ValueFilter};
 pub(super) use serde::Deserialize;
 pub(super) use std::collections::HashMap;
 

@@ -81,7 +81,7 @@ pub async fn entry_upload(
     let Some((_, name, bytes)) = form.files.iter().find(|(k, _, _)| k == "file") else {
         return Err(PageError::Invalid(tr, tr.t("choose_file").to_string()));
     };
-    let name = chitieu_store::safe_file_name(name);
+    let name = chitieu_app::safe_file_name(name);
     let lower = name.to_lowercase();
     let parsed = parse_upload(tr, &name, bytes, &s.live.snapshot())?;
     let at = |index: usize| {

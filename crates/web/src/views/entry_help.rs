@@ -42,11 +42,7 @@ pub(super) fn period_options(
 
 /// The kinds of period the unit reports in, as far as `user` may enter them: quarters
 /// before semesters, years and months, the order reporters meet them.
-pub(super) fn period_kinds(
-    snap: &Snapshot,
-    user: &SessionUser,
-    unit: &UnitCode,
-) -> Vec<PeriodKind> {
+pub(super) fn period_kinds(snap: &Snapshot, user: &Actor, unit: &UnitCode) -> Vec<PeriodKind> {
     let (Some(plan), Some(rec)) = (snap.plan.as_ref(), snap.unit(unit)) else {
         return vec![PeriodKind::Quarter];
     };
@@ -82,7 +78,7 @@ pub(super) fn period_kinds(
 /// Where the form opens without a unit asked for: the user's own unit when it has figures
 /// to enter, else the province when the user's unit leads indicators (a department enters
 /// province-level figures), else the user's unit.
-pub(super) fn default_unit(snap: &Snapshot, user: &SessionUser) -> UnitCode {
+pub(super) fn default_unit(snap: &Snapshot, user: &Actor) -> UnitCode {
     let own = user.unit.clone();
     let Some(plan) = snap.plan.as_ref() else {
         return own;
@@ -124,7 +120,7 @@ pub(super) fn hint(
     i: &Indicator,
     unit: &UnitCode,
     period: &Period,
-    stored: &[chitieu_store::ValueRow],
+    stored: &[chitieu_app::ValueRow],
     tr: Tr,
 ) -> Hint {
     let previous = stored

@@ -15,7 +15,7 @@ pub struct EntryReport {
 /// entering the province's figures sends its own report).
 pub(super) fn entry_reports<'a>(
     snap: &'a Snapshot,
-    user: &SessionUser,
+    user: &Actor,
     unit: &UnitCode,
     period: &Period,
 ) -> Vec<(&'a chitieu_domain::report::Form, UnitCode)> {
@@ -43,7 +43,7 @@ pub(super) fn entry_reports<'a>(
 pub(super) async fn load_entry_reports(
     s: &AppState,
     snap: &Snapshot,
-    u: &SessionUser,
+    u: &Actor,
     unit: &UnitCode,
     period: &Period,
     tr: Tr,
@@ -51,8 +51,8 @@ pub(super) async fn load_entry_reports(
     let mut out = Vec::new();
     for (form, report_unit) in entry_reports(snap, u, unit, period) {
         let stored = s
-            .store
-            .reports(&chitieu_store::ReportFilter {
+            .app
+            .report_rows(&chitieu_app::ReportFilter {
                 form: Some(form.code.clone()),
                 unit: Some(report_unit.clone()),
                 period: Some(*period),
@@ -79,7 +79,7 @@ pub(super) async fn load_entry_reports(
             late: false,
         };
         let history = s
-            .store
+            .app
             .report_history(&form.code, &report_unit, period)
             .await
             .or_500(tr)?

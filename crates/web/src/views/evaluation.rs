@@ -315,7 +315,7 @@ struct View {
 impl EvaluationPage {
     fn new(
         v: &Viewer,
-        me: &SessionUser,
+        me: &Actor,
         snap: &Snapshot,
         view: View,
         units: &[&UnitResult],

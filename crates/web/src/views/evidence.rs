@@ -6,25 +6,12 @@ use super::common::*;
 pub async fn evidence(State(s): State<AppState>, v: Viewer, Path(id): Path<i32>) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
-    let (entity, key, name, content_type, bytes) = s
-        .store
-        .evidence_file(id)
+    let (_, _, name, content_type, bytes) = s
+        .app
+        .evidence_file(&u, id)
         .await
-        .or_500(tr)?
+        .map_err(|e| PageError::action(tr, e))?
         .ok_or(PageError::NotFound(tr))?;
-    if entity == "value" {
-        let snap = snapshot(&s, tr).await?;
-        let unit = key
-            .split('/')
-            .nth(1)
-            .and_then(|c| UnitCode::parse(c).ok())
-            .ok_or(PageError::NotFound(tr))?;
-        let owner = snap.plan.as_ref().map(|p| &p.plan.owner);
-        if !chitieu_domain::permission::may_read_value_evidence(&snap.units, &u.unit, owner, &unit)
-        {
-            return Err(PageError::Forbidden(tr));
-        }
-    }
     // Always a download, never rendered in our origin.
     let disposition = format!(
         "attachment; filename=\"evidence-{id}\"; filename*=UTF-8''{}",

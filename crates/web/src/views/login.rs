@@ -93,14 +93,14 @@ pub async fn login(
     let Some(attempt) = s.throttle.begin(&login, addr) else {
         return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
     };
-    match s.store.sign_in(&login, &password).await.or_500(tr)? {
+    match s.app.sign_in(&login, &password).await.or_500(tr)? {
         Some(token) => {
             s.throttle.succeeded(attempt);
             let jar = jar.remove(LOGIN_CSRF_COOKIE).add(v.cookie(
                 SESSION_COOKIE,
                 token,
                 Some(Duration::from_secs(
-                    chitieu_store::SESSION_HOURS as u64 * 3600,
+                    chitieu_app::SESSION_HOURS as u64 * 3600,
                 )),
             ));
             Ok((jar, Redirect::to(&next)).into_response())
@@ -153,7 +153,7 @@ pub async fn logout(
     let form = form.read(v.tr)?;
     v.check_csrf(&form)?;
     if let Some(t) = &v.token {
-        s.store
+        s.app
             .sign_out(t)
             .await
             .map_err(|e| PageError::internal(v.tr, e))?;

@@ -21,8 +21,8 @@ pub async fn notices(State(s): State<AppState>, v: Viewer) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
     let notices = s
-        .store
-        .notices(u.user_id, 200)
+        .app
+        .notices(&u, 200)
         .await
         .or_500(tr)?
         .into_iter()
@@ -47,6 +47,6 @@ pub async fn notices_read(State(s): State<AppState>, v: Viewer, f: LazyForm) -> 
     v.user()?;
     let f = f.read(tr)?;
     let u = v.check_csrf(&f)?.clone();
-    s.store.mark_notices_read(u.user_id).await.or_500(tr)?;
+    s.app.mark_notices_read(&u).await.or_500(tr)?;
     Ok(Redirect::to("/notices").into_response())
 }

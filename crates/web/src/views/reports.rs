@@ -86,7 +86,7 @@ fn outlier_flags(
 /// The actions `u` may take on a report in `state` now.
 pub(super) fn buttons(
     snap: &Snapshot,
-    u: &SessionUser,
+    u: &Actor,
     unit: &UnitCode,
     state: ValueState,
     tr: Tr,
@@ -108,7 +108,7 @@ pub(super) fn state_label(tr: Tr, s: ValueState) -> &'static str {
 
 pub(super) fn line(
     snap: &Snapshot,
-    u: &SessionUser,
+    u: &Actor,
     r: &chitieu_app::reports::Listed,
     tr: Tr,
 ) -> ReportLine {

@@ -34,7 +34,7 @@ impl TaskForm {
     fn new(
         snap: &Snapshot,
         v: &Viewer,
-        me: &SessionUser,
+        me: &Actor,
         editing: Option<String>,
         f: TaskInput,
     ) -> TaskForm {
@@ -130,7 +130,7 @@ fn input_of(f: &HashMap<String, String>) -> TaskInput {
 }
 
 /// Only those who assign work reach these forms.
-fn assigner(v: &Viewer) -> Result<SessionUser, PageError> {
+fn assigner(v: &Viewer) -> Result<Actor, PageError> {
     let me = v.user()?;
     if !assigns(me) {
         return Err(PageError::Forbidden(v.tr));

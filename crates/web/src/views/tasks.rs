@@ -158,7 +158,7 @@ struct TaskPage {
     start: String,
     today: String,
     csrf: String,
-    evidence: Vec<chitieu_store::EvidenceInfo>,
+    evidence: Vec<chitieu_app::EvidenceInfo>,
     /// The document the task comes from, as a citation; empty when not given.
     source: String,
     /// When and why it was withdrawn.
@@ -191,9 +191,9 @@ pub async fn task(
         .task(&code)
         .cloned()
         .ok_or(PageError::NotFound(tr))?;
-    let evidence = s.store.evidence_list("task", &t.code).await.or_500(tr)?;
+    let evidence = s.app.evidence_list("task", &t.code).await.or_500(tr)?;
     let authors: Vec<String> = t.updates.iter().map(|u| u.author.clone()).collect();
-    let names = s.store.display_names(&authors).await.or_500(tr)?;
+    let names = s.app.display_names(&authors).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let me = v.user()?;
     let page = TaskPage::new(&v, me, &snap, &t, evidence, &names, q.saved.is_some());
@@ -227,15 +227,14 @@ pub async fn task_progress(
         difficulties: field("difficulties"),
         proposals: field("proposals"),
     };
-    actions::task_progress(&s.app, &u, &t, progress, &report, completed_on)
+    let files = form
+        .files
+        .iter()
+        .map(|(_, n, b)| (n.clone(), b.clone()))
+        .collect();
+    actions::task_progress(&s.app, &u, &t, progress, &report, completed_on, files)
         .await
         .map_err(|e| PageError::action(tr, e))?;
-    for (_, name, bytes) in form.files {
-        s.store
-            .add_evidence("task", &t.code, &name, bytes, &u.login)
-            .await
-            .map_err(|e| PageError::action(tr, e.into()))?;
-    }
     Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
 }
 
@@ -273,8 +272,8 @@ fn progress_form(
         None
     };
     for (_, name, bytes) in &form.files {
-        let name = chitieu_store::safe_file_name(name);
-        chitieu_store::check_file(&name, bytes)
+        let name = chitieu_app::safe_file_name(name);
+        chitieu_app::check_file(&name, bytes)
             .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
     }
     Ok((progress, completed_on, field("note")))
@@ -283,10 +282,10 @@ fn progress_form(
 impl TaskPage {
     fn new(
         v: &Viewer,
-        me: &SessionUser,
+        me: &Actor,
         snap: &Snapshot,
         t: &chitieu_domain::Task,
-        evidence: Vec<chitieu_store::EvidenceInfo>,
+        evidence: Vec<chitieu_app::EvidenceInfo>,
         names: &HashMap<String, String>,
         saved: bool,
     ) -> TaskPage {

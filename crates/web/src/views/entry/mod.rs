@@ -21,7 +21,7 @@ pub struct Field {
     denominator: String,
     comment: String,
     state: Option<&'static str>,
-    evidence: Vec<chitieu_store::EvidenceInfo>,
+    evidence: Vec<chitieu_app::EvidenceInfo>,
     error: Option<String>,
     /// The stored version the form was opened at (0: none yet); sent back with a save so
     /// that a change made meanwhile by someone else is not silently overwritten.
@@ -84,8 +84,8 @@ impl Field {
     fn stored(
         i: &Indicator,
         tr: Tr,
-        row: Option<&chitieu_store::ValueRow>,
-        evidence: Vec<chitieu_store::EvidenceInfo>,
+        row: Option<&chitieu_app::ValueRow>,
+        evidence: Vec<chitieu_app::EvidenceInfo>,
     ) -> Field {
         let dec = |d: &Option<rust_decimal::Decimal>| {
             d.map(|d| chitieu_domain::text::format_decimal_vi(&d))
@@ -153,7 +153,7 @@ impl EntryPage {
     fn new(
         snap: &Snapshot,
         v: &Viewer,
-        u: &SessionUser,
+        u: &Actor,
         unit: &UnitCode,
         period: &Period,
         fields: Vec<Field>,
@@ -199,7 +199,7 @@ pub struct EntryQuery {
 /// the unit lies outside the user's scope.
 pub(super) fn entry_indicators<'a>(
     snap: &'a Snapshot,
-    user: &SessionUser,
+    user: &Actor,
     unit: &UnitCode,
     period: &Period,
     tr: Tr,
@@ -242,7 +242,7 @@ fn default_period(today: chrono::NaiveDate) -> Period {
     Period::last_complete(PeriodKind::Quarter, today)
 }
 
-fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, String)> {
+fn entry_unit_options(snap: &Snapshot, user: &Actor) -> Vec<(String, String)> {
     let owner = snap.plan.as_ref().map(|p| p.plan.owner.clone());
     snap.units
         .iter()
@@ -263,7 +263,7 @@ fn entry_unit_options(snap: &Snapshot, user: &SessionUser) -> Vec<(String, Strin
 async fn stored_fields(
     s: &AppState,
     tr: Tr,
-    u: &SessionUser,
+    u: &Actor,
     unit: &UnitCode,
     period: &Period,
 ) -> Result<Vec<Field>, PageError> {
@@ -273,7 +273,7 @@ async fn stored_fields(
         .cloned()
         .collect();
     let stored = s
-        .store
+        .app
         .values(&ValueFilter {
             indicator: None,
             unit: Some(unit.clone()),
@@ -283,10 +283,10 @@ async fn stored_fields(
     let mut fields = Vec::with_capacity(inds.len());
     for i in &inds {
         let evidence = s
-            .store
+            .app
             .evidence_list(
                 "value",
-                &chitieu_store::value_evidence_key(&i.code, unit, period),
+                &chitieu_app::value_evidence_key(&i.code, unit, period),
             )
             .await
             .or_500(tr)?;
@@ -294,7 +294,7 @@ async fn stored_fields(
             .iter()
             .find(|r| r.indicator == i.code && r.period == *period);
         let history = s
-            .store
+            .app
             .value_history(&i.code, unit, period)
             .await
             .or_500(tr)?
@@ -313,7 +313,7 @@ async fn stored_fields(
 }
 
 /// A change in a figure's history: (when, who and from where, what, before → after).
-fn history_line(tr: Tr, h: chitieu_store::ValueChange) -> (String, String, String, String) {
+fn history_line(tr: Tr, h: chitieu_app::ValueChange) -> (String, String, String, String) {
     let who = if h.address.is_empty() {
         h.actor
     } else {
@@ -383,7 +383,7 @@ pub async fn entry_form(
 /// not be sent, or nothing when all went.
 async fn send_reports(
     s: &AppState,
-    u: &SessionUser,
+    u: &Actor,
     posted: &Posted<'_>,
     tr: Tr,
 ) -> Result<Option<String>, PageError> {

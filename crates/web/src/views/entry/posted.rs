@@ -55,8 +55,8 @@ impl<'a> Posted<'a> {
                 .iter()
                 .filter(|(k, _, _)| *k == format!("e.{}", f.code))
             {
-                let name = chitieu_store::safe_file_name(name);
-                match chitieu_store::check_file(&name, bytes) {
+                let name = chitieu_app::safe_file_name(name);
+                match chitieu_app::check_file(&name, bytes) {
                     Ok(_) => evidence.push(NewEvidence {
                         indicator: f.code.clone(),
                         unit: self.unit.clone(),
@@ -100,7 +100,7 @@ impl<'a> Posted<'a> {
     pub(super) async fn write(
         &self,
         s: &AppState,
-        u: &SessionUser,
+        u: &Actor,
         fields: &[Field],
         chosen: &[usize],
         evidence: Vec<NewEvidence>,
@@ -174,7 +174,7 @@ pub(super) fn show_conflicts(fields: &mut [Field], conflicts: Vec<chitieu_app::a
         };
         f.version = c.current.version;
         f.conflict = Some((c.reason.clone(), c.current.figures_vi()));
-        if c.kind == chitieu_store::ConflictKind::Locked {
+        if c.kind == chitieu_app::ConflictKind::Locked {
             let dec = |d: &Option<rust_decimal::Decimal>| {
                 d.map(|d| chitieu_domain::text::format_decimal_vi(&d))
                     .unwrap_or_default()
