@@ -17,7 +17,7 @@ pub struct Row {
     pub latest_value: Option<f64>,
     pub latest_period: Option<String>,
     pub target_year: i32,
-    pub comparator: &'static str,
+    pub comparator: chitieu_domain::Comparator,
     #[serde(serialize_with = "chitieu_domain::text::figure_json::exact")]
     pub target_value: f64,
     pub met: Option<bool>,
@@ -219,7 +219,7 @@ impl Context<'_> {
                 }
             }),
             target_year: t.year,
-            comparator: t.comparator.symbol(),
+            comparator: t.comparator,
             target_value: f(t.value),
             met: check.map(|c| c.met),
             status: judged.status,

@@ -479,12 +479,12 @@ pub async fn task_progress(
 }
 
 /// Whether `me` may declare `task` completed (for showing the control).
-pub fn can_complete(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
+pub fn may_complete(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
     may_complete_task(&snap.units, me.role, &me.unit, task)
 }
 
 /// Whether `me` may report progress on `task` (for showing the form).
-pub fn can_report(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
+pub fn may_report(snap: &Snapshot, me: &Actor, task: &chitieu_domain::Task) -> bool {
     permission::may_report_progress(&snap.units, me.role, &me.unit, task)
 }
 

@@ -9,7 +9,7 @@ use chitieu_domain::permission::may_administer;
 use crate::App;
 use crate::actions::ActionError;
 
-fn may_keep(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionError> {
+fn check_keeper(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionError> {
     let snap = s.live.snapshot();
     if !may_administer(&snap.units, me.role, &me.unit, committee) {
         return Err(ActionError::Forbidden);
@@ -21,18 +21,18 @@ fn may_keep(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionError
 }
 
 /// Whether `me` keeps the records of `committee` (for showing the forms).
-pub fn keeps(s: &App, me: &Actor, committee: &UnitCode) -> bool {
-    may_keep(s, me, committee).is_ok()
+pub fn may_keep_records(s: &App, me: &Actor, committee: &UnitCode) -> bool {
+    check_keeper(s, me, committee).is_ok()
 }
 
 pub async fn add_member(s: &App, me: &Actor, m: &Member) -> Result<(), ActionError> {
-    may_keep(s, me, &m.committee)?;
+    check_keeper(s, me, &m.committee)?;
     s.store.add_member(m, &me.login).await?;
     Ok(())
 }
 
 pub async fn add_meeting(s: &App, me: &Actor, m: &Meeting) -> Result<(), ActionError> {
-    may_keep(s, me, &m.committee)?;
+    check_keeper(s, me, &m.committee)?;
     s.store.add_meeting(m, &me.login).await?;
     Ok(())
 }

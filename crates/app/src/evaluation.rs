@@ -10,7 +10,6 @@ use chitieu_domain::evaluation::{
     self, Attribution, Evidence, Line, PeerGroup, Proposal, Rating, ReportItem, Rubric, Scored,
     TargetItem, TaskItem,
 };
-use chitieu_domain::permission::{Role, may_edit_plan};
 use chitieu_domain::{Period, PeriodKind, Status, UnitCode};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -78,17 +77,19 @@ pub struct Frozen {
 /// Whether `me` sets the rubric and freezes the year: the plan owner's administrators
 /// (the standing office's secretariat and admins).
 pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
-    snap.plan
-        .as_ref()
-        .is_some_and(|p| may_edit_plan(&snap.units, me.role, &me.unit, &p.plan.owner))
-        && matches!(me.role, Role::Admin | Role::Secretariat)
+    snap.plan.as_ref().is_some_and(|p| {
+        chitieu_domain::permission::may_evaluate(&snap.units, me.role, &me.unit, &p.plan.owner)
+    })
 }
 
 fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
-    if !(2000..=day.year()).contains(&year) {
+    // The plan's years, up to this one: a year not begun has nothing to evaluate.
+    let plan = chitieu_domain::target::PLAN_YEARS;
+    let last = day.year().min(*plan.end());
+    if !(*plan.start()..=last).contains(&year) {
         return Err(ActionError::Invalid(format!(
-            "năm {year} ngoài khoảng 2000–{}: chỉ đánh giá được năm đã bắt đầu",
-            day.year()
+            "năm {year} ngoài khoảng {}–{last}: chỉ đánh giá được năm đã bắt đầu",
+            plan.start()
         )));
     }
     Ok(())

@@ -4,7 +4,6 @@
 
 use chitieu_analytics::assess::Row;
 use chitieu_domain::Actor;
-use chitieu_domain::permission::Role;
 use chitieu_domain::task::TaskStatus;
 use chitieu_domain::{Task, UnitCode};
 
@@ -44,10 +43,10 @@ impl Programme {
 }
 
 pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme, ActionError> {
-    if !(2000..=2100).contains(&year) {
-        return Err(ActionError::Invalid(format!(
-            "năm {year} ngoài khoảng 2000–2100"
-        )));
+    if !chitieu_domain::target::PLAN_YEARS.contains(&year) {
+        return Err(ActionError::Invalid(
+            chitieu_domain::target::plan_year_refusal(year),
+        ));
     }
     let day = s.today();
     let (tasks, targets) = {
@@ -98,19 +97,19 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
 }
 
 /// Whether `me` signs off `unit`'s programme: its head, and no one else.
-pub fn signs(me: &Actor, unit: &UnitCode) -> bool {
-    me.role == Role::Head && &me.unit == unit
+pub fn may_sign(me: &Actor, unit: &UnitCode) -> bool {
+    chitieu_domain::permission::may_sign_programme(me.role, &me.unit, unit)
 }
 
 /// The head signs the programme off, today; once a year.
 pub async fn sign(s: &App, me: &Actor, unit: &UnitCode, year: i32) -> Result<(), ActionError> {
-    if !signs(me, unit) {
+    if !may_sign(me, unit) {
         return Err(ActionError::Forbidden);
     }
-    if !(2000..=2100).contains(&year) {
-        return Err(ActionError::Invalid(format!(
-            "năm {year} ngoài khoảng 2000–2100"
-        )));
+    if !chitieu_domain::target::PLAN_YEARS.contains(&year) {
+        return Err(ActionError::Invalid(
+            chitieu_domain::target::plan_year_refusal(year),
+        ));
     }
     s.store
         .sign_programme(unit, year, s.today(), &me.login)

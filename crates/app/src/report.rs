@@ -9,13 +9,6 @@ use crate::evaluation::short as figure;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
 
-/// "≥" for ">=": the typographic sign a document prints.
-fn sign(symbol: &str) -> &str {
-    symbol
-        .parse::<chitieu_domain::Comparator>()
-        .map_or(symbol, |c| c.sign())
-}
-
 /// The report as a file in `format`, typeset on a blocking thread so that the threads that
 /// answer other requests never wait for it, and at most two at a time: a burst of downloads
 /// queues instead of taking every core and the memory of as many documents.
@@ -100,7 +93,7 @@ pub fn report_of(
             name_of(&r.indicator),
             format!(
                 "{} {} ({})",
-                sign(r.comparator),
+                r.comparator.sign(),
                 figure(r.target_value),
                 r.target_year
             ),
@@ -114,7 +107,7 @@ pub fn report_of(
             at_risk.push(format!(
                 "{}: mục tiêu {} {} năm {}, {}",
                 name_of(&r.indicator),
-                sign(r.comparator),
+                r.comparator.sign(),
                 figure(r.target_value),
                 r.target_year,
                 r.status.label_vi().to_lowercase()

@@ -91,15 +91,11 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
                 None => {
                     let values_unit = Form::values_unit(unit, &plan.plan.owner);
                     let inds = form.indicators_of(&plan.indicators, unit);
-                    if !inds.is_empty()
-                        && inds
-                            .iter()
-                            .all(|i| snap.official.has_own(&i.code, &values_unit, period))
-                    {
-                        ValueState::Accepted
-                    } else {
-                        ValueState::Draft
-                    }
+                    let accepted = inds
+                        .iter()
+                        .filter(|i| snap.official.has_own(&i.code, &values_unit, period))
+                        .count();
+                    chitieu_domain::report::initial_state(inds.len(), accepted)
                 }
             };
             if q.state.is_some_and(|s| s != state) {

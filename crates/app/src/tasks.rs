@@ -349,14 +349,13 @@ fn invalid(e: TaskFieldError) -> ActionError {
 }
 
 /// Whether `me` may assign work to `lead` (for showing the forms).
-pub fn can_assign(snap: &Snapshot, me: &Actor, lead: &UnitCode) -> bool {
+pub fn may_assign(snap: &Snapshot, me: &Actor, lead: &UnitCode) -> bool {
     may_assign_task(&snap.units, me.role, &me.unit, lead)
 }
 
 /// Whether `me` may assign work to some unit at all.
-pub fn assigns(me: &Actor) -> bool {
-    use chitieu_domain::permission::Role;
-    matches!(me.role, Role::Admin | Role::Secretariat | Role::Head)
+pub fn may_assign_any(me: &Actor) -> bool {
+    chitieu_domain::permission::may_assign_any(me.role)
 }
 
 /// A new task. Its code must be new; its lead unit within the assigner's reach.
@@ -364,11 +363,11 @@ pub async fn create_task(s: &App, me: &Actor, input: &TaskInput) -> Result<Task,
     let task = {
         let snap = s.live.snapshot();
         // Who asks comes first: a reporter learns nothing about codes or units.
-        if !assigns(me) {
+        if !may_assign_any(me) {
             return Err(ActionError::Forbidden);
         }
         let task = input.read(&snap).map_err(invalid)?;
-        if !can_assign(&snap, me, &task.lead_unit) {
+        if !may_assign(&snap, me, &task.lead_unit) {
             return Err(ActionError::Forbidden);
         }
         task
@@ -392,21 +391,21 @@ pub async fn update_task(
 ) -> Result<Task, ActionError> {
     let task = {
         let snap = s.live.snapshot();
-        if !assigns(me) {
+        if !may_assign_any(me) {
             return Err(ActionError::Forbidden);
         }
         let old = snap
             .task(code)
             .cloned()
             .ok_or_else(|| ActionError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
-        if !can_assign(&snap, me, &old.lead_unit) {
+        if !may_assign(&snap, me, &old.lead_unit) {
             return Err(ActionError::Forbidden);
         }
         let mut task = patch
             .over(TaskInput::of(&old))
             .read(&snap)
             .map_err(invalid)?;
-        if !can_assign(&snap, me, &task.lead_unit) {
+        if !may_assign(&snap, me, &task.lead_unit) {
             return Err(ActionError::Forbidden);
         }
         // Progress and completion stay as stored (TaskWrite::Assign); a cancellation is only

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use crate::comparator::Comparator;
 use crate::indicator::{Group, Indicator, Measure, Plan, UnitAggregation};
 use crate::report::Form;
-use crate::target::{TARGET_YEARS, Target, years_of};
+use crate::target::{PLAN_YEARS, Target, years_of};
 use crate::unit::{Unit, UnitCode, UnitKind};
 use crate::validation::{RawRule, Rule};
 
@@ -209,11 +209,11 @@ impl PlanFile {
             ("end_year", self.plan.end_year),
         ];
         for (field, y) in years {
-            if !TARGET_YEARS.contains(&y) {
+            if !PLAN_YEARS.contains(&y) {
                 return Err(format!(
                     "kế hoạch: {field}: năm {y} nằm ngoài {}–{}",
-                    TARGET_YEARS.start(),
-                    TARGET_YEARS.end()
+                    PLAN_YEARS.start(),
+                    PLAN_YEARS.end()
                 ));
             }
         }

@@ -180,7 +180,13 @@ pub fn may_grant(
     new_role: Role,
     new_unit: &UnitCode,
 ) -> bool {
-    may_administer(units, role, scope, new_unit) && new_role.rank() <= role.rank()
+    may_administer(units, role, scope, new_unit) && may_grant_role(role, new_role)
+}
+
+/// Whether a user may give `new_role` to someone (within their scope): never a role above
+/// their own. The administration form offers these roles only.
+pub fn may_grant_role(role: Role, new_role: Role) -> bool {
+    new_role.rank() <= role.rank()
 }
 
 /// Whether a user may create or revoke a bearer token with `new_role` at `new_unit`: only
@@ -241,6 +247,23 @@ pub fn may_assign_task(units: &[Unit], role: Role, scope: &UnitCode, lead: &Unit
         Role::Head => scope == lead,
         Role::Reporter | Role::Viewer => false,
     }
+}
+
+/// Whether a role assigns work to some unit at all (the task list's "new task" and the API's
+/// refusal before anything else is read).
+pub fn may_assign_any(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Secretariat | Role::Head)
+}
+
+/// Whether a user signs `unit`'s annual work programme off: its own head, and no one else.
+pub fn may_sign_programme(role: Role, scope: &UnitCode, unit: &UnitCode) -> bool {
+    role == Role::Head && scope == unit
+}
+
+/// Whether a user runs the year's evaluation (rubric, proposals, freezing): the plan owner's
+/// standing office and administrators.
+pub fn may_evaluate(units: &[Unit], role: Role, scope: &UnitCode, owner: &UnitCode) -> bool {
+    matches!(role, Role::Admin | Role::Secretariat) && may_edit_plan(units, role, scope, owner)
 }
 
 #[cfg(test)]
@@ -396,5 +419,33 @@ mod tests {
         assert!(!may_complete_task(&units, Role::Secretariat, &b, &task));
         assert!(may_report_progress(&units, Role::Reporter, &b, &task));
         assert!(!may_report_progress(&units, Role::Viewer, &a, &task));
+    }
+
+    #[test]
+    fn who_assigns_signs_and_evaluates() {
+        let units = units_with_two_wards(&default_plan());
+        let province = UnitCode::province(19);
+        let ward = UnitCode::commune(5443);
+        for (role, assigns, signs_own, evaluates) in [
+            (Role::Admin, true, false, true),
+            (Role::Secretariat, true, false, true),
+            (Role::Head, true, true, false),
+            (Role::Reporter, false, false, false),
+            (Role::Viewer, false, false, false),
+        ] {
+            assert_eq!(may_assign_any(role), assigns, "{role:?}");
+            assert_eq!(
+                may_sign_programme(role, &ward, &ward),
+                signs_own,
+                "{role:?}"
+            );
+            assert!(!may_sign_programme(role, &province, &ward), "{role:?}");
+            assert_eq!(
+                may_evaluate(&units, role, &province, &province),
+                evaluates,
+                "{role:?}"
+            );
+            assert!(!may_evaluate(&units, role, &ward, &province), "{role:?}");
+        }
     }
 }

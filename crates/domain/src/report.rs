@@ -383,5 +383,16 @@ pub const FORM_FREQUENCIES: [PeriodKind; 4] = [
     PeriodKind::Year,
 ];
 
+/// The state of a report never moved: accepted when it covers at least one indicator and
+/// every one of its figures was loaded as accepted (official data from before the workflow),
+/// else a draft. `accepted` counts the report's indicators whose figure is accepted.
+pub fn initial_state(indicators: usize, accepted: usize) -> ValueState {
+    if indicators > 0 && accepted >= indicators {
+        ValueState::Accepted
+    } else {
+        ValueState::Draft
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -59,8 +59,18 @@ impl EveryYear {
     }
 }
 
-/// Years a target may name: anything else is a typing slip, not a plan.
-pub const TARGET_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Years a plan may name (a target, a task, a programme, an evaluation): anything else is a
+/// typing slip, not a plan. Data periods range wider ([`crate::period::PERIOD_YEARS`]).
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// "năm 2150 ngoài khoảng 2000–2100".
+pub fn plan_year_refusal(year: i32) -> String {
+    format!(
+        "năm {year} ngoài khoảng {}–{}",
+        PLAN_YEARS.start(),
+        PLAN_YEARS.end()
+    )
+}
 
 impl Target {
     /// The target as it may be stored, whether it comes from a plan file, a form or the API:
@@ -68,21 +78,21 @@ impl Target {
     /// The error names the target and the reason.
     pub fn checked(self) -> Result<Target, String> {
         let at = |m: String| format!("mục tiêu {} năm {}: {m}", self.indicator, self.year);
-        if !TARGET_YEARS.contains(&self.year) {
+        if !PLAN_YEARS.contains(&self.year) {
             return Err(at(format!(
                 "năm nằm ngoài {}–{}",
-                TARGET_YEARS.start(),
-                TARGET_YEARS.end()
+                PLAN_YEARS.start(),
+                PLAN_YEARS.end()
             )));
         }
         if let Some(span) = self.every_year {
-            if !TARGET_YEARS.contains(&span.from) || !TARGET_YEARS.contains(&span.to) {
+            if !PLAN_YEARS.contains(&span.from) || !PLAN_YEARS.contains(&span.to) {
                 return Err(at(format!(
                     "năm lặp lại {}–{} nằm ngoài {}–{}",
                     span.from,
                     span.to,
-                    TARGET_YEARS.start(),
-                    TARGET_YEARS.end()
+                    PLAN_YEARS.start(),
+                    PLAN_YEARS.end()
                 )));
             }
             if span.from > span.to {

@@ -391,8 +391,8 @@ impl Task {
         if self.expected_product.chars().count() > COMMENT_MAX {
             return Err(format!("sản phẩm dự kiến dài quá {COMMENT_MAX} ký tự"));
         }
-        if !(2000..=2100).contains(&self.year) {
-            return Err(format!("năm {} ngoài khoảng 2000–2100", self.year));
+        if !crate::target::PLAN_YEARS.contains(&self.year) {
+            return Err(crate::target::plan_year_refusal(self.year));
         }
         if self.source.number.chars().count() > NAME_MAX
             || self.source.issuer.chars().count() > NAME_MAX

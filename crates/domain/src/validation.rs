@@ -189,7 +189,7 @@ impl Rule {
             Operand::Figure { indicator, part } => format!(
                 "{o} ({})",
                 get(indicator, *part)
-                    .map(|d| crate::text::format_decimal(&d).replace('.', ","))
+                    .map(|d| crate::text::format_decimal_vi(&d))
                     .unwrap_or_else(|| "—".into())
             ),
             Operand::Number(_) => o.to_string(),
@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(rule.holds(|_, _| None), None, "not judged without figures");
         assert_eq!(
             rule.explain(figures("171000")),
-            "KT-KTS.denominator (170000) = DT-GRDP.denominator (171000): GRDP là một số"
+            "KT-KTS.denominator (170.000) = DT-GRDP.denominator (171.000): GRDP là một số"
         );
         // A bound, and the errors that name the rule.
         let bound = Rule::parse(

@@ -110,8 +110,11 @@ pub fn template(t: &Template<'_>) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in COLUMNS.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW - 1, c as u16, *h, &bold)?;
     }
+    // The entry bound, as the spreadsheet checks it before the file comes back.
+    let max = rust_decimal::prelude::ToPrimitive::to_f64(&chitieu_domain::value::MAX_MAGNITUDE)
+        .unwrap_or(f64::MAX);
     let numbers = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
+        .allow_decimal_number(DataValidationRule::Between(-max, max))
         .set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title("Cần một số")?
         .set_error_message("Ô này chỉ nhận số (không quá 10^15 về độ lớn).")?;

@@ -312,14 +312,13 @@ impl Store {
         // data imported from before the workflow) is accepted.
         let from = match &stored {
             Some(m) => m.state.parse().map_err(StoreError::Invalid)?,
-            None if values.len() == indicator_ids.len()
-                && values
+            None => chitieu_domain::report::initial_state(
+                indicator_ids.len(),
+                values
                     .iter()
-                    .all(|(_, s)| s == ValueState::Accepted.as_str()) =>
-            {
-                ValueState::Accepted
-            }
-            None => ValueState::Draft,
+                    .filter(|(_, s)| s == ValueState::Accepted.as_str())
+                    .count(),
+            ),
         };
         let to = match transition(
             act.units,

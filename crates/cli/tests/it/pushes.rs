@@ -398,10 +398,19 @@ async fn another_system_pushes_dhis2_json_or_adx_to_the_api_once(db: &TestDb) {
         "application/json",
         None,
         &format!(
-            r#"{{"period":"{q}","orgUnit":"5444","dataValues":[{{"dataElement":"cbxTrained01","value":"1"}},{{"dataElement":"cbxOfficials","value":"2"}}]}}"#
+            r#"{{"period":"{q}","orgUnit":"5500","dataValues":[{{"dataElement":"cbxTrained01","value":"1"}},{{"dataElement":"cbxOfficials","value":"2"}}]}}"#
         ),
     );
-    assert!(s == 403 || s == 422, "another ward's figures: {s} {body}");
+    assert_eq!(s, 403, "another ward's figures: {body}");
+    let (s, body, _) = push(
+        "application/json",
+        None,
+        &format!(
+            r#"{{"period":"{q}","orgUnit":"5444","dataValues":[{{"dataElement":"cbxTrained01","value":"1"}}]}}"#
+        ),
+    );
+    assert_eq!(s, 422, "a unit that does not exist: {body}");
+    assert!(body.contains("không có đơn vị mã \\\"5444\\\""), "{body}");
     let (s, _, _) = push("text/csv", None, "a,b");
     assert_eq!(s, 415);
     assert_eq!(stored().await.version, v.version, "nothing written");

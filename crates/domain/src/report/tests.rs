@@ -257,3 +257,20 @@ fn the_reports_expected_follow_the_units_that_exist_at_the_period_end() {
     });
     assert_eq!((back.received, back.on_time), (0, 0));
 }
+
+#[test]
+fn a_report_never_moved_starts_accepted_only_when_all_its_figures_are() {
+    for (indicators, accepted, state) in [
+        (0, 0, ValueState::Draft),
+        (1, 0, ValueState::Draft),
+        (3, 2, ValueState::Draft),
+        (3, 3, ValueState::Accepted),
+        (1, 1, ValueState::Accepted),
+    ] {
+        assert_eq!(
+            initial_state(indicators, accepted),
+            state,
+            "{indicators} indicators, {accepted} accepted"
+        );
+    }
+}

@@ -224,7 +224,7 @@ pub struct ValueRow {
 impl StoredValue {
     /// The figures as a person reads them: `62,5` or `45/50 (90)` for a ratio.
     pub fn figures_vi(&self) -> String {
-        let vi = |d: &Decimal| format_decimal(d).replace('.', ",");
+        let vi = chitieu_domain::text::format_decimal_vi;
         match (&self.numerator, &self.denominator) {
             (Some(n), Some(d)) => format!("{}/{} ({})", vi(n), vi(d), vi(&self.value.round_dp(2))),
             _ => vi(&self.value),

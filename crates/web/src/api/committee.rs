@@ -183,7 +183,7 @@ pub(super) async fn add_meeting(
 fn committee_of(s: &AppState, me: &Actor, code: ApiPath) -> Result<UnitCode, ApiError> {
     let code = code.parse()?;
     let unit = UnitCode::parse(&code).map_err(|_| ApiError::forbidden())?;
-    if !chitieu_app::committee::keeps(&s.app, me, &unit) {
+    if !chitieu_app::committee::may_keep_records(&s.app, me, &unit) {
         return Err(ApiError::forbidden());
     }
     Ok(unit)

@@ -114,7 +114,7 @@ pub(super) async fn task_progress(
         .task(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
-    if !actions::can_report(&s.live.snapshot(), &me, &t) {
+    if !actions::may_report(&s.live.snapshot(), &me, &t) {
         return Err(ApiError::forbidden());
     }
     let b = body.parse()?;
@@ -182,7 +182,7 @@ pub(super) async fn create_task(
     body: ApiJson<TaskIn>,
 ) -> ApiResult<TaskOut> {
     let me = c.user()?.clone();
-    if !chitieu_app::tasks::assigns(&me) {
+    if !chitieu_app::tasks::may_assign_any(&me) {
         return Err(ApiError::forbidden());
     }
     let b = body.parse()?;
@@ -252,7 +252,7 @@ pub(super) async fn update_task(
     body: ApiJson<TaskPatchIn>,
 ) -> ApiResult<TaskOut> {
     let me = c.user()?.clone();
-    if !chitieu_app::tasks::assigns(&me) {
+    if !chitieu_app::tasks::may_assign_any(&me) {
         return Err(ApiError::forbidden());
     }
     let code = code.parse()?;
@@ -375,7 +375,7 @@ pub(super) async fn sign_programme(
     let me = c.user()?.clone();
     let unit =
         UnitCode::parse(&unit).map_err(|_| ApiError::not_found(&format!("đơn vị {unit}")))?;
-    if !chitieu_app::programme::signs(&me, &unit) {
+    if !chitieu_app::programme::may_sign(&me, &unit) {
         return Err(ApiError::forbidden());
     }
     let year: i32 = year

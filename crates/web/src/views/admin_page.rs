@@ -299,7 +299,7 @@ impl AdminPage {
             saved,
             roles: Role::ALL
                 .iter()
-                .filter(|r| r.rank() <= me.role.rank())
+                .filter(|r| chitieu_domain::permission::may_grant_role(me.role, **r))
                 .map(|r| (r.as_str(), tr.label(r)))
                 .collect(),
             kinds: UNIT_KINDS

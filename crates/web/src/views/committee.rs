@@ -47,7 +47,7 @@ pub(super) async fn committee_box(
     let me = v.user()?;
     let (members, meetings) = s.app.committee_records(&unit.code).await.or_500(tr)?;
     let keeps = unit.kind == chitieu_domain::UnitKind::Other
-        && chitieu_app::committee::keeps(&s.app, me, &unit.code);
+        && chitieu_app::committee::may_keep_records(&s.app, me, &unit.code);
     if members.is_empty() && meetings.is_empty() && !keeps {
         return Ok(None);
     }

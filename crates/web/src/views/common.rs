@@ -79,10 +79,7 @@ pub(super) fn fmt_value(t: &Tr, v: Option<f64>) -> String {
 
 /// A target in the plan's own words: "Trên 60 % (2025)", "Đạt 100 % (2030)".
 pub(super) fn target_text(t: &Tr, r: &Row, unit_of_measure: &str) -> String {
-    let sign = match r.comparator.parse::<chitieu_domain::Comparator>() {
-        Ok(c) => comparator_words(t, c),
-        Err(_) => r.comparator.to_string(),
-    };
+    let sign = comparator_words(t, r.comparator);
     format!(
         "{sign} {} {unit_of_measure} ({})",
         t.num(r.target_value, 2),

@@ -64,7 +64,7 @@ pub async fn programme(
         targets: standing_rows(plan, &p.targets, tr, true),
         done,
         total,
-        can_sign: p.signed.is_none() && chitieu_app::programme::signs(&me, &unit),
+        can_sign: p.signed.is_none() && chitieu_app::programme::may_sign(&me, &unit),
         signed: p
             .signed
             .map(|(who, on)| format!("{} {} ({who})", tr.t("signed_on"), tr.date(&on))),

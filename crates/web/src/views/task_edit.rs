@@ -3,7 +3,9 @@
 //! filled, the reason on top.
 
 use super::common::*;
-use chitieu_app::tasks::{TaskInput, TaskPatch, assigns, can_assign, create_task, update_task};
+use chitieu_app::tasks::{
+    TaskInput, TaskPatch, create_task, may_assign, may_assign_any, update_task,
+};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "task_form.html")]
@@ -68,7 +70,7 @@ impl TaskForm {
                 .units
                 .iter()
                 .filter(current)
-                .filter(|u| can_assign(snap, me, &u.code))
+                .filter(|u| may_assign(snap, me, &u.code))
                 .take(5000)
                 .map(|u| (u.code.to_string(), u.name.clone()))
                 .collect(),
@@ -132,7 +134,7 @@ fn input_of(f: &HashMap<String, String>) -> TaskInput {
 /// Only those who assign work reach these forms.
 fn assigner(v: &Viewer) -> Result<Actor, PageError> {
     let me = v.user()?;
-    if !assigns(me) {
+    if !may_assign_any(me) {
         return Err(PageError::Forbidden(v.tr));
     }
     Ok(me.clone())
@@ -171,7 +173,7 @@ pub async fn task_new_form(
     let snap = s.live.snapshot();
     let clip = |s: String| s.chars().take(300).collect::<String>();
     let f = TaskInput {
-        lead_unit: if can_assign(&snap, &me, &me.unit) {
+        lead_unit: if may_assign(&snap, &me, &me.unit) {
             me.unit.to_string()
         } else {
             String::new()
@@ -204,7 +206,7 @@ pub async fn task_edit_form(
     let me = assigner(&v)?;
     let snap = s.live.snapshot();
     let t = snap.task(&code).ok_or(PageError::NotFound(v.tr))?;
-    if !can_assign(&snap, &me, &t.lead_unit) {
+    if !may_assign(&snap, &me, &t.lead_unit) {
         return Err(PageError::Forbidden(v.tr));
     }
     let mut f = TaskInput::of(t);

@@ -127,7 +127,7 @@ pub async fn tasks(
         f_year,
         f_status,
         tasks,
-        assigns: v.user().is_ok_and(chitieu_app::tasks::assigns),
+        assigns: v.user().is_ok_and(chitieu_app::tasks::may_assign_any),
     };
     Ok(page.into_response())
 }
@@ -215,7 +215,7 @@ pub async fn task_progress(
         .cloned()
         .ok_or(PageError::NotFound(tr))?;
     // Who is asking comes first; the body (with its files) is read only for them.
-    if !actions::can_report(&s.live.snapshot(), &signed_in, &t) {
+    if !actions::may_report(&s.live.snapshot(), &signed_in, &t) {
         return Err(PageError::Forbidden(tr));
     }
     let form = read_multipart(mp, tr).await?;
@@ -306,10 +306,10 @@ impl TaskPage {
                 .product_defect
                 .as_ref()
                 .map(|c| (tr.date(&c.on), c.reason.clone())),
-            can_assign: chitieu_app::tasks::can_assign(snap, me, &t.lead_unit),
+            can_assign: chitieu_app::tasks::may_assign(snap, me, &t.lead_unit),
             saved,
-            can_update: actions::can_report(snap, me, t) && t.cancelled.is_none(),
-            can_complete: actions::can_complete(snap, me, t),
+            can_update: actions::may_report(snap, me, t) && t.cancelled.is_none(),
+            can_complete: actions::may_complete(snap, me, t),
             start: t.start.to_string(),
             today: snap.today().to_string(),
             csrf: me.csrf.clone(),
