@@ -22,25 +22,6 @@ pub enum QueryError {
     },
 }
 
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::UnknownIndicator(c) => write!(f, "không có chỉ tiêu \"{c}\""),
-            QueryError::UnknownUnit(c) => write!(f, "không có đơn vị \"{c}\""),
-            QueryError::TooFine {
-                indicator,
-                frequency,
-            } => write!(
-                f,
-                "chỉ tiêu {indicator} báo cáo {}: không có số liệu ở kỳ ngắn hơn",
-                frequency.label_vi()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}
-
 #[derive(Debug, Clone)]
 pub(crate) struct IndMeta {
     pub(crate) code: String,

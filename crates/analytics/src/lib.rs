@@ -27,3 +27,36 @@ pub use engine::QueryError;
 pub use engine::{Engine, Write};
 pub use query::{Contribution, Figure};
 pub use series::Cell;
+
+/// What a query was refused for, as the rules say it.
+impl From<QueryError> for chitieu_domain::Refusal {
+    fn from(e: QueryError) -> Self {
+        use chitieu_domain::{Refusal, Thing};
+        match e {
+            QueryError::UnknownIndicator(code) => Refusal::Unknown {
+                what: Thing::Indicator,
+                code,
+            },
+            QueryError::UnknownUnit(code) => Refusal::Unknown {
+                what: Thing::Unit,
+                code,
+            },
+            QueryError::TooFine {
+                indicator,
+                frequency,
+            } => Refusal::PeriodTooFine {
+                indicator,
+                frequency: frequency.as_str().to_string(),
+            },
+        }
+    }
+}
+
+/// For logs: the query's fault and its data (people read the refusal's words).
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for QueryError {}

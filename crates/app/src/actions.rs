@@ -18,33 +18,7 @@ use serde::Serialize;
 use crate::App;
 use crate::live::Snapshot;
 
-/// Why a write did not happen.
-#[derive(Debug)]
-pub enum ActionError {
-    /// The user may not do this here.
-    Forbidden,
-    /// The input cannot be used; the message says why.
-    Invalid(String),
-    /// Some values of a batch cannot be used; nothing was written.
-    InvalidItems(Vec<ItemError>),
-    NotFound(String),
-    /// Values changed by someone else, or locked; nothing was written.
-    Conflict(Vec<Conflict>),
-    /// Not possible in the current state (a report already sent, say); the message says why.
-    NotNow(String),
-    Internal(StoreError),
-}
-
-impl From<StoreError> for ActionError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid(m) => ActionError::Invalid(m),
-            StoreError::NotFound(m) => ActionError::NotFound(m),
-            StoreError::Stale(m) => ActionError::NotNow(m),
-            other => ActionError::Internal(other),
-        }
-    }
-}
+pub use crate::refused::{ActionError, unknown};
 
 type Result<T, E = ActionError> = std::result::Result<T, E>;
 
@@ -112,7 +86,7 @@ pub async fn write_values(
         let plan = snap
             .plan
             .as_ref()
-            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         let owner = &plan.plan.owner;
         let allowed = |ind: &chitieu_domain::Indicator, unit: &UnitCode| {
             may_enter(&snap.units, me.role, &me.unit, owner, ind, unit)
@@ -161,9 +135,12 @@ pub async fn write_values(
             return Err(ActionError::InvalidItems(errors));
         }
         for e in &evidence {
-            let ind = plan
-                .indicator(&e.indicator)
-                .ok_or_else(|| ActionError::NotFound(format!("chỉ tiêu {}", e.indicator)))?;
+            let ind = plan.indicator(&e.indicator).ok_or_else(|| {
+                ActionError::NotFound(crate::actions::unknown(
+                    chitieu_domain::Thing::Indicator,
+                    &e.indicator,
+                ))
+            })?;
             if !allowed(ind, &e.unit) {
                 return Err(ActionError::Forbidden);
             }
@@ -206,18 +183,12 @@ pub async fn set_target(s: &App, me: &Actor, t: &Target) -> Result<()> {
         let plan = snap
             .plan
             .as_ref()
-            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         if plan.indicator(&t.indicator).is_none() {
-            return Err(ActionError::Invalid(format!(
-                "không có chỉ tiêu \"{}\"",
-                t.indicator
-            )));
+            return Err(unknown(chitieu_domain::Thing::Indicator, &t.indicator).into());
         }
         if snap.unit(&t.unit).is_none() {
-            return Err(ActionError::Invalid(format!(
-                "không có đơn vị \"{}\"",
-                t.unit
-            )));
+            return Err(unknown(chitieu_domain::Thing::Unit, t.unit.as_str()).into());
         }
         if !may_administer(&snap.units, me.role, &me.unit, &t.unit) {
             return Err(ActionError::Forbidden);
@@ -232,7 +203,7 @@ pub async fn set_target(s: &App, me: &Actor, t: &Target) -> Result<()> {
 /// refused as if it lay outside their scope. Others learn nothing.
 fn known_unit(s: &App, me: &Actor, unit: &UnitCode) -> Result<()> {
     if role_allows(me.role, Action::Administer) && s.live.snapshot().unit(unit).is_none() {
-        return Err(ActionError::Invalid(format!("không có đơn vị \"{unit}\"")));
+        return Err(unknown(chitieu_domain::Thing::Unit, unit.as_str()).into());
     }
     Ok(())
 }
@@ -297,7 +268,12 @@ pub async fn revoke_token(s: &App, me: &Actor, name: &str) -> Result<()> {
         .await?
         .into_iter()
         .find(|t| t.name == name.trim())
-        .ok_or_else(|| ActionError::NotFound(format!("token \"{}\"", name.trim())))?;
+        .ok_or_else(|| {
+            ActionError::NotFound(crate::actions::unknown(
+                chitieu_domain::Thing::Token,
+                name.trim(),
+            ))
+        })?;
     if !may_issue_token(&units(s), me.role, &me.unit, t.role, &t.unit) {
         return Err(ActionError::Forbidden);
     }
@@ -332,7 +308,7 @@ pub async fn update_indicator(
             .plan
             .as_ref()
             .map(|p| p.plan.owner.clone())
-            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         if !may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
             return Err(ActionError::Forbidden);
         }
@@ -349,7 +325,7 @@ pub async fn set_form(s: &App, me: &Actor, f: &chitieu_domain::report::Form) -> 
         let plan = snap
             .plan
             .as_ref()
-            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         if !may_edit_plan(&snap.units, me.role, &me.unit, &plan.plan.owner) {
             return Err(ActionError::Forbidden);
         }
@@ -366,14 +342,18 @@ pub async fn set_form(s: &App, me: &Actor, f: &chitieu_domain::report::Form) -> 
 pub async fn upsert_unit(s: &App, me: &Actor, u: &Unit) -> Result<()> {
     {
         let snap = s.live.snapshot();
-        let parent = u
-            .parent
-            .as_ref()
-            .ok_or_else(|| ActionError::Invalid("cần đơn vị cấp trên".into()))?;
+        let parent =
+            u.parent
+                .as_ref()
+                .ok_or(ActionError::Refused(chitieu_domain::Refusal::Required {
+                    field: chitieu_domain::Field::Parent,
+                }))?;
         if snap.unit(parent).is_none() {
-            return Err(ActionError::Invalid(format!(
-                "không có đơn vị cấp trên \"{parent}\""
-            )));
+            return Err(chitieu_domain::Refusal::BadTree {
+                unit: u.code.to_string(),
+                reason: chitieu_domain::refusal::TreeFlaw::NoParent,
+            }
+            .into());
         }
         let existing = snap.unit(&u.code);
         // The graph as this write would leave it: a cycle is a mistake in the input (422,
@@ -398,7 +378,7 @@ pub async fn upsert_unit(s: &App, me: &Actor, u: &Unit) -> Result<()> {
             .into_iter()
             .find(|f| f.error.units().contains(&&u.code))
         {
-            return Err(ActionError::Invalid(f.error.to_string()));
+            return Err(chitieu_domain::Refusal::Tree(f.error).into());
         }
         let reach = |c: &UnitCode| may_administer(&snap.units, me.role, &me.unit, c);
         let existing_out_of_reach = existing.is_some() && !reach(&u.code);
@@ -447,19 +427,22 @@ pub async fn task_progress(
         }
     }
     if task.cancelled.is_some() {
-        return Err(ActionError::NotNow(format!(
-            "nhiệm vụ {} đã hủy: không nhận báo cáo tiến độ",
-            task.code
-        )));
+        return Err(chitieu_domain::Refusal::TaskCancelled {
+            task: task.code.clone(),
+        }
+        .into());
     }
     if progress > 100 {
-        return Err(ActionError::Invalid(format!(
-            "tiến độ {progress}% vượt quá 100%"
-        )));
+        return Err(chitieu_domain::Refusal::OutOfRange {
+            field: chitieu_domain::Field::Progress,
+            value: progress.to_string(),
+            min: "0".into(),
+            max: "100".into(),
+        }
+        .into());
     }
     if let Some(done) = completed_on {
-        task.check_completion(done, s.today())
-            .map_err(ActionError::Invalid)?;
+        task.check_completion(done, s.today())?;
     }
     s.store
         .add_task_update(
@@ -504,7 +487,8 @@ pub struct ReportRequest<'a> {
 /// the database; a submission needs every figure of the report. `address` is the request's
 /// origin, for the audit log.
 pub async fn act_on_report(s: &App, me: &Actor, r: &ReportRequest<'_>) -> Result<ValueState> {
-    use chitieu_domain::report::Refusal;
+    use chitieu_domain::report::Refusal as Move;
+    use chitieu_domain::{Refusal, Thing};
     use chitieu_store::{ReportAct, ReportError};
     let ReportRequest {
         form,
@@ -514,42 +498,43 @@ pub async fn act_on_report(s: &App, me: &Actor, r: &ReportRequest<'_>) -> Result
         reason,
     } = *r;
     let reason = chitieu_domain::text::clean_text(
-        "reason",
+        chitieu_domain::Field::Reason,
         reason,
         chitieu_domain::text::COMMENT_MAX,
         chitieu_domain::text::TextKind::Multiline,
-    )
-    .map_err(|e| ActionError::Invalid(e.to_string()))?;
+    )?;
     let snap = s.live.snapshot();
     let plan = snap
         .plan
         .as_ref()
-        .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+        .ok_or(ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
     let form = plan
         .forms
         .iter()
         .find(|f| f.code == form)
-        .ok_or_else(|| ActionError::NotFound(format!("biểu mẫu \"{form}\"")))?;
+        .ok_or_else(|| ActionError::NotFound(unknown(Thing::Form, form)))?;
     let unit_code =
-        UnitCode::parse(unit).map_err(|e| ActionError::NotFound(format!("đơn vị: {e}")))?;
+        UnitCode::parse(unit).map_err(|_| ActionError::NotFound(unknown(Thing::Unit, unit)))?;
     let unit = snap
         .unit(&unit_code)
-        .ok_or_else(|| ActionError::NotFound(format!("đơn vị \"{unit_code}\"")))?;
+        .ok_or_else(|| ActionError::NotFound(unknown(Thing::Unit, unit_code.as_str())))?;
     let period: chitieu_domain::Period = period
         .parse()
-        .map_err(|e: chitieu_domain::PeriodError| ActionError::Invalid(e.to_string()))?;
+        .map_err(|e: chitieu_domain::PeriodError| ActionError::Refused(e.into()))?;
     if period.kind() != form.frequency {
-        return Err(ActionError::Invalid(format!(
-            "biểu mẫu {} báo cáo {}, kỳ {period} không phải kỳ của biểu mẫu",
-            form.code,
-            form.frequency.label_vi()
-        )));
+        return Err(Refusal::WrongPeriod {
+            form: form.code.clone(),
+            frequency: form.frequency.as_str().to_string(),
+            period: period.to_string(),
+        }
+        .into());
     }
     if period.end() >= s.today() {
-        return Err(ActionError::Invalid(format!(
-            "kỳ {period} chưa kết thúc: báo cáo sau ngày {}",
-            period.end().format("%d/%m/%Y")
-        )));
+        return Err(Refusal::PeriodNotOver {
+            period: period.to_string(),
+            from: period.end() + chrono::Days::new(1),
+        }
+        .into());
     }
     let act = ReportAct {
         form,
@@ -571,10 +556,15 @@ pub async fn act_on_report(s: &App, me: &Actor, r: &ReportRequest<'_>) -> Result
             crate::notify::after_transition(s, &form.code, &unit.code, period, to, &reason);
             Ok(to)
         }
-        Err(ReportError::Refused(Refusal::Forbidden { .. })) => Err(ActionError::Forbidden),
-        Err(ReportError::Refused(r @ Refusal::NotNow { .. })) => {
-            Err(ActionError::NotNow(r.to_string()))
+        Err(ReportError::Refused(Move::Forbidden { .. })) => Err(ActionError::Forbidden),
+        Err(ReportError::Refused(Move::NotNow { action, state })) => {
+            Err(Refusal::ReportState { state, action }.into())
         }
-        Err(e) => Err(ActionError::Invalid(e.to_string())),
+        Err(ReportError::Refused(Move::ReasonNeeded { action })) => {
+            Err(Refusal::ReasonNeeded { action }.into())
+        }
+        Err(ReportError::Incomplete(indicators)) => Err(Refusal::Incomplete { indicators }.into()),
+        Err(ReportError::Rules(rules)) => Err(Refusal::RulesBroken { rules }.into()),
+        Err(ReportError::Explain(rules)) => Err(Refusal::Unexplained { rules }.into()),
     }
 }

@@ -15,7 +15,10 @@ fn check_keeper(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionE
         return Err(ActionError::Forbidden);
     }
     if snap.unit(committee).is_none() {
-        return Err(ActionError::NotFound(format!("đơn vị \"{committee}\"")));
+        return Err(ActionError::NotFound(crate::actions::unknown(
+            chitieu_domain::Thing::Unit,
+            committee.as_str(),
+        )));
     }
     Ok(())
 }

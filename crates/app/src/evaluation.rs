@@ -82,15 +82,22 @@ pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
     })
 }
 
+/// A record that does not serialise: a fault, never the user's.
+fn broken(e: serde_json::Error) -> ActionError {
+    ActionError::Internal(crate::StoreError::Broken(e.to_string()))
+}
+
 fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
     // The plan's years, up to this one: a year not begun has nothing to evaluate.
     let plan = chitieu_domain::target::PLAN_YEARS;
     let last = day.year().min(*plan.end());
     if !(*plan.start()..=last).contains(&year) {
-        return Err(ActionError::Invalid(format!(
-            "năm {year} ngoài khoảng {}–{last}: chỉ đánh giá được năm đã bắt đầu",
-            plan.start()
-        )));
+        return Err(chitieu_domain::Refusal::YearOutOfRange {
+            year,
+            first: *plan.start(),
+            last,
+        }
+        .into());
     }
     Ok(())
 }
@@ -100,7 +107,10 @@ pub async fn rubric(s: &App, year: i32) -> Result<(Rubric, i32), ActionError> {
     match s.store.rubric(year).await? {
         Some(st) => {
             let r: Rubric = serde_json::from_str(&st.body).map_err(|e| {
-                ActionError::NotNow(format!("bộ tiêu chí năm {year} lưu không đọc được: {e}"))
+                ActionError::Refused(chitieu_domain::Refusal::Unreadable {
+                    what: chitieu_domain::Thing::Criteria,
+                    detail: format!("{year}: {e}"),
+                })
             })?;
             Ok((r, st.version))
         }
@@ -114,24 +124,23 @@ pub async fn save_rubric(s: &App, me: &Actor, year: i32, r: &Rubric) -> Result<i
         return Err(ActionError::Forbidden);
     }
     check_year(year, s.today())?;
-    r.check().map_err(ActionError::Invalid)?;
+    r.check()?;
     {
         let snap = s.live.snapshot();
         for c in &r.clusters {
             if let Some(u) = c.units.iter().find(|u| snap.unit(u).is_none()) {
-                return Err(ActionError::Invalid(format!(
-                    "cụm \"{}\": không có đơn vị {u}",
-                    c.code
-                )));
+                return Err(
+                    crate::actions::unknown(chitieu_domain::Thing::Unit, u.as_str())
+                        .of(chitieu_domain::Thing::Cluster, &c.code)
+                        .into(),
+                );
             }
         }
     }
     if s.store.frozen_evaluation(year).await?.is_some() {
-        return Err(ActionError::NotNow(format!(
-            "kết quả đánh giá năm {year} đã chốt: không sửa bộ tiêu chí của năm đó được nữa"
-        )));
+        return Err(chitieu_domain::Refusal::Frozen { year }.into());
     }
-    let body = serde_json::to_string(r).map_err(|e| ActionError::Invalid(e.to_string()))?;
+    let body = serde_json::to_string(r).map_err(broken)?;
     Ok(s.store.save_rubric(year, &body, &me.login).await?)
 }
 
@@ -145,9 +154,10 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
     let mut e = evaluate_on(&snap, year, day, rubric, version, &returned);
     if let Some(st) = s.store.proposals(year).await? {
         e.proposals = serde_json::from_str(&st.body).map_err(|err| {
-            ActionError::NotNow(format!(
-                "đề nghị khen thưởng năm {year} lưu không đọc được: {err}"
-            ))
+            ActionError::Refused(chitieu_domain::Refusal::Unreadable {
+                what: chitieu_domain::Thing::Proposal,
+                detail: format!("{year}: {err}"),
+            })
         })?;
         e.proposals_edited_by = Some(st.by);
     }
@@ -167,15 +177,16 @@ pub async fn save_proposals(
     }
     let e = evaluate(s, year).await?;
     if let Some(p) = list.iter().find(|p| e.unit(&p.unit).is_none()) {
-        return Err(ActionError::Invalid(format!(
-            "đơn vị {} không thuộc diện đánh giá năm {year}",
-            p.unit
-        )));
+        return Err(chitieu_domain::Refusal::NotEvaluated {
+            unit: p.unit.to_string(),
+            year,
+        }
+        .into());
     }
     let body = if list.is_empty() {
         None
     } else {
-        Some(serde_json::to_string(list).map_err(|err| ActionError::Invalid(err.to_string()))?)
+        Some(serde_json::to_string(list).map_err(broken)?)
     };
     s.store
         .save_proposals(year, body.as_deref(), &me.login)
@@ -465,7 +476,7 @@ pub async fn freeze(s: &App, me: &Actor, year: i32) -> Result<Evaluation, Action
         return Err(ActionError::Forbidden);
     }
     let e = evaluate(s, year).await?;
-    let body = serde_json::to_string(&e).map_err(|err| ActionError::Invalid(err.to_string()))?;
+    let body = serde_json::to_string(&e).map_err(broken)?;
     s.store.freeze_evaluation(year, &body, &me.login).await?;
     Ok(e)
 }
@@ -475,8 +486,12 @@ pub async fn frozen(s: &App, year: i32) -> Result<Option<Frozen>, ActionError> {
     let Some(st) = s.store.frozen_evaluation(year).await? else {
         return Ok(None);
     };
-    let evaluation = serde_json::from_str(&st.body)
-        .map_err(|e| ActionError::NotNow(format!("kết quả chốt năm {year} không đọc được: {e}")))?;
+    let evaluation = serde_json::from_str(&st.body).map_err(|e| {
+        ActionError::Refused(chitieu_domain::Refusal::Unreadable {
+            what: chitieu_domain::Thing::Evaluation,
+            detail: format!("{year}: {e}"),
+        })
+    })?;
     Ok(Some(Frozen {
         evaluation,
         by: st.by,

@@ -2,6 +2,7 @@
 //! (provisional or official), a period code; and the refusal when it cannot be used.
 
 use chitieu_domain::Period;
+use chitieu_domain::refusal::{Field, Place, Refusal};
 use std::str::FromStr;
 
 /// The day an assessment is made as of: today by default, and a day whose year periods can
@@ -16,25 +17,35 @@ pub(crate) fn checked_as_of(
     if years.contains(&day.year()) {
         Ok(day)
     } else {
-        Err(BadInput(format!(
-            "as_of: ngày {day} nằm ngoài các năm {}–{}",
-            years.start(),
-            years.end()
-        )))
+        Err(BadInput(
+            Refusal::YearOutOfRange {
+                year: day.year(),
+                first: *years.start(),
+                last: *years.end(),
+            }
+            .at(Place::Field("as_of")),
+        ))
     }
 }
 
-/// Input a person or a client got wrong; the message says what and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadInput(pub String);
+/// Input a person or a client got wrong in a question (a 400): the rule that refused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadInput(pub Refusal);
 
+/// For logs: the refusal's code and data.
 impl std::fmt::Display for BadInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{}: {:?}", self.0.code(), self.0)
     }
 }
 
 impl std::error::Error for BadInput {}
+
+impl From<Refusal> for BadInput {
+    fn from(r: Refusal) -> BadInput {
+        BadInput(r)
+    }
+}
 
 /// Which figures a question is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -52,8 +63,10 @@ impl FromStr for Data {
         match s {
             "provisional" => Ok(Data::Provisional),
             "official" => Ok(Data::Official),
-            other => Err(BadInput(format!(
-                "data=\"{other}\" không hợp lệ: official (số liệu đã tiếp nhận) hoặc provisional (kể cả số liệu chưa tiếp nhận)"
+            other => Err(BadInput(Refusal::not_one_of(
+                Field::Data,
+                other,
+                ["official", "provisional"],
             ))),
         }
     }
@@ -65,7 +78,7 @@ pub fn optional_period(s: Option<&str>) -> Result<Option<Period>, BadInput> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             p.parse()
-                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))
+                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.into()))
         })
         .transpose()
 }

@@ -13,6 +13,7 @@ mod memo;
 pub mod notify;
 pub mod programme;
 pub mod reads;
+mod refused;
 pub mod report;
 pub mod reports;
 pub mod tasks;

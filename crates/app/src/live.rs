@@ -139,7 +139,7 @@ pub struct Live {
 }
 
 pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Broken(e.to_string())
 }
 
 impl Live {
@@ -369,7 +369,7 @@ impl Snapshot {
         let plan = self
             .plan
             .as_ref()
-            .ok_or_else(|| BadInput("chưa có kế hoạch: chạy `chitieu init`".into()))?;
+            .ok_or(BadInput(chitieu_domain::Refusal::NoPlan))?;
         Ok(chitieu_analytics::assess::Context {
             engine: self.engine_of(data),
             indicators: &plan.indicators,
@@ -382,15 +382,19 @@ impl Snapshot {
     /// The unit named by `code`, or the plan's owner (the province) when none is given.
     pub fn unit_or_owner(&self, code: Option<&str>) -> Result<&Unit, BadInput> {
         let code = match code.filter(|c| !c.trim().is_empty()) {
-            Some(c) => UnitCode::parse(c).map_err(BadInput)?,
+            Some(c) => UnitCode::parse(c)?,
             None => self
                 .plan
                 .as_ref()
                 .map(|p| p.plan.owner.clone())
-                .ok_or_else(|| BadInput("chưa có kế hoạch: chạy `chitieu init`".into()))?,
+                .ok_or(BadInput(chitieu_domain::Refusal::NoPlan))?,
         };
-        self.unit(&code)
-            .ok_or_else(|| BadInput(format!("không có đơn vị \"{code}\"")))
+        self.unit(&code).ok_or_else(|| {
+            BadInput(chitieu_domain::Refusal::Unknown {
+                what: chitieu_domain::Thing::Unit,
+                code: code.to_string(),
+            })
+        })
     }
 
     /// Assessment rows for a unit (default: the province), as of a date (default: today),
@@ -417,8 +421,7 @@ impl Snapshot {
         let method = method
             .filter(|m| !m.is_empty())
             .unwrap_or("unsd2022")
-            .parse()
-            .map_err(BadInput)?;
+            .parse::<chitieu_domain::assessment::Method>()?;
         let as_of = checked_as_of(as_of, self.today())?;
         let key = (unit.code.clone(), as_of, method, data);
         let carried = self.memo.carried.get(&key);
@@ -430,7 +433,7 @@ impl Snapshot {
                 }),
                 None => context.assess(unit, as_of, method),
             }
-            .map_err(|e| BadInput(e.to_string()))?;
+            .map_err(|e| BadInput(e.into()))?;
             if data == Data::Provisional {
                 let official = self.assess_data(
                     Some(unit.code.as_str()),
@@ -536,6 +539,6 @@ impl Snapshot {
         }
         self.context()?
             .early_warning(&scope, as_of)
-            .map_err(|e| BadInput(e.to_string()))
+            .map_err(|e| BadInput(e.into()))
     }
 }

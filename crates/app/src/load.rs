@@ -24,7 +24,7 @@ fn stored_figures(
     den: Option<&str>,
 ) -> Result<(Period, Decimal, Option<Decimal>, Option<Decimal>), String> {
     let dec = |s: &str| Decimal::from_str(s).map_err(|e| format!("số \"{s}\" hỏng: {e}"));
-    let period = Period::from_str(period).map_err(|e| e.to_string())?;
+    let period = Period::from_str(period).map_err(|e| format!("{e:?}"))?;
     let value = dec(value)?;
     let num = num.filter(|s| !s.is_empty()).map(dec).transpose()?;
     let den = den.filter(|s| !s.is_empty()).map(dec).transpose()?;

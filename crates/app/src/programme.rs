@@ -44,7 +44,7 @@ impl Programme {
 
 pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme, ActionError> {
     if !chitieu_domain::target::PLAN_YEARS.contains(&year) {
-        return Err(ActionError::Invalid(
+        return Err(ActionError::Refused(
             chitieu_domain::target::plan_year_refusal(year),
         ));
     }
@@ -52,7 +52,10 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
     let (tasks, targets) = {
         let snap = s.live.snapshot();
         if snap.unit(unit).is_none() {
-            return Err(ActionError::NotFound(format!("đơn vị \"{unit}\"")));
+            return Err(ActionError::NotFound(crate::actions::unknown(
+                chitieu_domain::Thing::Unit,
+                unit.as_str(),
+            )));
         }
         let tasks: Vec<Task> = snap
             .tasks
@@ -107,7 +110,7 @@ pub async fn sign(s: &App, me: &Actor, unit: &UnitCode, year: i32) -> Result<(),
         return Err(ActionError::Forbidden);
     }
     if !chitieu_domain::target::PLAN_YEARS.contains(&year) {
-        return Err(ActionError::Invalid(
+        return Err(ActionError::Refused(
             chitieu_domain::target::plan_year_refusal(year),
         ));
     }

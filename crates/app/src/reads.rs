@@ -178,7 +178,7 @@ impl App {
             .plan
             .as_ref()
             .map(|p| p.plan.owner.clone())
-            .ok_or_else(|| ActionError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         if !chitieu_domain::permission::may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
             return Err(ActionError::Forbidden);
         }

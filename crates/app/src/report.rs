@@ -24,10 +24,10 @@ pub async fn render(
 }
 
 /// Why a report asked for cannot be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Unasked {
-    /// The period written is not one (the reason says why).
-    Period(String),
+    /// The period written is not one (the refusal says why).
+    Period(chitieu_domain::Refusal),
     /// No such unit, or no plan to name a default one.
     Unit(String),
 }
@@ -41,9 +41,9 @@ pub fn which(
     today: chrono::NaiveDate,
 ) -> Result<(Period, UnitCode), Unasked> {
     let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => p.parse().map_err(|e: chitieu_domain::PeriodError| {
-            Unasked::Period(format!("kỳ \"{p}\": {e}"))
-        })?,
+        Some(p) => p
+            .parse()
+            .map_err(|e: chitieu_domain::PeriodError| Unasked::Period(e.into()))?,
         None => Period::last_complete(PeriodKind::Quarter, today),
     };
     let code = match unit.map(str::trim).filter(|u| !u.is_empty()) {
@@ -66,14 +66,11 @@ pub fn report_of(
     period: Period,
     code: &UnitCode,
     today: chrono::NaiveDate,
-) -> Result<Report, String> {
-    let plan = snap
-        .plan
-        .as_ref()
-        .ok_or_else(|| "chưa có kế hoạch".to_string())?;
+) -> Result<Report, chitieu_domain::Refusal> {
+    let plan = snap.plan.as_ref().ok_or(chitieu_domain::Refusal::NoPlan)?;
     let u = snap
         .unit(code)
-        .ok_or_else(|| format!("không có đơn vị \"{code}\""))?;
+        .ok_or_else(|| crate::actions::unknown(chitieu_domain::Thing::Unit, code.as_str()))?;
     let as_of = period.end().min(today);
     let rows = snap
         .assess_data(Some(code.as_str()), Some(as_of), None, Data::Official)

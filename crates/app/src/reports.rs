@@ -160,7 +160,8 @@ pub async fn submit_each(
         )
         .await;
         match sent {
-            Ok(_) | Err(ActionError::NotNow(_)) => {}
+            Ok(_) => {}
+            Err(ActionError::Refused(r)) if r.is_state() => {}
             Err(e) => return Err(e),
         }
     }

@@ -7,6 +7,7 @@ use chitieu_domain::Actor;
 use chitieu_domain::Task;
 use chitieu_domain::UnitCode;
 use chitieu_domain::permission::may_assign_task;
+use chitieu_domain::refusal::{Field, Place, Refusal, Thing};
 use chitieu_domain::task::{Cancellation, SourceDocument};
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text, parse_date};
 use chitieu_store::TaskWrite;
@@ -82,28 +83,15 @@ pub struct TaskPatch {
     pub version: Option<i64>,
 }
 
-/// Why a task could not be read: the field and the reason.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TaskFieldError {
-    pub field: &'static str,
-    pub reason: String,
+/// Why a task could not be read: the refusal, at the input's field (its API name).
+pub type TaskFieldError = Refusal;
+
+fn bad(field: &'static str, why: Refusal) -> Refusal {
+    why.at(Place::Field(field))
 }
 
-impl std::fmt::Display for TaskFieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.reason)
-    }
-}
-
-fn bad(field: &'static str, reason: impl Into<String>) -> TaskFieldError {
-    TaskFieldError {
-        field,
-        reason: reason.into(),
-    }
-}
-
-fn line(field: &'static str, s: &str, max: usize) -> Result<String, TaskFieldError> {
-    clean_text(field, s, max, TextKind::Line).map_err(|e| bad(field, e.reason))
+fn line(field: &'static str, name: Field, s: &str, max: usize) -> Result<String, Refusal> {
+    clean_text(name, s, max, TextKind::Line).map_err(|e| bad(field, e))
 }
 
 /// What a task's codes are checked against: the plan, its indicators, the units.
@@ -118,7 +106,13 @@ pub struct TaskBook<'a> {
 fn unit(book: &TaskBook, field: &'static str, s: &str) -> Result<UnitCode, TaskFieldError> {
     let code = UnitCode::parse(s.trim()).map_err(|e| bad(field, e))?;
     if !(book.has_unit)(&code) {
-        return Err(bad(field, format!("không có đơn vị \"{code}\"")));
+        return Err(bad(
+            field,
+            Refusal::Unknown {
+                what: Thing::Unit,
+                code: code.to_string(),
+            },
+        ));
     }
     Ok(code)
 }
@@ -131,10 +125,15 @@ impl TaskInput {
     /// The task this input stands for, checked against the plan and the units: codes exist,
     /// dates read, text cleaned and bounded, the deadline not before the start.
     pub fn read(&self, snap: &Snapshot) -> Result<Task, TaskFieldError> {
-        let plan = snap
-            .plan
-            .as_ref()
-            .ok_or_else(|| bad("plan", "chưa có kế hoạch"))?;
+        let plan = snap.plan.as_ref().ok_or_else(|| {
+            bad(
+                "plan",
+                Refusal::Unknown {
+                    what: Thing::Plan,
+                    code: String::new(),
+                },
+            )
+        })?;
         self.read_with(&TaskBook {
             plan: &plan.plan.code,
             has_unit: &|u| snap.unit(u).is_some(),
@@ -145,10 +144,15 @@ impl TaskInput {
 
     /// [`TaskInput::read`] against any book of codes (the command line has no snapshot).
     pub fn read_with(&self, book: &TaskBook) -> Result<Task, TaskFieldError> {
-        let code = line("code", &self.code, 40)?;
-        let title = line("title", &self.title, NAME_MAX)?;
+        let code = line("code", Field::TaskCode, &self.code, 40)?;
+        let title = line("title", Field::Title, &self.title, NAME_MAX)?;
         if title.is_empty() {
-            return Err(bad("title", "cần tên nhiệm vụ"));
+            return Err(bad(
+                "title",
+                Refusal::Required {
+                    field: Field::Title,
+                },
+            ));
         }
         let lead_unit = unit(book, "lead_unit", &self.lead_unit)?;
         let mut coordinating_units = Vec::new();
@@ -171,20 +175,32 @@ impl TaskInput {
         {
             let i = i.to_ascii_uppercase();
             if !(book.has_indicator)(&i) {
-                return Err(bad("indicators", format!("không có chỉ tiêu \"{i}\"")));
+                return Err(bad(
+                    "indicators",
+                    Refusal::Unknown {
+                        what: Thing::Indicator,
+                        code: i,
+                    },
+                ));
             }
             if !indicators.contains(&i) {
                 indicators.push(i);
             }
         }
-        let deadline = date("deadline", &self.deadline)?
-            .ok_or_else(|| bad("deadline", "cần hạn hoàn thành"))?;
+        let deadline = date("deadline", &self.deadline)?.ok_or_else(|| {
+            bad(
+                "deadline",
+                Refusal::Required {
+                    field: Field::Deadline,
+                },
+            )
+        })?;
         let start = date("start", &self.start)?.unwrap_or_else(|| book.today.min(deadline));
         let year = match self.year.trim() {
             "" => chrono::Datelike::year(&deadline),
             y => y
                 .parse()
-                .map_err(|_| bad("year", format!("năm \"{y}\" không hợp lệ")))?,
+                .map_err(|_| bad("year", Refusal::malformed(Field::Year, y)))?,
         };
         let task = Task {
             edition: Default::default(),
@@ -197,25 +213,35 @@ impl TaskInput {
             start,
             deadline,
             expected_product: clean_text(
-                "expected_product",
+                Field::ExpectedProduct,
                 &self.expected_product,
                 COMMENT_MAX,
                 TextKind::Multiline,
             )
-            .map_err(|e| bad("expected_product", e.reason))?,
+            .map_err(|e| bad("expected_product", e))?,
             indicators,
             completed_on: None,
             updates: Vec::new(),
             source: SourceDocument {
-                number: line("source_number", &self.source_number, NAME_MAX)?,
+                number: line(
+                    "source_number",
+                    Field::SourceNumber,
+                    &self.source_number,
+                    NAME_MAX,
+                )?,
                 date: date("source_date", &self.source_date)?,
-                issuer: line("source_issuer", &self.source_issuer, NAME_MAX)?,
+                issuer: line(
+                    "source_issuer",
+                    Field::SourceIssuer,
+                    &self.source_issuer,
+                    NAME_MAX,
+                )?,
             },
             cancelled: None,
             product_defect: None,
             funding: self.funding()?,
         };
-        task.check().map_err(|e| bad("task", e))?;
+        task.check()?;
         Ok(task)
     }
 
@@ -223,20 +249,33 @@ impl TaskInput {
     /// allocation are needed, the disbursement defaults to 0.
     fn funding(&self) -> Result<Option<chitieu_domain::task::Funding>, TaskFieldError> {
         use chitieu_domain::value::parse_figure;
-        let figure = |field: &'static str, s: &str| {
-            parse_figure(field, s, self.notation).map_err(|e| bad(field, e.reason))
+        let figure = |field: &'static str, name: Field, s: &str| {
+            parse_figure(field, s, self.notation)
+                .map_err(|_| bad(field, Refusal::malformed(name, s)))
         };
-        let allocated = figure("funding_allocated", &self.funding_allocated)?;
-        let disbursed = figure("funding_disbursed", &self.funding_disbursed)?;
+        let allocated = figure(
+            "funding_allocated",
+            Field::Allocated,
+            &self.funding_allocated,
+        )?;
+        let disbursed = figure(
+            "funding_disbursed",
+            Field::Disbursed,
+            &self.funding_disbursed,
+        )?;
         let source = self.funding_source.trim();
         if source.is_empty() && allocated.is_none() && disbursed.is_none() {
             return Ok(None);
         }
-        let source = source
-            .parse()
-            .map_err(|e: String| bad("funding_source", e))?;
-        let allocated =
-            allocated.ok_or_else(|| bad("funding_allocated", "cần kinh phí được giao"))?;
+        let source = source.parse().map_err(|e| bad("funding_source", e))?;
+        let allocated = allocated.ok_or_else(|| {
+            bad(
+                "funding_allocated",
+                Refusal::Required {
+                    field: Field::Allocated,
+                },
+            )
+        })?;
         Ok(Some(chitieu_domain::task::Funding {
             source,
             allocated,
@@ -345,7 +384,7 @@ impl TaskPatch {
 }
 
 fn invalid(e: TaskFieldError) -> ActionError {
-    ActionError::Invalid(e.to_string())
+    ActionError::Refused(e)
 }
 
 /// Whether `me` may assign work to `lead` (for showing the forms).
@@ -394,10 +433,9 @@ pub async fn update_task(
         if !may_assign_any(me) {
             return Err(ActionError::Forbidden);
         }
-        let old = snap
-            .task(code)
-            .cloned()
-            .ok_or_else(|| ActionError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
+        let old = snap.task(code).cloned().ok_or_else(|| {
+            ActionError::NotFound(crate::actions::unknown(chitieu_domain::Thing::Task, code))
+        })?;
         if !may_assign(&snap, me, &old.lead_unit) {
             return Err(ActionError::Forbidden);
         }
@@ -412,14 +450,26 @@ pub async fn update_task(
         // ever added.
         if let Some(reason) = &patch.cancel_reason {
             if old.cancelled.is_some() {
-                return Err(ActionError::NotNow(format!("nhiệm vụ {code} đã hủy")));
+                return Err(Refusal::TaskCancelled {
+                    task: code.to_string(),
+                }
+                .into());
             }
-            let reason = clean_text("cancel_reason", reason, COMMENT_MAX, TextKind::Multiline)
-                .map_err(|e| ActionError::Invalid(format!("cancel_reason: {}", e.reason)))?;
+            let reason = clean_text(
+                Field::CancelReason,
+                reason,
+                COMMENT_MAX,
+                TextKind::Multiline,
+            )
+            .map_err(|e| bad("cancel_reason", e))?;
             if reason.is_empty() {
-                return Err(ActionError::Invalid(
-                    "cancel_reason: hủy nhiệm vụ cần lý do".into(),
-                ));
+                return Err(bad(
+                    "cancel_reason",
+                    Refusal::Required {
+                        field: Field::CancelReason,
+                    },
+                )
+                .into());
             }
             task.cancelled = Some(Cancellation {
                 on: snap.today(),
@@ -428,29 +478,39 @@ pub async fn update_task(
         }
         if let Some(reason) = &patch.product_defect {
             if old.completed_on.is_none() {
-                return Err(ActionError::NotNow(format!(
-                    "nhiệm vụ {code} chưa hoàn thành: chưa có sản phẩm để đánh giá"
-                )));
+                return Err(Refusal::TaskNotCompleted {
+                    task: code.to_string(),
+                }
+                .into());
             }
             if old.product_defect.is_some() {
-                return Err(ActionError::NotNow(format!(
-                    "sản phẩm của nhiệm vụ {code} đã được ghi nhận là không đạt yêu cầu"
-                )));
+                return Err(Refusal::ProductJudged {
+                    task: code.to_string(),
+                }
+                .into());
             }
-            let reason = clean_text("product_defect", reason, COMMENT_MAX, TextKind::Multiline)
-                .map_err(|e| ActionError::Invalid(format!("product_defect: {}", e.reason)))?;
+            let reason = clean_text(
+                Field::ProductDefect,
+                reason,
+                COMMENT_MAX,
+                TextKind::Multiline,
+            )
+            .map_err(|e| bad("product_defect", e))?;
             if reason.is_empty() {
-                return Err(ActionError::Invalid(
-                    "product_defect: cần nêu sản phẩm chưa đạt yêu cầu ở điểm nào".into(),
-                ));
+                return Err(bad(
+                    "product_defect",
+                    Refusal::Required {
+                        field: Field::ProductDefect,
+                    },
+                )
+                .into());
             }
             task.product_defect = Some(Cancellation {
                 on: snap.today(),
                 reason,
             });
         }
-        task.check()
-            .map_err(|e| ActionError::Invalid(format!("task: {e}")))?;
+        task.check()?;
         task.edition.number = patch.version.unwrap_or(old.edition.number);
         (task, old)
     };
@@ -460,7 +520,15 @@ pub async fn update_task(
         .write_tasks(std::slice::from_ref(&task), TaskWrite::Assign, &me.login)
         .await
     {
-        Err(chitieu_store::StoreError::Stale(m)) => {
+        Err(chitieu_store::StoreError::Refused(Refusal::Stale {
+            what,
+            code: c,
+            by,
+            at,
+            version,
+            seen,
+            ..
+        })) => {
             // Name what changed, when the change was made on the copy this server held.
             s.live.sync().await?;
             let changed = match s.live.snapshot().task(code) {
@@ -469,11 +537,16 @@ pub async fn update_task(
                 }
                 _ => vec![],
             };
-            return Err(ActionError::NotNow(if changed.is_empty() {
-                m
-            } else {
-                format!("{m}. Đã đổi: {}", changed.join(", "))
-            }));
+            return Err(Refusal::Stale {
+                what,
+                code: c,
+                by,
+                at,
+                version,
+                seen,
+                changed,
+            }
+            .into());
         }
         r => r?,
     }

@@ -66,8 +66,8 @@ pub async fn token(db: &str, cmd: TokenCmd) -> Result<()> {
         }
         TokenCmd::Add { name, role, unit } => {
             let store = open(db).await?;
-            let unit = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
-            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let unit = UnitCode::parse(&unit).map_err(crate::said)?;
+            let role: Role = role.parse().map_err(crate::said)?;
             let token = store.create_token(&name, role, &unit, ACTOR).await?;
             eprintln!(
                 "Token \"{name}\" ({}, đơn vị {unit}); chỉ hiện một lần:",
@@ -97,8 +97,8 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
                     "cần mật khẩu ở đầu vào chuẩn (stdin), ví dụ: echo 'mật-khẩu-dài' | chitieu user add ..."
                 );
             }
-            let unit = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
-            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let unit = UnitCode::parse(&unit).map_err(crate::said)?;
+            let role: Role = role.parse().map_err(crate::said)?;
             store
                 .add_user(
                     &chitieu_store::NewUser {

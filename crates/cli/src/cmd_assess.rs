@@ -123,7 +123,7 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
         .map_err(refused)?;
     let units: Vec<_> = match &unit {
         Some(code) => {
-            let code = chitieu_domain::UnitCode::parse(code).map_err(anyhow::Error::msg)?;
+            let code = chitieu_domain::UnitCode::parse(code).map_err(crate::said)?;
             vec![
                 e.unit(&code)
                     .ok_or_else(|| {
@@ -174,7 +174,8 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
 pub(crate) fn refused(e: chitieu_app::actions::ActionError) -> anyhow::Error {
     use chitieu_app::actions::ActionError as E;
     match e {
-        E::Invalid(m) | E::NotFound(m) | E::NotNow(m) => anyhow::anyhow!(m),
+        E::Invalid(m) => anyhow::anyhow!(m),
+        E::Refused(r) | E::NotFound(r) => crate::said(r),
         E::Internal(e) => e.into(),
         other => anyhow::anyhow!("{other:?}"),
     }

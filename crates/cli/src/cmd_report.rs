@@ -24,7 +24,7 @@ pub async fn report(
             Unasked::Period(why) => anyhow::anyhow!(why),
             Unasked::Unit(u) => anyhow::anyhow!("không có đơn vị \"{u}\""),
         })?;
-    let r = report_of(&snap, period, &code, snap.today()).map_err(anyhow::Error::msg)?;
+    let r = report_of(&snap, period, &code, snap.today()).map_err(crate::said)?;
     let bytes = format.render(&r).map_err(anyhow::Error::msg)?;
     std::fs::write(out, bytes).with_context(|| format!("không ghi được tệp {}", out.display()))?;
     eprintln!("Đã tạo báo cáo {}", out.display());

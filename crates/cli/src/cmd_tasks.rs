@@ -235,7 +235,16 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
                 }
                 tasks.push(t);
             }
-            Err(e) => errors.push(format!("{at}, cột \"{}\": {}", e.field, e.reason)),
+            Err(e) => {
+                let say = |r| chitieu_web::i18n::refusals::say(r, chitieu_web::i18n::Lang::Vi);
+                errors.push(match &e {
+                    chitieu_domain::Refusal::At {
+                        place: chitieu_domain::refusal::Place::Field(name),
+                        inner,
+                    } => format!("{at}, cột \"{name}\": {}", say(inner)),
+                    other => format!("{at}: {}", say(other)),
+                });
+            }
         }
         if errors.len() >= MAX_ERRORS {
             break;

@@ -55,7 +55,7 @@ pub async fn run(db: &str, cmd: UnitsCmd) -> Result<()> {
         UnitsCmd::List { parent, on, json } => {
             let store = open(db).await?;
             let parent = parent
-                .map(|p| UnitCode::parse(&p).map_err(anyhow::Error::msg))
+                .map(|p| UnitCode::parse(&p).map_err(crate::said))
                 .transpose()?;
             let on = on.unwrap_or_else(|| store.clock().today());
             let units = store.list_units(parent.as_ref(), on).await?;

@@ -123,13 +123,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
             system,
         } => {
             let store = open(db).await?;
-            import_values(
-                &store,
-                &file,
-                state.parse().map_err(anyhow::Error::msg)?,
-                &system,
-            )
-            .await?;
+            import_values(&store, &file, state.parse().map_err(crate::said)?, &system).await?;
         }
         ValuesCmd::Template {
             unit,
@@ -144,7 +138,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                 .plan
                 .as_ref()
                 .context("chưa có kế hoạch: chạy chitieu init")?;
-            let code = UnitCode::parse(&unit).map_err(anyhow::Error::msg)?;
+            let code = UnitCode::parse(&unit).map_err(crate::said)?;
             let sender = snap
                 .unit(&code)
                 .with_context(|| format!("không có đơn vị \"{unit}\""))?;
@@ -156,7 +150,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
             let period: chitieu_domain::Period = period
                 .trim()
                 .parse()
-                .map_err(|e| anyhow::anyhow!("kỳ \"{period}\": {e}"))?;
+                .map_err(|e: chitieu_domain::PeriodError| crate::said(e.into()))?;
             anyhow::ensure!(
                 period.kind() == f.frequency,
                 "biểu {} báo cáo {}; kỳ {period} không phải kỳ của biểu",
@@ -205,7 +199,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                     })
                     .transpose()?,
                 unit: unit
-                    .map(|u| UnitCode::parse(&u).map_err(anyhow::Error::msg))
+                    .map(|u| UnitCode::parse(&u).map_err(crate::said))
                     .transpose()?,
             };
             let rows = store.values(&filter).await?;

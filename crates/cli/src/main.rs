@@ -204,9 +204,43 @@ fn main() {
             // The reader went away (`chitieu values export | head`): not an error.
             return;
         }
-        eprintln!("Lỗi: {e:#}");
+        eprintln!("Lỗi: {}", words(&e));
         std::process::exit(1);
     }
+}
+
+/// A rule's refusal, worded for the terminal (in Vietnamese).
+pub(crate) fn said(r: chitieu_domain::Refusal) -> anyhow::Error {
+    anyhow::anyhow!(chitieu_web::i18n::refusals::say(
+        &r,
+        chitieu_web::i18n::Lang::Vi
+    ))
+}
+
+/// What an error says to the person at the terminal: each cause of the chain, refusals in
+/// their words (not the code and data their `Display` gives the logs).
+fn words(e: &anyhow::Error) -> String {
+    use chitieu_app::StoreError;
+    let say = |r: &chitieu_domain::Refusal| {
+        chitieu_web::i18n::refusals::say(r, chitieu_web::i18n::Lang::Vi)
+    };
+    e.chain()
+        .map(|c| {
+            if let Some(r) = c.downcast_ref::<chitieu_domain::Refusal>() {
+                return say(r);
+            }
+            if let Some(StoreError::Refused(r) | StoreError::NotFound(r)) =
+                c.downcast_ref::<StoreError>()
+            {
+                return say(r);
+            }
+            if let Some(b) = c.downcast_ref::<chitieu_app::live::BadInput>() {
+                return say(&b.0);
+            }
+            c.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -277,7 +311,7 @@ async fn run(cli: Cli) -> Result<()> {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("không đọc được tệp {label}"))?;
                     let file = chitieu_domain::default_plan::PlanFile::parse(&text)
-                        .map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+                        .map_err(|e| crate::said(e).context(label.clone()))?;
                     init_with(&store, &file).await?;
                 }
             }

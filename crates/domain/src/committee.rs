@@ -76,15 +76,16 @@ impl Position {
 }
 
 impl std::str::FromStr for Position {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Position, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Position, crate::Refusal> {
         Position::ALL
             .into_iter()
             .find(|p| p.as_str() == s.trim())
             .ok_or_else(|| {
-                format!(
-                    "vị trí \"{}\" không hợp lệ (head, standing_deputy, deputy, member, standing_body, advisory, support)",
-                    s.trim()
+                crate::Refusal::not_one_of(
+                    crate::Field::Position,
+                    s.trim(),
+                    Position::ALL.iter().map(|x| x.as_str()),
                 )
             })
     }

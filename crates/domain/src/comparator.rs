@@ -87,16 +87,18 @@ impl fmt::Display for Comparator {
 }
 
 impl FromStr for Comparator {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         match s.trim() {
             ">" => Ok(Comparator::Gt),
             ">=" | "≥" => Ok(Comparator::Ge),
             "=" | "==" => Ok(Comparator::Eq),
             "<=" | "≤" => Ok(Comparator::Le),
             "<" => Ok(Comparator::Lt),
-            other => Err(format!(
-                "phép so sánh \"{other}\" không hợp lệ (>, >=, =, <=, <)"
+            other => Err(crate::Refusal::not_one_of(
+                crate::Field::Comparator,
+                other,
+                [">", ">=", "=", "<=", "<"],
             )),
         }
     }
@@ -111,7 +113,8 @@ impl Serialize for Comparator {
 impl<'de> Deserialize<'de> for Comparator {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        s.parse()
+            .map_err(|e| serde::de::Error::custom(format!("{e:?}")))
     }
 }
 

@@ -1,6 +1,7 @@
 //! A plan file (TOML): the plan, its groups, indicators, targets and the province's own
 //! units. Thái Nguyên's plan ships embedded; another province loads its own file.
 
+use crate::refusal::{Field, Refusal, Thing};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -81,13 +82,15 @@ struct RawFile {
 
 impl PlanFile {
     /// Parses and checks a plan file; the error names the item and the reason.
-    pub fn parse(text: &str) -> Result<PlanFile, String> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<PlanFile, Refusal> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| Refusal::Syntax {
+            detail: e.to_string(),
+        })?;
         let owner = raw.plan.owner.clone();
         let mut targets = Vec::new();
         for t in raw.targets {
             let (year, every_year) = years_of(t.year, t.every_year, t.from, t.to)
-                .map_err(|m| format!("mục tiêu {}: {m}", t.indicator))?;
+                .map_err(|r| r.of(Thing::Target, &t.indicator))?;
             targets.extend(
                 Target {
                     indicator: t.indicator,
@@ -123,172 +126,207 @@ impl PlanFile {
         Ok(file)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Refusal> {
+        let duplicate = |what: Thing, code: &str| Refusal::Duplicate {
+            what,
+            code: code.to_string(),
+        };
         let mut groups = HashSet::new();
         for g in &self.groups {
             if !groups.insert(g.code.as_str()) {
-                return Err(format!("nhóm {}: mã trùng", g.code));
+                return Err(duplicate(Thing::Group, &g.code));
             }
         }
         let mut units: HashSet<&UnitCode> = HashSet::new();
         units.insert(&self.plan.owner);
         for u in &self.units {
             if !units.insert(&u.code) {
-                return Err(format!("đơn vị {}: mã trùng", u.code));
+                return Err(duplicate(Thing::Unit, u.code.as_str()));
             }
             if u.name.trim().is_empty() {
-                return Err(format!("đơn vị {}: thiếu tên", u.code));
+                return Err(
+                    Refusal::Required { field: Field::Name }.of(Thing::Unit, u.code.as_str())
+                );
             }
         }
         let mut codes = HashSet::new();
         for i in &self.indicators {
-            let at = |m: &str| format!("chỉ tiêu {}: {m}", i.code);
+            let at = |r: Refusal| r.of(Thing::Indicator, &i.code);
             if !codes.insert(i.code.as_str()) {
-                return Err(at("mã trùng"));
+                return Err(duplicate(Thing::Indicator, &i.code));
             }
             if !groups.contains(i.group.as_str()) {
-                return Err(at(&format!("không có nhóm \"{}\"", i.group)));
+                return Err(at(Refusal::Unknown {
+                    what: Thing::Group,
+                    code: i.group.clone(),
+                }));
             }
             for u in std::iter::once(&i.lead_unit).chain(&i.coordinating_units) {
                 if !units.contains(u) {
-                    return Err(at(&format!("không có đơn vị \"{u}\" trong kế hoạch")));
+                    return Err(at(Refusal::Unknown {
+                        what: Thing::Unit,
+                        code: u.to_string(),
+                    }));
                 }
             }
             match i.measure {
                 Measure::Ratio if i.factor.is_none() => {
-                    return Err(at("chỉ tiêu tỷ lệ cần hệ số (factor)"));
+                    return Err(at(Refusal::Required {
+                        field: Field::Factor,
+                    }));
                 }
                 Measure::Number if i.unit_aggregation == UnitAggregation::RatioOfSums => {
-                    return Err(at(
-                        "chỉ tiêu không phải tỷ lệ không thể cộng dồn theo tỷ lệ",
-                    ));
+                    return Err(at(Refusal::Inconsistent {
+                        field: Field::UnitAggregation,
+                        other: Field::Measure,
+                    }));
                 }
                 _ => {}
             }
             if i.reported_by.is_empty() {
-                return Err(at("cần ít nhất một loại đơn vị báo cáo"));
+                return Err(at(Refusal::Required {
+                    field: Field::ReportedBy,
+                }));
             }
         }
         let mut seen = HashSet::new();
         for t in &self.targets {
-            let at = |m: &str| format!("mục tiêu {} năm {}: {m}", t.indicator, t.year);
+            let code = format!("{} ({})", t.indicator, t.year);
             if !codes.contains(t.indicator.as_str()) {
-                return Err(at("không có chỉ tiêu này"));
+                return Err(Refusal::Unknown {
+                    what: Thing::Indicator,
+                    code: t.indicator.clone(),
+                }
+                .of(Thing::Target, code));
             }
             if !seen.insert((t.indicator.as_str(), t.unit.clone(), t.year)) {
-                return Err(at("trùng mục tiêu"));
+                return Err(duplicate(Thing::Target, &code));
             }
         }
         let mut forms = HashSet::new();
         for f in &self.forms {
             if !forms.insert(f.code.as_str()) {
-                return Err(format!("biểu mẫu {}: mã trùng", f.code));
+                return Err(duplicate(Thing::Form, &f.code));
             }
             f.check(&self.indicators)?;
         }
         if !(self.outlier_z.is_finite() && (1.0..=100.0).contains(&self.outlier_z)) {
-            return Err(format!(
-                "validation.outlier_z = {}: cần một số từ 1 đến 100",
-                self.outlier_z
-            ));
+            return Err(Refusal::OutOfRange {
+                field: Field::OutlierZ,
+                value: self.outlier_z.to_string(),
+                min: "1".into(),
+                max: "100".into(),
+            });
         }
         Ok(())
     }
 
     /// A plan file's texts and figures within the same bounds as what people type: names
     /// short, no control characters, factors and targets within the figures' bounds.
-    fn within_bounds(mut self) -> Result<PlanFile, String> {
+    fn within_bounds(mut self) -> Result<PlanFile, Refusal> {
         use crate::text::{COMMENT_MAX, NAME_MAX, TextKind, clean_text};
-        let line = |what: String, field: &'static str, s: &mut String, max: usize| {
-            *s = clean_text(field, s, max, TextKind::Line).map_err(|e| format!("{what}: {e}"))?;
-            Ok::<(), String>(())
+        let text = |s: &mut String, field: Field, max: usize, kind: TextKind| {
+            *s = clean_text(field, s, max, kind)?;
+            Ok::<(), Refusal>(())
         };
         let years = [
-            ("baseline_year", self.plan.baseline_year),
-            ("start_year", self.plan.start_year),
-            ("end_year", self.plan.end_year),
+            (Field::BaselineYear, self.plan.baseline_year),
+            (Field::StartYear, self.plan.start_year),
+            (Field::EndYear, self.plan.end_year),
         ];
         for (field, y) in years {
             if !PLAN_YEARS.contains(&y) {
-                return Err(format!(
-                    "kế hoạch: {field}: năm {y} nằm ngoài {}–{}",
-                    PLAN_YEARS.start(),
-                    PLAN_YEARS.end()
-                ));
+                return Err(Refusal::OutOfRange {
+                    field,
+                    value: y.to_string(),
+                    min: PLAN_YEARS.start().to_string(),
+                    max: PLAN_YEARS.end().to_string(),
+                });
             }
         }
-        if !(self.plan.baseline_year <= self.plan.start_year
-            && self.plan.start_year <= self.plan.end_year)
-        {
-            return Err("kế hoạch: cần baseline_year ≤ start_year ≤ end_year".to_string());
+        if self.plan.baseline_year > self.plan.start_year {
+            return Err(Refusal::Inconsistent {
+                field: Field::BaselineYear,
+                other: Field::StartYear,
+            });
         }
-        line("kế hoạch".into(), "name", &mut self.plan.name, NAME_MAX)?;
-        line(
-            "kế hoạch".into(),
-            "name_en",
+        if self.plan.start_year > self.plan.end_year {
+            return Err(Refusal::Inconsistent {
+                field: Field::StartYear,
+                other: Field::EndYear,
+            });
+        }
+        let plan = self.plan.code.clone();
+        let at_plan = |r: Refusal| r.of(Thing::Plan, &plan);
+        text(&mut self.plan.name, Field::Name, NAME_MAX, TextKind::Line).map_err(at_plan)?;
+        text(
             &mut self.plan.name_en,
+            Field::NameEn,
             NAME_MAX,
-        )?;
-        line(
-            "kế hoạch".into(),
-            "source",
+            TextKind::Line,
+        )
+        .map_err(at_plan)?;
+        text(
             &mut self.plan.source,
+            Field::Source,
             COMMENT_MAX,
-        )?;
+            TextKind::Line,
+        )
+        .map_err(at_plan)?;
         for g in &mut self.groups {
-            line(format!("nhóm {}", g.code), "name", &mut g.name, NAME_MAX)?;
-            line(
-                format!("nhóm {}", g.code),
-                "name_en",
-                &mut g.name_en,
-                NAME_MAX,
-            )?;
+            let at = |r: Refusal| r.of(Thing::Group, &g.code);
+            text(&mut g.name, Field::Name, NAME_MAX, TextKind::Line).map_err(at)?;
+            text(&mut g.name_en, Field::NameEn, NAME_MAX, TextKind::Line).map_err(at)?;
         }
         for u in &mut self.units {
-            line(format!("đơn vị {}", u.code), "name", &mut u.name, NAME_MAX)?;
+            let code = u.code.to_string();
+            text(&mut u.name, Field::Name, NAME_MAX, TextKind::Line)
+                .map_err(|r| r.of(Thing::Unit, code))?;
         }
         for i in &mut self.indicators {
-            let at = || format!("chỉ tiêu {}", i.code);
-            line(at(), "name", &mut i.name, NAME_MAX)?;
-            line(at(), "name_en", &mut i.name_en, NAME_MAX)?;
-            line(at(), "unit_of_measure", &mut i.unit_of_measure, NAME_MAX)?;
-            line(
-                at(),
-                "unit_of_measure_en",
-                &mut i.unit_of_measure_en,
-                NAME_MAX,
-            )?;
-            line(at(), "data_source", &mut i.data_source, NAME_MAX)?;
-            i.definition = clean_text(
-                "definition",
-                &i.definition,
-                COMMENT_MAX,
-                TextKind::Multiline,
-            )
-            .map_err(|e| format!("{}: {e}", at()))?;
-            i.definition_en = clean_text(
-                "definition_en",
-                &i.definition_en,
-                COMMENT_MAX,
-                TextKind::Multiline,
-            )
-            .map_err(|e| format!("{}: {e}", at()))?;
-            line(
-                at(),
-                "numerator_label_en",
-                &mut i.numerator_label_en,
-                NAME_MAX,
-            )?;
-            line(
-                at(),
-                "denominator_label_en",
-                &mut i.denominator_label_en,
-                NAME_MAX,
-            )?;
+            let code = i.code.clone();
+            let at = |r: Refusal| r.of(Thing::Indicator, &code);
+            use TextKind::{Line, Multiline};
+            for (s, field, max, kind) in [
+                (&mut i.name, Field::Name, NAME_MAX, Line),
+                (&mut i.name_en, Field::NameEn, NAME_MAX, Line),
+                (&mut i.unit_of_measure, Field::UnitOfMeasure, NAME_MAX, Line),
+                (
+                    &mut i.unit_of_measure_en,
+                    Field::UnitOfMeasureEn,
+                    NAME_MAX,
+                    Line,
+                ),
+                (&mut i.data_source, Field::DataSource, NAME_MAX, Line),
+                (&mut i.definition, Field::Definition, COMMENT_MAX, Multiline),
+                (
+                    &mut i.definition_en,
+                    Field::DefinitionEn,
+                    COMMENT_MAX,
+                    Multiline,
+                ),
+                (
+                    &mut i.numerator_label_en,
+                    Field::NumeratorLabelEn,
+                    NAME_MAX,
+                    Line,
+                ),
+                (
+                    &mut i.denominator_label_en,
+                    Field::DenominatorLabelEn,
+                    NAME_MAX,
+                    Line,
+                ),
+            ] {
+                text(s, field, max, kind).map_err(at)?;
+            }
             if let Some(f) = i.factor {
-                crate::value::check_bounds("factor", f).map_err(|e| format!("{}: {e}", at()))?;
+                crate::value::bounded(Field::Factor, f).map_err(at)?;
                 if f <= Decimal::ZERO {
-                    return Err(format!("{}: factor: hệ số phải lớn hơn 0", at()));
+                    return Err(at(Refusal::NotPositive {
+                        field: Field::Factor,
+                        value: f.to_string(),
+                    }));
                 }
             }
         }
@@ -349,6 +387,7 @@ pub(crate) fn units_with_two_wards(plan: &PlanFile) -> Vec<Unit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::{Refusal, Thing};
     use crate::text::parse_decimal;
 
     #[test]
@@ -408,7 +447,7 @@ mod tests {
     fn broken_plan_names_the_item() {
         let bad = THAI_NGUYEN.replace("indicator = \"KT-KTS\"", "indicator = \"KT-XYZ\"");
         let e = PlanFile::parse(&bad).unwrap_err();
-        assert!(e.contains("KT-XYZ"), "{e}");
+        assert!(format!("{e:?}").contains("KT-XYZ"), "{e:?}");
     }
 
     /// A plan file is held to the same bounds as a form or the API: a province's own file
@@ -418,7 +457,8 @@ mod tests {
         let refused = |from: &str, to: &str, says: &[&str]| {
             let text = THAI_NGUYEN.replacen(from, to, 1);
             assert_ne!(text, THAI_NGUYEN, "{from} is in the plan");
-            let e = PlanFile::parse(&text).unwrap_err();
+            // The refusal's data, as its debug form shows them.
+            let e = format!("{:?}", PlanFile::parse(&text).unwrap_err());
             for s in says {
                 assert!(e.contains(s), "{to}: {e}");
             }
@@ -426,42 +466,42 @@ mod tests {
         refused(
             "value = \"60\"",
             "value = \"79228162514264337593543950335\"",
-            &["HT-5G", "2025", "value"],
+            &["HT-5G (2025)", "OutOfRange", "Value"],
         );
         refused(
             "indicator = \"HT-5G\"\nyear = 2025",
             "indicator = \"HT-5G\"\nyear = 20250",
-            &["HT-5G", "20250", "2000–2100"],
+            &["HT-5G", "year: 20250", "first: 2000", "last: 2100"],
         );
         refused(
             "start_year = 2025",
             "start_year = 20250",
-            &["kế hoạch", "start_year"],
+            &["StartYear", "20250"],
         );
         refused(
             "end_year = 2030",
             "end_year = 2020",
-            &["kế hoạch", "end_year"],
+            &["Inconsistent", "StartYear", "EndYear"],
         );
         refused(
             "wording = \"Đến năm 2025, tỷ lệ phủ sóng 5G trên toàn tỉnh đạt trên 60%\"",
             &format!("wording = \"{}\"", "x".repeat(5000)),
-            &["HT-5G", "4000"],
+            &["HT-5G", "TooLong", "4000"],
         );
         refused(
             "wording = \"Đến năm 2025",
             "wording = \"\u{202e}Đến năm 2025",
-            &["HT-5G", "U+202E"],
+            &["HT-5G", "code_point: 8238"],
         );
         refused(
             "name = \"Sở Nội vụ\"",
             "name = \"Sở Nội vụ\\u0000\"",
-            &["name", "U+0000"],
+            &["Name", "code_point: 0"],
         );
         refused(
             "factor = \"100\"",
             "factor = \"0\"",
-            &["factor", "lớn hơn 0"],
+            &["Factor", "NotPositive"],
         );
         // Texts are stored as typed input is: NFC, trimmed.
         let p = PlanFile::parse(&THAI_NGUYEN.replacen(
@@ -478,17 +518,23 @@ mod tests {
         let base = default_plan_text_with(
             "[[targets]]\nindicator = \"HT-5G\"\nevery_year = true\nfrom = 2026\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
         );
-        let e = PlanFile::parse(&base).unwrap_err();
-        assert!(e.contains("HT-5G") && e.contains("from và to"), "{e}");
+        let e = format!("{:?}", PlanFile::parse(&base).unwrap_err());
+        assert!(e.contains("HT-5G") && e.contains("ToYear"), "{e}");
         let both = default_plan_text_with(
             "[[targets]]\nindicator = \"HT-5G\"\nyear = 2027\nfrom = 2026\nto = 2028\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
         );
-        assert!(PlanFile::parse(&both).unwrap_err().contains("every_year"));
+        assert!(format!("{:?}", PlanFile::parse(&both).unwrap_err()).contains("FromYear"));
         // A recurring span that covers a year with its own target is a duplicate.
         let dup = default_plan_text_with(
             "[[targets]]\nindicator = \"HT-5G\"\nevery_year = true\nfrom = 2024\nto = 2026\ncomparator = \">\"\nvalue = \"1\"\nwording = \"x\"\n",
         );
-        assert!(PlanFile::parse(&dup).unwrap_err().contains("2025: trùng"));
+        assert_eq!(
+            PlanFile::parse(&dup).unwrap_err(),
+            Refusal::Duplicate {
+                what: Thing::Target,
+                code: "HT-5G (2025)".into()
+            }
+        );
     }
 
     fn default_plan_text_with(extra: &str) -> String {

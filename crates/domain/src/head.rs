@@ -57,15 +57,16 @@ impl Office {
 }
 
 impl std::str::FromStr for Office {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Office, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Office, crate::Refusal> {
         Office::ALL
             .into_iter()
             .find(|o| o.as_str() == s.trim())
             .ok_or_else(|| {
-                format!(
-                    "chức trách \"{}\" không hợp lệ (authority, party)",
-                    s.trim()
+                crate::Refusal::not_one_of(
+                    crate::Field::Office,
+                    s.trim(),
+                    Office::ALL.iter().map(|x| x.as_str()),
                 )
             })
     }
@@ -111,15 +112,16 @@ pub fn head_on<'a>(heads: &'a [Head], unit: &UnitCode, d: NaiveDate) -> Option<&
 }
 
 /// Checks a new term against the unit's other terms: they must not overlap.
-pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
+pub fn check_term(heads: &[Head], new: &Head) -> Result<(), crate::Refusal> {
     if let Some(end) = new.term_end
         && end < new.term_start
     {
-        return Err(format!(
-            "nhiệm kỳ kết thúc ({}) trước khi bắt đầu ({})",
-            end.format("%d/%m/%Y"),
-            new.term_start.format("%d/%m/%Y")
-        ));
+        return Err(crate::Refusal::DateBefore {
+            field: crate::Field::TermEnd,
+            date: end,
+            other: crate::Field::TermStart,
+            other_date: new.term_start,
+        });
     }
     for h in heads
         .iter()
@@ -131,11 +133,10 @@ pub fn check_term(heads: &[Head], new: &Head) -> Result<(), String> {
         let overlap = h.term_start <= new.term_end.unwrap_or(far)
             && new.term_start <= h.term_end.unwrap_or(far);
         if overlap {
-            return Err(format!(
-                "nhiệm kỳ trùng với nhiệm kỳ của {} (từ {})",
-                h.person,
-                h.term_start.format("%d/%m/%Y")
-            ));
+            return Err(crate::Refusal::TermOverlap {
+                person: h.person.clone(),
+                from: h.term_start,
+            });
         }
     }
     Ok(())

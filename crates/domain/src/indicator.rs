@@ -74,28 +74,28 @@ pub enum Direction {
 }
 
 macro_rules! str_names {
-    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+    ($t:ty, $field:ident { $($v:ident => $s:literal),+ $(,)? }) => {
         impl $t {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$v => $s),+ }
             }
         }
         impl std::str::FromStr for $t {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
+            type Err = crate::Refusal;
+            fn from_str(s: &str) -> Result<Self, crate::Refusal> {
                 match s {
                     $($s => Ok(Self::$v),)+
-                    _ => Err(format!("giá trị \"{}\" không hợp lệ (cho phép: {})", s, [$($s),+].join(", "))),
+                    _ => Err(crate::Refusal::not_one_of(crate::Field::$field, s, [$($s),+])),
                 }
             }
         }
     };
 }
 
-str_names!(Measure { Number => "number", Ratio => "ratio" });
-str_names!(TimeAggregation { Sum => "sum", Last => "last", Average => "average" });
-str_names!(UnitAggregation { Sum => "sum", RatioOfSums => "ratio_of_sums", Average => "average", None => "none" });
-str_names!(Direction { Increase => "increase", Decrease => "decrease", Neutral => "neutral" });
+str_names!(Measure, Measure { Number => "number", Ratio => "ratio" });
+str_names!(TimeAggregation, TimeAggregation { Sum => "sum", Last => "last", Average => "average" });
+str_names!(UnitAggregation, UnitAggregation { Sum => "sum", RatioOfSums => "ratio_of_sums", Average => "average", None => "none" });
+str_names!(Direction, Direction { Increase => "increase", Decrease => "decrease", Neutral => "neutral" });
 
 /// An indicator of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

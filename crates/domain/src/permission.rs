@@ -72,13 +72,17 @@ impl Role {
 }
 
 impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
-                format!("vai trò \"{s}\" không hợp lệ (admin, secretariat, head, reporter, viewer)")
+                crate::Refusal::not_one_of(
+                    crate::Field::Role,
+                    s,
+                    Role::ALL.iter().map(|x| x.as_str()),
+                )
             })
     }
 }

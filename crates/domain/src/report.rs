@@ -5,6 +5,7 @@
 //! A report's state is also the state of each value in it, so that the engine can tell
 //! official (accepted) figures from provisional ones.
 
+use crate::refusal::{Field, Refusal as Why, Thing};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -93,51 +94,62 @@ impl Form {
     }
 
     /// Checks the form against the plan's indicators; the message names the form.
-    pub fn check(&self, indicators: &[Indicator]) -> Result<(), String> {
-        let at = |m: String| format!("biểu mẫu {}: {m}", self.code);
-        if self.code.trim().is_empty() || self.code.len() > 40 {
-            return Err(at("mã cần từ 1 đến 40 ký tự".into()));
+    pub fn check(&self, indicators: &[Indicator]) -> Result<(), Why> {
+        let at = |r: Why| r.of(Thing::Form, &self.code);
+        if self.code.trim().is_empty() {
+            return Err(at(Why::Required { field: Field::Code }));
         }
-        if !self
-            .code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        if self.code.len() > 40
+            || !self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         {
-            return Err(at("mã chỉ gồm chữ cái, số và - _ .".into()));
+            return Err(at(Why::malformed(Field::Code, &self.code)));
         }
-        if self.name.trim().is_empty() || self.name.chars().count() > 300 {
-            return Err(at("tên cần từ 1 đến 300 ký tự".into()));
-        }
+        Why::text(Field::Name, &self.name, 300).map_err(at)?;
         if self.name_en.chars().count() > 300 {
-            return Err(at("tên tiếng Anh tối đa 300 ký tự".into()));
+            return Err(at(Why::TooLong {
+                field: Field::NameEn,
+                max: 300,
+            }));
         }
         if self.due_days > MAX_DUE_DAYS {
-            return Err(at(format!(
-                "hạn nộp {} ngày sau kỳ báo cáo, tối đa {MAX_DUE_DAYS}",
-                self.due_days
-            )));
+            return Err(at(Why::OutOfRange {
+                field: Field::DueDays,
+                value: self.due_days.to_string(),
+                min: "0".into(),
+                max: MAX_DUE_DAYS.to_string(),
+            }));
         }
         if self.reported_by.is_empty() {
-            return Err(at("cần ít nhất một loại đơn vị báo cáo".into()));
+            return Err(at(Why::Required {
+                field: Field::ReportedBy,
+            }));
         }
         if self.indicators.is_empty() {
-            return Err(at("cần ít nhất một chỉ tiêu".into()));
+            return Err(at(Why::Required {
+                field: Field::Indicator,
+            }));
         }
         for code in &self.indicators {
             let Some(i) = indicators.iter().find(|i| i.code == *code) else {
-                return Err(at(format!("không có chỉ tiêu \"{code}\"")));
+                return Err(at(Why::Unknown {
+                    what: Thing::Indicator,
+                    code: code.clone(),
+                }));
             };
             if i.derived_from.is_some() {
-                return Err(at(format!(
-                    "chỉ tiêu {code} được tính tự động, không báo cáo"
-                )));
+                return Err(at(Why::Computed {
+                    indicator: code.clone(),
+                }));
             }
             if i.frequency != self.frequency {
-                return Err(at(format!(
-                    "chỉ tiêu {code} báo cáo {}, biểu mẫu báo cáo {}",
-                    i.frequency.label_vi(),
-                    self.frequency.label_vi()
-                )));
+                return Err(at(Why::FrequencyMismatch {
+                    indicator: code.clone(),
+                    frequency: i.frequency,
+                    form_frequency: self.frequency,
+                }));
             }
         }
         Ok(())
@@ -214,13 +226,17 @@ impl ReportAction {
 }
 
 impl std::str::FromStr for ReportAction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         ReportAction::ALL
             .into_iter()
             .find(|a| a.as_str() == s)
             .ok_or_else(|| {
-                format!("thao tác \"{s}\" không hợp lệ (submit, approve, accept, return, reopen)")
+                crate::Refusal::not_one_of(
+                    crate::Field::Action,
+                    s,
+                    ReportAction::ALL.iter().map(|x| x.as_str()),
+                )
             })
     }
 }

@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::comparator::Comparator;
 use crate::indicator::Direction;
+use crate::refusal::{Field, Refusal, Thing};
 use crate::text::{COMMENT_MAX, TextKind, clean_text};
 use crate::unit::UnitCode;
-use crate::value::check_bounds;
+use crate::value::bounded;
 
 /// A dated target: indicator × unit × year × comparator × value, with the source wording.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,17 +40,27 @@ pub fn years_of(
     every_year: bool,
     from: Option<i32>,
     to: Option<i32>,
-) -> Result<(i32, Option<EveryYear>), String> {
+) -> Result<(i32, Option<EveryYear>), Refusal> {
     match (year, every_year, from, to) {
         (Some(y), false, None, None) => Ok((y, None)),
         (y, true, Some(from), Some(to)) if y.is_none_or(|y| y == from) => {
             Ok((from, Some(EveryYear { from, to })))
         }
-        (_, true, _, _) => Err(
-            "mục tiêu hằng năm cần from và to (năm đầu, năm cuối); year, nếu có, là năm đầu".into(),
-        ),
-        (None, false, ..) => Err("thiếu năm mục tiêu (year)".into()),
-        (Some(_), false, ..) => Err("from và to chỉ dùng với every_year = true".into()),
+        (_, true, None, _) => Err(Refusal::Required {
+            field: Field::FromYear,
+        }),
+        (_, true, _, None) => Err(Refusal::Required {
+            field: Field::ToYear,
+        }),
+        (_, true, ..) => Err(Refusal::Inconsistent {
+            field: Field::Year,
+            other: Field::FromYear,
+        }),
+        (None, false, ..) => Err(Refusal::Required { field: Field::Year }),
+        (Some(_), false, ..) => Err(Refusal::Inconsistent {
+            field: Field::FromYear,
+            other: Field::EveryYear,
+        }),
     }
 }
 
@@ -63,61 +74,56 @@ impl EveryYear {
 /// typing slip, not a plan. Data periods range wider ([`crate::period::PERIOD_YEARS`]).
 pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
-/// "năm 2150 ngoài khoảng 2000–2100".
-pub fn plan_year_refusal(year: i32) -> String {
-    format!(
-        "năm {year} ngoài khoảng {}–{}",
-        PLAN_YEARS.start(),
-        PLAN_YEARS.end()
-    )
+/// A year outside [`PLAN_YEARS`].
+pub fn plan_year_refusal(year: i32) -> Refusal {
+    Refusal::YearOutOfRange {
+        year,
+        first: *PLAN_YEARS.start(),
+        last: *PLAN_YEARS.end(),
+    }
 }
 
 impl Target {
     /// The target as it may be stored, whether it comes from a plan file, a form or the API:
     /// the value within the figures' bounds, a plausible year, the wording cleaned and present.
     /// The error names the target and the reason.
-    pub fn checked(self) -> Result<Target, String> {
-        let at = |m: String| format!("mục tiêu {} năm {}: {m}", self.indicator, self.year);
+    pub fn checked(self) -> Result<Target, Refusal> {
+        let at = |r: Refusal| r.of(Thing::Target, format!("{} ({})", self.indicator, self.year));
         if !PLAN_YEARS.contains(&self.year) {
-            return Err(at(format!(
-                "năm nằm ngoài {}–{}",
-                PLAN_YEARS.start(),
-                PLAN_YEARS.end()
-            )));
+            return Err(at(plan_year_refusal(self.year)));
         }
         if let Some(span) = self.every_year {
-            if !PLAN_YEARS.contains(&span.from) || !PLAN_YEARS.contains(&span.to) {
-                return Err(at(format!(
-                    "năm lặp lại {}–{} nằm ngoài {}–{}",
-                    span.from,
-                    span.to,
-                    PLAN_YEARS.start(),
-                    PLAN_YEARS.end()
-                )));
+            for y in [span.from, span.to] {
+                if !PLAN_YEARS.contains(&y) {
+                    return Err(at(plan_year_refusal(y)));
+                }
             }
             if span.from > span.to {
-                return Err(at(format!(
-                    "năm đầu ({}) sau năm cuối ({})",
-                    span.from, span.to
-                )));
+                return Err(at(Refusal::YearsReversed {
+                    from: span.from,
+                    to: span.to,
+                }));
             }
             if !span.years().contains(&self.year) {
-                return Err(at(format!(
-                    "năm nằm ngoài khoảng lặp lại {}–{}",
-                    span.from, span.to
-                )));
+                return Err(at(Refusal::YearOutOfRange {
+                    year: self.year,
+                    first: span.from,
+                    last: span.to,
+                }));
             }
         }
-        let value = check_bounds("value", self.value).map_err(|e| at(e.to_string()))?;
+        let value = bounded(Field::Value, self.value).map_err(at)?;
         let wording = clean_text(
-            "nguyên văn mục tiêu",
+            Field::Wording,
             &self.wording,
             COMMENT_MAX,
             TextKind::Multiline,
         )
-        .map_err(|e| at(e.to_string()))?;
+        .map_err(at)?;
         if wording.is_empty() {
-            return Err(at("thiếu nguyên văn mục tiêu".into()));
+            return Err(at(Refusal::Required {
+                field: Field::Wording,
+            }));
         }
         Ok(Target {
             value,
@@ -183,12 +189,28 @@ mod tests {
                 .checked()
                 .unwrap_err()
         };
-        assert!(
-            bad(2030, 2025, 2030).contains("sau năm cuối"),
-            "{}",
-            bad(2030, 2025, 2030)
+        let inner = |r: Refusal| match r {
+            Refusal::At { inner, .. } => *inner,
+            other => other,
+        };
+        assert_eq!(
+            inner(bad(2030, 2025, 2030)),
+            Refusal::YearsReversed {
+                from: 2030,
+                to: 2025
+            }
         );
-        assert!(bad(2025, 3000, 2025).contains("ngoài"));
-        assert!(bad(2025, 2030, 2031).contains("khoảng lặp lại"));
+        assert!(matches!(
+            inner(bad(2025, 3000, 2025)),
+            Refusal::YearOutOfRange { year: 3000, .. }
+        ));
+        assert_eq!(
+            inner(bad(2025, 2030, 2031)),
+            Refusal::YearOutOfRange {
+                year: 2031,
+                first: 2025,
+                last: 2030
+            }
+        );
     }
 }

@@ -44,29 +44,33 @@ pub struct Task {
 }
 
 /// The fields an official edits in which `a` and `b` differ, in the edit page's words.
-pub fn changed_fields(a: &Task, b: &Task) -> Vec<&'static str> {
+pub fn changed_fields(a: &Task, b: &Task) -> Vec<crate::Field> {
+    use crate::Field;
     let mut out = Vec::new();
-    let mut differ = |same: bool, name: &'static str| {
+    let mut differ = |same: bool, field: Field| {
         if !same {
-            out.push(name);
+            out.push(field);
         }
     };
-    differ(a.title == b.title, "tên nhiệm vụ");
-    differ(a.year == b.year, "năm");
-    differ(a.lead_unit == b.lead_unit, "đơn vị chủ trì");
+    differ(a.title == b.title, Field::Title);
+    differ(a.year == b.year, Field::Year);
+    differ(a.lead_unit == b.lead_unit, Field::LeadUnit);
     differ(
         a.coordinating_units == b.coordinating_units,
-        "đơn vị phối hợp",
+        Field::CoordinatingUnits,
     );
-    differ(a.start == b.start, "ngày bắt đầu");
-    differ(a.deadline == b.deadline, "thời hạn");
-    differ(a.expected_product == b.expected_product, "sản phẩm");
-    differ(a.indicators == b.indicators, "chỉ tiêu liên quan");
-    differ(a.source == b.source, "văn bản giao");
-    differ(a.funding == b.funding, "kinh phí");
-    differ(a.cancelled == b.cancelled, "hủy nhiệm vụ");
-    differ(a.product_defect == b.product_defect, "sản phẩm chưa đạt");
-    differ(a.completed_on == b.completed_on, "ngày hoàn thành");
+    differ(a.start == b.start, Field::Start);
+    differ(a.deadline == b.deadline, Field::Deadline);
+    differ(
+        a.expected_product == b.expected_product,
+        Field::ExpectedProduct,
+    );
+    differ(a.indicators == b.indicators, Field::Indicator);
+    differ(a.source == b.source, Field::SourceDocument);
+    differ(a.funding == b.funding, Field::Funding);
+    differ(a.cancelled == b.cancelled, Field::CancelReason);
+    differ(a.product_defect == b.product_defect, Field::ProductDefect);
+    differ(a.completed_on == b.completed_on, Field::CompletedOn);
     out
 }
 
@@ -132,15 +136,16 @@ impl FundingSource {
 }
 
 impl std::str::FromStr for FundingSource {
-    type Err = String;
-    fn from_str(s: &str) -> Result<FundingSource, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<FundingSource, crate::Refusal> {
         FundingSource::ALL
             .into_iter()
             .find(|f| f.as_str() == s.trim())
             .ok_or_else(|| {
-                format!(
-                    "nguồn kinh phí \"{}\" không hợp lệ (central, province, private)",
-                    s.trim()
+                crate::Refusal::not_one_of(
+                    crate::Field::Funding,
+                    s.trim(),
+                    FundingSource::ALL.iter().map(|x| x.as_str()),
                 )
             })
     }
@@ -265,14 +270,16 @@ impl TaskStatus {
 }
 
 impl std::str::FromStr for TaskStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         TaskStatus::ALL
             .into_iter()
             .find(|t| t.as_str() == s)
             .ok_or_else(|| {
-                format!(
-                    "tình trạng \"{s}\" không hợp lệ (completed_on_time, completed_late, in_progress, overdue, cancelled)"
+                crate::Refusal::not_one_of(
+                    crate::Field::TaskStatus,
+                    s,
+                    TaskStatus::ALL.iter().map(|x| x.as_str()),
                 )
             })
     }
@@ -289,7 +296,7 @@ pub struct TaskFilter {
 
 impl TaskFilter {
     /// A filter from the text of a form or a query; empty text is no condition.
-    pub fn parse(unit: &str, year: &str, status: &str) -> Result<TaskFilter, String> {
+    pub fn parse(unit: &str, year: &str, status: &str) -> Result<TaskFilter, crate::Refusal> {
         let (unit, year, status) = (unit.trim(), year.trim(), status.trim());
         Ok(TaskFilter {
             unit: (!unit.is_empty())
@@ -298,7 +305,7 @@ impl TaskFilter {
             year: (!year.is_empty())
                 .then(|| {
                     year.parse()
-                        .map_err(|_| format!("năm \"{year}\" không hợp lệ"))
+                        .map_err(|_| crate::Refusal::malformed(crate::Field::Year, year))
                 })
                 .transpose()?,
             status: (!status.is_empty()).then(|| status.parse()).transpose()?,
@@ -348,28 +355,37 @@ impl Task {
     /// A completion date must lie between the task's start and today: a completion cannot
     /// be declared in advance, nor dated before the work began (which would turn a late
     /// task into one done on time).
-    pub fn check_completion(&self, done: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    pub fn check_completion(
+        &self,
+        done: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(), crate::Refusal> {
+        use crate::{Field, Refusal};
         if done < self.start {
-            return Err(format!(
-                "ngày hoàn thành {} trước ngày bắt đầu nhiệm vụ {}",
-                done.format("%d/%m/%Y"),
-                self.start.format("%d/%m/%Y")
-            ));
+            return Err(Refusal::DateBefore {
+                field: Field::CompletedOn,
+                date: done,
+                other: Field::Start,
+                other_date: self.start,
+            });
         }
         if done > today {
-            return Err(format!(
-                "ngày hoàn thành {} ở tương lai (hôm nay là {})",
-                done.format("%d/%m/%Y"),
-                today.format("%d/%m/%Y")
-            ));
+            return Err(Refusal::DateInFuture {
+                field: Field::CompletedOn,
+                date: done,
+                today,
+            });
         }
         Ok(())
     }
 
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::Refusal> {
         use crate::text::{COMMENT_MAX, NAME_MAX};
+        use crate::{Field, Refusal};
         if self.code.trim().is_empty() {
-            return Err("thiếu mã nhiệm vụ".into());
+            return Err(Refusal::Required {
+                field: Field::TaskCode,
+            });
         }
         if self.code.len() > 40
             || !self
@@ -377,65 +393,69 @@ impl Task {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         {
-            return Err(format!(
-                "mã nhiệm vụ \"{}\": tối đa 40 ký tự gồm chữ cái không dấu, số và - _ .",
-                self.code.chars().take(60).collect::<String>()
-            ));
+            return Err(Refusal::malformed(Field::TaskCode, &self.code));
         }
-        if self.title.trim().is_empty() {
-            return Err("thiếu tên nhiệm vụ".into());
-        }
-        if self.title.chars().count() > NAME_MAX {
-            return Err(format!("tên nhiệm vụ dài quá {NAME_MAX} ký tự"));
-        }
+        Refusal::text(Field::Title, &self.title, NAME_MAX)?;
         if self.expected_product.chars().count() > COMMENT_MAX {
-            return Err(format!("sản phẩm dự kiến dài quá {COMMENT_MAX} ký tự"));
+            return Err(Refusal::TooLong {
+                field: Field::ExpectedProduct,
+                max: COMMENT_MAX,
+            });
         }
         if !crate::target::PLAN_YEARS.contains(&self.year) {
             return Err(crate::target::plan_year_refusal(self.year));
         }
-        if self.source.number.chars().count() > NAME_MAX
-            || self.source.issuer.chars().count() > NAME_MAX
-        {
-            return Err(format!(
-                "số hoặc cơ quan ban hành văn bản dài quá {NAME_MAX} ký tự"
-            ));
+        for (field, text) in [
+            (Field::SourceNumber, &self.source.number),
+            (Field::SourceIssuer, &self.source.issuer),
+        ] {
+            if text.chars().count() > NAME_MAX {
+                return Err(Refusal::TooLong {
+                    field,
+                    max: NAME_MAX,
+                });
+            }
         }
         if let Some(f) = &self.funding {
-            for (what, x) in [
-                ("kinh phí giao", f.allocated),
-                ("kinh phí giải ngân", f.disbursed),
+            for (field, x) in [
+                (Field::Allocated, f.allocated),
+                (Field::Disbursed, f.disbursed),
             ] {
-                crate::value::check_bounds("funding", x)
-                    .map_err(|e| format!("{what}: {}", e.reason))?;
+                crate::value::bounded(field, x)?;
                 if x.is_sign_negative() && !x.is_zero() {
-                    return Err(format!("{what} không được âm"));
+                    return Err(Refusal::Negative {
+                        field,
+                        value: x.to_string(),
+                    });
                 }
             }
             if f.disbursed > f.allocated {
-                return Err(format!(
-                    "kinh phí giải ngân {} lớn hơn kinh phí giao {}",
-                    crate::text::format_decimal_vi(&f.disbursed),
-                    crate::text::format_decimal_vi(&f.allocated)
-                ));
+                return Err(Refusal::Exceeds {
+                    field: Field::Disbursed,
+                    value: f.disbursed.normalize().to_string(),
+                    other: Field::Allocated,
+                    limit: f.allocated.normalize().to_string(),
+                });
             }
         }
-        if let Some(c) = &self.cancelled
-            && (c.reason.trim().is_empty() || c.reason.chars().count() > COMMENT_MAX)
-        {
-            return Err(format!(
-                "hủy nhiệm vụ cần lý do (tối đa {COMMENT_MAX} ký tự)"
-            ));
+        if let Some(c) = &self.cancelled {
+            Refusal::text(Field::CancelReason, &c.reason, COMMENT_MAX)?;
         }
         if self.deadline < self.start {
-            return Err(format!(
-                "hạn hoàn thành {} trước ngày bắt đầu {}",
-                self.deadline.format("%d/%m/%Y"),
-                self.start.format("%d/%m/%Y")
-            ));
+            return Err(Refusal::DateBefore {
+                field: Field::Deadline,
+                date: self.deadline,
+                other: Field::Start,
+                other_date: self.start,
+            });
         }
         if let Some(u) = self.updates.iter().find(|u| u.progress > 100) {
-            return Err(format!("tiến độ {}% vượt quá 100%", u.progress));
+            return Err(Refusal::OutOfRange {
+                field: Field::Progress,
+                value: u.progress.to_string(),
+                min: "0".into(),
+                max: "100".into(),
+            });
         }
         Ok(())
     }

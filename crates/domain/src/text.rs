@@ -145,14 +145,14 @@ pub fn format_decimal_vi(d: &Decimal) -> String {
 }
 
 /// A date as forms and the API send it, `YYYY-MM-DD`; empty is none.
-pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
+pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, crate::Refusal> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| format!("ngày \"{s}\" không hợp lệ (dạng YYYY-MM-DD)"))
+        .map_err(|_| crate::Refusal::malformed(crate::Field::Date, s))
 }
 
 /// The first letter in lower case, the rest as written: "Quý IV/2025" → "quý IV/2025",
@@ -204,46 +204,52 @@ pub enum TextKind {
     Multiline,
 }
 
-/// A text field that cannot be stored, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct TextError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
 /// Checks and normalises text from outside before it is stored: NFC, trimmed, at most `max`
 /// characters, and no control characters (NUL breaks PostgreSQL and hides text in SQLite)
 /// nor bidirectional overrides (which make a name read differently from what it is), except
 /// tab and line breaks in multi-line fields. Checked here, before any database sees it, so
 /// both backends refuse the same input with the same message.
 pub fn clean_text(
-    field: &'static str,
+    field: crate::Field,
     s: &str,
     max: usize,
     kind: TextKind,
-) -> Result<String, TextError> {
-    let err = |reason: String| TextError { field, reason };
+) -> Result<String, crate::Refusal> {
     // Refuse absurd input before normalising it (NFC allocates in proportion).
     if s.len() > max.saturating_mul(4).saturating_add(64) {
-        return Err(err(format!("dài quá {max} ký tự")));
+        return Err(crate::Refusal::TooLong { field, max });
     }
     let t = nfc(&s.replace("\r\n", "\n"));
     if let Some((pos, c)) = t.chars().enumerate().find(|(_, c)| {
         let allowed = kind == TextKind::Multiline && matches!(c, '\t' | '\n');
         (c.is_control() && !allowed) || is_bidi_control(*c)
     }) {
-        return Err(err(format!(
-            "có ký tự điều khiển U+{:04X} ở vị trí {} (không được phép)",
-            c as u32,
-            pos + 1
-        )));
+        return Err(crate::Refusal::ControlCharacter {
+            field,
+            code_point: c as u32,
+            at: pos + 1,
+        });
     }
-    let n = t.chars().count();
-    if n > max {
-        return Err(err(format!("dài {n} ký tự, tối đa {max}")));
+    if t.chars().count() > max {
+        return Err(crate::Refusal::TooLong { field, max });
     }
     Ok(t)
+}
+
+/// A refusal of [`clean_text`] in words (Vietnamese, English), for the item errors that are
+/// still strings (a value's comment, an imported unit's name) until they carry refusals.
+pub fn clean_text_words(r: &crate::Refusal) -> (String, String) {
+    match r {
+        crate::Refusal::ControlCharacter { code_point, at, .. } => (
+            format!("có ký tự điều khiển U+{code_point:04X} ở vị trí {at} (không được phép)"),
+            format!("control character U+{code_point:04X} at position {at} (not allowed)"),
+        ),
+        crate::Refusal::TooLong { max, .. } => (
+            format!("dài quá: tối đa {max} ký tự"),
+            format!("too long: at most {max} characters"),
+        ),
+        other => (other.code().to_string(), other.code().to_string()),
+    }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -258,6 +264,7 @@ pub fn format_decimal(d: &Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Field, Refusal};
 
     /// A report's title lowered whole read "quý iv/2025" and "nghị quyết 57-nq/tw".
     #[test]
@@ -336,19 +343,39 @@ mod tests {
     #[test]
     fn text_is_checked_before_storage() {
         assert_eq!(
-            clean_text("comment", " Tốt\r\ndòng 2\t", 10, TextKind::Multiline).unwrap(),
+            clean_text(Field::Comment, " Tốt\r\ndòng 2\t", 10, TextKind::Multiline).unwrap(),
             "Tốt\ndòng 2"
         );
-        let nul = clean_text("comment", "a\0b", 100, TextKind::Multiline).unwrap_err();
-        assert_eq!(nul.field, "comment");
-        assert!(nul.reason.contains("U+0000"), "{nul}");
-        assert!(clean_text("name", "a\nb", 100, TextKind::Line).is_err());
-        assert!(clean_text("name", "abc\u{202E}fdp.exe", 100, TextKind::Line).is_err());
+        let nul = clean_text(Field::Comment, "a\0b", 100, TextKind::Multiline).unwrap_err();
+        assert_eq!(
+            nul,
+            Refusal::ControlCharacter {
+                field: Field::Comment,
+                code_point: 0,
+                at: 2
+            }
+        );
+        assert!(clean_text(Field::Name, "a\nb", 100, TextKind::Line).is_err());
+        assert!(clean_text(Field::Name, "abc\u{202E}fdp.exe", 100, TextKind::Line).is_err());
         // Length counts characters, not bytes: 300 Vietnamese letters are fine.
-        assert!(clean_text("name", &"ệ".repeat(300), NAME_MAX, TextKind::Line).is_ok());
-        let long = clean_text("name", &"a".repeat(301), NAME_MAX, TextKind::Line).unwrap_err();
-        assert!(long.reason.contains("tối đa 300"), "{long}");
-        assert!(clean_text("name", &"a".repeat(5_000_000), NAME_MAX, TextKind::Line).is_err());
+        assert!(clean_text(Field::Name, &"ệ".repeat(300), NAME_MAX, TextKind::Line).is_ok());
+        let long = clean_text(Field::Name, &"a".repeat(301), NAME_MAX, TextKind::Line).unwrap_err();
+        assert_eq!(
+            long,
+            Refusal::TooLong {
+                field: Field::Name,
+                max: 300
+            }
+        );
+        assert!(
+            clean_text(
+                Field::Name,
+                &"a".repeat(5_000_000),
+                NAME_MAX,
+                TextKind::Line
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -26,18 +26,19 @@ impl UnitCode {
         }
     }
 
-    pub fn parse(s: &str) -> Result<UnitCode, String> {
+    /// A unit code as people type it: a commune's GSO number (leading zeros as the map
+    /// writes them) or letters, digits, `.`, `-`, `_` (at most 32), upper-cased.
+    pub fn parse(s: &str) -> Result<UnitCode, crate::Refusal> {
+        use crate::{Field, Refusal};
         let t = s.trim();
         if t.is_empty() {
-            return Err("mã đơn vị trống".into());
+            return Err(Refusal::Required { field: Field::Unit });
         }
         if t.bytes().all(|b| b.is_ascii_digit()) {
             if t.len() > 9 {
-                return Err(format!("mã đơn vị \"{t}\" quá dài"));
+                return Err(Refusal::malformed(Field::Unit, t));
             }
-            let n: u32 = t
-                .parse()
-                .map_err(|_| format!("mã đơn vị \"{t}\" không hợp lệ"))?;
+            let n: u32 = t.parse().map_err(|_| Refusal::malformed(Field::Unit, t))?;
             return Ok(if n >= 100 || t.len() <= 2 {
                 UnitCode(n.to_string())
             } else {
@@ -48,9 +49,7 @@ impl UnitCode {
             && t.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
         if !ok {
-            return Err(format!(
-                "mã đơn vị \"{t}\" không hợp lệ (chỉ gồm chữ không dấu, số, dấu chấm, gạch; tối đa 32 ký tự)"
-            ));
+            return Err(Refusal::malformed(Field::Unit, t));
         }
         Ok(UnitCode(t.to_ascii_uppercase()))
     }
@@ -67,8 +66,8 @@ impl fmt::Display for UnitCode {
 }
 
 impl FromStr for UnitCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         UnitCode::parse(s)
     }
 }
@@ -82,7 +81,7 @@ impl Serialize for UnitCode {
 impl<'de> Deserialize<'de> for UnitCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        UnitCode::parse(&s).map_err(serde::de::Error::custom)
+        UnitCode::parse(&s).map_err(|e| serde::de::Error::custom(format!("{e:?}")))
     }
 }
 
@@ -141,8 +140,8 @@ impl UnitKind {
 }
 
 impl FromStr for UnitKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         match s {
             "province" => Ok(UnitKind::Province),
             "department" => Ok(UnitKind::Department),
@@ -150,8 +149,17 @@ impl FromStr for UnitKind {
             "ward" => Ok(UnitKind::Ward),
             "enterprise" => Ok(UnitKind::Enterprise),
             "other" => Ok(UnitKind::Other),
-            _ => Err(format!(
-                "loại đơn vị \"{s}\" không hợp lệ (province, department, commune, ward, enterprise, other)"
+            _ => Err(crate::Refusal::not_one_of(
+                crate::Field::UnitKind,
+                s,
+                [
+                    "province",
+                    "department",
+                    "commune",
+                    "ward",
+                    "enterprise",
+                    "other",
+                ],
             )),
         }
     }

@@ -4,6 +4,7 @@
 //! flags, the modified z-score of a figure against the unit's own history, which mark a
 //! value for the approver's attention without refusing it.
 
+use crate::refusal::{Field, Refusal, Thing};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
@@ -38,8 +39,8 @@ pub enum Operand {
 }
 
 impl FromStr for Operand {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Operand, String> {
+    type Err = Refusal;
+    fn from_str(s: &str) -> Result<Operand, Refusal> {
         let s = s.trim();
         if let Ok(d) = Decimal::from_str(s) {
             return Ok(Operand::Number(d));
@@ -49,14 +50,18 @@ impl FromStr for Operand {
             Some((i, "numerator")) => (i, Part::Numerator),
             Some((i, "denominator")) => (i, Part::Denominator),
             Some((_, other)) => {
-                return Err(format!(
-                    "\"{other}\" không phải value, numerator hay denominator"
+                return Err(Refusal::not_one_of(
+                    Field::Part,
+                    other,
+                    ["value", "numerator", "denominator"],
                 ));
             }
             None => (s, Part::Value),
         };
         if indicator.is_empty() {
-            return Err("thiếu mã chỉ tiêu".into());
+            return Err(Refusal::Required {
+                field: Field::Indicator,
+            });
         }
         Ok(Operand::Figure {
             indicator: indicator.to_string(),
@@ -119,17 +124,25 @@ pub struct Rule {
 
 impl Rule {
     /// Parses and checks a rule against the plan's indicators; the message names the rule.
-    pub fn parse(raw: &RawRule, indicators: &[Indicator]) -> Result<Rule, String> {
-        let text = format!("{} {} {}", raw.left, raw.op, raw.right);
-        let at = |m: String| format!("quy tắc \"{text}\": {m}");
-        let side = |s: &str| -> Result<Operand, String> {
+    pub fn parse(raw: &RawRule, indicators: &[Indicator]) -> Result<Rule, Refusal> {
+        let text: String = format!("{} {} {}", raw.left, raw.op, raw.right)
+            .chars()
+            .take(120)
+            .collect();
+        let at = |r: Refusal| r.of(Thing::Rule, &text);
+        let side = |s: &str| -> Result<Operand, Refusal> {
             let o: Operand = s.parse().map_err(at)?;
             if let Operand::Figure { indicator, part } = &o {
                 let Some(i) = indicators.iter().find(|i| i.code == *indicator) else {
-                    return Err(at(format!("không có chỉ tiêu \"{indicator}\"")));
+                    return Err(at(Refusal::Unknown {
+                        what: Thing::Indicator,
+                        code: indicator.clone(),
+                    }));
                 };
                 if *part != Part::Value && !i.is_ratio() {
-                    return Err(at(format!("chỉ tiêu {indicator} không có tử số, mẫu số")));
+                    return Err(at(Refusal::NotARatio {
+                        indicator: indicator.clone(),
+                    }));
                 }
             }
             Ok(o)
@@ -142,11 +155,11 @@ impl Rule {
             message: raw.message.trim().to_string(),
         };
         if rule.indicators().is_empty() {
-            return Err(at("cần ít nhất một chỉ tiêu".into()));
+            return Err(at(Refusal::Required {
+                field: Field::Indicator,
+            }));
         }
-        if rule.message.is_empty() || rule.message.chars().count() > 500 {
-            return Err(at("cần lời giải thích (message) từ 1 đến 500 ký tự".into()));
-        }
+        Refusal::text(Field::Message, &rule.message, 500).map_err(at)?;
         Ok(rule)
     }
 
@@ -330,10 +343,11 @@ mod tests {
             )
             .unwrap_err()
         };
-        assert!(bad("KHONG", "=").contains("không có chỉ tiêu \"KHONG\""));
-        assert!(bad("HT-5G.numerator", "=").contains("không có tử số"));
-        assert!(bad("HT-5G", "~").contains("quy tắc \"HT-5G ~ 1\""));
-        assert!(bad("2", "=").contains("cần ít nhất một chỉ tiêu"));
+        let why = |r: Refusal| format!("{r:?}");
+        assert!(why(bad("KHONG", "=")).contains("Unknown { what: Indicator, code: \"KHONG\" }"));
+        assert!(why(bad("HT-5G.numerator", "=")).contains("NotARatio"));
+        assert!(why(bad("HT-5G", "~")).contains("Item(Rule, \"HT-5G ~ 1\")"));
+        assert!(why(bad("2", "=")).contains("Required { field: Indicator }"));
     }
 
     #[test]

@@ -60,15 +60,19 @@ impl ValueState {
 }
 
 impl std::str::FromStr for ValueState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         match s {
             "draft" => Ok(ValueState::Draft),
             "submitted" => Ok(ValueState::Submitted),
             "approved" => Ok(ValueState::Approved),
             "accepted" => Ok(ValueState::Accepted),
             "returned" => Ok(ValueState::Returned),
-            _ => Err(format!("trạng thái \"{s}\" không hợp lệ")),
+            _ => Err(crate::Refusal::not_one_of(
+                crate::Field::State,
+                s,
+                ["draft", "submitted", "approved", "accepted", "returned"],
+            )),
         }
     }
 }
@@ -246,11 +250,12 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
             format!("no indicator \"{}\" in the plan", t.indicator.trim()),
         )
     })?;
-    let code = UnitCode::parse(t.unit).map_err(|e| {
+    let code = UnitCode::parse(t.unit).map_err(|_| {
+        let shown: String = t.unit.trim().chars().take(60).collect();
         err(
             "unit",
-            e,
-            format!("\"{}\" is not a unit code", t.unit.trim()),
+            format!("mã đơn vị \"{shown}\" không hợp lệ"),
+            format!("\"{shown}\" is not a unit code"),
         )
     })?;
     let unit = lookup.unit(&code).ok_or_else(|| {
@@ -260,10 +265,11 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
             format!("no unit \"{}\"", t.unit.trim()),
         )
     })?;
-    let period: Period = t.period.trim().parse().map_err(|e: crate::PeriodError| {
+    let period: Period = t.period.trim().parse().map_err(|_: crate::PeriodError| {
+        let shown: String = t.period.trim().chars().take(40).collect();
         err(
             "period",
-            e.to_string(),
+            format!("mã kỳ \"{shown}\" không hợp lệ (dạng đúng: 2025, 2025S1, 2025Q3, 2025M07)"),
             format!(
                 "\"{}\" is not a period (2025, 2025S1, 2025Q3, 2025M07)",
                 t.period.trim()
@@ -277,20 +283,14 @@ pub fn parse_value(lookup: &impl Lookup, t: &ValueText<'_>) -> Result<CheckedVal
     };
     let (value, numerator, denominator) = check_value(ind, unit, &period, &input)?;
     let comment = crate::text::clean_text(
-        "comment",
+        crate::Field::Comment,
         t.comment,
         crate::text::COMMENT_MAX,
         crate::text::TextKind::Multiline,
     )
-    .map_err(|e| {
-        err(
-            "comment",
-            e.reason,
-            format!(
-                "at most {} characters, without control characters",
-                crate::text::COMMENT_MAX
-            ),
-        )
+    .map_err(|r| {
+        let (vi, en) = crate::text::clean_text_words(&r);
+        err("comment", vi, en)
     })?;
     Ok(CheckedValue {
         indicator: ind.code.clone(),
@@ -372,7 +372,7 @@ pub fn check_value(
 
 mod figures;
 pub use figures::{
-    Checked, MAX_DECIMALS, MAX_MAGNITUDE, check_bounds, check_ratio_parts, check_stored,
+    Checked, MAX_DECIMALS, MAX_MAGNITUDE, bounded, check_bounds, check_ratio_parts, check_stored,
     check_value_limits,
 };
 

@@ -41,8 +41,10 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Unit>, InputError> {
     // Editors on Windows save UTF-8 with a byte-order mark; the CSV importer accepts it too.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let name = |loc: &str, s: &str| {
-        clean_text("name", s, NAME_MAX, TextKind::Line)
-            .map_err(|e| err(loc.to_string(), Some("name"), e.reason))
+        clean_text(chitieu_domain::Field::Name, s, NAME_MAX, TextKind::Line).map_err(|r| {
+            let (vi, _) = chitieu_domain::text::clean_text_words(&r);
+            err(loc.to_string(), Some("name"), vi)
+        })
     };
     let provinces: Vec<Province> = serde_json::from_str(text).map_err(|e| {
         err(

@@ -13,17 +13,31 @@ use crate::{Result, Store, StoreError, audit};
 impl Store {
     /// Adds a member to a committee.
     pub async fn add_member(&self, m: &Member, actor: &str) -> Result<()> {
-        let person = crate::clean("họ tên", &m.person, NAME_MAX, TextKind::Line)?;
-        let office = crate::clean("chức vụ", &m.office, NAME_MAX, TextKind::Line)?;
+        use chitieu_domain::Field;
+        let person = crate::clean(
+            chitieu_domain::Field::Person,
+            &m.person,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
+        let office = crate::clean(
+            chitieu_domain::Field::Office,
+            &m.office,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
         if person.is_empty() {
-            return Err(StoreError::Invalid("cần họ tên thành viên".into()));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Required {
+                field: Field::Person,
+            }));
         }
         if m.to.is_some_and(|t| t < m.from) {
-            return Err(StoreError::Invalid(format!(
-                "ngày thôi ({}) trước ngày bắt đầu ({})",
-                m.to.unwrap_or(m.from).format("%d/%m/%Y"),
-                m.from.format("%d/%m/%Y")
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::DateBefore {
+                field: Field::TermEnd,
+                date: m.to.unwrap_or(m.from),
+                other: Field::TermStart,
+                other_date: m.from,
+            }));
         }
         let txn = self.begin_write().await?;
         let id = unit_id(&txn, &m.committee).await?;
@@ -58,22 +72,26 @@ impl Store {
 
     /// Records a meeting and its conclusion notice.
     pub async fn add_meeting(&self, m: &Meeting, actor: &str) -> Result<()> {
-        let line = |what: &'static str, s: &str| crate::clean(what, s, NAME_MAX, TextKind::Line);
-        let long =
-            |what: &'static str, s: &str| crate::clean(what, s, COMMENT_MAX, TextKind::Multiline);
+        use chitieu_domain::Field;
+        let line = |what: Field, s: &str| crate::clean(what, s, NAME_MAX, TextKind::Line);
+        let long = |what: Field, s: &str| crate::clean(what, s, COMMENT_MAX, TextKind::Multiline);
         let (kind, chair, number) = (
-            line("loại phiên họp", &m.kind)?,
-            line("chủ trì", &m.chair)?,
-            line("số thông báo kết luận", &m.conclusion_number)?,
+            line(Field::MeetingKind, &m.kind)?,
+            line(Field::Chair, &m.chair)?,
+            line(Field::Number, &m.conclusion_number)?,
         );
         let (agenda, attendance) = (
-            long("nội dung", &m.agenda)?,
-            long("thành phần", &m.attendance)?,
+            long(Field::Agenda, &m.agenda)?,
+            long(Field::Attendance, &m.attendance)?,
         );
         if kind.is_empty() || chair.is_empty() {
-            return Err(StoreError::Invalid(
-                "cần loại phiên họp và người chủ trì".into(),
-            ));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Required {
+                field: if kind.is_empty() {
+                    Field::MeetingKind
+                } else {
+                    Field::Chair
+                },
+            }));
         }
         let txn = self.begin_write().await?;
         let id = unit_id(&txn, &m.committee).await?;
@@ -84,9 +102,10 @@ impl Store {
                 .await?
                 .is_some()
         {
-            return Err(StoreError::Invalid(format!(
-                "đã có thông báo kết luận số {number}"
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Duplicate {
+                what: chitieu_domain::Thing::Notice,
+                code: number,
+            }));
         }
         meeting::ActiveModel {
             committee_id: Set(id),
@@ -133,9 +152,12 @@ impl Store {
             .await?
             .is_some()
         {
-            return Err(StoreError::Invalid(format!(
-                "chương trình công tác năm {year} của {unit} đã được ký duyệt"
-            )));
+            return Err(StoreError::Refused(
+                chitieu_domain::Refusal::ProgrammeSigned {
+                    unit: unit.to_string(),
+                    year,
+                },
+            ));
         }
         programme_signoff::ActiveModel {
             unit_id: Set(id),

@@ -87,12 +87,13 @@ impl Store {
     /// Saves a new version of `year`'s rubric; returns its version number (1 for the first).
     pub async fn save_rubric(&self, year: i32, body: &str, actor: &str) -> Result<i32> {
         if body.len() > MAX_SETTING_BYTES {
-            return Err(StoreError::Invalid(
-                "bộ tiêu chí quá lớn (tối đa 1 MB)".into(),
-            ));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::TooBig {
+                what: chitieu_domain::Thing::Criteria,
+                max_bytes: 1 << 20,
+            }));
         }
         let txn = self.begin_write().await?;
-        refuse_if_frozen(&txn, year, "bộ tiêu chí").await?;
+        refuse_if_frozen(&txn, year).await?;
         let last = evaluation_rubric::Entity::find()
             .filter(evaluation_rubric::Column::Year.eq(year))
             .order_by_desc(evaluation_rubric::Column::Version)
@@ -125,9 +126,10 @@ impl Store {
     /// Freezes `year`'s evaluation: once, for good.
     pub async fn freeze_evaluation(&self, year: i32, body: &str, actor: &str) -> Result<()> {
         if body.len() > MAX_EVALUATION_BYTES {
-            return Err(StoreError::Invalid(
-                "kết quả đánh giá quá lớn để lưu".into(),
-            ));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::TooBig {
+                what: chitieu_domain::Thing::Evaluation,
+                max_bytes: MAX_EVALUATION_BYTES,
+            }));
         }
         let txn = self.begin_write().await?;
         if evaluation_freeze::Entity::find()
@@ -136,9 +138,9 @@ impl Store {
             .await?
             .is_some()
         {
-            return Err(StoreError::Invalid(format!(
-                "kết quả đánh giá năm {year} đã được chốt"
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Frozen {
+                year,
+            }));
         }
         evaluation_freeze::ActiveModel {
             year: Set(year),
@@ -179,12 +181,13 @@ impl Store {
     /// once the year is frozen, inside the same transaction as the freeze check.
     pub async fn save_proposals(&self, year: i32, body: Option<&str>, actor: &str) -> Result<()> {
         if body.is_some_and(|b| b.len() > MAX_SETTING_BYTES) {
-            return Err(StoreError::Invalid(
-                "danh sách đề nghị quá lớn (tối đa 1 MB)".into(),
-            ));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::TooBig {
+                what: chitieu_domain::Thing::Proposal,
+                max_bytes: 1 << 20,
+            }));
         }
         let txn = self.begin_write().await?;
-        refuse_if_frozen(&txn, year, "đề nghị khen thưởng").await?;
+        refuse_if_frozen(&txn, year).await?;
         if let Some(old) = evaluation_proposal::Entity::find()
             .filter(evaluation_proposal::Column::Year.eq(year))
             .one(&txn)
@@ -235,16 +238,16 @@ impl Store {
 
 /// Inside the write that would change `what` of `year`: refused once the year is frozen. The
 /// check and the write are one transaction, so a freeze cannot slip in between.
-async fn refuse_if_frozen(txn: &sea_orm::DatabaseTransaction, year: i32, what: &str) -> Result<()> {
+async fn refuse_if_frozen(txn: &sea_orm::DatabaseTransaction, year: i32) -> Result<()> {
     if evaluation_freeze::Entity::find()
         .filter(evaluation_freeze::Column::Year.eq(year))
         .one(txn)
         .await?
         .is_some()
     {
-        return Err(StoreError::Invalid(format!(
-            "kết quả đánh giá năm {year} đã chốt: không sửa {what} được nữa"
-        )));
+        return Err(StoreError::Refused(chitieu_domain::Refusal::Frozen {
+            year,
+        }));
     }
     Ok(())
 }

@@ -41,15 +41,23 @@ pub struct EvidenceInfo {
 }
 
 /// Checks a file and returns its content type; the message says what is wrong.
-pub fn check_file(file_name: &str, bytes: &[u8]) -> std::result::Result<&'static str, String> {
+pub fn check_file(
+    file_name: &str,
+    bytes: &[u8],
+) -> std::result::Result<&'static str, chitieu_domain::Refusal> {
+    use chitieu_domain::refusal::FileFlaw;
+    let bad = |reason: FileFlaw| chitieu_domain::Refusal::BadFile {
+        name: file_name.chars().take(120).collect(),
+        reason,
+    };
     if bytes.is_empty() {
-        return Err("tệp trống".into());
+        return Err(bad(FileFlaw::Empty));
     }
     if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(format!(
-            "tệp lớn hơn {} MB",
-            MAX_EVIDENCE_BYTES / 1024 / 1024
-        ));
+        return Err(chitieu_domain::Refusal::TooBig {
+            what: chitieu_domain::Thing::Evidence,
+            max_bytes: MAX_EVIDENCE_BYTES,
+        });
     }
     let ext = file_name
         .rsplit_once('.')
@@ -58,9 +66,9 @@ pub fn check_file(file_name: &str, bytes: &[u8]) -> std::result::Result<&'static
     let kind = KINDS
         .iter()
         .find(|(e, _, _)| *e == ext)
-        .ok_or_else(|| "chỉ nhận tệp PDF, PNG, JPG, DOCX, XLSX".to_string())?;
+        .ok_or_else(|| bad(FileFlaw::Kind))?;
     if !bytes.starts_with(kind.2) {
-        return Err(format!("nội dung tệp không phải {}", ext.to_uppercase()));
+        return Err(bad(FileFlaw::Content));
     }
     Ok(kind.1)
 }
@@ -92,8 +100,7 @@ pub(crate) async fn insert_evidence<C: sea_orm::ConnectionTrait>(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<i32> {
     let name = safe_file_name(file_name);
-    let content_type =
-        check_file(&name, &bytes).map_err(|e| StoreError::Invalid(format!("{name}: {e}")))?;
+    let content_type = check_file(&name, &bytes)?;
     let sha: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -213,11 +220,14 @@ impl Store {
             files,
         } = update;
         if progress > 100 {
-            return Err(StoreError::Invalid(format!(
-                "tiến độ {progress}% vượt quá 100%"
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::OutOfRange {
+                field: chitieu_domain::Field::Progress,
+                value: progress.to_string(),
+                min: "0".into(),
+                max: "100".into(),
+            }));
         }
-        let long = |what: &'static str, s: &str| {
+        let long = |what: chitieu_domain::Field, s: &str| {
             crate::clean(
                 what,
                 s,
@@ -225,15 +235,17 @@ impl Store {
                 chitieu_domain::text::TextKind::Multiline,
             )
         };
-        let note = long("kết quả", report.note)?;
-        let difficulties = long("khó khăn, vướng mắc", report.difficulties)?;
-        let proposals = long("kiến nghị, đề xuất", report.proposals)?;
+        let note = long(chitieu_domain::Field::Note, report.note)?;
+        let difficulties = long(chitieu_domain::Field::Difficulties, report.difficulties)?;
+        let proposals = long(chitieu_domain::Field::Proposals, report.proposals)?;
         let txn = self.begin_write().await?;
         let t = task::Entity::find()
             .filter(task::Column::Code.eq(code))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("nhiệm vụ \"{code}\"")))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Task, code))
+            })?;
         let before = t.completed_on;
         task_update::ActiveModel {
             task_id: Set(t.id),
@@ -249,10 +261,15 @@ impl Store {
         .await?;
         if let Some(done) = completed_on {
             if t.start_date > done {
-                return Err(StoreError::Invalid(format!(
-                    "nhiệm vụ {code}: ngày hoàn thành {done} trước ngày bắt đầu {}",
-                    t.start_date
-                )));
+                return Err(StoreError::Refused(
+                    chitieu_domain::Refusal::DateBefore {
+                        field: chitieu_domain::Field::CompletedOn,
+                        date: done,
+                        other: chitieu_domain::Field::Start,
+                        other_date: t.start_date,
+                    }
+                    .of(chitieu_domain::Thing::Task, code),
+                ));
             }
             let mut am: task::ActiveModel = t.into();
             am.completed_on = Set(Some(done));

@@ -13,8 +13,8 @@ use std::str::FromStr;
 use crate::entities::{form, plan, validation_rule};
 use crate::{Result, Store, StoreError, audit};
 
-fn bad(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn bad(e: chitieu_domain::Refusal) -> StoreError {
+    StoreError::Refused(e)
 }
 
 pub(crate) async fn insert_rules<C: ConnectionTrait>(
@@ -52,7 +52,7 @@ pub(crate) async fn insert_forms<C: ConnectionTrait>(
             name: Set(f.name.clone()),
             name_en: Set(f.name_en.clone()),
             frequency: Set(f.frequency.as_str().into()),
-            due_days: Set(i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?),
+            due_days: Set(i32::try_from(f.due_days).map_err(|e| StoreError::Broken(e.to_string()))?),
             reported_by: Set(f
                 .reported_by
                 .iter()
@@ -89,7 +89,7 @@ pub(crate) async fn load_forms<C: ConnectionTrait>(c: &C, plan_id: i32) -> Resul
             name: f.name,
             name_en: f.name_en,
             frequency: f.frequency.parse().map_err(bad)?,
-            due_days: u32::try_from(f.due_days).map_err(bad)?,
+            due_days: u32::try_from(f.due_days).map_err(|e| StoreError::Broken(e.to_string()))?,
             reported_by: list(&f.reported_by)
                 .iter()
                 .map(|k| UnitKind::from_str(k))
@@ -133,14 +133,19 @@ impl Store {
     /// Adds a report form or changes one (by its code), checked against the plan's
     /// indicators; the audit entry keeps the form before and after.
     pub async fn set_form(&self, f: &Form, indicators: &[Indicator], actor: &str) -> Result<()> {
-        let name = crate::clean("tên biểu mẫu", &f.name, NAME_MAX, TextKind::Line)?;
+        let name = crate::clean(
+            chitieu_domain::Field::Name,
+            &f.name,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
         let f = &Form { name, ..f.clone() };
         f.check(indicators).map_err(bad)?;
         let txn = self.begin_write().await?;
         let p = plan::Entity::find()
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound("kế hoạch".into()))?;
+            .ok_or_else(|| StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Plan, "")))?;
         let kinds = f
             .reported_by
             .iter()
@@ -163,7 +168,7 @@ impl Store {
                 &o.indicators,
             )
         });
-        let due = i32::try_from(f.due_days).map_err(|e| bad(e.to_string()))?;
+        let due = i32::try_from(f.due_days).map_err(|e| StoreError::Broken(e.to_string()))?;
         let after = describe(
             &f.name,
             f.frequency.as_str(),

@@ -57,18 +57,21 @@ use entities::{audit, meta};
 pub enum StoreError {
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Db(#[from] DbErr),
+    /// A rule refused the input or the move; nothing was written. The words are the front
+    /// ends'.
+    #[error("{0:?}")]
+    Refused(chitieu_domain::Refusal),
+    /// Stored data or a driver step that fails in a way no input explains (a corrupt
+    /// figure, a lost LISTEN connection): a fault, logged, never a refusal.
     #[error("{0}")]
-    Invalid(String),
+    Broken(String),
     /// Values changed by someone else since the writer read them, or locked; nothing was
     /// written.
     #[error("{} giá trị đã bị người khác thay đổi hoặc đã khóa; không có gì được ghi", .0.len())]
     Conflict(Vec<ValueConflict>),
-    #[error("không tìm thấy {0}")]
-    NotFound(String),
-    /// A record changed by someone else since the writer read it; the message names who and
-    /// when. Nothing was written.
-    #[error("{0}")]
-    Stale(String),
+    /// No such record, by the code asked for.
+    #[error("{0:?}")]
+    NotFound(chitieu_domain::Refusal),
     #[error(
         "địa chỉ cơ sở dữ liệu \"{0}\" không hợp lệ: dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://..."
     )]
@@ -321,7 +324,7 @@ impl Store {
             .order_by_asc(audit::Column::Id)
             .all(&self.db)
             .await?;
-        let broken = |m: String| Err(StoreError::Invalid(m));
+        let broken = |m: String| Err(StoreError::Broken(m));
         let (mut prev, mut prev_id) = (String::new(), None::<i64>);
         for r in &rows {
             let h = chain_hash(
@@ -441,13 +444,12 @@ pub(crate) async fn audit<C: ConnectionTrait>(
 /// Checks and normalises a text field before it reaches the database (see
 /// [`chitieu_domain::text::clean_text`]); the message names the field.
 pub(crate) fn clean(
-    field: &'static str,
+    field: chitieu_domain::Field,
     s: &str,
     max: usize,
     kind: chitieu_domain::text::TextKind,
 ) -> Result<String> {
-    chitieu_domain::text::clean_text(field, s, max, kind)
-        .map_err(|e| StoreError::Invalid(e.to_string()))
+    Ok(chitieu_domain::text::clean_text(field, s, max, kind)?)
 }
 
 /// Number of rows in a table.
@@ -456,10 +458,23 @@ pub(crate) async fn count_rows<C: ConnectionTrait>(c: &C, table: &'static str) -
         .expr(Expr::cust("COUNT(*)"))
         .from(table)
         .to_owned();
-    let row = c
-        .query_one(&stmt)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(table.into()))?;
+    let row = c.query_one(&stmt).await?.ok_or_else(|| {
+        StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Counter, table))
+    })?;
     let n: i64 = row.try_get_by_index(0)?;
     Ok(n as u64)
+}
+
+impl From<chitieu_domain::Refusal> for StoreError {
+    fn from(r: chitieu_domain::Refusal) -> Self {
+        StoreError::Refused(r)
+    }
+}
+
+/// "No such `what`" for `code`.
+pub(crate) fn unknown(what: chitieu_domain::Thing, code: &str) -> chitieu_domain::Refusal {
+    chitieu_domain::Refusal::Unknown {
+        what,
+        code: code.chars().take(60).collect(),
+    }
 }

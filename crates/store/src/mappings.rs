@@ -31,9 +31,10 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         if rows.len() > MAX_MAPPINGS {
-            return Err(StoreError::Invalid(format!(
-                "quá {MAX_MAPPINGS} dòng ánh xạ mã"
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::TooMany {
+                what: chitieu_domain::Thing::Mapping,
+                max: MAX_MAPPINGS,
+            }));
         }
         let txn = self.begin_write().await?;
         code_mapping::Entity::delete_many()

@@ -42,19 +42,20 @@ pub fn check_email(s: &str) -> Result<String> {
     if ok {
         Ok(e.to_string())
     } else {
-        Err(StoreError::Invalid(format!(
-            "địa chỉ thư \"{e}\" không hợp lệ"
+        Err(StoreError::Refused(chitieu_domain::Refusal::malformed(
+            chitieu_domain::Field::Email,
+            e,
         )))
     }
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| StoreError::Invalid(format!("không tạo được muối: {e}")))?;
+        .map_err(|e| StoreError::Broken(format!("không tạo được muối: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Invalid(format!("không băm được mật khẩu: {e}")))
+        .map_err(|e| StoreError::Broken(format!("không băm được mật khẩu: {e}")))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -71,12 +72,24 @@ impl Store {
     /// Adds a term of office; terms of one unit must not overlap.
     pub async fn add_head(&self, h: &Head, actor: &str) -> Result<()> {
         let h = &Head {
-            person: crate::clean("họ tên", &h.person, NAME_MAX, TextKind::Line)?,
-            title: crate::clean("chức vụ", &h.title, NAME_MAX, TextKind::Line)?,
+            person: crate::clean(
+                chitieu_domain::Field::Person,
+                &h.person,
+                NAME_MAX,
+                TextKind::Line,
+            )?,
+            title: crate::clean(
+                chitieu_domain::Field::Office,
+                &h.title,
+                NAME_MAX,
+                TextKind::Line,
+            )?,
             ..h.clone()
         };
         if h.person.is_empty() {
-            return Err(StoreError::Invalid("cần họ tên người đứng đầu".into()));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Required {
+                field: chitieu_domain::Field::Person,
+            }));
         }
         let txn = self.begin_write().await?;
         let uid = unit_id(&txn, &h.unit).await?;
@@ -94,8 +107,7 @@ impl Store {
                 term_end: m.term_end,
             })
             .collect();
-        check_term(&existing, h)
-            .map_err(|e| StoreError::Invalid(format!("đơn vị {}: {e}", h.unit)))?;
+        check_term(&existing, h).map_err(|e| e.of(chitieu_domain::Thing::Unit, h.unit.as_str()))?;
         head::ActiveModel {
             unit_id: Set(uid),
             person: Set(h.person.clone()),
@@ -146,16 +158,27 @@ impl Store {
 
     /// Adds a user account; the password is stored as an argon2 hash only.
     pub async fn add_user(&self, u: &NewUser<'_>, actor: &str) -> Result<()> {
-        let login = &crate::clean("tên đăng nhập", u.login, LOGIN_MAX, TextKind::Line)?;
-        let display_name = crate::clean("họ tên", u.display_name, NAME_MAX, TextKind::Line)?;
+        let login = &crate::clean(
+            chitieu_domain::Field::Login,
+            u.login,
+            LOGIN_MAX,
+            TextKind::Line,
+        )?;
+        let display_name = crate::clean(
+            chitieu_domain::Field::Person,
+            u.display_name,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
         let login = login.as_str();
         if login.is_empty() || login.chars().any(char::is_whitespace) {
-            return Err(StoreError::Invalid(format!(
-                "tên đăng nhập \"{login}\" không hợp lệ (1–64 ký tự, không có khoảng trắng)"
+            return Err(StoreError::Refused(chitieu_domain::Refusal::malformed(
+                chitieu_domain::Field::Login,
+                login,
             )));
         }
         chitieu_domain::password::check(u.password, login)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(chitieu_domain::Refusal::Password(e)))?;
         let email = u
             .email
             .filter(|e| !e.trim().is_empty())
@@ -168,9 +191,10 @@ impl Store {
             .await?
             .is_some()
         {
-            return Err(StoreError::Invalid(format!(
-                "tên đăng nhập \"{login}\" đã có"
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Duplicate {
+                what: chitieu_domain::Thing::User,
+                code: login.to_string(),
+            }));
         }
         let uid = unit_id(&txn, u.unit).await?;
         user::ActiveModel {
@@ -222,7 +246,7 @@ impl Store {
             return Ok(None);
         }
         let unit = crate::units::unit_code(&self.db, m.unit_id).await?;
-        Ok(Some((m.role.parse().map_err(StoreError::Invalid)?, unit)))
+        Ok(Some((m.role.parse().map_err(StoreError::Refused)?, unit)))
     }
 
     /// Every account: login, role and unit.
@@ -254,7 +278,7 @@ impl Store {
             if let Some(c) = code.get(&u.unit_id) {
                 out.push((
                     u.login,
-                    u.role.parse().map_err(StoreError::Invalid)?,
+                    u.role.parse().map_err(StoreError::Refused)?,
                     c.clone(),
                 ));
             }

@@ -35,27 +35,30 @@ pub struct Ids {
 impl Ids {
     /// The id of an indicator by its code; unknown → not found, named.
     pub(crate) fn indicator(&self, code: &str) -> Result<i32> {
-        self.indicators
-            .get(code)
-            .copied()
-            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))
+        self.indicators.get(code).copied().ok_or_else(|| {
+            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+        })
     }
 
     /// The id of a unit by its code; unknown → not found, named.
     pub(crate) fn unit(&self, code: &UnitCode) -> Result<i32> {
-        self.units
-            .get(code)
-            .copied()
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))
+        self.units.get(code).copied().ok_or_else(|| {
+            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+        })
     }
 }
 
-fn bad(e: String) -> StoreError {
-    StoreError::Invalid(e)
+fn bad(e: chitieu_domain::Refusal) -> StoreError {
+    StoreError::Refused(e)
 }
 
 fn dec(s: &str) -> Result<rust_decimal::Decimal> {
-    rust_decimal::Decimal::from_str(s).map_err(|e| bad(format!("số \"{s}\" hỏng: {e}")))
+    rust_decimal::Decimal::from_str(s).map_err(|e| {
+        bad(chitieu_domain::Refusal::Unreadable {
+            what: chitieu_domain::Thing::Plan,
+            detail: format!("\"{s}\": {e}"),
+        })
+    })
 }
 
 impl Store {
@@ -92,9 +95,12 @@ impl Store {
         }
         let ids = unit_ids(&txn).await?;
         let uid = |c: &UnitCode| -> Result<i32> {
-            ids.get(c)
-                .copied()
-                .ok_or_else(|| bad(format!("kế hoạch nhắc đến đơn vị \"{c}\" chưa có")))
+            ids.get(c).copied().ok_or_else(|| {
+                bad(chitieu_domain::Refusal::Unknown {
+                    what: chitieu_domain::Thing::Unit,
+                    code: c.to_string(),
+                })
+            })
         };
         let p = plan::ActiveModel {
             code: Set(file.plan.code.clone()),
@@ -210,7 +216,12 @@ impl Store {
             .filter(indicator::Column::Code.eq(&t.indicator))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{}\"", t.indicator)))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(
+                    chitieu_domain::Thing::Indicator,
+                    &t.indicator,
+                ))
+            })?;
         let unit_id = unit_id(&txn, &t.unit).await?;
         // What the change replaces, for the audit entry: the targets of the years it sets,
         // and a recurring target's span it overlaps.
@@ -296,24 +307,39 @@ impl Store {
             &e.data_source,
             &e.lead_unit,
         );
-        let name = &crate::clean("tên chỉ tiêu", name, NAME_MAX, TextKind::Line)?;
-        let name_en = &crate::clean("tên tiếng Anh", name_en, NAME_MAX, TextKind::Line)?;
-        let definition = &crate::clean("định nghĩa", definition, COMMENT_MAX, TextKind::Multiline)?;
+        let name = &crate::clean(chitieu_domain::Field::Name, name, NAME_MAX, TextKind::Line)?;
+        let name_en = &crate::clean(
+            chitieu_domain::Field::NameEn,
+            name_en,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
+        let definition = &crate::clean(
+            chitieu_domain::Field::Definition,
+            definition,
+            COMMENT_MAX,
+            TextKind::Multiline,
+        )?;
         let data_source = &crate::clean(
-            "nguồn số liệu",
+            chitieu_domain::Field::DataSource,
             data_source,
             COMMENT_MAX,
             TextKind::Multiline,
         )?;
         if name.is_empty() {
-            return Err(bad(format!("chỉ tiêu {code}: thiếu tên")));
+            return Err(bad(chitieu_domain::Refusal::Required {
+                field: chitieu_domain::Field::Name,
+            }
+            .of(chitieu_domain::Thing::Indicator, code)));
         }
         let txn = self.begin_write().await?;
         let m = indicator::Entity::find()
             .filter(indicator::Column::Code.eq(code))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+            })?;
         let lead = unit_id(&txn, lead_unit).await?;
         let mut am: indicator::ActiveModel = m.into();
         am.name = Set(name.trim().to_string());
@@ -349,10 +375,12 @@ impl Store {
         let ids = self.ids_now().await?;
         let code_of = &ids.unit_codes;
         let ucode = |id: i32| -> Result<UnitCode> {
-            code_of
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {id}")))
+            code_of.get(&id).cloned().ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(
+                    chitieu_domain::Thing::Unit,
+                    &format!("id {id}"),
+                ))
+            })
         };
         let groups = indicator_group::Entity::find()
             .filter(indicator_group::Column::PlanId.eq(p.id))

@@ -89,8 +89,8 @@ fn row(m: report::Model, form: String, unit: UnitCode) -> Result<ReportRow> {
         period: m
             .period
             .parse()
-            .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?,
-        state: m.state.parse().map_err(StoreError::Invalid)?,
+            .map_err(|e: chitieu_domain::PeriodError| StoreError::Refused(e.into()))?,
+        state: m.state.parse().map_err(StoreError::Refused)?,
         submitted_at: m.submitted_at,
         approved_at: m.approved_at,
         accepted_at: m.accepted_at,
@@ -283,17 +283,19 @@ impl Store {
             .map(|i| ids.indicator(&i.code))
             .collect::<Result<_>>()?;
         if indicator_ids.is_empty() {
-            return Err(StoreError::NotFound(format!(
-                "báo cáo {} của {} (đơn vị không báo cáo biểu mẫu này)",
-                act.form.code, act.unit.code
-            )));
+            return Err(StoreError::NotFound(chitieu_domain::Refusal::NotReporter {
+                form: act.form.code.clone(),
+                unit: act.unit.code.to_string(),
+            }));
         }
         let txn = self.begin_write().await?;
         let form_row = form::Entity::find()
             .filter(form::Column::Code.eq(&act.form.code))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("biểu mẫu \"{}\"", act.form.code)))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Form, &act.form.code))
+            })?;
         let stored = self
             .find_report(&txn, &act.form.code, &act.unit.code, &act.period)
             .await?;
@@ -311,7 +313,7 @@ impl Store {
         // A report never moved here whose figures were all loaded as accepted (official
         // data imported from before the workflow) is accepted.
         let from = match &stored {
-            Some(m) => m.state.parse().map_err(StoreError::Invalid)?,
+            Some(m) => m.state.parse().map_err(StoreError::Refused)?,
             None => chitieu_domain::report::initial_state(
                 indicator_ids.len(),
                 values
@@ -477,26 +479,19 @@ impl Store {
             .map(|f| (f.code, f.id))
             .collect();
         for s in seeds {
-            let at = |m: String| {
-                StoreError::Invalid(format!(
-                    "báo cáo {} {} {}: {m}",
-                    s.form.code, s.unit.code, s.period
-                ))
-            };
-            let form_id = *forms
-                .get(&s.form.code)
-                .ok_or_else(|| at("không có biểu mẫu".into()))?;
+            let form_id = *forms.get(&s.form.code).ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Form, &s.form.code))
+            })?;
             let mut state = ValueState::Draft;
             let (mut submitted, mut approved, mut accepted, mut reason) =
                 (None, None, None, String::new());
             for (action, when, _, why) in &s.moves {
-                state = action.next(state).ok_or_else(|| {
-                    at(format!(
-                        "không thể {} từ {}",
-                        action.as_str(),
-                        state.as_str()
-                    ))
-                })?;
+                state = action.next(state).ok_or(StoreError::Refused(
+                    chitieu_domain::Refusal::ReportState {
+                        state,
+                        action: *action,
+                    },
+                ))?;
                 match action {
                     ReportAction::Submit => submitted = Some(*when),
                     ReportAction::Approve => approved = Some(*when),

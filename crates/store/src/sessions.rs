@@ -42,7 +42,7 @@ impl Store {
             .filter(user::Column::Login.eq(login.trim()))
             .one(&self.db)
             .await?
-            .ok_or_else(|| StoreError::NotFound("người dùng".into()))?;
+            .ok_or_else(|| StoreError::NotFound(crate::unknown(chitieu_domain::Thing::User, "")))?;
         let token = random_token();
         let now = self.clock.now();
         let txn = self.begin_write().await?;
@@ -123,8 +123,8 @@ impl Store {
             user_id: r.id,
             login: r.login,
             display_name: r.display_name,
-            role: r.role.parse().map_err(StoreError::Invalid)?,
-            unit: UnitCode::parse(&r.code).map_err(StoreError::Invalid)?,
+            role: r.role.parse().map_err(StoreError::Refused)?,
+            unit: UnitCode::parse(&r.code).map_err(StoreError::Refused)?,
             csrf: r.csrf,
             unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
         }))
@@ -148,14 +148,16 @@ impl Store {
         actor: &str,
     ) -> Result<String> {
         let name = &crate::clean(
-            "tên token",
+            chitieu_domain::Field::TokenName,
             name,
             chitieu_domain::text::LOGIN_MAX,
             chitieu_domain::text::TextKind::Line,
         )?;
         let name = name.as_str();
         if name.is_empty() {
-            return Err(StoreError::Invalid("tên token phải có 1–64 ký tự".into()));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Required {
+                field: chitieu_domain::Field::TokenName,
+            }));
         }
         if api_token::Entity::find()
             .filter(api_token::Column::Name.eq(name))
@@ -163,7 +165,10 @@ impl Store {
             .await?
             .is_some()
         {
-            return Err(StoreError::Invalid(format!("token \"{name}\" đã có")));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Duplicate {
+                what: chitieu_domain::Thing::Token,
+                code: name.to_string(),
+            }));
         }
         let unit_id = unit_id(&self.db, unit).await?;
         let token = format!("ct_{}", random_token());
@@ -226,8 +231,8 @@ impl Store {
             user_id: 0,
             login: format!("token:{}", t.name),
             display_name: t.name,
-            role: t.role.parse().map_err(StoreError::Invalid)?,
-            unit: UnitCode::parse(&t.code).map_err(StoreError::Invalid)?,
+            role: t.role.parse().map_err(StoreError::Refused)?,
+            unit: UnitCode::parse(&t.code).map_err(StoreError::Refused)?,
             csrf: String::new(),
             unread: 0,
         }))
@@ -249,7 +254,7 @@ impl Store {
             };
             out.push(TokenInfo {
                 name: t.name,
-                role: t.role.parse().map_err(StoreError::Invalid)?,
+                role: t.role.parse().map_err(StoreError::Refused)?,
                 unit: unit.clone(),
                 created_by: t.created_by,
                 created_at: t.created_at,
@@ -267,7 +272,9 @@ impl Store {
             .filter(api_token::Column::Name.eq(name.trim()))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("token \"{}\"", name.trim())))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Token, name.trim()))
+            })?;
         if !t.revoked {
             let name = t.name.clone();
             let mut am: api_token::ActiveModel = t.into();

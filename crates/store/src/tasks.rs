@@ -41,7 +41,7 @@ impl Store {
         let ids = &*self.ids_now().await?;
         for t in ts {
             t.check()
-                .map_err(|e| StoreError::Invalid(format!("nhiệm vụ {}: {e}", t.code)))?;
+                .map_err(|e| e.of(chitieu_domain::Thing::Task, &t.code))?;
         }
         let txn = self.begin_write().await?;
         for t in ts {
@@ -49,10 +49,12 @@ impl Store {
                 .filter(plan::Column::Code.eq(&t.plan))
                 .one(&txn)
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("kế hoạch \"{}\"", t.plan)))?;
+                .ok_or_else(|| {
+                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Plan, &t.plan))
+                })?;
             let uid = |c: &UnitCode| {
                 ids.units.get(c).copied().ok_or_else(|| {
-                    StoreError::NotFound(format!("đơn vị \"{c}\" (nhiệm vụ {})", t.code))
+                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, c.as_str()))
                 })
             };
             let existing = task::Entity::find()
@@ -60,10 +62,13 @@ impl Store {
                 .one(&txn)
                 .await?;
             if mode == TaskWrite::Create && existing.is_some() {
-                return Err(StoreError::Invalid(format!(
-                    "code: đã có nhiệm vụ mã \"{}\"",
-                    t.code
-                )));
+                return Err(StoreError::Refused(
+                    chitieu_domain::Refusal::Duplicate {
+                        what: chitieu_domain::Thing::Task,
+                        code: t.code.clone(),
+                    }
+                    .at(chitieu_domain::refusal::Place::Field("code")),
+                ));
             }
             // Edition 0 names no copy (a task list imported): it changes what it lists.
             if mode == TaskWrite::Assign
@@ -71,20 +76,15 @@ impl Store {
                 && let Some(m) = &existing
                 && m.version != t.edition.number
             {
-                return Err(StoreError::Stale(format!(
-                    "nhiệm vụ {} đã được {} sửa{} (lần sửa {}), sau bản bạn đã mở (lần sửa {}): không có gì được ghi; mở lại nhiệm vụ để xem thay đổi rồi sửa lại",
-                    t.code,
-                    if m.changed_by.is_empty() {
-                        "người khác"
-                    } else {
-                        &m.changed_by
-                    },
-                    m.changed_at
-                        .map(|at| format!(" lúc {}", chitieu_domain::clock::vietnam_time_vi(at)))
-                        .unwrap_or_default(),
-                    m.version,
-                    t.edition.number
-                )));
+                return Err(StoreError::Refused(chitieu_domain::Refusal::Stale {
+                    what: chitieu_domain::Thing::Task,
+                    code: t.code.clone(),
+                    by: m.changed_by.clone(),
+                    at: m.changed_at,
+                    version: m.version,
+                    seen: t.edition.number,
+                    changed: Vec::new(),
+                }));
             }
             // What stays as stored: progress and completion when assigning an existing task.
             let keep = (mode == TaskWrite::Assign)
@@ -165,7 +165,7 @@ impl Store {
             }
             for code in &t.indicators {
                 let iid = *ids.indicators.get(code).ok_or_else(|| {
-                    StoreError::NotFound(format!("chỉ tiêu \"{code}\" (nhiệm vụ {})", t.code))
+                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
                 })?;
                 task_indicator::ActiveModel {
                     task_id: Set(m.id),
@@ -270,10 +270,12 @@ impl Store {
                     at: m.changed_at,
                 },
                 plan: plans.get(&m.plan_id).cloned().unwrap_or_default(),
-                lead_unit: ucode
-                    .get(&m.lead_unit_id)
-                    .cloned()
-                    .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {}", m.lead_unit_id)))?,
+                lead_unit: ucode.get(&m.lead_unit_id).cloned().ok_or_else(|| {
+                    StoreError::NotFound(crate::unknown(
+                        chitieu_domain::Thing::Unit,
+                        &format!("id {}", m.lead_unit_id),
+                    ))
+                })?,
                 coordinating_units: coords.remove(&m.id).unwrap_or_default(),
                 indicators: links.remove(&m.id).unwrap_or_default(),
                 updates: updates.remove(&m.id).unwrap_or_default(),
@@ -331,10 +333,9 @@ impl Store {
             {
                 continue;
             }
-            let unit_id = *ids
-                .units
-                .get(&r.unit)
-                .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{}\"", r.unit)))?;
+            let unit_id = *ids.units.get(&r.unit).ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, r.unit.as_str()))
+            })?;
             research_result::ActiveModel {
                 code: Set(r.code.clone()),
                 title: Set(r.title.clone()),

@@ -39,15 +39,18 @@ pub(crate) fn to_domain(
     successors: &HashMap<i32, Vec<i32>>,
 ) -> Result<Unit> {
     let code_of = |id: i32| -> Result<UnitCode> {
-        let c = codes
-            .get(&id)
-            .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {id}")))?;
-        UnitCode::parse(c).map_err(StoreError::Invalid)
+        let c = codes.get(&id).ok_or_else(|| {
+            StoreError::NotFound(crate::unknown(
+                chitieu_domain::Thing::Unit,
+                &format!("id {id}"),
+            ))
+        })?;
+        UnitCode::parse(c).map_err(StoreError::Refused)
     };
     Ok(Unit {
-        code: UnitCode::parse(&m.code).map_err(StoreError::Invalid)?,
+        code: UnitCode::parse(&m.code).map_err(StoreError::Refused)?,
         name: m.name.clone(),
-        kind: m.kind.parse().map_err(StoreError::Invalid)?,
+        kind: m.kind.parse().map_err(StoreError::Refused)?,
         division_type: m.division_type.clone(),
         parent: m.parent_id.map(code_of).transpose()?,
         valid_from: m.valid_from,
@@ -71,7 +74,7 @@ pub(crate) async fn unit_ids<C: ConnectionTrait>(c: &C) -> Result<HashMap<UnitCo
         .all(c)
         .await?;
     rows.into_iter()
-        .map(|(id, code)| Ok((UnitCode::parse(&code).map_err(StoreError::Invalid)?, id)))
+        .map(|(id, code)| Ok((UnitCode::parse(&code).map_err(StoreError::Refused)?, id)))
         .collect()
 }
 
@@ -92,9 +95,9 @@ pub(crate) async fn find_unit_id<C: ConnectionTrait>(
 
 /// [`find_unit_id`], with a unit that is not there named in the error.
 pub(crate) async fn unit_id<C: ConnectionTrait>(c: &C, code: &UnitCode) -> Result<i32> {
-    find_unit_id(c, code)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))
+    find_unit_id(c, code).await?.ok_or_else(|| {
+        StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+    })
 }
 
 /// The code of one unit, by id: one indexed read, for the per-request paths (sessions,
@@ -106,8 +109,13 @@ pub(crate) async fn unit_code<C: ConnectionTrait>(c: &C, id: i32) -> Result<Unit
         .into_tuple()
         .one(c)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {id}")))?;
-    UnitCode::parse(&code).map_err(StoreError::Invalid)
+        .ok_or_else(|| {
+            StoreError::NotFound(crate::unknown(
+                chitieu_domain::Thing::Unit,
+                &format!("id {id}"),
+            ))
+        })?;
+    UnitCode::parse(&code).map_err(StoreError::Refused)
 }
 
 use sea_orm::QuerySelect;
@@ -135,7 +143,7 @@ async fn check_tree<C: ConnectionTrait>(c: &C, batch: &[Unit]) -> Result<()> {
     let touched: std::collections::HashSet<&UnitCode> = batch.iter().map(|u| &u.code).collect();
     for f in chitieu_domain::unit_tree::faults(&after) {
         if f.error.units().iter().any(|u| touched.contains(u)) {
-            return Err(StoreError::Invalid(f.error.to_string()));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Tree(f.error)));
         }
     }
     Ok(())
@@ -181,14 +189,24 @@ impl Store {
                     },
                 };
                 let name = crate::clean(
-                    "tên đơn vị",
+                    chitieu_domain::Field::Name,
                     &u.name,
                     chitieu_domain::text::NAME_MAX,
                     chitieu_domain::text::TextKind::Line,
                 )
-                .map_err(|e| StoreError::Invalid(format!("đơn vị {}: {e}", u.code)))?;
+                .map_err(|e| match e {
+                    StoreError::Refused(r) => {
+                        StoreError::Refused(r.of(chitieu_domain::Thing::Unit, u.code.as_str()))
+                    }
+                    other => other,
+                })?;
                 if name.is_empty() {
-                    return Err(StoreError::Invalid(format!("đơn vị {}: thiếu tên", u.code)));
+                    return Err(StoreError::Refused(
+                        chitieu_domain::Refusal::Required {
+                            field: chitieu_domain::Field::Name,
+                        }
+                        .of(chitieu_domain::Thing::Unit, u.code.as_str()),
+                    ));
                 }
                 let fields = (
                     name,
@@ -249,11 +267,10 @@ impl Store {
             }
             if rest.len() == before {
                 let u = rest[0];
-                let p = u.parent.as_ref().map(|p| p.to_string()).unwrap_or_default();
-                return Err(StoreError::Invalid(format!(
-                    "đơn vị {} ({}): không có đơn vị cấp trên \"{p}\"",
-                    u.code, u.name
-                )));
+                return Err(StoreError::Refused(chitieu_domain::Refusal::BadTree {
+                    unit: u.code.to_string(),
+                    reason: chitieu_domain::refusal::TreeFlaw::NoParent,
+                }));
             }
             pending = rest;
         }
@@ -264,10 +281,10 @@ impl Store {
                 .map_or(u.valid_from, |d| d.succ_opt().unwrap_or(d));
             for s in &u.successors {
                 let succ = *ids.get(s).ok_or_else(|| {
-                    StoreError::Invalid(format!(
-                        "đơn vị {}: không có đơn vị kế thừa \"{s}\"",
-                        u.code
-                    ))
+                    StoreError::Refused(chitieu_domain::Refusal::BadTree {
+                        unit: u.code.to_string(),
+                        reason: chitieu_domain::refusal::TreeFlaw::NoSuccessor,
+                    })
                 })?;
                 let exists = unit_successor::Entity::find()
                     .filter(unit_successor::Column::PredecessorId.eq(pred))
@@ -329,7 +346,10 @@ impl Store {
         if let Some(p) = parent
             && !all.iter().any(|u| &u.code == p)
         {
-            return Err(StoreError::NotFound(format!("đơn vị \"{p}\"")));
+            return Err(StoreError::NotFound(crate::unknown(
+                chitieu_domain::Thing::Unit,
+                p.as_str(),
+            )));
         }
         let mut out: Vec<Unit> = all
             .into_iter()

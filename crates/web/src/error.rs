@@ -12,6 +12,36 @@ use chitieu_domain::Actor;
 use crate::chrome::Chrome;
 use crate::i18n::Tr;
 
+/// Why input was refused, as the page says it: a rule's refusal in the viewer's language,
+/// or words already chosen (the store's and the app's last untyped refusals).
+pub trait Why {
+    fn words(self, tr: Tr) -> String;
+}
+
+impl Why for chitieu_domain::Refusal {
+    fn words(self, tr: Tr) -> String {
+        tr.refusal(&self)
+    }
+}
+
+impl Why for String {
+    fn words(self, _: Tr) -> String {
+        self
+    }
+}
+
+impl Why for &str {
+    fn words(self, _: Tr) -> String {
+        self.to_string()
+    }
+}
+
+impl Why for chitieu_app::live::BadInput {
+    fn words(self, tr: Tr) -> String {
+        tr.refusal(&self.0)
+    }
+}
+
 /// A page that could not be shown; rendered in the viewer's language, never with detail.
 #[derive(Debug)]
 pub enum PageError {
@@ -31,13 +61,22 @@ impl PageError {
         PageError::Internal(tr)
     }
 
+    /// A rule's refusal as a page (422), in the viewer's language.
+    pub fn refused(tr: Tr, r: &chitieu_domain::Refusal) -> PageError {
+        PageError::Invalid(tr, tr.refusal(r))
+    }
+
+    /// Input refused (422), for a reason typed or (the last few) already worded.
+    pub fn invalid(tr: Tr, why: impl Why) -> PageError {
+        PageError::Invalid(tr, why.words(tr))
+    }
+
     /// A refused action as a page: 403, 404, or 422 with the reason.
     pub fn action(tr: Tr, e: ActionError) -> PageError {
         match e {
             ActionError::Forbidden => PageError::Forbidden(tr),
-            ActionError::Invalid(m) | ActionError::NotFound(m) | ActionError::NotNow(m) => {
-                PageError::Invalid(tr, m)
-            }
+            ActionError::Refused(r) | ActionError::NotFound(r) => PageError::refused(tr, &r),
+            ActionError::Invalid(m) => PageError::Invalid(tr, m),
             ActionError::InvalidItems(items) => PageError::Invalid(
                 tr,
                 items

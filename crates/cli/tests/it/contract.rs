@@ -154,6 +154,7 @@ async fn every_route_answers_as_documented(db: &TestDb) {
     let (status, _, body) = get(&format!("{base}/api/v1/me"), "ct_sai");
     assert_eq!(status, 401);
     validates(&problem, &body, "401");
+    let problem_doc = problem.clone();
     let mut res = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -174,5 +175,126 @@ async fn every_route_answers_as_documented(db: &TestDb) {
     );
     validates(&schema, &body, "422");
     assert!(body["errors"].is_array());
+    // Every refusal is a problem with a documented code and a real English message.
+    let codes: Vec<&str> = doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("the document lists the problem codes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(codes.contains(&"year_out_of_range") && codes.contains(&"stale"));
+    let call = |method: &str, path: &str, body: Option<&str>| -> (u16, Value) {
+        let (status, _, v) = api(
+            method,
+            &format!("{base}{path}"),
+            Some(&admin),
+            body.map(|b| ("application/json", b)),
+        );
+        (status, v)
+    };
+    let task = r#"{"code":"NV-HOP-DONG","title":"Rà soát","lead_unit":"5443","start":"2026-03-01","deadline":"2026-09-30","expected_product":"Báo cáo"}"#;
+    assert_eq!(call("POST", "/api/v1/tasks", Some(task)).0, 200);
+    let retitle = r#"{"title":"Rà soát lần hai","version":1}"#;
+    assert_eq!(
+        call("PATCH", "/api/v1/tasks/NV-HOP-DONG", Some(retitle)).0,
+        200
+    );
+    let refusals: [(&str, &str, Option<&str>, u16, &str); 12] = [
+        (
+            "GET",
+            "/api/v1/assessment?as_of=9999-01-01",
+            None,
+            400,
+            "year_out_of_range",
+        ),
+        (
+            "GET",
+            "/api/v1/assessment?method=sdg",
+            None,
+            400,
+            "not_one_of",
+        ),
+        (
+            "GET",
+            "/api/v1/figures?indicator=NL-CBX&unit=19&period=2025Q5",
+            None,
+            400,
+            "bad_period",
+        ),
+        ("GET", "/api/v1/units/99999", None, 404, "not_found"),
+        (
+            "POST",
+            "/api/v1/tasks",
+            Some(
+                r#"{"code":"NV-NGUOC","title":"Ngược","lead_unit":"5443","start":"2026-09-01","deadline":"2026-03-01"}"#,
+            ),
+            422,
+            "date_before",
+        ),
+        ("POST", "/api/v1/tasks", Some(task), 422, "duplicate"),
+        (
+            "PATCH",
+            "/api/v1/tasks/NV-HOP-DONG",
+            Some(retitle),
+            409,
+            "stale",
+        ),
+        (
+            "POST",
+            "/api/v1/values",
+            Some(r#"{"state":"submitted","values":[]}"#),
+            422,
+            "not_one_of",
+        ),
+        (
+            "POST",
+            "/api/v1/targets",
+            Some(
+                r#"{"indicator":"HT-5G","unit":"19","year":2150,"comparator":">","value":"1","wording":"x"}"#,
+            ),
+            422,
+            "year_out_of_range",
+        ),
+        (
+            "POST",
+            "/api/v1/targets",
+            Some(
+                r#"{"indicator":"HT-5G","unit":"19","year":2027,"comparator":"~","value":"1","wording":"x"}"#,
+            ),
+            422,
+            "not_one_of",
+        ),
+        (
+            "POST",
+            "/api/v1/evaluation/hai-nghin/freeze",
+            Some(""),
+            422,
+            "malformed",
+        ),
+        (
+            "POST",
+            "/api/v1/tokens",
+            Some(r#"{"name":"kiem-tra","role":"viewer","unit":"19"}"#),
+            422,
+            "duplicate",
+        ),
+    ];
+    for (method, path, body, status, code) in refusals {
+        let (got, problem) = call(method, path, body);
+        let what = format!("{method} {path}");
+        assert_eq!(got, status, "{what}: {problem}");
+        assert_eq!(problem["code"], code, "{what}: {problem}");
+        assert!(codes.contains(&code), "{what}: {code} is documented");
+        let (vi, en) = (
+            problem["message"].as_str().unwrap_or(""),
+            problem["message_en"].as_str().unwrap_or(""),
+        );
+        assert!(
+            !en.is_empty() && en != vi && !en.contains("see the Vietnamese message"),
+            "{what}: English message {en:?} beside {vi:?}"
+        );
+        validates(&problem_doc, &problem, &what);
+    }
+
     drop(server);
 }

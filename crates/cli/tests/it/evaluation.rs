@@ -216,7 +216,8 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
     let (s, v) = post("/api/v1/evaluation/2025/freeze", &office, None);
     assert_eq!(s, 200, "{v}");
     let (s, v) = post("/api/v1/evaluation/2025/freeze", &office, None);
-    assert_eq!(s, 422, "frozen once: {v}");
+    assert_eq!(s, 409, "frozen once: {v}");
+    assert_eq!(v["code"], "frozen");
     // The store itself refuses a rubric or proposals for a frozen year, inside the write's
     // transaction (the check once ran before it, so a freeze could slip in between).
     let store = db.store().await;
@@ -224,8 +225,14 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
         store.save_rubric(2025, "{}", "x").await.err(),
         store.save_proposals(2025, Some("[]"), "x").await.err(),
     ] {
-        let e = refused.expect("refused once frozen").to_string();
-        assert!(e.contains("đã chốt"), "{e}");
+        let e = refused.expect("refused once frozen");
+        assert!(
+            matches!(
+                e,
+                chitieu_store::StoreError::Refused(chitieu_domain::Refusal::Frozen { year: 2025 })
+            ),
+            "{e:?}"
+        );
     }
     let (_, before) = get(&base, "/api/v1/evaluation?year=2025", &viewer);
     let (_, frozen) = get(&base, "/api/v1/evaluation?year=2025&frozen=true", &viewer);

@@ -181,7 +181,11 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
     assert_eq!(sign(&other_head), 403);
     assert_eq!(sign(&secretariat), 403);
     assert_eq!(sign(&head), 200);
-    assert_eq!(sign(&head), 422);
+    assert_eq!(
+        sign(&head),
+        409,
+        "signed once: the state refuses a second signature"
+    );
     let (_, _, p) = api(
         "GET",
         &format!("{base}/api/v1/programmes?unit=5443&year=2026"),
@@ -313,7 +317,7 @@ async fn a_tasks_funding_is_allocated_and_disbursed(db: &TestDb) {
         ),
         (
             r#""funding_source":"central""#,
-            "funding_allocated: cần kinh phí được giao",
+            "funding_allocated: cần kinh phí giao",
         ),
         (
             r#""funding_source":"central","funding_allocated":"-5""#,

@@ -83,7 +83,7 @@ async fn a_task_created_through_the_api_shows_wherever_its_unit_looks(db: &TestD
         v["detail"]
             .as_str()
             .unwrap_or_default()
-            .contains("đã có nhiệm vụ mã"),
+            .contains("code: đã có nhiệm vụ \"NV-KL-01\""),
         "{v}"
     );
     drop(server);

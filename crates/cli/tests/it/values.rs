@@ -483,8 +483,16 @@ async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
             |_| {},
         )
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("thứ 1 và thứ 2 trùng nhau"), "{err}");
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            chitieu_store::StoreError::Refused(chitieu_domain::Refusal::Repeated {
+                first: 0,
+                second: 1
+            })
+        ),
+        "{err:?}"
+    );
     assert_eq!(store.count_rows("data_values").await.unwrap(), rows_before);
 }

@@ -43,13 +43,17 @@ impl Method {
 }
 
 impl FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::Refusal;
+    fn from_str(s: &str) -> Result<Self, crate::Refusal> {
         Method::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| {
-                format!("phương pháp \"{s}\" không hợp lệ (target, unsd2022, opensdg, projection)")
+                crate::Refusal::not_one_of(
+                    crate::Field::Method,
+                    s,
+                    Method::ALL.iter().map(|x| x.as_str()),
+                )
             })
     }
 }

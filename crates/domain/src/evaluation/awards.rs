@@ -1,5 +1,6 @@
 //! Titles of emulation and commendation and the proposals they make from the ratings.
 
+use crate::refusal::{Field, Place, Refusal, Thing};
 use serde::{Deserialize, Serialize};
 
 use super::Rating;
@@ -72,7 +73,7 @@ pub fn titles_text(titles: &[TitleRule]) -> String {
 }
 
 /// Titles from the page's text (see [`titles_text`]); an error names the line.
-pub fn parse_titles(text: &str) -> Result<Vec<TitleRule>, String> {
+pub fn parse_titles(text: &str) -> Result<Vec<TitleRule>, Refusal> {
     let mut out = Vec::new();
     for (k, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -82,23 +83,23 @@ pub fn parse_titles(text: &str) -> Result<Vec<TitleRule>, String> {
         let n = k + 1;
         let parts: Vec<&str> = line.splitn(4, '|').map(str::trim).collect();
         let [title, scope, rating, basis] = parts[..] else {
-            return Err(format!(
-                "danh hiệu, dòng {n}: cần \"danh hiệu | cụm hoặc tất cả | xếp loại thấp nhất | căn cứ\""
-            ));
+            return Err(Refusal::LineShape { of: Thing::Award }.at(Place::Row(Thing::Award, n)));
         };
         let top_of_cluster = match scope.to_lowercase().as_str() {
             "cụm" | "cum" => true,
             "tất cả" | "tat ca" => false,
             other => {
-                return Err(format!(
-                    "danh hiệu, dòng {n}: \"{other}\" phải là \"cụm\" (chỉ đơn vị dẫn đầu cụm) hoặc \"tất cả\""
-                ));
+                return Err(Refusal::not_one_of(Field::Scope, other, ["cụm", "tất cả"])
+                    .at(Place::Row(Thing::Award, n)));
             }
         };
         let at_least = Rating::parse(rating).ok_or_else(|| {
-            format!(
-                "danh hiệu, dòng {n}: xếp loại \"{rating}\" không có (excellent, good, complete, not_complete)"
+            Refusal::not_one_of(
+                Field::Rating,
+                rating,
+                ["excellent", "good", "complete", "not_complete"],
             )
+            .at(Place::Row(Thing::Award, n))
         })?;
         out.push(TitleRule {
             title: title.to_string(),
@@ -154,37 +155,38 @@ pub fn proposals_text(list: &[Proposal]) -> String {
 
 /// Proposals from the page's text; an error names the line. At most 5,000; a title of at
 /// most 200 characters, a reason of at most 1,000, each on one line.
-pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
+pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, Refusal> {
     let mut out = Vec::new();
     for (k, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        let n = k + 1;
+        let row = Place::Row(Thing::Proposal, k + 1);
         let mut parts = line.splitn(3, '|').map(str::trim);
         let (Some(unit), Some(title)) = (parts.next(), parts.next()) else {
-            return Err(format!(
-                "đề nghị khen thưởng, dòng {n}: cần \"mã đơn vị | danh hiệu | lý do\""
-            ));
+            return Err(Refusal::LineShape {
+                of: Thing::Proposal,
+            }
+            .at(row));
         };
         let reason = parts.next().unwrap_or("");
-        let unit = UnitCode::parse(unit)
-            .map_err(|e| format!("đề nghị khen thưởng, dòng {n}: đơn vị \"{unit}\": {e}"))?;
-        if title.is_empty() || title.chars().count() > 200 {
-            return Err(format!(
-                "đề nghị khen thưởng, dòng {n}: danh hiệu cần 1–200 ký tự"
-            ));
-        }
+        let unit = UnitCode::parse(unit).map_err(|e| e.at(row.clone()))?;
+        Refusal::text(Field::Award, title, 200).map_err(|e| e.at(row.clone()))?;
         if reason.chars().count() > 1000 {
-            return Err(format!(
-                "đề nghị khen thưởng, dòng {n}: lý do quá 1.000 ký tự"
-            ));
+            return Err(Refusal::TooLong {
+                field: Field::Reason,
+                max: 1000,
+            }
+            .at(row));
         }
-        if line.chars().any(|c| c.is_control()) {
-            return Err(format!(
-                "đề nghị khen thưởng, dòng {n}: có ký tự điều khiển"
-            ));
+        if let Some(at) = line.chars().position(char::is_control) {
+            return Err(Refusal::ControlCharacter {
+                field: Field::Proposal,
+                code_point: line.chars().nth(at).map_or(0, u32::from),
+                at: at + 1,
+            }
+            .at(row));
         }
         out.push(Proposal {
             unit,
@@ -192,7 +194,10 @@ pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
             reason: reason.to_string(),
         });
         if out.len() > 5000 {
-            return Err("quá 5.000 đề nghị khen thưởng".into());
+            return Err(Refusal::TooMany {
+                what: Thing::Proposal,
+                max: 5000,
+            });
         }
     }
     Ok(out)

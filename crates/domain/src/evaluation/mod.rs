@@ -15,6 +15,7 @@ pub use heads::*;
 pub use rating::*;
 pub use score::*;
 
+use crate::refusal::{Field, Place, Refusal, Thing};
 use serde::{Deserialize, Serialize};
 
 use crate::unit::UnitCode;
@@ -80,7 +81,7 @@ impl Default for Rubric {
 
 impl Rubric {
     /// Each number within its bounds, the weights adding up to 100.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Refusal> {
         let weights = [
             ("targets", self.targets),
             ("tasks", self.tasks),
@@ -89,15 +90,20 @@ impl Rubric {
         ];
         for (name, w) in weights {
             if !(0.0..=100.0).contains(&w) {
-                return Err(format!("trọng số \"{name}\" phải trong khoảng 0–100"));
+                return Err(Refusal::OutOfRange {
+                    field: Field::Weight,
+                    value: round2(w).to_string(),
+                    min: "0".into(),
+                    max: "100".into(),
+                }
+                .of(Thing::Criteria, name));
             }
         }
         let sum: f64 = weights.iter().map(|(_, w)| w).sum();
         if (sum - 100.0).abs() > 1e-9 {
-            return Err(format!(
-                "tổng các trọng số phải bằng 100 (đang là {})",
-                round2(sum)
-            ));
+            return Err(Refusal::WeightsNotWhole {
+                sum: round2(sum).to_string(),
+            });
         }
         for (name, x) in [
             ("at_risk_credit", self.at_risk_credit),
@@ -106,11 +112,20 @@ impl Rubric {
             ("excellent_quota", self.excellent_quota),
         ] {
             if !(0.0..=1.0).contains(&x) {
-                return Err(format!("\"{name}\" phải trong khoảng 0–1"));
+                return Err(Refusal::OutOfRange {
+                    field: Field::Share,
+                    value: round2(x).to_string(),
+                    min: "0".into(),
+                    max: "1".into(),
+                }
+                .of(Thing::Criteria, name));
             }
         }
         if self.clusters.len() > 500 {
-            return Err("quá 500 cụm, khối thi đua".into());
+            return Err(Refusal::TooMany {
+                what: Thing::Cluster,
+                max: 500,
+            });
         }
         let mut seen = std::collections::HashMap::new();
         let mut codes = std::collections::HashSet::new();
@@ -121,44 +136,53 @@ impl Rubric {
                     .chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch));
             if !ok_code {
-                return Err(format!(
-                    "mã cụm \"{}\" không hợp lệ (1–40 ký tự: chữ không dấu, số, . _ -)",
-                    c.code.chars().take(60).collect::<String>()
-                ));
+                return Err(Refusal::malformed(Field::Cluster, &c.code));
             }
             if !codes.insert(c.code.as_str()) {
-                return Err(format!("mã cụm \"{}\" trùng", c.code));
+                return Err(Refusal::Duplicate {
+                    what: Thing::Cluster,
+                    code: c.code.clone(),
+                });
             }
             let name = c.name.trim();
-            if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-                return Err(format!(
-                    "tên cụm \"{}\" cần 1–200 ký tự trên một dòng",
-                    c.code
-                ));
+            Refusal::text(Field::Name, name, 200).map_err(|e| e.of(Thing::Cluster, &c.code))?;
+            if let Some(at) = name.chars().position(char::is_control) {
+                return Err(Refusal::ControlCharacter {
+                    field: Field::Name,
+                    code_point: name.chars().nth(at).map_or(0, u32::from),
+                    at: at + 1,
+                }
+                .of(Thing::Cluster, &c.code));
             }
             for u in &c.units {
                 if let Some(other) = seen.insert(u.clone(), c.code.as_str()) {
-                    return Err(format!(
-                        "đơn vị {u} thuộc cả cụm \"{other}\" và cụm \"{}\"",
-                        c.code
-                    ));
+                    return Err(Refusal::InTwoClusters {
+                        unit: u.to_string(),
+                        first: other.to_string(),
+                        second: c.code.clone(),
+                    });
                 }
             }
         }
         self.check_titles()
     }
 
-    fn check_titles(&self) -> Result<(), String> {
+    fn check_titles(&self) -> Result<(), Refusal> {
         if self.titles.len() > 50 {
-            return Err("quá 50 danh hiệu".into());
+            return Err(Refusal::TooMany {
+                what: Thing::Award,
+                max: 50,
+            });
         }
         for t in &self.titles {
-            let n = t.title.trim().chars().count();
-            if n == 0 || n > 200 || t.basis.chars().count() > 1000 {
-                return Err(format!(
-                    "danh hiệu \"{}\": tên cần 1–200 ký tự, căn cứ tối đa 1.000",
-                    t.title.chars().take(60).collect::<String>()
-                ));
+            let code: String = t.title.chars().take(60).collect();
+            Refusal::text(Field::Award, &t.title, 200).map_err(|e| e.of(Thing::Award, &code))?;
+            if t.basis.chars().count() > 1000 {
+                return Err(Refusal::TooLong {
+                    field: Field::Basis,
+                    max: 1000,
+                }
+                .of(Thing::Award, code));
             }
         }
         Ok(())
@@ -177,7 +201,7 @@ impl Rubric {
     }
 
     /// Clusters from the page's text (see [`Rubric::clusters_text`]); an error names the line.
-    pub fn parse_clusters(text: &str) -> Result<Vec<Cluster>, String> {
+    pub fn parse_clusters(text: &str) -> Result<Vec<Cluster>, Refusal> {
         let mut out = Vec::new();
         for (k, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -186,19 +210,15 @@ impl Rubric {
             }
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
             let [code, name, units] = parts[..] else {
-                return Err(format!(
-                    "cụm thi đua, dòng {}: cần \"mã | tên | đơn vị, đơn vị, …\"",
-                    k + 1
-                ));
+                return Err(
+                    Refusal::LineShape { of: Thing::Cluster }.at(Place::Row(Thing::Cluster, k + 1))
+                );
             };
             let units = units
                 .split([',', ';'])
                 .map(str::trim)
                 .filter(|u| !u.is_empty())
-                .map(|u| {
-                    UnitCode::parse(u)
-                        .map_err(|e| format!("cụm thi đua, dòng {}: đơn vị \"{u}\": {e}", k + 1))
-                })
+                .map(|u| UnitCode::parse(u).map_err(|e| e.at(Place::Row(Thing::Cluster, k + 1))))
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(Cluster {
                 code: code.to_string(),

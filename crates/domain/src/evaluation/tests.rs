@@ -1,5 +1,6 @@
 use super::*;
 use crate::head::{Head, Office};
+use crate::refusal::{Field, Place, Refusal, Thing};
 use crate::status::Standing;
 use crate::task::TaskStatus;
 use chrono::NaiveDate;
@@ -278,12 +279,15 @@ fn a_rubric_within_bounds() {
         targets: 60.0,
         ..Rubric::default()
     };
-    assert!(r.check().unwrap_err().contains("100"));
+    assert_eq!(
+        r.check().unwrap_err(),
+        Refusal::WeightsNotWhole { sum: "110".into() }
+    );
     let r = Rubric {
         excellent_quota: 1.5,
         ..Rubric::default()
     };
-    assert!(r.check().unwrap_err().contains("excellent_quota"));
+    assert!(format!("{:?}", r.check().unwrap_err()).contains("excellent_quota"));
     let r = Rubric {
         targets: f64::NAN,
         ..Rubric::default()
@@ -314,16 +318,22 @@ fn clusters_read_from_the_page_and_written_back() {
         "BK"
     );
     let e = Rubric::parse_clusters("KT | Khối kinh tế").unwrap_err();
-    assert!(e.contains("dòng 1"), "{e}");
+    assert_eq!(
+        e,
+        Refusal::LineShape { of: Thing::Cluster }.at(Place::Row(Thing::Cluster, 1))
+    );
     // A unit in two clusters is refused, naming both.
     let r = Rubric {
         clusters: Rubric::parse_clusters("A | Cụm A | 1843\nB | Cụm B | 1843").unwrap(),
         ..Rubric::default()
     };
-    let e = r.check().unwrap_err();
-    assert!(
-        e.contains("1843") && e.contains("\"A\"") && e.contains("\"B\""),
-        "{e}"
+    assert_eq!(
+        r.check().unwrap_err(),
+        Refusal::InTwoClusters {
+            unit: "1843".into(),
+            first: "A".into(),
+            second: "B".into()
+        }
     );
 }
 
@@ -346,9 +356,22 @@ fn proposals_follow_the_titles_rules_and_read_back_from_the_page() {
     let all = propose(&t, &u, Some(Rating::Excellent), Some(1), "K");
     assert_eq!(parse_proposals(&proposals_text(&all)).unwrap(), all);
     let e = parse_proposals("TN.SCT | Giấy khen | lý do\nkhông có dấu gạch").unwrap_err();
-    assert!(e.contains("dòng 2"), "{e}");
+    assert_eq!(
+        e,
+        Refusal::LineShape {
+            of: Thing::Proposal
+        }
+        .at(Place::Row(Thing::Proposal, 2))
+    );
     let e = parse_proposals(&format!("TN.SCT | {} | x", "D".repeat(201))).unwrap_err();
-    assert!(e.contains("dòng 1") && e.contains("200"), "{e}");
+    assert_eq!(
+        e,
+        Refusal::TooLong {
+            field: Field::Award,
+            max: 200
+        }
+        .at(Place::Row(Thing::Proposal, 1))
+    );
 }
 
 #[test]
@@ -360,10 +383,19 @@ fn titles_read_from_the_page_and_written_back() {
             .unwrap();
     assert_eq!(t[0].at_least, Rating::Good);
     assert!(!t[0].top_of_cluster);
-    let e = parse_titles("A | khối | excellent | x").unwrap_err();
-    assert!(e.contains("dòng 1") && e.contains("khối"), "{e}");
-    let e = parse_titles("\nA | cụm | tuyệt vời | x").unwrap_err();
-    assert!(e.contains("dòng 2") && e.contains("tuyệt vời"), "{e}");
+    let e = format!(
+        "{:?}",
+        parse_titles("A | khối | excellent | x").unwrap_err()
+    );
+    assert!(e.contains("Row(Award, 1)") && e.contains("khối"), "{e}");
+    let e = format!(
+        "{:?}",
+        parse_titles("\nA | cụm | tuyệt vời | x").unwrap_err()
+    );
+    assert!(
+        e.contains("Row(Award, 2)") && e.contains("tuyệt vời"),
+        "{e}"
+    );
 }
 
 /// A product below requirements keeps half the task's points by default; late and below

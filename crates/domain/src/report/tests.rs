@@ -176,27 +176,46 @@ fn a_form_is_checked_against_the_plan() {
     let plan = default_plan();
     let mut f = plan.forms[0].clone();
     f.indicators = vec!["KHONG-CO".into()];
-    assert!(
-        f.check(&plan.indicators)
-            .unwrap_err()
-            .contains("không có chỉ tiêu \"KHONG-CO\"")
+    use crate::refusal::{Field, Refusal as Why, Thing};
+    let of = |r: Why| r.of(Thing::Form, &f.code);
+    let code = f.code.clone();
+    let refused = |f: &Form| f.check(&plan.indicators).unwrap_err();
+    assert_eq!(
+        refused(&f),
+        of(Why::Unknown {
+            what: Thing::Indicator,
+            code: "KHONG-CO".into()
+        })
     );
     f.indicators = vec!["DT-GRDP".into()];
-    assert!(
-        f.check(&plan.indicators)
-            .unwrap_err()
-            .contains("báo cáo hằng năm, biểu mẫu báo cáo hằng quý")
+    assert_eq!(
+        refused(&f),
+        of(Why::FrequencyMismatch {
+            indicator: "DT-GRDP".into(),
+            frequency: PeriodKind::Year,
+            form_frequency: PeriodKind::Quarter
+        })
     );
     f.indicators = vec!["ST-UDKQ".into()];
     f.frequency = PeriodKind::Year;
-    assert!(f.check(&plan.indicators).unwrap_err().contains("tự động"));
+    assert_eq!(
+        refused(&f),
+        of(Why::Computed {
+            indicator: "ST-UDKQ".into()
+        })
+    );
     f.indicators = vec!["NL-CBX".into()];
     f.frequency = PeriodKind::Quarter;
     f.due_days = 400;
-    assert!(
-        f.check(&plan.indicators)
-            .unwrap_err()
-            .contains("tối đa 366")
+    assert_eq!(
+        refused(&f),
+        Why::OutOfRange {
+            field: Field::DueDays,
+            value: "400".into(),
+            min: "0".into(),
+            max: "366".into()
+        }
+        .of(Thing::Form, code)
     );
 }
 

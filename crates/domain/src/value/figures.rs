@@ -18,7 +18,30 @@ pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(0xA4C6_8000, 0x38D7E, 0, 
 /// The most decimal places a figure may have.
 pub const MAX_DECIMALS: u32 = 6;
 
-/// Checks one entered figure against [`MAX_MAGNITUDE`] and [`MAX_DECIMALS`].
+/// One figure within [`MAX_MAGNITUDE`] and [`MAX_DECIMALS`], normalised: the one home of
+/// the figures' bounds.
+pub fn bounded(field: crate::Field, d: Decimal) -> Result<Decimal, crate::Refusal> {
+    let n = d.normalize();
+    if n.abs() > MAX_MAGNITUDE {
+        return Err(crate::Refusal::OutOfRange {
+            field,
+            value: format_decimal(&n),
+            min: format_decimal(&-MAX_MAGNITUDE),
+            max: format_decimal(&MAX_MAGNITUDE),
+        });
+    }
+    if n.scale() > MAX_DECIMALS {
+        return Err(crate::Refusal::TooPrecise {
+            field,
+            value: format_decimal(&n),
+            max: MAX_DECIMALS,
+        });
+    }
+    Ok(n)
+}
+
+/// [`bounded`], for the entry paths' item errors (worded here in both languages until they
+/// carry refusals too).
 pub fn check_bounds(field: &'static str, d: Decimal) -> Result<Decimal, ValueError> {
     let n = d.normalize();
     if n.abs() > MAX_MAGNITUDE {

@@ -26,7 +26,7 @@ pub(super) async fn stored_among<T: ConnectionTrait>(
             let period = m
                 .period
                 .parse()
-                .map_err(|e: chitieu_domain::PeriodError| StoreError::Invalid(e.to_string()))?;
+                .map_err(|e: chitieu_domain::PeriodError| StoreError::Refused(e.into()))?;
             out.insert((m.indicator_id, m.unit_id, period), m);
         }
         Ok(())
@@ -150,15 +150,13 @@ pub(super) async fn check_references<T: ConnectionTrait>(
     .await?;
     for (r, n) in rows.iter().zip(w.values) {
         let gone = if !units.contains(&r.unit_id) {
-            format!("đơn vị {}", n.value.unit)
+            crate::unknown(chitieu_domain::Thing::Unit, n.value.unit.as_str())
         } else if !indicators.contains(&r.indicator_id) {
-            format!("chỉ tiêu {}", n.value.indicator)
+            crate::unknown(chitieu_domain::Thing::Indicator, &n.value.indicator)
         } else {
             continue;
         };
-        return Err(StoreError::Invalid(format!(
-            "{gone} không còn trong cơ sở dữ liệu"
-        )));
+        return Err(StoreError::Refused(gone));
     }
     Ok(())
 }

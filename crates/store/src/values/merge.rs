@@ -104,7 +104,7 @@ pub(super) fn insert_statement(
 }
 
 fn sqlx_err(e: sea_orm::sqlx::Error) -> StoreError {
-    StoreError::Invalid(format!("COPY: {e}"))
+    StoreError::Broken(format!("COPY: {e}"))
 }
 
 /// A large write's rows staged on PostgreSQL, in two batches: rows that are new and rows
@@ -164,11 +164,11 @@ impl Staged {
                         &den,
                         &v.comment,
                     ])
-                    .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+                    .map_err(|e| StoreError::Broken(format!("COPY: {e}")))?;
                 }
                 let buf = w
                     .into_inner()
-                    .map_err(|e| StoreError::Invalid(format!("COPY: {e}")))?;
+                    .map_err(|e| StoreError::Broken(format!("COPY: {e}")))?;
                 copy.send(buf).await.map_err(sqlx_err)?;
             }
         }

@@ -41,7 +41,7 @@ impl ChangeListener {
             .recv()
             .await
             .map(|_| ())
-            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))
+            .map_err(|e| StoreError::Broken(format!("LISTEN: {e}")))
     }
 }
 
@@ -78,7 +78,9 @@ pub(crate) async fn read_counter<C: ConnectionTrait>(c: &C, name: &str) -> Resul
     let row = counter::Entity::find_by_id(name.to_string())
         .one(c)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("bộ đếm \"{name}\"")))?;
+        .ok_or_else(|| {
+            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Counter, name))
+        })?;
     Ok(row.value)
 }
 
@@ -311,17 +313,15 @@ impl Store {
         let unit_code = &ids.unit_codes;
         let mut q = data_value::Entity::find();
         if let Some(code) = &filter.indicator {
-            let id = ids
-                .indicators
-                .get(code)
-                .ok_or_else(|| StoreError::NotFound(format!("chỉ tiêu \"{code}\"")))?;
+            let id = ids.indicators.get(code).ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+            })?;
             q = q.filter(C::IndicatorId.eq(*id));
         }
         if let Some(code) = &filter.unit {
-            let id = ids
-                .units
-                .get(code)
-                .ok_or_else(|| StoreError::NotFound(format!("đơn vị \"{code}\"")))?;
+            let id = ids.units.get(code).ok_or_else(|| {
+                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+            })?;
             q = q.filter(C::UnitId.eq(*id));
         }
         // The time of entry read as text and parsed here, row by row: one date edited by
@@ -350,7 +350,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let dec = |s: &str| {
-            Decimal::from_str(s).map_err(|e| StoreError::Invalid(format!("số \"{s}\" hỏng: {e}")))
+            Decimal::from_str(s).map_err(|e| StoreError::Broken(format!("số \"{s}\" hỏng: {e}")))
         };
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -363,10 +363,16 @@ impl Store {
                     unit: unit_code
                         .get(&r.unit_id)
                         .map(|c| (*c).clone())
-                        .ok_or_else(|| StoreError::NotFound(format!("đơn vị id {}", r.unit_id)))?,
-                    period: r.period.parse().map_err(|e: chitieu_domain::PeriodError| {
-                        StoreError::Invalid(e.to_string())
-                    })?,
+                        .ok_or_else(|| {
+                            StoreError::NotFound(crate::unknown(
+                                chitieu_domain::Thing::Unit,
+                                &format!("id {}", r.unit_id),
+                            ))
+                        })?,
+                    period: r
+                        .period
+                        .parse()
+                        .map_err(|e: chitieu_domain::PeriodError| StoreError::Refused(e.into()))?,
                     value: dec(&r.value)?,
                     numerator: r.numerator.as_deref().map(dec).transpose()?,
                     denominator: r.denominator.as_deref().map(dec).transpose()?,
@@ -374,7 +380,7 @@ impl Store {
                     state: r.state.clone(),
                     entered_by: r.entered_by.clone(),
                     entered_at: parse_stored_time(&r.entered_at).ok_or_else(|| {
-                        StoreError::Invalid(format!("thời điểm nhập \"{}\" hỏng", r.entered_at))
+                        StoreError::Broken(format!("thời điểm nhập \"{}\" hỏng", r.entered_at))
                     })?,
                     version: r.version,
                 })
@@ -437,10 +443,10 @@ impl Store {
         let pool = self.db.get_postgres_connection_pool();
         let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
             .await
-            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))?;
+            .map_err(|e| StoreError::Broken(format!("LISTEN: {e}")))?;
         l.listen(CHANGES_CHANNEL)
             .await
-            .map_err(|e| StoreError::Invalid(format!("LISTEN: {e}")))?;
+            .map_err(|e| StoreError::Broken(format!("LISTEN: {e}")))?;
         Ok(Some(ChangeListener(l)))
     }
 

@@ -10,7 +10,7 @@ use super::*;
 const BATCH: usize = 1000;
 
 fn dec_text(s: &str) -> Result<Decimal> {
-    Decimal::from_str(s).map_err(|e| StoreError::Invalid(format!("số \"{s}\" hỏng: {e}")))
+    Decimal::from_str(s).map_err(|e| StoreError::Broken(format!("số \"{s}\" hỏng: {e}")))
 }
 
 /// A stored row as a writer is told about it. Figures that cannot be read (a database edited
@@ -201,15 +201,10 @@ impl Store {
             let twice: Vec<usize> = (0..rows.len())
                 .filter(|&i| key(&rows[i]) == key(pair[0]))
                 .collect();
-            let v = &w.values[twice[0]].value;
-            return Err(StoreError::Invalid(format!(
-                "giá trị thứ {} và thứ {} trùng nhau: cùng chỉ tiêu {}, đơn vị {}, kỳ {}",
-                twice[0] + 1,
-                twice[1] + 1,
-                v.indicator,
-                v.unit,
-                v.period
-            )));
+            return Err(StoreError::Refused(chitieu_domain::Refusal::Repeated {
+                first: twice[0],
+                second: twice[1],
+            }));
         }
         for v in &ordered {
             let value = format_decimal(&v.value);

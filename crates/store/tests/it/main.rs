@@ -183,7 +183,10 @@ async fn head_terms_do_not_overlap(db: &TestDb) {
         .add_head(&h("C", "2026-01-01", None), "test")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("trùng"), "{err}");
+    assert!(
+        format!("{err:?}").contains("TermOverlap"),
+        "terms of one unit do not overlap: {err:?}"
+    );
     let heads = store.heads().await.unwrap();
     assert_eq!(heads.len(), 2);
     let on = |s: &str| chitieu_domain::head::head_on(&heads, &u, d(s)).map(|h| h.person.clone());

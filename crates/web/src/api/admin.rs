@@ -49,16 +49,25 @@ pub(super) async fn set_target(
         &t.value.0,
         chitieu_domain::value::Notation::Exact,
     )
-    .map_err(|e| ApiError::invalid(e.to_string()))?
-    .ok_or_else(|| ApiError::invalid("value: thiếu giá trị mục tiêu"))?;
+    .map_err(|_| {
+        ApiError::from(chitieu_domain::Refusal::malformed(
+            chitieu_domain::Field::Value,
+            &t.value.0,
+        ))
+    })?
+    .ok_or_else(|| {
+        ApiError::from(chitieu_domain::Refusal::Required {
+            field: chitieu_domain::Field::Value,
+        })
+    })?;
     let (year, every_year) = chitieu_domain::target::years_of(t.year, t.every_year, t.from, t.to)
-        .map_err(ApiError::invalid)?;
+        .map_err(ApiError::from)?;
     let target = chitieu_domain::Target {
         indicator: t.indicator,
-        unit: UnitCode::parse(&t.unit).map_err(ApiError::invalid)?,
+        unit: UnitCode::parse(&t.unit).map_err(ApiError::from)?,
         year,
         every_year,
-        comparator: t.comparator.parse().map_err(ApiError::invalid)?,
+        comparator: t.comparator.parse().map_err(ApiError::from)?,
         value,
         wording: t.wording,
     };
@@ -97,7 +106,7 @@ pub(super) async fn add_head(
     let me = administer(&c)?;
     let h = body.parse()?;
     let h = chitieu_domain::Head {
-        unit: UnitCode::parse(&h.unit).map_err(ApiError::invalid)?,
+        unit: UnitCode::parse(&h.unit).map_err(ApiError::from)?,
         person: h.person,
         title: h.title,
         term_start: h.term_start,
@@ -107,7 +116,7 @@ pub(super) async fn add_head(
             .as_deref()
             .map(str::parse)
             .transpose()
-            .map_err(ApiError::invalid)?
+            .map_err(ApiError::from)?
             .unwrap_or_default(),
     };
     actions::add_head(&s.app, &me, &h).await?;
@@ -141,7 +150,7 @@ pub(super) async fn add_user(
 ) -> ApiResult<Done> {
     let me = administer(&c)?;
     let u = body.parse()?;
-    let unit = UnitCode::parse(&u.unit).map_err(ApiError::invalid)?;
+    let unit = UnitCode::parse(&u.unit).map_err(ApiError::from)?;
     actions::add_user(
         &s,
         &me,
@@ -241,7 +250,7 @@ pub(super) async fn create_token(
         return Err(ApiError::forbidden());
     }
     let body = body.parse()?;
-    let unit = UnitCode::parse(&body.unit).map_err(ApiError::invalid)?;
+    let unit = UnitCode::parse(&body.unit).map_err(ApiError::from)?;
     let token = actions::create_token(&s.app, &me, &body.name, body.role, &unit).await?;
     Ok(Json(TokenOut {
         name: body.name.trim().to_string(),

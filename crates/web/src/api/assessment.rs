@@ -105,10 +105,10 @@ pub(super) async fn figure(
     let period: Period = q
         .period
         .parse()
-        .map_err(|e: chitieu_domain::PeriodError| BadInput(e.to_string()))?;
+        .map_err(|e: chitieu_domain::PeriodError| BadInput(e.into()))?;
     let snap = snap(&s).await?;
     let unit = snap.unit_or_owner(q.unit.as_deref())?.code.clone();
-    let bad = |e: chitieu_analytics::QueryError| BadInput(e.to_string());
+    let bad = |e: chitieu_analytics::QueryError| BadInput(e.into());
     let figure = snap
         .engine
         .figure(&q.indicator, &unit, period)

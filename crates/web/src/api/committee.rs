@@ -1,6 +1,7 @@
 //! A steering committee: members, meetings and how far each conclusion notice's items have got.
 
 use super::common::*;
+use chitieu_domain::Thing;
 use chitieu_domain::committee::{ConclusionProgress, Meeting, Member};
 
 #[derive(Serialize, ToSchema)]
@@ -51,10 +52,10 @@ pub(super) async fn committee(
     c.user()?;
     let code = code.parse()?;
     let unit =
-        UnitCode::parse(&code).map_err(|_| ApiError::not_found(&format!("đơn vị {code}")))?;
+        UnitCode::parse(&code).map_err(|_| ApiError::unknown(Thing::Unit, &code.to_string()))?;
     let snap = s.live.snapshot();
     if snap.unit(&unit).is_none() {
-        return Err(ApiError::not_found(&format!("đơn vị {code}")));
+        return Err(ApiError::unknown(Thing::Unit, &code.to_string()));
     }
     let (members, meetings) = s.app.committee_records(&unit).await?;
     let day = snap.today();
@@ -124,7 +125,7 @@ pub(super) async fn add_member(
     let m = Member {
         committee,
         person: b.person,
-        position: b.position.parse().map_err(ApiError::invalid)?,
+        position: b.position.parse().map_err(ApiError::from)?,
         office: b.office,
         from: b.from,
         to: b.to,

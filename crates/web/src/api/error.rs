@@ -4,6 +4,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chitieu_app::actions::{self, ActionError};
 use chitieu_app::live::BadInput;
+use chitieu_domain::{Refusal, Thing};
+
+use crate::i18n::Lang;
+use crate::i18n::refusals::say;
 use serde::Serialize;
 
 /// One error shape for the API: RFC 9457 problem details (`application/problem+json`:
@@ -40,21 +44,29 @@ impl ApiError {
         }
     }
 
+    /// A rule's refusal: 409 when it is about the state of a record, else 422; its code
+    /// and its words in both languages.
+    pub(crate) fn refused(r: &Refusal) -> ApiError {
+        let status = if r.is_state() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError::worded(status, r.code(), r)
+    }
+
+    fn worded(status: StatusCode, code: &'static str, r: &Refusal) -> ApiError {
+        ApiError::new(status, code, say(r, Lang::Vi), say(r, Lang::En))
+    }
+
+    /// Input refused with words not yet typed as a refusal (the store's and the app's last
+    /// few): 422, said in Vietnamese only.
     pub(crate) fn invalid(vi: impl Into<String>) -> ApiError {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
             vi,
             "The request cannot be used; see the Vietnamese message",
-        )
-    }
-
-    pub(crate) fn conflict(vi: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "state",
-            vi,
-            "Not possible in the current state; see the Vietnamese message",
         )
     }
 
@@ -76,13 +88,14 @@ impl ApiError {
         )
     }
 
-    pub(crate) fn not_found(what: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("Không tìm thấy {what}"),
-            format!("Not found: {what}"),
-        )
+    /// No such record (a 404), by the refusal that says what was looked for.
+    pub(crate) fn not_found(r: &Refusal) -> ApiError {
+        ApiError::worded(StatusCode::NOT_FOUND, "not_found", r)
+    }
+
+    /// No `what` with `code` (a 404).
+    pub(crate) fn unknown(what: Thing, code: &str) -> ApiError {
+        ApiError::not_found(&chitieu_app::actions::unknown(what, code))
     }
 }
 
@@ -123,9 +136,8 @@ impl From<chitieu_app::StoreError> for ApiError {
         // A refusal of the input is the caller's to read (an unknown code is 404, a rule
         // broken 422, a stale edit 409), never a 500.
         match e {
-            StoreError::Invalid(m) => return ApiError::invalid(m),
-            StoreError::NotFound(m) => return ApiError::not_found(&m),
-            StoreError::Stale(m) => return ApiError::conflict(m),
+            StoreError::Refused(r) => return ApiError::refused(&r),
+            StoreError::NotFound(r) => return ApiError::not_found(&r),
             _ => {}
         }
         // The detail goes to the log, never to the client.
@@ -143,9 +155,9 @@ impl From<ActionError> for ApiError {
     fn from(e: ActionError) -> Self {
         match e {
             ActionError::Forbidden => ApiError::forbidden(),
-            ActionError::NotNow(m) => ApiError::conflict(m),
+            ActionError::Refused(r) => ApiError::refused(&r),
             ActionError::Invalid(m) => ApiError::invalid(m),
-            ActionError::NotFound(m) => ApiError::not_found(&m),
+            ActionError::NotFound(r) => ApiError::not_found(&r),
             ActionError::InvalidItems(errors) => ApiError {
                 errors: Some(errors),
                 ..ApiError::new(
@@ -171,11 +183,33 @@ impl From<ActionError> for ApiError {
 
 impl From<BadInput> for ApiError {
     fn from(e: BadInput) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            e.0,
-            "A parameter is wrong; see the Vietnamese message",
-        )
+        ApiError::worded(StatusCode::BAD_REQUEST, e.0.code(), &e.0)
     }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        ApiError::refused(&r)
+    }
+}
+
+/// The codes an API problem can carry: those of the HTTP layer, then one per rule.
+pub fn problem_codes() -> Vec<&'static str> {
+    let mut codes = vec![
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "bad_request",
+        "invalid_json",
+        "invalid_values",
+        "conflict",
+        "payload_too_large",
+        "unsupported_media_type",
+        "method_not_allowed",
+        "idempotency_key_reused",
+        "internal",
+        "invalid",
+    ];
+    codes.extend(Refusal::codes());
+    codes
 }

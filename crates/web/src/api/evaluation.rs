@@ -3,6 +3,7 @@
 
 use super::common::*;
 use chitieu_app::evaluation::{self, UnitResult};
+use chitieu_domain::Thing;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -125,7 +126,7 @@ pub(super) async fn evaluation(
     let e = if q.frozen == Some(true) {
         evaluation::frozen(&s.app, year)
             .await?
-            .ok_or_else(|| ApiError::not_found(&format!("kết quả chốt năm {year}")))?
+            .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?
             .evaluation
     } else {
         evaluation::evaluate(&s.app, year).await?
@@ -145,9 +146,12 @@ pub(super) async fn freeze(State(s): State<AppState>, c: Caller, year: ApiPath) 
         return Err(ApiError::forbidden());
     }
     let year = year.parse()?;
-    let year: i32 = year
-        .parse()
-        .map_err(|_| ApiError::invalid(format!("năm \"{year}\" không hợp lệ")))?;
+    let year: i32 = year.parse().map_err(|_| {
+        ApiError::from(chitieu_domain::Refusal::malformed(
+            chitieu_domain::Field::Year,
+            &year,
+        ))
+    })?;
     evaluation::freeze(&s.app, &me, year).await?;
     Ok(Json(Done { ok: true }))
 }

@@ -1,6 +1,7 @@
 //! The plan's indicators and targets.
 
 use super::common::*;
+use chitieu_domain::Thing;
 
 /// Decimals leave the API as strings of their exact digits ("60", "0.3"), as they enter.
 pub(super) fn exact(d: &rust_decimal::Decimal) -> String {
@@ -122,10 +123,10 @@ pub(super) async fn indicator(
     let plan = snap
         .plan
         .as_ref()
-        .ok_or_else(|| ApiError::not_found("kế hoạch"))?;
+        .ok_or_else(|| ApiError::from(chitieu_domain::Refusal::NoPlan))?;
     let i = plan
         .indicator(&code)
-        .ok_or_else(|| ApiError::not_found(&format!("chỉ tiêu {code}")))?;
+        .ok_or_else(|| ApiError::unknown(Thing::Indicator, &code))?;
     let yearly = snap
         .engine
         .yearly(&i.code, &plan.plan.owner, snap.today())

@@ -25,6 +25,7 @@ pub use values::{MAX_BATCH, ValueIn, ValuesIn, value_items};
 
 use admin::{add_head, add_user, create_token, list_tokens, me, revoke_token, set_target, users};
 use assessment::{assessment, early_warning, figure};
+use chitieu_domain::Thing;
 use indicators::{indicator, indicators};
 use tasks::{create_task, programme, sign_programme, task, task_progress, tasks, update_task};
 use units::{unit, units};
@@ -148,7 +149,13 @@ impl utoipa::Modify for Security {
 /// The document, generated once.
 pub fn openapi_json() -> &'static str {
     static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DOC.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default())
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        // Every code a problem can carry, from the one list the errors are built from.
+        doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] =
+            serde_json::json!(error::problem_codes());
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    })
 }
 
 /// Every API route: method, path, handler.
@@ -267,7 +274,7 @@ async fn method_not_allowed() -> ApiError {
 
 /// Any path under `/api/` that is not a route.
 pub fn not_found_json() -> Response {
-    ApiError::not_found("đường dẫn API").into_response()
+    ApiError::unknown(Thing::Route, "").into_response()
 }
 
 pub async fn healthz(State(s): State<AppState>) -> ApiResult<serde_json::Value> {

@@ -2,6 +2,7 @@
 
 use super::common::*;
 use chitieu_app::report::{Unasked, render, report_of, which};
+use chitieu_domain::Thing;
 use chitieu_exchange::report::{Format, Report};
 
 #[derive(Deserialize, IntoParams)]
@@ -117,10 +118,10 @@ pub(super) async fn report(
     let snap = s.live.snapshot();
     let (period, unit) = which(&snap, q.period.as_deref(), q.unit.as_deref(), snap.today())
         .map_err(|e| match e {
-            Unasked::Period(why) => ApiError::invalid(why),
-            Unasked::Unit(u) => ApiError::not_found(&format!("đơn vị \"{u}\"")),
+            Unasked::Period(why) => ApiError::refused(&why),
+            Unasked::Unit(u) => ApiError::unknown(Thing::Unit, &u),
         })?;
-    let r = report_of(&snap, period, &unit, snap.today()).map_err(ApiError::invalid)?;
+    let r = report_of(&snap, period, &unit, snap.today()).map_err(ApiError::from)?;
     let Some(format) = format else {
         return Ok(Json(PeriodicReport::new(&period, &unit, r)).into_response());
     };

@@ -164,7 +164,7 @@ pub(super) async fn act(
     let me = c.user()?.clone();
     let action: ReportAction = action
         .parse()
-        .map_err(|m: String| ApiError::not_found(&m))?;
+        .map_err(|r: chitieu_domain::Refusal| ApiError::not_found(&r))?;
     // An empty body is no reason; one given must be JSON.
     let b: ActIn = if body.iter().all(u8::is_ascii_whitespace) {
         ActIn::default()

@@ -427,8 +427,13 @@ pub struct Problem {
     pub status: u16,
     /// The Vietnamese message.
     pub detail: String,
+    /// What went wrong, stable across versions and languages: the HTTP layer's codes
+    /// (`unauthorized`, `forbidden`, `not_found`, `invalid_json`, `invalid_values`,
+    /// `conflict`…) or the rule that refused (`year_out_of_range`, `stale`, `frozen`…).
     pub code: String,
+    /// The message in Vietnamese (as `detail`).
     pub message: String,
+    /// The same message in English.
     pub message_en: String,
     /// Invalid values of a batch (422).
     pub errors: Option<Vec<ItemErrorOut>>,

@@ -1,6 +1,7 @@
 //! Tasks and progress reports.
 
 use super::common::*;
+use chitieu_domain::Thing;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -69,7 +70,7 @@ pub(super) async fn task(
         .snapshot()
         .task(&code)
         .cloned()
-        .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
+        .ok_or_else(|| ApiError::unknown(Thing::Task, &code))?;
     Ok(Json(TaskOut::new(t, s.today())))
 }
 
@@ -113,7 +114,7 @@ pub(super) async fn task_progress(
         .snapshot()
         .task(&code)
         .cloned()
-        .ok_or_else(|| ApiError::not_found(&format!("nhiệm vụ {code}")))?;
+        .ok_or_else(|| ApiError::unknown(Thing::Task, &code))?;
     if !actions::may_report(&s.live.snapshot(), &me, &t) {
         return Err(ApiError::forbidden());
     }
@@ -332,7 +333,7 @@ pub(super) async fn programme(
     let me = c.user()?.clone();
     let q = q.parse()?;
     let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
-        Some(u) => UnitCode::parse(u).map_err(ApiError::invalid)?,
+        Some(u) => UnitCode::parse(u).map_err(ApiError::from)?,
         None => me.unit.clone(),
     };
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
@@ -374,13 +375,16 @@ pub(super) async fn sign_programme(
 ) -> ApiResult<Done> {
     let me = c.user()?.clone();
     let unit =
-        UnitCode::parse(&unit).map_err(|_| ApiError::not_found(&format!("đơn vị {unit}")))?;
+        UnitCode::parse(&unit).map_err(|_| ApiError::unknown(Thing::Unit, &unit.to_string()))?;
     if !chitieu_app::programme::may_sign(&me, &unit) {
         return Err(ApiError::forbidden());
     }
-    let year: i32 = year
-        .parse()
-        .map_err(|_| ApiError::invalid(format!("năm \"{year}\" không hợp lệ")))?;
+    let year: i32 = year.parse().map_err(|_| {
+        ApiError::from(chitieu_domain::Refusal::malformed(
+            chitieu_domain::Field::Year,
+            &year,
+        ))
+    })?;
     chitieu_app::programme::sign(&s.app, &me, &unit, year).await?;
     Ok(Json(Done { ok: true }))
 }

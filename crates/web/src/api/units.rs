@@ -1,6 +1,7 @@
 //! Units and their heads.
 
 use super::common::*;
+use chitieu_domain::Thing;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -82,7 +83,7 @@ pub(super) async fn unit(
     let snap = snap(&s).await?;
     let u = snap
         .unit(&code)
-        .ok_or_else(|| ApiError::not_found(&format!("đơn vị {code}")))?;
+        .ok_or_else(|| ApiError::unknown(Thing::Unit, &code.to_string()))?;
     Ok(Json(UnitDetail {
         unit: unit_json(u),
         heads: snap

@@ -1,6 +1,7 @@
 //! Stored values, and writes through the one write path.
 
 use super::common::*;
+use chitieu_domain::{Field, Refusal, Thing};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,7 +35,7 @@ pub(super) async fn values(
     {
         let snap = snap(&s).await?;
         if snap.unit(&unit).is_none() {
-            return Err(ApiError::not_found(&format!("đơn vị {unit}")));
+            return Err(ApiError::unknown(Thing::Unit, &unit.to_string()));
         }
         if !chitieu_domain::permission::in_scope(&snap.units, &me.unit, &unit) {
             return Err(ApiError::forbidden());
@@ -46,7 +47,7 @@ pub(super) async fn values(
         .filter(|p| !p.is_empty())
         .map(str::parse::<Period>)
         .transpose()
-        .map_err(|e| BadInput(e.to_string()))?;
+        .map_err(|e| BadInput(e.into()))?;
     let rows = s
         .app
         .values(&ValueFilter {
@@ -96,22 +97,21 @@ pub struct ValuesIn {
 pub fn value_items(body: &ValuesIn) -> Result<(Vec<ValueItem<'_>>, ValueState), ApiError> {
     let state = match body.state.as_deref() {
         None | Some("draft") => ValueState::Draft,
-        Some("submitted") => {
-            return Err(ApiError::invalid(
-                "giá trị được ghi dạng nháp; gửi cả báo cáo bằng POST /api/v1/reports/{form}/{unit}/{period}/submit",
-            ));
-        }
+        // Figures are sent as drafts; a whole report is sent by POST
+        // /api/v1/reports/{form}/{unit}/{period}/submit.
         Some(other) => {
-            return Err(ApiError::invalid(format!(
-                "trạng thái \"{other}\" không hợp lệ (draft)"
+            return Err(ApiError::from(Refusal::not_one_of(
+                Field::State,
+                other,
+                ["draft"],
             )));
         }
     };
     if body.values.len() > MAX_BATCH {
-        return Err(ApiError::invalid(format!(
-            "lô có {} giá trị, tối đa {MAX_BATCH}: chia thành nhiều lô",
-            body.values.len()
-        )));
+        return Err(ApiError::from(Refusal::TooMany {
+            what: Thing::Value,
+            max: MAX_BATCH,
+        }));
     }
     let items = body
         .values
@@ -182,9 +182,10 @@ async fn idempotent(
         .map(str::trim)
         .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .ok_or_else(|| {
-            ApiError::invalid(
-                "Idempotency-Key: cần 1–200 ký tự ASCII in được (ví dụ một UUID)".to_string(),
-            )
+            ApiError::from(Refusal::malformed(
+                Field::IdempotencyKey,
+                &String::from_utf8_lossy(key.as_bytes()),
+            ))
         })?
         .to_string();
     if let Some(kept) = s.app.kept_answer(&me.login, &key).await? {
@@ -198,7 +199,10 @@ async fn idempotent(
     }
     let bytes = axum::body::to_bytes(answer.into_body(), 64 * 1024 * 1024)
         .await
-        .map_err(|_| ApiError::invalid("không đọc lại được câu trả lời".to_string()))?;
+        .map_err(|e| {
+            tracing::error!(error = %e, "answer not read back");
+            ApiError::from(chitieu_app::StoreError::Broken(e.to_string()))
+        })?;
     let text = String::from_utf8_lossy(&bytes).to_string();
     let kept = s
         .app
@@ -281,10 +285,16 @@ pub(super) async fn push_document(
         let mapping = s.app.mapping_of(system).await.map_err(ApiError::invalid)?;
         let (parsed, what) = parse_document(kind, &bytes, &s.live.snapshot(), &mapping)?;
         if parsed.len() > MAX_BATCH {
-            return Err(ApiError::invalid(format!(
-                "tối đa {MAX_BATCH} giá trị một lần, nhận {}",
-                parsed.len()
+            return Err(ApiError::from(chitieu_domain::Refusal::not_one_of(
+                chitieu_domain::Field::State,
+                "submitted",
+                ["draft"],
             )));
+            #[allow(unreachable_code)]
+            return Err(ApiError::from(Refusal::TooMany {
+                what: Thing::Value,
+                max: MAX_BATCH,
+            }));
         }
         let changed = chitieu_app::exchange::write_parsed(
             &s.app,

@@ -1,6 +1,7 @@
 //! Vietnamese by default, English on request: words, numbers (1.234,5 vs 1,234.5) and dates
 //! (dd/mm/yyyy vs yyyy-mm-dd).
 
+pub mod refusals;
 mod words;
 
 use chrono::NaiveDate;

@@ -14,17 +14,14 @@ impl AdminForm<'_> {
         self.f.get(k).map(|s| s.trim()).unwrap_or("")
     }
 
-    pub(super) fn invalid(&self, m: String) -> PageError {
-        PageError::Invalid(self.tr, m)
+    pub(super) fn invalid(&self, m: impl crate::error::Why) -> PageError {
+        PageError::invalid(self.tr, m)
     }
 
     /// A report form: code, name, frequency, days until due, kinds of unit that send it
     /// (checkboxes `by.KIND`), indicator codes separated by commas or spaces.
     pub(super) fn form(&self) -> Result<chitieu_domain::report::Form, PageError> {
-        let frequency = self
-            .get("frequency")
-            .parse()
-            .map_err(|m: String| self.invalid(m))?;
+        let frequency = self.get("frequency").parse().map_err(|m| self.invalid(m))?;
         let due_days = self.get("due_days").parse::<u32>().map_err(|_| {
             self.invalid(format!(
                 "hạn nộp \"{}\": cần số ngày sau kỳ báo cáo (0–366)",
@@ -93,7 +90,7 @@ impl AdminForm<'_> {
             title: self.get("title").to_string(),
             term_start: self
                 .date("start")?
-                .ok_or_else(|| self.invalid("cần ngày bắt đầu nhiệm kỳ".into()))?,
+                .ok_or_else(|| self.invalid("cần ngày bắt đầu nhiệm kỳ"))?,
             term_end: self.date("end")?,
             office: match self.get("office") {
                 "" => Default::default(),
@@ -140,7 +137,7 @@ impl AdminForm<'_> {
                 chitieu_domain::value::Notation::Vietnamese,
             )
             .map_err(|e| self.invalid(e.reason))?
-            .ok_or_else(|| self.invalid("cần giá trị mục tiêu".into()))?,
+            .ok_or_else(|| self.invalid("cần giá trị mục tiêu"))?,
             wording: self.get("wording").to_string(),
         })
     }

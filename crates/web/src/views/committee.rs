@@ -136,7 +136,7 @@ pub async fn committee_save(
     let committee = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
     let get = |k: &str| fields.get(k).map(|s| s.trim()).unwrap_or("").to_string();
     let date =
-        |k: &str| chitieu_domain::text::parse_date(&get(k)).map_err(|m| PageError::Invalid(tr, m));
+        |k: &str| chitieu_domain::text::parse_date(&get(k)).map_err(|m| PageError::invalid(tr, m));
     let refused = |e: ActionError| PageError::action(tr, e);
     match what.as_str() {
         "members" => {
@@ -145,10 +145,9 @@ pub async fn committee_save(
                 person: get("person"),
                 position: get("position")
                     .parse()
-                    .map_err(|m| PageError::Invalid(tr, m))?,
+                    .map_err(|m| PageError::invalid(tr, m))?,
                 office: get("office"),
-                from: date("from")?
-                    .ok_or_else(|| PageError::Invalid(tr, tr.t("need_from").into()))?,
+                from: date("from")?.ok_or_else(|| PageError::invalid(tr, tr.t("need_from")))?,
                 to: date("to")?,
             };
             chitieu_app::committee::add_member(&s.app, &me, &m)
@@ -159,7 +158,7 @@ pub async fn committee_save(
             let m = Meeting {
                 committee: committee.clone(),
                 held_on: date("held_on")?
-                    .ok_or_else(|| PageError::Invalid(tr, tr.t("need_from").into()))?,
+                    .ok_or_else(|| PageError::invalid(tr, tr.t("need_from")))?,
                 kind: get("kind"),
                 chair: get("chair"),
                 agenda: get("agenda"),

@@ -48,7 +48,7 @@ impl LazyForm {
             if status == StatusCode::PAYLOAD_TOO_LARGE {
                 PageError::TooLarge(tr)
             } else {
-                PageError::Invalid(tr, tr.t("bad_form").to_string())
+                PageError::invalid(tr, tr.t("bad_form").to_string())
             }
         })
     }
@@ -297,7 +297,7 @@ pub async fn read_multipart(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             PageError::TooLarge(tr)
         } else {
-            PageError::Invalid(tr, tr.t("bad_form").to_string())
+            PageError::invalid(tr, tr.t("bad_form").to_string())
         }
     };
     let mut out = MultiForm {
@@ -336,7 +336,7 @@ pub(super) fn data_of(q: Option<&str>, tr: Tr) -> Result<chitieu_app::live::Data
     match q.filter(|d| !d.is_empty()) {
         Some(d) => d
             .parse()
-            .map_err(|e: chitieu_app::live::BadInput| PageError::Invalid(tr, e.to_string())),
+            .map_err(|e: chitieu_app::live::BadInput| PageError::invalid(tr, e)),
         None => Ok(chitieu_app::live::Data::Provisional),
     }
 }

@@ -44,7 +44,7 @@ pub async fn entry_template(
             f.frequency == period.kind()
                 && indicators.iter().any(|i| f.indicators.contains(&i.code))
         })
-        .ok_or_else(|| PageError::Invalid(tr, tr.t("no_form_for_period").to_string()))?;
+        .ok_or_else(|| PageError::invalid(tr, tr.t("no_form_for_period").to_string()))?;
     if indicators.is_empty() {
         return Err(PageError::Invalid(
             tr,
@@ -58,7 +58,7 @@ pub async fn entry_template(
         period,
         indicators,
     })
-    .map_err(|e| PageError::Invalid(tr, e.to_string()))?;
+    .map_err(|e| PageError::invalid(tr, e.to_string()))?;
     Ok(crate::xlsx::attachment(
         &format!("bieu-{unit}-{period}.xlsx"),
         chitieu_exchange::workbook::CONTENT_TYPE,
@@ -79,7 +79,7 @@ pub async fn entry_upload(
     let form = read_multipart(mp, tr).await?;
     let me = v.check_csrf(&form.fields)?.clone();
     let Some((_, name, bytes)) = form.files.iter().find(|(k, _, _)| k == "file") else {
-        return Err(PageError::Invalid(tr, tr.t("choose_file").to_string()));
+        return Err(PageError::invalid(tr, tr.t("choose_file").to_string()));
     };
     let name = chitieu_app::safe_file_name(name);
     let lower = name.to_lowercase();
@@ -128,7 +128,7 @@ fn parse_upload(
     } else if lower.ends_with(".csv") {
         values_csv::parse(bytes, name, snap, |_| {})
     } else {
-        return Err(PageError::Invalid(tr, tr.t("file_kinds").to_string()));
+        return Err(PageError::invalid(tr, tr.t("file_kinds").to_string()));
     };
     parsed.map_err(|e| refused(tr, &e))
 }

@@ -116,7 +116,7 @@ pub(super) fn year_of(tr: Tr, y: Option<&str>, today: chrono::NaiveDate) -> Resu
     match y.map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
             .parse()
-            .map_err(|_| PageError::Invalid(tr, format!("năm \"{y}\" không hợp lệ"))),
+            .map_err(|_| PageError::invalid(tr, format!("năm \"{y}\" không hợp lệ"))),
         None => Ok(chrono::Datelike::year(&today)),
     }
 }

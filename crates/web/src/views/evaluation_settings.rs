@@ -23,13 +23,13 @@ pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyF
         let text = fields.get(name).map_or("", |s| s.trim());
         chitieu_domain::text::parse_decimal_vi(text)
             .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
-            .ok_or_else(|| PageError::Invalid(tr, format!("{label}: \"{text}\" không phải là số")))
+            .ok_or_else(|| PageError::invalid(tr, format!("{label}: \"{text}\" không phải là số")))
     };
     let rubric = chitieu_domain::evaluation::Rubric {
         titles: chitieu_domain::evaluation::parse_titles(
             fields.get("titles").map_or("", String::as_str),
         )
-        .map_err(|e| PageError::Invalid(tr, e))?,
+        .map_err(|e| PageError::invalid(tr, e))?,
         targets: number("targets")?,
         tasks: number("tasks")?,
         reporting: number("reporting")?,
@@ -41,7 +41,7 @@ pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyF
         clusters: chitieu_domain::evaluation::Rubric::parse_clusters(
             fields.get("clusters").map_or("", String::as_str),
         )
-        .map_err(|e| PageError::Invalid(tr, e))?,
+        .map_err(|e| PageError::invalid(tr, e))?,
     };
     evaluation::save_rubric(&s.app, &me, year, &rubric)
         .await
@@ -66,7 +66,7 @@ pub async fn evaluation_proposals(
     let list = chitieu_domain::evaluation::parse_proposals(
         fields.get("proposals").map_or("", String::as_str),
     )
-    .map_err(|e| PageError::Invalid(tr, e))?;
+    .map_err(|e| PageError::invalid(tr, e))?;
     evaluation::save_proposals(&s.app, &me, year, &list)
         .await
         .map_err(|e| PageError::action(tr, e))?;

@@ -14,7 +14,7 @@ pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
     v.check_csrf(&fields)?;
     let table: PostedTable =
         serde_json::from_str(fields.get("table").map_or("", String::as_str))
-            .map_err(|e| PageError::Invalid(tr, format!("bảng gửi lên không đọc được: {e}")))?;
+            .map_err(|e| PageError::invalid(tr, format!("bảng gửi lên không đọc được: {e}")))?;
     let file: String = table
         .title
         .chars()
@@ -27,7 +27,7 @@ pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
         .collect();
     let sheet = table
         .sheet(tr.is_en())
-        .map_err(|e| PageError::Invalid(tr, e))?;
+        .map_err(|e| PageError::invalid(tr, e))?;
     Ok(download(
         &format!("{}.xlsx", if file.is_empty() { "bang" } else { &file }),
         &[sheet],
@@ -59,14 +59,14 @@ pub async fn report_file(
     let snap = s.live.snapshot();
     let (period, unit) = which(&snap, q.period.as_deref(), q.unit.as_deref(), snap.today())
         .map_err(|e| match e {
-            Unasked::Period(why) => PageError::Invalid(tr, why),
+            Unasked::Period(why) => PageError::invalid(tr, why),
             Unasked::Unit(_) => PageError::NotFound(tr),
         })?;
     let report =
-        report_of(&snap, period, &unit, snap.today()).map_err(|e| PageError::Invalid(tr, e))?;
+        report_of(&snap, period, &unit, snap.today()).map_err(|e| PageError::invalid(tr, e))?;
     let bytes = render(report, format)
         .await
-        .map_err(|e| PageError::Invalid(tr, e))?;
+        .map_err(|e| PageError::invalid(tr, e))?;
     Ok(attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
         format.content_type(),

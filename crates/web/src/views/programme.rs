@@ -44,7 +44,7 @@ pub async fn programme(
     let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y
             .parse()
-            .map_err(|_| PageError::Invalid(tr, format!("năm \"{y}\" không hợp lệ")))?,
+            .map_err(|_| PageError::invalid(tr, format!("năm \"{y}\" không hợp lệ")))?,
         None => this_year,
     };
     let p = chitieu_app::programme::programme(&s.app, &unit, year)
@@ -82,7 +82,7 @@ pub async fn programme_sign(State(s): State<AppState>, v: Viewer, form: LazyForm
     let year: i32 = fields
         .get("year")
         .and_then(|y| y.trim().parse().ok())
-        .ok_or_else(|| PageError::Invalid(tr, "năm không hợp lệ".into()))?;
+        .ok_or_else(|| PageError::invalid(tr, "năm không hợp lệ"))?;
     chitieu_app::programme::sign(&s.app, &me, &unit, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;

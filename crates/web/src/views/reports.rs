@@ -177,14 +177,14 @@ pub async fn reports(
     let tr = v.tr;
     let u = v.user()?.clone();
     let period = chitieu_app::live::optional_period(q.period.as_deref())
-        .map_err(|e| PageError::Invalid(tr, e.to_string()))?;
+        .map_err(|e| PageError::invalid(tr, e))?;
     let state = q
         .state
         .as_deref()
         .filter(|p| !p.is_empty())
         .map(|st| {
             st.parse::<ValueState>()
-                .map_err(|e| PageError::Invalid(tr, e))
+                .map_err(|e| PageError::invalid(tr, e))
         })
         .transpose()?;
     let form = q.form.filter(|f| !f.is_empty());
@@ -236,7 +236,7 @@ pub async fn report_act(State(s): State<AppState>, v: Viewer, f: LazyForm) -> Pa
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
     let action: ReportAction = get("action")
         .parse()
-        .map_err(|m: String| PageError::Invalid(tr, m))?;
+        .map_err(|m| PageError::invalid(tr, m))?;
     actions::act_on_report(
         &s.app,
         &u,

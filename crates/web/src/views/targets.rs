@@ -42,7 +42,7 @@ pub async fn targets(
     let wanted = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            PageError::Invalid(tr, format!("{}: \"{code}\"", tr.t("unknown_status")))
+            PageError::invalid(tr, format!("{}: \"{code}\"", tr.t("unknown_status")))
         })?),
     };
     let shown: Vec<Row> = rows

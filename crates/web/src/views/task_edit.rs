@@ -143,13 +143,12 @@ fn assigner(v: &Viewer) -> Result<Actor, PageError> {
 /// A refusal the person can fix: the same form, filled, the reason on top.
 fn refused(mut form: TaskForm, e: ActionError) -> PageResult {
     let tr = form.c.t;
-    match e {
-        ActionError::Invalid(m) | ActionError::NotFound(m) | ActionError::NotNow(m) => {
-            form.error = Some(m);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
-        }
-        other => Err(PageError::action(tr, other)),
-    }
+    form.error = Some(match e {
+        ActionError::Refused(r) | ActionError::NotFound(r) => tr.refusal(&r),
+        ActionError::Invalid(m) => m,
+        other => return Err(PageError::action(tr, other)),
+    });
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
 }
 
 /// What a link may fill in a new task's form: the source document (from a conclusion

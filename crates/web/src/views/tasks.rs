@@ -95,7 +95,7 @@ pub async fn tasks(
     let f_year = f.year.unwrap_or_default();
     let f_status = f.status.unwrap_or_default();
     let filter = chitieu_domain::task::TaskFilter::parse(&f_unit, &f_year, &f_status)
-        .map_err(|e| PageError::Invalid(tr, e))?;
+        .map_err(|e| PageError::invalid(tr, e))?;
     let list: Vec<chitieu_domain::Task> =
         all.into_iter().filter(|t| filter.matches(t, day)).collect();
     let tasks = task_rows(&snap, tr, &list);
@@ -265,7 +265,7 @@ fn progress_form(
     let completed_on = if completed {
         Some(
             chitieu_domain::text::parse_date(field("completed_on"))
-                .map_err(|e| PageError::Invalid(tr, e))?
+                .map_err(|e| PageError::invalid(tr, e))?
                 .unwrap_or(today),
         )
     } else {
@@ -273,8 +273,7 @@ fn progress_form(
     };
     for (_, name, bytes) in &form.files {
         let name = chitieu_app::safe_file_name(name);
-        chitieu_app::check_file(&name, bytes)
-            .map_err(|e| PageError::Invalid(tr, format!("{name}: {e}")))?;
+        chitieu_app::check_file(&name, bytes).map_err(|e| PageError::invalid(tr, e))?;
     }
     Ok((progress, completed_on, field("note")))
 }

@@ -395,7 +395,8 @@ async fn send_reports(
     let comment = posted.form.get("report_comment").map_or("", String::as_str);
     match chitieu_app::reports::submit_each(&s.app, u, &reports, &posted.period, comment).await {
         Ok(()) => Ok(None),
-        Err(ActionError::Invalid(m) | ActionError::NotFound(m)) => Ok(Some(m)),
+        Err(ActionError::Invalid(m)) => Ok(Some(m)),
+        Err(ActionError::Refused(r) | ActionError::NotFound(r)) => Ok(Some(tr.refusal(&r))),
         Err(ActionError::Forbidden) => Ok(Some(tr.t("forbidden").to_string())),
         Err(other) => Err(PageError::action(tr, other)),
     }
@@ -420,7 +421,7 @@ pub async fn entry_save(
     let u = v.check_csrf(&form.fields)?.clone();
     let posted = Posted::read(&form, tr)?;
     let mut fields = stored_fields(&s, tr, &u, &posted.unit, &posted.period).await?;
-    let (evidence, mut has_errors) = posted.overlay(&mut fields, &form.files);
+    let (evidence, mut has_errors) = posted.overlay(&mut fields, &form.files, tr);
     let chosen = posted.chosen(&fields);
     let outcome = if has_errors {
         Ok(0)

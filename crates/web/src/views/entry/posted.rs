@@ -41,6 +41,7 @@ impl<'a> Posted<'a> {
         &self,
         fields: &mut [Field],
         files: &[(String, String, Vec<u8>)],
+        tr: Tr,
     ) -> (Vec<NewEvidence>, bool) {
         let mut evidence = Vec::new();
         let mut refused = false;
@@ -66,7 +67,7 @@ impl<'a> Posted<'a> {
                     }),
                     Err(e) => {
                         refused = true;
-                        f.error = Some(format!("{name}: {e}"));
+                        f.error = Some(tr.refusal(&e));
                     }
                 }
             }
