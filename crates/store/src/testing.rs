@@ -5,6 +5,20 @@
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// The moment every end-to-end test runs at (10:00 on 5 December 2026 in Vietnam): the
+/// binary gets it as `CHITIEU_NOW`, in-process servers and stores as their clock. Tests
+/// with dates written out ("due 31/12/2026") then mean the same in every year they run.
+pub const TEST_NOW: &str = "2026-12-05T03:00:00Z";
+
+/// A clock that reads [`TEST_NOW`] now and runs on from there.
+pub fn test_clock() -> chitieu_domain::Clock {
+    chitieu_domain::Clock::starting_at(
+        chrono::DateTime::parse_from_rfc3339(TEST_NOW)
+            .expect("TEST_NOW is RFC 3339")
+            .with_timezone(&chrono::Utc),
+    )
+}
+
 pub struct TestDb {
     pub url: String,
     pub backend: &'static str,
@@ -71,10 +85,12 @@ impl TestDb {
         self.schema.as_ref().map(|(_, s)| s.as_str())
     }
 
+    /// The store over the test's database, reading "now" from [`test_clock`].
     pub async fn store(&self) -> crate::Store {
         crate::Store::open(&self.url)
             .await
             .expect("open test database")
+            .with_clock(test_clock())
     }
 
     /// Drops the PostgreSQL schema now; dropping the `TestDb` does the same.

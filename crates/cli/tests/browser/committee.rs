@@ -27,7 +27,7 @@ async fn the_committee_concludes_and_its_items_are_done() {
     let passwords = demo(&db);
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
 
     // The standing office records the meeting and its notice.
     sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;

@@ -12,7 +12,7 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
     let passwords = demo(&db);
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
-    let year = chrono::Datelike::year(&chitieu_domain::Clock::system().today()) - 1;
+    let year = chrono::Datelike::year(&chitieu_store::testing::test_clock().today()) - 1;
 
     sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
     click(&c, "#evaluation-link").await;

@@ -60,6 +60,8 @@ fn free_port() -> u16 {
 fn demo(db: &TestDb) -> std::collections::HashMap<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
         .args(["--db", &db.url, "demo"])
+        .env("CHITIEU_NOW", chitieu_store::testing::TEST_NOW)
+        .env("RUST_LOG", "error")
         .output()
         .expect("demo");
     assert!(
@@ -81,7 +83,8 @@ fn demo(db: &TestDb) -> std::collections::HashMap<String, String> {
 
 /// The server, in this process.
 fn serve(db: &TestDb) -> (chitieu_web::testing::TestServer, String) {
-    let server = chitieu_web::testing::TestServer::start(&db.url);
+    let server =
+        chitieu_web::testing::TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
     let base = server.base.clone();
     (server, base)
 }
@@ -172,7 +175,11 @@ async fn text(c: &Client) -> String {
 /// The last complete quarter, as the demo fills it.
 fn last_quarter() -> String {
     use chitieu_domain::{Period, PeriodKind};
-    Period::last_complete(PeriodKind::Quarter, chitieu_domain::Clock::system().today()).to_string()
+    Period::last_complete(
+        PeriodKind::Quarter,
+        chitieu_store::testing::test_clock().today(),
+    )
+    .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -183,7 +190,7 @@ async fn people_use_the_application_in_a_browser() {
     // A task whose title is markup must show as text everywhere.
     {
         let store = db.store().await;
-        let today = chitieu_domain::Clock::system().today();
+        let today = chitieu_store::testing::test_clock().today();
         let t = Task {
             edition: Default::default(),
             code: "NV-XSS".into(),

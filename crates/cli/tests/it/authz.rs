@@ -471,7 +471,7 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
     // The latest quarter is still open in the demo; earlier ones are accepted and locked.
     let quarter = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chitieu_domain::Clock::system().today(),
+        chitieu_store::testing::test_clock().today(),
     )
     .to_string();
     let (server, base) = serve(db);

@@ -201,7 +201,7 @@ async fn demo_loads_once_with_accounts_heads_and_tasks(db: &TestDb) {
     assert!(out.contains("admin") && out.contains("mật khẩu:"), "{out}");
     let store = db.store().await;
     let heads = store.heads().await.unwrap();
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
     let province = chitieu_domain::UnitCode::province(19);
     let chairs: Vec<_> = heads.iter().filter(|h| h.unit == province).collect();
     assert!(chairs.len() >= 2, "a change of head at the province");

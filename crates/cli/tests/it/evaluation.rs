@@ -118,7 +118,7 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
         .as_array()
         .unwrap()
         .clone();
-    let end = chitieu_domain::Clock::system()
+    let end = chitieu_store::testing::test_clock()
         .today()
         .min(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
     let april = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
@@ -483,7 +483,7 @@ async fn a_product_below_requirements_costs_part_of_its_task(db: &TestDb) {
         (s, v)
     };
     // Last year's programme, as the demo writes it whatever year it is loaded in.
-    let y = chrono::Datelike::year(&chitieu_domain::Clock::system().today()) - 1;
+    let y = chrono::Datelike::year(&chitieu_store::testing::test_clock().today()) - 1;
     let (_, before) = get(&base, &format!("/api/v1/evaluation?year={y}"), &viewer);
     let line = |list: &Value, code: &str| -> Value {
         list.as_array()

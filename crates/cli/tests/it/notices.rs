@@ -163,9 +163,9 @@ async fn reminders_are_mailed_once_and_counted_on_the_bell(db: &TestDb) {
     // is due soon now, a reminder of its own (once, as the next start shows).
     let q = chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chitieu_domain::Clock::system().today(),
+        chitieu_store::testing::test_clock().today(),
     );
-    let tomorrow = chitieu_domain::Clock::system().today() + chrono::Days::new(1);
+    let tomorrow = chitieu_store::testing::test_clock().today() + chrono::Days::new(1);
     let due_days = (tomorrow - q.end()).num_days().to_string();
     let out = chitieu_stdin(
         db,

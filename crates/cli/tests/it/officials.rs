@@ -146,7 +146,7 @@ async fn the_entry_form_helps_instead_of_failing(db: &TestDb) {
     );
     // A period not yet over is flagged.
     let now = chitieu_domain::Period::containing(
-        chitieu_domain::Clock::system().today(),
+        chitieu_store::testing::test_clock().today(),
         chitieu_domain::PeriodKind::Quarter,
     );
     let (_, html) = get_status(
@@ -453,7 +453,7 @@ async fn two_heads_in_office_at_once_are_both_shown(db: &TestDb) {
 async fn the_demos_communes_add_up_to_the_province(db: &TestDb) {
     ok(db, &["demo"]);
     let store = db.store().await;
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
     let province = chitieu_domain::UnitCode::province(19);
     let communes: Vec<_> = store
         .list_units(Some(&province), today)

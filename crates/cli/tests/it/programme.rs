@@ -111,7 +111,7 @@ async fn a_conclusions_items_become_tasks_and_its_progress_follows_them(db: &Tes
         row(&page)
     );
     // The ward's head completes its item: 1 of 2 done.
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
     let (s, v) = post_api(
         &base,
         "/api/v1/tasks/KL12-1/progress",
@@ -238,7 +238,7 @@ async fn tasks_near_their_deadline_or_overdue_are_escalated(db: &TestDb) {
     add_user(db, "bc.phuong", "reporter", "5443");
     add_user(db, "ct.phuong", "head", "5443");
     add_user(db, "tt.tinh", "secretariat", "19");
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
     let date = |days: i64| (today + chrono::Duration::days(days)).to_string();
     for (code, start, deadline) in [
         ("ESC-1", date(-10), date(3)),
@@ -497,7 +497,7 @@ async fn two_writers_at_once_neither_overwrite_a_task_nor_lose_a_report(db: &Tes
             .add_task_update(
                 "RACE-1",
                 chitieu_store::TaskUpdate {
-                    on: chitieu_domain::Clock::system().today(),
+                    on: chitieu_store::testing::test_clock().today(),
                     progress: 90,
                     report: &chitieu_domain::task::ReportText {
                         note: "kèm tệp giả",
@@ -514,7 +514,7 @@ async fn two_writers_at_once_neither_overwrite_a_task_nor_lose_a_report(db: &Tes
             .add_task_update(
                 "RACE-1",
                 chitieu_store::TaskUpdate {
-                    on: chitieu_domain::Clock::system().today(),
+                    on: chitieu_store::testing::test_clock().today(),
                     progress: 40,
                     report: &chitieu_domain::task::ReportText {
                         note: "báo cáo từ tiến trình khác",

@@ -57,7 +57,7 @@ async fn a_writer_sees_its_write_at_once_and_another_server_follows(db: &TestDb)
     ok(db, &["init"]);
     let admin = token(db, "he-thong", "admin");
     let (a, base_a) = serve(db);
-    let b = TestServer::start(&db.url);
+    let b = TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
     for n in 1..=3 {
         let body = format!(
             r#"{{"values":[{{"indicator":"ST-NVKH","unit":"19","period":"2026Q1","value":"{}"}}]}}"#,

@@ -39,7 +39,8 @@ fn run(db: &TestDb, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output 
         .args(args)
         .args(["--db", &db.url])
         .env_remove("CHITIEU_DB")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "error")
+        .env("CHITIEU_NOW", chitieu_store::testing::TEST_NOW)
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -160,7 +161,7 @@ pub(crate) fn page_csrf(base: &str, path: &str, sid: &str) -> String {
 /// Starts a server over the test's database, in this process; returns it (dropping it
 /// stops it) and its base URL.
 pub(crate) fn serve(db: &TestDb) -> (TestServer, String) {
-    let server = TestServer::start(&db.url);
+    let server = TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
     let base = server.base.clone();
     (server, base)
 }
@@ -189,7 +190,8 @@ pub(crate) fn serve_process_with(
             &format!("127.0.0.1:{port}"),
         ])
         .env_remove("CHITIEU_DB")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "error")
+        .env("CHITIEU_NOW", chitieu_store::testing::TEST_NOW)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -249,7 +251,7 @@ pub(crate) fn token(db: &TestDb, name: &str, role: &str, unit: &str) -> String {
 pub(crate) fn open_quarter() -> String {
     chitieu_domain::Period::last_complete(
         chitieu_domain::PeriodKind::Quarter,
-        chitieu_domain::Clock::system().today(),
+        chitieu_store::testing::test_clock().today(),
     )
     .to_string()
 }

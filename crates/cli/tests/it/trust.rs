@@ -65,7 +65,8 @@ fn clients_hanging_up_mid_answer_never_stop_the_server() {
 fn idle_and_half_sent_connections_do_not_crowd_out_healthz() {
     let db = TestDb::sqlite();
     ok(&db, &["demo"]);
-    let server = chitieu_web::testing::TestServer::start(&db.url);
+    let server =
+        chitieu_web::testing::TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
     let base = server.base.clone();
     let mut idle = Vec::new();
     for _ in 0..2000 {
@@ -343,6 +344,7 @@ fn a_low_open_file_limit_lowers_the_cap_instead_of_failing_to_accept() {
         ])
         .env_remove("CHITIEU_DB")
         .env("RUST_LOG", "warn")
+        .env("CHITIEU_NOW", chitieu_store::testing::TEST_NOW)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -430,7 +430,7 @@ async fn a_write_naming_one_value_twice_is_refused_whole(db: &TestDb) {
     // The middle one is another period's, and fine.
     let earlier = {
         use chitieu_domain::{Period, PeriodKind};
-        let day = chitieu_domain::Clock::system().today() - chrono::Days::new(100);
+        let day = chitieu_store::testing::test_clock().today() - chrono::Days::new(100);
         Period::last_complete(PeriodKind::Quarter, day).to_string()
     };
     let body = format!(

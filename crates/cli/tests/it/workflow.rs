@@ -312,7 +312,7 @@ async fn task_completion_dates_and_who_may_set_them(db: &TestDb) {
     let (server, base) = serve(db);
     // NV-10 is led by the ward; it started 90 days ago.
     let url = format!("{base}/api/v1/tasks/NV-10/progress");
-    let today = chitieu_domain::Clock::system().today();
+    let today = chitieu_store::testing::test_clock().today();
     let (status, _) = post_json(
         &url,
         &reporter,
