@@ -24,9 +24,9 @@ use std::sync::Arc;
 /// (the front ends name them through here and never hold the store's methods).
 pub use chitieu_store::{
     ConflictKind, EvidenceInfo, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES, NewEvidence,
-    NewUser, Notice, ReportFilter, SESSION_HOURS, Store, StoreError, StoredValue, TokenInfo,
-    ValueChange, ValueFilter, ValueRow, check_file, safe_file_name, sha256_hex, value_evidence_key,
-    with_client,
+    NewUser, NewValue, Notice, ReportFilter, SESSION_HOURS, Store, StoreError, StoredValue,
+    TaskWrite, TokenInfo, ValueChange, ValueFilter, ValueRow, check_file, safe_file_name,
+    sha256_hex, value_evidence_key, with_client,
 };
 
 /// The store and the live engine over it. Cheap to clone.

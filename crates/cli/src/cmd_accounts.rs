@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use chitieu_domain::UnitCode;
-use chitieu_store::Role;
+use chitieu_domain::permission::Role;
 use clap::Subcommand;
 use std::io::Read;
 
@@ -101,7 +101,7 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
             let role: Role = role.parse().map_err(crate::said)?;
             store
                 .add_user(
-                    &chitieu_store::NewUser {
+                    &chitieu_app::NewUser {
                         login: &login,
                         display_name: name.as_deref().unwrap_or(&login),
                         role,

@@ -1,10 +1,10 @@
 //! `chitieu init`: the database, Thái Nguyên's plan (or another) and its units.
 
 use anyhow::Result;
+use chitieu_app::Store;
 use chitieu_domain::UnitCode;
 use chitieu_domain::default_plan::default_plan;
 use chitieu_exchange::admin_map;
-use chitieu_store::Store;
 use std::collections::HashSet;
 
 use crate::ACTOR;

@@ -260,7 +260,7 @@ pub async fn run(db: &str, cmd: TaskCmd) -> Result<()> {
     // A task already there keeps its progress, completion and cancellation as stored at
     // the moment of writing, not as read above.
     store
-        .write_tasks(&tasks, chitieu_store::TaskWrite::Assign, ACTOR)
+        .write_tasks(&tasks, chitieu_app::TaskWrite::Assign, ACTOR)
         .await?;
     let added = tasks
         .iter()

@@ -1,10 +1,10 @@
 //! `chitieu values import|export`: values as CSV, all or nothing.
 
 use anyhow::{Context, Result};
+use chitieu_app::{NewValue, Store, ValueFilter};
 use chitieu_domain::text::format_int_vi;
 use chitieu_domain::{UnitCode, ValueState};
 use chitieu_exchange::values_csv;
-use chitieu_store::{NewValue, Store, ValueFilter};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::BufReader;
@@ -340,7 +340,7 @@ async fn import_values(
         .await;
     bar.finish_and_clear();
     let changed = match changed {
-        Err(chitieu_store::StoreError::Conflict(conflicts)) => {
+        Err(chitieu_app::StoreError::Conflict(conflicts)) => {
             let errors = conflicts
                 .iter()
                 .take(values_csv::MAX_ERRORS)
