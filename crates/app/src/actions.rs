@@ -8,7 +8,7 @@ use chitieu_domain::permission::{
     may_grant, may_issue_token, may_report_progress, role_allows,
 };
 use chitieu_domain::value::{ValueText, parse_value, repeats};
-use chitieu_domain::{Head, Target, Unit, UnitCode, ValueState};
+use chitieu_domain::{Head, Refusal, Target, Unit, UnitCode, ValueState};
 use chitieu_store::{
     ConflictKind, NewEvidence, NewValue, StoreError, StoredValue, TokenInfo, ValueConflict,
     ValueWrite,
@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::App;
 use crate::live::Snapshot;
 
-pub use crate::refused::{ActionError, unknown};
+pub use crate::refused::ActionError;
 
 type Result<T, E = ActionError> = std::result::Result<T, E>;
 
@@ -136,7 +136,7 @@ pub async fn write_values(
         }
         for e in &evidence {
             let ind = plan.indicator(&e.indicator).ok_or_else(|| {
-                ActionError::NotFound(crate::actions::unknown(
+                ActionError::NotFound(chitieu_domain::Refusal::unknown(
                     chitieu_domain::Thing::Indicator,
                     &e.indicator,
                 ))
@@ -185,10 +185,10 @@ pub async fn set_target(s: &App, me: &Actor, t: &Target) -> Result<()> {
             .as_ref()
             .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         if plan.indicator(&t.indicator).is_none() {
-            return Err(unknown(chitieu_domain::Thing::Indicator, &t.indicator).into());
+            return Err(Refusal::unknown(chitieu_domain::Thing::Indicator, &t.indicator).into());
         }
         if snap.unit(&t.unit).is_none() {
-            return Err(unknown(chitieu_domain::Thing::Unit, t.unit.as_str()).into());
+            return Err(Refusal::unknown(chitieu_domain::Thing::Unit, t.unit.as_str()).into());
         }
         if !may_administer(&snap.units, me.role, &me.unit, &t.unit) {
             return Err(ActionError::Forbidden);
@@ -203,7 +203,7 @@ pub async fn set_target(s: &App, me: &Actor, t: &Target) -> Result<()> {
 /// refused as if it lay outside their scope. Others learn nothing.
 fn known_unit(s: &App, me: &Actor, unit: &UnitCode) -> Result<()> {
     if role_allows(me.role, Action::Administer) && s.live.snapshot().unit(unit).is_none() {
-        return Err(unknown(chitieu_domain::Thing::Unit, unit.as_str()).into());
+        return Err(Refusal::unknown(chitieu_domain::Thing::Unit, unit.as_str()).into());
     }
     Ok(())
 }
@@ -269,7 +269,7 @@ pub async fn revoke_token(s: &App, me: &Actor, name: &str) -> Result<()> {
         .into_iter()
         .find(|t| t.name == name.trim())
         .ok_or_else(|| {
-            ActionError::NotFound(crate::actions::unknown(
+            ActionError::NotFound(chitieu_domain::Refusal::unknown(
                 chitieu_domain::Thing::Token,
                 name.trim(),
             ))
@@ -512,12 +512,12 @@ pub async fn act_on_report(s: &App, me: &Actor, r: &ReportRequest<'_>) -> Result
         .forms
         .iter()
         .find(|f| f.code == form)
-        .ok_or_else(|| ActionError::NotFound(unknown(Thing::Form, form)))?;
-    let unit_code =
-        UnitCode::parse(unit).map_err(|_| ActionError::NotFound(unknown(Thing::Unit, unit)))?;
+        .ok_or_else(|| ActionError::NotFound(Refusal::unknown(Thing::Form, form)))?;
+    let unit_code = UnitCode::parse(unit)
+        .map_err(|_| ActionError::NotFound(Refusal::unknown(Thing::Unit, unit)))?;
     let unit = snap
         .unit(&unit_code)
-        .ok_or_else(|| ActionError::NotFound(unknown(Thing::Unit, unit_code.as_str())))?;
+        .ok_or_else(|| ActionError::NotFound(Refusal::unknown(Thing::Unit, unit_code.as_str())))?;
     let period: chitieu_domain::Period = period
         .parse()
         .map_err(|e: chitieu_domain::PeriodError| ActionError::Refused(e.into()))?;

@@ -15,7 +15,7 @@ fn check_keeper(s: &App, me: &Actor, committee: &UnitCode) -> Result<(), ActionE
         return Err(ActionError::Forbidden);
     }
     if snap.unit(committee).is_none() {
-        return Err(ActionError::NotFound(crate::actions::unknown(
+        return Err(ActionError::NotFound(chitieu_domain::Refusal::unknown(
             chitieu_domain::Thing::Unit,
             committee.as_str(),
         )));

@@ -84,7 +84,7 @@ pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
 
 /// A record that does not serialise: a fault, never the user's.
 fn broken(e: serde_json::Error) -> ActionError {
-    ActionError::Internal(crate::StoreError::Broken(e.to_string()))
+    ActionError::Internal(crate::live::bad(e))
 }
 
 fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
@@ -129,11 +129,12 @@ pub async fn save_rubric(s: &App, me: &Actor, year: i32, r: &Rubric) -> Result<i
         let snap = s.live.snapshot();
         for c in &r.clusters {
             if let Some(u) = c.units.iter().find(|u| snap.unit(u).is_none()) {
-                return Err(
-                    crate::actions::unknown(chitieu_domain::Thing::Unit, u.as_str())
-                        .of(chitieu_domain::Thing::Cluster, &c.code)
-                        .into(),
-                );
+                return Err(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Unit,
+                    u.as_str(),
+                )
+                .of(chitieu_domain::Thing::Cluster, &c.code)
+                .into());
             }
         }
     }

@@ -52,7 +52,7 @@ pub async fn programme(s: &App, unit: &UnitCode, year: i32) -> Result<Programme,
     let (tasks, targets) = {
         let snap = s.live.snapshot();
         if snap.unit(unit).is_none() {
-            return Err(ActionError::NotFound(crate::actions::unknown(
+            return Err(ActionError::NotFound(chitieu_domain::Refusal::unknown(
                 chitieu_domain::Thing::Unit,
                 unit.as_str(),
             )));

@@ -39,11 +39,3 @@ impl From<chitieu_domain::Refusal> for ActionError {
         ActionError::Refused(r)
     }
 }
-
-/// "No such `what`" for a code the request names.
-pub fn unknown(what: chitieu_domain::Thing, code: &str) -> chitieu_domain::Refusal {
-    chitieu_domain::Refusal::Unknown {
-        what,
-        code: code.chars().take(60).collect(),
-    }
-}

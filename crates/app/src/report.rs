@@ -68,9 +68,9 @@ pub fn report_of(
     today: chrono::NaiveDate,
 ) -> Result<Report, chitieu_domain::Refusal> {
     let plan = snap.plan.as_ref().ok_or(chitieu_domain::Refusal::NoPlan)?;
-    let u = snap
-        .unit(code)
-        .ok_or_else(|| crate::actions::unknown(chitieu_domain::Thing::Unit, code.as_str()))?;
+    let u = snap.unit(code).ok_or_else(|| {
+        chitieu_domain::Refusal::unknown(chitieu_domain::Thing::Unit, code.as_str())
+    })?;
     let as_of = period.end().min(today);
     let rows = snap
         .assess_data(Some(code.as_str()), Some(as_of), None, Data::Official)

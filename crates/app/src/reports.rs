@@ -161,7 +161,8 @@ pub async fn submit_each(
         .await;
         match sent {
             Ok(_) => {}
-            Err(ActionError::Refused(r)) if r.is_state() => {}
+            // Already sent or accepted: left as it is.
+            Err(ActionError::Refused(chitieu_domain::Refusal::ReportState { .. })) => {}
             Err(e) => return Err(e),
         }
     }

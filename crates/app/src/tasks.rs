@@ -383,6 +383,16 @@ impl TaskPatch {
     }
 }
 
+/// A reason that must be given (a cancellation's, a product's defect): cleaned, not empty.
+fn given_reason(name: &'static str, field: Field, text: &str) -> Result<String, Refusal> {
+    let reason =
+        clean_text(field, text, COMMENT_MAX, TextKind::Multiline).map_err(|e| bad(name, e))?;
+    if reason.is_empty() {
+        return Err(bad(name, Refusal::Required { field }));
+    }
+    Ok(reason)
+}
+
 fn invalid(e: TaskFieldError) -> ActionError {
     ActionError::Refused(e)
 }
@@ -434,7 +444,10 @@ pub async fn update_task(
             return Err(ActionError::Forbidden);
         }
         let old = snap.task(code).cloned().ok_or_else(|| {
-            ActionError::NotFound(crate::actions::unknown(chitieu_domain::Thing::Task, code))
+            ActionError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Task,
+                code,
+            ))
         })?;
         if !may_assign(&snap, me, &old.lead_unit) {
             return Err(ActionError::Forbidden);
@@ -455,22 +468,7 @@ pub async fn update_task(
                 }
                 .into());
             }
-            let reason = clean_text(
-                Field::CancelReason,
-                reason,
-                COMMENT_MAX,
-                TextKind::Multiline,
-            )
-            .map_err(|e| bad("cancel_reason", e))?;
-            if reason.is_empty() {
-                return Err(bad(
-                    "cancel_reason",
-                    Refusal::Required {
-                        field: Field::CancelReason,
-                    },
-                )
-                .into());
-            }
+            let reason = given_reason("cancel_reason", Field::CancelReason, reason)?;
             task.cancelled = Some(Cancellation {
                 on: snap.today(),
                 reason,
@@ -489,22 +487,7 @@ pub async fn update_task(
                 }
                 .into());
             }
-            let reason = clean_text(
-                Field::ProductDefect,
-                reason,
-                COMMENT_MAX,
-                TextKind::Multiline,
-            )
-            .map_err(|e| bad("product_defect", e))?;
-            if reason.is_empty() {
-                return Err(bad(
-                    "product_defect",
-                    Refusal::Required {
-                        field: Field::ProductDefect,
-                    },
-                )
-                .into());
-            }
+            let reason = given_reason("product_defect", Field::ProductDefect, reason)?;
             task.product_defect = Some(Cancellation {
                 on: snap.today(),
                 reason,

@@ -279,7 +279,6 @@ impl Refusal {
             Refusal::Stale { .. }
             | Refusal::Frozen { .. }
             | Refusal::ProgrammeSigned { .. }
-            | Refusal::PeriodNotOver { .. }
             | Refusal::TaskCancelled { .. }
             | Refusal::TaskNotCompleted { .. }
             | Refusal::ProductJudged { .. }
@@ -310,6 +309,14 @@ impl Refusal {
             field,
             text: text.chars().take(60).collect(),
             allowed: allowed.into_iter().collect::<Vec<_>>().join(", "),
+        }
+    }
+
+    /// `Unknown`: no `what` with `code` (cut to 60 characters).
+    pub fn unknown(what: Thing, code: &str) -> Refusal {
+        Refusal::Unknown {
+            what,
+            code: code.chars().take(60).collect(),
         }
     }
 

@@ -244,7 +244,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Task, code))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Task,
+                    code,
+                ))
             })?;
         let before = t.completed_on;
         task_update::ActiveModel {

@@ -142,10 +142,12 @@ impl Store {
         let f = &Form { name, ..f.clone() };
         f.check(indicators).map_err(bad)?;
         let txn = self.begin_write().await?;
-        let p = plan::Entity::find()
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Plan, "")))?;
+        let p = plan::Entity::find().one(&txn).await?.ok_or_else(|| {
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Plan,
+                "",
+            ))
+        })?;
         let kinds = f
             .reported_by
             .iter()

@@ -459,7 +459,10 @@ pub(crate) async fn count_rows<C: ConnectionTrait>(c: &C, table: &'static str) -
         .from(table)
         .to_owned();
     let row = c.query_one(&stmt).await?.ok_or_else(|| {
-        StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Counter, table))
+        StoreError::NotFound(chitieu_domain::Refusal::unknown(
+            chitieu_domain::Thing::Counter,
+            table,
+        ))
     })?;
     let n: i64 = row.try_get_by_index(0)?;
     Ok(n as u64)
@@ -468,13 +471,5 @@ pub(crate) async fn count_rows<C: ConnectionTrait>(c: &C, table: &'static str) -
 impl From<chitieu_domain::Refusal> for StoreError {
     fn from(r: chitieu_domain::Refusal) -> Self {
         StoreError::Refused(r)
-    }
-}
-
-/// "No such `what`" for `code`.
-pub(crate) fn unknown(what: chitieu_domain::Thing, code: &str) -> chitieu_domain::Refusal {
-    chitieu_domain::Refusal::Unknown {
-        what,
-        code: code.chars().take(60).collect(),
     }
 }

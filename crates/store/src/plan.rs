@@ -36,14 +36,20 @@ impl Ids {
     /// The id of an indicator by its code; unknown → not found, named.
     pub(crate) fn indicator(&self, code: &str) -> Result<i32> {
         self.indicators.get(code).copied().ok_or_else(|| {
-            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Indicator,
+                code,
+            ))
         })
     }
 
     /// The id of a unit by its code; unknown → not found, named.
     pub(crate) fn unit(&self, code: &UnitCode) -> Result<i32> {
         self.units.get(code).copied().ok_or_else(|| {
-            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Unit,
+                code.as_str(),
+            ))
         })
     }
 }
@@ -217,7 +223,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
                     chitieu_domain::Thing::Indicator,
                     &t.indicator,
                 ))
@@ -338,7 +344,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Indicator,
+                    code,
+                ))
             })?;
         let lead = unit_id(&txn, lead_unit).await?;
         let mut am: indicator::ActiveModel = m.into();
@@ -376,7 +385,7 @@ impl Store {
         let code_of = &ids.unit_codes;
         let ucode = |id: i32| -> Result<UnitCode> {
             code_of.get(&id).cloned().ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
                     chitieu_domain::Thing::Unit,
                     &format!("id {id}"),
                 ))

@@ -294,7 +294,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Form, &act.form.code))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Form,
+                    &act.form.code,
+                ))
             })?;
         let stored = self
             .find_report(&txn, &act.form.code, &act.unit.code, &act.period)
@@ -480,7 +483,10 @@ impl Store {
             .collect();
         for s in seeds {
             let form_id = *forms.get(&s.form.code).ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Form, &s.form.code))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Form,
+                    &s.form.code,
+                ))
             })?;
             let mut state = ValueState::Draft;
             let (mut submitted, mut approved, mut accepted, mut reason) =

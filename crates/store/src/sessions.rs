@@ -42,7 +42,12 @@ impl Store {
             .filter(user::Column::Login.eq(login.trim()))
             .one(&self.db)
             .await?
-            .ok_or_else(|| StoreError::NotFound(crate::unknown(chitieu_domain::Thing::User, "")))?;
+            .ok_or_else(|| {
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::User,
+                    "",
+                ))
+            })?;
         let token = random_token();
         let now = self.clock.now();
         let txn = self.begin_write().await?;
@@ -273,7 +278,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Token, name.trim()))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Token,
+                    name.trim(),
+                ))
             })?;
         if !t.revoked {
             let name = t.name.clone();

@@ -50,11 +50,17 @@ impl Store {
                 .one(&txn)
                 .await?
                 .ok_or_else(|| {
-                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Plan, &t.plan))
+                    StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                        chitieu_domain::Thing::Plan,
+                        &t.plan,
+                    ))
                 })?;
             let uid = |c: &UnitCode| {
                 ids.units.get(c).copied().ok_or_else(|| {
-                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, c.as_str()))
+                    StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                        chitieu_domain::Thing::Unit,
+                        c.as_str(),
+                    ))
                 })
             };
             let existing = task::Entity::find()
@@ -165,7 +171,10 @@ impl Store {
             }
             for code in &t.indicators {
                 let iid = *ids.indicators.get(code).ok_or_else(|| {
-                    StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+                    StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                        chitieu_domain::Thing::Indicator,
+                        code,
+                    ))
                 })?;
                 task_indicator::ActiveModel {
                     task_id: Set(m.id),
@@ -271,7 +280,7 @@ impl Store {
                 },
                 plan: plans.get(&m.plan_id).cloned().unwrap_or_default(),
                 lead_unit: ucode.get(&m.lead_unit_id).cloned().ok_or_else(|| {
-                    StoreError::NotFound(crate::unknown(
+                    StoreError::NotFound(chitieu_domain::Refusal::unknown(
                         chitieu_domain::Thing::Unit,
                         &format!("id {}", m.lead_unit_id),
                     ))
@@ -334,7 +343,10 @@ impl Store {
                 continue;
             }
             let unit_id = *ids.units.get(&r.unit).ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, r.unit.as_str()))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Unit,
+                    r.unit.as_str(),
+                ))
             })?;
             research_result::ActiveModel {
                 code: Set(r.code.clone()),

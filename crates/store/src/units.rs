@@ -40,7 +40,7 @@ pub(crate) fn to_domain(
 ) -> Result<Unit> {
     let code_of = |id: i32| -> Result<UnitCode> {
         let c = codes.get(&id).ok_or_else(|| {
-            StoreError::NotFound(crate::unknown(
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
                 chitieu_domain::Thing::Unit,
                 &format!("id {id}"),
             ))
@@ -96,7 +96,10 @@ pub(crate) async fn find_unit_id<C: ConnectionTrait>(
 /// [`find_unit_id`], with a unit that is not there named in the error.
 pub(crate) async fn unit_id<C: ConnectionTrait>(c: &C, code: &UnitCode) -> Result<i32> {
     find_unit_id(c, code).await?.ok_or_else(|| {
-        StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+        StoreError::NotFound(chitieu_domain::Refusal::unknown(
+            chitieu_domain::Thing::Unit,
+            code.as_str(),
+        ))
     })
 }
 
@@ -110,7 +113,7 @@ pub(crate) async fn unit_code<C: ConnectionTrait>(c: &C, id: i32) -> Result<Unit
         .one(c)
         .await?
         .ok_or_else(|| {
-            StoreError::NotFound(crate::unknown(
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
                 chitieu_domain::Thing::Unit,
                 &format!("id {id}"),
             ))
@@ -346,7 +349,7 @@ impl Store {
         if let Some(p) = parent
             && !all.iter().any(|u| &u.code == p)
         {
-            return Err(StoreError::NotFound(crate::unknown(
+            return Err(StoreError::NotFound(chitieu_domain::Refusal::unknown(
                 chitieu_domain::Thing::Unit,
                 p.as_str(),
             )));

@@ -61,11 +61,6 @@ impl PageError {
         PageError::Internal(tr)
     }
 
-    /// A rule's refusal as a page (422), in the viewer's language.
-    pub fn refused(tr: Tr, r: &chitieu_domain::Refusal) -> PageError {
-        PageError::Invalid(tr, tr.refusal(r))
-    }
-
     /// Input refused (422), for a reason typed or (the last few) already worded.
     pub fn invalid(tr: Tr, why: impl Why) -> PageError {
         PageError::Invalid(tr, why.words(tr))
@@ -75,7 +70,7 @@ impl PageError {
     pub fn action(tr: Tr, e: ActionError) -> PageError {
         match e {
             ActionError::Forbidden => PageError::Forbidden(tr),
-            ActionError::Refused(r) | ActionError::NotFound(r) => PageError::refused(tr, &r),
+            ActionError::Refused(r) | ActionError::NotFound(r) => PageError::invalid(tr, r),
             ActionError::Invalid(m) => PageError::Invalid(tr, m),
             ActionError::InvalidItems(items) => PageError::Invalid(
                 tr,

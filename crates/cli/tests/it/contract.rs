@@ -199,7 +199,15 @@ async fn every_route_answers_as_documented(db: &TestDb) {
         call("PATCH", "/api/v1/tasks/NV-HOP-DONG", Some(retitle)).0,
         200
     );
-    let refusals: [(&str, &str, Option<&str>, u16, &str); 12] = [
+    let refusals: [(&str, &str, Option<&str>, u16, &str); 13] = [
+        // A period not over is the request's mistake (422), not a record's state (409).
+        (
+            "POST",
+            "/api/v1/reports/BC57-XA-QUY/5443/2026Q4/submit",
+            Some("{}"),
+            422,
+            "period_not_over",
+        ),
         (
             "GET",
             "/api/v1/assessment?as_of=9999-01-01",

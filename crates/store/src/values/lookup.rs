@@ -150,9 +150,9 @@ pub(super) async fn check_references<T: ConnectionTrait>(
     .await?;
     for (r, n) in rows.iter().zip(w.values) {
         let gone = if !units.contains(&r.unit_id) {
-            crate::unknown(chitieu_domain::Thing::Unit, n.value.unit.as_str())
+            chitieu_domain::Refusal::unknown(chitieu_domain::Thing::Unit, n.value.unit.as_str())
         } else if !indicators.contains(&r.indicator_id) {
-            crate::unknown(chitieu_domain::Thing::Indicator, &n.value.indicator)
+            chitieu_domain::Refusal::unknown(chitieu_domain::Thing::Indicator, &n.value.indicator)
         } else {
             continue;
         };

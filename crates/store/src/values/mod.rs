@@ -79,7 +79,10 @@ pub(crate) async fn read_counter<C: ConnectionTrait>(c: &C, name: &str) -> Resul
         .one(c)
         .await?
         .ok_or_else(|| {
-            StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Counter, name))
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Counter,
+                name,
+            ))
         })?;
     Ok(row.value)
 }
@@ -314,13 +317,19 @@ impl Store {
         let mut q = data_value::Entity::find();
         if let Some(code) = &filter.indicator {
             let id = ids.indicators.get(code).ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Indicator, code))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Indicator,
+                    code,
+                ))
             })?;
             q = q.filter(C::IndicatorId.eq(*id));
         }
         if let Some(code) = &filter.unit {
             let id = ids.units.get(code).ok_or_else(|| {
-                StoreError::NotFound(crate::unknown(chitieu_domain::Thing::Unit, code.as_str()))
+                StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                    chitieu_domain::Thing::Unit,
+                    code.as_str(),
+                ))
             })?;
             q = q.filter(C::UnitId.eq(*id));
         }
@@ -364,7 +373,7 @@ impl Store {
                         .get(&r.unit_id)
                         .map(|c| (*c).clone())
                         .ok_or_else(|| {
-                            StoreError::NotFound(crate::unknown(
+                            StoreError::NotFound(chitieu_domain::Refusal::unknown(
                                 chitieu_domain::Thing::Unit,
                                 &format!("id {}", r.unit_id),
                             ))

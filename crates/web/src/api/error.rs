@@ -95,7 +95,7 @@ impl ApiError {
 
     /// No `what` with `code` (a 404).
     pub(crate) fn unknown(what: Thing, code: &str) -> ApiError {
-        ApiError::not_found(&chitieu_app::actions::unknown(what, code))
+        ApiError::not_found(&chitieu_domain::Refusal::unknown(what, code))
     }
 }
 

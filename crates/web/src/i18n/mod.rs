@@ -49,7 +49,11 @@ impl Tr {
     }
 
     pub fn num(&self, x: f64, dp: usize) -> String {
-        let vi = chitieu_domain::text::format_f64_vi(x, dp);
+        self.separators(chitieu_domain::text::format_f64_vi(x, dp))
+    }
+
+    /// A number written the Vietnamese way (1.234,5), in this language's separators.
+    pub(crate) fn separators(&self, vi: String) -> String {
         match self.lang {
             Lang::Vi => vi,
             // Swap the two separators of the Vietnamese form.

@@ -520,20 +520,7 @@ impl Tr {
     /// An exact decimal as this language writes it; text that is not one stays as it is.
     fn figure(&self, s: &str) -> String {
         match s.parse::<chitieu_domain::Decimal>() {
-            Ok(d) => {
-                let vi = chitieu_domain::text::format_decimal_vi(&d);
-                if self.is_en() {
-                    vi.chars()
-                        .map(|c| match c {
-                            '.' => ',',
-                            ',' => '.',
-                            c => c,
-                        })
-                        .collect()
-                } else {
-                    vi
-                }
-            }
+            Ok(d) => self.separators(chitieu_domain::text::format_decimal_vi(&d)),
             Err(_) => s.to_string(),
         }
     }
