@@ -16,6 +16,7 @@ pub mod reads;
 mod refused;
 pub mod report;
 pub mod reports;
+pub mod setup;
 pub mod tasks;
 
 use std::sync::Arc;

@@ -2,10 +2,8 @@
 
 use anyhow::Result;
 use chitieu_app::Store;
-use chitieu_domain::UnitCode;
-use chitieu_domain::default_plan::default_plan;
-use chitieu_exchange::admin_map;
-use std::collections::HashSet;
+use chitieu_app::setup::init_plan;
+use chitieu_domain::default_plan::{PlanFile, default_plan};
 
 use crate::ACTOR;
 
@@ -15,16 +13,16 @@ pub async fn init(store: &Store) -> Result<()> {
 }
 
 /// `init` with a given plan.
-pub async fn init_with(store: &Store, plan: &chitieu_domain::default_plan::PlanFile) -> Result<()> {
-    let (added, loaded) = init_plan(store, plan).await?;
-    if added > 0 || loaded {
+pub async fn init_with(store: &Store, plan: &PlanFile) -> Result<()> {
+    let done = init_plan(store, plan, ACTOR).await?;
+    if done.units_added > 0 || done.plan_loaded {
         outln!(
             "Đã khởi tạo: {} đơn vị mới; kế hoạch {} ({} chỉ tiêu, {} mục tiêu){}.",
-            added,
+            done.units_added,
             plan.plan.code,
             plan.indicators.len(),
             plan.targets.len(),
-            if loaded {
+            if done.plan_loaded {
                 ""
             } else {
                 " đã có từ trước"
@@ -36,34 +34,26 @@ pub async fn init_with(store: &Store, plan: &chitieu_domain::default_plan::PlanF
     Ok(())
 }
 
-/// Creates what is missing: Thái Nguyên and its communes from the embedded national map, the
-/// plan's own units, then the plan. Never overwrites what is already there. Returns the
-/// number of units added and whether the plan was loaded.
-pub async fn init_quiet(store: &Store) -> Result<(u64, bool)> {
-    init_plan(store, &default_plan()).await
-}
-
-async fn init_plan(
-    store: &Store,
-    plan: &chitieu_domain::default_plan::PlanFile,
-) -> Result<(u64, bool)> {
-    let map = admin_map::parse(
-        admin_map::NATIONAL_MAP_2025,
-        "vn-admin-units-2025.json (nhúng)",
-    )?;
-    let existing: HashSet<UnitCode> = store
-        .all_units()
-        .await?
-        .into_iter()
-        .map(|u| u.code)
-        .collect();
-    let mut wanted = admin_map::province(&map, &plan.plan.owner);
-    wanted.extend(plan.units.iter().cloned());
-    let missing: Vec<_> = wanted
-        .into_iter()
-        .filter(|u| !existing.contains(&u.code))
-        .collect();
-    let added = store.upsert_units(&missing, ACTOR, "khởi tạo").await?.added;
-    let loaded = store.load_plan_if_absent(plan, ACTOR).await?;
-    Ok((added, loaded))
+/// Loads the demo and tells the terminal, once. A second run leaves everything as it is.
+pub async fn demo(store: &Store) -> Result<()> {
+    match chitieu_demo::load_quiet(store).await? {
+        None => outln!(
+            "Dữ liệu mẫu đã có; giữ nguyên. Mật khẩu tài khoản mẫu đã được in ở lần nạp đầu tiên."
+        ),
+        Some(l) => {
+            outln!(
+                "Đã nạp dữ liệu mẫu: {} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
+                l.values,
+                l.research
+            );
+            outln!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
+            for (login, role, unit, password) in l.accounts {
+                outln!(
+                    "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
+                    role.as_str()
+                );
+            }
+        }
+    }
+    Ok(())
 }

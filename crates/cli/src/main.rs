@@ -14,7 +14,6 @@ macro_rules! outln {
     }};
 }
 
-mod bench;
 mod cmd_accounts;
 mod cmd_assess;
 mod cmd_init;
@@ -22,12 +21,8 @@ mod cmd_report;
 mod cmd_tasks;
 mod cmd_units;
 mod cmd_values;
-mod demo;
-mod demo_committee;
-mod demo_heads;
-mod demo_reports;
 
-pub use cmd_init::{init, init_quiet, init_with};
+pub use cmd_init::{init, init_with};
 
 use anyhow::{Context, Result};
 use chitieu_store::Store;
@@ -319,14 +314,14 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo => {
             let store = open(&cli.db).await?;
             init(&store).await?;
-            demo::load(&store).await?;
+            cmd_init::demo(&store).await?;
         }
         Command::Serve { bind, demo } => {
             // Serving never changes the plan: `init` and `demo` load plans.
             let store = opened(&cli.db, Store::open_for_server(&cli.db).await)?;
             if demo {
                 init(&store).await?;
-                demo::load(&store).await?;
+                cmd_init::demo(&store).await?;
             } else if store.plan_file().await?.is_none() {
                 eprintln!(
                     "Cơ sở dữ liệu chưa có kế hoạch: chạy `chitieu init` (hoặc `serve --demo`)."
@@ -358,7 +353,7 @@ async fn run(cli: Cli) -> Result<()> {
             ..
         } => {
             let store = open(&cli.db).await?;
-            bench::fill_only(&store, values, seed).await?;
+            chitieu_bench::fill_only(&store, values, seed).await?;
         }
         Command::Bench {
             values,
@@ -369,7 +364,7 @@ async fn run(cli: Cli) -> Result<()> {
             connections,
             ..
         } => {
-            bench::http::run(bench::http::HttpOptions {
+            chitieu_bench::http::run(chitieu_bench::http::HttpOptions {
                 values,
                 seconds,
                 connections: connections.max(1),
@@ -389,7 +384,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .or_else(|| std::env::var("CHITIEU_BENCH_PG").ok())
                 .or_else(|| std::env::var("CHITIEU_TEST_PG").ok())
                 .filter(|s| !s.is_empty());
-            bench::run(bench::Options {
+            chitieu_bench::run(chitieu_bench::Options {
                 values,
                 json,
                 seed,

@@ -30,7 +30,7 @@ pub fn first_notice() -> SourceDocument {
 }
 
 pub async fn load(store: &Store) -> Result<()> {
-    let committee = UnitCode::parse(COMMITTEE).map_err(crate::said)?;
+    let committee = UnitCode::parse(COMMITTEE)?;
     let members = [
         ("Nguyễn Đức Thành", Position::Head, "Bí thư Tỉnh ủy"),
         (
@@ -365,7 +365,7 @@ pub async fn last_year_rubric(
         ],
         ..Rubric::default()
     };
-    rubric.check().map_err(crate::said)?;
+    rubric.check()?;
     store
         .save_rubric(year, &serde_json::to_string(&rubric)?, "demo")
         .await?;

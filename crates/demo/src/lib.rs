@@ -11,6 +11,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+mod committee;
+mod heads;
+mod reports;
+
 /// Code, title, lead, coordinators, start, deadline, completed on, product, indicators.
 type DemoTask<'a> = (
     &'a str,
@@ -25,7 +29,7 @@ type DemoTask<'a> = (
 );
 
 const MARK: &str = "demo_loaded";
-pub(crate) const ACTOR: &str = "demo";
+pub const ACTOR: &str = "demo";
 
 pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid demo date")
@@ -52,31 +56,15 @@ pub struct Loaded {
     pub accounts: Vec<(&'static str, Role, &'static str, String)>,
 }
 
-/// Loads the demo and tells the terminal, once. A second run leaves everything as it is.
 /// The share of people aged 15 and over (GSO, about 76%).
 const ADULT_SHARE: f64 = 0.76;
 
-pub async fn load(store: &Store) -> Result<()> {
-    match load_quiet(store).await? {
-        None => outln!(
-            "Dữ liệu mẫu đã có; giữ nguyên. Mật khẩu tài khoản mẫu đã được in ở lần nạp đầu tiên."
-        ),
-        Some(l) => {
-            outln!(
-                "Đã nạp dữ liệu mẫu: {} giá trị, 10 nhiệm vụ, {} kết quả nghiên cứu.",
-                l.values,
-                l.research
-            );
-            outln!("Tài khoản mẫu (mật khẩu chỉ hiện một lần này, hãy lưu lại):");
-            for (login, role, unit, password) in l.accounts {
-                outln!(
-                    "  {login:<15} {:<12} đơn vị {unit:<9} mật khẩu: {password}",
-                    role.as_str()
-                );
-            }
-        }
-    }
-    Ok(())
+/// A database with the default plan and the demo loaded, as `serve --demo` and the
+/// benchmark start from; `None` when the demo was already there.
+pub async fn set_up(store: &Store) -> Result<Option<Loaded>> {
+    chitieu_app::setup::init_plan(store, &chitieu_domain::default_plan::default_plan(), "cli")
+        .await?;
+    load_quiet(store).await
 }
 
 /// Loads the demo once, printing nothing; `None` when it was already there.
@@ -92,7 +80,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
         .context("chưa có kế hoạch: chạy `chitieu init`")?;
     let mut rng = StdRng::seed_from_u64(57);
 
-    crate::demo_heads::load(store).await?;
+    crate::heads::load(store).await?;
 
     // Research results, from which ST-UDKQ is derived.
     let mut research = Vec::new();
@@ -135,7 +123,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
     // Each commune's population, illustrative but adding up to the merged province's
     // (about 1.68 million: Báo Đời sống và Văn hóa, 25/06/2025, "dân số trên 1,68 triệu
     // người"); adults (15 and over) are about 76% of Vietnam's population (GSO).
-    let populations = crate::demo_committee::commune_populations(communes.len());
+    let populations = crate::committee::commune_populations(communes.len());
     let communes: Vec<_> = communes
         .into_iter()
         .zip(&populations)
@@ -485,7 +473,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                     updates,
                     // The first items come from the committee's first conclusion notice.
                     source: if ["NV-01", "NV-02", "NV-03"].contains(&code_) {
-                        crate::demo_committee::first_notice()
+                        crate::committee::first_notice()
                     } else {
                         Default::default()
                     },
@@ -498,20 +486,20 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             .await?;
     }
 
-    crate::demo_committee::load(store).await?;
+    crate::committee::load(store).await?;
     store
         .upsert_tasks(
-            &crate::demo_committee::more_tasks(&plan.plan.code, &communes, today),
+            &crate::committee::more_tasks(&plan.plan.code, &communes, today),
             ACTOR,
         )
         .await?;
     store
         .upsert_tasks(
-            &crate::demo_committee::last_year_tasks(&plan.plan.code, &communes, today),
+            &crate::committee::last_year_tasks(&plan.plan.code, &communes, today),
             ACTOR,
         )
         .await?;
-    crate::demo_committee::last_year_rubric(store, &communes, today).await?;
+    crate::committee::last_year_rubric(store, &communes, today).await?;
 
     // Accounts. Passwords are random and shown once, here, never logged.
     let accounts = [
@@ -566,7 +554,7 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             .await?;
         printed.push((login, role, unit, password));
     }
-    crate::demo_reports::load(store, today).await?;
+    crate::reports::load(store, today).await?;
     store.set_meta(MARK, &today.to_string()).await?;
     Ok(Some(Loaded {
         values: n,

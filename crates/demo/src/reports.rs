@@ -5,7 +5,7 @@ use chitieu_domain::{Period, UnitCode};
 use chitieu_store::Store;
 use chrono::{Days, NaiveDate};
 
-use crate::demo::ACTOR;
+use crate::ACTOR;
 
 /// The reports of the last periods as a province at work has them: most communes' reports
 /// accepted (a few sent late), some approved and waiting for the standing office, some sent

@@ -352,8 +352,7 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     let demo_dir = tempfile::tempdir()?;
     let demo_url = format!("sqlite://{}", demo_dir.path().join("demo.db").display());
     let demo = Store::open(&demo_url).await?;
-    crate::init_quiet(&demo).await?;
-    crate::demo::load_quiet(&demo).await?;
+    chitieu_demo::set_up(&demo).await?;
     // Served as `serve` serves it: with the server's SQLite settings, not the import's.
     let demo = reopen_for_server(demo, &demo_url).await?;
     let quarter = chitieu_domain::Period::last_complete(

@@ -1,6 +1,14 @@
 //! `chitieu bench`: a national-scale data set, deterministic from a seed, measured through
 //! the engine and, side by side, as plain SQL on SQLite and PostgreSQL.
 
+/// `println!` that hands a closed pipe back as an error (`chitieu bench | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*)?
+    }};
+}
+
 use anyhow::{Context, Result};
 use chitieu_app::live::Live;
 use chitieu_domain::{Decimal, Period, UnitCode, UnitKind, ValueState};
@@ -327,8 +335,7 @@ async fn overview_page() -> Result<Latency> {
         dir.path().join("demo.db").display()
     ))
     .await?;
-    crate::init_quiet(&store).await?;
-    crate::demo::load_quiet(&store).await?;
+    chitieu_demo::set_up(&store).await?;
     let token = signed_in_viewer(&store, &UnitCode::province(19)).await?;
     let app = chitieu_web::app(store).await?;
     let mut samples = Vec::new();

@@ -5,7 +5,7 @@ use anyhow::Result;
 use chitieu_domain::Head;
 use chitieu_store::Store;
 
-use crate::demo::{ACTOR, code, d};
+use crate::{ACTOR, code, d};
 
 /// Every head's term, written once.
 pub(crate) async fn load(store: &Store) -> Result<()> {

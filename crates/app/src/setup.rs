@@ -1,0 +1,43 @@
+//! Setting a database up: a plan and its province's units, created where missing and never
+//! overwritten. `chitieu init`, the demo and the benchmark all start here.
+
+use chitieu_domain::UnitCode;
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_exchange::admin_map;
+use chitieu_store::{Store, StoreError};
+use std::collections::HashSet;
+
+/// What a setup did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetUp {
+    /// Units added (the province, its communes, the plan's own units).
+    pub units_added: u64,
+    /// Whether the plan was loaded now (false: one was there already).
+    pub plan_loaded: bool,
+}
+
+/// Creates what is missing: the plan's province and its communes from the embedded national
+/// map, the plan's own units, then the plan.
+pub async fn init_plan(store: &Store, plan: &PlanFile, actor: &str) -> Result<SetUp, StoreError> {
+    // The map is built into the binary: failing to read it is a fault of the build.
+    let map = admin_map::parse(admin_map::NATIONAL_MAP_2025, "vn-admin-units-2025.json")
+        .map_err(|e| StoreError::Broken(format!("bản đồ hành chính nhúng hỏng: {e}")))?;
+    let existing: HashSet<UnitCode> = store
+        .all_units()
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    let mut wanted = admin_map::province(&map, &plan.plan.owner);
+    wanted.extend(plan.units.iter().cloned());
+    let missing: Vec<_> = wanted
+        .into_iter()
+        .filter(|u| !existing.contains(&u.code))
+        .collect();
+    let units_added = store.upsert_units(&missing, actor, "khởi tạo").await?.added;
+    let plan_loaded = store.load_plan_if_absent(plan, actor).await?;
+    Ok(SetUp {
+        units_added,
+        plan_loaded,
+    })
+}
