@@ -1,9 +1,13 @@
 //! The periodic report's content for a period and a unit, from official (accepted) figures:
 //! what the Word document (and the pages' download) says.
 
-use chitieu_domain::text::lower_first;
+use chitieu_analytics::assess::{Row, in_sight};
+use chitieu_domain::Unit;
+use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::text::{lower_first, upper_first};
 use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKind};
-use chitieu_exchange::report::Report;
+use chitieu_exchange::report::{EndedYear, Report, roman};
+use chrono::Datelike;
 
 use crate::evaluation::short as figure;
 use crate::live::{Data, Snapshot};
@@ -60,6 +64,115 @@ pub fn which(
     Ok((period, code))
 }
 
+/// The rows a unit's report covers, from official figures: the province's every target; a
+/// commune's its own (and the province's percentages it is held to); a department's the
+/// province's targets of the indicators it leads, with any assigned to it.
+fn scope_rows(
+    snap: &Snapshot,
+    u: &Unit,
+    owner: &UnitCode,
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<Row>, chitieu_domain::Refusal> {
+    let rows_of = |code: &UnitCode| {
+        snap.assess_data(Some(code.as_str()), Some(as_of), None, Data::Official)
+            .map(|rows| in_sight(rows, as_of))
+            .map_err(|e| e.0)
+    };
+    let mut rows = rows_of(&u.code)?;
+    if u.kind != UnitKind::Province && !u.kind.is_commune_level() && &u.code != owner {
+        let leads = |i: &str| {
+            snap.plan
+                .as_ref()
+                .and_then(|p| p.indicator(i))
+                .is_some_and(|ind| ind.lead_unit == u.code)
+        };
+        let own: std::collections::HashSet<(String, i32)> = rows
+            .iter()
+            .map(|r| (r.indicator.clone(), r.target_year))
+            .collect();
+        rows.extend(
+            rows_of(owner)?
+                .into_iter()
+                .filter(|r| leads(&r.indicator))
+                .filter(|r| !own.contains(&(r.indicator.clone(), r.target_year))),
+        );
+    }
+    Ok(rows)
+}
+
+const NO_FIGURE: &str = "chưa có số liệu chính thức";
+
+fn f64_of(d: chitieu_domain::Decimal) -> f64 {
+    d.to_string().parse().unwrap_or(f64::NAN)
+}
+
+/// A target's line in the plan's words.
+struct Line {
+    name: String,
+    /// "Trên 60 %"
+    target: String,
+    /// "87,7 % (Quý IV/2025)", or "chưa có số liệu chính thức"
+    figure: String,
+    /// "Không đạt", "Đúng lộ trình", "Đã đạt mức mục tiêu, chờ kết quả năm 2030"
+    verdict: String,
+    year: i32,
+}
+
+impl Line {
+    fn of(plan: &PlanFile, r: &Row) -> Line {
+        let ind = plan.indicator(&r.indicator);
+        let uom = ind.map_or("", |i| i.unit_of_measure.as_str());
+        let with_uom = |x: f64| Line::with_uom(uom, figure(x));
+        let period = |p: &str| {
+            p.parse::<Period>()
+                .map_or(p.to_string(), |p| lower_first(&p.label_vi()))
+        };
+        Line {
+            name: ind.map_or(r.indicator.clone(), |i| i.name.clone()),
+            target: format!(
+                "{} {}",
+                upper_first(r.comparator.label_vi()),
+                with_uom(r.target_value)
+            ),
+            figure: match (r.latest_value, &r.latest_period) {
+                (Some(v), Some(p)) => format!("{} ({})", with_uom(v), period(p)),
+                (Some(v), None) => with_uom(v),
+                _ => NO_FIGURE.into(),
+            },
+            verdict: r.status.words_vi(r.is_final, r.target_year),
+            year: r.target_year,
+        }
+    }
+
+    /// "87,7 %", "44 sản phẩm/năm": a figure with its unit of measure.
+    fn with_uom(uom: &str, figure: String) -> String {
+        match uom.trim() {
+            "" => figure,
+            u => format!("{figure} {u}"),
+        }
+    }
+
+    /// The table's cells; a target in progress names its year beside the target.
+    fn cells(self, with_year: bool) -> [String; 4] {
+        let target = if with_year {
+            format!("{} (năm {})", self.target, self.year)
+        } else {
+            self.target
+        };
+        [self.name, target, self.figure, self.verdict]
+    }
+}
+
+/// The abbreviation after "BC-" in the document's number: a People's Committee's is "UBND";
+/// a department's the last part of its code ("TN.SKHCN" → "SKHCN"), which a plan sets.
+fn abbreviation(u: &Unit) -> String {
+    if u.kind == UnitKind::Province || u.kind.is_commune_level() {
+        return "UBND".into();
+    }
+    let code = u.code.as_str();
+    code.rsplit('.').next().unwrap_or(code).to_uppercase()
+}
+
 /// The report of `code` for `period`, as of `today`; the error says why there is none.
 pub fn report_of(
     snap: &Snapshot,
@@ -72,45 +185,100 @@ pub fn report_of(
         chitieu_domain::Refusal::unknown(chitieu_domain::Thing::Unit, code.as_str())
     })?;
     let as_of = period.end().min(today);
-    let rows = snap
-        .assess_data(Some(code.as_str()), Some(as_of), None, Data::Official)
-        .map_err(|e| e.0)?;
-    let name_of = |i: &str| {
-        plan.indicator(i)
-            .map_or(i.to_string(), |ind| format!("{i} {}", ind.name))
-    };
+    let rows = scope_rows(snap, u, &plan.plan.owner, as_of)?;
+    let line = |r: &Row| Line::of(plan, r);
     let mut targets = Vec::new();
     let mut at_risk = Vec::new();
     let mut standing = std::collections::BTreeMap::new();
-    for r in rows.iter().filter(|r| r.current) {
+    for r in rows.iter().filter(|r| r.current && !r.is_final) {
         *standing
             .entry(r.status.standing().as_str())
             .or_insert(0usize) += 1;
-        targets.push([
-            name_of(&r.indicator),
-            format!(
-                "{} {} ({})",
-                r.comparator.sign(),
-                figure(r.target_value),
-                r.target_year
-            ),
-            match (r.latest_value, &r.latest_period) {
-                (Some(v), Some(p)) => format!("{} ({p})", figure(v)),
-                _ => "chưa có".into(),
-            },
-            r.status.label_vi().to_string(),
-        ]);
+        let l = line(r);
         if matches!(r.status.standing(), Standing::AtRisk | Standing::OffTrack) {
             at_risk.push(format!(
-                "{}: mục tiêu {} {} năm {}, {}",
-                name_of(&r.indicator),
-                r.comparator.sign(),
-                figure(r.target_value),
+                "{}: mục tiêu năm {} {}, số liệu mới nhất {}; {}.",
+                l.name,
                 r.target_year,
-                r.status.label_vi().to_lowercase()
+                lower_first(&l.target),
+                l.figure,
+                lower_first(&l.verdict)
             ));
         }
+        targets.push(l.cells(true));
     }
+    let tracked = targets.len();
+    // Indicators in scope with no target for the unit are still reported, with their figure.
+    if u.kind == UnitKind::Province || !u.kind.is_commune_level() {
+        let engine = snap.engine_of(Data::Official);
+        for ind in plan.indicators.iter().filter(|i| {
+            (u.kind == UnitKind::Province || i.lead_unit == u.code)
+                && !rows.iter().any(|r| r.indicator == i.code)
+        }) {
+            let latest = engine
+                .yearly(&ind.code, &plan.plan.owner, as_of)
+                .unwrap_or_default()
+                .into_iter()
+                .next_back();
+            let figure = latest.map(|(year, fig)| {
+                let p = if ind.time_aggregation == chitieu_domain::TimeAggregation::Last {
+                    fig.last_period
+                } else {
+                    Period::year(year)
+                };
+                Line::with_uom(&ind.unit_of_measure, figure(f64_of(fig.value)))
+                    + &format!(" ({})", lower_first(&p.label_vi()))
+            });
+            targets.push([
+                ind.name.clone(),
+                "Không giao mục tiêu định lượng".into(),
+                figure.unwrap_or_else(|| NO_FIGURE.into()),
+                "Theo dõi".into(),
+            ]);
+        }
+    }
+    // Years that are over, each with its verdicts, in every report until the plan ends.
+    let mut ended: Vec<EndedYear> = Vec::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.is_final && r.target_year <= as_of.year())
+    {
+        let cells = line(r).cells(false);
+        match ended.iter_mut().find(|e| e.year == r.target_year) {
+            Some(e) => e.rows.push(cells),
+            None => ended.push(EndedYear {
+                year: r.target_year,
+                rows: vec![cells],
+            }),
+        }
+    }
+    ended.sort_by_key(|e| e.year);
+    let ended_counts: Vec<String> = ended
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let of = |st: Standing| {
+                rows.iter()
+                    .filter(|r| r.is_final && r.target_year == e.year)
+                    .filter(|r| r.status.standing() == st)
+                    .count()
+            };
+            let (met, missed) = (of(Standing::Achieved), of(Standing::Missed));
+            let unknown = e.rows.len() - met - missed;
+            let mut s = format!(
+                "Năm {} đã kết thúc: trong {} mục tiêu của năm, {} đạt, {} không đạt",
+                e.year,
+                e.rows.len(),
+                met,
+                missed
+            );
+            if unknown > 0 {
+                s.push_str(&format!(", {unknown} chưa có số liệu để kết luận"));
+            }
+            s.push_str(&format!(" (chi tiết tại mục {}).", roman(3 + i)));
+            s
+        })
+        .collect();
     let overdue: Vec<String> = snap
         .tasks
         .iter()
@@ -144,24 +312,21 @@ pub fn report_of(
     late_units.dedup();
     let count = |k: &str| standing.get(k).copied().unwrap_or(0);
     let standing = vec![
-        ("Đạt".to_string(), count("achieved")),
+        ("Đã đạt mức mục tiêu".to_string(), count("achieved")),
         ("Đúng lộ trình".to_string(), count("on_track")),
         ("Có nguy cơ".to_string(), count("at_risk")),
-        (
-            "Chậm hoặc không đạt".to_string(),
-            count("off_track") + count("missed"),
-        ),
+        ("Chậm".to_string(), count("off_track") + count("missed")),
         ("Chưa đủ số liệu".to_string(), count("none")),
     ];
-    let summary = vec![
+    let mut summary = vec![
         format!(
             "Báo cáo tổng hợp kết quả {} theo số liệu chính thức (đã được tiếp nhận) đến ngày {}.",
             lower_first(&period.label_vi()),
             as_of.format("%d/%m/%Y")
         ),
         format!(
-            "Trong {} mục tiêu đang theo dõi: {} đạt, {} đúng lộ trình, {} có nguy cơ, {} chậm hoặc không đạt, {} chưa đủ số liệu.",
-            targets.len(),
+            "Trong {} mục tiêu đang theo dõi: {} đã đạt mức mục tiêu, {} đúng lộ trình, {} có nguy cơ, {} chậm, {} chưa đủ số liệu.",
+            tracked,
             count("achieved"),
             count("on_track"),
             count("at_risk"),
@@ -175,6 +340,7 @@ pub fn report_of(
             listed.len()
         ),
     ];
+    summary.splice(2..2, ended_counts);
     let province = u.kind == UnitKind::Province;
     let commune = u.kind.is_commune_level();
     // The province the unit belongs to (itself for a province): its People's Committee, its
@@ -220,7 +386,7 @@ pub fn report_of(
         parent: if province || commune {
             String::new()
         } else {
-            format!("Ủy ban nhân dân {province_title}")
+            format!("UBND {province_title}")
         },
         issuer: if province {
             format!("Ủy ban nhân dân {province_title}")
@@ -231,11 +397,7 @@ pub fn report_of(
         } else {
             u.name.clone()
         },
-        number: if province || commune {
-            "Số:       /BC-UBND".into()
-        } else {
-            "Số:       /BC".into()
-        },
+        number: format!("Số:       /BC-{}", abbreviation(u)),
         place,
         date: today,
         title: format!(
@@ -245,6 +407,7 @@ pub fn report_of(
         summary,
         standing,
         targets,
+        ended,
         at_risk,
         overdue,
         late_units,
@@ -257,10 +420,26 @@ pub fn report_of(
                 "Các sở, ban, ngành; UBND các xã, phường".into(),
             ]
         } else {
-            vec![
+            // A unit never sends its report to itself.
+            let steering = snap
+                .units
+                .iter()
+                .find(|x| {
+                    x.parent.as_ref() == Some(&home.code) && x.name.starts_with("Ban Chỉ đạo")
+                })
+                .map_or("Ban Chỉ đạo của tỉnh".to_string(), |b| {
+                    b.name.clone()
+                });
+            [
                 format!("Ủy ban nhân dân {province_title} (b/c)"),
-                "Sở Khoa học và Công nghệ (b/c)".into(),
+                format!("{steering} (b/c)"),
+                "Sở Khoa học và Công nghệ, cơ quan thường trực Ban Chỉ đạo (b/c)".to_string(),
             ]
+            .into_iter()
+            .filter(|x| {
+                !x.starts_with(&format!("{} ", u.name)) && !x.starts_with(&format!("{},", u.name))
+            })
+            .collect()
         },
         // A People's Committee signs collectively (TM.), by its chairman.
         signer_position: if province || commune {

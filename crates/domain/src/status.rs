@@ -150,6 +150,28 @@ impl Status {
         }
     }
 
+    /// What a row's status says to a reader: the status's words, except that "achieved" is
+    /// a verdict only on a year that is over; a target ahead already met waits for its year
+    /// ("Đã đạt mức mục tiêu, chờ kết quả năm 2030").
+    pub fn words_vi(self, is_final: bool, target_year: i32) -> String {
+        match (is_final, self.standing()) {
+            (false, Standing::Achieved) => {
+                format!("Đã đạt mức mục tiêu, chờ kết quả năm {target_year}")
+            }
+            _ => self.label_vi().to_string(),
+        }
+    }
+
+    /// [`Status::words_vi`] in English.
+    pub fn words_en(self, is_final: bool, target_year: i32) -> String {
+        match (is_final, self.standing()) {
+            (false, Standing::Achieved) => {
+                format!("Target level reached, final result in {target_year}")
+            }
+            _ => self.label_en().to_string(),
+        }
+    }
+
     pub fn standing(self) -> Standing {
         match self {
             Status::Achieved | Status::TargetAchieved | Status::Met => Standing::Achieved,
@@ -234,5 +256,20 @@ mod tests {
             Status::from(OpenSdgStatus::NotAvailable).as_str(),
             OpenSdgStatus::NotAvailable.as_str()
         );
+    }
+
+    #[test]
+    fn achieved_is_a_verdict_only_when_the_year_is_over() {
+        assert_eq!(Status::Achieved.words_vi(true, 2025), "Đạt");
+        assert_eq!(
+            Status::Achieved.words_vi(false, 2030),
+            "Đã đạt mức mục tiêu, chờ kết quả năm 2030"
+        );
+        assert_eq!(
+            Status::Met.words_en(false, 2030),
+            "Target level reached, final result in 2030"
+        );
+        assert_eq!(Status::NotAchieved.words_vi(true, 2025), "Không đạt");
+        assert_eq!(Status::OnTrack.words_vi(false, 2030), "Đúng lộ trình");
     }
 }

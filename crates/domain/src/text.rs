@@ -165,6 +165,15 @@ pub fn lower_first(s: &str) -> String {
     }
 }
 
+/// The first letter in capitals, the rest as written: "trên" → "Trên".
+pub fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Text from outside is normalised to NFC so that "ế" typed two ways compares equal.
 pub fn nfc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;

@@ -17,6 +17,7 @@ mod officials;
 mod programme;
 mod pushes;
 mod report;
+mod report_scope;
 mod scale;
 mod support;
 mod tasks;

@@ -5,11 +5,16 @@
 //! recipients and the signature block.
 
 use docx_rs::{
-    AlignmentType, Docx, Header, PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType,
-    Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
+    SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 
-use super::{KIND, MOTTO, NATION, RECIPIENTS, Report, SIGNED, SUMMARY, TARGET_HEADER, TARGETS};
+use super::{
+    ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER, TARGETS,
+};
+
+/// The widths of the targets' columns, in twips.
+const COLUMNS: [usize; 4] = [3300, 1900, 2300, 1800];
 
 /// Millimetres in twips (1/1440 inch).
 fn mm(x: f64) -> i32 {
@@ -24,14 +29,18 @@ fn para(s: &str) -> Paragraph {
     Paragraph::new().add_run(text(s))
 }
 
-/// A body paragraph: justified, its first line indented 1 cm.
+/// A body paragraph: justified, its first line indented 1 cm, 6 pt before the next (the
+/// decree asks for at least 6 pt between paragraphs).
 fn body(s: &str) -> Paragraph {
-    para(s).align(AlignmentType::Both).indent(
-        None,
-        Some(SpecialIndentType::FirstLine(mm(10.0))),
-        None,
-        None,
-    )
+    para(s)
+        .align(AlignmentType::Both)
+        .line_spacing(LineSpacing::new().after(120))
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(mm(10.0))),
+            None,
+            None,
+        )
 }
 
 fn centred(run: Run) -> Paragraph {
@@ -45,6 +54,26 @@ fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
         .width(width, WidthType::Dxa)
 }
 
+/// A table of targets under its header row.
+fn table(header: &[&str; 4], rows: &[[String; 4]]) -> Table {
+    let header_row = TableRow::new(
+        header
+            .iter()
+            .zip(COLUMNS)
+            .map(|(h, w)| cell(vec![centred(text(h).bold())], w))
+            .collect(),
+    );
+    let rows = std::iter::once(header_row).chain(rows.iter().map(|t| {
+        TableRow::new(
+            t.iter()
+                .zip(COLUMNS)
+                .map(|(v, w)| cell(vec![para(v)], w))
+                .collect(),
+        )
+    }));
+    Table::new(rows.collect()).set_grid(COLUMNS.to_vec())
+}
+
 /// The document's bytes.
 pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
     let font = RunFonts::new()
@@ -56,7 +85,7 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
     // Header: issuing body and number | national name, motto, place and date.
     let mut left = Vec::new();
     if !r.parent.is_empty() {
-        left.push(centred(text(&r.parent.to_uppercase())));
+        left.push(centred(text(&r.parent_line())));
     }
     left.extend(r.issuer_lines().iter().map(|l| centred(text(l).bold())));
     left.push(centred(text("________")));
@@ -96,31 +125,28 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
         .add_table(head)
         .add_paragraph(Paragraph::new())
         .add_paragraph(centred(text(KIND).bold().size(28)))
-        .add_paragraph(centred(text(&r.title).bold()));
-    let heading = |s: &str| Paragraph::new().add_run(text(s).bold());
+        .add_paragraph(centred(text(&r.title).bold()))
+        // The rule under the subject line, as under the header's names.
+        .add_paragraph(centred(text("__________")).line_spacing(LineSpacing::new().after(240)));
+    let heading = |s: &str| {
+        Paragraph::new()
+            .add_run(text(s).bold())
+            .line_spacing(LineSpacing::new().before(120).after(120))
+    };
     doc = doc.add_paragraph(heading(SUMMARY));
     for s in &r.summary {
         doc = doc.add_paragraph(body(s));
     }
-    doc = doc.add_paragraph(heading(TARGETS));
-    let header_row = TableRow::new(
-        TARGET_HEADER
-            .iter()
-            .zip([3300, 1900, 2300, 1800])
-            .map(|(h, w)| cell(vec![centred(text(h).bold())], w))
-            .collect(),
-    );
-    let rows = std::iter::once(header_row).chain(r.targets.iter().map(|t| {
-        TableRow::new(
-            t.iter()
-                .zip([3300, 1900, 2300, 1800])
-                .map(|(v, w)| cell(vec![para(v)], w))
-                .collect(),
-        )
-    }));
-    doc = doc.add_table(Table::new(rows.collect()).set_grid(vec![3300, 1900, 2300, 1800]));
+    doc = doc
+        .add_paragraph(heading(TARGETS))
+        .add_table(table(&TARGET_HEADER, &r.targets));
+    for (title, ended) in r.ended_titles().iter().zip(&r.ended) {
+        doc = doc
+            .add_paragraph(heading(title))
+            .add_table(table(&ENDED_HEADER, &ended.rows));
+    }
     for section in r.sections() {
-        doc = doc.add_paragraph(heading(section.title));
+        doc = doc.add_paragraph(heading(&section.title));
         if section.items.is_empty() {
             doc = doc.add_paragraph(body(section.none));
         }
@@ -130,7 +156,7 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
     }
     doc = doc.add_paragraph(body(&r.closing()));
     // Recipients | signature.
-    let mut recipients = vec![Paragraph::new().add_run(text(RECIPIENTS).bold().italic())];
+    let mut recipients = vec![Paragraph::new().add_run(text(RECIPIENTS).bold().italic().size(24))];
     recipients.extend(
         r.recipient_lines()
             .iter()
@@ -141,8 +167,8 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
         .lines()
         .map(|l| centred(text(&l.to_uppercase()).bold()))
         .collect();
-    signature.push(centred(text(SIGNED).italic()));
-    signature.push(Paragraph::new());
+    // The space where the signer signs: nothing here says the document is signed.
+    signature.extend((0..4).map(|_| Paragraph::new()));
     signature.push(centred(text(&r.signer_name).bold()));
     doc = doc.add_table(Table::without_borders(vec![TableRow::new(vec![
         cell(recipients, 4600),

@@ -24,8 +24,12 @@ pub struct Report {
     pub summary: Vec<String>,
     /// How many targets stand at each status, in the badges' words (the chart).
     pub standing: Vec<(String, usize)>,
-    /// Indicator, target, latest official value (with its period), verdict or status.
+    /// Targets in progress: indicator, target as worded, latest official figure with its
+    /// unit of measure and period in words, progress in words.
     pub targets: Vec<[String; 4]>,
+    /// Targets whose year has ended, a table a year (oldest first), each row with the figure
+    /// of its own year and the final verdict; repeated in every later report of the plan.
+    pub ended: Vec<EndedYear>,
     pub at_risk: Vec<String>,
     pub overdue: Vec<String>,
     pub late_units: Vec<String>,
@@ -35,25 +39,33 @@ pub struct Report {
     pub signer_name: String,
 }
 
+/// The targets of a year that is over, with their verdicts.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EndedYear {
+    pub year: i32,
+    pub rows: Vec<[String; 4]>,
+}
+
 pub const NATION: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 pub const KIND: &str = "BÁO CÁO";
 pub const SUMMARY: &str = "I. TÌNH HÌNH CHUNG";
-pub const TARGETS: &str = "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU";
+pub const TARGETS: &str = "II. TIẾN ĐỘ THỰC HIỆN CÁC MỤC TIÊU";
 pub const TARGET_HEADER: [&str; 4] = [
     "Chỉ tiêu",
     "Mục tiêu",
     "Số liệu chính thức mới nhất",
     "Đánh giá",
 ];
+/// The columns of a year that is over: the figure is that year's, the verdict final.
+pub const ENDED_HEADER: [&str; 4] = ["Chỉ tiêu", "Mục tiêu", "Số liệu chính thức", "Kết quả"];
 pub const CHART: &str = "Số mục tiêu theo tình trạng";
 pub const RECIPIENTS: &str = "Nơi nhận:";
 pub const FILED: &str = "- Lưu: VT.";
-pub const SIGNED: &str = "(Đã ký)";
 
 /// A list section of the body: its heading, its items and what it says when there are none.
 pub struct Section<'a> {
-    pub title: &'static str,
+    pub title: String,
     pub items: &'a [String],
     pub none: &'static str,
 }
@@ -77,30 +89,62 @@ impl Report {
     }
 
     /// The issuer in capitals as the header sets it: a People's Committee on two lines
-    /// ("ỦY BAN NHÂN DÂN" over "TỈNH THÁI NGUYÊN"), another body on one.
+    /// ("ỦY BAN NHÂN DÂN" over "TỈNH THÁI NGUYÊN"), another body on one. The place's name
+    /// never breaks across lines ("THÁI / NGUYÊN"): its spaces are non-breaking.
     pub fn issuer_lines(&self) -> Vec<String> {
-        let upper = self.issuer.to_uppercase();
+        let upper = self.keep_place(&self.issuer.to_uppercase());
         match upper.strip_prefix("ỦY BAN NHÂN DÂN ") {
             Some(rest) => vec!["ỦY BAN NHÂN DÂN".into(), rest.trim().to_string()],
             None => vec![upper],
         }
     }
 
-    /// Sections III to V.
+    /// The body above the issuer in capitals ("UBND TỈNH THÁI NGUYÊN"), its place unbroken;
+    /// empty when there is none.
+    pub fn parent_line(&self) -> String {
+        self.keep_place(&self.parent.to_uppercase())
+    }
+
+    fn keep_place(&self, upper: &str) -> String {
+        let place = self.place.to_uppercase();
+        if place.trim().is_empty() {
+            return upper.to_string();
+        }
+        upper.replace(&place, &place.replace(' ', "\u{a0}"))
+    }
+
+    /// The headings of the tables of ended years, numbered after section II:
+    /// "III. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM 2025".
+    pub fn ended_titles(&self) -> Vec<String> {
+        self.ended
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                format!(
+                    "{}. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM {}",
+                    roman(3 + i),
+                    e.year
+                )
+            })
+            .collect()
+    }
+
+    /// The list sections after the tables, numbered on from them.
     pub fn sections(&self) -> [Section<'_>; 3] {
+        let n = 3 + self.ended.len();
         [
             Section {
-                title: "III. CHỈ TIÊU CÓ NGUY CƠ KHÔNG ĐẠT",
+                title: format!("{}. MỤC TIÊU CÓ NGUY CƠ KHÔNG ĐẠT", roman(n)),
                 items: &self.at_risk,
-                none: "Không có chỉ tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.",
+                none: "Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.",
             },
             Section {
-                title: "IV. NHIỆM VỤ QUÁ HẠN",
+                title: format!("{}. NHIỆM VỤ QUÁ HẠN", roman(n + 1)),
                 items: &self.overdue,
                 none: "Không có nhiệm vụ quá hạn.",
             },
             Section {
-                title: "V. ĐƠN VỊ CHẬM BÁO CÁO",
+                title: format!("{}. ĐƠN VỊ CHẬM BÁO CÁO", roman(n + 2)),
                 items: &self.late_units,
                 none: "Không có đơn vị chậm báo cáo.",
             },
@@ -124,6 +168,13 @@ impl Report {
             .chain([FILED.to_string()])
             .collect()
     }
+}
+
+/// A section's number as the decree's documents write it (I to XX).
+pub fn roman(n: usize) -> String {
+    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    let tens = "X".repeat(n / 10);
+    format!("{tens}{}", ONES[n % 10])
 }
 
 /// The report's file formats.

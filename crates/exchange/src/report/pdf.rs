@@ -14,7 +14,7 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 use super::{
-    CHART, KIND, MOTTO, NATION, RECIPIENTS, Report, SIGNED, SUMMARY, TARGET_HEADER, TARGETS,
+    CHART, ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER, TARGETS,
 };
 
 const TEMPLATE: &str = include_str!("report.typ");
@@ -101,7 +101,7 @@ impl World for ReportWorld {
 /// The report's content as the template reads it.
 fn data(r: &Report) -> serde_json::Value {
     serde_json::json!({
-        "parent": r.parent,
+        "parent": r.parent_line(),
         "issuer": r.issuer,
         "issuer_lines": r.issuer_lines(),
         "number": r.number,
@@ -117,6 +117,11 @@ fn data(r: &Report) -> serde_json::Value {
         "standing": r.standing.iter().map(|(label, n)| serde_json::json!({"label": label, "count": n})).collect::<Vec<_>>(),
         "target_header": TARGET_HEADER,
         "targets": r.targets,
+        "ended_header": ENDED_HEADER,
+        "ended": r.ended_titles().iter().zip(&r.ended).map(|(title, e)| serde_json::json!({
+            "title": title,
+            "rows": e.rows,
+        })).collect::<Vec<_>>(),
         "sections": r.sections().iter().map(|s| serde_json::json!({
             "title": s.title,
             "items": s.items,
@@ -126,7 +131,6 @@ fn data(r: &Report) -> serde_json::Value {
         "recipients_title": RECIPIENTS,
         "recipients": r.recipient_lines(),
         "signer_position": r.signer_position.lines().collect::<Vec<_>>(),
-        "signed": SIGNED,
         "signer_name": r.signer_name,
     })
 }
@@ -234,7 +238,6 @@ mod tests {
             "Thái Nguyên, ngày 05 tháng 10 năm 2025",
             "Tỷ lệ hồ sơ xử lý trực tuyến toàn trình",
             "./.",
-            "(Đã ký)",
             "Nguyễn Văn A",
         ] {
             let w: Vec<&str> = w.split_whitespace().collect();

@@ -2,7 +2,7 @@
 //! (issuer, number, date, title, summary, the count of targets by status), the targets, and one
 //! sheet per list (at risk, overdue tasks, late units).
 
-use super::{CHART, Report, TARGET_HEADER};
+use super::{CHART, ENDED_HEADER, Report, TARGET_HEADER};
 use crate::workbook::{Cell, Sheet, workbook};
 
 /// The workbook's sheets.
@@ -30,25 +30,21 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
             header: vec!["Mục".into(), "Nội dung".into()],
             rows: cover,
         },
-        Sheet {
-            name: "Chỉ tiêu".into(),
-            title: super::TARGETS.into(),
-            header: std::iter::once("TT")
-                .chain(TARGET_HEADER)
-                .map(String::from)
-                .collect(),
-            rows: r
-                .targets
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    std::iter::once(Cell::Number(i as f64 + 1.0))
-                        .chain(t.iter().map(|c| c.clone().into()))
-                        .collect()
-                })
-                .collect(),
-        },
+        targets(
+            "Chỉ tiêu".into(),
+            super::TARGETS.into(),
+            &TARGET_HEADER,
+            &r.targets,
+        ),
     ];
+    for (title, e) in r.ended_titles().into_iter().zip(&r.ended) {
+        out.push(targets(
+            format!("Năm {}", e.year),
+            title,
+            &ENDED_HEADER,
+            &e.rows,
+        ));
+    }
     for (section, name) in r.sections().iter().zip([
         "Nguy cơ không đạt",
         "Nhiệm vụ quá hạn",
@@ -56,7 +52,7 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
     ]) {
         out.push(Sheet {
             name: name.into(),
-            title: section.title.into(),
+            title: section.title.clone(),
             header: vec!["TT".into(), "Nội dung".into()],
             rows: if section.items.is_empty() {
                 vec![vec![Cell::Empty, section.none.into()]]
@@ -71,6 +67,27 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
         });
     }
     out
+}
+
+/// A sheet of targets, numbered.
+fn targets(name: String, title: String, header: &[&str; 4], rows: &[[String; 4]]) -> Sheet {
+    Sheet {
+        name,
+        title,
+        header: std::iter::once("TT")
+            .chain(header.iter().copied())
+            .map(String::from)
+            .collect(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                std::iter::once(Cell::Number(i as f64 + 1.0))
+                    .chain(t.iter().map(|c| c.clone().into()))
+                    .collect()
+            })
+            .collect(),
+    }
 }
 
 /// The workbook's bytes.

@@ -26,6 +26,27 @@ pub(super) struct PeriodicReportTarget {
     status: String,
 }
 
+impl From<[String; 4]> for PeriodicReportTarget {
+    fn from([indicator, target, latest, status]: [String; 4]) -> Self {
+        PeriodicReportTarget {
+            indicator,
+            target,
+            latest,
+            status,
+        }
+    }
+}
+
+/// The targets of a year that is over, with their final verdicts.
+#[derive(Serialize, ToSchema)]
+pub(super) struct PeriodicReportEndedYear {
+    year: i32,
+    /// The section's heading: "III. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM 2025".
+    title: String,
+    /// Each target with its year's figure and its verdict.
+    targets: Vec<PeriodicReportTarget>,
+}
+
 /// How many targets stand at one status.
 #[derive(Serialize, ToSchema)]
 pub(super) struct PeriodicReportStanding {
@@ -46,7 +67,10 @@ pub(super) struct PeriodicReport {
     title: String,
     summary: Vec<String>,
     standing: Vec<PeriodicReportStanding>,
+    /// Targets in progress.
     targets: Vec<PeriodicReportTarget>,
+    /// Targets of years that are over, a year each, oldest first.
+    ended: Vec<PeriodicReportEndedYear>,
     at_risk: Vec<String>,
     overdue: Vec<String>,
     late_units: Vec<String>,
@@ -57,6 +81,7 @@ pub(super) struct PeriodicReport {
 
 impl PeriodicReport {
     fn new(period: &Period, unit: &UnitCode, r: Report) -> Self {
+        let ended_titles = r.ended_titles();
         PeriodicReport {
             period: period.to_string(),
             unit: unit.to_string(),
@@ -72,16 +97,16 @@ impl PeriodicReport {
                 .into_iter()
                 .map(|(label, count)| PeriodicReportStanding { label, count })
                 .collect(),
-            targets: r
-                .targets
+            ended: ended_titles
                 .into_iter()
-                .map(|[indicator, target, latest, status]| PeriodicReportTarget {
-                    indicator,
-                    target,
-                    latest,
-                    status,
+                .zip(r.ended)
+                .map(|(title, e)| PeriodicReportEndedYear {
+                    year: e.year,
+                    title,
+                    targets: e.rows.into_iter().map(Into::into).collect(),
                 })
                 .collect(),
+            targets: r.targets.into_iter().map(Into::into).collect(),
             at_risk: r.at_risk,
             overdue: r.overdue,
             late_units: r.late_units,

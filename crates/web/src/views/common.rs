@@ -104,18 +104,11 @@ pub(super) fn uom<'a>(tr: &Tr, ind: &'a Indicator) -> &'a str {
 
 /// "Trên", "Tối thiểu", "Đạt": how a target's wording begins.
 pub(super) fn comparator_words(t: &Tr, c: chitieu_domain::Comparator) -> String {
-    capitalised(if t.is_en() {
+    chitieu_domain::text::upper_first(if t.is_en() {
         c.label_en()
     } else {
         c.label_vi()
     })
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// A recurring target's years in words: "mỗi năm 2025–2030".

@@ -1,0 +1,137 @@
+//! What the periodic report covers and says (#32): a department's report lists the indicators
+//! it leads; a later report keeps the verdicts of years that are over and counts the missed
+//! ones; figures carry their unit of measure and their period in words; nothing says signed.
+
+use crate::report::{part, pdf_text};
+use crate::support::*;
+use chitieu_store::db_tests;
+use chitieu_store::testing::TestDb;
+
+db_tests!(
+    a_departments_report_covers_the_indicators_it_leads,
+    a_later_report_keeps_the_verdicts_of_the_year_that_is_over,
+);
+
+fn report_json(base: &str, token: &str, query: &str) -> serde_json::Value {
+    let (status, _, body) = api(
+        "GET",
+        &format!("{base}/api/v1/report?{query}"),
+        Some(token),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Every line of the report's tables: those in progress and those of years over.
+fn lines(body: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut out: Vec<serde_json::Value> = body["targets"].as_array().unwrap().clone();
+    for e in body["ended"].as_array().unwrap() {
+        out.extend(e["targets"].as_array().unwrap().iter().cloned());
+    }
+    out
+}
+
+async fn a_departments_report_covers_the_indicators_it_leads(db: &TestDb) {
+    ok(db, &["demo"]);
+    let t = token(db, "he-thong-tinh", "viewer", "19");
+    let (_server, base) = serve(db);
+    let body = report_json(&base, &t, "period=2026Q3&unit=TN.SKHCN");
+    let plan = chitieu_domain::default_plan::default_plan();
+    let led: Vec<_> = plan
+        .indicators
+        .iter()
+        .filter(|i| i.lead_unit.as_str() == "TN.SKHCN")
+        .collect();
+    assert!(led.len() >= 5, "the department leads several indicators");
+    let lines = lines(&body);
+    for i in &led {
+        assert!(
+            lines.iter().any(|l| l["indicator"] == i.name.as_str()),
+            "{} ({}) in the department's report: {body}",
+            i.code,
+            i.name
+        );
+    }
+    // Its own number and recipients: never itself.
+    assert_eq!(body["number"], "Số:       /BC-SKHCN");
+    assert_eq!(body["parent"], "UBND tỉnh Thái Nguyên");
+    let recipients = body["recipients"].to_string();
+    assert!(
+        recipients.contains("Ủy ban nhân dân tỉnh Thái Nguyên"),
+        "{recipients}"
+    );
+    assert!(
+        !recipients.contains("\"Sở Khoa học và Công nghệ"),
+        "{recipients}"
+    );
+    let summary = body["summary"].to_string();
+    assert!(!summary.contains("Trong 0 mục tiêu"), "{summary}");
+}
+
+async fn a_later_report_keeps_the_verdicts_of_the_year_that_is_over(db: &TestDb) {
+    ok(db, &["demo"]);
+    let t = token(db, "he-thong-tinh", "viewer", "19");
+    let (_server, base) = serve(db);
+    let body = report_json(&base, &t, "period=2026Q3");
+    let ended = body["ended"].as_array().unwrap();
+    let y2025 = ended
+        .iter()
+        .find(|e| e["year"] == 2025)
+        .unwrap_or_else(|| panic!("the 2025 targets in the 2026Q3 report: {body}"));
+    let rows = y2025["targets"].as_array().unwrap();
+    let missed = rows.iter().filter(|r| r["status"] == "Không đạt").count();
+    let met = rows.iter().filter(|r| r["status"] == "Đạt").count();
+    assert!(missed > 0 && met > 0, "{y2025}");
+    // The summary counts them.
+    let summary = body["summary"].to_string();
+    assert!(
+        summary.contains(&format!("{met} đạt, {missed} không đạt")),
+        "{summary}"
+    );
+    // A figure with its unit and its period in words; no code, no machine period.
+    for r in rows {
+        let latest = r["latest"].as_str().unwrap();
+        assert!(!latest.contains("2025Q"), "{latest}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["latest"].as_str().unwrap().contains("% (quý IV/2025)")),
+        "{y2025}"
+    );
+    // The documents say the same, and nothing says they are signed.
+    let (s, _, bytes) = fetch_bytes(&base, "/api/v1/report?period=2026Q3&format=docx", &t);
+    assert_eq!(s, 200);
+    let doc = part(&bytes, "word/document.xml");
+    assert!(doc.contains("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM 2025"));
+    assert!(!doc.contains("Đã ký"), "no signature claimed");
+    let (s, _, bytes) = fetch_bytes(&base, "/api/v1/report?period=2026Q3&format=pdf", &t);
+    assert_eq!(s, 200);
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(!text.contains("Đã ký"), "{text}");
+        assert!(text.contains("NĂM 2025"), "{text}");
+        assert!(text.contains("(quý IV/2025)"), "{text}");
+        assert!(text.contains("%"), "{text}");
+        assert!(text.contains("Không đạt"), "{text}");
+    }
+}
+
+/// GET with a bearer token: status, content type and the body's bytes.
+fn fetch_bytes(base: &str, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+    let mut res = agent()
+        .get(&format!("{base}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        res.status().as_u16(),
+        ct,
+        res.body_mut().read_to_vec().unwrap_or_default(),
+    )
+}
