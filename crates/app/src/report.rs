@@ -102,10 +102,6 @@ fn scope_rows(
 
 const NO_FIGURE: &str = "chưa có số liệu chính thức";
 
-fn f64_of(d: chitieu_domain::Decimal) -> f64 {
-    d.to_string().parse().unwrap_or(f64::NAN)
-}
-
 /// A target's line in the plan's words.
 struct Line {
     name: String,
@@ -226,8 +222,10 @@ pub fn report_of(
                 } else {
                     Period::year(year)
                 };
-                Line::with_uom(&ind.unit_of_measure, figure(f64_of(fig.value)))
-                    + &format!(" ({})", lower_first(&p.label_vi()))
+                Line::with_uom(
+                    &ind.unit_of_measure,
+                    figure(chitieu_domain::text::decimal_f64(fig.value)),
+                ) + &format!(" ({})", lower_first(&p.label_vi()))
             });
             targets.push([
                 ind.name.clone(),

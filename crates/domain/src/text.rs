@@ -165,6 +165,13 @@ pub fn lower_first(s: &str) -> String {
     }
 }
 
+/// A decimal as a float, for display and growth maths (comparisons stay on exact decimals);
+/// NaN where it has none.
+pub fn decimal_f64(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
 /// The first letter in capitals, the rest as written: "trên" → "Trên".
 pub fn upper_first(s: &str) -> String {
     let mut chars = s.chars();

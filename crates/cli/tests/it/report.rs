@@ -36,7 +36,11 @@ pub(crate) fn report_file(
 }
 
 /// GET `path` with an optional header; status, content type and body.
-fn fetch(base: &str, path: &str, header: Option<(&str, &str)>) -> (u16, String, Vec<u8>) {
+pub(crate) fn fetch(
+    base: &str,
+    path: &str,
+    header: Option<(&str, &str)>,
+) -> (u16, String, Vec<u8>) {
     let mut r = agent().get(&format!("{base}{path}"));
     if let Some((k, v)) = header {
         r = r.header(k, v);

@@ -2,7 +2,7 @@
 //! it leads; a later report keeps the verdicts of years that are over and counts the missed
 //! ones; figures carry their unit of measure and their period in words; nothing says signed.
 
-use crate::report::{part, pdf_text};
+use crate::report::{fetch, part, pdf_text};
 use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
@@ -100,12 +100,20 @@ async fn a_later_report_keeps_the_verdicts_of_the_year_that_is_over(db: &TestDb)
         "{y2025}"
     );
     // The documents say the same, and nothing says they are signed.
-    let (s, _, bytes) = fetch_bytes(&base, "/api/v1/report?period=2026Q3&format=docx", &t);
+    let (s, _, bytes) = fetch(
+        &base,
+        "/api/v1/report?period=2026Q3&format=docx",
+        Some(("Authorization", &format!("Bearer {t}"))),
+    );
     assert_eq!(s, 200);
     let doc = part(&bytes, "word/document.xml");
     assert!(doc.contains("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM 2025"));
     assert!(!doc.contains("Đã ký"), "no signature claimed");
-    let (s, _, bytes) = fetch_bytes(&base, "/api/v1/report?period=2026Q3&format=pdf", &t);
+    let (s, _, bytes) = fetch(
+        &base,
+        "/api/v1/report?period=2026Q3&format=pdf",
+        Some(("Authorization", &format!("Bearer {t}"))),
+    );
     assert_eq!(s, 200);
     if let Some(text) = pdf_text(&bytes) {
         assert!(!text.contains("Đã ký"), "{text}");
@@ -114,24 +122,4 @@ async fn a_later_report_keeps_the_verdicts_of_the_year_that_is_over(db: &TestDb)
         assert!(text.contains("%"), "{text}");
         assert!(text.contains("Không đạt"), "{text}");
     }
-}
-
-/// GET with a bearer token: status, content type and the body's bytes.
-fn fetch_bytes(base: &str, path: &str, token: &str) -> (u16, String, Vec<u8>) {
-    let mut res = agent()
-        .get(&format!("{base}{path}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .call()
-        .unwrap();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (
-        res.status().as_u16(),
-        ct,
-        res.body_mut().read_to_vec().unwrap_or_default(),
-    )
 }

@@ -4,7 +4,7 @@
 //! floating point by nature; whether a target is met is decided exactly by the comparator.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 use serde::Serialize;
 
 use crate::comparator::Comparator;
@@ -55,9 +55,7 @@ pub fn cagr(x1: f64, x0: f64, t1: i32, t0: i32) -> Option<f64> {
     g.is_finite().then_some(g)
 }
 
-fn f(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or(f64::NAN)
-}
+use crate::text::decimal_f64 as f;
 
 /// The target an assessment is made against.
 #[derive(Debug, Clone, Copy, PartialEq)]
