@@ -10,15 +10,19 @@ use chitieu_domain::evaluation::{
     self, Attribution, Evidence, Line, PeerGroup, Proposal, Rating, ReportItem, Rubric, Scored,
     TargetItem, TaskItem,
 };
-use chitieu_domain::{Period, PeriodKind, Status, UnitCode};
+use chitieu_domain::{Period, PeriodKind, UnitCode};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::App;
 use crate::actions::ActionError;
+use chitieu_store::evaluation::Setting;
+
+mod ties;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
+pub use ties::{Choice, CouncilNote, GroupCut, decide_ties};
 
 /// One unit's result: the fields of `GET /api/v1/evaluation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +45,12 @@ pub struct UnitResult {
     /// Each head in office during the year, with their share of it.
     pub heads: Vec<Attribution>,
     pub lines: Vec<Line>,
+    /// Tied at the cut of "excellent" and not yet decided by the emulation council.
+    #[serde(default)]
+    pub tied_at_cut: bool,
+    /// What the rating owes to the council, when the unit was tied at the cut.
+    #[serde(default)]
+    pub council: Option<CouncilNote>,
 }
 
 /// A year's evaluation as of a day.
@@ -58,6 +68,10 @@ pub struct Evaluation {
     /// Who edited the proposals, when they were edited.
     #[serde(default)]
     pub proposals_edited_by: Option<String>,
+    /// Each peer group's cut of "excellent": the places, any tie at it and the council's
+    /// decision.
+    #[serde(default)]
+    pub cuts: Vec<GroupCut>,
 }
 
 impl Evaluation {
@@ -151,9 +165,16 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
     check_year(year, day)?;
     let (rubric, version) = rubric(s, year).await?;
     let returned = s.store.returned_reports().await?;
+    let decisions = ties::decisions(s, year).await?;
     let snap = s.live.snapshot();
-    let mut e = evaluate_on(&snap, year, day, rubric, version, &returned);
-    if let Some(st) = s.store.proposals(year).await? {
+    let scope = Scope {
+        year,
+        day,
+        rubric,
+        rubric_version: version,
+    };
+    let mut e = evaluate_on(&snap, scope, &returned, &decisions);
+    if let Some(st) = s.store.evaluation_setting(year, Setting::Proposals).await? {
         e.proposals = serde_json::from_str(&st.body).map_err(|err| {
             ActionError::Refused(chitieu_domain::Refusal::Unreadable {
                 what: chitieu_domain::Thing::Proposal,
@@ -190,20 +211,32 @@ pub async fn save_proposals(
         Some(serde_json::to_string(list).map_err(broken)?)
     };
     s.store
-        .save_proposals(year, body.as_deref(), &me.login)
+        .save_evaluation_setting(year, Setting::Proposals, body.as_deref(), &me.login)
         .await?;
     Ok(())
+}
+
+/// Which year is evaluated, as of which day, by which rubric.
+pub struct Scope {
+    pub year: i32,
+    pub day: NaiveDate,
+    pub rubric: Rubric,
+    pub rubric_version: i32,
 }
 
 /// The evaluation from a snapshot: no database round trip.
 pub fn evaluate_on(
     snap: &Snapshot,
-    year: i32,
-    day: NaiveDate,
-    rubric: Rubric,
-    rubric_version: i32,
+    scope: Scope,
     returned: &HashMap<(String, UnitCode, Period), u32>,
+    decisions: &[evaluation::TieDecision],
 ) -> Evaluation {
+    let Scope {
+        year,
+        day,
+        rubric,
+        rubric_version,
+    } = scope;
     let mut out = Evaluation {
         year,
         as_of: day,
@@ -212,6 +245,7 @@ pub fn evaluate_on(
         units: Vec::new(),
         proposals: Vec::new(),
         proposals_edited_by: None,
+        cuts: Vec::new(),
     };
     let (Some(plan), Some(span)) = (snap.plan.as_ref(), evaluation::year_span(year, day)) else {
         return out;
@@ -296,9 +330,11 @@ pub fn evaluate_on(
             cluster_rank: None,
             heads: evaluation::attribute(&snap.heads, &unit.code, span.0, span.1),
             lines,
+            tied_at_cut: false,
+            council: None,
         });
     }
-    rate_all(&mut out);
+    rate_all(&mut out, decisions);
     let titles = &out.rubric.titles;
     let mut proposals: Vec<Proposal> = out
         .units
@@ -312,10 +348,10 @@ pub fn evaluate_on(
     out
 }
 
-/// Ratings and ranks: the quota within each peer group, ranks within it and within each
-/// cluster. Units without a score are neither rated nor ranked.
-fn rate_all(e: &mut Evaluation) {
-    let quota = e.rubric.excellent_quota;
+/// Ratings and ranks: the quota within each peer group (and the council's decisions on ties
+/// at its cut), ranks within it and within each cluster. Units without a score are neither
+/// rated nor ranked.
+fn rate_all(e: &mut Evaluation, decisions: &[evaluation::TieDecision]) {
     let mut groups: BTreeMap<PeerGroup, Vec<usize>> = BTreeMap::new();
     let mut clusters: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (k, u) in e.units.iter().enumerate() {
@@ -338,17 +374,13 @@ fn rate_all(e: &mut Evaluation) {
             })
             .collect()
     };
-    for members in groups.values() {
-        let rated = evaluation::rate(&scored(&e.units, members), quota);
-        for (&k, (rating, rank)) in members.iter().zip(rated) {
-            e.units[k].rating = Some(rating);
-            e.units[k].rating_label = Some(rating.label_vi().to_string());
-            e.units[k].rank = Some(rank);
-        }
+    for (&group, members) in &groups {
+        let s = scored(&e.units, members);
+        ties::rate_group(e, group, members, &s, decisions);
     }
     for members in clusters.values() {
-        let rated = evaluation::rate(&scored(&e.units, members), 1.0);
-        for (&k, (_, rank)) in members.iter().zip(rated) {
+        let rated = evaluation::rate(&scored(&e.units, members), 1.0, None);
+        for (&k, (_, rank)) in members.iter().zip(rated.units) {
             e.units[k].cluster_rank = Some(rank);
         }
     }
@@ -380,29 +412,28 @@ fn targets_of_year(
 }
 
 fn target_item(snap: &Snapshot, r: chitieu_analytics::assess::Row) -> TargetItem {
-    let name = snap
-        .plan
-        .as_ref()
-        .and_then(|p| p.indicator(&r.indicator))
-        .map_or(String::new(), |i| i.name.clone());
-    let latest = match (r.latest_value, &r.latest_period) {
-        (Some(v), Some(p)) => format!("{} ({p})", short(v)),
-        _ => "chưa có số liệu chính thức".to_string(),
+    let source = format!("/indicators/{}?unit={}", r.indicator, r.unit);
+    let standing = r.status.standing();
+    let Some(plan) = snap.plan.as_ref() else {
+        return TargetItem {
+            label: r.indicator.clone(),
+            standing,
+            status: String::new(),
+            source,
+        };
     };
+    // In the plan's words: "Tỷ lệ …, năm 2025: Trên 80 %" and "Không đạt; số liệu mới nhất
+    // 75,43 % (quý IV/2025)".
+    let line = crate::report::Line::of(plan, &r);
     TargetItem {
-        label: format!(
-            "{} {name}, năm {}: {} {}",
-            r.indicator,
-            r.target_year,
-            r.comparator,
-            short(r.target_value)
-        ),
-        standing: r.status.standing(),
+        label: format!("{}, năm {}: {}", line.name, line.year, line.target),
+        standing,
         status: format!(
-            "{}, số liệu mới nhất {latest}",
-            Status::label_vi(r.status).to_lowercase()
+            "{}; số liệu mới nhất {}",
+            line.verdict,
+            chitieu_domain::text::lower_first(&line.figure)
         ),
-        source: format!("/indicators/{}?unit={}", r.indicator, r.unit),
+        source,
     }
 }
 
@@ -456,7 +487,12 @@ fn reports_due_in(
                 }
                 let received = chitieu_domain::report::received(r.state);
                 out.entry(r.unit.clone()).or_default().push(ReportItem {
-                    label: format!("{} {}", r.form, r.period),
+                    // "Báo cáo quý I/2025 (BC57-SO-QUY): …" in the line.
+                    label: format!(
+                        "{} ({})",
+                        chitieu_domain::text::lower_first(&r.period.label_vi()),
+                        r.form
+                    ),
                     received,
                     on_time: received && !r.late,
                     returned: returned
@@ -478,7 +514,8 @@ pub async fn freeze(s: &App, me: &Actor, year: i32) -> Result<Evaluation, Action
     }
     let e = evaluate(s, year).await?;
     let body = serde_json::to_string(&e).map_err(broken)?;
-    s.store.freeze_evaluation(year, &body, &me.login).await?;
+    let by = s.person(me);
+    s.store.freeze_evaluation(year, &body, &by).await?;
     Ok(e)
 }
 

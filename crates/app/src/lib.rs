@@ -24,10 +24,10 @@ use std::sync::Arc;
 /// The records the front ends show and send, as the store keeps them: the app's vocabulary
 /// (the front ends name them through here and never hold the store's methods).
 pub use chitieu_store::{
-    ConflictKind, EvidenceInfo, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES, NewEvidence,
-    NewUser, NewValue, Notice, ReportFilter, SESSION_HOURS, Store, StoreError, StoredValue,
-    TaskWrite, TokenInfo, ValueChange, ValueFilter, ValueRow, check_file, safe_file_name,
-    sha256_hex, value_evidence_key, with_client,
+    ConflictKind, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES,
+    NewEvidence, NewUser, NewValue, Notice, ReportFilter, SESSION_HOURS, Store, StoreError,
+    StoredValue, TaskWrite, TokenInfo, ValueChange, ValueFilter, ValueRow, check_file,
+    safe_file_name, sha256_hex, value_evidence_key, with_client,
 };
 
 /// The store and the live engine over it. Cheap to clone.
@@ -41,6 +41,20 @@ impl App {
     /// Today in Vietnam, by the clock the store was given.
     pub fn today(&self) -> chrono::NaiveDate {
         self.store.clock().today()
+    }
+
+    /// Who did something that stays on record, as the record names them: the person's name,
+    /// their unit and their login ("Nguyễn Văn A, Sở Khoa học và Công nghệ (thuongtruc)").
+    pub fn person(&self, me: &chitieu_domain::Actor) -> String {
+        let name = if me.display_name.trim().is_empty() {
+            &me.login
+        } else {
+            &me.display_name
+        };
+        match self.live.snapshot().unit(&me.unit) {
+            Some(u) => format!("{name}, {} ({})", u.name, me.login),
+            None => format!("{name} ({})", me.login),
+        }
     }
 
     /// The service's clock.

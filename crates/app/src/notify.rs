@@ -77,8 +77,24 @@ fn above(snap: &Snapshot, users: &[(String, Role, UnitCode)], unit: &UnitCode) -
         .collect()
 }
 
+/// The report in words: "Báo cáo quý … quý III/2026 của Phường Phan Đình Phùng".
 fn what(r: &Listed) -> String {
-    format!("{} kỳ {} của {}", r.form_name, r.period, r.unit_name)
+    format!(
+        "{} {} của {}",
+        r.form_name,
+        chitieu_domain::text::lower_first(&r.period.label_vi()),
+        r.unit_name
+    )
+}
+
+/// [`what`] in English: "The quarterly report … for Q3 2026 of Phường Phan Đình Phùng".
+fn what_en(r: &Listed) -> String {
+    let form = if r.form_name_en.is_empty() {
+        &r.form
+    } else {
+        &r.form_name_en
+    };
+    format!("{form} for {} of {}", r.period.label_en(), r.unit_name)
 }
 
 fn vn_date(d: NaiveDate) -> String {
@@ -97,11 +113,12 @@ pub fn on_transition(
     at: i64,
 ) -> Vec<NewNotice> {
     let unit_people = at_unit(users, &r.unit, &[Role::Reporter, Role::Head]);
-    let (kind, people, message) = match to {
+    let (kind, people, message, message_en) = match to {
         ValueState::Submitted => (
             "submitted",
             at_unit(users, &r.unit, &[Role::Head]),
             format!("{} đã được gửi: chờ thủ trưởng duyệt.", what(r)),
+            format!("{} was sent: it awaits the head's approval.", what_en(r)),
         ),
         ValueState::Approved => {
             let mut people = unit_people;
@@ -113,17 +130,23 @@ pub fn on_transition(
                     "{} đã được thủ trưởng duyệt: chờ cơ quan thường trực tiếp nhận.",
                     what(r)
                 ),
+                format!(
+                    "{} was approved by the head: it awaits acceptance by the standing office.",
+                    what_en(r)
+                ),
             )
         }
         ValueState::Returned => (
             "returned",
             unit_people,
             format!("{} bị trả lại. Lý do: {reason}", what(r)),
+            format!("{} was returned. Reason: {reason}", what_en(r)),
         ),
         ValueState::Accepted => (
             "accepted",
             unit_people,
             format!("{} đã được tiếp nhận.", what(r)),
+            format!("{} was accepted.", what_en(r)),
         ),
         ValueState::Draft => return Vec::new(),
     };
@@ -134,6 +157,7 @@ pub fn on_transition(
             login,
             kind,
             message: message.clone(),
+            message_en: message_en.clone(),
             link: "/reports".into(),
         })
         .collect()
@@ -155,15 +179,17 @@ pub fn reminders(
             continue;
         }
         let days_left = (r.due - day).num_days();
-        let (kind, message) = if days_left < 0 {
+        let (kind, message, message_en) = if days_left < 0 {
             (
                 "late",
                 format!("Quá hạn nộp {} (hạn {}).", what(&r), vn_date(r.due)),
+                format!("{} is overdue (due {}).", what_en(&r), vn_date(r.due)),
             )
         } else if days_left <= DUE_SOON_DAYS {
             (
                 "due",
                 format!("Sắp đến hạn nộp {}: hạn {}.", what(&r), vn_date(r.due)),
+                format!("{} is due soon: by {}.", what_en(&r), vn_date(r.due)),
             )
         } else {
             continue;
@@ -174,6 +200,7 @@ pub fn reminders(
                 login,
                 kind,
                 message: message.clone(),
+                message_en: message_en.clone(),
                 link: "/my".into(),
             });
         }
@@ -196,11 +223,17 @@ pub fn task_reminders(
     use chitieu_domain::task::TaskStatus;
     let mut out = Vec::new();
     for t in snap.tasks.iter() {
-        let (kind, message, to) = match t.status_on(day) {
+        let (kind, message, message_en, to) = match t.status_on(day) {
             TaskStatus::InProgress if (t.deadline - day).num_days() <= TASK_DUE_SOON_DAYS => (
                 "task_due",
                 format!(
                     "Nhiệm vụ {} \"{}\" sắp đến hạn: {}.",
+                    t.code,
+                    t.title,
+                    vn_date(t.deadline)
+                ),
+                format!(
+                    "Task {} \"{}\" is due soon: {}.",
                     t.code,
                     t.title,
                     vn_date(t.deadline)
@@ -211,6 +244,12 @@ pub fn task_reminders(
                 "task_overdue",
                 format!(
                     "Nhiệm vụ {} \"{}\" quá hạn chưa hoàn thành (hạn {}).",
+                    t.code,
+                    t.title,
+                    vn_date(t.deadline)
+                ),
+                format!(
+                    "Task {} \"{}\" is overdue and not completed (due {}).",
                     t.code,
                     t.title,
                     vn_date(t.deadline)
@@ -228,6 +267,7 @@ pub fn task_reminders(
                 login,
                 kind,
                 message: message.clone(),
+                message_en: message_en.clone(),
                 link: format!("/tasks/{}", t.code),
             });
         }

@@ -115,7 +115,7 @@ pub async fn sign(s: &App, me: &Actor, unit: &UnitCode, year: i32) -> Result<(),
         ));
     }
     s.store
-        .sign_programme(unit, year, s.today(), &me.login)
+        .sign_programme(unit, year, s.today(), &s.person(me))
         .await?;
     Ok(())
 }

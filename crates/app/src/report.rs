@@ -102,20 +102,20 @@ fn scope_rows(
 
 const NO_FIGURE: &str = "chưa có số liệu chính thức";
 
-/// A target's line in the plan's words.
-struct Line {
-    name: String,
+/// A target's line in the plan's words (the report's tables, the evaluation's scorecards).
+pub(crate) struct Line {
+    pub(crate) name: String,
     /// "Trên 60 %"
-    target: String,
+    pub(crate) target: String,
     /// "87,7 % (Quý IV/2025)", or "chưa có số liệu chính thức"
-    figure: String,
+    pub(crate) figure: String,
     /// "Không đạt", "Đúng lộ trình", "Đã đạt mức mục tiêu, chờ kết quả năm 2030"
-    verdict: String,
-    year: i32,
+    pub(crate) verdict: String,
+    pub(crate) year: i32,
 }
 
 impl Line {
-    fn of(plan: &PlanFile, r: &Row) -> Line {
+    pub(crate) fn of(plan: &PlanFile, r: &Row) -> Line {
         let ind = plan.indicator(&r.indicator);
         let uom = ind.map_or("", |i| i.unit_of_measure.as_str());
         let with_uom = |x: f64| Line::with_uom(uom, figure(x));

@@ -168,3 +168,90 @@ pub async fn submit_each(
     }
     Ok(())
 }
+
+/// A report's figures for reading: the report as listed, its indicators, the stored figures
+/// of the unit they are kept under, and what the reader may see and do.
+pub struct Figures {
+    pub report: Listed,
+    pub indicators: Vec<chitieu_domain::Indicator>,
+    /// Every stored figure of `values_unit` (all periods: the view finds the one before).
+    pub values: Vec<chitieu_store::ValueRow>,
+    /// A department's report holds the province's figures of the indicators it leads.
+    pub values_unit: UnitCode,
+    /// Not sent, and the reader does not enter figures: drafts are not theirs to read.
+    pub unsent: bool,
+    /// The reader may enter figures of this report (the entry form is theirs).
+    pub may_enter: bool,
+}
+
+/// `form`'s report of `unit` for `period` with its figures, for anyone whose scope holds
+/// the unit (403 outside it, 404 for no such report).
+pub async fn figures(
+    s: &App,
+    me: &Actor,
+    form: &str,
+    unit: &UnitCode,
+    period: Period,
+) -> Result<Figures, ActionError> {
+    use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
+    let snap = s.live.snapshot();
+    let unknown = || {
+        ActionError::NotFound(chitieu_domain::Refusal::unknown(
+            chitieu_domain::Thing::Report,
+            form,
+        ))
+    };
+    let plan = snap.plan.as_ref().ok_or_else(unknown)?;
+    let (Some(f), Some(unit_rec)) = (plan.forms.iter().find(|f| f.code == form), snap.unit(unit))
+    else {
+        return Err(unknown());
+    };
+    if !in_scope(&snap.units, &me.unit, unit) {
+        return Err(ActionError::Forbidden);
+    }
+    let q = Query {
+        period: Some(period),
+        unit: Some(unit.clone()),
+        form: Some(f.code.clone()),
+        state: None,
+    };
+    let report = list_within(&snap, &me.unit, &q, s.today())
+        .into_iter()
+        .find(|r| &r.unit == unit && r.form == f.code)
+        .ok_or_else(unknown)?;
+    let values_unit = if unit_rec.kind == chitieu_domain::UnitKind::Department {
+        plan.plan.owner.clone()
+    } else {
+        unit.clone()
+    };
+    let indicators: Vec<chitieu_domain::Indicator> = f
+        .indicators_of(&plan.indicators, unit_rec)
+        .into_iter()
+        .cloned()
+        .collect();
+    let may_enter = indicators.iter().any(|i| {
+        may_enter(
+            &snap.units,
+            me.role,
+            &me.unit,
+            &plan.plan.owner,
+            i,
+            &values_unit,
+        )
+    });
+    let unsent = !role_allows(me.role, Action::Enter) && !received(report.state);
+    let values = s
+        .values(&chitieu_store::ValueFilter {
+            indicator: None,
+            unit: Some(values_unit.clone()),
+        })
+        .await?;
+    Ok(Figures {
+        report,
+        indicators,
+        values,
+        values_unit,
+        unsent,
+        may_enter,
+    })
+}

@@ -121,6 +121,9 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
     let e = chitieu_app::evaluation::evaluate(&app, year)
         .await
         .map_err(refused)?;
+    let tr = chitieu_web::i18n::Tr {
+        lang: chitieu_web::i18n::Lang::Vi,
+    };
     let units: Vec<_> = match &unit {
         Some(code) => {
             let code = chitieu_domain::UnitCode::parse(code).map_err(crate::said)?;
@@ -152,9 +155,12 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
             u.unit,
             u.name.chars().take(32).collect::<String>(),
             u.score.map(vi).unwrap_or_else(|| "—".into()),
-            u.rating_label
-                .as_deref()
-                .unwrap_or("chưa có căn cứ đánh giá")
+            match (&u.rating_label, &u.council) {
+                (Some(r), Some(note)) =>
+                    format!("{r} ({})", chitieu_web::i18n::ties::council(tr, note)),
+                (Some(r), None) => r.clone(),
+                (None, _) => "chưa có căn cứ đánh giá".into(),
+            }
         );
         if unit.is_some() {
             for l in &u.lines {
@@ -164,6 +170,25 @@ pub async fn evaluate(db: &str, year: i32, unit: Option<String>, json: bool) -> 
                     vi(l.max_points),
                     l.reason
                 );
+            }
+        }
+    }
+    if unit.is_none() {
+        for c in e
+            .cuts
+            .iter()
+            .filter(|c| !c.tied.is_empty() || c.outdated.is_some())
+        {
+            let score = c
+                .tied
+                .first()
+                .and_then(|t| e.unit(t))
+                .and_then(|u| u.score)
+                .map(vi);
+            let (state, outdated) = chitieu_web::i18n::ties::cut(tr, c, score.as_deref());
+            outln!("\n{state}");
+            if let Some(o) = outdated {
+                outln!("{o}");
             }
         }
     }

@@ -147,6 +147,12 @@ pub enum Refusal {
     ProductJudged { task: String },
     /// A unit not evaluated for the year (it did not exist then, or is not of the kinds rated).
     NotEvaluated { unit: String, year: i32 },
+    /// A council decision on ties where no units are tied at the cut of "excellent".
+    NoTieAtCut,
+    /// A unit chosen by the council that is not among those tied at the cut.
+    NotTied { unit: String },
+    /// More units chosen than places left under the quota.
+    TooManyChosen { chosen: usize, places: usize },
     /// A report that is not in a state that allows this move.
     ReportState {
         state: crate::ValueState,

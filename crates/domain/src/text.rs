@@ -144,13 +144,15 @@ pub fn format_decimal_vi(d: &Decimal) -> String {
     }
 }
 
-/// A date as forms and the API send it, `YYYY-MM-DD`; empty is none.
+/// A date as forms and the API send it, `YYYY-MM-DD`, or typed `DD/MM/YYYY`; empty is none.
 pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, crate::Refusal> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
+    // As typed in Vietnam (31/12/2025) or as a browser's date field sends it (2025-12-31).
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
         .map(Some)
         .map_err(|_| crate::Refusal::malformed(crate::Field::Date, s))
 }
@@ -288,6 +290,16 @@ mod tests {
         assert_eq!(lower_first("Quý IV/2025"), "quý IV/2025");
         assert_eq!(lower_first("Ấp Bắc"), "ấp Bắc");
         assert_eq!(lower_first(""), "");
+    }
+
+    /// #32: a date typed as in Vietnam is read day first, as a date field's is year first.
+    #[test]
+    fn dates_read_day_first_when_typed() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 15);
+        assert_eq!(parse_date("15/01/2026").unwrap(), d);
+        assert_eq!(parse_date(" 2026-01-15 ").unwrap(), d);
+        assert_eq!(parse_date("").unwrap(), None);
+        assert!(parse_date("01/15/2026").is_err());
     }
 
     /// #11: a thousands separator was read as a decimal point ("1.035" stored as 1,035).

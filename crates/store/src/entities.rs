@@ -258,6 +258,8 @@ entity!(notice, "notices", {
     pub user_id: i32,
     pub kind: String,
     pub message: String,
+    /// Empty on notices made before notices were kept in English.
+    pub message_en: String,
     pub link: String,
     #[sea_orm(unique)]
     pub dedup: String,
@@ -435,10 +437,12 @@ entity!(evaluation_freeze, "evaluation_freezes", {
     pub frozen_at: DateTimeUtc,
 });
 
-entity!(evaluation_proposal, "evaluation_proposals", {
+entity!(evaluation_setting, "evaluation_settings", {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub year: i32,
+    /// `proposals` or `ties`.
+    pub kind: String,
     pub body: String,
     pub saved_by: String,
     pub saved_at: DateTimeUtc,

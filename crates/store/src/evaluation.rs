@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chitieu_domain::{Period, UnitCode};
 
 use crate::entities::{
-    evaluation_freeze, evaluation_proposal, evaluation_rubric, form, report, report_event,
+    evaluation_freeze, evaluation_rubric, evaluation_setting, form, report, report_event,
 };
 use crate::{Result, Store, StoreError, audit};
 
@@ -20,6 +20,38 @@ pub const MAX_EVALUATION_BYTES: usize = 64 * 1024 * 1024;
 /// A rubric or a list of proposals above this is refused: each goes whole into the audit log,
 /// and a national list of clusters or proposals stays well below it.
 pub const MAX_SETTING_BYTES: usize = 1024 * 1024;
+
+/// What the secretariat records of a year's evaluation besides its rubric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// The commendation proposals as edited.
+    Proposals,
+    /// The emulation council's decisions on units tied at the cut of "excellent".
+    Ties,
+}
+
+impl Setting {
+    fn as_str(self) -> &'static str {
+        match self {
+            Setting::Proposals => "proposals",
+            Setting::Ties => "ties",
+        }
+    }
+
+    fn audit_action(self) -> &'static str {
+        match self {
+            Setting::Proposals => "evaluation.proposals",
+            Setting::Ties => "evaluation.ties",
+        }
+    }
+
+    fn thing(self) -> chitieu_domain::Thing {
+        match self {
+            Setting::Proposals => chitieu_domain::Thing::Proposal,
+            Setting::Ties => chitieu_domain::Thing::Evaluation,
+        }
+    }
+}
 
 /// A stored body with who saved it and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,10 +195,12 @@ impl Store {
         Ok(())
     }
 
-    /// `year`'s commendation proposals as edited, if they were.
-    pub async fn proposals(&self, year: i32) -> Result<Option<Stored>> {
-        Ok(evaluation_proposal::Entity::find()
-            .filter(evaluation_proposal::Column::Year.eq(year))
+    /// What the secretariat recorded of `year`'s evaluation, of `kind` (its commendation
+    /// proposals as edited, the emulation council's decisions on ties), if anything.
+    pub async fn evaluation_setting(&self, year: i32, kind: Setting) -> Result<Option<Stored>> {
+        Ok(evaluation_setting::Entity::find()
+            .filter(evaluation_setting::Column::Year.eq(year))
+            .filter(evaluation_setting::Column::Kind.eq(kind.as_str()))
             .one(&self.db)
             .await?
             .map(|m| Stored {
@@ -177,27 +211,36 @@ impl Store {
             }))
     }
 
-    /// Replaces `year`'s edited proposals; `None` drops them (back to those computed). Refused
-    /// once the year is frozen, inside the same transaction as the freeze check.
-    pub async fn save_proposals(&self, year: i32, body: Option<&str>, actor: &str) -> Result<()> {
+    /// Replaces `year`'s setting of `kind`; `None` drops it (proposals go back to those
+    /// computed). Refused once the year is frozen, inside the same transaction as the freeze
+    /// check.
+    pub async fn save_evaluation_setting(
+        &self,
+        year: i32,
+        kind: Setting,
+        body: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
         if body.is_some_and(|b| b.len() > MAX_SETTING_BYTES) {
             return Err(StoreError::Refused(chitieu_domain::Refusal::TooBig {
-                what: chitieu_domain::Thing::Proposal,
-                max_bytes: 1 << 20,
+                what: kind.thing(),
+                max_bytes: MAX_SETTING_BYTES,
             }));
         }
         let txn = self.begin_write().await?;
         refuse_if_frozen(&txn, year).await?;
-        if let Some(old) = evaluation_proposal::Entity::find()
-            .filter(evaluation_proposal::Column::Year.eq(year))
+        if let Some(old) = evaluation_setting::Entity::find()
+            .filter(evaluation_setting::Column::Year.eq(year))
+            .filter(evaluation_setting::Column::Kind.eq(kind.as_str()))
             .one(&txn)
             .await?
         {
             old.delete(&txn).await?;
         }
         if let Some(body) = body {
-            evaluation_proposal::ActiveModel {
+            evaluation_setting::ActiveModel {
                 year: Set(year),
+                kind: Set(kind.as_str().to_string()),
                 body: Set(body.to_string()),
                 saved_by: Set(actor.to_string()),
                 saved_at: Set(self.clock.now_seconds()),
@@ -209,8 +252,8 @@ impl Store {
         audit(
             &txn,
             actor,
-            "evaluation.proposals",
-            "evaluation_proposals",
+            kind.audit_action(),
+            "evaluation_settings",
             &match body {
                 Some(b) => format!("năm {year}: {b}"),
                 None => format!("năm {year}: trở về danh sách tính theo tiêu chí"),

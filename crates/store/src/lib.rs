@@ -44,12 +44,12 @@ pub use plan::{Ids, IndicatorEdit};
 pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow, ReportSeed};
 pub use sessions::{Actor, SESSION_HOURS, TokenInfo};
 pub use units::{ImportSummary, UnitCounts};
-pub use values::ValueChange;
 pub use values::value_evidence_key;
 pub use values::{
     CHANGES_CHANNEL, ChangeListener, ChangedValue, ConflictKind, NewEvidence, NewValue, Seqs,
     StoredValue, ValueConflict, ValueFilter, ValueRow, ValueWrite,
 };
+pub use values::{Figures, ValueChange};
 
 use entities::{audit, meta};
 

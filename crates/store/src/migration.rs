@@ -9,6 +9,8 @@ mod m0027;
 mod m0028;
 mod m0029;
 mod m0030;
+mod m0031;
+mod m0032;
 mod people;
 mod plan;
 mod reports;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0028::M0028ValuesByKey),
             Box::new(m0029::M0029StagingWithoutIndex),
             Box::new(m0030::M0030TaskVersions),
+            Box::new(m0031::M0031EvaluationSettings),
+            Box::new(m0032::M0032NoticesInEnglish),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub struct NewNotice {
     pub login: String,
     pub kind: &'static str,
     pub message: String,
+    /// The same in English.
+    pub message_en: String,
     pub link: String,
     pub dedup: String,
 }
@@ -26,6 +28,8 @@ pub struct NewNotice {
 pub struct Notice {
     pub kind: String,
     pub message: String,
+    /// Empty on notices made before they were kept in English.
+    pub message_en: String,
     pub link: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,
@@ -71,6 +75,7 @@ impl Store {
                 user_id: Set(user_id),
                 kind: Set(n.kind.to_string()),
                 message: Set(n.message.clone()),
+                message_en: Set(n.message_en.clone()),
                 link: Set(n.link.clone()),
                 dedup: Set(n.dedup.clone()),
                 created_at: Set(now),
@@ -103,6 +108,7 @@ impl Store {
             .map(|n| Notice {
                 kind: n.kind,
                 message: n.message,
+                message_en: n.message_en,
                 link: n.link,
                 created_at: n.created_at,
                 read: n.read_at.is_some(),

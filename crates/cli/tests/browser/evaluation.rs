@@ -49,6 +49,34 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
     assert!(page.contains("Nghị định 335/2025/NĐ-CP"), "{page}");
     shot(&c, "evaluation.png").await;
 
+    // #32: seventeen communes tie on 100 points for five places: the council decides, and
+    // the secretariat records its choice, the date typed day first.
+    assert!(
+        page.contains("còn 5 suất — chờ Hội đồng thi đua quyết định"),
+        "{page}"
+    );
+    let ties = "#ties .tie[data-group='communes'] form";
+    for n in [1, 2] {
+        click(
+            &c,
+            &format!("{ties} li:nth-child({n}) input[type=checkbox]"),
+        )
+        .await;
+    }
+    fill(&c, &format!("{ties} input[name=number]"), "07/QĐ-HĐTĐKT").await;
+    fill(&c, &format!("{ties} input[name=date]"), "20/01/2026").await;
+    click(&c, &format!("{ties} button")).await;
+    c.wait().for_element(Locator::Id("done")).await.unwrap();
+    let page = text(&c).await;
+    assert!(
+        page.contains("Hội đồng thi đua đã chọn 2 trong 17 đơn vị đồng điểm"),
+        "{page}"
+    );
+    c.goto(&format!("{base}/evaluation?year={year}#ties"))
+        .await
+        .unwrap();
+    shot(&c, "evaluation-ties.png").await;
+
     // The department's scorecard: every line links to what it stands on.
     click(&c, &format!("{row} a")).await;
     c.wait()
@@ -56,7 +84,13 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
         .await
         .unwrap();
     let card = text(&c).await;
-    assert!(card.contains("HT-5G") && card.contains(&score), "{card}");
+    // In the plan's words, not codes (#32).
+    assert!(
+        card.contains("Tỷ lệ phủ sóng 5G trên toàn tỉnh, năm 2025: Trên 60 %")
+            && card.contains("số liệu mới nhất 87,7 % (quý IV/2025)")
+            && card.contains(&score),
+        "{card}"
+    );
     c.find(Locator::Css(
         "#scorecard-lines a[href='/indicators/HT-5G?unit=19']",
     ))
@@ -79,6 +113,8 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
     c.goto(&format!("{base}/evaluation?year={year}"))
         .await
         .unwrap();
+    // Irreversible: the form asks for its confirmation first.
+    click(&c, "#freeze-evaluation input[name=confirm]").await;
     click(&c, "#freeze-evaluation button").await;
     c.wait()
         .for_element(Locator::Css("#evaluation-state .s-achieved"))

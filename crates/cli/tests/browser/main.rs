@@ -219,6 +219,17 @@ async fn people_use_the_application_in_a_browser() {
             ..t
         };
         store.upsert_task(&formula, "test").await.unwrap();
+        // #32: a task that starts next month still takes progress reports.
+        let later = Task {
+            code: "NV-SAU".into(),
+            title: "Chuẩn bị triển khai nền tảng dữ liệu dùng chung".into(),
+            expected_product: "Kế hoạch triển khai".into(),
+            start: today + chrono::Days::new(30),
+            deadline: today + chrono::Days::new(120),
+            year: 2027,
+            ..formula
+        };
+        store.upsert_task(&later, "test").await.unwrap();
     }
     let (_server, base) = serve(&db);
     let (_driver, c) = browser(&driver).await;
@@ -254,6 +265,19 @@ async fn people_use_the_application_in_a_browser() {
         .for_element(Locator::Css(".flash.good"))
         .await
         .expect("saved");
+    // #32: the page says the report was sent, not that it was accepted.
+    let said = c
+        .find(Locator::Id("saved"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(said.starts_with("Đã gửi báo cáo"), "{said}");
+    assert!(
+        !said.contains("Đã tiếp nhận") && !said.contains("Đã lưu số liệu"),
+        "{said}"
+    );
     let state = c
         .find(Locator::Css("#report-BC57-SO-QUY"))
         .await

@@ -174,6 +174,27 @@ pub(super) async fn the_pages_hold_for_every_role(
         .for_element(Locator::Css(".badge.s-completed_on_time"))
         .await
         .expect("completed on time");
+    // #32: progress on a task that starts next month is saved (the hidden completion date
+    // once had a minimum after its maximum, and the browser refused the form).
+    c.goto(&format!("{base}/tasks/NV-SAU")).await.unwrap();
+    fill(c, "#progress-form input[name=progress]", "10").await;
+    fill(
+        c,
+        "#progress-form input[name=note]",
+        "Đã xây dựng dự thảo kế hoạch",
+    )
+    .await;
+    click(c, "#progress-form button").await;
+    c.wait()
+        .for_element(Locator::Css("ul.updates li"))
+        .await
+        .expect("progress saved");
+    let page = text(c).await;
+    assert!(page.contains("Đã xây dựng dự thảo kế hoạch"), "{page}");
+    assert!(
+        c.find(Locator::Id("completed")).await.is_err(),
+        "not begun: nothing to complete"
+    );
     sign_out(c).await;
 
     // The administrator's page: accounts, heads, targets, units and tokens.

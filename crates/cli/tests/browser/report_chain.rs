@@ -50,6 +50,30 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .unwrap_or_default();
     assert!(bell.contains("unread"), "{bell}");
     shot(c, "notices.png").await;
+    // #32: in English the notices are English, but for names (units, quoted task titles).
+    c.goto(&format!("{base}/lang/en")).await.unwrap();
+    c.goto(&format!("{base}/notices")).await.unwrap();
+    let english = c
+        .find(Locator::Css("ul.notices"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("awaits the head's approval"), "{english}");
+    let mut words = english.replace("Sở Khoa học và Công nghệ", "");
+    while let Some(a) = words.find('"') {
+        let Some(b) = words[a + 1..].find('"') else {
+            break;
+        };
+        words.replace_range(a..a + b + 2, "");
+    }
+    assert!(
+        words.chars().all(|ch| !ch.is_alphabetic() || ch.is_ascii()),
+        "Vietnamese outside names: {english}"
+    );
+    shot(c, "notices-en.png").await;
+    c.goto(&format!("{base}/lang/vi")).await.unwrap();
     c.goto(&format!("{base}/reports")).await.unwrap();
     assert!(text(c).await.contains("Báo cáo quý của sở, ngành"));
     shot(c, "reports-head.png").await;
@@ -139,6 +163,24 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
 
     // A viewer sees the new value on the overview and on the indicator page.
     sign_in(c, &base, "lanhdao", &passwords["lanhdao"]).await;
+    // #32: the leader opens the report's figures from /reports: read only, never a 403.
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    click(c, &format!("{row} td:nth-child(2) a")).await;
+    c.wait()
+        .for_element(Locator::Id("report-figures"))
+        .await
+        .expect("the report's figures, read only");
+    let figures = text(c).await;
+    assert!(
+        figures.contains("Tỷ lệ phủ sóng 5G trên toàn tỉnh") && figures.contains("89,1 %"),
+        "{figures}"
+    );
+    assert!(
+        c.find(Locator::Id("open-entry")).await.is_err(),
+        "a leader enters nothing"
+    );
+    assert!(c.find(Locator::Css("form[action='/entry']")).await.is_err());
+    shot(c, "report-view-leader.png").await;
     c.goto(&format!("{base}/")).await.unwrap();
     let card = c
         .find(Locator::Css("[data-indicator='HT-5G']"))
@@ -153,6 +195,23 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         "overdue tasks list shows the title as text"
     );
     shot(c, "overview.png").await;
+    // #32: a missed 2025 target stands with its own year's figure, not beside the latest one,
+    // and the card names who answers for it.
+    let fiber = c
+        .find(Locator::Css("article.card:has([data-indicator='HT-CD1G'])"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fiber.contains("Trên 60 % (2025) — 44,3 % (quý IV/2025)") && fiber.contains("Không đạt"),
+        "{fiber}"
+    );
+    assert!(
+        fiber.contains("Sở Khoa học và Công nghệ"),
+        "the lead unit: {fiber}"
+    );
     // The counters count targets: they add up to the total, which is the number of target
     // lines on the cards, and each counter opens the list of its targets.
     let count_of = |css: &'static str| {

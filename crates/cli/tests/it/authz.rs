@@ -181,6 +181,22 @@ const MATRIX: &[Case] = &[
         None,
         PROVINCE_ADMINS,
     ),
+    // The ties at the cut of excellent: read by anyone signed in, the council's decision
+    // recorded by the province's standing office (choosing none is a decision too).
+    (
+        "GET",
+        "/api/v1/evaluation/{year}/ties",
+        "/api/v1/evaluation/2025/ties",
+        None,
+        SIGNED_IN,
+    ),
+    (
+        "POST",
+        "/api/v1/evaluation/{year}/ties",
+        "/api/v1/evaluation/2025/ties",
+        Some(r#"{"group":"communes","units":[],"number":"01/QĐ-HĐTĐKT","date":"2026-01-15"}"#),
+        PROVINCE_ADMINS,
+    ),
     // A programme is signed off by its unit's head, no one else.
     (
         "POST",
@@ -485,7 +501,7 @@ async fn every_api_route_checks_role_and_scope(db: &TestDb) {
         let admin_route = rows.iter().any(|r| !r.4[2] && r.4[0]);
         // The year's evaluation belongs to the plan's owner: no unit below has one of its own,
         // so its row shows a ward's administrators refused.
-        let owner_only = p == "/api/v1/evaluation/{year}/freeze";
+        let owner_only = p.starts_with("/api/v1/evaluation/{year}/");
         if admin_route && m != axum::http::Method::GET && !owner_only {
             assert!(
                 rows.iter().any(|r| r.4[6]) && rows.iter().any(|r| !r.4[6]),

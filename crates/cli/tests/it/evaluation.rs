@@ -4,6 +4,7 @@
 
 use crate::support::*;
 use chitieu_store::db_tests;
+use chitieu_store::evaluation::Setting;
 use chitieu_store::testing::TestDb;
 use serde_json::Value;
 
@@ -85,8 +86,14 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["reason"].as_str().unwrap().starts_with("HT-5G"))
+        .find(|l| l["source"] == "/indicators/HT-5G?unit=19")
         .expect("the 5G target is on the department's scorecard");
+    // In the plan's words (#32): the name, the target as worded, the verdict, the figure
+    // with its unit and its period in words.
+    assert_eq!(
+        g5["reason"],
+        "Tỷ lệ phủ sóng 5G trên toàn tỉnh, năm 2025: Trên 60 % — Đạt; số liệu mới nhất 87,7 % (quý IV/2025)"
+    );
     assert!(figure(&g5["points"]).unwrap() > 0.0, "{g5}");
     assert_eq!(g5["points"], g5["max_points"]);
     assert_eq!(g5["source"], "/indicators/HT-5G?unit=19");
@@ -144,7 +151,7 @@ async fn every_unit_is_scored_line_by_line_the_same_everywhere(db: &TestDb) {
     );
     let one = ok(db, &["evaluate", "--year", "2025", "--unit", "TN.SKHCN"]);
     assert!(
-        one.contains("HT-5G") && one.contains("Sở Khoa học"),
+        one.contains("Tỷ lệ phủ sóng 5G") && one.contains("Sở Khoa học"),
         "{one}"
     );
     // A year not begun, and a unit not evaluated, are refused with the reason.
@@ -223,7 +230,14 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
     let store = db.store().await;
     for refused in [
         store.save_rubric(2025, "{}", "x").await.err(),
-        store.save_proposals(2025, Some("[]"), "x").await.err(),
+        store
+            .save_evaluation_setting(2025, Setting::Proposals, Some("[]"), "x")
+            .await
+            .err(),
+        store
+            .save_evaluation_setting(2025, Setting::Ties, Some("[]"), "x")
+            .await
+            .err(),
     ] {
         let e = refused.expect("refused once frozen");
         assert!(

@@ -306,8 +306,14 @@ async fn a_values_history_says_who_when_from_where_and_what_changed(db: &TestDb)
     // The demo's figure, then the two changes, each from the client's address.
     assert_eq!(history.matches("<li>").count(), 3, "{history}");
     assert!(history.contains("token:phuong (127.0.0.1)"), "{history}");
-    assert!(history.contains("30/39 (76.923"), "{history}");
-    assert!(history.contains("→ 31/39 (79.487"), "{history}");
+    // In the reader's notation, to two decimals, the state in words (#32: once
+    // "30/39 (76.92307692…)" and "(draft)").
+    assert!(
+        history.contains("30/39 (76,92) → 31/39 (79,49)"),
+        "{history}"
+    );
+    assert!(history.contains("(bản nháp)"), "{history}");
+    assert!(!history.contains("draft"), "{history}");
     drop(server);
     let store = db.store().await;
     let from_address = store

@@ -192,7 +192,8 @@ async fn a_units_programme_holds_its_tasks_and_targets_and_its_head_signs_it(db:
         Some(&head),
         None,
     );
-    assert_eq!(p["signed_by"], "token:ct");
+    // The signature names the person and their office, with the login.
+    assert_eq!(p["signed_by"], "ct, Phường Phan Đình Phùng (token:ct)");
     let (_, page) = get_status(&base, "/programmes?unit=5443&year=2026", Some(&cookie));
     assert!(page.contains("Đã ký duyệt ngày"), "{page}");
     assert!(page.contains("href=\"/tasks/NV-KL-01\""));

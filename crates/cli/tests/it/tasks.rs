@@ -319,7 +319,7 @@ async fn a_task_list_is_imported_all_or_nothing(db: &TestDb) {
         "code,title,lead_unit,deadline\n\
          KL-03,Một nhiệm vụ,5443,2027-01-01\n\
          KL-04,Nhiệm vụ khác,KHONG-CO,2027-01-01\n\
-         KL-05,Thêm nữa,5443,31/12/2027\n",
+         KL-05,Thêm nữa,5443,31/02/2027\n",
     )
     .unwrap();
     let err = fails(db, &["task", "import", bad.to_str().unwrap()]);

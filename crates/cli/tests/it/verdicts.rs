@@ -138,7 +138,8 @@ async fn a_missed_2025_target_is_not_achieved_everywhere(db: &TestDb) {
     let card = around(&overview, "href=\"/indicators/DT-GRDP\"", 1500);
     assert!(
         card.contains(
-            "Tối thiểu 2 % GRDP (2025)</span> <span class=\"badge s-missed\">Không đạt</span>"
+            // With its own year's figure (#32), not beside a later one.
+            "Tối thiểu 2 % GRDP (2025) — 1,85 % GRDP (năm 2025)</span> <span class=\"badge s-missed\">Không đạt</span>"
         ),
         "{card}"
     );
@@ -195,7 +196,9 @@ async fn a_recurring_target_is_judged_year_by_year(db: &TestDb) {
         .unwrap()
         .label_vi();
     assert!(
-        card.contains("(2025, mỗi năm 2025–2030)</span> <span class=\"badge s-missed\">Không đạt"),
+        card.contains(
+            "(2025, mỗi năm 2025–2030) — 52 sản phẩm/năm (năm 2025)</span> <span class=\"badge s-missed\">Không đạt"
+        ),
         "{card}"
     );
     assert!(

@@ -9,11 +9,13 @@ mod awards;
 mod heads;
 mod rating;
 mod score;
+mod ties;
 
 pub use awards::*;
 pub use heads::*;
 pub use rating::*;
 pub use score::*;
+pub use ties::*;
 
 use crate::refusal::{Field, Place, Refusal, Thing};
 use serde::{Deserialize, Serialize};

@@ -77,6 +77,13 @@ pub enum PeerGroup {
 }
 
 impl PeerGroup {
+    pub const ALL: [PeerGroup; 2] = [PeerGroup::Departments, PeerGroup::Communes];
+
+    /// The group of its code (`departments`, `communes`).
+    pub fn from_code(s: &str) -> Option<PeerGroup> {
+        PeerGroup::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
     pub fn of(kind: UnitKind) -> Option<PeerGroup> {
         match kind {
             UnitKind::Department => Some(PeerGroup::Departments),
@@ -115,39 +122,79 @@ pub struct Scored {
     pub target_points: f64,
 }
 
+/// Where "excellent" is cut in one peer group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// Places under the quota.
+    pub seats: usize,
+    /// Places left once every unit clear of the cut holds one: the emulation council's to
+    /// fill from `tied` (0 when nobody is tied at the cut).
+    pub places_left: usize,
+    /// Units (input indices) tied at the cut: as many or more of them than places left, on
+    /// the same score and the same points from targets.
+    pub tied: Vec<usize>,
+}
+
+/// A peer group's ratings and ranks, in input order, and where "excellent" was cut.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rated {
+    pub units: Vec<(Rating, usize)>,
+    pub cut: Cut,
+}
+
 /// The ratings of one peer group, in input order: each score's band, then "excellent" held
 /// to `quota` × the number banded "good" or above (rounded down: the quota is a ceiling),
-/// highest scores first. Ties are broken by points from targets; units still tied at the
-/// cut are all rated "good", so the quota is never exceeded. Also each unit's rank (1 =
-/// best; equal scores share a rank).
-pub fn rate(scored: &[Scored], quota: f64) -> Vec<(Rating, usize)> {
-    let mut out: Vec<(Rating, usize)> = scored
+/// highest scores first. Ties are broken by points from targets. Units still tied at the cut
+/// are not the system's to choose between: the emulation council decides (`chosen`, input
+/// indices among `cut.tied`, at most `cut.places_left`); until it does they are rated
+/// "good", so the quota is never exceeded. Also each unit's rank (1 = best; equal scores
+/// share a rank).
+pub fn rate(scored: &[Scored], quota: f64, chosen: Option<&[usize]>) -> Rated {
+    let mut units: Vec<(Rating, usize)> = scored
         .iter()
         .map(|s| (Rating::band(s.score), rank_of(scored, s.score)))
         .collect();
-    let good_or_above = out
+    let good_or_above = units
         .iter()
         .filter(|(r, _)| matches!(r, Rating::Excellent | Rating::Good))
         .count();
     let seats = (quota * good_or_above as f64 + 1e-9).floor() as usize;
     let key = |k: usize| (round2(scored[k].score), round2(scored[k].target_points));
     let mut banded: Vec<usize> = (0..scored.len())
-        .filter(|&k| out[k].0 == Rating::Excellent)
+        .filter(|&k| units[k].0 == Rating::Excellent)
         .collect();
     banded.sort_by(|&a, &b| {
         key(b)
             .partial_cmp(&key(a))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    // The last seat's holder shares its key with the first one left out: the tie straddles
+    // the cut, and every unit with that key is the council's to decide.
+    let straddles =
+        seats > 0 && banded.len() > seats && key(banded[seats - 1]) == key(banded[seats]);
+    let mut cut = Cut {
+        seats,
+        ..Cut::default()
+    };
+    if straddles {
+        let at = key(banded[seats]);
+        cut.tied = banded.iter().copied().filter(|&k| key(k) == at).collect();
+        cut.tied.sort_unstable();
+        let clear = banded[..seats].iter().filter(|&&k| key(k) != at).count();
+        cut.places_left = seats - clear;
+    }
     for (place, &k) in banded.iter().enumerate() {
-        let within = place < seats;
-        // The last seat's holder shares its key with the first one left out: neither gets it.
-        let tied_at_cut = banded.get(seats).is_some_and(|&next| key(next) == key(k));
-        if !within || tied_at_cut {
-            out[k].0 = Rating::Good;
+        let decided = chosen.is_some_and(|c| c.contains(&k));
+        let excellent = if cut.tied.contains(&k) {
+            decided
+        } else {
+            place < seats
+        };
+        if !excellent {
+            units[k].0 = Rating::Good;
         }
     }
-    out
+    Rated { units, cut }
 }
 
 fn rank_of(scored: &[Scored], score: f64) -> usize {

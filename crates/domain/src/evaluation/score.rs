@@ -88,7 +88,7 @@ pub struct TaskItem {
 /// A report expected of the unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportItem {
-    /// "BC57-XA-QUY 2025Q2"
+    /// "quý II/2025 (BC57-XA-QUY)"
     pub label: String,
     pub received: bool,
     pub on_time: bool,
@@ -158,9 +158,9 @@ pub fn score(rubric: &Rubric, ev: &Evidence) -> (Option<f64>, Vec<Line>) {
             points: each * credit.unwrap_or(0.0),
             max_points: if credit.is_some() { each } else { 0.0 },
             reason: if credit.is_some() {
-                format!("{}: {}", t.label, t.status)
+                format!("{} — {}", t.label, t.status)
             } else {
-                format!("{}: {}; không tính", t.label, t.status)
+                format!("{} — {}; không tính", t.label, t.status)
             },
             source: t.source.clone(),
         });

@@ -165,7 +165,7 @@ fn the_quota_holds_excellent_to_a_fifth_of_good_or_above() {
         (69.99, 40.0),
         (40.0, 10.0),
     ]);
-    let r = rate(&s, 0.2);
+    let r = rate(&s, 0.2, None).units;
     assert_eq!(
         ratings(&r),
         [
@@ -189,16 +189,23 @@ fn the_quota_holds_excellent_to_a_fifth_of_good_or_above() {
     assert_eq!(r[5].1, 5);
     assert_eq!(r[6].1, 7);
     // Nine good or above: 1.8 seats, one.
-    let r = rate(&s[..11].iter().skip(1).cloned().collect::<Vec<_>>(), 0.2);
+    let r = rate(
+        &s[..11].iter().skip(1).cloned().collect::<Vec<_>>(),
+        0.2,
+        None,
+    )
+    .units;
     assert_eq!(r.iter().filter(|(x, _)| *x == Rating::Excellent).count(), 1);
     // Four good or above: 0.8 seats, none.
     let r = rate(
         &scored(&[(99.0, 50.0), (80.0, 40.0), (80.0, 40.0), (75.0, 40.0)]),
         0.2,
-    );
+        None,
+    )
+    .units;
     assert_eq!(ratings(&r), ["good", "good", "good", "good"]);
     // No quota at all: every band stands.
-    let r = rate(&scored(&[(99.0, 50.0), (95.0, 40.0)]), 1.0);
+    let r = rate(&scored(&[(99.0, 50.0), (95.0, 40.0)]), 1.0, None).units;
     assert_eq!(ratings(&r), ["excellent", "excellent"]);
 }
 
@@ -208,18 +215,45 @@ fn ties_at_the_quota_cut() {
     let mut base = vec![(80.0, 40.0); 7];
     // Broken by target points: the one with more gets the second seat.
     base.extend([(95.0, 45.0), (95.0, 40.0), (95.0, 50.0)]);
-    let r = rate(&scored(&base), 0.2);
-    assert_eq!(ratings(&r[7..]), ["excellent", "good", "excellent"]);
-    // Still tied at the cut: neither tied unit gets the seat; the quota is never exceeded.
+    let r = rate(&scored(&base), 0.2, None);
+    assert_eq!(ratings(&r.units[7..]), ["excellent", "good", "excellent"]);
+    assert_eq!((r.cut.places_left, r.cut.tied.len()), (0, 0));
+    // Still tied at the cut: the council's to decide, one place left between the two; until
+    // it does neither gets the seat, so the quota is never exceeded.
     let mut base = vec![(80.0, 40.0); 7];
     base.extend([(96.0, 40.0), (95.0, 45.0), (95.0, 45.0)]);
-    let r = rate(&scored(&base), 0.2);
-    assert_eq!(ratings(&r[7..]), ["excellent", "good", "good"]);
+    let r = rate(&scored(&base), 0.2, None);
+    assert_eq!(ratings(&r.units[7..]), ["excellent", "good", "good"]);
+    assert_eq!(
+        r.cut,
+        Cut {
+            seats: 2,
+            places_left: 1,
+            tied: vec![8, 9]
+        }
+    );
+    // The council chose the last: it is excellent, the other stays good.
+    let r = rate(&scored(&base), 0.2, Some(&[9]));
+    assert_eq!(ratings(&r.units[7..]), ["excellent", "good", "excellent"]);
+    // Everyone tied at 100 with no seat clear of the cut: every seat is the council's.
+    let r = rate(&scored(&[(100.0, 50.0); 10]), 0.2, None);
+    assert_eq!(r.cut.places_left, 2);
+    assert_eq!(r.cut.tied.len(), 10);
+    assert!(r.units.iter().all(|(x, _)| *x == Rating::Good));
+    let r = rate(&scored(&[(100.0, 50.0); 10]), 0.2, Some(&[3, 7]));
+    assert_eq!(
+        r.units
+            .iter()
+            .filter(|(x, _)| *x == Rating::Excellent)
+            .count(),
+        2
+    );
     // Tied within the seats: both keep them.
     let mut base = vec![(80.0, 40.0); 7];
     base.extend([(95.0, 45.0), (95.0, 45.0), (91.0, 45.0)]);
-    let r = rate(&scored(&base), 0.2);
-    assert_eq!(ratings(&r[7..]), ["excellent", "excellent", "good"]);
+    let r = rate(&scored(&base), 0.2, None);
+    assert_eq!(ratings(&r.units[7..]), ["excellent", "excellent", "good"]);
+    assert!(r.cut.tied.is_empty());
 }
 
 fn head(person: &str, office: Office, from: NaiveDate, to: Option<NaiveDate>) -> Head {

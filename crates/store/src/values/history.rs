@@ -18,15 +18,26 @@ pub struct ValueChange {
     pub address: String,
     /// The channel: "nhập trên web …", "API", "nhập tệp …", or an import's audit entry.
     pub what: String,
-    /// The figures before (`None` for the first one) and after, as stored text.
-    pub before: Option<String>,
-    pub after: String,
+    /// The state the value was left in (`draft`, `accepted`…), when recorded.
+    pub state: Option<String>,
+    /// The figures before (`None` for the first one) and after.
+    pub before: Option<Figures>,
+    pub after: Figures,
 }
 
-fn figures(value: &str, num: Option<&str>, den: Option<&str>) -> String {
-    match (num, den) {
-        (Some(n), Some(d)) => format!("{n}/{d} ({value})"),
-        _ => value.to_string(),
+/// A value's figures as stored: the people who read them format them in their notation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figures {
+    pub value: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+}
+
+fn figures(value: &str, num: Option<&str>, den: Option<&str>) -> Figures {
+    Figures {
+        value: value.to_string(),
+        numerator: num.map(str::to_string),
+        denominator: den.map(str::to_string),
     }
 }
 
@@ -56,7 +67,8 @@ impl Store {
                     at: h.at,
                     actor: h.actor.clone(),
                     address: h.address.clone(),
-                    what: format!("{} ({})", h.what, h.new_state),
+                    what: h.what.clone(),
+                    state: Some(h.new_state.clone()),
                     before: h.old_value.as_deref().map(|v| {
                         figures(v, h.old_numerator.as_deref(), h.old_denominator.as_deref())
                     }),
@@ -90,6 +102,7 @@ impl Store {
                     actor: e.actor,
                     address: String::new(),
                     what: e.detail,
+                    state: None,
                     before: None,
                     after: figures(&v.value, v.numerator.as_deref(), v.denominator.as_deref()),
                 });

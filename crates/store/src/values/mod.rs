@@ -274,7 +274,7 @@ mod lookup;
 mod merge;
 mod write;
 
-pub use history::ValueChange;
+pub use history::{Figures, ValueChange};
 
 /// A stored value as listed, its time of entry as the database writes it in text.
 #[derive(sea_orm::FromQueryResult)]

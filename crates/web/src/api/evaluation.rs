@@ -2,8 +2,9 @@
 //! the lines behind the score; freezing the year.
 
 use super::common::*;
-use chitieu_app::evaluation::{self, UnitResult};
+use chitieu_app::evaluation::{self, Choice, CouncilNote, GroupCut, UnitResult};
 use chitieu_domain::Thing;
+use chitieu_domain::evaluation::PeerGroup;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -65,6 +66,12 @@ pub(super) struct EvaluationOut {
     rank: Option<usize>,
     cluster: String,
     cluster_rank: Option<usize>,
+    /// Tied at the cut of excellent and not yet decided by the emulation council: rated
+    /// `good` until it decides.
+    tied_at_cut: bool,
+    /// While `tied_at_cut`: how many excellent places the council has left to give among
+    /// the tied units of the unit's peer group.
+    places_left: Option<usize>,
     heads: Vec<EvaluationHead>,
     lines: Vec<EvaluationLine>,
 }
@@ -82,6 +89,11 @@ impl From<UnitResult> for EvaluationOut {
             rank: u.rank,
             cluster: u.cluster,
             cluster_rank: u.cluster_rank,
+            tied_at_cut: u.tied_at_cut,
+            places_left: match u.council {
+                Some(CouncilNote::Pending { places_left, .. }) => Some(places_left),
+                _ => None,
+            },
             heads: u
                 .heads
                 .into_iter()
@@ -145,13 +157,129 @@ pub(super) async fn freeze(State(s): State<AppState>, c: Caller, year: ApiPath) 
     if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
         return Err(ApiError::forbidden());
     }
+    let year = year_in(year)?;
+    evaluation::freeze(&s.app, &me, year).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+fn year_in(year: ApiPath) -> Result<i32, ApiError> {
     let year = year.parse()?;
-    let year: i32 = year.parse().map_err(|_| {
+    year.parse().map_err(|_| {
         ApiError::from(chitieu_domain::Refusal::malformed(
             chitieu_domain::Field::Year,
             &year,
         ))
+    })
+}
+
+/// One peer group's cut of excellent: the places, the units tied at it, the council's
+/// decision.
+#[derive(Serialize, ToSchema)]
+pub(super) struct TieOut {
+    /// `departments` or `communes`.
+    group: String,
+    /// Excellent places under the quota.
+    seats: usize,
+    /// Places the emulation council has still to give among `tied` (0 once it decided).
+    places_left: usize,
+    /// Unit codes tied at the cut.
+    tied: Vec<String>,
+    /// The council's decision on this tie, if recorded.
+    decision: Option<DecisionOut>,
+    /// A decision recorded for a tie that no longer stands: the council has to decide again.
+    outdated: Option<DecisionOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct DecisionOut {
+    chosen: Vec<String>,
+    number: String,
+    date: chrono::NaiveDate,
+    recorded_by: String,
+}
+
+impl From<GroupCut> for TieOut {
+    fn from(c: GroupCut) -> Self {
+        let decision = |d: chitieu_domain::evaluation::TieDecision| DecisionOut {
+            chosen: d.chosen.iter().map(ToString::to_string).collect(),
+            number: d.number,
+            date: d.date,
+            recorded_by: d.recorded_by,
+        };
+        TieOut {
+            group: c.group.as_str().into(),
+            seats: c.seats,
+            places_left: c.places_left,
+            tied: c.tied.iter().map(ToString::to_string).collect(),
+            decision: c.decision.map(decision),
+            outdated: c.outdated.map(decision),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/evaluation/{year}/ties", tag = "tasks",
+    summary = "Đồng điểm tại ngưỡng xuất sắc",
+    description = "Each peer group's cut of excellent in the year's live evaluation: places under the quota, units tied at the cut, the places left for the emulation council to give among them, and its decision once recorded.",
+    params(("year" = i32, Path, description = "Year")),
+    responses((status = 200, body = Vec<TieOut>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn ties(
+    State(s): State<AppState>,
+    c: Caller,
+    year: ApiPath,
+) -> ApiResult<Vec<TieOut>> {
+    c.user()?;
+    let e = evaluation::evaluate(&s.app, year_in(year)?).await?;
+    Ok(Json(e.cuts.into_iter().map(TieOut::from).collect()))
+}
+
+/// The emulation council's choice between the tied units of a peer group.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct TiesIn {
+    /// `departments` or `communes`.
+    group: String,
+    /// Unit codes given the places left; at most `places_left`, all among `tied`.
+    units: Vec<String>,
+    /// The council's decision number ("12/QĐ-HĐTĐKT").
+    number: String,
+    /// The decision's date, in the year evaluated or later, not after today.
+    date: chrono::NaiveDate,
+}
+
+#[utoipa::path(post, path = "/api/v1/evaluation/{year}/ties", tag = "tasks",
+    summary = "Ghi quyết định của Hội đồng thi đua về các đơn vị đồng điểm",
+    description = "Records the emulation council's decision between units tied at the cut of excellent in one peer group (replacing an earlier one for that group): the chosen units are rated excellent within the quota; the decision is kept when the year is frozen. The plan owner's secretariat and admins only; refused once the year is frozen.",
+    params(("year" = i32, Path, description = "Year")),
+    request_body = TiesIn,
+    responses((status = 200, body = Vec<TieOut>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn decide_ties(
+    State(s): State<AppState>,
+    c: Caller,
+    year: ApiPath,
+    body: ApiJson<TiesIn>,
+) -> ApiResult<Vec<TieOut>> {
+    let me = c.user()?.clone();
+    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+        return Err(ApiError::forbidden());
+    }
+    let year = year_in(year)?;
+    let b = body.parse()?;
+    let group = PeerGroup::from_code(&b.group).ok_or_else(|| {
+        ApiError::from(chitieu_domain::Refusal::not_one_of(
+            chitieu_domain::Field::Group,
+            &b.group,
+            PeerGroup::ALL.iter().map(|g| g.as_str()),
+        ))
     })?;
-    evaluation::freeze(&s.app, &me, year).await?;
-    Ok(Json(Done { ok: true }))
+    let mut chosen = Vec::new();
+    for u in &b.units {
+        chosen.push(chitieu_domain::UnitCode::parse(u).map_err(ApiError::from)?);
+    }
+    let choice = Choice {
+        group,
+        chosen,
+        number: b.number,
+        date: b.date,
+    };
+    let e = evaluation::decide_ties(&s.app, &me, year, choice).await?;
+    Ok(Json(e.cuts.into_iter().map(TieOut::from).collect()))
 }

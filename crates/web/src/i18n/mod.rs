@@ -2,10 +2,13 @@
 //! (dd/mm/yyyy vs yyyy-mm-dd).
 
 pub mod refusals;
+pub mod ties;
 mod words;
+mod words_actions;
 
 use chrono::NaiveDate;
 use words::WORDS;
+use words_actions::ACTION_WORDS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -39,6 +42,7 @@ impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
         WORDS
             .iter()
+            .chain(ACTION_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")
@@ -204,6 +208,16 @@ mod tests {
         assert_eq!(en.t("overview"), "Overview");
         for (k, _, _) in WORDS {
             assert_ne!(vi.t(k), "?");
+        }
+    }
+
+    /// #32: "proposals" was a key twice, so the evaluation's "Đề nghị khen thưởng" read as a
+    /// task's "Kiến nghị, đề xuất".
+    #[test]
+    fn every_key_is_one_word() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, _, _) in WORDS.iter().chain(ACTION_WORDS) {
+            assert!(seen.insert(*k), "{k} twice");
         }
     }
 }

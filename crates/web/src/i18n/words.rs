@@ -136,7 +136,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "All reports in scope",
     ),
     ("submit", "Gửi báo cáo", "Submit"),
-    ("saved", "Đã lưu số liệu.", "Values saved."),
     (
         "fix_errors",
         "Chưa lưu: vui lòng sửa các ô báo lỗi.",
@@ -168,7 +167,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("unit_code", "Mã đơn vị", "Unit code"),
     ("line_source", "Căn cứ", "Source"),
     ("download_xlsx", "Tải Excel", "Download Excel"),
-    ("proposals", "Đề nghị khen thưởng", "Commendation proposals"),
     (
         "report_latest",
         "Báo cáo định kỳ quý gần nhất:",
@@ -316,8 +314,8 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("rubric", "Bộ tiêu chí (100 điểm)", "Rubric (100 points)"),
     (
         "rating_bands",
-        "Xếp loại theo Nghị định 335/2025/NĐ-CP: từ 90 điểm xuất sắc, từ 70 tốt, từ 50 hoàn thành, dưới 50 không hoàn thành; xuất sắc không quá tỷ lệ trên số đơn vị từ tốt trở lên của nhóm, điểm cao trước; bằng điểm thì xét điểm chỉ tiêu, vẫn bằng ở ngưỡng thì không đơn vị nào được.",
-        "Ratings by Decree 335/2025/NĐ-CP: 90 and above excellent, 70 good, 50 complete, below 50 not complete; excellent capped at the quota of the group's units rated good or above, highest first; ties go to target points, and units still tied at the cut all stay good.",
+        "Xếp loại theo Nghị định 335/2025/NĐ-CP: từ 90 điểm xuất sắc, từ 70 tốt, từ 50 hoàn thành, dưới 50 không hoàn thành; xuất sắc không quá tỷ lệ trên số đơn vị từ tốt trở lên của nhóm, điểm cao trước; bằng điểm thì xét điểm chỉ tiêu, vẫn bằng nhau ở ngưỡng thì Hội đồng thi đua quyết định đơn vị nào được.",
+        "Ratings by Decree 335/2025/NĐ-CP: 90 and above excellent, 70 good, 50 complete, below 50 not complete; excellent capped at the quota of the group's units rated good or above, highest first; ties go to target points, and between units still tied at the cut the emulation council decides.",
     ),
     ("rating", "Xếp loại", "Rating"),
     ("rank", "Hạng", "Rank"),

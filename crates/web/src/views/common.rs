@@ -42,6 +42,15 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for LazyForm {
     }
 }
 
+/// An irreversible action goes ahead only with its confirmation ticked.
+pub(super) fn confirmed(tr: Tr, fields: &HashMap<String, String>) -> Result<(), PageError> {
+    if fields.contains_key("confirm") {
+        Ok(())
+    } else {
+        Err(PageError::invalid(tr, tr.t("confirm_needed")))
+    }
+}
+
 impl LazyForm {
     pub(super) fn read(self, tr: Tr) -> Result<HashMap<String, String>, PageError> {
         self.0.map_err(|status| {
@@ -147,16 +156,43 @@ pub(super) fn figure_period(
 pub(super) struct TargetLine {
     pub(super) text: String,
     pub(super) class: &'static str,
-    pub(super) status: &'static str,
+    pub(super) status: String,
 }
 
 impl TargetLine {
+    /// A target on a card: a year that is over stands with its own year's figure ("Trên
+    /// 80 % (2025) — 75,43 % (quý IV/2025)"), not beside a later one; a verdict only then.
     pub(super) fn of(t: &Tr, r: &Row, unit_of_measure: &str) -> TargetLine {
+        let own_figure = match (r.is_final, r.latest_value, &r.latest_period) {
+            (true, Some(v), Some(p)) => format!(
+                " — {}{} ({})",
+                t.num(v, 2),
+                if unit_of_measure.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" {unit_of_measure}")
+                },
+                p.parse::<chitieu_domain::Period>().map_or(p.clone(), |p| {
+                    chitieu_domain::text::lower_first(&t.period(&p))
+                })
+            ),
+            _ => String::new(),
+        };
         TargetLine {
-            text: target_text(t, r, unit_of_measure),
+            text: format!("{}{own_figure}", target_text(t, r, unit_of_measure)),
             class: status_class(r.status),
-            status: t.status(r.status),
+            status: standing_words(t, r),
         }
+    }
+}
+
+/// A target's standing in words: "Đạt" and "Không đạt" are verdicts on a year that is over;
+/// a target ahead already met says it waits for its year.
+pub(super) fn standing_words(t: &Tr, r: &Row) -> String {
+    if t.is_en() {
+        r.status.words_en(r.is_final, r.target_year)
+    } else {
+        r.status.words_vi(r.is_final, r.target_year)
     }
 }
 

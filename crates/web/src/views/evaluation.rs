@@ -58,6 +58,10 @@ struct EvaluationPage {
     proposals_text: String,
     /// "Đã sửa (thuongtruc)" or "tính theo tiêu chí".
     proposals_state: String,
+    /// Units tied at the cut of excellent, per peer group.
+    ties: Vec<super::evaluation_ties::TieView>,
+    /// What the last action did, in words.
+    done: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +70,8 @@ pub struct EvaluationQuery {
     group: Option<String>,
     cluster: Option<String>,
     frozen: Option<String>,
+    /// What the last action was (`ties`), to say it was done.
+    done: Option<String>,
     /// `xlsx`: the table as a workbook.
     pub(super) format: Option<String>,
 }
@@ -139,6 +145,19 @@ pub(super) fn rating_text(tr: Tr, r: Option<Rating>) -> String {
     }
 }
 
+/// A unit's rating in words, with what it owes to the emulation council when it was tied at
+/// the cut of excellent.
+pub(super) fn unit_rating(tr: Tr, u: &UnitResult) -> String {
+    match &u.council {
+        Some(note) => format!(
+            "{} ({})",
+            rating_text(tr, u.rating),
+            crate::i18n::ties::council(tr, note)
+        ),
+        None => rating_text(tr, u.rating),
+    }
+}
+
 pub(super) fn heads_text(tr: Tr, u: &UnitResult) -> String {
     u.heads
         .iter()
@@ -200,6 +219,7 @@ pub async fn evaluation_page(
         cluster,
         clusters,
         showing_frozen,
+        done: q.done,
     };
     Ok(EvaluationPage::new(&v, &me, &snap, view, &units, &live, frozen.as_ref()).into_response())
 }
@@ -249,15 +269,15 @@ fn evaluation_xlsx(
                     u.cluster_name.clone().into(),
                     u.cluster_rank.into(),
                     u.score.into(),
-                    rating_text(tr, u.rating).into(),
+                    unit_rating(tr, u).into(),
                     heads_text(tr, u).into(),
                 ]
             })
             .collect(),
     };
     let proposals = Sheet {
-        name: tr.t("proposals").to_string(),
-        title: format!("{} {year}", tr.t("proposals")),
+        name: tr.t("award_proposals").to_string(),
+        title: format!("{} {year}", tr.t("award_proposals")),
         header: ["unit_code", "unit", "cluster", "award_title", "reason"]
             .iter()
             .map(|k| tr.t(k).to_string())
@@ -310,6 +330,7 @@ struct View {
     cluster: String,
     clusters: Vec<(String, String)>,
     showing_frozen: bool,
+    done: Option<String>,
 }
 
 impl EvaluationPage {
@@ -346,7 +367,7 @@ impl EvaluationPage {
                 cluster: u.cluster_name.clone(),
                 score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
                 score_key: u.score.unwrap_or(-1.0),
-                rating: rating_text(tr, u.rating),
+                rating: unit_rating(tr, u),
                 rating_class: rating_class(u.rating),
                 rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
                 cluster_rank: u.cluster_rank.map(|r| r.to_string()).unwrap_or_default(),
@@ -419,6 +440,12 @@ impl EvaluationPage {
                 Some(by) => format!("{} ({by})", tr.t("proposals_edited")),
                 None => tr.t("proposals_computed").to_string(),
             },
+            ties: super::evaluation_ties::tie_views(tr, shown),
+            done: match view.done.as_deref() {
+                Some("ties") => Some(tr.t("ties_recorded")),
+                Some("freeze") => Some(tr.t("evaluation_frozen")),
+                _ => None,
+            },
         }
     }
 }
@@ -436,10 +463,11 @@ pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyF
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
     let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
+    confirmed(tr, &fields)?;
     evaluation::freeze(&s.app, &me, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;
-    Ok(Redirect::to(&format!("/evaluation?year={year}&frozen=1")).into_response())
+    Ok(Redirect::to(&format!("/evaluation?year={year}&frozen=1&done=freeze")).into_response())
 }
 
 /// The rubric's numbers as the form shows them: weights in points, shares in per cent.

@@ -3,7 +3,7 @@
 use super::common::*;
 use super::evaluation::{
     EvaluationQuery, group_label, lines_sheet, rating_class, rating_text, section_label,
-    wants_xlsx, year_of,
+    unit_rating, wants_xlsx, year_of,
 };
 use crate::xlsx::{Sheet, download};
 use chitieu_app::evaluation;
@@ -59,7 +59,7 @@ pub async fn evaluation_unit(
         unit: u.unit.to_string(),
         name: u.name.clone(),
         score: u.score.map_or("—".into(), |x| tr.num(x, 2)),
-        rating: rating_text(tr, u.rating),
+        rating: unit_rating(tr, u),
         rating_class: rating_class(u.rating),
         rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
         group: group_label(tr, u.group).to_string(),
@@ -202,7 +202,7 @@ fn scorecard_xlsx(tr: Tr, year: i32, u: &chitieu_app::evaluation::UnitResult) ->
         u.name,
         tr.t("score"),
         u.score.map_or("—".into(), |x| tr.num(x, 2)),
-        rating_text(tr, u.rating)
+        unit_rating(tr, u)
     );
     download(&format!("diem-{}-{year}.xlsx", u.unit), &[lines, heads])
 }

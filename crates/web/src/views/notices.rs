@@ -27,7 +27,12 @@ pub async fn notices(State(s): State<AppState>, v: Viewer) -> PageResult {
         .or_500(tr)?
         .into_iter()
         .map(|n| NoticeRow {
-            message: n.message,
+            // Notices made before they were kept in English have only their Vietnamese.
+            message: if tr.is_en() && !n.message_en.is_empty() {
+                n.message_en
+            } else {
+                n.message
+            },
             link: n.link,
             at: tr.datetime(&n.created_at),
             read: n.read,

@@ -15,6 +15,9 @@ struct Card {
     provisional: bool,
     /// One line per target: a verdict for a year that is over, progress for one ahead.
     targets: Vec<TargetLine>,
+    /// Who answers for it: the lead unit and its head in office.
+    lead: String,
+    head: String,
     /// The yearly figures as JSON, for the sparkline; the latest figure is its last point.
     spark: String,
 }
@@ -40,6 +43,8 @@ struct OverdueRow {
     lead: String,
     head: String,
     deadline: String,
+    /// "quá hạn 45 ngày"
+    late_by: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -162,17 +167,29 @@ impl OverviewBody {
                 .collect(),
             official: data == Data::Official,
             groups,
-            overdue: tasks
-                .iter()
-                .filter(|t| t.status_on(day) == TaskStatus::Overdue)
-                .map(|t| OverdueRow {
-                    code: t.code.clone(),
-                    title: t.title.clone(),
-                    lead: unit_name(snap, &t.lead_unit),
-                    head: head_text(snap, &t.lead_unit, day),
-                    deadline: tr.date(&t.deadline),
-                })
-                .collect(),
+            overdue: {
+                // The longest overdue first: what has waited most needs the committee most.
+                let mut late: Vec<_> = tasks
+                    .iter()
+                    .filter(|t| t.status_on(day) == TaskStatus::Overdue)
+                    .collect();
+                late.sort_by(|a, b| (a.deadline, &a.code).cmp(&(b.deadline, &b.code)));
+                late.into_iter()
+                    .map(|t| OverdueRow {
+                        code: t.code.clone(),
+                        title: t.title.clone(),
+                        lead: unit_name(snap, &t.lead_unit),
+                        head: head_text(snap, &t.lead_unit, day),
+                        deadline: tr.date(&t.deadline),
+                        late_by: format!(
+                            "{} {} {}",
+                            tr.t("overdue_by"),
+                            (day - t.deadline).num_days(),
+                            tr.t("days")
+                        ),
+                    })
+                    .collect()
+            },
         }
     }
 }
@@ -220,5 +237,7 @@ fn card(
             .map(|r| TargetLine::of(&tr, r, uom(&tr, ind)))
             .collect(),
         spark: serde_json::to_string(&spark).unwrap_or_else(|_| "[]".into()),
+        lead: unit_name(snap, &ind.lead_unit),
+        head: head_text(snap, &ind.lead_unit, day),
     }
 }

@@ -83,6 +83,7 @@ pub async fn programme_sign(State(s): State<AppState>, v: Viewer, form: LazyForm
         .get("year")
         .and_then(|y| y.trim().parse().ok())
         .ok_or_else(|| PageError::invalid(tr, "năm không hợp lệ"))?;
+    confirmed(tr, &fields)?;
     chitieu_app::programme::sign(&s.app, &me, &unit, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;

@@ -28,8 +28,11 @@ pub(super) struct ReportLine {
     pub(super) late: bool,
     pub(super) reason: String,
     pub(super) actions: Vec<ActButton>,
-    /// Where its figures are entered.
+    /// Where its figures are opened: the entry form for those who enter figures, the
+    /// read-only view for everyone else (a leader's link once gave 403).
     pub(super) entry_url: String,
+    /// The read-only view of its figures, beside the previous period's.
+    pub(super) view_url: String,
     /// Figures far from the unit's own history, for whoever reviews the report.
     pub(super) flags: Vec<String>,
 }
@@ -120,6 +123,10 @@ pub(super) fn line(
         }
         _ => r.unit.clone(),
     };
+    let view_url = format!(
+        "/reports/view?form={}&unit={}&period={}",
+        r.form, r.unit, r.period
+    );
     ReportLine {
         form: r.form.clone(),
         form_name: tr.pick(&r.form_name, &r.form_name_en).to_string(),
@@ -138,7 +145,15 @@ pub(super) fn line(
         } else {
             Vec::new()
         },
-        entry_url: format!("/entry?unit={entry_unit}&period={}", r.period),
+        entry_url: if chitieu_domain::permission::role_allows(
+            u.role,
+            chitieu_domain::permission::Action::Enter,
+        ) {
+            format!("/entry?unit={entry_unit}&period={}", r.period)
+        } else {
+            view_url.clone()
+        },
+        view_url,
     }
 }
 

@@ -154,9 +154,10 @@ struct TaskPage {
     can_update: bool,
     /// The lead unit's head or the standing office: may declare the task completed.
     can_complete: bool,
-    /// Bounds of the completion date, `YYYY-MM-DD`.
-    start: String,
+    /// The completion date as the form starts from it (today, dd/mm/yyyy).
     today: String,
+    /// The task's start, when it has not begun: nothing to declare completed yet.
+    not_begun: Option<String>,
     csrf: String,
     evidence: Vec<chitieu_app::EvidenceInfo>,
     /// The document the task comes from, as a citation; empty when not given.
@@ -308,9 +309,10 @@ impl TaskPage {
             can_assign: chitieu_app::tasks::may_assign(snap, me, &t.lead_unit),
             saved,
             can_update: actions::may_report(snap, me, t) && t.cancelled.is_none(),
-            can_complete: actions::may_complete(snap, me, t),
-            start: t.start.to_string(),
-            today: snap.today().to_string(),
+            // Not begun: a completion would have to be dated before its start.
+            can_complete: actions::may_complete(snap, me, t) && t.start <= snap.today(),
+            not_begun: (t.start > snap.today()).then(|| tr.date(&t.start)),
+            today: snap.today().format("%d/%m/%Y").to_string(),
             csrf: me.csrf.clone(),
             evidence,
             c: Chrome::of(v),

@@ -391,6 +391,18 @@ impl Tr {
                 format!("đơn vị {unit} không thuộc diện đánh giá năm {year}"),
                 format!("unit {unit} is not evaluated for {year}"),
             ),
+            Refusal::NoTieAtCut => w(
+                "không có đơn vị nào đồng điểm tại ngưỡng xếp loại xuất sắc: không có gì để Hội đồng thi đua quyết định".to_string(),
+                "no units are tied at the cut of excellent: there is nothing for the emulation council to decide".to_string(),
+            ),
+            Refusal::NotTied { unit } => w(
+                format!("đơn vị {unit} không nằm trong số các đơn vị đồng điểm tại ngưỡng xếp loại xuất sắc"),
+                format!("unit {unit} is not among the units tied at the cut of excellent"),
+            ),
+            Refusal::TooManyChosen { chosen, places } => w(
+                format!("chọn {chosen} đơn vị nhưng chỉ còn {places} suất xếp loại xuất sắc"),
+                format!("{chosen} units chosen but only {places} excellent places are left"),
+            ),
             Refusal::ReportState { state, action } => w(
                 format!(
                     "không thể {} báo cáo đang ở trạng thái \"{}\"",

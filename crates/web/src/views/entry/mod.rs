@@ -135,7 +135,8 @@ struct EntryPage {
     notice: Option<String>,
     /// The period has not ended: its figures are estimates.
     warning: Option<String>,
-    saved: bool,
+    /// What the last save did, in words: kept as a draft, or the report sent.
+    saved: Option<&'static str>,
     has_errors: bool,
     has_conflicts: bool,
     /// Some field can still be changed (not all accepted and locked).
@@ -174,7 +175,7 @@ impl EntryPage {
             ),
             notice: None,
             warning: period_warning(period, snap.today(), v.tr),
-            saved: false,
+            saved: None,
             has_errors: false,
             has_conflicts: false,
             editable: fields.iter().any(|f| !f.locked),
@@ -319,11 +320,35 @@ fn history_line(tr: Tr, h: chitieu_app::ValueChange) -> (String, String, String,
     } else {
         format!("{} ({})", h.actor, h.address)
     };
-    let change = match h.before {
-        Some(b) => format!("{b} → {}", h.after),
-        None => h.after,
+    // Figures in the reader's notation and the state in words (once "35/39
+    // (89.74358974358974358974358974)" and "(draft)").
+    let figures = |f: &chitieu_app::Figures| {
+        let n = |x: &str| {
+            chitieu_domain::text::parse_decimal(x).map_or(x.to_string(), |d| {
+                tr.separators(chitieu_domain::text::format_decimal_vi(&d))
+            })
+        };
+        let value = chitieu_domain::text::parse_decimal(&f.value).map_or(f.value.clone(), |d| {
+            tr.num(chitieu_domain::text::decimal_f64(d), 2)
+        });
+        match (&f.numerator, &f.denominator) {
+            (Some(a), Some(b)) => format!("{}/{} ({value})", n(a), n(b)),
+            _ => n(&f.value),
+        }
     };
-    (tr.datetime(&h.at), who, h.what, change)
+    let change = match &h.before {
+        Some(b) => format!("{} → {}", figures(b), figures(&h.after)),
+        None => figures(&h.after),
+    };
+    let what = match h
+        .state
+        .as_deref()
+        .and_then(|st| st.parse::<ValueState>().ok())
+    {
+        Some(st) => format!("{} ({})", h.what, tr.label(st).to_lowercase()),
+        None => h.what,
+    };
+    (tr.datetime(&h.at), who, what, change)
 }
 
 pub async fn entry_form(
@@ -371,7 +396,13 @@ pub async fn entry_form(
     let page = EntryPage::new(&snap, &v, &u, &unit, &period, fields);
     Ok(EntryPage {
         notice,
-        saved: q.saved.is_some(),
+        saved: q.saved.as_deref().map(|w| {
+            if w == "sent" {
+                tr.t("saved_sent")
+            } else {
+                tr.t("saved")
+            }
+        }),
         uploaded: q.uploaded,
         reports: load_entry_reports(&s, &snap, &u, &unit, &period, tr).await?,
         ..page
@@ -433,11 +464,11 @@ pub async fn entry_save(
         Ok(_) if !has_errors && posted.submit => {
             report_error = send_reports(&s, &u, &posted, tr).await?;
             if report_error.is_none() {
-                return Ok(Redirect::to(&posted.saved_url()).into_response());
+                return Ok(Redirect::to(&posted.saved_url(true)).into_response());
             }
             false
         }
-        Ok(_) if !has_errors => return Ok(Redirect::to(&posted.saved_url()).into_response()),
+        Ok(_) if !has_errors => return Ok(Redirect::to(&posted.saved_url(false)).into_response()),
         Ok(_) => false,
         Err(ActionError::InvalidItems(errors)) => {
             has_errors = true;

@@ -132,12 +132,18 @@ impl<'a> Posted<'a> {
             .collect();
         // Figures are saved as drafts; "submit" then sends the report they belong to.
         let state = ValueState::Draft;
-        let what = format!("nhập trên web {unit} {period}");
+        // The history is the figure's own (unit and period): the channel is enough.
+        let what = "nhập trên web".to_string();
         actions::write_values(&s.app, u, &items, evidence, state, &what).await
     }
 
-    pub(super) fn saved_url(&self) -> String {
-        format!("/entry?unit={}&period={}&saved=1", self.unit, self.period)
+    /// Back to the form, saying what was done: `saved=1` (kept as a draft) or `saved=sent`.
+    pub(super) fn saved_url(&self, sent: bool) -> String {
+        let what = if sent { "sent" } else { "1" };
+        format!(
+            "/entry?unit={}&period={}&saved={what}",
+            self.unit, self.period
+        )
     }
 }
 
