@@ -1,7 +1,8 @@
 //! The demo's Steering Committee: the offices as they are in Thái Nguyên (the Provincial
 //! Party Secretary heads it, the People's Committee chairman is its standing deputy head),
-//! fictitious names, and its first session (held on 21/02/2025, as the province reported)
-//! with a conclusion notice whose number is illustrative.
+//! fictitious names, and the first session of the merged province's committee (15/07/2025,
+//! after its members took office on 01/07/2025; the date and the notice's number are
+//! illustrative).
 
 use anyhow::Result;
 use chitieu_domain::UnitCode;
@@ -24,7 +25,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 pub fn first_notice() -> SourceDocument {
     SourceDocument {
         number: FIRST_NOTICE.into(),
-        date: Some(d(2025, 2, 22)),
+        date: Some(d(2025, 7, 16)),
         issuer: "Ban Chỉ đạo tỉnh".into(),
     }
 }
@@ -91,13 +92,13 @@ pub async fn load(store: &Store) -> Result<()> {
         .add_meeting(
             &Meeting {
                 committee,
-                held_on: d(2025, 2, 21),
+                held_on: d(2025, 7, 15),
                 kind: "Phiên họp thứ nhất".into(),
                 chair: "Trưởng Ban Chỉ đạo".into(),
                 agenda: "Quán triệt Nghị quyết 57-NQ/TW; quy chế làm việc; thành lập tổ tư vấn và tổ giúp việc".into(),
                 attendance: "Thành viên Ban Chỉ đạo, tổ tư vấn, tổ giúp việc".into(),
                 conclusion_number: FIRST_NOTICE.into(),
-                conclusion_date: Some(d(2025, 2, 22)),
+                conclusion_date: Some(d(2025, 7, 16)),
             },
             ACTOR,
         )

@@ -412,15 +412,15 @@ mod tests {
                 "KT-KTS"
             ]
         );
-        // 14 dated targets and "every year > 60" for 2025–2030.
-        assert_eq!(p.targets.len(), 20);
+        // 14 dated targets and "every year > 60" for 2026–2030 (the 2030 vision's span).
+        assert_eq!(p.targets.len(), 19);
         let spdm: Vec<i32> = p
             .targets
             .iter()
             .filter(|t| t.indicator == "ST-SPDM")
             .map(|t| t.year)
             .collect();
-        assert_eq!(spdm, (2025..=2030).collect::<Vec<_>>());
+        assert_eq!(spdm, (2026..=2030).collect::<Vec<_>>());
         let t = |code: &str, year: i32| {
             p.targets
                 .iter()

@@ -82,6 +82,15 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .for_element(Locator::Css(".flash.good"))
         .await
         .unwrap();
+    // #32: each move in its own words.
+    let said = c
+        .find(Locator::Id("done"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(said.starts_with("Đã duyệt báo cáo"), "{said}");
     sign_out(c).await;
     sign_in(c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
     c.goto(&format!("{base}/reports")).await.unwrap();
@@ -140,6 +149,15 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .for_element(Locator::Css(".flash.good"))
         .await
         .unwrap();
+    // #32: each move in its own words.
+    let said = c
+        .find(Locator::Id("done"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(said.starts_with("Đã duyệt báo cáo"), "{said}");
     sign_out(c).await;
     assert!(
         !public_5g(c.clone()).await.contains("89,1"),
@@ -157,6 +175,14 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .for_element(Locator::Css(".flash.good"))
         .await
         .unwrap();
+    let said = c
+        .find(Locator::Id("done"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(said.starts_with("Đã tiếp nhận báo cáo"), "{said}");
     sign_out(c).await;
     let public_after = public_5g(c.clone()).await;
     assert!(public_after.contains("89,1"), "{public_after}");

@@ -32,8 +32,8 @@ async fn assess_rows_carry_every_field_for_every_target(db: &TestDb) {
     let rows = rows.as_array().unwrap();
     assert_eq!(
         rows.len(),
-        20,
-        "one row per target of the province, ST-SPDM's for each year 2025–2030"
+        19,
+        "one row per target of the province, ST-SPDM's for each year 2026–2030"
     );
     let unsd = [
         "achieved",

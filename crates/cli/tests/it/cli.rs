@@ -64,8 +64,8 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
             assert!(!t["wording"].as_str().unwrap().is_empty());
         }
     }
-    // 14 dated targets and ST-SPDM's "every year > 60" for 2025–2030, one entry a year.
-    assert_eq!(targets, 20);
+    // 14 dated targets and ST-SPDM's "every year > 60" for 2026–2030, one entry a year.
+    assert_eq!(targets, 19);
     let spdm = inds.iter().find(|i| i["code"] == "ST-SPDM").unwrap();
     let years: Vec<i64> = spdm["targets"]
         .as_array()
@@ -75,14 +75,14 @@ async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
             assert_eq!(t["every_year"], true, "{t}");
             assert_eq!(
                 (t["from"].as_i64(), t["to"].as_i64()),
-                (Some(2025), Some(2030))
+                (Some(2026), Some(2030))
             );
             assert_eq!(t["comparator"], ">");
             assert_eq!(t["value"], "60");
             t["year"].as_i64().unwrap()
         })
         .collect();
-    assert_eq!(years, (2025..=2030).collect::<Vec<_>>());
+    assert_eq!(years, (2026..=2030).collect::<Vec<_>>());
     let g5 = inds.iter().find(|i| i["code"] == "HT-5G").unwrap();
     assert_eq!(g5["targets"][0]["year"], 2025);
     assert_eq!(g5["targets"][0]["comparator"], ">");
@@ -121,13 +121,13 @@ async fn init_is_idempotent(db: &TestDb) {
     let store = db.store().await;
     let plan = store.plan_file().await.unwrap().unwrap();
     assert_eq!(plan.indicators.len(), 13);
-    assert_eq!(plan.targets.len(), 20);
+    assert_eq!(plan.targets.len(), 19);
     // The recurring target survives the round trip through the store.
     assert!(
         plan.targets
             .iter()
             .filter(|t| t.indicator == "ST-SPDM")
-            .all(|t| t.every_year.is_some_and(|s| (s.from, s.to) == (2025, 2030)))
+            .all(|t| t.every_year.is_some_and(|s| (s.from, s.to) == (2026, 2030)))
     );
     store.verify_audit_chain().await.unwrap();
 }

@@ -161,51 +161,54 @@ async fn a_missed_2025_target_is_not_achieved_everywhere(db: &TestDb) {
     drop(server);
 }
 
-/// ST-SPDM: "every year more than 60 products". 2025 gets a verdict; the current year shows
-/// progress; the API lists a target for each year.
+/// ST-SPDM: "every year more than 60 products", a sentence of the 2030 vision: judged each
+/// year of 2026–2030 (#32: 2025 once got a "Không đạt" the province never set). Its 2025
+/// figure stands without a verdict; 2026, over by March 2027, gets one; the API lists a target
+/// for each year.
 async fn a_recurring_target_is_judged_year_by_year(db: &TestDb) {
     ok(db, &["init"]);
     import(
         db,
-        "ST-SPDM,19,2024Q1,10,,,\nST-SPDM,19,2024Q2,10,,,\nST-SPDM,19,2024Q3,10,,,\nST-SPDM,19,2024Q4,12,,,\n\
-         ST-SPDM,19,2025Q1,12,,,\nST-SPDM,19,2025Q2,14,,,\nST-SPDM,19,2025Q3,15,,,\nST-SPDM,19,2025Q4,11,,,\n\
-         ST-SPDM,19,2026Q1,20,,,\n",
+        "ST-SPDM,19,2025Q1,12,,,\nST-SPDM,19,2025Q2,14,,,\nST-SPDM,19,2025Q3,15,,,\nST-SPDM,19,2025Q4,11,,,\n\
+         ST-SPDM,19,2026Q1,12,,,\nST-SPDM,19,2026Q2,14,,,\nST-SPDM,19,2026Q3,15,,,\n",
     );
-    let rows = assess(db, "unsd2022", "2026-05-01");
+    let rows = assess(db, "unsd2022", "2027-05-01");
     let spdm: Vec<&Value> = rows
         .iter()
         .filter(|r| r["indicator"] == "ST-SPDM")
         .collect();
-    assert_eq!(spdm.len(), 6, "one row per year 2025–2030");
-    let y2025 = row(&rows, "ST-SPDM", 2025);
-    // 12 + 14 + 15 + 11 = 52, not above 60.
-    assert_eq!(y2025["status"], "not_achieved", "{y2025}");
-    assert_eq!(y2025["latest_value"], "52");
-    assert_eq!(y2025["final"], true);
+    assert_eq!(spdm.len(), 5, "one row per year 2026–2030");
+    assert!(
+        spdm.iter().all(|r| r["target_year"] != 2025),
+        "no 2025 verdict"
+    );
     let y2026 = row(&rows, "ST-SPDM", 2026);
-    assert_eq!(y2026["current"], true);
-    assert_eq!(y2026["final"], false);
-    assert_ne!(y2026["status"], "not_achieved");
-    assert_eq!(y2026["every_year"]["from"], 2025);
+    // 12 + 14 + 15 = 41 when the year is over, not above 60.
+    assert_eq!(y2026["status"], "not_achieved", "{y2026}");
+    assert_eq!(y2026["latest_value"], "41");
+    assert_eq!(y2026["final"], true);
+    let y2027 = row(&rows, "ST-SPDM", 2027);
+    assert_eq!(y2027["current"], true);
+    assert_eq!(y2027["final"], false);
+    assert_ne!(y2027["status"], "not_achieved");
+    assert_eq!(y2027["every_year"]["from"], 2026);
     user(db, "xem", "viewer");
     let (server, base) = serve(db);
     let cookie = session(&base, "xem", PASSWORD);
     let overview = page(&base, "/", Some(&cookie));
     let card = around(&overview, "href=\"/indicators/ST-SPDM\"", 1500);
-    let status_2026 = chitieu_domain::Status::from_code(y2026["status"].as_str().unwrap())
+    // Today (05/12/2026) the year 2026 is in progress: its line, no verdict, none for 2025.
+    let today = assess(db, "unsd2022", "2026-12-05");
+    let now = row(&today, "ST-SPDM", 2026);
+    let status_2026 = chitieu_domain::Status::from_code(now["status"].as_str().unwrap())
         .unwrap()
         .label_vi();
     assert!(
-        card.contains(
-            "(2025, mỗi năm 2025–2030) — 52 sản phẩm/năm (năm 2025)</span> <span class=\"badge s-missed\">Không đạt"
-        ),
-        "{card}"
-    );
-    assert!(
-        card.contains("(2026, mỗi năm 2025–2030)</span> <span class=\"badge"),
+        card.contains("(2026, mỗi năm 2026–2030)</span> <span class=\"badge"),
         "{card}"
     );
     assert!(card.contains(status_2026), "{card}");
+    assert!(!card.contains("(2025"), "no 2025 target: {card}");
     // Later years repeat this year's question: not on the page.
     assert!(!card.contains("(2027"), "{card}");
     drop(server);

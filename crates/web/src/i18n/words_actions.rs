@@ -75,6 +75,26 @@ pub(super) const ACTION_WORDS: &[(&str, &str, &str)] = &[
     ("overdue_by", "quá hạn", "overdue by"),
     ("days", "ngày", "days"),
     (
+        "done_approve",
+        "Đã duyệt báo cáo: chờ cơ quan thường trực tiếp nhận.",
+        "Report approved: it awaits acceptance by the standing office.",
+    ),
+    (
+        "done_accept",
+        "Đã tiếp nhận báo cáo: số liệu của báo cáo là số liệu chính thức.",
+        "Report accepted: its figures are now official.",
+    ),
+    (
+        "done_return",
+        "Đã trả lại báo cáo kèm lý do: đơn vị sửa và gửi lại.",
+        "Report returned with the reason: the unit corrects and sends it again.",
+    ),
+    (
+        "done_reopen",
+        "Đã mở lại báo cáo: số liệu được sửa, rồi gửi lại từ đầu.",
+        "Report reopened: its figures can be corrected, then sent again.",
+    ),
+    (
         "saved",
         "Đã lưu số liệu (bản nháp): báo cáo chưa được gửi.",
         "Values saved as a draft: the report is not sent yet.",

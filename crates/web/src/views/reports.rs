@@ -109,6 +109,20 @@ pub(super) fn state_label(tr: Tr, s: ValueState) -> &'static str {
     tr.label(s)
 }
 
+/// What a report's move did, said after it: sent is not accepted.
+fn done_words(tr: Tr, done: Option<&str>) -> Option<&'static str> {
+    let a = ReportAction::ALL
+        .into_iter()
+        .find(|a| Some(a.as_str()) == done)?;
+    Some(tr.t(match a {
+        ReportAction::Submit => "saved_sent",
+        ReportAction::Approve => "done_approve",
+        ReportAction::Accept => "done_accept",
+        ReportAction::Return => "done_return",
+        ReportAction::Reopen => "done_reopen",
+    }))
+}
+
 pub(super) fn line(
     snap: &Snapshot,
     u: &Actor,
@@ -172,7 +186,7 @@ struct ReportsPage {
     all: Vec<ReportLine>,
     /// Received and on-time shares of the reports listed.
     summary: String,
-    done: Option<String>,
+    done: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -236,7 +250,7 @@ pub async fn reports(
         summary: completeness_summary(tr, &chitieu_app::reports::completeness(&list)),
         waiting,
         all,
-        done: q.done.filter(|d| !d.is_empty()),
+        done: done_words(tr, q.done.as_deref()),
     };
     Ok(page.into_response())
 }
