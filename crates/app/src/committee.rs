@@ -39,3 +39,50 @@ pub async fn add_meeting(s: &App, me: &Actor, m: &Meeting) -> Result<(), ActionE
     s.store.add_meeting(m, &me.login).await?;
     Ok(())
 }
+
+/// A difficulty or proposal a unit reported on a task: what the committee meets to resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raised {
+    pub unit: UnitCode,
+    pub unit_name: String,
+    pub task: String,
+    pub title: String,
+    /// The conclusion notice the task comes from ("12/TB-BCĐ"), empty for another source.
+    pub notice: String,
+    pub on: chrono::NaiveDate,
+    pub difficulties: String,
+    pub proposals: String,
+}
+
+/// The difficulties and proposals units reported on tasks after `since` (the committee's
+/// last meeting; all without one), by unit, then conclusion notice, then date: the input of
+/// the next meeting.
+pub fn raised_since(snap: &crate::live::Snapshot, since: Option<chrono::NaiveDate>) -> Vec<Raised> {
+    let mut out: Vec<Raised> = snap
+        .tasks
+        .iter()
+        .filter(|t| t.cancelled.is_none())
+        .flat_map(|t| {
+            t.updates
+                .iter()
+                .filter(|u| since.is_none_or(|d| u.on > d))
+                .filter(|u| !u.difficulties.trim().is_empty() || !u.proposals.trim().is_empty())
+                .map(move |u| Raised {
+                    unit: t.lead_unit.clone(),
+                    unit_name: snap
+                        .unit(&t.lead_unit)
+                        .map_or_else(|| t.lead_unit.to_string(), |x| x.name.clone()),
+                    task: t.code.clone(),
+                    title: t.title.clone(),
+                    notice: t.source.number.clone(),
+                    on: u.on,
+                    difficulties: u.difficulties.clone(),
+                    proposals: u.proposals.clone(),
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.unit_name, &a.notice, a.on, &a.task).cmp(&(&b.unit_name, &b.notice, b.on, &b.task))
+    });
+    out
+}

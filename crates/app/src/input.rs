@@ -76,9 +76,6 @@ impl FromStr for Data {
 pub fn optional_period(s: Option<&str>) -> Result<Option<Period>, BadInput> {
     s.map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.parse()
-                .map_err(|e: chitieu_domain::PeriodError| BadInput(e.into()))
-        })
+        .map(|p| Period::read(p).map_err(|e: chitieu_domain::PeriodError| BadInput(e.into())))
         .transpose()
 }

@@ -287,6 +287,48 @@ impl Period {
         }
     }
 
+    /// A period as people write it: its code ("2026Q3"), or its words in either language
+    /// ("Quý III/2026", "quý 3/2026", "Q3 2026", "Tháng 7/2026", "6 tháng đầu năm 2026"),
+    /// whatever the case and spacing.
+    pub fn read(text: &str) -> Result<Period, PeriodError> {
+        let code = text.parse::<Period>();
+        if code.is_ok() {
+            return code;
+        }
+        let norm = |s: &str| {
+            crate::text::nfc(s)
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let wanted = norm(text);
+        let year = wanted
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 4)
+            .and_then(|y| y.parse::<i32>().ok());
+        let found = year.and_then(|y| {
+            let mut all = vec![Period::year(y)];
+            for (kind, n) in [
+                (PeriodKind::Semester, 2),
+                (PeriodKind::Quarter, 4),
+                (PeriodKind::Month, 12),
+            ] {
+                all.extend((1..=n).filter_map(|k| Period::new(y, kind, k).ok()));
+            }
+            all.into_iter().find(|p| {
+                let mut words = vec![p.label_vi(), p.label_en()];
+                match p.kind {
+                    PeriodKind::Quarter => words.push(format!("quý {}/{y}", p.index)),
+                    PeriodKind::Month => words.push(format!("tháng {}/{y}", p.index)),
+                    _ => {}
+                }
+                words.iter().any(|w| norm(w) == wanted)
+            })
+        });
+        found.ok_or_else(|| code.unwrap_err())
+    }
+
     /// English label: "July 2025", "Q3 2025", "H1 2025", "Year 2025".
     pub fn label_en(&self) -> String {
         match self.kind {
@@ -398,6 +440,32 @@ impl<'de> Deserialize<'de> for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// #32: the reports filter wanted "2026Q3"; "Quý III/2026" got a bare 422.
+    #[test]
+    fn a_period_is_read_from_its_words_too() {
+        let q3 = Period::quarter(2026, 3).unwrap();
+        for text in [
+            "2026Q3",
+            "Quý III/2026",
+            " quý  iii/2026 ",
+            "quý 3/2026",
+            "Q3 2026",
+        ] {
+            assert_eq!(Period::read(text).unwrap(), q3, "{text}");
+        }
+        assert_eq!(
+            Period::read("Tháng 7/2026").unwrap(),
+            Period::month(2026, 7).unwrap()
+        );
+        assert_eq!(
+            Period::read("6 tháng đầu năm 2026").unwrap(),
+            Period::semester(2026, 1).unwrap()
+        );
+        assert_eq!(Period::read("Năm 2026").unwrap(), Period::year(2026));
+        assert!(Period::read("Quý V/2026").is_err());
+        assert!(Period::read("hôm qua").is_err());
+    }
     use proptest::prelude::*;
 
     fn p(s: &str) -> Period {

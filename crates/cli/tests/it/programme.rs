@@ -110,6 +110,33 @@ async fn a_conclusions_items_become_tasks_and_its_progress_follows_them(db: &Tes
         "{}",
         row(&page)
     );
+    // #32: the difficulties and proposals units report on tasks reach the committee's page,
+    // since its last meeting, with the notice the task comes from.
+    let (s, v) = post_api(
+        &base,
+        "/api/v1/tasks/KL12-1/progress",
+        &head,
+        r#"{"progress":50,"note":"Đã khảo sát","difficulties":"Thiếu máy chủ dự phòng","proposals":"Đề nghị Sở Khoa học và Công nghệ hỗ trợ thiết bị"}"#,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (_, page) = get_status(&base, "/units/TN.BCD", Some(&cookie));
+    let raised = &page[page.find("id=\"raised\"").expect("the raised section")..];
+    assert!(
+        raised.contains("(từ sau phiên họp ngày 20/02/2026)"),
+        "{raised}"
+    );
+    let line = &raised[raised
+        .find("data-task=\"KL12-1\"")
+        .expect("the ward's line")..];
+    let line = &line[..line.find("</tr>").unwrap()];
+    for part in [
+        "Phường Phan Đình Phùng",
+        "12/TB-BCĐ",
+        "Thiếu máy chủ dự phòng",
+        "Đề nghị Sở Khoa học và Công nghệ hỗ trợ thiết bị",
+    ] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
     // The ward's head completes its item: 1 of 2 done.
     let today = chitieu_store::testing::test_clock().today();
     let (s, v) = post_api(

@@ -40,6 +40,19 @@ async fn a_reports_figures_are_read_beside_the_period_before(db: &TestDb) {
         !list.contains("href=\"/entry?"),
         "no entry links for a leader"
     );
+    // The filter reads the period in words as well as its code (#32: "Quý III/2026" got a
+    // bare 422), and shows it back in words.
+    let (s, words) = get_status(
+        &base,
+        "/reports?period=Qu%C3%BD%20III%2F2026",
+        Some(&leader),
+    );
+    assert_eq!(s, 200, "{words}");
+    assert!(words.contains("value=\"Quý III/2026\""), "{words}");
+    assert_eq!(
+        get_status(&base, "/reports?period=Qu%C3%BD%20V%2F2026", Some(&leader)).0,
+        422
+    );
     let (s, page) = get_status(&base, &view, Some(&leader));
     assert_eq!(s, 200, "{page}");
     assert!(page.contains("Phường Phan Đình Phùng"), "{page}");

@@ -75,6 +75,18 @@ pub(super) const ACTION_WORDS: &[(&str, &str, &str)] = &[
     ("overdue_by", "quá hạn", "overdue by"),
     ("days", "ngày", "days"),
     (
+        "raised",
+        "Khó khăn, vướng mắc và kiến nghị của các đơn vị",
+        "Difficulties and proposals reported by units",
+    ),
+    (
+        "since_meeting",
+        "từ sau phiên họp ngày",
+        "since the meeting of",
+    ),
+    ("task_one", "Nhiệm vụ", "Task"),
+    ("reported_on", "Ngày báo cáo", "Reported on"),
+    (
         "done_approve",
         "Đã duyệt báo cáo: chờ cơ quan thường trực tiếp nhận.",
         "Report approved: it awaits acceptance by the standing office.",

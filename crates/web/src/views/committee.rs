@@ -35,6 +35,10 @@ pub(super) struct CommitteeBox {
     pub(super) positions: Vec<(&'static str, &'static str)>,
     pub(super) csrf: String,
     pub(super) code: String,
+    /// Difficulties and proposals reported on tasks since the last meeting (its date), for
+    /// the next one: unit, task code, task title, notice, day, difficulties, proposals.
+    pub(super) raised_since: String,
+    pub(super) raised: Vec<[String; 7]>,
 }
 
 pub(super) async fn committee_box(
@@ -52,7 +56,24 @@ pub(super) async fn committee_box(
         return Ok(None);
     }
     let day = snap.today();
+    let last = meetings.iter().map(|m| m.held_on).max();
+    let raised = chitieu_app::committee::raised_since(snap, last)
+        .into_iter()
+        .map(|r| {
+            [
+                r.unit_name,
+                r.task,
+                r.title,
+                r.notice,
+                tr.date(&r.on),
+                r.difficulties,
+                r.proposals,
+            ]
+        })
+        .collect();
     Ok(Some(CommitteeBox {
+        raised_since: last.map(|d| tr.date(&d)).unwrap_or_default(),
+        raised,
         members: members
             .iter()
             .filter(|m| m.serving_on(day))

@@ -258,25 +258,24 @@ pub(super) struct StandingRow {
     pub(super) latest: String,
     pub(super) target: String,
     pub(super) class: &'static str,
-    pub(super) status: &'static str,
+    pub(super) status: String,
     pub(super) status_code: &'static str,
     /// The latest figure is not yet accepted.
     pub(super) provisional: bool,
 }
 
-/// One [`StandingRow`] per assessment row; `with_unit` writes the unit of measure after the
-/// latest figure.
+/// One [`StandingRow`] per assessment row, the latest figure with its unit of measure
+/// (a ward's page once showed "87,5" for a share).
 pub(super) fn standing_rows(
     plan: &chitieu_domain::default_plan::PlanFile,
     rows: &[Row],
     tr: Tr,
-    with_unit: bool,
 ) -> Vec<StandingRow> {
     rows.iter()
         .filter_map(|r| {
             let ind = plan.indicator(&r.indicator)?;
             let mut latest = fmt_value(&tr, r.latest_value);
-            if with_unit && r.latest_value.is_some() {
+            if r.latest_value.is_some() {
                 latest = format!("{latest} {}", uom(&tr, ind));
             }
             // The period the figure is for: what a verdict was decided on.
@@ -297,7 +296,7 @@ pub(super) fn standing_rows(
                 latest,
                 target: target_text(&tr, r, uom(&tr, ind)),
                 class: status_class(r.status),
-                status: tr.status(r.status),
+                status: standing_words(&tr, r),
                 status_code: r.status.as_str(),
                 provisional: r.provisional,
             })

@@ -61,7 +61,7 @@ pub async fn programme(
         year,
         years: (plan.plan.start_year.min(this_year)..=plan.plan.end_year.max(this_year)).collect(),
         tasks: task_rows(&snap, tr, &p.tasks),
-        targets: standing_rows(plan, &p.targets, tr, true),
+        targets: standing_rows(plan, &p.targets, tr),
         done,
         total,
         can_sign: p.signed.is_none() && chitieu_app::programme::may_sign(&me, &unit),

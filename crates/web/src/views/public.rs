@@ -22,7 +22,7 @@ pub async fn public(State(s): State<AppState>, v: Viewer) -> PageResult {
         c: Chrome::of(&v),
         plan_name: tr.pick(&plan.plan.name, &plan.plan.name_en).to_string(),
         as_of: tr.date(&day),
-        rows: standing_rows(plan, &rows, tr, true),
+        rows: standing_rows(plan, &rows, tr),
     };
     Ok(page.into_response())
 }

@@ -238,7 +238,8 @@ pub async fn reports(
     let page = ReportsPage {
         c: Chrome::of(&v),
         csrf: u.csrf.clone(),
-        period: period.map(|p| p.to_string()).unwrap_or_default(),
+        // In words, as typed back: the filter reads words and codes alike.
+        period: period.map(|p| tr.period(&p)).unwrap_or_default(),
         form: form.unwrap_or_default(),
         state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
         late,

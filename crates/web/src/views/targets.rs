@@ -73,7 +73,7 @@ pub async fn targets(
         showing: wanted.map_or("", |s| tr.status(s)),
         active: wanted.map_or("", |s| s.as_str()).to_string(),
         official: data == chitieu_app::live::Data::Official,
-        rows: standing_rows(plan, &shown, tr, true),
+        rows: standing_rows(plan, &shown, tr),
     };
     Ok(page.into_response())
 }

@@ -60,7 +60,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             .filter(|r| plan.indicator(&r.indicator).is_some_and(pick))
             .cloned()
             .collect();
-        standing_rows(plan, &mine, tr, true)
+        standing_rows(plan, &mine, tr)
     };
     page.committee = super::committee::committee_box(&s, &v, &snap, unit).await?;
     // Targets assigned down (giao chỉ tiêu): the units under this one behind on their share.
@@ -89,7 +89,7 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             page.behind.push((
                 u.to_string(),
                 unit_name(&snap, u),
-                standing_rows(plan, &behind, tr, true),
+                standing_rows(plan, &behind, tr),
             ));
         }
     }
@@ -158,7 +158,7 @@ impl UnitPage {
                 .filter(|h| h.unit == *code && !current.contains(h))
                 .map(row)
                 .collect(),
-            rows: standing_rows(plan, rows, tr, false),
+            rows: standing_rows(plan, rows, tr),
             led: Vec::new(),
             coordinated: Vec::new(),
             report_rows,
