@@ -189,6 +189,14 @@ pub(super) async fn the_pages_hold_for_every_role(
         .for_element(Locator::Css("ul.updates li"))
         .await
         .expect("progress saved");
+    let said = c
+        .find(Locator::Id("saved"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(said, "Đã ghi nhận báo cáo tiến độ nhiệm vụ.");
     let page = text(c).await;
     assert!(page.contains("Đã xây dựng dự thảo kế hoạch"), "{page}");
     assert!(

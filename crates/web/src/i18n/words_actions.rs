@@ -106,11 +106,18 @@ pub(super) const ACTION_WORDS: &[(&str, &str, &str)] = &[
         "Đã mở lại báo cáo: số liệu được sửa, rồi gửi lại từ đầu.",
         "Report reopened: its figures can be corrected, then sent again.",
     ),
+    ("saved", "Đã lưu.", "Saved."),
     (
-        "saved",
+        "saved_draft",
         "Đã lưu số liệu (bản nháp): báo cáo chưa được gửi.",
         "Values saved as a draft: the report is not sent yet.",
     ),
+    (
+        "progress_recorded",
+        "Đã ghi nhận báo cáo tiến độ nhiệm vụ.",
+        "Progress report recorded.",
+    ),
+    ("task_saved", "Đã lưu nhiệm vụ.", "Task saved."),
     (
         "saved_sent",
         "Đã gửi báo cáo: chờ cấp trên xem xét, phê duyệt. Số liệu chỉ thành chính thức khi được tiếp nhận.",

@@ -170,7 +170,7 @@ struct TaskPage {
     funding: String,
     /// The viewer may change or cancel it.
     can_assign: bool,
-    saved: bool,
+    saved: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -197,7 +197,12 @@ pub async fn task(
     let names = s.app.display_names(&authors).await.or_500(tr)?;
     let snap = snapshot(&s, tr).await?;
     let me = v.user()?;
-    let page = TaskPage::new(&v, me, &snap, &t, evidence, &names, q.saved.is_some());
+    // What the last action did, in its own words.
+    let saved = q.saved.as_deref().map(|w| match w {
+        "progress" => tr.t("progress_recorded"),
+        _ => tr.t("task_saved"),
+    });
+    let page = TaskPage::new(&v, me, &snap, &t, evidence, &names, saved);
     Ok(page.into_response())
 }
 
@@ -236,7 +241,7 @@ pub async fn task_progress(
     actions::task_progress(&s.app, &u, &t, progress, &report, completed_on, files)
         .await
         .map_err(|e| PageError::action(tr, e))?;
-    Ok(Redirect::to(&format!("/tasks/{}", t.code)).into_response())
+    Ok(Redirect::to(&format!("/tasks/{}?saved=progress", t.code)).into_response())
 }
 
 /// A progress report as posted: the progress (100 when completed), the completion date
@@ -287,7 +292,7 @@ impl TaskPage {
         t: &chitieu_domain::Task,
         evidence: Vec<chitieu_app::EvidenceInfo>,
         names: &HashMap<String, String>,
-        saved: bool,
+        saved: Option<&'static str>,
     ) -> TaskPage {
         let tr = v.tr;
         let st = t.status_on(snap.today());

@@ -400,7 +400,7 @@ pub async fn entry_form(
             if w == "sent" {
                 tr.t("saved_sent")
             } else {
-                tr.t("saved")
+                tr.t("saved_draft")
             }
         }),
         uploaded: q.uploaded,
