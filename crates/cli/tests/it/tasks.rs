@@ -269,9 +269,19 @@ async fn heads_assign_and_cancel_tasks_on_the_pages(db: &TestDb) {
     let res = agent()
         .post(&format!("{base}/tasks/new"))
         .header("cookie", &head)
-        .send_form(fields("2026-12-31"))
+        // Typed day first, as in Vietnam (#32: a date picker showed mm/dd/yyyy).
+        .send_form(fields("31/12/2026"))
         .unwrap();
     assert_eq!(res.status().as_u16(), 303);
+    let (_, edit) = get_status(&base, "/tasks/NV-P-01/edit", Some(&head));
+    assert!(
+        edit.contains("name=\"deadline\" placeholder=\"dd/mm/yyyy\""),
+        "{edit}"
+    );
+    assert!(
+        edit.contains("value=\"31/12/2026\""),
+        "shown day first: {edit}"
+    );
     let (_, page) = get_status(&base, "/tasks/NV-P-01?saved=1", Some(&head));
     assert!(page.contains("số 07/KH-UBND của UBND phường"), "{page}");
     assert!(page.contains("href=\"/indicators/CQ-PDG\""), "{page}");

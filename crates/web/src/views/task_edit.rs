@@ -38,9 +38,15 @@ impl TaskForm {
         v: &Viewer,
         me: &Actor,
         editing: Option<String>,
-        f: TaskInput,
+        mut f: TaskInput,
     ) -> TaskForm {
         let tr = v.tr;
+        // Dates shown day first, whatever the browser's language (its date picker was not).
+        for d in [&mut f.start, &mut f.deadline, &mut f.source_date] {
+            if let Ok(Some(day)) = chitieu_domain::text::parse_date(d) {
+                *d = day.format("%d/%m/%Y").to_string();
+            }
+        }
         let current = |u: &&chitieu_domain::Unit| u.valid_to.is_none();
         TaskForm {
             c: Chrome::of(v),
