@@ -53,6 +53,17 @@ async fn a_reports_figures_are_read_beside_the_period_before(db: &TestDb) {
         get_status(&base, "/reports?period=Qu%C3%BD%20V%2F2026", Some(&leader)).0,
         422
     );
+    // The matrix's form names follow the language.
+    let (s, matrix) = get_status(
+        &base,
+        "/reports/matrix",
+        Some(&format!("{leader}; chitieu_lang=en")),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        matrix.contains("Departments&#39; quarterly report on the Resolution 57 indicators"),
+        "{matrix}"
+    );
     let (s, page) = get_status(&base, &view, Some(&leader));
     assert_eq!(s, 200, "{page}");
     assert!(page.contains("Phường Phan Đình Phùng"), "{page}");

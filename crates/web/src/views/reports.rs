@@ -346,7 +346,7 @@ pub async fn matrix(
         forms: plan
             .forms
             .iter()
-            .map(|f| (f.code.clone(), f.name.clone()))
+            .map(|f| (f.code.clone(), tr.pick(&f.name, &f.name_en).to_string()))
             .collect(),
         periods: periods.iter().map(|p| tr.period(p)).collect(),
         totals,
