@@ -96,6 +96,21 @@ pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
     })
 }
 
+/// A stored body of `year`'s evaluation (rubric, proposals, decision, frozen result) that no
+/// longer reads: refused as unreadable, nothing changed.
+fn read_body<T: serde::de::DeserializeOwned>(
+    body: &str,
+    what: chitieu_domain::Thing,
+    year: i32,
+) -> Result<T, ActionError> {
+    serde_json::from_str(body).map_err(|e| {
+        ActionError::Refused(chitieu_domain::Refusal::Unreadable {
+            what,
+            detail: format!("{year}: {e}"),
+        })
+    })
+}
+
 /// A record that does not serialise: a fault, never the user's.
 fn broken(e: serde_json::Error) -> ActionError {
     ActionError::Internal(crate::live::bad(e))
@@ -120,12 +135,7 @@ fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
 pub async fn rubric(s: &App, year: i32) -> Result<(Rubric, i32), ActionError> {
     match s.store.rubric(year).await? {
         Some(st) => {
-            let r: Rubric = serde_json::from_str(&st.body).map_err(|e| {
-                ActionError::Refused(chitieu_domain::Refusal::Unreadable {
-                    what: chitieu_domain::Thing::Criteria,
-                    detail: format!("{year}: {e}"),
-                })
-            })?;
+            let r: Rubric = read_body(&st.body, chitieu_domain::Thing::Criteria, year)?;
             Ok((r, st.version))
         }
         None => Ok((Rubric::default(), 0)),
@@ -175,12 +185,7 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
     };
     let mut e = evaluate_on(&snap, scope, &returned, &decisions);
     if let Some(st) = s.store.evaluation_setting(year, Setting::Proposals).await? {
-        e.proposals = serde_json::from_str(&st.body).map_err(|err| {
-            ActionError::Refused(chitieu_domain::Refusal::Unreadable {
-                what: chitieu_domain::Thing::Proposal,
-                detail: format!("{year}: {err}"),
-            })
-        })?;
+        e.proposals = read_body(&st.body, chitieu_domain::Thing::Proposal, year)?;
         e.proposals_edited_by = Some(st.by);
     }
     Ok(e)
@@ -524,12 +529,7 @@ pub async fn frozen(s: &App, year: i32) -> Result<Option<Frozen>, ActionError> {
     let Some(st) = s.store.frozen_evaluation(year).await? else {
         return Ok(None);
     };
-    let evaluation = serde_json::from_str(&st.body).map_err(|e| {
-        ActionError::Refused(chitieu_domain::Refusal::Unreadable {
-            what: chitieu_domain::Thing::Evaluation,
-            detail: format!("{year}: {e}"),
-        })
-    })?;
+    let evaluation = read_body(&st.body, chitieu_domain::Thing::Evaluation, year)?;
     Ok(Some(Frozen {
         evaluation,
         by: st.by,

@@ -26,29 +26,32 @@ pub const MAX_SETTING_BYTES: usize = 1024 * 1024;
 pub enum Setting {
     /// The commendation proposals as edited.
     Proposals,
-    /// The emulation council's decisions on units tied at the cut of "excellent".
-    Ties,
+    /// The emulation council's decision on units of one peer group tied at the cut of
+    /// "excellent": a row per group, so that two groups' decisions never overwrite each other.
+    Ties(chitieu_domain::evaluation::PeerGroup),
 }
 
 impl Setting {
     fn as_str(self) -> &'static str {
+        use chitieu_domain::evaluation::PeerGroup;
         match self {
             Setting::Proposals => "proposals",
-            Setting::Ties => "ties",
+            Setting::Ties(PeerGroup::Departments) => "ties.departments",
+            Setting::Ties(PeerGroup::Communes) => "ties.communes",
         }
     }
 
     fn audit_action(self) -> &'static str {
         match self {
             Setting::Proposals => "evaluation.proposals",
-            Setting::Ties => "evaluation.ties",
+            Setting::Ties(_) => "evaluation.ties",
         }
     }
 
     fn thing(self) -> chitieu_domain::Thing {
         match self {
             Setting::Proposals => chitieu_domain::Thing::Proposal,
-            Setting::Ties => chitieu_domain::Thing::Evaluation,
+            Setting::Ties(_) => chitieu_domain::Thing::Evaluation,
         }
     }
 }

@@ -113,17 +113,23 @@ pub(super) fn rate_group(
     }
 }
 
-/// The council's decisions recorded for `year`.
+/// The council's decisions recorded for `year`, one per peer group at most.
 pub(super) async fn decisions(s: &App, year: i32) -> Result<Vec<TieDecision>, ActionError> {
-    match s.store.evaluation_setting(year, Setting::Ties).await? {
-        Some(st) => serde_json::from_str(&st.body).map_err(|e| {
-            ActionError::Refused(chitieu_domain::Refusal::Unreadable {
-                what: chitieu_domain::Thing::Evaluation,
-                detail: format!("{year}: {e}"),
-            })
-        }),
-        None => Ok(Vec::new()),
+    let mut out = Vec::new();
+    for group in PeerGroup::ALL {
+        if let Some(st) = s
+            .store
+            .evaluation_setting(year, Setting::Ties(group))
+            .await?
+        {
+            out.push(super::read_body(
+                &st.body,
+                chitieu_domain::Thing::Evaluation,
+                year,
+            )?);
+        }
     }
+    Ok(out)
 }
 
 /// The council's choice between the units of `group` tied at the cut, as typed.
@@ -159,11 +165,7 @@ pub async fn decide_ties(
         None => (Vec::new(), 0),
     };
     let number = evaluation::check_decision(
-        &evaluation::Cut {
-            seats: cut.map_or(0, |c| c.seats),
-            places_left,
-            tied: (0..tied.len()).collect(),
-        },
+        places_left,
         &tied,
         &choice.chosen,
         &choice.number,
@@ -171,9 +173,7 @@ pub async fn decide_ties(
         year,
         s.today(),
     )?;
-    let mut all = decisions(s, year).await?;
-    all.retain(|d| d.group != choice.group);
-    all.push(TieDecision {
+    let decision = TieDecision {
         group: choice.group,
         chosen: choice.chosen,
         tied,
@@ -181,10 +181,10 @@ pub async fn decide_ties(
         number,
         date: choice.date,
         recorded_by: s.person(me),
-    });
-    let body = serde_json::to_string(&all).map_err(broken)?;
+    };
+    let body = serde_json::to_string(&decision).map_err(broken)?;
     s.store
-        .save_evaluation_setting(year, Setting::Ties, Some(&body), &me.login)
+        .save_evaluation_setting(year, Setting::Ties(choice.group), Some(&body), &me.login)
         .await?;
     super::evaluate(s, year).await
 }

@@ -235,7 +235,12 @@ async fn a_frozen_year_stays_as_frozen_and_the_live_view_shows_what_differs(db: 
             .await
             .err(),
         store
-            .save_evaluation_setting(2025, Setting::Ties, Some("[]"), "x")
+            .save_evaluation_setting(
+                2025,
+                Setting::Ties(chitieu_domain::evaluation::PeerGroup::Communes),
+                Some("{}"),
+                "x",
+            )
             .await
             .err(),
     ] {

@@ -11,7 +11,39 @@ use serde_json::Value;
 db_tests!(
     the_council_decides_ties_at_the_cut_and_its_choice_is_frozen_with_the_year,
     the_secretariat_records_the_councils_choice_on_the_page,
+    each_groups_decision_is_kept_apart,
 );
+
+/// Two secretaries recording the two peer groups' decisions at once once rewrote one list
+/// each, read before the other's write: one decision was lost. Each group has its own row.
+async fn each_groups_decision_is_kept_apart(db: &TestDb) {
+    use chitieu_domain::evaluation::PeerGroup;
+    use chitieu_store::evaluation::Setting;
+    ok(db, &["init"]);
+    let store = db.store().await;
+    let (a, b) = tokio::join!(
+        store.save_evaluation_setting(
+            2025,
+            Setting::Ties(PeerGroup::Departments),
+            Some("\"d\""),
+            "a"
+        ),
+        store.save_evaluation_setting(2025, Setting::Ties(PeerGroup::Communes), Some("\"c\""), "b"),
+    );
+    a.unwrap();
+    b.unwrap();
+    for (group, body) in [
+        (PeerGroup::Departments, "\"d\""),
+        (PeerGroup::Communes, "\"c\""),
+    ] {
+        let kept = store
+            .evaluation_setting(2025, Setting::Ties(group))
+            .await
+            .unwrap()
+            .expect("kept");
+        assert_eq!(kept.body, body);
+    }
+}
 
 fn rows(base: &str, token: &str, frozen: bool) -> Vec<Value> {
     let q = if frozen { "&frozen=true" } else { "" };

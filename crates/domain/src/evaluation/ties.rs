@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Cut, PeerGroup};
+use super::PeerGroup;
 use crate::refusal::{Field, Refusal};
 use crate::unit::UnitCode;
 
@@ -40,11 +40,11 @@ impl TieDecision {
     }
 }
 
-/// The checks on a decision against the cut it answers (`tied` by code): a tie to decide,
+/// The checks on a decision against the cut it answers (`tied` by code, `places_left`): a tie to decide,
 /// only tied units chosen, each once, no more than the places left; a number and a date
 /// not before the year it decides nor after today. Gives the number as kept.
 pub fn check_decision(
-    cut: &Cut,
+    places_left: usize,
     tied: &[UnitCode],
     chosen: &[UnitCode],
     number: &str,
@@ -52,7 +52,7 @@ pub fn check_decision(
     year: i32,
     today: NaiveDate,
 ) -> Result<String, Refusal> {
-    if tied.is_empty() || cut.places_left == 0 {
+    if tied.is_empty() || places_left == 0 {
         return Err(Refusal::NoTieAtCut);
     }
     for (k, u) in chosen.iter().enumerate() {
@@ -68,10 +68,10 @@ pub fn check_decision(
             });
         }
     }
-    if chosen.len() > cut.places_left {
+    if chosen.len() > places_left {
         return Err(Refusal::TooManyChosen {
             chosen: chosen.len(),
-            places: cut.places_left,
+            places: places_left,
         });
     }
     let number = crate::text::clean_text(
