@@ -456,13 +456,7 @@ fn reports_day(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 
 pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
     let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
-        return Err(PageError::Forbidden(tr));
-    }
-    let fields = form.read(tr)?;
-    let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
+    let (me, fields, year) = super::evaluation_settings::office_form(&s, &v, form)?;
     confirmed(tr, &fields)?;
     evaluation::freeze(&s.app, &me, year)
         .await

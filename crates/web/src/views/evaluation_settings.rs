@@ -4,16 +4,27 @@ use super::common::*;
 use super::evaluation::{rubric_fields, year_of};
 use chitieu_app::evaluation;
 
-/// The standing office saves a new version of the year's rubric.
-pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
+/// A form of the standing office on the evaluation page: who sends it (403 for anyone else,
+/// before the body is read), its fields past the CSRF check, and the year it is for.
+pub(super) fn office_form(
+    s: &AppState,
+    v: &Viewer,
+    form: LazyForm,
+) -> Result<(Actor, HashMap<String, String>, i32), PageError> {
     let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
+    if !evaluation::may_evaluate(&s.live.snapshot(), v.user()?) {
         return Err(PageError::Forbidden(tr));
     }
     let fields = form.read(tr)?;
     let me = v.check_csrf(&fields)?.clone();
     let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
+    Ok((me, fields, year))
+}
+
+/// The standing office saves a new version of the year's rubric.
+pub async fn evaluation_rubric(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
+    let tr = v.tr;
+    let (me, fields, year) = office_form(&s, &v, form)?;
     let labels = rubric_fields(tr, &chitieu_domain::evaluation::Rubric::default());
     let number = |name: &str| -> Result<f64, PageError> {
         let label = labels
@@ -56,13 +67,7 @@ pub async fn evaluation_proposals(
     form: LazyForm,
 ) -> PageResult {
     let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
-        return Err(PageError::Forbidden(tr));
-    }
-    let fields = form.read(tr)?;
-    let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
+    let (me, fields, year) = office_form(&s, &v, form)?;
     let list = chitieu_domain::evaluation::parse_proposals(
         fields.get("proposals").map_or("", String::as_str),
     )

@@ -3,7 +3,7 @@
 //! with.
 
 use super::common::*;
-use super::evaluation::year_of;
+use super::evaluation_settings::office_form;
 use chitieu_app::evaluation::{self, Choice, Evaluation, GroupCut};
 use chitieu_domain::evaluation::{PeerGroup, TieDecision};
 
@@ -61,13 +61,7 @@ fn tie_view(tr: Tr, e: &Evaluation, c: &GroupCut) -> TieView {
 /// The secretariat records the emulation council's decision on a tie.
 pub async fn evaluation_ties(State(s): State<AppState>, v: Viewer, form: LazyForm) -> PageResult {
     let tr = v.tr;
-    let me = v.user()?.clone();
-    if !evaluation::may_evaluate(&s.live.snapshot(), &me) {
-        return Err(PageError::Forbidden(tr));
-    }
-    let fields = form.read(tr)?;
-    let me = v.check_csrf(&fields)?.clone();
-    let year = year_of(tr, fields.get("year").map(String::as_str), s.today())?;
+    let (me, fields, year) = office_form(&s, &v, form)?;
     let field = |k: &str| fields.get(k).map_or("", |x| x.trim());
     let group = PeerGroup::from_code(field("group")).ok_or_else(|| {
         PageError::invalid(
