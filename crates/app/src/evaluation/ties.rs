@@ -143,13 +143,13 @@ pub struct Choice {
 
 /// Records the council's decision on `year`'s tie in one peer group (replacing an earlier
 /// one for that group): only tied units, no more than the places left; refused once the
-/// year is frozen.
+/// year is frozen. The caller that shows the result evaluates the year again.
 pub async fn decide_ties(
     s: &App,
     me: &Actor,
     year: i32,
     choice: Choice,
-) -> Result<Evaluation, ActionError> {
+) -> Result<(), ActionError> {
     let snap = s.live.snapshot();
     if !may_evaluate(&snap, me) {
         return Err(ActionError::Forbidden);
@@ -186,5 +186,5 @@ pub async fn decide_ties(
     s.store
         .save_evaluation_setting(year, Setting::Ties(choice.group), Some(&body), &me.login)
         .await?;
-    super::evaluate(s, year).await
+    Ok(())
 }

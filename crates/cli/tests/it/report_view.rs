@@ -102,5 +102,15 @@ async fn a_reports_figures_are_read_beside_the_period_before(db: &TestDb) {
         .0,
         404
     );
+    // A part left out is "not found", not a bare 400.
+    assert_eq!(
+        get_status(
+            &base,
+            "/reports/view?form=BC57-XA-QUY&unit=5443",
+            Some(&leader)
+        )
+        .0,
+        404
+    );
     drop(server);
 }

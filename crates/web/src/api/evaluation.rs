@@ -280,6 +280,7 @@ pub(super) async fn decide_ties(
         number: b.number,
         date: b.date,
     };
-    let e = evaluation::decide_ties(&s.app, &me, year, choice).await?;
+    evaluation::decide_ties(&s.app, &me, year, choice).await?;
+    let e = evaluation::evaluate(&s.app, year).await?;
     Ok(Json(e.cuts.into_iter().map(TieOut::from).collect()))
 }

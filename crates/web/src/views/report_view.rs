@@ -10,7 +10,9 @@ use chitieu_domain::{Decimal, Period, ValueState};
 /// A change of more than half, up or down, is flagged for the approver.
 const JUMP: f64 = 0.5;
 
-#[derive(Deserialize)]
+/// A part left out reads as empty, so that the page answers "not found", not a bare 400.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReportViewQuery {
     form: String,
     unit: String,
