@@ -120,13 +120,7 @@ async fn the_secretariat_evaluates_freezes_and_downloads_the_year() {
         .for_element(Locator::Css("#evaluation-state .s-achieved"))
         .await
         .unwrap();
-    let state = c
-        .find(Locator::Id("evaluation-state"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let state = text_at(&c, "#evaluation-state").await;
     assert!(
         state.contains("Đã chốt ngày") && state.contains("thuongtruc"),
         "{state}"

@@ -164,7 +164,12 @@ async fn click(c: &Client, css: &str) {
 }
 
 async fn text(c: &Client) -> String {
-    c.find(Locator::Css("main"))
+    text_at(c, "main").await
+}
+
+/// The text of the first element `css` finds (it must be there).
+async fn text_at(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
         .await
         .unwrap()
         .text()
@@ -266,13 +271,7 @@ async fn people_use_the_application_in_a_browser() {
         .await
         .expect("saved");
     // #32: the page says the report was sent, not that it was accepted.
-    let said = c
-        .find(Locator::Id("saved"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_at(&c, "#saved").await;
     assert!(said.starts_with("Đã gửi báo cáo"), "{said}");
     assert!(
         !said.contains("Đã tiếp nhận") && !said.contains("Đã lưu số liệu"),

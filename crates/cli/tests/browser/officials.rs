@@ -103,13 +103,7 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
         );
         for link in &links {
             c.goto(&format!("{base}{link}")).await.unwrap();
-            let h1 = c
-                .find(Locator::Css("main h1"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let h1 = text_at(&c, "main h1").await;
             assert!(
                 !["403", "404", "422", "500"].contains(&h1.as_str()),
                 "{login} ({role}) follows {link}: {h1}"
@@ -143,14 +137,7 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
 
     // Columns sort from the keyboard, and say which way.
     c.goto(&format!("{base}/tasks")).await.unwrap();
-    let first_title = |c: Client| async move {
-        c.find(Locator::Css("#task-list tbody tr td a"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let first_title = |c: Client| async move { text_at(&c, "#task-list tbody tr td a").await };
     let deadline = c
         .find(Locator::XPath("//div[@id='task-list']//th[text()='Hạn']"))
         .await
@@ -263,13 +250,7 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
     assert!(notice.contains("Không hiểu kỳ \"Q3-2026\""), "{notice}");
     assert!(c.find(Locator::Id("v-HT-5G")).await.is_ok(), "the form");
     // The period list, and the share computed as it is typed.
-    let picked = c
-        .find(Locator::Css("#period option[selected]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let picked = text_at(&c, "#period option[selected]").await;
     assert!(picked.starts_with("Quý "), "{picked}");
     shot(&c, "entry.png").await;
     c.set_window_size(390, 844).await.unwrap();
@@ -307,23 +288,11 @@ async fn officials_find_their_way_on_a_phone_and_in_english() {
     let d = c.find(Locator::Id("d-NL-CBX")).await.unwrap();
     d.clear().await.unwrap();
     d.send_keys("1.380").await.unwrap();
-    let share = c
-        .find(Locator::Id("p-NL-CBX"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let share = text_at(&c, "#p-NL-CBX").await;
     assert_eq!(share, "75", "1035 of 1380");
     d.clear().await.unwrap();
     d.send_keys("1.234,5").await.unwrap();
-    let share = c
-        .find(Locator::Id("p-NL-CBX"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let share = text_at(&c, "#p-NL-CBX").await;
     assert_eq!(share, "83,84", "1035 of 1234.5");
     // Saved and shown back the same way.
     click(&c, "#save-draft").await;

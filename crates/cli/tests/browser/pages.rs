@@ -22,15 +22,7 @@ pub(super) async fn the_pages_hold_for_every_role(
         .await
         .unwrap();
     assert!(text(c).await.contains("Achieved") || text(c).await.contains("On track"));
-    assert_eq!(
-        c.find(Locator::Css("[data-indicator='HT-5G']"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "89.1"
-    );
+    assert_eq!(text_at(c, "[data-indicator='HT-5G']").await, "89.1");
     click(c, "#lang-switch").await;
     c.wait()
         .for_element(Locator::Css("html[lang='vi']"))
@@ -59,13 +51,7 @@ pub(super) async fn the_pages_hold_for_every_role(
     c.goto(&format!("{base}/entry?unit=5500&period={quarter}"))
         .await
         .unwrap();
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let h1 = text_at(c, "h1").await;
     assert_eq!(h1, "403");
     assert!(text(c).await.contains("không có quyền"));
     c.goto(&format!("{base}/entry?unit=5443&period={quarter}"))
@@ -189,13 +175,7 @@ pub(super) async fn the_pages_hold_for_every_role(
         .for_element(Locator::Css("ul.updates li"))
         .await
         .expect("progress saved");
-    let said = c
-        .find(Locator::Id("saved"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_at(c, "#saved").await;
     assert_eq!(said, "Đã ghi nhận báo cáo tiến độ nhiệm vụ.");
     let page = text(c).await;
     assert!(page.contains("Đã xây dựng dự thảo kế hoạch"), "{page}");

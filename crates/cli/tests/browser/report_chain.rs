@@ -53,13 +53,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
     // #32: in English the notices are English, but for names (units, quoted task titles).
     c.goto(&format!("{base}/lang/en")).await.unwrap();
     c.goto(&format!("{base}/notices")).await.unwrap();
-    let english = c
-        .find(Locator::Css("ul.notices"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let english = text_at(c, "ul.notices").await;
     assert!(english.contains("awaits the head's approval"), "{english}");
     let mut words = english.replace("Sở Khoa học và Công nghệ", "");
     while let Some(a) = words.find('"') {
@@ -83,13 +77,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .await
         .unwrap();
     // #32: each move in its own words.
-    let said = c
-        .find(Locator::Id("done"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_at(c, "#done").await;
     assert!(said.starts_with("Đã duyệt báo cáo"), "{said}");
     sign_out(c).await;
     sign_in(c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
@@ -121,13 +109,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
     c.goto(&format!("{base}/entry?unit=19&period={quarter}"))
         .await
         .unwrap();
-    let reason = c
-        .find(Locator::Css(".returned-reason"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reason = text_at(c, ".returned-reason").await;
     assert!(
         reason.contains("chưa khớp báo cáo của nhà mạng"),
         "{reason}"
@@ -150,13 +132,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .await
         .unwrap();
     // #32: each move in its own words.
-    let said = c
-        .find(Locator::Id("done"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_at(c, "#done").await;
     assert!(said.starts_with("Đã duyệt báo cáo"), "{said}");
     sign_out(c).await;
     assert!(
@@ -175,13 +151,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .for_element(Locator::Css(".flash.good"))
         .await
         .unwrap();
-    let said = c
-        .find(Locator::Id("done"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_at(c, "#done").await;
     assert!(said.starts_with("Đã tiếp nhận báo cáo"), "{said}");
     sign_out(c).await;
     let public_after = public_5g(c.clone()).await;
@@ -208,13 +178,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
     assert!(c.find(Locator::Css("form[action='/entry']")).await.is_err());
     shot(c, "report-view-leader.png").await;
     c.goto(&format!("{base}/")).await.unwrap();
-    let card = c
-        .find(Locator::Css("[data-indicator='HT-5G']"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let card = text_at(c, "[data-indicator='HT-5G']").await;
     assert_eq!(card, "89,1");
     assert!(
         text(c).await.contains("<script>alert(1)</script>"),
@@ -223,13 +187,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
     shot(c, "overview.png").await;
     // #32: a missed 2025 target stands with its own year's figure, not beside the latest one,
     // and the card names who answers for it.
-    let fiber = c
-        .find(Locator::Css("article.card:has([data-indicator='HT-CD1G'])"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fiber = text_at(c, "article.card:has([data-indicator='HT-CD1G'])").await;
     assert!(
         fiber.contains("Trên 60 % (2025) — 44,3 % (quý IV/2025)") && fiber.contains("Không đạt"),
         "{fiber}"
@@ -276,13 +234,7 @@ pub(super) async fn the_report_goes_up_and_the_overview_follows(
         .find(|k| k.0 == "not_achieved")
         .cloned()
         .unwrap();
-    let label = c
-        .find(Locator::Css(".counts a[data-status='not_achieved']"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let label = text_at(c, ".counts a[data-status='not_achieved']").await;
     assert!(label.ends_with("Không đạt"), "{label}");
     click(c, ".counts a[data-status='not_achieved']").await;
     c.wait()
