@@ -145,6 +145,18 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The brief for a steering committee's next meeting, as of today: targets off track and
+    /// missed, overdue tasks with their heads, units' difficulties and proposals since the last
+    /// meeting, the previous conclusions' progress; Word, PDF or Excel.
+    Brief {
+        /// The committee's unit code. Default: the plan owner's steering committee.
+        #[arg(long)]
+        committee: Option<String>,
+        #[arg(long, default_value = "docx", value_parser = ["docx", "pdf", "xlsx"])]
+        format: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// The year's evaluation of departments, communes and wards: score, rating, rank, and
     /// with --unit the lines behind one unit's score.
     Evaluate {
@@ -404,6 +416,11 @@ async fn run(cli: Cli) -> Result<()> {
             format,
             out,
         } => cmd_report::report(&cli.db, &period, unit, &format, &out).await?,
+        Command::Brief {
+            committee,
+            format,
+            out,
+        } => cmd_report::brief(&cli.db, committee, &format, &out).await?,
         Command::Evaluate { year, unit, json } => {
             cmd_assess::evaluate(&cli.db, year, unit, json).await?
         }

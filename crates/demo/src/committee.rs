@@ -187,6 +187,8 @@ pub fn more_tasks(plan: &str, communes: &[chitieu_domain::Unit], today: NaiveDat
                 author: "demo".into(),
                 difficulties: String::new(),
                 proposals: String::new(),
+                id: 0,
+                handled: None,
             }],
             source: if k % 10 == 0 {
                 first_notice()
@@ -280,6 +282,8 @@ pub fn last_year_tasks(
                     author: "demo".into(),
                     difficulties: String::new(),
                     proposals: String::new(),
+                    id: 0,
+                    handled: None,
                 }],
                 source: SourceDocument::default(),
                 cancelled: None,

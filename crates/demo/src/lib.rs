@@ -435,6 +435,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             author: "demo".into(),
             difficulties: String::new(),
             proposals: String::new(),
+            id: 0,
+            handled: None,
         }];
         if let Some(c) = done {
             updates.push(TaskUpdate {
@@ -444,6 +446,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 author: "demo".into(),
                 difficulties: String::new(),
                 proposals: String::new(),
+                id: 0,
+                handled: None,
             });
         } else if start_ + Days::new(60) <= today {
             updates.push(TaskUpdate {
@@ -453,6 +457,8 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
                 author: "demo".into(),
                 difficulties: "Thiếu kinh phí đối ứng; nhân lực kỹ thuật mỏng".into(),
                 proposals: "Đề nghị Sở Tài chính bố trí kinh phí trong quý tới".into(),
+                id: 0,
+                handled: None,
             });
         }
         store

@@ -207,6 +207,21 @@ pub struct TaskUpdate {
     /// Proposals (kiến nghị, đề xuất).
     #[serde(default)]
     pub proposals: String,
+    /// The stored report's number (0 before it is stored): what marking it handled names.
+    #[serde(default)]
+    pub id: i32,
+    /// How the standing office dealt with the difficulties and proposals, once it has.
+    #[serde(default)]
+    pub handled: Option<Handled>,
+}
+
+/// The standing office's record that a unit's difficulties and proposals were dealt with:
+/// when, by whom (name and office), and how ("Kết luận tại Thông báo số 15/TB-BCĐ").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handled {
+    pub on: NaiveDate,
+    pub by: String,
+    pub note: String,
 }
 
 /// A progress report as typed: the result, difficulties met, proposals.

@@ -225,6 +225,9 @@ entity!(task_update, "task_updates", {
     pub author: String,
     pub difficulties: String,
     pub proposals: String,
+    pub handled_on: Option<Date>,
+    pub handled_by: String,
+    pub handled_note: String,
 });
 
 entity!(research_result, "research_results", {

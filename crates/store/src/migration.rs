@@ -11,6 +11,7 @@ mod m0029;
 mod m0030;
 mod m0031;
 mod m0032;
+mod m0033;
 mod people;
 mod plan;
 mod reports;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030::M0030TaskVersions),
             Box::new(m0031::M0031EvaluationSettings),
             Box::new(m0032::M0032NoticesInEnglish),
+            Box::new(m0033::M0033RaisedHandled),
         ]
     }
 }

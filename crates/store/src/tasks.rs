@@ -192,6 +192,9 @@ impl Store {
                     author: Set(u.author.clone()),
                     difficulties: Set(u.difficulties.clone()),
                     proposals: Set(u.proposals.clone()),
+                    handled_on: Set(u.handled.as_ref().map(|h| h.on)),
+                    handled_by: Set(u.handled.as_ref().map_or(String::new(), |h| h.by.clone())),
+                    handled_note: Set(u.handled.as_ref().map_or(String::new(), |h| h.note.clone())),
                     ..Default::default()
                 }
                 .insert(&txn)
@@ -254,6 +257,7 @@ impl Store {
         let mut updates: HashMap<i32, Vec<TaskUpdate>> = HashMap::new();
         for u in task_update::Entity::find()
             .order_by_asc(task_update::Column::OnDate)
+            .order_by_asc(task_update::Column::Id)
             .all(&self.db)
             .await?
         {
@@ -264,6 +268,12 @@ impl Store {
                 author: u.author,
                 difficulties: u.difficulties,
                 proposals: u.proposals,
+                id: u.id,
+                handled: u.handled_on.map(|on| chitieu_domain::task::Handled {
+                    on,
+                    by: u.handled_by,
+                    note: u.handled_note,
+                }),
             });
         }
         let mut out = Vec::new();
@@ -328,6 +338,64 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Marks the difficulties and proposals of progress report `update` on task `code` as
+    /// handled (again: the later record replaces the earlier, and both are in the audit).
+    pub async fn mark_handled(
+        &self,
+        code: &str,
+        update: i32,
+        handled: &chitieu_domain::task::Handled,
+        actor: &str,
+    ) -> Result<()> {
+        use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
+        let by = crate::clean(
+            chitieu_domain::Field::Person,
+            &handled.by,
+            NAME_MAX,
+            TextKind::Line,
+        )?;
+        let note = crate::clean(
+            chitieu_domain::Field::Note,
+            &handled.note,
+            COMMENT_MAX,
+            TextKind::Multiline,
+        )?;
+        let txn = self.begin_write().await?;
+        let unknown = || {
+            StoreError::NotFound(chitieu_domain::Refusal::unknown(
+                chitieu_domain::Thing::Proposal,
+                &format!("{code}#{update}"),
+            ))
+        };
+        let t = task::Entity::find()
+            .filter(task::Column::Code.eq(code))
+            .one(&txn)
+            .await?
+            .ok_or_else(unknown)?;
+        let u = task_update::Entity::find_by_id(update)
+            .filter(task_update::Column::TaskId.eq(t.id))
+            .one(&txn)
+            .await?
+            .filter(|u| !u.difficulties.trim().is_empty() || !u.proposals.trim().is_empty())
+            .ok_or_else(unknown)?;
+        let mut m: task_update::ActiveModel = u.into();
+        m.handled_on = Set(Some(handled.on));
+        m.handled_by = Set(by.clone());
+        m.handled_note = Set(note.clone());
+        m.update(&txn).await?;
+        audit(
+            &txn,
+            actor,
+            "task.handled",
+            "task_updates",
+            &format!("{code}#{update}: {} ({by}): {note}", handled.on),
+        )
+        .await?;
+        crate::values::bump_counter(&txn, "tasks").await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     pub async fn add_research_results(&self, rs: &[ResearchResult], actor: &str) -> Result<()> {

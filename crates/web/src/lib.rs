@@ -60,6 +60,10 @@ pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
         .route("/indicators/{code}", get(views::indicator))
         .route("/units", get(views::units))
         .route("/units/{code}", get(views::unit))
+        .route(
+            "/units/{code}/notice-file",
+            post(views::notice_file).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/units/{code}/{what}", post(views::committee_save))
         .route("/my", get(views::my_work))
         .route(
@@ -77,6 +81,9 @@ pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
             "/export/xlsx",
             post(views::export_xlsx).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
+        .route("/brief.docx", get(views::brief_file))
+        .route("/brief.pdf", get(views::brief_file))
+        .route("/brief.xlsx", get(views::brief_file))
         .route("/report.docx", get(views::report_file))
         .route("/report.pdf", get(views::report_file))
         .route("/report.xlsx", get(views::report_file))

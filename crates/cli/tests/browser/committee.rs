@@ -32,7 +32,30 @@ async fn the_committee_concludes_and_its_items_are_done() {
     // The standing office records the meeting and its notice.
     sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
     c.goto(&format!("{base}/units/TN.BCD")).await.unwrap();
-    click(&c, "#committee details:last-of-type summary").await;
+    // A difficulty raised on a task since the last meeting is recorded as handled, with how.
+    let raised = "#raised-table tr[data-task='NV-04'] form.mark-handled";
+    set(
+        &c,
+        &format!("{raised} input[name=note]"),
+        "Kết luận tại Thông báo số 25/TB-BCĐ",
+    )
+    .await;
+    click(&c, &format!("{raised} button")).await;
+    c.wait()
+        .for_element(Locator::Css(
+            "#raised-table tr[data-task='NV-04'] td.handled .good",
+        ))
+        .await
+        .expect("marked handled");
+    assert_eq!(
+        text_at(&c, "#saved").await,
+        "Đã ghi nhận việc xử lý khó khăn, kiến nghị."
+    );
+    c.execute("document.getElementById('raised').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    shot(&c, "committee-raised.png").await;
+    click(&c, "#record-meeting summary").await;
     set_date(&c, "#add-meeting input[name=held_on]", &today.to_string()).await;
     set(&c, "#add-meeting input[name=chair]", "Nguyễn Đức Thành").await;
     set(
@@ -59,6 +82,7 @@ async fn the_committee_concludes_and_its_items_are_done() {
         .for_element(Locator::Css(row))
         .await
         .expect("the meeting is listed");
+    assert_eq!(text_at(&c, "#saved").await, "Đã ghi nhận phiên họp.");
     // Two items, assigned from the notice's link: the form comes with the notice filled in.
     let deadline = today + chrono::Days::new(60);
     for (code, title, lead) in [
@@ -123,6 +147,14 @@ async fn the_committee_concludes_and_its_items_are_done() {
         .await
         .unwrap();
     assert_eq!(done, "1/2");
+    // The notice lists its two tasks with their state.
+    click(&c, &format!("{row} details.notice-tasks summary")).await;
+    let listed = text_at(&c, &format!("{row} details.notice-tasks")).await;
+    assert!(
+        listed.contains("Số hóa hồ sơ một cửa của phường"),
+        "{listed}"
+    );
+    assert!(listed.contains("Hoàn thành đúng hạn"), "{listed}");
     c.execute(
         "document.getElementById('meetings').scrollIntoView()",
         vec![],

@@ -6,6 +6,7 @@ mod analytics;
 mod authz;
 mod cli;
 mod clock;
+mod committee_brief;
 mod contract;
 mod entry;
 mod evaluation;

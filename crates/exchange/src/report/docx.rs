@@ -9,9 +9,7 @@ use docx_rs::{
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 
-use super::{
-    ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER, TARGETS,
-};
+use super::{ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER};
 
 /// The widths of the targets' columns, in twips.
 const COLUMNS: [usize; 4] = [3300, 1900, 2300, 1800];
@@ -137,9 +135,12 @@ pub fn docx(r: &Report) -> Result<Vec<u8>, String> {
     for s in &r.summary {
         doc = doc.add_paragraph(body(s));
     }
-    doc = doc
-        .add_paragraph(heading(TARGETS))
-        .add_table(table(&TARGET_HEADER, &r.targets));
+    doc = doc.add_paragraph(heading(&r.targets_heading()));
+    doc = if r.targets.is_empty() {
+        doc.add_paragraph(body(&r.targets_none))
+    } else {
+        doc.add_table(table(&TARGET_HEADER, &r.targets))
+    };
     for (title, ended) in r.ended_titles().iter().zip(&r.ended) {
         doc = doc
             .add_paragraph(heading(title))

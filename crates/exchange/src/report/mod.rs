@@ -22,17 +22,22 @@ pub struct Report {
     /// "Kết quả thực hiện Nghị quyết số 57-NQ/TW … năm 2025"
     pub title: String,
     pub summary: Vec<String>,
-    /// How many targets stand at each status, in the badges' words (the chart).
+    /// How many targets stand at each status, in the badges' words (the chart); none, no chart.
     pub standing: Vec<(String, usize)>,
+    /// The targets table's heading without its number ("TIẾN ĐỘ THỰC HIỆN CÁC MỤC TIÊU")
+    /// and what it says when it has no rows.
+    pub targets_title: String,
+    pub targets_none: String,
     /// Targets in progress: indicator, target as worded, latest official figure with its
     /// unit of measure and period in words, progress in words.
     pub targets: Vec<[String; 4]>,
+    /// The heading of a year's table before its year ("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM").
+    pub ended_title: String,
     /// Targets whose year has ended, a table a year (oldest first), each row with the figure
     /// of its own year and the final verdict; repeated in every later report of the plan.
     pub ended: Vec<EndedYear>,
-    pub at_risk: Vec<String>,
-    pub overdue: Vec<String>,
-    pub late_units: Vec<String>,
+    /// The list sections after the tables, in order.
+    pub lists: Vec<List>,
     pub recipients: Vec<String>,
     /// "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
     pub signer_position: String,
@@ -46,11 +51,24 @@ pub struct EndedYear {
     pub rows: Vec<[String; 4]>,
 }
 
+/// A list section of the body: items as sentences, numbered after the tables.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct List {
+    /// What the list is, for readers of the content ("at_risk", "overdue", "raised"...).
+    pub key: String,
+    /// The heading without its number ("NHIỆM VỤ QUÁ HẠN").
+    pub title: String,
+    /// The Excel sheet's name (at most 31 characters).
+    pub sheet: String,
+    pub items: Vec<String>,
+    /// What the section says when there are no items.
+    pub none: String,
+}
+
 pub const NATION: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 pub const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 pub const KIND: &str = "BÁO CÁO";
 pub const SUMMARY: &str = "I. TÌNH HÌNH CHUNG";
-pub const TARGETS: &str = "II. TIẾN ĐỘ THỰC HIỆN CÁC MỤC TIÊU";
 pub const TARGET_HEADER: [&str; 4] = [
     "Chỉ tiêu",
     "Mục tiêu",
@@ -63,11 +81,11 @@ pub const CHART: &str = "Số mục tiêu theo tình trạng";
 pub const RECIPIENTS: &str = "Nơi nhận:";
 pub const FILED: &str = "- Lưu: VT.";
 
-/// A list section of the body: its heading, its items and what it says when there are none.
+/// A list section as set: its numbered heading, its items and what it says when there are none.
 pub struct Section<'a> {
     pub title: String,
     pub items: &'a [String],
-    pub none: &'static str,
+    pub none: &'a str,
 }
 
 impl Report {
@@ -113,42 +131,41 @@ impl Report {
         upper.replace(&place, &place.replace(' ', "\u{a0}"))
     }
 
+    /// The targets table's heading, section II.
+    pub fn targets_heading(&self) -> String {
+        format!("II. {}", self.targets_title)
+    }
+
     /// The headings of the tables of ended years, numbered after section II:
     /// "III. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM 2025".
     pub fn ended_titles(&self) -> Vec<String> {
         self.ended
             .iter()
             .enumerate()
-            .map(|(i, e)| {
-                format!(
-                    "{}. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM {}",
-                    roman(3 + i),
-                    e.year
-                )
-            })
+            .map(|(i, e)| format!("{}. {} {}", roman(3 + i), self.ended_title, e.year))
             .collect()
     }
 
     /// The list sections after the tables, numbered on from them.
-    pub fn sections(&self) -> [Section<'_>; 3] {
+    pub fn sections(&self) -> Vec<Section<'_>> {
         let n = 3 + self.ended.len();
-        [
-            Section {
-                title: format!("{}. MỤC TIÊU CÓ NGUY CƠ KHÔNG ĐẠT", roman(n)),
-                items: &self.at_risk,
-                none: "Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.",
-            },
-            Section {
-                title: format!("{}. NHIỆM VỤ QUÁ HẠN", roman(n + 1)),
-                items: &self.overdue,
-                none: "Không có nhiệm vụ quá hạn.",
-            },
-            Section {
-                title: format!("{}. ĐƠN VỊ CHẬM BÁO CÁO", roman(n + 2)),
-                items: &self.late_units,
-                none: "Không có đơn vị chậm báo cáo.",
-            },
-        ]
+        self.lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Section {
+                title: format!("{}. {}", roman(n + i), l.title),
+                items: &l.items,
+                none: &l.none,
+            })
+            .collect()
+    }
+
+    /// The items of the list `key` (none if there is no such list).
+    pub fn list(&self, key: &str) -> &[String] {
+        self.lists
+            .iter()
+            .find(|l| l.key == key)
+            .map_or(&[], |l| &l.items)
     }
 
     /// The body's last sentence, ending with "./." as the decree asks. Only the title's first

@@ -13,9 +13,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
-use super::{
-    CHART, ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER, TARGETS,
-};
+use super::{CHART, ENDED_HEADER, KIND, MOTTO, NATION, RECIPIENTS, Report, SUMMARY, TARGET_HEADER};
 
 const TEMPLATE: &str = include_str!("report.typ");
 
@@ -112,7 +110,8 @@ fn data(r: &Report) -> serde_json::Value {
         "title": r.title,
         "summary_title": SUMMARY,
         "summary": r.summary,
-        "targets_title": TARGETS,
+        "targets_title": r.targets_heading(),
+        "targets_none": r.targets_none,
         "chart_title": CHART,
         "standing": r.standing.iter().map(|(label, n)| serde_json::json!({"label": label, "count": n})).collect::<Vec<_>>(),
         "target_header": TARGET_HEADER,
@@ -196,6 +195,7 @@ mod tests {
             place: "Thái Nguyên".into(),
             date: NaiveDate::from_ymd_opt(2025, 10, 5).unwrap(),
             title: "Kết quả thực hiện Nghị quyết số 57-NQ/TW, quý III năm 2025".into(),
+            targets_title: "TIẾN ĐỘ THỰC HIỆN CÁC MỤC TIÊU".into(),
             summary: vec!["Tóm tắt.".into()],
             standing: vec![
                 ("Đạt".into(), 3),

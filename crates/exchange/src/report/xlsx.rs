@@ -1,6 +1,6 @@
 //! The periodic report as an Excel workbook, for those who rework its tables: the cover
 //! (issuer, number, date, title, summary, the count of targets by status), the targets, and one
-//! sheet per list (at risk, overdue tasks, late units).
+//! sheet per list (at risk, overdue tasks, late units; a meeting brief's own lists).
 
 use super::{CHART, ENDED_HEADER, Report, TARGET_HEADER};
 use crate::workbook::{Cell, Sheet, workbook};
@@ -16,8 +16,10 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
     .map(|(k, v)| vec![k.into(), v.into()])
     .collect();
     cover.extend(r.summary.iter().map(|s| vec!["".into(), s.clone().into()]));
-    cover.push(vec![]);
-    cover.push(vec![CHART.into()]);
+    if !r.standing.is_empty() {
+        cover.push(vec![]);
+        cover.push(vec![CHART.into()]);
+    }
     cover.extend(
         r.standing
             .iter()
@@ -32,7 +34,7 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
         },
         targets(
             "Chỉ tiêu".into(),
-            super::TARGETS.into(),
+            r.targets_heading(),
             &TARGET_HEADER,
             &r.targets,
         ),
@@ -45,13 +47,9 @@ pub fn sheets(r: &Report) -> Vec<Sheet> {
             &e.rows,
         ));
     }
-    for (section, name) in r.sections().iter().zip([
-        "Nguy cơ không đạt",
-        "Nhiệm vụ quá hạn",
-        "Đơn vị chậm báo cáo",
-    ]) {
+    for (section, list) in r.sections().iter().zip(&r.lists) {
         out.push(Sheet {
-            name: name.into(),
+            name: list.sheet.clone(),
             title: section.title.clone(),
             header: vec!["TT".into(), "Nội dung".into()],
             rows: if section.items.is_empty() {

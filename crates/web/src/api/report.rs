@@ -82,6 +82,11 @@ pub(super) struct PeriodicReport {
 impl PeriodicReport {
     fn new(period: &Period, unit: &UnitCode, r: Report) -> Self {
         let ended_titles = r.ended_titles();
+        let (at_risk, overdue, late_units) = (
+            r.list("at_risk").to_vec(),
+            r.list("overdue").to_vec(),
+            r.list("late_units").to_vec(),
+        );
         PeriodicReport {
             period: period.to_string(),
             unit: unit.to_string(),
@@ -107,9 +112,9 @@ impl PeriodicReport {
                 })
                 .collect(),
             targets: r.targets.into_iter().map(Into::into).collect(),
-            at_risk: r.at_risk,
-            overdue: r.overdue,
-            late_units: r.late_units,
+            at_risk,
+            overdue,
+            late_units,
             recipients: r.recipients,
             signer_position: r.signer_position,
             signer_name: r.signer_name,

@@ -5,10 +5,12 @@ pub mod refusals;
 pub mod ties;
 mod words;
 mod words_actions;
+mod words_committee;
 
 use chrono::NaiveDate;
 use words::WORDS;
 use words_actions::ACTION_WORDS;
+use words_committee::COMMITTEE_WORDS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -43,6 +45,7 @@ impl Tr {
         WORDS
             .iter()
             .chain(ACTION_WORDS)
+            .chain(COMMITTEE_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")
@@ -216,7 +219,7 @@ mod tests {
     #[test]
     fn every_key_is_one_word() {
         let mut seen = std::collections::HashSet::new();
-        for (k, _, _) in WORDS.iter().chain(ACTION_WORDS) {
+        for (k, _, _) in WORDS.iter().chain(ACTION_WORDS).chain(COMMITTEE_WORDS) {
             assert!(seen.insert(*k), "{k} twice");
         }
     }

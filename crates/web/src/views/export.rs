@@ -4,7 +4,7 @@
 
 use super::common::*;
 use crate::xlsx::{PostedTable, attachment, download};
-use chitieu_app::report::{Unasked, render, report_of, which};
+use chitieu_app::report::{Unasked, brief_of, render, report_of, which};
 use chitieu_exchange::report::Format;
 
 pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
@@ -51,11 +51,7 @@ pub async fn report_file(
 ) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let format = path
-        .as_str()
-        .rsplit_once('.')
-        .and_then(|(_, ext)| Format::parse(ext).ok())
-        .ok_or(PageError::NotFound(tr))?;
+    let format = format_of(&path, tr)?;
     let snap = s.live.snapshot();
     let (period, unit) = which(&snap, q.period.as_deref(), q.unit.as_deref(), snap.today())
         .map_err(|e| match e {
@@ -69,6 +65,66 @@ pub async fn report_file(
         .map_err(|e| PageError::invalid(tr, e))?;
     Ok(attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
+        format.content_type(),
+        bytes,
+    ))
+}
+
+/// The file format a download's path ends with.
+fn format_of(path: &axum::extract::MatchedPath, tr: Tr) -> Result<Format, PageError> {
+    path.as_str()
+        .rsplit_once('.')
+        .and_then(|(_, ext)| Format::parse(ext).ok())
+        .ok_or(PageError::NotFound(tr))
+}
+
+#[derive(Deserialize)]
+pub struct BriefQuery {
+    committee: Option<String>,
+}
+
+/// The meeting brief for a steering committee (default the plan owner's) as of today, as
+/// Word, PDF or Excel by the path's extension (`/brief.docx`...). Signed in only, as the
+/// committee's page is.
+pub async fn brief_file(
+    State(s): State<AppState>,
+    v: Viewer,
+    path: axum::extract::MatchedPath,
+    Query(q): Query<BriefQuery>,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let format = format_of(&path, tr)?;
+    let snap = s.live.snapshot();
+    let committee = match q
+        .committee
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => UnitCode::parse(c).map_err(|_| PageError::NotFound(tr))?,
+        None => snap
+            .plan
+            .as_ref()
+            .and_then(|p| chitieu_app::committee::steering(&snap, &p.plan.owner))
+            .map(|u| u.code.clone())
+            .ok_or(PageError::NotFound(tr))?,
+    };
+    if snap.unit(&committee).is_none() {
+        return Err(PageError::NotFound(tr));
+    }
+    let (members, meetings) = s.app.committee_records(&committee).await.or_500(tr)?;
+    let brief = brief_of(&snap, &committee, &members, &meetings, snap.today())
+        .map_err(|e| PageError::invalid(tr, e))?;
+    let bytes = render(brief, format)
+        .await
+        .map_err(|e| PageError::invalid(tr, e))?;
+    Ok(attachment(
+        &format!(
+            "tai-lieu-hop-{committee}-{}.{}",
+            snap.today(),
+            format.extension()
+        ),
         format.content_type(),
         bytes,
     ))

@@ -33,7 +33,7 @@ mod tasks;
 mod units;
 
 pub use admin::{admin, admin_save};
-pub use committee::committee_save;
+pub use committee::{committee_save, notice_file};
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
 pub use directory::units;
 pub use entry::{entry_form, entry_save};
@@ -43,7 +43,7 @@ pub use evaluation_cards::{evaluation_head, evaluation_unit};
 pub use evaluation_settings::{evaluation_proposals, evaluation_rubric};
 pub use evaluation_ties::evaluation_ties;
 pub use evidence::evidence;
-pub use export::{export_xlsx, report_file};
+pub use export::{brief_file, export_xlsx, report_file};
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
 pub use my::my_work;

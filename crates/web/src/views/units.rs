@@ -38,7 +38,17 @@ struct UnitPage {
     behind: Vec<(String, String, Vec<StandingRow>)>,
 }
 
-pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>) -> PageResult {
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn unit(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> PageResult {
     let tr = v.tr;
     v.user()?;
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
@@ -62,18 +72,34 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             .collect();
         standing_rows(plan, &mine, tr)
     };
-    page.committee = super::committee::committee_box(&s, &v, &snap, unit).await?;
-    // Targets assigned down (giao chỉ tiêu): the units under this one behind on their share.
+    page.committee =
+        super::committee::committee_box(&s, &v, &snap, unit, q.saved.as_deref()).await?;
+    page.behind = behind(&snap, plan, &code, tr)?;
+    page.led = of(&|i| i.lead_unit == code);
+    page.coordinated = of(&|i| i.coordinating_units.contains(&code));
+    Ok(page.into_response())
+}
+
+/// Targets assigned down (giao chỉ tiêu): the units under `code` behind on their share, each
+/// as (code, name, rows).
+fn behind(
+    snap: &Snapshot,
+    plan: &chitieu_domain::default_plan::PlanFile,
+    code: &UnitCode,
+    tr: Tr,
+) -> Result<Vec<(String, String, Vec<StandingRow>)>, PageError> {
+    let day = snap.today();
+    let mut out = Vec::new();
     let mut assigned: Vec<&UnitCode> = plan
         .targets
         .iter()
         .map(|t| &t.unit)
-        .filter(|u| **u != code && snap.within(&code, u))
+        .filter(|u| *u != code && snap.within(code, u))
         .collect();
     assigned.sort();
     assigned.dedup();
     for u in assigned {
-        let behind: Vec<Row> = assessed(&snap, Some(u.as_str()), day, tr)?
+        let behind: Vec<Row> = assessed(snap, Some(u.as_str()), day, tr)?
             .into_iter()
             .filter(|r| {
                 !r.inherited
@@ -86,16 +112,14 @@ pub async fn unit(State(s): State<AppState>, v: Viewer, Path(code): Path<String>
             })
             .collect();
         if !behind.is_empty() {
-            page.behind.push((
+            out.push((
                 u.to_string(),
-                unit_name(&snap, u),
+                unit_name(snap, u),
                 standing_rows(plan, &behind, tr),
             ));
         }
     }
-    page.led = of(&|i| i.lead_unit == code);
-    page.coordinated = of(&|i| i.coordinating_units.contains(&code));
-    Ok(page.into_response())
+    Ok(out)
 }
 
 impl UnitPage {

@@ -1,12 +1,15 @@
 //! The periodic report's content for a period and a unit, from official (accepted) figures:
 //! what the Word document (and the pages' download) says.
 
+mod brief;
+pub use brief::brief_of;
+
 use chitieu_analytics::assess::{Row, in_sight};
 use chitieu_domain::Unit;
 use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::text::{lower_first, upper_first};
 use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKind};
-use chitieu_exchange::report::{EndedYear, Report, roman};
+use chitieu_exchange::report::{EndedYear, List, Report, roman};
 use chrono::Datelike;
 
 use crate::evaluation::short as figure;
@@ -159,6 +162,28 @@ impl Line {
     }
 }
 
+/// The targets of the years over by `year` among `rows`, a table a year, oldest first, each
+/// row with the figure of its own year and the final verdict.
+fn ended_years<'a>(
+    plan: &PlanFile,
+    rows: impl Iterator<Item = &'a Row>,
+    year: i32,
+) -> Vec<EndedYear> {
+    let mut ended: Vec<EndedYear> = Vec::new();
+    for r in rows.filter(|r| r.is_final && r.target_year <= year) {
+        let cells = Line::of(plan, r).cells(false);
+        match ended.iter_mut().find(|e| e.year == r.target_year) {
+            Some(e) => e.rows.push(cells),
+            None => ended.push(EndedYear {
+                year: r.target_year,
+                rows: vec![cells],
+            }),
+        }
+    }
+    ended.sort_by_key(|e| e.year);
+    ended
+}
+
 /// The abbreviation after "BC-" in the document's number: a People's Committee's is "UBND";
 /// a department's the last part of its code ("TN.SKHCN" → "SKHCN"), which a plan sets.
 fn abbreviation(u: &Unit) -> String {
@@ -236,21 +261,7 @@ pub fn report_of(
         }
     }
     // Years that are over, each with its verdicts, in every report until the plan ends.
-    let mut ended: Vec<EndedYear> = Vec::new();
-    for r in rows
-        .iter()
-        .filter(|r| r.is_final && r.target_year <= as_of.year())
-    {
-        let cells = line(r).cells(false);
-        match ended.iter_mut().find(|e| e.year == r.target_year) {
-            Some(e) => e.rows.push(cells),
-            None => ended.push(EndedYear {
-                year: r.target_year,
-                rows: vec![cells],
-            }),
-        }
-    }
-    ended.sort_by_key(|e| e.year);
+    let ended = ended_years(plan, rows.iter(), as_of.year());
     let ended_counts: Vec<String> = ended
         .iter()
         .enumerate()
@@ -339,6 +350,55 @@ pub fn report_of(
         ),
     ];
     summary.splice(2..2, ended_counts);
+    let title = format!(
+        "Kết quả thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, {}",
+        lower_first(&period.label_vi())
+    );
+    Ok(Report {
+        title,
+        summary,
+        standing,
+        targets_title: "TIẾN ĐỘ THỰC HIỆN CÁC MỤC TIÊU".into(),
+        targets_none: "Không có mục tiêu nào trong phạm vi báo cáo.".into(),
+        targets,
+        ended_title: "KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU NĂM".into(),
+        ended,
+        lists: vec![
+            List {
+                key: "at_risk".into(),
+                title: "MỤC TIÊU CÓ NGUY CƠ KHÔNG ĐẠT".into(),
+                sheet: "Nguy cơ không đạt".into(),
+                items: at_risk,
+                none: "Không có mục tiêu nào có nguy cơ không đạt theo tốc độ hiện nay.".into(),
+            },
+            List {
+                key: "overdue".into(),
+                title: "NHIỆM VỤ QUÁ HẠN".into(),
+                sheet: "Nhiệm vụ quá hạn".into(),
+                items: overdue,
+                none: "Không có nhiệm vụ quá hạn.".into(),
+            },
+            List {
+                key: "late_units".into(),
+                title: "ĐƠN VỊ CHẬM BÁO CÁO".into(),
+                sheet: "Đơn vị chậm báo cáo".into(),
+                items: late_units,
+                none: "Không có đơn vị chậm báo cáo.".into(),
+            },
+        ],
+        ..letterhead(snap, u, as_of.max(today.min(period.end())), today)
+    })
+}
+
+/// The document's head and foot for `u` as of `day`: the issuer (and the body above it), the
+/// number, place and date, the recipients by level and the signature.
+fn letterhead(
+    snap: &Snapshot,
+    u: &Unit,
+    day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Report {
+    let code = &u.code;
     let province = u.kind == UnitKind::Province;
     let commune = u.kind.is_commune_level();
     // The province the unit belongs to (itself for a province): its People's Committee, its
@@ -352,7 +412,11 @@ pub fn report_of(
         }
     }
     if home.kind != UnitKind::Province {
-        home = snap.unit(&plan.plan.owner).unwrap_or(u);
+        home = snap
+            .plan
+            .as_ref()
+            .and_then(|p| snap.unit(&p.plan.owner))
+            .unwrap_or(u);
     }
     // "Thái Nguyên" and "tỉnh Thái Nguyên", "Hà Nội" and "thành phố Hà Nội": the plan names
     // its province without the type, the national map with it ("Thành phố Hà Nội", of the kind
@@ -377,8 +441,8 @@ pub fn report_of(
         };
         format!("{kind} {place}")
     };
-    let head = snap.head_on(code, as_of.max(today.min(period.end())));
-    let r = Report {
+    let head = snap.head_on(code, day);
+    Report {
         // A commune's or ward's People's Committee issues in its own name; a department under
         // its province's People's Committee.
         parent: if province || commune {
@@ -398,17 +462,6 @@ pub fn report_of(
         number: format!("Số:       /BC-{}", abbreviation(u)),
         place,
         date: today,
-        title: format!(
-            "Kết quả thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, {}",
-            lower_first(&period.label_vi())
-        ),
-        summary,
-        standing,
-        targets,
-        ended,
-        at_risk,
-        overdue,
-        late_units,
         // The province reports up to the centre; a department or a commune to the province.
         recipients: if province {
             vec![
@@ -419,12 +472,7 @@ pub fn report_of(
             ]
         } else {
             // A unit never sends its report to itself.
-            let steering = snap
-                .units
-                .iter()
-                .find(|x| {
-                    x.parent.as_ref() == Some(&home.code) && x.name.starts_with("Ban Chỉ đạo")
-                })
+            let steering = crate::committee::steering(snap, &home.code)
                 .map_or("Ban Chỉ đạo của tỉnh".to_string(), |b| {
                     b.name.clone()
                 });
@@ -446,6 +494,6 @@ pub fn report_of(
             head.map_or("Thủ trưởng đơn vị".into(), |h| h.title.clone())
         },
         signer_name: head.map_or(String::new(), |h| h.person.clone()),
-    };
-    Ok(r)
+        ..Report::default()
+    }
 }
