@@ -222,6 +222,18 @@ impl Engine {
     /// The values a unit reported itself for an indicator (not rolled up), oldest first, as
     /// the indicator reads them (a ratio × its factor).
     pub fn own_values(&self, indicator: &str, unit: &UnitCode) -> Vec<(Period, Decimal)> {
+        self.own_parts(indicator, unit)
+            .into_iter()
+            .map(|(p, v, _)| (p, v))
+            .collect()
+    }
+
+    /// [`Engine::own_values`] with, for a ratio, the numerator and denominator stored.
+    pub fn own_parts(
+        &self,
+        indicator: &str,
+        unit: &UnitCode,
+    ) -> Vec<(Period, Decimal, Option<(Decimal, Decimal)>)> {
         let Ok((i, u)) = self.ids(indicator, unit) else {
             return Vec::new();
         };
@@ -233,8 +245,12 @@ impl Engine {
             .iter()
             .filter_map(|&key| {
                 let c = s.get(key)?;
-                let v = if m.ratio { c.ratio(m.factor)? } else { c.a };
-                Some((Period::from_month_key(key, m.freq), v))
+                let (v, parts) = if m.ratio {
+                    (c.ratio(m.factor)?, Some((c.a, c.b)))
+                } else {
+                    (c.a, None)
+                };
+                Some((Period::from_month_key(key, m.freq), v, parts))
             })
             .collect()
     }

@@ -169,6 +169,45 @@ pub async fn submit_each(
     Ok(())
 }
 
+/// A change of more than half, up or down, from the period before is flagged for whoever
+/// reviews a report.
+pub const JUMP: f64 = 0.5;
+
+/// A part of a figure as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Value,
+    Numerator,
+    Denominator,
+}
+
+/// The parts of a figure (value, numerator, denominator) that moved by more than [`JUMP`]
+/// from `before` to `now`, with the relative change; nothing from zero or from a part
+/// missing on either side. A count that doubles can hide behind a ratio that barely moves.
+pub fn jumps(
+    now: [Option<chitieu_domain::Decimal>; 3],
+    before: [Option<chitieu_domain::Decimal>; 3],
+) -> Vec<(Part, f64)> {
+    [Part::Value, Part::Numerator, Part::Denominator]
+        .into_iter()
+        .zip(now.into_iter().zip(before))
+        .filter_map(|(part, pair)| {
+            let (Some(x), Some(y)) = pair else {
+                return None;
+            };
+            let (x, y) = (
+                chitieu_domain::text::decimal_f64(x),
+                chitieu_domain::text::decimal_f64(y),
+            );
+            if y == 0.0 {
+                return None;
+            }
+            let change = x / y - 1.0;
+            (change.abs() > JUMP).then_some((part, change))
+        })
+        .collect()
+}
+
 /// A report's figures for reading: the report as listed, its indicators, the stored figures
 /// of the unit they are kept under, and what the reader may see and do.
 pub struct Figures {

@@ -13,6 +13,7 @@ async fn a_reports_figures_are_read_beside_the_period_before(db: &TestDb) {
     add_user(db, "lanh.dao", "viewer", "19");
     add_user(db, "bc.phuong", "reporter", "5443");
     add_user(db, "bc.xa", "reporter", "5518");
+    add_user(db, "ct.phuong", "head", "5443");
     let reporter = token(db, "bc", "reporter", "5443");
     let (server, base) = serve(db);
     let q = open_quarter();
@@ -89,6 +90,28 @@ async fn a_reports_figures_are_read_beside_the_period_before(db: &TestDb) {
         page.contains("id=\"open-entry\""),
         "those who enter may go to the form"
     );
+
+    // Sent, it waits for the ward's head, whose queue shows the counts beside the quarter
+    // before's and flags both jumps (only the ratio's history was checked before).
+    let (s, v) = post_json(
+        &format!("{base}/api/v1/reports/BC57-XA-QUY/5443/{q}/submit"),
+        &reporter,
+        "{}",
+    );
+    assert_eq!(s, 200, "{v}");
+    let head = session(&base, "ct.phuong", PASSWORD);
+    let (s, queue) = get_status(&base, "/reports", Some(&head));
+    assert_eq!(s, 200);
+    let flag = queue
+        .split("⚠ ")
+        .find(|f| f.starts_with("NL-CBX"))
+        .unwrap_or_else(|| panic!("NL-CBX flagged: {queue}"));
+    assert!(
+        flag.starts_with("NL-CBX: 70/80 (87,5) ← 33/39 (84,62): "),
+        "{flag}"
+    );
+    assert!(flag.contains("tăng 105 % so với quý II/2026"), "{flag}");
+    assert!(flag.contains("tăng 112 % so với quý II/2026"), "{flag}");
 
     // Another commune's reporter may not read it; an unknown form is not found.
     let other = session(&base, "bc.xa", PASSWORD);

@@ -7,9 +7,6 @@ use super::common::*;
 use chitieu_app::actions::ActionError;
 use chitieu_domain::{Decimal, Period, ValueState};
 
-/// A change of more than half, up or down, is flagged for the approver.
-const JUMP: f64 = 0.5;
-
 /// A part left out reads as empty, so that the page answers "not found", not a bare 400.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -113,49 +110,16 @@ fn figure_row(
         .max_by_key(|r| r.period);
     let uom = uom(&tr, ind);
     let shown = |r: &chitieu_app::ValueRow| figure_text(tr, r, uom);
-    let mut jumps = Vec::new();
-    if let (Some(n), Some(b)) = (now, before) {
-        let label = |l: &Option<String>, en: &str, key: &str| -> String {
-            l.as_deref()
-                .map(|l| tr.pick(l, en).to_string())
-                .unwrap_or_else(|| tr.t(key).to_string())
-        };
-        let parts = [
-            (tr.t("value").to_string(), Some(n.value), Some(b.value)),
-            (
-                label(&ind.numerator_label, &ind.numerator_label_en, "numerator"),
-                n.numerator,
-                b.numerator,
-            ),
-            (
-                label(
-                    &ind.denominator_label,
-                    &ind.denominator_label_en,
-                    "denominator",
-                ),
-                n.denominator,
-                b.denominator,
-            ),
-        ];
-        for (what, x, y) in parts {
-            if let (Some(x), Some(y)) = (x, y)
-                && let Some(change) = jump(x, y)
-            {
-                jumps.push(format!(
-                    "{} {} {} % {} {}",
-                    chitieu_domain::text::upper_first(&what),
-                    if change > 0.0 {
-                        tr.t("rose")
-                    } else {
-                        tr.t("fell")
-                    },
-                    tr.num(change.abs() * 100.0, 0),
-                    tr.t("compared_with"),
-                    chitieu_domain::text::lower_first(&tr.period(&b.period)),
-                ));
-            }
-        }
-    }
+    let jumps = match (now, before) {
+        (Some(n), Some(b)) => chitieu_app::reports::jumps(
+            [Some(n.value), n.numerator, n.denominator],
+            [Some(b.value), b.numerator, b.denominator],
+        )
+        .into_iter()
+        .map(|(part, change)| jump_words(tr, ind, part, change, b.period))
+        .collect(),
+        _ => Vec::new(),
+    };
     FigureRow {
         code: ind.code.clone(),
         name: tr.pick(&ind.name, &ind.name_en).to_string(),
@@ -191,15 +155,39 @@ fn figure_text(tr: Tr, r: &chitieu_app::ValueRow, uom: &str) -> String {
     }
 }
 
-/// The relative change from `before` to `now` when more than [`JUMP`]; none from zero.
-fn jump(now: Decimal, before: Decimal) -> Option<f64> {
-    let (x, y) = (
-        chitieu_domain::text::decimal_f64(now),
-        chitieu_domain::text::decimal_f64(before),
-    );
-    if y == 0.0 {
-        return None;
-    }
-    let change = x / y - 1.0;
-    (change.abs() > JUMP).then_some(change)
+/// "Tử số tăng 112 % so với quý II/2026": a jump in a part of a figure, in words.
+pub(super) fn jump_words(
+    tr: Tr,
+    ind: &chitieu_domain::Indicator,
+    part: chitieu_app::reports::Part,
+    change: f64,
+    before: Period,
+) -> String {
+    use chitieu_app::reports::Part;
+    let label = |l: &Option<String>, en: &str, key: &str| -> String {
+        l.as_deref()
+            .map(|l| tr.pick(l, en).to_string())
+            .unwrap_or_else(|| tr.t(key).to_string())
+    };
+    let what = match part {
+        Part::Value => tr.t("value").to_string(),
+        Part::Numerator => label(&ind.numerator_label, &ind.numerator_label_en, "numerator"),
+        Part::Denominator => label(
+            &ind.denominator_label,
+            &ind.denominator_label_en,
+            "denominator",
+        ),
+    };
+    format!(
+        "{} {} {} % {} {}",
+        chitieu_domain::text::upper_first(&what),
+        if change > 0.0 {
+            tr.t("rose")
+        } else {
+            tr.t("fell")
+        },
+        tr.num(change.abs() * 100.0, 0),
+        tr.t("compared_with"),
+        chitieu_domain::text::lower_first(&tr.period(&before)),
+    )
 }

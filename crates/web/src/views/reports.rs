@@ -86,6 +86,65 @@ fn outlier_flags(
     out
 }
 
+/// The report's figures whose value, numerator or denominator moved by more than half from
+/// the period before, each beside that period's: "NL-CBX: 70/80 (87,5) ← 33/39 (84,62):
+/// Tử số tăng 112 % so với quý II/2026".
+fn jump_flags(
+    snap: &Snapshot,
+    r: &chitieu_app::reports::Listed,
+    values_unit: &UnitCode,
+    tr: Tr,
+) -> Vec<String> {
+    use rust_decimal::prelude::ToPrimitive;
+    let (Some(plan), Some(unit)) = (snap.plan.as_ref(), snap.unit(&r.unit)) else {
+        return Vec::new();
+    };
+    let Some(form) = plan.forms.iter().find(|f| f.code == r.form) else {
+        return Vec::new();
+    };
+    let n = |d: chitieu_domain::Decimal| {
+        let s = tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
+        let sep = if tr.is_en() { '.' } else { ',' };
+        match s.split_once(sep) {
+            Some((whole, frac)) if frac.trim_end_matches('0').is_empty() => whole.to_string(),
+            _ => s,
+        }
+    };
+    let shown = |v: chitieu_domain::Decimal, parts: Option<(_, _)>| match parts {
+        Some((a, b)) => format!("{}/{} ({})", n(a), n(b), n(v)),
+        None => n(v),
+    };
+    let mut out = Vec::new();
+    for ind in form.indicators_of(&plan.indicators, unit) {
+        let series = snap.engine.own_parts(&ind.code, values_unit);
+        let Some(&(_, v, parts)) = series.iter().find(|(p, _, _)| *p == r.period) else {
+            continue;
+        };
+        let Some(&(before, bv, bparts)) = series
+            .iter()
+            .filter(|(p, _, _)| *p < r.period && p.kind() == r.period.kind())
+            .max_by_key(|(p, _, _)| *p)
+        else {
+            continue;
+        };
+        let split = |v, parts: Option<(_, _)>| [Some(v), parts.map(|p| p.0), parts.map(|p| p.1)];
+        let moved: Vec<String> = chitieu_app::reports::jumps(split(v, parts), split(bv, bparts))
+            .into_iter()
+            .map(|(part, change)| super::report_view::jump_words(tr, ind, part, change, before))
+            .collect();
+        if !moved.is_empty() {
+            out.push(format!(
+                "{}: {} ← {}: {}",
+                ind.code,
+                shown(v, parts),
+                shown(bv, bparts),
+                moved.join("; ")
+            ));
+        }
+    }
+    out
+}
+
 /// The actions `u` may take on a report in `state` now.
 pub(super) fn buttons(
     snap: &Snapshot,
@@ -155,7 +214,9 @@ pub(super) fn line(
         reason: r.reason.clone(),
         actions: buttons(snap, u, &r.unit, r.state, tr),
         flags: if chitieu_domain::report::received(r.state) {
-            outlier_flags(snap, r, &entry_unit, tr)
+            let mut flags = outlier_flags(snap, r, &entry_unit, tr);
+            flags.extend(jump_flags(snap, r, &entry_unit, tr));
+            flags
         } else {
             Vec::new()
         },
