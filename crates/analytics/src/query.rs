@@ -30,6 +30,9 @@ pub struct Contribution {
     pub denominator: Option<Decimal>,
 }
 
+/// A unit's own figure of a period: its value and, for a ratio, (numerator, denominator).
+pub type OwnFigure = (Period, Decimal, Option<(Decimal, Decimal)>);
+
 impl Engine {
     /// Elementary period keys of indicator `i` inside `period`, up to `as_of` (period end).
     pub(crate) fn elementary(
@@ -229,11 +232,7 @@ impl Engine {
     }
 
     /// [`Engine::own_values`] with, for a ratio, the numerator and denominator stored.
-    pub fn own_parts(
-        &self,
-        indicator: &str,
-        unit: &UnitCode,
-    ) -> Vec<(Period, Decimal, Option<(Decimal, Decimal)>)> {
+    pub fn own_parts(&self, indicator: &str, unit: &UnitCode) -> Vec<OwnFigure> {
         let Ok((i, u)) = self.ids(indicator, unit) else {
             return Vec::new();
         };
