@@ -122,6 +122,7 @@ pub(super) fn plan() -> PlanFile {
         indicators,
         rules: Vec::new(),
         outlier_z: chitieu_domain::validation::OUTLIER_Z,
+        documents: Default::default(),
     }
 }
 

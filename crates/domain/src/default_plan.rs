@@ -28,6 +28,8 @@ pub struct PlanFile {
     pub rules: Vec<Rule>,
     /// The modified z-score above which a figure is flagged for review.
     pub outlier_z: f64,
+    /// How documents name their issuers and who signs them.
+    pub documents: crate::documents::Documents,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +80,8 @@ struct RawFile {
     rules: Vec<RawRule>,
     #[serde(default)]
     validation: Option<RawValidation>,
+    #[serde(default)]
+    documents: crate::documents::Documents,
 }
 
 impl PlanFile {
@@ -120,6 +124,7 @@ impl PlanFile {
             outlier_z: raw
                 .validation
                 .map_or(crate::validation::OUTLIER_Z, |v| v.outlier_z),
+            documents: raw.documents.checked()?,
         };
         let file = file.within_bounds()?;
         file.check()?;

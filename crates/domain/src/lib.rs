@@ -8,6 +8,7 @@ pub mod clock;
 pub mod committee;
 pub mod comparator;
 pub mod default_plan;
+pub mod documents;
 pub mod evaluation;
 pub mod head;
 pub mod indicator;

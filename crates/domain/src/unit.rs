@@ -100,6 +100,15 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    pub const ALL: [UnitKind; 6] = [
+        UnitKind::Province,
+        UnitKind::Department,
+        UnitKind::Commune,
+        UnitKind::Ward,
+        UnitKind::Enterprise,
+        UnitKind::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UnitKind::Province => "province",

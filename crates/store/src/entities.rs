@@ -67,6 +67,7 @@ entity!(plan, "plans", {
     pub source: String,
     pub outlier_z: String,
     pub name_en: String,
+    pub documents: String,
 });
 
 entity!(indicator_group, "indicator_groups", {

@@ -12,6 +12,7 @@ mod m0030;
 mod m0031;
 mod m0032;
 mod m0033;
+mod m0034;
 mod people;
 mod plan;
 mod reports;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031::M0031EvaluationSettings),
             Box::new(m0032::M0032NoticesInEnglish),
             Box::new(m0033::M0033RaisedHandled),
+            Box::new(m0034::M0034PlanDocuments),
         ]
     }
 }

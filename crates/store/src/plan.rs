@@ -118,6 +118,12 @@ impl Store {
             end_year: Set(file.plan.end_year),
             source: Set(file.plan.source.clone()),
             outlier_z: Set(file.outlier_z.to_string()),
+            documents: Set(if file.documents == Default::default() {
+                String::new()
+            } else {
+                serde_json::to_string(&file.documents)
+                    .map_err(|e| StoreError::Broken(e.to_string()))?
+            }),
             ..Default::default()
         }
         .insert(&txn)
@@ -508,6 +514,9 @@ impl Store {
             forms,
             rules,
             outlier_z,
+            // Written by this program from a checked file; an unreadable one falls back to the
+            // defaults rather than stopping every page.
+            documents: serde_json::from_str(&p.documents).unwrap_or_default(),
         }))
     }
 

@@ -7,6 +7,7 @@ pub use brief::brief_of;
 use chitieu_analytics::assess::{Row, in_sight};
 use chitieu_domain::Unit;
 use chitieu_domain::default_plan::PlanFile;
+use chitieu_domain::documents::Documents;
 use chitieu_domain::text::{lower_first, upper_first};
 use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKind};
 use chitieu_exchange::report::{EndedYear, List, Report, roman};
@@ -184,9 +185,13 @@ fn ended_years<'a>(
     ended
 }
 
-/// The abbreviation after "BC-" in the document's number: a People's Committee's is "UBND";
-/// a department's the last part of its code ("TN.SKHCN" → "SKHCN"), which a plan sets.
-fn abbreviation(u: &Unit) -> String {
+/// The abbreviation after "BC-" in the document's number: the one the plan sets for the unit;
+/// else a People's Committee's "UBND" and another unit's the last part of its code
+/// ("TN.SKHCN" → "SKHCN").
+fn abbreviation(docs: Option<&Documents>, u: &Unit) -> String {
+    if let Some(a) = docs.and_then(|d| d.abbreviation(&u.code)) {
+        return a.to_string();
+    }
     if u.kind == UnitKind::Province || u.kind.is_commune_level() {
         return "UBND".into();
     }
@@ -442,6 +447,8 @@ fn letterhead(
         format!("{kind} {place}")
     };
     let head = snap.head_on(code, day);
+    let docs = snap.plan.as_ref().map(|p| &p.documents);
+    let signature = docs.and_then(|d| d.signature(u.kind));
     Report {
         // A commune's or ward's People's Committee issues in its own name; a department under
         // its province's People's Committee.
@@ -459,7 +466,7 @@ fn letterhead(
         } else {
             u.name.clone()
         },
-        number: format!("Số:       /BC-{}", abbreviation(u)),
+        number: format!("Số:       /BC-{}", abbreviation(docs, u)),
         place,
         date: today,
         // The province reports up to the centre; a department or a commune to the province.
@@ -488,12 +495,17 @@ fn letterhead(
             .collect()
         },
         // A People's Committee signs collectively (TM.), by its chairman.
-        signer_position: if province || commune {
-            "TM. Ủy ban nhân dân\nChủ tịch".into()
-        } else {
-            head.map_or("Thủ trưởng đơn vị".into(), |h| h.title.clone())
+        signer_position: match signature {
+            Some(s) => s.to_string(),
+            None if province || commune => "TM. Ủy ban nhân dân\nChủ tịch".into(),
+            None => head.map_or("Thủ trưởng đơn vị".into(), |h| h.title.clone()),
         },
-        signer_name: head.map_or(String::new(), |h| h.person.clone()),
+        // Signed for the head (KT.), by order (TL.) or by authority (TUQ.): someone the
+        // system does not know signs, so the name is left to be written.
+        signer_name: match signature {
+            Some(s) if ["KT.", "TL.", "TUQ."].iter().any(|p| s.starts_with(p)) => String::new(),
+            _ => head.map_or(String::new(), |h| h.person.clone()),
+        },
         ..Report::default()
     }
 }

@@ -10,7 +10,57 @@ use chitieu_store::testing::TestDb;
 db_tests!(
     a_departments_report_covers_the_indicators_it_leads,
     a_later_report_keeps_the_verdicts_of_the_year_that_is_over,
+    a_plan_sets_its_documents_abbreviations_and_signatures,
 );
+
+/// #32: "Số: …/BC-<abbreviation>" with the abbreviation configurable per unit, and the
+/// signature's title by kind of unit, from the plan file; a misspelt key is refused.
+async fn a_plan_sets_its_documents_abbreviations_and_signatures(db: &TestDb) {
+    let plan = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/plan/thai-nguyen-nq57.toml"
+    ))
+    .unwrap();
+    let line = "abbreviations = { \"TN.BCD\" = \"BCĐ\", \"TN.VPUB\" = \"VPUBND\" }";
+    assert!(plan.contains(line), "the default plan sets them");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("sai.toml");
+    std::fs::write(&bad, plan.replace(line, "abbreviation = {}")).unwrap();
+    let err = fails(db, &["init", "--plan", bad.to_str().unwrap()]);
+    assert!(err.contains("abbreviation"), "{err}");
+    let path = dir.path().join("tn.toml");
+    let signed = format!("{line}\nsignatures = {{ department = \"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC\" }}");
+    std::fs::write(&path, plan.replace(line, &signed)).unwrap();
+    ok(db, &["init", "--plan", path.to_str().unwrap()]);
+    let doc = |unit: &str| {
+        let out = dir.path().join(format!("{unit}.docx"));
+        ok(
+            db,
+            &[
+                "report",
+                "--period",
+                "2026Q3",
+                "--unit",
+                unit,
+                "--format",
+                "docx",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        part(&std::fs::read(&out).unwrap(), "word/document.xml")
+    };
+    let skhcn = doc("TN.SKHCN");
+    assert!(skhcn.contains("/BC-SKHCN"), "{skhcn}");
+    assert!(skhcn.contains("KT. GIÁM ĐỐC"), "{skhcn}");
+    assert!(skhcn.contains("PHÓ GIÁM ĐỐC"), "{skhcn}");
+    let vpub = doc("TN.VPUB");
+    assert!(vpub.contains("/BC-VPUBND"), "{vpub}");
+    // A People's Committee keeps its own way of signing.
+    let province = doc("19");
+    assert!(province.contains("/BC-UBND"), "{province}");
+    assert!(province.contains("TM. ỦY BAN NHÂN DÂN"), "{province}");
+}
 
 fn report_json(base: &str, token: &str, query: &str) -> serde_json::Value {
     let (status, _, body) = api(

@@ -58,6 +58,8 @@ pub enum Field {
     Chair,
     MeetingKind,
     Number,
+    Abbreviation,
+    Signature,
     DueDays,
     OutlierZ,
     Operand,

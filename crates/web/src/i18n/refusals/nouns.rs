@@ -34,6 +34,11 @@ pub(super) fn bytes(n: usize) -> String {
 pub(super) fn field_words(f: Field) -> (&'static str, &'static str) {
     match f {
         Field::Code => ("mã", "the code"),
+        Field::Abbreviation => (
+            "chữ viết tắt tên cơ quan trong số văn bản",
+            "the body's abbreviation in a document's number",
+        ),
+        Field::Signature => ("chức danh ký văn bản", "the signature's title"),
         Field::Name => ("tên", "the name"),
         Field::NameEn => ("tên tiếng Anh", "the English name"),
         Field::Title => ("tên nhiệm vụ", "the task's title"),
