@@ -11,7 +11,8 @@ use crate::{ACTOR, open};
 #[derive(Subcommand)]
 pub enum UnitsCmd {
     /// Import the national map (JSON in the format of vn-admin-units-2025.json). Adds new
-    /// units, updates changed ones; a second run changes nothing.
+    /// units, updates changed ones; a second run changes nothing. What the file does not
+    /// carry (populations, officials) keeps its stored value.
     Import { file: std::path::PathBuf },
     /// List the children of a unit, or the top level.
     List {
@@ -34,7 +35,7 @@ pub async fn run(db: &str, cmd: UnitsCmd) -> Result<()> {
                 .with_context(|| format!("không đọc được tệp {label}"))?;
             let units = admin_map::parse(&text, &label)?;
             let s = store
-                .upsert_units(&units, ACTOR, &format!("nhập danh mục {label}"))
+                .import_units(&units, ACTOR, &format!("nhập danh mục {label}"))
                 .await?;
             let counts = store.unit_counts().await?;
             outln!(

@@ -155,11 +155,34 @@ async fn check_tree<C: ConnectionTrait>(c: &C, batch: &[Unit]) -> Result<()> {
 impl Store {
     /// Inserts new units and updates changed ones, in one transaction. Parents may be in the
     /// same batch, before or after their children. A unit missing from the batch is left alone.
+    /// Each unit is written whole: a population it leaves out is cleared (an edit).
     pub async fn upsert_units(
         &self,
         units: &[Unit],
         actor: &str,
         what: &str,
+    ) -> Result<ImportSummary> {
+        self.write_units(units, actor, what, false).await
+    }
+
+    /// [`Store::upsert_units`] for a file that does not carry every attribute (the national
+    /// map has no populations): what a unit leaves out (type of division, population,
+    /// officials) keeps its stored value, so an import never destroys what it does not carry.
+    pub async fn import_units(
+        &self,
+        units: &[Unit],
+        actor: &str,
+        what: &str,
+    ) -> Result<ImportSummary> {
+        self.write_units(units, actor, what, true).await
+    }
+
+    async fn write_units(
+        &self,
+        units: &[Unit],
+        actor: &str,
+        what: &str,
+        keep_missing: bool,
     ) -> Result<ImportSummary> {
         let txn = self.begin_write().await?;
         let mut existing: HashMap<String, unit::Model> = unit::Entity::find()
@@ -211,15 +234,18 @@ impl Store {
                         .of(chitieu_domain::Thing::Unit, u.code.as_str()),
                     ));
                 }
+                let stored = existing.get(u.code.as_str()).filter(|_| keep_missing);
                 let fields = (
                     name,
                     u.kind.as_str().to_string(),
-                    u.division_type.clone(),
+                    u.division_type
+                        .clone()
+                        .or_else(|| stored.and_then(|m| m.division_type.clone())),
                     parent_id,
                     u.valid_from,
                     u.valid_to,
-                    u.population,
-                    u.officials,
+                    u.population.or_else(|| stored.and_then(|m| m.population)),
+                    u.officials.or_else(|| stored.and_then(|m| m.officials)),
                 );
                 match existing.remove(u.code.as_str()) {
                     Some(m) => {

@@ -9,6 +9,7 @@ db_tests!(
     init_is_idempotent,
     national_map_import_is_complete_and_idempotent,
     broken_national_map_changes_nothing,
+    importing_the_map_keeps_the_demos_populations,
     demo_loads_once_with_accounts_heads_and_tasks,
     user_add_reads_password_from_stdin,
     another_province_loads_its_own_plan,
@@ -171,6 +172,36 @@ async fn national_map_import_is_complete_and_idempotent(db: &TestDb) {
             + counts.kind(chitieu_domain::UnitKind::Ward),
         3321
     );
+}
+
+/// #33: importing the national map on the demo wiped the population figures of all 92
+/// communes (the map carries none): an import keeps what the file does not carry.
+async fn importing_the_map_keeps_the_demos_populations(db: &TestDb) {
+    ok(db, &["demo"]);
+    let store = db.store().await;
+    let populations =
+        |units: Vec<chitieu_domain::Unit>| -> Vec<(String, Option<i64>, Option<i64>)> {
+            let mut v: Vec<_> = units
+                .into_iter()
+                .filter(|u| u.kind.is_commune_level())
+                .map(|u| (u.code.to_string(), u.population, u.officials))
+                .collect();
+            v.sort();
+            v
+        };
+    let before = populations(store.all_units().await.unwrap());
+    assert!(
+        before.iter().filter(|(_, p, _)| p.is_some()).count() >= 92,
+        "the demo's communes have populations: {before:?}"
+    );
+    ok(db, &["units", "import", national_map().to_str().unwrap()]);
+    let after = populations(store.all_units().await.unwrap());
+    let kept: Vec<_> = after
+        .iter()
+        .filter(|(c, _, _)| before.iter().any(|(b, _, _)| b == c))
+        .cloned()
+        .collect();
+    assert_eq!(kept, before);
 }
 
 async fn broken_national_map_changes_nothing(db: &TestDb) {
