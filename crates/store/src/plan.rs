@@ -4,7 +4,9 @@ use chitieu_domain::default_plan::PlanFile;
 use chitieu_domain::text::format_decimal;
 use chitieu_domain::text::{COMMENT_MAX, NAME_MAX, TextKind};
 use chitieu_domain::{Catalog, EveryYear, Group, Indicator, Plan, Target, UnitCode, UnitKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -72,20 +74,24 @@ impl Store {
     /// so that edits made since are never overwritten. Returns whether it was loaded.
     pub async fn load_plan_if_absent(&self, file: &PlanFile, actor: &str) -> Result<bool> {
         let txn = self.begin_write().await?;
-        if let Some(stored) = plan::Entity::find()
+        // Only the id: a database of an older schema (a test of an upgrade) lacks later columns.
+        if let Some(stored_id) = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
             .filter(plan::Column::Code.eq(&file.plan.code))
+            .into_tuple::<i32>()
             .one(&txn)
             .await?
         {
             // A plan stored before report forms existed gets the file's forms once.
             let none = form::Entity::find()
-                .filter(form::Column::PlanId.eq(stored.id))
+                .filter(form::Column::PlanId.eq(stored_id))
                 .one(&txn)
                 .await?
                 .is_none();
             if none && !file.forms.is_empty() {
-                crate::forms::insert_forms(&txn, stored.id, &file.forms).await?;
-                crate::forms::insert_rules(&txn, stored.id, &file.rules).await?;
+                crate::forms::insert_forms(&txn, stored_id, &file.forms).await?;
+                crate::forms::insert_rules(&txn, stored_id, &file.rules).await?;
                 audit(
                     &txn,
                     actor,
@@ -118,20 +124,21 @@ impl Store {
             end_year: Set(file.plan.end_year),
             source: Set(file.plan.source.clone()),
             outlier_z: Set(file.outlier_z.to_string()),
-            documents: Set(if file.documents == Default::default() {
-                String::new()
+            // None set, the column is left to its default: an older schema has none.
+            documents: if file.documents == Default::default() {
+                sea_orm::ActiveValue::NotSet
             } else {
-                serde_json::to_string(&file.documents)
-                    .map_err(|e| StoreError::Broken(e.to_string()))?
-            }),
+                Set(serde_json::to_string(&file.documents)
+                    .map_err(|e| StoreError::Broken(e.to_string()))?)
+            },
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
+        // Only the id back: RETURNING every column fails on an older schema.
+        let plan_id = plan::Entity::insert(p).exec(&txn).await?.last_insert_id;
         let mut groups = HashMap::new();
         for (i, g) in file.groups.iter().enumerate() {
             let m = indicator_group::ActiveModel {
-                plan_id: Set(p.id),
+                plan_id: Set(plan_id),
                 code: Set(g.code.clone()),
                 name: Set(g.name.clone()),
                 name_en: Set(g.name_en.clone()),
@@ -145,7 +152,7 @@ impl Store {
         let mut inds = HashMap::new();
         for (i, ind) in file.indicators.iter().enumerate() {
             let m = indicator::ActiveModel {
-                plan_id: Set(p.id),
+                plan_id: Set(plan_id),
                 group_id: Set(groups[&ind.group]),
                 code: Set(ind.code.clone()),
                 name: Set(ind.name.clone()),
@@ -204,8 +211,8 @@ impl Store {
             .insert(&txn)
             .await?;
         }
-        crate::forms::insert_forms(&txn, p.id, &file.forms).await?;
-        crate::forms::insert_rules(&txn, p.id, &file.rules).await?;
+        crate::forms::insert_forms(&txn, plan_id, &file.forms).await?;
+        crate::forms::insert_rules(&txn, plan_id, &file.rules).await?;
         let detail = format!(
             "kế hoạch {}: {} nhóm, {} chỉ tiêu, {} mục tiêu",
             file.plan.code,
@@ -554,5 +561,3 @@ impl Store {
         ))
     }
 }
-
-use sea_orm::QuerySelect;

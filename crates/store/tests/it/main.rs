@@ -30,7 +30,9 @@ async fn seeded(db: &TestDb) -> Store {
 }
 
 async fn seed(store: Store) -> Store {
-    let plan = default_plan();
+    let mut plan = default_plan();
+    // Seeds databases of older schemas too, which have no column for the documents' settings.
+    plan.documents = Default::default();
     let mut units = vec![plan.province_unit()];
     units.push(Unit {
         code: UnitCode::commune(5443),

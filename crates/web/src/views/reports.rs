@@ -214,8 +214,17 @@ pub(super) fn line(
         reason: r.reason.clone(),
         actions: buttons(snap, u, &r.unit, r.state, tr),
         flags: if chitieu_domain::report::received(r.state) {
+            // A figure flagged as unusual for the unit is not flagged again for its jump.
             let mut flags = outlier_flags(snap, r, &entry_unit, tr);
-            flags.extend(jump_flags(snap, r, &entry_unit, tr));
+            let unusual: Vec<String> = flags
+                .iter()
+                .filter_map(|f| f.split_once(':').map(|(code, _)| format!("{code}:")))
+                .collect();
+            flags.extend(
+                jump_flags(snap, r, &entry_unit, tr)
+                    .into_iter()
+                    .filter(|f| !unusual.iter().any(|u| f.starts_with(u.as_str()))),
+            );
             flags
         } else {
             Vec::new()
