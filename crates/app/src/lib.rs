@@ -1,6 +1,7 @@
 //! The live service both front ends use: the engine's snapshot kept in step with the store
 //! (`live`), and every write, each in one place with its checks and rights (`actions`).
 
+pub mod accounts;
 pub mod actions;
 mod changes;
 pub mod committee;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 /// The records the front ends show and send, as the store keeps them: the app's vocabulary
 /// (the front ends name them through here and never hold the store's methods).
 pub use chitieu_store::{
-    ConflictKind, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES,
+    Account, ConflictKind, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES,
     NewEvidence, NewUser, NewValue, Notice, ReportFilter, SESSION_HOURS, Store, StoreError,
     StoredValue, TaskWrite, TokenInfo, ValueChange, ValueFilter, ValueRow, check_file,
     safe_file_name, sha256_hex, value_evidence_key, with_client,

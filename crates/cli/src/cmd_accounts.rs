@@ -1,4 +1,5 @@
-//! `chitieu user add`, `chitieu token add|list|revoke`: accounts and tokens.
+//! `chitieu user add|passwd|reset|disable|enable|remove`, `chitieu token add|list|revoke`:
+//! accounts over their life, and tokens.
 
 use anyhow::{Result, bail};
 use chitieu_domain::UnitCode;
@@ -27,7 +28,8 @@ pub enum TokenCmd {
 
 #[derive(Subcommand)]
 pub enum UserCmd {
-    /// Add a user. The password is read from standard input (first line).
+    /// Add a user. On a terminal the password is asked for twice, not shown; otherwise it is
+    /// read from standard input (first line), for scripts.
     Add {
         #[arg(long)]
         login: String,
@@ -41,6 +43,56 @@ pub enum UserCmd {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Set a new password for an account (asked as for `add`); its sessions end.
+    Passwd {
+        #[arg(long)]
+        login: String,
+    },
+    /// Reset a forgotten password: prints a one-time code, once; the person signs in with it
+    /// and sets a new password before anything else. The account's sessions end.
+    Reset {
+        #[arg(long)]
+        login: String,
+    },
+    /// Disable an account: its sessions end at once, on every server, and it cannot sign in.
+    Disable {
+        #[arg(long)]
+        login: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        login: String,
+    },
+    /// Remove an account for good: it never signs in again; its login and name stay in the
+    /// history, and nothing it wrote is lost.
+    Remove {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+/// A new password: asked twice without echo on a terminal; else the first line of standard
+/// input.
+fn read_new_password() -> Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mật khẩu mới (ít nhất 10 ký tự): ")?;
+        let again = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
+        if first != again {
+            bail!("hai lần nhập mật khẩu không khớp");
+        }
+        return Ok(first);
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_to_string(&mut password)?;
+    let password = password.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        bail!(
+            "cần mật khẩu ở đầu vào chuẩn (stdin), ví dụ: echo 'mật-khẩu-dài' | chitieu user ..."
+        );
+    }
+    Ok(password)
 }
 
 pub async fn token(db: &str, cmd: TokenCmd) -> Result<()> {
@@ -89,14 +141,7 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
             email,
         } => {
             let store = open(db).await?;
-            let mut password = String::new();
-            std::io::stdin().lock().read_to_string(&mut password)?;
-            let password = password.lines().next().unwrap_or("").to_string();
-            if password.is_empty() {
-                bail!(
-                    "cần mật khẩu ở đầu vào chuẩn (stdin), ví dụ: echo 'mật-khẩu-dài' | chitieu user add ..."
-                );
-            }
+            let password = read_new_password()?;
             let unit = UnitCode::parse(&unit).map_err(crate::said)?;
             let role: Role = role.parse().map_err(crate::said)?;
             store
@@ -115,6 +160,45 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
             outln!(
                 "Đã thêm người dùng {login} ({}, đơn vị {unit}).",
                 role.label_vi()
+            );
+        }
+        UserCmd::Passwd { login } => {
+            let store = open(db).await?;
+            let password = read_new_password()?;
+            store.set_password(&login, &password, None, ACTOR).await?;
+            outln!(
+                "Đã đặt mật khẩu mới cho {}; các phiên đăng nhập cũ đã kết thúc.",
+                login.trim()
+            );
+        }
+        UserCmd::Reset { login } => {
+            let store = open(db).await?;
+            let code = store.reset_password(&login, ACTOR).await?;
+            eprintln!(
+                "Mã dùng một lần cho {} (chỉ hiện lần này; người dùng đăng nhập bằng mã rồi đặt mật khẩu mới):",
+                login.trim()
+            );
+            outln!("{code}");
+        }
+        UserCmd::Disable { login } => {
+            let store = open(db).await?;
+            store.set_active(&login, false, ACTOR).await?;
+            outln!(
+                "Đã vô hiệu hóa tài khoản {}; mọi phiên đăng nhập đã kết thúc.",
+                login.trim()
+            );
+        }
+        UserCmd::Enable { login } => {
+            let store = open(db).await?;
+            store.set_active(&login, true, ACTOR).await?;
+            outln!("Đã kích hoạt lại tài khoản {}.", login.trim());
+        }
+        UserCmd::Remove { login } => {
+            let store = open(db).await?;
+            store.remove_user(&login, ACTOR).await?;
+            outln!(
+                "Đã xóa tài khoản {}: không thể đăng nhập nữa; lịch sử vẫn giữ tên người này.",
+                login.trim()
             );
         }
     }

@@ -28,6 +28,29 @@ use anyhow::{Context, Result};
 use chitieu_store::Store;
 use clap::{Parser, Subcommand};
 
+/// On a database with no administrator, says exactly which command creates the first one
+/// (the database named as it was given: by `--db` or `CHITIEU_DB`, never echoed, as a
+/// PostgreSQL address may hold a password).
+async fn first_admin_hint(store: &Store) -> Result<()> {
+    let admins = store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter(|a| a.active && a.role == chitieu_domain::permission::Role::Admin)
+        .count();
+    if admins == 0 {
+        let owner = store
+            .plan_file()
+            .await?
+            .map_or_else(|| "19".to_string(), |p| p.plan.owner.to_string());
+        eprintln!(
+            "Chưa có tài khoản quản trị nào. Tạo tài khoản đầu tiên (cùng --db hoặc CHITIEU_DB như lệnh này): \
+             chitieu user add --login quantri --role admin --unit {owner} --name \"Quản trị hệ thống\""
+        );
+    }
+    Ok(())
+}
+
 #[derive(Parser)]
 #[command(
     name = "chitieu",
@@ -339,6 +362,7 @@ async fn run(cli: Cli) -> Result<()> {
                     "Cơ sở dữ liệu chưa có kế hoạch: chạy `chitieu init` (hoặc `serve --demo`)."
                 );
             }
+            first_admin_hint(&store).await?;
             chitieu_web::serve(store, &bind, |addr| {
                 use std::io::Write as _;
                 let _ = writeln!(

@@ -16,4 +16,6 @@ pub struct Actor {
     pub csrf: String,
     /// Notices not read yet (the bell); counted for sessions, 0 for tokens.
     pub unread: u32,
+    /// Signed in with a one-time code: nothing but setting a new password until then.
+    pub must_change: bool,
 }

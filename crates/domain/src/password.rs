@@ -16,6 +16,12 @@ pub enum PasswordError {
     Common,
     SameAsLogin,
     OneCharacter,
+    /// The current password (or one-time code) typed is not right.
+    WrongCurrent,
+    /// The new password and its repetition differ.
+    Mismatch,
+    /// The new password is the one in use.
+    Unchanged,
 }
 
 impl PasswordError {
@@ -28,6 +34,9 @@ impl PasswordError {
             PasswordError::Common => "this password is among the most common ones; choose another",
             PasswordError::SameAsLogin => "a password cannot be the login name",
             PasswordError::OneCharacter => "a password cannot be one character repeated",
+            PasswordError::WrongCurrent => "the current password (or one-time code) is not right",
+            PasswordError::Mismatch => "the new password and its repetition differ",
+            PasswordError::Unchanged => "the new password must differ from the current one",
         }
     }
 }
@@ -40,6 +49,9 @@ impl std::fmt::Display for PasswordError {
             PasswordError::Common => "mật khẩu này nằm trong danh sách mật khẩu phổ biến, dễ đoán: hãy chọn mật khẩu khác",
             PasswordError::SameAsLogin => "mật khẩu không được trùng tên đăng nhập",
             PasswordError::OneCharacter => "mật khẩu không thể chỉ lặp lại một ký tự",
+            PasswordError::WrongCurrent => "mật khẩu hiện tại (hoặc mã dùng một lần) không đúng",
+            PasswordError::Mismatch => "mật khẩu mới và mật khẩu nhập lại không khớp",
+            PasswordError::Unchanged => "mật khẩu mới phải khác mật khẩu đang dùng",
         })
     }
 }

@@ -254,6 +254,8 @@ entity!(user, "users", {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub email: Option<String>,
+    pub must_change: bool,
+    pub removed_at: Option<DateTimeUtc>,
 });
 
 entity!(notice, "notices", {

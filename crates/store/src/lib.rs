@@ -2,6 +2,7 @@
 //! chosen once from the URL scheme. Every write runs in one transaction and leaves an
 //! entry in the hash-chained audit log.
 
+mod accounts;
 mod committee;
 mod context;
 pub mod entities;
@@ -33,6 +34,7 @@ use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
+pub use accounts::Account;
 pub use context::with_client;
 pub use evidence::{EvidenceInfo, MAX_EVIDENCE_BYTES, TaskUpdate, check_file, safe_file_name};
 pub use idempotency::{IDEMPOTENCY_HOURS, KeptAnswer, sha256_hex};

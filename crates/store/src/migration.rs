@@ -13,6 +13,7 @@ mod m0031;
 mod m0032;
 mod m0033;
 mod m0034;
+mod m0035;
 mod people;
 mod plan;
 mod reports;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032::M0032NoticesInEnglish),
             Box::new(m0033::M0033RaisedHandled),
             Box::new(m0034::M0034PlanDocuments),
+            Box::new(m0035::M0035AccountLifeCycle),
         ]
     }
 }

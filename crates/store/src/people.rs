@@ -262,28 +262,22 @@ impl Store {
             .await?
             .into_iter()
             .filter(|u| !u.display_name.trim().is_empty() && u.display_name != u.login)
-            .map(|u| (u.login, u.display_name))
+            // A removed account stays named in the history, as a former one.
+            .map(|u| match u.removed_at {
+                Some(_) => (u.login, format!("{} (tài khoản đã xóa)", u.display_name)),
+                None => (u.login, u.display_name),
+            })
             .collect())
     }
 
+    /// Every account not removed: login, role and unit.
     pub async fn users(&self) -> Result<Vec<(String, Role, UnitCode)>> {
-        let ids = self.ids_now().await?;
-        let code = &ids.unit_codes;
-        let mut out = Vec::new();
-        for u in user::Entity::find()
-            .order_by_asc(user::Column::Login)
-            .all(&self.db)
+        Ok(self
+            .accounts()
             .await?
-        {
-            if let Some(c) = code.get(&u.unit_id) {
-                out.push((
-                    u.login,
-                    u.role.parse().map_err(StoreError::Refused)?,
-                    c.clone(),
-                ));
-            }
-        }
-        Ok(out)
+            .into_iter()
+            .map(|a| (a.login, a.role, a.unit))
+            .collect())
     }
 
     pub async fn user_logins(&self) -> Result<Vec<String>> {

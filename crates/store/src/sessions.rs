@@ -22,7 +22,7 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -77,6 +77,7 @@ impl Store {
             display_name: String,
             role: String,
             active: bool,
+            must_change: bool,
             code: String,
             unread: i64,
         }
@@ -89,6 +90,7 @@ impl Store {
             .column((user::Entity, user::Column::DisplayName))
             .column((user::Entity, user::Column::Role))
             .column((user::Entity, user::Column::Active))
+            .column((user::Entity, user::Column::MustChange))
             .column((unit::Entity, unit::Column::Code))
             .expr_as(
                 Expr::cust(
@@ -132,6 +134,7 @@ impl Store {
             unit: UnitCode::parse(&r.code).map_err(StoreError::Refused)?,
             csrf: r.csrf,
             unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
+            must_change: r.must_change,
         }))
     }
 
@@ -240,6 +243,7 @@ impl Store {
             unit: UnitCode::parse(&t.code).map_err(StoreError::Refused)?,
             csrf: String::new(),
             unread: 0,
+            must_change: false,
         }))
     }
 

@@ -46,6 +46,8 @@ impl Why for chitieu_app::live::BadInput {
 #[derive(Debug)]
 pub enum PageError {
     SignIn,
+    /// Signed in with a one-time code: the new password comes first.
+    MustChange,
     /// Input that cannot be used; the message says why.
     Invalid(Tr, String),
     Forbidden(Tr),
@@ -104,6 +106,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, t, key) = match self {
             PageError::SignIn => return Redirect::to("/login").into_response(),
+            PageError::MustChange => return Redirect::to("/account").into_response(),
             PageError::Invalid(t, msg) => {
                 return error_page(StatusCode::UNPROCESSABLE_ENTITY, t, msg);
             }

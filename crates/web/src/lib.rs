@@ -122,6 +122,8 @@ pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
         .route("/public", get(views::public))
         .route("/login", get(views::login_form).post(views::login))
         .route("/logout", post(views::logout))
+        .route("/account", get(views::account))
+        .route("/account/password", post(views::account_password))
         .route("/lang/{lang}", get(views::set_lang))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod accounts;
 mod committee;
 mod evaluation;
 mod officials;

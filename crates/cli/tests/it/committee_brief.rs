@@ -16,21 +16,8 @@ db_tests!(
 
 /// Posts a form of the committee's page as `cookie`: the status and where it leads.
 fn send(base: &str, cookie: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let csrf = page_csrf(base, "/units/TN.BCD", cookie);
-    let mut all = vec![("_csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
-    let res = agent()
-        .post(&format!("{base}{path}"))
-        .header("cookie", cookie)
-        .send_form(all)
-        .unwrap();
-    let to = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status().as_u16(), to)
+    let (status, to, _) = post_page_form(base, "/units/TN.BCD", path, cookie, fields);
+    (status, to)
 }
 
 /// The text of the Word document's body.

@@ -2,6 +2,7 @@
 //! `CHITIEU_TEST_PG` is set, on a fresh PostgreSQL schema.
 
 mod access;
+mod accounts;
 mod analytics;
 mod authz;
 mod cli;

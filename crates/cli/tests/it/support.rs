@@ -341,6 +341,36 @@ pub(crate) fn get_status(base: &str, path: &str, cookie: Option<&str>) -> (u16, 
     )
 }
 
+/// Posts a form at `path` as `cookie` with the CSRF token of the page `page`: the status,
+/// where it leads (empty without a redirect) and the body.
+pub(crate) fn post_page_form(
+    base: &str,
+    page: &str,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let csrf = page_csrf(base, page, cookie);
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let mut res = agent()
+        .post(&format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send_form(all)
+        .unwrap();
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        res.status().as_u16(),
+        to,
+        res.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
 /// A multipart body: text fields and files (field, file name, bytes).
 pub(crate) fn multipart(
     fields: &[(&str, &str)],

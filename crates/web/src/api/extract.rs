@@ -273,7 +273,12 @@ impl FromRequestParts<AppState> for Caller {
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return Ok(Caller { user: None });
         };
-        let user = state.app.session_user(cookie.value()).await?;
+        // A session opened with a one-time code sets a new password first, on the page.
+        let user = state
+            .app
+            .session_user(cookie.value())
+            .await?
+            .filter(|u| !u.must_change);
         // With a cookie, a write must also carry the page's token: another site can make a
         // browser send the cookie, but cannot read the token.
         if let Some(u) = &user

@@ -92,8 +92,18 @@ fn owner_title(tr: Tr, u: &chitieu_domain::Unit) -> String {
 }
 
 impl Viewer {
-    /// The signed-in user, or the sign-in page.
+    /// The signed-in user, or the sign-in page; one signed in with a one-time code goes to
+    /// set a new password first.
     pub fn user(&self) -> Result<&Actor, PageError> {
+        match self.signed_in()? {
+            u if u.must_change => Err(PageError::MustChange),
+            u => Ok(u),
+        }
+    }
+
+    /// The signed-in user, even one who must set a new password (their account page, signing
+    /// out).
+    pub fn signed_in(&self) -> Result<&Actor, PageError> {
         self.user.as_ref().ok_or(PageError::SignIn)
     }
 
@@ -118,7 +128,16 @@ impl Viewer {
 
     /// A state-changing form must carry the session's token.
     pub fn check_csrf(&self, form: &HashMap<String, String>) -> Result<&Actor, PageError> {
-        let u = self.user()?;
+        self.user()?;
+        self.check_csrf_signed_in(form)
+    }
+
+    /// [`Viewer::check_csrf`] for the forms of one who must set a new password.
+    pub fn check_csrf_signed_in(
+        &self,
+        form: &HashMap<String, String>,
+    ) -> Result<&Actor, PageError> {
+        let u = self.signed_in()?;
         match form.get("_csrf") {
             Some(t) if constant_time_eq(t.as_bytes(), u.csrf.as_bytes()) => Ok(u),
             _ => Err(PageError::Forbidden(self.tr)),

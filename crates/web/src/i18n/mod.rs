@@ -4,11 +4,13 @@
 pub mod refusals;
 pub mod ties;
 mod words;
+mod words_accounts;
 mod words_actions;
 mod words_committee;
 
 use chrono::NaiveDate;
 use words::WORDS;
+use words_accounts::ACCOUNT_WORDS;
 use words_actions::ACTION_WORDS;
 use words_committee::COMMITTEE_WORDS;
 
@@ -46,6 +48,7 @@ impl Tr {
             .iter()
             .chain(ACTION_WORDS)
             .chain(COMMITTEE_WORDS)
+            .chain(ACCOUNT_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")
@@ -219,7 +222,12 @@ mod tests {
     #[test]
     fn every_key_is_one_word() {
         let mut seen = std::collections::HashSet::new();
-        for (k, _, _) in WORDS.iter().chain(ACTION_WORDS).chain(COMMITTEE_WORDS) {
+        for (k, _, _) in WORDS
+            .iter()
+            .chain(ACTION_WORDS)
+            .chain(COMMITTEE_WORDS)
+            .chain(ACCOUNT_WORDS)
+        {
             assert!(seen.insert(*k), "{k} twice");
         }
     }

@@ -14,7 +14,14 @@ pub async fn admin(
     v: Viewer,
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
-    admin_page(&s, &v, q.saved.is_some(), None, None).await
+    let saved = q.saved.as_deref().map(|w| {
+        v.tr.t(match w {
+            "disabled" => "account_disabled_done",
+            "enabled" => "account_enabled_done",
+            _ => "saved",
+        })
+    });
+    admin_page(&s, &v, saved, None, None).await
 }
 
 /// An administration form: CSRF, the Administer right, then the change through the same
@@ -35,7 +42,12 @@ pub async fn admin_save(
     let f = AdminForm { f: &fields, tr };
     match apply(&s, &v, &me, &what, &f).await {
         Ok(Some(page)) => Ok(page),
-        Ok(None) => Ok(Redirect::to("/admin?saved=1").into_response()),
+        Ok(None) => Ok(Redirect::to(match what.as_str() {
+            "user-disable" => "/admin?saved=disabled",
+            "user-enable" => "/admin?saved=enabled",
+            _ => "/admin?saved=1",
+        })
+        .into_response()),
         // Refused for a reason the person can fix: the same page, the form filled again
         // (never the password), the reason beside it.
         Err(PageError::Invalid(_, message)) => {
@@ -44,7 +56,7 @@ pub async fn admin_save(
             let page = admin_page(
                 &s,
                 &v,
-                false,
+                None,
                 None,
                 Some(Failed {
                     form: what.clone(),
@@ -84,12 +96,14 @@ async fn apply(
             .await
             .map_err(refused)?,
         "targets" => {
-            let owner = snapshot(&s, tr)
-                .await?
+            let snap = snapshot(&s, tr).await?;
+            let owner = snap
                 .plan
                 .as_ref()
-                .map(|p| p.plan.owner.clone())
-                .ok_or(PageError::NotFound(tr))?;
+                .ok_or(PageError::NotFound(tr))?
+                .plan
+                .owner
+                .clone();
             actions::set_target(&s.app, &me, &f.target(owner)?)
                 .await
                 .map_err(refused)?;
@@ -101,15 +115,9 @@ async fn apply(
             .await
             .map_err(refused)?,
         "units" => save_unit(&s, &me, f).await?,
-        "tokens" => {
-            let role = f.role()?;
-            let token = actions::create_token(&s.app, &me, f.get("name"), role, &f.unit("unit")?)
-                .await
-                .map_err(refused)?;
-            // Shown once, on this page; never again, nowhere else.
-            return admin_page(&s, v, true, Some((f.get("name").to_string(), token)), None)
-                .await
-                .map(Some);
+        "tokens" => return new_token(&s, v, &me, f).await,
+        "user-reset" | "user-disable" | "user-enable" => {
+            return account_action(&s, v, &me, what, f.get("login")).await;
         }
         "revoke-token" => actions::revoke_token(&s.app, &me, f.get("name"))
             .await
@@ -117,6 +125,52 @@ async fn apply(
         "mappings" => save_mappings(&s, &me, f).await?,
         _ => return Err(PageError::NotFound(tr)),
     }
+    Ok(None)
+}
+
+/// A new bearer token, shown once on the page that answers.
+async fn new_token(
+    s: &AppState,
+    v: &Viewer,
+    me: &Actor,
+    f: &AdminForm<'_>,
+) -> Result<Option<Response>, PageError> {
+    let tr = v.tr;
+    let role = f.role()?;
+    let token = actions::create_token(&s.app, me, f.get("name"), role, &f.unit("unit")?)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    // Shown once, on this page; never again, nowhere else.
+    let shown = ("new_token", f.get("name").to_string(), token);
+    admin_page(s, v, Some(tr.t("saved")), Some(shown), None)
+        .await
+        .map(Some)
+}
+
+/// An administrator's action on an account: a reset shows its one-time code on the page,
+/// once; disabling and enabling go back to the page.
+async fn account_action(
+    s: &AppState,
+    v: &Viewer,
+    me: &Actor,
+    what: &str,
+    login: &str,
+) -> Result<Option<Response>, PageError> {
+    let tr = v.tr;
+    let refused = |e: ActionError| PageError::action(tr, e);
+    let login = login.trim().to_string();
+    if what == "user-reset" {
+        let code = chitieu_app::accounts::reset_password(&s.app, me, &login)
+            .await
+            .map_err(refused)?;
+        // Shown once, on this page; never again, nowhere else.
+        return admin_page(s, v, None, Some(("reset_code", login, code)), None)
+            .await
+            .map(Some);
+    }
+    chitieu_app::accounts::set_active(&s.app, me, &login, what == "user-enable")
+        .await
+        .map_err(refused)?;
     Ok(None)
 }
 

@@ -47,11 +47,11 @@ struct TokenRow {
 struct AdminPage {
     c: Chrome,
     csrf: String,
-    saved: bool,
+    saved: Option<&'static str>,
     roles: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     indicator_codes: Vec<String>,
-    users: Vec<(String, String, String)>,
+    users: Vec<UserRow>,
     indicators: Vec<IndicatorRow>,
     forms: Vec<FormRow>,
     frequencies: Vec<(&'static str, &'static str)>,
@@ -61,7 +61,7 @@ struct AdminPage {
     /// name, role, unit, created by and on, revoked
     tokens: Vec<TokenRow>,
     /// A token just created: shown this once.
-    new_token: Option<(String, String)>,
+    new_token: Option<ShownOnce>,
     /// Units within the administrator's scope, to pick from: (code, name).
     unit_choices: Vec<(String, String)>,
     /// The accountable offices a head may hold.
@@ -121,14 +121,14 @@ impl AdminPage {
 pub(super) async fn admin_page(
     s: &AppState,
     v: &Viewer,
-    saved: bool,
-    new_token: Option<(String, String)>,
+    saved: Option<&'static str>,
+    new_token: Option<ShownOnce>,
     failed: Option<Failed>,
 ) -> PageResult {
     let tr = v.tr;
     let snap = snapshot(s, tr).await?;
     let me = v.require(Action::Administer, &snap.units, None)?.clone();
-    let users = actions::users(&s.app, &me)
+    let users = chitieu_app::accounts::accounts(&s.app, &me)
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let can_tokens = role_allows(me.role, Action::IssueTokens);
@@ -270,9 +270,24 @@ fn head_rows(snap: &Snapshot, me: &Actor, tr: Tr) -> Vec<(String, String, String
         .collect()
 }
 
+/// A secret shown once, on this page: what it is (a words key), whose, the secret.
+pub(super) type ShownOnce = (&'static str, String, String);
+
+/// An account as the page lists it, with what the administrator may do to it.
+pub(super) struct UserRow {
+    login: String,
+    name: String,
+    role: String,
+    unit: String,
+    state: &'static str,
+    state_code: &'static str,
+    active: bool,
+    manage: bool,
+}
+
 /// What the page lists besides the snapshot: accounts, tokens, the code mapping.
 struct Held {
-    users: Vec<(String, Role, UnitCode)>,
+    users: Vec<chitieu_app::Account>,
     tokens: Vec<chitieu_app::TokenInfo>,
     can_tokens: bool,
     mappings: Option<String>,
@@ -284,7 +299,7 @@ impl AdminPage {
         me: &Actor,
         snap: &Snapshot,
         held: Held,
-        (saved, new_token, failed): (bool, Option<(String, String)>, Option<Failed>),
+        (saved, new_token, failed): (Option<&'static str>, Option<ShownOnce>, Option<Failed>),
     ) -> AdminPage {
         let tr = v.tr;
         let Held {
@@ -313,8 +328,28 @@ impl AdminPage {
                 .collect(),
             users: users
                 .iter()
-                .map(|(login, role, unit)| {
-                    (login.clone(), tr.label(role).into(), unit_name(snap, unit))
+                .map(|a| UserRow {
+                    login: a.login.clone(),
+                    name: a.display_name.clone(),
+                    role: tr.label(a.role).into(),
+                    unit: unit_name(snap, &a.unit),
+                    state: tr.t(if !a.active {
+                        "account_disabled"
+                    } else if a.must_change {
+                        "account_must_change"
+                    } else {
+                        "account_active"
+                    }),
+                    state_code: if a.active { "active" } else { "disabled" },
+                    active: a.active,
+                    manage: a.login != me.login
+                        && chitieu_domain::permission::may_administer(
+                            &snap.units,
+                            me.role,
+                            &me.unit,
+                            &a.unit,
+                        )
+                        && chitieu_domain::permission::may_grant_role(me.role, a.role),
                 })
                 .collect(),
             indicators: indicator_rows(snap, tr),

@@ -149,9 +149,9 @@ pub async fn logout(
     jar: CookieJar,
     form: LazyForm,
 ) -> PageResult {
-    v.user()?;
+    v.signed_in()?;
     let form = form.read(v.tr)?;
-    v.check_csrf(&form)?;
+    v.check_csrf_signed_in(&form)?;
     if let Some(t) = &v.token {
         s.app
             .sign_out(t)

@@ -2,6 +2,7 @@
 //! and the app what may be done, and fill a typed template. Every figure comes from the
 //! engine. The modules share the imports and helpers below (`use super::*`).
 
+mod account;
 mod admin;
 mod admin_form;
 mod admin_page;
@@ -32,6 +33,7 @@ mod task_edit;
 mod tasks;
 mod units;
 
+pub use account::{account, account_password};
 pub use admin::{admin, admin_save};
 pub use committee::{committee_save, notice_file};
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
