@@ -34,8 +34,7 @@ pub async fn init_plan(store: &Store, plan: &PlanFile, actor: &str) -> Result<Se
         .into_iter()
         .filter(|u| !existing.contains(&u.code))
         .collect();
-    let units_added = store.upsert_units(&missing, actor, "khởi tạo").await?.added;
-    let plan_loaded = store.load_plan_if_absent(plan, actor).await?;
+    let (units_added, plan_loaded) = store.set_up(&missing, plan, actor).await?;
     Ok(SetUp {
         units_added,
         plan_loaded,

@@ -8,6 +8,7 @@ use crate::unit::{UnitCode, UnitKind};
 
 /// A plan owned by a steering committee, e.g. Thái Nguyên's plan for Resolution 57.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     pub code: String,
     pub name: String,
@@ -25,6 +26,7 @@ pub struct Plan {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     pub code: String,
     pub name: String,
@@ -97,8 +99,9 @@ str_names!(TimeAggregation, TimeAggregation { Sum => "sum", Last => "last", Aver
 str_names!(UnitAggregation, UnitAggregation { Sum => "sum", RatioOfSums => "ratio_of_sums", Average => "average", None => "none" });
 str_names!(Direction, Direction { Increase => "increase", Decrease => "decrease", Neutral => "neutral" });
 
-/// An indicator of the plan.
+/// An indicator of the plan. A key a plan file misspells is refused, never ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub code: String,
     pub group: String,

@@ -177,6 +177,9 @@ pub enum Refusal {
     Unreadable { what: Thing, detail: String },
     /// No plan is loaded yet (`chitieu init`).
     NoPlan,
+    /// A database holds one owner's plan: another plan (`file`) is not loaded beside the one
+    /// stored (`stored`), whose code and owner are named.
+    OtherPlan { stored: String, file: String },
     /// A period finer than the indicator is reported by.
     PeriodTooFine {
         indicator: String,

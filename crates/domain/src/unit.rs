@@ -186,6 +186,7 @@ pub fn two_tier_start() -> NaiveDate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unit {
     pub code: UnitCode,
     pub name: String,

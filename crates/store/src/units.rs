@@ -185,163 +185,7 @@ impl Store {
         keep_missing: bool,
     ) -> Result<ImportSummary> {
         let txn = self.begin_write().await?;
-        let mut existing: HashMap<String, unit::Model> = unit::Entity::find()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|m| (m.code.clone(), m))
-            .collect();
-        let mut ids: HashMap<UnitCode, i32> = HashMap::new();
-        for m in existing.values() {
-            if let Ok(c) = UnitCode::parse(&m.code) {
-                ids.insert(c, m.id);
-            }
-        }
-        let mut summary = ImportSummary::default();
-        // Parents first: repeat passes over what is left until a pass makes no progress.
-        let mut pending: Vec<&Unit> = units.iter().collect();
-        while !pending.is_empty() {
-            let before = pending.len();
-            let mut rest = Vec::new();
-            for u in pending {
-                let parent_id = match &u.parent {
-                    None => None,
-                    Some(p) => match ids.get(p) {
-                        Some(id) => Some(*id),
-                        None => {
-                            rest.push(u);
-                            continue;
-                        }
-                    },
-                };
-                let name = crate::clean(
-                    chitieu_domain::Field::Name,
-                    &u.name,
-                    chitieu_domain::text::NAME_MAX,
-                    chitieu_domain::text::TextKind::Line,
-                )
-                .map_err(|e| match e {
-                    StoreError::Refused(r) => {
-                        StoreError::Refused(r.of(chitieu_domain::Thing::Unit, u.code.as_str()))
-                    }
-                    other => other,
-                })?;
-                if name.is_empty() {
-                    return Err(StoreError::Refused(
-                        chitieu_domain::Refusal::Required {
-                            field: chitieu_domain::Field::Name,
-                        }
-                        .of(chitieu_domain::Thing::Unit, u.code.as_str()),
-                    ));
-                }
-                let stored = existing.get(u.code.as_str()).filter(|_| keep_missing);
-                let fields = (
-                    name,
-                    u.kind.as_str().to_string(),
-                    u.division_type
-                        .clone()
-                        .or_else(|| stored.and_then(|m| m.division_type.clone())),
-                    parent_id,
-                    u.valid_from,
-                    u.valid_to,
-                    u.population.or_else(|| stored.and_then(|m| m.population)),
-                    u.officials.or_else(|| stored.and_then(|m| m.officials)),
-                );
-                match existing.remove(u.code.as_str()) {
-                    Some(m) => {
-                        let current = (
-                            m.name.clone(),
-                            m.kind.clone(),
-                            m.division_type.clone(),
-                            m.parent_id,
-                            m.valid_from,
-                            m.valid_to,
-                            m.population,
-                            m.officials,
-                        );
-                        if current == fields {
-                            summary.unchanged += 1;
-                        } else {
-                            let mut am: unit::ActiveModel = m.into();
-                            am.name = Set(fields.0);
-                            am.kind = Set(fields.1);
-                            am.division_type = Set(fields.2);
-                            am.parent_id = Set(fields.3);
-                            am.valid_from = Set(fields.4);
-                            am.valid_to = Set(fields.5);
-                            am.population = Set(fields.6);
-                            am.officials = Set(fields.7);
-                            am.update(&txn).await?;
-                            summary.updated += 1;
-                        }
-                    }
-                    None => {
-                        let am = unit::ActiveModel {
-                            code: Set(u.code.to_string()),
-                            name: Set(fields.0),
-                            kind: Set(fields.1),
-                            division_type: Set(fields.2),
-                            parent_id: Set(fields.3),
-                            valid_from: Set(fields.4),
-                            valid_to: Set(fields.5),
-                            population: Set(fields.6),
-                            officials: Set(fields.7),
-                            ..Default::default()
-                        };
-                        let m = am.insert(&txn).await?;
-                        ids.insert(u.code.clone(), m.id);
-                        summary.added += 1;
-                    }
-                }
-            }
-            if rest.len() == before {
-                let u = rest[0];
-                return Err(StoreError::Refused(chitieu_domain::Refusal::BadTree {
-                    unit: u.code.to_string(),
-                    reason: chitieu_domain::refusal::TreeFlaw::NoParent,
-                }));
-            }
-            pending = rest;
-        }
-        for u in units.iter().filter(|u| !u.successors.is_empty()) {
-            let pred = ids[&u.code];
-            let on = u
-                .valid_to
-                .map_or(u.valid_from, |d| d.succ_opt().unwrap_or(d));
-            for s in &u.successors {
-                let succ = *ids.get(s).ok_or_else(|| {
-                    StoreError::Refused(chitieu_domain::Refusal::BadTree {
-                        unit: u.code.to_string(),
-                        reason: chitieu_domain::refusal::TreeFlaw::NoSuccessor,
-                    })
-                })?;
-                let exists = unit_successor::Entity::find()
-                    .filter(unit_successor::Column::PredecessorId.eq(pred))
-                    .filter(unit_successor::Column::SuccessorId.eq(succ))
-                    .one(&txn)
-                    .await?
-                    .is_some();
-                if !exists {
-                    unit_successor::ActiveModel {
-                        predecessor_id: Set(pred),
-                        successor_id: Set(succ),
-                        on_date: Set(on),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
-                }
-            }
-        }
-        check_tree(&txn, units).await?;
-        if summary.added + summary.updated > 0 {
-            let detail = format!(
-                "{what}: thêm {}, cập nhật {}, không đổi {}",
-                summary.added, summary.updated, summary.unchanged
-            );
-            audit(&txn, actor, "units.upsert", "units", &detail).await?;
-            crate::values::bump_counter(&txn, "structure").await?;
-        }
+        let summary = write_units_in(&txn, units, actor, what, keep_missing).await?;
         txn.commit().await?;
         Ok(summary)
     }
@@ -420,4 +264,173 @@ impl Store {
             total: kinds.len() as u64,
         })
     }
+}
+
+/// [`Store::upsert_units`] and [`Store::import_units`] inside the caller's transaction (a
+/// setup writes units and the plan in one).
+pub(crate) async fn write_units_in(
+    txn: &sea_orm::DatabaseTransaction,
+    units: &[Unit],
+    actor: &str,
+    what: &str,
+    keep_missing: bool,
+) -> Result<ImportSummary> {
+    let mut existing: HashMap<String, unit::Model> = unit::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.code.clone(), m))
+        .collect();
+    let mut ids: HashMap<UnitCode, i32> = HashMap::new();
+    for m in existing.values() {
+        if let Ok(c) = UnitCode::parse(&m.code) {
+            ids.insert(c, m.id);
+        }
+    }
+    let mut summary = ImportSummary::default();
+    // Parents first: repeat passes over what is left until a pass makes no progress.
+    let mut pending: Vec<&Unit> = units.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for u in pending {
+            let parent_id = match &u.parent {
+                None => None,
+                Some(p) => match ids.get(p) {
+                    Some(id) => Some(*id),
+                    None => {
+                        rest.push(u);
+                        continue;
+                    }
+                },
+            };
+            let name = crate::clean(
+                chitieu_domain::Field::Name,
+                &u.name,
+                chitieu_domain::text::NAME_MAX,
+                chitieu_domain::text::TextKind::Line,
+            )
+            .map_err(|e| match e {
+                StoreError::Refused(r) => {
+                    StoreError::Refused(r.of(chitieu_domain::Thing::Unit, u.code.as_str()))
+                }
+                other => other,
+            })?;
+            if name.is_empty() {
+                return Err(StoreError::Refused(
+                    chitieu_domain::Refusal::Required {
+                        field: chitieu_domain::Field::Name,
+                    }
+                    .of(chitieu_domain::Thing::Unit, u.code.as_str()),
+                ));
+            }
+            let stored = existing.get(u.code.as_str()).filter(|_| keep_missing);
+            let fields = (
+                name,
+                u.kind.as_str().to_string(),
+                u.division_type
+                    .clone()
+                    .or_else(|| stored.and_then(|m| m.division_type.clone())),
+                parent_id,
+                u.valid_from,
+                u.valid_to,
+                u.population.or_else(|| stored.and_then(|m| m.population)),
+                u.officials.or_else(|| stored.and_then(|m| m.officials)),
+            );
+            match existing.remove(u.code.as_str()) {
+                Some(m) => {
+                    let current = (
+                        m.name.clone(),
+                        m.kind.clone(),
+                        m.division_type.clone(),
+                        m.parent_id,
+                        m.valid_from,
+                        m.valid_to,
+                        m.population,
+                        m.officials,
+                    );
+                    if current == fields {
+                        summary.unchanged += 1;
+                    } else {
+                        let mut am: unit::ActiveModel = m.into();
+                        am.name = Set(fields.0);
+                        am.kind = Set(fields.1);
+                        am.division_type = Set(fields.2);
+                        am.parent_id = Set(fields.3);
+                        am.valid_from = Set(fields.4);
+                        am.valid_to = Set(fields.5);
+                        am.population = Set(fields.6);
+                        am.officials = Set(fields.7);
+                        am.update(txn).await?;
+                        summary.updated += 1;
+                    }
+                }
+                None => {
+                    let am = unit::ActiveModel {
+                        code: Set(u.code.to_string()),
+                        name: Set(fields.0),
+                        kind: Set(fields.1),
+                        division_type: Set(fields.2),
+                        parent_id: Set(fields.3),
+                        valid_from: Set(fields.4),
+                        valid_to: Set(fields.5),
+                        population: Set(fields.6),
+                        officials: Set(fields.7),
+                        ..Default::default()
+                    };
+                    let m = am.insert(txn).await?;
+                    ids.insert(u.code.clone(), m.id);
+                    summary.added += 1;
+                }
+            }
+        }
+        if rest.len() == before {
+            let u = rest[0];
+            return Err(StoreError::Refused(chitieu_domain::Refusal::BadTree {
+                unit: u.code.to_string(),
+                reason: chitieu_domain::refusal::TreeFlaw::NoParent,
+            }));
+        }
+        pending = rest;
+    }
+    for u in units.iter().filter(|u| !u.successors.is_empty()) {
+        let pred = ids[&u.code];
+        let on = u
+            .valid_to
+            .map_or(u.valid_from, |d| d.succ_opt().unwrap_or(d));
+        for s in &u.successors {
+            let succ = *ids.get(s).ok_or_else(|| {
+                StoreError::Refused(chitieu_domain::Refusal::BadTree {
+                    unit: u.code.to_string(),
+                    reason: chitieu_domain::refusal::TreeFlaw::NoSuccessor,
+                })
+            })?;
+            let exists = unit_successor::Entity::find()
+                .filter(unit_successor::Column::PredecessorId.eq(pred))
+                .filter(unit_successor::Column::SuccessorId.eq(succ))
+                .one(txn)
+                .await?
+                .is_some();
+            if !exists {
+                unit_successor::ActiveModel {
+                    predecessor_id: Set(pred),
+                    successor_id: Set(succ),
+                    on_date: Set(on),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+    }
+    check_tree(txn, units).await?;
+    if summary.added + summary.updated > 0 {
+        let detail = format!(
+            "{what}: thêm {}, cập nhật {}, không đổi {}",
+            summary.added, summary.updated, summary.unchanged
+        );
+        audit(txn, actor, "units.upsert", "units", &detail).await?;
+        crate::values::bump_counter(txn, "structure").await?;
+    }
+    Ok(summary)
 }

@@ -13,6 +13,7 @@ db_tests!(
     demo_loads_once_with_accounts_heads_and_tasks,
     user_add_reads_password_from_stdin,
     another_province_loads_its_own_plan,
+    another_provinces_plan_on_a_thai_nguyen_database_changes_nothing,
 );
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
@@ -405,4 +406,67 @@ async fn another_province_loads_its_own_plan(db: &TestDb) {
         err.contains("bad.toml") && err.contains("HN.KHONGCO"),
         "{err}"
     );
+}
+
+/// #33: `init --plan` of Lạng Sơn on a Thái Nguyên database wrote 69 of its units, then failed
+/// with a raw SQL error (or said it succeeded while `serve` kept Thái Nguyên). A database holds
+/// one province's plan: another is refused before anything is written, saying why. A plan
+/// file's misspelt key is refused with its line, never ignored.
+async fn another_provinces_plan_on_a_thai_nguyen_database_changes_nothing(db: &TestDb) {
+    ok(db, &["init"]);
+    let store = db.store().await;
+    let units = store.all_units().await.unwrap().len();
+    let audit = store.verify_audit_chain().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha-noi.toml");
+    std::fs::write(&path, HA_NOI_PLAN).unwrap();
+    let err = fails(db, &["init", "--plan", path.to_str().unwrap()]);
+    assert!(err.contains("TN-NQ57") && err.contains("HN-NQ57"), "{err}");
+    assert!(err.contains("không có gì thay đổi"), "{err}");
+    assert!(
+        !err.to_lowercase().contains("sql"),
+        "no raw database error: {err}"
+    );
+    assert_eq!(
+        store.all_units().await.unwrap().len(),
+        units,
+        "no unit added"
+    );
+    assert!(
+        store
+            .unit(&chitieu_domain::UnitCode::parse("HN.SKHCN").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.plan_file().await.unwrap().unwrap().plan.code,
+        "TN-NQ57"
+    );
+    assert_eq!(
+        store.verify_audit_chain().await.unwrap(),
+        audit,
+        "nothing audited"
+    );
+    // Thái Nguyên's own plan again is fine: nothing to do.
+    let again = ok(db, &["init"]);
+    assert!(again.contains("không có gì thay đổi"), "{again}");
+
+    // A misspelt key: the file, the line and the key.
+    let bad = path.with_file_name("sai-khoa.toml");
+    std::fs::write(
+        &bad,
+        HA_NOI_PLAN.replace("natural_limit = \"100\"", "natural_limt = \"100\""),
+    )
+    .unwrap();
+    let db2 = TestDb::sqlite();
+    let err = fails(&db2, &["init", "--plan", bad.to_str().unwrap()]);
+    assert!(err.contains("sai-khoa.toml"), "{err}");
+    assert!(err.contains("natural_limt"), "{err}");
+    let line = HA_NOI_PLAN
+        .lines()
+        .position(|l| l.starts_with("natural_limit"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("line {line}")), "line {line}: {err}");
 }

@@ -492,6 +492,14 @@ impl Tr {
                 "chưa có kế hoạch: chạy `chitieu init`".to_string(),
                 "no plan is loaded yet: run `chitieu init`".to_string(),
             ),
+            Refusal::OtherPlan { stored, file } => w(
+                format!(
+                    "cơ sở dữ liệu đã giữ kế hoạch {stored}: không nạp kế hoạch {file} bên cạnh; mỗi cơ sở dữ liệu giữ kế hoạch của một tỉnh (dùng một cơ sở dữ liệu mới cho kế hoạch này); không có gì thay đổi"
+                ),
+                format!(
+                    "the database holds the plan {stored}: the plan {file} is not loaded beside it; a database holds one province's plan (use a new database for this one); nothing changed"
+                ),
+            ),
             Refusal::PeriodTooFine {
                 indicator,
                 frequency,
