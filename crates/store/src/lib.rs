@@ -15,6 +15,7 @@ mod migration;
 mod notices;
 mod people;
 mod plan;
+mod plan_load;
 mod reports;
 mod sessions;
 mod tasks;
