@@ -16,6 +16,7 @@ macro_rules! outln {
 
 mod cmd_accounts;
 mod cmd_assess;
+mod cmd_backup;
 mod cmd_init;
 mod cmd_report;
 mod cmd_tasks;
@@ -180,6 +181,15 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// A consistent copy of the database, taken while the server runs: SQLite by VACUUM INTO
+    /// (one file), PostgreSQL by pg_dump (custom format; needs the PostgreSQL client tools).
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a copy from `backup` into an empty database (--db), migrate it to this
+    /// version and check its audit chain.
+    Restore { file: std::path::PathBuf },
     /// The year's evaluation of departments, communes and wards: score, rating, rank, and
     /// with --unit the lines behind one unit's score.
     Evaluate {
@@ -445,6 +455,8 @@ async fn run(cli: Cli) -> Result<()> {
             format,
             out,
         } => cmd_report::brief(&cli.db, committee, &format, &out).await?,
+        Command::Backup { out } => cmd_backup::backup(&cli.db, &out).await?,
+        Command::Restore { file } => cmd_backup::restore(&cli.db, &file).await?,
         Command::Evaluate { year, unit, json } => {
             cmd_assess::evaluate(&cli.db, year, unit, json).await?
         }

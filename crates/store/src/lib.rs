@@ -242,6 +242,40 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// SQLite: a consistent copy of the whole database into a new file at `path`, taken while
+    /// other connections read and write (`VACUUM INTO`).
+    pub async fn vacuum_into(&self, path: &str) -> Result<()> {
+        use sea_orm::ConnectionTrait;
+        if self.backend() != DbBackend::Sqlite {
+            return Err(StoreError::Broken("VACUUM INTO is SQLite's".into()));
+        }
+        let quoted = path.replace('\'', "''");
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the PostgreSQL database at `url` has no table in its schema, checked without
+    /// creating any (a restore goes only into an empty database).
+    pub async fn is_empty_database(url: &str) -> Result<bool> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = sea_orm::Database::connect(url).await?;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM information_schema.tables \
+                 WHERE table_schema = current_schema()",
+            ))
+            .await?;
+        let n: i64 = match row {
+            Some(r) => r.try_get("", "n")?,
+            None => 0,
+        };
+        db.close().await?;
+        Ok(n == 0)
+    }
+
     /// The connection itself, for tests that must reach past the store's checks (to plant a
     /// value a hand-edited database might hold, say). Not for the application.
     #[cfg(feature = "testing")]

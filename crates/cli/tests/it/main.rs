@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod analytics;
 mod authz;
+mod backup;
 mod cli;
 mod clock;
 mod committee_brief;
