@@ -14,6 +14,7 @@ db_tests!(
     user_add_reads_password_from_stdin,
     another_province_loads_its_own_plan,
     another_provinces_plan_on_a_thai_nguyen_database_changes_nothing,
+    the_documented_second_province_loads,
 );
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
@@ -469,4 +470,32 @@ async fn another_provinces_plan_on_a_thai_nguyen_database_changes_nothing(db: &T
         .unwrap()
         + 1;
     assert!(err.contains(&format!("line {line}")), "line {line}: {err}");
+}
+
+/// docs/plan-format.md's example of a second province is a plan that loads, with its
+/// communes from the map.
+async fn the_documented_second_province_loads(db: &TestDb) {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/plan-format.md"
+    ))
+    .unwrap();
+    let toml = doc
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lang-son.toml");
+    std::fs::write(&path, toml).unwrap();
+    let out = ok(db, &["init", "--plan", path.to_str().unwrap()]);
+    assert!(out.contains("LS-NQ57 (1 chỉ tiêu, 1 mục tiêu)"), "{out}");
+    let list: Value =
+        serde_json::from_str(&ok(db, &["units", "list", "--parent", "20", "--json"])).unwrap();
+    assert!(
+        list.as_array().unwrap().len() > 60,
+        "Lạng Sơn's communes: {list}"
+    );
 }
