@@ -92,6 +92,10 @@ enum Command {
         /// Without it, `serve` only migrates the schema: it never loads or changes a plan.
         #[arg(long)]
         demo: bool,
+        /// A proxy on another host whose X-Forwarded-For and X-Forwarded-Proto are believed
+        /// (an address or a CIDR range; repeat for several). This machine's are always.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxy: Vec<String>,
     },
     /// Import or export indicator values (CSV).
     #[command(subcommand)]
@@ -361,7 +365,13 @@ async fn run(cli: Cli) -> Result<()> {
             init(&store).await?;
             cmd_init::demo(&store).await?;
         }
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            trusted_proxy,
+        } => {
+            let trusted =
+                chitieu_web::TrustedProxies::parse(&trusted_proxy).map_err(anyhow::Error::msg)?;
             // Serving never changes the plan: `init` and `demo` load plans.
             let store = opened(&cli.db, Store::open_for_server(&cli.db).await)?;
             if demo {
@@ -373,7 +383,7 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             first_admin_hint(&store).await?;
-            chitieu_web::serve(store, &bind, |addr| {
+            chitieu_web::serve(store, &bind, trusted, |addr| {
                 use std::io::Write as _;
                 let _ = writeln!(
                     std::io::stdout(),

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub use auth::TrustedProxies;
 pub mod chrome;
 pub mod error;
 pub mod i18n;
@@ -45,8 +46,17 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// The application's routes over a store; loads the engine first.
+/// The application's routes over a store; loads the engine first. Only this machine's
+/// proxies are trusted.
 pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
+    app_trusting(store, auth::TrustedProxies::default()).await
+}
+
+/// [`app`], believing the forwarded addresses of `trusted` proxies too.
+pub async fn app_trusting(
+    store: Store,
+    trusted: auth::TrustedProxies,
+) -> Result<Router, chitieu_app::StoreError> {
     let state = AppState {
         app: chitieu_app::App::load(store).await?,
         throttle: Arc::new(auth::Throttle::default()),
@@ -135,7 +145,9 @@ pub async fn app(store: Store) -> Result<Router, chitieu_app::StoreError> {
             state.clone(),
             auth::error_pages_know_the_viewer,
         ))
-        .layer(axum::middleware::from_fn(changes_know_their_origin));
+        .layer(axum::middleware::from_fn(changes_know_their_origin))
+        // Outside the middleware above, so that it (and every extractor) knows whom to trust.
+        .layer(axum::Extension(trusted));
     Ok(http_layers(router).with_state(state))
 }
 
@@ -256,12 +268,18 @@ async fn shutdown_signal() {
 pub async fn serve(
     store: Store,
     addr: &str,
+    trusted: auth::TrustedProxies,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let limits = listen::Limits::from_env()
         .map_err(std::io::Error::other)?
         .within_open_files();
-    serve_limited(store, addr, limits, ready, shutdown_signal()).await
+    let app = app_trusting(store, trusted)
+        .await
+        .map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    listen::serve(listener, app, limits, shutdown_signal()).await
 }
 
 /// As [`serve`] with the default limits, until `shutdown` completes.

@@ -15,6 +15,7 @@ db_tests!(
     another_province_loads_its_own_plan,
     another_provinces_plan_on_a_thai_nguyen_database_changes_nothing,
     the_documented_second_province_loads,
+    a_trusted_proxy_that_is_not_an_address_is_refused,
 );
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
@@ -498,4 +499,21 @@ async fn the_documented_second_province_loads(db: &TestDb) {
         list.as_array().unwrap().len() > 60,
         "Lạng Sơn's communes: {list}"
     );
+}
+
+/// #33: `serve --trusted-proxy` takes addresses and CIDR ranges; anything else stops it with
+/// the value named, before it listens.
+async fn a_trusted_proxy_that_is_not_an_address_is_refused(db: &TestDb) {
+    ok(db, &["init"]);
+    let err = fails(
+        db,
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--trusted-proxy",
+            "proxy.local",
+        ],
+    );
+    assert!(err.contains("proxy.local") && err.contains("CIDR"), "{err}");
 }

@@ -3,7 +3,9 @@
 
 mod throttle;
 
-pub use throttle::{Attempt, ClientAddr, MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Throttle};
+pub use throttle::{
+    Attempt, ClientAddr, MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Throttle, TrustedProxies,
+};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -56,11 +58,13 @@ impl FromRequestParts<AppState> for Viewer {
                 .map_err(|e| PageError::internal(tr, e))?,
             None => None,
         };
-        let secure = parts
-            .headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+        // Only a trusted proxy says the request came over TLS.
+        let secure = throttle::peer(parts).is_some_and(|p| throttle::trusted(parts).trusts(p))
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https"))
             || parts.uri.scheme_str() == Some("https");
         let owner = {
             let snap = state.live.snapshot();

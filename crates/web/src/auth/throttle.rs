@@ -6,30 +6,97 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The client's address: the peer, or, when the peer is a proxy on this machine, the
-/// address that proxy appended to `X-Forwarded-For`.
+/// The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: this machine's
+/// always, and those given to `serve --trusted-proxy CIDR` (a proxy on another host). A
+/// request from anyone else is taken at its peer address, whatever headers it sends.
+#[derive(Debug, Clone)]
+pub struct TrustedProxies(std::sync::Arc<Vec<ipnet::IpNet>>);
+
+impl Default for TrustedProxies {
+    fn default() -> TrustedProxies {
+        TrustedProxies(std::sync::Arc::new(Vec::new()))
+    }
+}
+
+impl TrustedProxies {
+    /// Addresses or networks ("10.0.0.5", "10.0.0.0/8", "2001:db8::/32"); the error names
+    /// the one that is neither.
+    pub fn parse(list: &[String]) -> Result<TrustedProxies, String> {
+        let nets = list
+            .iter()
+            .map(|s| {
+                let s = s.trim();
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!(
+                            "--trusted-proxy \"{s}\": cần một địa chỉ IP hoặc một dải CIDR như 10.0.0.0/8 (an IP address or a CIDR range)"
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TrustedProxies(std::sync::Arc::new(nets)))
+    }
+
+    pub fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        ip.is_loopback() || self.0.iter().any(|n| n.contains(&ip))
+    }
+
+    /// The client behind `peer`: the peer itself unless it is a trusted proxy; then, in
+    /// `X-Forwarded-For` read from the right (each proxy appends the address it saw), the
+    /// first address that is not a trusted proxy.
+    pub fn client(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        forwarded: Option<&str>,
+    ) -> Option<std::net::IpAddr> {
+        let peer = peer?;
+        if !self.trusts(peer) {
+            return Some(peer);
+        }
+        let mut last = peer;
+        for hop in forwarded.unwrap_or("").rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) if self.trusts(ip) => last = ip,
+                Ok(ip) => return Some(ip),
+                // A hop that is not an address ends what can be believed.
+                Err(_) => break,
+            }
+        }
+        Some(last)
+    }
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the address the
+/// proxies recorded in `X-Forwarded-For`.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+/// The connection's peer, if known.
+pub(crate) fn peer(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The proxies this server trusts (a request extension set by the router).
+pub(crate) fn trusted(parts: &Parts) -> TrustedProxies {
+    parts
+        .extensions
+        .get::<TrustedProxies>()
+        .cloned()
+        .unwrap_or_default()
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = || {
-            parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .and_then(|a| a.trim().parse().ok())
-        };
-        Ok(ClientAddr(match peer {
-            Some(p) if p.is_loopback() => forwarded().or(Some(p)),
-            other => other,
-        }))
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(ClientAddr(trusted(parts).client(peer(parts), forwarded)))
     }
 }
 
@@ -138,5 +205,51 @@ mod tests {
         let ok = t.begin("a", Some(addr)).unwrap();
         t.succeeded(ok);
         assert!(t.begin("a", Some(addr)).is_some());
+    }
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::TrustedProxies;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_trusted_proxys_forwarded_address_is_believed() {
+        let t = TrustedProxies::parse(&["10.0.0.0/8".into(), "192.168.1.5".into()]).unwrap();
+        // A client that writes the header itself is taken at its own address.
+        assert_eq!(
+            t.client(Some(ip("203.0.113.9")), Some("1.1.1.1")),
+            Some(ip("203.0.113.9"))
+        );
+        // A proxy on another host: the address it saw.
+        assert_eq!(
+            t.client(Some(ip("10.0.0.7")), Some("198.51.100.4")),
+            Some(ip("198.51.100.4"))
+        );
+        // Two proxies in a row; what the client wrote before them is not believed.
+        assert_eq!(
+            t.client(
+                Some(ip("192.168.1.5")),
+                Some("6.6.6.6, 198.51.100.4, 10.1.2.3")
+            ),
+            Some(ip("198.51.100.4"))
+        );
+        // This machine's proxy is always trusted; without a header, the peer.
+        assert_eq!(
+            TrustedProxies::default().client(Some(ip("127.0.0.1")), Some("198.51.100.4")),
+            Some(ip("198.51.100.4"))
+        );
+        assert_eq!(
+            TrustedProxies::default().client(Some(ip("10.0.0.7")), Some("198.51.100.4")),
+            Some(ip("10.0.0.7")),
+            "another host is not trusted unless configured"
+        );
+        assert_eq!(t.client(Some(ip("10.0.0.7")), None), Some(ip("10.0.0.7")));
+        assert!(TrustedProxies::parse(&["10.0.0.0/33".into()]).is_err());
+        assert!(TrustedProxies::parse(&["proxy.local".into()]).is_err());
     }
 }
