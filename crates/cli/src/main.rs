@@ -29,6 +29,23 @@ use anyhow::{Context, Result};
 use chitieu_store::Store;
 use clap::{Parser, Subcommand};
 
+/// Logs go to stderr: coloured on a terminal only (a file or a journal gets no escape
+/// codes), one JSON object a line with `CHITIEU_LOG_FORMAT=json`.
+fn log_init() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    if std::env::var("CHITIEU_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
 /// On a database with no administrator, says exactly which command creates the first one
 /// (the database named as it was given: by `--db` or `CHITIEU_DB`, never echoed, as a
 /// PostgreSQL address may hold a password).
@@ -234,13 +251,7 @@ const ACTOR: &str = "cli";
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    log_init();
     let cli = Cli::parse();
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     if let Err(e) = rt.block_on(run(cli)) {
@@ -378,8 +389,9 @@ async fn run(cli: Cli) -> Result<()> {
                 init(&store).await?;
                 cmd_init::demo(&store).await?;
             } else if store.plan_file().await?.is_none() {
-                eprintln!(
-                    "Cơ sở dữ liệu chưa có kế hoạch: chạy `chitieu init` (hoặc `serve --demo`)."
+                // A mistyped SQLite path creates an empty database: say so, never serve it.
+                anyhow::bail!(
+                    "cơ sở dữ liệu chưa có kế hoạch (đường dẫn --db có đúng không?): chạy `chitieu init` hoặc `chitieu serve --demo` trước"
                 );
             }
             first_admin_hint(&store).await?;

@@ -31,7 +31,6 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     QueryOrder, QuerySelect, Set,
 };
-use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
@@ -79,6 +78,10 @@ pub enum StoreError {
         "địa chỉ cơ sở dữ liệu \"{0}\" không hợp lệ: dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://..."
     )]
     BadUrl(String),
+    /// The database server could not be reached or refused us: the driver's reason, said
+    /// once and at once (a pool would retry for its whole timeout and say "timed out").
+    #[error("không kết nối được PostgreSQL: {0}")]
+    Unreachable(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -126,6 +129,27 @@ pub struct Store {
 type IdsCache = std::sync::Arc<std::sync::RwLock<Option<(i64, std::sync::Arc<plan::Ids>)>>>;
 
 /// A pool on the database at `url`, set up for `workload`.
+/// One connection first, so that a server that is down or refuses the credentials is said
+/// at once with its cause ("Connection refused", "password authentication failed").
+async fn probe_postgres(url: &str) -> Result<()> {
+    use sea_orm::sqlx::Connection;
+    let tried = tokio::time::timeout(
+        Duration::from_secs(10),
+        sea_orm::sqlx::PgConnection::connect(url),
+    )
+    .await;
+    match tried {
+        Err(_) => Err(StoreError::Unreachable(
+            "không có trả lời sau 10 giây (no answer in 10 s)".into(),
+        )),
+        Ok(Err(e)) => Err(StoreError::Unreachable(e.to_string())),
+        Ok(Ok(c)) => {
+            c.close().await.ok();
+            Ok(())
+        }
+    }
+}
+
 async fn connect(url: &str, workload: Workload) -> Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
@@ -150,6 +174,7 @@ async fn connect(url: &str, workload: Workload) -> Result<DatabaseConnection> {
         // A schema other than `public` is chosen in the URL:
         // `postgres://…/db?options=-csearch_path%3Dmyschema`.
         opts.max_connections(8);
+        probe_postgres(url).await?;
     } else {
         return Err(StoreError::BadUrl(url.to_string()));
     }
@@ -183,7 +208,7 @@ impl Store {
         workload: Workload,
     ) -> Result<Store> {
         let db = connect(url, workload).await?;
-        migration::Migrator::up(&db, migrations).await?;
+        migration::run(&db, migrations).await?;
         let sqlite_server = matches!(workload, Workload::Server) && url.starts_with("sqlite:");
         Ok(Store {
             db,

@@ -88,3 +88,19 @@ fn index(
     }
     i.take()
 }
+
+/// Applies the pending migrations (the first `limit` of them when given), one log line each.
+pub(crate) async fn run(db: &sea_orm::DatabaseConnection, limit: Option<u32>) -> Result<(), DbErr> {
+    use sea_orm_migration::MigratorTrait;
+    let pending = Migrator::get_pending_migrations(db).await?;
+    let names: Vec<String> = pending
+        .iter()
+        .take(limit.map_or(usize::MAX, |n| n as usize))
+        .map(|m| m.name().to_string())
+        .collect();
+    Migrator::up(db, limit).await?;
+    for name in names {
+        tracing::info!(migration = %name, "đã áp dụng thay đổi lược đồ (schema migration applied)");
+    }
+    Ok(())
+}

@@ -138,6 +138,7 @@ pub async fn app_trusting(
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
         .route("/api/docs", get(api::docs))
         .merge(api::router())
         .fallback(views::not_found)

@@ -16,6 +16,7 @@ db_tests!(
     another_provinces_plan_on_a_thai_nguyen_database_changes_nothing,
     the_documented_second_province_loads,
     a_trusted_proxy_that_is_not_an_address_is_refused,
+    a_database_without_a_plan_is_not_served_and_logs_say_each_migration,
 );
 
 async fn init_then_serve_lists_every_indicator_and_target(db: &TestDb) {
@@ -516,4 +517,73 @@ async fn a_trusted_proxy_that_is_not_an_address_is_refused(db: &TestDb) {
         ],
     );
     assert!(err.contains("proxy.local") && err.contains("CIDR"), "{err}");
+}
+
+/// #33: a mistyped SQLite path created and served an empty system; `serve` now refuses a
+/// database with no plan and says what to run. Each migration is one log line, without
+/// colour codes when the log is not a terminal, or JSON on request; a ready probe says
+/// whether a plan is loaded.
+async fn a_database_without_a_plan_is_not_served_and_logs_say_each_migration(db: &TestDb) {
+    let out = chitieu_env(
+        db,
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("RUST_LOG", "info")],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("chưa có kế hoạch") && err.contains("chitieu init"),
+        "{err}"
+    );
+    assert!(err.contains("migration=m0001_initial"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no colour codes in a log file: {err}"
+    );
+    let fresh = TestDb::sqlite();
+    let json = chitieu_env(
+        &fresh,
+        &["units", "list"],
+        &[("RUST_LOG", "info"), ("CHITIEU_LOG_FORMAT", "json")],
+    );
+    let logged: Vec<Value> = String::from_utf8_lossy(&json.stderr)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        logged
+            .iter()
+            .any(|l| l["fields"]["migration"] == "m0035_account_life_cycle"),
+        "{logged:?}"
+    );
+    ok(db, &["init"]);
+    let (server, base) = serve(db);
+    assert_eq!(get_json(&format!("{base}/readyz"))["status"], "ready");
+    drop(server);
+}
+
+/// #33: with PostgreSQL down the command waited 30 s and said "pool timed out": the cause is
+/// said at once.
+#[test]
+fn an_unreachable_postgresql_is_said_at_once() {
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args([
+            "units",
+            "list",
+            "--db",
+            "postgres://postgres@127.0.0.1:1/test",
+        ])
+        .env_remove("CHITIEU_DB")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Connection refused"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }

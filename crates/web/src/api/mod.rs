@@ -294,6 +294,24 @@ pub async fn healthz(State(s): State<AppState>) -> ApiResult<serde_json::Value> 
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
+/// Ready to serve people: the database answers and a plan is loaded (a load balancer sends
+/// traffic only then); `/healthz` says only that the process lives and reaches its database.
+pub async fn readyz(State(s): State<AppState>) -> Response {
+    let reason = match s.app.health().await {
+        Err(_) => Some("database"),
+        Ok(_) if s.live.snapshot().plan.is_none() => Some("no_plan"),
+        Ok(_) => None,
+    };
+    match reason {
+        None => Json(serde_json::json!({"status": "ready"})).into_response(),
+        Some(r) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "not_ready", "reason": r})),
+        )
+            .into_response(),
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "plan",
     summary = "Tài liệu OpenAPI",
     description = "This document.",
