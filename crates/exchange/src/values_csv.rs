@@ -43,6 +43,8 @@ pub struct ParsedValue {
 /// one field and say nothing.
 struct QuoteCheck<R> {
     inner: R,
+    /// The field separator (`,`, or `;` in a file Excel saved in the Vietnamese locale).
+    delimiter: u8,
     at_field_start: bool,
     in_quotes: bool,
     quote_seen: bool,
@@ -63,7 +65,7 @@ impl<R: Read> Read for QuoteCheck<R> {
                     self.quote_seen = false;
                     if b != b'"' {
                         self.in_quotes = false;
-                        self.at_field_start = matches!(b, b',' | b'\n' | b'\r');
+                        self.at_field_start = b == self.delimiter || matches!(b, b'\n' | b'\r');
                     }
                 } else if b == b'"' {
                     self.quote_seen = true;
@@ -73,7 +75,7 @@ impl<R: Read> Read for QuoteCheck<R> {
                 self.opened_at = self.line;
                 self.at_field_start = false;
             } else {
-                self.at_field_start = matches!(b, b',' | b'\n' | b'\r');
+                self.at_field_start = b == self.delimiter || matches!(b, b'\n' | b'\r');
             }
         }
         Ok(n)
@@ -96,12 +98,27 @@ pub fn parse<R: Read>(
     lookup: &impl Lookup,
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<ParsedValue>, InputErrors> {
+    // Excel in the Vietnamese locale saves "CSV" with semicolons between fields and decimal
+    // commas ("87,5"): recognised by its header line, and its figures read that way.
+    let mut reader = std::io::BufReader::new(reader);
+    let semicolons = {
+        let head = std::io::BufRead::fill_buf(&mut reader).unwrap_or(&[]);
+        let first = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        first.contains(&b';') && !first.contains(&b',')
+    };
+    let notation = if semicolons {
+        chitieu_domain::value::Notation::Vietnamese
+    } else {
+        chitieu_domain::value::Notation::Exact
+    };
     let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(if semicolons { b';' } else { b',' })
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(QuoteCheck {
             inner: reader,
+            delimiter: if semicolons { b';' } else { b',' },
             at_field_start: true,
             in_quotes: false,
             quote_seen: false,
@@ -172,7 +189,7 @@ pub fn parse<R: Read>(
                 format!("cần {columns} cột, dòng có {}", rec.len()),
             ));
         } else {
-            match parse_line(&rec, lookup) {
+            match parse_line(&rec, lookup, notation) {
                 Ok((v, version)) => out.push(ParsedValue {
                     line,
                     value: v,
@@ -227,11 +244,12 @@ pub fn parse<R: Read>(
 fn parse_line(
     rec: &csv::StringRecord,
     lookup: &impl Lookup,
+    notation: chitieu_domain::value::Notation,
 ) -> Result<(CheckedValue, Option<i64>), (&'static str, String)> {
     let v = parse_value(
         lookup,
         &ValueText {
-            notation: chitieu_domain::value::Notation::Exact,
+            notation,
             indicator: &rec[0],
             unit: &rec[1],
             period: &rec[2],

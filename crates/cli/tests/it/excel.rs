@@ -10,7 +10,38 @@ db_tests!(
     any_table_a_page_shows_downloads_as_excel,
     an_excel_template_is_filled_offline_and_imported_back,
     a_reporter_downloads_the_template_and_uploads_it_on_the_entry_page,
+    a_csv_saved_by_excel_in_the_vietnamese_locale_imports,
 );
+
+/// #33: Excel in the Vietnamese locale saves CSV with semicolons between fields and decimal
+/// commas; such a file was refused with no hint. It imports, its figures read that way.
+async fn a_csv_saved_by_excel_in_the_vietnamese_locale_imports(db: &TestDb) {
+    ok(db, &["init"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excel-vi.csv");
+    std::fs::write(
+        &path,
+        "\u{feff}indicator;unit;period;value;numerator;denominator;comment\r\n\
+         HT-5G;19;2026Q2;87,5;;;\"Theo Sở; Viettel\"\r\n\
+         NL-CBX;5443;2026Q2;;35;39;\r\n",
+    )
+    .unwrap();
+    let out = ok(db, &["values", "import", path.to_str().unwrap()]);
+    assert!(out.contains("Đã nhập 2 dòng"), "{out}");
+    let store = db.store().await;
+    let rows = store.values(&Default::default()).await.unwrap();
+    let g5 = rows.iter().find(|r| r.indicator == "HT-5G").unwrap();
+    assert_eq!(g5.value.to_string(), "87.5");
+    assert_eq!(g5.comment, "Theo Sở; Viettel");
+    let cbx = rows.iter().find(|r| r.indicator == "NL-CBX").unwrap();
+    assert_eq!(
+        (
+            cbx.numerator.map(|d| d.to_string()),
+            cbx.denominator.map(|d| d.to_string())
+        ),
+        (Some("35".into()), Some("39".into()))
+    );
+}
 
 /// The template's cells, as text, by (row, column) from A1.
 fn cells(path: &std::path::Path) -> (Vec<String>, Vec<Vec<Data>>) {
