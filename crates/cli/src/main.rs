@@ -279,23 +279,26 @@ fn words(e: &anyhow::Error) -> String {
     let say = |r: &chitieu_domain::Refusal| {
         chitieu_web::i18n::refusals::say(r, chitieu_web::i18n::Lang::Vi)
     };
-    e.chain()
-        .map(|c| {
-            if let Some(r) = c.downcast_ref::<chitieu_domain::Refusal>() {
-                return say(r);
-            }
-            if let Some(StoreError::Refused(r) | StoreError::NotFound(r)) =
-                c.downcast_ref::<StoreError>()
-            {
-                return say(r);
-            }
-            if let Some(b) = c.downcast_ref::<chitieu_app::live::BadInput>() {
-                return say(&b.0);
-            }
+    let mut said: Vec<String> = Vec::new();
+    for c in e.chain() {
+        let w = if let Some(r) = c.downcast_ref::<chitieu_domain::Refusal>() {
+            say(r)
+        } else if let Some(StoreError::Refused(r) | StoreError::NotFound(r)) =
+            c.downcast_ref::<StoreError>()
+        {
+            say(r)
+        } else if let Some(b) = c.downcast_ref::<chitieu_app::live::BadInput>() {
+            say(&b.0)
+        } else {
             c.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(": ")
+        };
+        // An error that wraps another already says its words: the driver's text once.
+        if said.last().is_some_and(|p| p.contains(w.as_str())) {
+            continue;
+        }
+        said.push(w);
+    }
+    said.join(": ")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -495,4 +498,20 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// #33: database errors said the same driver text three times (the store's error, the
+    /// driver's, its cause).
+    #[test]
+    fn a_database_error_says_the_drivers_words_once() {
+        let e = anyhow::Error::from(chitieu_app::StoreError::Db(sea_orm::DbErr::Custom(
+            "khóa trùng (duplicate key)".into(),
+        )))
+        .context("không mở được cơ sở dữ liệu sqlite://x.db");
+        let w = super::words(&e);
+        assert_eq!(w.matches("duplicate key").count(), 1, "{w}");
+        assert!(w.starts_with("không mở được cơ sở dữ liệu"), "{w}");
+    }
 }
