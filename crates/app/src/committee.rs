@@ -154,9 +154,7 @@ pub fn raised_since(snap: &crate::live::Snapshot, since: Option<chrono::NaiveDat
                 .filter(|u| !u.difficulties.trim().is_empty() || !u.proposals.trim().is_empty())
                 .map(move |u| Raised {
                     unit: t.lead_unit.clone(),
-                    unit_name: snap
-                        .unit(&t.lead_unit)
-                        .map_or_else(|| t.lead_unit.to_string(), |x| x.name.clone()),
+                    unit_name: snap.unit_name(&t.lead_unit),
                     task: t.code.clone(),
                     title: t.title.clone(),
                     notice: t.source.number.clone(),

@@ -75,6 +75,12 @@ impl Snapshot {
         self.unit_pos.get(code).map(|&k| &self.units[k])
     }
 
+    /// A unit's name, or its code where no unit has it.
+    pub fn unit_name(&self, code: &UnitCode) -> String {
+        self.unit(code)
+            .map_or_else(|| code.to_string(), |u| u.name.clone())
+    }
+
     /// Whether `unit` is `scope` or lies under it: `permission::in_scope`, with the parents
     /// looked up by position instead of by scanning every unit (a national list of reports
     /// asks it once per unit).

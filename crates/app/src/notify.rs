@@ -5,6 +5,7 @@
 
 use chitieu_domain::permission::Role;
 use chitieu_domain::report::received;
+use chitieu_domain::text::date_vi;
 use chitieu_domain::{Period, UnitCode, ValueState};
 use chitieu_store::{NewNotice, StoreError};
 use chrono::NaiveDate;
@@ -97,10 +98,6 @@ fn what_en(r: &Listed) -> String {
     format!("{form} for {} of {}", r.period.label_en(), r.unit_name)
 }
 
-fn vn_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
 /// The notices a report's move makes: the head is told of a report to approve; the
 /// reporters of its approval and the secretariat above of one to accept; the unit of a
 /// return (with the reason), an acceptance or a reopening.
@@ -182,14 +179,14 @@ pub fn reminders(
         let (kind, message, message_en) = if days_left < 0 {
             (
                 "late",
-                format!("Quá hạn nộp {} (hạn {}).", what(&r), vn_date(r.due)),
-                format!("{} is overdue (due {}).", what_en(&r), vn_date(r.due)),
+                format!("Quá hạn nộp {} (hạn {}).", what(&r), date_vi(r.due)),
+                format!("{} is overdue (due {}).", what_en(&r), date_vi(r.due)),
             )
         } else if days_left <= DUE_SOON_DAYS {
             (
                 "due",
-                format!("Sắp đến hạn nộp {}: hạn {}.", what(&r), vn_date(r.due)),
-                format!("{} is due soon: by {}.", what_en(&r), vn_date(r.due)),
+                format!("Sắp đến hạn nộp {}: hạn {}.", what(&r), date_vi(r.due)),
+                format!("{} is due soon: by {}.", what_en(&r), date_vi(r.due)),
             )
         } else {
             continue;
@@ -230,13 +227,13 @@ pub fn task_reminders(
                     "Nhiệm vụ {} \"{}\" sắp đến hạn: {}.",
                     t.code,
                     t.title,
-                    vn_date(t.deadline)
+                    date_vi(t.deadline)
                 ),
                 format!(
                     "Task {} \"{}\" is due soon: {}.",
                     t.code,
                     t.title,
-                    vn_date(t.deadline)
+                    date_vi(t.deadline)
                 ),
                 at_unit(users, &t.lead_unit, &[Role::Reporter, Role::Head]),
             ),
@@ -246,13 +243,13 @@ pub fn task_reminders(
                     "Nhiệm vụ {} \"{}\" quá hạn chưa hoàn thành (hạn {}).",
                     t.code,
                     t.title,
-                    vn_date(t.deadline)
+                    date_vi(t.deadline)
                 ),
                 format!(
                     "Task {} \"{}\" is overdue and not completed (due {}).",
                     t.code,
                     t.title,
-                    vn_date(t.deadline)
+                    date_vi(t.deadline)
                 ),
                 at_unit(users, &t.lead_unit, &[Role::Head])
                     .into_iter()

@@ -144,6 +144,11 @@ pub fn format_decimal_vi(d: &Decimal) -> String {
     }
 }
 
+/// A date as people write it: "05/12/2026".
+pub fn date_vi(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 /// A date as forms and the API send it, `YYYY-MM-DD`, or typed `DD/MM/YYYY`; empty is none.
 pub fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, crate::Refusal> {
     let s = s.trim();

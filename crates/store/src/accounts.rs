@@ -56,14 +56,28 @@ impl Store {
 
     /// Every account not removed, by login.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        let ids = self.ids_now().await?;
-        let mut out = Vec::new();
-        for u in user::Entity::find()
+        let users = user::Entity::find()
             .filter(user::Column::RemovedAt.is_null())
             .order_by_asc(user::Column::Login)
             .all(&self.db)
-            .await?
-        {
+            .await?;
+        self.as_accounts(users).await
+    }
+
+    /// The account of `login` (not removed), if any.
+    pub async fn find_account(&self, login: &str) -> Result<Option<Account>> {
+        let found = match Self::account(&self.db, login).await {
+            Ok(u) => vec![u],
+            Err(StoreError::NotFound(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(self.as_accounts(found).await?.pop())
+    }
+
+    async fn as_accounts(&self, users: Vec<user::Model>) -> Result<Vec<Account>> {
+        let ids = self.ids_now().await?;
+        let mut out = Vec::new();
+        for u in users {
             if let Some(unit) = ids.unit_codes.get(&u.unit_id) {
                 out.push(Account {
                     role: u.role.parse().map_err(StoreError::Refused)?,
@@ -76,15 +90,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// The account of `login` (not removed), if any.
-    pub async fn find_account(&self, login: &str) -> Result<Option<Account>> {
-        Ok(self
-            .accounts()
-            .await?
-            .into_iter()
-            .find(|a| a.login == login.trim()))
     }
 
     /// Sets `login`'s password (the rules checked); every session of the account ends but

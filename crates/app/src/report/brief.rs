@@ -13,9 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{Line, letterhead, scope_rows};
 use crate::live::Snapshot;
 
-fn vn(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+use chitieu_domain::text::date_vi as vn;
 
 /// The unit that prepares the brief: the committee's standing body serving on `day`, found
 /// among the units by its name ("Sở Khoa học và Công nghệ"); the committee itself without one.
@@ -47,9 +45,7 @@ fn overdue_tasks(snap: &Snapshot, owner: &UnitCode, day: NaiveDate) -> Vec<Strin
     late.sort_by_key(|t| (t.deadline, t.code.clone()));
     late.iter()
         .map(|t| {
-            let unit = snap
-                .unit(&t.lead_unit)
-                .map_or_else(|| t.lead_unit.to_string(), |u| u.name.clone());
+            let unit = snap.unit_name(&t.lead_unit);
             let head = snap.head_on(&t.lead_unit, day).map_or_else(
                 || "chưa ghi nhận người đứng đầu".to_string(),
                 |h| format!("người đứng đầu: {}, {}", h.person, h.title),
@@ -109,8 +105,7 @@ fn conclusions(snap: &Snapshot, meetings: &[Meeting], day: NaiveDate) -> Vec<Str
                     format!(
                         "{} ({}, {})",
                         t.code,
-                        snap.unit(&t.lead_unit)
-                            .map_or_else(|| t.lead_unit.to_string(), |u| u.name.clone()),
+                        snap.unit_name(&t.lead_unit),
                         lower_first(t.status_on(day).label_vi())
                     )
                 })

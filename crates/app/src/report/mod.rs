@@ -302,8 +302,7 @@ pub fn report_of(
                 "{} {} ({}, hạn {})",
                 t.code,
                 t.title,
-                snap.unit(&t.lead_unit)
-                    .map_or(t.lead_unit.to_string(), |u| u.name.clone()),
+                snap.unit_name(&t.lead_unit),
                 t.deadline.format("%d/%m/%Y")
             )
         })

@@ -20,13 +20,7 @@ fn lands(base: &str, path: &str, cookie: &str) -> (u16, String) {
         .header("cookie", cookie)
         .call()
         .unwrap();
-    let to = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status().as_u16(), to)
+    (res.status().as_u16(), location(&res))
 }
 
 /// Posts a form at `path` as `cookie` with the CSRF token of `page`: the status, and where

@@ -341,6 +341,15 @@ pub(crate) fn get_status(base: &str, path: &str, cookie: Option<&str>) -> (u16, 
     )
 }
 
+/// Where a response leads (its `Location`), empty without a redirect.
+pub(crate) fn location<B>(res: &ureq::http::Response<B>) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Posts a form at `path` as `cookie` with the CSRF token of the page `page`: the status,
 /// where it leads (empty without a redirect) and the body.
 pub(crate) fn post_page_form(
@@ -358,12 +367,7 @@ pub(crate) fn post_page_form(
         .header("cookie", cookie)
         .send_form(all)
         .unwrap();
-    let to = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let to = location(&res);
     (
         res.status().as_u16(),
         to,
@@ -410,12 +414,7 @@ pub(crate) fn post_multipart(
         r = r.header("cookie", c);
     }
     let mut res = r.send(&body[..]).unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let location = location(&res);
     (
         res.status().as_u16(),
         location,

@@ -305,8 +305,7 @@ pub(super) fn standing_rows(
 }
 
 pub(super) fn unit_name(snap: &Snapshot, code: &UnitCode) -> String {
-    snap.unit(code)
-        .map_or_else(|| code.to_string(), |u| u.name.clone())
+    snap.unit_name(code)
 }
 
 /// A multipart form: its text fields and its files (field, file name, bytes).

@@ -37,71 +37,76 @@ pub(super) struct ReportLine {
     pub(super) flags: Vec<String>,
 }
 
-/// The report's figures whose modified z-score against the unit's earlier figures passes
-/// the plan's threshold: "HT-5G: 520 (z = 41,3; trung vị 52 của 8 kỳ trước)".
-fn outlier_flags(
+/// The report's figures worth a reviewer's look, one line each: a figure far from the
+/// unit's own history, else one whose value, numerator or denominator jumped.
+fn flags(
     snap: &Snapshot,
     r: &chitieu_app::reports::Listed,
     values_unit: &UnitCode,
     tr: Tr,
 ) -> Vec<String> {
-    use chitieu_domain::validation::modified_z;
     let (Some(plan), Some(unit)) = (snap.plan.as_ref(), snap.unit(&r.unit)) else {
         return Vec::new();
     };
     let Some(form) = plan.forms.iter().find(|f| f.code == r.form) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for ind in form.indicators_of(&plan.indicators, unit) {
-        let series = snap.engine.own_values(&ind.code, values_unit);
-        let Some(&(_, x)) = series.iter().find(|(p, _)| *p == r.period) else {
-            continue;
-        };
-        let history: Vec<chitieu_domain::Decimal> = series
-            .iter()
-            .filter(|(p, _)| *p < r.period)
-            .map(|(_, v)| *v)
-            .collect();
-        if let Some(z) = modified_z(&history, x)
-            && z.abs() > plan.outlier_z
-        {
-            use rust_decimal::prelude::ToPrimitive;
-            let shown = |d: chitieu_domain::Decimal| tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
-            let z = if z.is_finite() {
-                tr.num(z, 1)
-            } else {
-                "∞".to_string()
-            };
-            out.push(format!(
-                "{}: {} ({} z = {z}, {} {})",
-                ind.code,
-                shown(x),
-                tr.t("outlier"),
-                history.len(),
-                tr.t("earlier_periods"),
-            ));
-        }
-    }
-    out
+    form.indicators_of(&plan.indicators, unit)
+        .into_iter()
+        .filter_map(|ind| {
+            outlier_flag(snap, plan.outlier_z, ind, r.period, values_unit, tr)
+                .or_else(|| jump_flag(snap, ind, r.period, values_unit, tr))
+        })
+        .collect()
 }
 
-/// The report's figures whose value, numerator or denominator moved by more than half from
-/// the period before, each beside that period's: "NL-CBX: 70/80 (87,5) ← 33/39 (84,62):
-/// Tử số tăng 112 % so với quý II/2026".
-fn jump_flags(
+/// A figure whose modified z-score against the unit's earlier figures passes the plan's
+/// threshold: "HT-5G: 520 (z = 41,3; trung vị 52 của 8 kỳ trước)".
+fn outlier_flag(
     snap: &Snapshot,
-    r: &chitieu_app::reports::Listed,
+    threshold: f64,
+    ind: &chitieu_domain::Indicator,
+    period: Period,
     values_unit: &UnitCode,
     tr: Tr,
-) -> Vec<String> {
+) -> Option<String> {
+    use chitieu_domain::validation::modified_z;
     use rust_decimal::prelude::ToPrimitive;
-    let (Some(plan), Some(unit)) = (snap.plan.as_ref(), snap.unit(&r.unit)) else {
-        return Vec::new();
+    let series = snap.engine.own_values(&ind.code, values_unit);
+    let &(_, x) = series.iter().find(|(p, _)| *p == period)?;
+    let history: Vec<chitieu_domain::Decimal> = series
+        .iter()
+        .filter(|(p, _)| *p < period)
+        .map(|(_, v)| *v)
+        .collect();
+    let z = modified_z(&history, x).filter(|z| z.abs() > threshold)?;
+    let shown = |d: chitieu_domain::Decimal| tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
+    let z = if z.is_finite() {
+        tr.num(z, 1)
+    } else {
+        "∞".to_string()
     };
-    let Some(form) = plan.forms.iter().find(|f| f.code == r.form) else {
-        return Vec::new();
-    };
+    Some(format!(
+        "{}: {} ({} z = {z}, {} {})",
+        ind.code,
+        shown(x),
+        tr.t("outlier"),
+        history.len(),
+        tr.t("earlier_periods"),
+    ))
+}
+
+/// A figure whose value, numerator or denominator moved by more than half from the period
+/// before, beside that period's: "NL-CBX: 70/80 (87,5) ← 33/39 (84,62): Tử số tăng 112 % so
+/// với quý II/2026".
+fn jump_flag(
+    snap: &Snapshot,
+    ind: &chitieu_domain::Indicator,
+    period: Period,
+    values_unit: &UnitCode,
+    tr: Tr,
+) -> Option<String> {
+    use rust_decimal::prelude::ToPrimitive;
     let n = |d: chitieu_domain::Decimal| {
         let s = tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
         let sep = if tr.is_en() { '.' } else { ',' };
@@ -114,35 +119,26 @@ fn jump_flags(
         Some((a, b)) => format!("{}/{} ({})", n(a), n(b), n(v)),
         None => n(v),
     };
-    let mut out = Vec::new();
-    for ind in form.indicators_of(&plan.indicators, unit) {
-        let series = snap.engine.own_parts(&ind.code, values_unit);
-        let Some(&(_, v, parts)) = series.iter().find(|(p, _, _)| *p == r.period) else {
-            continue;
-        };
-        let Some(&(before, bv, bparts)) = series
-            .iter()
-            .filter(|(p, _, _)| *p < r.period && p.kind() == r.period.kind())
-            .max_by_key(|(p, _, _)| *p)
-        else {
-            continue;
-        };
-        let split = |v, parts: Option<(_, _)>| [Some(v), parts.map(|p| p.0), parts.map(|p| p.1)];
-        let moved: Vec<String> = chitieu_app::reports::jumps(split(v, parts), split(bv, bparts))
-            .into_iter()
-            .map(|(part, change)| super::report_view::jump_words(tr, ind, part, change, before))
-            .collect();
-        if !moved.is_empty() {
-            out.push(format!(
-                "{}: {} ← {}: {}",
-                ind.code,
-                shown(v, parts),
-                shown(bv, bparts),
-                moved.join("; ")
-            ));
-        }
-    }
-    out
+    let series = snap.engine.own_parts(&ind.code, values_unit);
+    let &(_, v, parts) = series.iter().find(|(p, _, _)| *p == period)?;
+    let &(before, bv, bparts) = series
+        .iter()
+        .filter(|(p, _, _)| *p < period && p.kind() == period.kind())
+        .max_by_key(|(p, _, _)| *p)?;
+    let split = |v, parts: Option<(_, _)>| [Some(v), parts.map(|p| p.0), parts.map(|p| p.1)];
+    let moved: Vec<String> = chitieu_app::reports::jumps(split(v, parts), split(bv, bparts))
+        .into_iter()
+        .map(|(part, change)| super::report_view::jump_words(tr, ind, part, change, before))
+        .collect();
+    (!moved.is_empty()).then(|| {
+        format!(
+            "{}: {} ← {}: {}",
+            ind.code,
+            shown(v, parts),
+            shown(bv, bparts),
+            moved.join("; ")
+        )
+    })
 }
 
 /// The actions `u` may take on a report in `state` now.
@@ -214,18 +210,7 @@ pub(super) fn line(
         reason: r.reason.clone(),
         actions: buttons(snap, u, &r.unit, r.state, tr),
         flags: if chitieu_domain::report::received(r.state) {
-            // A figure flagged as unusual for the unit is not flagged again for its jump.
-            let mut flags = outlier_flags(snap, r, &entry_unit, tr);
-            let unusual: Vec<String> = flags
-                .iter()
-                .filter_map(|f| f.split_once(':').map(|(code, _)| format!("{code}:")))
-                .collect();
-            flags.extend(
-                jump_flags(snap, r, &entry_unit, tr)
-                    .into_iter()
-                    .filter(|f| !unusual.iter().any(|u| f.starts_with(u.as_str()))),
-            );
-            flags
+            flags(snap, r, &entry_unit, tr)
         } else {
             Vec::new()
         },
