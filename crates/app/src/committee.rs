@@ -105,6 +105,18 @@ pub async fn mark_handled(
     note: &str,
 ) -> Result<(), ActionError> {
     check_keeper(s, me, committee)?;
+    // The task's own unit must lie in the keeper's scope too: a ward's administrator, keeper
+    // of its own page, does not close a department's difficulty.
+    let snap = s.live.snapshot();
+    let t = snap.task(task).ok_or_else(|| {
+        ActionError::NotFound(chitieu_domain::Refusal::unknown(
+            chitieu_domain::Thing::Task,
+            task,
+        ))
+    })?;
+    if !may_administer(&snap.units, me.role, &me.unit, &t.lead_unit) {
+        return Err(ActionError::Forbidden);
+    }
     if note.trim().is_empty() {
         return Err(ActionError::Refused(chitieu_domain::Refusal::Required {
             field: chitieu_domain::Field::Note,

@@ -107,6 +107,7 @@ async fn raised_difficulties_are_marked_handled_and_notices_keep_their_file(db: 
     ok(db, &["demo"]);
     add_user(db, "tt.bcd", "secretariat", "19");
     add_user(db, "bc.phuong", "reporter", "5443");
+    add_user(db, "qt.phuong", "admin", "5443");
     let (server, base) = serve(db);
     let office = session(&base, "tt.bcd", PASSWORD);
     let reporter = session(&base, "bc.phuong", PASSWORD);
@@ -133,6 +134,20 @@ async fn raised_difficulties_are_marked_handled_and_notices_keep_their_file(db: 
         send(&base, cookie, "/units/TN.BCD/handled", &f)
     };
     assert_eq!(post(&office, &handled("  ", &update)).0, 422);
+    // A ward's administrator keeps its own page, not a department's difficulties.
+    let ward = session(&base, "qt.phuong", PASSWORD);
+    let (csrf, fields) = (
+        page_csrf(&base, "/units/5443", &ward),
+        handled("x", &update),
+    );
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    let res = agent()
+        .post(&format!("{base}/units/5443/handled"))
+        .header("cookie", &ward)
+        .send_form(all)
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
     assert_eq!(post(&reporter, &handled("x", &update)).0, 403);
     assert_eq!(post(&office, &handled("x", "999999")).0, 422);
     let note = "Kết luận tại Thông báo số 02/TB-BCĐ: Sở Tài chính bố trí kinh phí";
