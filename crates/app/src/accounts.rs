@@ -33,7 +33,7 @@ pub fn may_manage(s: &App, me: &Actor, a: &Account) -> bool {
         && may_grant_role(me.role, a.role)
 }
 
-async fn managed(s: &App, me: &Actor, login: &str) -> Result<Account, ActionError> {
+pub(crate) async fn managed(s: &App, me: &Actor, login: &str) -> Result<Account, ActionError> {
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }

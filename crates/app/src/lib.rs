@@ -19,16 +19,18 @@ pub mod report;
 pub mod reports;
 pub mod setup;
 pub mod tasks;
+pub mod two_factor;
 
 use std::sync::Arc;
 
 /// The records the front ends show and send, as the store keeps them: the app's vocabulary
 /// (the front ends name them through here and never hold the store's methods).
 pub use chitieu_store::{
-    Account, ConflictKind, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer, MAX_EVIDENCE_BYTES,
-    NewEvidence, NewUser, NewValue, Notice, ReportFilter, SESSION_HOURS, Store, StoreError,
-    StoredValue, TaskWrite, TokenInfo, ValueChange, ValueFilter, ValueRow, check_file,
-    safe_file_name, sha256_hex, value_evidence_key, with_client,
+    Account, Client, ConflictKind, Enrolment, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer,
+    MAX_EVIDENCE_BYTES, NewEvidence, NewUser, NewValue, Notice, OpenSession, Outcome, ReportFilter,
+    SESSION_HOURS, SecondFactor, SignIn, SignInEntry, Store, StoreError, StoredValue, TaskWrite,
+    TokenInfo, TwoFactorPolicy, ValueChange, ValueFilter, ValueRow, check_file, safe_file_name,
+    sha256_hex, value_evidence_key, with_client,
 };
 
 /// The store and the live engine over it. Cheap to clone.

@@ -4,8 +4,8 @@
 
 use chitieu_domain::{Actor, Period, UnitCode};
 use chitieu_store::{
-    EvidenceInfo, KeptAnswer, Notice, ReportEvent, ReportFilter, ReportRow, Result, ValueChange,
-    ValueFilter, ValueRow,
+    Client, EvidenceInfo, KeptAnswer, Notice, Outcome, ReportEvent, ReportFilter, ReportRow,
+    Result, SecondFactor, SignIn, ValueChange, ValueFilter, ValueRow,
 };
 use std::collections::HashMap;
 
@@ -27,9 +27,37 @@ impl App {
         self.store.token_user(token).await
     }
 
-    /// A new session for a right password: its id.
-    pub async fn sign_in(&self, login: &str, password: &str) -> Result<Option<String>> {
-        self.store.sign_in(login, password).await
+    /// A right password opens a session, or one waiting for the second factor.
+    pub async fn sign_in(&self, login: &str, password: &str, client: &Client) -> Result<SignIn> {
+        self.store.sign_in(login, password, client).await
+    }
+
+    /// The second factor of a session waiting for it.
+    pub async fn second_factor(
+        &self,
+        token: &str,
+        code: &str,
+        remember: bool,
+        client: &Client,
+    ) -> Result<SecondFactor> {
+        self.store
+            .second_factor(token, code, remember, client)
+            .await
+    }
+
+    /// Whose session waits for its second factor on `token`.
+    pub async fn waiting_login(&self, token: &str) -> Result<Option<String>> {
+        self.store.waiting_login(token).await
+    }
+
+    /// Logs a sign-in refused before its password was checked.
+    pub async fn record_sign_in(
+        &self,
+        login: &str,
+        client: &Client,
+        outcome: Outcome,
+    ) -> Result<()> {
+        self.store.record_sign_in(login, client, outcome).await
     }
 
     pub async fn sign_out(&self, sid: &str) -> Result<()> {

@@ -320,10 +320,13 @@ pub(crate) async fn signed_in_viewer(store: &Store, unit: &UnitCode) -> Result<S
             "bench",
         )
         .await?;
-    store
-        .sign_in("bench.viewer", &password)
+    match store
+        .sign_in("bench.viewer", &password, &Default::default())
         .await?
-        .context("sign in")
+    {
+        chitieu_store::SignIn::Open(token) => Ok(token),
+        other => anyhow::bail!("sign in: {other:?}"),
+    }
 }
 
 /// Renders `/` for a signed-in viewer over the demo data, in process (no network).

@@ -70,6 +70,21 @@ pub enum UserCmd {
         #[arg(long)]
         login: String,
     },
+    /// Turn off an account's two-step sign-in (a lost phone): it signs in with its password
+    /// and, where its role requires it, enrols again. Its sessions end.
+    TwoFactorOff {
+        #[arg(long)]
+        login: String,
+    },
+    /// Show or set who must use two-step sign-in and how long a device is remembered.
+    TwoFactor {
+        /// Roles that must use it, separated by commas ("admin,secretariat"); "none" for none.
+        #[arg(long)]
+        roles: Option<String>,
+        /// Days a browser is remembered after a code (0: never; at most 365).
+        #[arg(long)]
+        remember_days: Option<u32>,
+    },
 }
 
 /// A new password: asked twice without echo on a terminal; else the first line of standard
@@ -193,6 +208,18 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
             store.set_active(&login, true, ACTOR).await?;
             outln!("Đã kích hoạt lại tài khoản {}.", login.trim());
         }
+        UserCmd::TwoFactorOff { login } => {
+            let store = open(db).await?;
+            store.disable_two_factor(&login, true, ACTOR).await?;
+            outln!(
+                "Đã tắt xác thực hai bước của tài khoản {}; các phiên đăng nhập đã kết thúc.",
+                login.trim()
+            );
+        }
+        UserCmd::TwoFactor {
+            roles,
+            remember_days,
+        } => two_factor_policy(db, roles, remember_days).await?,
         UserCmd::Remove { login } => {
             let store = open(db).await?;
             store.remove_user(&login, ACTOR).await?;
@@ -203,4 +230,49 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Shows the two-step policy, after setting what was given.
+async fn two_factor_policy(db: &str, roles: Option<String>, days: Option<u32>) -> Result<()> {
+    let store = open(db).await?;
+    let mut p = store.two_factor_policy().await?;
+    if let Some(r) = roles {
+        p.roles = r
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty() && *r != "none")
+            .map(|r| {
+                r.parse::<Role>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "--roles: \"{r}\" không phải vai trò (admin, secretariat, head, reporter, viewer hoặc none)"
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    if let Some(d) = days {
+        p.remember_days = d;
+    }
+    if roles_or_days_given(&p, &store).await? {
+        store.set_two_factor_policy(&p, ACTOR).await?;
+    }
+    let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+    outln!(
+        "Vai trò bắt buộc xác thực hai bước: {}; ghi nhớ thiết bị {} ngày.",
+        if roles.is_empty() {
+            "không có".to_string()
+        } else {
+            roles.join(", ")
+        },
+        p.remember_days
+    );
+    Ok(())
+}
+
+/// Whether the policy asked for differs from the stored one (a plain show writes nothing).
+async fn roles_or_days_given(
+    p: &chitieu_store::TwoFactorPolicy,
+    store: &chitieu_store::Store,
+) -> Result<bool> {
+    Ok(&store.two_factor_policy().await? != p)
 }

@@ -53,6 +53,9 @@ pub async fn demo(store: &Store) -> Result<()> {
                     role.as_str()
                 );
             }
+            outln!(
+                "Dữ liệu mẫu không bắt buộc xác thực hai bước; bật cho vai trò cần thiết ở trang Quản trị hoặc `chitieu user two-factor --roles admin,secretariat`."
+            );
         }
     }
     Ok(())

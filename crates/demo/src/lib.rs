@@ -560,6 +560,18 @@ pub async fn load_quiet(store: &Store) -> Result<Option<Loaded>> {
             .await?;
         printed.push((login, role, unit, password));
     }
+    // Accounts with printed passwords are for trying the system out: none must enrol an
+    // authenticator before its first page. Anyone may still turn two-step sign-in on, and an
+    // administrator may require it on /admin.
+    store
+        .set_two_factor_policy(
+            &chitieu_store::TwoFactorPolicy {
+                roles: Vec::new(),
+                remember_days: 30,
+            },
+            ACTOR,
+        )
+        .await?;
     crate::reports::load(store, today).await?;
     store.set_meta(MARK, &today.to_string()).await?;
     Ok(Some(Loaded {

@@ -18,4 +18,6 @@ pub struct Actor {
     pub unread: u32,
     /// Signed in with a one-time code: nothing but setting a new password until then.
     pub must_change: bool,
+    /// The role requires a second factor and none is enrolled: nothing but enrolling.
+    pub must_enrol: bool,
 }

@@ -22,6 +22,10 @@ pub enum PasswordError {
     Mismatch,
     /// The new password is the one in use.
     Unchanged,
+    /// The code of the authenticator app (or a recovery code) is not right or was used.
+    WrongCode,
+    /// The second factor cannot be turned off: the account's role requires it.
+    SecondFactorRequired,
 }
 
 impl PasswordError {
@@ -37,6 +41,12 @@ impl PasswordError {
             PasswordError::WrongCurrent => "the current password (or one-time code) is not right",
             PasswordError::Mismatch => "the new password and its repetition differ",
             PasswordError::Unchanged => "the new password must differ from the current one",
+            PasswordError::WrongCode => {
+                "the code is not right, or was already used: type the 6 digits the authenticator app shows now, or an unused recovery code"
+            }
+            PasswordError::SecondFactorRequired => {
+                "two-step sign-in is required for this account's role and cannot be turned off"
+            }
         }
     }
 }
@@ -52,6 +62,8 @@ impl std::fmt::Display for PasswordError {
             PasswordError::WrongCurrent => "mật khẩu hiện tại (hoặc mã dùng một lần) không đúng",
             PasswordError::Mismatch => "mật khẩu mới và mật khẩu nhập lại không khớp",
             PasswordError::Unchanged => "mật khẩu mới phải khác mật khẩu đang dùng",
+            PasswordError::WrongCode => "mã không đúng hoặc đã dùng: nhập 6 chữ số ứng dụng xác thực đang hiện, hoặc một mã dự phòng chưa dùng",
+            PasswordError::SecondFactorRequired => "vai trò của tài khoản này bắt buộc xác thực hai bước, không thể tắt",
         })
     }
 }

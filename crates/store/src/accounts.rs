@@ -20,6 +20,8 @@ pub struct Account {
     pub active: bool,
     /// Reset: a new password is set at the next sign-in.
     pub must_change: bool,
+    /// A second factor is enrolled.
+    pub two_factor: bool,
 }
 
 /// The characters of a one-time code: no 0/O, 1/l/I, so that it reads aloud and types back.
@@ -40,7 +42,10 @@ fn one_time_code() -> String {
 }
 
 impl Store {
-    async fn account<C: sea_orm::ConnectionTrait>(c: &C, login: &str) -> Result<user::Model> {
+    pub(crate) async fn account<C: sea_orm::ConnectionTrait>(
+        c: &C,
+        login: &str,
+    ) -> Result<user::Model> {
         user::Entity::find()
             .filter(user::Column::Login.eq(login.trim()))
             .filter(user::Column::RemovedAt.is_null())
@@ -86,6 +91,7 @@ impl Store {
                     unit: unit.clone(),
                     active: u.active,
                     must_change: u.must_change,
+                    two_factor: u.totp_secret.is_some(),
                 });
             }
         }

@@ -256,6 +256,10 @@ entity!(user, "users", {
     pub email: Option<String>,
     pub must_change: bool,
     pub removed_at: Option<DateTimeUtc>,
+    /// Base32; none until a second factor is enrolled.
+    pub totp_secret: Option<String>,
+    /// The last time step a code was accepted at: a code is good once.
+    pub totp_step: Option<i64>,
 });
 
 entity!(notice, "notices", {
@@ -361,6 +365,38 @@ entity!(session, "sessions", {
     pub csrf: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// "full", or "code" while the second factor is awaited.
+    pub stage: String,
+    pub code_failures: i32,
+    pub addr: Option<String>,
+    pub agent: Option<String>,
+});
+
+entity!(recovery_code, "recovery_codes", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    pub code_hash: String,
+    pub used_at: Option<DateTimeUtc>,
+});
+
+entity!(trusted_device, "trusted_devices", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub token_hash: String,
+    pub user_id: i32,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+});
+
+entity!(sign_in, "sign_ins", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub at: DateTimeUtc,
+    pub login: String,
+    pub user_id: Option<i32>,
+    pub addr: Option<String>,
+    pub agent: Option<String>,
+    pub outcome: String,
 });
 
 entity!(api_token, "api_tokens", {

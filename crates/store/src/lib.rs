@@ -18,7 +18,9 @@ mod plan;
 mod plan_load;
 mod reports;
 mod sessions;
+mod sign_ins;
 mod tasks;
+mod two_factor;
 pub use tasks::TaskWrite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -45,6 +47,11 @@ pub use people::{hash_password, verify_password};
 pub use plan::{Ids, IndicatorEdit};
 pub use reports::{ReportAct, ReportError, ReportEvent, ReportFilter, ReportRow, ReportSeed};
 pub use sessions::{Actor, SESSION_HOURS, TokenInfo};
+pub use sign_ins::{LOG_DAYS, OpenSession, SignInEntry};
+pub use two_factor::{
+    Client, Enrolment, MAX_CODE_FAILURES, MAX_REMEMBER_DAYS, Outcome, PENDING_MINUTES,
+    SecondFactor, SignIn, TwoFactorPolicy, enrolment_url, new_enrolment,
+};
 pub use units::{ImportSummary, UnitCounts};
 pub use values::value_evidence_key;
 pub use values::{

@@ -14,6 +14,7 @@ mod m0032;
 mod m0033;
 mod m0034;
 mod m0035;
+mod m0036;
 mod people;
 mod plan;
 mod reports;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033::M0033RaisedHandled),
             Box::new(m0034::M0034PlanDocuments),
             Box::new(m0035::M0035AccountLifeCycle),
+            Box::new(m0036::M0036TwoFactor),
         ]
     }
 }

@@ -2,7 +2,7 @@
 //! copy of the database does not let anyone sign in.
 
 use chitieu_domain::UnitCode;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
@@ -11,13 +11,14 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::{api_token, session, unit, user};
 use crate::people::Role;
+use crate::two_factor::{Client, Outcome, SignIn};
 use crate::units::unit_id;
 use crate::{Result, Store, StoreError, audit};
 
 /// Who is signed in: the domain's principal.
 pub use chitieu_domain::Actor;
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -33,13 +34,23 @@ pub(crate) fn hash(token: &str) -> String {
 pub const SESSION_HOURS: i64 = 12;
 
 impl Store {
-    /// Checks the password and opens a session; returns the cookie token.
-    pub async fn sign_in(&self, login: &str, password: &str) -> Result<Option<String>> {
+    /// Checks the password; opens a session, or, for an account with a second factor on a
+    /// browser not remembered for it, a session that waits for the code. Every attempt is
+    /// in the sign-in log.
+    pub async fn sign_in(&self, login: &str, password: &str, client: &Client) -> Result<SignIn> {
+        let now = self.clock.now();
+        let login = login.trim();
         if self.check_login(login, password).await?.is_none() {
-            return Ok(None);
+            let id = user::Entity::find()
+                .filter(user::Column::Login.eq(login))
+                .one(&self.db)
+                .await?
+                .map(|u| u.id);
+            Self::log_sign_in(&self.db, now, login, id, client, Outcome::BadPassword).await?;
+            return Ok(SignIn::Refused);
         }
         let u = user::Entity::find()
-            .filter(user::Column::Login.eq(login.trim()))
+            .filter(user::Column::Login.eq(login))
             .one(&self.db)
             .await?
             .ok_or_else(|| {
@@ -48,21 +59,23 @@ impl Store {
                     "",
                 ))
             })?;
-        let token = random_token();
-        let now = self.clock.now();
+        let waits =
+            u.totp_secret.is_some() && !self.remembered(u.id, client.device.as_deref()).await?;
         let txn = self.begin_write().await?;
-        session::ActiveModel {
-            token_hash: Set(hash(&token)),
-            user_id: Set(u.id),
-            csrf: Set(random_token()),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        let stage = if waits { "code" } else { "full" };
+        let token = Self::open_session(&txn, now, u.id, stage, client).await?;
+        if waits {
+            Self::log_sign_in(&txn, now, &u.login, Some(u.id), client, Outcome::CodeDue).await?;
+        } else {
+            Self::log_sign_in(&txn, now, &u.login, Some(u.id), client, Outcome::Ok).await?;
+            audit(&txn, &u.login, "session.open", "sessions", "đăng nhập").await?;
         }
-        .insert(&txn)
-        .await?;
-        audit(&txn, &u.login, "session.open", "sessions", "đăng nhập").await?;
         txn.commit().await?;
-        Ok(Some(token))
+        Ok(if waits {
+            SignIn::Code(token)
+        } else {
+            SignIn::Open(token)
+        })
     }
 
     /// The signed-in user of a cookie token, if the session is alive: one indexed query
@@ -80,6 +93,8 @@ impl Store {
             must_change: bool,
             code: String,
             unread: i64,
+            enrolled: bool,
+            required: Option<String>,
         }
         let h = hash(token);
         let q = Query::select()
@@ -99,6 +114,11 @@ impl Store {
                 ),
                 "unread",
             )
+            .expr_as(Expr::cust("(users.totp_secret IS NOT NULL)"), "enrolled")
+            .expr_as(
+                Expr::cust("(SELECT two_factor_roles FROM plans ORDER BY id LIMIT 1)"),
+                "required",
+            )
             .from(session::Entity)
             .inner_join(
                 user::Entity,
@@ -111,6 +131,8 @@ impl Store {
                     .equals((user::Entity, user::Column::UnitId)),
             )
             .and_where(Expr::col((session::Entity, session::Column::TokenHash)).eq(h.clone()))
+            // A session still waiting for its second factor is not signed in.
+            .and_where(Expr::col((session::Entity, session::Column::Stage)).eq("full"))
             .to_owned();
         let backend = self.db.get_database_backend();
         let Some(r) = Row::find_by_statement(backend.build(&q))
@@ -126,15 +148,23 @@ impl Store {
         if !r.active {
             return Ok(None);
         }
+        let role: Role = r.role.parse().map_err(StoreError::Refused)?;
+        let required = r
+            .required
+            .as_deref()
+            .unwrap_or("admin,secretariat")
+            .split(',')
+            .any(|x| x.trim() == role.as_str());
         Ok(Some(Actor {
             user_id: r.id,
             login: r.login,
             display_name: r.display_name,
-            role: r.role.parse().map_err(StoreError::Refused)?,
+            role,
             unit: UnitCode::parse(&r.code).map_err(StoreError::Refused)?,
             csrf: r.csrf,
             unread: u32::try_from(r.unread).unwrap_or(u32::MAX),
             must_change: r.must_change,
+            must_enrol: required && !r.enrolled,
         }))
     }
 
@@ -211,17 +241,28 @@ impl Store {
             role: String,
             revoked: bool,
             code: String,
+            creator_active: Option<bool>,
         }
         let q = Query::select()
             .column((api_token::Entity, api_token::Column::Name))
             .column((api_token::Entity, api_token::Column::Role))
             .column((api_token::Entity, api_token::Column::Revoked))
             .column((unit::Entity, unit::Column::Code))
+            .expr_as(
+                Expr::col((user::Entity, user::Column::Active)),
+                "creator_active",
+            )
             .from(api_token::Entity)
             .inner_join(
                 unit::Entity,
                 Expr::col((unit::Entity, unit::Column::Id))
                     .equals((api_token::Entity, api_token::Column::UnitId)),
+            )
+            // A token made on the command line has no account behind it.
+            .left_join(
+                user::Entity,
+                Expr::col((user::Entity, user::Column::Login))
+                    .equals((api_token::Entity, api_token::Column::CreatedBy)),
             )
             .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(hash(token)))
             .to_owned();
@@ -232,7 +273,8 @@ impl Store {
         else {
             return Ok(None);
         };
-        if t.revoked {
+        // A token stops while the account that made it is disabled (for good once removed).
+        if t.revoked || t.creator_active == Some(false) {
             return Ok(None);
         }
         Ok(Some(Actor {
@@ -244,6 +286,7 @@ impl Store {
             csrf: String::new(),
             unread: 0,
             must_change: false,
+            must_enrol: false,
         }))
     }
 

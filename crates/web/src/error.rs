@@ -46,7 +46,8 @@ impl Why for chitieu_app::live::BadInput {
 #[derive(Debug)]
 pub enum PageError {
     SignIn,
-    /// Signed in with a one-time code: the new password comes first.
+    /// Signed in with a one-time code, or without the second factor the role requires: the
+    /// account page comes first.
     MustChange,
     /// Input that cannot be used; the message says why.
     Invalid(Tr, String),

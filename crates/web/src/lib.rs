@@ -128,12 +128,24 @@ pub async fn app_trusting(
         )
         .route("/evidence/{id}", get(views::evidence))
         .route("/admin", get(views::admin))
+        .route("/admin/sign-ins", get(views::sign_ins))
         .route("/admin/{what}", post(views::admin_save))
         .route("/public", get(views::public))
         .route("/login", get(views::login_form).post(views::login))
+        .route(
+            "/login/code",
+            get(views::login_code_form).post(views::login_code),
+        )
         .route("/logout", post(views::logout))
         .route("/account", get(views::account))
         .route("/account/password", post(views::account_password))
+        .route(
+            "/account/two-factor",
+            get(views::two_factor_form).post(views::two_factor_enable),
+        )
+        .route("/account/two-factor/off", post(views::two_factor_off))
+        .route("/account/recovery-codes", post(views::recovery_codes))
+        .route("/account/sessions/end", post(views::end_session))
         .route("/lang/{lang}", get(views::set_lang))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

@@ -82,3 +82,96 @@ async fn a_password_is_reset_and_set_anew() {
     );
     c.close().await.unwrap();
 }
+
+/// The code an authenticator app shows for `key` (as the page shows it), `ahead` steps of
+/// 30 s from now.
+fn app_code(key: &str, ahead: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).unwrap();
+    let t = totp_rs::Builder::new()
+        .with_secret(secret.to_vec())
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    t.generate(now + 30 * ahead).to_string()
+}
+
+/// #33: the standing office, once its role requires two-step sign-in, enrols an
+/// authenticator app at its next sign-in and then signs in with the app's code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standing_office_enrols_a_second_factor_and_signs_in_with_it() {
+    let Some(driver) = chromedriver() else { return };
+    let db = TestDb::sqlite();
+    let passwords = demo(&db);
+    let out = Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args([
+            "--db",
+            &db.url,
+            "user",
+            "two-factor",
+            "--roles",
+            "admin,secretariat",
+        ])
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser(&driver).await;
+
+    sign_in(&c, &base, "thuongtruc", &passwords["thuongtruc"]).await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("must-enrol"))
+        .await
+        .expect("taken to enrol first");
+    shot(&c, "account-must-enrol.png").await;
+    click(&c, "#turn-on").await;
+    c.wait().for_element(Locator::Id("qr")).await.unwrap();
+    let key = text_at(&c, "#totp-key").await;
+    let first = app_code(&key, 0);
+    fill(&c, "#code", &first).await;
+    shot(&c, "two-factor-enrol.png").await;
+    click(&c, "#confirm-enrol").await;
+    c.wait()
+        .for_element(Locator::Id("recovery-codes"))
+        .await
+        .expect("recovery codes shown once");
+    assert_eq!(
+        c.find_all(Locator::Css("#recovery-codes li"))
+            .await
+            .unwrap()
+            .len(),
+        10
+    );
+    shot(&c, "two-factor-recovery-codes.png").await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    assert!(text(&c).await.contains("Báo cáo"), "enrolled: work goes on");
+    sign_out(&c).await;
+
+    // The password, then the app's next code.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#login", "thuongtruc").await;
+    fill(&c, "#password", &passwords["thuongtruc"]).await;
+    click(&c, "#sign-in").await;
+    c.wait().for_element(Locator::Id("code")).await.unwrap();
+    assert!(text(&c).await.contains("Xác thực hai bước"));
+    fill(&c, "#code", &app_code(&key, 1)).await;
+    click(&c, "#remember").await;
+    shot(&c, "login-code.png").await;
+    click(&c, "#confirm-code").await;
+    c.wait()
+        .for_element(Locator::Css("form[action='/logout']"))
+        .await
+        .expect("signed in with the code");
+    c.goto(&format!("{base}/account")).await.unwrap();
+    assert!(
+        text_at(&c, "#two-factor-state").await.contains("Đang bật"),
+        "the account page says it is on"
+    );
+    assert!(text_at(&c, "#session-list").await.contains("Phiên này"));
+    shot(&c, "account-two-factor.png").await;
+    c.close().await.unwrap();
+}

@@ -379,6 +379,7 @@ async fn errors_come_after_authorisation_and_in_the_documented_shape(db: &TestDb
 /// Finding 12: no way to revoke a token.
 async fn tokens_can_be_revoked(db: &TestDb) {
     ok(db, &["init"]);
+    no_second_factor(db);
     add_user(db, "quan.tri", "admin", "19");
     let t1 = token(db, "cong-dich-vu-cong", "reporter", "19");
     let t2 = token(db, "cuc-thong-ke", "viewer", "19");

@@ -41,9 +41,9 @@ async fn a_reset_password_is_set_anew_and_a_disabled_account_stops_everywhere(db
     add_user(db, "qt.tinh", "admin", "19");
     add_user(db, "qt.phuong", "admin", "5443");
     add_user(db, "bc.phuong", "reporter", "5443");
-    // Two servers over one database, as behind a load balancer.
+    // Two server processes over one database, as behind a load balancer.
     let (one, base) = serve(db);
-    let (two, other) = serve(db);
+    let (mut two, other) = serve_process(db);
     let reporter = session(&base, "bc.phuong", PASSWORD);
     assert_eq!(lands(&other, "/my", &reporter).0, 200);
 
@@ -159,7 +159,36 @@ async fn a_reset_password_is_set_anew_and_a_disabled_account_stops_everywhere(db
         !page.contains("data-login=\"qt.tinh\""),
         "out of the ward's scope"
     );
-    drop((one, two));
+
+    // A token made by an account stops while the account is disabled, on every server.
+    let (s, page) = post(
+        &base,
+        "/admin",
+        "/admin/tokens",
+        &admin,
+        &[("name", "dong-bo"), ("role", "viewer"), ("unit", "19")],
+    );
+    assert_eq!(s, 200, "{page}");
+    let shown = &page[page.find("id=\"new-token\"").expect("shown once")..];
+    let start = shown.find("<code>").unwrap() + "<code>".len();
+    let made = shown[start..start + shown[start..].find("</code>").unwrap()].to_string();
+    let me = |base: &str| {
+        agent()
+            .get(&format!("{base}/api/v1/me"))
+            .header("authorization", &format!("Bearer {made}"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(me(&other), 200);
+    ok(db, &["user", "disable", "--login", "qt.tinh"]);
+    assert_eq!((me(&other), me(&base)), (401, 401), "stopped everywhere");
+    ok(db, &["user", "enable", "--login", "qt.tinh"]);
+    assert_eq!(me(&other), 200, "and works again once enabled");
+    let _ = two.kill();
+    let _ = two.wait();
+    drop(one);
 }
 
 async fn an_account_is_removed_and_its_password_changed_from_the_command_line(db: &TestDb) {

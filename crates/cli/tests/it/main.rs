@@ -28,6 +28,7 @@ mod support;
 mod tasks;
 mod tcp;
 mod trust;
+mod two_factor;
 mod units_graph;
 mod values;
 mod verdicts;

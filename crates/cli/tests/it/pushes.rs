@@ -253,6 +253,7 @@ async fn adx_round_trips_and_refuses_what_it_cannot_read(db: &TestDb) {
 
 async fn the_province_admin_edits_the_code_mapping_on_the_page(db: &TestDb) {
     ok(db, &["init"]);
+    no_second_factor(db);
     add_user(db, "qt.tinh", "admin", "19");
     add_user(db, "qt.phuong", "admin", "5443");
     let (server, base) = serve(db);

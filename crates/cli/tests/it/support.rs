@@ -102,15 +102,18 @@ pub(crate) fn login_form(base: &str) -> (String, String) {
         .unwrap()
         .to_string();
     let body = res.body_mut().read_to_string().unwrap();
-    let token = body
-        .split("name=\"_csrf\" value=\"")
+    (form_token(&body), cookie)
+}
+
+/// The CSRF token of the first form of a page.
+pub(crate) fn form_token(body: &str) -> String {
+    body.split("name=\"_csrf\" value=\"")
         .nth(1)
         .unwrap()
         .split('"')
         .next()
         .unwrap()
-        .to_string();
-    (token, cookie)
+        .to_string()
 }
 
 pub(crate) fn sign_in(base: &str, login: &str, password: &str) -> ureq::http::Response<ureq::Body> {
@@ -148,14 +151,7 @@ pub(crate) fn page_csrf(base: &str, path: &str, sid: &str) -> String {
         .header("cookie", sid)
         .call()
         .unwrap();
-    let body = res.body_mut().read_to_string().unwrap();
-    body.split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
+    form_token(&res.body_mut().read_to_string().unwrap())
 }
 
 /// Starts a server over the test's database, in this process; returns it (dropping it
@@ -217,6 +213,12 @@ pub(crate) fn get_json(url: &str) -> Value {
         .read_to_string()
         .expect("body");
     serde_json::from_str(&body).expect("JSON")
+}
+
+/// A database set up with `init` requires administrators and the standing office to enrol a
+/// second factor; tests about something else turn that off (`two_factor.rs` tests it).
+pub(crate) fn no_second_factor(db: &TestDb) {
+    ok(db, &["user", "two-factor", "--roles", "none"]);
 }
 
 pub(crate) const PASSWORD: &str = "mat-khau-du-dai-123";

@@ -218,6 +218,7 @@ async fn a_recurring_target_is_judged_year_by_year(db: &TestDb) {
 /// year of its span, and a bad span is refused with its reason.
 async fn a_recurring_target_is_set_in_the_api_and_the_admin_form(db: &TestDb) {
     ok(db, &["init"]);
+    no_second_factor(db);
     let token = ok(
         db,
         &[

@@ -279,6 +279,7 @@ fn listed_indicator(base: &str, code: &str) -> serde_json::Value {
 
 async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
     ok(db, &["init"]);
+    no_second_factor(db);
     for (login, role) in [("quan.tri", "admin"), ("nguoi.xem", "viewer")] {
         let out = chitieu_stdin(
             db,

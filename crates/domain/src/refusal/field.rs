@@ -61,6 +61,7 @@ pub enum Field {
     Abbreviation,
     Signature,
     DueDays,
+    RememberDays,
     OutlierZ,
     Operand,
     Rule,

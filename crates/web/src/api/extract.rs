@@ -273,12 +273,13 @@ impl FromRequestParts<AppState> for Caller {
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
             return Ok(Caller { user: None });
         };
-        // A session opened with a one-time code sets a new password first, on the page.
+        // A session opened with a one-time code sets a new password first, on the page; one
+        // whose role requires a second factor enrols it first.
         let user = state
             .app
             .session_user(cookie.value())
             .await?
-            .filter(|u| !u.must_change);
+            .filter(|u| !u.must_change && !u.must_enrol);
         // With a cookie, a write must also carry the page's token: another site can make a
         // browser send the cookie, but cannot read the token.
         if let Some(u) = &user

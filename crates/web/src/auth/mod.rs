@@ -97,10 +97,10 @@ fn owner_title(tr: Tr, u: &chitieu_domain::Unit) -> String {
 
 impl Viewer {
     /// The signed-in user, or the sign-in page; one signed in with a one-time code goes to
-    /// set a new password first.
+    /// set a new password first, one whose role requires a second factor to enrol one.
     pub fn user(&self) -> Result<&Actor, PageError> {
         match self.signed_in()? {
-            u if u.must_change => Err(PageError::MustChange),
+            u if u.must_change || u.must_enrol => Err(PageError::MustChange),
             u => Ok(u),
         }
     }

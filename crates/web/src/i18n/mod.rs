@@ -7,12 +7,14 @@ mod words;
 mod words_accounts;
 mod words_actions;
 mod words_committee;
+mod words_sign_in;
 
 use chrono::NaiveDate;
 use words::WORDS;
 use words_accounts::ACCOUNT_WORDS;
 use words_actions::ACTION_WORDS;
 use words_committee::COMMITTEE_WORDS;
+use words_sign_in::SIGN_IN_WORDS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -49,6 +51,7 @@ impl Tr {
             .chain(ACTION_WORDS)
             .chain(COMMITTEE_WORDS)
             .chain(ACCOUNT_WORDS)
+            .chain(SIGN_IN_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")
@@ -227,6 +230,7 @@ mod tests {
             .chain(ACTION_WORDS)
             .chain(COMMITTEE_WORDS)
             .chain(ACCOUNT_WORDS)
+            .chain(SIGN_IN_WORDS)
         {
             assert!(seen.insert(*k), "{k} twice");
         }

@@ -12,12 +12,37 @@ struct AccountPage {
     unit: String,
     csrf: String,
     must_change: bool,
-    saved: bool,
+    must_enrol: bool,
+    saved: Option<&'static str>,
+    two_factor: bool,
+    recovery_left: usize,
+    /// The role does not require a second factor: its owner may turn it off.
+    may_turn_off: bool,
+    sessions: Vec<SessionRow>,
+}
+
+struct SessionRow {
+    id: String,
+    started: String,
+    ends: String,
+    addr: String,
+    agent: String,
+    current: bool,
 }
 
 #[derive(Deserialize)]
 pub struct AccountQuery {
     saved: Option<String>,
+}
+
+/// The words of what was just done, by the `saved` the redirect carries.
+fn saved_words(tr: Tr, saved: Option<&str>) -> Option<&'static str> {
+    Some(tr.t(match saved? {
+        "two-factor-on" => "two_factor_enabled_done",
+        "two-factor-off" => "two_factor_disabled_done",
+        "session" => "session_ended",
+        _ => "password_changed",
+    }))
 }
 
 pub async fn account(
@@ -28,6 +53,27 @@ pub async fn account(
     let tr = v.tr;
     let me = v.signed_in()?;
     let snap = s.live.snapshot();
+    let refused = |e| PageError::action(tr, e);
+    let (two_factor, recovery_left) = chitieu_app::two_factor::state(&s.app, me)
+        .await
+        .map_err(refused)?;
+    let policy = chitieu_app::two_factor::policy(&s.app)
+        .await
+        .map_err(refused)?;
+    let sid = v.token.as_deref().unwrap_or("");
+    let sessions = chitieu_app::two_factor::sessions(&s.app, me, sid)
+        .await
+        .map_err(refused)?
+        .into_iter()
+        .map(|x| SessionRow {
+            started: chitieu_domain::clock::vietnam_time_vi(x.created_at),
+            ends: chitieu_domain::clock::vietnam_time_vi(x.expires_at),
+            addr: x.addr.unwrap_or_default(),
+            agent: x.agent.unwrap_or_default(),
+            current: x.current,
+            id: x.id,
+        })
+        .collect();
     Ok(AccountPage {
         c: Chrome::of(&v),
         login: me.login.clone(),
@@ -35,7 +81,12 @@ pub async fn account(
         unit: unit_name(&snap, &me.unit),
         csrf: me.csrf.clone(),
         must_change: me.must_change,
-        saved: q.saved.is_some(),
+        must_enrol: me.must_enrol,
+        saved: saved_words(tr, q.saved.as_deref()),
+        two_factor,
+        recovery_left,
+        may_turn_off: !policy.requires(me.role),
+        sessions,
     }
     .into_response())
 }

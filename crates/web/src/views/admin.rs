@@ -18,6 +18,7 @@ pub async fn admin(
         v.tr.t(match w {
             "disabled" => "account_disabled_done",
             "enabled" => "account_enabled_done",
+            "two-factor-reset" => "two_factor_reset_done",
             _ => "saved",
         })
     });
@@ -45,6 +46,7 @@ pub async fn admin_save(
         Ok(None) => Ok(Redirect::to(match what.as_str() {
             "user-disable" => "/admin?saved=disabled",
             "user-enable" => "/admin?saved=enabled",
+            "user-two-factor-reset" => "/admin?saved=two-factor-reset",
             _ => "/admin?saved=1",
         })
         .into_response()),
@@ -116,7 +118,10 @@ async fn apply(
             .map_err(refused)?,
         "units" => save_unit(&s, &me, f).await?,
         "tokens" => return new_token(&s, v, &me, f).await,
-        "user-reset" | "user-disable" | "user-enable" => {
+        "two-factor" => chitieu_app::two_factor::set_policy(&s.app, &me, &f.two_factor_policy()?)
+            .await
+            .map_err(refused)?,
+        "user-reset" | "user-disable" | "user-enable" | "user-two-factor-reset" => {
             return account_action(&s, v, &me, what, f.get("login")).await;
         }
         "revoke-token" => actions::revoke_token(&s.app, &me, f.get("name"))
@@ -167,6 +172,12 @@ async fn account_action(
         return admin_page(s, v, None, Some(("reset_code", login, code)), None)
             .await
             .map(Some);
+    }
+    if what == "user-two-factor-reset" {
+        chitieu_app::two_factor::reset_for(&s.app, me, &login)
+            .await
+            .map_err(refused)?;
+        return Ok(None);
     }
     chitieu_app::accounts::set_active(&s.app, me, &login, what == "user-enable")
         .await

@@ -18,6 +18,32 @@ impl AdminForm<'_> {
         PageError::invalid(self.tr, m)
     }
 
+    /// The two-step policy: a checkbox `role_ROLE` per role that must use it, and the days
+    /// a device is remembered.
+    pub(super) fn two_factor_policy(&self) -> Result<chitieu_app::TwoFactorPolicy, PageError> {
+        let days = self.get("remember_days");
+        let remember_days = days
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= chitieu_app::two_factor::MAX_REMEMBER_DAYS)
+            .ok_or_else(|| {
+                self.invalid(chitieu_domain::Refusal::OutOfRange {
+                    field: chitieu_domain::Field::RememberDays,
+                    value: days.to_string(),
+                    min: "0".into(),
+                    max: chitieu_app::two_factor::MAX_REMEMBER_DAYS.to_string(),
+                })
+            })?;
+        Ok(chitieu_app::TwoFactorPolicy {
+            roles: chitieu_domain::permission::Role::ALL
+                .iter()
+                .copied()
+                .filter(|r| !self.get(&format!("role_{}", r.as_str())).is_empty())
+                .collect(),
+            remember_days,
+        })
+    }
+
     /// A report form: code, name, frequency, days until due, kinds of unit that send it
     /// (checkboxes `by.KIND`), indicator codes separated by commas or spaces.
     pub(super) fn form(&self) -> Result<chitieu_domain::report::Form, PageError> {

@@ -70,7 +70,13 @@ struct AdminPage {
     /// The DHIS2 code mapping as rows "part,code,external", for the plan owner's
     /// administrators; `None` for others.
     mappings: Option<String>,
+    /// The two-step policy for the plan owner's administrators: each role (code, label,
+    /// required) and the days a device is remembered.
+    policy: Option<(Vec<RoleChoice>, u32)>,
 }
+
+/// A role as a checkbox: its code, its label, whether it is ticked.
+type RoleChoice = (&'static str, &'static str, bool);
 
 impl AdminPage {
     /// The refusal to show on form `form`, if that is the one that was refused.
@@ -139,27 +145,7 @@ pub(super) async fn admin_page(
     } else {
         Vec::new()
     };
-    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let mappings = if chitieu_domain::permission::may_edit_plan(
-        &snap.units,
-        me.role,
-        &me.unit,
-        &plan.plan.owner,
-    ) {
-        let rows = s
-            .app
-            .mappings(MAPPED_SYSTEM)
-            .await
-            .map_err(|e| PageError::action(tr, e.into()))?;
-        Some(
-            rows.iter()
-                .map(|(p, c, e)| format!("{p},{c},{e}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    } else {
-        None
-    };
+    let (policy, mappings) = plan_settings(s, &snap, &me, tr).await?;
     let page = AdminPage::new(
         v,
         &me,
@@ -169,6 +155,7 @@ pub(super) async fn admin_page(
             tokens,
             can_tokens,
             mappings,
+            policy,
         },
         (saved, new_token, failed),
     );
@@ -176,6 +163,35 @@ pub(super) async fn admin_page(
 }
 
 use chitieu_domain::permission::Role;
+
+/// For the plan owner's administrators: the two-step policy and the DHIS2 code mapping as
+/// rows "part,code,external"; `None` for others.
+async fn plan_settings(
+    s: &AppState,
+    snap: &Snapshot,
+    me: &Actor,
+    tr: Tr,
+) -> Result<(Option<chitieu_app::TwoFactorPolicy>, Option<String>), PageError> {
+    let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
+    if !chitieu_domain::permission::may_edit_plan(&snap.units, me.role, &me.unit, &plan.plan.owner)
+    {
+        return Ok((None, None));
+    }
+    let policy = chitieu_app::two_factor::policy(&s.app)
+        .await
+        .map_err(|e| PageError::action(tr, e))?;
+    let rows = s
+        .app
+        .mappings(MAPPED_SYSTEM)
+        .await
+        .map_err(|e| PageError::action(tr, e.into()))?;
+    let mappings = rows
+        .iter()
+        .map(|(p, c, e)| format!("{p},{c},{e}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok((Some(policy), Some(mappings)))
+}
 
 /// The kinds of unit an administrator may create.
 const UNIT_KINDS: [chitieu_domain::UnitKind; 5] = [
@@ -283,14 +299,17 @@ pub(super) struct UserRow {
     state_code: &'static str,
     active: bool,
     manage: bool,
+    two_factor: bool,
 }
 
-/// What the page lists besides the snapshot: accounts, tokens, the code mapping.
+/// What the page lists besides the snapshot: accounts, tokens, the code mapping, the
+/// two-step policy.
 struct Held {
     users: Vec<chitieu_app::Account>,
     tokens: Vec<chitieu_app::TokenInfo>,
     can_tokens: bool,
     mappings: Option<String>,
+    policy: Option<chitieu_app::TwoFactorPolicy>,
 }
 
 impl AdminPage {
@@ -307,6 +326,7 @@ impl AdminPage {
             tokens,
             can_tokens,
             mappings,
+            policy,
         } = held;
         AdminPage {
             c: Chrome::of(v),
@@ -342,6 +362,7 @@ impl AdminPage {
                     }),
                     state_code: if a.active { "active" } else { "disabled" },
                     active: a.active,
+                    two_factor: a.two_factor,
                     manage: a.login != me.login
                         && chitieu_domain::permission::may_administer(
                             &snap.units,
@@ -384,6 +405,15 @@ impl AdminPage {
                 .collect(),
             failed,
             mappings,
+            policy: policy.map(|p| {
+                (
+                    Role::ALL
+                        .iter()
+                        .map(|r| (r.as_str(), tr.label(r), p.requires(*r)))
+                        .collect(),
+                    p.remember_days,
+                )
+            }),
         }
     }
 }

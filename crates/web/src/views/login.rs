@@ -15,7 +15,7 @@ struct LoginPage {
     error: Option<&'static str>,
 }
 
-fn random_hex() -> String {
+pub(super) fn random_hex() -> String {
     rand::random::<[u8; 16]>()
         .iter()
         .map(|x| format!("{x:02x}"))
@@ -25,12 +25,14 @@ fn random_hex() -> String {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Back from a second step that ran out.
+    expired: Option<String>,
 }
 
 /// Only paths on this site: one leading `/`, no `//` or `/\` (another host to a browser),
 /// no backslash, whitespace or control character (browsers drop a tab and read
 /// `/\t/evil.example` as `//evil.example`; a newline would break the header).
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -58,7 +60,7 @@ pub async fn login_form(v: Viewer, jar: CookieJar, Query(q): Query<NextQuery>) -
         csrf,
         next: safe_next(q.next.as_deref()),
         login: String::new(),
-        error: None,
+        error: q.expired.is_some().then(|| v.tr.t("code_expired")),
     };
     (jar, page).into_response()
 }
@@ -67,54 +69,113 @@ pub async fn login(
     State(s): State<AppState>,
     v: Viewer,
     crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
+    headers: HeaderMap,
     jar: CookieJar,
     form: LazyForm,
 ) -> PageResult {
     let tr = v.tr;
     let form = form.read(tr)?;
-    let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
-    let expected = v.login_csrf.as_deref().unwrap_or("");
-    if expected.is_empty() || !crate::auth::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
-        return Err(PageError::Forbidden(tr));
-    }
+    check_login_csrf(&v, &form)?;
     let login = form
         .get("login")
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let next = safe_next(form.get("next").map(String::as_str));
+    let client = client_of(addr, &headers, &jar);
     let fail = |key: &'static str, status: StatusCode| {
-        // Login and address for the operator; never the password.
-        let l: String = login.chars().take(64).collect();
-        let a = addr.map_or_else(|| "?".to_string(), |a| a.to_string());
-        tracing::warn!(login = ?l, addr = %a, "{}", tr_log(key));
+        log_refused(&login, addr, key);
         Ok(login_again(&v, jar.clone(), &next, &login, key, status))
     };
     let Some(attempt) = s.throttle.begin(&login, addr) else {
+        s.app
+            .record_sign_in(&login, &client, chitieu_app::Outcome::Throttled)
+            .await
+            .or_500(tr)?;
         return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
     };
-    match s.app.sign_in(&login, &password).await.or_500(tr)? {
-        Some(token) => {
+    match s.app.sign_in(&login, &password, &client).await.or_500(tr)? {
+        chitieu_app::SignIn::Open(token) => {
             s.throttle.succeeded(attempt);
-            let jar = jar.remove(LOGIN_CSRF_COOKIE).add(v.cookie(
-                SESSION_COOKIE,
-                token,
-                Some(Duration::from_secs(
-                    chitieu_app::SESSION_HOURS as u64 * 3600,
-                )),
-            ));
+            let jar = jar.remove(LOGIN_CSRF_COOKIE).add(session_cookie(&v, token));
             Ok((jar, Redirect::to(&next)).into_response())
         }
-        None => fail("bad_login", StatusCode::UNAUTHORIZED),
+        chitieu_app::SignIn::Code(token) => {
+            // The attempt stays counted until the code is right too: a known password must
+            // not reset the throttle that guards the code.
+            drop(attempt);
+            let jar = jar.add(v.cookie(
+                super::login_code::WAIT_COOKIE,
+                token,
+                Some(Duration::from_secs(
+                    chitieu_app::two_factor::WAIT_MINUTES as u64 * 60,
+                )),
+            ));
+            let to = format!("/login/code?next={}", super::login_code::encode(&next));
+            Ok((jar, Redirect::to(&to)).into_response())
+        }
+        chitieu_app::SignIn::Refused => fail("bad_login", StatusCode::UNAUTHORIZED),
     }
+}
+
+/// The sign-in forms (password, code) carry the token of their cookie: no session yet.
+pub(super) fn check_login_csrf(
+    v: &Viewer,
+    form: &HashMap<String, String>,
+) -> Result<(), PageError> {
+    let sent = form.get("_csrf").map(String::as_str).unwrap_or("");
+    let expected = v.login_csrf.as_deref().unwrap_or("");
+    if expected.is_empty() || !crate::auth::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        return Err(PageError::Forbidden(v.tr));
+    }
+    Ok(())
+}
+
+/// The session cookie, for as long as a session lasts.
+pub(super) fn session_cookie(
+    v: &Viewer,
+    token: String,
+) -> axum_extra::extract::cookie::Cookie<'static> {
+    v.cookie(
+        SESSION_COOKIE,
+        token,
+        Some(Duration::from_secs(
+            chitieu_app::SESSION_HOURS as u64 * 3600,
+        )),
+    )
+}
+
+/// The browser asking, as the sign-in log and the list of sessions show it.
+pub(super) fn client_of(
+    addr: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+) -> chitieu_app::Client {
+    chitieu_app::Client {
+        addr: addr.map(|a| a.to_string()),
+        agent: headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        device: jar
+            .get(super::login_code::DEVICE_COOKIE)
+            .map(|c| c.value().to_string()),
+    }
+}
+
+/// Login and address for the operator; never the password or the code.
+pub(super) fn log_refused(login: &str, addr: Option<std::net::IpAddr>, key: &str) {
+    let l: String = login.chars().take(64).collect();
+    let a = addr.map_or_else(|| "?".to_string(), |a| a.to_string());
+    tracing::warn!(login = ?l, addr = %a, "{}", tr_log(key));
 }
 
 /// The log line of a refused sign-in.
 fn tr_log(key: &str) -> &'static str {
-    if key == "throttled" {
-        "đăng nhập bị chặn tạm thời (sign-in throttled)"
-    } else {
-        "đăng nhập sai (failed sign-in)"
+    match key {
+        "throttled" => "đăng nhập bị chặn tạm thời (sign-in throttled)",
+        "bad_code" => "mã xác thực hai bước sai (wrong second-factor code)",
+        _ => "đăng nhập sai (failed sign-in)",
     }
 }
 

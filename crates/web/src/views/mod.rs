@@ -3,6 +3,7 @@
 //! engine. The modules share the imports and helpers below (`use super::*`).
 
 mod account;
+mod account_two_factor;
 mod admin;
 mod admin_form;
 mod admin_page;
@@ -21,6 +22,7 @@ mod evidence;
 mod export;
 mod indicator;
 mod login;
+mod login_code;
 mod my;
 mod notices;
 mod overview;
@@ -28,12 +30,16 @@ mod programme;
 mod public;
 mod report_view;
 mod reports;
+mod sign_ins;
 mod targets;
 mod task_edit;
 mod tasks;
 mod units;
 
 pub use account::{account, account_password};
+pub use account_two_factor::{
+    end_session, recovery_codes, two_factor_enable, two_factor_form, two_factor_off,
+};
 pub use admin::{admin, admin_save};
 pub use committee::{committee_save, notice_file};
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
@@ -48,6 +54,7 @@ pub use evidence::evidence;
 pub use export::{brief_file, export_xlsx, report_file};
 pub use indicator::indicator;
 pub use login::{login, login_form, logout, set_lang};
+pub use login_code::{login_code, login_code_form};
 pub use my::my_work;
 pub use notices::{notices, notices_read};
 pub use overview::overview;
@@ -55,6 +62,7 @@ pub use programme::{programme, programme_sign};
 pub use public::public;
 pub use report_view::report_view;
 pub use reports::{matrix, report_act, reports};
+pub use sign_ins::sign_ins;
 pub use targets::targets;
 pub use task_edit::{task_edit, task_edit_form, task_new, task_new_form};
 pub use tasks::{task, task_progress, tasks};

@@ -96,6 +96,10 @@ pub(super) fn field_words(f: Field) -> (&'static str, &'static str) {
         Field::MeetingKind => ("loại phiên họp", "the kind of meeting"),
         Field::Number => ("số văn bản", "the number"),
         Field::DueDays => ("hạn nộp (ngày sau kỳ)", "the due days after the period"),
+        Field::RememberDays => (
+            "số ngày ghi nhớ thiết bị",
+            "the days a device is remembered",
+        ),
         Field::OutlierZ => ("ngưỡng bất thường (z)", "the outlier threshold (z)"),
         Field::Operand => ("vế của quy tắc", "the rule's operand"),
         Field::Rule => ("quy tắc kiểm tra", "the check rule"),
