@@ -15,6 +15,7 @@ use chitieu_domain::{Unit, UnitCode};
 use chitieu_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use tokio::sync::Mutex;
 
@@ -142,6 +143,14 @@ pub struct Live {
     snap: Arc<ArcSwap<Snapshot>>,
     /// One sync at a time; readers keep reading the current snapshot meanwhile.
     syncing: Mutex<()>,
+    /// When the current snapshot was published, in ms since the epoch (system time).
+    published_ms: AtomicI64,
+    /// When the last sync that succeeded began: every change committed before is in.
+    synced_ms: AtomicI64,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 pub(crate) fn bad(e: impl std::fmt::Display) -> StoreError {
@@ -156,12 +165,26 @@ impl Live {
 
     /// Loads the engine from the store.
     pub async fn load(store: Store) -> Result<Live, StoreError> {
+        let started = now_ms();
         let snap = crate::load::build(&store).await?;
         Ok(Live {
             store,
             snap: Arc::new(ArcSwap::from_pointee(snap)),
             syncing: Mutex::new(()),
+            published_ms: AtomicI64::new(now_ms()),
+            synced_ms: AtomicI64::new(started),
         })
+    }
+
+    /// Seconds since the current snapshot was published.
+    pub fn snapshot_age_seconds(&self) -> f64 {
+        (now_ms() - self.published_ms.load(Ordering::Relaxed)) as f64 / 1e3
+    }
+
+    /// Seconds the snapshot may lag behind the database: since the last sync that
+    /// succeeded began (it grows while the database cannot be read).
+    pub fn sync_lag_seconds(&self) -> f64 {
+        (now_ms() - self.synced_ms.load(Ordering::Relaxed)) as f64 / 1e3
     }
 
     pub fn store(&self) -> &Store {
@@ -175,6 +198,15 @@ impl Live {
     /// ones again (a new indicator reloads everything). Readers keep the old snapshot until
     /// the new one is complete.
     pub async fn sync(&self) -> Result<(), StoreError> {
+        let began = now_ms();
+        let r = self.sync_now().await;
+        if r.is_ok() {
+            self.synced_ms.fetch_max(began, Ordering::Relaxed);
+        }
+        r
+    }
+
+    async fn sync_now(&self) -> Result<(), StoreError> {
         let _one = self.syncing.lock().await;
         let started = std::time::Instant::now();
         let cur = self.snap.load_full();
@@ -288,6 +320,7 @@ impl Live {
     /// wait for it, a burst of writes warms only its last snapshot, and readers who ask
     /// meanwhile share one computation instead of each doing it.
     async fn publish(&self, next: Snapshot, warm: Warm) {
+        self.published_ms.store(now_ms(), Ordering::Relaxed);
         let next = Arc::new(next);
         if warm == Warm::First {
             let first = Arc::clone(&next);

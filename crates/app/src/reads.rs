@@ -214,6 +214,11 @@ impl App {
     }
 
     /// Whether the database answers.
+    /// Notices waiting to be mailed.
+    pub async fn mail_queue(&self) -> Result<u64> {
+        self.store.mail_queue().await
+    }
+
     pub async fn health(&self) -> Result<()> {
         self.store.meta("health-check").await.map(|_| ())
     }

@@ -133,6 +133,25 @@ impl Store {
     /// at most `limit`: each is marked mailed first, by one conditional update, so that of
     /// two senders (two servers on one database) only one mails it. A failed mail is given
     /// back with [`Store::unclaim_mail`].
+    /// How many notices wait to be mailed (to an active account with an address, within
+    /// the days a notice is still worth mailing): the mail queue.
+    pub async fn mail_queue(&self) -> Result<u64> {
+        use sea_orm::{PaginatorTrait, QueryTrait};
+        let since = self.clock.now() - chrono::Duration::days(MAIL_WITHIN_DAYS);
+        let addressed = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Email.is_not_null())
+            .filter(user::Column::Active.eq(true))
+            .into_query();
+        Ok(notice::Entity::find()
+            .filter(notice::Column::EmailedAt.is_null())
+            .filter(notice::Column::CreatedAt.gt(since))
+            .filter(notice::Column::UserId.in_subquery(addressed))
+            .count(&self.db)
+            .await?)
+    }
+
     pub async fn claim_mail(&self, limit: u64) -> Result<Vec<Mail>> {
         let since = self.clock.now() - chrono::Duration::days(MAIL_WITHIN_DAYS);
         let pending = notice::Entity::find()

@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod error;
 pub mod i18n;
 pub mod listen;
+pub mod metrics;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod views;
@@ -36,6 +37,7 @@ const UPLOAD_LIMIT: usize = 3 * chitieu_app::MAX_EVIDENCE_BYTES;
 pub struct AppState {
     pub app: chitieu_app::App,
     pub throttle: Arc<auth::Throttle>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The parts of the service, so that handlers say `s.store` and `s.live`.
@@ -60,6 +62,7 @@ pub async fn app_trusting(
     let state = AppState {
         app: chitieu_app::App::load(store).await?,
         throttle: Arc::new(auth::Throttle::default()),
+        metrics: Arc::new(metrics::Metrics::new()),
     };
     // Other processes' writes (another instance, an import) reach the snapshot from here.
     state.app.live.watch();
@@ -151,9 +154,14 @@ pub async fn app_trusting(
         .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/docs", get(api::docs))
         .merge(api::router())
         .fallback(views::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::error_pages_know_the_viewer,

@@ -16,6 +16,7 @@ mod evaluation_ties;
 mod excel;
 mod figures;
 mod input;
+mod metrics;
 mod notices;
 mod officials;
 mod programme;

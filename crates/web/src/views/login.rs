@@ -84,7 +84,7 @@ pub async fn login(
     let next = safe_next(form.get("next").map(String::as_str));
     let client = client_of(addr, &headers, &jar);
     let fail = |key: &'static str, status: StatusCode| {
-        log_refused(&login, addr, key);
+        log_refused(&s, &login, addr, key);
         Ok(login_again(&v, jar.clone(), &next, &login, key, status))
     };
     let Some(attempt) = s.throttle.begin(&login, addr) else {
@@ -163,8 +163,14 @@ pub(super) fn client_of(
     }
 }
 
-/// Login and address for the operator; never the password or the code.
-pub(super) fn log_refused(login: &str, addr: Option<std::net::IpAddr>, key: &str) {
+/// Login and address for the operator (never the password or the code), and the count of
+/// refusals by reason in `/metrics`.
+pub(super) fn log_refused(s: &AppState, login: &str, addr: Option<std::net::IpAddr>, key: &str) {
+    s.metrics.sign_in_failed(match key {
+        "throttled" => "throttled",
+        "bad_code" => "bad_code",
+        _ => "bad_password",
+    });
     let l: String = login.chars().take(64).collect();
     let a = addr.map_or_else(|| "?".to_string(), |a| a.to_string());
     tracing::warn!(login = ?l, addr = %a, "{}", tr_log(key));

@@ -98,7 +98,7 @@ pub async fn login_code(
     };
     let client = client_of(addr, &headers, &jar);
     let Some(attempt) = s.throttle.begin(&login, addr) else {
-        log_refused(&login, addr, "throttled");
+        log_refused(&s, &login, addr, "throttled");
         s.app
             .record_sign_in(&login, &client, chitieu_app::Outcome::Throttled)
             .await
@@ -119,7 +119,7 @@ pub async fn login_code(
             signed_in(&s, &v, jar, token, device, &next).await
         }
         chitieu_app::SecondFactor::Wrong { left } => {
-            log_refused(&login, addr, "bad_code");
+            log_refused(&s, &login, addr, "bad_code");
             let e = Some(tr.t("bad_code").replace("{n}", &left.to_string()));
             code_page(&s, &v, jar, &next, e, StatusCode::UNAUTHORIZED).await
         }
