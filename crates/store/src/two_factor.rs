@@ -404,7 +404,12 @@ impl Store {
             txn.commit().await?;
             return Ok(SecondFactor::Expired);
         }
-        let Some(u) = user::Entity::find_by_id(waiting.user_id).one(&txn).await? else {
+        // Disabled or removed while the code was awaited: nothing opens.
+        let Some(u) = user::Entity::find_by_id(waiting.user_id)
+            .one(&txn)
+            .await?
+            .filter(|u| u.active && u.removed_at.is_none())
+        else {
             return Ok(SecondFactor::Expired);
         };
         let secret = u.totp_secret.clone().unwrap_or_default();
@@ -462,6 +467,12 @@ impl Store {
         let token = Self::open_session(&txn, now, u.id, "full", client).await?;
         let policy_days = self.two_factor_policy().await?.remember_days;
         let device = if remember && policy_days > 0 {
+            // The account's devices remembered no longer go.
+            trusted_device::Entity::delete_many()
+                .filter(trusted_device::Column::UserId.eq(u.id))
+                .filter(trusted_device::Column::ExpiresAt.lt(Utc::now()))
+                .exec(&txn)
+                .await?;
             let d = random_token();
             trusted_device::ActiveModel {
                 token_hash: Set(hash(&d)),

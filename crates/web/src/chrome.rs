@@ -15,6 +15,8 @@ pub struct Chrome {
     pub enters: bool,
     /// Whose system this is ("UBND tỉnh Thái Nguyên"); empty where unknown.
     pub owner: String,
+    /// The page draws charts: only then is the chart library (1.1 MB) loaded.
+    pub charts: bool,
 }
 
 impl Chrome {
@@ -32,7 +34,14 @@ impl Chrome {
             admin,
             enters,
             owner: String::new(),
+            charts: false,
         }
+    }
+
+    /// A page with charts.
+    pub fn with_charts(mut self) -> Chrome {
+        self.charts = true;
+        self
     }
 
     /// The digest that versions the embedded assets' URLs.
@@ -48,6 +57,7 @@ impl Chrome {
             admin: false,
             enters: false,
             owner: String::new(),
+            charts: false,
         }
     }
 }

@@ -173,5 +173,23 @@ async fn the_standing_office_enrols_a_second_factor_and_signs_in_with_it() {
     );
     assert!(text_at(&c, "#session-list").await.contains("Phiên này"));
     shot(&c, "account-two-factor.png").await;
+
+    // The standing office administers the plan: it sees the policy and the sign-in log.
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("two-factor-policy"))
+        .await
+        .unwrap();
+    assert!(
+        text_at(&c, "#users tr[data-login='thuongtruc']")
+            .await
+            .contains("2 bước")
+    );
+    click(&c, "#sign-in-log").await;
+    c.wait().for_element(Locator::Id("sign-ins")).await.unwrap();
+    let log = text_at(&c, "#sign-ins").await;
+    assert!(log.contains("Đúng mật khẩu, chờ mã"), "{log}");
+    assert!(log.contains("Thành công"), "{log}");
+    shot(&c, "admin-sign-ins.png").await;
     c.close().await.unwrap();
 }

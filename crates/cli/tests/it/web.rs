@@ -6,6 +6,7 @@ use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
 db_tests!(
+    the_chart_library_loads_only_on_pages_with_charts,
     sign_in_is_throttled_and_cookies_are_safe,
     administrators_change_targets_and_others_cannot,
     requests_carry_ids_and_sigterm_stops_the_server_cleanly,
@@ -417,5 +418,27 @@ async fn administrators_change_targets_and_others_cannot(db: &TestDb) {
             .as_u16(),
         403
     );
+    drop(server);
+}
+
+/// #34: the chart library is 1.1 MB (about 360 kB compressed): the sign-in and public pages,
+/// which everyone opens first, go without it; the overview and an indicator's page load it.
+async fn the_chart_library_loads_only_on_pages_with_charts(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "xem.bieu.do", "viewer", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "xem.bieu.do", PASSWORD);
+    for (path, who, charts) in [
+        ("/login", None, false),
+        ("/public", None, false),
+        ("/account", Some(&cookie), false),
+        ("/tasks", Some(&cookie), false),
+        ("/", Some(&cookie), true),
+        ("/indicators/HT-5G", Some(&cookie), true),
+    ] {
+        let (status, page) = get_status(&base, path, who.map(String::as_str));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(page.contains("echarts"), charts, "{path}");
+    }
     drop(server);
 }

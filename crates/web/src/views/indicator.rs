@@ -152,7 +152,7 @@ impl IndicatorPage {
             })
             .flatten();
         IndicatorPage {
-            c: Chrome::of(v),
+            c: Chrome::of(v).with_charts(),
             code: ind.code.clone(),
             name: if tr.is_en() {
                 ind.name_en.clone()

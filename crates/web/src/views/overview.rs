@@ -103,7 +103,7 @@ pub async fn overview(
         })
         .or_500(tr)?;
     Ok(OverviewPage {
-        c: Chrome::of(&v),
+        c: Chrome::of(&v).with_charts(),
         body,
     }
     .into_response())
