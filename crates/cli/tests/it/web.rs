@@ -6,6 +6,7 @@ use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 
 db_tests!(
+    the_report_list_is_paged_with_its_filters_kept,
     the_chart_library_loads_only_on_pages_with_charts,
     sign_in_is_throttled_and_cookies_are_safe,
     administrators_change_targets_and_others_cannot,
@@ -440,5 +441,75 @@ async fn the_chart_library_loads_only_on_pages_with_charts(db: &TestDb) {
         assert_eq!(status, 200, "{path}");
         assert_eq!(page.contains("echarts"), charts, "{path}");
     }
+    drop(server);
+}
+
+/// #34: the standing office's list of every report in the province is paged (a hundred rows
+/// at a time, the filters kept in the page links) and the queue above it counts all that wait
+/// while showing the first.
+async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
+    ok(db, &["demo"]);
+    add_user(db, "vp.trang", "secretariat", "19");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "vp.trang", PASSWORD);
+    let rows = |page: &str| page.matches("<tr id=\"r-").count();
+    let href = |page: &str, id: &str| {
+        let at = page.find(&format!("id=\"{id}\"")).map(|i| &page[..i])?;
+        let start = at.rfind("href=\"")? + 6;
+        Some(at[start..start + at[start..].find('"')?].replace("&amp;", "&"))
+    };
+    let (s, first) = get_status(&base, "/reports", Some(&cookie));
+    assert_eq!(s, 200);
+    assert_eq!(rows(&first), 100, "a page of a hundred");
+    assert!(first.contains("1–100 / "), "{first}");
+    let next = href(&first, "page-next").expect("a next page");
+    assert_eq!(next, "/reports?page=2");
+    let (_, second) = get_status(&base, &next, Some(&cookie));
+    let total: usize = second
+        .split("id=\"page-shown\">")
+        .nth(1)
+        .and_then(|t| t.split(" / ").nth(1))
+        .and_then(|t| t.split('<').next())
+        .map(|t| t.replace('.', "").parse().unwrap())
+        .unwrap();
+    assert!(total > 100, "{total}");
+    assert_eq!(rows(&second), (total - 100).min(100));
+    assert_eq!(
+        href(&second, "page-prev").as_deref(),
+        Some("/reports?page=1")
+    );
+    // Past the end: the last page.
+    let (_, past) = get_status(&base, "/reports?page=999", Some(&cookie));
+    assert!(past.contains(&format!(" / {total}")) && !past.contains("id=\"page-next\""));
+
+    // A filter is kept in the links; a short list has none.
+    let (_, late) = get_status(&base, "/reports?late=1&state=draft", Some(&cookie));
+    if let Some(n) = href(&late, "page-next") {
+        assert!(n.contains("state=draft") && n.contains("late=1"), "{n}");
+    }
+    let (_, one) = get_status(&base, "/reports?state=accepted&form=BC-Q", Some(&cookie));
+    assert!(rows(&one) <= 100);
+
+    // The queue counts every report waiting for the standing office, shows at most fifty.
+    let count: usize = first
+        .split("id=\"queue\">")
+        .nth(1)
+        .and_then(|t| t.split('(').nth(1))
+        .and_then(|t| t.split(')').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = first.matches("<li><a href=\"/reports/view").count();
+    assert_eq!(shown, count.min(50), "{count}");
+    // And what waits comes first in the list too.
+    assert!(count > 0);
+    let first_row = first
+        .split("<tr id=\"r-")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(first_row.contains("class=\"act-accept\""), "{first_row}");
     drop(server);
 }

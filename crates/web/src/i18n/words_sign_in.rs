@@ -125,6 +125,14 @@ pub(super) const SIGN_IN_WORDS: &[(&str, &str, &str)] = &[
     ("outcome_throttled", "Bị chặn tạm thời", "Throttled"),
     ("unknown_login", "không có tài khoản này", "no such account"),
     ("older", "Cũ hơn", "Older"),
+    ("pages", "Các trang", "Pages"),
+    ("page_prev", "Trang trước", "Previous page"),
+    ("page_next", "Trang sau", "Next page"),
+    (
+        "more_waiting",
+        "Còn {n} báo cáo khác đang chờ: lọc theo trạng thái để xem.",
+        "{n} more reports are waiting: filter by state to see them.",
+    ),
     (
         "two_factor_policy",
         "Vai trò bắt buộc xác thực hai bước",

@@ -367,3 +367,59 @@ pub(super) fn data_of(q: Option<&str>, tr: Tr) -> Result<chitieu_app::live::Data
         None => Ok(chitieu_app::live::Data::Provisional),
     }
 }
+
+/// One page of a long list: which rows it shows and the links to the pages beside it, with
+/// the list's filters kept in the URL.
+pub(super) struct Pager {
+    /// 1-based, as shown: "101–200 / 3.321".
+    pub(super) from: usize,
+    pub(super) to: usize,
+    /// "101–200 / 3.321" in the viewer's notation.
+    pub(super) shown: String,
+    pub(super) prev: Option<String>,
+    pub(super) next: Option<String>,
+}
+
+impl Pager {
+    /// Page `page` (1-based; one past the end shows the last) of `total` rows, `size` a page,
+    /// for the list at `path` with `filters` (empty ones left out of the URL).
+    pub(super) fn new(
+        tr: Tr,
+        path: &str,
+        filters: &[(&str, &str)],
+        page: Option<u32>,
+        size: usize,
+        total: usize,
+    ) -> Pager {
+        let pages = total.div_ceil(size).max(1);
+        let page = (page.unwrap_or(1).max(1) as usize).min(pages);
+        let link = |p: usize| {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+            q.append_pair("page", &p.to_string());
+            format!("{path}?{}", q.finish())
+        };
+        let from = ((page - 1) * size + 1).min(total);
+        let to = (page * size).min(total);
+        let n = |x: usize| tr.num(x as f64, 0);
+        Pager {
+            from,
+            to,
+            shown: format!("{}–{} / {}", n(from), n(to), n(total)),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// The rows of this page, as indices into the list.
+    pub(super) fn range(&self) -> std::ops::Range<usize> {
+        self.from.saturating_sub(1)..self.to
+    }
+
+    /// More than one page: the pager is shown.
+    pub(super) fn paged(&self) -> bool {
+        self.prev.is_some() || self.next.is_some()
+    }
+}

@@ -28,6 +28,7 @@ mod notices;
 mod overview;
 mod programme;
 mod public;
+mod report_flags;
 mod report_view;
 mod reports;
 mod sign_ins;

@@ -37,110 +37,6 @@ pub(super) struct ReportLine {
     pub(super) flags: Vec<String>,
 }
 
-/// The report's figures worth a reviewer's look, one line each: a figure far from the
-/// unit's own history, else one whose value, numerator or denominator jumped.
-fn flags(
-    snap: &Snapshot,
-    r: &chitieu_app::reports::Listed,
-    values_unit: &UnitCode,
-    tr: Tr,
-) -> Vec<String> {
-    let (Some(plan), Some(unit)) = (snap.plan.as_ref(), snap.unit(&r.unit)) else {
-        return Vec::new();
-    };
-    let Some(form) = plan.forms.iter().find(|f| f.code == r.form) else {
-        return Vec::new();
-    };
-    form.indicators_of(&plan.indicators, unit)
-        .into_iter()
-        .filter_map(|ind| {
-            outlier_flag(snap, plan.outlier_z, ind, r.period, values_unit, tr)
-                .or_else(|| jump_flag(snap, ind, r.period, values_unit, tr))
-        })
-        .collect()
-}
-
-/// A figure whose modified z-score against the unit's earlier figures passes the plan's
-/// threshold: "HT-5G: 520 (z = 41,3; trung vị 52 của 8 kỳ trước)".
-fn outlier_flag(
-    snap: &Snapshot,
-    threshold: f64,
-    ind: &chitieu_domain::Indicator,
-    period: Period,
-    values_unit: &UnitCode,
-    tr: Tr,
-) -> Option<String> {
-    use chitieu_domain::validation::modified_z;
-    use rust_decimal::prelude::ToPrimitive;
-    let series = snap.engine.own_values(&ind.code, values_unit);
-    let &(_, x) = series.iter().find(|(p, _)| *p == period)?;
-    let history: Vec<chitieu_domain::Decimal> = series
-        .iter()
-        .filter(|(p, _)| *p < period)
-        .map(|(_, v)| *v)
-        .collect();
-    let z = modified_z(&history, x).filter(|z| z.abs() > threshold)?;
-    let shown = |d: chitieu_domain::Decimal| tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
-    let z = if z.is_finite() {
-        tr.num(z, 1)
-    } else {
-        "∞".to_string()
-    };
-    Some(format!(
-        "{}: {} ({} z = {z}, {} {})",
-        ind.code,
-        shown(x),
-        tr.t("outlier"),
-        history.len(),
-        tr.t("earlier_periods"),
-    ))
-}
-
-/// A figure whose value, numerator or denominator moved by more than half from the period
-/// before, beside that period's: "NL-CBX: 70/80 (87,5) ← 33/39 (84,62): Tử số tăng 112 % so
-/// với quý II/2026".
-fn jump_flag(
-    snap: &Snapshot,
-    ind: &chitieu_domain::Indicator,
-    period: Period,
-    values_unit: &UnitCode,
-    tr: Tr,
-) -> Option<String> {
-    use rust_decimal::prelude::ToPrimitive;
-    let n = |d: chitieu_domain::Decimal| {
-        let s = tr.num(d.to_f64().unwrap_or(f64::NAN), 2);
-        let sep = if tr.is_en() { '.' } else { ',' };
-        match s.split_once(sep) {
-            Some((whole, frac)) if frac.trim_end_matches('0').is_empty() => whole.to_string(),
-            _ => s,
-        }
-    };
-    let shown = |v: chitieu_domain::Decimal, parts: Option<(_, _)>| match parts {
-        Some((a, b)) => format!("{}/{} ({})", n(a), n(b), n(v)),
-        None => n(v),
-    };
-    let series = snap.engine.own_parts(&ind.code, values_unit);
-    let &(_, v, parts) = series.iter().find(|(p, _, _)| *p == period)?;
-    let &(before, bv, bparts) = series
-        .iter()
-        .filter(|(p, _, _)| *p < period && p.kind() == period.kind())
-        .max_by_key(|(p, _, _)| *p)?;
-    let split = |v, parts: Option<(_, _)>| [Some(v), parts.map(|p| p.0), parts.map(|p| p.1)];
-    let moved: Vec<String> = chitieu_app::reports::jumps(split(v, parts), split(bv, bparts))
-        .into_iter()
-        .map(|(part, change)| super::report_view::jump_words(tr, ind, part, change, before))
-        .collect();
-    (!moved.is_empty()).then(|| {
-        format!(
-            "{}: {} ← {}: {}",
-            ind.code,
-            shown(v, parts),
-            shown(bv, bparts),
-            moved.join("; ")
-        )
-    })
-}
-
 /// The actions `u` may take on a report in `state` now.
 pub(super) fn buttons(
     snap: &Snapshot,
@@ -210,7 +106,7 @@ pub(super) fn line(
         reason: r.reason.clone(),
         actions: buttons(snap, u, &r.unit, r.state, tr),
         flags: if chitieu_domain::report::received(r.state) {
-            flags(snap, r, &entry_unit, tr)
+            super::report_flags::flags(snap, r, &entry_unit, tr)
         } else {
             Vec::new()
         },
@@ -238,7 +134,12 @@ struct ReportsPage {
     forms: Vec<(String, String)>,
     states: Vec<(&'static str, &'static str)>,
     waiting: Vec<ReportLine>,
+    waiting_total: usize,
+    /// Waiting beyond those shown.
+    more_waiting: usize,
+    /// This page of the list.
     all: Vec<ReportLine>,
+    pager: Pager,
     /// Received and on-time shares of the reports listed.
     summary: String,
     done: Option<&'static str>,
@@ -251,6 +152,43 @@ pub struct ReportsQuery {
     state: Option<String>,
     late: Option<String>,
     done: Option<String>,
+    page: Option<u32>,
+}
+
+impl ReportsQuery {
+    /// The list's filters, read.
+    fn filters(&self, tr: Tr) -> Result<Filters, PageError> {
+        let period = chitieu_app::live::optional_period(self.period.as_deref())
+            .map_err(|e| PageError::invalid(tr, e))?;
+        let state = self
+            .state
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|st| {
+                st.parse::<ValueState>()
+                    .map_err(|e| PageError::invalid(tr, e))
+            })
+            .transpose()?;
+        let form = self.form.clone().filter(|f| !f.is_empty());
+        let late = self
+            .late
+            .as_deref()
+            .is_some_and(|l| !l.is_empty() && l != "0");
+        Ok(Filters {
+            period,
+            state,
+            form,
+            late,
+        })
+    }
+}
+
+/// The filters of the list of reports: a period, a state, a form, late ones only.
+struct Filters {
+    period: Option<Period>,
+    state: Option<ValueState>,
+    form: Option<String>,
+    late: bool,
 }
 
 pub async fn reports(
@@ -260,44 +198,33 @@ pub async fn reports(
 ) -> PageResult {
     let tr = v.tr;
     let u = v.user()?.clone();
-    let period = chitieu_app::live::optional_period(q.period.as_deref())
-        .map_err(|e| PageError::invalid(tr, e))?;
-    let state = q
-        .state
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .map(|st| {
-            st.parse::<ValueState>()
-                .map_err(|e| PageError::invalid(tr, e))
-        })
-        .transpose()?;
-    let form = q.form.filter(|f| !f.is_empty());
-    let late = q.late.is_some_and(|l| !l.is_empty() && l != "0");
+    let f = q.filters(tr)?;
     let snap = snapshot(&s, tr).await?;
-    let list: Vec<_> = chitieu_app::reports::list(
-        &snap,
-        &u,
-        &chitieu_app::reports::Query {
-            period,
-            form: form.clone(),
-            state,
-            ..Default::default()
-        },
-        snap.today(),
-    )
-    .into_iter()
-    .filter(|r| !late || r.late)
-    .collect();
-    let all: Vec<ReportLine> = list.iter().map(|r| line(&snap, &u, r, tr)).collect();
-    let waiting = waiting(&all);
+    let query = chitieu_app::reports::Query {
+        period: f.period,
+        form: f.form.clone(),
+        state: f.state,
+        ..Default::default()
+    };
+    let mut list: Vec<_> = chitieu_app::reports::list(&snap, &u, &query, snap.today())
+        .into_iter()
+        .filter(|r| !f.late || r.late)
+        .collect();
+    // Typed back as words: the filter reads words and codes alike.
+    let period = f.period.map(|p| tr.period(&p)).unwrap_or_default();
+    let form = f.form.unwrap_or_default();
+    let state = f.state.map(|s| s.as_str().to_string()).unwrap_or_default();
+    let filters = [
+        ("period", period.as_str()),
+        ("form", form.as_str()),
+        ("state", state.as_str()),
+        ("late", if f.late { "1" } else { "" }),
+    ];
+    let pager = Pager::new(tr, "/reports", &filters, q.page, PAGE_ROWS, list.len());
+    let (waiting_total, waiting) = waiting_first(&snap, &u, &mut list, tr);
     let page = ReportsPage {
         c: Chrome::of(&v),
         csrf: u.csrf.clone(),
-        // In words, as typed back: the filter reads words and codes alike.
-        period: period.map(|p| tr.period(&p)).unwrap_or_default(),
-        form: form.unwrap_or_default(),
-        state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        late,
         forms: form_choices(&snap, tr),
         states: REPORT_STATES
             .into_iter()
@@ -305,10 +232,50 @@ pub async fn reports(
             .collect(),
         summary: completeness_summary(tr, &chitieu_app::reports::completeness(&list)),
         waiting,
-        all,
+        more_waiting: waiting_total.saturating_sub(QUEUE_SHOWN),
+        waiting_total,
+        all: list[pager.range()]
+            .iter()
+            .map(|r| line(&snap, &u, r, tr))
+            .collect(),
+        pager,
         done: done_words(tr, q.done.as_deref()),
+        period,
+        form,
+        state,
+        late: f.late,
     };
     Ok(page.into_response())
+}
+
+/// Rows of the list a page shows: the list of a province's every commune would otherwise be
+/// megabytes.
+const PAGE_ROWS: usize = 100;
+/// Reports of the queue shown at the top; the rest are counted.
+const QUEUE_SHOWN: usize = 50;
+
+/// What waits for `u` (an action without a reason: send, approve, accept) comes first in
+/// the list, in the order it came; returns how many wait and the queue: the first
+/// [`QUEUE_SHOWN`] of them, worded (their figures checked). The standing office finds what it
+/// must accept on the first page, whatever the province's size.
+fn waiting_first(
+    snap: &Snapshot,
+    u: &Actor,
+    list: &mut [chitieu_app::reports::Listed],
+    tr: Tr,
+) -> (usize, Vec<ReportLine>) {
+    let waits = |r: &chitieu_app::reports::Listed| {
+        buttons(snap, u, &r.unit, r.state, tr)
+            .iter()
+            .any(|a| !a.needs_reason)
+    };
+    list.sort_by_cached_key(|r| !waits(r));
+    let total = list.iter().take_while(|r| waits(r)).count();
+    let shown: Vec<ReportLine> = list[..total.min(QUEUE_SHOWN)]
+        .iter()
+        .map(|r| line(snap, u, r, tr))
+        .collect();
+    (total, waiting(&shown))
 }
 
 /// A report action from a page: the form, unit, period, action, reason, and where to go
