@@ -19,9 +19,11 @@ use crate::App;
 use crate::actions::ActionError;
 use chitieu_store::evaluation::Setting;
 
+mod cache;
 mod ties;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
+pub use cache::{EvaluationCache, evaluate};
 pub use ties::{Choice, CouncilNote, GroupCut, decide_ties};
 
 /// One unit's result: the fields of `GET /api/v1/evaluation`.
@@ -98,7 +100,7 @@ pub fn may_evaluate(snap: &Snapshot, me: &Actor) -> bool {
 
 /// A stored body of `year`'s evaluation (rubric, proposals, decision, frozen result) that no
 /// longer reads: refused as unreadable, nothing changed.
-fn read_body<T: serde::de::DeserializeOwned>(
+pub(crate) fn read_body<T: serde::de::DeserializeOwned>(
     body: &str,
     what: chitieu_domain::Thing,
     year: i32,
@@ -112,11 +114,11 @@ fn read_body<T: serde::de::DeserializeOwned>(
 }
 
 /// A record that does not serialise: a fault, never the user's.
-fn broken(e: serde_json::Error) -> ActionError {
+pub(crate) fn broken(e: impl std::fmt::Display) -> ActionError {
     ActionError::Internal(crate::live::bad(e))
 }
 
-fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
+pub(crate) fn check_year(year: i32, day: NaiveDate) -> Result<(), ActionError> {
     // The plan's years, up to this one: a year not begun has nothing to evaluate.
     let plan = chitieu_domain::target::PLAN_YEARS;
     let last = day.year().min(*plan.end());
@@ -167,28 +169,6 @@ pub async fn save_rubric(s: &App, me: &Actor, year: i32, r: &Rubric) -> Result<i
     }
     let body = serde_json::to_string(r).map_err(broken)?;
     Ok(s.store.save_rubric(year, &body, &me.login).await?)
-}
-
-/// `year`'s evaluation as of today, by its rubric.
-pub async fn evaluate(s: &App, year: i32) -> Result<Evaluation, ActionError> {
-    let day = s.today();
-    check_year(year, day)?;
-    let (rubric, version) = rubric(s, year).await?;
-    let returned = s.store.returned_reports().await?;
-    let decisions = ties::decisions(s, year).await?;
-    let snap = s.live.snapshot();
-    let scope = Scope {
-        year,
-        day,
-        rubric,
-        rubric_version: version,
-    };
-    let mut e = evaluate_on(&snap, scope, &returned, &decisions);
-    if let Some(st) = s.store.evaluation_setting(year, Setting::Proposals).await? {
-        e.proposals = read_body(&st.body, chitieu_domain::Thing::Proposal, year)?;
-        e.proposals_edited_by = Some(st.by);
-    }
-    Ok(e)
 }
 
 /// The secretariat replaces the year's proposals; an empty list goes back to those computed
@@ -513,12 +493,16 @@ fn reports_due_in(
 }
 
 /// Freezes `year`'s evaluation as it stands today: once.
-pub async fn freeze(s: &App, me: &Actor, year: i32) -> Result<Evaluation, ActionError> {
+pub async fn freeze(
+    s: &App,
+    me: &Actor,
+    year: i32,
+) -> Result<std::sync::Arc<Evaluation>, ActionError> {
     if !may_evaluate(&s.live.snapshot(), me) {
         return Err(ActionError::Forbidden);
     }
     let e = evaluate(s, year).await?;
-    let body = serde_json::to_string(&e).map_err(broken)?;
+    let body = serde_json::to_string(&*e).map_err(broken)?;
     let by = s.person(me);
     s.store.freeze_evaluation(year, &body, &by).await?;
     Ok(e)

@@ -38,6 +38,8 @@ pub use chitieu_store::{
 pub struct App {
     pub(crate) store: Store,
     pub live: Arc<live::Live>,
+    /// Evaluations computed, shared by every reader of the same snapshot.
+    pub evaluations: Arc<evaluation::EvaluationCache>,
 }
 
 impl App {
@@ -68,6 +70,10 @@ impl App {
     /// Opens the service over a store: loads the engine.
     pub async fn load(store: Store) -> Result<App, chitieu_store::StoreError> {
         let live = Arc::new(live::Live::load(store.clone()).await?);
-        Ok(App { store, live })
+        Ok(App {
+            store,
+            live,
+            evaluations: Default::default(),
+        })
     }
 }

@@ -12,6 +12,7 @@ mod committee_brief;
 mod contract;
 mod entry;
 mod evaluation;
+mod evaluation_cache;
 mod evaluation_ties;
 mod excel;
 mod figures;

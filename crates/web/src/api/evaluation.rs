@@ -136,14 +136,18 @@ pub(super) async fn evaluation(
     let q = q.parse()?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
     let e = if q.frozen == Some(true) {
-        evaluation::frozen(&s.app, year)
-            .await?
-            .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?
-            .evaluation
+        std::sync::Arc::new(
+            evaluation::frozen(&s.app, year)
+                .await?
+                .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?
+                .evaluation,
+        )
     } else {
         evaluation::evaluate(&s.app, year).await?
     };
-    Ok(Json(e.units.into_iter().map(EvaluationOut::from).collect()))
+    Ok(Json(
+        e.units.iter().cloned().map(EvaluationOut::from).collect(),
+    ))
 }
 
 /// The standing office freezes the year's evaluation as it stands today (once).
@@ -229,7 +233,7 @@ pub(super) async fn ties(
 ) -> ApiResult<Vec<TieOut>> {
     c.user()?;
     let e = evaluation::evaluate(&s.app, year_in(year)?).await?;
-    Ok(Json(e.cuts.into_iter().map(TieOut::from).collect()))
+    Ok(Json(e.cuts.iter().cloned().map(TieOut::from).collect()))
 }
 
 /// The emulation council's choice between the tied units of a peer group.
@@ -282,5 +286,5 @@ pub(super) async fn decide_ties(
     };
     evaluation::decide_ties(&s.app, &me, year, choice).await?;
     let e = evaluation::evaluate(&s.app, year).await?;
-    Ok(Json(e.cuts.into_iter().map(TieOut::from).collect()))
+    Ok(Json(e.cuts.iter().cloned().map(TieOut::from).collect()))
 }

@@ -1,0 +1,104 @@
+//! The evaluation of a year is computed once per snapshot and shared: at national scale it
+//! takes seconds, and the page, its workbook, the API and the council's forms all ask for it.
+//! Concurrent readers of the same answer wait for one computation (single flight), which
+//! runs on a blocking thread and holds no database connection while it computes.
+//!
+//! An answer is kept for what it was computed from: the snapshot's change counters (values,
+//! tasks, reports — returned reports included — units and plan), the year, today, the
+//! rubric's version, the council's tie decisions and the proposals. Answers of an older
+//! snapshot are dropped when a newer one is asked for.
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+use super::{Evaluation, Scope, Setting, broken, check_year, evaluate_on, read_body, rubric};
+use crate::App;
+use crate::actions::ActionError;
+
+/// What an answer was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    seqs: [i64; 5],
+    year: i32,
+    day: NaiveDate,
+    /// Rubric version, tie decisions and proposals, hashed.
+    settings: u64,
+}
+
+type Slot = Arc<OnceCell<Arc<Evaluation>>>;
+
+/// Evaluations computed, by what they were computed from.
+#[derive(Default)]
+pub struct EvaluationCache {
+    slots: Mutex<HashMap<Key, Slot>>,
+}
+
+impl EvaluationCache {
+    fn slot(&self, key: Key) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        // A newer snapshot makes the older answers useless.
+        slots.retain(|k, _| k.seqs == key.seqs);
+        slots.entry(key).or_default().clone()
+    }
+
+    /// How many answers are kept (for tests).
+    pub fn len(&self) -> usize {
+        self.slots.lock().map_or(0, |s| s.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// `year`'s evaluation as of today, by its rubric: computed once per snapshot and settings.
+pub async fn evaluate(s: &App, year: i32) -> Result<Arc<Evaluation>, ActionError> {
+    let day = s.today();
+    check_year(year, day)?;
+    let (rubric, version) = rubric(s, year).await?;
+    let decisions = super::ties::decisions(s, year).await?;
+    let proposals = s.store.evaluation_setting(year, Setting::Proposals).await?;
+    let snap = s.live.snapshot();
+    let settings = {
+        let mut h = DefaultHasher::new();
+        version.hash(&mut h);
+        format!("{decisions:?}").hash(&mut h);
+        proposals.as_ref().map(|p| (&p.body, &p.by)).hash(&mut h);
+        h.finish()
+    };
+    let q = snap.seqs;
+    let key = Key {
+        seqs: [q.values, q.structure, q.plan, q.tasks, q.reports],
+        year,
+        day,
+        settings,
+    };
+    let slot = s.evaluations.slot(key);
+    let e = slot
+        .get_or_try_init(|| async {
+            // Returned reports move the reports' counter: the key covers them.
+            let returned = s.store.returned_reports().await?;
+            let scope = Scope {
+                year,
+                day,
+                rubric,
+                rubric_version: version,
+            };
+            let snap = Arc::clone(&snap);
+            let mut e = tokio::task::spawn_blocking(move || {
+                evaluate_on(&snap, scope, &returned, &decisions)
+            })
+            .await
+            .map_err(broken)?;
+            if let Some(st) = proposals {
+                e.proposals = read_body(&st.body, chitieu_domain::Thing::Proposal, year)?;
+                e.proposals_edited_by = Some(st.by);
+            }
+            Ok::<_, ActionError>(Arc::new(e))
+        })
+        .await?;
+    Ok(Arc::clone(e))
+}
