@@ -23,7 +23,7 @@ mod cache;
 mod ties;
 use crate::live::{Data, Snapshot};
 use crate::reports::{Query, list_within};
-pub use cache::{EvaluationCache, evaluate};
+pub use cache::{EvaluationCache, evaluate, frozen};
 pub use ties::{Choice, CouncilNote, GroupCut, decide_ties};
 
 /// One unit's result: the fields of `GET /api/v1/evaluation`.
@@ -506,19 +506,6 @@ pub async fn freeze(
     let by = s.person(me);
     s.store.freeze_evaluation(year, &body, &by).await?;
     Ok(e)
-}
-
-/// `year`'s frozen evaluation, if frozen.
-pub async fn frozen(s: &App, year: i32) -> Result<Option<Frozen>, ActionError> {
-    let Some(st) = s.store.frozen_evaluation(year).await? else {
-        return Ok(None);
-    };
-    let evaluation = read_body(&st.body, chitieu_domain::Thing::Evaluation, year)?;
-    Ok(Some(Frozen {
-        evaluation,
-        by: st.by,
-        at: st.at,
-    }))
 }
 
 /// What differs between a frozen evaluation and the live one, per unit.

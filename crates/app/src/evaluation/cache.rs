@@ -14,7 +14,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
-use super::{Evaluation, Scope, Setting, broken, check_year, evaluate_on, read_body, rubric};
+use super::{
+    Evaluation, Frozen, Scope, Setting, broken, check_year, evaluate_on, read_body, rubric,
+};
 use crate::App;
 use crate::actions::ActionError;
 
@@ -30,10 +32,12 @@ struct Key {
 
 type Slot = Arc<OnceCell<Arc<Evaluation>>>;
 
-/// Evaluations computed, by what they were computed from.
+/// Evaluations computed, by what they were computed from; and frozen years, read once (a
+/// year is frozen once and never changes after).
 #[derive(Default)]
 pub struct EvaluationCache {
     slots: Mutex<HashMap<Key, Slot>>,
+    frozen: Mutex<HashMap<i32, Arc<Frozen>>>,
 }
 
 impl EvaluationCache {
@@ -101,4 +105,40 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Arc<Evaluation>, ActionError
         })
         .await?;
     Ok(Arc::clone(e))
+}
+
+/// `year`'s frozen evaluation, if frozen: read from the database and parsed once.
+pub async fn frozen(s: &App, year: i32) -> Result<Option<Arc<Frozen>>, ActionError> {
+    let kept = |s: &App| {
+        s.evaluations
+            .frozen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&year)
+            .cloned()
+    };
+    if let Some(f) = kept(s) {
+        return Ok(Some(f));
+    }
+    let Some(st) = s.store.frozen_evaluation(year).await? else {
+        return Ok(None);
+    };
+    let body = st.body;
+    // Parsing a national year's record takes a while: off the request threads.
+    let evaluation = tokio::task::spawn_blocking(move || {
+        read_body::<Evaluation>(&body, chitieu_domain::Thing::Evaluation, year)
+    })
+    .await
+    .map_err(broken)??;
+    let f = Arc::new(Frozen {
+        evaluation,
+        by: st.by,
+        at: st.at,
+    });
+    s.evaluations
+        .frozen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(year, Arc::clone(&f));
+    Ok(Some(f))
 }

@@ -135,19 +135,17 @@ pub(super) async fn evaluation(
     c.user()?;
     let q = q.parse()?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
-    let e = if q.frozen == Some(true) {
-        std::sync::Arc::new(
-            evaluation::frozen(&s.app, year)
-                .await?
-                .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?
-                .evaluation,
-        )
+    let out =
+        |e: &evaluation::Evaluation| e.units.iter().cloned().map(EvaluationOut::from).collect();
+    Ok(Json(if q.frozen == Some(true) {
+        let f = evaluation::frozen(&s.app, year)
+            .await?
+            .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?;
+        out(&f.evaluation)
     } else {
-        evaluation::evaluate(&s.app, year).await?
-    };
-    Ok(Json(
-        e.units.iter().cloned().map(EvaluationOut::from).collect(),
-    ))
+        let e = evaluation::evaluate(&s.app, year).await?;
+        out(&e)
+    }))
 }
 
 /// The standing office freezes the year's evaluation as it stands today (once).

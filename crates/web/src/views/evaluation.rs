@@ -221,7 +221,7 @@ pub async fn evaluation_page(
         showing_frozen,
         done: q.done,
     };
-    Ok(EvaluationPage::new(&v, &me, &snap, view, &units, &live, frozen.as_ref()).into_response())
+    Ok(EvaluationPage::new(&v, &me, &snap, view, &units, &live, frozen.as_deref()).into_response())
 }
 
 /// The evaluation as a workbook: the ranking, the lines behind each score, the proposals.
