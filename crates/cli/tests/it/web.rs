@@ -456,7 +456,11 @@ async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
     let href = |page: &str, id: &str| {
         let at = page.find(&format!("id=\"{id}\"")).map(|i| &page[..i])?;
         let start = at.rfind("href=\"")? + 6;
-        Some(at[start..start + at[start..].find('"')?].replace("&amp;", "&"))
+        Some(
+            at[start..start + at[start..].find('"')?]
+                .replace("&amp;", "&")
+                .replace("&#38;", "&"),
+        )
     };
     let (s, first) = get_status(&base, "/reports", Some(&cookie));
     assert_eq!(s, 200);
@@ -489,6 +493,21 @@ async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
     }
     let (_, one) = get_status(&base, "/reports?state=accepted&form=BC-Q", Some(&cookie));
     assert!(rows(&one) <= 100);
+
+    // The year's evaluation is paged the same way (the demo evaluates 107 units), its year
+    // and filters kept.
+    let (s, eval) = get_status(&base, "/evaluation?year=2025", Some(&cookie));
+    assert_eq!(s, 200);
+    assert_eq!(eval.matches("<tr data-unit=").count(), 100);
+    let n = href(&eval, "page-next").expect("a second page");
+    assert_eq!(n, "/evaluation?year=2025&page=2");
+    let (_, two) = get_status(&base, &n, Some(&cookie));
+    assert_eq!(two.matches("<tr data-unit=").count(), 7);
+    let (_, communes) = get_status(&base, "/evaluation?year=2025&group=communes", Some(&cookie));
+    assert!(
+        !communes.contains("id=\"page-next\""),
+        "one page of communes"
+    );
 
     // The queue counts every report waiting for the standing office, shows at most fifty.
     let count: usize = first

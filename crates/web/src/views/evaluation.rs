@@ -28,6 +28,7 @@ struct EvalRow {
 struct EvaluationPage {
     c: Chrome,
     csrf: String,
+    pager: Pager,
     year: i32,
     years: Vec<i32>,
     group: String,
@@ -70,6 +71,7 @@ pub struct EvaluationQuery {
     group: Option<String>,
     cluster: Option<String>,
     frozen: Option<String>,
+    page: Option<u32>,
     /// What the last action was (`ties`), to say it was done.
     done: Option<String>,
     /// `xlsx`: the table as a workbook.
@@ -213,8 +215,18 @@ pub async fn evaluation_page(
         return Ok(evaluation_xlsx(tr, year, showing_frozen, shown, &units));
     }
     let snap = s.live.snapshot();
+    let year_q = year.to_string();
+    let frozen_q = if showing_frozen { "1" } else { "" };
+    let filters = [
+        ("year", year_q.as_str()),
+        ("group", group.as_str()),
+        ("cluster", cluster.as_str()),
+        ("frozen", frozen_q),
+    ];
+    let pager = Pager::new(tr, "/evaluation", &filters, q.page, 100, units.len());
     let view = View {
         year,
+        pager,
         group,
         cluster,
         clusters,
@@ -328,6 +340,8 @@ struct View {
     year: i32,
     group: String,
     cluster: String,
+    /// The rows of this page (a hundred units at a time).
+    pager: Pager,
     clusters: Vec<(String, String)>,
     showing_frozen: bool,
     done: Option<String>,
@@ -358,7 +372,7 @@ impl EvaluationPage {
                 )
             })
             .collect();
-        let rows = units
+        let rows = units[view.pager.range()]
             .iter()
             .map(|u| EvalRow {
                 unit: u.unit.to_string(),
@@ -411,6 +425,7 @@ impl EvaluationPage {
                 .collect(),
             clusters: view.clusters,
             rows,
+            pager: view.pager,
             weights,
             rubric_note,
             counts,
