@@ -1,13 +1,17 @@
 //! #34: the year's evaluation is computed once per snapshot and shared: the same answer for
 //! every reader until figures, reports, tasks or the year's settings change, and one
-//! computation for readers that ask at once.
+//! computation for readers that ask at once. Its API answers by group, cluster or unit, a
+//! page at a time, rather than a nation's tens of megabytes at once.
 
 use crate::support::*;
 use chitieu_store::db_tests;
 use chitieu_store::testing::TestDb;
 use std::sync::Arc;
 
-db_tests!(the_years_evaluation_is_computed_once_per_snapshot,);
+db_tests!(
+    the_years_evaluation_is_computed_once_per_snapshot,
+    the_evaluation_api_answers_filtered_and_in_pages,
+);
 
 async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
     ok(db, &["demo"]);
@@ -58,4 +62,71 @@ async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
     let last_year = chitieu_app::evaluation::evaluate(&app, 2025).await.unwrap();
     assert_ne!(last_year.year, after.year);
     assert_eq!(app.evaluations.len(), 2);
+}
+
+async fn the_evaluation_api_answers_filtered_and_in_pages(db: &TestDb) {
+    ok(db, &["demo"]);
+    let t = token(db, "danh-gia", "viewer", "19");
+    let (server, base) = serve(db);
+    let get = |q: &str| {
+        let mut res = agent()
+            .get(&format!("{base}/api/v1/evaluation?year=2025{q}"))
+            .header("Authorization", &format!("Bearer {t}"))
+            .call()
+            .unwrap();
+        let total = res
+            .headers()
+            .get("x-total-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let body: serde_json::Value =
+            serde_json::from_str(&res.body_mut().read_to_string().unwrap()).unwrap();
+        (res.status().as_u16(), total, body)
+    };
+    let (s, total, all) = get("");
+    assert_eq!(s, 200);
+    let n = all.as_array().unwrap().len();
+    assert_eq!(
+        total,
+        Some(n),
+        "everything of the demo fits the default page"
+    );
+    let (_, _, page) = get("&limit=10&offset=100");
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        codes(&page),
+        codes(&all)[100..n.min(110)].to_vec(),
+        "in rank order"
+    );
+    let (_, total, communes) = get("&group=communes");
+    assert!(
+        communes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["group"] == "communes")
+    );
+    assert_eq!(total, Some(communes.as_array().unwrap().len()));
+    assert!(total.unwrap() < n);
+    let (_, total, one) = get("&unit=5443");
+    assert_eq!((total, codes(&one)), (Some(1), vec!["5443".to_string()]));
+    let cluster = all[0]["cluster"].as_str().unwrap().to_string();
+    let (_, _, same) = get(&format!("&cluster={cluster}"));
+    assert!(
+        same.as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["cluster"] == cluster.as_str())
+    );
+    for bad in ["&limit=0", "&limit=1001", "&group=tinh"] {
+        let (s, _, body) = get(bad);
+        assert_eq!(s, 422, "{bad}: {body}");
+    }
+    drop(server);
 }

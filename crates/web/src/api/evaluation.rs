@@ -13,6 +13,55 @@ pub(super) struct EvaluationQuery {
     year: Option<i32>,
     /// `true`: the frozen evaluation of the year (404 while not frozen).
     frozen: Option<bool>,
+    /// `departments` or `communes` (communes and wards) only.
+    group: Option<String>,
+    /// One cluster's units only (its code in the year's rubric).
+    cluster: Option<String>,
+    /// One unit only (its code).
+    unit: Option<String>,
+    /// At most this many units (1–1000; default 500), in rank order; `X-Total-Count` says
+    /// how many match.
+    limit: Option<u32>,
+    /// Skip this many first.
+    offset: Option<u32>,
+}
+
+/// The most units one answer holds: a nation's evaluation is tens of megabytes at once.
+const MAX_LIMIT: u32 = 1000;
+
+impl EvaluationQuery {
+    /// Whether `u` passes the filters; a group that is not one is refused.
+    fn keeps(&self) -> Result<impl Fn(&evaluation::UnitResult) -> bool + '_, ApiError> {
+        let group = match self.group.as_deref() {
+            None | Some("") => None,
+            Some(g) => Some(PeerGroup::from_code(g).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "group \"{g}\": cần departments hoặc communes (departments or communes)"
+                ))
+            })?),
+        };
+        Ok(move |u: &evaluation::UnitResult| {
+            group.is_none_or(|g| u.group == g)
+                && self
+                    .cluster
+                    .as_deref()
+                    .is_none_or(|c| c.is_empty() || u.cluster == c)
+                && self
+                    .unit
+                    .as_deref()
+                    .is_none_or(|c| c.is_empty() || u.unit.as_str() == c)
+        })
+    }
+
+    fn window(&self) -> Result<(usize, usize), ApiError> {
+        let limit = self.limit.unwrap_or(500);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid(format!(
+                "limit {limit}: cần từ 1 đến {MAX_LIMIT} (from 1 to {MAX_LIMIT})"
+            )));
+        }
+        Ok((self.offset.unwrap_or(0) as usize, limit as usize))
+    }
 }
 
 /// A line of a unit's score.
@@ -131,13 +180,23 @@ pub(super) async fn evaluation(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<EvaluationQuery>,
-) -> ApiResult<Vec<EvaluationOut>> {
+) -> Result<Response, ApiError> {
     c.user()?;
     let q = q.parse()?;
+    let keeps = q.keeps()?;
+    let (offset, limit) = q.window()?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&s.today()));
-    let out =
-        |e: &evaluation::Evaluation| e.units.iter().cloned().map(EvaluationOut::from).collect();
-    Ok(Json(if q.frozen == Some(true) {
+    let out = |e: &evaluation::Evaluation| {
+        let kept: Vec<_> = e.units.iter().filter(|u| keeps(u)).collect();
+        let page: Vec<EvaluationOut> = kept
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|u| EvaluationOut::from((*u).clone()))
+            .collect();
+        ([("x-total-count", kept.len().to_string())], Json(page)).into_response()
+    };
+    Ok(if q.frozen == Some(true) {
         let f = evaluation::frozen(&s.app, year)
             .await?
             .ok_or_else(|| ApiError::unknown(Thing::Evaluation, &year.to_string()))?;
@@ -145,7 +204,7 @@ pub(super) async fn evaluation(
     } else {
         let e = evaluation::evaluate(&s.app, year).await?;
         out(&e)
-    }))
+    })
 }
 
 /// The standing office freezes the year's evaluation as it stands today (once).
