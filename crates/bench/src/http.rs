@@ -41,6 +41,9 @@ pub struct RouteFigures {
     pub write_max_ms: f64,
     /// What the first failed request got, to say why.
     pub first_error: Option<String>,
+    /// Requests per second as a share of `/healthz`'s in the same run on the same server:
+    /// the machine's limit, so that figures from different machines compare.
+    pub vs_healthz: Option<f64>,
 }
 
 /// A read slower than this is counted apart.
@@ -174,6 +177,7 @@ pub(super) async fn drive(
         writes: writes.len() as u64,
         write_max_ms: writes.iter().max().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         first_error,
+        vs_healthz: None,
     })
 }
 
@@ -250,7 +254,10 @@ async fn run_set(
     let addr = start(store).await?;
     let bearer = ("authorization", format!("Bearer {viewer}"));
     let cookie = ("cookie", cookie);
+    let year = chrono::Datelike::year(&chitieu_domain::Clock::system().today());
     let routes: Vec<(String, Call)> = vec![
+        // The machine's limit, to which every other route is compared.
+        ("GET /healthz".into(), Call::get("/healthz", cookie.clone())),
         (
             format!("GET /api/v1/assessment ({owner})"),
             Call::get("/api/v1/assessment", bearer.clone()),
@@ -267,7 +274,24 @@ async fn run_set(
             format!("GET /indicators/{indicator} (HTML)"),
             Call::get(format!("/indicators/{indicator}"), cookie.clone()),
         ),
+        (
+            "GET /reports (HTML)".into(),
+            Call::get("/reports", cookie.clone()),
+        ),
+        (
+            format!("GET /evaluation?year={year} (HTML)"),
+            Call::get(format!("/evaluation?year={year}"), cookie.clone()),
+        ),
+        (
+            format!("GET /units/{province} (HTML)"),
+            Call::get(format!("/units/{province}"), cookie.clone()),
+        ),
+        (
+            format!("GET /units/{owner} (HTML)"),
+            Call::get(format!("/units/{owner}"), cookie.clone()),
+        ),
     ];
+    let first = out.len();
     for (name, call) in routes {
         let call: Arc<dyn Fn(u64) -> Call + Send + Sync> = Arc::new(move |_| call.clone());
         // A short warm-up, as a running server would have had; a route that answers an
@@ -278,6 +302,10 @@ async fn run_set(
             "{data_set}: {name} answers with errors"
         );
         out.push(drive(addr, data_set, &name, opts.connections, opts.seconds, call).await?);
+    }
+    let healthz = out[first].req_per_s;
+    for f in &mut out[first..] {
+        f.vs_healthz = (healthz > 0.0).then(|| f.req_per_s / healthz);
     }
     let read = Call::get("/api/v1/assessment", bearer.clone());
     let admin = ("authorization", format!("Bearer {admin}"));
@@ -450,10 +478,11 @@ fn print(out: &[RouteFigures], opts: &HttpOptions) -> std::io::Result<()> {
     );
     outln!("(thời gian là của các lượt đọc; lượt ghi đếm riêng, kèm thời gian lâu nhất)");
     outln!(
-        "{:<10} {:<52} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>14}",
+        "{:<10} {:<52} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>14}",
         "dữ liệu",
         "tuyến",
         "yêu cầu/s",
+        "× healthz",
         "p50 ms",
         "p99 ms",
         "max ms",
@@ -468,10 +497,11 @@ fn print(out: &[RouteFigures], opts: &HttpOptions) -> std::io::Result<()> {
             String::new()
         };
         outln!(
-            "{:<10} {:<52} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>14}",
+            "{:<10} {:<52} {:>10.0} {:>9} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>14}",
             f.data_set,
             f.route,
             f.req_per_s,
+            f.vs_healthz.map_or(String::new(), |r| format!("{r:.2}")),
             f.p50_ms,
             f.p99_ms,
             f.max_ms,

@@ -254,6 +254,13 @@ pub fn may_act(
 ) -> bool {
     let own = user_unit == report_unit;
     let above = user_unit != report_unit && in_scope(units, user_unit, report_unit);
+    may_act_placed(role, own, above, action)
+}
+
+/// [`may_act`] with the places already known: the report is the user's unit's own (`own`),
+/// or of a unit under it (`above`). A list of a nation's reports asks this of each, with the
+/// places looked up once in an index rather than by scanning the units.
+pub fn may_act_placed(role: Role, own: bool, above: bool, action: ReportAction) -> bool {
     match action {
         ReportAction::Submit => own && matches!(role, Role::Reporter | Role::Head),
         ReportAction::Approve => own && role == Role::Head,

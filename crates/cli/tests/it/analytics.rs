@@ -323,9 +323,24 @@ fn http_bench_prints_every_route() {
         let routes: Vec<&Value> = rows.iter().filter(|r| r["data_set"] == set).collect();
         assert_eq!(
             routes.len(),
-            6,
-            "{set}: four routes, target edits and the mixed run"
+            11,
+            "{set}: /healthz, eight routes, target edits and the mixed run"
         );
+        // #34: each read route beside /healthz in the same run.
+        for r in routes
+            .iter()
+            .filter(|r| r["route"].as_str().unwrap().starts_with("GET /"))
+        {
+            assert!(r["vs_healthz"].as_f64().is_some_and(|x| x > 0.0), "{r}");
+        }
+        for page in ["/reports", "/evaluation", "/units/"] {
+            assert!(
+                routes
+                    .iter()
+                    .any(|r| r["route"].as_str().unwrap().contains(page)),
+                "{set}: {page}"
+            );
+        }
         for r in routes {
             let requests = r["requests"].as_u64().unwrap();
             assert!(requests > 0, "{r}");

@@ -3,7 +3,7 @@
 //! entry form.
 
 use super::common::*;
-use chitieu_domain::report::{ReportAction, may_act};
+use chitieu_domain::report::{ReportAction, may_act_placed};
 
 /// An action button: the action and its label.
 #[derive(Clone)]
@@ -45,9 +45,11 @@ pub(super) fn buttons(
     state: ValueState,
     tr: Tr,
 ) -> Vec<ActButton> {
+    let own = u.unit == *unit;
+    let above = !own && snap.within(&u.unit, unit);
     ReportAction::ALL
         .into_iter()
-        .filter(|a| a.next(state).is_some() && may_act(&snap.units, u.role, &u.unit, unit, *a))
+        .filter(|a| a.next(state).is_some() && may_act_placed(u.role, own, above, *a))
         .map(|a| ActButton {
             action: a.as_str(),
             label: tr.label(a),
