@@ -19,6 +19,15 @@ pub(crate) const MEMO_MAX: usize = 4096;
 
 pub(crate) type AssessKey = (UnitCode, chrono::NaiveDate, Method, Data);
 pub(crate) type AssessAnswer = Result<Arc<Vec<Row>>, BadInput>;
+/// A list of reports: scope, period, form, state, unit, day.
+pub(crate) type ListKey = (
+    UnitCode,
+    Option<chitieu_domain::Period>,
+    Option<String>,
+    Option<chitieu_domain::ValueState>,
+    Option<UnitCode>,
+    chrono::NaiveDate,
+);
 pub(crate) type YearlyFigures = Arc<Vec<(i32, chitieu_analytics::Figure)>>;
 
 /// A memo table: one slot per question, filled once.
@@ -30,6 +39,8 @@ pub(crate) struct Memo {
     pub(crate) completeness: Table<chrono::NaiveDate, ReportCounts>,
     pub(crate) yearly: Table<(String, UnitCode, chrono::NaiveDate), YearlyFigures>,
     pub(crate) text: Table<String, Result<Arc<str>, String>>,
+    /// Lists of reports expected of a scope, by query and day.
+    pub(crate) lists: Table<ListKey, Arc<Vec<crate::reports::Listed>>>,
     /// Assessments of an earlier snapshot whose rows of some indicators are out of date:
     /// the next time the question is asked, only those rows are computed.
     pub(crate) carried: HashMap<AssessKey, Carried>,

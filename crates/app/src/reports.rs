@@ -127,8 +127,31 @@ pub fn list_within(snap: &Snapshot, scope: &UnitCode, q: &Query, day: NaiveDate)
     out
 }
 
+/// [`list_within`], computed once per snapshot for each scope, query and day and shared by
+/// every reader: a nation's list is thousands of reports.
+pub fn list_shared(
+    snap: &Snapshot,
+    scope: &UnitCode,
+    q: &Query,
+    day: NaiveDate,
+) -> std::sync::Arc<Vec<Listed>> {
+    let key = (
+        scope.clone(),
+        q.period,
+        q.form.clone(),
+        q.state,
+        q.unit.clone(),
+        day,
+    );
+    crate::memo::remember(&snap.memo.lists, key, || {
+        std::sync::Arc::new(list_within(snap, scope, q, day))
+    })
+}
+
 /// Received and on-time counts of a list of reports.
-pub fn completeness(list: &[Listed]) -> chitieu_domain::report::Completeness {
+pub fn completeness<'a>(
+    list: impl IntoIterator<Item = &'a Listed>,
+) -> chitieu_domain::report::Completeness {
     let mut c = chitieu_domain::report::Completeness::default();
     for r in list {
         c.add(r.state, r.submitted_at.map(vietnam_date), r.due);

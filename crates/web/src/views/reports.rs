@@ -208,10 +208,9 @@ pub async fn reports(
         state: f.state,
         ..Default::default()
     };
-    let mut list: Vec<_> = chitieu_app::reports::list(&snap, &u, &query, snap.today())
-        .into_iter()
-        .filter(|r| !f.late || r.late)
-        .collect();
+    let shared = chitieu_app::reports::list_shared(&snap, &u.unit, &query, snap.today());
+    let mut list: Vec<&chitieu_app::reports::Listed> =
+        shared.iter().filter(|r| !f.late || r.late).collect();
     // Typed back as words: the filter reads words and codes alike.
     let period = f.period.map(|p| tr.period(&p)).unwrap_or_default();
     let form = f.form.unwrap_or_default();
@@ -232,7 +231,10 @@ pub async fn reports(
             .into_iter()
             .map(|st| (st.as_str(), state_label(tr, st)))
             .collect(),
-        summary: completeness_summary(tr, &chitieu_app::reports::completeness(&list)),
+        summary: completeness_summary(
+            tr,
+            &chitieu_app::reports::completeness(list.iter().copied()),
+        ),
         waiting,
         more_waiting: waiting_total.saturating_sub(QUEUE_SHOWN),
         waiting_total,
@@ -263,10 +265,10 @@ const QUEUE_SHOWN: usize = 50;
 fn waiting_first(
     snap: &Snapshot,
     u: &Actor,
-    list: &mut [chitieu_app::reports::Listed],
+    list: &mut [&chitieu_app::reports::Listed],
     tr: Tr,
 ) -> (usize, Vec<ReportLine>) {
-    let waits = |r: &chitieu_app::reports::Listed| {
+    let waits = |r: &&chitieu_app::reports::Listed| {
         buttons(snap, u, &r.unit, r.state, tr)
             .iter()
             .any(|a| !a.needs_reason)
