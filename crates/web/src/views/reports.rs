@@ -461,9 +461,11 @@ fn matrix_rows(
 ) -> (Vec<MatrixRow>, Vec<(String, String)>) {
     let day = snap.today();
     let mut rows: Vec<MatrixRow> = Vec::new();
+    // Each unit's row, found by its code rather than by scanning the rows.
+    let mut row_of: HashMap<UnitCode, usize> = HashMap::new();
     let mut totals = Vec::new();
     for (k, p) in periods.iter().enumerate() {
-        let list = chitieu_app::reports::list_within(
+        let list = chitieu_app::reports::list_shared(
             snap,
             unit,
             &chitieu_app::reports::Query {
@@ -473,20 +475,17 @@ fn matrix_rows(
             },
             day,
         );
-        let c = chitieu_app::reports::completeness(&list);
+        let c = chitieu_app::reports::completeness(list.iter());
         totals.push((percent(tr, c.received_pct()), percent(tr, c.on_time_pct())));
-        for r in list {
-            let i = match rows.iter().position(|row| row.unit == r.unit.as_str()) {
-                Some(i) => i,
-                None => {
-                    rows.push(MatrixRow {
-                        unit: r.unit.to_string(),
-                        unit_name: r.unit_name.clone(),
-                        cells: (0..periods.len()).map(|_| None).collect(),
-                    });
-                    rows.len() - 1
-                }
-            };
+        for r in list.iter() {
+            let i = *row_of.entry(r.unit.clone()).or_insert_with(|| {
+                rows.push(MatrixRow {
+                    unit: r.unit.to_string(),
+                    unit_name: r.unit_name.clone(),
+                    cells: (0..periods.len()).map(|_| None).collect(),
+                });
+                rows.len() - 1
+            });
             rows[i].cells[k] = Some(Cell {
                 state_code: r.state.as_str(),
                 label: state_label(tr, r.state),

@@ -146,7 +146,7 @@ impl UnitPage {
             ),
         };
         let current = chitieu_domain::head::heads_on(heads, code, day);
-        let reports = chitieu_app::reports::list_within(snap, code, &Default::default(), day);
+        let reports = chitieu_app::reports::list_shared(snap, code, &Default::default(), day);
         let late_under = reports.iter().filter(|r| r.late).count();
         let viewer = v.user.as_ref();
         let report_rows = reports
