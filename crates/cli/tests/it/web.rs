@@ -509,6 +509,16 @@ async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
         "one page of communes"
     );
 
+    // And the tasks (the demo has 185): a page of a hundred, the rest on the next.
+    let task_rows = |page: &str| page.matches("<tr><td><a href=\"/tasks/").count();
+    let (_, tasks) = get_status(&base, "/tasks", Some(&cookie));
+    assert_eq!(task_rows(&tasks), 100);
+    let n = href(&tasks, "page-next").expect("a second page of tasks");
+    let (_, more) = get_status(&base, &n, Some(&cookie));
+    assert!((1..=100).contains(&task_rows(&more)));
+    let (_, year) = get_status(&base, "/tasks?year=2026", Some(&cookie));
+    assert!(task_rows(&year) < 100 && !year.contains("id=\"page-next\""));
+
     // The queue counts every report waiting for the standing office, shows at most fifty.
     let count: usize = first
         .split("id=\"queue\">")

@@ -54,6 +54,7 @@ pub(super) fn task_rows(snap: &Snapshot, tr: Tr, tasks: &[chitieu_domain::Task])
 #[template(path = "tasks.html")]
 struct TasksPage {
     c: Chrome,
+    pager: Pager,
     unit_options: Vec<(String, String)>,
     status_options: Vec<(String, &'static str)>,
     f_unit: String,
@@ -69,17 +70,29 @@ pub struct TaskFilter {
     unit: Option<String>,
     year: Option<String>,
     status: Option<String>,
+    page: Option<u32>,
 }
 
-/// Just the list, for htmx to swap in when a filter changes.
+/// Just the list and its pages, for htmx to swap in when a filter changes.
 #[derive(Template, WebTemplate)]
-#[template(path = "task_table.html")]
+#[template(path = "task_list.html")]
 struct TaskList {
     c: Chrome,
     tasks: Vec<TaskRow>,
+    pager: Pager,
 }
 
 /// The task list; to an htmx request (a filter changed) only the list itself.
+/// The units the filter offers: departments and other bodies lead tasks; a commune is listed
+/// when it is the one chosen (thousands of communes would drown the list).
+fn unit_options(snap: &Snapshot, chosen: &str) -> Vec<(String, String)> {
+    snap.units
+        .iter()
+        .filter(|u| u.parent.is_some() && (!u.kind.is_commune_level() || u.code.as_str() == chosen))
+        .map(|u| (u.code.to_string(), u.name.clone()))
+        .collect()
+}
+
 pub async fn tasks(
     State(s): State<AppState>,
     v: Viewer,
@@ -88,7 +101,6 @@ pub async fn tasks(
 ) -> PageResult {
     let tr = v.tr;
     v.user()?;
-    let all = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let day = snap.today();
     let f_unit = f.unit.unwrap_or_default();
@@ -96,29 +108,32 @@ pub async fn tasks(
     let f_status = f.status.unwrap_or_default();
     let filter = chitieu_domain::task::TaskFilter::parse(&f_unit, &f_year, &f_status)
         .map_err(|e| PageError::invalid(tr, e))?;
-    let list: Vec<chitieu_domain::Task> =
-        all.into_iter().filter(|t| filter.matches(t, day)).collect();
-    let tasks = task_rows(&snap, tr, &list);
+    let list: Vec<&chitieu_domain::Task> = snap
+        .tasks
+        .iter()
+        .filter(|t| filter.matches(t, day))
+        .collect();
+    let filters = [
+        ("unit", &*f_unit),
+        ("year", &*f_year),
+        ("status", &*f_status),
+    ];
+    let pager = Pager::new(tr, "/tasks", &filters, f.page, 100, list.len());
+    let shown: Vec<chitieu_domain::Task> =
+        list[pager.range()].iter().map(|t| (*t).clone()).collect();
+    let tasks = task_rows(&snap, tr, &shown);
     // A history restore wants the whole page back.
     if headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request") {
         return Ok(TaskList {
             c: Chrome::of(&v),
             tasks,
+            pager,
         }
         .into_response());
     }
     let page = TasksPage {
         c: Chrome::of(&v),
-        // Departments and other bodies lead tasks; a commune is listed when it is the one
-        // chosen (thousands of communes would drown the list).
-        unit_options: snap
-            .units
-            .iter()
-            .filter(|u| {
-                u.parent.is_some() && (!u.kind.is_commune_level() || u.code.as_str() == f_unit)
-            })
-            .map(|u| (u.code.to_string(), u.name.clone()))
-            .collect(),
+        unit_options: unit_options(&snap, &f_unit),
         status_options: TaskStatus::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), tr.task_status(*s)))
@@ -127,6 +142,7 @@ pub async fn tasks(
         f_year,
         f_status,
         tasks,
+        pager,
         assigns: v.user().is_ok_and(chitieu_app::tasks::may_assign_any),
     };
     Ok(page.into_response())
