@@ -518,6 +518,16 @@ async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
     assert!((1..=100).contains(&task_rows(&more)));
     let (_, year) = get_status(&base, "/tasks?year=2026", Some(&cookie));
     assert!(task_rows(&year) < 100 && !year.contains("id=\"page-next\""));
+    // The province's page lists the first hundred and links to them all.
+    let (_, province) = get_status(&base, "/units/19", Some(&cookie));
+    assert_eq!(task_rows(&province), 100);
+    let all = &province[province.find("id=\"all-tasks\"").expect("a link to all")..];
+    assert!(
+        all.contains("href=\"/tasks\"") && all.contains("185"),
+        "{all}"
+    );
+    let (_, ward) = get_status(&base, "/units/5443", Some(&cookie));
+    assert!(!ward.contains("id=\"all-tasks\""), "a ward's tasks fit");
 
     // The queue counts every report waiting for the standing office, shows at most fifty.
     let count: usize = first

@@ -126,6 +126,11 @@ pub(super) const SIGN_IN_WORDS: &[(&str, &str, &str)] = &[
     ("unknown_login", "không có tài khoản này", "no such account"),
     ("older", "Cũ hơn", "Older"),
     ("pages", "Các trang", "Pages"),
+    (
+        "all_tasks",
+        "Xem tất cả {n} nhiệm vụ trong danh sách nhiệm vụ",
+        "See all {n} tasks on the task list",
+    ),
     ("page_prev", "Trang trước", "Previous page"),
     ("page_next", "Trang sau", "Next page"),
     (

@@ -31,7 +31,11 @@ struct UnitPage {
     report_rows: Vec<super::reports::ReportLine>,
     /// Late reports of the unit and the units under it.
     late_under: usize,
+    /// The first [`TASKS_SHOWN`] tasks; the rest are on `/tasks?unit=`.
     tasks: Vec<TaskRow>,
+    tasks_total: usize,
+    /// The task list that holds them all: the whole list for the plan's owner.
+    tasks_link: String,
     /// For a steering committee: members, meetings, conclusions.
     committee: Option<super::committee::CommitteeBox>,
     /// Units under this one whose own assigned targets are behind: (code, name, rows).
@@ -43,6 +47,9 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
+/// Tasks a unit's page lists; a province's hundreds are on the task list.
+const TASKS_SHOWN: usize = 100;
+
 pub async fn unit(
     State(s): State<AppState>,
     v: Viewer,
@@ -52,7 +59,6 @@ pub async fn unit(
     let tr = v.tr;
     v.user()?;
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
-    let tasks = s.live.snapshot().tasks.to_vec();
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
@@ -63,7 +69,7 @@ pub async fn unit(
     } else {
         assessed(&snap, None, day, tr)?
     };
-    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &snap.heads, tasks, day);
+    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &snap.heads, day);
     let of = |pick: &dyn Fn(&chitieu_domain::Indicator) -> bool| {
         let mine: Vec<Row> = province
             .iter()
@@ -131,7 +137,6 @@ impl UnitPage {
         plan: &chitieu_domain::default_plan::PlanFile,
         rows: &[Row],
         heads: &[chitieu_domain::Head],
-        tasks: Vec<chitieu_domain::Task>,
         day: chrono::NaiveDate,
     ) -> UnitPage {
         let tr = v.tr;
@@ -160,11 +165,17 @@ impl UnitPage {
             )
             .filter_map(|r| viewer.map(|u| super::reports::line(snap, u, r, tr)))
             .collect();
-        let unit_tasks: Vec<chitieu_domain::Task> = tasks
-            .into_iter()
-            // Tasks led by the unit or a unit under it (the province's page lists them all), and
-            // those it helps with.
+        // Tasks led by the unit or a unit under it (the province's page lists them all), and
+        // those it helps with: the first few here, all of them on the task list.
+        let unit_tasks: Vec<&chitieu_domain::Task> = snap
+            .tasks
+            .iter()
             .filter(|t| snap.within(code, &t.lead_unit) || t.coordinating_units.contains(code))
+            .collect();
+        let shown: Vec<chitieu_domain::Task> = unit_tasks
+            .iter()
+            .take(TASKS_SHOWN)
+            .map(|t| (*t).clone())
             .collect();
         UnitPage {
             c: Chrome::of(v),
@@ -187,7 +198,13 @@ impl UnitPage {
             coordinated: Vec::new(),
             report_rows,
             late_under,
-            tasks: task_rows(snap, tr, &unit_tasks),
+            tasks: task_rows(snap, tr, &shown),
+            tasks_total: unit_tasks.len(),
+            tasks_link: if plan.plan.owner == *code {
+                "/tasks".into()
+            } else {
+                format!("/tasks?unit={code}")
+            },
             committee: None,
             behind: Vec::new(),
         }
