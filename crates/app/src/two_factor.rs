@@ -44,12 +44,19 @@ pub fn enrolment_url(me: &Actor, secret: &str) -> Option<String> {
 }
 
 /// Turns `me`'s second factor on with a code from the app: the recovery codes, to show once.
+/// An account that has one already replaces it (a new phone) only with its password too: a
+/// session left open must not be enough to move the second factor elsewhere.
 pub async fn enable(
     s: &App,
     me: &Actor,
     secret: &str,
     code: &str,
+    password: &str,
 ) -> Result<Vec<String>, ActionError> {
+    let (enrolled, _) = state(s, me).await?;
+    if enrolled && s.store.check_login(&me.login, password).await?.is_none() {
+        return Err(wrong_password());
+    }
     Ok(s.store.enable_two_factor(&me.login, secret, code).await?)
 }
 

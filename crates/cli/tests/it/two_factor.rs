@@ -166,6 +166,38 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
     assert_eq!(codes.len(), 10, "{body}");
     assert_eq!(get_status(&base, "/tasks", Some(&first)).0, 200, "enrolled");
 
+    // A new phone: the session alone cannot move the second factor; the password can.
+    let (_, page) = get_status(&base, "/account/two-factor", Some(&first));
+    assert!(page.contains("id=\"current-password\""), "{page}");
+    let secret = between(&page, "name=\"secret\" value=\"", "\"").to_string();
+    let enrolled_with = code(&secret, 0);
+    let replace = |password: &str| {
+        post_page_form(
+            &base,
+            "/account/two-factor",
+            "/account/two-factor",
+            &first,
+            &[
+                ("secret", &secret),
+                ("code", &enrolled_with),
+                ("password", password),
+            ],
+        )
+    };
+    let (s, _, body) = replace("khong-phai-mat-khau");
+    assert_eq!(s, 422);
+    assert!(body.contains("mật khẩu hiện tại"), "{body}");
+    let (s, _, body) = replace(PASSWORD);
+    assert_eq!(s, 200, "{body}");
+    let codes: Vec<String> = between(&body, "id=\"recovery-codes\">", "</ol>")
+        .split("<code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    let wrong = wrong_code(&secret);
+    let wrong = wrong.as_str();
+
     // Next sign-in: the password, then the code; a wrong one says how many tries are left.
     let (s, to, wait) = password_step(&base, "qt.tinh", None);
     assert_eq!((s, to.as_str()), (303, "/login/code?next=%2Ftasks"));

@@ -19,6 +19,8 @@ struct EnrolPage {
     codes: Vec<String>,
     /// Just enrolled (not renewing codes).
     enrolled: bool,
+    /// A second factor is on already: replacing it asks for the password.
+    replacing: bool,
 }
 
 fn qr_svg(url: &str) -> String {
@@ -47,8 +49,8 @@ fn grouped(secret: &str) -> String {
 fn enrol_page(
     v: &Viewer,
     me: &Actor,
-    secret: String,
-    url: &str,
+    (secret, url): (String, &str),
+    replacing: bool,
     error: Option<String>,
 ) -> EnrolPage {
     EnrolPage {
@@ -60,6 +62,7 @@ fn enrol_page(
         error,
         codes: Vec::new(),
         enrolled: false,
+        replacing,
     }
 }
 
@@ -73,14 +76,19 @@ fn codes_page(v: &Viewer, me: &Actor, codes: Vec<String>, enrolled: bool) -> Enr
         error: None,
         codes,
         enrolled,
+        replacing: false,
     }
 }
 
 /// A fresh secret to scan; nothing is stored until a code confirms it.
-pub async fn two_factor_form(v: Viewer) -> PageResult {
+pub async fn two_factor_form(State(s): State<AppState>, v: Viewer) -> PageResult {
     let me = v.signed_in()?;
-    let e = chitieu_app::two_factor::enrolment(me).map_err(|e| PageError::action(v.tr, e))?;
-    Ok(enrol_page(&v, me, e.secret, &e.url, None).into_response())
+    let refused = |e| PageError::action(v.tr, e);
+    let e = chitieu_app::two_factor::enrolment(me).map_err(refused)?;
+    let (replacing, _) = chitieu_app::two_factor::state(&s.app, me)
+        .await
+        .map_err(refused)?;
+    Ok(enrol_page(&v, me, (e.secret, &e.url), replacing, None).into_response())
 }
 
 /// Confirms the secret with the app's code: the second factor is on, the recovery codes
@@ -96,12 +104,16 @@ pub async fn two_factor_enable(State(s): State<AppState>, v: Viewer, form: LazyF
         .trim()
         .to_string();
     let code = f.get("code").map_or("", String::as_str);
-    match chitieu_app::two_factor::enable(&s.app, &me, &secret, code).await {
+    let password = f.get("password").map_or("", String::as_str);
+    match chitieu_app::two_factor::enable(&s.app, &me, &secret, code, password).await {
         Ok(codes) => Ok(codes_page(&v, &me, codes, true).into_response()),
         Err(ActionError::Refused(r)) => {
             // The same secret: the app already holds it.
             let url = chitieu_app::two_factor::enrolment_url(&me, &secret).unwrap_or_default();
-            let page = enrol_page(&v, &me, secret, &url, Some(tr.refusal(&r)));
+            let replacing = chitieu_app::two_factor::state(&s.app, &me)
+                .await
+                .map_or(true, |(on, _)| on);
+            let page = enrol_page(&v, &me, (secret, &url), replacing, Some(tr.refusal(&r)));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::action(tr, e)),
