@@ -235,7 +235,8 @@ pub async fn user(db: &str, cmd: UserCmd) -> Result<()> {
 /// Shows the two-step policy, after setting what was given.
 async fn two_factor_policy(db: &str, roles: Option<String>, days: Option<u32>) -> Result<()> {
     let store = open(db).await?;
-    let mut p = store.two_factor_policy().await?;
+    let before = store.two_factor_policy().await?;
+    let mut p = before.clone();
     if let Some(r) = roles {
         p.roles = r
             .split(',')
@@ -253,7 +254,8 @@ async fn two_factor_policy(db: &str, roles: Option<String>, days: Option<u32>) -
     if let Some(d) = days {
         p.remember_days = d;
     }
-    if roles_or_days_given(&p, &store).await? {
+    // A plain show, or the same policy again, writes nothing.
+    if p != before {
         store.set_two_factor_policy(&p, ACTOR).await?;
     }
     let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
@@ -267,12 +269,4 @@ async fn two_factor_policy(db: &str, roles: Option<String>, days: Option<u32>) -
         p.remember_days
     );
     Ok(())
-}
-
-/// Whether the policy asked for differs from the stored one (a plain show writes nothing).
-async fn roles_or_days_given(
-    p: &chitieu_store::TwoFactorPolicy,
-    store: &chitieu_store::Store,
-) -> Result<bool> {
-    Ok(&store.two_factor_policy().await? != p)
 }

@@ -244,13 +244,13 @@ impl Store {
         let Some(u) = user::Entity::find_by_id(user_id).one(&self.db).await? else {
             return Ok((false, 0));
         };
+        use sea_orm::PaginatorTrait;
         let left = recovery_code::Entity::find()
             .filter(recovery_code::Column::UserId.eq(user_id))
             .filter(recovery_code::Column::UsedAt.is_null())
-            .all(&self.db)
-            .await?
-            .len();
-        Ok((u.totp_secret.is_some(), left))
+            .count(&self.db)
+            .await?;
+        Ok((u.totp_secret.is_some(), left as usize))
     }
 
     /// Turns the second factor on for `login` once `code` shows the app holds `secret`;

@@ -14,6 +14,8 @@ mod evaluation;
 mod officials;
 mod pages;
 mod report_chain;
+#[path = "../common/totp.rs"]
+mod totp;
 
 const FLAGS: [&str; 6] = [
     "--headless",

@@ -172,15 +172,7 @@ async fn a_reset_password_is_set_anew_and_a_disabled_account_stops_everywhere(db
     let shown = &page[page.find("id=\"new-token\"").expect("shown once")..];
     let start = shown.find("<code>").unwrap() + "<code>".len();
     let made = shown[start..start + shown[start..].find("</code>").unwrap()].to_string();
-    let me = |base: &str| {
-        agent()
-            .get(&format!("{base}/api/v1/me"))
-            .header("authorization", &format!("Bearer {made}"))
-            .call()
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+    let me = |base: &str| api("GET", &format!("{base}/api/v1/me"), Some(&made), None).0;
     assert_eq!(me(&other), 200);
     ok(db, &["user", "disable", "--login", "qt.tinh"]);
     assert_eq!((me(&other), me(&base)), (401, 401), "stopped everywhere");

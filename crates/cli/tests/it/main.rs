@@ -29,6 +29,8 @@ mod scale;
 mod support;
 mod tasks;
 mod tcp;
+#[path = "../common/totp.rs"]
+mod totp;
 mod trust;
 mod two_factor;
 mod units_graph;

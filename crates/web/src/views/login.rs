@@ -15,7 +15,19 @@ struct LoginPage {
     error: Option<&'static str>,
 }
 
-pub(super) fn random_hex() -> String {
+/// A new token for a sign-in form (password or code), and its cookie: there is no session
+/// yet to carry one.
+pub(super) fn fresh_login_csrf(v: &Viewer, jar: CookieJar) -> (CookieJar, String) {
+    let csrf = random_hex();
+    let jar = jar.add(v.cookie(
+        LOGIN_CSRF_COOKIE,
+        csrf.clone(),
+        Some(Duration::from_secs(3600)),
+    ));
+    (jar, csrf)
+}
+
+fn random_hex() -> String {
     rand::random::<[u8; 16]>()
         .iter()
         .map(|x| format!("{x:02x}"))
@@ -49,12 +61,7 @@ pub(super) fn safe_next(next: Option<&str>) -> String {
 }
 
 pub async fn login_form(v: Viewer, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
-    let csrf = random_hex();
-    let jar = jar.add(v.cookie(
-        LOGIN_CSRF_COOKIE,
-        csrf.clone(),
-        Some(Duration::from_secs(3600)),
-    ));
+    let (jar, csrf) = fresh_login_csrf(&v, jar);
     let page = LoginPage {
         c: Chrome::anonymous(v.tr),
         csrf,
@@ -87,12 +94,15 @@ pub async fn login(
         log_refused(&s, &login, addr, key);
         Ok(login_again(&v, jar.clone(), &next, &login, key, status))
     };
-    let Some(attempt) = s.throttle.begin(&login, addr) else {
-        s.app
-            .record_sign_in(&login, &client, chitieu_app::Outcome::Throttled)
-            .await
-            .or_500(tr)?;
-        return fail("throttled", StatusCode::TOO_MANY_REQUESTS);
+    let Some(attempt) = begin_attempt(&s, tr, &login, addr, &client).await? else {
+        return Ok(login_again(
+            &v,
+            jar,
+            &next,
+            &login,
+            "throttled",
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
     };
     match s.app.sign_in(&login, &password, &client).await.or_500(tr)? {
         chitieu_app::SignIn::Open(token) => {
@@ -129,6 +139,26 @@ pub(super) fn check_login_csrf(
         return Err(PageError::Forbidden(v.tr));
     }
     Ok(())
+}
+
+/// Counts an attempt (password or code) for `login`, or, past the limits, logs and records
+/// it as throttled and answers `None`.
+pub(super) async fn begin_attempt(
+    s: &AppState,
+    tr: Tr,
+    login: &str,
+    addr: Option<std::net::IpAddr>,
+    client: &chitieu_app::Client,
+) -> Result<Option<crate::auth::Attempt>, PageError> {
+    if let Some(a) = s.throttle.begin(login, addr) {
+        return Ok(Some(a));
+    }
+    log_refused(s, login, addr, "throttled");
+    s.app
+        .record_sign_in(login, client, chitieu_app::Outcome::Throttled)
+        .await
+        .or_500(tr)?;
+    Ok(None)
 }
 
 /// The session cookie, for as long as a session lasts.
@@ -194,12 +224,7 @@ fn login_again(
     key: &'static str,
     status: StatusCode,
 ) -> Response {
-    let csrf = random_hex();
-    let jar = jar.add(v.cookie(
-        LOGIN_CSRF_COOKIE,
-        csrf.clone(),
-        Some(Duration::from_secs(3600)),
-    ));
+    let (jar, csrf) = fresh_login_csrf(v, jar);
     let page = LoginPage {
         c: Chrome::anonymous(v.tr),
         csrf,

@@ -4,7 +4,8 @@
 
 use super::common::*;
 use super::login::{
-    check_login_csrf, client_of, log_refused, random_hex, safe_next, session_cookie,
+    begin_attempt, check_login_csrf, client_of, fresh_login_csrf, log_refused, safe_next,
+    session_cookie,
 };
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
@@ -43,12 +44,7 @@ async fn code_page(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let csrf = random_hex();
-    let jar = jar.add(v.cookie(
-        LOGIN_CSRF_COOKIE,
-        csrf.clone(),
-        Some(Duration::from_secs(3600)),
-    ));
+    let (jar, csrf) = fresh_login_csrf(v, jar);
     let remember_days = chitieu_app::two_factor::policy(&s.app)
         .await
         .map_err(|e| PageError::action(v.tr, e))?
@@ -97,12 +93,7 @@ pub async fn login_code(
         return Ok(expired(jar));
     };
     let client = client_of(addr, &headers, &jar);
-    let Some(attempt) = s.throttle.begin(&login, addr) else {
-        log_refused(&s, &login, addr, "throttled");
-        s.app
-            .record_sign_in(&login, &client, chitieu_app::Outcome::Throttled)
-            .await
-            .or_500(tr)?;
+    let Some(attempt) = begin_attempt(&s, tr, &login, addr, &client).await? else {
         let e = Some(tr.t("throttled").to_string());
         return code_page(&s, &v, jar, &next, e, StatusCode::TOO_MANY_REQUESTS).await;
     };

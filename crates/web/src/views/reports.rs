@@ -274,7 +274,7 @@ fn waiting_first(
             .any(|a| !a.needs_reason)
     };
     list.sort_by_cached_key(|r| !waits(r));
-    let total = list.iter().take_while(|r| waits(r)).count();
+    let total = list.partition_point(waits);
     let shown: Vec<ReportLine> = list[..total.min(QUEUE_SHOWN)]
         .iter()
         .map(|r| line(snap, u, r, tr))
