@@ -21,22 +21,9 @@ fn set_cookie<B>(res: &ureq::http::Response<B>, name: &str) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 
-/// The code an authenticator app shows for `secret` at `secs` from now.
-fn code_at(secret: &str, secs: i64) -> String {
-    let t = totp_rs::Builder::new()
-        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap().to_vec())
-        .build()
-        .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    t.generate(now.saturating_add_signed(secs)).to_string()
-}
-
 /// The code an authenticator app shows `ahead` steps of 30 s from now.
 fn code(secret: &str, ahead: i64) -> String {
-    code_at(secret, 30 * ahead)
+    crate::totp::code_at(secret, 30 * ahead)
 }
 
 /// A code the app shows at no step near now.
@@ -262,6 +249,31 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
     assert_eq!((s, to.as_str()), (303, "/account?saved=session"));
     let (_, page) = get_status(&base, "/account", Some(&second));
     assert!(!page.contains(&first_id), "ended");
+    // Once more, or another account's: nothing to end, and it is not said to be ended.
+    let again = post_page_form(
+        &base,
+        "/account",
+        "/account/sessions/end",
+        &second,
+        &[("id", &first_id)],
+    );
+    assert_eq!(again.0, 404);
+    let reporter_again = session(&base, "cb.skhcn", PASSWORD);
+    let listed = get_status(&base, "/account", Some(&reporter_again)).1;
+    let theirs = between(&listed, "name=\"id\" value=\"", "\"").to_string();
+    let (s, _, _) = post_page_form(
+        &base,
+        "/account",
+        "/account/sessions/end",
+        &second,
+        &[("id", &theirs)],
+    );
+    assert_eq!(s, 404);
+    assert_eq!(
+        get_status(&base, "/tasks", Some(&reporter)).0,
+        200,
+        "untouched"
+    );
 
     // The sign-in log, for administrators: every outcome, with the address.
     let (s, page) = get_status(&base, "/admin/sign-ins?login=qt.tinh", Some(&second));
@@ -304,5 +316,26 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
     assert!(out.contains("không có"), "{out}");
     let out = fails(db, &["user", "two-factor", "--roles", "sep"]);
     assert!(out.contains("\"sep\" không phải vai trò"), "{out}");
+    let out = fails(db, &["user", "two-factor", "--remember-days", "366"]);
+    assert!(out.contains("366"), "{out}");
+
+    // A ward's administrator sets no province-wide policy and resets no one above.
+    add_user(db, "qt.phuong", "admin", "5443");
+    let ward = session(&base, "qt.phuong", PASSWORD);
+    for (path, fields) in [
+        (
+            "/admin/two-factor",
+            vec![("role_admin", "1"), ("remember_days", "365")],
+        ),
+        ("/admin/user-two-factor-reset", vec![("login", "qt.tinh")]),
+    ] {
+        let (s, _, _) = post_page_form(&base, "/admin", path, &ward, &fields);
+        assert_eq!(s, 403, "{path}");
+    }
+    let out = ok(db, &["user", "two-factor"]);
+    assert!(
+        out.contains("không có; ghi nhớ thiết bị 30 ngày"),
+        "unchanged: {out}"
+    );
     drop(server);
 }

@@ -153,8 +153,12 @@ pub async fn end_session(State(s): State<AppState>, v: Viewer, form: LazyForm) -
     let f = form.read(tr)?;
     let me = v.check_csrf_signed_in(&f)?.clone();
     let id = f.get("id").map_or("", String::as_str);
-    chitieu_app::two_factor::end_session(&s.app, &me, id)
+    // Another's session, or one already over: nothing was ended, and the page says so.
+    if !chitieu_app::two_factor::end_session(&s.app, &me, id)
         .await
-        .map_err(|e| PageError::action(tr, e))?;
+        .map_err(|e| PageError::action(tr, e))?
+    {
+        return Err(PageError::NotFound(tr));
+    }
     Ok(Redirect::to("/account?saved=session").into_response())
 }
