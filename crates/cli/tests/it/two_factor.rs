@@ -278,6 +278,12 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
     // The sign-in log, for administrators: every outcome, with the address.
     let (s, page) = get_status(&base, "/admin/sign-ins?login=qt.tinh", Some(&second));
     assert_eq!(s, 200);
+    let (s, _) = get_status(
+        &base,
+        "/admin/sign-ins?before=x&login=qt.tinh",
+        Some(&second),
+    );
+    assert_eq!(s, 200, "a hand-typed cursor is the newest page");
     for outcome in ["ok", "code_due", "bad_code", "ok_recovery"] {
         assert!(
             page.contains(&format!("data-outcome=\"{outcome}\"")),

@@ -485,6 +485,11 @@ async fn the_report_list_is_paged_with_its_filters_kept(db: &TestDb) {
     // Past the end: the last page.
     let (_, past) = get_status(&base, "/reports?page=999", Some(&cookie));
     assert!(past.contains(&format!(" / {total}")) && !past.contains("id=\"page-next\""));
+    // A page number typed by hand is a page, never an error.
+    let (s, typed) = get_status(&base, "/reports?page=hai", Some(&cookie));
+    assert_eq!((s, rows(&typed)), (200, 100));
+    let (s, huge) = get_status(&base, "/reports?page=9999999999", Some(&cookie));
+    assert!(s == 200 && !huge.contains("id=\"page-next\""));
 
     // A filter is kept in the links; a short list has none.
     let (_, late) = get_status(&base, "/reports?late=1&state=draft", Some(&cookie));

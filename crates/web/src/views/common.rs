@@ -381,18 +381,20 @@ pub(super) struct Pager {
 }
 
 impl Pager {
-    /// Page `page` (1-based; one past the end shows the last) of `total` rows, `size` a page,
+    /// Page `page` (1-based; past the end shows the last; not a number, the first: a link
+    /// typed by hand is a page, never an error) of `total` rows, `size` a page,
     /// for the list at `path` with `filters` (empty ones left out of the URL).
     pub(super) fn new(
         tr: Tr,
         path: &str,
         filters: &[(&str, &str)],
-        page: Option<u32>,
+        page: Option<&str>,
         size: usize,
         total: usize,
     ) -> Pager {
         let pages = total.div_ceil(size).max(1);
-        let page = (page.unwrap_or(1).max(1) as usize).min(pages);
+        let page = page.and_then(|p| p.trim().parse::<usize>().ok());
+        let page = page.unwrap_or(1).clamp(1, pages);
         let link = |p: usize| {
             let mut q = form_urlencoded::Serializer::new(String::new());
             for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {

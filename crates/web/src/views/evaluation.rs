@@ -71,7 +71,7 @@ pub struct EvaluationQuery {
     group: Option<String>,
     cluster: Option<String>,
     frozen: Option<String>,
-    page: Option<u32>,
+    page: Option<String>,
     /// What the last action was (`ties`), to say it was done.
     done: Option<String>,
     /// `xlsx`: the table as a workbook.
@@ -223,7 +223,8 @@ pub async fn evaluation_page(
         ("cluster", cluster.as_str()),
         ("frozen", frozen_q),
     ];
-    let pager = Pager::new(tr, "/evaluation", &filters, q.page, 100, units.len());
+    let page = q.page.as_deref();
+    let pager = Pager::new(tr, "/evaluation", &filters, page, 100, units.len());
     let view = View {
         year,
         pager,

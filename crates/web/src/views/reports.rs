@@ -154,7 +154,7 @@ pub struct ReportsQuery {
     state: Option<String>,
     late: Option<String>,
     done: Option<String>,
-    page: Option<u32>,
+    page: Option<String>,
 }
 
 impl ReportsQuery {
@@ -221,7 +221,8 @@ pub async fn reports(
         ("state", state.as_str()),
         ("late", if f.late { "1" } else { "" }),
     ];
-    let pager = Pager::new(tr, "/reports", &filters, q.page, PAGE_ROWS, list.len());
+    let page = q.page.as_deref();
+    let pager = Pager::new(tr, "/reports", &filters, page, PAGE_ROWS, list.len());
     let (waiting_total, waiting) = waiting_first(&snap, &u, &mut list, tr);
     let page = ReportsPage {
         c: Chrome::of(&v),

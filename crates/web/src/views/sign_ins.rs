@@ -27,7 +27,8 @@ struct Row {
 #[derive(Deserialize)]
 pub struct SignInsQuery {
     login: Option<String>,
-    before: Option<i32>,
+    /// The id to list entries older than; not a number, the newest.
+    before: Option<String>,
 }
 
 pub async fn sign_ins(
@@ -45,9 +46,14 @@ pub async fn sign_ins(
         .chars()
         .take(64)
         .collect::<String>();
-    let entries = chitieu_app::two_factor::sign_ins(&s.app, &me, Some(&login), q.before)
-        .await
-        .map_err(|e| PageError::action(tr, e))?;
+    let entries = chitieu_app::two_factor::sign_ins(
+        &s.app,
+        &me,
+        Some(&login),
+        q.before.and_then(|b| b.trim().parse().ok()),
+    )
+    .await
+    .map_err(|e| PageError::action(tr, e))?;
     let older = (entries.len() as u64 == chitieu_app::two_factor::LOG_PAGE)
         .then(|| entries.last().map(|e| e.id))
         .flatten()

@@ -70,7 +70,7 @@ pub struct TaskFilter {
     unit: Option<String>,
     year: Option<String>,
     status: Option<String>,
-    page: Option<u32>,
+    page: Option<String>,
 }
 
 /// Just the list and its pages, for htmx to swap in when a filter changes.
@@ -118,7 +118,7 @@ pub async fn tasks(
         ("year", &*f_year),
         ("status", &*f_status),
     ];
-    let pager = Pager::new(tr, "/tasks", &filters, f.page, 100, list.len());
+    let pager = Pager::new(tr, "/tasks", &filters, f.page.as_deref(), 100, list.len());
     let shown: Vec<chitieu_domain::Task> =
         list[pager.range()].iter().map(|t| (*t).clone()).collect();
     let tasks = task_rows(&snap, tr, &shown);
