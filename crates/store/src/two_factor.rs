@@ -389,6 +389,8 @@ impl Store {
         client: &Client,
     ) -> Result<SecondFactor> {
         let now = self.clock.now();
+        // Read before the write begins: nothing else is read beside the transaction.
+        let policy_days = self.two_factor_policy().await?.remember_days;
         let txn = self.begin_write().await?;
         let Some(waiting) = session::Entity::find_by_id(hash(token))
             .filter(session::Column::Stage.eq("code"))
@@ -465,7 +467,6 @@ impl Store {
             .exec(&txn)
             .await?;
         let token = Self::open_session(&txn, now, u.id, "full", client).await?;
-        let policy_days = self.two_factor_policy().await?.remember_days;
         let device = if remember && policy_days > 0 {
             // The account's devices remembered no longer go.
             trusted_device::Entity::delete_many()
