@@ -34,13 +34,9 @@ pub struct Contribution {
 pub type OwnFigure = (Period, Decimal, Option<(Decimal, Decimal)>);
 
 impl Engine {
-    /// Elementary period keys of indicator `i` inside `period`, up to `as_of` (period end).
-    pub(crate) fn elementary(
-        &self,
-        i: usize,
-        period: Period,
-        as_of: Option<NaiveDate>,
-    ) -> Result<Vec<u16>, QueryError> {
+    /// First key, step and end (exclusive) of indicator `i`'s elementary periods inside
+    /// `period`.
+    fn span(&self, i: usize, period: Period) -> Result<(u16, u16, u16), QueryError> {
         let m = &self.inds[i];
         if period.kind() < m.freq {
             return Err(QueryError::TooFine {
@@ -51,9 +47,21 @@ impl Engine {
         let step = m.freq.months() as u16;
         let first = period.month_key();
         let n = period.kind().months() as u16 / step;
-        Ok((0..n)
-            .map(|k| first + k * step)
-            .filter(|&key| as_of.is_none_or(|d| Period::from_month_key(key, m.freq).end() <= d))
+        Ok((first, step, first + n * step))
+    }
+
+    /// Elementary period keys of indicator `i` inside `period`, up to `as_of` (period end).
+    pub(crate) fn elementary(
+        &self,
+        i: usize,
+        period: Period,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<u16>, QueryError> {
+        let (first, step, end) = self.span(i, period)?;
+        let freq = self.inds[i].freq;
+        Ok((first..end)
+            .step_by(usize::from(step))
+            .filter(|&key| as_of.is_none_or(|d| Period::from_month_key(key, freq).end() <= d))
             .collect())
     }
 
@@ -76,14 +84,30 @@ impl Engine {
         as_of: Option<NaiveDate>,
     ) -> Result<Option<Figure>, QueryError> {
         let (i, u) = self.ids(indicator, unit)?;
-        let keys = self.elementary(i, period, as_of)?;
+        let (first, step, end) = self.span(i, period)?;
         let m = &self.inds[i];
+        let ended = |k: u16| as_of.is_none_or(|d| Period::from_month_key(k, m.freq).end() <= d);
+        let (mut fast, mut slow);
+        let cells: &mut dyn Iterator<Item = (u16, Cell)> = match self.single_series(i, u) {
+            // The overview asks thousands of these: one lookup of the series and a walk
+            // along its slice, instead of a lookup and a search per month.
+            Some(s) => {
+                fast = s.within(first, step, end).filter(|&(k, _)| ended(k));
+                &mut fast
+            }
+            None => {
+                slow = (first..end)
+                    .step_by(usize::from(step))
+                    .filter(|&k| ended(k))
+                    .filter_map(|k| Some((k, self.v(i, u, k)?)));
+                &mut slow
+            }
+        };
         let mut acc: Option<Cell> = None;
         let mut avg_n = 0u32;
         let mut periods = 0u32;
         let mut last = 0u16;
-        for key in keys {
-            let Some(c) = self.v(i, u, key) else { continue };
+        for (key, c) in cells {
             periods += 1;
             last = key;
             acc = match (m.time, acc) {

@@ -52,6 +52,28 @@ impl Series {
         })
     }
 
+    /// The cells at keys `first`, `first + step`, … before `end`, in order.
+    pub(crate) fn within(
+        &self,
+        first: u16,
+        step: u16,
+        end: u16,
+    ) -> impl Iterator<Item = (u16, Cell)> + '_ {
+        let lo = self.keys.partition_point(|&k| k < first);
+        self.keys[lo..]
+            .iter()
+            .enumerate()
+            .take_while(move |&(_, &k)| k < end)
+            .filter(move |&(_, &k)| (k - first).is_multiple_of(step))
+            .map(move |(j, &k)| {
+                let c = Cell {
+                    a: self.a[lo + j],
+                    b: self.b.get(lo + j).copied().unwrap_or(Decimal::ONE),
+                };
+                (k, c)
+            })
+    }
+
     pub(crate) fn set(&mut self, key: u16, c: Cell, ratio: bool) {
         match self.keys.binary_search(&key) {
             Ok(i) => {
@@ -95,3 +117,10 @@ pub(crate) struct IndData {
     pub(crate) own: HashMap<u32, std::sync::Arc<Series>>,
     pub(crate) rolled: HashMap<u32, std::sync::Arc<Series>>,
 }
+
+/// A series with no values, for a unit with none.
+pub(crate) static EMPTY: Series = Series {
+    keys: Vec::new(),
+    a: Vec::new(),
+    b: Vec::new(),
+};

@@ -2,7 +2,7 @@
 //! toward its first successor; values from before stay where they were.
 
 use crate::engine::Engine;
-use crate::series::{Cell, IndData, add_opt};
+use crate::series::{Cell, EMPTY, IndData, Series, add_opt};
 
 /// The longest chain of mergers followed: the store hands over units without successor
 /// cycles, and no walk here recurses further whatever it is given.
@@ -43,6 +43,22 @@ impl Engine {
             }
         }
         acc
+    }
+
+    /// The one series that holds every value of `u` ([`Engine::v`] at any key), when there
+    /// is one: a rolled-up unit's, or the own series of a unit that never ceased and took
+    /// in no one's values.
+    pub(crate) fn single_series(&self, i: usize, u: u32) -> Option<&Series> {
+        let m = &self.units[u as usize];
+        let d = &self.data[i];
+        let s = if !m.children.is_empty() {
+            d.rolled.get(&u)
+        } else if m.absorbed.is_empty() && (m.successor.is_none() || m.end_key.is_none()) {
+            d.own.get(&u)
+        } else {
+            return None;
+        };
+        Some(s.map_or(&EMPTY, |s| &**s))
     }
 
     pub(crate) fn own_eff(&self, d: &IndData, u: u32, key: u16) -> Option<Cell> {
