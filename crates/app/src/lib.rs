@@ -12,6 +12,7 @@ pub mod live;
 mod load;
 mod memo;
 pub mod notify;
+pub mod per_snapshot;
 pub mod programme;
 pub mod reads;
 mod refused;
@@ -40,6 +41,8 @@ pub struct App {
     pub live: Arc<live::Live>,
     /// Evaluations computed, shared by every reader of the same snapshot.
     pub evaluations: Arc<evaluation::EvaluationCache>,
+    /// Periodic reports and their files, likewise.
+    pub documents: Arc<report::DocumentCache>,
 }
 
 impl App {
@@ -74,6 +77,7 @@ impl App {
             store,
             live,
             evaluations: Default::default(),
+            documents: Default::default(),
         })
     }
 }

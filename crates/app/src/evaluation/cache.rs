@@ -1,7 +1,8 @@
 //! The evaluation of a year is computed once per snapshot and shared: at national scale it
 //! takes seconds, and the page, its workbook, the API and the council's forms all ask for it.
-//! Concurrent readers of the same answer wait for one computation (single flight), which
-//! runs on a blocking thread and holds no database connection while it computes.
+//! Concurrent readers of the same answer wait for one computation (single flight,
+//! [`PerSnapshot`]), which runs on a blocking thread and holds no database connection
+//! while it computes.
 //!
 //! An answer is kept for what it was computed from: the snapshot's change counters (values,
 //! tasks, reports — returned reports included — units and plan), the year, today, the
@@ -12,45 +13,44 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
-use tokio::sync::OnceCell;
 
 use super::{
     Evaluation, Frozen, Scope, Setting, broken, check_year, evaluate_on, read_body, rubric,
 };
 use crate::App;
 use crate::actions::ActionError;
+use crate::per_snapshot::PerSnapshot;
 
-/// What an answer was computed from.
+/// What an answer was computed from, beside the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    seqs: [i64; 5],
     year: i32,
     day: NaiveDate,
     /// Rubric version, tie decisions and proposals, hashed.
     settings: u64,
 }
 
-type Slot = Arc<OnceCell<Arc<Evaluation>>>;
-
 /// Evaluations computed, by what they were computed from; and frozen years, read once (a
 /// year is frozen once and never changes after).
-#[derive(Default)]
 pub struct EvaluationCache {
-    slots: Mutex<HashMap<Key, Slot>>,
+    slots: PerSnapshot<Key, Evaluation>,
     frozen: Mutex<HashMap<i32, Arc<Frozen>>>,
 }
 
-impl EvaluationCache {
-    fn slot(&self, key: Key) -> Slot {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        // A newer snapshot makes the older answers useless.
-        slots.retain(|k, _| k.seqs == key.seqs);
-        slots.entry(key).or_default().clone()
+impl Default for EvaluationCache {
+    fn default() -> Self {
+        EvaluationCache {
+            // A few years, each live and as of another day at most.
+            slots: PerSnapshot::new(16),
+            frozen: Mutex::default(),
+        }
     }
+}
 
+impl EvaluationCache {
     /// How many answers are kept (for tests).
     pub fn len(&self) -> usize {
-        self.slots.lock().map_or(0, |s| s.len())
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -73,16 +73,14 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Arc<Evaluation>, ActionError
         proposals.as_ref().map(|p| (&p.body, &p.by)).hash(&mut h);
         h.finish()
     };
-    let q = snap.seqs;
     let key = Key {
-        seqs: [q.values, q.structure, q.plan, q.tasks, q.reports],
         year,
         day,
         settings,
     };
-    let slot = s.evaluations.slot(key);
-    let e = slot
-        .get_or_try_init(|| async {
+    s.evaluations
+        .slots
+        .get_or_try_init(snap.seqs, key, || async {
             // Returned reports move the reports' counter: the key covers them.
             let returned = s.store.returned_reports().await?;
             let scope = Scope {
@@ -101,10 +99,9 @@ pub async fn evaluate(s: &App, year: i32) -> Result<Arc<Evaluation>, ActionError
                 e.proposals = read_body(&st.body, chitieu_domain::Thing::Proposal, year)?;
                 e.proposals_edited_by = Some(st.by);
             }
-            Ok::<_, ActionError>(Arc::new(e))
+            Ok::<_, ActionError>(e)
         })
-        .await?;
-    Ok(Arc::clone(e))
+        .await
 }
 
 /// `year`'s frozen evaluation, if frozen: read from the database and parsed once.

@@ -13,15 +13,21 @@ use chitieu_domain::{Period, PeriodKind, Standing, TaskStatus, UnitCode, UnitKin
 use chitieu_exchange::report::{EndedYear, List, Report, roman};
 use chrono::Datelike;
 
-use crate::evaluation::short as figure;
+use crate::App;
+use crate::actions::ActionError;
+use crate::evaluation::{broken, short as figure};
 use crate::live::{Data, Snapshot};
+use crate::per_snapshot::PerSnapshot;
 use crate::reports::{Query, list_within};
+use chitieu_exchange::report::Format;
+use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// The report as a file in `format`, typeset on a blocking thread so that the threads that
 /// answer other requests never wait for it, and at most two at a time: a burst of downloads
 /// queues instead of taking every core and the memory of as many documents.
 pub async fn render(
-    report: Report,
+    report: Arc<Report>,
     format: chitieu_exchange::report::Format,
 ) -> Result<Vec<u8>, String> {
     static TYPESETTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -29,6 +35,66 @@ pub async fn render(
     tokio::task::spawn_blocking(move || format.render(&report))
         .await
         .map_err(|e| e.to_string())?
+}
+
+/// Periodic reports and their files, each computed once per snapshot (and day) and shared:
+/// in the reporting week many people download the same province's report.
+pub struct DocumentCache {
+    reports: PerSnapshot<(Period, UnitCode, NaiveDate), Report>,
+    /// A file is up to a few MB: fewer kept.
+    files: PerSnapshot<(Period, UnitCode, NaiveDate, Format), Vec<u8>>,
+}
+
+impl Default for DocumentCache {
+    fn default() -> Self {
+        DocumentCache {
+            reports: PerSnapshot::new(256),
+            files: PerSnapshot::new(64),
+        }
+    }
+}
+
+/// The report of `unit` for `period` as of today, computed on a blocking thread once per
+/// snapshot.
+pub async fn shared_report(
+    app: &App,
+    period: Period,
+    unit: &UnitCode,
+) -> Result<Arc<Report>, ActionError> {
+    let snap = app.live.snapshot();
+    let day = snap.today();
+    let key = (period, unit.clone(), day);
+    app.documents
+        .reports
+        .get_or_try_init(snap.seqs, key, || {
+            let unit = unit.clone();
+            let snap = Arc::clone(&snap);
+            async move {
+                tokio::task::spawn_blocking(move || report_of(&snap, period, &unit, day))
+                    .await
+                    .map_err(broken)?
+                    .map_err(ActionError::Refused)
+            }
+        })
+        .await
+}
+
+/// The report of `unit` for `period` as a file: typeset once per snapshot.
+pub async fn report_file(
+    app: &App,
+    period: Period,
+    unit: &UnitCode,
+    format: Format,
+) -> Result<Arc<Vec<u8>>, ActionError> {
+    let snap = app.live.snapshot();
+    let key = (period, unit.clone(), snap.today(), format);
+    app.documents
+        .files
+        .get_or_try_init(snap.seqs, key, || async {
+            let report = shared_report(app, period, unit).await?;
+            render(report, format).await.map_err(ActionError::Invalid)
+        })
+        .await
 }
 
 /// Why a report asked for cannot be made.

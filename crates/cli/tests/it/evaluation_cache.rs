@@ -1,7 +1,8 @@
-//! #34: the year's evaluation is computed once per snapshot and shared: the same answer for
-//! every reader until figures, reports, tasks or the year's settings change, and one
-//! computation for readers that ask at once. Its API answers by group, cluster or unit, a
-//! page at a time, rather than a nation's tens of megabytes at once.
+//! #34: the year's evaluation and the periodic report (its content and each file) are
+//! computed once per snapshot and shared: the same answer for every reader until figures,
+//! reports, tasks or the year's settings change, and one computation for readers that ask at
+//! once. The evaluation's API answers by group, cluster or unit, a page at a time, rather
+//! than a nation's tens of megabytes at once.
 
 use crate::support::*;
 use chitieu_store::db_tests;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 db_tests!(
     the_years_evaluation_is_computed_once_per_snapshot,
     the_evaluation_api_answers_filtered_and_in_pages,
+    the_periodic_report_and_its_files_are_made_once_per_snapshot,
 );
 
 async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
@@ -129,4 +131,66 @@ async fn the_evaluation_api_answers_filtered_and_in_pages(db: &TestDb) {
         assert_eq!(s, 422, "{bad}: {body}");
     }
     drop(server);
+}
+
+async fn the_periodic_report_and_its_files_are_made_once_per_snapshot(db: &TestDb) {
+    use chitieu_app::report::{report_file, shared_report};
+    use chitieu_exchange::report::Format;
+    ok(db, &["demo"]);
+    let store = chitieu_store::Store::open(&db.url)
+        .await
+        .unwrap()
+        .with_clock(chitieu_store::testing::test_clock());
+    let app = chitieu_app::App::load(store).await.unwrap();
+    let ward = chitieu_domain::UnitCode::parse("5443").unwrap();
+    let quarter: chitieu_domain::Period = open_quarter().parse().unwrap();
+    let pdf = || report_file(&app, quarter, &ward, Format::Pdf);
+
+    // Six downloads at once: one typesetting, the same bytes for all.
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let app = app.clone();
+        let ward = ward.clone();
+        readers.spawn(async move {
+            report_file(&app, quarter, &ward, Format::Pdf)
+                .await
+                .unwrap()
+        });
+    }
+    let first = pdf().await.unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    for other in readers.join_all().await {
+        assert!(Arc::ptr_eq(&other, &first), "one typesetting");
+    }
+    let docx = report_file(&app, quarter, &ward, Format::Docx)
+        .await
+        .unwrap();
+    assert!(!Arc::ptr_eq(&docx, &first), "each format its own file");
+    let before = shared_report(&app, quarter, &ward).await.unwrap();
+
+    // An official figure of the ward's changes: the next download is made anew and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("v.csv");
+    std::fs::write(
+        &csv,
+        "indicator,unit,period,value,numerator,denominator,comment\nXH-DVS,5443,2026S1,,1,3,\n",
+    )
+    .unwrap();
+    ok(
+        db,
+        &[
+            "values",
+            "import",
+            csv.to_str().unwrap(),
+            "--state",
+            "accepted",
+        ],
+    );
+    app.live.sync().await.unwrap();
+    let after = shared_report(&app, quarter, &ward).await.unwrap();
+    assert!(!Arc::ptr_eq(&after, &before), "made anew after a change");
+    let said = |r: &chitieu_exchange::report::Report| format!("{:?}", r.targets);
+    assert_ne!(said(&before), said(&after), "the new figure is in it");
+    assert!(said(&after).contains("33,3"), "{}", said(&after));
+    assert!(!Arc::ptr_eq(&pdf().await.unwrap(), &first), "the PDF too");
 }

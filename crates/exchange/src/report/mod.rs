@@ -195,7 +195,7 @@ pub fn roman(n: usize) -> String {
 }
 
 /// The report's file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Docx,
     Pdf,

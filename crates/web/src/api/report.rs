@@ -1,7 +1,7 @@
 //! The periodic report: its content as JSON, or the document as Word, PDF or Excel.
 
 use super::common::*;
-use chitieu_app::report::{Unasked, render, report_of, which};
+use chitieu_app::report::{Unasked, report_file, shared_report, which};
 use chitieu_domain::Thing;
 use chitieu_exchange::report::{Format, Report};
 
@@ -151,14 +151,19 @@ pub(super) async fn report(
             Unasked::Period(why) => ApiError::refused(&why),
             Unasked::Unit(u) => ApiError::unknown(Thing::Unit, &u),
         })?;
-    let r = report_of(&snap, period, &unit, snap.today()).map_err(ApiError::from)?;
     let Some(format) = format else {
-        return Ok(Json(PeriodicReport::new(&period, &unit, r)).into_response());
+        let r = shared_report(&s.app, period, &unit).await?;
+        return Ok(Json(PeriodicReport::new(
+            &period,
+            &unit,
+            std::sync::Arc::unwrap_or_clone(r),
+        ))
+        .into_response());
     };
-    let bytes = render(r, format).await.map_err(ApiError::invalid)?;
+    let bytes = report_file(&s.app, period, &unit, format).await?;
     Ok(crate::xlsx::attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
         format.content_type(),
-        bytes,
+        bytes.to_vec(),
     ))
 }

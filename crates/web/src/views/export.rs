@@ -4,7 +4,7 @@
 
 use super::common::*;
 use crate::xlsx::{PostedTable, attachment, download};
-use chitieu_app::report::{Unasked, brief_of, render, report_of, which};
+use chitieu_app::report::{self as documents, Unasked, brief_of, render, which};
 use chitieu_exchange::report::Format;
 
 pub async fn export_xlsx(v: Viewer, form: LazyForm) -> PageResult {
@@ -58,15 +58,13 @@ pub async fn report_file(
             Unasked::Period(why) => PageError::invalid(tr, why),
             Unasked::Unit(_) => PageError::NotFound(tr),
         })?;
-    let report =
-        report_of(&snap, period, &unit, snap.today()).map_err(|e| PageError::invalid(tr, e))?;
-    let bytes = render(report, format)
+    let bytes = documents::report_file(&s.app, period, &unit, format)
         .await
-        .map_err(|e| PageError::invalid(tr, e))?;
+        .map_err(|e| PageError::action(tr, e))?;
     Ok(attachment(
         &format!("bao-cao-{unit}-{period}.{}", format.extension()),
         format.content_type(),
-        bytes,
+        bytes.to_vec(),
     ))
 }
 
@@ -116,7 +114,7 @@ pub async fn brief_file(
     let (members, meetings) = s.app.committee_records(&committee).await.or_500(tr)?;
     let brief = brief_of(&snap, &committee, &members, &meetings, snap.today())
         .map_err(|e| PageError::invalid(tr, e))?;
-    let bytes = render(brief, format)
+    let bytes = render(std::sync::Arc::new(brief), format)
         .await
         .map_err(|e| PageError::invalid(tr, e))?;
     Ok(attachment(
