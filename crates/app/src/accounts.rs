@@ -4,7 +4,7 @@
 
 use chitieu_domain::Actor;
 use chitieu_domain::password::PasswordError;
-use chitieu_domain::permission::{Action, in_scope, may_administer, may_grant_role, role_allows};
+use chitieu_domain::permission::{Action, may_administer, may_grant_role, role_allows};
 use chitieu_store::Account;
 
 use crate::App;
@@ -20,7 +20,7 @@ pub async fn accounts(s: &App, me: &Actor) -> Result<Vec<Account>, ActionError> 
         .accounts()
         .await?
         .into_iter()
-        .filter(|a| in_scope(&snap.units, &me.unit, &a.unit))
+        .filter(|a| snap.within(&me.unit, &a.unit))
         .collect())
 }
 

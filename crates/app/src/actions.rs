@@ -4,8 +4,8 @@
 
 use chitieu_domain::Actor;
 use chitieu_domain::permission::{
-    self, Action, Role, in_scope, may_administer, may_complete_task, may_edit_plan, may_enter,
-    may_grant, may_issue_token, may_report_progress, role_allows,
+    self, Action, Role, may_administer, may_complete_task, may_edit_plan, may_enter, may_grant,
+    may_issue_token, may_report_progress, role_allows,
 };
 use chitieu_domain::value::{ValueText, parse_value, repeats};
 use chitieu_domain::{Head, Refusal, Target, Unit, UnitCode, ValueState};
@@ -286,12 +286,12 @@ pub async fn users(s: &App, me: &Actor) -> Result<Vec<(String, Role, UnitCode)>>
     if !role_allows(me.role, Action::Administer) {
         return Err(ActionError::Forbidden);
     }
-    let units = units(s);
+    let snap = s.live.snapshot();
     Ok(s.store
         .users()
         .await?
         .into_iter()
-        .filter(|(_, _, unit)| in_scope(&units, &me.unit, unit))
+        .filter(|(_, _, unit)| snap.within(&me.unit, unit))
         .collect())
 }
 

@@ -271,7 +271,7 @@ fn form_rows(snap: &Snapshot, tr: Tr) -> Vec<FormRow> {
 fn head_rows(snap: &Snapshot, me: &Actor, tr: Tr) -> Vec<(String, String, String)> {
     snap.heads
         .iter()
-        .filter(|h| in_scope(&snap.units, &me.unit, &h.unit))
+        .filter(|h| snap.within(&me.unit, &h.unit))
         .map(|h| {
             (
                 unit_name(snap, &h.unit),
@@ -395,7 +395,7 @@ impl AdminPage {
             unit_choices: snap
                 .units
                 .iter()
-                .filter(|u| u.valid_to.is_none() && in_scope(&snap.units, &me.unit, &u.code))
+                .filter(|u| u.valid_to.is_none() && snap.within(&me.unit, &u.code))
                 .take(5000)
                 .map(|u| (u.code.to_string(), u.name.clone()))
                 .collect(),

@@ -10,7 +10,7 @@ pub(super) use axum::response::{IntoResponse, Redirect, Response};
 pub(super) use chitieu_analytics::assess::Row;
 pub(super) use chitieu_app::{NewEvidence, ValueFilter};
 pub(super) use chitieu_domain::Actor;
-pub(super) use chitieu_domain::permission::{Action, in_scope, may_enter, role_allows};
+pub(super) use chitieu_domain::permission::{Action, may_enter, role_allows};
 pub(super) use chitieu_domain::{
     Indicator, Period, PeriodKind, Status, TaskStatus, UnitCode, ValueState,
 };

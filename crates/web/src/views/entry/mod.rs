@@ -248,7 +248,7 @@ fn entry_unit_options(snap: &Snapshot, user: &Actor) -> Vec<(String, String)> {
     snap.units
         .iter()
         .filter(|u| {
-            in_scope(&snap.units, &user.unit, &u.code)
+            snap.within(&user.unit, &u.code)
                 || (Some(&u.code) == owner.as_ref()
                     && snap
                         .plan
