@@ -17,6 +17,7 @@ db_tests!(
     concurrent_writers_wait_their_turn,
     answers_kept_across_changes_match_a_fresh_server,
     completeness_kept_across_writes_matches_a_fresh_server,
+    the_nations_report_matrix_is_paged,
 );
 
 fn token(db: &TestDb, name: &str, role: &str) -> String {
@@ -482,5 +483,33 @@ async fn completeness_kept_across_writes_matches_a_fresh_server(db: &TestDb) {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(shown(&base), fresh());
+    drop(server);
+}
+
+/// #34: a nation's matrix of reports (3,321 communes and wards) is shown two hundred units a
+/// page, the form kept in the page links; the totals still count every unit.
+async fn the_nations_report_matrix_is_paged(db: &TestDb) {
+    ok(db, &["bench", "--fill", "--values", "2000"]);
+    add_user(db, "xem.toanquoc", "viewer", "VN");
+    let (server, base) = serve(db);
+    let cookie = session(&base, "xem.toanquoc", PASSWORD);
+    let rows = |page: &str| page.matches("<tr><td><a href=\"/units/").count();
+    let (s, first) = get_status(&base, "/reports/matrix", Some(&cookie));
+    assert_eq!(s, 200);
+    assert_eq!(rows(&first), 200, "a page of two hundred");
+    assert!(first.contains("1–200 / 3.321"), "every commune counted");
+    assert!(
+        first.contains("href=\"/reports/matrix?form=BENCH-XA-THANG&amp;page=2\"")
+            || first.contains("href=\"/reports/matrix?form=BENCH-XA-THANG&#38;page=2\""),
+        "the form kept in the next page's link"
+    );
+    let (_, last) = get_status(
+        &base,
+        "/reports/matrix?form=BENCH-XA-THANG&page=17",
+        Some(&cookie),
+    );
+    assert_eq!(rows(&last), 121, "the last page");
+    assert!(last.contains("3.201–3.321 / 3.321"));
+    assert!(!last.contains("id=\"page-next\""));
     drop(server);
 }

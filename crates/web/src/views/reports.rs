@@ -335,16 +335,22 @@ struct MatrixPage {
     periods: Vec<String>,
     /// Per period: received and on-time shares.
     totals: Vec<(String, String)>,
+    /// This page's rows: a nation has thousands of communes.
     rows: Vec<MatrixRow>,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
 pub struct MatrixQuery {
     form: Option<String>,
+    page: Option<String>,
 }
 
 /// How many periods the matrix shows, the last complete one last.
 const MATRIX_PERIODS: usize = 6;
+
+/// Units a page of the matrix shows: a province's communes fit on one.
+const MATRIX_ROWS: usize = 200;
 
 /// Completeness and timeliness, unit × period, for one form, over the units in scope.
 pub async fn matrix(
@@ -366,7 +372,17 @@ pub async fn matrix(
     };
     let day = snap.today();
     let periods = last_periods(form.frequency, day);
-    let (rows, totals) = matrix_rows(&snap, &u.unit, &form.code, &periods, tr);
+    let (mut rows, totals) = matrix_rows(&snap, &u.unit, &form.code, &periods, tr);
+    let filters = [("form", form.code.as_str())];
+    let pager = Pager::new(
+        tr,
+        "/reports/matrix",
+        &filters,
+        q.page.as_deref(),
+        MATRIX_ROWS,
+        rows.len(),
+    );
+    let rows = rows.drain(pager.range()).collect();
     Ok(MatrixPage {
         c: Chrome::of(&v),
         form: form.code.clone(),
@@ -378,6 +394,7 @@ pub async fn matrix(
         periods: periods.iter().map(|p| tr.period(p)).collect(),
         totals,
         rows,
+        pager,
     }
     .into_response())
 }
