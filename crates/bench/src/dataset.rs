@@ -166,7 +166,7 @@ pub(super) fn units() -> Result<Vec<Unit>> {
 }
 
 /// Values in a fixed order: each (indicator, commune) series fills months from 2021M01.
-struct Generator {
+pub(super) struct Generator {
     rng: StdRng,
     series: Vec<(String, UnitCode, bool)>,
     months: u32,
@@ -175,7 +175,7 @@ struct Generator {
 }
 
 impl Generator {
-    fn next_chunk(&mut self, n: usize) -> Vec<NewValue> {
+    pub(super) fn next_chunk(&mut self, n: usize) -> Vec<NewValue> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n && self.next < self.total {
             let i = self.next;
@@ -216,11 +216,6 @@ impl Generator {
     }
 }
 
-/// Resident anonymous memory (the heap), leaving out the database file that SQLite maps.
-pub(super) fn rss_bytes() -> u64 {
-    status_kib("self", "RssAnon:") * 1024
-}
-
 /// A field of `/proc/PROCESS/status` in KiB (`process`: a pid or `self`); 0 where there is
 /// no such file (not Linux) or field.
 pub(super) fn status_kib(process: &str, field: &str) -> u64 {
@@ -235,26 +230,32 @@ pub(super) fn status_kib(process: &str, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-pub(super) async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {
+/// The data set's values, in a fixed order from the seed.
+pub(super) fn generator(values: u64, seed: u64) -> Generator {
     let plan = plan();
-    let units = units()?;
-    store.upsert_units(&units, "bench", "bench").await?;
-    store.load_plan_if_absent(&plan, "bench").await?;
+    let units = units().expect("the embedded map parses");
     let mut series = Vec::new();
     for ind in &plan.indicators {
         for u in units.iter().filter(|u| u.kind.is_commune_level()) {
             series.push((ind.code.clone(), u.code.clone(), ind.is_ratio()));
         }
     }
-    let months = (opts.values.div_ceil(series.len() as u64)).clamp(1, 120) as u32;
-    let total = opts.values.min(series.len() as u64 * u64::from(months));
-    let mut generator = Generator {
-        rng: StdRng::seed_from_u64(opts.seed),
+    let months = (values.div_ceil(series.len() as u64)).clamp(1, 120) as u32;
+    let total = values.min(series.len() as u64 * u64::from(months));
+    Generator {
+        rng: StdRng::seed_from_u64(seed),
         series,
         months,
         total,
         next: 0,
-    };
+    }
+}
+
+pub(super) async fn fill(store: &Store, opts: &Options, quiet: bool) -> Result<f64> {
+    store.upsert_units(&units()?, "bench", "bench").await?;
+    store.load_plan_if_absent(&plan(), "bench").await?;
+    let mut generator = generator(opts.values, opts.seed);
+    let total = generator.total;
     let started = Instant::now();
     loop {
         let chunk = generator.next_chunk(200_000);

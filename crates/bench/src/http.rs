@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use bytes::Bytes;
 use chitieu_domain::UnitCode;
 use chitieu_store::{Role, Store};
+
+use super::people::{Set, cookies};
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use serde::Serialize;
@@ -225,37 +227,41 @@ async fn reopen_for_server(store: Store, url: &str) -> Result<Store> {
     Ok(Store::open_for_server(url).await?)
 }
 
-/// A signed-in viewer's cookie, an admin's bearer token and a viewer's bearer token.
-async fn credentials(store: &Store, unit: &UnitCode) -> Result<(String, String, String)> {
-    let session = super::signed_in_viewer(store, unit).await?;
-    let cookie = format!("{}={session}", chitieu_web::auth::SESSION_COOKIE);
-    let admin = store
-        .create_token("bench-admin", Role::Admin, unit, "bench")
-        .await?;
-    let viewer = store
-        .create_token("bench-viewer", Role::Viewer, unit, "bench")
-        .await?;
-    Ok((cookie, admin, viewer))
-}
-
 /// The routes of one data set, then the mixed run (one write per hundred reads).
-#[allow(clippy::too_many_arguments)] // each is one thing the run needs
 async fn run_set(
     opts: &HttpOptions,
     store: Store,
-    data_set: &str,
-    owner: &UnitCode,
-    province: &UnitCode,
-    indicator: &str,
+    set: Set<'_>,
     write: Arc<dyn Fn(u64) -> String + Send + Sync>,
     out: &mut Vec<RouteFigures>,
 ) -> Result<()> {
-    let (cookie, admin, viewer) = credentials(&store, owner).await?;
+    let (data_set, owner, province, commune, indicator) = (
+        set.name,
+        set.owner,
+        set.province,
+        set.commune,
+        set.indicator,
+    );
+    let people = cookies(&store, &set).await?;
+    let as_role = |r: Role| {
+        people
+            .iter()
+            .find(|(role, _)| *role == r)
+            .map(|(_, c)| c.clone())
+            .expect("a session for each role")
+    };
+    let admin = store
+        .create_token("bench-admin", Role::Admin, owner, "bench")
+        .await?;
+    let viewer = store
+        .create_token("bench-viewer", Role::Viewer, owner, "bench")
+        .await?;
     let addr = start(store).await?;
     let bearer = ("authorization", format!("Bearer {viewer}"));
-    let cookie = ("cookie", cookie);
+    let cookie = as_role(Role::Viewer);
+    let office = as_role(Role::Secretariat);
     let year = chrono::Datelike::year(&chitieu_domain::Clock::system().today());
-    let routes: Vec<(String, Call)> = vec![
+    let mut routes: Vec<(String, Call)> = vec![
         // The machine's limit, to which every other route is compared.
         ("GET /healthz".into(), Call::get("/healthz", cookie.clone())),
         (
@@ -269,28 +275,56 @@ async fn run_set(
                 bearer.clone(),
             ),
         ),
-        ("GET / (HTML)".into(), Call::get("/", cookie.clone())),
+        (
+            "GET / (HTML, viewer)".into(),
+            Call::get("/", cookie.clone()),
+        ),
         (
             format!("GET /indicators/{indicator} (HTML)"),
             Call::get(format!("/indicators/{indicator}"), cookie.clone()),
         ),
         (
-            "GET /reports (HTML)".into(),
-            Call::get("/reports", cookie.clone()),
+            "GET /reports (HTML, standing office)".into(),
+            Call::get("/reports", office.clone()),
         ),
         (
-            format!("GET /evaluation?year={year} (HTML)"),
-            Call::get(format!("/evaluation?year={year}"), cookie.clone()),
+            format!("GET /evaluation?year={year} (HTML, standing office)"),
+            Call::get(format!("/evaluation?year={year}"), office.clone()),
         ),
         (
             format!("GET /units/{province} (HTML)"),
             Call::get(format!("/units/{province}"), cookie.clone()),
         ),
         (
-            format!("GET /units/{owner} (HTML)"),
-            Call::get(format!("/units/{owner}"), cookie.clone()),
+            format!("GET /report.pdf ({owner}, last quarter)"),
+            Call::get("/report.pdf", cookie.clone()),
+        ),
+        (
+            "GET / (HTML, standing office)".into(),
+            Call::get("/", office.clone()),
+        ),
+        (
+            format!("GET / (HTML, head of {province})"),
+            Call::get("/", as_role(Role::Head)),
+        ),
+        (
+            format!("GET / (HTML, reporter of {commune})"),
+            Call::get("/", as_role(Role::Reporter)),
+        ),
+        (
+            "GET /admin (HTML, administrator)".into(),
+            Call::get("/admin", as_role(Role::Admin)),
         ),
     ];
+    if owner != province {
+        routes.insert(
+            8,
+            (
+                format!("GET /units/{owner} (HTML)"),
+                Call::get(format!("/units/{owner}"), cookie.clone()),
+            ),
+        );
+    }
     let first = out.len();
     for (name, call) in routes {
         let call: Arc<dyn Fn(u64) -> Call + Send + Sync> = Arc::new(move |_| call.clone());
@@ -303,6 +337,37 @@ async fn run_set(
         );
         out.push(drive(addr, data_set, &name, opts.connections, opts.seconds, call).await?);
     }
+    // Half the connections ask for the year's evaluation, half for /healthz: a heavy page
+    // must not hold up the others.
+    let half = (opts.connections / 2).max(1);
+    let (hammer, health) = (
+        Call::get(format!("/evaluation?year={year}"), office.clone()),
+        Call::get("/healthz", cookie.clone()),
+    );
+    let names = (
+        format!("… GET /evaluation?year={year} on {half} connections"),
+        format!("GET /healthz on {half} connections meanwhile"),
+    );
+    let (hammered, healthz_meanwhile) = tokio::join!(
+        drive(
+            addr,
+            data_set,
+            &names.0,
+            half,
+            opts.seconds,
+            Arc::new(move |_| hammer.clone())
+        ),
+        drive(
+            addr,
+            data_set,
+            &names.1,
+            half,
+            opts.seconds,
+            Arc::new(move |_| health.clone())
+        )
+    );
+    out.push(healthz_meanwhile?);
+    out.push(hammered?);
     let healthz = out[first].req_per_s;
     for f in &mut out[first..] {
         f.vs_healthz = (healthz > 0.0).then(|| f.req_per_s / healthz);
@@ -387,13 +452,18 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
         chitieu_domain::PeriodKind::Quarter,
         chitieu_domain::Clock::system().today(),
     );
+    let (owner, commune) = (UnitCode::province(19), UnitCode::commune(5443));
+    let set = Set {
+        name: "demo",
+        owner: &owner,
+        province: &owner,
+        commune: &commune,
+        indicator: "HT-5G",
+    };
     run_set(
         &opts,
         demo,
-        "demo",
-        &UnitCode::province(19),
-        &UnitCode::commune(5443),
-        "HT-5G",
+        set,
         Arc::new(move |k| {
             format!(
                 r#"{{"values":[{{"indicator":"ST-NVKH","unit":"19","period":"{quarter}","value":"{}"}}]}}"#,
@@ -426,18 +496,23 @@ pub async fn run(opts: HttpOptions) -> Result<()> {
     say("Máy chủ chạy riêng trên bộ dữ liệu toàn quốc: khởi động, bộ nhớ, đổi đơn vị…");
     let server = super::server::measure(&url, &store, &nation, opts.values).await?;
     let store = reopen_for_server(store, &url).await?;
-    let commune = UnitCode::commune(5443);
+    let (province, commune) = (UnitCode::province(19), UnitCode::commune(5443));
+    let writes_at = commune.clone();
+    let set = Set {
+        name: "national",
+        owner: &nation,
+        province: &province,
+        commune: &commune,
+        indicator: "B-02",
+    };
     run_set(
         &opts,
         store,
-        "national",
-        &nation,
-        &UnitCode::province(19),
-        "B-02",
+        set,
         Arc::new(move |k| {
             // Before the generated months: the generated values are accepted and locked.
             format!(
-                r#"{{"values":[{{"indicator":"B-00","unit":"{commune}","period":"2020M12","value":"{}"}}]}}"#,
+                r#"{{"values":[{{"indicator":"B-00","unit":"{writes_at}","period":"2020M12","value":"{}"}}]}}"#,
                 k % 50
             )
         }),
