@@ -383,3 +383,30 @@ async fn people_use_the_application_in_a_browser() {
     pages::the_pages_hold_for_every_role(&db, &c, &base, &passwords, &quarter).await;
     c.close().await.unwrap();
 }
+
+/// #34: a first visit to the sign-in page, with nothing cached, transfers under 100 KB
+/// (page, styles, scripts and fonts, as the browser counts them): no chart library there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_is_light_on_a_cold_visit() {
+    let Some(driver) = chromedriver() else { return };
+    let db = TestDb::sqlite();
+    demo(&db);
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser(&driver).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    let sizes = c
+        .execute(
+            "const n = performance.getEntriesByType('navigation')[0];
+             const r = performance.getEntriesByType('resource');
+             return [n.transferSize].concat(r.map(x => x.transferSize));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let sizes: Vec<u64> = serde_json::from_value(sizes).unwrap();
+    let total: u64 = sizes.iter().sum();
+    assert!(sizes[0] > 500, "the browser counted the page: {sizes:?}");
+    eprintln!("the sign-in page, cold: {total} bytes ({sizes:?})");
+    assert!(total < 100_000, "{total} bytes: {sizes:?}");
+    shot(&c, "sign-in-cold.png").await;
+}
