@@ -61,14 +61,23 @@ pub async fn shared_report(
     period: Period,
     unit: &UnitCode,
 ) -> Result<Arc<Report>, ActionError> {
-    let snap = app.live.snapshot();
+    report_on(app, app.live.snapshot(), period, unit).await
+}
+
+/// [`shared_report`] on one snapshot, so that a file keyed by a snapshot holds its report.
+async fn report_on(
+    app: &App,
+    snap: Arc<Snapshot>,
+    period: Period,
+    unit: &UnitCode,
+) -> Result<Arc<Report>, ActionError> {
     let day = snap.today();
     let key = (period, unit.clone(), day);
+    let seqs = snap.seqs;
     app.documents
         .reports
-        .get_or_try_init(snap.seqs, key, || {
+        .get_or_try_init(seqs, key, || {
             let unit = unit.clone();
-            let snap = Arc::clone(&snap);
             async move {
                 tokio::task::spawn_blocking(move || report_of(&snap, period, &unit, day))
                     .await
@@ -88,10 +97,11 @@ pub async fn report_file(
 ) -> Result<Arc<Vec<u8>>, ActionError> {
     let snap = app.live.snapshot();
     let key = (period, unit.clone(), snap.today(), format);
+    let seqs = snap.seqs;
     app.documents
         .files
-        .get_or_try_init(snap.seqs, key, || async {
-            let report = shared_report(app, period, unit).await?;
+        .get_or_try_init(seqs, key, || async {
+            let report = report_on(app, snap, period, unit).await?;
             render(report, format).await.map_err(ActionError::Invalid)
         })
         .await

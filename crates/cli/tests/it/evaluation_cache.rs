@@ -15,13 +15,32 @@ db_tests!(
     the_periodic_report_and_its_files_are_made_once_per_snapshot,
 );
 
-async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
-    ok(db, &["demo"]);
+/// The service over the test database, on the tests' clock, as the server opens it.
+async fn app_on(db: &TestDb) -> chitieu_app::App {
     let store = chitieu_store::Store::open(&db.url)
         .await
         .unwrap()
         .with_clock(chitieu_store::testing::test_clock());
-    let app = chitieu_app::App::load(store).await.unwrap();
+    chitieu_app::App::load(store).await.unwrap()
+}
+
+/// Imports `rows` (values CSV without its header) from the command line, with `args`.
+fn import(db: &TestDb, rows: &str, args: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("v.csv");
+    std::fs::write(
+        &csv,
+        format!("indicator,unit,period,value,numerator,denominator,comment\n{rows}"),
+    )
+    .unwrap();
+    let mut all = vec!["values", "import", csv.to_str().unwrap()];
+    all.extend_from_slice(args);
+    ok(db, &all);
+}
+
+async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
+    ok(db, &["demo"]);
+    let app = app_on(db).await;
     let evaluate = || chitieu_app::evaluation::evaluate(&app, 2026);
 
     let first = evaluate().await.unwrap();
@@ -30,17 +49,7 @@ async fn the_years_evaluation_is_computed_once_per_snapshot(db: &TestDb) {
     assert_eq!(app.evaluations.len(), 1);
 
     // A figure changes: the next reader gets a fresh answer, and the old one is dropped.
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("v.csv");
-    std::fs::write(
-        &csv,
-        format!(
-            "indicator,unit,period,value,numerator,denominator,comment\nNL-CBX,5443,{},,7,9,\n",
-            open_quarter()
-        ),
-    )
-    .unwrap();
-    ok(db, &["values", "import", csv.to_str().unwrap()]);
+    import(db, &format!("NL-CBX,5443,{},,7,9,\n", open_quarter()), &[]);
     app.live.sync().await.unwrap();
     // Readers asking at once share one computation.
     let mut readers = tokio::task::JoinSet::new();
@@ -137,11 +146,7 @@ async fn the_periodic_report_and_its_files_are_made_once_per_snapshot(db: &TestD
     use chitieu_app::report::{report_file, shared_report};
     use chitieu_exchange::report::Format;
     ok(db, &["demo"]);
-    let store = chitieu_store::Store::open(&db.url)
-        .await
-        .unwrap()
-        .with_clock(chitieu_store::testing::test_clock());
-    let app = chitieu_app::App::load(store).await.unwrap();
+    let app = app_on(db).await;
     let ward = chitieu_domain::UnitCode::parse("5443").unwrap();
     let quarter: chitieu_domain::Period = open_quarter().parse().unwrap();
     let pdf = || report_file(&app, quarter, &ward, Format::Pdf);
@@ -169,23 +174,7 @@ async fn the_periodic_report_and_its_files_are_made_once_per_snapshot(db: &TestD
     let before = shared_report(&app, quarter, &ward).await.unwrap();
 
     // An official figure of the ward's changes: the next download is made anew and says so.
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("v.csv");
-    std::fs::write(
-        &csv,
-        "indicator,unit,period,value,numerator,denominator,comment\nXH-DVS,5443,2026S1,,1,3,\n",
-    )
-    .unwrap();
-    ok(
-        db,
-        &[
-            "values",
-            "import",
-            csv.to_str().unwrap(),
-            "--state",
-            "accepted",
-        ],
-    );
+    import(db, "XH-DVS,5443,2026S1,,1,3,\n", &["--state", "accepted"]);
     app.live.sync().await.unwrap();
     let after = shared_report(&app, quarter, &ward).await.unwrap();
     assert!(!Arc::ptr_eq(&after, &before), "made anew after a change");

@@ -145,11 +145,7 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
         &[("secret", &secret), ("code", &enrolled_with)],
     );
     assert_eq!(s, 200, "{body}");
-    let codes: Vec<String> = between(&body, "id=\"recovery-codes\">", "</ol>")
-        .split("<code>")
-        .skip(1)
-        .map(|c| c.split('<').next().unwrap().to_string())
-        .collect();
+    let codes = recovery_codes(&body);
     assert_eq!(codes.len(), 10, "{body}");
     assert_eq!(get_status(&base, "/tasks", Some(&first)).0, 200, "enrolled");
 
@@ -176,11 +172,7 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
     assert!(body.contains("mật khẩu hiện tại"), "{body}");
     let (s, _, body) = replace(PASSWORD);
     assert_eq!(s, 200, "{body}");
-    let codes: Vec<String> = between(&body, "id=\"recovery-codes\">", "</ol>")
-        .split("<code>")
-        .skip(1)
-        .map(|c| c.split('<').next().unwrap().to_string())
-        .collect();
+    let codes = recovery_codes(&body);
     assert_eq!(codes.len(), 10);
     let wrong = wrong_code(&secret);
     let wrong = wrong.as_str();
@@ -344,4 +336,13 @@ async fn a_required_second_factor_is_enrolled_and_asked_for_at_each_sign_in(db: 
         "unchanged: {out}"
     );
     drop(server);
+}
+
+/// The recovery codes a page shows once, in order.
+fn recovery_codes(body: &str) -> Vec<String> {
+    between(body, "id=\"recovery-codes\">", "</ol>")
+        .split("<code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().to_string())
+        .collect()
 }
