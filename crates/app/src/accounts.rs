@@ -52,13 +52,16 @@ pub(crate) async fn managed(s: &App, me: &Actor, login: &str) -> Result<Account,
 /// Resets `login`'s password: the one-time code, to show once.
 pub async fn reset_password(s: &App, me: &Actor, login: &str) -> Result<String, ActionError> {
     let a = managed(s, me, login).await?;
-    Ok(s.store.reset_password(&a.login, &me.login).await?)
+    let code = s.store.reset_password(&a.login, &me.login).await?;
+    s.live.sync().await?;
+    Ok(code)
 }
 
 /// Disables or enables `login`.
 pub async fn set_active(s: &App, me: &Actor, login: &str, active: bool) -> Result<(), ActionError> {
     let a = managed(s, me, login).await?;
     s.store.set_active(&a.login, active, &me.login).await?;
+    s.live.sync().await?;
     Ok(())
 }
 
@@ -85,5 +88,6 @@ pub async fn change_own_password(
     s.store
         .set_password(&me.login, new, Some(sid), &me.login)
         .await?;
+    s.live.sync().await?;
     Ok(())
 }

@@ -227,6 +227,7 @@ pub async fn add_user(s: &App, me: &Actor, u: &chitieu_store::NewUser<'_>) -> Re
         return Err(ActionError::Forbidden);
     }
     s.store.add_user(u, &me.login).await?;
+    s.live.sync().await?;
     Ok(())
 }
 
@@ -243,7 +244,9 @@ pub async fn create_token(
     if !may_issue_token(&units(s), me.role, &me.unit, role, unit) {
         return Err(ActionError::Forbidden);
     }
-    Ok(s.store.create_token(name, role, unit, &me.login).await?)
+    let token = s.store.create_token(name, role, unit, &me.login).await?;
+    s.live.sync().await?;
+    Ok(token)
 }
 
 /// The tokens an administrator may see and revoke: those within their reach.
@@ -278,6 +281,7 @@ pub async fn revoke_token(s: &App, me: &Actor, name: &str) -> Result<()> {
         return Err(ActionError::Forbidden);
     }
     s.store.revoke_token(&t.name, &me.login).await?;
+    s.live.sync().await?;
     Ok(())
 }
 

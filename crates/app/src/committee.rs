@@ -41,12 +41,14 @@ pub fn may_keep_records(s: &App, me: &Actor, committee: &UnitCode) -> bool {
 pub async fn add_member(s: &App, me: &Actor, m: &Member) -> Result<(), ActionError> {
     check_keeper(s, me, &m.committee)?;
     s.store.add_member(m, &me.login).await?;
+    s.live.sync().await?;
     Ok(())
 }
 
 pub async fn add_meeting(s: &App, me: &Actor, m: &Meeting) -> Result<(), ActionError> {
     check_keeper(s, me, &m.committee)?;
     s.store.add_meeting(m, &me.login).await?;
+    s.live.sync().await?;
     Ok(())
 }
 
@@ -91,6 +93,7 @@ pub async fn attach_notice_file(
     s.store
         .add_evidence(NOTICE_FILE, number, file_name, bytes, &me.login)
         .await?;
+    s.live.sync().await?;
     Ok(())
 }
 

@@ -168,7 +168,9 @@ pub async fn save_rubric(s: &App, me: &Actor, year: i32, r: &Rubric) -> Result<i
         return Err(chitieu_domain::Refusal::Frozen { year }.into());
     }
     let body = serde_json::to_string(r).map_err(broken)?;
-    Ok(s.store.save_rubric(year, &body, &me.login).await?)
+    let version = s.store.save_rubric(year, &body, &me.login).await?;
+    s.live.sync().await?;
+    Ok(version)
 }
 
 /// The secretariat replaces the year's proposals; an empty list goes back to those computed
@@ -198,6 +200,7 @@ pub async fn save_proposals(
     s.store
         .save_evaluation_setting(year, Setting::Proposals, body.as_deref(), &me.login)
         .await?;
+    s.live.sync().await?;
     Ok(())
 }
 
@@ -505,6 +508,7 @@ pub async fn freeze(
     let body = serde_json::to_string(&*e).map_err(broken)?;
     let by = s.person(me);
     s.store.freeze_evaluation(year, &body, &by).await?;
+    s.live.sync().await?;
     Ok(e)
 }
 

@@ -498,7 +498,23 @@ impl Snapshot {
         key: String,
         compute: impl FnOnce() -> Result<String, String>,
     ) -> Result<Arc<str>, String> {
-        remember(&self.memo.text, key, || compute().map(Arc::from))
+        crate::memo::remember_within(&self.memo.text, crate::memo::TEXT_MAX, key, || {
+            compute().map(Arc::from)
+        })
+    }
+
+    /// The change counters this snapshot is as of: a version to tag what is made from it.
+    pub fn seqs(&self) -> chitieu_store::Seqs {
+        self.seqs
+    }
+
+    /// The text kept by [`Snapshot::remember_text`] under `key`, if it was computed.
+    pub fn kept_text(&self, key: &str) -> Option<Arc<str>> {
+        let t = crate::memo::lock(&self.memo.text);
+        match t.get(key)?.get()? {
+            Ok(text) => Some(Arc::clone(text)),
+            Err(_) => None,
+        }
     }
 
     /// Computes what the overview asks first (the plan owner's assessment, yearly figures

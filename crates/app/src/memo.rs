@@ -16,6 +16,9 @@ use crate::live::{BadInput, Data, ReportCounts};
 
 /// Answers kept per snapshot, at most: questions with arbitrary dates must not grow memory.
 pub(crate) const MEMO_MAX: usize = 4096;
+/// Rendered page parts kept per snapshot, at most: a part of a national list is up to a few
+/// hundred kilobytes, and every page of every filter is a question.
+pub(crate) const TEXT_MAX: usize = 256;
 
 pub(crate) type AssessKey = (UnitCode, chrono::NaiveDate, Method, Data);
 pub(crate) type AssessAnswer = Result<Arc<Vec<Row>>, BadInput>;
@@ -205,7 +208,7 @@ impl Memo {
     }
 }
 
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -224,9 +227,19 @@ pub(crate) fn remember<K: std::hash::Hash + Eq, V: Clone>(
     key: K,
     compute: impl FnOnce() -> V,
 ) -> V {
+    remember_within(table, MEMO_MAX, key, compute)
+}
+
+/// [`remember`], keeping at most `cap` answers.
+pub(crate) fn remember_within<K: std::hash::Hash + Eq, V: Clone>(
+    table: &Table<K, V>,
+    cap: usize,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> V {
     let slot = {
         let mut t = lock(table);
-        if t.len() >= MEMO_MAX && !t.contains_key(&key) {
+        if t.len() >= cap && !t.contains_key(&key) {
             t.clear();
         }
         Arc::clone(t.entry(key).or_default())

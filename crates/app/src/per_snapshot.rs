@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 type Slot<V> = Arc<OnceCell<Arc<V>>>;
-/// The snapshot's change counters (values, structure, plan, tasks, reports) and the key.
-type SlotKey<K> = ([i64; 5], K);
+/// The snapshot's change counters and the key.
+type SlotKey<K> = (Seqs, K);
 
 /// Answers by what they were computed from: the snapshot's change counters and `K`.
 pub struct PerSnapshot<K, V> {
@@ -30,7 +30,7 @@ impl<K: Eq + Hash, V> PerSnapshot<K, V> {
         }
     }
 
-    fn slot(&self, seqs: [i64; 5], key: K) -> Slot<V> {
+    fn slot(&self, seqs: Seqs, key: K) -> Slot<V> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots.retain(|(s, _), _| *s == seqs);
         if slots.len() >= self.cap {
@@ -52,13 +52,6 @@ impl<K: Eq + Hash, V> PerSnapshot<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
-        let seqs = [
-            seqs.values,
-            seqs.structure,
-            seqs.plan,
-            seqs.tasks,
-            seqs.reports,
-        ];
         let slot = self.slot(seqs, key);
         let v = slot
             .get_or_try_init(|| async { compute().await.map(Arc::new) })
@@ -88,6 +81,7 @@ mod tests {
             plan: 1,
             tasks: 1,
             reports: 1,
+            records: 1,
         }
     }
 

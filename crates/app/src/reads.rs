@@ -210,7 +210,11 @@ impl App {
         if !chitieu_domain::permission::may_edit_plan(&snap.units, me.role, &me.unit, &owner) {
             return Err(ActionError::Forbidden);
         }
-        crate::exchange::replace_mapping(&self.store, &*snap, system, csv, label, &me.login).await
+        let n =
+            crate::exchange::replace_mapping(&self.store, &*snap, system, csv, label, &me.login)
+                .await?;
+        self.live.sync().await?;
+        Ok(n)
     }
 
     /// Whether the database answers.

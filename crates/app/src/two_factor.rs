@@ -57,7 +57,9 @@ pub async fn enable(
     if enrolled && s.store.check_login(&me.login, password).await?.is_none() {
         return Err(wrong_password());
     }
-    Ok(s.store.enable_two_factor(&me.login, secret, code).await?)
+    let codes = s.store.enable_two_factor(&me.login, secret, code).await?;
+    s.live.sync().await?;
+    Ok(codes)
 }
 
 /// Turns `me`'s second factor off (their password first), unless their role requires it.
@@ -65,9 +67,10 @@ pub async fn disable_own(s: &App, me: &Actor, password: &str) -> Result<(), Acti
     if s.store.check_login(&me.login, password).await?.is_none() {
         return Err(wrong_password());
     }
-    Ok(s.store
+    s.store
         .disable_two_factor(&me.login, false, &me.login)
-        .await?)
+        .await?;
+    Ok(s.live.sync().await?)
 }
 
 /// New recovery codes for `me` (their password first).
@@ -91,9 +94,10 @@ pub async fn state(s: &App, me: &Actor) -> Result<(bool, usize), ActionError> {
 /// signs in with the password and, where the role requires it, enrols again.
 pub async fn reset_for(s: &App, me: &Actor, login: &str) -> Result<(), ActionError> {
     let a = crate::accounts::managed(s, me, login).await?;
-    Ok(s.store
+    s.store
         .disable_two_factor(&a.login, true, &me.login)
-        .await?)
+        .await?;
+    Ok(s.live.sync().await?)
 }
 
 pub async fn policy(s: &App) -> Result<TwoFactorPolicy, ActionError> {
@@ -106,7 +110,8 @@ pub async fn set_policy(s: &App, me: &Actor, p: &TwoFactorPolicy) -> Result<(), 
     if !administers_plan(s, me) {
         return Err(ActionError::Forbidden);
     }
-    Ok(s.store.set_two_factor_policy(p, &me.login).await?)
+    s.store.set_two_factor_policy(p, &me.login).await?;
+    Ok(s.live.sync().await?)
 }
 
 /// `me`'s open sessions; `sid` is the asking one.

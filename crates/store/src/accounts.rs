@@ -123,6 +123,7 @@ impl Store {
         }
         end.exec(&txn).await?;
         audit(&txn, actor, "users.password", "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -144,6 +145,7 @@ impl Store {
             .exec(&txn)
             .await?;
         audit(&txn, actor, "users.reset", "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(code)
     }
@@ -169,6 +171,7 @@ impl Store {
             "users.disable"
         };
         audit(&txn, actor, what, "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -192,6 +195,7 @@ impl Store {
             .exec(&txn)
             .await?;
         audit(&txn, actor, "users.remove", "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

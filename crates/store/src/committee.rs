@@ -66,6 +66,7 @@ impl Store {
             ),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -131,6 +132,7 @@ impl Store {
             ),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -154,6 +154,7 @@ impl Store {
             &format!("năm {year}, phiên bản {version}: {body}"),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(version)
     }
@@ -194,6 +195,7 @@ impl Store {
             &format!("chốt kết quả đánh giá năm {year}"),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -263,6 +265,7 @@ impl Store {
             },
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -141,7 +141,8 @@ pub struct TaskUpdate<'a> {
 }
 
 impl Store {
-    /// Stores a checked file for a value or a task.
+    /// Stores a checked file for a value, a task or a committee's conclusion notice. Pages
+    /// list files: the records counter moves, so that pages kept per snapshot are made again.
     pub async fn add_evidence(
         &self,
         entity: &str,
@@ -153,6 +154,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let id =
             insert_evidence(&txn, entity, key, file_name, bytes, actor, self.clock.now()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(id)
     }

@@ -60,6 +60,7 @@ impl Store {
             &format!("{system}: {} dòng", rows.len()),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -15,6 +15,7 @@ mod m0033;
 mod m0034;
 mod m0035;
 mod m0036;
+mod m0037;
 mod people;
 mod plan;
 mod reports;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034::M0034PlanDocuments),
             Box::new(m0035::M0035AccountLifeCycle),
             Box::new(m0036::M0036TwoFactor),
+            Box::new(m0037::M0037RecordsCounter),
         ]
     }
 }

@@ -219,6 +219,7 @@ impl Store {
             &format!("{login} ({}, {})", u.role.as_str(), u.unit),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -208,8 +208,11 @@ impl Store {
                 code: name.to_string(),
             }));
         }
-        let unit_id = unit_id(&self.db, unit).await?;
         let token = format!("ct_{}", random_token());
+        // The token, its audit line and the records counter (the administration page lists
+        // tokens) together.
+        let txn = self.begin_write().await?;
+        let unit_id = unit_id(&txn, unit).await?;
         api_token::ActiveModel {
             token_hash: Set(hash(&token)),
             name: Set(name.to_string()),
@@ -219,16 +222,18 @@ impl Store {
             created_at: Set(self.clock.now()),
             revoked: Set(false),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
         audit(
-            &self.db,
+            &txn,
             actor,
             "tokens.add",
             "api_tokens",
             &format!("{name} ({}, {unit})", role.as_str()),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
+        txn.commit().await?;
         Ok(token)
     }
 
@@ -337,6 +342,7 @@ impl Store {
             am.update(&txn).await?;
             audit(&txn, actor, "tokens.revoke", "api_tokens", &name).await?;
         }
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

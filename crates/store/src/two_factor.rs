@@ -235,6 +235,7 @@ impl Store {
             &format!("{roles}; {} ngày", p.remember_days),
         )
         .await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }
@@ -276,6 +277,7 @@ impl Store {
             .exec(&txn)
             .await?;
         audit(&txn, login, "users.two_factor_on", "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(codes)
     }
@@ -348,6 +350,7 @@ impl Store {
                 .await?;
         }
         audit(&txn, actor, "users.two_factor_off", "users", login.trim()).await?;
+        crate::values::bump_counter(&txn, "records").await?;
         txn.commit().await?;
         Ok(())
     }

@@ -239,8 +239,17 @@
       });
     });
   }
+  // A long list of choices (a nation's units) comes after the page, from its own address:
+  // kept by the browser until the server says it changed.
+  function choices(list) {
+    fetch(list.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (html) list.innerHTML = html; })
+      .catch(function () {});
+  }
   function init(root) {
     root.querySelectorAll("select#ind-code").forEach(prefill);
+    root.querySelectorAll("datalist[data-src]").forEach(choices);
     root.querySelectorAll("[data-chart]").forEach(chart);
     root.querySelectorAll(".scroll > table").forEach(exportable);
     root.querySelectorAll("table").forEach(labelled);

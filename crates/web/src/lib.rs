@@ -72,6 +72,7 @@ pub async fn app_trusting(
         .route("/", get(views::overview))
         .route("/indicators/{code}", get(views::indicator))
         .route("/units", get(views::units))
+        .route("/unit-choices", get(views::unit_choices))
         .route("/units/{code}", get(views::unit))
         .route(
             "/units/{code}/notice-file",

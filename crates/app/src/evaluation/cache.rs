@@ -5,13 +5,12 @@
 //! while it computes.
 //!
 //! An answer is kept for what it was computed from: the snapshot's change counters (values,
-//! tasks, reports — returned reports included — units and plan), the year, today, the
-//! rubric's version, the council's tie decisions and the proposals. Answers of an older
-//! snapshot are dropped when a newer one is asked for.
+//! tasks, reports — returned reports included — units, plan, and the records counter that
+//! the rubric, the council's tie decisions, the proposals and a freeze move), the year and
+//! today. Answers of an older snapshot are dropped when a newer one is asked for.
 
 use chrono::NaiveDate;
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::{
@@ -26,8 +25,6 @@ use crate::per_snapshot::PerSnapshot;
 struct Key {
     year: i32,
     day: NaiveDate,
-    /// Rubric version, tie decisions and proposals, hashed.
-    settings: u64,
 }
 
 /// Evaluations computed, by what they were computed from; and frozen years, read once (a
@@ -35,6 +32,8 @@ struct Key {
 pub struct EvaluationCache {
     slots: PerSnapshot<Key, Evaluation>,
     frozen: Mutex<HashMap<i32, Arc<Frozen>>>,
+    /// Years found not frozen, as of a value of the records counter.
+    open: Mutex<(i64, HashSet<i32>)>,
 }
 
 impl Default for EvaluationCache {
@@ -43,6 +42,7 @@ impl Default for EvaluationCache {
             // A few years, each live and as of another day at most.
             slots: PerSnapshot::new(16),
             frozen: Mutex::default(),
+            open: Mutex::default(),
         }
     }
 }
@@ -58,29 +58,19 @@ impl EvaluationCache {
     }
 }
 
-/// `year`'s evaluation as of today, by its rubric: computed once per snapshot and settings.
+/// `year`'s evaluation as of today, by its rubric: computed once per snapshot. The rubric,
+/// tie decisions and proposals are read only then: a change to them moves the snapshot's
+/// `records` counter, so an answer kept for a snapshot is one they had not changed since.
 pub async fn evaluate(s: &App, year: i32) -> Result<Arc<Evaluation>, ActionError> {
     let day = s.today();
     check_year(year, day)?;
-    let (rubric, version) = rubric(s, year).await?;
-    let decisions = super::ties::decisions(s, year).await?;
-    let proposals = s.store.evaluation_setting(year, Setting::Proposals).await?;
     let snap = s.live.snapshot();
-    let settings = {
-        let mut h = DefaultHasher::new();
-        version.hash(&mut h);
-        format!("{decisions:?}").hash(&mut h);
-        proposals.as_ref().map(|p| (&p.body, &p.by)).hash(&mut h);
-        h.finish()
-    };
-    let key = Key {
-        year,
-        day,
-        settings,
-    };
     s.evaluations
         .slots
-        .get_or_try_init(snap.seqs, key, || async {
+        .get_or_try_init(snap.seqs, Key { year, day }, || async {
+            let (rubric, version) = rubric(s, year).await?;
+            let decisions = super::ties::decisions(s, year).await?;
+            let proposals = s.store.evaluation_setting(year, Setting::Proposals).await?;
             // Returned reports move the reports' counter: the key covers them.
             let returned = s.store.returned_reports().await?;
             let scope = Scope {
@@ -117,7 +107,21 @@ pub async fn frozen(s: &App, year: i32) -> Result<Option<Arc<Frozen>>, ActionErr
     if let Some(f) = kept(s) {
         return Ok(Some(f));
     }
+    // A freeze moves the records counter: a year found not frozen stays so until it does.
+    let records = s.live.snapshot().seqs.records;
+    let open = |s: &App| {
+        let o = s.evaluations.open.lock().unwrap_or_else(|e| e.into_inner());
+        o.0 == records && o.1.contains(&year)
+    };
+    if open(s) {
+        return Ok(None);
+    }
     let Some(st) = s.store.frozen_evaluation(year).await? else {
+        let mut o = s.evaluations.open.lock().unwrap_or_else(|e| e.into_inner());
+        if o.0 != records {
+            *o = (records, HashSet::new());
+        }
+        o.1.insert(year);
         return Ok(None);
     };
     let body = st.body;

@@ -186,5 +186,6 @@ pub async fn decide_ties(
     s.store
         .save_evaluation_setting(year, Setting::Ties(choice.group), Some(&body), &me.login)
         .await?;
+    s.live.sync().await?;
     Ok(())
 }

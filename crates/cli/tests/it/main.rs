@@ -20,6 +20,7 @@ mod input;
 mod metrics;
 mod notices;
 mod officials;
+mod page_parts;
 mod programme;
 mod pushes;
 mod report;

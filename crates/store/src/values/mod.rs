@@ -21,13 +21,17 @@ async fn next_seq<C: ConnectionTrait>(c: &C) -> Result<i64> {
 }
 
 /// The change counters at one moment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Seqs {
     pub values: i64,
     pub structure: i64,
     pub plan: i64,
     pub tasks: i64,
     pub reports: i64,
+    /// Records kept beside the snapshot and read from the database when a page needs them:
+    /// a committee's members and meetings, a year's evaluation rubric, tie decisions,
+    /// proposals and freeze. Pages made from them are kept until it moves.
+    pub records: i64,
 }
 
 /// Notices of changes made by any process on the same PostgreSQL database.
@@ -426,7 +430,8 @@ impl Store {
     }
 
     /// Every change counter in one round trip: values, structure (units, indicators' rules),
-    /// plan (targets, descriptions), tasks and reports.
+    /// plan (targets, descriptions), tasks, reports and records (committees, evaluation
+    /// settings).
     pub async fn seqs(&self) -> Result<Seqs> {
         use crate::entities::counter;
         let mut out = Seqs::default();
@@ -437,6 +442,7 @@ impl Store {
                 "plan" => out.plan = c.value,
                 "tasks" => out.tasks = c.value,
                 "reports" => out.reports = c.value,
+                "records" => out.records = c.value,
                 _ => {}
             }
         }

@@ -139,6 +139,11 @@ pub(super) const SIGN_IN_WORDS: &[(&str, &str, &str)] = &[
         "{n} more reports are waiting: filter by state to see them.",
     ),
     (
+        "more_heads",
+        "Còn {n} người đứng đầu khác: xem ở trang của từng đơn vị (Danh bạ đơn vị).",
+        "{n} more heads: see each unit's page (Units directory).",
+    ),
+    (
         "two_factor_policy",
         "Vai trò bắt buộc xác thực hai bước",
         "Roles that must use two-step sign-in",

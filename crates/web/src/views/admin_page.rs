@@ -46,8 +46,20 @@ struct TokenRow {
 #[template(path = "admin.html")]
 struct AdminPage {
     c: Chrome,
-    csrf: String,
     saved: Option<&'static str>,
+    /// A token just created: shown this once.
+    new_token: Option<ShownOnce>,
+    /// The rest: the same for an administrator until something it shows changes, kept per
+    /// snapshot (unless a refused form comes back filled).
+    body: Part,
+}
+
+#[derive(Template)]
+#[template(path = "admin_body.html")]
+struct AdminBody {
+    /// Words only.
+    c: Chrome,
+    csrf: &'static str,
     roles: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     indicator_codes: Vec<String>,
@@ -55,15 +67,13 @@ struct AdminPage {
     indicators: Vec<IndicatorRow>,
     forms: Vec<FormRow>,
     frequencies: Vec<(&'static str, &'static str)>,
+    /// The first [`HEADS_SHOWN`] heads within the administrator's scope, and how many there are.
     heads: Vec<(String, String, String)>,
+    heads_total: usize,
     /// Administrators (not the secretariat) manage tokens.
     can_tokens: bool,
     /// name, role, unit, created by and on, revoked
     tokens: Vec<TokenRow>,
-    /// A token just created: shown this once.
-    new_token: Option<ShownOnce>,
-    /// Units within the administrator's scope, to pick from: (code, name).
-    unit_choices: Vec<(String, String)>,
     /// The accountable offices a head may hold.
     offices: Vec<(&'static str, &'static str)>,
     failed: Option<Failed>,
@@ -78,7 +88,7 @@ struct AdminPage {
 /// A role as a checkbox: its code, its label, whether it is ticked.
 type RoleChoice = (&'static str, &'static str, bool);
 
-impl AdminPage {
+impl AdminBody {
     /// The refusal to show on form `form`, if that is the one that was refused.
     fn error_for(&self, form: &str) -> Option<&str> {
         self.failed
@@ -134,22 +144,55 @@ pub(super) async fn admin_page(
     let tr = v.tr;
     let snap = snapshot(s, tr).await?;
     let me = v.require(Action::Administer, &snap.units, None)?.clone();
-    let users = chitieu_app::accounts::accounts(&s.app, &me)
+    // A refused form comes back filled: that page is this administrator's only.
+    let body = match failed {
+        Some(failed) => Part::fresh(admin_body(s, &snap, &me, tr, Some(failed)).await?),
+        None => {
+            // Per administrator: their own account is listed without the actions on it.
+            let key = part_key(&snap, tr, &me, &format!("admin|{}", me.login));
+            match kept_part(&snap, &me, &key) {
+                Some(body) => body,
+                None => {
+                    let text = admin_body(s, &snap, &me, tr, None).await?;
+                    keep_part(&snap, tr, &me, key, text)?
+                }
+            }
+        }
+    };
+    Ok(AdminPage {
+        c: Chrome::of(v),
+        saved,
+        new_token,
+        body: body.to(&me),
+    }
+    .into_response())
+}
+
+/// The administration page's content for `me`, rendered: accounts, tokens and the plan's
+/// settings read from the database, the rest from the snapshot.
+async fn admin_body(
+    s: &AppState,
+    snap: &Snapshot,
+    me: &Actor,
+    tr: Tr,
+    failed: Option<Failed>,
+) -> Result<String, PageError> {
+    let users = chitieu_app::accounts::accounts(&s.app, me)
         .await
         .map_err(|e| PageError::action(tr, e))?;
     let can_tokens = role_allows(me.role, Action::IssueTokens);
     let tokens = if can_tokens {
-        actions::tokens(&s.app, &me)
+        actions::tokens(&s.app, me)
             .await
             .map_err(|e| PageError::action(tr, e))?
     } else {
         Vec::new()
     };
-    let (policy, mappings) = plan_settings(s, &snap, &me, tr).await?;
-    let page = AdminPage::new(
-        v,
-        &me,
-        &snap,
+    let (policy, mappings) = plan_settings(s, snap, me, tr).await?;
+    AdminBody::new(
+        tr,
+        me,
+        snap,
         Held {
             users,
             tokens,
@@ -157,9 +200,10 @@ pub(super) async fn admin_page(
             mappings,
             policy,
         },
-        (saved, new_token, failed),
-    );
-    Ok(page.into_response())
+        failed,
+    )
+    .render()
+    .or_500(tr)
 }
 
 use chitieu_domain::permission::Role;
@@ -267,11 +311,16 @@ fn form_rows(snap: &Snapshot, tr: Tr) -> Vec<FormRow> {
         .collect()
 }
 
-/// Heads of units within the administrator's scope: unit, person and title, term.
+/// Heads the page lists; a nation's thousands are on the units' own pages.
+const HEADS_SHOWN: usize = 100;
+
+/// Heads of units within the administrator's scope (the first [`HEADS_SHOWN`]): unit, person
+/// and title, term.
 fn head_rows(snap: &Snapshot, me: &Actor, tr: Tr) -> Vec<(String, String, String)> {
     snap.heads
         .iter()
         .filter(|h| snap.within(&me.unit, &h.unit))
+        .take(HEADS_SHOWN)
         .map(|h| {
             (
                 unit_name(snap, &h.unit),
@@ -312,15 +361,8 @@ struct Held {
     policy: Option<chitieu_app::TwoFactorPolicy>,
 }
 
-impl AdminPage {
-    fn new(
-        v: &Viewer,
-        me: &Actor,
-        snap: &Snapshot,
-        held: Held,
-        (saved, new_token, failed): (Option<&'static str>, Option<ShownOnce>, Option<Failed>),
-    ) -> AdminPage {
-        let tr = v.tr;
+impl AdminBody {
+    fn new(tr: Tr, me: &Actor, snap: &Snapshot, held: Held, failed: Option<Failed>) -> AdminBody {
         let Held {
             users,
             tokens,
@@ -328,10 +370,9 @@ impl AdminPage {
             mappings,
             policy,
         } = held;
-        AdminPage {
-            c: Chrome::of(v),
-            csrf: me.csrf.clone(),
-            saved,
+        AdminBody {
+            c: Chrome::new(tr, None),
+            csrf: CSRF_SLOT,
             roles: Role::ALL
                 .iter()
                 .filter(|r| chitieu_domain::permission::may_grant_role(me.role, **r))
@@ -379,6 +420,11 @@ impl AdminPage {
                 .iter()
                 .map(|k| (k.as_str(), tr.label(k)))
                 .collect(),
+            heads_total: snap
+                .heads
+                .iter()
+                .filter(|h| snap.within(&me.unit, &h.unit))
+                .count(),
             heads: head_rows(snap, me, tr),
             can_tokens,
             tokens: tokens
@@ -390,14 +436,6 @@ impl AdminPage {
                     created: format!("{}, {}", t.created_by, tr.date(&t.created_at.date_naive())),
                     revoked: t.revoked,
                 })
-                .collect(),
-            new_token,
-            unit_choices: snap
-                .units
-                .iter()
-                .filter(|u| u.valid_to.is_none() && snap.within(&me.unit, &u.code))
-                .take(5000)
-                .map(|u| (u.code.to_string(), u.name.clone()))
                 .collect(),
             offices: chitieu_domain::head::Office::ALL
                 .iter()

@@ -152,7 +152,8 @@ pub(super) async fn committee_box(
             .iter()
             .map(|p| (p.as_str(), tr.label(p)))
             .collect(),
-        csrf: me.csrf.clone(),
+        // The unit page is kept for many readers: each one's token is put in when sent.
+        csrf: CSRF_SLOT.to_string(),
         code: unit.code.to_string(),
     }))
 }

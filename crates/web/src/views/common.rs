@@ -425,3 +425,100 @@ impl Pager {
         self.prev.is_some() || self.next.is_some()
     }
 }
+
+/// Stands for the reader's CSRF token in a page part kept for many readers ([`shared_part`]).
+pub(super) const CSRF_SLOT: &str = "\u{1}csrf\u{1}";
+
+/// A page part rendered once for many readers, written out with this reader's CSRF token
+/// where the part has [`CSRF_SLOT`].
+pub(super) struct Part {
+    text: std::sync::Arc<str>,
+    csrf: String,
+}
+
+impl Part {
+    /// A part rendered for one reader only, not kept.
+    pub(super) fn fresh(text: String) -> Part {
+        Part {
+            text: std::sync::Arc::from(text),
+            csrf: String::new(),
+        }
+    }
+
+    /// The part as `me` is sent it: with their token.
+    pub(super) fn to(self, me: &Actor) -> Part {
+        Part {
+            csrf: me.csrf.clone(),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut pieces = self.text.split(CSRF_SLOT);
+        if let Some(first) = pieces.next() {
+            f.write_str(first)?;
+        }
+        for piece in pieces {
+            f.write_str(&self.csrf)?;
+            f.write_str(piece)?;
+        }
+        Ok(())
+    }
+}
+
+/// The part of a page that `render` makes, rendered the first time this snapshot is asked
+/// for it by `key` and kept with the snapshot: a national list costs its rendering once per
+/// change, not once per reader. `render` puts [`CSRF_SLOT`] where the reader's token goes.
+/// A failure is not kept: the next reader tries again.
+pub(super) fn shared_part(
+    snap: &Snapshot,
+    tr: Tr,
+    me: &Actor,
+    key: &str,
+    render: impl FnOnce() -> Result<String, PageError>,
+) -> Result<Part, PageError> {
+    let key = part_key(snap, tr, me, key);
+    match kept_part(snap, me, &key) {
+        Some(part) => Ok(part),
+        None => keep_part(snap, tr, me, key, render()?),
+    }
+}
+
+/// `key` completed with what else a kept part may depend on: the language, the day, and the
+/// reader's role and unit (which actions and links it shows). `key` names the rest: the page
+/// and what was asked of it.
+pub(super) fn part_key(snap: &Snapshot, tr: Tr, me: &Actor, key: &str) -> String {
+    format!(
+        "{key}|{}|{}|{}|{}",
+        tr.lang.code(),
+        snap.today(),
+        me.role.as_str(),
+        me.unit
+    )
+}
+
+/// The part kept under `key` (from [`part_key`]), if this snapshot has one.
+pub(super) fn kept_part(snap: &Snapshot, me: &Actor, key: &str) -> Option<Part> {
+    snap.kept_text(key).map(|text| Part {
+        text,
+        csrf: me.csrf.clone(),
+    })
+}
+
+/// Keeps `text` under `key` (from [`part_key`]) with the snapshot, or the text another
+/// reader kept first.
+pub(super) fn keep_part(
+    snap: &Snapshot,
+    tr: Tr,
+    me: &Actor,
+    key: String,
+    text: String,
+) -> Result<Part, PageError> {
+    let text = snap.remember_text(key, || Ok(text)).or_500(tr)?;
+    Ok(Part {
+        text,
+        csrf: me.csrf.clone(),
+    })
+}

@@ -3,6 +3,7 @@
 //! forms in `evaluation_settings`.
 
 use super::common::*;
+use super::evaluation_settings::rubric_fields;
 use crate::xlsx::{Cell, Sheet, download};
 use chitieu_app::evaluation::{self, Evaluation, Frozen, UnitResult};
 use chitieu_domain::evaluation::{PeerGroup, Rating, Section};
@@ -27,7 +28,19 @@ struct EvalRow {
 #[template(path = "evaluation.html")]
 struct EvaluationPage {
     c: Chrome,
-    csrf: String,
+    year: i32,
+    /// What the last action did, in words.
+    done: Option<&'static str>,
+    /// The rest: the same for every reader of a role and unit, kept per snapshot.
+    body: Part,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_body.html")]
+struct EvaluationBody {
+    /// Words only.
+    c: Chrome,
+    csrf: &'static str,
     pager: Pager,
     year: i32,
     years: Vec<i32>,
@@ -61,8 +74,6 @@ struct EvaluationPage {
     proposals_state: String,
     /// Units tied at the cut of excellent, per peer group.
     ties: Vec<super::evaluation_ties::TieView>,
-    /// What the last action did, in words.
-    done: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +197,76 @@ pub async fn evaluation_page(
     let tr = v.tr;
     let me = v.user()?.clone();
     let year = year_of(tr, q.year.as_deref(), s.today())?;
+    let done = match q.done.as_deref() {
+        Some("ties") => Some(tr.t("ties_recorded")),
+        Some("freeze") => Some(tr.t("evaluation_frozen")),
+        _ => None,
+    };
+    let snap = s.live.snapshot();
+    let key = part_key(
+        &snap,
+        tr,
+        &me,
+        &format!(
+            "evaluation|{year}|{:?}|{:?}|{:?}|{:?}",
+            q.group, q.cluster, q.frozen, q.page
+        ),
+    );
+    let kept = (!wants_xlsx(&q.format))
+        .then(|| kept_part(&snap, &me, &key))
+        .flatten();
+    let body = match kept {
+        Some(body) => body,
+        None => match fresh(&s, tr, &me, &snap, year, q).await? {
+            Fresh::Workbook(file) => return Ok(file),
+            Fresh::Page(text) => keep_part(&snap, tr, &me, key, text)?,
+        },
+    };
+    Ok(EvaluationPage {
+        c: Chrome::of(&v),
+        year,
+        done,
+        body,
+    }
+    .into_response())
+}
+
+/// The clusters of an evaluation (code, name), and its units in `group` and `cluster` (all
+/// where empty).
+fn selected<'a>(
+    shown: &'a Evaluation,
+    group: &str,
+    cluster: &str,
+) -> (Vec<(String, String)>, Vec<&'a UnitResult>) {
+    let mut clusters: Vec<(String, String)> = Vec::new();
+    for u in &shown.units {
+        if !clusters.iter().any(|(c, _)| *c == u.cluster) {
+            clusters.push((u.cluster.clone(), u.cluster_name.clone()));
+        }
+    }
+    let units = shown
+        .units
+        .iter()
+        .filter(|u| group.is_empty() || u.group.as_str() == group)
+        .filter(|u| cluster.is_empty() || u.cluster == cluster)
+        .collect();
+    (clusters, units)
+}
+
+/// The evaluation page's content made anew, or the workbook asked for.
+enum Fresh {
+    Page(String),
+    Workbook(Response),
+}
+
+async fn fresh(
+    s: &AppState,
+    tr: Tr,
+    me: &Actor,
+    snap: &Snapshot,
+    year: i32,
+    q: EvaluationQuery,
+) -> Result<Fresh, PageError> {
     let live = evaluation::evaluate(&s.app, year)
         .await
         .map_err(|e| PageError::action(tr, e))?;
@@ -199,22 +280,16 @@ pub async fn evaluation_page(
     };
     let group = q.group.unwrap_or_default();
     let cluster = q.cluster.unwrap_or_default();
-    let mut clusters: Vec<(String, String)> = Vec::new();
-    for u in &shown.units {
-        if !clusters.iter().any(|(c, _)| *c == u.cluster) {
-            clusters.push((u.cluster.clone(), u.cluster_name.clone()));
-        }
-    }
-    let units: Vec<&UnitResult> = shown
-        .units
-        .iter()
-        .filter(|u| group.is_empty() || u.group.as_str() == group)
-        .filter(|u| cluster.is_empty() || u.cluster == cluster)
-        .collect();
+    let (clusters, units) = selected(shown, &group, &cluster);
     if wants_xlsx(&q.format) {
-        return Ok(evaluation_xlsx(tr, year, showing_frozen, shown, &units));
+        return Ok(Fresh::Workbook(evaluation_xlsx(
+            tr,
+            year,
+            showing_frozen,
+            shown,
+            &units,
+        )));
     }
-    let snap = s.live.snapshot();
     let year_q = year.to_string();
     let frozen_q = if showing_frozen { "1" } else { "" };
     let filters = [
@@ -232,9 +307,11 @@ pub async fn evaluation_page(
         cluster,
         clusters,
         showing_frozen,
-        done: q.done,
     };
-    Ok(EvaluationPage::new(&v, &me, &snap, view, &units, &live, frozen.as_deref()).into_response())
+    EvaluationBody::new(tr, me, snap, view, &units, &live, frozen.as_deref())
+        .render()
+        .or_500(tr)
+        .map(Fresh::Page)
 }
 
 /// The evaluation as a workbook: the ranking, the lines behind each score, the proposals.
@@ -345,20 +422,18 @@ struct View {
     pager: Pager,
     clusters: Vec<(String, String)>,
     showing_frozen: bool,
-    done: Option<String>,
 }
 
-impl EvaluationPage {
+impl EvaluationBody {
     fn new(
-        v: &Viewer,
+        tr: Tr,
         me: &Actor,
         snap: &Snapshot,
         view: View,
         units: &[&UnitResult],
         live: &Evaluation,
         frozen: Option<&Frozen>,
-    ) -> EvaluationPage {
-        let tr = v.tr;
+    ) -> EvaluationBody {
         let shown = match (frozen, view.showing_frozen) {
             (Some(f), true) => &f.evaluation,
             _ => live,
@@ -413,9 +488,9 @@ impl EvaluationPage {
         );
         let this_year = chrono::Datelike::year(&snap.today());
         let first = snap.plan.as_ref().map_or(this_year, |p| p.plan.start_year);
-        EvaluationPage {
-            c: Chrome::of(v),
-            csrf: me.csrf.clone(),
+        EvaluationBody {
+            c: Chrome::new(tr, None),
+            csrf: CSRF_SLOT,
             year: view.year,
             years: (first.min(this_year)..=this_year).rev().collect(),
             group: view.group,
@@ -457,11 +532,6 @@ impl EvaluationPage {
                 None => tr.t("proposals_computed").to_string(),
             },
             ties: super::evaluation_ties::tie_views(tr, shown),
-            done: match view.done.as_deref() {
-                Some("ties") => Some(tr.t("ties_recorded")),
-                Some("freeze") => Some(tr.t("evaluation_frozen")),
-                _ => None,
-            },
         }
     }
 }
@@ -478,67 +548,6 @@ pub async fn evaluation_freeze(State(s): State<AppState>, v: Viewer, form: LazyF
         .await
         .map_err(|e| PageError::action(tr, e))?;
     Ok(Redirect::to(&format!("/evaluation?year={year}&frozen=1&done=freeze")).into_response())
-}
-
-/// The rubric's numbers as the form shows them: weights in points, shares in per cent.
-pub(super) fn rubric_fields(
-    tr: Tr,
-    r: &chitieu_domain::evaluation::Rubric,
-) -> Vec<(&'static str, String, String)> {
-    let pct = |x: f64| {
-        tr.num(x * 100.0, 2)
-            .trim_end_matches("00")
-            .trim_end_matches(',')
-            .to_string()
-    };
-    let pts = |x: f64| {
-        tr.num(x, 2)
-            .trim_end_matches("00")
-            .trim_end_matches(',')
-            .to_string()
-    };
-    vec![
-        (
-            "targets",
-            section_label(tr, Section::Targets).to_string(),
-            pts(r.targets),
-        ),
-        (
-            "tasks",
-            section_label(tr, Section::Tasks).to_string(),
-            pts(r.tasks),
-        ),
-        (
-            "reporting",
-            section_label(tr, Section::Reporting).to_string(),
-            pts(r.reporting),
-        ),
-        (
-            "quality",
-            section_label(tr, Section::Quality).to_string(),
-            pts(r.quality),
-        ),
-        (
-            "at_risk_credit",
-            format!("{} (%)", tr.t("at_risk_credit")),
-            pct(r.at_risk_credit),
-        ),
-        (
-            "late_task_credit",
-            format!("{} (%)", tr.t("late_task_credit")),
-            pct(r.late_task_credit),
-        ),
-        (
-            "defective_task_credit",
-            format!("{} (%)", tr.t("defective_task_credit")),
-            pct(r.defective_task_credit),
-        ),
-        (
-            "excellent_quota",
-            format!("{} (%)", tr.t("excellent_quota")),
-            pct(r.excellent_quota),
-        ),
-    ]
 }
 
 /// The proposals by cluster, then title, then unit: unit code, unit name, cluster, title,

@@ -1,8 +1,9 @@
 //! The standing office's forms on the evaluation page: the year's rubric and the proposals.
 
 use super::common::*;
-use super::evaluation::{rubric_fields, year_of};
+use super::evaluation::{section_label, year_of};
 use chitieu_app::evaluation;
+use chitieu_domain::evaluation::Section;
 
 /// A form of the standing office on the evaluation page: who sends it (403 for anyone else,
 /// before the body is read), its fields past the CSRF check, and the year it is for.
@@ -76,4 +77,65 @@ pub async fn evaluation_proposals(
         .await
         .map_err(|e| PageError::action(tr, e))?;
     Ok(Redirect::to(&format!("/evaluation?year={year}#proposals")).into_response())
+}
+
+/// The rubric's numbers as the form shows them: weights in points, shares in per cent.
+pub(super) fn rubric_fields(
+    tr: Tr,
+    r: &chitieu_domain::evaluation::Rubric,
+) -> Vec<(&'static str, String, String)> {
+    let pct = |x: f64| {
+        tr.num(x * 100.0, 2)
+            .trim_end_matches("00")
+            .trim_end_matches(',')
+            .to_string()
+    };
+    let pts = |x: f64| {
+        tr.num(x, 2)
+            .trim_end_matches("00")
+            .trim_end_matches(',')
+            .to_string()
+    };
+    vec![
+        (
+            "targets",
+            section_label(tr, Section::Targets).to_string(),
+            pts(r.targets),
+        ),
+        (
+            "tasks",
+            section_label(tr, Section::Tasks).to_string(),
+            pts(r.tasks),
+        ),
+        (
+            "reporting",
+            section_label(tr, Section::Reporting).to_string(),
+            pts(r.reporting),
+        ),
+        (
+            "quality",
+            section_label(tr, Section::Quality).to_string(),
+            pts(r.quality),
+        ),
+        (
+            "at_risk_credit",
+            format!("{} (%)", tr.t("at_risk_credit")),
+            pct(r.at_risk_credit),
+        ),
+        (
+            "late_task_credit",
+            format!("{} (%)", tr.t("late_task_credit")),
+            pct(r.late_task_credit),
+        ),
+        (
+            "defective_task_credit",
+            format!("{} (%)", tr.t("defective_task_credit")),
+            pct(r.defective_task_credit),
+        ),
+        (
+            "excellent_quota",
+            format!("{} (%)", tr.t("excellent_quota")),
+            pct(r.excellent_quota),
+        ),
+    ]
 }

@@ -44,7 +44,7 @@ pub use account_two_factor::{
 pub use admin::{admin, admin_save};
 pub use committee::{committee_save, notice_file};
 pub use common::{LazyForm, MultiForm, not_found, read_multipart};
-pub use directory::units;
+pub use directory::{unit_choices, units};
 pub use entry::{entry_form, entry_save};
 pub use entry_file::{entry_template, entry_upload};
 pub use evaluation::{evaluation_freeze, evaluation_page};

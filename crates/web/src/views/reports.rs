@@ -128,7 +128,17 @@ pub(super) fn line(
 #[template(path = "reports.html")]
 struct ReportsPage {
     c: Chrome,
-    csrf: String,
+    done: Option<&'static str>,
+    /// The rest: the same for every reader of a role and unit, kept per snapshot.
+    body: Part,
+}
+
+#[derive(Template)]
+#[template(path = "reports_body.html")]
+struct ReportsBody {
+    /// Words only.
+    c: Chrome,
+    csrf: &'static str,
     period: String,
     form: String,
     state: String,
@@ -144,7 +154,6 @@ struct ReportsPage {
     pager: Pager,
     /// Received and on-time shares of the reports listed.
     summary: String,
-    done: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -202,55 +211,73 @@ pub async fn reports(
     let u = v.user()?.clone();
     let f = q.filters(tr)?;
     let snap = snapshot(&s, tr).await?;
-    let query = chitieu_app::reports::Query {
-        period: f.period,
-        form: f.form.clone(),
-        state: f.state,
-        ..Default::default()
-    };
-    let shared = chitieu_app::reports::list_shared(&snap, &u.unit, &query, snap.today());
-    let mut list: Vec<&chitieu_app::reports::Listed> =
-        shared.iter().filter(|r| !f.late || r.late).collect();
-    // Typed back as words: the filter reads words and codes alike.
-    let period = f.period.map(|p| tr.period(&p)).unwrap_or_default();
-    let form = f.form.unwrap_or_default();
-    let state = f.state.map(|s| s.as_str().to_string()).unwrap_or_default();
-    let filters = [
-        ("period", period.as_str()),
-        ("form", form.as_str()),
-        ("state", state.as_str()),
-        ("late", if f.late { "1" } else { "" }),
-    ];
-    let page = q.page.as_deref();
-    let pager = Pager::new(tr, "/reports", &filters, page, PAGE_ROWS, list.len());
-    let (waiting_total, waiting) = waiting_first(&snap, &u, &mut list, tr);
-    let page = ReportsPage {
+    let key = format!(
+        "reports|{:?}|{:?}|{:?}|{}|{:?}",
+        f.period, f.form, f.state, f.late, q.page
+    );
+    let body = shared_part(&snap, tr, &u, &key, || {
+        ReportsBody::build(&snap, &u, f, q.page.as_deref(), tr)
+            .render()
+            .or_500(tr)
+    })?;
+    Ok(ReportsPage {
         c: Chrome::of(&v),
-        csrf: u.csrf.clone(),
-        forms: form_choices(&snap, tr),
-        states: REPORT_STATES
-            .into_iter()
-            .map(|st| (st.as_str(), state_label(tr, st)))
-            .collect(),
-        summary: completeness_summary(
-            tr,
-            &chitieu_app::reports::completeness(list.iter().copied()),
-        ),
-        waiting,
-        more_waiting: waiting_total.saturating_sub(QUEUE_SHOWN),
-        waiting_total,
-        all: list[pager.range()]
-            .iter()
-            .map(|r| line(&snap, &u, r, tr))
-            .collect(),
-        pager,
         done: done_words(tr, q.done.as_deref()),
-        period,
-        form,
-        state,
-        late: f.late,
-    };
-    Ok(page.into_response())
+        body,
+    }
+    .into_response())
+}
+
+impl ReportsBody {
+    /// The filters, the queue and this page of the list, for `u`.
+    fn build(snap: &Snapshot, u: &Actor, f: Filters, page: Option<&str>, tr: Tr) -> ReportsBody {
+        let query = chitieu_app::reports::Query {
+            period: f.period,
+            form: f.form.clone(),
+            state: f.state,
+            ..Default::default()
+        };
+        let shared = chitieu_app::reports::list_shared(snap, &u.unit, &query, snap.today());
+        let mut list: Vec<&chitieu_app::reports::Listed> =
+            shared.iter().filter(|r| !f.late || r.late).collect();
+        // Typed back as words: the filter reads words and codes alike.
+        let period = f.period.map(|p| tr.period(&p)).unwrap_or_default();
+        let form = f.form.unwrap_or_default();
+        let state = f.state.map(|s| s.as_str().to_string()).unwrap_or_default();
+        let filters = [
+            ("period", period.as_str()),
+            ("form", form.as_str()),
+            ("state", state.as_str()),
+            ("late", if f.late { "1" } else { "" }),
+        ];
+        let pager = Pager::new(tr, "/reports", &filters, page, PAGE_ROWS, list.len());
+        let (waiting_total, waiting) = waiting_first(snap, u, &mut list, tr);
+        ReportsBody {
+            c: Chrome::new(tr, None),
+            csrf: CSRF_SLOT,
+            forms: form_choices(snap, tr),
+            states: REPORT_STATES
+                .into_iter()
+                .map(|st| (st.as_str(), state_label(tr, st)))
+                .collect(),
+            summary: completeness_summary(
+                tr,
+                &chitieu_app::reports::completeness(list.iter().copied()),
+            ),
+            waiting,
+            more_waiting: waiting_total.saturating_sub(QUEUE_SHOWN),
+            waiting_total,
+            all: list[pager.range()]
+                .iter()
+                .map(|r| line(snap, u, r, tr))
+                .collect(),
+            pager,
+            period,
+            form,
+            state,
+            late: f.late,
+        }
+    }
 }
 
 /// Rows of the list a page shows: the list of a province's every commune would otherwise be

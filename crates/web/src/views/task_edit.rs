@@ -19,9 +19,9 @@ struct TaskForm {
     coordinating: String,
     indicators: String,
     error: Option<String>,
-    /// Units the person may assign work to, and the plan's indicators, to pick from.
+    /// Units the person may assign work to, and the plan's indicators, to pick from (the
+    /// plan's every unit comes after the page, from /unit-choices).
     lead_choices: Vec<(String, String)>,
-    unit_choices: Vec<(String, String)>,
     indicator_choices: Vec<(String, String)>,
     funding_sources: Vec<(&'static str, &'static str)>,
     cancelled: bool,
@@ -77,18 +77,6 @@ impl TaskForm {
                 .iter()
                 .filter(current)
                 .filter(|u| may_assign(snap, me, &u.code))
-                .take(5000)
-                .map(|u| (u.code.to_string(), u.name.clone()))
-                .collect(),
-            unit_choices: snap
-                .units
-                .iter()
-                .filter(current)
-                .filter(|u| {
-                    snap.plan
-                        .as_ref()
-                        .is_none_or(|p| snap.within(&p.plan.owner, &u.code))
-                })
                 .take(5000)
                 .map(|u| (u.code.to_string(), u.name.clone()))
                 .collect(),

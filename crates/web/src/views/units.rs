@@ -15,6 +15,16 @@ struct HeadRow {
 #[template(path = "unit.html")]
 struct UnitPage {
     c: Chrome,
+    name: String,
+    /// The page's content: the same for every reader of a role and unit, kept per snapshot.
+    body: Part,
+}
+
+#[derive(Template)]
+#[template(path = "unit_body.html")]
+struct UnitBody {
+    /// Words only.
+    c: Chrome,
     code: String,
     name: String,
     kind: &'static str,
@@ -57,33 +67,31 @@ pub async fn unit(
     Query(q): Query<SavedQuery>,
 ) -> PageResult {
     let tr = v.tr;
-    v.user()?;
+    let me = v.user()?.clone();
     let code = UnitCode::parse(&code).map_err(|_| PageError::NotFound(tr))?;
     let snap = snapshot(&s, tr).await?;
     let unit = snap.unit(&code).ok_or(PageError::NotFound(tr))?;
     let plan = snap.plan.as_ref().ok_or(PageError::NotFound(tr))?;
-    let day = snap.today();
-    let rows = assessed(&snap, Some(code.as_str()), day, tr)?;
-    let province = if plan.plan.owner == code {
-        Vec::new()
-    } else {
-        assessed(&snap, None, day, tr)?
+    // What was just saved, said at the committee's records: one of a few words.
+    let saved = q.saved.as_deref().map(|w| match w {
+        "members" | "meetings" | "handled" | "file" => w,
+        _ => "saved",
+    });
+    let key = part_key(&snap, tr, &me, &format!("unit|{code}|{saved:?}"));
+    let body = match kept_part(&snap, &me, &key) {
+        Some(body) => body,
+        None => {
+            let mut body = UnitBody::build(&snap, tr, &me, unit, plan)?;
+            body.committee = super::committee::committee_box(&s, &v, &snap, unit, saved).await?;
+            keep_part(&snap, tr, &me, key, body.render().or_500(tr)?)?
+        }
     };
-    let mut page = UnitPage::build(&snap, &v, unit, plan, &rows, &snap.heads, day);
-    let of = |pick: &dyn Fn(&chitieu_domain::Indicator) -> bool| {
-        let mine: Vec<Row> = province
-            .iter()
-            .filter(|r| plan.indicator(&r.indicator).is_some_and(pick))
-            .cloned()
-            .collect();
-        standing_rows(plan, &mine, tr)
-    };
-    page.committee =
-        super::committee::committee_box(&s, &v, &snap, unit, q.saved.as_deref()).await?;
-    page.behind = behind(&snap, plan, &code, tr)?;
-    page.led = of(&|i| i.lead_unit == code);
-    page.coordinated = of(&|i| i.coordinating_units.contains(&code));
-    Ok(page.into_response())
+    Ok(UnitPage {
+        c: Chrome::of(&v),
+        name: unit.name.clone(),
+        body,
+    }
+    .into_response())
 }
 
 /// Targets assigned down (giao chỉ tiêu): the units under `code` behind on their share, each
@@ -128,19 +136,32 @@ fn behind(
     Ok(out)
 }
 
-impl UnitPage {
-    #[allow(clippy::too_many_arguments)] // each is one thing the page shows
+impl UnitBody {
+    /// What the page shows of `unit` to `me`, but the committee's records.
     fn build(
         snap: &Snapshot,
-        v: &Viewer,
+        tr: Tr,
+        me: &Actor,
         unit: &chitieu_domain::Unit,
         plan: &chitieu_domain::default_plan::PlanFile,
-        rows: &[Row],
-        heads: &[chitieu_domain::Head],
-        day: chrono::NaiveDate,
-    ) -> UnitPage {
-        let tr = v.tr;
+    ) -> Result<UnitBody, PageError> {
         let code = &unit.code;
+        let day = snap.today();
+        let heads = &snap.heads;
+        let rows = assessed(snap, Some(code.as_str()), day, tr)?;
+        let province = if plan.plan.owner == *code {
+            Vec::new()
+        } else {
+            assessed(snap, None, day, tr)?
+        };
+        let of = |pick: &dyn Fn(&chitieu_domain::Indicator) -> bool| {
+            let mine: Vec<Row> = province
+                .iter()
+                .filter(|r| plan.indicator(&r.indicator).is_some_and(pick))
+                .cloned()
+                .collect();
+            standing_rows(plan, &mine, tr)
+        };
         let row = |h: &chitieu_domain::Head| HeadRow {
             person: h.person.clone(),
             title: h.title.clone(),
@@ -153,7 +174,6 @@ impl UnitPage {
         let current = chitieu_domain::head::heads_on(heads, code, day);
         let reports = chitieu_app::reports::list_shared(snap, code, &Default::default(), day);
         let late_under = reports.iter().filter(|r| r.late).count();
-        let viewer = v.user.as_ref();
         let report_rows = reports
             .iter()
             .filter(|r| r.unit == *code)
@@ -163,7 +183,7 @@ impl UnitPage {
                     .filter(|r| r.unit != *code && r.late)
                     .take(50),
             )
-            .filter_map(|r| viewer.map(|u| super::reports::line(snap, u, r, tr)))
+            .map(|r| super::reports::line(snap, me, r, tr))
             .collect();
         // Tasks led by the unit or a unit under it (the province's page lists them all), and
         // those it helps with: the first few here, all of them on the task list.
@@ -177,8 +197,8 @@ impl UnitPage {
             .take(TASKS_SHOWN)
             .map(|t| (*t).clone())
             .collect();
-        UnitPage {
-            c: Chrome::of(v),
+        Ok(UnitBody {
+            c: Chrome::new(tr, None),
             code: code.to_string(),
             name: unit.name.clone(),
             kind: tr.label(unit.kind),
@@ -193,9 +213,9 @@ impl UnitPage {
                 .filter(|h| h.unit == *code && !current.contains(h))
                 .map(row)
                 .collect(),
-            rows: standing_rows(plan, rows, tr),
-            led: Vec::new(),
-            coordinated: Vec::new(),
+            rows: standing_rows(plan, &rows, tr),
+            led: of(&|i| i.lead_unit == *code),
+            coordinated: of(&|i| i.coordinating_units.contains(code)),
             report_rows,
             late_under,
             tasks: task_rows(snap, tr, &shown),
@@ -206,7 +226,7 @@ impl UnitPage {
                 format!("/tasks?unit={code}")
             },
             committee: None,
-            behind: Vec::new(),
-        }
+            behind: behind(snap, plan, code, tr)?,
+        })
     }
 }
