@@ -189,6 +189,24 @@ pub(super) async fn the_pages_hold_for_every_role(
     sign_in(c, &base, "admin", &passwords["admin"]).await;
     c.goto(&format!("{base}/admin")).await.unwrap();
     assert!(c.find(Locator::Id("add-token")).await.is_ok());
+    // The units to pick from come after the page, from their own address.
+    let mut offered = 0;
+    for _ in 0..100 {
+        offered = c
+            .execute(
+                "return document.querySelectorAll('#unit-choices option[value=\"5443\"]').length",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+        if offered > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(offered, 1, "the ward is offered in the unit list");
     shot(c, "admin.png").await;
     c.execute("document.getElementById('forms').scrollIntoView()", vec![])
         .await

@@ -16,6 +16,7 @@ db_tests!(
     a_kept_page_follows_records_kept_beside_the_snapshot,
     another_server_follows_a_rubric_change,
     unit_choices_come_after_the_page_within_the_readers_scope,
+    the_assessment_answer_is_kept_until_a_figure_changes,
 );
 
 /// A rubric for 2025 as the standing office saves it on the evaluation page.
@@ -262,4 +263,43 @@ async fn unit_choices_come_after_the_page_within_the_readers_scope(db: &TestDb) 
     // Only for people signed in.
     let (s, _) = get_status(&base, "/unit-choices", None);
     assert_ne!(s, 200);
+}
+
+/// The assessment API's answer is serialised once per snapshot: the same bytes until a
+/// figure changes, then the new figure; a refused question is refused every time, never
+/// kept as a fault.
+async fn the_assessment_answer_is_kept_until_a_figure_changes(db: &TestDb) {
+    ok(db, &["init"]);
+    let admin = token(db, "he-thong", "admin", "19");
+    let (_server, base) = serve(db);
+    let url = format!("{base}/api/v1/assessment?unit=19");
+    let latest = |rows: &serde_json::Value| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["indicator"] == "HT-5G")
+            .max_by_key(|r| r["target_year"].as_i64())
+            .map(|r| r["latest_value"].clone())
+            .unwrap()
+    };
+    let (s, content_type, first) = api("GET", &url, Some(&admin), None);
+    assert_eq!((s, content_type.as_str()), (200, "application/json"));
+    assert_eq!(latest(&first), serde_json::Value::Null);
+    assert_eq!(api("GET", &url, Some(&admin), None).2, first, "kept");
+    let (s, body) = post_json(
+        &format!("{base}/api/v1/values"),
+        &admin,
+        r#"{"values":[{"indicator":"HT-5G","unit":"19","period":"2026Q3","value":"55"}]}"#,
+    );
+    assert_eq!(s, 200, "{body}");
+    let (_, _, after) = api("GET", &url, Some(&admin), None);
+    assert_eq!(
+        latest(&after),
+        serde_json::json!("55"),
+        "the new figure at once"
+    );
+    for _ in 0..2 {
+        let (s, _, problem) = api("GET", &format!("{url}&method=guess"), Some(&admin), None);
+        assert_eq!(s, 400, "{problem}");
+    }
 }

@@ -28,7 +28,7 @@ pub(super) async fn assessment(
     State(s): State<AppState>,
     c: Caller,
     q: ApiQuery<AssessQuery>,
-) -> ApiResult<Vec<AssessmentRow>> {
+) -> Result<axum::response::Response, ApiError> {
     let q = q.parse()?;
     let as_of = parse_date(q.as_of.as_deref())?;
     let snap = snap(&s).await?;
@@ -45,8 +45,37 @@ pub(super) async fn assessment(
     if data == Data::Provisional {
         c.user()?;
     }
-    let rows = snap.assess_data(Some(unit.as_str()), as_of, q.method.as_deref(), data)?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+    // The answer as sent, kept with the snapshot: a nation's rows are serialised once per
+    // change, not once per caller.
+    let key = format!(
+        "api-assessment|{unit}|{}|{:?}|{data:?}",
+        as_of.unwrap_or_else(|| snap.today()),
+        q.method
+    );
+    let json = match snap.kept_text(&key) {
+        Some(json) => json,
+        None => {
+            let rows = snap.assess_data(Some(unit.as_str()), as_of, q.method.as_deref(), data)?;
+            let rows: Vec<AssessmentRow> = rows.into_iter().map(Into::into).collect();
+            let broken = |e: String| ApiError::from(chitieu_app::StoreError::Broken(e));
+            let text = serde_json::to_string(&rows).map_err(|e| broken(e.to_string()))?;
+            snap.remember_text(key, || Ok(text)).map_err(broken)?
+        }
+    };
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from(axum::body::Bytes::from_owner(Kept(json))),
+    )
+        .into_response())
+}
+
+/// A text kept with the snapshot, sent without copying it.
+struct Kept(std::sync::Arc<str>);
+
+impl AsRef<[u8]> for Kept {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/early-warning", tag = "assessment",
