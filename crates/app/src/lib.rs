@@ -21,6 +21,7 @@ pub mod reports;
 pub mod setup;
 pub mod tasks;
 pub mod two_factor;
+pub mod upstream;
 
 use std::sync::Arc;
 

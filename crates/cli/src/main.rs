@@ -21,6 +21,7 @@ mod cmd_init;
 mod cmd_report;
 mod cmd_tasks;
 mod cmd_units;
+mod cmd_upstream;
 mod cmd_values;
 
 pub use cmd_init::{init, init_with};
@@ -129,6 +130,9 @@ enum Command {
     /// Manage API tokens for other systems.
     #[command(subcommand)]
     Token(cmd_accounts::TokenCmd),
+    /// Deliver this province's official figures to a central instance.
+    #[command(subcommand)]
+    Upstream(cmd_upstream::UpstreamCmd),
     /// Assign tasks: one, or a list from CSV.
     #[command(subcommand)]
     Task(cmd_tasks::TaskCmd),
@@ -486,6 +490,7 @@ async fn run(cli: Cli) -> Result<()> {
             cmd_assess::evaluate(&cli.db, year, unit, json).await?
         }
         Command::Token(cmd) => cmd_accounts::token(&cli.db, cmd).await?,
+        Command::Upstream(cmd) => cmd_upstream::run(&cli.db, cmd).await?,
         Command::Task(cmd) => cmd_tasks::run(&cli.db, cmd).await?,
         Command::User(cmd) => cmd_accounts::user(&cli.db, cmd).await?,
         Command::Audit(AuditCmd::Verify) => {

@@ -509,3 +509,28 @@ entity!(code_mapping, "code_mappings", {
     pub code: String,
     pub external: String,
 });
+
+entity!(upstream, "upstreams", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub system: String,
+    pub url: String,
+    pub token: String,
+    pub set_by: String,
+    pub set_at: DateTimeUtc,
+});
+
+entity!(upstream_outbox, "upstream_outbox", {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub indicator_id: i32,
+    pub unit_id: i32,
+    pub period: String,
+    pub version: i64,
+    pub queued_at: DateTimeUtc,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    pub done_at: Option<DateTimeUtc>,
+    pub last_error: String,
+});

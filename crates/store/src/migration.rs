@@ -16,6 +16,7 @@ mod m0034;
 mod m0035;
 mod m0036;
 mod m0037;
+mod m0038;
 mod people;
 mod plan;
 mod reports;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035::M0035AccountLifeCycle),
             Box::new(m0036::M0036TwoFactor),
             Box::new(m0037::M0037RecordsCounter),
+            Box::new(m0038::M0038Upstream),
         ]
     }
 }

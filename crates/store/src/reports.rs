@@ -427,6 +427,15 @@ impl Store {
                 .filter(data_value::Column::IndicatorId.is_in(indicator_ids))
                 .exec(&txn)
                 .await?;
+            // Official now: queued for the central instance in this same transaction.
+            if to == ValueState::Accepted {
+                crate::upstream::queue(
+                    &txn,
+                    crate::upstream::Official::Report(values_unit_id, &period, &present),
+                    at,
+                )
+                .await?;
+            }
         }
         let detail = format!(
             "{} {} {} {}: {} → {}{}",

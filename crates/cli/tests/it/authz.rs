@@ -370,6 +370,13 @@ const MATRIX: &[Case] = &[
         None,
         [true, false, false, false, false, false, false, false, false],
     ),
+    (
+        "GET",
+        "/api/v1/upstream",
+        "/api/v1/upstream",
+        None,
+        PROVINCE_ADMINS,
+    ),
 ];
 
 fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> u16 {

@@ -35,6 +35,7 @@ mod totp;
 mod trust;
 mod two_factor;
 mod units_graph;
+mod upstream;
 mod values;
 mod verdicts;
 mod web;

@@ -36,6 +36,10 @@ pub enum Field {
     Email,
     TokenName,
     System,
+    /// The address of the central instance a province delivers to.
+    Url,
+    /// The token the central instance issued to a province.
+    UpstreamToken,
     Date,
     Start,
     Deadline,

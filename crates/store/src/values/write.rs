@@ -360,6 +360,10 @@ impl Store {
             }
         );
         audit(&txn, w.actor, "values.upsert", "data_values", &detail).await?;
+        // Figures written as official go up to the central instance, queued with them.
+        if w.state == chitieu_domain::ValueState::Accepted {
+            crate::upstream::queue(&txn, crate::upstream::Official::Write(seq), now).await?;
+        }
         txn.commit().await?;
         Ok(changed)
     }

@@ -17,6 +17,7 @@ mod reports;
 pub mod schema;
 mod tasks;
 mod units;
+mod upstream;
 mod values;
 
 pub use error::ApiError;
@@ -83,6 +84,7 @@ use crate::AppState;
         admin::create_token,
         admin::list_tokens,
         admin::revoke_token,
+        upstream::upstream,
     ),
     components(schemas(Problem, FigureText)),
     modifiers(&Security),
@@ -257,6 +259,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/api/v1/tokens/{name}",
             axum::routing::delete(revoke_token),
         ),
+        (Method::GET, "/api/v1/upstream", get(upstream::upstream)),
     ]
 }
 

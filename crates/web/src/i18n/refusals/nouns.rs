@@ -70,6 +70,8 @@ pub(super) fn field_words(f: Field) -> (&'static str, &'static str) {
         Field::Email => ("địa chỉ thư", "the e-mail address"),
         Field::TokenName => ("tên token", "the token's name"),
         Field::System => ("tên hệ thống", "the system's name"),
+        Field::Url => ("địa chỉ máy chủ trung ương", "the central server's address"),
+        Field::UpstreamToken => ("token do trung ương cấp", "the token the centre issued"),
         Field::Date => ("ngày", "the date"),
         Field::Start => ("ngày bắt đầu", "the start date"),
         Field::Deadline => ("hạn hoàn thành", "the deadline"),
