@@ -42,6 +42,20 @@ pub async fn mapping_of(store: &Store, system: &str) -> Result<Mapping, String> 
     Mapping::new(&rows)
 }
 
+/// A stored value as the exchange formats write it.
+pub fn export_row(r: &chitieu_store::ValueRow) -> chitieu_exchange::values_csv::ExportRow<'_> {
+    chitieu_exchange::values_csv::ExportRow {
+        indicator: &r.indicator,
+        unit: &r.unit,
+        period: r.period,
+        value: &r.value,
+        numerator: r.numerator.as_ref(),
+        denominator: r.denominator.as_ref(),
+        comment: &r.comment,
+        version: r.version,
+    }
+}
+
 /// Replaces `system`'s code mapping with a CSV `part,code,external` (`label` names it in
 /// errors), all or nothing: every row reads, every code exists in `lookup`, no code twice.
 /// Returns the number of rows.

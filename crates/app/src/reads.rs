@@ -218,6 +218,12 @@ impl App {
     }
 
     /// Whether the database answers.
+    /// Official figures waiting to go to the central instance, and those it refused.
+    pub async fn upstream_counts(&self) -> Result<(u64, u64)> {
+        let st = self.store.upstream_status().await?;
+        Ok((st.pending, st.rejected))
+    }
+
     /// Notices waiting to be mailed.
     pub async fn mail_queue(&self) -> Result<u64> {
         self.store.mail_queue().await

@@ -203,16 +203,7 @@ pub async fn run(db: &str, cmd: ValuesCmd) -> Result<()> {
                     .transpose()?,
             };
             let rows = store.values(&filter).await?;
-            let export = rows.iter().map(|r| values_csv::ExportRow {
-                indicator: &r.indicator,
-                unit: &r.unit,
-                period: r.period,
-                value: &r.value,
-                numerator: r.numerator.as_ref(),
-                denominator: r.denominator.as_ref(),
-                comment: &r.comment,
-                version: r.version,
-            });
+            let export = rows.iter().map(chitieu_app::exchange::export_row);
             if format == "adx" {
                 let mapping = mapping_of(&store, &system).await?;
                 let live = chitieu_app::live::Live::load(store.clone()).await?;

@@ -95,6 +95,15 @@ impl Store {
         let queued = if first {
             queue(&txn, Official::All, now).await?
         } else {
+            // A new address or token: what waits goes at once, not after its backoff.
+            upstream_outbox::Entity::update_many()
+                .col_expr(
+                    upstream_outbox::Column::NextAttemptAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(upstream_outbox::Column::State.eq("pending"))
+                .exec(&txn)
+                .await?;
             0
         };
         audit(
@@ -216,4 +225,220 @@ pub(crate) async fn queue<C: ConnectionTrait>(
         .map_err(|e| StoreError::Broken(format!("outbox: {e}")))?
         .to_owned();
     Ok(c.execute(&insert).await?.rows_affected())
+}
+
+/// An outbox row due to go, with its figure as stored now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub id: i32,
+    pub indicator: String,
+    pub unit: String,
+    pub period: String,
+    /// The version queued.
+    pub version: i64,
+    pub attempts: i32,
+    /// The figure as it stands, when it is still official at the version queued: value,
+    /// numerator, denominator, comment. `None`: it has moved on (a later version is queued
+    /// of its own) or is no longer official (a reopened report queues it again when accepted).
+    pub figure: Option<(String, Option<String>, Option<String>, String)>,
+}
+
+/// How an attempt to deliver some rows ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivered {
+    /// The centre took them.
+    Sent,
+    /// The centre refused them, for this reason: they wait for someone to send them again.
+    Rejected(String),
+    /// Nothing left to send: the figure moved on.
+    Superseded,
+    /// The centre could not be reached or failed: tried again at `next`.
+    Retry { error: String, next: DateTime<Utc> },
+}
+
+impl Store {
+    /// The centre's address, the code mapping's system and the token, for the sender only.
+    pub async fn upstream_for_sender(&self) -> Result<Option<(Upstream, String)>> {
+        Ok(upstream::Entity::find().one(&self.db).await?.map(|m| {
+            (
+                Upstream {
+                    system: m.system,
+                    url: m.url,
+                    set_by: m.set_by,
+                    set_at: m.set_at,
+                },
+                m.token,
+            )
+        }))
+    }
+
+    /// Claims up to `limit` rows due now (oldest first) for `lease`: another sender (another
+    /// server on the same database) skips them meanwhile, and they are due again after it if
+    /// this one dies before it says how they went.
+    pub async fn claim_outbox(&self, limit: u64, lease: chrono::Duration) -> Result<Vec<Due>> {
+        use crate::entities::{indicator, unit};
+        use sea_orm::{FromQueryResult, QuerySelect};
+        let now = self.clock.now();
+        // Whole milliseconds: the claim is recognised by its lease's end as stored.
+        let until =
+            DateTime::from_timestamp_millis((now + lease).timestamp_millis()).unwrap_or(now);
+        let due = |c: upstream_outbox::Column| {
+            Expr::col((upstream_outbox::Entity, c))
+                .is_null()
+                .or(Expr::col((upstream_outbox::Entity, c)).lte(now))
+        };
+        let ids: Vec<i32> = upstream_outbox::Entity::find()
+            .select_only()
+            .column(upstream_outbox::Column::Id)
+            .filter(upstream_outbox::Column::State.eq("pending"))
+            .filter(due(upstream_outbox::Column::NextAttemptAt))
+            .order_by_asc(upstream_outbox::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The claim re-checks that each row is still due: of two senders, one gets it.
+        let txn = self.begin_write().await?;
+        upstream_outbox::Entity::update_many()
+            .col_expr(upstream_outbox::Column::NextAttemptAt, Expr::value(until))
+            .filter(upstream_outbox::Column::Id.is_in(ids.clone()))
+            .filter(upstream_outbox::Column::State.eq("pending"))
+            .filter(due(upstream_outbox::Column::NextAttemptAt))
+            .exec(&txn)
+            .await?;
+        #[derive(FromQueryResult)]
+        struct Row {
+            id: i32,
+            attempts: i32,
+            period: String,
+            version: i64,
+            next_attempt_at: Option<DateTime<Utc>>,
+            indicator: String,
+            unit: String,
+            value: Option<String>,
+            numerator: Option<String>,
+            denominator: Option<String>,
+            comment: Option<String>,
+            current: Option<i64>,
+            state: Option<String>,
+        }
+        let o = upstream_outbox::Entity;
+        let v = data_value::Entity;
+        let q = Query::select()
+            .column((o, upstream_outbox::Column::Id))
+            .column((o, upstream_outbox::Column::Attempts))
+            .column((o, upstream_outbox::Column::Period))
+            .column((o, upstream_outbox::Column::Version))
+            .column((o, upstream_outbox::Column::NextAttemptAt))
+            .expr_as(
+                Expr::col((indicator::Entity, indicator::Column::Code)),
+                "indicator",
+            )
+            .expr_as(Expr::col((unit::Entity, unit::Column::Code)), "unit")
+            .column((v, data_value::Column::Value))
+            .column((v, data_value::Column::Numerator))
+            .column((v, data_value::Column::Denominator))
+            .column((v, data_value::Column::Comment))
+            .expr_as(Expr::col((v, data_value::Column::Version)), "current")
+            .column((v, data_value::Column::State))
+            .from(o)
+            .inner_join(
+                indicator::Entity,
+                Expr::col((indicator::Entity, indicator::Column::Id))
+                    .equals((o, upstream_outbox::Column::IndicatorId)),
+            )
+            .inner_join(
+                unit::Entity,
+                Expr::col((unit::Entity, unit::Column::Id))
+                    .equals((o, upstream_outbox::Column::UnitId)),
+            )
+            .left_join(
+                v,
+                Expr::col((v, data_value::Column::IndicatorId))
+                    .equals((o, upstream_outbox::Column::IndicatorId))
+                    .and(
+                        Expr::col((v, data_value::Column::UnitId))
+                            .equals((o, upstream_outbox::Column::UnitId)),
+                    )
+                    .and(
+                        Expr::col((v, data_value::Column::Period))
+                            .equals((o, upstream_outbox::Column::Period)),
+                    ),
+            )
+            .and_where(Expr::col((o, upstream_outbox::Column::Id)).is_in(ids))
+            .order_by((o, upstream_outbox::Column::Id), sea_orm::Order::Asc)
+            .to_owned();
+        let backend = self.db.get_database_backend();
+        let rows = Row::find_by_statement(backend.build(&q)).all(&txn).await?;
+        txn.commit().await?;
+        Ok(rows
+            .into_iter()
+            // Only the rows this claim took.
+            .filter(|r| {
+                r.next_attempt_at
+                    .is_some_and(|t| (t - until).num_milliseconds().abs() < 1)
+            })
+            .map(|r| Due {
+                id: r.id,
+                figure: (r.current == Some(r.version) && r.state.as_deref() == Some("accepted"))
+                    .then(|| {
+                        (
+                            r.value.unwrap_or_default(),
+                            r.numerator,
+                            r.denominator,
+                            r.comment.unwrap_or_default(),
+                        )
+                    }),
+                indicator: r.indicator,
+                unit: r.unit,
+                period: r.period,
+                version: r.version,
+                attempts: r.attempts,
+            })
+            .collect())
+    }
+
+    /// Records how delivering rows `ids` ended.
+    pub async fn outbox_delivered(&self, ids: &[i32], how: &Delivered) -> Result<()> {
+        let now = self.clock.now();
+        let mut update = upstream_outbox::Entity::update_many()
+            .filter(upstream_outbox::Column::Id.is_in(ids.to_vec()));
+        update = match how {
+            Delivered::Sent | Delivered::Superseded => update
+                .col_expr(
+                    upstream_outbox::Column::State,
+                    Expr::value(if *how == Delivered::Sent {
+                        "sent"
+                    } else {
+                        "superseded"
+                    }),
+                )
+                .col_expr(upstream_outbox::Column::DoneAt, Expr::value(now))
+                .col_expr(upstream_outbox::Column::NextAttemptAt, Expr::value(now))
+                // Delivered: an earlier failure of these rows is no longer the news.
+                .col_expr(upstream_outbox::Column::LastError, Expr::value("")),
+            Delivered::Rejected(why) => update
+                .col_expr(upstream_outbox::Column::State, Expr::value("rejected"))
+                .col_expr(upstream_outbox::Column::LastError, Expr::value(cut(why)))
+                .col_expr(upstream_outbox::Column::DoneAt, Expr::value(now))
+                .col_expr(upstream_outbox::Column::NextAttemptAt, Expr::value(now)),
+            Delivered::Retry { error, next } => update
+                .col_expr(upstream_outbox::Column::LastError, Expr::value(cut(error)))
+                .col_expr(upstream_outbox::Column::NextAttemptAt, Expr::value(*next))
+                .col_expr(
+                    upstream_outbox::Column::Attempts,
+                    Expr::col(upstream_outbox::Column::Attempts).add(1),
+                ),
+        };
+        update.exec(&self.db).await?;
+        Ok(())
+    }
+}
+
+/// A reason kept at most 2,000 characters.
+fn cut(s: &str) -> String {
+    s.chars().take(2000).collect()
 }

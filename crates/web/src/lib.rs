@@ -68,6 +68,8 @@ pub async fn app_trusting(
     state.app.live.watch();
     // Reminders of reports due soon or late, and mail when the server has SMTP.
     chitieu_app::notify::start(state.app.clone());
+    // Official figures to the central instance, when one is set.
+    chitieu_app::upstream::start_sender(state.app.clone());
     let router = Router::new()
         .route("/", get(views::overview))
         .route("/indicators/{code}", get(views::indicator))

@@ -26,6 +26,8 @@ pub struct Metrics {
     snapshot_age: Gauge,
     sync_lag: Gauge,
     mail_queue: Gauge,
+    upstream_pending: Gauge,
+    upstream_rejected: Gauge,
 }
 
 impl Default for Metrics {
@@ -73,6 +75,16 @@ impl Metrics {
         .expect("a valid metric");
         let mail_queue = Gauge::new("chitieu_mail_queue", "Notices waiting to be mailed")
             .expect("a valid metric");
+        let upstream_pending = Gauge::new(
+            "chitieu_upstream_pending",
+            "Official figures waiting to go to the central instance",
+        )
+        .expect("a valid metric");
+        let upstream_rejected = Gauge::new(
+            "chitieu_upstream_rejected",
+            "Official figures the central instance refused, waiting to be sent again",
+        )
+        .expect("a valid metric");
         for m in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -80,6 +92,8 @@ impl Metrics {
             Box::new(snapshot_age.clone()),
             Box::new(sync_lag.clone()),
             Box::new(mail_queue.clone()),
+            Box::new(upstream_pending.clone()),
+            Box::new(upstream_rejected.clone()),
         ] {
             registry.register(m).expect("each metric once");
         }
@@ -95,6 +109,8 @@ impl Metrics {
             snapshot_age,
             sync_lag,
             mail_queue,
+            upstream_pending,
+            upstream_rejected,
         }
     }
 
@@ -159,6 +175,13 @@ pub async fn metrics(State(s): State<AppState>, req: Request) -> Response {
     match s.app.mail_queue().await {
         Ok(n) => m.mail_queue.set(n as f64),
         Err(e) => tracing::warn!(error = %e, "không đọc được hàng đợi thư"),
+    }
+    match s.app.upstream_counts().await {
+        Ok((pending, rejected)) => {
+            m.upstream_pending.set(pending as f64);
+            m.upstream_rejected.set(rejected as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "không đọc được hàng đợi gửi lên trung ương"),
     }
     let mut out = Vec::new();
     if let Err(e) = TextEncoder::new().encode(&m.registry.gather(), &mut out) {

@@ -3,7 +3,9 @@
 //! imported — is queued for it in the transaction that makes it official, so that nothing
 //! accepted can be lost before it is delivered. How delivery stands is visible to the
 //! province's administrators and standing office (`upstream status`, `GET /api/v1/upstream`);
-//! the centre's token never shows. Delivery itself is not built yet.
+//! the centre's token never shows. A sender in `serve` delivers the queue to the centre's
+//! `POST /api/v1/dataValueSets`, tries again while the centre is unreachable, and records
+//! the centre's reason when it refuses.
 
 use crate::support::*;
 use chitieu_store::db_tests;
@@ -13,6 +15,8 @@ use serde_json::Value;
 db_tests!(
     official_figures_are_queued_for_the_centre_as_they_become_official,
     a_bad_centre_is_refused_and_nothing_changes,
+    official_figures_reach_the_centre_and_wait_while_it_is_down,
+    a_province_killed_after_accepting_loses_nothing,
 );
 
 fn status(db: &TestDb) -> Value {
@@ -30,17 +34,7 @@ async fn official_figures_are_queued_for_the_centre_as_they_become_official(db: 
     assert_eq!(before["url"], Value::Null);
     assert_eq!(before["pending"], 0);
 
-    let said = ok(
-        db,
-        &[
-            "upstream",
-            "set",
-            "--url",
-            "https://trungtam.example.vn",
-            "--token",
-            "ct_bi-mat-cua-tinh",
-        ],
-    );
+    let said = upstream_at(db, "https://trungtam.example.vn", "ct_bi-mat-cua-tinh");
     let backlog = pending(db);
     assert!(backlog > 0, "the province's official history goes up once");
     assert!(said.contains(&format!("{backlog} số liệu")), "{said}");
@@ -52,17 +46,7 @@ async fn official_figures_are_queued_for_the_centre_as_they_become_official(db: 
     );
     assert!(now["oldest_pending_seconds"].as_i64().is_some());
     // A new token: the queue stays as it is, no second backfill.
-    ok(
-        db,
-        &[
-            "upstream",
-            "set",
-            "--url",
-            "https://trungtam.example.vn/",
-            "--token",
-            "ct_moi",
-        ],
-    );
+    upstream_at(db, "https://trungtam.example.vn/", "ct_moi");
     assert_eq!(pending(db), backlog);
 
     // A report accepted: its figures join the queue with it.
@@ -149,4 +133,220 @@ async fn a_bad_centre_is_refused_and_nothing_changes(db: &TestDb) {
     }
     assert_eq!(status(db)["url"], Value::Null);
     assert_eq!(pending(db), 0);
+}
+
+/// The centre: another instance with a database of its own (SQLite), the plan and the map
+/// loaded, serving; and the token it issued for the province's standing office.
+fn centre() -> (TestDb, String, chitieu_web::testing::TestServer) {
+    let db = TestDb::sqlite();
+    ok(&db, &["init"]);
+    let issued = token(&db, "thai-nguyen", "secretariat", "19");
+    let server =
+        chitieu_web::testing::TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
+    (db, issued, server)
+}
+
+/// Names the centre at `url` with `token`, from the command line.
+fn upstream_at(db: &TestDb, url: &str, token: &str) -> String {
+    ok(db, &["upstream", "set", "--url", url, "--token", token])
+}
+
+/// Waits (bounded only to fail instead of hang) until `done` holds of the province's status.
+fn until(db: &TestDb, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let start = std::time::Instant::now();
+    loop {
+        let s = status(db);
+        if done(&s) {
+            println!("{what}: {} ms", start.elapsed().as_millis());
+            return s;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "{what}: {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+async fn official_figures_reach_the_centre_and_wait_while_it_is_down(db: &TestDb) {
+    ok(db, &["demo"]);
+    let (centre_db, issued, centre) = centre();
+    let (_province, base) = serve(db);
+
+    // The centre unreachable: everything waits, with the reason.
+    upstream_at(db, "http://127.0.0.1:1", &issued);
+    let backlog = pending(db);
+    let down = until(db, "a failed attempt recorded", |s| {
+        s["last_error"].is_string()
+    });
+    assert_eq!(
+        down["pending"].as_u64(),
+        Some(backlog),
+        "nothing lost: {down}"
+    );
+    assert_eq!(down["last_success"], Value::Null);
+
+    // Its address fixed: the history arrives, none refused.
+    upstream_at(db, &centre.base, &issued);
+    let up = until(db, "the history delivered", |s| s["pending"] == 0);
+    assert_eq!(up["rejected"], 0, "{up}");
+    assert_eq!(
+        up["last_error"],
+        Value::Null,
+        "the failures are behind it: {up}"
+    );
+    assert!(up["last_success"].is_string());
+    // A figure the province accepted is at the centre, with the same value.
+    let office = token(db, "van-phong", "secretariat", "19");
+    let (_, _, accepted) = api(
+        "GET",
+        &format!("{base}/api/v1/values?unit=19&indicator=HT-5G"),
+        Some(&office),
+        None,
+    );
+    let one = accepted
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["state"] == "accepted")
+        .expect("an official figure of the province")
+        .clone();
+    let there = stored(
+        &centre.base,
+        &issued,
+        "HT-5G",
+        "19",
+        one["period"].as_str().unwrap(),
+    )
+    .expect("delivered to the centre");
+    assert_eq!(there["value"], one["value"]);
+
+    // A report accepted now goes up by itself.
+    let (_, _, approved) = api(
+        "GET",
+        &format!("{base}/api/v1/reports?state=approved"),
+        Some(&office),
+        None,
+    );
+    let r = approved.as_array().unwrap()[0].clone();
+    let (form, unit, period) = (
+        r["form"].as_str().unwrap().to_string(),
+        r["unit"].as_str().unwrap().to_string(),
+        r["period"].as_str().unwrap().to_string(),
+    );
+    let (s, body) = post_json(
+        &format!("{base}/api/v1/reports/{form}/{unit}/{period}/accept"),
+        &office,
+        "{}",
+    );
+    assert_eq!(s, 200, "{body}");
+    assert!(pending(db) > 0, "queued with the acceptance");
+    until(db, "the accepted report delivered", |s| s["pending"] == 0);
+    let (_, _, at_centre) = api(
+        "GET",
+        &format!("{}/api/v1/values?unit={unit}&period={period}", centre.base),
+        Some(&issued),
+        None,
+    );
+    assert!(!at_centre.as_array().unwrap().is_empty(), "{at_centre}");
+
+    // A token the centre issued for another unit than the province: the centre refuses, and
+    // the province sees why; nothing is retried blindly.
+    let elsewhere = token(&centre_db, "so-khcn", "secretariat", "TN.SKHCN");
+    upstream_at(db, &centre.base, &elsewhere);
+    let next = approved.as_array().unwrap()[1].clone();
+    let (s, body) = post_json(
+        &format!(
+            "{base}/api/v1/reports/{}/{}/{}/accept",
+            next["form"].as_str().unwrap(),
+            next["unit"].as_str().unwrap(),
+            next["period"].as_str().unwrap()
+        ),
+        &office,
+        "{}",
+    );
+    assert_eq!(s, 200, "{body}");
+    let refused = until(db, "the refusal recorded", |s| {
+        s["rejected"].as_u64() > Some(0)
+    });
+    assert_eq!(refused["pending"], 0);
+    assert!(
+        refused["last_error"].as_str().unwrap().starts_with("403"),
+        "the centre's answer: {refused}"
+    );
+    // The same in the metrics a monitoring system scrapes.
+    let (s, metrics) = get_status(&base, "/metrics", None);
+    assert_eq!(s, 200);
+    assert!(metrics.contains("chitieu_upstream_pending 0"), "{metrics}");
+    assert!(
+        metrics.contains(&format!(
+            "chitieu_upstream_rejected {}",
+            refused["rejected"]
+        )),
+        "{metrics}"
+    );
+    drop(centre);
+}
+
+/// The province's server is killed (SIGKILL) after two acceptances it could not deliver:
+/// started again with the centre reachable, it delivers both, each once.
+async fn a_province_killed_after_accepting_loses_nothing(db: &TestDb) {
+    ok(db, &["demo"]);
+    let (_centre_db, issued, centre) = centre();
+    let office = token(db, "van-phong", "secretariat", "19");
+    // The history first, so that only the two acceptances are in question.
+    upstream_at(db, &centre.base, &issued);
+    let (mut province, base) = serve_process(db);
+    until(db, "the history delivered", |s| s["pending"] == 0);
+
+    upstream_at(db, "http://127.0.0.1:1", &issued);
+    // The sender reads the address at each round (every second when idle): the one under
+    // way may still hold the old one.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (_, _, approved) = api(
+        "GET",
+        &format!("{base}/api/v1/reports?state=approved"),
+        Some(&office),
+        None,
+    );
+    let reports: Vec<(String, String, String)> = approved.as_array().unwrap()[..2]
+        .iter()
+        .map(|r| {
+            let f = |k: &str| r[k].as_str().unwrap().to_string();
+            (f("form"), f("unit"), f("period"))
+        })
+        .collect();
+    for (form, unit, period) in &reports {
+        let (s, body) = post_json(
+            &format!("{base}/api/v1/reports/{form}/{unit}/{period}/accept"),
+            &office,
+            "{}",
+        );
+        assert_eq!(s, 200, "{body}");
+    }
+    let waiting = pending(db);
+    assert!(waiting >= 2, "both acceptances wait: {waiting}");
+    province.kill().expect("SIGKILL");
+    province.wait().expect("gone");
+    assert_eq!(pending(db), waiting, "nothing lost with the process");
+
+    upstream_at(db, &centre.base, &issued);
+    let (mut province, _) = serve_process(db);
+    until(db, "delivered after the restart", |s| s["pending"] == 0);
+    for (_, unit, period) in &reports {
+        let (_, _, there) = api(
+            "GET",
+            &format!("{}/api/v1/values?unit={unit}&period={period}", centre.base),
+            Some(&issued),
+            None,
+        );
+        let rows = there.as_array().unwrap();
+        assert!(!rows.is_empty(), "{unit} {period} at the centre");
+        assert!(
+            rows.iter().all(|v| v["version"] == 1),
+            "each applied once: {there}"
+        );
+    }
+    let _ = province.kill();
+    let _ = province.wait();
 }
