@@ -414,6 +414,41 @@ async fn another_system_pushes_dhis2_json_or_adx_to_the_api_once(db: &TestDb) {
     assert!(body.contains("không có đơn vị mã \\\"5444\\\""), "{body}");
     let (s, _, _) = push("text/csv", None, "a,b");
     assert_eq!(s, 415);
+    // More values than a request may carry: refused as too many (it once answered about a
+    // report's state instead).
+    let (_, _, units) = api(
+        "GET",
+        &format!("{base}/api/v1/units?parent=19"),
+        Some(&system),
+        None,
+    );
+    let units: Vec<String> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| matches!(u["kind"].as_str(), Some("commune" | "ward")))
+        .map(|u| u["code"].as_str().unwrap().to_string())
+        .collect();
+    let quarters = (2026..=2100).flat_map(|y| (1..=4).map(move |k| format!("{y}Q{k}")));
+    // A numerator and a denominator for each of 10,001 units and quarters.
+    let many: Vec<String> = quarters
+        .flat_map(|p| units.iter().map(move |u| (u.clone(), p.clone())))
+        .take(10_001)
+        .flat_map(|(u, p)| {
+            ["cbxTrained01", "cbxOfficials"].map(|e| {
+                format!(r#"{{"dataElement":"{e}","orgUnit":"{u}","period":"{p}","value":"1"}}"#)
+            })
+        })
+        .collect();
+    assert_eq!(many.len(), 20_002);
+    let (s, body, _) = push(
+        "application/json",
+        None,
+        &format!(r#"{{"dataValues":[{}]}}"#, many.join(",")),
+    );
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("\"too_many\""), "{body}");
+    assert!(!body.contains("not_one_of"), "{body}");
     assert_eq!(stored().await.version, v.version, "nothing written");
     // A viewer's token may not push.
     let viewer = token(db, "xem-thu", "viewer", "5443");

@@ -285,12 +285,6 @@ pub(super) async fn push_document(
         let mapping = s.app.mapping_of(system).await.map_err(ApiError::invalid)?;
         let (parsed, what) = parse_document(kind, &bytes, &s.live.snapshot(), &mapping)?;
         if parsed.len() > MAX_BATCH {
-            return Err(ApiError::from(chitieu_domain::Refusal::not_one_of(
-                chitieu_domain::Field::State,
-                "submitted",
-                ["draft"],
-            )));
-            #[allow(unreachable_code)]
             return Err(ApiError::from(Refusal::TooMany {
                 what: Thing::Value,
                 max: MAX_BATCH,
