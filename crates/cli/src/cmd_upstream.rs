@@ -26,6 +26,11 @@ pub enum UpstreamCmd {
     /// How delivery stands, as JSON: url, pending, oldest_pending_seconds, last_success,
     /// last_error, rejected.
     Status,
+    /// The figures the centre refused, most recent first, with its reason (CSV).
+    Refused,
+    /// Send the refused figures again, once what the centre refused them for is fixed (the
+    /// code mapping, the token).
+    Resend,
 }
 
 pub async fn run(db: &str, cmd: UpstreamCmd) -> Result<()> {
@@ -44,6 +49,19 @@ pub async fn run(db: &str, cmd: UpstreamCmd) -> Result<()> {
                 .await
                 .map_err(crate::cmd_assess::refused)?;
             outln!("{}", serde_json::to_string_pretty(&d)?);
+        }
+        UpstreamCmd::Refused => {
+            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+            out.write_record(["indicator", "unit", "period", "reason", "refused_at"])?;
+            for r in store.refused_outbox(10_000).await? {
+                let at = r.at.map(|t| t.to_rfc3339()).unwrap_or_default();
+                out.write_record([&r.indicator, &r.unit, &r.period, &r.reason, &at])?;
+            }
+            out.flush()?;
+        }
+        UpstreamCmd::Resend => {
+            let n = store.resend_refused(ACTOR).await?;
+            outln!("{n} số liệu bị trung ương từ chối sẽ được gửi lại.");
         }
     }
     Ok(())

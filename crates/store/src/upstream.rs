@@ -276,7 +276,6 @@ impl Store {
     /// server on the same database) skips them meanwhile, and they are due again after it if
     /// this one dies before it says how they went.
     pub async fn claim_outbox(&self, limit: u64, lease: chrono::Duration) -> Result<Vec<Due>> {
-        use crate::entities::{indicator, unit};
         use sea_orm::{FromQueryResult, QuerySelect};
         let now = self.clock.now();
         // Whole milliseconds: the claim is recognised by its lease's end as stored.
@@ -327,34 +326,18 @@ impl Store {
         }
         let o = upstream_outbox::Entity;
         let v = data_value::Entity;
-        let q = Query::select()
+        let q = outbox_with_codes()
             .column((o, upstream_outbox::Column::Id))
             .column((o, upstream_outbox::Column::Attempts))
             .column((o, upstream_outbox::Column::Period))
             .column((o, upstream_outbox::Column::Version))
             .column((o, upstream_outbox::Column::NextAttemptAt))
-            .expr_as(
-                Expr::col((indicator::Entity, indicator::Column::Code)),
-                "indicator",
-            )
-            .expr_as(Expr::col((unit::Entity, unit::Column::Code)), "unit")
             .column((v, data_value::Column::Value))
             .column((v, data_value::Column::Numerator))
             .column((v, data_value::Column::Denominator))
             .column((v, data_value::Column::Comment))
             .expr_as(Expr::col((v, data_value::Column::Version)), "current")
             .column((v, data_value::Column::State))
-            .from(o)
-            .inner_join(
-                indicator::Entity,
-                Expr::col((indicator::Entity, indicator::Column::Id))
-                    .equals((o, upstream_outbox::Column::IndicatorId)),
-            )
-            .inner_join(
-                unit::Entity,
-                Expr::col((unit::Entity, unit::Column::Id))
-                    .equals((o, upstream_outbox::Column::UnitId)),
-            )
             .left_join(
                 v,
                 Expr::col((v, data_value::Column::IndicatorId))
@@ -436,6 +419,108 @@ impl Store {
         update.exec(&self.db).await?;
         Ok(())
     }
+}
+
+/// A figure the centre refused, with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    pub indicator: String,
+    pub unit: String,
+    pub period: String,
+    pub reason: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// The figures the centre refused, most recent first, at most `limit`.
+    pub async fn refused_outbox(&self, limit: u64) -> Result<Vec<Refused>> {
+        use sea_orm::FromQueryResult;
+        #[derive(FromQueryResult)]
+        struct Row {
+            indicator: String,
+            unit: String,
+            period: String,
+            last_error: String,
+            done_at: Option<DateTime<Utc>>,
+        }
+        let o = upstream_outbox::Entity;
+        let q = outbox_with_codes()
+            .column((o, upstream_outbox::Column::Period))
+            .column((o, upstream_outbox::Column::LastError))
+            .column((o, upstream_outbox::Column::DoneAt))
+            .and_where(Expr::col((o, upstream_outbox::Column::State)).eq("rejected"))
+            .order_by((o, upstream_outbox::Column::Id), sea_orm::Order::Desc)
+            .limit(limit)
+            .to_owned();
+        let backend = self.db.get_database_backend();
+        Ok(Row::find_by_statement(backend.build(&q))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| Refused {
+                indicator: r.indicator,
+                unit: r.unit,
+                period: r.period,
+                reason: r.last_error,
+                at: r.done_at,
+            })
+            .collect())
+    }
+
+    /// Sends the refused figures again (after the mapping or the token was fixed): they wait
+    /// with the others, due now. Audited; returns how many.
+    pub async fn resend_refused(&self, actor: &str) -> Result<u64> {
+        let txn = self.begin_write().await?;
+        let n = upstream_outbox::Entity::update_many()
+            .col_expr(upstream_outbox::Column::State, Expr::value("pending"))
+            .col_expr(
+                upstream_outbox::Column::NextAttemptAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                upstream_outbox::Column::DoneAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(upstream_outbox::Column::Attempts, Expr::value(0))
+            .filter(upstream_outbox::Column::State.eq("rejected"))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        audit(
+            &txn,
+            actor,
+            "upstream.resend",
+            "upstream_outbox",
+            &format!("gửi lại {n} số liệu trung ương đã từ chối"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(n)
+    }
+}
+
+/// The outbox with each row's indicator and unit codes (`indicator`, `unit`).
+fn outbox_with_codes() -> sea_orm::sea_query::SelectStatement {
+    use crate::entities::{indicator, unit};
+    let o = upstream_outbox::Entity;
+    Query::select()
+        .expr_as(
+            Expr::col((indicator::Entity, indicator::Column::Code)),
+            "indicator",
+        )
+        .expr_as(Expr::col((unit::Entity, unit::Column::Code)), "unit")
+        .from(o)
+        .inner_join(
+            indicator::Entity,
+            Expr::col((indicator::Entity, indicator::Column::Id))
+                .equals((o, upstream_outbox::Column::IndicatorId)),
+        )
+        .inner_join(
+            unit::Entity,
+            Expr::col((unit::Entity, unit::Column::Id))
+                .equals((o, upstream_outbox::Column::UnitId)),
+        )
+        .to_owned()
 }
 
 /// A reason kept at most 2,000 characters.
