@@ -18,6 +18,9 @@ pub const CENTRAL: &str = "central";
 pub struct Delivery {
     /// The central instance, if one is set.
     pub url: Option<String>,
+    /// The code mapping figures are sent in (shown on the page, not in the JSON).
+    #[serde(skip_serializing)]
+    pub system: Option<String>,
     /// Figures waiting to go.
     pub pending: u64,
     /// How long the oldest of them has waited.
@@ -35,8 +38,10 @@ pub async fn delivery_of(
     now: DateTime<Utc>,
 ) -> Result<Delivery, ActionError> {
     let st = store.upstream_status().await?;
+    let system = store.upstream().await?.map(|u| u.system);
     Ok(Delivery {
         url: st.url,
+        system,
         pending: st.pending,
         oldest_pending_seconds: st.oldest_pending.map(|t| (now - t).num_seconds().max(0)),
         last_success: st.last_success,
@@ -316,4 +321,20 @@ fn reason(text: &str) -> String {
             })
         })
         .unwrap_or_else(|| text.chars().take(500).collect())
+}
+
+/// The figures the centre refused (most recent first, at most `limit`), for `me`.
+pub async fn refused(
+    s: &App,
+    me: &Actor,
+    limit: u64,
+) -> Result<Vec<chitieu_store::Refused>, ActionError> {
+    check(s, me)?;
+    Ok(s.store.refused_outbox(limit).await?)
+}
+
+/// Sends the refused figures again, for `me`; how many.
+pub async fn resend(s: &App, me: &Actor) -> Result<u64, ActionError> {
+    check(s, me)?;
+    Ok(s.store.resend_refused(&me.login).await?)
 }

@@ -10,8 +10,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::entities::{data_value, upstream, upstream_outbox};
@@ -141,7 +140,26 @@ impl Store {
         let in_state = |s: &'static str| {
             upstream_outbox::Entity::find().filter(upstream_outbox::Column::State.eq(s))
         };
-        let pending = in_state("pending").count(&self.db).await?;
+        // Both counts in one statement: a row moving from pending to rejected between two
+        // reads would be counted twice or not at all.
+        let counts: Vec<(String, i64)> = {
+            use sea_orm::QuerySelect;
+            upstream_outbox::Entity::find()
+                .select_only()
+                .column(upstream_outbox::Column::State)
+                .column_as(upstream_outbox::Column::Id.count(), "n")
+                .group_by(upstream_outbox::Column::State)
+                .into_tuple()
+                .all(&self.db)
+                .await?
+        };
+        let count = |state: &str| {
+            counts
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+        };
+        let (pending, rejected) = (count("pending"), count("rejected"));
         let oldest_pending = in_state("pending")
             .order_by_asc(upstream_outbox::Column::Id)
             .one(&self.db)
@@ -158,7 +176,6 @@ impl Store {
             .one(&self.db)
             .await?
             .map(|m| m.last_error);
-        let rejected = in_state("rejected").count(&self.db).await?;
         Ok(UpstreamStatus {
             url: Some(up.url),
             pending,

@@ -135,6 +135,11 @@ pub async fn app_trusting(
         .route("/evidence/{id}", get(views::evidence))
         .route("/admin", get(views::admin))
         .route("/admin/sign-ins", get(views::sign_ins))
+        .route(
+            "/admin/upstream",
+            get(views::admin_upstream).post(views::admin_upstream_save),
+        )
+        .route("/admin/upstream/resend", post(views::admin_upstream_resend))
         .route("/admin/{what}", post(views::admin_save))
         .route("/public", get(views::public))
         .route("/login", get(views::login_form).post(views::login))

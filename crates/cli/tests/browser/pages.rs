@@ -212,6 +212,10 @@ pub(super) async fn the_pages_hold_for_every_role(
         .await
         .unwrap();
     shot(c, "admin-forms.png").await;
+    // Delivery to the centre, from the administration page.
+    click(c, "#upstream-link").await;
+    assert!(c.find(Locator::Id("set-upstream")).await.is_ok());
+    shot(c, "admin-upstream.png").await;
     // Filtering the task list swaps the list in place (htmx), and the address follows.
     c.goto(&format!("{base}/tasks")).await.unwrap();
     c.find(Locator::Css("select[name=status]"))

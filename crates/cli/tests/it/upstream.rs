@@ -17,6 +17,7 @@ db_tests!(
     a_bad_centre_is_refused_and_nothing_changes,
     official_figures_reach_the_centre_and_wait_while_it_is_down,
     a_province_killed_after_accepting_loses_nothing,
+    the_standing_office_names_the_centre_and_sends_refused_figures_again_on_a_page,
 );
 
 fn status(db: &TestDb) -> Value {
@@ -267,7 +268,7 @@ async fn official_figures_reach_the_centre_and_wait_while_it_is_down(db: &TestDb
     );
     assert_eq!(s, 200, "{body}");
     let refused = until(db, "the refusal recorded", |s| {
-        s["rejected"].as_u64() > Some(0)
+        s["rejected"].as_u64() > Some(0) && s["pending"] == 0
     });
     assert_eq!(refused["pending"], 0);
     assert!(
@@ -365,4 +366,63 @@ async fn a_province_killed_after_accepting_loses_nothing(db: &TestDb) {
     }
     let _ = province.kill();
     let _ = province.wait();
+}
+
+async fn the_standing_office_names_the_centre_and_sends_refused_figures_again_on_a_page(
+    db: &TestDb,
+) {
+    ok(db, &["demo"]);
+    let (centre_db, issued, centre) = centre();
+    let elsewhere = token(&centre_db, "so-khcn", "secretariat", "TN.SKHCN");
+    add_user(db, "tt.tinh", "secretariat", "19");
+    add_user(db, "xem.tinh", "viewer", "19");
+    let (_server, base) = serve(db);
+    let office = session(&base, "tt.tinh", PASSWORD);
+    let viewer = session(&base, "xem.tinh", PASSWORD);
+    assert_eq!(get_status(&base, "/admin/upstream", Some(&viewer)).0, 403);
+    let (s, page) = get_status(&base, "/admin/upstream", Some(&office));
+    assert_eq!(s, 200);
+    assert!(page.contains("id=\"no-upstream\""), "{page}");
+    let set = |url: &str, token: &str| {
+        post_page_form(
+            &base,
+            "/admin/upstream",
+            "/admin/upstream",
+            &office,
+            &[("url", url), ("token", token), ("system", "")],
+        )
+    };
+    let (s, _, body) = set("trungtam", &issued);
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("địa chỉ máy chủ trung ương"), "{body}");
+    // A token the centre issued for another unit: the history is refused, with the reason.
+    let (s, to, _) = set(&centre.base, &elsewhere);
+    assert_eq!((s, to.as_str()), (303, "/admin/upstream?done=saved"));
+    until(db, "the history refused", |s| {
+        s["pending"] == 0 && s["rejected"].as_u64() > Some(0)
+    });
+    let (_, page) = get_status(&base, "/admin/upstream", Some(&office));
+    assert!(page.contains("id=\"refused-table\""), "{page}");
+    assert!(page.contains("403: Không có quyền"), "{page}");
+    assert!(
+        !page.contains(&elsewhere) && !page.contains(&issued),
+        "no token shown"
+    );
+    // The right token, then the refused figures again: all delivered.
+    let (s, _, _) = set(&centre.base, &issued);
+    assert_eq!(s, 303);
+    let (s, to, _) = post_page_form(
+        &base,
+        "/admin/upstream",
+        "/admin/upstream/resend",
+        &office,
+        &[],
+    );
+    assert_eq!((s, to.as_str()), (303, "/admin/upstream?done=resent"));
+    until(db, "the refused figures delivered", |s| {
+        s["pending"] == 0 && s["rejected"] == 0
+    });
+    let (_, page) = get_status(&base, "/admin/upstream", Some(&office));
+    assert!(!page.contains("id=\"refused-table\""), "{page}");
+    assert!(page.contains(&centre.base));
 }

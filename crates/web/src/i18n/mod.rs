@@ -8,6 +8,7 @@ mod words_accounts;
 mod words_actions;
 mod words_committee;
 mod words_sign_in;
+mod words_upstream;
 
 use chrono::NaiveDate;
 use words::WORDS;
@@ -15,6 +16,7 @@ use words_accounts::ACCOUNT_WORDS;
 use words_actions::ACTION_WORDS;
 use words_committee::COMMITTEE_WORDS;
 use words_sign_in::SIGN_IN_WORDS;
+use words_upstream::UPSTREAM_WORDS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -52,6 +54,7 @@ impl Tr {
             .chain(COMMITTEE_WORDS)
             .chain(ACCOUNT_WORDS)
             .chain(SIGN_IN_WORDS)
+            .chain(UPSTREAM_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")

@@ -36,6 +36,7 @@ mod targets;
 mod task_edit;
 mod tasks;
 mod units;
+mod upstream;
 
 pub use account::{account, account_password};
 pub use account_two_factor::{
@@ -68,3 +69,4 @@ pub use targets::targets;
 pub use task_edit::{task_edit, task_edit_form, task_new, task_new_form};
 pub use tasks::{task, task_progress, tasks};
 pub use units::unit;
+pub use upstream::{admin_upstream, admin_upstream_resend, admin_upstream_save};

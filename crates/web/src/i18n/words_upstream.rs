@@ -1,0 +1,62 @@
+//! The words of a province's delivery to the central instance.
+
+pub(super) const UPSTREAM_WORDS: &[(&str, &str, &str)] = &[
+    (
+        "upstream",
+        "Gửi số liệu lên trung ương",
+        "Delivery to the centre",
+    ),
+    (
+        "upstream_help",
+        "Số liệu chính thức (báo cáo đã tiếp nhận, tệp nhập ở trạng thái đã tiếp nhận) được tự động gửi lên hệ thống trung ương; khi trung ương không trả lời, số liệu chờ và được gửi lại sau.",
+        "Official figures (accepted reports, files imported as accepted) go to the central system by themselves; while the centre does not answer, they wait and are sent again later.",
+    ),
+    (
+        "upstream_none",
+        "Chưa khai báo hệ thống trung ương.",
+        "No central system is set.",
+    ),
+    (
+        "upstream_url",
+        "Địa chỉ hệ thống trung ương",
+        "The central system's address",
+    ),
+    (
+        "upstream_token",
+        "Token do trung ương cấp",
+        "Token issued by the centre",
+    ),
+    ("upstream_system", "Bảng ánh xạ mã", "Code mapping"),
+    ("upstream_pending", "Đang chờ gửi", "Waiting to go"),
+    (
+        "upstream_oldest",
+        "Chờ lâu nhất (giây)",
+        "Longest wait (seconds)",
+    ),
+    (
+        "upstream_last_success",
+        "Gửi thành công gần nhất",
+        "Last delivered",
+    ),
+    ("upstream_last_error", "Lỗi gần nhất", "Last error"),
+    (
+        "upstream_rejected",
+        "Bị trung ương từ chối",
+        "Refused by the centre",
+    ),
+    (
+        "upstream_resend",
+        "Gửi lại các số liệu bị từ chối",
+        "Send the refused figures again",
+    ),
+    (
+        "upstream_saved",
+        "Đã lưu; số liệu chính thức đã có được đưa vào hàng đợi gửi.",
+        "Saved; the official figures already there are queued to go.",
+    ),
+    (
+        "upstream_resent",
+        "Các số liệu bị từ chối sẽ được gửi lại.",
+        "The refused figures will be sent again.",
+    ),
+];
