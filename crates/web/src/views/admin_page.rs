@@ -146,7 +146,7 @@ pub(super) async fn admin_page(
     let me = v.require(Action::Administer, &snap.units, None)?.clone();
     // A refused form comes back filled: that page is this administrator's only.
     let body = match failed {
-        Some(failed) => Part::fresh(admin_body(s, &snap, &me, tr, Some(failed)).await?),
+        Some(failed) => Part::fresh(admin_body(s, &snap, &me, tr, Some(failed)).await?, &me),
         None => {
             // Per administrator: their own account is listed without the actions on it.
             let key = part_key(&snap, tr, &me, &format!("admin|{}", me.login));
@@ -163,7 +163,7 @@ pub(super) async fn admin_page(
         c: Chrome::of(v),
         saved,
         new_token,
-        body: body.to(&me),
+        body,
     }
     .into_response())
 }

@@ -437,19 +437,11 @@ pub(super) struct Part {
 }
 
 impl Part {
-    /// A part rendered for one reader only, not kept.
-    pub(super) fn fresh(text: String) -> Part {
+    /// A part rendered for `me` only, not kept.
+    pub(super) fn fresh(text: String, me: &Actor) -> Part {
         Part {
             text: std::sync::Arc::from(text),
-            csrf: String::new(),
-        }
-    }
-
-    /// The part as `me` is sent it: with their token.
-    pub(super) fn to(self, me: &Actor) -> Part {
-        Part {
             csrf: me.csrf.clone(),
-            ..self
         }
     }
 }
