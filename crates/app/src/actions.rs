@@ -78,6 +78,20 @@ pub async fn write_values(
     state: ValueState,
     what: &str,
 ) -> Result<u64> {
+    write_checked(s, me, items, evidence, state, what, false).await
+}
+
+/// [`write_values`]; `official`: as [`crate::exchange::write_official`] writes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_checked(
+    s: &App,
+    me: &Actor,
+    items: &[ValueItem<'_>],
+    evidence: Vec<NewEvidence>,
+    state: ValueState,
+    what: &str,
+    official: bool,
+) -> Result<u64> {
     if !role_allows(me.role, Action::Enter) {
         return Err(ActionError::Forbidden);
     }
@@ -89,7 +103,11 @@ pub async fn write_values(
             .ok_or_else(|| ActionError::Refused(chitieu_domain::Refusal::NoPlan))?;
         let owner = &plan.plan.owner;
         let allowed = |ind: &chitieu_domain::Indicator, unit: &UnitCode| {
-            may_enter(&snap.units, me.role, &me.unit, owner, ind, unit)
+            if official {
+                may_administer(&snap.units, me.role, &me.unit, unit)
+            } else {
+                may_enter(&snap.units, me.role, &me.unit, owner, ind, unit)
+            }
         };
         // Who may write comes before whether the figures are right: a value for a unit out
         // of reach is refused as such, whatever it holds.
@@ -156,6 +174,7 @@ pub async fn write_values(
                 state,
                 actor: &me.login,
                 what,
+                from_official_source: official,
             },
             |_| {},
         )

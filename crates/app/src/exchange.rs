@@ -110,14 +110,16 @@ fn texts_of(p: &ParsedValue) -> [String; 7] {
     ]
 }
 
-/// Values read from a file or another system, written as drafts for `me` through the same
-/// checks and rights as the entry form (scope, locks, versions), all or nothing. Errors index
-/// `parsed`.
+/// Values read from a file or another system, written for `me` through the same checks and
+/// rights as the entry form (scope, locks, versions), all or nothing: as drafts, or, when
+/// `official`, as the official figures their source delivers ([`actions::write_official`]).
+/// Errors index `parsed`.
 pub async fn write_parsed(
     app: &App,
     me: &Actor,
     parsed: &[ParsedValue],
     what: &str,
+    official: bool,
 ) -> Result<u64, ActionError> {
     let texts: Vec<[String; 7]> = parsed.iter().map(texts_of).collect();
     let items: Vec<ValueItem<'_>> = texts
@@ -137,13 +139,45 @@ pub async fn write_parsed(
             version: p.version,
         })
         .collect();
-    actions::write_values(
-        app,
+    if official {
+        write_official(app, me, &items, what).await
+    } else {
+        actions::write_values(
+            app,
+            me,
+            &items,
+            Vec::new(),
+            chitieu_domain::ValueState::Draft,
+            what,
+        )
+        .await
+    }
+}
+
+/// Writes values as official figures, delivered by their source: a province's standing
+/// office (or administrator) pushing its accepted figures to the centre, for units within
+/// its scope only. A figure it sent before is replaced by its correction; the history keeps
+/// `what`, which says where the figures came from.
+pub async fn write_official(
+    s: &App,
+    me: &Actor,
+    items: &[ValueItem<'_>],
+    what: &str,
+) -> Result<u64, ActionError> {
+    if !chitieu_domain::permission::role_allows(
+        me.role,
+        chitieu_domain::permission::Action::Administer,
+    ) {
+        return Err(ActionError::Forbidden);
+    }
+    actions::write_checked(
+        s,
         me,
-        &items,
+        items,
         Vec::new(),
-        chitieu_domain::ValueState::Draft,
+        chitieu_domain::ValueState::Accepted,
         what,
+        true,
     )
     .await
 }

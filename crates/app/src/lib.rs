@@ -11,6 +11,7 @@ pub mod input;
 pub mod live;
 mod load;
 mod memo;
+pub mod national;
 pub mod notify;
 pub mod per_snapshot;
 pub mod programme;
@@ -29,10 +30,10 @@ use std::sync::Arc;
 /// (the front ends name them through here and never hold the store's methods).
 pub use chitieu_store::{
     Account, Client, ConflictKind, Enrolment, EvidenceInfo, Figures, IndicatorEdit, KeptAnswer,
-    MAX_EVIDENCE_BYTES, NewEvidence, NewUser, NewValue, Notice, OpenSession, Outcome, ReportFilter,
-    SESSION_HOURS, SecondFactor, SignIn, SignInEntry, Store, StoreError, StoredValue, TaskWrite,
-    TokenInfo, TwoFactorPolicy, ValueChange, ValueFilter, ValueRow, check_file, safe_file_name,
-    sha256_hex, value_evidence_key, with_client,
+    MAX_EVIDENCE_BYTES, NewEvidence, NewUser, NewValue, Notice, ORIGIN_MAX, OpenSession, Outcome,
+    ReportFilter, SESSION_HOURS, SecondFactor, SignIn, SignInEntry, Store, StoreError, StoredValue,
+    TaskWrite, TokenInfo, TwoFactorPolicy, ValueChange, ValueFilter, ValueRow, check_file,
+    safe_file_name, sha256_hex, value_evidence_key, with_client,
 };
 
 /// The store and the live engine over it. Cheap to clone.

@@ -29,6 +29,17 @@ pub async fn init_plan(store: &Store, plan: &PlanFile, actor: &str) -> Result<Se
         .map(|u| u.code)
         .collect();
     let mut wanted = admin_map::province(&map, &plan.plan.owner);
+    if wanted.is_empty() {
+        // Not a province: a national plan, owned by the country, over the whole map.
+        let owner = &plan.plan.owner;
+        wanted.push(chitieu_domain::default_plan::country_unit(owner));
+        wanted.extend(map.iter().cloned().map(|mut u| {
+            if u.parent.is_none() {
+                u.parent = Some(owner.clone());
+            }
+            u
+        }));
+    }
     wanted.extend(plan.units.iter().cloned());
     let missing: Vec<_> = wanted
         .into_iter()

@@ -158,12 +158,13 @@ pub async fn send_due(app: &App) -> Result<usize, ActionError> {
     let mapping = crate::exchange::mapping_of(store, &up.system)
         .await
         .map_err(ActionError::Invalid)?;
-    // A report's figures (a unit and period) together: the centre takes or refuses them whole.
+    // A report's figures (a unit and period, one acceptance) together: the centre takes or
+    // refuses them whole, and records where they came from.
     let mut groups: Vec<Vec<chitieu_store::Due>> = Vec::new();
     for d in live {
         match groups
             .iter_mut()
-            .find(|g| g[0].unit == d.unit && g[0].period == d.period)
+            .find(|g| g[0].unit == d.unit && g[0].period == d.period && g[0].origin == d.origin)
         {
             Some(g) => g.push(d),
             None => groups.push(vec![d]),
@@ -174,7 +175,12 @@ pub async fn send_due(app: &App) -> Result<usize, ActionError> {
         let how = match document(&group, &mapping) {
             Ok((body, key)) => {
                 let attempts = group.iter().map(|d| d.attempts).max().unwrap_or(0);
-                post(&up.url, &token, key, body, attempts, store.clock().now()).await
+                let origin = group[0].origin.clone();
+                let to = Centre {
+                    url: &up.url,
+                    token: &token,
+                };
+                post(to, key, origin, body, attempts, store.clock().now()).await
             }
             Err(why) => Delivered::Rejected(why),
         };
@@ -246,19 +252,26 @@ fn document(
     Ok((body, idempotency_key(&versions)))
 }
 
+/// Where to send, and with what.
+#[derive(Clone, Copy)]
+struct Centre<'a> {
+    url: &'a str,
+    token: &'a str,
+}
+
 /// Sends one document to the centre: taken (2xx), refused with its reason (4xx), or to be
 /// tried again (no answer, 5xx).
 async fn post(
-    url: &str,
-    token: &str,
+    to: Centre<'_>,
     key: String,
+    origin: String,
     body: String,
     attempts: i32,
     now: DateTime<Utc>,
 ) -> chitieu_store::Delivered {
     use chitieu_store::Delivered;
-    let target = format!("{}/api/v1/dataValueSets", url.trim_end_matches('/'));
-    let auth = format!("Bearer {token}");
+    let target = format!("{}/api/v1/dataValueSets", to.url.trim_end_matches('/'));
+    let auth = format!("Bearer {}", to.token);
     let sent = tokio::task::spawn_blocking(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -267,6 +280,9 @@ async fn post(
             .into();
         let mut res = agent
             .post(&target)
+            // Official figures, with where they came from, for the centre's record.
+            .query("state", "accepted")
+            .query("origin", &origin)
             .header("Authorization", &auth)
             .header("Idempotency-Key", &key)
             .header("Content-Type", "application/json")

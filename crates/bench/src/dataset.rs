@@ -123,6 +123,7 @@ pub(super) fn plan() -> PlanFile {
         rules: Vec::new(),
         outlier_z: chitieu_domain::validation::OUTLIER_Z,
         documents: Default::default(),
+        mappings: Vec::new(),
     }
 }
 

@@ -184,7 +184,9 @@ pub(super) async fn drive(
 }
 
 /// A keep-alive HTTP/1.1 connection to `addr`.
-async fn connect(addr: SocketAddr) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>> {
+pub(super) async fn connect(
+    addr: SocketAddr,
+) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (sender, conn) =
@@ -205,7 +207,7 @@ pub(super) async fn once(addr: SocketAddr, call: &Call) -> Result<bool> {
 }
 
 /// Starts the server over `store` in this process; returns its address.
-async fn start(store: Store) -> Result<SocketAddr> {
+pub(super) async fn start(store: Store) -> Result<SocketAddr> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let _ = chitieu_web::serve_until(
@@ -222,7 +224,7 @@ async fn start(store: Store) -> Result<SocketAddr> {
 }
 
 /// `store`, filled, closed and opened again as `serve` opens it.
-async fn reopen_for_server(store: Store, url: &str) -> Result<Store> {
+pub(super) async fn reopen_for_server(store: Store, url: &str) -> Result<Store> {
     store.close().await?;
     Ok(Store::open_for_server(url).await?)
 }

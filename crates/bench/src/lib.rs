@@ -18,6 +18,7 @@ use serde::Serialize;
 use std::time::{Duration, Instant};
 
 mod dataset;
+pub mod federation;
 pub mod http;
 mod people;
 mod rival;

@@ -95,7 +95,9 @@ enum Command {
     /// Create or update the database, then load Thái Nguyên's plan and units. Safe to repeat.
     Init {
         /// Load this plan file (TOML, the format of crates/domain/plan/thai-nguyen-nq57.toml)
-        /// instead of Thái Nguyên's: another province's plan, with its own units.
+        /// instead of Thái Nguyên's: another province's plan, with its own units. `national`:
+        /// Resolution 57's national plan, for a central instance that receives the
+        /// provinces' official figures (owner VN, the 34 provinces reporting).
         #[arg(long)]
         plan: Option<std::path::PathBuf>,
     },
@@ -179,6 +181,12 @@ enum Command {
         /// plan and --values accepted values), to run a server or an import against it.
         #[arg(long)]
         fill: bool,
+        /// The 34 provinces push a quarter's official figures (every commune, every mapped
+        /// indicator) into one central server at once: the time to take them in, and the
+        /// centre's read latency meanwhile beside its idle latency (--seconds of reads).
+        /// The centre on SQLite, or on PostgreSQL with --pg.
+        #[arg(long)]
+        federation: bool,
     },
     /// The periodic report of a period from official figures, in the layout of Decree
     /// 30/2020/NĐ-CP, as Word, PDF (with a chart) or Excel.
@@ -368,6 +376,9 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open(&cli.db).await?;
             match plan {
                 None => init(&store).await?,
+                Some(path) if path.as_os_str() == "national" => {
+                    init_with(&store, &chitieu_domain::default_plan::national_plan()).await?;
+                }
                 Some(path) => {
                     let label = path.display().to_string();
                     let text = std::fs::read_to_string(&path)
@@ -421,6 +432,20 @@ async fn run(cli: Cli) -> Result<()> {
             method,
             json,
         } => cmd_assess::assess(&cli.db, unit, as_of, method, json).await?,
+        Command::Bench {
+            federation: true,
+            pg,
+            seconds,
+            json,
+            ..
+        } => {
+            chitieu_bench::federation::run(chitieu_bench::federation::FederationOptions {
+                pg: pg.filter(|s| !s.is_empty()),
+                seconds,
+                json,
+            })
+            .await?;
+        }
         Command::Bench {
             values,
             seed,

@@ -14,6 +14,7 @@ use crate::unit::{Unit, UnitCode, UnitKind};
 use crate::validation::{RawRule, Rule};
 
 const THAI_NGUYEN: &str = include_str!("../plan/thai-nguyen-nq57.toml");
+const NATIONAL: &str = include_str!("../plan/national-nq57.toml");
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanFile {
@@ -30,6 +31,9 @@ pub struct PlanFile {
     pub outlier_z: f64,
     /// How documents name their issuers and who signs them.
     pub documents: crate::documents::Documents,
+    /// Other systems' codes for the plan's indicators and units, loaded with the plan
+    /// (never read back from the database: the mappings live on as the store's).
+    pub mappings: Vec<crate::plan_mapping::PlanMapping>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +86,8 @@ struct RawFile {
     validation: Option<RawValidation>,
     #[serde(default)]
     documents: crate::documents::Documents,
+    #[serde(default)]
+    mappings: Vec<crate::plan_mapping::PlanMapping>,
 }
 
 impl PlanFile {
@@ -125,6 +131,7 @@ impl PlanFile {
                 .validation
                 .map_or(crate::validation::OUTLIER_Z, |v| v.outlier_z),
             documents: raw.documents.checked()?,
+            mappings: raw.mappings,
         };
         let file = file.within_bounds()?;
         file.check()?;
@@ -208,6 +215,7 @@ impl PlanFile {
                 return Err(duplicate(Thing::Target, &code));
             }
         }
+        crate::plan_mapping::check(&self.mappings, &self.indicators)?;
         let mut forms = HashSet::new();
         for f in &self.forms {
             if !forms.insert(f.code.as_str()) {
@@ -367,6 +375,28 @@ impl PlanFile {
 /// Thái Nguyên's plan for Resolution 57, as shipped.
 pub fn default_plan() -> PlanFile {
     PlanFile::parse(THAI_NGUYEN).expect("the embedded plan is checked by tests")
+}
+
+/// Resolution 57's national plan, for a central instance: owned by the country (`VN`), its
+/// reporting units the 34 provinces (`init --plan national`).
+pub fn national_plan() -> PlanFile {
+    PlanFile::parse(NATIONAL).expect("the embedded plan is checked by tests")
+}
+
+/// The country: the national plan's owner, above the 34 provinces of the map.
+pub fn country_unit(code: &UnitCode) -> Unit {
+    Unit {
+        code: code.clone(),
+        name: "Việt Nam".into(),
+        kind: UnitKind::Other,
+        division_type: None,
+        parent: None,
+        valid_from: crate::unit::earliest(),
+        valid_to: None,
+        population: None,
+        officials: None,
+        successors: vec![],
+    }
 }
 
 /// For tests: the default plan's province, its departments and two wards (5443, 5500).

@@ -15,6 +15,7 @@ pub mod indicator;
 pub mod password;
 pub mod period;
 pub mod permission;
+pub mod plan_mapping;
 pub mod refusal;
 pub mod report;
 pub mod research;
@@ -26,6 +27,7 @@ pub mod unit;
 pub mod unit_tree;
 pub mod validation;
 pub mod value;
+pub mod vi_order;
 
 pub use actor::Actor;
 pub use catalog::Catalog;

@@ -533,4 +533,5 @@ entity!(upstream_outbox, "upstream_outbox", {
     pub next_attempt_at: Option<DateTimeUtc>,
     pub done_at: Option<DateTimeUtc>,
     pub last_error: String,
+    pub origin: String,
 });

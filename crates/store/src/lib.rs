@@ -54,7 +54,7 @@ pub use two_factor::{
     SecondFactor, SignIn, TwoFactorPolicy, enrolment_url, new_enrolment,
 };
 pub use units::{ImportSummary, UnitCounts};
-pub use upstream::{Delivered, Due, Refused, Upstream, UpstreamStatus};
+pub use upstream::{Delivered, Due, ORIGIN_MAX, Refused, Upstream, UpstreamStatus};
 pub use values::value_evidence_key;
 pub use values::{
     CHANGES_CHANNEL, ChangeListener, ChangedValue, ConflictKind, NewEvidence, NewValue, Seqs,

@@ -65,3 +65,48 @@ impl Store {
         Ok(())
     }
 }
+
+/// The code mappings a plan file ships, for each system that has none yet (a mapping an
+/// administrator edited stays as it is), inside the caller's transaction. Returns how many
+/// rows were added.
+pub(crate) async fn ship_mappings<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    rows: &[chitieu_domain::plan_mapping::PlanMapping],
+    actor: &str,
+) -> Result<u64> {
+    let mut systems: Vec<&str> = rows.iter().map(|m| m.system.as_str()).collect();
+    systems.sort_unstable();
+    systems.dedup();
+    let mut added = 0;
+    for system in systems {
+        let present = code_mapping::Entity::find()
+            .filter(code_mapping::Column::System.eq(system))
+            .one(c)
+            .await?
+            .is_some();
+        if present {
+            continue;
+        }
+        for m in rows.iter().filter(|m| m.system == system) {
+            code_mapping::ActiveModel {
+                system: Set(m.system.clone()),
+                part: Set(m.part.clone()),
+                code: Set(m.code.clone()),
+                external: Set(m.external.clone()),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?;
+            added += 1;
+        }
+        audit(
+            c,
+            actor,
+            "mapping.replace",
+            "code_mappings",
+            &format!("{system}: bảng mã kèm kế hoạch"),
+        )
+        .await?;
+    }
+    Ok(added)
+}

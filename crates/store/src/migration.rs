@@ -17,6 +17,7 @@ mod m0035;
 mod m0036;
 mod m0037;
 mod m0038;
+mod m0039;
 mod people;
 mod plan;
 mod reports;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036::M0036TwoFactor),
             Box::new(m0037::M0037RecordsCounter),
             Box::new(m0038::M0038Upstream),
+            Box::new(m0039::M0039OutboxOrigin),
         ]
     }
 }

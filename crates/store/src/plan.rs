@@ -368,6 +368,7 @@ impl Store {
             // Written by this program from a checked file; an unreadable one falls back to the
             // defaults rather than stopping every page.
             documents: serde_json::from_str(&p.documents).unwrap_or_default(),
+            mappings: Vec::new(),
         }))
     }
 

@@ -46,6 +46,9 @@ impl Store {
             .await?
             .added;
         let loaded = load_plan_in(&txn, file, actor).await?;
+        if crate::mappings::ship_mappings(&txn, &file.mappings, actor).await? > 0 {
+            crate::values::bump_counter(&txn, "records").await?;
+        }
         txn.commit().await?;
         Ok((added, loaded))
     }

@@ -429,10 +429,18 @@ impl Store {
                 .await?;
             // Official now: queued for the central instance in this same transaction.
             if to == ValueState::Accepted {
+                let origin = format!(
+                    "báo cáo {} · {} · {period}, chấp nhận bởi {} lúc {}",
+                    act.form.code,
+                    act.unit.code,
+                    act.actor,
+                    crate::upstream::origin_time(at)
+                );
                 crate::upstream::queue(
                     &txn,
                     crate::upstream::Official::Report(values_unit_id, &period, &present),
                     at,
+                    &origin,
                 )
                 .await?;
             }

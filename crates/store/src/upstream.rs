@@ -92,7 +92,11 @@ impl Store {
         .insert(&txn)
         .await?;
         let queued = if first {
-            queue(&txn, Official::All, now).await?
+            let origin = format!(
+                "số liệu chính thức có từ trước, đưa lên khi {actor} đặt máy chủ trung ương lúc {}",
+                origin_time(now)
+            );
+            queue(&txn, Official::All, now, &origin).await?
         } else {
             // A new address or token: what waits goes at once, not after its backoff.
             upstream_outbox::Entity::update_many()
@@ -199,15 +203,31 @@ pub(crate) enum Official<'a> {
 }
 
 /// Queues official figures for the central instance, when one is set, inside the caller's
-/// transaction. Returns how many were queued.
+/// transaction; `origin` says where they came from (which acceptance or write, by whom,
+/// when), sent with them for the centre's record. When the centre's code mapping names
+/// indicators, only those go (the centre knows no others); an empty mapping sends every
+/// indicator under its own code. Returns how many were queued.
 pub(crate) async fn queue<C: ConnectionTrait>(
     c: &C,
     which: Official<'_>,
     at: DateTime<Utc>,
+    origin: &str,
 ) -> Result<u64> {
-    if upstream::Entity::find().one(c).await?.is_none() {
+    use crate::entities::{code_mapping, indicator};
+    use sea_orm::QuerySelect;
+    let Some(up) = upstream::Entity::find().one(c).await? else {
         return Ok(0);
-    }
+    };
+    let mapped: Vec<String> = code_mapping::Entity::find()
+        .select_only()
+        .column(code_mapping::Column::Code)
+        .filter(code_mapping::Column::System.eq(&up.system))
+        .filter(code_mapping::Column::Part.ne("unit"))
+        .distinct()
+        .into_tuple()
+        .all(c)
+        .await?;
+    let origin: String = origin.chars().take(ORIGIN_MAX).collect();
     let mut select = Query::select();
     select
         .column(data_value::Column::IndicatorId)
@@ -215,8 +235,20 @@ pub(crate) async fn queue<C: ConnectionTrait>(
         .column(data_value::Column::Period)
         .column(data_value::Column::Version)
         .expr(Expr::val(at))
+        .expr(Expr::val(origin))
         .from(data_value::Entity)
         .and_where(Expr::col(data_value::Column::State).eq("accepted"));
+    if !mapped.is_empty() {
+        select.and_where(
+            Expr::col(data_value::Column::IndicatorId).in_subquery(
+                Query::select()
+                    .column(indicator::Column::Id)
+                    .from(indicator::Entity)
+                    .and_where(Expr::col(indicator::Column::Code).is_in(mapped))
+                    .to_owned(),
+            ),
+        );
+    }
     match which {
         Official::Report(unit, period, indicators) => {
             select
@@ -237,11 +269,20 @@ pub(crate) async fn queue<C: ConnectionTrait>(
             upstream_outbox::Column::Period,
             upstream_outbox::Column::Version,
             upstream_outbox::Column::QueuedAt,
+            upstream_outbox::Column::Origin,
         ])
         .select_from(select)
         .map_err(|e| StoreError::Broken(format!("outbox: {e}")))?
         .to_owned();
     Ok(c.execute(&insert).await?.rows_affected())
+}
+
+/// The longest origin kept with a queued figure.
+pub const ORIGIN_MAX: usize = 300;
+
+/// A moment as origins write it: UTC, to the second.
+pub(crate) fn origin_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// An outbox row due to go, with its figure as stored now.
@@ -254,6 +295,8 @@ pub struct Due {
     /// The version queued.
     pub version: i64,
     pub attempts: i32,
+    /// Where it came from at the province (see [`queue`]).
+    pub origin: String,
     /// The figure as it stands, when it is still official at the version queued: value,
     /// numerator, denominator, comment. `None`: it has moved on (a later version is queued
     /// of its own) or is no longer official (a reopened report queues it again when accepted).
@@ -331,6 +374,7 @@ impl Store {
             attempts: i32,
             period: String,
             version: i64,
+            origin: String,
             next_attempt_at: Option<DateTime<Utc>>,
             indicator: String,
             unit: String,
@@ -348,6 +392,7 @@ impl Store {
             .column((o, upstream_outbox::Column::Attempts))
             .column((o, upstream_outbox::Column::Period))
             .column((o, upstream_outbox::Column::Version))
+            .column((o, upstream_outbox::Column::Origin))
             .column((o, upstream_outbox::Column::NextAttemptAt))
             .column((v, data_value::Column::Value))
             .column((v, data_value::Column::Numerator))
@@ -397,6 +442,7 @@ impl Store {
                 period: r.period,
                 version: r.version,
                 attempts: r.attempts,
+                origin: r.origin,
             })
             .collect())
     }

@@ -17,6 +17,8 @@ pub struct Chrome {
     pub owner: String,
     /// The page draws charts: only then is the chart library (1.1 MB) loaded.
     pub charts: bool,
+    /// A central instance: the provinces' page is in the menu.
+    pub national: bool,
 }
 
 impl Chrome {
@@ -35,6 +37,7 @@ impl Chrome {
             enters,
             owner: String::new(),
             charts: false,
+            national: false,
         }
     }
 
@@ -58,6 +61,7 @@ impl Chrome {
             enters: false,
             owner: String::new(),
             charts: false,
+            national: false,
         }
     }
 }

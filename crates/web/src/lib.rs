@@ -76,6 +76,7 @@ pub async fn app_trusting(
         .route("/units", get(views::units))
         .route("/unit-choices", get(views::unit_choices))
         .route("/units/{code}", get(views::unit))
+        .route("/provinces", get(views::provinces))
         .route(
             "/units/{code}/notice-file",
             post(views::notice_file).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
@@ -140,6 +141,10 @@ pub async fn app_trusting(
             get(views::admin_upstream).post(views::admin_upstream_save),
         )
         .route("/admin/upstream/resend", post(views::admin_upstream_resend))
+        .route(
+            "/admin/upstream/mapping",
+            post(views::admin_upstream_mapping),
+        )
         .route("/admin/{what}", post(views::admin_save))
         .route("/public", get(views::public))
         .route("/login", get(views::login_form).post(views::login))

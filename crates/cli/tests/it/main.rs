@@ -15,6 +15,7 @@ mod evaluation;
 mod evaluation_cache;
 mod evaluation_ties;
 mod excel;
+mod federation;
 mod figures;
 mod input;
 mod metrics;

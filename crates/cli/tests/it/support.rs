@@ -173,10 +173,24 @@ pub(crate) fn serve_process_with(
     db: &TestDb,
     env: &[(&str, &str)],
 ) -> (std::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+    serve_process_on(db, free_port(), env)
+}
+
+/// A port nothing listens on now.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .expect("a free port");
+        .expect("a free port")
+}
+
+/// [`serve_process_with`] on a given port: a server stopped and started again at the same
+/// address.
+pub(crate) fn serve_process_on(
+    db: &TestDb,
+    port: u16,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chitieu"))
         .args([
             "--db",

@@ -18,6 +18,7 @@ db_tests!(
     official_figures_reach_the_centre_and_wait_while_it_is_down,
     a_province_killed_after_accepting_loses_nothing,
     the_standing_office_names_the_centre_and_sends_refused_figures_again_on_a_page,
+    official_pushes_come_from_the_province_standing_office_and_keep_their_origin,
 );
 
 fn status(db: &TestDb) -> Value {
@@ -136,11 +137,11 @@ async fn a_bad_centre_is_refused_and_nothing_changes(db: &TestDb) {
     assert_eq!(pending(db), 0);
 }
 
-/// The centre: another instance with a database of its own (SQLite), the plan and the map
-/// loaded, serving; and the token it issued for the province's standing office.
+/// The centre: another instance with a database of its own (SQLite), the national plan and
+/// map loaded, serving; and the token it issued for the province's standing office.
 fn centre() -> (TestDb, String, chitieu_web::testing::TestServer) {
     let db = TestDb::sqlite();
-    ok(&db, &["init"]);
+    ok(&db, &["init", "--plan", "national"]);
     let issued = token(&db, "thai-nguyen", "secretariat", "19");
     let server =
         chitieu_web::testing::TestServer::start_at(&db.url, chitieu_store::testing::test_clock());
@@ -212,15 +213,17 @@ async fn official_figures_reach_the_centre_and_wait_while_it_is_down(db: &TestDb
         .find(|v| v["state"] == "accepted")
         .expect("an official figure of the province")
         .clone();
+    // Under the national plan's code, official there too.
     let there = stored(
         &centre.base,
         &issued,
-        "HT-5G",
+        "NQ57-5G",
         "19",
         one["period"].as_str().unwrap(),
     )
     .expect("delivered to the centre");
     assert_eq!(there["value"], one["value"]);
+    assert_eq!(there["state"], "accepted");
 
     // A report accepted now goes up by itself.
     let (_, _, approved) = api(
@@ -251,9 +254,9 @@ async fn official_figures_reach_the_centre_and_wait_while_it_is_down(db: &TestDb
     );
     assert!(!at_centre.as_array().unwrap().is_empty(), "{at_centre}");
 
-    // A token the centre issued for another unit than the province: the centre refuses, and
-    // the province sees why; nothing is retried blindly.
-    let elsewhere = token(&centre_db, "so-khcn", "secretariat", "TN.SKHCN");
+    // A token the centre issued for another province: the centre refuses, and the province
+    // sees why; nothing is retried blindly.
+    let elsewhere = token(&centre_db, "lang-son", "secretariat", "20");
     upstream_at(db, &centre.base, &elsewhere);
     let next = approved.as_array().unwrap()[1].clone();
     let (s, body) = post_json(
@@ -373,7 +376,7 @@ async fn the_standing_office_names_the_centre_and_sends_refused_figures_again_on
 ) {
     ok(db, &["demo"]);
     let (centre_db, issued, centre) = centre();
-    let elsewhere = token(&centre_db, "so-khcn", "secretariat", "TN.SKHCN");
+    let elsewhere = token(&centre_db, "lang-son", "secretariat", "20");
     add_user(db, "tt.tinh", "secretariat", "19");
     add_user(db, "xem.tinh", "viewer", "19");
     let (_server, base) = serve(db);
@@ -395,7 +398,7 @@ async fn the_standing_office_names_the_centre_and_sends_refused_figures_again_on
     let (s, _, body) = set("trungtam", &issued);
     assert_eq!(s, 422, "{body}");
     assert!(body.contains("địa chỉ máy chủ trung ương"), "{body}");
-    // A token the centre issued for another unit: the history is refused, with the reason.
+    // A token the centre issued for another province: the history is refused, with the reason.
     let (s, to, _) = set(&centre.base, &elsewhere);
     assert_eq!((s, to.as_str()), (303, "/admin/upstream?done=saved"));
     until(db, "the history refused", |s| {
@@ -425,4 +428,129 @@ async fn the_standing_office_names_the_centre_and_sends_refused_figures_again_on
     let (_, page) = get_status(&base, "/admin/upstream", Some(&office));
     assert!(!page.contains("id=\"refused-table\""), "{page}");
     assert!(page.contains(&centre.base));
+
+    // The centre's codes, shipped with the plan, edited on the same page, all or nothing.
+    assert!(
+        page.contains("numerator,KT-KTS,NQ57-KTS.numerator"),
+        "the plan's central mapping: {page}"
+    );
+    let map = |rows: &str| {
+        post_page_form(
+            &base,
+            "/admin/upstream",
+            "/admin/upstream/mapping",
+            &office,
+            &[("rows", rows)],
+        )
+    };
+    let (s, _, body) = map("value,KHONG-CO,NQ57-5G");
+    assert_eq!(s, 422, "{body}");
+    let (_, page) = get_status(&base, "/admin/upstream", Some(&office));
+    assert!(
+        page.contains("numerator,KT-KTS,NQ57-KTS.numerator"),
+        "unchanged"
+    );
+    let (s, to, _) = map("value,HT-5G,NQ57-5G");
+    assert_eq!((s, to.as_str()), (303, "/admin/upstream?done=mapping"));
+    assert_eq!(
+        ok(db, &["mapping", "list", "--system", "central"]).trim(),
+        "part,code,external\nvalue,HT-5G,NQ57-5G"
+    );
+    // Only mapped indicators go up now: a ward's report accepted queues nothing.
+    let before = pending(db);
+    let admin_token = token(db, "van-phong-2", "secretariat", "19");
+    let (_, _, approved) = api(
+        "GET",
+        &format!("{base}/api/v1/reports?state=approved"),
+        Some(&admin_token),
+        None,
+    );
+    let r = approved.as_array().unwrap()[0].clone();
+    let (s, body) = post_json(
+        &format!(
+            "{base}/api/v1/reports/{}/{}/{}/accept",
+            r["form"].as_str().unwrap(),
+            r["unit"].as_str().unwrap(),
+            r["period"].as_str().unwrap()
+        ),
+        &admin_token,
+        "{}",
+    );
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(pending(db), before, "NL-CBX is no longer mapped");
+    // Someone who may not administer the plan cannot change the codes.
+    assert_eq!(
+        post_page_form(
+            &base,
+            "/admin/upstream",
+            "/admin/upstream/mapping",
+            &viewer,
+            &[("rows", "")],
+        )
+        .0,
+        403
+    );
+}
+
+/// At the centre: figures pushed as official land as the province's official figures, with
+/// where they came from; only the province's standing office (or an administrator) may push
+/// them, for its own province; a correction replaces the figure, a draft never does.
+async fn official_pushes_come_from_the_province_standing_office_and_keep_their_origin(db: &TestDb) {
+    ok(db, &["init", "--plan", "national"]);
+    let tn = token(db, "thai-nguyen", "secretariat", "19");
+    let reporter = token(db, "bao-cao", "reporter", "19");
+    add_user(db, "tt.trunguong", "secretariat", "VN");
+    no_second_factor(db);
+    let (_server, base) = serve(db);
+    // "báo cáo BC57-SO-QUY, chấp nhận" as a province's sender writes it in the query.
+    let origin = "b%C3%A1o%20c%C3%A1o%20BC57-SO-QUY%2C%20ch%E1%BA%A5p%20nh%E1%BA%ADn";
+    let push = |token: &str, unit: &str, value: &str, query: &str| {
+        post_json(
+            &format!("{base}/api/v1/dataValueSets?{query}"),
+            token,
+            &format!(
+                r#"{{"dataValues":[{{"dataElement":"NQ57-5G","period":"2026Q2","orgUnit":"{unit}","value":"{value}"}}]}}"#
+            ),
+        )
+    };
+    let official = format!("state=accepted&origin={origin}");
+    assert_eq!(push(&reporter, "19", "80", &official).0, 403, "a reporter");
+    assert_eq!(push(&tn, "20", "80", &official).0, 403, "another province");
+    let (s, body) = push(&tn, "19", "80", "state=final");
+    assert_eq!(s, 422, "{body}");
+    let (s, body) = push(&tn, "19", "80", &official);
+    assert_eq!(s, 200, "{body}");
+    let v = stored(&base, &tn, "NQ57-5G", "19", "2026Q2").expect("stored");
+    assert_eq!(
+        (
+            v["state"].as_str(),
+            v["version"].as_i64(),
+            v["value"].as_str()
+        ),
+        (Some("accepted"), Some(1), Some("80"))
+    );
+    // Sent again (a lost answer): nothing changes.
+    assert_eq!(push(&tn, "19", "80", &official).0, 200);
+    assert_eq!(
+        stored(&base, &tn, "NQ57-5G", "19", "2026Q2").unwrap()["version"],
+        1
+    );
+    // A draft cannot overwrite the official figure; the province's correction does.
+    assert_eq!(push(&tn, "19", "70", "").0, 409);
+    assert_eq!(push(&tn, "19", "85", &official).0, 200);
+    let v = stored(&base, &tn, "NQ57-5G", "19", "2026Q2").unwrap();
+    assert_eq!(
+        (v["version"].as_i64(), v["value"].as_str()),
+        (Some(2), Some("85"))
+    );
+    // Where it came from, in the figure's history at the centre.
+    let cookie = session(&base, "tt.trunguong", PASSWORD);
+    let (s, entry) = get_status(&base, "/entry?unit=19&period=2026Q2", Some(&cookie));
+    assert_eq!(s, 200);
+    assert!(
+        entry.contains(
+            "số liệu chính thức do token:thai-nguyen gửi; tại nguồn: báo cáo BC57-SO-QUY, chấp nhận"
+        ),
+        "{entry}"
+    );
 }

@@ -40,6 +40,8 @@ pub enum Field {
     Url,
     /// The token the central instance issued to a province.
     UpstreamToken,
+    /// Where official figures came from at their source.
+    Origin,
     Date,
     Start,
     Deadline,

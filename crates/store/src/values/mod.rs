@@ -177,6 +177,10 @@ pub struct ValueWrite<'a> {
     pub actor: &'a str,
     /// For the audit log: "API", "nhập tệp X.csv", ...
     pub what: &'a str,
+    /// The writer is the source of the official figures (a province delivering to the
+    /// centre): an accepted value it sent before is replaced by its correction instead of
+    /// being refused as locked.
+    pub from_official_source: bool,
 }
 
 /// A stored value as it is now, shown to a writer whose change was refused.

@@ -63,6 +63,7 @@ impl Store {
                 state,
                 actor,
                 what,
+                from_official_source: false,
             },
             progress,
         )
@@ -147,7 +148,7 @@ impl Store {
                 current,
             };
             match now_stored {
-                Some(s) if s.state.locked() => {
+                Some(s) if s.state.locked() && !w.from_official_source => {
                     if same_figures(&s, v) {
                         unchanged_locked.insert(index);
                     } else {
@@ -362,7 +363,14 @@ impl Store {
         audit(&txn, w.actor, "values.upsert", "data_values", &detail).await?;
         // Figures written as official go up to the central instance, queued with them.
         if w.state == chitieu_domain::ValueState::Accepted {
-            crate::upstream::queue(&txn, crate::upstream::Official::Write(seq), now).await?;
+            let origin = format!(
+                "{}, lần ghi {seq}, bởi {} lúc {}",
+                w.what,
+                w.actor,
+                crate::upstream::origin_time(now)
+            );
+            crate::upstream::queue(&txn, crate::upstream::Official::Write(seq), now, &origin)
+                .await?;
         }
         txn.commit().await?;
         Ok(changed)

@@ -225,6 +225,35 @@ async fn idempotent(
 pub(super) struct DocumentQuery {
     /// Whose codes the document uses: the code mapping of this system (default `dhis2`).
     system: Option<String>,
+    /// `draft` (the default), or `accepted`: official figures delivered by their source (a
+    /// province's instance pushing to the centre with the token the centre issued for the
+    /// province's standing office). Only the standing office and administrators, for units
+    /// within their scope; a figure they sent before is replaced by their correction.
+    state: Option<String>,
+    /// Where official figures came from at their source (which acceptance, by whom, when):
+    /// kept in each figure's history. At most 300 characters.
+    origin: Option<String>,
+}
+
+/// Whether a push is official, and the history's note of where it came from.
+fn official_of(q: &DocumentQuery) -> Result<Option<String>, ApiError> {
+    match q.state.as_deref() {
+        None | Some("draft") => Ok(None),
+        Some("accepted") => {
+            let origin = q.origin.as_deref().unwrap_or("").trim();
+            if origin.chars().count() > chitieu_app::ORIGIN_MAX
+                || origin.chars().any(char::is_control)
+            {
+                return Err(ApiError::from(Refusal::malformed(Field::Origin, origin)));
+            }
+            Ok(Some(origin.to_string()))
+        }
+        Some(other) => Err(ApiError::from(Refusal::not_one_of(
+            Field::State,
+            other,
+            ["draft", "accepted"],
+        ))),
+    }
 }
 
 /// A pushed document's figures (DHIS2 dataValueSets JSON, else ADX) and which it was.
@@ -259,7 +288,7 @@ fn parse_document(
 /// Values pushed by another system in its own format, written as drafts.
 #[utoipa::path(post, path = "/api/v1/dataValueSets", tag = "values",
     summary = "Nhận số liệu từ hệ thống khác (DHIS2, ADX)",
-    description = "Values pushed by another system in its own format: DHIS2 `dataValueSets` JSON (`Content-Type: application/json`) or IHE ADX XML (`application/adx+xml`, `application/xml` or `text/xml`), with codes translated by the `system`'s code mapping (default `dhis2`). Written as drafts with the same rights, checks, locks and all-or-nothing rule as `POST /api/v1/values`, and the same `Idempotency-Key` behaviour. 422 names each refused data value by its position (`dataValues[3]`, `dataValue thứ 4`). At most 10,000 values per request.",
+    description = "Values pushed by another system in its own format: DHIS2 `dataValueSets` JSON (`Content-Type: application/json`) or IHE ADX XML (`application/adx+xml`, `application/xml` or `text/xml`), with codes translated by the `system`'s code mapping (default `dhis2`). Written as drafts with the same rights, checks, locks and all-or-nothing rule as `POST /api/v1/values`, and the same `Idempotency-Key` behaviour. With `state=accepted` the figures are official, delivered by their source: a province's instance pushing its accepted figures to the centre with the token the centre issued for the province's standing office (`secretariat` at the province); only that role and administrators, for units within their scope; a correction replaces the figure sent before, and `origin` (which acceptance, by whom, when) is kept in each figure's history. 422 names each refused data value by its position (`dataValues[3]`, `dataValue thứ 4`). At most 10,000 values per request.",
     params(DocumentQuery),
     request_body(content(
         (Object = "application/json"),
@@ -278,6 +307,7 @@ pub(super) async fn push_document(
         return Err(ApiError::forbidden());
     }
     let q = q.parse()?;
+    let official = official_of(&q)?;
     let digest = body.digest().to_string();
     idempotent(&s, &me, &headers, &digest, async {
         let (kind, bytes) = body.read()?;
@@ -290,13 +320,16 @@ pub(super) async fn push_document(
                 max: MAX_BATCH,
             }));
         }
-        let changed = chitieu_app::exchange::write_parsed(
-            &s.app,
-            &me,
-            &parsed,
-            &format!("API {what} ({system})"),
-        )
-        .await?;
+        let channel = match &official {
+            None => format!("API {what} ({system})"),
+            Some(origin) => format!(
+                "API {what} ({system}), số liệu chính thức do {} gửi; tại nguồn: {origin}",
+                me.login
+            ),
+        };
+        let changed =
+            chitieu_app::exchange::write_parsed(&s.app, &me, &parsed, &channel, official.is_some())
+                .await?;
         Ok(Json(PutResult {
             received: parsed.len(),
             changed,

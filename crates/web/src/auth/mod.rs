@@ -37,6 +37,8 @@ pub struct Viewer {
     pub secure: bool,
     /// Whose system this is: "UBND tỉnh Thái Nguyên", from the plan's owner.
     pub owner: String,
+    /// The plan is owned above the provinces (a central instance): the provinces' page.
+    pub national: bool,
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -66,16 +68,17 @@ impl FromRequestParts<AppState> for Viewer {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("https"))
             || parts.uri.scheme_str() == Some("https");
-        let owner = {
+        let (owner, national) = {
             let snap = state.live.snapshot();
-            snap.plan
-                .as_ref()
-                .and_then(|p| snap.unit(&p.plan.owner))
-                .map(|u| owner_title(tr, u))
-                .unwrap_or_default()
+            let unit = snap.plan.as_ref().and_then(|p| snap.unit(&p.plan.owner));
+            (
+                unit.map(|u| owner_title(tr, u)).unwrap_or_default(),
+                unit.is_some_and(|u| u.kind != chitieu_domain::UnitKind::Province),
+            )
         };
         Ok(Viewer {
             owner,
+            national,
             user,
             tr,
             token,

@@ -7,6 +7,7 @@ mod words;
 mod words_accounts;
 mod words_actions;
 mod words_committee;
+mod words_national;
 mod words_sign_in;
 mod words_upstream;
 
@@ -15,6 +16,7 @@ use words::WORDS;
 use words_accounts::ACCOUNT_WORDS;
 use words_actions::ACTION_WORDS;
 use words_committee::COMMITTEE_WORDS;
+use words_national::NATIONAL_WORDS;
 use words_sign_in::SIGN_IN_WORDS;
 use words_upstream::UPSTREAM_WORDS;
 
@@ -55,6 +57,7 @@ impl Tr {
             .chain(ACCOUNT_WORDS)
             .chain(SIGN_IN_WORDS)
             .chain(UPSTREAM_WORDS)
+            .chain(NATIONAL_WORDS)
             .find(|(k, _, _)| *k == key)
             .map(|(_, vi, en)| if self.lang == Lang::En { *en } else { *vi })
             .unwrap_or("?")

@@ -27,6 +27,21 @@ pub(super) const UPSTREAM_WORDS: &[(&str, &str, &str)] = &[
         "Token issued by the centre",
     ),
     ("upstream_system", "Bảng ánh xạ mã", "Code mapping"),
+    (
+        "upstream_mapping",
+        "Mã của trung ương cho chỉ tiêu và đơn vị",
+        "The centre's codes for indicators and units",
+    ),
+    (
+        "upstream_mapping_help",
+        "Mỗi dòng: loại (unit, value, numerator, denominator), mã của tỉnh, mã của trung ương. Chỉ số liệu của các chỉ tiêu có trong bảng được gửi lên; bảng trống: mọi chỉ tiêu, giữ nguyên mã. Đơn vị không có dòng giữ nguyên mã.",
+        "One row each: part (unit, value, numerator, denominator), the province's code, the centre's code. Only the figures of indicators in the table go up; an empty table sends every indicator under its own code. A unit without a row keeps its code.",
+    ),
+    (
+        "upstream_mapping_saved",
+        "Đã lưu bảng mã; số liệu chính thức từ nay được gửi theo bảng mới.",
+        "The codes are saved; official figures go up in them from now on.",
+    ),
     ("upstream_pending", "Đang chờ gửi", "Waiting to go"),
     (
         "upstream_oldest",

@@ -68,6 +68,7 @@ impl Chrome {
     pub fn of(v: &Viewer) -> Chrome {
         Chrome {
             owner: v.owner.clone(),
+            national: v.national,
             ..Chrome::new(v.tr, v.user.clone())
         }
     }

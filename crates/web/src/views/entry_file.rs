@@ -92,8 +92,14 @@ pub async fn entry_upload(
             format!("{name}, dòng {line}")
         }
     };
-    match chitieu_app::exchange::write_parsed(&s.app, &me, &parsed, &format!("tải tệp {name}"))
-        .await
+    match chitieu_app::exchange::write_parsed(
+        &s.app,
+        &me,
+        &parsed,
+        &format!("tải tệp {name}"),
+        false,
+    )
+    .await
     {
         Ok(_) => Ok(Redirect::to(&uploaded_url(&parsed)).into_response()),
         Err(ActionError::InvalidItems(errors)) => Err(PageError::Invalid(

@@ -27,6 +27,7 @@ mod my;
 mod notices;
 mod overview;
 mod programme;
+mod provinces;
 mod public;
 mod report_flags;
 mod report_view;
@@ -61,6 +62,7 @@ pub use my::my_work;
 pub use notices::{notices, notices_read};
 pub use overview::overview;
 pub use programme::{programme, programme_sign};
+pub use provinces::provinces;
 pub use public::public;
 pub use report_view::report_view;
 pub use reports::{matrix, report_act, reports};
@@ -69,4 +71,6 @@ pub use targets::targets;
 pub use task_edit::{task_edit, task_edit_form, task_new, task_new_form};
 pub use tasks::{task, task_progress, tasks};
 pub use units::unit;
-pub use upstream::{admin_upstream, admin_upstream_resend, admin_upstream_save};
+pub use upstream::{
+    admin_upstream, admin_upstream_mapping, admin_upstream_resend, admin_upstream_save,
+};

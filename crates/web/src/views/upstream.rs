@@ -17,6 +17,8 @@ struct UpstreamPage {
     rejected: u64,
     /// (indicator, unit, period, reason, when) of the refused figures, most recent first.
     refused: Vec<(String, String, String, String, String)>,
+    /// The code mapping figures go up in, as CSV rows `part,code,external`.
+    mapping: String,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +42,11 @@ pub async fn admin_upstream(
     let refused = chitieu_app::upstream::refused(&s.app, &me, REFUSED_SHOWN)
         .await
         .map_err(|e| PageError::action(tr, e))?;
+    let system = d
+        .system
+        .clone()
+        .unwrap_or_else(|| chitieu_app::upstream::CENTRAL.to_string());
+    let mapping = mapping_rows(&s, &system, tr).await?;
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(chitieu_domain::clock::vietnam_time_vi)
             .unwrap_or_else(|| "—".into())
@@ -50,13 +57,12 @@ pub async fn admin_upstream(
         done: match q.done.as_deref() {
             Some("saved") => Some(tr.t("upstream_saved")),
             Some("resent") => Some(tr.t("upstream_resent")),
+            Some("mapping") => Some(tr.t("upstream_mapping_saved")),
             _ => None,
         },
         url: d.url.clone().unwrap_or_default(),
-        system: d
-            .system
-            .clone()
-            .unwrap_or_else(|| chitieu_app::upstream::CENTRAL.to_string()),
+        system,
+        mapping,
         facts: vec![
             ("upstream_pending", d.pending.to_string()),
             (
@@ -77,6 +83,18 @@ pub async fn admin_upstream(
             .collect(),
     }
     .into_response())
+}
+
+/// `system`'s code mapping as the page's table shows it: CSV rows without the header.
+async fn mapping_rows(s: &AppState, system: &str, tr: Tr) -> Result<String, PageError> {
+    Ok(s.app
+        .mappings(system)
+        .await
+        .map_err(|e| PageError::action(tr, e.into()))?
+        .iter()
+        .map(|(p, c, e)| format!("{p},{c},{e}"))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Names the central instance from the page.
@@ -110,4 +128,36 @@ pub async fn admin_upstream_resend(
         .await
         .map_err(|e| PageError::action(tr, e))?;
     Ok(Redirect::to("/admin/upstream?done=resent").into_response())
+}
+
+/// Replaces the code mapping figures go up in (the upstream's, else `central`), all or
+/// nothing; the plan owner's administrators only.
+pub async fn admin_upstream_mapping(
+    State(s): State<AppState>,
+    v: Viewer,
+    f: LazyForm,
+) -> PageResult {
+    let tr = v.tr;
+    v.user()?;
+    let f = f.read(tr)?;
+    let me = v.check_csrf(&f)?.clone();
+    let rows = f.get("rows").map(String::as_str).unwrap_or("");
+    let csv = if rows.to_ascii_lowercase().starts_with("part,code,external") {
+        rows.to_string()
+    } else {
+        format!("part,code,external\n{rows}")
+    };
+    let system = chitieu_app::upstream::delivery(&s.app, &me)
+        .await
+        .map_err(|e| PageError::action(tr, e))?
+        .system
+        .unwrap_or_else(|| chitieu_app::upstream::CENTRAL.to_string());
+    s.app
+        .replace_mapping(&me, &system, csv.as_bytes(), tr.t("upstream_mapping"))
+        .await
+        .map_err(|e| match e {
+            chitieu_app::actions::ActionError::Invalid(m) => PageError::invalid(tr, m),
+            e => PageError::action(tr, e),
+        })?;
+    Ok(Redirect::to("/admin/upstream?done=mapping").into_response())
 }

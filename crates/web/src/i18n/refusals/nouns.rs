@@ -72,6 +72,7 @@ pub(super) fn field_words(f: Field) -> (&'static str, &'static str) {
         Field::System => ("tên hệ thống", "the system's name"),
         Field::Url => ("địa chỉ máy chủ trung ương", "the central server's address"),
         Field::UpstreamToken => ("token do trung ương cấp", "the token the centre issued"),
+        Field::Origin => ("nguồn gốc số liệu", "where the figures came from"),
         Field::Date => ("ngày", "the date"),
         Field::Start => ("ngày bắt đầu", "the start date"),
         Field::Deadline => ("hạn hoàn thành", "the deadline"),
