@@ -516,6 +516,13 @@ async fn official_pushes_come_from_the_province_standing_office_and_keep_their_o
     let official = format!("state=accepted&origin={origin}");
     assert_eq!(push(&reporter, "19", "80", &official).0, 403, "a reporter");
     assert_eq!(push(&tn, "20", "80", &official).0, 403, "another province");
+    let (s, _, _) = api(
+        "GET",
+        &format!("{base}/api/v1/values?unit=20"),
+        Some(&tn),
+        None,
+    );
+    assert_eq!(s, 403, "nor read another province's figures");
     let (s, body) = push(&tn, "19", "80", "state=final");
     assert_eq!(s, 422, "{body}");
     let (s, body) = push(&tn, "19", "80", &official);

@@ -34,8 +34,13 @@ pub(super) const UPSTREAM_WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "upstream_mapping_help",
-        "Mỗi dòng: loại (unit, value, numerator, denominator), mã của tỉnh, mã của trung ương. Chỉ số liệu của các chỉ tiêu có trong bảng được gửi lên; bảng trống: mọi chỉ tiêu, giữ nguyên mã. Đơn vị không có dòng giữ nguyên mã.",
-        "One row each: part (unit, value, numerator, denominator), the province's code, the centre's code. Only the figures of indicators in the table go up; an empty table sends every indicator under its own code. A unit without a row keeps its code.",
+        "Loại: unit, value, numerator, denominator. Chỉ số liệu của các chỉ tiêu có trong bảng được gửi lên; bảng trống: mọi chỉ tiêu, giữ nguyên mã. Đơn vị không có dòng giữ nguyên mã.",
+        "Parts: unit, value, numerator, denominator. Only the figures of indicators in the table go up; an empty table sends every indicator under its own code. A unit without a row keeps its code.",
+    ),
+    (
+        "upstream_mapping_rows",
+        "Bảng mã (CSV: loại,mã của tỉnh,mã của trung ương)",
+        "Codes (CSV: part,province's code,centre's code)",
     ),
     (
         "upstream_mapping_saved",
