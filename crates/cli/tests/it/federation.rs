@@ -140,6 +140,53 @@ async fn a_province_delivers_to_the_centre_through_outages_and_crashes() {
         );
     }
 
+    // A correction: the first report reopened, its figure changed, sent, approved and
+    // accepted again; the centre holds the new figure as version 2.
+    let (form, unit, period) = reports[0].clone();
+    let report = format!("{base}/api/v1/reports/{form}/{unit}/{period}");
+    let (s, body) = post_json(
+        &format!("{report}/reopen"),
+        &office,
+        r#"{"reason":"sai số cán bộ đã đào tạo"}"#,
+    );
+    assert_eq!(s, 200, "{body}");
+    let reporter = token(&province, "bao-cao-xa", "reporter", &unit);
+    let head = token(&province, "chu-tich-xa", "head", &unit);
+    let now = stored(&base, &reporter, "NL-CBX", &unit, &period).expect("the figure");
+    let (n, d): (i64, i64) = (
+        now["numerator"].as_str().unwrap().parse().unwrap(),
+        now["denominator"].as_str().unwrap().parse().unwrap(),
+    );
+    let corrected = if n > 0 { n - 1 } else { n + 1 }.min(d);
+    let (s, body) = post_json(
+        &format!("{base}/api/v1/values"),
+        &reporter,
+        &format!(
+            r#"{{"values":[{{"indicator":"NL-CBX","unit":"{unit}","period":"{period}","numerator":{corrected},"denominator":{d},"version":{}}}]}}"#,
+            now["version"]
+        ),
+    );
+    assert_eq!(s, 200, "{body}");
+    for (action, who) in [
+        ("submit", &reporter),
+        ("approve", &head),
+        ("accept", &office),
+    ] {
+        let (s, body) = post_json(&format!("{report}/{action}"), who, "{}");
+        assert_eq!(s, 200, "{action}: {body}");
+    }
+    let corrected_text = corrected.to_string();
+    wait_for("the correction at the centre", || {
+        at_centre(&centre_base, &issued, &unit, &period)
+            .is_some_and(|v| v["numerator"] == corrected_text.as_str())
+    });
+    let v = at_centre(&centre_base, &issued, &unit, &period).unwrap();
+    assert_eq!(
+        (v["state"].as_str(), v["version"].as_i64()),
+        (Some("accepted"), Some(2)),
+        "{v}"
+    );
+
     // A push the centre refuses: a commune the province maps to a code the centre lacks.
     let (_, odd_unit, odd_period) = reports[3].clone();
     let mut table = ok(&province, &["mapping", "list", "--system", "central"]);

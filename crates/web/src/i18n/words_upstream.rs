@@ -8,8 +8,8 @@ pub(super) const UPSTREAM_WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "upstream_help",
-        "Số liệu chính thức (báo cáo đã tiếp nhận, tệp nhập ở trạng thái đã tiếp nhận) được tự động gửi lên hệ thống trung ương; khi trung ương không trả lời, số liệu chờ và được gửi lại sau.",
-        "Official figures (accepted reports, files imported as accepted) go to the central system by themselves; while the centre does not answer, they wait and are sent again later.",
+        "Số liệu chính thức (báo cáo đã tiếp nhận, tệp nhập ở trạng thái đã tiếp nhận) được tự động gửi lên hệ thống trung ương; khi trung ương không trả lời, số liệu chờ và được gửi lại sau. Địa chỉ phải là http: khi trung ương dùng https, đi qua proxy của trung tâm dữ liệu.",
+        "Official figures (accepted reports, files imported as accepted) go to the central system by themselves; while the centre does not answer, they wait and are sent again later. The address must be http: reach an https centre through the data centre's proxy.",
     ),
     (
         "upstream_none",
