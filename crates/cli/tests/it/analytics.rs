@@ -407,3 +407,31 @@ fn http_bench_prints_every_route() {
         "the server keeps most of the database file mapped: {server}"
     );
 }
+
+/// `chitieu bench --federation --json`: the 34 provinces' quarter is taken in whole (every
+/// push accepted) and the centre's reads are measured idle and meanwhile. Figures are
+/// printed, never held to a time.
+#[test]
+fn federation_bench_takes_in_every_province() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chitieu"))
+        .args(["bench", "--federation", "--seconds", "0.5", "--json"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run bench --federation");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(r["provinces"], 34);
+    assert_eq!(r["errors"], 0, "{r}");
+    // A commune's report a request (3,321), and each province's own figure (34).
+    assert_eq!(r["pushes"], 3355);
+    assert_eq!(r["figures"], 3321 * 2 + 34);
+    for when in ["idle", "busy"] {
+        assert!(r[when]["requests"].as_u64() > Some(0), "{when}: {r}");
+        assert_eq!(r[when]["errors"], 0, "{when}: {r}");
+    }
+}
