@@ -25,6 +25,8 @@ pub struct Province {
     pub delivered: Vec<(usize, usize)>,
     /// Of the latest period of each kind: indicators delivered and due, all kinds together.
     pub latest: (usize, usize),
+    /// The indicators (codes) due for the latest periods and not delivered.
+    pub missing: Vec<String>,
 }
 
 impl Province {
@@ -129,11 +131,17 @@ pub fn national(snap: &Snapshot, day: chrono::NaiveDate) -> Option<National> {
                 .iter()
                 .map(|k| count(&Period::last_complete(*k, day)))
                 .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            let missing = reported
+                .iter()
+                .filter(|i| !delivered(i, &u.code, Period::last_complete(i.frequency, day)))
+                .map(|i| i.code.clone())
+                .collect();
             Province {
                 code: u.code.clone(),
                 name: u.name.clone(),
                 delivered: columns,
                 latest,
+                missing,
             }
         })
         .collect();

@@ -246,6 +246,17 @@ async fn a_province_delivers_to_the_centre_through_outages_and_crashes() {
         .and_then(|before| before.rsplit("class=\"tile ").next())
         .expect("Thái Nguyên's tile");
     assert!(!tile.starts_with("none"), "coloured as delivering: {tile}");
+    // Its title says what it has delivered and, if anything, which indicators are missing.
+    let title = page
+        .split("data-unit=\"19\" title=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the tile's title");
+    assert!(title.starts_with("Thái Nguyên: "), "{title}");
+    assert!(
+        tile.starts_with("full") || title.contains("còn thiếu NQ57-"),
+        "{tile} {title}"
+    );
     let ranked = page
         .split("id=\"rank-NQ57-CBX\"")
         .nth(1)

@@ -14,6 +14,7 @@ pub(super) const NATIONAL_WORDS: &[(&str, &str, &str)] = &[
         "provinces delivered all of the latest periods' figures",
     ),
     ("national_full", "Đã gửi đủ", "All delivered"),
+    ("national_missing_codes", "còn thiếu", "missing"),
     ("national_part", "Gửi một phần", "Some delivered"),
     ("national_none", "Chưa gửi", "None delivered"),
     (

@@ -19,6 +19,8 @@ struct Tile {
     status: &'static str,
     /// "2/4": the latest periods' indicators delivered, out of those due.
     count: String,
+    /// The tile's title: the name, the count and what is missing.
+    title: String,
     row: u8,
     col: u8,
 }
@@ -103,7 +105,7 @@ fn short(name: &str) -> String {
     name.strip_prefix("Thành phố ").unwrap_or(name).to_string()
 }
 
-fn tiles(provinces: &[Province]) -> Vec<Tile> {
+fn tiles(tr: Tr, provinces: &[Province]) -> Vec<Tile> {
     let mut spare = 18;
     provinces
         .iter()
@@ -117,11 +119,23 @@ fn tiles(provinces: &[Province]) -> Vec<Tile> {
                     spare += 1;
                     (spare.min(24), 5)
                 });
+            let count = format!("{}/{}", p.latest.0, p.latest.1);
+            let title = if p.missing.is_empty() {
+                format!("{}: {count}", short(&p.name))
+            } else {
+                format!(
+                    "{}: {count}; {} {}",
+                    short(&p.name),
+                    tr.t("national_missing_codes"),
+                    p.missing.join(", ")
+                )
+            };
             Tile {
                 code: p.code.to_string(),
                 name: short(&p.name),
                 status: p.status(),
-                count: format!("{}/{}", p.latest.0, p.latest.1),
+                count,
+                title,
                 row,
                 col,
             }
@@ -188,7 +202,7 @@ pub async fn provinces(State(s): State<AppState>, v: Viewer) -> PageResult {
             chitieu_app::national::national(&snap, snap.today()).ok_or(PageError::NotFound(tr))?;
         ProvincesBody {
             c: Chrome::new(tr, None),
-            tiles: tiles(&n.provinces),
+            tiles: tiles(tr, &n.provinces),
             periods: n.periods.iter().map(|p| tr.period(p)).collect(),
             table: n
                 .provinces
