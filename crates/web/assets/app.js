@@ -258,6 +258,15 @@
     });
     root.querySelectorAll("output[data-num]").forEach(computed);
   }
+  // A form that cannot be undone from where it stands asks first: data-confirm holds the
+  // question. Without JavaScript the form simply submits, as before.
+  document.addEventListener("submit", function (e) {
+    var q = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (q && !window.confirm(q)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

@@ -16,6 +16,13 @@ async fn a_password_is_reset_and_set_anew() {
     sign_in(&c, &base, "admin", &passwords["admin"]).await;
     c.goto(&format!("{base}/admin")).await.unwrap();
     click(&c, "#users tr[data-login='baocao.5443'] button.reset").await;
+    // Asked first: the current password stops working.
+    let asked = c.get_alert_text().await.expect("a confirmation");
+    assert!(
+        asked.contains("Mật khẩu hiện tại sẽ không dùng được nữa") && asked.contains("baocao.5443"),
+        "{asked}"
+    );
+    c.accept_alert().await.unwrap();
     c.wait()
         .for_element(Locator::Id("reset-code"))
         .await
@@ -66,20 +73,26 @@ async fn a_password_is_reset_and_set_anew() {
     // Disabled by the administrator, then enabled again.
     sign_in(&c, &base, "admin", &passwords["admin"]).await;
     c.goto(&format!("{base}/admin")).await.unwrap();
+    // Asked first; declined, nothing happens; then confirmed.
     click(&c, "#users tr[data-login='baocao.5443'] button.disable").await;
-    c.wait().for_element(Locator::Id("saved")).await.unwrap();
     assert!(
-        text_at(&c, "#users tr[data-login='baocao.5443']")
+        c.get_alert_text()
             .await
-            .contains("Đã vô hiệu hóa")
+            .unwrap()
+            .contains("Vô hiệu hóa tài khoản baocao.5443?")
     );
-    click(&c, "#users tr[data-login='baocao.5443'] button.enable").await;
-    c.wait().for_element(Locator::Id("saved")).await.unwrap();
+    c.dismiss_alert().await.unwrap();
     assert!(
         text_at(&c, "#users tr[data-login='baocao.5443']")
             .await
             .contains("Đang hoạt động")
     );
+    click(&c, "#users tr[data-login='baocao.5443'] button.disable").await;
+    c.accept_alert().await.unwrap();
+    until_text(&c, "#users tr[data-login='baocao.5443']", "Đã vô hiệu hóa").await;
+    // Enabling again takes nothing away: no question asked.
+    click(&c, "#users tr[data-login='baocao.5443'] button.enable").await;
+    until_text(&c, "#users tr[data-login='baocao.5443']", "Đang hoạt động").await;
     c.close().await.unwrap();
 }
 

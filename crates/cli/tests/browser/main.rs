@@ -180,6 +180,24 @@ async fn text_at(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Waits (bounded, to fail instead of hang) until the first element `css` finds holds
+/// `needle`: a page that replaces itself after a form is sent may still be the old one.
+async fn until_text(c: &Client, css: &str, needle: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && e.text().await.is_ok_and(|t| t.contains(needle))
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{css} never held {needle}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// The last complete quarter, as the demo fills it.
 fn last_quarter() -> String {
     use chitieu_domain::{Period, PeriodKind};

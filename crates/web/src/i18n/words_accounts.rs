@@ -40,6 +40,21 @@ pub(super) const ACCOUNT_WORDS: &[(&str, &str, &str)] = &[
         "Reset password",
     ),
     ("disable", "Vô hiệu hóa", "Disable"),
+    (
+        "confirm_reset_password",
+        "Mật khẩu hiện tại sẽ không dùng được nữa. Cấp mã đặt lại mật khẩu cho tài khoản",
+        "The current password will stop working. Reset the password of",
+    ),
+    (
+        "confirm_disable",
+        "Người dùng sẽ bị đăng xuất ngay và không đăng nhập được. Vô hiệu hóa tài khoản",
+        "The person is signed out at once and cannot sign in. Disable",
+    ),
+    (
+        "confirm_reset_two_factor",
+        "Người dùng sẽ phải đăng ký lại ứng dụng xác thực. Xóa xác thực hai bước của tài khoản",
+        "The person will have to enrol an authenticator app again. Remove two-step sign-in of",
+    ),
     ("enable", "Kích hoạt lại", "Enable"),
     (
         "reset_code",
