@@ -209,12 +209,7 @@ async fn save_unit(s: &AppState, me: &Actor, f: &AdminForm<'_>) -> Result<(), Pa
 /// administrators only.
 async fn save_mappings(s: &AppState, me: &Actor, f: &AdminForm<'_>) -> Result<(), PageError> {
     let tr = f.tr;
-    let table = f.get("rows");
-    let csv = if table.to_ascii_lowercase().starts_with("part,code,external") {
-        table.to_string()
-    } else {
-        format!("part,code,external\n{table}")
-    };
+    let csv = mapping_csv(f.get("rows"));
     s.app
         .replace_mapping(me, MAPPED_SYSTEM, csv.as_bytes(), tr.t("code_mapping"))
         .await

@@ -224,16 +224,7 @@ async fn plan_settings(
     let policy = chitieu_app::two_factor::policy(&s.app)
         .await
         .map_err(|e| PageError::action(tr, e))?;
-    let rows = s
-        .app
-        .mappings(MAPPED_SYSTEM)
-        .await
-        .map_err(|e| PageError::action(tr, e.into()))?;
-    let mappings = rows
-        .iter()
-        .map(|(p, c, e)| format!("{p},{c},{e}"))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mappings = mapping_table(s, MAPPED_SYSTEM, tr).await?;
     Ok((Some(policy), Some(mappings)))
 }
 

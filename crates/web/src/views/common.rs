@@ -74,6 +74,28 @@ impl Chrome {
     }
 }
 
+/// A code mapping as the pages' tables show it: CSV rows `part,code,external`, no header.
+pub(super) async fn mapping_table(s: &AppState, system: &str, tr: Tr) -> Result<String, PageError> {
+    Ok(s.app
+        .mappings(system)
+        .await
+        .map_err(|e| PageError::action(tr, e.into()))?
+        .iter()
+        .map(|(p, c, e)| format!("{p},{c},{e}"))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// A mapping table typed on a page, as the CSV the import reads: the header added when
+/// the rows come without it.
+pub(super) fn mapping_csv(rows: &str) -> String {
+    if rows.to_ascii_lowercase().starts_with("part,code,external") {
+        rows.to_string()
+    } else {
+        format!("part,code,external\n{rows}")
+    }
+}
+
 /// The current snapshot; never waits for a write.
 pub(super) async fn snapshot(s: &AppState, _tr: Tr) -> Result<std::sync::Arc<Snapshot>, PageError> {
     Ok(s.live.snapshot())

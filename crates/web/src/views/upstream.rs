@@ -46,7 +46,7 @@ pub async fn admin_upstream(
         .system
         .clone()
         .unwrap_or_else(|| chitieu_app::upstream::CENTRAL.to_string());
-    let mapping = mapping_rows(&s, &system, tr).await?;
+    let mapping = mapping_table(&s, &system, tr).await?;
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(chitieu_domain::clock::vietnam_time_vi)
             .unwrap_or_else(|| "—".into())
@@ -83,18 +83,6 @@ pub async fn admin_upstream(
             .collect(),
     }
     .into_response())
-}
-
-/// `system`'s code mapping as the page's table shows it: CSV rows without the header.
-async fn mapping_rows(s: &AppState, system: &str, tr: Tr) -> Result<String, PageError> {
-    Ok(s.app
-        .mappings(system)
-        .await
-        .map_err(|e| PageError::action(tr, e.into()))?
-        .iter()
-        .map(|(p, c, e)| format!("{p},{c},{e}"))
-        .collect::<Vec<_>>()
-        .join("\n"))
 }
 
 /// Names the central instance from the page.
@@ -141,12 +129,7 @@ pub async fn admin_upstream_mapping(
     v.user()?;
     let f = f.read(tr)?;
     let me = v.check_csrf(&f)?.clone();
-    let rows = f.get("rows").map(String::as_str).unwrap_or("");
-    let csv = if rows.to_ascii_lowercase().starts_with("part,code,external") {
-        rows.to_string()
-    } else {
-        format!("part,code,external\n{rows}")
-    };
+    let csv = mapping_csv(f.get("rows").map(String::as_str).unwrap_or(""));
     let system = chitieu_app::upstream::delivery(&s.app, &me)
         .await
         .map_err(|e| PageError::action(tr, e))?
