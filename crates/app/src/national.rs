@@ -127,15 +127,13 @@ pub fn national(snap: &Snapshot, day: chrono::NaiveDate) -> Option<National> {
                 (got, due.len())
             };
             let columns: Vec<(usize, usize)> = periods.iter().map(count).collect();
-            let latest = kinds
-                .iter()
-                .map(|k| count(&Period::last_complete(*k, day)))
-                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-            let missing = reported
+            // Every indicator is due once for the latest period of its kind.
+            let missing: Vec<String> = reported
                 .iter()
                 .filter(|i| !delivered(i, &u.code, Period::last_complete(i.frequency, day)))
                 .map(|i| i.code.clone())
                 .collect();
+            let latest = (reported.len() - missing.len(), reported.len());
             Province {
                 code: u.code.clone(),
                 name: u.name.clone(),
@@ -147,7 +145,7 @@ pub fn national(snap: &Snapshot, day: chrono::NaiveDate) -> Option<National> {
         .collect();
     let rankings = reported
         .iter()
-        .map(|ind| ranking(snap, ind, &units, day))
+        .map(|ind| ranking(snap, plan, ind, &units, day))
         .collect();
     Some(National {
         periods,
@@ -156,9 +154,14 @@ pub fn national(snap: &Snapshot, day: chrono::NaiveDate) -> Option<National> {
     })
 }
 
-fn ranking(snap: &Snapshot, ind: &Indicator, units: &[&Unit], day: chrono::NaiveDate) -> Ranking {
+fn ranking(
+    snap: &Snapshot,
+    plan: &chitieu_domain::default_plan::PlanFile,
+    ind: &Indicator,
+    units: &[&Unit],
+    day: chrono::NaiveDate,
+) -> Ranking {
     let engine = snap.engine_of(Data::Official);
-    let plan = snap.plan.as_ref().expect("a plan: checked by the caller");
     let year = chrono::Datelike::year(&day);
     // The next national target still ahead, else the last one.
     let mut targets: Vec<&chitieu_domain::Target> = plan

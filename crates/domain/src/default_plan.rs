@@ -357,18 +357,7 @@ impl PlanFile {
 
     /// The owner as a unit record (its details come from the national map).
     pub fn province_unit(&self) -> Unit {
-        Unit {
-            code: self.plan.owner.clone(),
-            name: "Tỉnh".into(),
-            kind: UnitKind::Province,
-            division_type: None,
-            parent: None,
-            valid_from: crate::unit::earliest(),
-            valid_to: None,
-            population: None,
-            officials: None,
-            successors: vec![],
-        }
+        top_unit(&self.plan.owner, "Tỉnh", UnitKind::Province)
     }
 }
 
@@ -385,10 +374,15 @@ pub fn national_plan() -> PlanFile {
 
 /// The country: the national plan's owner, above the 34 provinces of the map.
 pub fn country_unit(code: &UnitCode) -> Unit {
+    top_unit(code, "Việt Nam", UnitKind::Other)
+}
+
+/// A unit at the top of the tree, there from the beginning.
+fn top_unit(code: &UnitCode, name: &str, kind: UnitKind) -> Unit {
     Unit {
         code: code.clone(),
-        name: "Việt Nam".into(),
-        kind: UnitKind::Other,
+        name: name.into(),
+        kind,
         division_type: None,
         parent: None,
         valid_from: crate::unit::earliest(),
