@@ -10,7 +10,6 @@ use bytes::Bytes;
 use chitieu_domain::{Period, PeriodKind, UnitCode, UnitKind};
 use chitieu_store::{Role, Store};
 use http_body_util::{BodyExt, Full};
-use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -282,22 +281,12 @@ pub async fn run(opts: FederationOptions) -> Result<()> {
             measure(store, &url, &opts).await?
         }
         Some(base) => {
-            let schema = format!("chitieu_federation_{}", std::process::id());
-            let admin = sea_orm::Database::connect(base).await?;
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-                .await?;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-            let result = async {
+            let opts = &opts;
+            crate::in_temporary_schema(base, "chitieu_federation", |url| async move {
                 let store = Store::open(&url).await?;
-                measure(store, &url, &opts).await
-            }
-            .await;
-            admin
-                .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-                .await?;
-            result?
+                measure(store, &url, opts).await
+            })
+            .await?
         }
     };
     if opts.json {

@@ -362,14 +362,8 @@ async fn overview_page() -> Result<Latency> {
 }
 
 async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latency, Latency)> {
-    let schema = format!("chitieu_bench_{}", std::process::id());
-    let admin = sea_orm::Database::connect(url).await?;
-    admin
-        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-        .await?;
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let result = async {
-        let store = Store::open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).await?;
+    in_temporary_schema(url, "chitieu_bench", |url| async move {
+        let store = Store::open(&url).await?;
         let import = fill(&store, opts, quiet).await?;
         store.prepare_sql_baseline().await?;
         let plan = plan();
@@ -382,8 +376,27 @@ async fn bench_pg(url: &str, opts: &Options, quiet: bool) -> Result<(f64, Latenc
         )
         .await?;
         anyhow::Ok((import, a, b))
-    }
-    .await;
+    })
+    .await
+}
+
+/// Runs `work` on a schema of its own on the PostgreSQL server at `url` (its URL given to
+/// `work`), dropped afterwards whatever `work` returned.
+pub(crate) async fn in_temporary_schema<T, F>(
+    url: &str,
+    prefix: &str,
+    work: impl FnOnce(String) -> F,
+) -> Result<T>
+where
+    F: std::future::Future<Output = Result<T>>,
+{
+    let schema = format!("{prefix}_{}", std::process::id());
+    let admin = sea_orm::Database::connect(url).await?;
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+        .await?;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let result = work(format!("{url}{sep}options=-csearch_path%3D{schema}")).await;
     admin
         .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .await?;
