@@ -523,6 +523,15 @@ async fn official_pushes_come_from_the_province_standing_office_and_keep_their_o
     assert_eq!(s, 403, "nor read another province's figures");
     let (s, body) = push(&tn, "19", "80", "state=final");
     assert_eq!(s, 422, "{body}");
+    // Where it came from is bounded and plain: too long, or hiding a line break, refused.
+    for bad in ["a".repeat(301), "b%C3%A1o%0Ac%C3%A1o".to_string()] {
+        let (s, body) = push(&tn, "19", "80", &format!("state=accepted&origin={bad}"));
+        assert_eq!(s, 422, "{body}");
+    }
+    assert!(
+        stored(&base, &tn, "NQ57-5G", "19", "2026Q2").is_none(),
+        "nothing written"
+    );
     let (s, body) = push(&tn, "19", "80", &official);
     assert_eq!(s, 200, "{body}");
     let v = stored(&base, &tn, "NQ57-5G", "19", "2026Q2").expect("stored");

@@ -240,13 +240,13 @@ fn official_of(q: &DocumentQuery) -> Result<Option<String>, ApiError> {
     match q.state.as_deref() {
         None | Some("draft") => Ok(None),
         Some("accepted") => {
-            let origin = q.origin.as_deref().unwrap_or("").trim();
-            if origin.chars().count() > chitieu_app::ORIGIN_MAX
-                || origin.chars().any(char::is_control)
-            {
-                return Err(ApiError::from(Refusal::malformed(Field::Origin, origin)));
-            }
-            Ok(Some(origin.to_string()))
+            let origin = chitieu_domain::text::clean_text(
+                Field::Origin,
+                q.origin.as_deref().unwrap_or("").trim(),
+                chitieu_app::ORIGIN_MAX,
+                chitieu_domain::text::TextKind::Line,
+            )?;
+            Ok(Some(origin))
         }
         Some(other) => Err(ApiError::from(Refusal::not_one_of(
             Field::State,
