@@ -28,10 +28,18 @@ pub async fn init_plan(store: &Store, plan: &PlanFile, actor: &str) -> Result<Se
         .into_iter()
         .map(|u| u.code)
         .collect();
-    let mut wanted = admin_map::province(&map, &plan.plan.owner);
+    let owner = &plan.plan.owner;
+    let mut wanted = admin_map::province(&map, owner);
+    // An owner the map does not hold is the country (a national plan over the whole map),
+    // unless it is written as the map writes its codes (digits): that is a mistyped province,
+    // refused by name rather than loaded as the country.
+    if wanted.is_empty() && owner.as_str().bytes().all(|b| b.is_ascii_digit()) {
+        return Err(StoreError::Refused(chitieu_domain::Refusal::unknown(
+            chitieu_domain::Thing::Unit,
+            owner.as_str(),
+        )));
+    }
     if wanted.is_empty() {
-        // Not a province: a national plan, owned by the country, over the whole map.
-        let owner = &plan.plan.owner;
         wanted.push(chitieu_domain::default_plan::country_unit(owner));
         wanted.extend(map.iter().cloned().map(|mut u| {
             if u.parent.is_none() {

@@ -409,6 +409,12 @@ async fn another_province_loads_its_own_plan(db: &TestDb) {
         err.contains("bad.toml") && err.contains("HN.KHONGCO"),
         "{err}"
     );
+    // A mistyped province is refused, never loaded as a national plan over the whole map.
+    std::fs::write(&bad, HA_NOI_PLAN.replace("= \"1\"", "= \"99\"")).unwrap();
+    let err = fails(&db2, &["init", "--plan", bad.to_str().unwrap()]);
+    assert!(err.contains("99"), "{err}");
+    let units = ok(&db2, &["units", "list"]);
+    assert!(!units.contains("Việt Nam"), "nothing written: {units}");
 }
 
 /// #33: `init --plan` of Lạng Sơn on a Thái Nguyên database wrote 69 of its units, then failed
